@@ -1,0 +1,132 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import type Database from 'better-sqlite3';
+import type { Eta } from 'eta';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { ConfigStore } from './config/store.ts';
+import { createDb } from './db/client.ts';
+import type { DomainContext } from './domain/context.ts';
+import { DomainError } from './domain/errors.ts';
+import { createEventBus } from './domain/events.ts';
+import { countUsers } from './domain/users/service.ts';
+import { staticDir } from './paths.ts';
+import authPlugin from './plugins/auth.ts';
+import csrfPlugin from './plugins/csrf.ts';
+import renderPlugin from './plugins/render.ts';
+import { createHub, type Hub } from './realtime/hub.ts';
+import { registerRealtimeListeners } from './realtime/listeners.ts';
+import adminInboxRoutes from './routes/admin/inboxes.ts';
+import adminUserRoutes from './routes/admin/users.ts';
+import authRoutes from './routes/auth.ts';
+import healthRoutes from './routes/health.ts';
+import homeRoutes from './routes/home.ts';
+import inboxRoutes from './routes/inboxes.ts';
+import liveRoutes from './routes/live.ts';
+import settingsRoutes from './routes/settings.ts';
+import setupRoutes from './routes/setup.ts';
+import { createViews } from './views.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    configStore: ConfigStore;
+    domain: DomainContext;
+    views: Eta;
+    hub: Hub;
+    /** The first-run token while no user exists; null once someone has signed up. */
+    setup: { token: string | null };
+  }
+}
+
+export interface AppOptions {
+  configStore: ConfigStore;
+  sqlite: Database.Database;
+  logger: FastifyServerOptions['loggerInstance'] | boolean;
+  /** Re-read templates on every render (development). */
+  devViews?: boolean;
+}
+
+const ERROR_KEYS: Record<number, DomainError['key']> = {
+  400: 'error.bad_request',
+  404: 'error.not_found',
+  413: 'error.too_large',
+  415: 'error.unsupported_type',
+};
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { server } = opts.configStore.current;
+  const app = Fastify({
+    ...(typeof opts.logger === 'object' ? { loggerInstance: opts.logger } : { logger: opts.logger }),
+    bodyLimit: server.body_limit_kb * 1024,
+    trustProxy: server.trust_proxy,
+    forceCloseConnections: 'idle',
+  });
+
+  const domain: DomainContext = {
+    db: createDb(opts.sqlite),
+    events: createEventBus((err, name) => app.log.error({ err, event: name }, 'event listener failed')),
+    now: Date.now,
+  };
+  app.decorate('configStore', opts.configStore);
+  app.decorate('domain', domain);
+  app.decorate('views', createViews(!opts.devViews));
+  app.decorate('hub', createHub());
+  app.decorate('setup', { token: countUsers(domain) === 0 ? randomBytes(24).toString('base64url') : null });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: server.public_url?.startsWith('https:') ? undefined : false,
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: server.body_limit_kb * 1024 });
+  await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h' });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    preClose: (done) => {
+      app.hub.closeAll(1012, 'server restarting');
+      done();
+    },
+  });
+  await app.register(authPlugin);
+  await app.register(csrfPlugin);
+  await app.register(renderPlugin);
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof DomainError) return reply.code(err.status).sendError(err.key, err.params);
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(500).sendError('error.internal');
+    }
+    req.log.info({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'bad request');
+    return reply.code(status).sendError(ERROR_KEYS[status] ?? 'error.bad_request');
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).sendError('error.not_found'));
+
+  await app.register(healthRoutes);
+  await app.register(setupRoutes);
+  await app.register(authRoutes);
+  await app.register(liveRoutes);
+  await app.register(homeRoutes);
+  await app.register(inboxRoutes);
+  await app.register(settingsRoutes);
+  await app.register(adminUserRoutes, { prefix: '/admin/users' });
+  await app.register(adminInboxRoutes, { prefix: '/admin/inboxes' });
+
+  registerRealtimeListeners(app);
+  return app;
+}

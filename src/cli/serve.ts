@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config/load.ts';
+import type { ConfigStore } from '../config/store.ts';
+import { purgeExpiredSessions } from '../domain/auth/sessions.ts';
+import { sessionLimits } from '../plugins/auth.ts';
+import { openAndMigrate } from './database.ts';
+import type { Settings } from './settings.ts';
+
+export async function serve(settings: Settings, log: Logger): Promise<void> {
+  const sqlite = await openAndMigrate(settings.dbFile, log);
+  const configStore: ConfigStore = { current: settings.config, file: settings.configFile };
+  const app = await buildApp({ configStore, sqlite, logger: log, devViews: process.env.SWITCHBOARD_DEV === '1' });
+  await app.listen({ host: settings.host, port: settings.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const base = settings.config.server.public_url?.replace(/\/$/, '') ?? `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+  log.info({ url: base, database: settings.dbFile }, 'Switchboard is listening');
+  if (app.setup.token) log.warn(`No users yet. Create the first admin at ${base}/setup?token=${app.setup.token}`);
+
+  const purge = setInterval(() => purgeExpiredSessions(app.domain, sessionLimits(app)), 3_600_000);
+  purge.unref();
+
+  process.on('SIGHUP', () => {
+    try {
+      configStore.current = loadConfig(configStore.file);
+      log.info({ file: configStore.file ?? '(defaults)' }, 'configuration reloaded');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'configuration reload failed; keeping the running configuration');
+    }
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing requests in flight');
+    clearInterval(purge);
+    try {
+      await app.close();
+      sqlite.close();
+      log.info('stopped cleanly');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

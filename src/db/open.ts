@@ -1,0 +1,21 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+let nativeBinding: object | undefined;
+
+/** The single binary loads the addon itself and hands it over here (better-sqlite3's `nativeBinding`). */
+export function useNativeBinding(addon: object): void {
+  nativeBinding = addon;
+}
+
+export function openDatabase(file: string): Database.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // The typings know only the path form; better-sqlite3 also takes the loaded addon object.
+  const db = new Database(file, nativeBinding ? { nativeBinding: nativeBinding as unknown as string } : {});
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}

@@ -1,0 +1,37 @@
+import { EventEmitter } from 'node:events';
+
+/** What happened, by id only: listeners load what they need after the transaction committed. */
+export interface DomainEventMap {
+  'inbox.created': { inboxId: number };
+  'inbox.renamed': { inboxId: number };
+  'inbox.members.changed': { inboxId: number; added: number[]; removed: number[] };
+  'user.changed': { userId: number };
+  'user.deactivated': { userId: number };
+}
+
+export type DomainEventName = keyof DomainEventMap;
+
+export interface DomainEvents {
+  emit<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void;
+  on<K extends DomainEventName>(name: K, listener: (payload: DomainEventMap[K]) => void): void;
+}
+
+export function createEventBus(onListenerError: (err: unknown, name: string) => void): DomainEvents {
+  const emitter = new EventEmitter();
+  return {
+    emit(name, payload) {
+      for (const listener of emitter.listeners(name)) {
+        // A failing listener (a push that could not render) must not undo or fail the write that already committed.
+        try {
+          const result = (listener as (p: unknown) => unknown)(payload);
+          if (result instanceof Promise) result.catch((err) => onListenerError(err, name));
+        } catch (err) {
+          onListenerError(err, name);
+        }
+      }
+    },
+    on(name, listener) {
+      emitter.on(name, listener);
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { sessions } from '../../db/schema/auth.ts';
+import { users, type Role } from '../../db/schema/users.ts';
+import type { Actor, DomainContext } from '../context.ts';
+import { conflict, forbidden, invalid, notFound } from '../errors.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import { checkLocale, checkPassword, checkRole, cleanName, normalizeEmail } from './validate.ts';
+
+export type User = typeof users.$inferSelect;
+export type PublicUser = Omit<User, 'passwordHash'>;
+
+const publicColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  locale: users.locale,
+  active: users.active,
+  createdAt: users.createdAt,
+};
+
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw forbidden();
+}
+
+export function countUsers({ db }: DomainContext): number {
+  return db.select({ n: count() }).from(users).get()?.n ?? 0;
+}
+
+export function findUserById({ db }: DomainContext, id: number): PublicUser | undefined {
+  return db.select(publicColumns).from(users).where(eq(users.id, id)).get();
+}
+
+export function listUsers(ctx: DomainContext, actor: Actor): PublicUser[] {
+  requireAdmin(actor);
+  return ctx.db.select(publicColumns).from(users).orderBy(asc(users.name), asc(users.id)).all();
+}
+
+export function getUser(ctx: DomainContext, actor: Actor, id: number): PublicUser {
+  if (actor.id !== id) requireAdmin(actor);
+  const user = findUserById(ctx, id);
+  if (!user) throw notFound();
+  return user;
+}
+
+export interface NewUser {
+  email: unknown;
+  name: unknown;
+  role: unknown;
+  password: unknown;
+  locale?: unknown;
+}
+
+/** `actor` null means the operator at the console (CLI, first-run setup). */
+export async function createUser(ctx: DomainContext, actor: Actor | null, input: NewUser): Promise<PublicUser> {
+  if (actor) requireAdmin(actor);
+  const email = normalizeEmail(input.email);
+  const name = cleanName(input.name);
+  const role = checkRole(input.role);
+  const locale = checkLocale(input.locale);
+  const passwordHash = await hashPassword(checkPassword(input.password));
+  const user = ctx.db.transaction((tx) => {
+    if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
+      throw conflict('user.email_taken', 'email');
+    }
+    return tx.insert(users).values({ email, name, role, locale, passwordHash }).returning(publicColumns).get();
+  });
+  ctx.events.emit('user.changed', { userId: user.id });
+  return user;
+}
+
+function activeAdminsOtherThan(tx: Pick<DomainContext['db'], 'select'>, userId: number): number {
+  return (
+    tx
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), eq(users.active, true), ne(users.id, userId)))
+      .get()?.n ?? 0
+  );
+}
+
+export function changeRole(ctx: DomainContext, actor: Actor, userId: number, rawRole: unknown): PublicUser {
+  requireAdmin(actor);
+  const role: Role = checkRole(rawRole);
+  const user = ctx.db.transaction((tx) => {
+    const current = tx.select().from(users).where(eq(users.id, userId)).get();
+    if (!current) throw notFound();
+    if (current.role === 'admin' && role !== 'admin' && activeAdminsOtherThan(tx, userId) === 0) {
+      throw invalid('user.last_admin', 'role');
+    }
+    return tx.update(users).set({ role }).where(eq(users.id, userId)).returning(publicColumns).get();
+  });
+  ctx.events.emit('user.changed', { userId });
+  return user;
+}
+
+/** Deactivating ends the user's sessions in the same transaction: they are signed out at once. */
+export function setActive(ctx: DomainContext, actor: Actor, userId: number, active: boolean): PublicUser {
+  requireAdmin(actor);
+  const user = ctx.db.transaction((tx) => {
+    const current = tx.select().from(users).where(eq(users.id, userId)).get();
+    if (!current) throw notFound();
+    if (!active && userId === actor.id) throw invalid('user.cannot_deactivate_self');
+    if (!active && current.role === 'admin' && activeAdminsOtherThan(tx, userId) === 0) throw invalid('user.last_admin');
+    if (!active) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    return tx.update(users).set({ active }).where(eq(users.id, userId)).returning(publicColumns).get();
+  });
+  ctx.events.emit(active ? 'user.changed' : 'user.deactivated', { userId });
+  return user;
+}
+
+export function updateOwnSettings(ctx: DomainContext, actor: Actor, input: { name: unknown; locale: unknown }): PublicUser {
+  const name = cleanName(input.name);
+  const locale = checkLocale(input.locale);
+  const user = ctx.db.update(users).set({ name, locale }).where(eq(users.id, actor.id)).returning(publicColumns).get();
+  if (!user) throw notFound();
+  ctx.events.emit('user.changed', { userId: actor.id });
+  return user;
+}
+
+/** Ends every other session of the user: a changed password should lock out whoever knew the old one. */
+export async function changeOwnPassword(
+  ctx: DomainContext,
+  actor: Actor,
+  keepSessionId: string,
+  input: { current: unknown; next: unknown },
+): Promise<void> {
+  const row = ctx.db.select().from(users).where(eq(users.id, actor.id)).get();
+  if (!row) throw notFound();
+  if (typeof input.current !== 'string' || !(await verifyPassword(input.current, row.passwordHash))) {
+    throw invalid('user.password_wrong', 'current');
+  }
+  const passwordHash = await hashPassword(checkPassword(input.next, 'next'));
+  ctx.db.transaction((tx) => {
+    tx.update(users).set({ passwordHash }).where(eq(users.id, actor.id)).run();
+    tx.delete(sessions).where(and(eq(sessions.userId, actor.id), ne(sessions.id, keepSessionId))).run();
+  });
+}
+
+/** The console's reset (`switchboard user reset-password`): no old password, every session ends. */
+export async function resetPassword(ctx: DomainContext, rawEmail: unknown, password: unknown): Promise<void> {
+  const email = normalizeEmail(rawEmail);
+  const passwordHash = await hashPassword(checkPassword(password));
+  ctx.db.transaction((tx) => {
+    const user = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+    if (!user) throw notFound();
+    tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+    tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+  });
+}

@@ -1,0 +1,35 @@
+import { invalid } from '../errors.ts';
+import { roles, type Role } from '../../db/schema/users.ts';
+
+export const PASSWORD_MIN = 12;
+const PASSWORD_MAX = 256;
+
+export function normalizeEmail(raw: unknown): string {
+  const email = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid('user.email_invalid', 'email');
+  return email;
+}
+
+export function cleanName(raw: unknown): string {
+  const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
+  if (name.length < 1 || name.length > 100) throw invalid('user.name_invalid', 'name');
+  return name;
+}
+
+export function checkPassword(raw: unknown, field = 'password'): string {
+  const password = typeof raw === 'string' ? raw : '';
+  if ([...password].length < PASSWORD_MIN) throw invalid('user.password_short', field, { min: PASSWORD_MIN });
+  if (password.length > PASSWORD_MAX) throw invalid('user.password_long', field, { max: PASSWORD_MAX });
+  return password;
+}
+
+export function checkRole(raw: unknown): Role {
+  if (!roles.includes(raw as Role)) throw invalid('user.role_invalid', 'role');
+  return raw as Role;
+}
+
+export function checkLocale(raw: unknown): 'en' | 'de' | null {
+  if (raw === '' || raw === undefined || raw === null) return null;
+  if (raw !== 'en' && raw !== 'de') throw invalid('user.locale_invalid', 'locale');
+  return raw;
+}

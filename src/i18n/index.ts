@@ -1,0 +1,33 @@
+import { de } from './de.ts';
+import { en, type MessageKey } from './en.ts';
+
+export type { MessageKey };
+export const locales = ['en', 'de'] as const;
+export type Locale = (typeof locales)[number];
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { en, de };
+
+export function translator(locale: Locale): Translate {
+  const catalog = catalogs[locale];
+  return (key, params) => {
+    const text = catalog[key] ?? en[key] ?? key;
+    return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+  };
+}
+
+/** The user's own choice wins; otherwise the best match in Accept-Language; otherwise the configured default. */
+export function pickLocale(userLocale: string | null | undefined, acceptLanguage: string | undefined, fallback: Locale): Locale {
+  if (userLocale && (locales as readonly string[]).includes(userLocale)) return userLocale as Locale;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...opts] = part.trim().split(';');
+      const q = opts.map((o) => o.trim()).find((o) => o.startsWith('q='));
+      return { lang: tag.toLowerCase().split('-')[0] ?? '', q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((x) => x.lang && x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  const hit = ranked.find((x) => (locales as readonly string[]).includes(x.lang));
+  return (hit?.lang as Locale | undefined) ?? fallback;
+}

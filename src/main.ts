@@ -1,0 +1,135 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from './config/load.ts';
+import { createDb } from './db/client.ts';
+import { DatabaseNewerError } from './db/migrate.ts';
+import type { DomainContext } from './domain/context.ts';
+import { DomainError } from './domain/errors.ts';
+import { createEventBus } from './domain/events.ts';
+import { createUser, resetPassword } from './domain/users/service.ts';
+import { translator } from './i18n/index.ts';
+import { openAndMigrate } from './cli/database.ts';
+import { readPassword } from './cli/password-input.ts';
+import { serve } from './cli/serve.ts';
+import { resolveSettings, UsageError, type Flags } from './cli/settings.ts';
+import { createLogger } from './log.ts';
+
+const USAGE = `Usage: switchboard [command] [options]
+
+Commands:
+  serve                       start the server (the default)
+  check-config                validate the configuration file and exit
+  migrate                     apply pending database migrations and exit
+  user add --email E --name N --role admin|manager|agent
+                              create a user; the password is read from stdin or prompted
+  user reset-password --email E
+                              set a new password (stdin or prompt) and end the user's sessions
+
+Options:
+  --config FILE               configuration file (or SWITCHBOARD_CONFIG); none = built-in defaults
+  --data DIR                  data directory (or SWITCHBOARD_DATA, or server.data_dir)
+  -h, --help                  show this help
+`;
+
+const common = {
+  config: { type: 'string' },
+  data: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...common, ...options }, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function flagsOf(values: { config?: unknown; data?: unknown }): Flags {
+  return { config: values.config as string | undefined, data: values.data as string | undefined };
+}
+
+/** Console-side commands act as the operator: the same domain rules, no acting user. */
+async function withDomain<T>(flags: Flags, run: (ctx: DomainContext) => Promise<T>): Promise<T> {
+  const settings = resolveSettings(flags);
+  const log = createLogger('warn');
+  const sqlite = await openAndMigrate(settings.dbFile, log);
+  try {
+    const ctx: DomainContext = { db: createDb(sqlite), events: createEventBus(() => {}), now: Date.now };
+    return await run(ctx);
+  } finally {
+    sqlite.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv[0]?.startsWith('-') ? ['serve', ...argv] : argv;
+  switch (command) {
+    case 'serve': {
+      const { values } = parse(rest, {});
+      if (values.help) return (process.stdout.write(USAGE), 0);
+      const settings = resolveSettings(flagsOf(values));
+      await serve(settings, createLogger(settings.config.log.level));
+      return -1;
+    }
+    case 'check-config': {
+      const { values } = parse(rest, {});
+      const settings = resolveSettings(flagsOf(values));
+      process.stdout.write(`${settings.configFile ?? '(no file: built-in defaults)'}: OK\n`);
+      return 0;
+    }
+    case 'migrate': {
+      const { values } = parse(rest, {});
+      const settings = resolveSettings(flagsOf(values));
+      const sqlite = await openAndMigrate(settings.dbFile, createLogger('info'));
+      sqlite.close();
+      process.stdout.write(`${settings.dbFile}: schema is up to date\n`);
+      return 0;
+    }
+    case 'user': {
+      const [sub, ...args] = rest;
+      if (sub === 'add') {
+        const { values } = parse(args, { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
+        if (!values.email || !values.name || !values.role) throw new UsageError('user add needs --email, --name and --role');
+        const user = await withDomain(flagsOf(values), async (ctx) =>
+          createUser(ctx, null, { email: values.email, name: values.name, role: values.role, password: await readPassword() }),
+        );
+        process.stdout.write(`Created ${user.role} ${user.email} (id ${user.id})\n`);
+        return 0;
+      }
+      if (sub === 'reset-password') {
+        const { values } = parse(args, { email: { type: 'string' } });
+        if (!values.email) throw new UsageError('user reset-password needs --email');
+        await withDomain(flagsOf(values), async (ctx) => resetPassword(ctx, values.email, await readPassword()));
+        process.stdout.write(`Password of ${values.email} reset; their sessions ended\n`);
+        return 0;
+      }
+      throw new UsageError(`unknown user command: ${sub ?? '(none)'}`);
+    }
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`switchboard: ${err.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (err instanceof ConfigError || err instanceof DatabaseNewerError) {
+      process.stderr.write(`switchboard: ${err.message}\n`);
+      process.exitCode = 1;
+    } else if (err instanceof DomainError) {
+      process.stderr.write(`switchboard: ${translator('en')(err.key, err.params)}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`switchboard: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

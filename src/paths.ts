@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where views/, static/ and drizzle/ live. The single binary unpacks them and says where
+ * through SWITCHBOARD_ROOT; otherwise they sit beside src/ (or beside the bundle in dist/).
+ */
+function findRoot(): string {
+  if (process.env.SWITCHBOARD_ROOT) return resolve(process.env.SWITCHBOARD_ROOT);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'views')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const appRoot = findRoot();
+export const viewsDir = join(appRoot, 'views');
+export const staticDir = join(appRoot, 'static');
+export const migrationsDir = join(appRoot, 'drizzle');

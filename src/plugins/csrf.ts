@@ -1,0 +1,51 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { secureCookies } from './auth.ts';
+
+/** Before sign-in there is no session row to hold a token, so the login and setup forms pair a cookie with the form (double submit). */
+const PRE_SESSION_COOKIE = 'sb_csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    csrfToken(reply: FastifyReply): string;
+  }
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function presented(req: FastifyRequest): string | undefined {
+  const header = req.headers['x-csrf-token'];
+  if (typeof header === 'string') return header;
+  const body = req.body as Record<string, unknown> | undefined;
+  return typeof body?._csrf === 'string' ? body._csrf : undefined;
+}
+
+/** Every state-changing request must carry the token: the session's own, or the pre-session cookie's. */
+export default fp(async (app) => {
+  app.decorateRequest('csrfToken', function (this: FastifyRequest, reply: FastifyReply) {
+    if (this.auth) return this.auth.csrfToken;
+    let token = this.cookies[PRE_SESSION_COOKIE];
+    if (!token) {
+      token = randomBytes(32).toString('base64url');
+      this.cookies[PRE_SESSION_COOKIE] = token;
+      reply.setCookie(PRE_SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(app) });
+    }
+    return token;
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (SAFE_METHODS.has(req.method)) return;
+    const expected = req.auth?.csrfToken ?? req.cookies[PRE_SESSION_COOKIE];
+    const given = presented(req);
+    if (!expected || !given || !same(expected, given)) {
+      req.log.warn({ url: req.url }, 'CSRF token missing or wrong');
+      return reply.code(403).sendError('error.csrf');
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { listInboxesFor } from '../domain/inboxes/service.ts';
+import type { MessageKey } from '../i18n/index.ts';
+
+type Data = Record<string, unknown>;
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** A whole page: the layout around `template`, with navigation for a signed-in user. */
+    page(template: string, data?: Data): FastifyReply;
+    /** One partial, for an htmx swap. */
+    fragment(template: string, data?: Data): FastifyReply;
+    /** A full page for a browser; the same partial for an htmx request. */
+    pageOrFragment(template: string, fragment: string, data?: Data): FastifyReply;
+    /** A readable error in the user's language: a page, or an alert fragment for htmx. */
+    sendError(key: MessageKey, params?: Record<string, string | number>): FastifyReply;
+  }
+}
+
+export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
+
+/** What every template may use. */
+export function baseData(req: FastifyRequest, reply: FastifyReply): Data {
+  const user = req.auth?.user ?? null;
+  const app = req.server;
+  return {
+    t: req.t,
+    locale: req.locale,
+    user,
+    isAdmin: user?.role === 'admin',
+    csrf: req.csrfToken(reply),
+    path: req.url.split('?')[0],
+    navInboxes: user ? listInboxesFor(app.domain, { id: user.id, role: user.role }) : [],
+  };
+}
+
+export default fp(async (app) => {
+  const render = (reply: FastifyReply, template: string, data: Data): FastifyReply => {
+    const html = app.views.render(template, { ...baseData(reply.request, reply), ...data });
+    return reply.type('text/html; charset=utf-8').send(html);
+  };
+  app.decorateReply('page', function (this: FastifyReply, template: string, data: Data = {}) {
+    return render(this, template, data);
+  });
+  app.decorateReply('fragment', function (this: FastifyReply, template: string, data: Data = {}) {
+    this.header('Vary', 'HX-Request');
+    return render(this, template, data);
+  });
+  app.decorateReply('pageOrFragment', function (this: FastifyReply, template: string, fragment: string, data: Data = {}) {
+    this.header('Vary', 'HX-Request');
+    return render(this, isHtmx(this.request) ? fragment : template, data);
+  });
+  app.decorateReply('sendError', function (this: FastifyReply, key: MessageKey, params?: Record<string, string | number>) {
+    const message = this.request.t(key, params);
+    if (isHtmx(this.request)) return render(this, 'partials/alert', { message });
+    return render(this, 'pages/error', { message, status: this.statusCode });
+  });
+});

@@ -1,0 +1,62 @@
+import type { WebSocket } from 'ws';
+import type { Locale } from '../i18n/index.ts';
+
+export interface LiveClient {
+  socket: WebSocket;
+  userId: number;
+  sessionId: string;
+  locale: Locale;
+}
+
+/** Close codes the browser's htmx ws extension does not reconnect after: the user must sign in again. */
+export const CLOSE_SIGNED_OUT = 4401;
+
+/** Who is connected: one socket per open tab, grouped by user, so a push reaches exactly the users it names. */
+export function createHub() {
+  const byUser = new Map<number, Set<LiveClient>>();
+
+  function remove(client: LiveClient): void {
+    const set = byUser.get(client.userId);
+    set?.delete(client);
+    if (set?.size === 0) byUser.delete(client.userId);
+  }
+
+  return {
+    add(client: LiveClient): void {
+      let set = byUser.get(client.userId);
+      if (!set) byUser.set(client.userId, (set = new Set()));
+      set.add(client);
+      client.socket.on('close', () => remove(client));
+    },
+
+    /** Renders once per user (language and rights differ) and sends to each of their tabs. */
+    push(userIds: Iterable<number>, render: (client: LiveClient) => string): void {
+      for (const userId of new Set(userIds)) {
+        const clients = byUser.get(userId);
+        if (!clients) continue;
+        const byLocale = new Map<Locale, string>();
+        for (const client of clients) {
+          let html = byLocale.get(client.locale);
+          if (html === undefined) byLocale.set(client.locale, (html = render(client)));
+          if (client.socket.readyState === client.socket.OPEN) client.socket.send(html);
+        }
+      }
+    },
+
+    signOut(match: (client: LiveClient) => boolean): void {
+      for (const set of byUser.values()) {
+        for (const client of set) if (match(client)) client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
+      }
+    },
+
+    connectedUsers(): number[] {
+      return [...byUser.keys()];
+    },
+
+    closeAll(code: number, reason: string): void {
+      for (const set of byUser.values()) for (const client of set) client.socket.close(code, reason);
+    },
+  };
+}
+
+export type Hub = ReturnType<typeof createHub>;

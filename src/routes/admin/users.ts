@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { changeRole, createUser, listUsers, setActive } from '../../domain/users/service.ts';
+import { roles } from '../../db/schema/users.ts';
+import { actorOf } from '../../plugins/auth.ts';
+import { field, formErrorsOf, idParam, type FormErrors } from '../forms.ts';
+import { requireAdmin } from './guard.ts';
+
+interface ViewState {
+  values?: Record<string, string>;
+  errors?: FormErrors;
+  rowErrors?: Record<number, string>;
+  notice?: string | null;
+}
+
+export default async function adminUserRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', requireAdmin);
+
+  const show = (req: FastifyRequest, reply: FastifyReply, state: ViewState = {}) =>
+    reply.pageOrFragment('pages/admin-users', 'partials/admin-users', {
+      users: listUsers(app.domain, actorOf(req)),
+      roles,
+      values: state.values ?? { role: 'agent' },
+      errors: state.errors ?? {},
+      rowErrors: state.rowErrors ?? {},
+      notice: state.notice ?? null,
+    });
+
+  app.get('/', async (req, reply) => show(req, reply));
+
+  app.post('/', async (req, reply) => {
+    const values = { email: field(req, 'email'), name: field(req, 'name'), role: field(req, 'role') };
+    try {
+      const user = await createUser(app.domain, actorOf(req), { ...values, password: field(req, 'password') });
+      return show(req, reply, { notice: req.t('admin.users.created', { name: user.name }) });
+    } catch (err) {
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return show(req, reply.code(refused.status), { values, errors: refused.errors });
+    }
+  });
+
+  const rowAction = (apply: (req: FastifyRequest, id: number) => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const id = idParam(req);
+    if (id === null) return reply.code(404).sendError('error.not_found');
+    try {
+      apply(req, id);
+      return show(req, reply);
+    } catch (err) {
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return show(req, reply.code(refused.status), { rowErrors: { [id]: Object.values(refused.errors)[0]! } });
+    }
+  };
+
+  app.post('/:id/role', rowAction((req, id) => changeRole(app.domain, actorOf(req), id, field(req, 'role'))));
+  app.post('/:id/active', rowAction((req, id) => setActive(app.domain, actorOf(req), id, field(req, 'active') === 'true')));
+}

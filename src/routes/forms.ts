@@ -1,0 +1,27 @@
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/errors.ts';
+
+export type FormErrors = Record<string, string>;
+
+/** A refused form input, as messages keyed by field (`_form` for the form as a whole); other errors pass through. */
+export function formErrorsOf(err: unknown, req: FastifyRequest): { status: number; errors: FormErrors } | null {
+  if (!(err instanceof DomainError) || ![409, 422].includes(err.status)) return null;
+  return { status: err.status, errors: { [err.field ?? '_form']: req.t(err.key, err.params) } };
+}
+
+/** Form fields as strings (formbody gives arrays for repeated names). */
+export function formBody(req: FastifyRequest): Record<string, string | string[] | undefined> {
+  const body = req.body;
+  return body && typeof body === 'object' ? (body as Record<string, string | string[]>) : {};
+}
+
+export function field(req: FastifyRequest, name: string): string {
+  const value = formBody(req)[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** `/x/:id` ids: anything but a positive integer is a page that does not exist. */
+export function idParam(req: FastifyRequest, name = 'id'): number | null {
+  const raw = (req.params as Record<string, string>)[name] ?? '';
+  return /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null;
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
+/** One WebSocket per open tab: the server pushes HTML fragments; the browser sends nothing we act on. */
+export default async function liveRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/live',
+    {
+      websocket: true,
+      preValidation: async (req, reply) => {
+        if (!req.auth) return reply.code(401).send('sign in first');
+        // Browsers send cookies on cross-site WebSocket handshakes; only our own pages may open one.
+        const origin = req.headers.origin;
+        if (origin !== undefined && originHost(origin) !== req.headers.host) return reply.code(403).send('cross-origin');
+      },
+    },
+    (socket, req) => {
+      const auth = req.auth!;
+      socket.on('message', () => {});
+      app.hub.add({ socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale });
+    },
+  );
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { changeOwnPassword, updateOwnSettings } from '../domain/users/service.ts';
+import { actorOf, requireUser } from '../plugins/auth.ts';
+import { translator } from '../i18n/index.ts';
+import { field, formErrorsOf } from './forms.ts';
+
+export default async function settingsRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', requireUser);
+
+  app.get('/settings', async (_req, reply) => reply.page('pages/settings', { errors: {}, saved: null }));
+
+  app.post('/settings', async (req, reply) => {
+    try {
+      const user = updateOwnSettings(app.domain, actorOf(req), { name: field(req, 'name'), locale: field(req, 'locale') });
+      req.auth!.user = user;
+      // The page is shown again in the language just chosen.
+      req.locale = user.locale ?? req.locale;
+      req.t = translator(req.locale);
+      return reply.page('pages/settings', { errors: {}, saved: 'profile' });
+    } catch (err) {
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return reply.code(refused.status).page('pages/settings', { errors: refused.errors, saved: null });
+    }
+  });
+
+  app.post('/settings/password', async (req, reply) => {
+    try {
+      const sessionId = req.auth!.id;
+      await changeOwnPassword(app.domain, actorOf(req), sessionId, { current: field(req, 'current'), next: field(req, 'next') });
+      app.hub.signOut((c) => c.userId === req.auth!.user.id && c.sessionId !== sessionId);
+      return reply.page('pages/settings', { errors: {}, saved: 'password' });
+    } catch (err) {
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return reply.code(refused.status).page('pages/settings', { errors: refused.errors, saved: null });
+    }
+  });
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { createSession } from '../domain/auth/sessions.ts';
+import { createUser } from '../domain/users/service.ts';
+import { setSessionCookie } from '../plugins/auth.ts';
+import { field, formErrorsOf } from './forms.ts';
+
+function tokenMatches(app: FastifyInstance, given: unknown): boolean {
+  const expected = app.setup.token;
+  if (!expected || typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** First run: the link with the logged token creates the first admin, then the page is gone for good. */
+export default async function setupRoutes(app: FastifyInstance): Promise<void> {
+  const guard = async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = req.method === 'GET' ? (req.query as Record<string, unknown>).token : field(req, 'token');
+    if (!tokenMatches(app, token)) return reply.code(404).sendError('error.not_found');
+  };
+
+  app.get('/setup', { preHandler: guard }, async (req, reply) =>
+    reply.page('pages/setup', { token: (req.query as Record<string, string>).token, values: {}, errors: {} }),
+  );
+
+  app.post('/setup', { preHandler: guard }, async (req, reply) => {
+    const values = { email: field(req, 'email'), name: field(req, 'name') };
+    // Taken before the slow password hash, so two racing submissions cannot both create an admin.
+    const token = app.setup.token;
+    app.setup.token = null;
+    try {
+      const user = await createUser(app.domain, null, { ...values, role: 'admin', password: field(req, 'password') });
+      const session = createSession(app.domain, user.id);
+      setSessionCookie(app, reply, session.token);
+      req.log.info({ userId: user.id }, 'first admin created; setup closed');
+      return reply.redirect('/', 303);
+    } catch (err) {
+      app.setup.token = token;
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return reply.code(refused.status).page('pages/setup', { token: field(req, 'token'), values, errors: refused.errors });
+    }
+  });
+}
