@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'smol-toml';
+import { ConfigError, formatKeyPath, loadConfig, validateConfig } from '../../src/config/load.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'switchboard-config-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail('expected the config to be refused');
+}
+
+test('no file means the built-in defaults', () => {
+  const config = loadConfig(undefined);
+  assert.equal(config.server.port, 3000);
+  assert.equal(config.server.host, '127.0.0.1');
+  assert.equal(config.server.data_dir, './data');
+  assert.equal(config.auth.session_idle_hours, 12);
+});
+
+test('a valid file is read and typed', () => {
+  const config = loadConfig(file('ok.toml', '[server]\nport = 8080\npublic_url = "https://inbox.example.com"\n[auth]\nsession_idle_hours = 2\n'));
+  assert.equal(config.server.port, 8080);
+  assert.equal(config.server.public_url, 'https://inbox.example.com');
+  assert.equal(config.auth.session_idle_hours, 2);
+});
+
+test('malformed TOML names the file and the line', () => {
+  const path = file('broken.toml', '[server]\nport = = 3\n');
+  try {
+    loadConfig(path);
+    assert.fail('should throw');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /broken\.toml/);
+    assert.match(err.message, /line 2/);
+  }
+});
+
+test('a wrong type names the key path and what was expected', () => {
+  const problems = problemsOf(() => loadConfig(file('type.toml', '[server]\nport = "eighty"\n')));
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /^server\.port: .*expected number/);
+});
+
+test('unknown keys are refused by name, at any depth', () => {
+  assert.deepEqual(problemsOf(() => validateConfig({ servr: {} }, 'x')), ['servr: unknown key']);
+  assert.deepEqual(problemsOf(() => validateConfig({ server: { prot: 1 } }, 'x')), ['server.prot: unknown key']);
+});
+
+test('out-of-range values are refused', () => {
+  const problems = problemsOf(() => validateConfig({ server: { port: 70000 } }, 'x'));
+  assert.match(problems[0]!, /^server\.port: /);
+});
+
+test('key paths read like TOML', () => {
+  assert.equal(formatKeyPath(['smpp', 0, 'port']), 'smpp[0].port');
+  assert.equal(formatKeyPath(['server', 'host']), 'server.host');
+});
+
+test('switchboard.example.toml is valid and documents every key of the schema', () => {
+  const text = readFileSync(new URL('../../switchboard.example.toml', import.meta.url), 'utf8');
+  const raw = parse(text);
+  validateConfig(raw, 'switchboard.example.toml');
+  const defaults = validateConfig({}, 'defaults') as unknown as Record<string, Record<string, unknown>>;
+  for (const [section, keys] of Object.entries(defaults)) {
+    for (const key of Object.keys(keys)) {
+      assert.match(text, new RegExp(`^#? ?${key} = `, 'm'), `${section}.${key} is not documented`);
+    }
+  }
+  assert.match(text, /public_url = /);
+});

@@ -1,0 +1,112 @@
+/**
+ * Shared pieces for the browser tests: real Chromium (Debian's, never a downloaded one) against a real HTTP server.
+ *
+ * Each test file starts one browser with `launchBrowser()` and closes it in `t.after`; every test gets its own
+ * app on a fresh SQLite file from `startServer()`.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { buildTestApp, PASSWORD, type TestApp } from '../helper.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** `false` when Chromium is there; otherwise the reason handed to node:test's `skip`. */
+export const noChromium: string | false = existsSync(CHROMIUM)
+  ? false
+  : `browser tests skipped: ${CHROMIUM} is missing (install Debian's "chromium" package; never "playwright install")`;
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface Server extends TestApp {
+  baseURL: string;
+  port: number;
+}
+
+/** `buildTestApp()` listening on a free port of 127.0.0.1. Close it with `close()`. */
+export async function startServer(rawConfig: Record<string, unknown> = {}): Promise<Server> {
+  const h = await buildTestApp(rawConfig);
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = h.app.server.address() as AddressInfo;
+  return Object.assign(h, { baseURL: `http://127.0.0.1:${port}`, port });
+}
+
+/** A fresh, isolated browser profile (own cookies), English UI, pointed at `baseURL`. */
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  opts: { viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, locale: 'en-US', viewport: opts.viewport ?? { width: 1280, height: 800 } });
+  // Generous: CI machines are slow; every wait is for a condition, never a fixed time.
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(15_000);
+  return context;
+}
+
+/** Signs in through the real login form and waits for the home page. */
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
+
+/** A new context and page, signed in as `email`. */
+export async function signedInPage(browser: Browser, baseURL: string, email: string): Promise<Page> {
+  const context = await newContext(browser, baseURL);
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** The list of the user's inboxes in the main navigation. */
+export function inboxNav(page: Page): Locator {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('list', { name: 'Your inboxes' });
+}
+
+/**
+ * Resolves once the page's live WebSocket (/live) is open. htmx's ws extension fires `htmx:ws:after:connection`
+ * on the connecting element; we record it on `window` so it can be waited for after the fact.
+ * Call before navigating (it installs an init script).
+ */
+export async function trackLiveSocket(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __liveOpens: number };
+    w.__liveOpens = 0;
+    document.addEventListener('htmx:ws:after:connection', () => {
+      w.__liveOpens += 1;
+    });
+  });
+}
+
+/** Waits until the live socket has been opened at least `times` times since the page loaded. */
+export async function waitForLiveOpens(page: Page, times = 1, timeout?: number): Promise<void> {
+  await page.waitForFunction((n) => (window as unknown as { __liveOpens?: number }).__liveOpens! >= n, times, {
+    ...(timeout === undefined ? {} : { timeout }),
+  });
+}
+
+/** Polls `check` (server side) until it returns true; for conditions the browser cannot see. */
+export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,116 @@
+import type Database from 'better-sqlite3';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.ts';
+import { validateConfig } from '../src/config/load.ts';
+import type { ConfigStore } from '../src/config/store.ts';
+import { loadMigrations, migrate } from '../src/db/migrate.ts';
+import { openDatabase } from '../src/db/open.ts';
+import type { Actor } from '../src/domain/context.ts';
+import { createUser, type PublicUser } from '../src/domain/users/service.ts';
+import { migrationsDir } from '../src/paths.ts';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface TestApp {
+  app: FastifyInstance;
+  sqlite: Database.Database;
+  dir: string;
+  dbFile: string;
+  configStore: ConfigStore;
+  close(): Promise<void>;
+}
+
+/** A real app on a real SQLite file in a fresh temp folder. */
+export async function buildTestApp(rawConfig: Record<string, unknown> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+  const dbFile = join(dir, 'switchboard.db');
+  const sqlite = openDatabase(dbFile);
+  await migrate(sqlite, dbFile, loadMigrations(migrationsDir));
+  const configStore: ConfigStore = { current: validateConfig(rawConfig, 'test'), file: undefined };
+  const app = await buildApp({ configStore, sqlite, logger: false });
+  await app.ready();
+  return {
+    app,
+    sqlite,
+    dir,
+    dbFile,
+    configStore,
+    async close() {
+      await app.close();
+      sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function addUser(
+  app: FastifyInstance,
+  role: 'admin' | 'manager' | 'agent',
+  name = `${role} user`,
+  email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`,
+): Promise<PublicUser & { actor: Actor }> {
+  const user = await createUser(app.domain, null, { email, name, role, password: PASSWORD });
+  return { ...user, actor: { id: user.id, role: user.role } };
+}
+
+/** A browser-like client over app.inject: keeps cookies and the page's CSRF token. */
+export class Client {
+  cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(readonly app: FastifyInstance) {}
+
+  private remember(res: LightMyRequestResponse): void {
+    for (const c of res.cookies) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+    if (token) this.csrf = token;
+  }
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader, ...headers } });
+    this.remember(res);
+    return res;
+  }
+
+  /** A form post; `_csrf` is added unless `csrf: false` or the form sets its own. */
+  async post(
+    url: string,
+    form: Record<string, string | string[]> = {},
+    opts: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams();
+    if (opts.csrf !== false && !('_csrf' in form)) body.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(form)) for (const item of [v].flat()) body.append(k, item);
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader, ...opts.headers },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  async login(email: string, password = PASSWORD): Promise<LightMyRequestResponse> {
+    await this.get('/login');
+    return this.post('/login', { email, password });
+  }
+}
+
+export async function signedIn(app: FastifyInstance, email: string): Promise<Client> {
+  const client = new Client(app);
+  const res = await client.login(email);
+  if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode}`);
+  await client.get('/');
+  return client;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createInbox, listInboxesFor, setMembers } from '../../src/domain/inboxes/service.ts';
+import { findUserById } from '../../src/domain/users/service.ts';
+import { addUser, buildTestApp, signedIn } from '../helper.ts';
+
+test('an admin adds a user; bad input is shown in place as 4xx and stores nothing', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const client = await signedIn(h.app, admin.email);
+  await client.get('/admin/users');
+  const htmx = { headers: { 'hx-request': 'true' } };
+
+  const ok = await client.post('/admin/users', { name: 'Ana', email: 'Ana@Example.test', role: 'agent', password: 'a long enough password' }, htmx);
+  assert.equal(ok.statusCode, 200);
+  assert.match(ok.body, /^<section id="admin-users"/, 'htmx gets the fragment, not the page');
+  assert.match(ok.body, /Ana was added/);
+  assert.match(ok.body, /ana@example\.test/);
+
+  const cases: [Record<string, string>, number, RegExp][] = [
+    [{ name: 'Bo', email: 'not-an-email', role: 'agent', password: 'a long enough password' }, 422, /valid email/],
+    [{ name: 'Bo', email: 'ana@example.test', role: 'agent', password: 'a long enough password' }, 409, /already uses this email/],
+    [{ name: 'Bo', email: 'bo@example.test', role: 'root', password: 'a long enough password' }, 422, /admin, manager or agent/],
+    [{ name: 'Bo', email: 'bo@example.test', role: 'agent', password: 'short' }, 422, /at least 12/],
+    [{ name: '', email: 'bo@example.test', role: 'agent', password: 'a long enough password' }, 422, /name of 1 to 100/],
+  ];
+  for (const [form, status, message] of cases) {
+    const res = await client.post('/admin/users', form, htmx);
+    assert.equal(res.statusCode, status, JSON.stringify(form));
+    assert.match(res.body, message);
+    assert.match(res.body, /<form/, 'the form comes back to be fixed');
+  }
+  const count = h.sqlite.prepare('SELECT count(*) FROM users').pluck().get();
+  assert.equal(count, 2);
+});
+
+test('names that look like HTML or SQL are stored as typed and shown escaped', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const client = await signedIn(h.app, admin.email);
+  await client.get('/admin/users');
+  const name = `<script>alert(1)</script> O'Brien"; DROP TABLE users;--`;
+  await client.post('/admin/users', { name, email: 'x@example.test', role: 'agent', password: 'a long enough password' });
+  const stored = h.sqlite.prepare(`SELECT name FROM users WHERE email = 'x@example.test'`).pluck().get();
+  assert.equal(stored, name);
+  const page = await client.get('/admin/users');
+  assert.ok(!page.body.includes('<script>alert(1)</script>'));
+  assert.match(page.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt; O&#39;Brien&quot;; DROP TABLE users;--/);
+  const inbox = await client.post('/admin/inboxes', { name: '<img src=x onerror=alert(1)>' });
+  assert.equal(inbox.statusCode, 200);
+  assert.ok(!(await client.get('/')).body.includes('<img src=x'));
+});
+
+test('role changes and deactivation keep at least one active admin', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const client = await signedIn(h.app, admin.email);
+  await client.get('/admin/users');
+  assert.equal((await client.post(`/admin/users/${agent.id}/role`, { role: 'manager' })).statusCode, 200);
+  assert.equal(findUserById(h.app.domain, agent.id)?.role, 'manager');
+  const demote = await client.post(`/admin/users/${admin.id}/role`, { role: 'agent' });
+  assert.equal(demote.statusCode, 422);
+  assert.match(demote.body, /at least one active admin/);
+  const self = await client.post(`/admin/users/${admin.id}/active`, { active: 'false' });
+  assert.equal(self.statusCode, 422);
+  assert.equal(findUserById(h.app.domain, admin.id)?.role, 'admin');
+  assert.equal((await client.post('/admin/users/999999/role', { role: 'agent' })).statusCode, 404);
+  assert.equal((await client.post('/admin/users/abc/role', { role: 'agent' })).statusCode, 404);
+});
+
+test('admins create, rename and staff inboxes from the admin pages', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent', 'Ana');
+  const client = await signedIn(h.app, admin.email);
+  await client.get('/admin/inboxes');
+  assert.match((await client.post('/admin/inboxes', { name: 'Support' })).body, /Inbox Support was created/);
+  const dup = await client.post('/admin/inboxes', { name: 'support' });
+  assert.equal(dup.statusCode, 409);
+  const [inbox] = listInboxesFor(h.app.domain, admin.actor);
+  assert.ok(inbox);
+  assert.match((await client.post(`/admin/inboxes/${inbox.id}`, { name: 'Help desk' })).body, /was renamed/);
+  assert.equal((await client.post(`/admin/inboxes/${inbox.id}/members`, { members: [String(agent.id)] })).statusCode, 200);
+  assert.deepEqual(listInboxesFor(h.app.domain, agent.actor).map((i) => i.name), ['Help desk']);
+  assert.equal((await client.post(`/admin/inboxes/${inbox.id}/members`, { members: ['1; DROP'] })).statusCode, 422);
+  assert.equal((await client.post(`/admin/inboxes/${inbox.id}/members`, {})).statusCode, 200, 'no box ticked: nobody');
+  assert.deepEqual(listInboxesFor(h.app.domain, agent.actor), []);
+});
+
+test('agents and managers cannot reach admin pages or another inbox by id', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const manager = await addUser(h.app, 'manager');
+  const mine = createInbox(h.app.domain, admin.actor, { name: 'Mine' });
+  const theirs = createInbox(h.app.domain, admin.actor, { name: 'Theirs' });
+  setMembers(h.app.domain, admin.actor, mine.id, [agent.id, manager.id]);
+  for (const user of [agent, manager]) {
+    const client = await signedIn(h.app, user.email);
+    assert.equal((await client.get(`/inboxes/${mine.id}`)).statusCode, 200);
+    const other = await client.get(`/inboxes/${theirs.id}`);
+    assert.equal(other.statusCode, 404);
+    assert.ok(!other.body.includes('Theirs'));
+    assert.ok(!(await client.get('/')).body.includes('Theirs'));
+    assert.equal((await client.get('/admin/users')).statusCode, 404);
+    assert.equal((await client.get(`/admin/inboxes/${theirs.id}`)).statusCode, 404);
+    assert.equal((await client.post(`/admin/inboxes/${theirs.id}`, { name: 'Hacked' })).statusCode, 404);
+    assert.equal((await client.post(`/admin/inboxes/${mine.id}/members`, { members: [String(user.id)] })).statusCode, 404);
+    assert.equal((await client.post('/admin/users', { name: 'X', email: 'x@example.test', role: 'admin', password: 'a long enough password' })).statusCode, 404);
+  }
+  assert.equal(listInboxesFor(h.app.domain, admin.actor).find((i) => i.id === theirs.id)?.name, 'Theirs');
+});

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { listInboxesFor } from '../../src/domain/inboxes/service.ts';
+import { addUser, buildTestApp, Client, signedIn } from '../helper.ts';
+
+const sessionCount = (h: Awaited<ReturnType<typeof buildTestApp>>): number =>
+  h.sqlite.prepare('SELECT count(*) FROM sessions').pluck().get() as number;
+
+test('sign-in sets an HttpOnly, SameSite=Lax session cookie and a fresh id each time', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = new Client(h.app);
+  await client.get('/login');
+  const res = await client.post('/login', { email: user.email, password: 'correct horse battery' });
+  assert.equal(res.statusCode, 303);
+  assert.equal(res.headers.location, '/');
+  const cookie = res.cookies.find((c) => c.name === 'sb_session');
+  assert.ok(cookie);
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Lax');
+  assert.notEqual(cookie.secure, true, 'plain http: not Secure');
+  const first = cookie.value;
+  await client.get('/');
+  await client.post('/login', { email: user.email, password: 'correct horse battery' });
+  assert.notEqual(client.cookies.get('sb_session'), first, 'a new session id on login');
+  assert.equal(sessionCount(h), 1, 'the old session was replaced');
+  const stored = h.sqlite.prepare('SELECT id FROM sessions').pluck().get() as string;
+  assert.notEqual(stored, client.cookies.get('sb_session'), 'only a hash of the token is stored');
+});
+
+test('cookies are Secure when public_url is https', async (t) => {
+  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = new Client(h.app);
+  const res = await client.login(user.email);
+  assert.equal(res.cookies.find((c) => c.name === 'sb_session')?.secure, true);
+});
+
+test('wrong credentials are refused in place, without telling which part was wrong', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = new Client(h.app);
+  const wrongPassword = await client.login(user.email, 'not the password');
+  const unknownEmail = await client.login('nobody@example.test', 'not the password');
+  for (const res of [wrongPassword, unknownEmail]) {
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /Email or password is wrong/);
+  }
+  assert.equal(sessionCount(h), 0);
+});
+
+test('five failures for one email slow that email down with a 429 page', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = new Client(h.app);
+  for (let i = 0; i < 5; i++) assert.equal((await client.login(user.email, `wrong ${i}`)).statusCode, 422);
+  const blocked = await client.login(user.email);
+  assert.equal(blocked.statusCode, 429, 'even the right password waits');
+  assert.match(blocked.body, /Too many failed sign-ins/);
+  h.app.domain.now = () => Date.now() + 16 * 60_000;
+  assert.equal((await client.login(user.email)).statusCode, 303, 'after the window it works again');
+});
+
+test('five failures from one address slow that address down for every email', async (t) => {
+  const h = await buildTestApp({ auth: { login_attempts: 5 } });
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = new Client(h.app);
+  for (let i = 0; i < 5; i++) await client.login(`guess${i}@example.test`, 'nope nope nope');
+  assert.equal((await client.login(user.email)).statusCode, 429);
+});
+
+test('sessions end after the idle timeout and after the absolute timeout', async (t) => {
+  const h = await buildTestApp({ auth: { session_idle_hours: 1, session_absolute_days: 1 } });
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = await signedIn(h.app, user.email);
+  const start = Date.now();
+  h.app.domain.now = () => start + 50 * 60_000;
+  assert.equal((await client.get('/')).statusCode, 200, 'active within the hour');
+  h.app.domain.now = () => start + 100 * 60_000;
+  assert.equal((await client.get('/')).statusCode, 200, 'the last request renewed the idle clock');
+  h.app.domain.now = () => start + 3 * 3_600_000;
+  assert.equal((await client.get('/')).statusCode, 303, 'idle too long');
+  assert.equal(sessionCount(h), 0);
+
+});
+
+test('sessions end after the absolute timeout however active they are', async (t) => {
+  const h = await buildTestApp({ auth: { session_idle_hours: 12, session_absolute_days: 1 } });
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = await signedIn(h.app, user.email);
+  const start = Date.now();
+  h.app.domain.now = () => start + 10 * 3_600_000;
+  assert.equal((await client.get('/')).statusCode, 200);
+  h.app.domain.now = () => start + 20 * 3_600_000;
+  assert.equal((await client.get('/')).statusCode, 200);
+  h.app.domain.now = () => start + 30 * 3_600_000;
+  assert.equal((await client.get('/')).statusCode, 303);
+});
+
+test('logout deletes the session row and the cookie', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = await signedIn(h.app, user.email);
+  const token = client.cookies.get('sb_session')!;
+  const res = await client.post('/logout');
+  assert.equal(res.statusCode, 303);
+  assert.equal(res.headers.location, '/login');
+  assert.equal(sessionCount(h), 0);
+  client.cookies.set('sb_session', token);
+  assert.equal((await client.get('/')).statusCode, 303, 'the old cookie is worth nothing');
+});
+
+test('state changes without the right CSRF token get 403 and change nothing', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const client = await signedIn(h.app, admin.email);
+  const missing = await client.post('/admin/inboxes', { name: 'Missing' }, { csrf: false });
+  const wrong = await client.post('/admin/inboxes', { name: 'Wrong', _csrf: 'x'.repeat(43) });
+  const htmxWrong = await client.post('/admin/inboxes', { name: 'Htmx', _csrf: '' }, { headers: { 'hx-request': 'true', 'x-csrf-token': 'nope' } });
+  for (const res of [missing, wrong, htmxWrong]) {
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, /expired or did not come from Switchboard/);
+  }
+  assert.deepEqual(listInboxesFor(h.app.domain, admin.actor), []);
+  const viaHeader = await client.post('/admin/inboxes', { name: 'Header' }, { csrf: false, headers: { 'hx-request': 'true', 'x-csrf-token': client.csrf } });
+  assert.equal(viaHeader.statusCode, 200, 'htmx sends the token as a header');
+  const anonymous = new Client(h.app);
+  assert.equal((await anonymous.post('/login', { email: admin.email, password: 'correct horse battery' }, { csrf: false })).statusCode, 403, 'login is protected too');
+});
+
+test('a deactivated user is signed out at once and cannot sign in', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const agentClient = await signedIn(h.app, agent.email);
+  const adminClient = await signedIn(h.app, admin.email);
+  await adminClient.get('/admin/users');
+  const res = await adminClient.post(`/admin/users/${agent.id}/active`, { active: 'false' });
+  assert.equal(res.statusCode, 200);
+  assert.equal((await agentClient.get('/')).statusCode, 303);
+  const retry = await agentClient.login(agent.email);
+  assert.equal(retry.statusCode, 422);
+  assert.match(retry.body, /deactivated/);
+});
+
+test('pages need a session: browsers are sent to /login, htmx gets 401 with HX-Redirect', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const anon = new Client(h.app);
+  const page = await anon.get('/settings');
+  assert.equal(page.statusCode, 303);
+  assert.equal(page.headers.location, '/login?next=%2Fsettings');
+  const fragment = await anon.get('/settings', { 'hx-request': 'true' });
+  assert.equal(fragment.statusCode, 401);
+  assert.equal(fragment.headers['hx-redirect'], '/login');
+});
+
+test('after sign-in the user goes where they wanted, but never off-site', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = new Client(h.app);
+  await client.get('/login?next=%2Fsettings');
+  assert.equal((await client.post('/login', { email: user.email, password: 'correct horse battery', next: '/settings' })).headers.location, '/settings');
+  const evil = new Client(h.app);
+  await evil.get('/login');
+  assert.equal((await evil.post('/login', { email: user.email, password: 'correct horse battery', next: '//evil.example' })).headers.location, '/');
+});

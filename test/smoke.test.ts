@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { addUser, buildTestApp, signedIn } from './helper.ts';
+
+test('an admin signs in and sees the shell', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin', 'Ada');
+  const client = await signedIn(h.app, admin.email);
+  const res = await client.get('/');
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /Ada/);
+  assert.match(res.body, /hx-ws:connect="\/live"/);
+});
