@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { start } from './run.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'switchboard-serve-'));
+const isListening = (l: Record<string, unknown>) => l.msg === 'Switchboard is listening';
+
+test('serve: data dir from --data over SWITCHBOARD_DATA over the file; setup link; health; SIGHUP; SIGTERM', async (t) => {
+  const cwd = tmp();
+  writeFileSync(join(cwd, 'sb.toml'), '[server]\ndata_dir = "from-file"\n[log]\nlevel = "info"\n');
+  const server = start(['--config', 'sb.toml', '--data', 'from-flag'], { cwd, env: { SWITCHBOARD_DATA: 'from-env' } });
+  t.after(() => server.child.kill('SIGKILL'));
+  const listening = await server.waitFor(isListening);
+  assert.equal(listening.database, join(cwd, 'from-flag', 'switchboard.db'));
+  assert.ok(existsSync(join(cwd, 'from-flag', 'switchboard.db')));
+  assert.equal(existsSync(join(cwd, 'from-env')), false);
+  const base = String(listening.url);
+
+  const setup = await server.waitFor((l) => typeof l.msg === 'string' && l.msg.includes('/setup?token='));
+  const link = /(http:\/\/\S+\/setup\?token=\S+)/.exec(String(setup.msg))![1]!;
+  assert.equal((await fetch(link)).status, 200, 'the logged link opens the setup page');
+  assert.equal((await fetch(`${base}/setup`)).status, 404);
+  const health = await fetch(`${base}/healthz`);
+  assert.equal(health.status, 200);
+
+  writeFileSync(join(cwd, 'sb.toml'), '[server]\nport = "oops"\n');
+  server.child.kill('SIGHUP');
+  const failed = await server.waitFor((l) => l.msg === 'configuration reload failed; keeping the running configuration');
+  assert.match(String(failed.err), /server\.port/);
+  assert.equal((await fetch(`${base}/healthz`)).status, 200, 'still serving');
+  writeFileSync(join(cwd, 'sb.toml'), '[server]\ndata_dir = "from-file"\n[auth]\nsession_idle_hours = 1\n');
+  server.child.kill('SIGHUP');
+  await server.waitFor((l) => l.msg === 'configuration reloaded');
+
+  server.child.kill('SIGTERM');
+  assert.equal(await server.exited, 0);
+  assert.ok(server.lines.some((l) => l.msg === 'stopped cleanly'));
+});
+
+test('serve: SWITCHBOARD_DATA when no flag; a request in flight finishes during shutdown', async (t) => {
+  const cwd = tmp();
+  const server = start([], { cwd, env: { SWITCHBOARD_DATA: 'from-env' } });
+  t.after(() => server.child.kill('SIGKILL'));
+  const listening = await server.waitFor(isListening);
+  assert.equal(listening.database, join(cwd, 'from-env', 'switchboard.db'));
+  const base = String(listening.url);
+  const pages = Array.from({ length: 20 }, () => fetch(`${base}/login`).then((r) => r.status));
+  server.child.kill('SIGINT');
+  const statuses = await Promise.allSettled(pages);
+  const served = statuses.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<number>).value);
+  assert.ok(served.every((s) => s === 200), `every accepted request was answered: ${JSON.stringify(statuses.map((s) => s.status))}`);
+  assert.equal(await server.exited, 0);
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import WebSocket from 'ws';
+import { createInbox, renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
+import { setActive } from '../../src/domain/users/service.ts';
+import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
+
+async function listen(h: TestApp): Promise<string> {
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = h.app.server.address();
+  assert.ok(address && typeof address === 'object');
+  return `ws://127.0.0.1:${address.port}/live`;
+}
+
+/** A live socket that records every pushed fragment. */
+function connect(url: string, cookie: string, origin?: string) {
+  const received: string[] = [];
+  const socket = new WebSocket(url, { headers: { cookie, ...(origin ? { origin } : {}) } });
+  socket.on('message', (data) => received.push(String(data)));
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    socket.once('error', reject);
+  });
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  return { socket, received, opened, closed };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), what);
+}
+
+test('the live socket is refused without a session and from another origin', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  await assert.rejects(connect(url, '').opened, /HTTP 401/);
+  await assert.rejects(connect(url, 'sb_session=forged').opened, /HTTP 401/);
+  const user = await addUser(h.app, 'agent');
+  const client = await signedIn(h.app, user.email);
+  await assert.rejects(connect(url, client.cookieHeader, 'https://evil.example').opened, /HTTP 403/);
+  const ok = connect(url, client.cookieHeader, url.replace('ws:', 'http:').replace('/live', ''));
+  await ok.opened;
+  ok.socket.close();
+});
+
+test('a push reaches exactly the users allowed to see the inbox', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const d = h.app.domain;
+  const admin = await addUser(h.app, 'admin');
+  const member = await addUser(h.app, 'agent');
+  const outsider = await addUser(h.app, 'agent');
+  const inbox = createInbox(d, admin.actor, { name: 'Support' });
+  setMembers(d, admin.actor, inbox.id, [member.id]);
+
+  const tabs = {
+    admin: connect(url, (await signedIn(h.app, admin.email)).cookieHeader),
+    member: connect(url, (await signedIn(h.app, member.email)).cookieHeader),
+    memberSecondTab: connect(url, (await signedIn(h.app, member.email)).cookieHeader),
+    outsider: connect(url, (await signedIn(h.app, outsider.email)).cookieHeader),
+  };
+  await Promise.all(Object.values(tabs).map((tab) => tab.opened));
+  t.after(() => Object.values(tabs).forEach((tab) => tab.socket.close()));
+
+  renameInbox(d, admin.actor, inbox.id, { name: 'Help <desk>' });
+  await until(() => tabs.admin.received.length > 0 && tabs.member.received.length > 0 && tabs.memberSecondTab.received.length > 0, 'allowed users get the push');
+  assert.match(tabs.member.received[0]!, /<ul id="nav-inboxes"[^>]*hx-swap-oob="true"/);
+  assert.match(tabs.member.received[0]!, /Help &lt;desk&gt;/, 'pushed fragments are escaped too');
+
+  // A second event after the first: if the outsider had been sent the first, it would have arrived before this one.
+  const other = createInbox(d, admin.actor, { name: 'Other' });
+  setMembers(d, admin.actor, other.id, [outsider.id]);
+  await until(() => tabs.outsider.received.length > 0, 'the outsider gets news of their own inbox');
+  assert.equal(tabs.outsider.received.length, 1);
+  assert.ok(!tabs.outsider.received.some((html) => html.includes('Help')), 'nothing about Support reached the outsider');
+  assert.ok(!tabs.member.received.some((html) => html.includes('Other')), 'nothing about Other reached the member');
+});
+
+test('removing a member updates their navigation and tells them nothing more', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const d = h.app.domain;
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const inbox = createInbox(d, admin.actor, { name: 'Support' });
+  setMembers(d, admin.actor, inbox.id, [agent.id]);
+  const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
+  await tab.opened;
+  t.after(() => tab.socket.close());
+  setMembers(d, admin.actor, inbox.id, []);
+  await until(() => tab.received.length === 1, 'the removed member gets their new navigation');
+  assert.ok(!tab.received[0]!.includes('Support'));
+  renameInbox(d, admin.actor, inbox.id, { name: 'Secret' });
+  const marker = createInbox(d, admin.actor, { name: 'Marker' });
+  setMembers(d, admin.actor, marker.id, [agent.id]);
+  await until(() => tab.received.length === 2, 'the next push that concerns them arrives');
+  assert.ok(!tab.received.some((html) => html.includes('Secret')));
+});
+
+test('deactivating a user and signing out close their sockets', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
+  await tab.opened;
+  setActive(h.app.domain, admin.actor, agent.id, false);
+  assert.equal(await tab.closed, 4401);
+
+  const adminClient = await signedIn(h.app, admin.email);
+  const adminTab = connect(url, adminClient.cookieHeader);
+  await adminTab.opened;
+  await adminClient.post('/logout');
+  assert.equal(await adminTab.closed, 4401);
+});
+
+test('shutting down tells every tab to reconnect (close code 1012)', async (t) => {
+  const h = await buildTestApp();
+  const url = await listen(h);
+  const agent = await addUser(h.app, 'agent');
+  const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
+  await tab.opened;
+  const closing = h.close();
+  assert.equal(await tab.closed, 1012);
+  await closing;
+  t.diagnostic('closed');
+});
