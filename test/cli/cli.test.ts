@@ -54,7 +54,7 @@ test('user add reads the password from stdin, never from an argument; reset-pass
   const db = new Database(join(cwd, 'data', 'switchboard.db'));
   const row = db.prepare('SELECT id, role, password_hash FROM users').get() as { id: number; role: string; password_hash: string };
   assert.equal(row.role, 'manager');
-  assert.match(row.password_hash, /^scrypt\$131072\$8\$1\$/);
+  assert.match(row.password_hash, /^scrypt\$16384\$8\$5\$/);
   db.prepare('INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)').run('s', row.id, 'c', Date.now(), Date.now());
   db.close();
 
