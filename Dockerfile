@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+
+# Build stage: the compilers are here only in case better-sqlite3 finds no prebuilt addon for this platform.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Nothing is compiled ahead of time (tsx runs the TypeScript sources), so production dependencies suffice.
+RUN npm ci --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+# Owned by root: the app user can read its code but not change it.
+COPY --from=build /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY bin ./bin
+COPY src ./src
+COPY views ./views
+COPY static ./static
+COPY drizzle ./drizzle
+# Created before VOLUME so a fresh named volume starts out owned by the app user.
+RUN mkdir /data && chown node:node /data
+USER node
+VOLUME /data
+ENV SWITCHBOARD_DATA=/data HOST=0.0.0.0 PORT=3000 NODE_ENV=production
+EXPOSE 3000
+# Slim images have no curl; Node 20 has fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "bin/switchboard.mjs"]
+CMD ["serve"]

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Builds dist/switchboard: a Node single executable application (SEA) made from the running Node.
+// Usage: node scripts/build-binary.mjs [--out DIR]
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import postject from 'postject';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ASSET_DIRS = ['views', 'static', 'drizzle'];
+const ADDON = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+// Read back under the same key by src/sea/entry.ts.
+const MANIFEST_KEY = 'sea-manifest.json';
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/** Asset keys are paths relative to the project root, with forward slashes on every platform. */
+function filesUnder(dir) {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+function contentHash(keys) {
+  const hash = createHash('sha256');
+  for (const key of keys) hash.update(`${key}\0`).update(readFileSync(join(root, key))).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** SEA in Node 20 runs a single CommonJS script that may require builtins only: bundle everything. */
+async function bundle(file) {
+  await build({
+    entryPoints: [join(root, 'src/sea/entry.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    // ws would try its optional native helpers on every start; SEA's require cannot load them and warns.
+    define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
+    // paths.ts falls back to import.meta.url only when SWITCHBOARD_ROOT is unset, which the entry always sets.
+    logOverride: { 'empty-import-meta': 'silent' },
+  });
+}
+
+/** Returns the path of the sea-config file, which makes Node write the blob to `blob`. */
+function writeSeaConfig(work, script, blob) {
+  const files = [...ASSET_DIRS.flatMap(filesUnder), ADDON];
+  const manifest = { hash: contentHash(files), files, addon: ADDON };
+  writeFileSync(join(work, MANIFEST_KEY), JSON.stringify(manifest));
+  const assets = Object.fromEntries(files.map((key) => [key, join(root, key)]));
+  assets[MANIFEST_KEY] = join(work, MANIFEST_KEY);
+  const config = { main: script, output: blob, disableExperimentalSEAWarning: true, assets };
+  const configFile = join(work, 'sea-config.json');
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  return configFile;
+}
+
+/** Injects into a copy, then renames: a running older binary cannot be written to (ETXTBSY), but it can be replaced. */
+async function makeExecutable(blob, target) {
+  const partial = `${target}.partial`;
+  try {
+    copyFileSync(process.execPath, partial);
+    chmodSync(partial, 0o755);
+    // postject prints "Can't find string offset for section name '.note…'" on Linux: harmless (nodejs/postject#83).
+    await postject.inject(partial, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+    renameSync(partial, target);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+}
+
+async function main() {
+  // macOS needs a Mach-O segment name and re-signing, Windows an .exe: neither is handled here.
+  if (process.platform !== 'linux') throw new Error(`building the binary is supported on Linux only, not ${process.platform}`);
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  const outDir = resolve(values.out ?? join(root, 'dist'));
+  const target = join(outDir, 'switchboard');
+  const started = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'switchboard-build-'));
+  try {
+    const script = join(work, 'switchboard.cjs');
+    const blob = join(work, 'sea-prep.blob');
+    await bundle(script);
+    execFileSync(process.execPath, ['--experimental-sea-config', writeSeaConfig(work, script, blob)], { stdio: 'inherit' });
+    mkdirSync(outDir, { recursive: true });
+    await makeExecutable(blob, target);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const mb = (statSync(target).size / 1024 / 1024).toFixed(1);
+  console.log(`${relative(process.cwd(), target)}: ${mb} MiB, built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+await main();
