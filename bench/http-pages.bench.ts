@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { run, start } from '../test/cli/run.ts';
+import { tempDir } from '../test/tmp.ts';
 import { machine, summary } from './stats.ts';
 
 /**
@@ -11,7 +10,7 @@ import { machine, summary } from './stats.ts';
  * latency of the pages every user hits, and the server's resident memory after boot and after the load.
  */
 const N = 2000;
-const cwd = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+const cwd = tempDir('switchboard-bench-');
 const password = 'a long enough password';
 await run(['user', 'add', '--email', 'agent@example.test', '--name', 'Agent', '--role', 'admin'], { cwd, input: `${password}\n` });
 const server = start([], { cwd, env: { SWITCHBOARD_DATA: join(cwd, 'data') } });

@@ -7,6 +7,12 @@ import { sessionLimits } from '../plugins/auth.ts';
 import { openAndMigrate } from './database.ts';
 import type { Settings } from './settings.ts';
 
+/** A wildcard address is no place to point a browser at; this machine is. */
+function linkHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 export async function serve(settings: Settings, log: Logger): Promise<void> {
   const sqlite = await openAndMigrate(settings.dbFile, log);
   const configStore: ConfigStore = { current: settings.config, file: settings.configFile };
@@ -14,7 +20,7 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
-  const base = settings.config.server.public_url?.replace(/\/$/, '') ?? `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+  const base = settings.config.server.public_url?.replace(/\/$/, '') ?? `http://${linkHost(settings.host)}:${port}`;
   log.info({ url: base, database: settings.dbFile }, 'Switchboard is listening');
   if (app.setup.token) log.warn(`No users yet. Create the first admin at ${base}/setup?token=${app.setup.token}`);
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', async (_req, reply) => {
+  // Probed every few seconds by Docker and load balancers: only failures are worth a log line.
+  app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
     try {
       app.domain.db.$client.prepare('SELECT 1').get();
       return reply.type('text/plain').send('ok');

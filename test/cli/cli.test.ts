@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../tmp.ts';
 import Database from 'better-sqlite3';
 import { run } from './run.ts';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+const tmp = () => tempDir('switchboard-cli-');
 
 test('unknown commands and flags print usage and exit 2', async () => {
   const cwd = tmp();

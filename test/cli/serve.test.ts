@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../tmp.ts';
 import { start } from './run.ts';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'switchboard-serve-'));
+const tmp = () => tempDir('switchboard-serve-');
 const isListening = (l: Record<string, unknown>) => l.msg === 'Switchboard is listening';
 
 test('serve: data dir from --data over SWITCHBOARD_DATA over the file; setup link; health; SIGHUP; SIGTERM', async (t) => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../tmp.ts';
 import { parse } from 'smol-toml';
 import { ConfigError, formatKeyPath, loadConfig, validateConfig } from '../../src/config/load.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'switchboard-config-'));
+const dir = tempDir('switchboard-config-');
 function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

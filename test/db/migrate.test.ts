@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../tmp.ts';
 import { DatabaseNewerError, loadMigrations, migrate, type Migration } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import { migrationsDir } from '../../src/paths.ts';
 
 const fresh = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-migrate-'));
+  const dir = tempDir('switchboard-migrate-');
   const file = join(dir, 'switchboard.db');
   return { dir, file, sqlite: openDatabase(file) };
 };
