@@ -10,5 +10,5 @@ test('an admin signs in and sees the shell', async (t) => {
   const res = await client.get('/');
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /Ada/);
-  assert.match(res.body, /hx-ws:connect="\/live"/);
+  assert.match(res.body, /hx-ws:connect="\/live\?path=%2F"/);
 });

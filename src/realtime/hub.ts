@@ -6,6 +6,8 @@ export interface LiveClient {
   userId: number;
   sessionId: string;
   locale: Locale;
+  /** The page the tab shows (from `/live?path=`), so a pushed nav can mark the current link. */
+  path?: string | null;
 }
 
 /** Close codes the browser's htmx ws extension does not reconnect after: the user must sign in again. */
@@ -29,15 +31,16 @@ export function createHub() {
       client.socket.on('close', () => remove(client));
     },
 
-    /** Renders once per user (language and rights differ) and sends to each of their tabs. */
+    /** Renders once per user and language and page (rights, language and the current link differ) and sends to each of their tabs. */
     push(userIds: Iterable<number>, render: (client: LiveClient) => string): void {
       for (const userId of new Set(userIds)) {
         const clients = byUser.get(userId);
         if (!clients) continue;
-        const byLocale = new Map<Locale, string>();
+        const rendered = new Map<string, string>();
         for (const client of clients) {
-          let html = byLocale.get(client.locale);
-          if (html === undefined) byLocale.set(client.locale, (html = render(client)));
+          const key = `${client.locale} ${client.path ?? ''}`;
+          let html = rendered.get(key);
+          if (html === undefined) rendered.set(key, (html = render(client)));
           if (client.socket.readyState === client.socket.OPEN) client.socket.send(html);
         }
       }

@@ -5,20 +5,22 @@ import { findUserById } from '../domain/users/service.ts';
 import { translator } from '../i18n/index.ts';
 import type { LiveClient } from './hub.ts';
 
+/** The user's inbox list as an out-of-band fragment, in their language, with the tab's current page marked. */
+export function navFragment(app: FastifyInstance, client: LiveClient): string {
+  const user = findUserById(app.domain, client.userId);
+  if (!user) return '';
+  return app.views.render('partials/nav-inboxes', {
+    t: translator(client.locale),
+    navInboxes: listInboxesFor(app.domain, { id: user.id, role: user.role }),
+    path: client.path ?? null,
+    oob: true,
+  });
+}
+
 /** Turns domain events into pushed fragments, each rendered for, and sent only to, the users allowed to see it. */
 export function registerRealtimeListeners(app: FastifyInstance): void {
-  const { domain, hub, views } = app;
-
-  const navInboxes = (client: LiveClient): string => {
-    const user = findUserById(domain, client.userId);
-    if (!user) return '';
-    return views.render('partials/nav-inboxes', {
-      t: translator(client.locale),
-      navInboxes: listInboxesFor(domain, { id: user.id, role: user.role }),
-      path: null,
-      oob: true,
-    });
-  };
+  const { domain, hub } = app;
+  const navInboxes = (client: LiveClient): string => navFragment(app, client);
 
   const refreshNavOf = (inboxId: number, extra: number[] = []): void => {
     hub.push([...inboxAudience(domain, inboxId), ...extra], navInboxes);

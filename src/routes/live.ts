@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { navFragment } from '../realtime/listeners.ts';
 
 function originHost(origin: string): string | null {
   try {
@@ -24,7 +25,12 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
     (socket, req) => {
       const auth = req.auth!;
       socket.on('message', () => {});
-      app.hub.add({ socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale });
+      const raw = (req.query as Record<string, unknown>).path;
+      const path = typeof raw === 'string' && raw.length <= 200 && /^\/[\w\-/]*$/.test(raw) ? raw : null;
+      const client = { socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale, path };
+      app.hub.add(client);
+      // Catch up on whatever changed while this tab had no socket (page load, network drop, server restart).
+      socket.send(navFragment(app, client));
     },
   );
 }

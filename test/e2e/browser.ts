@@ -80,24 +80,47 @@ export function inboxNav(page: Page): Locator {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('list', { name: 'Your inboxes' });
 }
 
+interface LiveProbe {
+  /** `htmx:ws:before:connection` seen: the ws extension picked up `hx-ws:connect` and is connecting. */
+  __liveInits: number;
+  /** `htmx:ws:after:connection` seen: the socket is open. */
+  __liveOpens: number;
+  /** htmx has processed the body (its start-up is done). */
+  __htmxReady: boolean;
+  /** htmx processed the body before the ws extension was registered: this page load will never connect. */
+  __liveMissed: boolean;
+}
+
 /**
- * Resolves once the page's live WebSocket (/live) is open. htmx's ws extension fires `htmx:ws:after:connection`
- * on the connecting element; we record it on `window` so it can be waited for after the fact.
- * Call before navigating (it installs an init script).
+ * Records what the htmx ws extension does on every document of `page`, so tests can wait for the live socket.
+ * htmx's ws extension fires `htmx:ws:before:connection` / `htmx:ws:after:connection` on the connecting element;
+ * extensions run before the DOM event `htmx:after:process` on <body> is dispatched, so at that moment we know
+ * whether the extension saw `#live` at all. Call before navigating (it installs an init script).
  */
 export async function trackLiveSocket(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const w = window as unknown as { __liveOpens: number };
+    const w = window as unknown as LiveProbe;
+    w.__liveInits = 0;
     w.__liveOpens = 0;
+    w.__htmxReady = false;
+    w.__liveMissed = false;
+    document.addEventListener('htmx:ws:before:connection', () => {
+      w.__liveInits += 1;
+    });
     document.addEventListener('htmx:ws:after:connection', () => {
       w.__liveOpens += 1;
+    });
+    document.addEventListener('htmx:after:process', (e) => {
+      if (e.target !== document.body || w.__htmxReady) return;
+      w.__htmxReady = true;
+      w.__liveMissed = w.__liveInits === 0;
     });
   });
 }
 
-/** Waits until the live socket has been opened at least `times` times since the page loaded. */
+/** Waits until the live socket has been opened at least `times` times since the document loaded. */
 export async function waitForLiveOpens(page: Page, times = 1, timeout?: number): Promise<void> {
-  await page.waitForFunction((n) => (window as unknown as { __liveOpens?: number }).__liveOpens! >= n, times, {
+  await page.waitForFunction((n) => ((window as unknown as Partial<LiveProbe>).__liveOpens ?? 0) >= n, times, {
     ...(timeout === undefined ? {} : { timeout }),
   });
 }

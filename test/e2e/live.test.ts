@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { test } from 'node:test';
-import type { Page } from 'playwright-core';
+import { test, type TestContext } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import { createInbox, renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
@@ -15,11 +15,11 @@ import {
   noChromium,
   signIn,
   startServer,
+  type Server,
   trackLiveSocket,
   until,
   waitForLiveOpens,
 } from './browser.ts';
-import type { Browser } from 'playwright-core';
 
 /** A signed-in page on `/` whose live socket is open, as far as both the browser and the server can tell. */
 async function livePage(browser: Browser, app: FastifyInstance, baseURL: string, user: { id: number; email: string }): Promise<Page> {
@@ -40,6 +40,38 @@ async function markDocument(page: Page): Promise<void> {
 }
 async function stillSameDocument(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true);
+}
+
+/**
+ * Restarts the server the way a deploy does: `stop()` closes the app (open sockets get 1012, the SQLite file stays),
+ * `start()` builds a new app on a new connection to the same file and listens on the same port. Cleans up in t.after.
+ */
+function restarter(t: TestContext, s: Server) {
+  let app: FastifyInstance = s.app;
+  let running = true;
+  const connections: Database.Database[] = [];
+  t.after(async () => {
+    if (running) await app.close();
+    for (const db of connections) db.close();
+    s.sqlite.close();
+    rmSync(s.dir, { recursive: true, force: true });
+  });
+  return {
+    async stop(): Promise<void> {
+      await app.close();
+      running = false;
+    },
+    /** `beforeListen` runs against the new app before any browser can reach it. */
+    async start(beforeListen?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
+      const sqlite = openDatabase(s.dbFile);
+      connections.push(sqlite);
+      app = await buildApp({ configStore: s.configStore, sqlite, logger: false });
+      running = true;
+      beforeListen?.(app);
+      await app.listen({ host: '127.0.0.1', port: s.port });
+      return app;
+    },
+  };
 }
 
 test('browser: live updates over /live', { skip: noChromium }, async (t) => {
@@ -126,39 +158,93 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
     assert.ok(bystanderFrames.some((f) => f.includes('Delta Desk')), 'the bystander socket recorded frames');
   });
 
+  await t.test(
+    'a live navigation refresh keeps the open inbox marked as the current page',
+    async (t) => {
+      const s = await startServer();
+      t.after(() => s.close());
+      const admin = await addUser(s.app, 'admin', 'Ada Admin');
+      const agent = await addUser(s.app, 'agent', 'Alan Agent');
+      const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
+      const b = createInbox(s.app.domain, null, { name: 'Bravo Desk' });
+      setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
+      setMembers(s.app.domain, admin.actor, b.id, [agent.id]);
+
+      const context = await newContext(browser, s.baseURL);
+      t.after(() => context.close());
+      const page = await context.newPage();
+      await trackLiveSocket(page);
+      await signIn(page, agent.email);
+      await page.goto(`/inboxes/${a.id}`);
+      await waitForLiveOpens(page);
+      await until(() => s.app.hub.connectedUsers().includes(agent.id), 'agent connected');
+      const current = inboxNav(page).getByRole('link', { name: 'Alpha Desk' });
+      assert.equal(await current.getAttribute('aria-current'), 'page');
+
+      renameInbox(s.app.domain, admin.actor, b.id, { name: 'Bravo Prime' });
+      await inboxNav(page).getByRole('link', { name: 'Bravo Prime' }).waitFor();
+      assert.equal(await current.getAttribute('aria-current'), 'page', 'the open inbox is still marked after the push');
+    },
+  );
+
+  await t.test(
+    'the live socket opens even when hx-ws.min.js arrives after htmx has started (slow network)',
+    async (t) => {
+      const s = await startServer();
+      t.after(() => s.close());
+      const agent = await addUser(s.app, 'agent', 'Alan Agent');
+      const context = await newContext(browser, s.baseURL);
+      t.after(() => context.close());
+      const page = await context.newPage();
+      await trackLiveSocket(page);
+      await signIn(page, agent.email);
+
+      // Hold the extension back until htmx has started on the page: what a slow or lossy connection does now
+      // and then. (If htmx runs while the document is still loading, it waits for DOMContentLoaded, which cannot
+      // come before this script: then there is nothing to wait for.)
+      await page.route('**/static/vendor/hx-ws.min.js', async (route) => {
+        await page
+          .waitForFunction(
+            () =>
+              (window as unknown as { __htmxReady?: boolean }).__htmxReady === true ||
+              ('htmx' in window && document.readyState === 'loading'),
+            null,
+            { polling: 50, timeout: 10_000 },
+          )
+          .catch(() => {});
+        await route.continue();
+      });
+      await page.goto('/');
+      const start = await (
+        await page.waitForFunction(() => {
+          const w = window as unknown as { __htmxReady?: boolean; __liveMissed?: boolean };
+          return w.__htmxReady ? { missed: w.__liveMissed === true } : false;
+        })
+      ).jsonValue();
+      assert.ok(start && !start.missed, 'htmx processed <body> before the ws extension was registered: no /live for this page');
+      await waitForLiveOpens(page);
+      await until(() => s.app.hub.connectedUsers().includes(agent.id), 'agent connected to /live');
+    },
+  );
+
   await t.test('after a server restart the page reconnects by itself and receives pushes again', async (t) => {
     const s = await startServer();
+    const server = restarter(t, s);
     const admin = await addUser(s.app, 'admin', 'Ada Admin');
     const agent = await addUser(s.app, 'agent', 'Alan Agent');
     const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
     setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
-
-    let next: { app: FastifyInstance; sqlite: Database.Database } | undefined;
-    let firstClosed = false;
-    t.after(async () => {
-      if (!firstClosed) await s.app.close();
-      if (next) {
-        await next.app.close();
-        next.sqlite.close();
-      }
-      s.sqlite.close();
-      rmSync(s.dir, { recursive: true, force: true });
-    });
 
     const page = await livePage(browser, s.app, s.baseURL, agent);
     t.after(() => page.context().close());
     await inboxNav(page).getByRole('link', { name: 'Alpha Desk' }).waitFor();
     await markDocument(page);
 
-    // Stop the server (the database file stays), then start a new process-like app on the same file and port.
-    await s.app.close();
-    firstClosed = true;
-    const sqlite = openDatabase(s.dbFile);
-    const app = await buildApp({ configStore: s.configStore, sqlite, logger: false });
-    next = { app, sqlite };
-    await app.listen({ host: '127.0.0.1', port: s.port });
+    await server.stop();
+    const app = await server.start();
 
-    // The ws extension retries with backoff from 500 ms; its session cookie is still valid in the database.
+    // The ws extension retries with backoff from 500 ms; the session cookie is still valid in the database.
+    // Wait for the reconnect before renaming: a push to a tab that is not connected is lost.
     await waitForLiveOpens(page, 2, 20_000);
     await until(() => app.hub.connectedUsers().includes(agent.id), 'agent reconnected to the new server', 20_000);
 
@@ -170,39 +256,22 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
 
   await t.test(
     'a change made while the socket was down shows once the page has reconnected',
-    { todo: 'app bug: /live sends nothing on (re)connect, so changes missed while disconnected stay invisible until a reload' },
     async (t) => {
       const s = await startServer();
+      const server = restarter(t, s);
       const admin = await addUser(s.app, 'admin', 'Ada Admin');
       const agent = await addUser(s.app, 'agent', 'Alan Agent');
       const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
       setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
-
-      let next: { app: FastifyInstance; sqlite: Database.Database } | undefined;
-      let firstClosed = false;
-      t.after(async () => {
-        if (!firstClosed) await s.app.close();
-        if (next) {
-          await next.app.close();
-          next.sqlite.close();
-        }
-        s.sqlite.close();
-        rmSync(s.dir, { recursive: true, force: true });
-      });
 
       const page = await livePage(browser, s.app, s.baseURL, agent);
       t.after(() => page.context().close());
       await inboxNav(page).getByRole('link', { name: 'Alpha Desk' }).waitFor();
       await markDocument(page);
 
-      await s.app.close();
-      firstClosed = true;
-      const sqlite = openDatabase(s.dbFile);
-      const app = await buildApp({ configStore: s.configStore, sqlite, logger: false });
-      next = { app, sqlite };
-      // The rename happens before anyone is connected to the new server (e.g. during a deploy).
-      renameInbox(app.domain, admin.actor, a.id, { name: 'Alpha While Away' });
-      await app.listen({ host: '127.0.0.1', port: s.port });
+      await server.stop();
+      // The rename happens while no tab is connected (during a deploy, or while a phone is offline).
+      const app = await server.start((app) => renameInbox(app.domain, admin.actor, a.id, { name: 'Alpha While Away' }));
 
       await waitForLiveOpens(page, 2, 20_000);
       await until(() => app.hub.connectedUsers().includes(agent.id), 'agent reconnected to the new server', 20_000);

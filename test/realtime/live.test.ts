@@ -12,18 +12,22 @@ async function listen(h: TestApp): Promise<string> {
   return `ws://127.0.0.1:${address.port}/live`;
 }
 
-/** A live socket that records every pushed fragment. */
+/** A live socket that records every pushed fragment after the catch-up one each socket gets on connecting. */
 function connect(url: string, cookie: string, origin?: string) {
   const received: string[] = [];
+  const catchUp: string[] = [];
   const socket = new WebSocket(url, { headers: { cookie, ...(origin ? { origin } : {}) } });
-  socket.on('message', (data) => received.push(String(data)));
   const opened = new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
+    socket.once('message', (data) => {
+      catchUp.push(String(data));
+      socket.on('message', (more) => received.push(String(more)));
+      resolve();
+    });
     socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     socket.once('error', reject);
   });
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  return { socket, received, opened, closed };
+  return { socket, received, catchUp, opened, closed };
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -77,6 +81,25 @@ test('a push reaches exactly the users allowed to see the inbox', async (t) => {
   assert.equal(tabs.outsider.received.length, 1);
   assert.ok(!tabs.outsider.received.some((html) => html.includes('Help')), 'nothing about Support reached the outsider');
   assert.ok(!tabs.member.received.some((html) => html.includes('Other')), 'nothing about Other reached the member');
+});
+
+test('a connecting tab first gets its navigation as it is now, for what changed while it had no socket', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
+  setMembers(h.app.domain, admin.actor, inbox.id, [agent.id]);
+  const tab = connect(`${url}?path=/inboxes/${inbox.id}`, (await signedIn(h.app, agent.email)).cookieHeader);
+  await tab.opened;
+  t.after(() => tab.socket.close());
+  assert.match(tab.catchUp[0]!, /hx-swap-oob="true"/);
+  assert.match(tab.catchUp[0]!, new RegExp(`href="/inboxes/${inbox.id}" aria-current="page">Support<`), 'the open page stays marked');
+  const odd = connect(`${url}?path=${encodeURIComponent('"><script>')}`, (await signedIn(h.app, agent.email)).cookieHeader);
+  await odd.opened;
+  odd.socket.close();
+  assert.ok(!odd.catchUp[0]!.includes('<script>'), 'a path that is not a path is ignored');
 });
 
 test('removing a member updates their navigation and tells them nothing more', async (t) => {

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
+import { addUser } from '../helper.ts';
+import { inboxNav, launchBrowser, newContext, noChromium, signIn, startServer } from './browser.ts';
+
+const PHONE = { width: 360, height: 740 };
+const DESKTOP = { width: 1280, height: 800 };
+
+test('browser: layout', { skip: noChromium }, async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+
+  const s = await startServer();
+  t.after(() => s.close());
+  const admin = await addUser(s.app, 'admin', 'Ada Admin');
+  const agent = await addUser(s.app, 'agent', 'Maximiliane Mustermann-Schlesinger');
+  // Realistic content, including a name long enough to wrap.
+  const names = ['Support', 'Sales', 'Kundenservice Nordrhein-Westfalen und Niedersachsen', 'Billing'];
+  for (const name of names) {
+    const inbox = createInbox(s.app.domain, null, { name });
+    setMembers(s.app.domain, admin.actor, inbox.id, [agent.id]);
+  }
+
+  await t.test('at phone width the home page does not scroll sideways and the navigation is usable', async (t) => {
+    const context = await newContext(browser, s.baseURL, { viewport: PHONE });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, agent.email);
+    await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      inner: window.innerWidth,
+    }));
+    assert.equal(widths.inner, PHONE.width);
+    assert.ok(widths.scroll <= PHONE.width, `page is ${widths.scroll}px wide at a ${PHONE.width}px viewport`);
+
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const link of ['Inbox', 'Settings']) {
+      assert.ok(await nav.getByRole('link', { name: link, exact: true }).isVisible(), `${link} link visible`);
+    }
+    for (const name of names) {
+      const link = inboxNav(page).getByRole('link', { name });
+      assert.ok(await link.isVisible(), `${name} visible in the navigation`);
+      const box = await link.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width + 0.5, `${name} fits the screen: ${JSON.stringify(box)}`);
+    }
+    assert.ok(await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).isVisible());
+    const who = await page.getByRole('banner').getByRole('link', { name: 'Maximiliane Mustermann-Schlesinger' }).boundingBox();
+    assert.ok(who && who.x + who.width <= PHONE.width + 0.5, `the user's name fits the top bar: ${JSON.stringify(who)}`);
+
+    await page.screenshot({ path: '/tmp/e2e-phone.png', fullPage: true });
+  });
+
+  await t.test(
+    'at phone width the shell is only as tall as its content and "Sign out" sits on one line, level with the name',
+    async (t) => {
+      const context = await newContext(browser, s.baseURL, { viewport: PHONE });
+      t.after(() => context.close());
+      const page = await context.newPage();
+      await signIn(page, agent.email);
+      await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+
+      const signOut = page.getByRole('banner').getByRole('button', { name: 'Sign out' });
+      const lines = await signOut.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+      assert.equal(lines, 1, '"Sign out" is broken over several lines');
+
+      const name = await page.getByRole('banner').getByRole('link', { name: agent.name }).boundingBox();
+      const button = await signOut.boundingBox();
+      // The name may wrap; the button should be centred on it, as `align-items: center` intends.
+      assert.ok(name && button);
+      const offset = Math.abs(name.y + name.height / 2 - (button.y + button.height / 2));
+      assert.ok(offset <= 1, `"Sign out" is ${offset}px off the name's centre line`);
+
+      // The nav ends right after its last link: no stretched empty band under it.
+      const navBox = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
+      const lastLink = await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).boundingBox();
+      assert.ok(navBox && lastLink);
+      const gap = navBox.y + navBox.height - (lastLink.y + lastLink.height);
+      assert.ok(gap <= 24, `${gap}px of empty navigation under the last link`);
+
+      // Four short inboxes fit a 740px screen: nothing to scroll.
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      assert.ok(height <= PHONE.height, `page is ${height}px tall at a ${PHONE.height}px viewport`);
+    },
+  );
+
+  await t.test('the admin pages fit a phone too', async (t) => {
+    const context = await newContext(browser, s.baseURL, { viewport: PHONE });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, admin.email);
+    for (const path of ['/admin/users', '/admin/inboxes', '/settings']) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scroll <= PHONE.width, `${path} is ${scroll}px wide at a ${PHONE.width}px viewport`);
+    }
+    await page.goto('/admin/users');
+    await page.screenshot({ path: '/tmp/e2e-phone-admin-users.png', fullPage: true });
+  });
+
+  await t.test('desktop: the navigation sits beside the content', async (t) => {
+    const context = await newContext(browser, s.baseURL, { viewport: DESKTOP });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, agent.email);
+    await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+    const nav = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
+    const main = await page.getByRole('main').boundingBox();
+    assert.ok(nav && main && nav.x + nav.width <= main.x + 0.5, `nav ${JSON.stringify(nav)} is left of main ${JSON.stringify(main)}`);
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= DESKTOP.width);
+    await page.screenshot({ path: '/tmp/e2e-desktop.png', fullPage: true });
+  });
+});
