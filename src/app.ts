@@ -12,11 +12,13 @@ import { createDb } from './db/client.ts';
 import type { DomainContext } from './domain/context.ts';
 import { DomainError } from './domain/errors.ts';
 import { createEventBus } from './domain/events.ts';
+import { sessionExists } from './domain/auth/sessions.ts';
 import { countUsers } from './domain/users/service.ts';
 import { staticDir } from './paths.ts';
 import authPlugin from './plugins/auth.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import renderPlugin from './plugins/render.ts';
+import sessionSweep from './plugins/session-sweep.ts';
 import { createHub, type Hub } from './realtime/hub.ts';
 import { registerRealtimeListeners } from './realtime/listeners.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
@@ -56,12 +58,17 @@ const ERROR_KEYS: Record<number, DomainError['key']> = {
   415: 'error.unsupported_type',
 };
 
+/** A hop count becomes proxy-addr's hop function (fastify's typings list no number form). */
+function trustProxy(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { server } = opts.configStore.current;
   const app = Fastify({
     ...(typeof opts.logger === 'object' ? { loggerInstance: opts.logger } : { logger: opts.logger }),
     bodyLimit: server.body_limit_kb * 1024,
-    trustProxy: server.trust_proxy,
+    trustProxy: trustProxy(server.trust_proxy),
     forceCloseConnections: 'idle',
   });
 
@@ -73,7 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('configStore', opts.configStore);
   app.decorate('domain', domain);
   app.decorate('views', createViews(!opts.devViews));
-  app.decorate('hub', createHub());
+  app.decorate('hub', createHub((client) => sessionExists(domain, client.sessionId)));
   app.decorate('setup', { token: countUsers(domain) === 0 ? randomBytes(24).toString('base64url') : null });
 
   await app.register(helmet, {
@@ -104,6 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin);
   await app.register(csrfPlugin);
   await app.register(renderPlugin);
+  await app.register(sessionSweep);
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof DomainError) return reply.code(err.status).sendError(err.key, err.params);

@@ -9,7 +9,7 @@ async function readAllStdin(): Promise<string> {
 function promptHidden(question: string): Promise<string> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-    // Echo nothing while the password is typed.
+    // readline echoes what is typed; a password must not appear on screen or in a terminal recording.
     (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
       if (s.includes(question)) process.stdout.write(question);
     };

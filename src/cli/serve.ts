@@ -2,8 +2,6 @@ import type { Logger } from 'pino';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/load.ts';
 import type { ConfigStore } from '../config/store.ts';
-import { purgeExpiredSessions } from '../domain/auth/sessions.ts';
-import { sessionLimits } from '../plugins/auth.ts';
 import { openAndMigrate } from './database.ts';
 import type { Settings } from './settings.ts';
 
@@ -24,9 +22,6 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
   log.info({ url: base, database: settings.dbFile }, 'Switchboard is listening');
   if (app.setup.token) log.warn(`No users yet. Create the first admin at ${base}/setup?token=${app.setup.token}`);
 
-  const purge = setInterval(() => purgeExpiredSessions(app.domain, sessionLimits(app)), 3_600_000);
-  purge.unref();
-
   process.on('SIGHUP', () => {
     try {
       configStore.current = loadConfig(configStore.file);
@@ -44,7 +39,6 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
     }
     stopping = true;
     log.info({ signal }, 'shutting down: finishing requests in flight');
-    clearInterval(purge);
     try {
       await app.close();
       sqlite.close();

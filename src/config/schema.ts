@@ -9,7 +9,8 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(3000),
         data_dir: z.string().min(1).default('./data'),
         public_url: z.url().optional(),
-        trust_proxy: z.boolean().default(false),
+        // false, true (trust every hop: only behind a proxy that overwrites X-Forwarded-For), a hop count, or addresses/CIDRs.
+        trust_proxy: z.union([z.boolean(), z.number().int().min(1).max(10), z.string().min(1)]).default(false),
         body_limit_kb: z.number().int().min(16).max(65536).default(1024),
       })
       .prefault({}),

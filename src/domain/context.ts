@@ -1,3 +1,4 @@
+import { forbidden } from './errors.ts';
 import type { Db } from '../db/client.ts';
 import type { Role } from '../db/schema/users.ts';
 import type { DomainEvents } from './events.ts';
@@ -12,4 +13,8 @@ export interface DomainContext {
 export interface Actor {
   id: number;
   role: Role;
+}
+
+export function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw forbidden();
 }

@@ -6,7 +6,8 @@ export interface DomainEventMap {
   'inbox.renamed': { inboxId: number };
   'inbox.members.changed': { inboxId: number; added: number[]; removed: number[] };
   'user.changed': { userId: number };
-  'user.deactivated': { userId: number };
+  /** The user's sessions ended (deactivated, password changed), all but `except`. */
+  'user.sessions.ended': { userId: number; except?: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

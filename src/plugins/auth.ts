@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { resolveSession, type ActiveSession, type SessionLimits } from '../domain/auth/sessions.ts';
 import type { Actor } from '../domain/context.ts';
 import { pickLocale, translator, type Locale, type Translate } from '../i18n/index.ts';
+import { isHtmx } from './render.ts';
 
 export const SESSION_COOKIE = 'sb_session';
 
@@ -54,7 +55,7 @@ export default fp(async (app) => {
 /** preHandler for pages that need a signed-in user: pages redirect to /login, fragments get 401 and a redirect header. */
 export async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (req.auth) return;
-  if (req.headers['hx-request']) {
+  if (isHtmx(req)) {
     reply.header('HX-Redirect', '/login');
     return reply.code(401).send('');
   }

@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { equalSecret } from '../domain/auth/secret.ts';
 import { secureCookies } from './auth.ts';
 
 /** Before sign-in there is no session row to hold a token, so the login and setup forms pair a cookie with the form (double submit). */
@@ -11,12 +12,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     csrfToken(reply: FastifyReply): string;
   }
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function presented(req: FastifyRequest): string | undefined {
@@ -43,7 +38,7 @@ export default fp(async (app) => {
     if (SAFE_METHODS.has(req.method)) return;
     const expected = req.auth?.csrfToken ?? req.cookies[PRE_SESSION_COOKIE];
     const given = presented(req);
-    if (!expected || !given || !same(expected, given)) {
+    if (!expected || !given || !equalSecret(expected, given)) {
       req.log.warn({ url: req.url }, 'CSRF token missing or wrong');
       return reply.code(403).sendError('error.csrf');
     }

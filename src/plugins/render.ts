@@ -20,8 +20,8 @@ declare module 'fastify' {
 
 export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
 
-/** What every template may use. */
-export function baseData(req: FastifyRequest, reply: FastifyReply): Data {
+/** What every template may use; `given` may already hold some of it (a page that lists the inboxes anyway). */
+export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data = {}): Data {
   const user = req.auth?.user ?? null;
   const app = req.server;
   return {
@@ -31,13 +31,14 @@ export function baseData(req: FastifyRequest, reply: FastifyReply): Data {
     isAdmin: user?.role === 'admin',
     csrf: req.csrfToken(reply),
     path: req.url.split('?')[0],
-    navInboxes: user ? listInboxesFor(app.domain, { id: user.id, role: user.role }) : [],
+    navInboxes: given.navInboxes ?? (user ? listInboxesFor(app.domain, { id: user.id, role: user.role }) : []),
+    ...given,
   };
 }
 
 export default fp(async (app) => {
   const render = (reply: FastifyReply, template: string, data: Data): FastifyReply => {
-    const html = app.views.render(template, { ...baseData(reply.request, reply), ...data });
+    const html = app.views.render(template, baseData(reply.request, reply, data));
     return reply.type('text/html; charset=utf-8').send(html);
   };
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Data = {}) {

@@ -13,8 +13,11 @@ export interface LiveClient {
 /** Close codes the browser's htmx ws extension does not reconnect after: the user must sign in again. */
 export const CLOSE_SIGNED_OUT = 4401;
 
-/** Who is connected: one socket per open tab, grouped by user, so a push reaches exactly the users it names. */
-export function createHub() {
+/**
+ * Who is connected: one socket per open tab, grouped by user, so a push reaches exactly the users it names.
+ * `isLive` says whether a tab's session still exists; a tab whose session ended gets nothing more and is closed.
+ */
+export function createHub(isLive: (client: LiveClient) => boolean) {
   const byUser = new Map<number, Set<LiveClient>>();
 
   function remove(client: LiveClient): void {
@@ -38,6 +41,10 @@ export function createHub() {
         if (!clients) continue;
         const rendered = new Map<string, string>();
         for (const client of clients) {
+          if (!isLive(client)) {
+            client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
+            continue;
+          }
           const key = `${client.locale} ${client.path ?? ''}`;
           let html = rendered.get(key);
           if (html === undefined) rendered.set(key, (html = render(client)));
@@ -49,6 +56,13 @@ export function createHub() {
     signOut(match: (client: LiveClient) => boolean): void {
       for (const set of byUser.values()) {
         for (const client of set) if (match(client)) client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
+      }
+    },
+
+    /** Closes the tabs whose session has ended (expired, purged, or ended by another process). */
+    sweep(): void {
+      for (const set of byUser.values()) {
+        for (const client of set) if (!isLive(client)) client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
       }
     },
 

@@ -5,13 +5,14 @@ import { findUserById } from '../domain/users/service.ts';
 import { translator } from '../i18n/index.ts';
 import type { LiveClient } from './hub.ts';
 
-/** The user's inbox list as an out-of-band fragment, in their language, with the tab's current page marked. */
+/** The tab's whole navigation as an out-of-band fragment: the user's inboxes and role now, in their language, the open page marked. */
 export function navFragment(app: FastifyInstance, client: LiveClient): string {
   const user = findUserById(app.domain, client.userId);
   if (!user) return '';
-  return app.views.render('partials/nav-inboxes', {
-    t: translator(client.locale),
+  return app.views.render('partials/nav', {
+    t: translator(user.locale ?? client.locale),
     navInboxes: listInboxesFor(app.domain, { id: user.id, role: user.role }),
+    isAdmin: user.role === 'admin',
     path: client.path ?? null,
     oob: true,
   });
@@ -20,14 +21,14 @@ export function navFragment(app: FastifyInstance, client: LiveClient): string {
 /** Turns domain events into pushed fragments, each rendered for, and sent only to, the users allowed to see it. */
 export function registerRealtimeListeners(app: FastifyInstance): void {
   const { domain, hub } = app;
-  const navInboxes = (client: LiveClient): string => navFragment(app, client);
-
-  const refreshNavOf = (inboxId: number, extra: number[] = []): void => {
-    hub.push([...inboxAudience(domain, inboxId), ...extra], navInboxes);
-  };
+  const nav = (client: LiveClient): string => navFragment(app, client);
+  const refreshNavOf = (inboxId: number, extra: number[] = []): void => hub.push([...inboxAudience(domain, inboxId), ...extra], nav);
 
   domain.events.on('inbox.created', ({ inboxId }) => refreshNavOf(inboxId));
   domain.events.on('inbox.renamed', ({ inboxId }) => refreshNavOf(inboxId));
   domain.events.on('inbox.members.changed', ({ inboxId, removed }) => refreshNavOf(inboxId, removed));
-  domain.events.on('user.deactivated', ({ userId }) => hub.signOut((c) => c.userId === userId));
+  domain.events.on('user.changed', ({ userId }) => hub.push([userId], nav));
+  domain.events.on('user.sessions.ended', ({ userId, except }) =>
+    hub.signOut((c) => c.userId === userId && c.sessionId !== except),
+  );
 }

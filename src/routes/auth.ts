@@ -3,11 +3,17 @@ import { authenticate } from '../domain/auth/login.ts';
 import { createSession, deleteSession } from '../domain/auth/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts';
+import { isHtmx } from '../plugins/render.ts';
 import { field } from './forms.ts';
 
-/** Only local paths: `next` must never send a user to another site after sign-in. */
+/**
+ * Only a path on this site: `next` must never send a user elsewhere after sign-in. Printable ASCII only,
+ * because browsers drop tabs and newlines from URLs (`/\t/evil.example` would become `//evil.example`).
+ */
 function safeNext(raw: unknown): string {
-  return typeof raw === 'string' && /^\/(?![/\\])/.test(raw) ? raw : '/';
+  if (typeof raw !== 'string' || !/^\/(?![/\\])[\x21-\x7e]*$/.test(raw)) return '/';
+  const url = new URL(raw, 'http://switchboard.invalid');
+  return url.origin === 'http://switchboard.invalid' ? url.pathname + url.search + url.hash : '/';
 }
 
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
@@ -27,7 +33,11 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         { attempts: auth.login_attempts, windowMs: auth.login_window_minutes * 60_000 },
       );
       // A fresh id on every sign-in: a session id planted before login is worth nothing after it.
-      if (req.auth) deleteSession(app.domain, req.auth.id);
+      if (req.auth) {
+        const replaced = req.auth.id;
+        deleteSession(app.domain, replaced);
+        app.hub.signOut((c) => c.sessionId === replaced);
+      }
       const session = createSession(app.domain, user.id);
       setSessionCookie(app, reply, session.token);
       req.log.info({ userId: user.id }, 'signed in');
@@ -44,7 +54,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     deleteSession(app.domain, sessionId);
     app.hub.signOut((c) => c.sessionId === sessionId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    if (req.headers['hx-request']) return reply.header('HX-Redirect', '/login').code(204).send();
+    if (isHtmx(req)) return reply.header('HX-Redirect', '/login').code(204).send();
     return reply.redirect('/login', 303);
   });
 }

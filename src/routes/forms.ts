@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
 
 export type FormErrors = Record<string, string>;
 
@@ -20,8 +20,12 @@ export function field(req: FastifyRequest, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** A database id as it appears in URLs and forms. */
+export const ID_PATTERN = /^[1-9]\d{0,15}$/;
+
 /** `/x/:id` ids: anything but a positive integer is a page that does not exist. */
-export function idParam(req: FastifyRequest, name = 'id'): number | null {
+export function idParam(req: FastifyRequest, name = 'id'): number {
   const raw = (req.params as Record<string, string>)[name] ?? '';
-  return /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null;
+  if (!ID_PATTERN.test(raw)) throw notFound();
+  return Number(raw);
 }

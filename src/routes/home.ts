@@ -4,7 +4,7 @@ import { actorOf, requireUser } from '../plugins/auth.ts';
 
 export default async function homeRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', { preHandler: requireUser }, async (req, reply) => {
-    const inboxes = listInboxesFor(app.domain, actorOf(req));
-    return reply.page('pages/home', { inboxes });
+    // The page lists the same inboxes as the navigation: one query serves both.
+    return reply.page('pages/home', { navInboxes: listInboxesFor(app.domain, actorOf(req)) });
   });
 }

@@ -5,9 +5,7 @@ import { idParam } from './forms.ts';
 
 export default async function inboxRoutes(app: FastifyInstance): Promise<void> {
   app.get('/inboxes/:id', { preHandler: requireUser }, async (req, reply) => {
-    const id = idParam(req);
-    if (id === null) return reply.code(404).sendError('error.not_found');
-    const inbox = getInboxFor(app.domain, actorOf(req), id);
+    const inbox = getInboxFor(app.domain, actorOf(req), idParam(req));
     return reply.pageOrFragment('pages/inbox', 'partials/inbox-main', { inbox });
   });
 }

@@ -19,13 +19,15 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
         if (!req.auth) return reply.code(401).send('sign in first');
         // Browsers send cookies on cross-site WebSocket handshakes; only our own pages may open one.
         const origin = req.headers.origin;
-        if (origin !== undefined && originHost(origin) !== req.headers.host) return reply.code(403).send('cross-origin');
+        const publicUrl = app.configStore.current.server.public_url;
+        const ownHost = publicUrl ? new URL(publicUrl).host : req.host;
+        if (origin !== undefined && originHost(origin) !== ownHost) return reply.code(403).send('cross-origin');
       },
     },
     (socket, req) => {
       const auth = req.auth!;
-      socket.on('message', () => {});
       const raw = (req.query as Record<string, unknown>).path;
+      // Only used to mark the current link in pushed navigation; anything that is not a plain path is ignored.
       const path = typeof raw === 'string' && raw.length <= 200 && /^\/[\w\-/]*$/.test(raw) ? raw : null;
       const client = { socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale, path };
       app.hub.add(client);

@@ -27,8 +27,14 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
   app.post('/settings/password', async (req, reply) => {
     try {
       const sessionId = req.auth!.id;
-      await changeOwnPassword(app.domain, actorOf(req), sessionId, { current: field(req, 'current'), next: field(req, 'next') });
-      app.hub.signOut((c) => c.userId === req.auth!.user.id && c.sessionId !== sessionId);
+      const { auth } = app.configStore.current;
+      await changeOwnPassword(
+        app.domain,
+        actorOf(req),
+        sessionId,
+        { current: field(req, 'current'), next: field(req, 'next') },
+        { attempts: auth.login_attempts, windowMs: auth.login_window_minutes * 60_000 },
+      );
       return reply.page('pages/settings', { errors: {}, saved: 'password' });
     } catch (err) {
       const refused = formErrorsOf(err, req);

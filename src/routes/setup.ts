@@ -1,16 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import { createSession } from '../domain/auth/sessions.ts';
-import { createUser } from '../domain/users/service.ts';
+import { equalSecret } from '../domain/auth/secret.ts';
+import { countUsers, createFirstAdmin } from '../domain/users/service.ts';
 import { setSessionCookie } from '../plugins/auth.ts';
 import { field, formErrorsOf } from './forms.ts';
 
 function tokenMatches(app: FastifyInstance, given: unknown): boolean {
   const expected = app.setup.token;
-  if (!expected || typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return expected !== null && typeof given === 'string' && equalSecret(expected, given);
 }
 
 /** First run: the link with the logged token creates the first admin, then the page is gone for good. */
@@ -30,13 +27,13 @@ export default async function setupRoutes(app: FastifyInstance): Promise<void> {
     const token = app.setup.token;
     app.setup.token = null;
     try {
-      const user = await createUser(app.domain, null, { ...values, role: 'admin', password: field(req, 'password') });
+      const user = await createFirstAdmin(app.domain, { ...values, password: field(req, 'password') });
       const session = createSession(app.domain, user.id);
       setSessionCookie(app, reply, session.token);
       req.log.info({ userId: user.id }, 'first admin created; setup closed');
       return reply.redirect('/', 303);
     } catch (err) {
-      app.setup.token = token;
+      app.setup.token = countUsers(app.domain) === 0 ? token : null;
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
       return reply.code(refused.status).page('pages/setup', { token: field(req, 'token'), values, errors: refused.errors });

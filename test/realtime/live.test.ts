@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { createInbox, renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { setActive } from '../../src/domain/users/service.ts';
+import { changeRole, setActive } from '../../src/domain/users/service.ts';
 import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
 
 async function listen(h: TestApp): Promise<string> {
@@ -71,7 +71,7 @@ test('a push reaches exactly the users allowed to see the inbox', async (t) => {
 
   renameInbox(d, admin.actor, inbox.id, { name: 'Help <desk>' });
   await until(() => tabs.admin.received.length > 0 && tabs.member.received.length > 0 && tabs.memberSecondTab.received.length > 0, 'allowed users get the push');
-  assert.match(tabs.member.received[0]!, /<ul id="nav-inboxes"[^>]*hx-swap-oob="true"/);
+  assert.match(tabs.member.received[0]!, /<nav id="nav"[^>]*hx-swap-oob="true"/);
   assert.match(tabs.member.received[0]!, /Help &lt;desk&gt;/, 'pushed fragments are escaped too');
 
   // A second event after the first: if the outsider had been sent the first, it would have arrived before this one.
@@ -152,4 +152,55 @@ test('shutting down tells every tab to reconnect (close code 1012)', async (t) =
   assert.equal(await tab.closed, 1012);
   await closing;
   t.diagnostic('closed');
+});
+
+test('a role change reaches the user\'s open tabs: an agent made admin sees every inbox and the admin links', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  createInbox(h.app.domain, admin.actor, { name: 'Sales' });
+  const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
+  await tab.opened;
+  t.after(() => tab.socket.close());
+  assert.ok(!tab.catchUp[0]!.includes('Sales'));
+  changeRole(h.app.domain, admin.actor, agent.id, 'admin');
+  await until(() => tab.received.length === 1, 'the new navigation arrives');
+  assert.match(tab.received[0]!, /Sales/);
+  assert.match(tab.received[0]!, /href="\/admin\/users"/);
+});
+
+test('a tab whose session ended by any road hears nothing more and is closed', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
+  setMembers(h.app.domain, admin.actor, inbox.id, [agent.id]);
+  const client = await signedIn(h.app, agent.email);
+  const tab = connect(url, client.cookieHeader);
+  await tab.opened;
+  // Another process (the CLI's reset-password) deletes the session row; the server learns it only from the database.
+  h.sqlite.prepare('DELETE FROM sessions WHERE user_id = ?').run(agent.id);
+  renameInbox(h.app.domain, admin.actor, inbox.id, { name: 'Secret' });
+  assert.equal(await tab.closed, 4401);
+  assert.ok(!tab.received.some((html) => html.includes('Secret')));
+
+  const again = await signedIn(h.app, agent.email);
+  const second = connect(url, again.cookieHeader);
+  await second.opened;
+  await again.get('/');
+  await again.login(agent.email);
+  assert.equal(await second.closed, 4401, 'signing in anew in the same browser ends the old session\'s socket');
+
+  const third = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
+  await third.opened;
+  h.app.domain.now = () => Date.now() + 13 * 3_600_000;
+  const { purgeExpiredSessions } = await import('../../src/domain/auth/sessions.ts');
+  const { sessionLimits } = await import('../../src/plugins/auth.ts');
+  purgeExpiredSessions(h.app.domain, sessionLimits(h.app));
+  h.app.hub.sweep();
+  assert.equal(await third.closed, 4401, 'an idle-expired session\'s socket is closed by the sweep');
 });

@@ -116,3 +116,31 @@ test('agents and managers cannot reach admin pages or another inbox by id', asyn
   }
   assert.equal(listInboxesFor(h.app.domain, admin.actor).find((i) => i.id === theirs.id)?.name, 'Theirs');
 });
+
+test('row actions refuse a garbled value, and an admin who demotes themself leaves the admin page', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  await addUser(h.app, 'admin', 'Second admin');
+  const agent = await addUser(h.app, 'agent');
+  const client = await signedIn(h.app, admin.email);
+  await client.get('/admin/users');
+  for (const active of ['', 'yes', 'FALSE']) {
+    const res = await client.post(`/admin/users/${agent.id}/active`, { active });
+    assert.ok(res.statusCode >= 400 && res.statusCode < 500, `active=${active}: ${res.statusCode}`);
+  }
+  assert.equal(findUserById(h.app.domain, agent.id)?.active, true);
+  const demoted = await client.post(`/admin/users/${admin.id}/role`, { role: 'manager' }, { headers: { 'hx-request': 'true' } });
+  assert.equal(demoted.headers['hx-redirect'], '/');
+  assert.equal((await client.get('/admin/users')).statusCode, 404);
+});
+
+test('renaming an inbox that does not exist is 404 whatever the name', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  createInbox(h.app.domain, admin.actor, { name: 'Support' });
+  const client = await signedIn(h.app, admin.email);
+  await client.get('/admin/inboxes');
+  assert.equal((await client.post('/admin/inboxes/999', { name: 'Support' })).statusCode, 404);
+});

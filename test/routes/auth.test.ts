@@ -176,3 +176,42 @@ test('after sign-in the user goes where they wanted, but never off-site', async 
   await evil.get('/login');
   assert.equal((await evil.post('/login', { email: user.email, password: 'correct horse battery', next: '//evil.example' })).headers.location, '/');
 });
+
+test('parallel guesses cannot slip under the limit: the attempt counts before the password check', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const clients = await Promise.all(Array.from({ length: 12 }, async () => {
+    const c = new Client(h.app);
+    await c.get('/login');
+    return c;
+  }));
+  const results = await Promise.all(clients.map((c, i) => c.post('/login', { email: user.email, password: `wrong guess ${i}` })));
+  const codes = results.map((r) => r.statusCode);
+  assert.equal(codes.filter((c) => c === 422).length, 5, JSON.stringify(codes));
+  assert.equal(codes.filter((c) => c === 429).length, 7);
+});
+
+test('next= with control characters or odd encodings never leaves the site and never breaks the response', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  for (const next of ['/\t/evil.example', '/\n/x', '/\u2028x', '/\\evil.example', 'https://evil.example', '/%2F%2Fevil.example']) {
+    const client = new Client(h.app);
+    await client.get('/login');
+    const res = await client.post('/login', { email: user.email, password: 'correct horse battery', next });
+    assert.equal(res.statusCode, 303, JSON.stringify(next));
+    const location = String(res.headers.location);
+    assert.ok(location.startsWith('/') && !location.startsWith('//') && !location.startsWith('/\\'), `${JSON.stringify(next)} → ${location}`);
+  }
+});
+
+test('a wrong current password when changing it is throttled like sign-in', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const client = await signedIn(h.app, user.email);
+  await client.get('/settings');
+  for (let i = 0; i < 5; i++) assert.equal((await client.post('/settings/password', { current: `guess ${i}`, next: 'a brand new password' })).statusCode, 422);
+  assert.equal((await client.post('/settings/password', { current: 'correct horse battery', next: 'a brand new password' })).statusCode, 429);
+});

@@ -37,3 +37,15 @@ test('with users already there, no setup token exists', async (t) => {
   t.after(() => restarted.close());
   assert.equal(restarted.setup.token, null);
 });
+
+test('setup refuses once a user exists, even one made from the command line while the link was open', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const token = h.app.setup.token!;
+  const client = new Client(h.app);
+  await client.get(`/setup?token=${token}`);
+  await addUser(h.app, 'agent');
+  const res = await client.post('/setup', { token, name: 'Eve', email: 'eve@example.test', password: 'a long enough password' });
+  assert.equal(res.statusCode, 404);
+  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM users WHERE role = 'admin'`).pluck().get(), 0);
+});

@@ -1,29 +1,10 @@
-import { and, count, eq, gte, lt } from 'drizzle-orm';
-import { loginFailures } from '../../db/schema/auth.ts';
+import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema/users.ts';
 import type { DomainContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { burnPasswordCheck, verifyPassword } from '../users/password.ts';
 import type { PublicUser } from '../users/service.ts';
-
-export interface ThrottlePolicy {
-  attempts: number;
-  windowMs: number;
-}
-
-const keysFor = (email: string, ip: string): string[] => [`email:${email}`, `ip:${ip}`];
-
-function isThrottled(ctx: DomainContext, keys: string[], policy: ThrottlePolicy): boolean {
-  const since = ctx.now() - policy.windowMs;
-  return keys.some(
-    (key) =>
-      (ctx.db
-        .select({ n: count() })
-        .from(loginFailures)
-        .where(and(eq(loginFailures.key, key), gte(loginFailures.at, since)))
-        .get()?.n ?? 0) >= policy.attempts,
-  );
-}
+import { throttled, type ThrottlePolicy } from './throttle.ts';
 
 /**
  * Checks a sign-in. After `attempts` failures for one email or one address inside the window,
@@ -36,21 +17,21 @@ export async function authenticate(
 ): Promise<PublicUser> {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase().slice(0, 254) : '';
   const password = typeof input.password === 'string' ? input.password.slice(0, 256) : '';
-  const keys = keysFor(email, input.ip);
-  if (isThrottled(ctx, keys, policy)) {
-    throw new DomainError(429, 'login.throttled', { minutes: Math.round(policy.windowMs / 60_000) });
-  }
   const row = email ? ctx.db.select().from(users).where(eq(users.email, email)).get() : undefined;
-  const ok = row ? await verifyPassword(password, row.passwordHash) : (await burnPasswordCheck(password), false);
-  if (!row || !ok || !row.active) {
-    const now = ctx.now();
-    ctx.db.transaction((tx) => {
-      tx.insert(loginFailures).values(keys.map((key) => ({ key, at: now }))).run();
-      tx.delete(loginFailures).where(lt(loginFailures.at, now - policy.windowMs)).run();
-    });
-    throw new DomainError(422, row && ok && !row.active ? 'login.deactivated' : 'login.failed');
-  }
-  ctx.db.delete(loginFailures).where(eq(loginFailures.key, `email:${email}`)).run();
-  const { passwordHash: _, ...user } = row;
+  const emailKey = `email:${email}`;
+  let passwordRight = false;
+  const ok = await throttled(
+    ctx,
+    [emailKey, `ip:${input.ip}`],
+    policy,
+    async () => {
+      if (!row) return (await burnPasswordCheck(password), false);
+      passwordRight = await verifyPassword(password, row.passwordHash);
+      return passwordRight && row.active;
+    },
+    [emailKey],
+  );
+  if (!ok) throw new DomainError(422, passwordRight ? 'login.deactivated' : 'login.failed');
+  const { passwordHash: _, ...user } = row!;
   return user;
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sessions } from '../../db/schema/auth.ts';
 import { users } from '../../db/schema/users.ts';
 import type { DomainContext } from '../context.ts';
-import type { PublicUser } from '../users/service.ts';
+import { publicColumns, type PublicUser } from '../users/service.ts';
 
 export interface SessionLimits {
   idleMs: number;
@@ -37,7 +37,7 @@ export function resolveSession(ctx: DomainContext, token: string | undefined, li
   const row = ctx.db
     .select({
       session: sessions,
-      user: { id: users.id, email: users.email, name: users.name, role: users.role, locale: users.locale, active: users.active, createdAt: users.createdAt },
+      user: publicColumns,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -70,8 +70,4 @@ export function purgeExpiredSessions(ctx: DomainContext, limits: SessionLimits):
     .delete(sessions)
     .where(or(lt(sessions.lastSeenAt, now - limits.idleMs), lt(sessions.createdAt, now - limits.absoluteMs)))
     .run().changes;
-}
-
-export function sessionIdsOfUser(ctx: DomainContext, userId: number): string[] {
-  return ctx.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId)).all().map((r) => r.id);
 }

@@ -1,20 +1,23 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
-import type { Actor, DomainContext } from '../context.ts';
-import { conflict, forbidden, invalid, notFound } from '../errors.ts';
+import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
+import { cleanLine } from '../text.ts';
+import { publicColumns, type PublicUser } from '../users/service.ts';
 import { assertCanSeeInbox } from './access.ts';
 
 export type Inbox = typeof inboxes.$inferSelect;
 
-function requireAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw forbidden();
-}
+const cleanInboxName = (raw: unknown): string => cleanLine(raw, 80, 'inbox.name_invalid', 'name');
 
-function cleanInboxName(raw: unknown): string {
-  const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
-  if (name.length < 1 || name.length > 80) throw invalid('inbox.name_invalid', 'name');
-  return name;
+function memberIdsOf(db: Pick<DomainContext['db'], 'select'>, inboxId: number): number[] {
+  return db
+    .select({ id: inboxMembers.userId })
+    .from(inboxMembers)
+    .where(eq(inboxMembers.inboxId, inboxId))
+    .all()
+    .map((r) => r.id);
 }
 
 function assertNameFree(db: Pick<DomainContext['db'], 'select'>, name: string, exceptId?: number): void {
@@ -58,22 +61,22 @@ export function renameInbox(ctx: DomainContext, actor: Actor, inboxId: number, i
   requireAdmin(actor);
   const name = cleanInboxName(input.name);
   const inbox = ctx.db.transaction((tx) => {
+    if (!tx.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.id, inboxId)).get()) throw notFound();
     assertNameFree(tx, name, inboxId);
-    const row = tx.update(inboxes).set({ name }).where(eq(inboxes.id, inboxId)).returning().get();
-    if (!row) throw notFound();
-    return row;
+    return tx.update(inboxes).set({ name }).where(eq(inboxes.id, inboxId)).returning().get();
   });
   ctx.events.emit('inbox.renamed', { inboxId });
   return inbox;
 }
 
-export function memberIds({ db }: DomainContext, inboxId: number): number[] {
-  return db
-    .select({ id: inboxMembers.userId })
-    .from(inboxMembers)
-    .where(eq(inboxMembers.inboxId, inboxId))
-    .all()
-    .map((r) => r.id);
+/** Who works an inbox, for the admin page that staffs it: every user, each marked member or not. */
+export function getInboxStaffing(ctx: DomainContext, actor: Actor, inboxId: number): { inbox: Inbox; people: (PublicUser & { member: boolean })[] } {
+  requireAdmin(actor);
+  const inbox = ctx.db.select().from(inboxes).where(eq(inboxes.id, inboxId)).get();
+  if (!inbox) throw notFound();
+  const members = new Set(memberIdsOf(ctx.db, inboxId));
+  const people = ctx.db.select(publicColumns).from(users).orderBy(asc(users.name), asc(users.id)).all();
+  return { inbox, people: people.map((p) => ({ ...p, member: members.has(p.id) })) };
 }
 
 /** Replaces the member list with `userIds`; unknown user ids are refused, nothing half-applied. */
@@ -86,12 +89,7 @@ export function setMembers(ctx: DomainContext, actor: Actor, inboxId: number, us
       ? tx.select({ id: users.id }).from(users).where(inArray(users.id, wanted)).all().map((r) => r.id)
       : [];
     if (known.length !== wanted.length) throw invalid('inbox.member_unknown', 'members');
-    const before = tx
-      .select({ id: inboxMembers.userId })
-      .from(inboxMembers)
-      .where(eq(inboxMembers.inboxId, inboxId))
-      .all()
-      .map((r) => r.id);
+    const before = memberIdsOf(tx, inboxId);
     const added = wanted.filter((id) => !before.includes(id));
     const removed = before.filter((id) => !wanted.includes(id));
     if (added.length) tx.insert(inboxMembers).values(added.map((userId) => ({ inboxId, userId }))).run();

@@ -1,15 +1,18 @@
 import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { sessions } from '../../db/schema/auth.ts';
 import { users, type Role } from '../../db/schema/users.ts';
-import type { Actor, DomainContext } from '../context.ts';
-import { conflict, forbidden, invalid, notFound } from '../errors.ts';
+import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
+import { cleanLine } from '../text.ts';
+import { throttled, type ThrottlePolicy } from '../auth/throttle.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { checkLocale, checkPassword, checkRole, cleanName, normalizeEmail } from './validate.ts';
+import { checkLocale, checkPassword, checkRole, normalizeEmail } from './validate.ts';
 
 export type User = typeof users.$inferSelect;
 export type PublicUser = Omit<User, 'passwordHash'>;
 
-const publicColumns = {
+/** Every column but the password hash: what leaves the domain layer. */
+export const publicColumns = {
   id: users.id,
   email: users.email,
   name: users.name,
@@ -18,10 +21,6 @@ const publicColumns = {
   active: users.active,
   createdAt: users.createdAt,
 };
-
-function requireAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw forbidden();
-}
 
 export function countUsers({ db }: DomainContext): number {
   return db.select({ n: count() }).from(users).get()?.n ?? 0;
@@ -36,13 +35,6 @@ export function listUsers(ctx: DomainContext, actor: Actor): PublicUser[] {
   return ctx.db.select(publicColumns).from(users).orderBy(asc(users.name), asc(users.id)).all();
 }
 
-export function getUser(ctx: DomainContext, actor: Actor, id: number): PublicUser {
-  if (actor.id !== id) requireAdmin(actor);
-  const user = findUserById(ctx, id);
-  if (!user) throw notFound();
-  return user;
-}
-
 export interface NewUser {
   email: unknown;
   name: unknown;
@@ -51,15 +43,25 @@ export interface NewUser {
   locale?: unknown;
 }
 
-/** `actor` null means the operator at the console (CLI, first-run setup). */
+/** `actor` null means the operator at the console (CLI). */
 export async function createUser(ctx: DomainContext, actor: Actor | null, input: NewUser): Promise<PublicUser> {
   if (actor) requireAdmin(actor);
+  return insertUser(ctx, input, false);
+}
+
+/** First-run setup: creates an admin only while there is no user at all, checked in the same transaction as the insert. */
+export async function createFirstAdmin(ctx: DomainContext, input: Omit<NewUser, 'role'>): Promise<PublicUser> {
+  return insertUser(ctx, { ...input, role: 'admin' }, true);
+}
+
+async function insertUser(ctx: DomainContext, input: NewUser, onlyIfNoUsers: boolean): Promise<PublicUser> {
   const email = normalizeEmail(input.email);
-  const name = cleanName(input.name);
+  const name = cleanLine(input.name, 100, 'user.name_invalid', 'name');
   const role = checkRole(input.role);
   const locale = checkLocale(input.locale);
   const passwordHash = await hashPassword(checkPassword(input.password));
   const user = ctx.db.transaction((tx) => {
+    if (onlyIfNoUsers && (tx.select({ n: count() }).from(users).get()?.n ?? 0) > 0) throw notFound();
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
       throw conflict('user.email_taken', 'email');
     }
@@ -105,12 +107,13 @@ export function setActive(ctx: DomainContext, actor: Actor, userId: number, acti
     if (!active) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
     return tx.update(users).set({ active }).where(eq(users.id, userId)).returning(publicColumns).get();
   });
-  ctx.events.emit(active ? 'user.changed' : 'user.deactivated', { userId });
+  if (!active) ctx.events.emit('user.sessions.ended', { userId });
+  ctx.events.emit('user.changed', { userId });
   return user;
 }
 
 export function updateOwnSettings(ctx: DomainContext, actor: Actor, input: { name: unknown; locale: unknown }): PublicUser {
-  const name = cleanName(input.name);
+  const name = cleanLine(input.name, 100, 'user.name_invalid', 'name');
   const locale = checkLocale(input.locale);
   const user = ctx.db.update(users).set({ name, locale }).where(eq(users.id, actor.id)).returning(publicColumns).get();
   if (!user) throw notFound();
@@ -124,10 +127,13 @@ export async function changeOwnPassword(
   actor: Actor,
   keepSessionId: string,
   input: { current: unknown; next: unknown },
+  policy: ThrottlePolicy,
 ): Promise<void> {
   const row = ctx.db.select().from(users).where(eq(users.id, actor.id)).get();
   if (!row) throw notFound();
-  if (typeof input.current !== 'string' || !(await verifyPassword(input.current, row.passwordHash))) {
+  const current = typeof input.current === 'string' ? input.current.slice(0, 256) : '';
+  // Guessing the current password from a stolen session is throttled like guessing at the sign-in form.
+  if (!(await throttled(ctx, [`user:${actor.id}`], policy, () => verifyPassword(current, row.passwordHash)))) {
     throw invalid('user.password_wrong', 'current');
   }
   const passwordHash = await hashPassword(checkPassword(input.next, 'next'));
@@ -135,6 +141,7 @@ export async function changeOwnPassword(
     tx.update(users).set({ passwordHash }).where(eq(users.id, actor.id)).run();
     tx.delete(sessions).where(and(eq(sessions.userId, actor.id), ne(sessions.id, keepSessionId))).run();
   });
+  ctx.events.emit('user.sessions.ended', { userId: actor.id, except: keepSessionId });
 }
 
 /** The console's reset (`switchboard user reset-password`): no old password, every session ends. */

@@ -10,12 +10,6 @@ export function normalizeEmail(raw: unknown): string {
   return email;
 }
 
-export function cleanName(raw: unknown): string {
-  const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
-  if (name.length < 1 || name.length > 100) throw invalid('user.name_invalid', 'name');
-  return name;
-}
-
 export function checkPassword(raw: unknown, field = 'password'): string {
   const password = typeof raw === 'string' ? raw : '';
   if ([...password].length < PASSWORD_MIN) throw invalid('user.password_short', field, { min: PASSWORD_MIN });

@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createInbox, getInboxFor, listInboxesFor, memberIds, renameInbox, setMembers } from '../../domain/inboxes/service.ts';
+import { createInbox, getInboxStaffing, listInboxesFor, renameInbox, setMembers } from '../../domain/inboxes/service.ts';
 import { invalid } from '../../domain/errors.ts';
-import { listUsers } from '../../domain/users/service.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { field, formBody, formErrorsOf, idParam, type FormErrors } from '../forms.ts';
-import { requireAdmin } from './guard.ts';
+import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from '../forms.ts';
+import { adminOnly } from './guard.ts';
 
 export default async function adminInboxRoutes(app: FastifyInstance): Promise<void> {
-  app.addHook('preHandler', requireAdmin);
+  app.addHook('preHandler', adminOnly);
 
   const showList = (req: FastifyRequest, reply: FastifyReply, state: { name?: string; errors?: FormErrors; notice?: string } = {}) =>
     reply.pageOrFragment('pages/admin-inboxes', 'partials/admin-inboxes', {
@@ -18,12 +17,11 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
     });
 
   const showOne = (req: FastifyRequest, reply: FastifyReply, id: number, state: { name?: string; errors?: FormErrors; notice?: string } = {}) => {
-    const inbox = getInboxFor(app.domain, actorOf(req), id);
-    const members = new Set(memberIds(app.domain, id));
+    const { inbox, people } = getInboxStaffing(app.domain, actorOf(req), id);
     return reply.pageOrFragment('pages/admin-inbox', 'partials/admin-inbox', {
       inbox,
       name: state.name ?? inbox.name,
-      people: listUsers(app.domain, actorOf(req)).map((u) => ({ ...u, member: members.has(u.id) })),
+      people,
       errors: state.errors ?? {},
       notice: state.notice ?? null,
     });
@@ -43,15 +41,10 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
     }
   });
 
-  app.get('/:id', async (req, reply) => {
-    const id = idParam(req);
-    if (id === null) return reply.code(404).sendError('error.not_found');
-    return showOne(req, reply, id);
-  });
+  app.get('/:id', async (req, reply) => showOne(req, reply, idParam(req)));
 
   app.post('/:id', async (req, reply) => {
     const id = idParam(req);
-    if (id === null) return reply.code(404).sendError('error.not_found');
     const name = field(req, 'name');
     try {
       renameInbox(app.domain, actorOf(req), id, { name });
@@ -65,10 +58,9 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
 
   app.post('/:id/members', async (req, reply) => {
     const id = idParam(req);
-    if (id === null) return reply.code(404).sendError('error.not_found');
     const raw = formBody(req).members;
     const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    const ids = list.map((v) => (/^[1-9]\d{0,15}$/.test(v) ? Number(v) : NaN));
+    const ids = list.map((v) => (ID_PATTERN.test(v) ? Number(v) : NaN));
     try {
       if (ids.some(Number.isNaN)) throw invalid('inbox.member_unknown', 'members');
       setMembers(app.domain, actorOf(req), id, ids);

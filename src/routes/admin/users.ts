@@ -1,9 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { changeRole, createUser, listUsers, setActive } from '../../domain/users/service.ts';
+import { invalid } from '../../domain/errors.ts';
+import { changeRole, createUser, findUserById, listUsers, setActive } from '../../domain/users/service.ts';
+import { isHtmx } from '../../plugins/render.ts';
 import { roles } from '../../db/schema/users.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { field, formErrorsOf, idParam, type FormErrors } from '../forms.ts';
-import { requireAdmin } from './guard.ts';
+import { adminOnly } from './guard.ts';
+
+/** Only an explicit choice counts: a missing or garbled field must not deactivate anyone. */
+function activeField(req: FastifyRequest): boolean {
+  const value = field(req, 'active');
+  if (value !== 'true' && value !== 'false') throw invalid('error.bad_request');
+  return value === 'true';
+}
 
 interface ViewState {
   values?: Record<string, string>;
@@ -13,7 +22,7 @@ interface ViewState {
 }
 
 export default async function adminUserRoutes(app: FastifyInstance): Promise<void> {
-  app.addHook('preHandler', requireAdmin);
+  app.addHook('preHandler', adminOnly);
 
   const show = (req: FastifyRequest, reply: FastifyReply, state: ViewState = {}) =>
     reply.pageOrFragment('pages/admin-users', 'partials/admin-users', {
@@ -41,9 +50,12 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
 
   const rowAction = (apply: (req: FastifyRequest, id: number) => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
     const id = idParam(req);
-    if (id === null) return reply.code(404).sendError('error.not_found');
     try {
       apply(req, id);
+      // An admin who just made themself manager or agent may not see this page any more.
+      if (id === req.auth!.user.id && findUserById(app.domain, id)?.role !== 'admin') {
+        return isHtmx(req) ? reply.header('HX-Redirect', '/').code(204).send() : reply.redirect('/', 303);
+      }
       return show(req, reply);
     } catch (err) {
       const refused = formErrorsOf(err, req);
@@ -53,5 +65,5 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
   };
 
   app.post('/:id/role', rowAction((req, id) => changeRole(app.domain, actorOf(req), id, field(req, 'role'))));
-  app.post('/:id/active', rowAction((req, id) => setActive(app.domain, actorOf(req), id, field(req, 'active') === 'true')));
+  app.post('/:id/active', rowAction((req, id) => setActive(app.domain, actorOf(req), id, activeField(req))));
 }
