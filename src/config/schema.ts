@@ -1,5 +1,45 @@
 import { z } from 'zod';
 
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as "+15551230000"');
+
+const smppConnection = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected lower-case letters, digits, - or _'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(2775),
+    tls: z.boolean().default(false),
+    system_id: z.string().min(1).max(15),
+    password: z.string().max(8).optional(),
+    /** Read from the environment, so the file can be shared without the secret. */
+    password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    bind: z.enum(['transceiver', 'transmitter+receiver']).default('transceiver'),
+    window: z.number().int().min(1).max(1000).default(10),
+    throughput: z.number().min(0).max(10000).default(20),
+    enquire_link_s: z.number().int().min(5).max(600).default(30),
+  })
+  .refine((c) => (c.password === undefined) !== (c.password_env === undefined), {
+    message: 'set exactly one of password and password_env',
+    path: ['password'],
+  });
+
+const smsNumber = z
+  .strictObject({
+    e164,
+    smpp: z.string().min(1),
+    inbox: z.string().min(1).max(80).optional(),
+    owner: z.email().optional(),
+    registration: z.enum(['registered', 'pending', 'unregistered', 'not-required']),
+    help_text: z.string().min(1).max(320).optional(),
+    stop_text: z.string().min(1).max(320).optional(),
+    start_text: z.string().min(1).max(320).optional(),
+    /** Messages per second from this number (carriers cap 10DLC numbers); 0 = only the connection's limit. */
+    throughput: z.number().min(0).max(1000).default(0),
+  })
+  .refine((n) => (n.inbox === undefined) !== (n.owner === undefined), {
+    message: 'set exactly one of inbox (a shared inbox) and owner (a personal number)',
+    path: ['inbox'],
+  });
+
 /** The one description of `switchboard.toml`: validation and the TypeScript type come from here. */
 export const configSchema = z
   .strictObject({
@@ -32,6 +72,28 @@ export const configSchema = z
         default_locale: z.enum(['en', 'de']).default('en'),
       })
       .prefault({}),
+    smpp: z.array(smppConnection).default([]),
+    number: z.array(smsNumber).default([]),
+    sandbox: z
+      .strictObject({
+        /** Default: on when there is no config file, off when there is one. */
+        enabled: z.boolean().optional(),
+        port: z.number().int().min(0).max(65535).default(2775),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.smpp.forEach((c, i) => {
+      if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['smpp', i, 'name'], message: `a second connection named "${c.name}"` });
+      names.add(c.name);
+    });
+    const seen = new Set<string>();
+    config.number.forEach((n, i) => {
+      if (seen.has(n.e164)) ctx.addIssue({ code: 'custom', path: ['number', i, 'e164'], message: `${n.e164} is listed twice` });
+      seen.add(n.e164);
+      if (!names.has(n.smpp)) ctx.addIssue({ code: 'custom', path: ['number', i, 'smpp'], message: `no [[smpp]] connection is named "${n.smpp}"` });
+    });
   })
   .prefault({});
 

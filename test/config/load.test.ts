@@ -83,3 +83,44 @@ test('switchboard.example.toml is valid and documents every key of the schema', 
   }
   assert.match(text, /public_url = /);
 });
+
+test('[[smpp]] and [[number]] blocks are checked against each other, with TOML key paths', () => {
+  const ok = loadConfig(file('sms.toml', `
+[[smpp]]
+name = "carrier-a"
+host = "127.0.0.1"
+system_id = "acme"
+password_env = "CARRIER_A_PASSWORD"
+
+[[number]]
+e164 = "+15551230000"
+smpp = "carrier-a"
+inbox = "Support"
+registration = "registered"
+`));
+  assert.equal(ok.smpp[0]?.window, 10);
+  assert.equal(ok.number[0]?.inbox, 'Support');
+  const problems = problemsOf(() =>
+    validateConfig(
+      {
+        smpp: [{ name: 'a', host: 'h', system_id: 's', password: 'p', port: 'x' }, { name: 'a', host: 'h', system_id: 's' }],
+        number: [{ e164: '5551230000', smpp: 'nope', inbox: 'S', owner: 'ana@example.test', registration: 'maybe' }],
+      },
+      'x',
+    ),
+  );
+  for (const expected of [/^smpp\[0\]\.port: /, /^smpp\[1\]\.password: set exactly one/, /^number\[0\]\.e164: expected an E\.164/, /^number\[0\]\.registration: /]) {
+    assert.ok(problems.some((p) => expected.test(p)), `${expected} in ${JSON.stringify(problems)}`);
+  }
+  // Rules across blocks are checked once each block is well-formed on its own.
+  const smpp = [{ name: 'a', host: 'h', system_id: 's', password: 'p' }];
+  const number = { e164: '+15551230000', smpp: 'a', inbox: 'S', registration: 'registered' };
+  assert.deepEqual(problemsOf(() => validateConfig({ smpp, number: [{ ...number, owner: 'ana@example.test' }] }, 'x')), [
+    'number[0].inbox: set exactly one of inbox (a shared inbox) and owner (a personal number)',
+  ]);
+  assert.deepEqual(problemsOf(() => validateConfig({ smpp: [...smpp, ...smpp], number: [number, { ...number, smpp: 'b' }] }, 'x')), [
+    'smpp[1].name: a second connection named "a"',
+    'number[1].e164: +15551230000 is listed twice',
+    'number[1].smpp: no [[smpp]] connection is named "b"',
+  ]);
+});

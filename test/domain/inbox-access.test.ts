@@ -77,3 +77,22 @@ test('setting members with an unknown user changes nothing', async (t) => {
   assert.equal(status(() => setMembers(d, admin.actor, inbox.id, [999_999])), 422);
   assert.deepEqual(listInboxesFor(d, agent.actor).map((i) => i.id), [inbox.id]);
 });
+
+test('a private inbox is seen by its owner only, admins included, and is not staffed by hand', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const d = h.app.domain;
+  const admin = await addUser(h.app, 'admin');
+  const ana = await addUser(h.app, 'agent');
+  const bo = await addUser(h.app, 'agent');
+  const shared = createInbox(d, admin.actor, { name: 'Support' });
+  setMembers(d, admin.actor, shared.id, [ana.id]);
+  const mine = h.sqlite.prepare(`INSERT INTO inboxes (name, owner_user_id) VALUES (?, ?) RETURNING id`).get(`personal-${ana.id}`, ana.id) as { id: number };
+  assert.deepEqual(listInboxesFor(d, ana.actor).map((i) => i.id), [shared.id, mine.id], 'shared first, then the private one');
+  assert.equal(canSeeInbox(d, bo.actor, mine.id), false);
+  assert.equal(canSeeInbox(d, admin.actor, mine.id), false, 'personal texts are personal');
+  assert.ok(!listInboxesFor(d, admin.actor).some((i) => i.id === mine.id));
+  assert.deepEqual(inboxAudience(d, mine.id), [ana.id]);
+  assert.equal(status(() => setMembers(d, admin.actor, mine.id, [bo.id])), 404);
+  assert.equal(status(() => renameInbox(d, admin.actor, mine.id, { name: 'Taken over' })), 404);
+});

@@ -2,9 +2,11 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './users.ts';
 
+/** A shared inbox (owner null) or one user's private inbox for their personal numbers. */
 export const inboxes = sqliteTable('inboxes', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull().unique(),
+  ownerUserId: integer('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
 

@@ -1,11 +1,11 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
 import { publicColumns, type PublicUser } from '../users/service.ts';
-import { assertCanSeeInbox } from './access.ts';
+import { assertCanSeeInbox, inboxVisibleTo } from './access.ts';
 
 export type Inbox = typeof inboxes.$inferSelect;
 
@@ -29,14 +29,25 @@ function assertNameFree(db: Pick<DomainContext['db'], 'select'>, name: string, e
   if (clash) throw conflict('inbox.name_taken', 'name');
 }
 
+/** The inboxes the actor works in: shared ones first by name, then their own private inbox. */
 export function listInboxesFor({ db }: DomainContext, actor: Actor): Inbox[] {
-  if (actor.role === 'admin') return db.select().from(inboxes).orderBy(asc(inboxes.name)).all();
   return db
-    .select({ id: inboxes.id, name: inboxes.name, createdAt: inboxes.createdAt })
+    .select()
     .from(inboxes)
-    .innerJoin(inboxMembers, and(eq(inboxMembers.inboxId, inboxes.id), eq(inboxMembers.userId, actor.id)))
-    .orderBy(asc(inboxes.name))
+    .where(inboxVisibleTo(actor))
+    .orderBy(sql`${inboxes.ownerUserId} IS NOT NULL`, asc(inboxes.name))
     .all();
+}
+
+/** Shared inboxes only: private ones are not created, renamed or staffed by hand. */
+export function listSharedInboxes(ctx: DomainContext, actor: Actor): Inbox[] {
+  requireAdmin(actor);
+  return ctx.db.select().from(inboxes).where(isNull(inboxes.ownerUserId)).orderBy(asc(inboxes.name)).all();
+}
+
+function assertShared(db: Pick<DomainContext['db'], 'select'>, inboxId: number): void {
+  const row = db.select({ owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, inboxId)).get();
+  if (!row || row.owner !== null) throw notFound();
 }
 
 export function getInboxFor(ctx: DomainContext, actor: Actor, inboxId: number): Inbox {
@@ -61,7 +72,7 @@ export function renameInbox(ctx: DomainContext, actor: Actor, inboxId: number, i
   requireAdmin(actor);
   const name = cleanInboxName(input.name);
   const inbox = ctx.db.transaction((tx) => {
-    if (!tx.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.id, inboxId)).get()) throw notFound();
+    assertShared(tx, inboxId);
     assertNameFree(tx, name, inboxId);
     return tx.update(inboxes).set({ name }).where(eq(inboxes.id, inboxId)).returning().get();
   });
@@ -72,7 +83,7 @@ export function renameInbox(ctx: DomainContext, actor: Actor, inboxId: number, i
 /** Who works an inbox, for the admin page that staffs it: every user, each marked member or not. */
 export function getInboxStaffing(ctx: DomainContext, actor: Actor, inboxId: number): { inbox: Inbox; people: (PublicUser & { member: boolean })[] } {
   requireAdmin(actor);
-  const inbox = ctx.db.select().from(inboxes).where(eq(inboxes.id, inboxId)).get();
+  const inbox = ctx.db.select().from(inboxes).where(and(eq(inboxes.id, inboxId), isNull(inboxes.ownerUserId))).get();
   if (!inbox) throw notFound();
   const members = new Set(memberIdsOf(ctx.db, inboxId));
   const people = ctx.db.select(publicColumns).from(users).orderBy(asc(users.name), asc(users.id)).all();
@@ -84,7 +95,7 @@ export function setMembers(ctx: DomainContext, actor: Actor, inboxId: number, us
   requireAdmin(actor);
   const wanted = [...new Set(userIds)];
   const change = ctx.db.transaction((tx) => {
-    if (!tx.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.id, inboxId)).get()) throw notFound();
+    assertShared(tx, inboxId);
     const known = wanted.length
       ? tx.select({ id: users.id }).from(users).where(inArray(users.id, wanted)).all().map((r) => r.id)
       : [];

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createInbox, getInboxStaffing, listInboxesFor, renameInbox, setMembers } from '../../domain/inboxes/service.ts';
+import { createInbox, getInboxStaffing, listSharedInboxes, renameInbox, setMembers } from '../../domain/inboxes/service.ts';
 import { invalid } from '../../domain/errors.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from '../forms.ts';
@@ -10,7 +10,7 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
 
   const showList = (req: FastifyRequest, reply: FastifyReply, state: { name?: string; errors?: FormErrors; notice?: string } = {}) =>
     reply.pageOrFragment('pages/admin-inboxes', 'partials/admin-inboxes', {
-      inboxes: listInboxesFor(app.domain, actorOf(req)),
+      inboxes: listSharedInboxes(app.domain, actorOf(req)),
       name: state.name ?? '',
       errors: state.errors ?? {},
       notice: state.notice ?? null,

@@ -1,0 +1,19 @@
+import { sql } from 'drizzle-orm';
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { inboxes } from './inboxes.ts';
+
+export const registrationStates = ['registered', 'pending', 'unregistered', 'not-required'] as const;
+export type Registration = (typeof registrationStates)[number];
+
+/** A phone number the business texts from; it belongs to exactly one inbox (shared, or a user's private one). */
+export const numbers = sqliteTable('numbers', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  e164: text('e164').notNull().unique(),
+  inboxId: integer('inbox_id')
+    .notNull()
+    .references(() => inboxes.id),
+  /** The [[smpp]] connection that carries it. */
+  connection: text('connection').notNull(),
+  registration: text('registration', { enum: registrationStates }).notNull(),
+  createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+});
