@@ -6,6 +6,8 @@ export interface DomainEventMap {
   'inbox.renamed': { inboxId: number };
   'inbox.members.changed': { inboxId: number; added: number[]; removed: number[] };
   'user.changed': { userId: number };
+  'message.created': { conversationId: number; messageId: number; inboxId: number };
+  'message.updated': { conversationId: number; messageId: number; inboxId: number };
   /** The user's sessions ended (deactivated, password changed), all but `except`. */
   'user.sessions.ended': { userId: number; except?: string };
 }

@@ -54,6 +54,12 @@ export const de: Record<MessageKey, string> = {
   'inbox.name_taken': 'Einen Posteingang mit diesem Namen gibt es schon.',
   'inbox.member_unknown': 'Eine der gewählten Personen gibt es nicht.',
 
+  'sms.unregistered': 'Nicht gesendet: Diese Nummer ist für die Netzbetreiber-Registrierung (10DLC) im Status {state}, und Netzbetreiber blockieren SMS von nicht registrierten Nummern. Ein Admin muss die Registrierung erst abschließen.',
+  'sms.opted_out': 'Nicht gesendet: Dieser Kontakt hat Nachrichten von dieser Nummer abbestellt (per STOP oder von Hand). Mit START kann er sie wieder bestellen.',
+  'sms.body_empty': 'Schreib zuerst eine Nachricht.',
+  'sms.body_long': 'Eine SMS darf höchstens {max} Zeichen haben.',
+  'sms.no_phone': 'Dieser Kontakt hat keine Telefonnummer für SMS.',
+
   'settings.title': 'Einstellungen',
   'settings.profile': 'Profil',
   'settings.language_browser': 'Wie mein Browser',

@@ -52,6 +52,12 @@ export const en = {
   'inbox.name_taken': 'An inbox with this name already exists.',
   'inbox.member_unknown': 'One of the chosen people does not exist.',
 
+  'sms.unregistered': 'Not sent: this number is {state} for carrier registration (10DLC), and carriers block texts from unregistered numbers. An admin must finish the registration first.',
+  'sms.opted_out': 'Not sent: this contact has opted out of messages from this number (they texted STOP or were unsubscribed). They can text START to opt back in.',
+  'sms.body_empty': 'Write a message first.',
+  'sms.body_long': 'A text message may have at most {max} characters.',
+  'sms.no_phone': 'This contact has no phone number to text.',
+
   'settings.title': 'Settings',
   'settings.profile': 'Profile',
   'settings.language_browser': 'Same as my browser',

@@ -1,0 +1,93 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { contacts, optOuts } from '../../db/schema/contacts.ts';
+import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
+import { numbers } from '../../db/schema/numbers.ts';
+import type { DomainContext } from '../context.ts';
+import { keywordOf } from './keywords.ts';
+import { insertOutbound } from './outbox.ts';
+import type { KeywordTexts } from './texts.ts';
+
+export interface InboundSms {
+  from: string;
+  to: string;
+  text: string;
+}
+
+export type InboundResult =
+  | { stored: true; conversationId: number; messageId: number; autoReplyId: number | null }
+  | { stored: false; reason: 'unknown-number' };
+
+type Tx = Parameters<Parameters<DomainContext['db']['transaction']>[0]>[0];
+
+function contactIdFor(tx: Tx, phone: string): number {
+  const found = tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.phone, phone)).get();
+  return found?.id ?? tx.insert(contacts).values({ phone }).returning({ id: contacts.id }).get().id;
+}
+
+/** The contact's latest conversation on this number in the number's current inbox, reopened if closed; else a new one. */
+function conversationFor(tx: Tx, number: { id: number; inboxId: number }, contactId: number, now: number): number {
+  const latest = tx
+    .select({ id: conversations.id, status: conversations.status })
+    .from(conversations)
+    .where(and(eq(conversations.numberId, number.id), eq(conversations.contactId, contactId), eq(conversations.inboxId, number.inboxId)))
+    .orderBy(desc(conversations.id))
+    .limit(1)
+    .get();
+  if (!latest) {
+    return tx
+      .insert(conversations)
+      .values({ inboxId: number.inboxId, numberId: number.id, contactId, status: 'open', lastMessageAt: now, createdAt: now })
+      .returning({ id: conversations.id })
+      .get().id;
+  }
+  // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
+  if (latest.status === 'closed') {
+    tx.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latest.id)).run();
+    tx.insert(conversationEvents).values({ conversationId: latest.id, kind: 'reopened', at: now }).run();
+  }
+  tx.update(conversations).set({ lastMessageAt: now }).where(eq(conversations.id, latest.id)).run();
+  return latest.id;
+}
+
+/** STOP/START/HELP: record the change on the timeline and answer once (the one text carriers allow after a STOP). */
+function answerKeyword(tx: Tx, sms: InboundSms, number: { id: number; registration: string }, conversationId: number, texts: KeywordTexts, now: number): number | null {
+  const keyword = keywordOf(sms.text);
+  if (!keyword) return null;
+  if (keyword === 'stop') {
+    tx.insert(optOuts).values({ phone: sms.from, numberId: number.id, source: 'keyword', at: now }).onConflictDoNothing().run();
+    tx.insert(conversationEvents).values({ conversationId, kind: 'opted_out', at: now }).run();
+  } else if (keyword === 'start') {
+    tx.delete(optOuts).where(and(eq(optOuts.phone, sms.from), eq(optOuts.numberId, number.id))).run();
+    tx.insert(conversationEvents).values({ conversationId, kind: 'opted_in', at: now }).run();
+  }
+  // An unregistered number's answer would be blocked by the carrier anyway.
+  if (number.registration === 'pending' || number.registration === 'unregistered') return null;
+  return insertOutbound(tx, conversationId, texts[keyword], null, now);
+}
+
+/**
+ * Stores a customer's text in one transaction: contact, conversation (joined, reopened or new), message,
+ * and the keyword handling with its automatic answer.
+ */
+export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164: string) => KeywordTexts): InboundResult {
+  const now = ctx.now();
+  const stored = ctx.db.transaction((tx) => {
+    const number = tx.select().from(numbers).where(eq(numbers.e164, sms.to)).get();
+    if (!number) return null;
+    const contactId = contactIdFor(tx, sms.from);
+    const conversationId = conversationFor(tx, number, contactId, now);
+    const messageId = tx
+      .insert(messages)
+      .values({ conversationId, direction: 'in', body: sms.text, status: 'received', createdAt: now, updatedAt: now })
+      .returning({ id: messages.id })
+      .get().id;
+    const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now);
+    return { conversationId, messageId, autoReplyId, inboxId: number.inboxId };
+  });
+  if (!stored) return { stored: false, reason: 'unknown-number' };
+  const { inboxId, ...ids } = stored;
+  for (const messageId of [ids.messageId, ids.autoReplyId]) {
+    if (messageId !== null) ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId, inboxId });
+  }
+  return { stored: true, ...ids };
+}

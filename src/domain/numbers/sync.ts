@@ -1,0 +1,54 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Config } from '../../config/schema.ts';
+import { inboxes } from '../../db/schema/inboxes.ts';
+import { numbers } from '../../db/schema/numbers.ts';
+import { users } from '../../db/schema/users.ts';
+import type { DomainContext } from '../context.ts';
+
+export type NumberConfig = Config['number'][number];
+
+/** The stored name of a user's private inbox; the UI shows "Personal numbers" instead. */
+export const personalInboxName = (userId: number): string => `personal-${userId}`;
+
+type Tx = Pick<DomainContext['db'], 'select' | 'insert' | 'update'>;
+
+function sharedInboxId(tx: Tx, name: string): number {
+  const found = tx.select({ id: inboxes.id }).from(inboxes).where(sql`lower(${inboxes.name}) = lower(${name})`).get();
+  return found?.id ?? tx.insert(inboxes).values({ name }).returning({ id: inboxes.id }).get().id;
+}
+
+function personalInboxId(tx: Tx, userId: number): number {
+  const found = tx.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.ownerUserId, userId)).get();
+  return found?.id ?? tx.insert(inboxes).values({ name: personalInboxName(userId), ownerUserId: userId }).returning({ id: inboxes.id }).get().id;
+}
+
+/**
+ * Makes the numbers table match the [[number]] blocks: shared inboxes are created when missing, personal
+ * numbers go to their owner's private inbox. A number whose owner does not exist (yet) is skipped and
+ * reported; numbers no longer configured keep their rows, so their history stays readable.
+ */
+export function syncNumbers(ctx: DomainContext, configured: NumberConfig[]): { synced: string[]; skipped: { e164: string; reason: string }[] } {
+  const synced: string[] = [];
+  const skipped: { e164: string; reason: string }[] = [];
+  ctx.db.transaction((tx) => {
+    for (const n of configured) {
+      let inboxId: number;
+      if (n.owner !== undefined) {
+        const owner = tx.select({ id: users.id }).from(users).where(eq(users.email, n.owner.toLowerCase())).get();
+        if (!owner) {
+          skipped.push({ e164: n.e164, reason: `owner ${n.owner} is not a user` });
+          continue;
+        }
+        inboxId = personalInboxId(tx, owner.id);
+      } else {
+        inboxId = sharedInboxId(tx, n.inbox!);
+      }
+      tx.insert(numbers)
+        .values({ e164: n.e164, inboxId, connection: n.smpp, registration: n.registration })
+        .onConflictDoUpdate({ target: numbers.e164, set: { inboxId, connection: n.smpp, registration: n.registration } })
+        .run();
+      synced.push(n.e164);
+    }
+  });
+  return { synced, skipped };
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DomainError } from '../../src/domain/errors.ts';
+import { canSeeInbox } from '../../src/domain/inboxes/access.ts';
+import { createInbox, listInboxesFor, setMembers } from '../../src/domain/inboxes/service.ts';
+import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { keywordOf } from '../../src/domain/messaging/keywords.ts';
+import { queueReply } from '../../src/domain/messaging/outbox.ts';
+import { defaultKeywordTexts, keywordTextsOf } from '../../src/domain/messaging/texts.ts';
+import { syncNumbers, type NumberConfig } from '../../src/domain/numbers/sync.ts';
+import { addUser, buildTestApp, type TestApp } from '../helper.ts';
+
+const SHOP = '+15551230000';
+const CUSTOMER = '+15557654321';
+const texts = () => defaultKeywordTexts;
+const number = (over: Partial<NumberConfig> = {}): NumberConfig => ({ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0, ...over });
+
+async function setup(over: Partial<NumberConfig> = {}) {
+  const h = await buildTestApp();
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  syncNumbers(h.app.domain, [number(over)]);
+  return { h, admin, agent };
+}
+
+const rows = (h: TestApp, sql: string, ...params: unknown[]) => h.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
+const refusal = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return `${err.status} ${err.key}`;
+    throw err;
+  }
+  return 'ok';
+};
+
+test('keywords: the whole message, any case, surrounding spaces and punctuation', () => {
+  for (const text of ['STOP', ' stop ', 'Stop!', 'stopall', 'Unsubscribe.', 'cancel', 'END', 'quit', 'Revoke', 'OPTOUT', 'opt out', 'Opt-Out', '«STOP»']) {
+    assert.equal(keywordOf(text), 'stop', text);
+  }
+  for (const text of ['START', 'unstop', 'Yes!']) assert.equal(keywordOf(text), 'start', text);
+  assert.equal(keywordOf(' help? '), 'help');
+  for (const text of ["don't stop", 'stop it', 'yes please', 'helpful', '']) assert.equal(keywordOf(text), null, text);
+});
+
+test('numbers from the config: shared inbox created when missing, personal ones in the owner\'s private inbox', async (t) => {
+  const { h, agent } = await setup();
+  t.after(() => h.close());
+  const ana = await addUser(h.app, 'agent', 'Ana', 'ana@example.test');
+  const result = syncNumbers(h.app.domain, [
+    number(),
+    number({ e164: '+15550000001', inbox: undefined, owner: 'Ana@Example.test' }),
+    number({ e164: '+15550000002', inbox: undefined, owner: 'ghost@example.test' }),
+  ]);
+  assert.deepEqual(result.synced, [SHOP, '+15550000001']);
+  assert.deepEqual(result.skipped, [{ e164: '+15550000002', reason: 'owner ghost@example.test is not a user' }]);
+  const inboxes = rows(h, 'SELECT name, owner_user_id FROM inboxes ORDER BY id');
+  assert.deepEqual(inboxes, [{ name: 'Support', owner_user_id: null }, { name: `personal-${ana.id}`, owner_user_id: ana.id }]);
+  syncNumbers(h.app.domain, [number({ registration: 'pending' })]);
+  assert.equal(rows(h, 'SELECT registration FROM numbers WHERE e164 = ?', SHOP)[0]?.registration, 'pending');
+  assert.deepEqual(listInboxesFor(h.app.domain, agent.actor), [], 'an agent is not made a member by the config');
+});
+
+test('an inbound text from an unknown sender creates a contact shown as the number and a conversation', async (t) => {
+  const { h } = await setup();
+  t.after(() => h.close());
+  const first = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi there' }, texts);
+  assert.ok(first.stored);
+  const second = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Still there?' }, texts);
+  assert.ok(second.stored);
+  assert.equal(second.conversationId, first.conversationId, 'joins the open conversation');
+  assert.deepEqual(rows(h, 'SELECT name, phone FROM contacts'), [{ name: null, phone: CUSTOMER }]);
+  assert.deepEqual(rows(h, 'SELECT direction, body, status FROM messages ORDER BY id'), [
+    { direction: 'in', body: 'Hi there', status: 'received' },
+    { direction: 'in', body: 'Still there?', status: 'received' },
+  ]);
+  assert.deepEqual(receiveSms(h.app.domain, { from: CUSTOMER, to: '+15559999999', text: 'wrong number' }, texts), { stored: false, reason: 'unknown-number' });
+});
+
+test('a closed conversation reopens on a new text; a spam one stays spam', async (t) => {
+  const { h } = await setup();
+  t.after(() => h.close());
+  const first = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'one' }, texts);
+  assert.ok(first.stored);
+  h.sqlite.prepare(`UPDATE conversations SET status = 'closed'`).run();
+  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'two' }, texts);
+  assert.deepEqual(rows(h, 'SELECT status FROM conversations'), [{ status: 'open' }]);
+  assert.deepEqual(rows(h, 'SELECT kind FROM conversation_events'), [{ kind: 'reopened' }]);
+  h.sqlite.prepare(`UPDATE conversations SET status = 'spam'`).run();
+  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'buy now' }, texts);
+  assert.deepEqual(rows(h, 'SELECT status FROM conversations'), [{ status: 'spam' }]);
+});
+
+test('STOP opts out with one confirmation; nothing more is sent until START', async (t) => {
+  const { h, admin } = await setup();
+  t.after(() => h.close());
+  const custom = keywordTextsOf({ stop_text: 'Bye from Acme.', start_text: undefined, help_text: 'Acme help: call us.' });
+  const stop = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Stop.' }, () => custom);
+  assert.ok(stop.stored && stop.autoReplyId !== null);
+  assert.deepEqual(rows(h, `SELECT body, status, author_user_id FROM messages WHERE direction = 'out'`), [{ body: 'Bye from Acme.', status: 'queued', author_user_id: null }]);
+  assert.deepEqual(rows(h, 'SELECT phone, source FROM opt_outs'), [{ phone: CUSTOMER, source: 'keyword' }]);
+  assert.equal(refusal(() => queueReply(h.app.domain, admin.actor, stop.conversationId, 'Are you sure?')), '422 sms.opted_out');
+  assert.equal(rows(h, `SELECT count(*) AS n FROM messages WHERE direction = 'out'`)[0]?.n, 1, 'the refused reply was not written');
+
+  const help = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'HELP' }, () => custom);
+  assert.ok(help.stored && help.autoReplyId !== null, 'HELP is answered even while opted out');
+
+  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'start' }, () => custom);
+  assert.deepEqual(rows(h, 'SELECT * FROM opt_outs'), []);
+  assert.deepEqual(rows(h, 'SELECT kind FROM conversation_events ORDER BY id'), [{ kind: 'opted_out' }, { kind: 'opted_in' }]);
+  assert.deepEqual(queueReply(h.app.domain, admin.actor, stop.conversationId, 'Welcome back').messageId > 0, true);
+  const bodies = rows(h, `SELECT body FROM messages WHERE direction = 'out' ORDER BY id`).map((r) => r.body);
+  assert.deepEqual(bodies, ['Bye from Acme.', 'Acme help: call us.', defaultKeywordTexts.start, 'Welcome back']);
+});
+
+test('a number that is pending or unregistered refuses replies with the reason; inbound still works', async (t) => {
+  for (const registration of ['pending', 'unregistered'] as const) {
+    const { h, admin } = await setup({ registration });
+    t.after(() => h.close());
+    const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'STOP' }, texts);
+    assert.ok(inbound.stored);
+    assert.equal(inbound.autoReplyId, null, 'not even a keyword answer goes out');
+    h.sqlite.prepare('DELETE FROM opt_outs').run();
+    assert.equal(refusal(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Hello')), '422 sms.unregistered');
+    assert.equal(rows(h, `SELECT count(*) AS n FROM messages WHERE direction = 'out'`)[0]?.n, 0);
+  }
+});
+
+test('replies need access to the inbox and a real body', async (t) => {
+  const { h, agent } = await setup();
+  t.after(() => h.close());
+  const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, texts);
+  assert.ok(inbound.stored);
+  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'Hello')), '404 error.not_found');
+  const support = rows(h, `SELECT id FROM inboxes WHERE name = 'Support'`)[0]!.id as number;
+  setMembers(h.app.domain, { id: 1, role: 'admin' }, support, [agent.id]);
+  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, '   ')), '422 sms.body_empty');
+  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'x'.repeat(1601))), '422 sms.body_long');
+  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, 999_999, 'Hello')), '404 error.not_found');
+  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'Hello')), 'ok');
+  const other = createInbox(h.app.domain, null, { name: 'Other' });
+  assert.equal(canSeeInbox(h.app.domain, agent.actor, other.id), false);
+});
+
+test('a text to a personal number lands in the owner\'s private inbox, which even admins do not see', async (t) => {
+  const { h, admin } = await setup();
+  t.after(() => h.close());
+  const ana = await addUser(h.app, 'agent', 'Ana', 'ana@example.test');
+  syncNumbers(h.app.domain, [number({ e164: '+15550000001', inbox: undefined, owner: 'ana@example.test' })]);
+  const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: '+15550000001', text: 'Hi Ana' }, texts);
+  assert.ok(inbound.stored);
+  const inboxId = rows(h, 'SELECT inbox_id FROM conversations WHERE id = ?', inbound.conversationId)[0]!.inbox_id as number;
+  assert.equal(canSeeInbox(h.app.domain, ana.actor, inboxId), true);
+  assert.equal(canSeeInbox(h.app.domain, admin.actor, inboxId), false);
+  assert.equal(refusal(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Peek')), '404 error.not_found');
+  assert.equal(refusal(() => queueReply(h.app.domain, ana.actor, inbound.conversationId, 'Hi back')), 'ok');
+});
