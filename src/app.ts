@@ -24,6 +24,7 @@ import { registerRealtimeListeners } from './realtime/listeners.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
+import conversationRoutes from './routes/conversations.ts';
 import healthRoutes from './routes/health.ts';
 import homeRoutes from './routes/home.ts';
 import inboxRoutes from './routes/inboxes.ts';
@@ -131,6 +132,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(liveRoutes);
   await app.register(homeRoutes);
   await app.register(inboxRoutes);
+  await app.register(conversationRoutes);
   await app.register(settingsRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });
   await app.register(adminInboxRoutes, { prefix: '/admin/inboxes' });

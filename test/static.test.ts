@@ -6,6 +6,7 @@ import { buildTestApp } from './helper.ts';
 const vendored = [
   ['static/vendor/htmx.min.js', 'node_modules/htmx.org/dist/htmx.min.js'],
   ['static/vendor/hx-ws.min.js', 'node_modules/htmx.org/dist/ext/hx-ws.min.js'],
+  ['static/vendor/hx-upsert.min.js', 'node_modules/htmx.org/dist/ext/hx-upsert.min.js'],
 ] as const;
 
 test('the htmx files served from static/ are the installed htmx.org version (copy them after an upgrade)', () => {
@@ -15,7 +16,7 @@ test('the htmx files served from static/ are the installed htmx.org version (cop
 test('htmx, its ws extension and the stylesheet are served locally, with a CSP that allows only this origin', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  for (const url of ['/static/vendor/htmx.min.js', '/static/vendor/hx-ws.min.js', '/static/app.css']) {
+  for (const url of ['/static/vendor/htmx.min.js', '/static/vendor/hx-ws.min.js', '/static/vendor/hx-upsert.min.js', '/static/app.css']) {
     assert.equal((await h.app.inject(url)).statusCode, 200, url);
   }
   const csp = String((await h.app.inject('/login')).headers['content-security-policy']);

@@ -16,6 +16,12 @@ export function translator(locale: Locale): Translate {
   };
 }
 
+/** Dates and times in the reader's language, for templates. */
+export function timeFormatter(locale: Locale): (ms: number) => string {
+  const format = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
+  return (ms) => format.format(ms);
+}
+
 /** The user's own choice wins; otherwise the best match in Accept-Language; otherwise the configured default. */
 export function pickLocale(userLocale: string | null | undefined, acceptLanguage: string | undefined, fallback: Locale): Locale {
   if (userLocale && (locales as readonly string[]).includes(userLocale)) return userLocale as Locale;

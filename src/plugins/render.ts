@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
-import type { MessageKey } from '../i18n/index.ts';
+import { timeFormatter, type MessageKey } from '../i18n/index.ts';
 
 type Data = Record<string, unknown>;
 
@@ -31,6 +31,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data =
     isAdmin: user?.role === 'admin',
     csrf: req.csrfToken(reply),
     path: req.url.split('?')[0],
+    time: timeFormatter(req.locale),
     navInboxes: given.navInboxes ?? (user ? listInboxesFor(app.domain, { id: user.id, role: user.role }) : []),
     ...given,
   };
