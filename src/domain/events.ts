@@ -8,6 +8,8 @@ export interface DomainEventMap {
   'user.changed': { userId: number };
   'message.created': { conversationId: number; messageId: number; inboxId: number };
   'message.updated': { conversationId: number; messageId: number; inboxId: number };
+  /** A timeline entry that is not a message: opted out, reopened… */
+  'conversation.event': { conversationId: number; eventId: number; inboxId: number };
   /** The user's sessions ended (deactivated, password changed), all but `except`. */
   'user.sessions.ended': { userId: number; except?: string };
 }

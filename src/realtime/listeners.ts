@@ -3,7 +3,7 @@ import { inboxAudience } from '../domain/inboxes/access.ts';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
 import { findUserById } from '../domain/users/service.ts';
 import { timeFormatter, translator } from '../i18n/index.ts';
-import { conversationRow, messageItem } from '../domain/conversations/queries.ts';
+import { conversationRow, eventItem, messageItem, type ConversationRow, type TimelineItem } from '../domain/conversations/queries.ts';
 import type { LiveClient } from './hub.ts';
 
 /** The tab's whole navigation as an out-of-band fragment: the user's inboxes and role now, in their language, the open page marked. */
@@ -28,25 +28,26 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   domain.events.on('inbox.created', ({ inboxId }) => refreshNavOf(inboxId));
   domain.events.on('inbox.renamed', ({ inboxId }) => refreshNavOf(inboxId));
   domain.events.on('inbox.members.changed', ({ inboxId, removed }) => refreshNavOf(inboxId, removed));
-  const timelineUpdate = (conversationId: number, messageId: number) => (client: LiveClient): string => {
-    const item = messageItem(domain, messageId);
+  const timelineUpdate = (conversationId: number, item: TimelineItem | undefined) => (client: LiveClient): string => {
     if (!item) return '';
     const data = { t: translator(client.locale), time: timeFormatter(client.locale), item };
     return `<hx-upsert hx-target="#timeline-${conversationId}" key="data-order" sort>${app.views.render('partials/timeline-item', data)}</hx-upsert>`;
   };
-  const listUpdate = (inboxId: number, conversationId: number) => (client: LiveClient): string => {
-    const c = conversationRow(domain, conversationId);
+  const listUpdate = (inboxId: number, c: ConversationRow | undefined) => (client: LiveClient): string => {
     if (!c || c.status !== 'open') return '';
     const data = { t: translator(client.locale), time: timeFormatter(client.locale), c };
     return `<hx-upsert hx-target="#conversations-${inboxId}" key="data-order" sort="desc">${app.views.render('partials/conversation-row', data)}</hx-upsert>`;
   };
   const pushMessage = ({ conversationId, messageId, inboxId }: { conversationId: number; messageId: number; inboxId: number }) => {
-    const timeline = timelineUpdate(conversationId, messageId);
-    const list = listUpdate(inboxId, conversationId);
+    const timeline = timelineUpdate(conversationId, messageItem(domain, messageId));
+    const list = listUpdate(inboxId, conversationRow(domain, conversationId));
     hub.push(inboxAudience(domain, inboxId), (client) => timeline(client) + list(client));
   };
   domain.events.on('message.created', pushMessage);
   domain.events.on('message.updated', pushMessage);
+  domain.events.on('conversation.event', ({ conversationId, eventId, inboxId }) =>
+    hub.push(inboxAudience(domain, inboxId), timelineUpdate(conversationId, eventItem(domain, eventId))),
+  );
   domain.events.on('user.changed', ({ userId }) => hub.push([userId], nav));
   domain.events.on('user.sessions.ended', ({ userId, except }) =>
     hub.signOut((c) => c.userId === userId && c.sessionId !== except),

@@ -100,9 +100,20 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
   return { ...rest, personal: owner !== null, optedOut, timeline: timelineOf(ctx, conversationId) };
 }
 
+const messageColumns = {
+  id: messages.id,
+  at: messages.createdAt,
+  direction: messages.direction,
+  body: messages.body,
+  status: messages.status,
+  author: users.name,
+  errorReason: messages.errorReason,
+};
+const eventColumns = { id: conversationEvents.id, at: conversationEvents.at, event: conversationEvents.kind, actor: users.name };
+
 export function timelineOf(ctx: DomainContext, conversationId: number): TimelineItem[] {
   const msgs: TimelineItem[] = ctx.db
-    .select({ id: messages.id, at: messages.createdAt, direction: messages.direction, body: messages.body, status: messages.status, author: users.name, errorReason: messages.errorReason })
+    .select(messageColumns)
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .where(eq(messages.conversationId, conversationId))
@@ -110,7 +121,7 @@ export function timelineOf(ctx: DomainContext, conversationId: number): Timeline
     .all()
     .map((m) => ({ kind: 'message' as const, ...m }));
   const events: TimelineItem[] = ctx.db
-    .select({ id: conversationEvents.id, at: conversationEvents.at, event: conversationEvents.kind, actor: users.name })
+    .select(eventColumns)
     .from(conversationEvents)
     .leftJoin(users, eq(users.id, conversationEvents.actorUserId))
     .where(eq(conversationEvents.conversationId, conversationId))
@@ -121,11 +132,17 @@ export function timelineOf(ctx: DomainContext, conversationId: number): Timeline
 
 /** One message of the timeline, for a live update (access already checked by who receives the push). */
 export function messageItem(ctx: DomainContext, messageId: number): TimelineItem | undefined {
-  const m = ctx.db
-    .select({ id: messages.id, at: messages.createdAt, direction: messages.direction, body: messages.body, status: messages.status, author: users.name, errorReason: messages.errorReason })
-    .from(messages)
-    .leftJoin(users, eq(users.id, messages.authorUserId))
-    .where(eq(messages.id, messageId))
-    .get();
+  const m = ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).where(eq(messages.id, messageId)).get();
   return m && { kind: 'message', ...m };
+}
+
+/** One event of the timeline, for a live update. */
+export function eventItem(ctx: DomainContext, eventId: number): TimelineItem | undefined {
+  const e = ctx.db
+    .select(eventColumns)
+    .from(conversationEvents)
+    .leftJoin(users, eq(users.id, conversationEvents.actorUserId))
+    .where(eq(conversationEvents.id, eventId))
+    .get();
+  return e && { kind: 'event', ...e };
 }

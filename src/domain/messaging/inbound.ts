@@ -19,13 +19,17 @@ export type InboundResult =
 
 type Tx = Parameters<Parameters<DomainContext['db']['transaction']>[0]>[0];
 
+function addEvent(tx: Tx, conversationId: number, kind: string, at: number): number {
+  return tx.insert(conversationEvents).values({ conversationId, kind, at }).returning({ id: conversationEvents.id }).get().id;
+}
+
 function contactIdFor(tx: Tx, phone: string): number {
   const found = tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.phone, phone)).get();
   return found?.id ?? tx.insert(contacts).values({ phone }).returning({ id: contacts.id }).get().id;
 }
 
 /** The contact's latest conversation on this number in the number's current inbox, reopened if closed; else a new one. */
-function conversationFor(tx: Tx, number: { id: number; inboxId: number }, contactId: number, now: number): number {
+function conversationFor(tx: Tx, number: { id: number; inboxId: number }, contactId: number, now: number, events: number[]): number {
   const latest = tx
     .select({ id: conversations.id, status: conversations.status })
     .from(conversations)
@@ -43,22 +47,30 @@ function conversationFor(tx: Tx, number: { id: number; inboxId: number }, contac
   // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
   if (latest.status === 'closed') {
     tx.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latest.id)).run();
-    tx.insert(conversationEvents).values({ conversationId: latest.id, kind: 'reopened', at: now }).run();
+    events.push(addEvent(tx, latest.id, 'reopened', now));
   }
   tx.update(conversations).set({ lastMessageAt: now }).where(eq(conversations.id, latest.id)).run();
   return latest.id;
 }
 
 /** STOP/START/HELP: record the change on the timeline and answer once (the one text carriers allow after a STOP). */
-function answerKeyword(tx: Tx, sms: InboundSms, number: { id: number; registration: string }, conversationId: number, texts: KeywordTexts, now: number): number | null {
+function answerKeyword(
+  tx: Tx,
+  sms: InboundSms,
+  number: { id: number; registration: string },
+  conversationId: number,
+  texts: KeywordTexts,
+  now: number,
+  events: number[],
+): number | null {
   const keyword = keywordOf(sms.text);
   if (!keyword) return null;
   if (keyword === 'stop') {
     tx.insert(optOuts).values({ phone: sms.from, numberId: number.id, source: 'keyword', at: now }).onConflictDoNothing().run();
-    tx.insert(conversationEvents).values({ conversationId, kind: 'opted_out', at: now }).run();
+    events.push(addEvent(tx, conversationId, 'opted_out', now));
   } else if (keyword === 'start') {
     tx.delete(optOuts).where(and(eq(optOuts.phone, sms.from), eq(optOuts.numberId, number.id))).run();
-    tx.insert(conversationEvents).values({ conversationId, kind: 'opted_in', at: now }).run();
+    events.push(addEvent(tx, conversationId, 'opted_in', now));
   }
   // An unregistered number's answer would be blocked by the carrier anyway.
   if (number.registration === 'pending' || number.registration === 'unregistered') return null;
@@ -75,17 +87,19 @@ export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164:
     const number = tx.select().from(numbers).where(eq(numbers.e164, sms.to)).get();
     if (!number) return null;
     const contactId = contactIdFor(tx, sms.from);
-    const conversationId = conversationFor(tx, number, contactId, now);
+    const eventIds: number[] = [];
+    const conversationId = conversationFor(tx, number, contactId, now, eventIds);
     const messageId = tx
       .insert(messages)
       .values({ conversationId, direction: 'in', body: sms.text, status: 'received', createdAt: now, updatedAt: now })
       .returning({ id: messages.id })
       .get().id;
-    const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now);
-    return { conversationId, messageId, autoReplyId, inboxId: number.inboxId };
+    const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now, eventIds);
+    return { conversationId, messageId, autoReplyId, inboxId: number.inboxId, eventIds };
   });
   if (!stored) return { stored: false, reason: 'unknown-number' };
-  const { inboxId, ...ids } = stored;
+  const { inboxId, eventIds, ...ids } = stored;
+  for (const eventId of eventIds) ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
   for (const messageId of [ids.messageId, ids.autoReplyId]) {
     if (messageId !== null) ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId, inboxId });
   }
