@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import type { Simulator } from './channels/smpp/simulator.ts';
 import type { ConfigStore } from './config/store.ts';
 import { createDb } from './db/client.ts';
 import type { DomainContext } from './domain/context.ts';
@@ -30,6 +31,7 @@ import homeRoutes from './routes/home.ts';
 import inboxRoutes from './routes/inboxes.ts';
 import liveRoutes from './routes/live.ts';
 import settingsRoutes from './routes/settings.ts';
+import sandboxRoutes from './routes/sandbox.ts';
 import setupRoutes from './routes/setup.ts';
 import { createViews } from './views.ts';
 
@@ -39,6 +41,8 @@ declare module 'fastify' {
     domain: DomainContext;
     views: Eta;
     hub: Hub;
+    /** The built-in SMSC, when it runs: every page then says texts go nowhere real. */
+    sandbox: { simulator: Simulator | null };
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -82,6 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('domain', domain);
   app.decorate('views', createViews(!opts.devViews));
   app.decorate('hub', createHub((client) => sessionExists(domain, client.sessionId)));
+  app.decorate('sandbox', { simulator: null });
   app.decorate('setup', { token: countUsers(domain) === 0 ? randomBytes(24).toString('base64url') : null });
 
   await app.register(helmet, {
@@ -134,6 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(inboxRoutes);
   await app.register(conversationRoutes);
   await app.register(settingsRoutes);
+  await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });
   await app.register(adminInboxRoutes, { prefix: '/admin/inboxes' });
 

@@ -9,6 +9,7 @@ import { createUser, resetPassword } from './domain/users/service.ts';
 import { translator } from './i18n/index.ts';
 import { openAndMigrate } from './cli/database.ts';
 import { readPassword } from './cli/password-input.ts';
+import { runSandbox } from './cli/sandbox.ts';
 import { serve } from './cli/serve.ts';
 import { resolveSettings, UsageError, type Flags } from './cli/settings.ts';
 import { createLogger } from './log.ts';
@@ -23,6 +24,8 @@ Commands:
                               create a user; the password is read from stdin or prompted
   user reset-password --email E
                               set a new password (stdin or prompt) and end the user's sessions
+  sandbox [--port N]          run only the test SMSC (default port 2775; system_id and
+                              password "sandbox"), for pointing another instance at it
 
 Options:
   --config FILE               configuration file (or SWITCHBOARD_CONFIG); none = built-in defaults
@@ -104,6 +107,13 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new UsageError(`unknown user command: ${sub ?? '(none)'}`);
+    }
+    case 'sandbox': {
+      const { values } = parse(rest, { port: { type: 'string' } });
+      const port = values.port === undefined ? 2775 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+      await runSandbox(port, createLogger('info'));
+      return -1;
     }
     case 'help':
       process.stdout.write(USAGE);

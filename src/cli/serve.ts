@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/load.ts';
 import type { ConfigStore } from '../config/store.ts';
+import { startMessaging } from '../channels/start.ts';
 import { openAndMigrate } from './database.ts';
 import type { Settings } from './settings.ts';
 
@@ -15,6 +16,8 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
   const sqlite = await openAndMigrate(settings.dbFile, log);
   const configStore: ConfigStore = { current: settings.config, file: settings.configFile };
   const app = await buildApp({ configStore, sqlite, logger: log, devViews: process.env.SWITCHBOARD_DEV === '1' });
+  const messaging = await startMessaging(app, settings.configFile, log);
+  app.sandbox.simulator = messaging.sandbox;
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -41,6 +44,7 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
     log.info({ signal }, 'shutting down: finishing requests in flight');
     try {
       await app.close();
+      await messaging.stop();
       sqlite.close();
       log.info('stopped cleanly');
       process.exit(0);

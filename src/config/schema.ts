@@ -78,7 +78,8 @@ export const configSchema = z
       .strictObject({
         /** Default: on when there is no config file, off when there is one. */
         enabled: z.boolean().optional(),
-        port: z.number().int().min(0).max(65535).default(2775),
+        /** 0: any free port (the server connects to it itself); set one to point another instance at it. */
+        port: z.number().int().min(0).max(65535).default(0),
       })
       .prefault({}),
   })

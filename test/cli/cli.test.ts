@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../tmp.ts';
 import Database from 'better-sqlite3';
-import { run } from './run.ts';
+import { spawn } from 'node:child_process';
+import { BIN, run } from './run.ts';
 
 const tmp = () => tempDir('switchboard-cli-');
 
@@ -86,4 +87,17 @@ test('migrate brings a database up to date and refuses one from newer code', asy
   const refused = await run(['serve', '--data', 'store'], { cwd });
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /migrated by a newer Switchboard/);
+});
+
+test('switchboard sandbox runs the test SMSC alone and stops on SIGTERM', async () => {
+  const cwd = tmp();
+  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  for (let i = 0; i < 300 && !out.includes('sandbox SMSC listening'); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(out, /"system_id":"sandbox"/);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.equal((await run(['sandbox', '--port', 'x'], { cwd })).code, 2);
 });

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.ts';
+import { syncNumbers, type NumberConfig } from '../domain/numbers/sync.ts';
+import { createOutboxLoop } from './outbox-loop.ts';
+import { createSink } from './sink.ts';
+import { createSmppChannel } from './smpp/channel.ts';
+import type { SmppConfig } from './smpp/connection.ts';
+import { createSimulator, type Simulator } from './smpp/simulator.ts';
+import type { Channel } from './types.ts';
+
+export const SANDBOX = { name: 'sandbox', systemId: 'sandbox', password: 'sandbox', number: '+15550100100', inbox: 'Support' } as const;
+
+/** The built-in SMSC runs when there is no config file (unless switched off) or when a file switches it on. */
+export function sandboxWanted(config: Config, configFile: string | undefined): boolean {
+  return config.sandbox.enabled ?? configFile === undefined;
+}
+
+function smppConfigOf(c: Config['smpp'][number]): SmppConfig {
+  const password = c.password ?? process.env[c.password_env!];
+  if (password === undefined) throw new Error(`smpp "${c.name}": the environment variable ${c.password_env} is not set`);
+  return { name: c.name, host: c.host, port: c.port, tls: c.tls, systemId: c.system_id, password, bind: c.bind, window: c.window, throughput: c.throughput, enquireLinkS: c.enquire_link_s };
+}
+
+export interface Messaging {
+  sandbox: Simulator | null;
+  stop(): Promise<void>;
+}
+
+/** Starts the SMS side of the process: the sandbox SMSC if wanted, one channel per [[smpp]], and the outbox loop. */
+export async function startMessaging(app: FastifyInstance, configFile: string | undefined, log: Logger): Promise<Messaging> {
+  const config = app.configStore.current;
+  const smppConfigs = config.smpp.map(smppConfigOf);
+  const numberConfigs: NumberConfig[] = [...config.number];
+  let sandbox: Simulator | null = null;
+  if (sandboxWanted(config, configFile)) {
+    sandbox = createSimulator({ port: config.sandbox.port, systemId: SANDBOX.systemId, password: SANDBOX.password, receipts: 'text', receiptDelayMs: 300, log: log.child({ sandbox: true }) });
+    await sandbox.start();
+    smppConfigs.push({ name: SANDBOX.name, host: '127.0.0.1', port: sandbox.port, tls: false, systemId: SANDBOX.systemId, password: SANDBOX.password, bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30 });
+    if (!numberConfigs.some((n) => n.smpp === SANDBOX.name)) {
+      numberConfigs.push({ e164: SANDBOX.number, smpp: SANDBOX.name, inbox: SANDBOX.inbox, registration: 'not-required', throughput: 0 });
+    }
+    log.warn({ port: sandbox.port }, 'sandbox SMSC running: texts go nowhere real. Add [[smpp]] and [[number]] blocks to connect a carrier.');
+  }
+
+  const { skipped } = syncNumbers(app.domain, numberConfigs);
+  for (const s of skipped) log.warn(s, 'number not set up');
+
+  const sink = createSink(app.domain, app.configStore, log);
+  const channels = new Map<string, Channel>();
+  for (const c of smppConfigs) {
+    const channel = createSmppChannel(c, log);
+    channel.start(sink);
+    channels.set(c.name, channel);
+  }
+  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }));
+  app.domain.events.on('message.created', () => loop.wake());
+  loop.start();
+
+  return {
+    sandbox,
+    async stop() {
+      await loop.stop();
+      await Promise.all([...channels.values()].map((c) => c.stop()));
+      await sandbox?.stop();
+    },
+  };
+}

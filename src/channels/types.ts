@@ -1,0 +1,39 @@
+/** What any channel (SMPP today; MM7 and WhatsApp later) hands the domain, and what it is asked to send. */
+
+export interface InboundText {
+  /** E.164 of the customer. */
+  from: string;
+  /** E.164 of our number. */
+  to: string;
+  text: string;
+}
+
+export interface DeliveryReport {
+  /** The id the carrier gave the segment, in every form it may be written (decimal/hex). */
+  idCandidates: string[];
+  state: 'delivered' | 'failed' | 'expired';
+  errorCode?: string;
+}
+
+/** The narrow way in: a channel stores what arrives through these and nothing else. */
+export interface ChannelSink {
+  inbound(text: InboundText): void;
+  report(report: DeliveryReport): void;
+}
+
+export interface OutboundText {
+  from: string;
+  to: string;
+  body: string;
+}
+
+export type SendOutcome =
+  | { ok: true; carrierIds: string[] }
+  | { ok: false; retry: boolean; code: string; reason: string };
+
+export interface Channel {
+  readonly name: string;
+  start(sink: ChannelSink): void;
+  send(message: OutboundText): Promise<SendOutcome>;
+  stop(): Promise<void>;
+}

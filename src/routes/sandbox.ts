@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { numbers } from '../db/schema/numbers.ts';
+import { SANDBOX } from '../channels/start.ts';
+import { decodeShortMessage, encodeForSubmit } from '../channels/smpp/encoding.ts';
+import { invalid } from '../domain/errors.ts';
+import { isHtmx } from '../plugins/render.ts';
+import { adminOnly } from './admin/guard.ts';
+import { field, formErrorsOf, type FormErrors } from './forms.ts';
+
+interface Line {
+  direction: 'to-inbox' | 'to-phone';
+  other: string;
+  text: string;
+  at: number;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** The "customer phone" of the sandbox: an admin texts the inbox as a customer would and sees what comes back. */
+export default async function sandboxRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', adminOnly);
+  const sent: (Line & { phone: string })[] = [];
+  let ref = 0;
+
+  const transcript = (phone: string): Line[] => {
+    const replies: Line[] = (app.sandbox.simulator?.received ?? [])
+      .filter((m) => `+${m.destAddr}` === phone && m.messageId !== null)
+      .map((m) => ({ direction: 'to-phone' as const, other: `+${m.sourceAddr}`, text: decodeShortMessage(m).text, at: m.at }));
+    return [...sent.filter((l) => l.phone === phone), ...replies].sort((a, b) => a.at - b.at);
+  };
+
+  const show = (req: FastifyRequest, reply: FastifyReply, phone: string, state: { errors?: FormErrors; draft?: string } = {}) => {
+    const inboxNumbers = app.domain.db.select({ e164: numbers.e164 }).from(numbers).where(eq(numbers.connection, SANDBOX.name)).all().map((n) => n.e164);
+    return reply.pageOrFragment('pages/sandbox', 'partials/sandbox-transcript', {
+      running: app.sandbox.simulator !== null,
+      phone,
+      inboxNumbers,
+      lines: transcript(phone),
+      errors: state.errors ?? {},
+      draft: state.draft ?? '',
+    });
+  };
+
+  const phoneOf = (raw: unknown): string => (typeof raw === 'string' && E164.test(raw.trim()) ? raw.trim() : '+15557654321');
+
+  app.get('/sandbox', async (req, reply) => show(req, reply, phoneOf((req.query as Record<string, unknown>).phone)));
+
+  app.post('/sandbox/messages', async (req, reply) => {
+    const phone = field(req, 'phone').trim();
+    const to = field(req, 'to');
+    const text = field(req, 'text');
+    try {
+      const simulator = app.sandbox.simulator;
+      if (!simulator) throw invalid('sandbox.not_running');
+      if (!E164.test(phone)) throw invalid('sandbox.phone_invalid', 'phone');
+      if (!E164.test(to)) throw invalid('sandbox.to_invalid', 'to');
+      if (text.trim() === '' || text.length > 1600) throw invalid('sandbox.text_invalid', 'text');
+      ref = (ref + 1) % 256;
+      const encoded = encodeForSubmit(text, ref);
+      for (const shortMessage of encoded.parts) {
+        await simulator.sendMo({ from: phone, to, shortMessage, dataCoding: encoded.dataCoding, esmClass: encoded.esmClass });
+      }
+      sent.push({ phone, direction: 'to-inbox', other: to, text, at: Date.now() });
+      if (!isHtmx(req)) return reply.redirect(`/sandbox?phone=${encodeURIComponent(phone)}`, 303);
+      return show(req, reply, phone);
+    } catch (err) {
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return show(req, reply.code(refused.status), E164.test(phone) ? phone : '+15557654321', { errors: refused.errors, draft: text });
+    }
+  });
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pino from 'pino';
+import { SANDBOX, startMessaging } from '../../src/channels/start.ts';
+import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
+import { addUser, buildTestApp, signedIn } from '../helper.ts';
+
+async function until<T>(read: () => T | undefined | null | false, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('sandbox end to end: a customer texts in, an agent replies, the SMSC receives it and the receipt marks it delivered', async (t) => {
+  const h = await buildTestApp();
+  const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
+  h.app.sandbox.simulator = messaging.sandbox;
+  t.after(async () => {
+    await messaging.stop();
+    await h.close();
+  });
+  const simulator = messaging.sandbox!;
+  const admin = await addUser(h.app, 'admin');
+  const client = await signedIn(h.app, admin.email);
+  assert.match((await client.get('/')).body, /Sandbox: texts go to a built-in test SMSC/);
+
+  await client.get('/sandbox');
+  const customer = '+15557654321';
+  const long = 'Hello! '.repeat(30).trim() + ' 😀';
+  const mo = await client.post('/sandbox/messages', { phone: customer, to: SANDBOX.number, text: long });
+  assert.equal(mo.statusCode, 303);
+  const conversationId = await until(
+    () => h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in' AND body = ?`).pluck().get(long) as number | undefined,
+    'the long inbound text, joined from its parts',
+  );
+
+  await client.get(`/conversations/${conversationId}`);
+  const replyText = 'Thanks {for} writing — we reply within 5 € minutes'.replace('—', '-');
+  assert.equal((await client.post(`/conversations/${conversationId}/messages`, { body: replyText })).statusCode, 303);
+  const submitted = await until(() => simulator.received.find((m) => m.destAddr === customer.slice(1)), 'the reply at the SMSC');
+  assert.equal(submitted.dataCoding, 0, 'GSM 03.38 with data_coding set explicitly');
+  assert.equal(submitted.sourceAddr, SANDBOX.number.slice(1));
+  assert.equal(decodeShortMessage(submitted).text, replyText);
+  assert.ok(submitted.shortMessage.includes(Buffer.from([0x1b, 0x65])), '€ as the escape pair');
+  await until(() => h.sqlite.prepare(`SELECT status FROM messages WHERE body = ?`).pluck().get(replyText) === 'delivered', 'the delivery receipt');
+
+  const page = await client.get(`/sandbox?phone=${encodeURIComponent(customer)}`);
+  assert.match(page.body, /Thanks \{for\} writing/);
+
+  await client.post('/sandbox/messages', { phone: customer, to: SANDBOX.number, text: 'STOP' });
+  await until(() => simulator.received.some((m) => decodeShortMessage(m).text.startsWith('You have been unsubscribed')), 'the one STOP confirmation');
+  await client.get(`/conversations/${conversationId}`);
+  const refused = await client.post(`/conversations/${conversationId}/messages`, { body: 'Wait!' });
+  assert.equal(refused.statusCode, 422);
+  assert.match(refused.body, /opted out/);
+});
