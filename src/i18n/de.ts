@@ -99,6 +99,9 @@ export const de: Record<MessageKey, string> = {
   'sandbox.to_invalid': 'Wähle eine der Nummern des Posteingangs.',
   'sandbox.text_invalid': 'Schreib eine Nachricht mit bis zu 1600 Zeichen.',
 
+  'composer.count': 'Noch {left} Zeichen · {segments} SMS',
+  'composer.count_unicode': 'Noch {left} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',
+
   'settings.title': 'Einstellungen',
   'settings.profile': 'Profil',
   'settings.language_browser': 'Wie mein Browser',

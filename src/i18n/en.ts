@@ -97,6 +97,9 @@ export const en = {
   'sandbox.to_invalid': 'Choose one of the inbox numbers.',
   'sandbox.text_invalid': 'Write a message of up to 1600 characters.',
 
+  'composer.count': '{left} characters left · {segments} SMS',
+  'composer.count_unicode': '{left} characters left · {segments} SMS (emoji or special characters: 70 per SMS)',
+
   'settings.title': 'Settings',
   'settings.profile': 'Profile',
   'settings.language_browser': 'Same as my browser',

@@ -65,3 +65,16 @@ test('someone outside the inbox gets 404 for the conversation and cannot reply b
   assert.equal((await client.get('/conversations/abc')).statusCode, 404);
   assert.equal(h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get(), 0);
 });
+
+test('the composer counts characters left and SMS as the agent types, GSM or Unicode', async (t) => {
+  const { h, agent, conversationId } = await setup();
+  t.after(() => h.close());
+  const client = await signedIn(h.app, agent.email);
+  const page = await client.get(`/conversations/${conversationId}`);
+  assert.match(page.body, /160 characters left · 1 SMS/);
+  const count = (body: string) => client.post('/compose/count', { body }, { headers: { 'hx-request': 'true' } }).then((r) => r.body);
+  assert.match(await count('Hello'), /155 characters left · 1 SMS/);
+  assert.match(await count('€'), /158 characters left/, '€ costs two septets');
+  assert.match(await count('x'.repeat(161)), /145 characters left · 2 SMS/);
+  assert.match(await count('Hi 😀'), /65 characters left · 1 SMS \(emoji/);
+});
