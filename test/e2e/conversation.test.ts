@@ -47,6 +47,7 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   await timeline.getByText('Second question: opening hours?').waitFor();
 
   await page.getByLabel('Reply by text message').fill('We open at 9.');
+  await page.getByText('147 characters left · 1 SMS').waitFor();
   await page.getByRole('button', { name: 'Send reply' }).click();
   const reply = timeline.getByRole('listitem').filter({ hasText: 'We open at 9.' });
   await reply.getByText('Queued').waitFor();
