@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import type { Simulator } from './channels/smpp/simulator.ts';
+import { createMessagingState, type MessagingState } from './channels/state.ts';
 import type { ConfigStore } from './config/store.ts';
 import { createDb } from './db/client.ts';
 import type { DomainContext } from './domain/context.ts';
@@ -22,6 +22,7 @@ import renderPlugin from './plugins/render.ts';
 import sessionSweep from './plugins/session-sweep.ts';
 import { createHub, type Hub } from './realtime/hub.ts';
 import { registerRealtimeListeners } from './realtime/listeners.ts';
+import adminConnectionRoutes from './routes/admin/connections.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
@@ -41,8 +42,8 @@ declare module 'fastify' {
     domain: DomainContext;
     views: Eta;
     hub: Hub;
-    /** The built-in SMSC, when it runs: every page then says texts go nowhere real. */
-    sandbox: { simulator: Simulator | null };
+    /** What the SMS side runs, filled in by startMessaging; empty in an app without channels (tests). */
+    messaging: MessagingState;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -86,7 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('domain', domain);
   app.decorate('views', createViews(!opts.devViews));
   app.decorate('hub', createHub((client) => sessionExists(domain, client.sessionId)));
-  app.decorate('sandbox', { simulator: null });
+  app.decorate('messaging', createMessagingState());
   app.decorate('setup', { token: countUsers(domain) === 0 ? randomBytes(24).toString('base64url') : null });
 
   await app.register(helmet, {
@@ -142,6 +143,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });
   await app.register(adminInboxRoutes, { prefix: '/admin/inboxes' });
+  await app.register(adminConnectionRoutes, { prefix: '/admin/connections' });
 
   registerRealtimeListeners(app);
   return app;

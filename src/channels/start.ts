@@ -49,13 +49,15 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   const sink = createSink(app.domain, app.configStore, log);
   const channels = new Map<string, Channel>();
   for (const c of smppConfigs) {
-    const channel = createSmppChannel(c, log);
+    const channel = createSmppChannel(c, log, { onState: (state) => app.messaging.changed.emit('state', state) });
     channel.start(sink);
     channels.set(c.name, channel);
   }
   const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }));
   app.domain.events.on('message.created', () => loop.wake());
   loop.start();
+  app.messaging.simulator = sandbox;
+  app.messaging.channels = [...channels.values()];
 
   return {
     sandbox,

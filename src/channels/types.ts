@@ -31,8 +31,22 @@ export type SendOutcome =
   | { ok: true; carrierIds: string[] }
   | { ok: false; retry: boolean; code: string; reason: string };
 
+/** How a connection to a carrier is doing, for the admin page. */
+export interface ChannelState {
+  name: string;
+  status: 'connecting' | 'bound' | 'down' | 'stopped';
+  since: number;
+  lastError: string | null;
+  /** Sent and not yet answered, and waiting for room in the window or a throughput token. */
+  inFlight: number;
+  waiting: number;
+  sent: number;
+  failed: number;
+}
+
 export interface Channel {
   readonly name: string;
+  state(): ChannelState;
   start(sink: ChannelSink): void;
   send(message: OutboundText): Promise<SendOutcome>;
   stop(): Promise<void>;

@@ -17,7 +17,6 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
   const configStore: ConfigStore = { current: settings.config, file: settings.configFile };
   const app = await buildApp({ configStore, sqlite, logger: log, devViews: process.env.SWITCHBOARD_DEV === '1' });
   const messaging = await startMessaging(app, settings.configFile, log);
-  app.sandbox.simulator = messaging.sandbox;
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;

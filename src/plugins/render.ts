@@ -32,7 +32,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data =
     csrf: req.csrfToken(reply),
     path: req.url.split('?')[0],
     time: timeFormatter(req.locale),
-    sandbox: app.sandbox.simulator !== null,
+    sandbox: app.messaging.simulator !== null,
     navInboxes: given.navInboxes ?? (user ? listInboxesFor(app.domain, { id: user.id, role: user.role }) : []),
     ...given,
   };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
-import { findUserById } from '../domain/users/service.ts';
+import { activeAdminIds, findUserById } from '../domain/users/service.ts';
 import { timeFormatter, translator } from '../i18n/index.ts';
 import { conversationRow, eventItem, messageItem, type ConversationRow, type TimelineItem } from '../domain/conversations/queries.ts';
 import type { LiveClient } from './hub.ts';
@@ -48,6 +48,12 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   domain.events.on('conversation.event', ({ conversationId, eventId, inboxId }) =>
     hub.push(inboxAudience(domain, inboxId), timelineUpdate(conversationId, eventItem(domain, eventId))),
   );
+  app.messaging.changed.on('state', () => {
+    const connections = app.messaging.channels.map((c) => c.state());
+    hub.push(activeAdminIds(domain), (client) =>
+      app.views.render('partials/admin-connections', { t: translator(client.locale), time: timeFormatter(client.locale), connections, oob: true }),
+    );
+  });
   domain.events.on('user.changed', ({ userId }) => hub.push([userId], nav));
   domain.events.on('user.sessions.ended', ({ userId, except }) =>
     hub.signOut((c) => c.userId === userId && c.sessionId !== except),

@@ -24,7 +24,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
   let ref = 0;
 
   const transcript = (phone: string): Line[] => {
-    const replies: Line[] = (app.sandbox.simulator?.received ?? [])
+    const replies: Line[] = (app.messaging.simulator?.received ?? [])
       .filter((m) => `+${m.destAddr}` === phone && m.messageId !== null)
       .map((m) => ({ direction: 'to-phone' as const, other: `+${m.sourceAddr}`, text: decodeShortMessage(m).text, at: m.at }));
     return [...sent.filter((l) => l.phone === phone), ...replies].sort((a, b) => a.at - b.at);
@@ -33,7 +33,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
   const show = (req: FastifyRequest, reply: FastifyReply, phone: string, state: { errors?: FormErrors; draft?: string } = {}) => {
     const inboxNumbers = app.domain.db.select({ e164: numbers.e164 }).from(numbers).where(eq(numbers.connection, SANDBOX.name)).all().map((n) => n.e164);
     return reply.pageOrFragment('pages/sandbox', 'partials/sandbox-transcript', {
-      running: app.sandbox.simulator !== null,
+      running: app.messaging.simulator !== null,
       phone,
       inboxNumbers,
       lines: transcript(phone),
@@ -51,7 +51,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
     const to = field(req, 'to');
     const text = field(req, 'text');
     try {
-      const simulator = app.sandbox.simulator;
+      const simulator = app.messaging.simulator;
       if (!simulator) throw invalid('sandbox.not_running');
       if (!E164.test(phone)) throw invalid('sandbox.phone_invalid', 'phone');
       if (!E164.test(to)) throw invalid('sandbox.to_invalid', 'to');

@@ -18,7 +18,6 @@ async function until<T>(read: () => T | undefined | null | false, what: string, 
 test('sandbox end to end: a customer texts in, an agent replies, the SMSC receives it and the receipt marks it delivered', async (t) => {
   const h = await buildTestApp();
   const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
-  h.app.sandbox.simulator = messaging.sandbox;
   t.after(async () => {
     await messaging.stop();
     await h.close();
@@ -57,4 +56,34 @@ test('sandbox end to end: a customer texts in, an agent replies, the SMSC receiv
   const refused = await client.post(`/conversations/${conversationId}/messages`, { body: 'Wait!' });
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /opted out/);
+});
+
+test('admins see each carrier connection\'s state, and a drop is pushed to them live', async (t) => {
+  const h = await buildTestApp();
+  const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
+  t.after(async () => {
+    await messaging.stop();
+    await h.close();
+  });
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const client = await signedIn(h.app, admin.email);
+  await until(() => h.app.messaging.channels[0]?.state().status === 'bound', 'the sandbox connection bound');
+  const page = await client.get('/admin/connections');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /<th scope="row">sandbox<\/th>\s*<td class="conn-bound">Bound/);
+  assert.equal((await (await signedIn(h.app, agent.email)).get('/admin/connections')).statusCode, 404);
+
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = h.app.server.address() as { port: number };
+  const { default: WebSocket } = await import('ws');
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/live`, { headers: { cookie: client.cookieHeader } });
+  const frames: string[] = [];
+  socket.on('message', (d) => frames.push(String(d)));
+  await new Promise((resolve) => socket.once('open', resolve));
+  t.after(() => socket.close());
+  messaging.sandbox!.dropConnections();
+  const frame = await until(() => frames.find((f) => f.includes('id="admin-connections"')), 'a pushed connection state');
+  assert.match(frame, /hx-swap-oob="true"/);
+  assert.match(frame, /Down|Connecting/);
 });

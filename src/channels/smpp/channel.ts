@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Channel, ChannelSink, OutboundText, SendOutcome } from '../types.ts';
+import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
 import { createSmppConnection, type DeliverSm, type SmppConfig, type SmppConnection, type SmppDeps } from './connection.ts';
 import { concatFromSarTlvs, decodeShortMessage, encodeForSubmit } from './encoding.ts';
 import { createReassembler } from './reassembly.ts';
@@ -24,6 +24,7 @@ const FINAL_STATES = { delivered: 'delivered', failed: 'failed', rejected: 'fail
  * turns receipts into delivery reports. Every submit_sm sets data_coding itself.
  */
 export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial<Pick<SmppDeps, 'onState' | 'timeouts'>> = {}): Channel {
+  const notStarted: ChannelState = { name: config.name, status: 'stopped', since: Date.now(), lastError: null, inFlight: 0, waiting: 0, sent: 0, failed: 0 };
   const reassembler = createReassembler({ ttlMs: REASSEMBLY_TTL_MS });
   let sink: ChannelSink | null = null;
   let connection: SmppConnection | null = null;
@@ -78,6 +79,7 @@ export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial
       connection.start();
     },
     send,
+    state: () => connection?.state() ?? notStarted,
     async stop() {
       clearInterval(sweeper);
       await connection?.stop();

@@ -155,3 +155,13 @@ export async function resetPassword(ctx: DomainContext, rawEmail: unknown, passw
     tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
   });
 }
+
+/** Who gets pushes meant for admins (connection states and the like). */
+export function activeAdminIds({ db }: DomainContext): number[] {
+  return db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.active, true)))
+    .all()
+    .map((r) => r.id);
+}
