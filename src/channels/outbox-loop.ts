@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DomainContext } from '../domain/context.ts';
-import { claimDue, markFailed, markRetry, markSent, type DueMessage } from '../domain/messaging/delivery.ts';
+import { claimDue, markFailed, markRetry, markSent, postpone, type DueMessage } from '../domain/messaging/delivery.ts';
+import { createPacer } from './pacer.ts';
 import type { Channel } from './types.ts';
 
 export interface OutboxLoopOptions {
@@ -23,8 +24,14 @@ export const retryDelayMs = (attempts: number): number => Math.min(600_000, 5_00
  * records the outcome. Woken by `wake()` when something was queued; polls once a second otherwise
  * (retries come due, leases of a crashed run expire).
  */
-export function createOutboxLoop(domain: DomainContext, channels: Map<string, Channel>, log: Logger, options: Partial<OutboxLoopOptions> = {}) {
+export function createOutboxLoop(
+  domain: DomainContext,
+  channels: Map<string, Channel>,
+  log: Logger,
+  options: Partial<OutboxLoopOptions> & { numberRate?: (e164: string) => number } = {},
+) {
   const opts = { ...DEFAULTS, ...options };
+  const pacer = createPacer(options.numberRate ?? (() => 0), domain.now);
   let running = false;
   let inFlight = 0;
   let wakeUp: (() => void) | null = null;
@@ -34,6 +41,13 @@ export function createOutboxLoop(domain: DomainContext, channels: Map<string, Ch
   async function deliver(m: DueMessage): Promise<void> {
     const channel = channels.get(m.connection);
     if (!channel) return markFailed(domain, m, 'no-connection', `no [[smpp]] connection named "${m.connection}" is configured`);
+    const wait = pacer.reserve(m.from);
+    // A wait longer than the lease could let another claim take the message meanwhile: hand it back instead.
+    if (wait > opts.leaseMs / 4) {
+      pacer.release(m.from);
+      return postpone(domain, m, domain.now() + wait);
+    }
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const outcome = await channel.send({ from: m.from, to: m.to, body: m.body });
     if (outcome.ok) return markSent(domain, m, outcome.carrierIds);
     if (outcome.retry && m.attempts < opts.maxAttempts) return markRetry(domain, m, domain.now() + retryDelayMs(m.attempts), outcome.code, outcome.reason);

@@ -53,7 +53,8 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
     channel.start(sink);
     channels.set(c.name, channel);
   }
-  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }));
+  const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
+  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { numberRate });
   app.domain.events.on('message.created', () => loop.wake());
   loop.start();
   app.messaging.simulator = sandbox;

@@ -70,6 +70,11 @@ export function markFailed(ctx: DomainContext, m: DueMessage, code: string, reas
   setStatus(ctx, m, { status: 'failed', nextAttemptAt: null, errorCode: code, errorReason: reason });
 }
 
+/** Hands a claimed message back unsent (its number's pace allows it only later): the claim does not count as an attempt. */
+export function postpone(ctx: DomainContext, m: DueMessage, at: number): void {
+  ctx.db.update(messages).set({ nextAttemptAt: at, attempts: m.attempts - 1 }).where(eq(messages.id, m.messageId)).run();
+}
+
 /** A transient refusal (throttled, queue full, link down): try again at `at`, keeping the reason visible meanwhile. */
 export function markRetry(ctx: DomainContext, m: DueMessage, at: number, code: string, reason: string): void {
   setStatus(ctx, m, { status: 'queued', nextAttemptAt: at, errorCode: code, errorReason: reason });

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pino from 'pino';
+import { createOutboxLoop } from '../../src/channels/outbox-loop.ts';
+import { createPacer } from '../../src/channels/pacer.ts';
+import { createSink } from '../../src/channels/sink.ts';
+import { createSmppChannel } from '../../src/channels/smpp/channel.ts';
+import { createSimulator } from '../../src/channels/smpp/simulator.ts';
+import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { queueReply } from '../../src/domain/messaging/outbox.ts';
+import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { addUser, buildTestApp } from '../helper.ts';
+
+test('the pacer hands out one slot per 1/rate seconds per key, none for rate 0', () => {
+  let now = 1_000;
+  const pacer = createPacer((key) => (key === 'slow' ? 4 : 0), () => now);
+  assert.deepEqual([pacer.reserve('slow'), pacer.reserve('slow'), pacer.reserve('slow')], [0, 250, 500]);
+  assert.equal(pacer.reserve('fast'), 0);
+  pacer.release('slow');
+  assert.equal(pacer.reserve('slow'), 500, 'a released slot is handed out again');
+  now += 2_000;
+  assert.equal(pacer.reserve('slow'), 0, 'idle time is not saved up as a burst');
+});
+
+test('a number\'s throughput limit spaces its texts at the SMSC', async (t) => {
+  const log = pino({ level: 'silent' });
+  const h = await buildTestApp();
+  const simulator = createSimulator({ receipts: 'none' });
+  await simulator.start();
+  const admin = await addUser(h.app, 'admin');
+  const SHOP = '+15551230000';
+  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 4 }]);
+  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
+  assert.ok(inbound.stored);
+  for (let i = 0; i < 8; i++) queueReply(h.app.domain, admin.actor, inbound.conversationId, `Reply ${i}`);
+  const channel = createSmppChannel(
+    { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30 },
+    log,
+  );
+  channel.start(createSink(h.app.domain, h.configStore, log));
+  const loop = createOutboxLoop(h.app.domain, new Map([['carrier', channel]]), log, { numberRate: (e164) => (e164 === SHOP ? 4 : 0) });
+  loop.start();
+  t.after(async () => {
+    await loop.stop();
+    await channel.stop();
+    await simulator.stop();
+    await h.close();
+  });
+  const deadline = Date.now() + 20_000;
+  while (simulator.received.length < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(simulator.received.length, 8);
+  const at = simulator.received.map((m) => m.at);
+  // The feature is the spacing itself: 8 texts at 4/s span at least 7 × 250 ms (generous slack for a busy machine).
+  assert.ok(at[7]! - at[0]! >= 1_500, `8 texts at 4/s took ${at[7]! - at[0]!} ms at the SMSC`);
+});
