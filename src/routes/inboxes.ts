@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { listOpenConversations } from '../domain/conversations/queries.ts';
+import { blockedNumbers, listOpenConversations } from '../domain/conversations/queries.ts';
 import { getInboxFor } from '../domain/inboxes/service.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { idParam } from './forms.ts';
@@ -9,6 +9,7 @@ export default async function inboxRoutes(app: FastifyInstance): Promise<void> {
     const actor = actorOf(req);
     const inbox = getInboxFor(app.domain, actor, idParam(req));
     const conversations = listOpenConversations(app.domain, actor, inbox.id);
-    return reply.pageOrFragment('pages/inbox', 'partials/inbox-main', { inbox, conversations });
+    const blocked = blockedNumbers(app.domain, actor, inbox.id);
+    return reply.pageOrFragment('pages/inbox', 'partials/inbox-main', { inbox, conversations, blocked });
   });
 }

@@ -47,6 +47,8 @@ test('refused replies come back in place with the reason, and nothing is queued'
   const client = await signedIn(h.app, agent.email);
   const page = await client.get(`/conversations/${conversationId}`);
   assert.match(page.body, /carrier registration \(10DLC\) is pending/, 'the banner says what to do');
+  const inboxId = h.sqlite.prepare(`SELECT inbox_id FROM conversations WHERE id = ?`).pluck().get(conversationId);
+  assert.match((await client.get(`/inboxes/${inboxId}`)).body, /Texts from \+15551230000 are blocked/, 'the inbox shows it too');
   const refused = await client.post(`/conversations/${conversationId}/messages`, { body: 'Hello' }, { headers: { 'hx-request': 'true' } });
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /<form id="composer"/);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { contacts, optOuts } from '../../db/schema/contacts.ts';
 import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
@@ -41,6 +41,17 @@ function rowsQuery(ctx: DomainContext) {
 /** One list row, for a live update (access already checked by who receives the push). */
 export function conversationRow(ctx: DomainContext, conversationId: number): ConversationRow | undefined {
   return rowsQuery(ctx).where(eq(conversations.id, conversationId)).get();
+}
+
+/** The inbox's numbers that carriers will block (10DLC registration not done), for the banner that says what to do. */
+export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number): { e164: string; registration: string }[] {
+  assertCanSeeInbox(ctx, actor, inboxId);
+  return ctx.db
+    .select({ e164: numbers.e164, registration: numbers.registration })
+    .from(numbers)
+    .where(and(eq(numbers.inboxId, inboxId), inArray(numbers.registration, ['pending', 'unregistered'])))
+    .orderBy(asc(numbers.e164))
+    .all();
 }
 
 /** An inbox's open conversations, newest activity first (issue 4 brings filters and keyset paging). */
