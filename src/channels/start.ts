@@ -55,7 +55,9 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   }
   const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
   const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { numberRate });
-  app.domain.events.on('message.created', () => loop.wake());
+  app.domain.events.on('message.created', ({ direction }) => {
+    if (direction === 'out') loop.wake();
+  });
   loop.start();
   app.messaging.simulator = sandbox;
   app.messaging.channels = [...channels.values()];

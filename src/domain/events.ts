@@ -6,7 +6,7 @@ export interface DomainEventMap {
   'inbox.renamed': { inboxId: number };
   'inbox.members.changed': { inboxId: number; added: number[]; removed: number[] };
   'user.changed': { userId: number };
-  'message.created': { conversationId: number; messageId: number; inboxId: number };
+  'message.created': { conversationId: number; messageId: number; inboxId: number; direction: 'in' | 'out' };
   'message.updated': { conversationId: number; messageId: number; inboxId: number };
   /** A timeline entry that is not a message: opted out, reopened… */
   'conversation.event': { conversationId: number; eventId: number; inboxId: number };

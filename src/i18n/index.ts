@@ -16,10 +16,16 @@ export function translator(locale: Locale): Translate {
   };
 }
 
-/** Dates and times in the reader's language, for templates. */
+const formatters = new Map<Locale, (ms: number) => string>();
+
+/** Building an Intl.DateTimeFormat is costly; one per language serves every render. */
 export function timeFormatter(locale: Locale): (ms: number) => string {
-  const format = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
-  return (ms) => format.format(ms);
+  let format = formatters.get(locale);
+  if (!format) {
+    const intl = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
+    formatters.set(locale, (format = (ms) => intl.format(ms)));
+  }
+  return format;
 }
 
 /** The user's own choice wins; otherwise the best match in Accept-Language; otherwise the configured default. */

@@ -66,6 +66,11 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
       }
     },
 
+    /** Whether anyone is connected at all: pushes skip loading what nobody would receive. */
+    anyoneConnected(): boolean {
+      return byUser.size > 0;
+    },
+
     connectedUsers(): number[] {
       return [...byUser.keys()];
     },

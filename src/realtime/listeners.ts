@@ -39,6 +39,8 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     return `<hx-upsert hx-target="#conversations-${inboxId}" key="data-order" sort="desc">${app.views.render('partials/conversation-row', data)}</hx-upsert>`;
   };
   const pushMessage = ({ conversationId, messageId, inboxId }: { conversationId: number; messageId: number; inboxId: number }) => {
+    // Every status change of every text lands here: with nobody watching, loading and rendering would be wasted work.
+    if (!hub.anyoneConnected()) return;
     const timeline = timelineUpdate(conversationId, messageItem(domain, messageId));
     const list = listUpdate(inboxId, conversationRow(domain, conversationId));
     hub.push(inboxAudience(domain, inboxId), (client) => timeline(client) + list(client));

@@ -100,8 +100,9 @@ export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164:
   if (!stored) return { stored: false, reason: 'unknown-number' };
   const { inboxId, eventIds, ...ids } = stored;
   for (const eventId of eventIds) ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
-  for (const messageId of [ids.messageId, ids.autoReplyId]) {
-    if (messageId !== null) ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId, inboxId });
+  ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.messageId, inboxId, direction: 'in' });
+  if (ids.autoReplyId !== null) {
+    ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.autoReplyId, inboxId, direction: 'out' });
   }
   return { stored: true, ...ids };
 }

@@ -51,6 +51,6 @@ export function queueReply(ctx: DomainContext, actor: Actor, conversationId: num
     assertMayText(tx, row.numberId, row.phone);
     return { inboxId: row.inboxId, messageId: insertOutbound(tx, conversationId, body, actor.id, now) };
   });
-  ctx.events.emit('message.created', { conversationId, messageId: result.messageId, inboxId: result.inboxId });
+  ctx.events.emit('message.created', { conversationId, messageId: result.messageId, inboxId: result.inboxId, direction: 'out' });
   return { messageId: result.messageId };
 }
