@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
+import { releaseLeases } from '../domain/messaging/delivery.ts';
 import { syncNumbers, type NumberConfig } from '../domain/numbers/sync.ts';
 import { createOutboxLoop } from './outbox-loop.ts';
 import { createSink } from './sink.ts';
@@ -54,6 +55,8 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
     channels.set(c.name, channel);
   }
   const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
+  const released = releaseLeases(app.domain);
+  if (released) log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
   const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { numberRate });
   app.domain.events.on('message.created', ({ direction }) => {
     if (direction === 'out') loop.wake();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyReceipt, claimDue, markFailed, markRetry, markSent } from '../../src/domain/messaging/delivery.ts';
+import { applyReceipt, claimDue, markFailed, markRetry, markSent, releaseLeases } from '../../src/domain/messaging/delivery.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
@@ -64,4 +64,25 @@ test('retries keep the message queued with the reason; permanent errors fail it 
     { error_code: '0x58', error_reason: 'throttled by the carrier' },
     { error_code: '0x0B', error_reason: 'invalid destination address' },
   ]);
+});
+
+test('a receipt that overtakes its own acknowledgement is kept and applied when the ids are stored', async (t) => {
+  const { h, status } = await withQueued(1);
+  t.after(() => h.close());
+  const [m] = claimDue(h.app.domain, 10, 30_000);
+  assert.equal(applyReceipt(h.app.domain, ['ff', '255'], 'delivered'), false, 'not known yet');
+  markSent(h.app.domain, m!, ['255']);
+  assert.deepEqual(status(), ['delivered']);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM pending_receipts').pluck().get(), 0, 'every form of the id is cleared');
+});
+
+test('at start-up, messages leased by a run that died are due again at once', async (t) => {
+  const { h } = await withQueued(2);
+  t.after(() => h.close());
+  const [a] = claimDue(h.app.domain, 1, 120_000);
+  markSent(h.app.domain, a!, ['x']);
+  claimDue(h.app.domain, 1, 120_000);
+  assert.deepEqual(claimDue(h.app.domain, 10, 120_000), [], 'leased for two minutes');
+  assert.equal(releaseLeases(h.app.domain), 1);
+  assert.deepEqual(claimDue(h.app.domain, 10, 120_000).map((m) => [m.body, m.attempts]), [['Reply 1', 2]]);
 });

@@ -48,6 +48,8 @@ export const messages = sqliteTable(
     errorReason: text('error_reason'),
     /** Outbox bookkeeping: submit attempts made and when the next may start. */
     attempts: integer('attempts').notNull().default(0),
+    /** Claimed by a sender that has not recorded an outcome yet; a restart hands such messages straight back. */
+    leased: integer('leased', { mode: 'boolean' }).notNull().default(false),
     nextAttemptAt: integer('next_attempt_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -70,6 +72,23 @@ export const messageParts = sqliteTable(
     status: text('status', { enum: ['sent', 'delivered', 'failed', 'expired'] }).notNull(),
   },
   (t) => [index('message_parts_smsc_idx').on(t.smscId), index('message_parts_message_idx').on(t.messageId, t.seq)],
+);
+
+/**
+ * Receipts whose segment id we do not know yet: an SMSC may send the receipt in the same packet as the
+ * submit_sm_resp, so it can be read before the acknowledgement is stored. Applied when the id is recorded.
+ */
+export const pendingReceipts = sqliteTable(
+  'pending_receipts',
+  {
+    /** One row per way of writing the id (decimal, hex); rows of one receipt share this. */
+    receipt: text('receipt').notNull(),
+    smscId: text('smsc_id').notNull(),
+    state: text('state', { enum: ['delivered', 'failed', 'expired'] }).notNull(),
+    errorCode: text('error_code'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('pending_receipts_smsc_idx').on(t.smscId), index('pending_receipts_at_idx').on(t.at)],
 );
 
 /** The timeline's non-message entries: opted out, assigned, closed… each with who and when. */

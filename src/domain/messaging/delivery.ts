@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { contacts } from '../../db/schema/contacts.ts';
-import { conversations, messageParts, messages, type MessageStatus } from '../../db/schema/conversations.ts';
+import { conversations, messageParts, messages, pendingReceipts, type MessageStatus } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import type { DomainContext } from '../context.ts';
 
@@ -43,19 +44,41 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
       .limit(limit)
       .all();
     for (const m of due) {
-      tx.update(messages).set({ attempts: m.attempts + 1, nextAttemptAt: now + leaseMs }).where(eq(messages.id, m.messageId)).run();
+      tx.update(messages).set({ attempts: m.attempts + 1, nextAttemptAt: now + leaseMs, leased: true }).where(eq(messages.id, m.messageId)).run();
     }
     return due.map((m) => ({ ...m, to: m.to ?? '', attempts: m.attempts + 1 }));
   });
 }
 
+type Tx = Parameters<Parameters<DomainContext['db']['transaction']>[0]>[0];
+type FinalState = 'delivered' | 'failed' | 'expired';
+
+const rank: Record<'sent' | FinalState, number> = { delivered: 0, sent: 1, expired: 2, failed: 3 };
+
+/** One segment's receipt; the message takes the worst state of its segments (delivered only when every one is). */
+function applyToPart(tx: Tx, part: { messageId: number; seq: number }, state: FinalState, errorCode: string | null | undefined, now: number): void {
+  tx.update(messageParts).set({ status: state }).where(and(eq(messageParts.messageId, part.messageId), eq(messageParts.seq, part.seq))).run();
+  const states = tx.select({ status: messageParts.status }).from(messageParts).where(eq(messageParts.messageId, part.messageId)).all();
+  const status: MessageStatus = states.reduce((w, s) => (rank[s.status] > rank[w] ? s.status : w), 'delivered' as keyof typeof rank);
+  const failure = errorCode && state !== 'delivered' ? { errorCode, errorReason: `carrier reported ${state}` } : {};
+  tx.update(messages).set({ status, updatedAt: now, ...failure }).where(eq(messages.id, part.messageId)).run();
+}
+
+/** Receipts that arrived before their submit_sm_resp was stored, now that the segment ids are known. */
+function applyPendingReceipts(tx: Tx, messageId: number, smscIds: string[], now: number): void {
+  const pending = tx.select().from(pendingReceipts).where(inArray(pendingReceipts.smscId, smscIds)).all();
+  for (const r of pending) applyToPart(tx, { messageId, seq: smscIds.indexOf(r.smscId) }, r.state, r.errorCode, now);
+  if (pending.length) tx.delete(pendingReceipts).where(inArray(pendingReceipts.receipt, pending.map((r) => r.receipt))).run();
+}
+
 function setStatus(ctx: DomainContext, m: Pick<DueMessage, 'messageId' | 'conversationId' | 'inboxId'>, fields: Partial<typeof messages.$inferInsert>, parts?: string[]): void {
   const now = ctx.now();
   ctx.db.transaction((tx) => {
-    tx.update(messages).set({ ...fields, updatedAt: now }).where(eq(messages.id, m.messageId)).run();
+    tx.update(messages).set({ ...fields, leased: false, updatedAt: now }).where(eq(messages.id, m.messageId)).run();
     if (parts) {
       tx.delete(messageParts).where(eq(messageParts.messageId, m.messageId)).run();
       tx.insert(messageParts).values(parts.map((smscId, seq) => ({ messageId: m.messageId, seq, smscId, status: 'sent' as const }))).run();
+      applyPendingReceipts(tx, m.messageId, parts, now);
     }
   });
   ctx.events.emit('message.updated', { messageId: m.messageId, conversationId: m.conversationId, inboxId: m.inboxId });
@@ -72,7 +95,7 @@ export function markFailed(ctx: DomainContext, m: DueMessage, code: string, reas
 
 /** Hands a claimed message back unsent (its number's pace allows it only later): the claim does not count as an attempt. */
 export function postpone(ctx: DomainContext, m: DueMessage, at: number): void {
-  ctx.db.update(messages).set({ nextAttemptAt: at, attempts: m.attempts - 1 }).where(eq(messages.id, m.messageId)).run();
+  ctx.db.update(messages).set({ nextAttemptAt: at, attempts: m.attempts - 1, leased: false }).where(eq(messages.id, m.messageId)).run();
 }
 
 /** A transient refusal (throttled, queue full, link down): try again at `at`, keeping the reason visible meanwhile. */
@@ -80,13 +103,26 @@ export function markRetry(ctx: DomainContext, m: DueMessage, at: number, code: s
   setStatus(ctx, m, { status: 'queued', nextAttemptAt: at, errorCode: code, errorReason: reason });
 }
 
-const rank: Record<'sent' | 'delivered' | 'failed' | 'expired', number> = { delivered: 0, sent: 1, expired: 2, failed: 3 };
+/**
+ * At start-up only this process writes the database, so a message still leased was in flight when the
+ * previous run died: it is due again now (at-least-once), not when its lease would have run out.
+ */
+export function releaseLeases(ctx: DomainContext): number {
+  return ctx.db
+    .update(messages)
+    .set({ leased: false, nextAttemptAt: ctx.now() })
+    .where(and(eq(messages.status, 'queued'), eq(messages.leased, true)))
+    .run().changes;
+}
+
+// Unmatched receipts older than this belong to no message of ours (another system's ids): forget them.
+const PENDING_RECEIPT_TTL_MS = 86_400_000;
 
 /**
- * A delivery receipt for one segment. The message takes the worst state of its segments: delivered only
- * when every segment is. Unknown ids (another system's, or a receipt racing ahead of our own record) are ignored.
+ * A delivery receipt for one segment. A receipt whose id is not recorded yet (it overtook its own
+ * submit_sm_resp) is kept and applied when the id is stored. Returns whether a message was updated now.
  */
-export function applyReceipt(ctx: DomainContext, smscIdCandidates: string[], state: 'delivered' | 'failed' | 'expired', errorCode?: string): boolean {
+export function applyReceipt(ctx: DomainContext, smscIdCandidates: string[], state: FinalState, errorCode?: string): boolean {
   const now = ctx.now();
   const touched = ctx.db.transaction((tx) => {
     const part = tx
@@ -94,19 +130,19 @@ export function applyReceipt(ctx: DomainContext, smscIdCandidates: string[], sta
       .from(messageParts)
       .where(inArray(messageParts.smscId, smscIdCandidates))
       .get();
-    if (!part) return null;
-    tx.update(messageParts).set({ status: state }).where(and(eq(messageParts.messageId, part.messageId), eq(messageParts.seq, part.seq))).run();
-    const states = tx.select({ status: messageParts.status }).from(messageParts).where(eq(messageParts.messageId, part.messageId)).all();
-    const worst = states.reduce((w, s) => (rank[s.status] > rank[w] ? s.status : w), 'delivered' as keyof typeof rank);
-    const status: MessageStatus = worst;
-    const row = tx
-      .update(messages)
-      .set({ status, updatedAt: now, ...(errorCode && state !== 'delivered' ? { errorCode, errorReason: `carrier reported ${state}` } : {}) })
+    if (!part) {
+      const receipt = randomUUID();
+      tx.insert(pendingReceipts).values(smscIdCandidates.map((smscId) => ({ receipt, smscId, state, errorCode: errorCode ?? null, at: now }))).run();
+      tx.delete(pendingReceipts).where(lt(pendingReceipts.at, now - PENDING_RECEIPT_TTL_MS)).run();
+      return null;
+    }
+    applyToPart(tx, part, state, errorCode, now);
+    return tx
+      .select({ messageId: messages.id, conversationId: messages.conversationId, inboxId: conversations.inboxId })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(eq(messages.id, part.messageId))
-      .returning({ conversationId: messages.conversationId })
-      .get();
-    const inbox = tx.select({ inboxId: conversations.inboxId }).from(conversations).where(eq(conversations.id, row.conversationId)).get();
-    return { messageId: part.messageId, conversationId: row.conversationId, inboxId: inbox!.inboxId };
+      .get()!;
   });
   if (touched) ctx.events.emit('message.updated', touched);
   return touched !== null;
