@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pino from 'pino';
+import { createOutboxLoop } from '../../src/channels/outbox-loop.ts';
+import { createSink } from '../../src/channels/sink.ts';
+import { createSmppChannel } from '../../src/channels/smpp/channel.ts';
+import { encodeForSubmit } from '../../src/channels/smpp/encoding.ts';
+import { createSimulator, type SimulatorOptions } from '../../src/channels/smpp/simulator.ts';
+import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { queueReply } from '../../src/domain/messaging/outbox.ts';
+import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { addUser, buildTestApp } from '../helper.ts';
+
+const SHOP = '+15551230000';
+const CUSTOMER = '+15557654321';
+const log = pino({ level: 'silent' });
+
+async function rig(t: import('node:test').TestContext, options: SimulatorOptions) {
+  const h = await buildTestApp();
+  const simulator = createSimulator({ receiptDelayMs: 10, ...options });
+  await simulator.start();
+  const admin = await addUser(h.app, 'admin');
+  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  const channel = createSmppChannel(
+    { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transmitter+receiver', window: 10, throughput: 0, enquireLinkS: 30 },
+    log,
+  );
+  channel.start(createSink(h.app.domain, h.configStore, log));
+  const loop = createOutboxLoop(h.app.domain, new Map([['carrier', channel]]), log);
+  loop.start();
+  t.after(async () => {
+    await loop.stop();
+    await channel.stop();
+    await simulator.stop();
+    await h.close();
+  });
+  const until = async (check: () => boolean, what: string) => {
+    for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(check(), what);
+  };
+  return { h, simulator, admin, loop, until };
+}
+
+for (const receipts of ['text', 'tlv'] as const) {
+  for (const idFormat of ['decimal', 'hex'] as const) {
+    test(`receipts as ${receipts} with ${idFormat} ids mark a long text delivered (transmitter+receiver binds)`, async (t) => {
+      const { h, simulator, admin, loop, until } = await rig(t, { receipts, idFormat });
+      const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
+      assert.ok(inbound.stored);
+      const body = `${'Long reply with an emoji 😀 '.repeat(4)}end`;
+      queueReply(h.app.domain, admin.actor, inbound.conversationId, body);
+      loop.wake();
+      const status = () => h.sqlite.prepare('SELECT status FROM messages WHERE body = ?').pluck().get(body);
+      await until(() => status() === 'delivered', `delivered (is ${String(status())})`);
+      assert.equal(simulator.received.length, encodeForSubmit(body, 0).parts.length, 'one submit_sm per segment');
+      assert.ok(simulator.received.every((m) => m.dataCoding === 8 && (m.esmClass & 0x40) !== 0));
+    });
+  }
+}
+
+test('a long inbound text whose parts arrive out of order, with a duplicate, is stored once and whole', async (t) => {
+  const { h, simulator, until } = await rig(t, { receipts: 'none' });
+  await until(() => simulator.boundSessions() === 2, 'transmitter and receiver bound');
+  const text = 'Ärger mit der Lieferung {bitte} melden! '.repeat(6).trim();
+  const { parts, dataCoding, esmClass } = encodeForSubmit(text, 42);
+  assert.ok(parts.length >= 2);
+  for (const shortMessage of [...parts].reverse()) await simulator.sendMo({ from: CUSTOMER, to: SHOP, shortMessage, dataCoding, esmClass });
+  await simulator.sendMo({ from: CUSTOMER, to: SHOP, shortMessage: parts[0]!, dataCoding, esmClass });
+  await until(() => h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'in'`).pluck().get() === 1, 'stored');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all(), [text]);
+});
