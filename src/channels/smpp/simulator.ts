@@ -244,6 +244,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       };
       const onClose = () => settle(new Error('receiver closed before deliver_sm_resp'));
       const timer = setTimeout(() => settle(new Error(`no deliver_sm_resp within ${MO_RESPONSE_TIMEOUT_MS} ms`)), MO_RESPONSE_TIMEOUT_MS);
+      // One close listener per unanswered deliver_sm: a busy receiver legitimately has many at once.
+      session.socket.setMaxListeners(0);
       session.socket.once('close', onClose);
       if (!session.deliver_sm(fields, (resp) => settle(resp.command_status))) settle(new Error('receiver socket not writable'));
     });
