@@ -36,6 +36,7 @@ export interface ChannelState {
   name: string;
   status: 'connecting' | 'bound' | 'down' | 'stopped';
   since: number;
+  /** The most recent reason the link failed; kept after a later successful connect, for diagnosis. */
   lastError: string | null;
   /** Sent and not yet answered, and waiting for room in the window or a throughput token. */
   inFlight: number;

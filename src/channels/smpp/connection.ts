@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ChannelState } from '../types.ts';
 import smpp from 'smpp';
 import type { DeliverSm, PDU, Session, SmFields } from 'smpp';
 
@@ -55,21 +56,9 @@ export interface SubmitRequest {
 /** `status` is the SMPP command_status, or LOCAL_STATUS when no PDU answered (time-out, link lost, stopped, not sendable). */
 export type SubmitOutcome = { ok: true; messageId: string } | { ok: false; retry: boolean; status: number; reason: string };
 
-export type ConnectionStatus = 'connecting' | 'bound' | 'down' | 'stopped';
-
-export interface ConnectionState {
-  name: string;
-  status: ConnectionStatus;
-  since: number;
-  /** The most recent reason the link failed; kept after a later successful bind, for diagnosis. */
-  lastError: string | null;
-  inFlight: number;
-  waiting: number;
-  /** Submits the SMSC accepted. */
-  sent: number;
-  /** Submits that resolved with ok: false, retryable or not. */
-  failed: number;
-}
+/** The SMPP link's state is the generic channel state the admin page shows. */
+export type ConnectionState = ChannelState;
+export type ConnectionStatus = ChannelState['status'];
 
 export interface SmppConnection {
   start(): void;
