@@ -118,6 +118,8 @@ export const de: Record<MessageKey, string> = {
   'connection.down': 'Getrennt',
   'connection.stopped': 'Angehalten',
 
+  'status.carrier_said': "Antwort des Netzbetreibers (in seinen Worten): {reason}",
+
   'settings.title': 'Einstellungen',
   'settings.profile': 'Profil',
   'settings.language_browser': 'Wie mein Browser',

@@ -116,6 +116,8 @@ export const en = {
   'connection.down': 'Down',
   'connection.stopped': 'Stopped',
 
+  'status.carrier_said': "Carrier's answer (in its own words): {reason}",
+
   'settings.title': 'Settings',
   'settings.profile': 'Profile',
   'settings.language_browser': 'Same as my browser',
