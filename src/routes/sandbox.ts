@@ -46,6 +46,12 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
 
   app.get('/sandbox', async (req, reply) => show(req, reply, phoneOf((req.query as Record<string, unknown>).phone)));
 
+  // Polled by the page: only the transcript is replaced, so a half-typed message stays as it is.
+  app.get('/sandbox/lines', async (req, reply) => {
+    const phone = phoneOf((req.query as Record<string, unknown>).phone);
+    return reply.fragment('partials/sandbox-lines', { phone, lines: transcript(phone) });
+  });
+
   app.post('/sandbox/messages', async (req, reply) => {
     const phone = field(req, 'phone').trim();
     const to = field(req, 'to');

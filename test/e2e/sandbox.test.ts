@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pino from 'pino';
+import { startMessaging } from '../../src/channels/start.ts';
+import { addUser } from '../helper.ts';
+import { launchBrowser, noChromium, signedInPage, startServer } from './browser.ts';
+
+test('browser: the sandbox customer phone texts the inbox and receives the reply', { skip: noChromium }, async (t) => {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const s = await startServer();
+  const messaging = await startMessaging(s.app, undefined, pino({ level: 'silent' }));
+  t.after(async () => {
+    await messaging.stop();
+    await s.close();
+  });
+  const admin = await addUser(s.app, 'admin', 'Ada Admin');
+  const phone = await signedInPage(browser, s.baseURL, admin.email);
+  t.after(() => phone.context().close());
+  await phone.getByRole('note').filter({ hasText: 'Sandbox: texts go to a built-in test SMSC' }).waitFor();
+  await phone.getByRole('link', { name: 'Open the customer phone' }).click();
+  await phone.getByLabel('Message').fill('Do you deliver on Sundays?');
+  await phone.getByRole('button', { name: 'Send text from this phone' }).click();
+  await phone.getByText('Sent to +15550100100').waitFor();
+
+  const agentView = await phone.context().newPage();
+  await agentView.goto('/');
+  await agentView.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Support' }).click();
+  await agentView.getByRole('link', { name: /Do you deliver on Sundays\?/ }).click();
+  await agentView.getByLabel('Reply by text message').fill('Yes, every day.');
+  await agentView.getByRole('button', { name: 'Send reply' }).click();
+  await agentView.getByText('Delivered ✓✓').waitFor();
+
+  await phone.getByLabel('Message').fill('half-typed');
+  await phone.getByText('Yes, every day.').waitFor();
+  await phone.getByText('Received from +15550100100').waitFor();
+  assert.equal(await phone.getByLabel('Message').inputValue(), 'half-typed', 'polling leaves what is being typed alone');
+});
