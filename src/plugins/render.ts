@@ -20,8 +20,11 @@ declare module 'fastify' {
 
 export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
 
-/** What every template may use; `given` may already hold some of it (a page that lists the inboxes anyway). */
-export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data = {}): Data {
+/**
+ * What every template may use; `given` may already hold some of it (a page that lists the inboxes anyway).
+ * Only whole pages draw the navigation, so fragments (the composer's counter runs on every keystroke) skip its query.
+ */
+export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
   const user = req.auth?.user ?? null;
   const app = req.server;
   return {
@@ -33,14 +36,14 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data =
     path: req.url.split('?')[0],
     time: timeFormatter(req.locale),
     sandbox: app.messaging.simulator !== null,
-    navInboxes: given.navInboxes ?? (user ? listInboxesFor(app.domain, { id: user.id, role: user.role }) : []),
+    navInboxes: given.navInboxes ?? (user && withNav ? listInboxesFor(app.domain, { id: user.id, role: user.role }) : []),
     ...given,
   };
 }
 
 export default fp(async (app) => {
   const render = (reply: FastifyReply, template: string, data: Data): FastifyReply => {
-    const html = app.views.render(template, baseData(reply.request, reply, data));
+    const html = app.views.render(template, baseData(reply.request, reply, data, template.startsWith('pages/')));
     return reply.type('text/html; charset=utf-8').send(html);
   };
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Data = {}) {

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { eq } from 'drizzle-orm';
-import { numbers } from '../db/schema/numbers.ts';
 import { SANDBOX } from '../channels/start.ts';
 import { decodeShortMessage, encodeForSubmit } from '../channels/smpp/encoding.ts';
 import { invalid } from '../domain/errors.ts';
+import { numbersOnConnection } from '../domain/numbers/sync.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { adminOnly } from './admin/guard.ts';
 import { field, formErrorsOf, type FormErrors } from './forms.ts';
@@ -31,7 +30,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
   };
 
   const show = (req: FastifyRequest, reply: FastifyReply, phone: string, state: { errors?: FormErrors; draft?: string } = {}) => {
-    const inboxNumbers = app.domain.db.select({ e164: numbers.e164 }).from(numbers).where(eq(numbers.connection, SANDBOX.name)).all().map((n) => n.e164);
+    const inboxNumbers = numbersOnConnection(app.domain, SANDBOX.name);
     return reply.pageOrFragment('pages/sandbox', 'partials/sandbox-transcript', {
       running: app.messaging.simulator !== null,
       phone,

@@ -22,6 +22,11 @@ function personalInboxId(tx: Tx, userId: number): number {
   return found?.id ?? tx.insert(inboxes).values({ name: personalInboxName(userId), ownerUserId: userId }).returning({ id: inboxes.id }).get().id;
 }
 
+/** The numbers carried by one connection (the sandbox's, for its customer phone). */
+export function numbersOnConnection({ db }: DomainContext, connection: string): string[] {
+  return db.select({ e164: numbers.e164 }).from(numbers).where(eq(numbers.connection, connection)).all().map((n) => n.e164);
+}
+
 /**
  * Makes the numbers table match the [[number]] blocks: shared inboxes are created when missing, personal
  * numbers go to their owner's private inbox. A number whose owner does not exist (yet) is skipped and
