@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { supportedCountries } from '../domain/contacts/phone.ts';
+
+const urlTemplate = z.string().regex(/^(https?|tel|sip|callto):/, 'expected a URL starting with https:, http:, tel:, sip: or callto:').max(500);
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as "+15551230000"');
 
@@ -70,6 +73,16 @@ export const configSchema = z
     i18n: z
       .strictObject({
         default_locale: z.enum(['en', 'de']).default('en'),
+      })
+      .prefault({}),
+    contacts: z
+      .strictObject({
+        /** ISO 3166 code: national numbers typed without a country code are read as this country's. */
+        default_country: z.enum(supportedCountries as [string, ...string[]]).optional(),
+        /** Click-to-call: {number} (the customer), {from} (our number), {name}; default a tel: link. */
+        call_url: urlTemplate.optional(),
+        /** Meeting link with the same placeholders; no meeting button without it. */
+        meeting_url: urlTemplate.optional(),
       })
       .prefault({}),
     smpp: z.array(smppConnection).default([]),

@@ -4,10 +4,18 @@ import { EventEmitter } from 'node:events';
 export interface DomainEventMap {
   'inbox.created': { inboxId: number };
   'inbox.renamed': { inboxId: number };
+  /** Assignment mode or moving switched: open conversation headers show other choices. */
+  'inbox.settings.changed': { inboxId: number };
   'inbox.members.changed': { inboxId: number; added: number[]; removed: number[] };
   'user.changed': { userId: number };
   'message.created': { conversationId: number; messageId: number; inboxId: number; direction: 'in' | 'out' };
   'message.updated': { conversationId: number; messageId: number; inboxId: number };
+  /** Its state changed (assignee, status, inbox, tags, contact): list rows and headers are redrawn. */
+  'conversation.changed': { conversationId: number; inboxId: number; fromInboxId?: number };
+  /** One user read it or marked it unread: only their own tabs change. */
+  'conversation.read': { conversationId: number; userId: number };
+  'pins.changed': { userId: number; conversationId: number };
+  'contact.changed': { contactId: number };
   /** A timeline entry that is not a message: opted out, reopened… */
   'conversation.event': { conversationId: number; eventId: number; inboxId: number };
   /** The user's sessions ended (deactivated, password changed), all but `except`. */

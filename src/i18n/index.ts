@@ -28,6 +28,18 @@ export function timeFormatter(locale: Locale): (ms: number) => string {
   return format;
 }
 
+/** A row's age as "now", "3 min", "5 h", "2 d": short enough for every row of a list. */
+export function ageFormatter(t: Translate, now: () => number): (ms: number) => string {
+  return (ms) => {
+    const minutes = Math.floor((now() - ms) / 60_000);
+    if (minutes < 1) return t('age.now');
+    if (minutes < 60) return t('age.minutes', { n: minutes });
+    const hours = Math.floor(minutes / 60);
+    if (hours < 24) return t('age.hours', { n: hours });
+    return t('age.days', { n: Math.floor(hours / 24) });
+  };
+}
+
 /** The user's own choice wins; otherwise the best match in Accept-Language; otherwise the configured default. */
 export function pickLocale(userLocale: string | null | undefined, acceptLanguage: string | undefined, fallback: Locale): Locale {
   if (userLocale && (locales as readonly string[]).includes(userLocale)) return userLocale as Locale;

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
-import { timeFormatter, type MessageKey } from '../i18n/index.ts';
+import { ageFormatter, timeFormatter, type MessageKey } from '../i18n/index.ts';
+import type { Actor, DomainContext } from '../domain/context.ts';
+import { maySeeSpam, unreadCount } from '../domain/conversations/list.ts';
 
 type Data = Record<string, unknown>;
 
@@ -16,6 +18,11 @@ declare module 'fastify' {
     /** A readable error in the user's language: a page, or an alert fragment for htmx. */
     sendError(key: MessageKey, params?: Record<string, string | number>): FastifyReply;
   }
+}
+
+/** What the navigation shows a user: their inboxes, the unread count, the lists their role may open. */
+export function navData(domain: DomainContext, actor: Actor) {
+  return { navInboxes: listInboxesFor(domain, actor), navUnread: unreadCount(domain, actor), navSpam: maySeeSpam(actor) };
 }
 
 export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
@@ -33,10 +40,12 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, 
     user,
     isAdmin: user?.role === 'admin',
     csrf: req.csrfToken(reply),
-    path: req.url.split('?')[0],
+    // With the query: lists are told apart by it (the nav marks the current one, the live socket filters pushes by it).
+    path: req.url,
     time: timeFormatter(req.locale),
+    age: ageFormatter(req.t, app.domain.now),
     sandbox: app.messaging.simulator !== null,
-    navInboxes: given.navInboxes ?? (user && withNav ? listInboxesFor(app.domain, { id: user.id, role: user.role }) : []),
+    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: 0, navSpam: false }),
     ...given,
   };
 }

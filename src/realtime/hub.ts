@@ -6,8 +6,10 @@ export interface LiveClient {
   userId: number;
   sessionId: string;
   locale: Locale;
-  /** The page the tab shows (from `/live?path=`), so a pushed nav can mark the current link. */
+  /** The page the tab shows, with its query (from `/live?path=`): pushes are shaped by it (a list's filters, the open conversation). */
   path?: string | null;
+  /** The session's form token, for forms inside pushed fragments. */
+  csrf: string;
 }
 
 /** Close codes the browser's htmx ws extension does not reconnect after: the user must sign in again. */
@@ -34,7 +36,7 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
       client.socket.on('close', () => remove(client));
     },
 
-    /** Renders once per user and language and page (rights, language and the current link differ) and sends to each of their tabs. */
+    /** Renders once per session, language and page (rights, form token, language and the page's content differ) and sends to each of the user's tabs. */
     push(userIds: Iterable<number>, render: (client: LiveClient) => string): void {
       for (const userId of new Set(userIds)) {
         const clients = byUser.get(userId);
@@ -45,7 +47,7 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
             client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
             continue;
           }
-          const key = `${client.locale} ${client.path ?? ''}`;
+          const key = `${client.sessionId} ${client.locale} ${client.path ?? ''}`;
           let html = rendered.get(key);
           if (html === undefined) rendered.set(key, (html = render(client)));
           if (client.socket.readyState === client.socket.OPEN) client.socket.send(html);

@@ -1,54 +1,94 @@
 import type { FastifyInstance } from 'fastify';
+import { eventItem, messageItem } from '../domain/conversations/queries.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
-import { listInboxesFor } from '../domain/inboxes/service.ts';
-import { activeAdminIds, findUserById } from '../domain/users/service.ts';
+import { activeAdminIds } from '../domain/users/service.ts';
 import { timeFormatter, translator } from '../i18n/index.ts';
-import { conversationRow, eventItem, messageItem, type ConversationRow, type TimelineItem } from '../domain/conversations/queries.ts';
+import { tabRenderer, tabView } from './fragments.ts';
 import type { LiveClient } from './hub.ts';
 
-/** The tab's whole navigation as an out-of-band fragment: the user's inboxes and role now, in their language, the open page marked. */
+/** The tab's whole navigation as an out-of-band fragment: the user's inboxes, unread count and role now, the open page marked. */
 export function navFragment(app: FastifyInstance, client: LiveClient): string {
-  const user = findUserById(app.domain, client.userId);
-  if (!user) return '';
-  return app.views.render('partials/nav', {
-    t: translator(user.locale ?? client.locale),
-    navInboxes: listInboxesFor(app.domain, { id: user.id, role: user.role }),
-    isAdmin: user.role === 'admin',
-    path: client.path ?? null,
-    oob: true,
-  });
+  return tabRenderer(app, client).nav();
 }
 
 /** Turns domain events into pushed fragments, each rendered for, and sent only to, the users allowed to see it. */
 export function registerRealtimeListeners(app: FastifyInstance): void {
   const { domain, hub } = app;
   const nav = (client: LiveClient): string => navFragment(app, client);
-  const refreshNavOf = (inboxId: number, extra: number[] = []): void => hub.push([...inboxAudience(domain, inboxId), ...extra], nav);
+  const audience = (...inboxIds: (number | undefined)[]): number[] =>
+    inboxIds.flatMap((id) => (id === undefined ? [] : inboxAudience(domain, id)));
+  const refreshNavOf = (inboxId: number, extra: number[] = []): void => hub.push([...audience(inboxId), ...extra], nav);
 
   domain.events.on('inbox.created', ({ inboxId }) => refreshNavOf(inboxId));
   domain.events.on('inbox.renamed', ({ inboxId }) => refreshNavOf(inboxId));
   domain.events.on('inbox.members.changed', ({ inboxId, removed }) => refreshNavOf(inboxId, removed));
-  const timelineUpdate = (conversationId: number, item: TimelineItem | undefined) => (client: LiveClient): string => {
-    if (!item) return '';
-    const data = { t: translator(client.locale), time: timeFormatter(client.locale), item };
-    return `<hx-upsert hx-target="#timeline-${conversationId}" key="data-order" sort>${app.views.render('partials/timeline-item', data)}</hx-upsert>`;
-  };
-  const listUpdate = (inboxId: number, c: ConversationRow | undefined) => (client: LiveClient): string => {
-    if (!c || c.status !== 'open') return '';
-    const data = { t: translator(client.locale), time: timeFormatter(client.locale), c };
-    return `<hx-upsert hx-target="#conversations-${inboxId}" key="data-order" sort="desc">${app.views.render('partials/conversation-row', data)}</hx-upsert>`;
-  };
-  const pushMessage = ({ conversationId, messageId, inboxId }: { conversationId: number; messageId: number; inboxId: number }) => {
-    // Every status change of every text lands here: with nobody watching, loading and rendering would be wasted work.
+
+  /** What a change to one conversation means for each tab: its timeline, header, panel, list row, navigation. */
+  const pushConversation = (
+    inboxIds: (number | undefined)[],
+    conversationId: number,
+    what: { timeline?: (r: ReturnType<typeof tabRenderer>) => string; header?: boolean; panel?: boolean; row?: boolean; nav?: boolean },
+  ) => {
     if (!hub.anyoneConnected()) return;
-    const timeline = timelineUpdate(conversationId, messageItem(domain, messageId));
-    const list = listUpdate(inboxId, conversationRow(domain, conversationId));
-    hub.push(inboxAudience(domain, inboxId), (client) => timeline(client) + list(client));
+    hub.push(audience(...inboxIds), (client) => {
+      const view = tabView(client.path);
+      const r = tabRenderer(app, client);
+      let html = what.nav ? r.nav() : '';
+      if (view.kind === 'conversation' && view.id === conversationId) {
+        if (what.timeline) html += what.timeline(r);
+        if (what.header || what.panel) html += r.conversationParts(conversationId, { header: what.header, panel: what.panel });
+      }
+      if (view.kind === 'list' && what.row) html += r.listRow(view.query, conversationId);
+      return html;
+    });
   };
-  domain.events.on('message.created', pushMessage);
-  domain.events.on('message.updated', pushMessage);
-  domain.events.on('conversation.event', ({ conversationId, eventId, inboxId }) =>
-    hub.push(inboxAudience(domain, inboxId), timelineUpdate(conversationId, eventItem(domain, eventId))),
+
+  domain.events.on('message.created', ({ conversationId, messageId, inboxId, direction }) => {
+    const item = messageItem(domain, messageId);
+    // A customer's text changes unread counts; an agent's reply only the row's preview and order.
+    pushConversation([inboxId], conversationId, { timeline: (r) => r.timelineItem(conversationId, item), row: true, nav: direction === 'in' });
+  });
+  domain.events.on('message.updated', ({ conversationId, messageId, inboxId }) => {
+    // Every status change of every text lands here: only the open conversation shows it.
+    if (!hub.anyoneConnected()) return;
+    const item = messageItem(domain, messageId);
+    pushConversation([inboxId], conversationId, { timeline: (r) => r.timelineItem(conversationId, item) });
+  });
+  domain.events.on('conversation.event', ({ conversationId, eventId, inboxId }) => {
+    const item = eventItem(domain, eventId);
+    pushConversation([inboxId], conversationId, { timeline: (r) => r.timelineItem(conversationId, item) });
+  });
+  domain.events.on('conversation.changed', ({ conversationId, inboxId, fromInboxId }) =>
+    pushConversation([inboxId, fromInboxId], conversationId, { header: true, panel: true, row: true, nav: true }),
+  );
+  domain.events.on('conversation.read', ({ conversationId, userId }) =>
+    hub.push([userId], (client) => {
+      const view = tabView(client.path);
+      const r = tabRenderer(app, client);
+      return r.nav() + (view.kind === 'list' ? r.listRow(view.query, conversationId) : '');
+    }),
+  );
+  domain.events.on('pins.changed', ({ userId, conversationId }) =>
+    hub.push([userId], (client) => {
+      const view = tabView(client.path);
+      const r = tabRenderer(app, client);
+      if (view.kind === 'list') return r.pinned(view.query) + r.listRow(view.query, conversationId);
+      if (view.kind === 'conversation' && view.id === conversationId) return r.conversationParts(conversationId, { header: true });
+      return '';
+    }),
+  );
+  domain.events.on('inbox.settings.changed', ({ inboxId }) =>
+    hub.push(audience(inboxId), (client) => {
+      const view = tabView(client.path);
+      return view.kind === 'conversation' ? tabRenderer(app, client).conversationParts(view.id, { header: true }) : '';
+    }),
+  );
+  // Contacts are shared by the whole team: whoever has one of their conversations open sees the new details.
+  domain.events.on('contact.changed', () =>
+    hub.push(hub.connectedUsers(), (client) => {
+      const view = tabView(client.path);
+      return view.kind === 'conversation' ? tabRenderer(app, client).conversationParts(view.id, { header: true, panel: true }) : '';
+    }),
   );
   app.messaging.changed.on('state', () => {
     const connections = app.messaging.channels.map((c) => c.state());

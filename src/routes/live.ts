@@ -27,9 +27,9 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
     (socket, req) => {
       const auth = req.auth!;
       const raw = (req.query as Record<string, unknown>).path;
-      // Only used to mark the current link in pushed navigation; anything that is not a plain path is ignored.
-      const path = typeof raw === 'string' && raw.length <= 200 && /^\/[\w\-/]*$/.test(raw) ? raw : null;
-      const client = { socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale, path };
+      // Shapes what is pushed (the nav's current link, a list's filters); anything but a local path and query is ignored.
+      const path = typeof raw === 'string' && raw.length <= 500 && /^\/[\w\-/]*(\?[\w\-=&%.+]*)?$/.test(raw) ? raw : null;
+      const client = { socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale, path, csrf: auth.csrfToken };
       app.hub.add(client);
       // Catch up on whatever changed while this tab had no socket (page load, network drop, server restart).
       socket.send(navFragment(app, client));

@@ -69,7 +69,7 @@ test('an inbound text from an unknown sender creates a contact shown as the numb
   const second = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Still there?' }, texts);
   assert.ok(second.stored);
   assert.equal(second.conversationId, first.conversationId, 'joins the open conversation');
-  assert.deepEqual(rows(h, 'SELECT name, phone FROM contacts'), [{ name: null, phone: CUSTOMER }]);
+  assert.deepEqual(rows(h, 'SELECT name, phone FROM contacts JOIN contact_phones ON contact_id = contacts.id'), [{ name: null, phone: CUSTOMER }]);
   assert.deepEqual(rows(h, 'SELECT direction, body, status FROM messages ORDER BY id'), [
     { direction: 'in', body: 'Hi there', status: 'received' },
     { direction: 'in', body: 'Still there?', status: 'received' },

@@ -91,11 +91,11 @@ test('a connecting tab first gets its navigation as it is now, for what changed 
   const agent = await addUser(h.app, 'agent');
   const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
   setMembers(h.app.domain, admin.actor, inbox.id, [agent.id]);
-  const tab = connect(`${url}?path=/inboxes/${inbox.id}`, (await signedIn(h.app, agent.email)).cookieHeader);
+  const tab = connect(`${url}?path=${encodeURIComponent(`/conversations?inbox=${inbox.id}`)}`, (await signedIn(h.app, agent.email)).cookieHeader);
   await tab.opened;
   t.after(() => tab.socket.close());
   assert.match(tab.catchUp[0]!, /hx-swap-oob="true"/);
-  assert.match(tab.catchUp[0]!, new RegExp(`href="/inboxes/${inbox.id}" aria-current="page">Support<`), 'the open page stays marked');
+  assert.match(tab.catchUp[0]!, new RegExp(`href="/conversations\\?inbox=${inbox.id}" aria-current="page">Support<`), 'the open page stays marked');
   const odd = connect(`${url}?path=${encodeURIComponent('"><script>')}`, (await signedIn(h.app, agent.email)).cookieHeader);
   await odd.opened;
   odd.socket.close();

@@ -103,8 +103,8 @@ test('agents and managers cannot reach admin pages or another inbox by id', asyn
   setMembers(h.app.domain, admin.actor, mine.id, [agent.id, manager.id]);
   for (const user of [agent, manager]) {
     const client = await signedIn(h.app, user.email);
-    assert.equal((await client.get(`/inboxes/${mine.id}`)).statusCode, 200);
-    const other = await client.get(`/inboxes/${theirs.id}`);
+    assert.equal((await client.get(`/conversations?inbox=${mine.id}`)).statusCode, 200);
+    const other = await client.get(`/conversations?inbox=${theirs.id}`);
     assert.equal(other.statusCode, 404);
     assert.ok(!other.body.includes('Theirs'));
     assert.ok(!(await client.get('/')).body.includes('Theirs'));

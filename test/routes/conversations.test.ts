@@ -25,7 +25,7 @@ test('the inbox lists the conversation; the conversation shows the text escaped 
   const { h, agent, inboxId, conversationId } = await setup();
   t.after(() => h.close());
   const client = await signedIn(h.app, agent.email);
-  const list = await client.get(`/inboxes/${inboxId}`);
+  const list = await client.get(`/conversations?inbox=${inboxId}`);
   assert.equal(list.statusCode, 200);
   assert.match(list.body, /\+15557654321/);
   assert.match(list.body, /unknown number/);
@@ -48,7 +48,7 @@ test('refused replies come back in place with the reason, and nothing is queued'
   const page = await client.get(`/conversations/${conversationId}`);
   assert.match(page.body, /carrier registration \(10DLC\) is pending/, 'the banner says what to do');
   const inboxId = h.sqlite.prepare(`SELECT inbox_id FROM conversations WHERE id = ?`).pluck().get(conversationId);
-  assert.match((await client.get(`/inboxes/${inboxId}`)).body, /Texts from \+15551230000 are blocked/, 'the inbox shows it too');
+  assert.match((await client.get(`/conversations?inbox=${inboxId}`)).body, /Texts from \+15551230000 are blocked/, 'the inbox shows it too');
   const refused = await client.post(`/conversations/${conversationId}/messages`, { body: 'Hello' }, { headers: { 'hx-request': 'true' } });
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /<form id="composer"/);

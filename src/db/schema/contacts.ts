@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { numbers } from './numbers.ts';
 import { users } from './users.ts';
 
@@ -7,9 +7,37 @@ export const contacts = sqliteTable('contacts', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   /** Null until someone names them: the UI shows the number ("unknown number"). */
   name: text('name'),
-  phone: text('phone').unique(),
+  email: text('email'),
+  company: text('company'),
+  notes: text('notes'),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
+
+/** A contact's phone numbers; a number belongs to at most one contact, which is how an inbound text finds its sender. */
+export const contactPhones = sqliteTable(
+  'contact_phones',
+  {
+    phone: text('phone').primaryKey(),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('contact_phones_contact_idx').on(t.contactId)],
+);
+
+/** A user's favourite contacts (per user, like pins). */
+export const contactFavourites = sqliteTable(
+  'contact_favourites',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.contactId] })],
+);
 
 /** Opt-out is per phone and business number (the carriers' rule), whichever contact the phone belongs to. */
 export const optOuts = sqliteTable(

@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { contacts } from './contacts.ts';
 import { inboxes } from './inboxes.ts';
 import { numbers } from './numbers.ts';
@@ -19,15 +20,77 @@ export const conversations = sqliteTable(
     contactId: integer('contact_id')
       .notNull()
       .references(() => contacts.id),
+    /** The customer's address: replies go here, whichever contact the conversation is linked to. */
+    phone: text('phone').notNull().default(''),
     status: text('status', { enum: conversationStatuses }).notNull().default('open'),
     assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Bumped by every change an agent makes, so a form sent from a stale page is refused instead of undoing someone's work. */
+    version: integer('version').notNull().default(0),
     lastMessageAt: integer('last_message_at').notNull(),
+    /** For per-user unread: newer than the user's read mark means unread. */
+    lastInboundAt: integer('last_inbound_at'),
+    /** The first customer message no agent has answered yet; null when nobody waits. */
+    waitingSince: integer('waiting_since'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
     index('conversations_inbox_status_last_idx').on(t.inboxId, t.status, t.lastMessageAt),
-    index('conversations_number_contact_idx').on(t.numberId, t.contactId),
+    index('conversations_status_last_idx').on(t.status, t.lastMessageAt),
+    index('conversations_assignee_status_last_idx').on(t.assigneeId, t.status, t.lastMessageAt),
+    index('conversations_status_waiting_idx').on(t.status, t.waitingSince),
+    index('conversations_number_phone_idx').on(t.numberId, t.phone),
+    index('conversations_contact_idx').on(t.contactId),
   ],
+);
+
+/** Per user: when they last read a conversation (0 = marked unread by hand). */
+export const conversationReads = sqliteTable(
+  'conversation_reads',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    readAt: integer('read_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
+);
+
+/** Per user: conversations pinned to the top of their lists, in their chosen order. */
+export const conversationPins = sqliteTable(
+  'conversation_pins',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
+);
+
+export const tags = sqliteTable('tags', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** Unique regardless of case (a unique index on lower(name)). */
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('tags_name_idx').on(sql`lower(${t.name})`)]);
+
+export const conversationTags = sqliteTable(
+  'conversation_tags',
+  {
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.tagId] }), index('conversation_tags_tag_idx').on(t.tagId, t.conversationId)],
 );
 
 export const messageStatuses = ['received', 'queued', 'sent', 'delivered', 'failed', 'expired'] as const;
@@ -100,6 +163,8 @@ export const conversationEvents = sqliteTable(
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
+    /** What the entry needs to be read: names at the time (a tag, the inboxes, the assignee), as JSON. */
+    data: text('data', { mode: 'json' }).$type<Record<string, string>>(),
     actorUserId: integer('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
     at: integer('at').notNull(),
   },

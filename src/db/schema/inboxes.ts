@@ -7,6 +7,10 @@ export const inboxes = sqliteTable('inboxes', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull().unique(),
   ownerUserId: integer('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
+  /** Assignment mode: a manager switches it off where conversations are simply shared. */
+  assignmentEnabled: integer('assignment_enabled', { mode: 'boolean' }).notNull().default(true),
+  /** Whether conversations may be moved out of this inbox (an admin decides). */
+  movingEnabled: integer('moving_enabled', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
 

@@ -12,5 +12,7 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash').notNull(),
   locale: text('locale', { enum: ['en', 'de'] }),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  /** Display preference: leave tags out of conversation lists. */
+  hideTags: integer('hide_tags', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });

@@ -1,47 +1,15 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { contacts, optOuts } from '../../db/schema/contacts.ts';
-import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
-import { inboxes } from '../../db/schema/inboxes.ts';
+import { conversationEvents, conversationPins, conversations, messages } from '../../db/schema/conversations.ts';
+import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { assertCanSeeInbox, inboxVisibleTo } from '../inboxes/access.ts';
-
-export interface ConversationRow {
-  id: number;
-  contactName: string | null;
-  contactPhone: string | null;
-  numberE164: string;
-  status: 'open' | 'closed' | 'spam';
-  lastMessageAt: number;
-  preview: string | null;
-}
-
-const lastBody = sql<string | null>`(SELECT ${messages.body} FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} ORDER BY ${messages.id} DESC LIMIT 1)`;
-
-const rowColumns = {
-  id: conversations.id,
-  contactName: contacts.name,
-  contactPhone: contacts.phone,
-  numberE164: numbers.e164,
-  status: conversations.status,
-  lastMessageAt: conversations.lastMessageAt,
-  preview: lastBody,
-};
-
-function rowsQuery(ctx: DomainContext) {
-  return ctx.db
-    .select(rowColumns)
-    .from(conversations)
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .innerJoin(numbers, eq(numbers.id, conversations.numberId));
-}
-
-/** One list row, for a live update (access already checked by who receives the push). */
-export function conversationRow(ctx: DomainContext, conversationId: number): ConversationRow | undefined {
-  return rowsQuery(ctx).where(eq(conversations.id, conversationId)).get();
-}
+import { assertCanSeeInbox, canSeeInbox, conversationReadableBy, inboxVisibleTo } from '../inboxes/access.ts';
+import { tagsOf } from '../tags/service.ts';
+import { maySeeSpam } from './list.ts';
 
 /** The inbox's numbers that carriers will block (10DLC registration not done), for the banner that says what to do. */
 export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number): { e164: string; registration: string }[] {
@@ -54,61 +22,108 @@ export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number
     .all();
 }
 
-/** An inbox's open conversations, newest activity first (issue 4 brings filters and keyset paging). */
-export function listOpenConversations(ctx: DomainContext, actor: Actor, inboxId: number, limit = 50): ConversationRow[] {
-  assertCanSeeInbox(ctx, actor, inboxId);
-  return rowsQuery(ctx)
-    .where(and(eq(conversations.inboxId, inboxId), eq(conversations.status, 'open')))
-    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
-    .limit(limit)
-    .all();
-}
-
 export type TimelineItem =
   | { kind: 'message'; id: number; at: number; direction: 'in' | 'out'; body: string; status: string; author: string | null; errorReason: string | null }
-  | { kind: 'event'; id: number; at: number; event: string; actor: string | null };
+  | { kind: 'event'; id: number; at: number; event: string; actor: string | null; data: Record<string, string> | null };
 
+export interface Person {
+  id: number;
+  name: string;
+}
+
+/** A conversation as its page shows it: the header's state and choices, and the timeline. */
 export interface ConversationView {
   id: number;
+  version: number;
   inboxId: number;
   inboxName: string;
   personal: boolean;
   status: 'open' | 'closed' | 'spam';
+  contactId: number;
   contactName: string | null;
-  contactPhone: string | null;
+  phone: string;
   numberE164: string;
   registration: string;
   optedOut: boolean;
+  assigneeId: number | null;
+  assigneeName: string | null;
+  assignmentEnabled: boolean;
+  movingEnabled: boolean;
+  /** Who it can be assigned to: the inbox's active members. */
+  members: Person[];
+  /** Where it can be moved: shared inboxes the actor works in, other than its own. */
+  moveTargets: Person[];
+  tags: { id: number; name: string }[];
+  pinned: boolean;
+  /** Shown as a number's history: readable, but nothing can be done to it from here. */
+  history: boolean;
+  /** Whether the actor may undo spam. */
+  mayUnspam: boolean;
   timeline: TimelineItem[];
 }
 
 /** A conversation with its timeline, for someone allowed to see its inbox (404 for anyone else). */
 export function getConversation(ctx: DomainContext, actor: Actor, conversationId: number): ConversationView {
+  const assignee = alias(users, 'assignee');
   const head = ctx.db
     .select({
       id: conversations.id,
+      version: conversations.version,
       inboxId: conversations.inboxId,
       inboxName: inboxes.name,
       owner: inboxes.ownerUserId,
+      assignmentEnabled: inboxes.assignmentEnabled,
+      movingEnabled: inboxes.movingEnabled,
       status: conversations.status,
+      contactId: contacts.id,
       contactName: contacts.name,
-      contactPhone: contacts.phone,
+      phone: conversations.phone,
       numberId: numbers.id,
       numberE164: numbers.e164,
       registration: numbers.registration,
+      assigneeId: conversations.assigneeId,
+      assigneeName: assignee.name,
     })
     .from(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(numbers, eq(numbers.id, conversations.numberId))
-    .where(and(eq(conversations.id, conversationId), inboxVisibleTo(actor)))
+    .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
+    .where(and(eq(conversations.id, conversationId), conversationReadableBy(actor)))
     .get();
   if (!head) throw notFound();
-  const optedOut =
-    head.contactPhone !== null &&
-    ctx.db.select({ at: optOuts.at }).from(optOuts).where(and(eq(optOuts.phone, head.contactPhone), eq(optOuts.numberId, head.numberId))).get() !== undefined;
+  // Read-only: a number's history is shown to the shared inbox, but it stays in the personal inbox.
+  const history = !canSeeInbox(ctx, actor, head.inboxId);
+  const optedOut = ctx.db.select({ at: optOuts.at }).from(optOuts).where(and(eq(optOuts.phone, head.phone), eq(optOuts.numberId, head.numberId))).get() !== undefined;
+  const members = ctx.db
+    .select({ id: users.id, name: users.name })
+    .from(inboxMembers)
+    .innerJoin(users, eq(users.id, inboxMembers.userId))
+    .where(and(eq(inboxMembers.inboxId, head.inboxId), eq(users.active, true)))
+    .orderBy(asc(users.name))
+    .all();
+  const moveTargets = head.movingEnabled
+    ? ctx.db
+        .select({ id: inboxes.id, name: inboxes.name })
+        .from(inboxes)
+        .where(and(inboxVisibleTo(actor), isNull(inboxes.ownerUserId), ne(inboxes.id, head.inboxId), actor.role === 'admin' ? undefined : sql`${inboxes.id} IN (SELECT ${inboxMembers.inboxId} FROM ${inboxMembers} WHERE ${inboxMembers.userId} = ${actor.id})`))
+        .orderBy(asc(inboxes.name))
+        .all()
+    : [];
+  const pinned = ctx.db.select({ p: conversationPins.position }).from(conversationPins).where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, conversationId))).get() !== undefined;
   const { owner, numberId: _, ...rest } = head;
-  return { ...rest, personal: owner !== null, optedOut, timeline: timelineOf(ctx, conversationId) };
+  return {
+    ...rest,
+    personal: owner !== null,
+    history,
+    optedOut,
+    members,
+    moveTargets,
+    tags: tagsOf(ctx, conversationId),
+    pinned,
+    mayUnspam: maySeeSpam(actor),
+    timeline: timelineOf(ctx, conversationId),
+  };
 }
 
 const messageColumns = {
@@ -120,7 +135,7 @@ const messageColumns = {
   author: users.name,
   errorReason: messages.errorReason,
 };
-const eventColumns = { id: conversationEvents.id, at: conversationEvents.at, event: conversationEvents.kind, actor: users.name };
+const eventColumns = { id: conversationEvents.id, at: conversationEvents.at, event: conversationEvents.kind, actor: users.name, data: conversationEvents.data };
 
 export function timelineOf(ctx: DomainContext, conversationId: number): TimelineItem[] {
   const msgs: TimelineItem[] = ctx.db

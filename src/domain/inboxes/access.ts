@@ -16,6 +16,21 @@ export function inboxVisibleTo(actor: Actor): SQL {
   )!;
 }
 
+/**
+ * Conversations the actor may read (with `inboxes` joined on the conversation's inbox): those of inboxes
+ * they see, and a number's history — its conversations left in a personal inbox from before the number
+ * joined a shared inbox the actor sees.
+ */
+export function conversationReadableBy(actor: Actor): SQL {
+  const sharedNow = actor.role === 'admin'
+    ? sql`1`
+    : sql`now_inbox.id IN (SELECT ${inboxMembers.inboxId} FROM ${inboxMembers} WHERE ${inboxMembers.userId} = ${actor.id})`;
+  return or(
+    inboxVisibleTo(actor),
+    sql`(${inboxes.ownerUserId} IS NOT NULL AND EXISTS (SELECT 1 FROM numbers n JOIN inboxes now_inbox ON now_inbox.id = n.inbox_id WHERE n.id = conversations.number_id AND now_inbox.owner_user_id IS NULL AND now_inbox.id <> ${inboxes.id} AND ${sharedNow}))`,
+  )!;
+}
+
 export function canSeeInbox({ db }: DomainContext, actor: Actor, inboxId: number): boolean {
   return db.select({ id: inboxes.id }).from(inboxes).where(and(eq(inboxes.id, inboxId), inboxVisibleTo(actor))).get() !== undefined;
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
+import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
 import { publicColumns, type PublicUser } from '../users/service.ts';
 import { assertCanSeeInbox, inboxVisibleTo } from './access.ts';
@@ -111,4 +111,37 @@ export function setMembers(ctx: DomainContext, actor: Actor, inboxId: number, us
   });
   if (change.added.length || change.removed.length) ctx.events.emit('inbox.members.changed', { inboxId, ...change });
   return change;
+}
+
+/** The people the actor works with: active members of the shared inboxes they see (for filters and pickers). */
+export function teammatesOf({ db }: DomainContext, actor: Actor): { id: number; name: string }[] {
+  return db
+    .selectDistinct({ id: users.id, name: users.name })
+    .from(users)
+    .innerJoin(inboxMembers, eq(inboxMembers.userId, users.id))
+    .innerJoin(inboxes, eq(inboxes.id, inboxMembers.inboxId))
+    .where(and(eq(users.active, true), inboxVisibleTo(actor)))
+    .orderBy(asc(users.name))
+    .all();
+}
+
+/** A manager (or admin) of a shared inbox they see switches its assignment mode. */
+export function setAssignmentMode(ctx: DomainContext, actor: Actor, inboxId: number, enabled: boolean): void {
+  if (actor.role === 'agent') throw forbidden();
+  assertCanSeeInbox(ctx, actor, inboxId);
+  ctx.db.transaction((tx) => {
+    assertShared(tx, inboxId);
+    tx.update(inboxes).set({ assignmentEnabled: enabled }).where(eq(inboxes.id, inboxId)).run();
+  });
+  ctx.events.emit('inbox.settings.changed', { inboxId });
+}
+
+/** Only an admin decides whether conversations may leave an inbox. */
+export function setMovingEnabled(ctx: DomainContext, actor: Actor, inboxId: number, enabled: boolean): void {
+  requireAdmin(actor);
+  ctx.db.transaction((tx) => {
+    assertShared(tx, inboxId);
+    tx.update(inboxes).set({ movingEnabled: enabled }).where(eq(inboxes.id, inboxId)).run();
+  });
+  ctx.events.emit('inbox.settings.changed', { inboxId });
 }

@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { contacts } from '../../db/schema/contacts.ts';
 import { conversations, messageParts, messages, pendingReceipts, type MessageStatus } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import type { DomainContext } from '../context.ts';
@@ -30,7 +29,7 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
         conversationId: messages.conversationId,
         inboxId: conversations.inboxId,
         from: numbers.e164,
-        to: contacts.phone,
+        to: conversations.phone,
         body: messages.body,
         connection: numbers.connection,
         attempts: messages.attempts,
@@ -38,7 +37,6 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .innerJoin(numbers, eq(numbers.id, conversations.numberId))
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
       .where(and(eq(messages.status, 'queued'), lte(messages.nextAttemptAt, now)))
       .orderBy(asc(messages.nextAttemptAt), asc(messages.id))
       .limit(limit)
@@ -46,7 +44,7 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
     for (const m of due) {
       tx.update(messages).set({ attempts: m.attempts + 1, nextAttemptAt: now + leaseMs, leased: true }).where(eq(messages.id, m.messageId)).run();
     }
-    return due.map((m) => ({ ...m, to: m.to ?? '', attempts: m.attempts + 1 }));
+    return due.map((m) => ({ ...m, attempts: m.attempts + 1 }));
   });
 }
 

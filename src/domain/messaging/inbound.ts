@@ -1,5 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm';
-import { contacts, optOuts } from '../../db/schema/contacts.ts';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { contactPhones, contacts, optOuts } from '../../db/schema/contacts.ts';
 import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import type { DomainContext } from '../context.ts';
@@ -23,34 +23,44 @@ function addEvent(tx: Tx, conversationId: number, kind: string, at: number): num
   return tx.insert(conversationEvents).values({ conversationId, kind, at }).returning({ id: conversationEvents.id }).get().id;
 }
 
-function contactIdFor(tx: Tx, phone: string): number {
-  const found = tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.phone, phone)).get();
-  return found?.id ?? tx.insert(contacts).values({ phone }).returning({ id: contacts.id }).get().id;
+/** The contact this number belongs to, or a new nameless one ("unknown number"). */
+export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string): number {
+  const found = tx.select({ id: contactPhones.contactId }).from(contactPhones).where(eq(contactPhones.phone, phone)).get();
+  if (found) return found.id;
+  const id = tx.insert(contacts).values({}).returning({ id: contacts.id }).get().id;
+  tx.insert(contactPhones).values({ phone, contactId: id }).run();
+  return id;
 }
 
-/** The contact's latest conversation on this number in the number's current inbox, reopened if closed; else a new one. */
-function conversationFor(tx: Tx, number: { id: number; inboxId: number }, contactId: number, now: number, events: number[]): number {
+/**
+ * The sender's latest conversation on this number in the number's current inbox, reopened if closed; else a
+ * new one. Returns whether the conversation is spam: then nobody is to be notified.
+ */
+function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; spam: boolean } {
   const latest = tx
-    .select({ id: conversations.id, status: conversations.status })
+    .select({ id: conversations.id, status: conversations.status, waitingSince: conversations.waitingSince })
     .from(conversations)
-    .where(and(eq(conversations.numberId, number.id), eq(conversations.contactId, contactId), eq(conversations.inboxId, number.inboxId)))
+    .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), eq(conversations.inboxId, number.inboxId)))
     .orderBy(desc(conversations.id))
     .limit(1)
     .get();
   if (!latest) {
-    return tx
+    const contactId = contactIdFor(tx, phone);
+    const id = tx
       .insert(conversations)
-      .values({ inboxId: number.inboxId, numberId: number.id, contactId, status: 'open', lastMessageAt: now, createdAt: now })
+      .values({ inboxId: number.inboxId, numberId: number.id, contactId, phone, status: 'open', lastMessageAt: now, lastInboundAt: now, waitingSince: now, createdAt: now })
       .returning({ id: conversations.id })
       .get().id;
+    return { id, spam: false };
   }
   // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
-  if (latest.status === 'closed') {
-    tx.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latest.id)).run();
-    events.push(addEvent(tx, latest.id, 'reopened', now));
-  }
-  tx.update(conversations).set({ lastMessageAt: now }).where(eq(conversations.id, latest.id)).run();
-  return latest.id;
+  const reopen = latest.status === 'closed' ? { status: 'open' as const, version: sql`${conversations.version} + 1` } : {};
+  if (latest.status === 'closed') events.push(addEvent(tx, latest.id, 'reopened', now));
+  tx.update(conversations)
+    .set({ ...reopen, lastMessageAt: now, lastInboundAt: now, waitingSince: latest.waitingSince ?? now })
+    .where(eq(conversations.id, latest.id))
+    .run();
+  return { id: latest.id, spam: latest.status === 'spam' };
 }
 
 /** STOP/START/HELP: record the change on the timeline and answer once (the one text carriers allow after a STOP). */
@@ -86,16 +96,15 @@ export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164:
   const stored = ctx.db.transaction((tx) => {
     const number = tx.select().from(numbers).where(eq(numbers.e164, sms.to)).get();
     if (!number) return null;
-    const contactId = contactIdFor(tx, sms.from);
     const eventIds: number[] = [];
-    const conversationId = conversationFor(tx, number, contactId, now, eventIds);
+    const { id: conversationId, spam } = conversationFor(tx, number, sms.from, now, eventIds);
     const messageId = tx
       .insert(messages)
       .values({ conversationId, direction: 'in', body: sms.text, status: 'received', createdAt: now, updatedAt: now })
       .returning({ id: messages.id })
       .get().id;
     const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now, eventIds);
-    return { conversationId, messageId, autoReplyId, inboxId: number.inboxId, eventIds };
+    return { conversationId, messageId, autoReplyId, inboxId: number.inboxId, eventIds, spam };
   });
   if (!stored) return { stored: false, reason: 'unknown-number' };
   const { inboxId, eventIds, ...ids } = stored;

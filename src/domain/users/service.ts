@@ -19,6 +19,7 @@ export const publicColumns = {
   role: users.role,
   locale: users.locale,
   active: users.active,
+  hideTags: users.hideTags,
   createdAt: users.createdAt,
 };
 

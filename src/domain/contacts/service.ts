@@ -1,0 +1,273 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { contactFavourites, contactPhones, contacts, optOuts } from '../../db/schema/contacts.ts';
+import { conversations } from '../../db/schema/conversations.ts';
+import { inboxes } from '../../db/schema/inboxes.ts';
+import { numbers } from '../../db/schema/numbers.ts';
+import type { Actor, DomainContext } from '../context.ts';
+import { conflict, DomainError, invalid, notFound } from '../errors.ts';
+import { inboxVisibleTo } from '../inboxes/access.ts';
+import { addEvent, stateFor, type Tx } from '../conversations/actions.ts';
+import { normalizePhone } from './phone.ts';
+
+/**
+ * Contacts are the team's shared address book: every signed-in user may read and edit them. What stays
+ * private is the conversations — a contact's history lists only those in inboxes the user sees.
+ */
+export interface Contact {
+  id: number;
+  name: string | null;
+  email: string | null;
+  company: string | null;
+  notes: string | null;
+  phones: string[];
+}
+
+export interface ContactInput {
+  name?: unknown;
+  email?: unknown;
+  company?: unknown;
+  notes?: unknown;
+  /** One number per line (a textarea), national numbers allowed where a default country is set. */
+  phones?: unknown;
+}
+
+interface CleanContact {
+  name: string | null;
+  email: string | null;
+  company: string | null;
+  notes: string | null;
+  phones: string[];
+}
+
+function optionalLine(raw: unknown, max: number, key: Parameters<typeof invalid>[0], field: string): string | null {
+  const text = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
+  if (text.length === 0) return null;
+  if (text.length > max) throw invalid(key, field, { max });
+  return text;
+}
+
+function cleanContact(input: ContactInput, defaultCountry: string | undefined): CleanContact {
+  const email = optionalLine(input.email, 254, 'contact.email_invalid', 'email');
+  if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid('contact.email_invalid', 'email');
+  const notes = typeof input.notes === 'string' ? input.notes.replace(/\r\n/g, '\n').trim() : '';
+  if (notes.length > 4000) throw invalid('contact.notes_long', 'notes', { max: 4000 });
+  const lines = (typeof input.phones === 'string' ? input.phones : '').split(/[\n,;]/).map((l) => l.trim()).filter(Boolean);
+  if (lines.length > 10) throw invalid('contact.phones_many', 'phones', { max: 10 });
+  const phones = lines.map((line) => {
+    const phone = normalizePhone(line, defaultCountry);
+    if (!phone) throw invalid('contact.phone_invalid', 'phones', { phone: line.slice(0, 40) });
+    return phone;
+  });
+  return {
+    name: optionalLine(input.name, 100, 'contact.name_long', 'name'),
+    email,
+    company: optionalLine(input.company, 100, 'contact.company_long', 'company'),
+    notes: notes || null,
+    phones: [...new Set(phones)],
+  };
+}
+
+function readContact(tx: Pick<Tx, 'select'>, contactId: number): Contact {
+  const row = tx.select().from(contacts).where(eq(contacts.id, contactId)).get();
+  if (!row) throw notFound();
+  const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, contactId)).orderBy(asc(contactPhones.phone)).all();
+  return { id: row.id, name: row.name, email: row.email, company: row.company, notes: row.notes, phones: phones.map((p) => p.phone) };
+}
+
+export function getContact(ctx: DomainContext, contactId: number): Contact {
+  return readContact(ctx.db, contactId);
+}
+
+/** A number belongs to one contact: taking one another contact has is refused, naming who has it. */
+function setPhones(tx: Tx, contactId: number, phones: string[]): void {
+  for (const phone of phones) {
+    const owner = tx.select({ id: contactPhones.contactId, name: contacts.name }).from(contactPhones).innerJoin(contacts, eq(contacts.id, contactPhones.contactId)).where(eq(contactPhones.phone, phone)).get();
+    if (owner && owner.id !== contactId) throw conflict('contact.phone_taken', 'phones', { phone, name: owner.name ?? phone });
+  }
+  tx.delete(contactPhones).where(eq(contactPhones.contactId, contactId)).run();
+  for (const phone of phones) tx.insert(contactPhones).values({ phone, contactId }).run();
+}
+
+export function updateContact(ctx: DomainContext, _actor: Actor, contactId: number, input: ContactInput, defaultCountry?: string): Contact {
+  const clean = cleanContact(input, defaultCountry);
+  const contact = ctx.db.transaction((tx) => {
+    readContact(tx, contactId);
+    const { phones, ...fields } = clean;
+    tx.update(contacts).set(fields).where(eq(contacts.id, contactId)).run();
+    setPhones(tx, contactId, phones);
+    return readContact(tx, contactId);
+  });
+  ctx.events.emit('contact.changed', { contactId });
+  return contact;
+}
+
+export function createContact(ctx: DomainContext, _actor: Actor, input: ContactInput, defaultCountry?: string): Contact {
+  const clean = cleanContact(input, defaultCountry);
+  if (!clean.name && clean.phones.length === 0) throw invalid('contact.empty', 'name');
+  return ctx.db.transaction((tx) => {
+    const { phones, ...fields } = clean;
+    const id = tx.insert(contacts).values(fields).returning({ id: contacts.id }).get().id;
+    setPhones(tx, id, phones);
+    return readContact(tx, id);
+  });
+}
+
+/**
+ * Links the conversation to another contact; the conversation's number goes with it, so the customer's
+ * next texts are filed under that contact too. Recorded on the timeline.
+ */
+export function linkContact(ctx: DomainContext, actor: Actor, conversationId: number, version: number, contactId: number): void {
+  const now = ctx.now();
+  const done = ctx.db.transaction((tx) => {
+    const state = stateFor(tx, actor, conversationId);
+    if (state.version !== version) throw conflict('conversation.stale');
+    const contact = readContact(tx, contactId);
+    const { phone } = tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
+    tx.insert(contactPhones).values({ phone, contactId }).onConflictDoUpdate({ target: contactPhones.phone, set: { contactId } }).run();
+    tx.update(conversations).set({ contactId, version: sql`${conversations.version} + 1` }).where(eq(conversations.id, conversationId)).run();
+    return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'contact_linked', actor.id, now, { contact: contact.name ?? phone }) };
+  });
+  ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId });
+  ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+}
+
+/** Creates a contact for the conversation's number and links it, in one go (the panel's "new contact"). */
+export function linkNewContact(ctx: DomainContext, actor: Actor, conversationId: number, version: number, input: ContactInput, defaultCountry?: string): Contact {
+  const phone = ctx.db.transaction((tx) => {
+    stateFor(tx, actor, conversationId);
+    return tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!.phone;
+  });
+  const clean = cleanContact(input, defaultCountry);
+  if (!clean.name) throw invalid('contact.name_needed', 'name');
+  const contact = ctx.db.transaction((tx) => {
+    const { phones, ...fields } = clean;
+    const id = tx.insert(contacts).values(fields).returning({ id: contacts.id }).get().id;
+    // The conversation's number moves to the new contact (linkContact does it); the others must be free.
+    setPhones(tx, id, phones.filter((p) => p !== phone));
+    return readContact(tx, id);
+  });
+  linkContact(ctx, actor, conversationId, version, contact.id);
+  return getContact(ctx, contact.id);
+}
+
+export interface ContactConversation {
+  id: number;
+  inboxName: string;
+  personal: boolean;
+  numberE164: string;
+  status: 'open' | 'closed' | 'spam';
+  lastMessageAt: number;
+}
+
+/** The contact's conversations across the inboxes the actor sees, newest first. */
+export function contactHistory(ctx: DomainContext, actor: Actor, contactId: number, limit = 20): ContactConversation[] {
+  return ctx.db
+    .select({
+      id: conversations.id,
+      inboxName: inboxes.name,
+      owner: inboxes.ownerUserId,
+      numberE164: numbers.e164,
+      status: conversations.status,
+      lastMessageAt: conversations.lastMessageAt,
+    })
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+    .where(and(eq(conversations.contactId, contactId), inboxVisibleTo(actor)))
+    .orderBy(desc(conversations.lastMessageAt))
+    .limit(limit)
+    .all()
+    .map(({ owner, ...c }) => ({ ...c, personal: owner !== null }));
+}
+
+/** Contacts whose name, company or number contains the query, for the panel's "link to another contact". */
+export function searchContacts(ctx: DomainContext, query: unknown, limit = 10): Contact[] {
+  const q = typeof query === 'string' ? query.trim().slice(0, 60) : '';
+  if (q.length < 2) return [];
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const ids = ctx.db
+    .selectDistinct({ id: contacts.id })
+    .from(contacts)
+    .leftJoin(contactPhones, eq(contactPhones.contactId, contacts.id))
+    .where(sql`${contacts.name} LIKE ${like} ESCAPE '\\' OR ${contacts.company} LIKE ${like} ESCAPE '\\' OR ${contactPhones.phone} LIKE ${like} ESCAPE '\\'`)
+    .limit(limit)
+    .all();
+  return ids.map((r) => readContact(ctx.db, r.id));
+}
+
+export function isFavourite({ db }: DomainContext, actor: Actor, contactId: number): boolean {
+  return db.select({ c: contactFavourites.contactId }).from(contactFavourites).where(and(eq(contactFavourites.userId, actor.id), eq(contactFavourites.contactId, contactId))).get() !== undefined;
+}
+
+export function setFavourite(ctx: DomainContext, actor: Actor, contactId: number, favourite: boolean): void {
+  ctx.db.transaction((tx) => {
+    readContact(tx, contactId);
+    if (favourite) tx.insert(contactFavourites).values({ userId: actor.id, contactId }).onConflictDoNothing().run();
+    else tx.delete(contactFavourites).where(and(eq(contactFavourites.userId, actor.id), eq(contactFavourites.contactId, contactId))).run();
+  });
+}
+
+export interface FavouriteContact extends Contact {
+  /** Their latest conversation the actor may open, if any. */
+  latestConversationId: number | null;
+}
+
+export function listFavourites(ctx: DomainContext, actor: Actor): FavouriteContact[] {
+  const ids = ctx.db
+    .select({ id: contactFavourites.contactId })
+    .from(contactFavourites)
+    .innerJoin(contacts, eq(contacts.id, contactFavourites.contactId))
+    .where(eq(contactFavourites.userId, actor.id))
+    .orderBy(asc(sql`lower(coalesce(${contacts.name}, ''))`))
+    .all();
+  return ids.map(({ id }) => ({ ...readContact(ctx.db, id), latestConversationId: contactHistory(ctx, actor, id, 1)[0]?.id ?? null }));
+}
+
+/** Unsubscribed by hand: the same opt-out as a STOP text, for this conversation's number, shown as who did it. */
+export function unsubscribeByHand(ctx: DomainContext, actor: Actor, conversationId: number): void {
+  const now = ctx.now();
+  const done = ctx.db.transaction((tx) => {
+    const state = stateFor(tx, actor, conversationId);
+    const conv = tx.select({ phone: conversations.phone, numberId: conversations.numberId }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
+    const added = tx.insert(optOuts).values({ phone: conv.phone, numberId: conv.numberId, source: 'manual', byUserId: actor.id, at: now }).onConflictDoNothing().run();
+    if (added.changes === 0) throw conflict('contact.already_unsubscribed');
+    return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'unsubscribed', actor.id, now) };
+  });
+  ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId });
+  ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+}
+
+export interface CallLinks {
+  callUrl?: string;
+  meetingUrl?: string;
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? encodeURIComponent(values[key]!) : whole));
+}
+
+/**
+ * Starts a call (`tel:` or the admin's click-to-call URL) or a meeting (the admin's meeting URL) and logs it
+ * on the timeline; returns where the browser should go.
+ */
+export function startCall(ctx: DomainContext, actor: Actor, conversationId: number, kind: 'call' | 'meeting', links: CallLinks): string {
+  const now = ctx.now();
+  const done = ctx.db.transaction((tx) => {
+    const state = stateFor(tx, actor, conversationId);
+    const conv = tx
+      .select({ phone: conversations.phone, name: contacts.name, from: numbers.e164 })
+      .from(conversations)
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+      .where(eq(conversations.id, conversationId))
+      .get()!;
+    const values = { number: conv.phone, name: conv.name ?? conv.phone, from: conv.from, conversation: String(conversationId) };
+    let url: string;
+    if (kind === 'call') url = links.callUrl ? fill(links.callUrl, values) : `tel:${conv.phone}`;
+    else if (links.meetingUrl) url = fill(links.meetingUrl, values);
+    else throw new DomainError(422, 'contact.no_meeting_url');
+    return { url, inboxId: state.inboxId, eventId: addEvent(tx, conversationId, kind === 'call' ? 'call_started' : 'meeting_started', actor.id, now, { number: conv.phone }) };
+  });
+  ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+  return done.url;
+}

@@ -1,0 +1,152 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { conversationEvents, conversations } from '../../db/schema/conversations.ts';
+import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
+import { users } from '../../db/schema/users.ts';
+import type { Actor, DomainContext } from '../context.ts';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.ts';
+import { inboxVisibleTo } from '../inboxes/access.ts';
+import { maySeeSpam } from './list.ts';
+
+export type Tx = Parameters<Parameters<DomainContext['db']['transaction']>[0]>[0];
+
+export interface ConversationState {
+  id: number;
+  inboxId: number;
+  status: 'open' | 'closed' | 'spam';
+  assigneeId: number | null;
+  version: number;
+  assignmentEnabled: boolean;
+  movingEnabled: boolean;
+  personal: boolean;
+}
+
+/** The conversation as the actor may see it, inside the transaction that changes it; 404 for anyone else. */
+export function stateFor(tx: Pick<Tx, 'select'>, actor: Actor, conversationId: number): ConversationState {
+  const row = tx
+    .select({
+      id: conversations.id,
+      inboxId: conversations.inboxId,
+      status: conversations.status,
+      assigneeId: conversations.assigneeId,
+      version: conversations.version,
+      assignmentEnabled: inboxes.assignmentEnabled,
+      movingEnabled: inboxes.movingEnabled,
+      owner: inboxes.ownerUserId,
+    })
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .where(and(eq(conversations.id, conversationId), inboxVisibleTo(actor)))
+    .get();
+  if (!row) throw notFound();
+  const { owner, ...rest } = row;
+  return { ...rest, personal: owner !== null };
+}
+
+export function addEvent(tx: Pick<Tx, 'insert'>, conversationId: number, kind: string, actorId: number | null, at: number, data?: Record<string, string>): number {
+  return tx
+    .insert(conversationEvents)
+    .values({ conversationId, kind, actorUserId: actorId, at, data: data ?? null })
+    .returning({ id: conversationEvents.id })
+    .get().id;
+}
+
+/** A form's `version` field: a missing or malformed one is as stale as an old one. */
+export function parseVersion(raw: unknown): number {
+  return typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : -1;
+}
+
+interface Change {
+  set: Partial<typeof conversations.$inferInsert>;
+  event: { kind: string; data?: Record<string, string> };
+  /** The inbox the conversation leaves, when it moves. */
+  fromInboxId?: number;
+}
+
+/**
+ * The one way an agent's action changes a conversation: rights and rules checked on what this transaction
+ * reads, refused when the page the action came from is out of date (someone else acted first), the
+ * change and its timeline entry written together, and the news sent after the commit.
+ */
+function change(ctx: DomainContext, actor: Actor, conversationId: number, version: number, decide: (tx: Tx, state: ConversationState) => Change): void {
+  const now = ctx.now();
+  const done = ctx.db.transaction((tx) => {
+    const state = stateFor(tx, actor, conversationId);
+    if (state.version !== version) throw conflict('conversation.stale');
+    const { set, event, fromInboxId } = decide(tx, state);
+    const updated = tx
+      .update(conversations)
+      .set({ ...set, version: sql`${conversations.version} + 1` })
+      .where(and(eq(conversations.id, conversationId), eq(conversations.version, version)))
+      .run();
+    if (updated.changes !== 1) throw conflict('conversation.stale');
+    const eventId = addEvent(tx, conversationId, event.kind, actor.id, now, event.data);
+    return { inboxId: set.inboxId ?? state.inboxId, eventId, fromInboxId };
+  });
+  ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, fromInboxId: done.fromInboxId });
+  ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+}
+
+function assertAssignable(state: ConversationState): void {
+  if (state.personal || !state.assignmentEnabled) throw new DomainError(422, 'conversation.assignment_off');
+}
+
+function memberName(tx: Pick<Tx, 'select'>, inboxId: number, userId: number): string {
+  const member = tx
+    .select({ name: users.name })
+    .from(inboxMembers)
+    .innerJoin(users, eq(users.id, inboxMembers.userId))
+    .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, userId), eq(users.active, true)))
+    .get();
+  if (!member) throw invalid('conversation.assignee_not_member', 'assignee');
+  return member.name;
+}
+
+/** Assign to a member of the conversation's inbox (the actor included), or to nobody with `null`. */
+export function assignConversation(ctx: DomainContext, actor: Actor, conversationId: number, version: number, assigneeId: number | null): void {
+  change(ctx, actor, conversationId, version, (tx, state) => {
+    assertAssignable(state);
+    if (assigneeId === null) {
+      if (state.assigneeId === null) throw conflict('conversation.stale');
+      return { set: { assigneeId: null }, event: { kind: 'unassigned' } };
+    }
+    const name = memberName(tx, state.inboxId, assigneeId);
+    return { set: { assigneeId }, event: { kind: assigneeId === actor.id ? 'self_assigned' : 'assigned', data: { assignee: name } } };
+  });
+}
+
+/** Close, reopen, mark as spam, or undo spam (managers and admins: they are the ones who see the Spam list). */
+export function setConversationStatus(ctx: DomainContext, actor: Actor, conversationId: number, version: number, status: 'open' | 'closed' | 'spam'): void {
+  change(ctx, actor, conversationId, version, (_tx, state) => {
+    if (state.status === status) throw conflict('conversation.stale');
+    if (state.status === 'spam' && !maySeeSpam(actor)) throw forbidden();
+    const kind = status === 'spam' ? 'marked_spam' : status === 'closed' ? 'closed' : state.status === 'spam' ? 'unspammed' : 'reopened_by';
+    return { set: { status }, event: { kind } };
+  });
+}
+
+/**
+ * Move to another shared inbox the actor works in, where an admin allowed moving out of the current one.
+ * The assignee stays only if they are a member of the new inbox.
+ */
+export function moveConversation(ctx: DomainContext, actor: Actor, conversationId: number, version: number, targetInboxId: number): void {
+  change(ctx, actor, conversationId, version, (tx, state) => {
+    if (!state.movingEnabled) throw new DomainError(422, 'conversation.moving_off', {}, 'inbox');
+    const target = tx.select({ id: inboxes.id, name: inboxes.name, owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, targetInboxId)).get();
+    // A shared inbox the actor works in: admins work in all of them.
+    if (!target || target.owner !== null || (actor.role !== 'admin' && !isMember(tx, target.id, actor.id))) {
+      throw invalid('conversation.move_target', 'inbox');
+    }
+    if (target.id === state.inboxId) throw invalid('conversation.move_same', 'inbox');
+    const from = tx.select({ name: inboxes.name }).from(inboxes).where(eq(inboxes.id, state.inboxId)).get()!;
+    const keepsAssignee = state.assigneeId !== null && isMember(tx, target.id, state.assigneeId);
+    return {
+      set: { inboxId: target.id, ...(keepsAssignee ? {} : { assigneeId: null }) },
+      event: { kind: 'moved', data: { from: from.name, to: target.name } },
+      fromInboxId: state.inboxId,
+    };
+  });
+}
+
+function isMember(tx: Pick<Tx, 'select'>, inboxId: number, userId: number): boolean {
+  return tx.select({ u: inboxMembers.userId }).from(inboxMembers).where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, userId))).get() !== undefined;
+}

@@ -1,0 +1,271 @@
+import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { contacts } from '../../db/schema/contacts.ts';
+import { conversationPins, conversationReads, conversations, conversationTags, messages, tags } from '../../db/schema/conversations.ts';
+import { inboxes } from '../../db/schema/inboxes.ts';
+import { numbers } from '../../db/schema/numbers.ts';
+import { users } from '../../db/schema/users.ts';
+import type { Actor, DomainContext } from '../context.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { inboxVisibleTo } from '../inboxes/access.ts';
+
+export const PAGE_SIZE = 50;
+
+export type ListSort = 'newest' | 'oldest' | 'waiting';
+
+/** What a conversation list shows; every field narrows it. The route builds this from the URL. */
+export interface ListFilter {
+  /**
+   * Shared inboxes, the actor's own personal numbers, or a number's history: its conversations left in a
+   * personal inbox from before it joined the shared inbox the actor sees (needs `numberId`).
+   */
+  scope: 'shared' | 'personal' | 'history';
+  /** Any status when left out. */
+  status?: 'open' | 'closed' | 'spam';
+  inboxId?: number;
+  numberId?: number;
+  assignee?: 'me' | 'none' | number;
+  tagId?: number;
+  unread?: boolean;
+  /** Last activity on or after / before these times (ms). */
+  from?: number;
+  to?: number;
+  sort: ListSort;
+}
+
+export interface ListRow {
+  id: number;
+  inboxId: number;
+  inboxName: string;
+  /** In a personal inbox (its stored name means nothing to people). */
+  personal: boolean;
+  contactName: string | null;
+  phone: string;
+  numberE164: string;
+  status: 'open' | 'closed' | 'spam';
+  assigneeName: string | null;
+  lastMessageAt: number;
+  waitingSince: number | null;
+  preview: string | null;
+  tags: string[];
+  unread: boolean;
+  pinned: boolean;
+  /** Where the row sits in its list's order, for live inserts. */
+  order: number;
+}
+
+export interface ListPage {
+  pinned: ListRow[];
+  rows: ListRow[];
+  /** Pass back as `after` for the next page; null on the last page. */
+  next: string | null;
+}
+
+/** Spam is for those who can undo it. */
+export const maySeeSpam = (actor: Actor): boolean => actor.role === 'admin' || actor.role === 'manager';
+
+/** The inbox ids a list may draw from: the visible ones of the scope, or the one asked for (404 if not visible). */
+function inboxIdsFor(ctx: DomainContext, actor: Actor, filter: ListFilter): number[] {
+  if (filter.scope === 'history') return historyInboxIds(ctx, actor, filter.numberId);
+  const scope = filter.scope === 'personal' ? eq(inboxes.ownerUserId, actor.id) : isNull(inboxes.ownerUserId);
+  const ids = ctx.db
+    .select({ id: inboxes.id })
+    .from(inboxes)
+    .where(and(inboxVisibleTo(actor), scope))
+    .all()
+    .map((r) => r.id);
+  if (filter.inboxId === undefined) return ids;
+  if (!ids.includes(filter.inboxId)) throw notFound();
+  return [filter.inboxId];
+}
+
+/** The personal inboxes holding a number's earlier conversations, for someone who sees the shared inbox it serves now. */
+function historyInboxIds(ctx: DomainContext, actor: Actor, numberId: number | undefined): number[] {
+  if (numberId === undefined) throw notFound();
+  const number = ctx.db
+    .select({ inboxId: numbers.inboxId })
+    .from(numbers)
+    .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
+    .where(and(eq(numbers.id, numberId), isNull(inboxes.ownerUserId), inboxVisibleTo(actor)))
+    .get();
+  if (!number) throw notFound();
+  return ctx.db
+    .selectDistinct({ id: conversations.inboxId })
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .where(and(eq(conversations.numberId, numberId), isNotNull(inboxes.ownerUserId)))
+    .all()
+    .map((r) => r.id);
+}
+
+/** The read mark a user has for a conversation; without one, everything before they joined counts as read. */
+function readMark(actor: Actor, joinedAt: number): SQL {
+  return sql`coalesce((SELECT ${conversationReads.readAt} FROM ${conversationReads} WHERE ${conversationReads.userId} = ${actor.id} AND ${conversationReads.conversationId} = ${conversations.id}), ${joinedAt})`;
+}
+
+function unreadExpr(actor: Actor, joinedAt: number): SQL<number> {
+  return sql<number>`coalesce(${conversations.lastInboundAt} > ${readMark(actor, joinedAt)}, 0)`;
+}
+
+const pinnedBy = (actor: Actor): SQL =>
+  sql`EXISTS (SELECT 1 FROM ${conversationPins} WHERE ${conversationPins.userId} = ${actor.id} AND ${conversationPins.conversationId} = ${conversations.id})`;
+
+/** The list's sort as key columns (the id breaks ties), so paging seeks with a row-value comparison instead of OFFSET. */
+function sortKeys(sort: ListSort): { keys: SQL[]; desc: boolean } {
+  if (sort === 'waiting') {
+    // Waiting customers first, longest wait first; then the rest, least recently active first.
+    return { keys: [sql`(${conversations.waitingSince} IS NULL)`, sql`coalesce(${conversations.waitingSince}, ${conversations.lastMessageAt})`, sql`${conversations.id}`], desc: false };
+  }
+  return { keys: [sql`${conversations.lastMessageAt}`, sql`${conversations.id}`], desc: sort === 'newest' };
+}
+
+/** `after` as written by `cursorOf`; anything else is no cursor (the first page). */
+function parseCursor(after: string | undefined, width: number): number[] | null {
+  if (!after || !/^-?\d{1,16}(\.-?\d{1,16}){1,3}$/.test(after)) return null;
+  const parts = after.split('.').map(Number);
+  return parts.length === width ? parts : null;
+}
+
+function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, joinedAt: number): SQL[] {
+  if (filter.status === 'spam' && !maySeeSpam(actor)) throw forbidden();
+  const inboxIds = inboxIdsFor(ctx, actor, filter);
+  const where: SQL[] = [inArray(conversations.inboxId, inboxIds.length ? inboxIds : [-1])];
+  if (filter.status) where.push(eq(conversations.status, filter.status));
+  if (filter.numberId !== undefined) where.push(eq(conversations.numberId, filter.numberId));
+  if (filter.assignee === 'me') where.push(eq(conversations.assigneeId, actor.id));
+  else if (filter.assignee === 'none') where.push(isNull(conversations.assigneeId));
+  else if (typeof filter.assignee === 'number') where.push(eq(conversations.assigneeId, filter.assignee));
+  if (filter.tagId !== undefined) {
+    where.push(sql`${conversations.id} IN (SELECT ${conversationTags.conversationId} FROM ${conversationTags} WHERE ${conversationTags.tagId} = ${filter.tagId})`);
+  }
+  if (filter.unread) where.push(sql`${unreadExpr(actor, joinedAt)} = 1`);
+  if (filter.from !== undefined) where.push(sql`${conversations.lastMessageAt} >= ${filter.from}`);
+  if (filter.to !== undefined) where.push(sql`${conversations.lastMessageAt} < ${filter.to}`);
+  return where;
+}
+
+interface RawRow extends Omit<ListRow, 'tags' | 'unread' | 'pinned' | 'order' | 'personal'> {
+  owner: number | null;
+  tags: string | null;
+  unread: number;
+  pinned: number;
+  k0: number;
+  k1: number;
+  k2?: number;
+}
+
+function select(ctx: DomainContext, actor: Actor, joinedAt: number, hideTags: boolean, sort: ListSort) {
+  const { keys } = sortKeys(sort);
+  const tagList = hideTags
+    ? sql<string | null>`NULL`
+    : sql<string | null>`(SELECT group_concat(${tags.name}, char(31)) FROM ${conversationTags} JOIN ${tags} ON ${tags.id} = ${conversationTags.tagId} WHERE ${conversationTags.conversationId} = ${conversations.id})`;
+  return ctx.db
+    .select({
+      id: conversations.id,
+      inboxId: conversations.inboxId,
+      inboxName: inboxes.name,
+      owner: inboxes.ownerUserId,
+      contactName: contacts.name,
+      phone: conversations.phone,
+      numberE164: numbers.e164,
+      status: conversations.status,
+      assigneeName: users.name,
+      lastMessageAt: conversations.lastMessageAt,
+      waitingSince: conversations.waitingSince,
+      preview: sql<string | null>`(SELECT ${messages.body} FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} ORDER BY ${messages.id} DESC LIMIT 1)`,
+      tags: tagList,
+      unread: unreadExpr(actor, joinedAt),
+      pinned: sql<number>`${pinnedBy(actor)}`,
+      k0: sql<number>`${keys[0]}`,
+      k1: sql<number>`${keys[1]}`,
+      ...(keys[2] ? { k2: sql<number>`${keys[2]}` } : {}),
+    })
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId));
+}
+
+function toRow(raw: RawRow, sort: ListSort): ListRow {
+  const { k0, k1, k2: _, tags: tagText, unread, pinned, owner, ...rest } = raw;
+  // The waiting sort puts waiting ones (k0 = 0) first: fold both keys into one ascending number.
+  const order = sort === 'waiting' ? k0 * 1e15 + k1 : k0;
+  return { ...rest, personal: owner !== null, tags: tagText ? tagText.split('\u001f').sort() : [], unread: unread === 1, pinned: pinned === 1, order };
+}
+
+function cursorOf(raw: RawRow): string {
+  return [raw.k0, raw.k1, raw.k2].filter((k) => k !== undefined).join('.');
+}
+
+interface Viewer {
+  joinedAt: number;
+  hideTags: boolean;
+}
+
+function viewerOf(ctx: DomainContext, actor: Actor): Viewer {
+  const user = ctx.db.select({ createdAt: users.createdAt, hideTags: users.hideTags }).from(users).where(eq(users.id, actor.id)).get();
+  if (!user) throw notFound();
+  return { joinedAt: user.createdAt, hideTags: user.hideTags };
+}
+
+/**
+ * One page of a conversation list. The first page also carries the actor's pins that match the filter, in
+ * their order; pinned conversations are left out of the paged rows so they appear once.
+ */
+export function listConversations(ctx: DomainContext, actor: Actor, filter: ListFilter, after?: string): ListPage {
+  const viewer = viewerOf(ctx, actor);
+  const where = conditions(ctx, actor, filter, viewer.joinedAt);
+  const { keys, desc } = sortKeys(filter.sort);
+  const cursor = parseCursor(after, keys.length);
+  const seek = cursor
+    ? [sql`(${sql.join(keys, sql`, `)}) ${desc ? sql`<` : sql`>`} (${sql.join(cursor.map((c) => sql`${c}`), sql`, `)})`]
+    : [];
+  const order = keys.map((k) => (desc ? sql`${k} DESC` : sql`${k} ASC`));
+  const raw = select(ctx, actor, viewer.joinedAt, viewer.hideTags, filter.sort)
+    .where(and(...where, ...seek, sql`NOT ${pinnedBy(actor)}`))
+    .orderBy(...order)
+    .limit(PAGE_SIZE + 1)
+    .all() as RawRow[];
+  const more = raw.length > PAGE_SIZE;
+  const page = raw.slice(0, PAGE_SIZE);
+  const pinned = cursor
+    ? []
+    : (select(ctx, actor, viewer.joinedAt, viewer.hideTags, filter.sort)
+        .innerJoin(conversationPins, and(eq(conversationPins.conversationId, conversations.id), eq(conversationPins.userId, actor.id)))
+        .where(and(...where))
+        .orderBy(asc(conversationPins.position))
+        .all() as RawRow[]);
+  return {
+    pinned: pinned.map((r) => toRow(r, filter.sort)),
+    rows: page.map((r) => toRow(r, filter.sort)),
+    next: more ? cursorOf(page[page.length - 1]!) : null,
+  };
+}
+
+/** The conversation as a row of this list, or null when it does not belong in it (for live updates). */
+export function rowInList(ctx: DomainContext, actor: Actor, filter: ListFilter, conversationId: number): ListRow | null {
+  const viewer = viewerOf(ctx, actor);
+  const where = conditions(ctx, actor, filter, viewer.joinedAt);
+  const raw = select(ctx, actor, viewer.joinedAt, viewer.hideTags, filter.sort)
+    .where(and(...where, eq(conversations.id, conversationId)))
+    .get() as RawRow | undefined;
+  return raw ? toRow(raw, filter.sort) : null;
+}
+
+/** Open conversations with a customer message the actor has not read, in the inboxes they see (the navigation's count). */
+export function unreadCount(ctx: DomainContext, actor: Actor): number {
+  const viewer = viewerOf(ctx, actor);
+  const visible = ctx.db.select({ id: inboxes.id }).from(inboxes).where(inboxVisibleTo(actor));
+  const row = ctx.db
+    .select({ n: sql<number>`count(*)` })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.status, 'open'),
+        inArray(conversations.inboxId, visible),
+        sql`${unreadExpr(actor, viewer.joinedAt)} = 1`,
+      ),
+    )
+    .get();
+  return row?.n ?? 0;
+}

@@ -1,0 +1,95 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { contactPhones } from '../../db/schema/contacts.ts';
+import { conversations } from '../../db/schema/conversations.ts';
+import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
+import { numbers } from '../../db/schema/numbers.ts';
+import type { Actor, DomainContext } from '../context.ts';
+import { invalid } from '../errors.ts';
+import { inboxVisibleTo } from '../inboxes/access.ts';
+import { normalizePhone } from '../contacts/phone.ts';
+import { contactIdFor } from '../messaging/inbound.ts';
+import { assertMayText, cleanBody, insertOutbound } from '../messaging/outbox.ts';
+import { addEvent } from './actions.ts';
+
+export interface SendableNumber {
+  id: number;
+  e164: string;
+  inboxName: string;
+  personal: boolean;
+}
+
+/** The numbers the actor may start a conversation from: those of the inboxes they see. */
+export function sendableNumbers({ db }: DomainContext, actor: Actor): SendableNumber[] {
+  return db
+    .select({ id: numbers.id, e164: numbers.e164, inboxName: inboxes.name, owner: inboxes.ownerUserId })
+    .from(numbers)
+    .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
+    .where(inboxVisibleTo(actor))
+    .orderBy(asc(inboxes.ownerUserId), asc(inboxes.name), asc(numbers.e164))
+    .all()
+    .map(({ owner, ...n }) => ({ ...n, personal: owner !== null }));
+}
+
+export interface StartInput {
+  numberId: number;
+  /** A saved contact (their first number unless `to` names one of theirs) … */
+  contactId?: number;
+  /** … or a number as typed. */
+  to?: unknown;
+  body: unknown;
+}
+
+/**
+ * Texts a customer first. An open conversation with them on that number is continued rather than doubled;
+ * otherwise a new one starts, assigned to the sender where the inbox assigns. Rights, registration and
+ * opt-out are checked before anything is written.
+ */
+export function startConversation(ctx: DomainContext, actor: Actor, input: StartInput, defaultCountry?: string): { conversationId: number } {
+  const body = cleanBody(input.body);
+  const now = ctx.now();
+  const done = ctx.db.transaction((tx) => {
+    const number = tx
+      .select({ id: numbers.id, inboxId: numbers.inboxId, assignmentEnabled: inboxes.assignmentEnabled, owner: inboxes.ownerUserId })
+      .from(numbers)
+      .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
+      .where(and(eq(numbers.id, input.numberId), inboxVisibleTo(actor)))
+      .get();
+    if (!number) throw invalid('start.number_invalid', 'from');
+    let phone: string | null;
+    let contactId: number;
+    if (input.contactId !== undefined) {
+      const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, input.contactId)).orderBy(asc(contactPhones.phone)).all().map((p) => p.phone);
+      const wanted = normalizePhone(input.to, defaultCountry);
+      phone = wanted && phones.includes(wanted) ? wanted : (phones[0] ?? null);
+      if (!phone) throw invalid('start.contact_no_phone', 'to');
+      contactId = input.contactId;
+    } else {
+      phone = normalizePhone(input.to, defaultCountry);
+      if (!phone) throw invalid(defaultCountry ? 'start.phone_invalid' : 'start.phone_invalid_intl', 'to');
+      contactId = contactIdFor(tx, phone);
+    }
+    assertMayText(tx, number.id, phone);
+    const open = tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), eq(conversations.inboxId, number.inboxId), inArray(conversations.status, ['open'])))
+      .orderBy(desc(conversations.id))
+      .get();
+    const member = tx.select({ u: inboxMembers.userId }).from(inboxMembers).where(and(eq(inboxMembers.inboxId, number.inboxId), eq(inboxMembers.userId, actor.id))).get();
+    const assign = number.owner === null && number.assignmentEnabled && member !== undefined;
+    const conversationId =
+      open?.id ??
+      tx
+        .insert(conversations)
+        .values({ inboxId: number.inboxId, numberId: number.id, contactId, phone, status: 'open', assigneeId: assign ? actor.id : null, lastMessageAt: now, createdAt: now })
+        .returning({ id: conversations.id })
+        .get().id;
+    const eventId = open ? null : addEvent(tx, conversationId, 'started', actor.id, now);
+    const messageId = insertOutbound(tx, conversationId, body, actor.id, now);
+    return { conversationId, messageId, eventId, inboxId: number.inboxId };
+  });
+  const { conversationId, inboxId } = done;
+  if (done.eventId !== null) ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId });
+  ctx.events.emit('message.created', { conversationId, messageId: done.messageId, inboxId, direction: 'out' });
+  return { conversationId };
+}

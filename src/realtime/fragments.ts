@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import type { Actor } from '../domain/context.ts';
+import { listConversations, rowInList } from '../domain/conversations/list.ts';
+import type { TimelineItem } from '../domain/conversations/queries.ts';
+import { DomainError } from '../domain/errors.ts';
+import { findUserById, type PublicUser } from '../domain/users/service.ts';
+import { ageFormatter, timeFormatter, translator } from '../i18n/index.ts';
+import { navData } from '../plugins/render.ts';
+import { parseListQuery, type ListQuery } from '../routes/conversations/filters.ts';
+import { upsertSort } from '../routes/conversations/list.ts';
+import { conversationPageData } from '../routes/conversations/page-data.ts';
+import type { LiveClient } from './hub.ts';
+
+/** What the tab shows, read from the path it reported: a list (with its filters), a conversation, or something else. */
+export type TabView = { kind: 'list'; query: ListQuery } | { kind: 'conversation'; id: number } | { kind: 'other' };
+
+export function tabView(path: string | null | undefined): TabView {
+  if (!path) return { kind: 'other' };
+  const url = new URL(path, 'http://tab');
+  const conversation = /^\/conversations\/([1-9]\d{0,15})$/.exec(url.pathname);
+  if (conversation) return { kind: 'conversation', id: Number(conversation[1]) };
+  if (url.pathname !== '/conversations') return { kind: 'other' };
+  try {
+    return { kind: 'list', query: parseListQuery(Object.fromEntries(url.searchParams)) };
+  } catch {
+    return { kind: 'other' };
+  }
+}
+
+/** Renders partials for one tab as its user would get them from a request: their rights, language and form token. */
+export function tabRenderer(app: FastifyInstance, client: LiveClient) {
+  const user = findUserById(app.domain, client.userId);
+  const actor: Actor | null = user ? { id: user.id, role: user.role } : null;
+  const t = translator(user?.locale ?? client.locale);
+  const base = (u: PublicUser) => ({
+    t,
+    locale: user?.locale ?? client.locale,
+    user: u,
+    isAdmin: u.role === 'admin',
+    csrf: client.csrf,
+    path: client.path ?? null,
+    time: timeFormatter(user?.locale ?? client.locale),
+    age: ageFormatter(t, app.domain.now),
+    oob: true,
+  });
+  /** A rule may hide the thing from this user by now (removed from the inbox): then there is nothing to send. */
+  const guard = (render: () => string): string => {
+    try {
+      return render();
+    } catch (err) {
+      if (err instanceof DomainError) return '';
+      throw err;
+    }
+  };
+  return {
+    actor,
+    nav(): string {
+      if (!user || !actor) return '';
+      return app.views.render('partials/nav', { ...base(user), ...navData(app.domain, actor) });
+    },
+    timelineItem(conversationId: number, item: TimelineItem | undefined): string {
+      if (!user || !item) return '';
+      const html = app.views.render('partials/timeline-item', { ...base(user), item });
+      return `<hx-upsert hx-target="#timeline-${conversationId}" key="data-order" sort>${html}</hx-upsert>`;
+    },
+    /** The conversation's header (and contact panel) redrawn in place, as this user may act on it now. */
+    conversationParts(conversationId: number, parts: { header?: boolean; panel?: boolean }): string {
+      if (!user || !actor) return '';
+      return guard(() => {
+        const data = { ...base(user), ...conversationPageData(app, actor, conversationId) };
+        let html = '';
+        if (parts.header) html += app.views.render('partials/conversation-header', data);
+        if (parts.panel && data.panel) html += app.views.render('partials/contact-panel', data);
+        return html;
+      });
+    },
+    /** The conversation's row in a list: upserted where it belongs, redrawn among the pins, or removed when it no longer matches. */
+    listRow(query: ListQuery, conversationId: number): string {
+      if (!user || !actor) return '';
+      return guard(() => {
+        const row = rowInList(app.domain, actor, query.filter, conversationId);
+        if (!row) return `<hx-partial hx-target="#conversation-${conversationId}" hx-swap="delete"></hx-partial>`;
+        if (row.pinned) return this.pinned(query);
+        const html = app.views.render('partials/conversation-row', { ...base(user), c: row });
+        return `<hx-upsert hx-target="#conversation-list" key="data-order" sort="${upsertSort(query.filter)}">${html}</hx-upsert>`;
+      });
+    },
+    pinned(query: ListQuery): string {
+      if (!user || !actor) return '';
+      return guard(() => {
+        const page = listConversations(app.domain, actor, query.filter);
+        return app.views.render('partials/pinned-list', { ...base(user), page });
+      });
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createContact, linkContact, linkNewContact, listFavourites, searchContacts, setFavourite, startCall, unsubscribeByHand, updateContact } from '../domain/contacts/service.ts';
+import { parseVersion } from '../domain/conversations/actions.ts';
+import { getConversation } from '../domain/conversations/queries.ts';
+import { DomainError } from '../domain/errors.ts';
+import { actorOf, requireUser } from '../plugins/auth.ts';
+import { isHtmx } from '../plugins/render.ts';
+import { field, ID_PATTERN, idParam } from './forms.ts';
+import { conversationPageData, type PageState } from './conversations/page-data.ts';
+
+/** `?conversation=` on contact forms: the conversation whose panel sent them (to redraw it). */
+function conversationQuery(req: FastifyRequest): number | null {
+  const raw = (req.query as Record<string, unknown>).conversation;
+  return typeof raw === 'string' && ID_PATTERN.test(raw) ? Number(raw) : null;
+}
+
+const contactFields = (req: FastifyRequest) => ({
+  name: field(req, 'name'),
+  email: field(req, 'email'),
+  company: field(req, 'company'),
+  notes: field(req, 'notes'),
+  phones: field(req, 'phones'),
+});
+
+export default async function contactRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', requireUser);
+  const country = () => app.configStore.current.contacts.default_country;
+  const links = () => ({ callUrl: app.configStore.current.contacts.call_url, meetingUrl: app.configStore.current.contacts.meeting_url });
+
+  /** Redraws the panel (htmx) or the whole conversation page, with what went wrong in place. */
+  const panel = (req: FastifyRequest, reply: FastifyReply, conversationId: number, state: PageState = {}) => {
+    const data = conversationPageData(app, actorOf(req), conversationId, state);
+    if (!isHtmx(req)) {
+      if (!state.panelErrors || Object.keys(state.panelErrors).length === 0) return reply.redirect(`/conversations/${conversationId}`, 303);
+      return reply.page('pages/conversation', data);
+    }
+    // The header (a new link changes its version) follows over the live socket, like in every other tab.
+    return reply.fragment('partials/contact-panel', data);
+  };
+
+  /** Runs a panel form; refused input is shown in the panel with the status (409/422), other errors pass on. */
+  const panelForm = async (req: FastifyRequest, reply: FastifyReply, conversationId: number, run: () => string | undefined, fieldPrefix = '') => {
+    try {
+      const notice = run();
+      return panel(req, reply, conversationId, notice ? { panelNotice: notice } : {});
+    } catch (err) {
+      if (!(err instanceof DomainError) || ![403, 409, 422].includes(err.status)) throw err;
+      reply.code(err.status);
+      const key = err.field ? `${fieldPrefix}${err.field}` : '_form';
+      return panel(req, reply, conversationId, { panelErrors: { [key]: req.t(err.key, err.params) }, panelDraft: contactFields(req) });
+    }
+  };
+
+  app.post('/contacts/:id', async (req, reply) => {
+    const conversationId = conversationQuery(req);
+    const contactId = idParam(req);
+    if (conversationId === null) {
+      updateContact(app.domain, actorOf(req), contactId, contactFields(req), country());
+      return reply.redirect('/favourites', 303);
+    }
+    // The panel must belong to a conversation the user may open.
+    getConversation(app.domain, actorOf(req), conversationId);
+    return panelForm(req, reply, conversationId, () => {
+      updateContact(app.domain, actorOf(req), contactId, contactFields(req), country());
+      return req.t('contact.saved');
+    });
+  });
+
+  app.post('/contacts', async (req, reply) => {
+    try {
+      createContact(app.domain, actorOf(req), contactFields(req), country());
+      return reply.redirect('/favourites', 303);
+    } catch (err) {
+      if (!(err instanceof DomainError) || ![409, 422].includes(err.status)) throw err;
+      reply.code(err.status);
+      return reply.sendError(err.key, err.params);
+    }
+  });
+
+  app.post('/contacts/:id/favourite', async (req, reply) => {
+    const contactId = idParam(req);
+    const favourite = field(req, 'favourite') === '1';
+    const conversationId = conversationQuery(req);
+    if (conversationId === null) {
+      setFavourite(app.domain, actorOf(req), contactId, favourite);
+      return reply.redirect('/favourites', 303);
+    }
+    getConversation(app.domain, actorOf(req), conversationId);
+    return panelForm(req, reply, conversationId, () => {
+      setFavourite(app.domain, actorOf(req), contactId, favourite);
+      return undefined;
+    });
+  });
+
+  app.get('/contacts/search', async (req, reply) => {
+    const conversationId = conversationQuery(req);
+    if (conversationId === null) return reply.code(400).sendError('error.bad_request');
+    const conversation = getConversation(app.domain, actorOf(req), conversationId);
+    const query = typeof (req.query as Record<string, unknown>).q === 'string' ? String((req.query as Record<string, unknown>).q).trim() : '';
+    const results = searchContacts(app.domain, query).filter((c) => c.id !== conversation.contactId);
+    return reply.fragment('partials/contact-search-results', { conversation, results, query });
+  });
+
+  app.post('/conversations/:id/contact', async (req, reply) => {
+    const id = idParam(req);
+    const raw = field(req, 'contact');
+    return panelForm(req, reply, id, () => {
+      if (!ID_PATTERN.test(raw)) throw new DomainError(422, 'contact.pick');
+      linkContact(app.domain, actorOf(req), id, parseVersion(field(req, 'version')), Number(raw));
+      return req.t('contact.linked');
+    });
+  });
+
+  app.post('/conversations/:id/contact/new', async (req, reply) => {
+    const id = idParam(req);
+    return panelForm(
+      req,
+      reply,
+      id,
+      () => {
+        linkNewContact(app.domain, actorOf(req), id, parseVersion(field(req, 'version')), { name: field(req, 'name'), email: field(req, 'email'), company: field(req, 'company') }, country());
+        return req.t('contact.linked');
+      },
+      'new_',
+    );
+  });
+
+  app.post('/conversations/:id/unsubscribe', async (req, reply) => {
+    const id = idParam(req);
+    return panelForm(req, reply, id, () => {
+      unsubscribeByHand(app.domain, actorOf(req), id);
+      return req.t('contact.unsubscribed');
+    });
+  });
+
+  // A plain form post: the browser follows the redirect to tel: (or the click-to-call/meeting URL) itself.
+  app.post('/conversations/:id/call', async (req, reply) => {
+    const kind = field(req, 'kind') === 'meeting' ? 'meeting' : 'call';
+    try {
+      return reply.redirect(startCall(app.domain, actorOf(req), idParam(req), kind, links()), 303);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.status !== 422) throw err;
+      reply.code(422);
+      return reply.sendError(err.key, err.params);
+    }
+  });
+
+  app.get('/favourites', async (req, reply) => reply.page('pages/favourites', { favourites: listFavourites(app.domain, actorOf(req)) }));
+}

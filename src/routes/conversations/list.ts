@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { blockedNumbers } from '../../domain/conversations/queries.ts';
+import { listConversations, maySeeSpam, type ListFilter } from '../../domain/conversations/list.ts';
+import { sendableNumbers } from '../../domain/conversations/start.ts';
+import { listInboxesFor, teammatesOf } from '../../domain/inboxes/service.ts';
+import { listTags } from '../../domain/tags/service.ts';
+import type { Actor } from '../../domain/context.ts';
+import { actorOf, requireUser } from '../../plugins/auth.ts';
+import { idParam } from '../forms.ts';
+import { hasFilters, listUrl, parseListQuery } from './filters.ts';
+
+/** How a list is ordered on screen, for live inserts (hx-upsert's `sort`). */
+export const upsertSort = (filter: ListFilter): string => (filter.sort === 'newest' ? 'desc' : 'asc');
+
+export default async function conversationListRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', requireUser);
+
+  app.get('/conversations', async (req, reply) => {
+    const actor = actorOf(req);
+    const query = parseListQuery(req.query);
+    const page = listConversations(app.domain, actor, query.filter, query.after);
+    const data = {
+      ...query,
+      page,
+      upsertSort: upsertSort(query.filter),
+      nextUrl: page.next ? listUrl(query.values, { after: page.next }) : null,
+      resetUrl: listUrl({ view: query.values.view }),
+      filtered: hasFilters(query.values),
+      choices: choicesFor(app, actor, query.filter),
+      blocked: query.filter.inboxId !== undefined ? blockedNumbers(app.domain, actor, query.filter.inboxId) : [],
+    };
+    // "Load more" asks for the next rows only; everything else gets the page.
+    if (req.headers['hx-request'] === 'true' && query.after) return reply.fragment('partials/conversation-rows', data);
+    return reply.page('pages/conversations', data);
+  });
+
+  // Older links and the inbox switcher's first version pointed here.
+  app.get('/inboxes/:id', async (req, reply) => reply.redirect(listUrl({ inbox: String(idParam(req)) }), 301));
+}
+
+function choicesFor(app: FastifyInstance, actor: Actor, filter: ListFilter) {
+  const inboxes = listInboxesFor(app.domain, actor);
+  const numbers = sendableNumbers(app.domain, actor).filter((n) => (filter.scope === 'personal') === n.personal);
+  return {
+    inboxes: inboxes.filter((i) => i.ownerUserId === null),
+    numbers,
+    tags: listTags(app.domain),
+    teammates: teammatesOf(app.domain, actor),
+    maySeeSpam: maySeeSpam(actor),
+  };
+}
