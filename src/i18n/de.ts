@@ -328,4 +328,9 @@ export const de: Record<MessageKey, string> = {
   'common.remove_mark': '×',
   'list.pin_up_mark': '↑',
   'list.pin_down_mark': '↓',
+  'list.title_history_of': 'Verlauf von {number}',
+  'settings.display': 'Anzeige',
+  'settings.hide_tags': 'Schlagwörter in Unterhaltungslisten ausblenden',
+  'settings.save_display': 'Anzeige speichern',
+  'settings.display_saved': 'Anzeige gespeichert.',
 };

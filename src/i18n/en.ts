@@ -326,6 +326,11 @@ export const en = {
   'common.remove_mark': '×',
   'list.pin_up_mark': '↑',
   'list.pin_down_mark': '↓',
+  'list.title_history_of': 'History of {number}',
+  'settings.display': 'Display',
+  'settings.hide_tags': 'Hide tags in conversation lists',
+  'settings.save_display': 'Save display settings',
+  'settings.display_saved': 'Display settings saved.',
 } as const;
 
 export type MessageKey = keyof typeof en;

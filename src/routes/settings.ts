@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { changeOwnPassword, updateOwnSettings } from '../domain/users/service.ts';
+import { setHideTags } from '../domain/tags/service.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { translator } from '../i18n/index.ts';
 import { field, formErrorsOf } from './forms.ts';
@@ -22,6 +23,12 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
       if (!refused) throw err;
       return reply.code(refused.status).page('pages/settings', { errors: refused.errors, saved: null });
     }
+  });
+
+  app.post('/settings/tags', async (req, reply) => {
+    setHideTags(app.domain, actorOf(req), field(req, 'hide') === '1');
+    req.auth!.user = { ...req.auth!.user, hideTags: field(req, 'hide') === '1' };
+    return reply.page('pages/settings', { errors: {}, saved: 'display' });
   });
 
   app.post('/settings/password', async (req, reply) => {

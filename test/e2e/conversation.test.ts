@@ -33,7 +33,7 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   await trackLiveSocket(page);
   await page.goto(`/inboxes/${inboxId}`);
   await waitForLiveOpens(page);
-  const list = page.getByRole('list', { name: 'Open conversations' });
+  const list = page.getByRole('list', { name: 'Conversations' });
   await list.getByRole('link', { name: /Hello, is anyone there\?/ }).waitFor();
 
   receive('Second question: opening hours?');

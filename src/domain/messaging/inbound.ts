@@ -1,4 +1,5 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { inboxes } from '../../db/schema/inboxes.ts';
 import { contactPhones, contacts, optOuts } from '../../db/schema/contacts.ts';
 import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
@@ -33,14 +34,23 @@ export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string): 
 }
 
 /**
- * The sender's latest conversation on this number in the number's current inbox, reopened if closed; else a
- * new one. Returns whether the conversation is spam: then nobody is to be notified.
+ * The sender's latest conversation on this number, reopened if closed; else a new one. It may have been
+ * moved to another shared inbox (it stays there); one left in a personal inbox when the number joined a
+ * shared inbox is history, and the sender starts afresh in the number's inbox. Returns whether the
+ * conversation is spam: then nobody is to be notified.
  */
 function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; spam: boolean } {
   const latest = tx
     .select({ id: conversations.id, status: conversations.status, waitingSince: conversations.waitingSince })
     .from(conversations)
-    .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), eq(conversations.inboxId, number.inboxId)))
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .where(
+      and(
+        eq(conversations.numberId, number.id),
+        eq(conversations.phone, phone),
+        or(eq(conversations.inboxId, number.inboxId), isNull(inboxes.ownerUserId)),
+      ),
+    )
     .orderBy(desc(conversations.id))
     .limit(1)
     .get();

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { blockedNumbers } from '../../domain/conversations/queries.ts';
 import { listConversations, maySeeSpam, type ListFilter } from '../../domain/conversations/list.ts';
 import { sendableNumbers } from '../../domain/conversations/start.ts';
@@ -7,7 +7,7 @@ import { listTags } from '../../domain/tags/service.ts';
 import type { Actor } from '../../domain/context.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { idParam } from '../forms.ts';
-import { hasFilters, listUrl, parseListQuery } from './filters.ts';
+import { hasFilters, listUrl, parseListQuery, type ListQuery } from './filters.ts';
 
 /** How a list is ordered on screen, for live inserts (hx-upsert's `sort`). */
 export const upsertSort = (filter: ListFilter): string => (filter.sort === 'newest' ? 'desc' : 'asc');
@@ -19,6 +19,7 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
     const actor = actorOf(req);
     const query = parseListQuery(req.query);
     const page = listConversations(app.domain, actor, query.filter, query.after);
+    const choices = choicesFor(app, actor, query.filter);
     const data = {
       ...query,
       page,
@@ -26,7 +27,8 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
       nextUrl: page.next ? listUrl(query.values, { after: page.next }) : null,
       resetUrl: listUrl({ view: query.values.view }),
       filtered: hasFilters(query.values),
-      choices: choicesFor(app, actor, query.filter),
+      choices,
+      heading: headingOf(req.t, query, choices),
       blocked: query.filter.inboxId !== undefined ? blockedNumbers(app.domain, actor, query.filter.inboxId) : [],
     };
     // "Load more" asks for the next rows only; everything else gets the page.
@@ -36,6 +38,15 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
 
   // Older links and the inbox switcher's first version pointed here.
   app.get('/inboxes/:id', async (req, reply) => reply.redirect(listUrl({ inbox: String(idParam(req)) }), 301));
+}
+
+/** An inbox's name when the list shows one inbox, the number for a number's history, else the list's own name. */
+function headingOf(t: FastifyRequest['t'], query: ListQuery, choices: ReturnType<typeof choicesFor>): string {
+  const inbox = choices.inboxes.find((i) => i.id === query.filter.inboxId);
+  if (inbox && query.view === 'inbox') return inbox.name;
+  const number = choices.numbers.find((n) => n.id === query.filter.numberId);
+  if (query.view === 'history' && number) return t('list.title_history_of', { number: number.e164 });
+  return t(`list.title_${query.view}`);
 }
 
 function choicesFor(app: FastifyInstance, actor: Actor, filter: ListFilter) {
