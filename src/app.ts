@@ -27,6 +27,7 @@ import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
 import contactRoutes from './routes/contacts.ts';
+import inboxSettingRoutes from './routes/inboxes.ts';
 import conversationActionRoutes from './routes/conversations/actions.ts';
 import conversationListRoutes from './routes/conversations/list.ts';
 import conversationRoutes from './routes/conversations/show.ts';
@@ -145,6 +146,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(conversationRoutes);
   await app.register(conversationActionRoutes);
   await app.register(contactRoutes);
+  await app.register(inboxSettingRoutes);
   await app.register(settingsRoutes);
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });

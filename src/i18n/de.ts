@@ -333,4 +333,13 @@ export const de: Record<MessageKey, string> = {
   'settings.hide_tags': 'Schlagwörter in Unterhaltungslisten ausblenden',
   'settings.save_display': 'Anzeige speichern',
   'settings.display_saved': 'Anzeige gespeichert.',
+  'inbox.settings': 'Einstellungen des Posteingangs',
+  'inbox.assignment_on': 'Zuweisung ist an: Unterhaltungen können Mitgliedern zugewiesen werden.',
+  'inbox.assignment_off': 'Zuweisung ist aus: Unterhaltungen werden einfach geteilt.',
+  'inbox.assignment_disable': 'Zuweisung ausschalten',
+  'inbox.assignment_enable': 'Zuweisung einschalten',
+  'inbox.moving_on': 'Unterhaltungen dürfen aus diesem Posteingang verschoben werden.',
+  'inbox.moving_off': 'Unterhaltungen können nicht aus diesem Posteingang verschoben werden.',
+  'inbox.moving_disable': 'Verschieben verbieten',
+  'inbox.moving_enable': 'Verschieben erlauben',
 };

@@ -331,6 +331,15 @@ export const en = {
   'settings.hide_tags': 'Hide tags in conversation lists',
   'settings.save_display': 'Save display settings',
   'settings.display_saved': 'Display settings saved.',
+  'inbox.settings': 'Inbox settings',
+  'inbox.assignment_on': 'Assignment is on: conversations can be assigned to members.',
+  'inbox.assignment_off': 'Assignment is off: conversations are simply shared.',
+  'inbox.assignment_disable': 'Switch assignment off',
+  'inbox.assignment_enable': 'Switch assignment on',
+  'inbox.moving_on': 'Conversations may be moved out of this inbox.',
+  'inbox.moving_off': 'Conversations cannot be moved out of this inbox.',
+  'inbox.moving_disable': 'Stop moving',
+  'inbox.moving_enable': 'Allow moving',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -288,3 +288,21 @@ test('lists: views, filters in the URL, keyset pages without repeats', async (t)
   assert.match(oldest.body, /Reset filters/);
   assert.match((await a.get('/conversations?view=mine')).body, /No conversations match|No conversations yet/);
 });
+
+test('a manager switches assignment mode; only an admin switches moving; agents neither', async (t) => {
+  const { h, admin, ana, manager, inboxId } = await setup();
+  t.after(() => h.close());
+  const a = await signedIn(h.app, ana.email);
+  const m = await signedIn(h.app, manager.email);
+  const ad = await signedIn(h.app, admin.email);
+  const flags = () => one(h, 'SELECT assignment_enabled AS a, moving_enabled AS m FROM inboxes WHERE id = ?', inboxId);
+  assert.doesNotMatch((await a.get(`/conversations?inbox=${inboxId}`)).body, /Switch assignment/);
+  assert.equal((await a.post(`/inboxes/${inboxId}/assignment`, { enabled: '0' })).statusCode, 403);
+  assert.equal((await m.post(`/inboxes/${inboxId}/moving`, { enabled: '1' })).statusCode, 403);
+  assert.deepEqual(flags(), { a: 1, m: 0 });
+  assert.match((await m.get(`/conversations?inbox=${inboxId}`)).body, /Switch assignment off/);
+  assert.equal((await m.post(`/inboxes/${inboxId}/assignment`, { enabled: '0' })).statusCode, 303);
+  assert.equal((await ad.post(`/inboxes/${inboxId}/moving`, { enabled: '1' })).statusCode, 303);
+  assert.deepEqual(flags(), { a: 0, m: 1 });
+  assert.equal((await m.post('/inboxes/999/assignment', { enabled: '1' })).statusCode, 404);
+});

@@ -29,6 +29,8 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
       filtered: hasFilters(query.values),
       choices,
       heading: headingOf(req.t, query, choices),
+      // Managers and admins switch the shown inbox's assignment mode (admins also moving) right here.
+      inboxSettings: actor.role !== 'agent' && query.view === 'inbox' ? (choices.inboxes.find((i) => i.id === query.filter.inboxId) ?? null) : null,
       blocked: query.filter.inboxId !== undefined ? blockedNumbers(app.domain, actor, query.filter.inboxId) : [],
     };
     // "Load more" asks for the next rows only; everything else gets the page.
