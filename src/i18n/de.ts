@@ -342,4 +342,5 @@ export const de: Record<MessageKey, string> = {
   'inbox.moving_off': 'Unterhaltungen können nicht aus diesem Posteingang verschoben werden.',
   'inbox.moving_disable': 'Verschieben verbieten',
   'inbox.moving_enable': 'Verschieben erlauben',
+  'list.history_link': 'Frühere Unterhaltungen dieser Nummer, bevor sie diesem Posteingang hinzugefügt wurde',
 };

@@ -340,6 +340,7 @@ export const en = {
   'inbox.moving_off': 'Conversations cannot be moved out of this inbox.',
   'inbox.moving_disable': 'Stop moving',
   'inbox.moving_enable': 'Allow moving',
+  'list.history_link': 'Earlier conversations of this number, from before it joined this inbox',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -306,3 +306,39 @@ test('a manager switches assignment mode; only an admin switches moving; agents 
   assert.deepEqual(flags(), { a: 0, m: 1 });
   assert.equal((await m.post('/inboxes/999/assignment', { enabled: '1' })).statusCode, 404);
 });
+
+test('personal numbers: a list of my own, narrowed by number; after the number joins a shared inbox its history is readable there', async (t) => {
+  const { h, ana, ben, outsider, inboxId } = await setup();
+  t.after(() => h.close());
+  const PERSONAL = '+15551239999';
+  const numbers = (inbox?: string) => [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered' as const, throughput: 0 },
+    inbox ? { e164: PERSONAL, smpp: 'sandbox', inbox, registration: 'registered' as const, throughput: 0 } : { e164: PERSONAL, smpp: 'sandbox', owner: ana.email, registration: 'registered' as const, throughput: 0 },
+  ];
+  syncNumbers(h.app.domain, numbers());
+  const before = receiveSms(h.app.domain, { from: CUSTOMER, to: PERSONAL, text: 'Private hello' }, () => defaultKeywordTexts);
+  assert.ok(before.stored);
+  const a = await signedIn(h.app, ana.email);
+  const b = await signedIn(h.app, ben.email);
+  const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(PERSONAL) as number;
+  assert.match((await a.get(`/conversations?view=personal&number=${numberId}`)).body, /Private hello/);
+  assert.doesNotMatch((await a.get('/conversations')).body, /Private hello/, 'personal texts stay out of the shared lists');
+  assert.equal((await b.get(`/conversations/${before.conversationId}`)).statusCode, 404);
+
+  syncNumbers(h.app.domain, numbers('Support'));
+  const list = await b.get(`/conversations?inbox=${inboxId}&number=${numberId}`);
+  assert.match(list.body, /Earlier conversations of this number/);
+  const history = await b.get(`/conversations?view=history&number=${numberId}`);
+  assert.match(history.body, /History of \+15551239999/);
+  assert.match(history.body, /Private hello/);
+  const old = await b.get(`/conversations/${before.conversationId}`);
+  assert.equal(old.statusCode, 200);
+  assert.match(old.body, /can only be read here/);
+  assert.doesNotMatch(old.body, /Send reply/);
+  assert.equal((await b.post(`/conversations/${before.conversationId}/status`, { version: '0', status: 'closed' })).statusCode, 404, 'nothing can be done to it');
+  const after = receiveSms(h.app.domain, { from: CUSTOMER, to: PERSONAL, text: 'Now to the team' }, () => defaultKeywordTexts);
+  assert.ok(after.stored && after.conversationId !== before.conversationId, 'the sender starts afresh in the shared inbox');
+  const o = await signedIn(h.app, outsider.email);
+  assert.equal((await o.get(`/conversations?view=history&number=${numberId}`)).statusCode, 404);
+  assert.equal((await o.get(`/conversations/${before.conversationId}`)).statusCode, 404);
+});

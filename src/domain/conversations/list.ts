@@ -97,6 +97,15 @@ function historyInboxIds(ctx: DomainContext, actor: Actor, numberId: number | un
     .map((r) => r.id);
 }
 
+/** Whether a shared inbox's number has conversations from before it joined (to offer its history view). */
+export function numberHasHistory(ctx: DomainContext, actor: Actor, numberId: number): boolean {
+  try {
+    return historyInboxIds(ctx, actor, numberId).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The read mark a user has for a conversation; without one, everything before they joined counts as read. */
 function readMark(actor: Actor, joinedAt: number): SQL {
   return sql`coalesce((SELECT ${conversationReads.readAt} FROM ${conversationReads} WHERE ${conversationReads.userId} = ${actor.id} AND ${conversationReads.conversationId} = ${conversations.id}), ${joinedAt})`;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { contactPhones } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
@@ -72,7 +72,7 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
     const open = tx
       .select({ id: conversations.id })
       .from(conversations)
-      .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), eq(conversations.inboxId, number.inboxId), inArray(conversations.status, ['open'])))
+      .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), eq(conversations.inboxId, number.inboxId), eq(conversations.status, 'open')))
       .orderBy(desc(conversations.id))
       .get();
     const member = tx.select({ u: inboxMembers.userId }).from(inboxMembers).where(and(eq(inboxMembers.inboxId, number.inboxId), eq(inboxMembers.userId, actor.id))).get();

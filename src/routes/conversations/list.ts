@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { blockedNumbers } from '../../domain/conversations/queries.ts';
-import { listConversations, maySeeSpam, type ListFilter } from '../../domain/conversations/list.ts';
+import { listConversations, maySeeSpam, numberHasHistory, type ListFilter } from '../../domain/conversations/list.ts';
 import { sendableNumbers } from '../../domain/conversations/start.ts';
 import { listInboxesFor, teammatesOf } from '../../domain/inboxes/service.ts';
 import { listTags } from '../../domain/tags/service.ts';
@@ -31,6 +31,10 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
       heading: headingOf(req.t, query, choices),
       // Managers and admins switch the shown inbox's assignment mode (admins also moving) right here.
       inboxSettings: actor.role !== 'agent' && query.view === 'inbox' ? (choices.inboxes.find((i) => i.id === query.filter.inboxId) ?? null) : null,
+      historyUrl:
+        query.view === 'inbox' && query.filter.numberId !== undefined && numberHasHistory(app.domain, actor, query.filter.numberId)
+          ? listUrl({ view: 'history', number: String(query.filter.numberId) })
+          : null,
       blocked: query.filter.inboxId !== undefined ? blockedNumbers(app.domain, actor, query.filter.inboxId) : [],
     };
     // "Load more" asks for the next rows only; everything else gets the page.
