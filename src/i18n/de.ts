@@ -60,10 +60,8 @@ export const de: Record<MessageKey, string> = {
   'sms.body_long': 'Eine SMS darf höchstens {max} Zeichen haben.',
 
   'nav.personal': 'Persönliche Nummern',
-  'inbox.conversations': 'Offene Unterhaltungen',
   'conversation.unknown_number': 'unbekannte Nummer',
   'conversation.between': '{contact} schreibt an {number}',
-  'conversation.via': 'über {number}',
   'conversation.timeline': 'Nachrichten und Ereignisse',
   'conversation.unregistered_banner': 'SMS von {number} sind gesperrt: Die Netzbetreiber-Registrierung (10DLC) ist im Status {state}, und Netzbetreiber sperren nicht registrierte Nummern. Ein Admin muss die Registrierung beim Netzbetreiber abschließen und dann registration = "registered" für diese Nummer in der Konfiguration setzen. Eingehende SMS kommen weiter an.',
   'conversation.opted_out_banner': 'Dieser Kontakt hat SMS von dieser Nummer abbestellt. Es kann nichts gesendet werden, bis er START schreibt.',
