@@ -341,4 +341,6 @@ export const de: Record<MessageKey, string> = {
   'inbox.moving_disable': 'Verschieben verbieten',
   'inbox.moving_enable': 'Verschieben erlauben',
   'list.history_link': 'Frühere Unterhaltungen dieser Nummer, bevor sie diesem Posteingang hinzugefügt wurde',
+  'favourites.add': 'Kontakt hinzufügen',
+  'favourites.add_submit': 'Kontakt zu Favoriten hinzufügen',
 };

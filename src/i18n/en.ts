@@ -339,6 +339,8 @@ export const en = {
   'inbox.moving_disable': 'Stop moving',
   'inbox.moving_enable': 'Allow moving',
   'list.history_link': 'Earlier conversations of this number, from before it joined this inbox',
+  'favourites.add': 'Add a contact',
+  'favourites.add_submit': 'Add contact to favourites',
 } as const;
 
 export type MessageKey = keyof typeof en;

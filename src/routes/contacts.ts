@@ -5,7 +5,7 @@ import { getConversation } from '../domain/conversations/queries.ts';
 import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field, ID_PATTERN, idParam } from './forms.ts';
+import { field, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
 import { conversationPageData, type PageState } from './conversations/page-data.ts';
 
 /** `?conversation=` on contact forms: the conversation whose panel sent them (to redraw it). */
@@ -66,14 +66,20 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     });
   });
 
+  const favouritesPage = (req: FastifyRequest, reply: FastifyReply, state: { errors?: FormErrors; draft?: Record<string, string> } = {}) =>
+    reply.page('pages/favourites', { favourites: listFavourites(app.domain, actorOf(req)), errors: state.errors ?? {}, draft: state.draft ?? {} });
+
+  // A contact added by hand from the favourites page goes straight into my favourites.
   app.post('/contacts', async (req, reply) => {
     try {
-      createContact(app.domain, actorOf(req), contactFields(req), country());
+      const contact = createContact(app.domain, actorOf(req), contactFields(req), country());
+      setFavourite(app.domain, actorOf(req), contact.id, true);
       return reply.redirect('/favourites', 303);
     } catch (err) {
-      if (!(err instanceof DomainError) || ![409, 422].includes(err.status)) throw err;
-      reply.code(err.status);
-      return reply.sendError(err.key, err.params);
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      reply.code(refused.status);
+      return favouritesPage(req, reply, { errors: refused.errors, draft: contactFields(req) });
     }
   });
 
@@ -145,5 +151,5 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     }
   });
 
-  app.get('/favourites', async (req, reply) => reply.page('pages/favourites', { favourites: listFavourites(app.domain, actorOf(req)) }));
+  app.get('/favourites', async (req, reply) => favouritesPage(req, reply));
 }

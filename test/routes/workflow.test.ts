@@ -342,3 +342,22 @@ test('personal numbers: a list of my own, narrowed by number; after the number j
   assert.equal((await o.get(`/conversations?view=history&number=${numberId}`)).statusCode, 404);
   assert.equal((await o.get(`/conversations/${before.conversationId}`)).statusCode, 404);
 });
+
+test('favourites page: add a contact by hand (errors in place), start a conversation with a favourite', async (t) => {
+  const { h, ana } = await setup();
+  t.after(() => h.close());
+  const a = await signedIn(h.app, ana.email);
+  const bad = await a.post('/contacts', { name: 'Eve', phones: 'not a number' });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.body, /is not a phone number we can text/);
+  assert.match(bad.body, /value="Eve"/, 'what was typed is kept');
+  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM contacts WHERE name = 'Eve'`).pluck().get(), 0);
+  const taken = await a.post('/contacts', { name: 'Eve', phones: CUSTOMER });
+  assert.equal(taken.statusCode, 409, 'a number belongs to one contact');
+  assert.equal((await a.post('/contacts', { name: 'Eve', phones: '555 222 3333', company: 'Evil Corp' })).statusCode, 303);
+  const page = (await a.get('/favourites')).body;
+  assert.match(page, /Eve/);
+  const id = h.sqlite.prepare(`SELECT id FROM contacts WHERE name = 'Eve'`).pluck().get() as number;
+  assert.match(page, new RegExp(`/conversations/new\\?contact=${id}`));
+  assert.match((await a.get(`/conversations/new?contact=${id}`)).body, /To Eve/);
+});
