@@ -10,8 +10,8 @@ export interface DomainEventMap {
   'user.changed': { userId: number };
   'message.created': { conversationId: number; messageId: number; inboxId: number; direction: 'in' | 'out' };
   'message.updated': { conversationId: number; messageId: number; inboxId: number };
-  /** Its state changed (assignee, status, inbox, tags, contact): list rows and headers are redrawn. */
-  'conversation.changed': { conversationId: number; inboxId: number; fromInboxId?: number };
+  /** Its state changed (assignee, status, inbox, tags…): list rows and headers are redrawn; `contact` when its contact or opt-out changed. */
+  'conversation.changed': { conversationId: number; inboxId: number; fromInboxId?: number; contact?: boolean };
   /** One user read it or marked it unread: only their own tabs change. */
   'conversation.read': { conversationId: number; userId: number };
   'pins.changed': { userId: number; conversationId: number };

@@ -58,8 +58,9 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     const item = eventItem(domain, eventId);
     pushConversation([inboxId], conversationId, { timeline: (r) => r.timelineItem(conversationId, item) });
   });
-  domain.events.on('conversation.changed', ({ conversationId, inboxId, fromInboxId }) =>
-    pushConversation([inboxId, fromInboxId], conversationId, { header: true, panel: true, row: true, nav: true }),
+  // The panel is redrawn only when its content changed: it may hold a half-filled form.
+  domain.events.on('conversation.changed', ({ conversationId, inboxId, fromInboxId, contact }) =>
+    pushConversation([inboxId, fromInboxId], conversationId, { header: true, panel: contact === true, row: true, nav: true }),
   );
   domain.events.on('conversation.read', ({ conversationId, userId }) =>
     hub.push([userId], (client) => {

@@ -127,7 +127,7 @@ export function linkContact(ctx: DomainContext, actor: Actor, conversationId: nu
     tx.update(conversations).set({ contactId, version: sql`${conversations.version} + 1` }).where(eq(conversations.id, conversationId)).run();
     return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'contact_linked', actor.id, now, { contact: contact.name ?? phone }) };
   });
-  ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId });
+  ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, contact: true });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
 }
 
@@ -233,7 +233,7 @@ export function unsubscribeByHand(ctx: DomainContext, actor: Actor, conversation
     if (added.changes === 0) throw conflict('contact.already_unsubscribed');
     return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'unsubscribed', actor.id, now) };
   });
-  ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId });
+  ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, contact: true });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
 }
 
