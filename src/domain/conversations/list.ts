@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { contacts } from '../../db/schema/contacts.ts';
 import { conversationPins, conversationReads, conversations, conversationTags, messages, tags } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
@@ -139,6 +139,7 @@ function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, joined
   const inboxIds = inboxIdsFor(ctx, actor, filter);
   const where: SQL[] = [inArray(conversations.inboxId, inboxIds.length ? inboxIds : [-1])];
   if (filter.status) where.push(eq(conversations.status, filter.status));
+  else if (!maySeeSpam(actor)) where.push(ne(conversations.status, 'spam'));
   if (filter.numberId !== undefined) where.push(eq(conversations.numberId, filter.numberId));
   if (filter.assignee === 'me') where.push(eq(conversations.assigneeId, actor.id));
   else if (filter.assignee === 'none') where.push(isNull(conversations.assigneeId));
