@@ -64,13 +64,15 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
       return `<hx-upsert hx-target="#timeline-${conversationId}" key="data-order" sort>${html}</hx-upsert>`;
     },
     /** The conversation's header (and contact panel) redrawn in place, as this user may act on it now. */
-    conversationParts(conversationId: number, parts: { header?: boolean; panel?: boolean }): string {
+    conversationParts(conversationId: number, parts: { header?: boolean; panel?: boolean; ofContact?: number }): string {
       if (!user || !actor) return '';
       return guard(() => {
         const data = { ...base(user), ...conversationPageData(app, actor, conversationId) };
+        if (parts.ofContact !== undefined && data.conversation.contactId !== parts.ofContact) return '';
         let html = '';
         if (parts.header) html += app.views.render('partials/conversation-header', data);
-        if (parts.panel && data.panel) html += app.views.render('partials/contact-panel', data);
+        // The panel's side (contact, opt-out) also decides the banner above the composer.
+        if (parts.panel && data.panel) html += app.views.render('partials/contact-panel', data) + app.views.render('partials/send-banners', data);
         return html;
       });
     },
@@ -79,8 +81,10 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
       if (!user || !actor) return '';
       return guard(() => {
         const row = rowInList(app.domain, actor, query.filter, conversationId);
-        if (!row) return `<hx-partial hx-target="#conversation-${conversationId}" hx-swap="delete"></hx-partial>`;
-        if (row.pinned) return this.pinned(query);
+        const remove = `<hx-partial hx-target="#conversation-${conversationId}" hx-swap="delete"></hx-partial>`;
+        if (!row) return remove;
+        // Out of the main list (it may have just been pinned), then into the redrawn pins.
+        if (row.pinned) return remove + this.pinned(query);
         const html = app.views.render('partials/conversation-row', { ...base(user), c: row });
         return `<hx-upsert hx-target="#conversation-list" key="data-order" sort="${upsertSort(query.filter)}">${html}</hx-upsert>`;
       });
@@ -89,7 +93,8 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
       if (!user || !actor) return '';
       return guard(() => {
         const page = listConversations(app.domain, actor, query.filter);
-        return app.views.render('partials/pinned-list', { ...base(user), page });
+        const html = app.views.render('partials/pinned-list', { ...base(user), oob: false, page });
+        return `<hx-partial hx-target="#pinned" hx-swap="outerHTML">${html}</hx-partial>`;
       });
     },
   };

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { contactHistory } from '../domain/contacts/service.ts';
 import { eventItem, messageItem } from '../domain/conversations/queries.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { activeAdminIds } from '../domain/users/service.ts';
@@ -84,11 +85,14 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       return view.kind === 'conversation' ? tabRenderer(app, client).conversationParts(view.id, { header: true }) : '';
     }),
   );
-  // Contacts are shared by the whole team: whoever has one of their conversations open sees the new details.
-  domain.events.on('contact.changed', () =>
+  // Contacts are shared by the whole team: whoever has one of their conversations open, or listed, sees the new details.
+  domain.events.on('contact.changed', ({ contactId }) =>
     hub.push(hub.connectedUsers(), (client) => {
       const view = tabView(client.path);
-      return view.kind === 'conversation' ? tabRenderer(app, client).conversationParts(view.id, { header: true, panel: true }) : '';
+      const r = tabRenderer(app, client);
+      if (view.kind === 'conversation') return r.conversationParts(view.id, { header: true, panel: true, ofContact: contactId });
+      if (view.kind !== 'list' || !r.actor) return '';
+      return contactHistory(domain, r.actor, contactId).map((c) => r.listRow(view.query, c.id)).join('');
     }),
   );
   app.messaging.changed.on('state', () => {

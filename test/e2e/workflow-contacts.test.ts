@@ -1,0 +1,470 @@
+/**
+ * The contact side of the shared-inbox workflow in Chromium: starting a conversation, the contact panel beside a
+ * conversation, and favourites, with two people signed in at the same time. One acts; the other sees the change
+ * arrive over /live without reloading.
+ */
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import type { Browser, Locator, Page, WebSocket } from 'playwright-core';
+import { createContact, setFavourite, updateContact } from '../../src/domain/contacts/service.ts';
+import { setConversationStatus } from '../../src/domain/conversations/actions.ts';
+import { setMembers } from '../../src/domain/inboxes/service.ts';
+import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import type { Actor } from '../../src/domain/context.ts';
+import { addUser } from '../helper.ts';
+import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, waitForLiveOpens, type Server } from './browser.ts';
+
+const SHOP = '+15551230000'; // Support's number
+const SALES = '+15551230001'; // Sales' number
+const OTHER = '+15551230002'; // Other's number (only Otto works there)
+const CUSTOMER = '+15557654321';
+const DORA = '+15558889999';
+
+type User = Awaited<ReturnType<typeof addUser>>;
+
+/** Who may take part in a test; only those a test names are created (each account costs a password hash). */
+const people = {
+  ada: { role: 'admin', name: 'Ada' },
+  ana: { role: 'agent', name: 'Ana' },
+  ben: { role: 'agent', name: 'Ben' },
+  mia: { role: 'manager', name: 'Mia' },
+  otto: { role: 'agent', name: 'Otto' },
+} as const;
+type Who = keyof typeof people;
+/** The test's own setup acts as an admin that is nobody in particular. */
+const SETUP: Actor = { id: 0, role: 'admin' };
+
+/**
+ * One server and one browser for one test, with the people it names: Ada is an admin, Mia a manager, Ana and Ben
+ * agents in Support (Ana also in Sales), Otto an agent in Other only. (Here nobody takes Other: its conversations
+ * are the ones Ana and Ben must not see.)
+ */
+async function world<const W extends Who>(t: TestContext, who: W[]) {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const s = await startServer({ contacts: { default_country: 'US' } });
+  t.after(() => s.close());
+  const created = await Promise.all(who.map(async (key) => [key, await addUser(s.app, people[key].role, people[key].name)] as const));
+  const users = Object.fromEntries(created) as Record<W, User>;
+  const ids = (...keys: Who[]) => created.filter(([key]) => keys.includes(key)).map(([, user]) => user.id);
+  const number = (e164: string, inbox: string) => ({ e164, smpp: 'sandbox', inbox, registration: 'registered' as const, throughput: 0 });
+  syncNumbers(s.app.domain, [number(SHOP, 'Support'), number(SALES, 'Sales'), number(OTHER, 'Other')]);
+  const inboxId = (name: string) => s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
+  const support = inboxId('Support');
+  const sales = inboxId('Sales');
+  const other = inboxId('Other');
+  setMembers(s.app.domain, SETUP, support, ids('ana', 'ben', 'mia'));
+  setMembers(s.app.domain, SETUP, sales, ids('ana'));
+  setMembers(s.app.domain, SETUP, other, ids('otto'));
+  // Unread counts start when a user joined: texts must come strictly later than the accounts.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+
+  const column = (sql: string, id: number) => s.sqlite.prepare(sql).pluck().get(id);
+  return {
+    ...users,
+    browser,
+    s,
+    support,
+    sales,
+    other,
+    /** A customer's text, stored; returns its conversation's id. */
+    receive(from: string, text: string, to = SHOP): number {
+      const r = receiveSms(s.app.domain, { from, to, text }, () => defaultKeywordTexts);
+      assert.ok(r.stored, `stored: ${text}`);
+      return r.conversationId;
+    },
+    /** Gives the contact behind a conversation a name (keeping its number). */
+    name(conversationId: number, name: string): void {
+      const contactId = column('SELECT contact_id FROM conversations WHERE id = ?', conversationId) as number;
+      const phone = column('SELECT phone FROM conversations WHERE id = ?', conversationId) as string;
+      updateContact(s.app.domain, SETUP, contactId, { name, phones: phone }, 'US');
+    },
+    version: (conversationId: number) => column('SELECT version FROM conversations WHERE id = ?', conversationId) as number,
+    assignee: (conversationId: number) => column('SELECT assignee_id FROM conversations WHERE id = ?', conversationId) as number | null,
+    status: (conversationId: number) => column('SELECT status FROM conversations WHERE id = ?', conversationId) as string,
+    /** A fresh browser profile signed in as `user`, showing `path` with its live socket connected. */
+    open: (user: User, path: string) => livePage(t, browser, s, user, path),
+  };
+}
+
+async function livePage(t: TestContext, browser: Browser, s: Server, user: User, path: string): Promise<Page> {
+  const context = await newContext(browser, s.baseURL);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await trackLiveSocket(page);
+  await signIn(page, user.email);
+  await goLive(page, () => page.goto(path));
+  return page;
+}
+
+/**
+ * Runs `navigate` and waits until the new document's /live socket is open and the server has answered on it (it
+ * sends the navigation right after registering the tab): from then on every push for this page reaches it.
+ */
+async function goLive(page: Page, navigate: () => Promise<unknown>): Promise<void> {
+  const sockets: { path: string | null; framed: Promise<void> }[] = [];
+  const onSocket = (ws: WebSocket) => {
+    const url = new URL(ws.url());
+    if (url.pathname !== '/live') return;
+    sockets.push({ path: url.searchParams.get('path'), framed: new Promise((resolve) => ws.once('framereceived', () => resolve())) });
+  };
+  page.on('websocket', onSocket);
+  try {
+    await navigate();
+    await waitForLiveOpens(page);
+    const here = new URL(page.url());
+    const path = here.pathname + here.search;
+    const deadline = Date.now() + 15_000;
+    let socket = sockets.find((x) => x.path === path);
+    while (!socket) {
+      if (Date.now() > deadline) throw new Error(`no /live socket for ${path} (seen: ${sockets.map((x) => x.path).join(', ')})`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      socket = sockets.find((x) => x.path === path);
+    }
+    await socket.framed;
+  } finally {
+    page.off('websocket', onSocket);
+  }
+}
+
+/** Marks the document; `sameDocument` is true only if the page was not reloaded or navigated since. */
+async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __e2eMark: boolean }).__e2eMark = true;
+  });
+}
+async function sameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true);
+}
+
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+const conversationList = (page: Page) => page.getByRole('list', { name: 'Conversations', exact: true });
+/** The row of a list whose text mentions `text` (a name, a number, a preview). */
+const row = (list: Locator, text: string | RegExp) => list.getByRole('listitem').filter({ hasText: text });
+const timeline = (page: Page) => page.getByRole('list', { name: 'Messages and events' });
+/** The conversation header's state line ("Open · Assigned to Ana"). */
+const state = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
+const button = (page: Page | Locator, name: string) => page.getByRole('button', { name, exact: true });
+const combobox = (page: Page | Locator, name: string) => page.getByRole('combobox', { name, exact: true });
+
+const panelOf = (page: Page) => page.getByRole('complementary', { name: 'Contact' });
+/** One of the panel's folded sections ("Edit contact", …), opened. */
+async function section(page: Page, summary: string): Promise<Locator> {
+  const details = panelOf(page).getByRole('group').filter({ has: page.getByText(summary, { exact: true }) });
+  if ((await details.getAttribute('open')) === null) await details.getByText(summary, { exact: true }).click();
+  return details;
+}
+/** What the panel's fact list says for a term ("Name", "Company", …). */
+async function fact(page: Page, term: string): Promise<string | null> {
+  const terms = await panelOf(page).getByRole('term').allTextContents();
+  const i = terms.indexOf(term);
+  return i === -1 ? null : panelOf(page).getByRole('definition').nth(i).textContent();
+}
+async function waitForFact(page: Page, term: string, value: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let seen = await fact(page, term);
+  while (seen !== value) {
+    if (Date.now() > deadline) assert.equal(seen, value, `${term} in the contact panel`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    seen = await fact(page, term);
+  }
+}
+
+test('new conversation: a typed 10-digit number (default country US) starts one with an unknown number', { skip: noChromium }, async (t) => {
+  const w = await world(t, ['ana', 'ben']);
+  const [ana, ben] = await Promise.all([w.open(w.ana, '/conversations'), w.open(w.ben, '/conversations')]);
+  await markDocument(ben);
+
+  await goLive(ana, () => nav(ana).getByRole('link', { name: 'New conversation' }).click());
+  await ana.getByRole('heading', { level: 1, name: 'New conversation' }).waitFor();
+  assert.deepEqual(await combobox(ana, 'Send from').getByRole('option').allTextContents(), [`${SALES} · Sales`, `${SHOP} · Support`]);
+  await ana.getByText('A national number (US) or one with its country code.').waitFor();
+  await combobox(ana, 'Send from').selectOption({ label: `${SHOP} · Support` });
+
+  // Not a number: refused by the field, what was typed is kept.
+  await ana.getByRole('textbox', { name: 'To (phone number)' }).fill('12');
+  await ana.getByRole('textbox', { name: 'Message' }).fill('Your order shipped today.');
+  await button(ana, 'Send').click();
+  await ana.getByText('Enter a phone number, such as 555 123 0000 or +15551230000.').waitFor();
+  assert.equal(await ana.getByRole('textbox', { name: 'Message' }).inputValue(), 'Your order shipped today.');
+  assert.equal(await combobox(ana, 'Send from').inputValue(), await combobox(ana, 'Send from').getByRole('option', { name: `${SHOP} · Support` }).getAttribute('value'));
+
+  await ana.getByRole('textbox', { name: 'To (phone number)' }).fill('5553456789');
+  await goLive(ana, () => button(ana, 'Send').click());
+  const id = Number(/^\/conversations\/(\d+)$/.exec(new URL(ana.url()).pathname)?.[1]);
+  assert.ok(id > 0, ana.url());
+  await ana.getByRole('heading', { level: 1, name: '+15553456789' }).waitFor();
+  await ana.getByText(`unknown number · +15553456789 texting ${SHOP}`).waitFor();
+  await timeline(ana).getByText('Your order shipped today.').waitFor();
+  await timeline(ana).getByText('Ana started the conversation').waitFor();
+  await state(ana, 'Assigned to Ana').waitFor();
+
+  // Ben's Inbox shows it at once: an unknown number, from Support's number, Ana's, nothing unread.
+  const benRow = row(conversationList(ben), '+15553456789');
+  await benRow.getByRole('link', { name: /\+15553456789.*Your order shipped today\./ }).waitFor();
+  for (const text of ['unknown number', `SMS ${SHOP}`, 'Support', 'Assigned to Ana']) await benRow.getByText(text, { exact: true }).waitFor();
+  assert.equal(await benRow.getByRole('img', { name: 'unread' }).count(), 0, 'our own text is not unread');
+  assert.ok(await sameDocument(ben));
+
+  // The same number again, typed another way: the open conversation is continued, not doubled.
+  await goLive(ana, () => ana.goto('/conversations/new'));
+  await combobox(ana, 'Send from').selectOption({ label: `${SHOP} · Support` });
+  await ana.getByRole('textbox', { name: 'To (phone number)' }).fill('+1 (555) 345-6789');
+  await ana.getByRole('textbox', { name: 'Message' }).fill('Tracking number: 123');
+  await goLive(ana, () => button(ana, 'Send').click());
+  assert.equal(new URL(ana.url()).pathname, `/conversations/${id}`);
+  await timeline(ana).getByText('Tracking number: 123').waitFor();
+  await benRow.getByText('Tracking number: 123').waitFor();
+  assert.equal(await conversationList(ben).getByRole('listitem').count(), 1);
+});
+
+test('contact panel: edit details and numbers, link to another contact, create one and link; the other page follows live', { skip: noChromium }, async (t) => {
+  const w = await world(t, ['ana', 'ben', 'mia']);
+  const id = w.receive(CUSTOMER, 'Where is my order?');
+  createContact(w.s.app.domain, SETUP, { name: 'Dora Diaz', company: 'Globex', phones: DORA }, 'US');
+  const [ana, ben, mia] = await Promise.all([
+    w.open(w.ana, `/conversations/${id}`),
+    w.open(w.ben, `/conversations/${id}`),
+    w.open(w.mia, '/conversations'),
+  ]);
+  await markDocument(ben);
+  assert.equal(await fact(ben, 'Name'), 'unknown number');
+  assert.equal(await fact(ben, 'Phone numbers'), CUSTOMER);
+  await row(conversationList(mia), CUSTOMER).getByText('unknown number', { exact: true }).waitFor();
+
+  // Ana fills in the contact; a second number typed the national way.
+  const edit = await section(ana, 'Edit contact');
+  await edit.getByRole('textbox', { name: 'Name' }).fill('Carla Customer');
+  await edit.getByRole('textbox', { name: 'Phone numbers (one per line)' }).fill(`${CUSTOMER}\n(555) 234-5678`);
+  await edit.getByRole('textbox', { name: 'Email' }).fill('carla@example.com');
+  await edit.getByRole('textbox', { name: 'Company' }).fill('Acme');
+  await edit.getByRole('textbox', { name: 'Notes' }).fill('Prefers texts after 5 pm.');
+  await button(edit, 'Save contact').click();
+  await panelOf(ana).getByRole('status').filter({ hasText: 'Contact saved.' }).waitFor();
+  await waitForFact(ana, 'Name', 'Carla Customer');
+  assert.equal(await fact(ana, 'Phone numbers'), `+15552345678, ${CUSTOMER}`);
+  await ana.getByRole('heading', { level: 1, name: 'Carla Customer' }).waitFor();
+
+  // Ben's open page shows all of it without a reload: the header's name and the panel's details.
+  await ben.getByRole('heading', { level: 1, name: 'Carla Customer' }).waitFor();
+  await waitForFact(ben, 'Name', 'Carla Customer');
+  assert.equal(await fact(ben, 'Phone numbers'), `+15552345678, ${CUSTOMER}`);
+  assert.equal(await fact(ben, 'Email'), 'carla@example.com');
+  await panelOf(ben).getByRole('link', { name: 'carla@example.com' }).waitFor();
+  assert.equal(await fact(ben, 'Company'), 'Acme');
+  assert.equal(await fact(ben, 'Notes'), 'Prefers texts after 5 pm.');
+  assert.equal(await ben.getByText('unknown number').count(), 0);
+  // Mia has the Inbox open. A later push to her tab (a text from someone else) has been applied, so anything sent
+  // to it about the contact before has been too (frames on one socket arrive in order) ...
+  w.receive('+15550001234', 'Unrelated question');
+  await row(conversationList(mia), 'Unrelated question').waitFor();
+  await t.test(
+    "... and the conversation's row in her list shows the new name",
+    async () => {
+      const miaRow = row(conversationList(mia), 'Carla Customer');
+      assert.equal(await miaRow.count(), 1, 'the row is named Carla Customer');
+      assert.equal(await miaRow.getByText('unknown number').count(), 0);
+    },
+  );
+  // (After a reload it does.)
+  await goLive(mia, () => mia.reload());
+  await row(conversationList(mia), 'Carla Customer').waitFor();
+
+  // A bad email is refused by its field and nothing is saved. (The browser's own check lets "carla@example" through;
+  // Switchboard wants a domain with a dot.)
+  const again = await section(ana, 'Edit contact');
+  await again.getByRole('textbox', { name: 'Email' }).fill('carla@example');
+  await again.getByRole('textbox', { name: 'Company' }).fill('Not saved Ltd');
+  await button(again, 'Save contact').click();
+  await panelOf(ana).getByText('Enter an email address such as ana@example.com.').waitFor();
+  assert.equal(await panelOf(ana).getByRole('textbox', { name: 'Email' }).getAttribute('aria-invalid'), 'true');
+  assert.equal(await fact(ana, 'Company'), 'Acme');
+  assert.equal(await fact(ben, 'Company'), 'Acme');
+
+  // Link to another contact, found by company.
+  const link = await section(ana, 'Link to another contact');
+  await link.getByRole('searchbox', { name: 'Find a contact by name, company or number' }).fill('Glob');
+  await button(link, 'Link to Dora Diaz').click();
+  await panelOf(ana).getByRole('status').filter({ hasText: 'The conversation is now linked to this contact.' }).waitFor();
+  await ana.getByRole('heading', { level: 1, name: 'Dora Diaz' }).waitFor();
+  await timeline(ana).getByText('Ana linked it to the contact Dora Diaz').waitFor();
+  await ben.getByRole('heading', { level: 1, name: 'Dora Diaz' }).waitFor();
+  await timeline(ben).getByText('Ana linked it to the contact Dora Diaz').waitFor();
+  await row(conversationList(mia), 'Dora Diaz').waitFor();
+  await waitForFact(ben, 'Name', 'Dora Diaz');
+  assert.equal(await fact(ben, 'Company'), 'Globex');
+  assert.equal(await fact(ben, 'Phone numbers'), `${CUSTOMER}, ${DORA}`, "the conversation's number went with it");
+
+  // A new contact for this number, linked in one go.
+  const create = await section(ana, 'New contact for this number');
+  await create.getByRole('textbox', { name: 'Name' }).fill('Eve Example');
+  await create.getByRole('textbox', { name: 'Company' }).fill('Initech');
+  await button(create, 'Create and link').click();
+  await ana.getByRole('heading', { level: 1, name: 'Eve Example' }).waitFor();
+  await timeline(ana).getByText('Ana linked it to the contact Eve Example').waitFor();
+  await ben.getByRole('heading', { level: 1, name: 'Eve Example' }).waitFor();
+  await timeline(ben).getByText('Ana linked it to the contact Eve Example').waitFor();
+  await waitForFact(ben, 'Name', 'Eve Example');
+  assert.equal(await fact(ben, 'Company'), 'Initech');
+  assert.equal(await fact(ben, 'Phone numbers'), CUSTOMER);
+  assert.ok(await sameDocument(ben), "Ben's page was updated in place");
+
+  // Dora keeps her own number; the customer's next text lands in the same conversation, filed under Eve.
+  const contactNamed = (name: string) => w.s.sqlite.prepare('SELECT id FROM contacts WHERE name = ?').pluck().get(name) as number;
+  assert.deepEqual(w.s.sqlite.prepare('SELECT phone FROM contact_phones WHERE contact_id = ?').pluck().all(contactNamed('Dora Diaz')), [DORA]);
+  w.receive(CUSTOMER, 'Thanks!');
+  await timeline(ben).getByText('Thanks!').waitFor();
+  assert.deepEqual(w.s.sqlite.prepare('SELECT id, contact_id FROM conversations WHERE phone = ?').all(CUSTOMER), [{ id, contact_id: contactNamed('Eve Example') }]);
+});
+
+test('contact panel: history across the inboxes I may see, favourite, Call, unsubscribe (and replies refused after)', { skip: noChromium }, async (t) => {
+  const w = await world(t, ['ana', 'ben']);
+  const support = w.receive(CUSTOMER, 'Where is my order?');
+  const sales = w.receive(CUSTOMER, 'Do you sell in bulk?', SALES);
+  w.receive(CUSTOMER, 'Hello Other', OTHER);
+  w.name(support, 'Carla Customer');
+  const [ana, ben] = await Promise.all([w.open(w.ana, `/conversations/${support}`), w.open(w.ben, `/conversations/${support}`)]);
+  await markDocument(ben);
+
+  // History: Ana works in Support and Sales, Ben only in Support; nobody here sees Other's conversation.
+  const history = (page: Page) => panelOf(page).getByRole('list', { name: 'Conversations with this contact' });
+  assert.deepEqual(await history(ana).getByRole('link').allTextContents(), [`Sales · ${SALES}`, `Support · ${SHOP}`]);
+  assert.equal(await history(ana).getByRole('link', { name: `Support · ${SHOP}` }).getAttribute('aria-current'), 'page');
+  assert.deepEqual(await history(ben).getByRole('link').allTextContents(), [`Support · ${SHOP}`]);
+  await goLive(ana, () => history(ana).getByRole('link', { name: `Sales · ${SALES}` }).click());
+  assert.equal(new URL(ana.url()).pathname, `/conversations/${sales}`);
+  await timeline(ana).getByText('Do you sell in bulk?').waitFor();
+  await goLive(ana, () => history(ana).getByRole('link', { name: `Support · ${SHOP}` }).click());
+  assert.equal(new URL(ana.url()).pathname, `/conversations/${support}`);
+
+  // Favourites are per person.
+  await button(panelOf(ana), 'Add to favourites').click();
+  await button(panelOf(ana), 'Remove from favourites').waitFor();
+  assert.equal(await button(panelOf(ana), 'Remove from favourites').getAttribute('aria-pressed'), 'true');
+  assert.equal(await button(panelOf(ben), 'Add to favourites').getAttribute('aria-pressed'), 'false');
+
+  // Call: a plain form post answered with a redirect to tel:. Chromium hands tel: to the system, which headless
+  // Chromium cannot do: the navigation ends as aborted and the page stays. The call is logged, live for Ben.
+  const callPath = `/conversations/${support}/call`;
+  const [aborted] = await Promise.all([
+    ana.waitForEvent('requestfailed', (r) => new URL(r.url()).pathname === callPath),
+    button(panelOf(ana), 'Call').click(),
+  ]);
+  assert.equal(aborted.method(), 'POST');
+  await timeline(ben).getByText(`Ana started a call to ${CUSTOMER}`).waitFor();
+  assert.equal(new URL(ana.url()).pathname, `/conversations/${support}`);
+  // The redirect itself: the same form, posted with the browser profile's own request API (same cookies).
+  const form = await button(panelOf(ana), 'Call').evaluate((b) => {
+    const f = (b as HTMLButtonElement).form!;
+    return { action: f.action, data: Object.fromEntries([...new FormData(f)].map(([k, v]) => [k, String(v)])) };
+  });
+  assert.equal(new URL(form.action).pathname, callPath);
+  const answer = await ana.context().request.post(form.action, { form: form.data, maxRedirects: 0 });
+  assert.equal(answer.status(), 303);
+  assert.equal(answer.headers().location, `tel:${CUSTOMER}`);
+  await timeline(ben).getByText(`Ana started a call to ${CUSTOMER}`).nth(1).waitFor();
+
+  // With a click-to-call URL configured (here one served by this server), the browser goes there.
+  w.s.configStore.current.contacts.call_url = `${w.s.baseURL}/healthz?to={number}&from={from}`;
+  await goLive(ana, () => ana.goto(`/conversations/${support}`));
+  await Promise.all([ana.waitForURL((url) => url.pathname === '/healthz'), button(panelOf(ana), 'Call').click()]);
+  assert.deepEqual(Object.fromEntries(new URL(ana.url()).searchParams), { to: CUSTOMER, from: SHOP });
+  await ana.getByText('ok', { exact: true }).waitFor();
+  await timeline(ben).getByText(`Ana started a call to ${CUSTOMER}`).nth(2).waitFor();
+  await goLive(ana, () => ana.goto(`/conversations/${support}`));
+  assert.equal(await timeline(ana).getByText(`Ana started a call to ${CUSTOMER}`).count(), 3);
+
+  // Unsubscribe asks first: dismissing changes nothing.
+  ana.once('dialog', (dialog) => void dialog.dismiss());
+  await button(panelOf(ana), 'Unsubscribe from texts').click();
+  await ana.getByRole('textbox', { name: 'Reply by text message' }).fill('Are you still there?');
+  assert.equal(await timeline(ana).getByText('Unsubscribed by Ana').count(), 0);
+  assert.equal(w.s.sqlite.prepare('SELECT count(*) FROM opt_outs').pluck().get(), 0);
+  // Accepting unsubscribes: shown in the panel and, for Ben too, on the timeline.
+  let question = '';
+  ana.once('dialog', (dialog) => {
+    question = dialog.message();
+    void dialog.accept();
+  });
+  await button(panelOf(ana), 'Unsubscribe from texts').click();
+  await panelOf(ana).getByRole('status').filter({ hasText: 'Unsubscribed. Nothing more will be sent from this number.' }).waitFor();
+  assert.match(question, /^Unsubscribe this contact from texts from this number\?/);
+  await timeline(ana).getByText('Unsubscribed by Ana').waitFor();
+  await timeline(ben).getByText('Unsubscribed by Ana').waitFor();
+  await panelOf(ben).getByText('Unsubscribed from texts from this number.').waitFor();
+  assert.equal(await button(panelOf(ben), 'Unsubscribe from texts').count(), 0);
+  assert.ok(await sameDocument(ben));
+
+  // A reply is refused now, and nothing is queued.
+  await button(ana, 'Send reply').click();
+  await ana.getByText(/^Not sent: this contact has opted out/).waitFor();
+  assert.equal(await timeline(ana).getByText('Are you still there?').count(), 0);
+  assert.equal(w.s.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get(), 0);
+});
+
+test('favourites: the page lists my favourites; its links open the latest conversation or start a new one', { skip: noChromium }, async (t) => {
+  const w = await world(t, ['ana', 'ben']);
+  const support = w.receive(CUSTOMER, 'Where is my order?');
+  w.name(support, 'Carla Customer');
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const sales = w.receive(CUSTOMER, 'Do you sell in bulk?', SALES);
+  const other = w.receive(DORA, 'Texted to Other', OTHER);
+  w.name(other, 'Dora Diaz');
+  const contactOf = (id: number) => w.s.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(id) as number;
+  // Dora's only conversation is in an inbox Ana does not work in; contacts themselves are shared.
+  setFavourite(w.s.app.domain, w.ana.actor, contactOf(other), true);
+  const [ana, ben] = await Promise.all([w.open(w.ana, `/conversations/${support}`), w.open(w.ben, '/conversations')]);
+  await markDocument(ben);
+
+  await button(panelOf(ana), 'Add to favourites').click();
+  await button(panelOf(ana), 'Remove from favourites').waitFor();
+  await goLive(ana, () => nav(ana).getByRole('link', { name: 'Favourites' }).click());
+  await ana.getByRole('heading', { level: 1, name: 'Favourite contacts' }).waitFor();
+  const favourites = ana.getByRole('main').getByRole('listitem');
+  assert.equal(await favourites.count(), 2);
+  assert.match((await favourites.nth(0).innerText()).replace(/\s+/g, ' '), new RegExp(`^Carla Customer ${CUSTOMER.replace('+', '\\+')}`));
+  assert.match((await favourites.nth(1).innerText()).replace(/\s+/g, ' '), new RegExp(`^Dora Diaz ${DORA.replace('+', '\\+')}`));
+  // Dora has no conversation Ana may open: no "open" link for her, only "new".
+  assert.equal(await ana.getByRole('link', { name: 'Open the latest conversation with Dora Diaz' }).count(), 0);
+  await ana.getByRole('link', { name: 'New conversation with Dora Diaz' }).waitFor();
+
+  // "Open the latest conversation": Carla's newest one Ana may see (Sales).
+  await goLive(ana, () => ana.getByRole('link', { name: 'Open the latest conversation with Carla Customer' }).click());
+  assert.equal(new URL(ana.url()).pathname, `/conversations/${sales}`);
+  await timeline(ana).getByText('Do you sell in bulk?').waitFor();
+
+  // "New conversation": the form is addressed to Carla; sent from Support, where her conversation is closed, it
+  // starts a new one, which Ben (in Support) sees arrive in his Inbox.
+  setConversationStatus(w.s.app.domain, w.ana.actor, support, w.version(support), 'closed');
+  await goLive(ana, () => ana.goto('/favourites'));
+  await goLive(ana, () => ana.getByRole('link', { name: 'New conversation with Carla Customer' }).click());
+  assert.equal(new URL(ana.url()).pathname, '/conversations/new');
+  await ana.getByText('To Carla Customer', { exact: true }).waitFor();
+  assert.deepEqual(await combobox(ana, 'Their number').getByRole('option').allTextContents(), [CUSTOMER]);
+  await combobox(ana, 'Send from').selectOption({ label: `${SHOP} · Support` });
+  await ana.getByRole('textbox', { name: 'Message' }).fill('Your bulk quote is ready.');
+  await goLive(ana, () => button(ana, 'Send').click());
+  const started = Number(/^\/conversations\/(\d+)$/.exec(new URL(ana.url()).pathname)?.[1]);
+  assert.ok(started > 0 && started !== support && started !== sales, ana.url());
+  await ana.getByRole('heading', { level: 1, name: 'Carla Customer' }).waitFor();
+  await timeline(ana).getByText('Your bulk quote is ready.').waitFor();
+  await row(conversationList(ben), 'Carla Customer').getByText('Your bulk quote is ready.').waitFor();
+  assert.ok(await sameDocument(ben));
+
+  // Ben's favourites are his own: none.
+  await goLive(ben, () => nav(ben).getByRole('link', { name: 'Favourites' }).click());
+  await ben.getByText('No favourites yet. Add contacts from the contact panel beside a conversation.').waitFor();
+  // Ana takes Dora off her list from the page.
+  await goLive(ana, () => ana.goto('/favourites'));
+  await goLive(ana, () => button(ana, 'Remove Dora Diaz from favourites').click());
+  await ana.getByRole('heading', { level: 1, name: 'Favourite contacts' }).waitFor();
+  assert.equal(await ana.getByRole('main').getByRole('listitem').count(), 1);
+  await ana.getByRole('link', { name: 'Open the latest conversation with Carla Customer' }).waitFor();
+  assert.equal(
+    new URL((await ana.getByRole('link', { name: 'Open the latest conversation with Carla Customer' }).getAttribute('href'))!, w.s.baseURL).pathname,
+    `/conversations/${started}`,
+    'the newest conversation now',
+  );
+});
