@@ -10,11 +10,11 @@ document.addEventListener('keydown', (event) => {
 });
 
 // The tab title carries the unread count the navigation shows (the nav is replaced live).
-const baseTitle = document.title.replace(/^\(\d+\) /, '');
+const baseTitle = document.title.replace(/^\(\d+\+?\) /, '');
 function syncTitle() {
   const badge = document.getElementById('nav-unread');
-  const count = badge ? Number(badge.dataset.count) : 0;
-  document.title = count > 0 ? `(${count}) ${baseTitle}` : baseTitle;
+  const count = badge ? badge.dataset.count : '0';
+  document.title = count && count !== '0' ? `(${count}) ${baseTitle}` : baseTitle;
 }
 new MutationObserver(syncTitle).observe(document.body, { childList: true, subtree: true });
 syncTitle();

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
 import { ageFormatter, timeFormatter, type MessageKey } from '../i18n/index.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';
-import { maySeeSpam, unreadCount } from '../domain/conversations/list.ts';
+import { maySeeSpam, UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
 
 type Data = Record<string, unknown>;
 
@@ -22,7 +22,12 @@ declare module 'fastify' {
 
 /** What the navigation shows a user: their inboxes, the unread count, the lists their role may open. */
 export function navData(domain: DomainContext, actor: Actor) {
-  return { navInboxes: listInboxesFor(domain, actor), navUnread: unreadCount(domain, actor), navSpam: maySeeSpam(actor) };
+  const unread = unreadCount(domain, actor);
+  return {
+    navInboxes: listInboxesFor(domain, actor),
+    navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
+    navSpam: maySeeSpam(actor),
+  };
 }
 
 export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
@@ -45,7 +50,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, 
     time: timeFormatter(req.locale),
     age: ageFormatter(req.t, app.domain.now),
     sandbox: app.messaging.simulator !== null,
-    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: 0, navSpam: false }),
+    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navSpam: false }),
     ...given,
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { assignConversation, setConversationStatus } from '../../src/domain/conversations/actions.ts';
-import { listConversations, PAGE_SIZE, rowInList, unreadCount, type ListFilter, type ListPage, type ListRow } from '../../src/domain/conversations/list.ts';
+import { listConversations, PAGE_SIZE, rowInList, UNREAD_CAP, unreadCount, type ListFilter, type ListPage, type ListRow } from '../../src/domain/conversations/list.ts';
 import { movePin, pinConversation, unpinConversation } from '../../src/domain/conversations/pins.ts';
 import { markRead, markUnread } from '../../src/domain/conversations/reading.ts';
 import type { Actor } from '../../src/domain/context.ts';
@@ -557,3 +557,9 @@ test('rowInList: the row when the conversation belongs in the list, null when it
   assert.equal(rowInList(w.ctx, w.agent.actor, f({ status: 'closed' }), c)?.status, 'closed');
 });
 
+
+test('unreadCount stops counting at UNREAD_CAP (the navigation shows 99+)', async (t) => {
+  const w = await setup(t);
+  for (let i = 0; i < UNREAD_CAP + 5; i++) w.text(customer(i), T0 + i * SEC);
+  assert.equal(unreadCount(w.ctx, w.agent.actor), UNREAD_CAP);
+});

@@ -34,7 +34,8 @@ export const conversations = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
-    index('conversations_inbox_status_last_idx').on(t.inboxId, t.status, t.lastMessageAt),
+    // last_inbound_at rides along so the unread count reads only the index.
+    index('conversations_inbox_status_last_idx').on(t.inboxId, t.status, t.lastMessageAt, t.lastInboundAt),
     index('conversations_status_last_idx').on(t.status, t.lastMessageAt),
     index('conversations_assignee_status_last_idx').on(t.assigneeId, t.status, t.lastMessageAt),
     index('conversations_status_waiting_idx').on(t.status, t.waitingSince),

@@ -137,7 +137,9 @@ function parseCursor(after: string | undefined, width: number): number[] | null 
 function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, joinedAt: number): SQL[] {
   if (filter.status === 'spam' && !maySeeSpam(actor)) throw forbidden();
   const inboxIds = inboxIdsFor(ctx, actor, filter);
-  const where: SQL[] = [inArray(conversations.inboxId, inboxIds.length ? inboxIds : [-1])];
+  // With a tag, its (few) conversations should drive the query: `+inbox_id` keeps SQLite off the inbox index.
+  const inboxColumn = filter.tagId === undefined ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`;
+  const where: SQL[] = [inArray(inboxColumn, inboxIds.length ? inboxIds : [-1])];
   if (filter.status) where.push(eq(conversations.status, filter.status));
   else if (!maySeeSpam(actor)) where.push(ne(conversations.status, 'spam'));
   if (filter.numberId !== undefined) where.push(eq(conversations.numberId, filter.numberId));
@@ -163,13 +165,12 @@ interface RawRow extends Omit<ListRow, 'tags' | 'unread' | 'pinned' | 'order' | 
   k2?: number;
 }
 
-function select(ctx: DomainContext, actor: Actor, joinedAt: number, hideTags: boolean, sort: ListSort) {
+function rowColumns(actor: Actor, joinedAt: number, hideTags: boolean, sort: ListSort) {
   const { keys } = sortKeys(sort);
   const tagList = hideTags
     ? sql<string | null>`NULL`
     : sql<string | null>`(SELECT group_concat(${tags.name}, char(31)) FROM ${conversationTags} JOIN ${tags} ON ${tags.id} = ${conversationTags.tagId} WHERE ${conversationTags.conversationId} = ${conversations.id})`;
-  return ctx.db
-    .select({
+  return {
       id: conversations.id,
       inboxId: conversations.inboxId,
       inboxName: inboxes.name,
@@ -188,8 +189,28 @@ function select(ctx: DomainContext, actor: Actor, joinedAt: number, hideTags: bo
       k0: sql<number>`${keys[0]}`,
       k1: sql<number>`${keys[1]}`,
       ...(keys[2] ? { k2: sql<number>`${keys[2]}` } : {}),
-    })
+  };
+}
+
+function select(ctx: DomainContext, actor: Actor, joinedAt: number, hideTags: boolean, sort: ListSort) {
+  return ctx.db
+    .select(rowColumns(actor, joinedAt, hideTags, sort))
     .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId));
+}
+
+/**
+ * The actor's pinned rows: a CROSS JOIN makes SQLite start from their few pins (it never reorders one)
+ * instead of scanning the whole list to find them.
+ */
+function selectPinned(ctx: DomainContext, actor: Actor, joinedAt: number, hideTags: boolean, sort: ListSort) {
+  return ctx.db
+    .select(rowColumns(actor, joinedAt, hideTags, sort))
+    .from(conversationPins)
+    .crossJoin(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(numbers, eq(numbers.id, conversations.numberId))
@@ -240,9 +261,8 @@ export function listConversations(ctx: DomainContext, actor: Actor, filter: List
   const page = raw.slice(0, PAGE_SIZE);
   const pinned = cursor
     ? []
-    : (select(ctx, actor, viewer.joinedAt, viewer.hideTags, filter.sort)
-        .innerJoin(conversationPins, and(eq(conversationPins.conversationId, conversations.id), eq(conversationPins.userId, actor.id)))
-        .where(and(...where))
+    : (selectPinned(ctx, actor, viewer.joinedAt, viewer.hideTags, filter.sort)
+        .where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, conversations.id), ...where))
         .orderBy(asc(conversationPins.position))
         .all() as RawRow[]);
   return {
@@ -262,20 +282,18 @@ export function rowInList(ctx: DomainContext, actor: Actor, filter: ListFilter, 
   return raw ? toRow(raw, filter.sort) : null;
 }
 
-/** Open conversations with a customer message the actor has not read, in the inboxes they see (the navigation's count). */
+/** The navigation shows "99+" beyond this: counting stops there, so the count costs the same with 100 000 conversations. */
+export const UNREAD_CAP = 100;
+
+/** Open conversations with a customer message the actor has not read, in the inboxes they see, up to UNREAD_CAP. */
 export function unreadCount(ctx: DomainContext, actor: Actor): number {
   const viewer = viewerOf(ctx, actor);
   const visible = ctx.db.select({ id: inboxes.id }).from(inboxes).where(inboxVisibleTo(actor));
-  const row = ctx.db
-    .select({ n: sql<number>`count(*)` })
+  const unread = ctx.db
+    .select({ one: sql`1` })
     .from(conversations)
-    .where(
-      and(
-        eq(conversations.status, 'open'),
-        inArray(conversations.inboxId, visible),
-        sql`${unreadExpr(actor, viewer.joinedAt)} = 1`,
-      ),
-    )
-    .get();
-  return row?.n ?? 0;
+    .where(and(eq(conversations.status, 'open'), inArray(conversations.inboxId, visible), sql`${unreadExpr(actor, viewer.joinedAt)} = 1`))
+    .limit(UNREAD_CAP)
+    .as('unread');
+  return ctx.db.select({ n: sql<number>`count(*)` }).from(unread).get()?.n ?? 0;
 }

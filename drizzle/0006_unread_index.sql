@@ -1,0 +1,2 @@
+DROP INDEX `conversations_inbox_status_last_idx`;--> statement-breakpoint
+CREATE INDEX `conversations_inbox_status_last_idx` ON `conversations` (`inbox_id`,`status`,`last_message_at`,`last_inbound_at`);
