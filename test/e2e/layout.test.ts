@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
+import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser } from '../helper.ts';
 import { inboxNav, launchBrowser, newContext, noChromium, signIn, startServer } from './browser.ts';
 
@@ -91,12 +94,15 @@ test('browser: layout', { skip: noChromium }, async (t) => {
     },
   );
 
-  await t.test('the admin pages fit a phone too', async (t) => {
+  await t.test('the admin pages and the inbox workflow pages fit a phone too', async (t) => {
+    syncNumbers(s.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+    const text = receiveSms(s.app.domain, { from: '+15557654321', to: '+15551230000', text: 'A rather long first message from a customer who has a lot to say about their order' }, () => defaultKeywordTexts);
+    assert.ok(text.stored);
     const context = await newContext(browser, s.baseURL, { viewport: PHONE });
     t.after(() => context.close());
     const page = await context.newPage();
     await signIn(page, admin.email);
-    for (const path of ['/admin/users', '/admin/inboxes', '/settings']) {
+    for (const path of ['/admin/users', '/admin/inboxes', '/settings', '/conversations', `/conversations/${text.conversationId}`, '/favourites', '/conversations/new']) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1 }).waitFor();
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -51,6 +51,8 @@ export interface ConversationView {
   movingEnabled: boolean;
   /** Who it can be assigned to: the inbox's active members. */
   members: Person[];
+  /** Whether the actor is one of them (and so may take it). */
+  actorIsMember: boolean;
   /** Where it can be moved: shared inboxes the actor works in, other than its own. */
   moveTargets: Person[];
   tags: { id: number; name: string }[];
@@ -118,6 +120,7 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
     history,
     optedOut,
     members,
+    actorIsMember: members.some((m) => m.id === actor.id),
     moveTargets,
     tags: tagsOf(ctx, conversationId),
     pinned,
