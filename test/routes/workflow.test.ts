@@ -361,3 +361,23 @@ test('favourites page: add a contact by hand (errors in place), start a conversa
   assert.match(page, new RegExp(`/conversations/new\\?contact=${id}`));
   assert.match((await a.get(`/conversations/new?contact=${id}`)).body, /To Eve/);
 });
+
+test('a contact is seen only by who sees one of their conversations (or by everyone, when they have none)', async (t) => {
+  const { h, ana, outsider, conversationId } = await setup();
+  t.after(() => h.close());
+  const o = await signedIn(h.app, outsider.email);
+  const contactId = one(h, 'SELECT contact_id FROM conversations WHERE id = ?', conversationId).contact_id as number;
+  const before = snapshot(h);
+  assert.equal((await o.get(`/conversations/new?contact=${contactId}`)).statusCode, 404);
+  assert.equal((await o.post(`/contacts/${contactId}`, { name: 'Hijacked' })).statusCode, 404);
+  assert.equal((await o.post(`/contacts/${contactId}/favourite`, { favourite: '1' })).statusCode, 404);
+  const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(SHOP) as number;
+  assert.equal((await o.post('/conversations/new', { from: String(numberId), contact: String(contactId), body: 'x' })).statusCode, 404);
+  assert.equal(snapshot(h), before);
+  const a = await signedIn(h.app, ana.email);
+  await a.post(`/contacts/${contactId}?conversation=${conversationId}`, { name: 'Carla', phones: CUSTOMER }, HX);
+  const handMade = await o.post('/contacts', { name: 'Walk-in Willa', phones: '555 444 3333' });
+  assert.equal(handMade.statusCode, 303, 'an address-book entry without conversations is everyone’s');
+  const willa = h.sqlite.prepare(`SELECT id FROM contacts WHERE name = 'Walk-in Willa'`).pluck().get() as number;
+  assert.equal((await a.get(`/conversations/new?contact=${willa}`)).statusCode, 200);
+});

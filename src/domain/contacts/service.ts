@@ -6,6 +6,7 @@ import { numbers } from '../../db/schema/numbers.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { conflict, DomainError, invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
+import { contactVisibleTo } from './access.ts';
 import { addEvent, stateFor, type Tx } from '../conversations/actions.ts';
 import { normalizePhone } from './phone.ts';
 
@@ -31,12 +32,13 @@ export interface ContactInput {
   phones?: unknown;
 }
 
+/** The fields given, cleaned; a field left out (undefined) is left as it is. */
 interface CleanContact {
-  name: string | null;
-  email: string | null;
-  company: string | null;
-  notes: string | null;
-  phones: string[];
+  name?: string | null;
+  email?: string | null;
+  company?: string | null;
+  notes?: string | null;
+  phones?: string[];
 }
 
 function optionalLine(raw: unknown, max: number, key: Parameters<typeof invalid>[0], field: string): string | null {
@@ -46,36 +48,49 @@ function optionalLine(raw: unknown, max: number, key: Parameters<typeof invalid>
   return text;
 }
 
-function cleanContact(input: ContactInput, defaultCountry: string | undefined): CleanContact {
-  const email = optionalLine(input.email, 254, 'contact.email_invalid', 'email');
+function cleanEmail(raw: unknown): string | null {
+  const email = optionalLine(raw, 254, 'contact.email_invalid', 'email');
   if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid('contact.email_invalid', 'email');
-  const notes = typeof input.notes === 'string' ? input.notes.replace(/\r\n/g, '\n').trim() : '';
+  return email;
+}
+
+function cleanNotes(raw: unknown): string | null {
+  const notes = typeof raw === 'string' ? raw.replace(/\r\n/g, '\n').trim() : '';
   if (notes.length > 4000) throw invalid('contact.notes_long', 'notes', { max: 4000 });
-  const lines = (typeof input.phones === 'string' ? input.phones : '').split(/[\n,;]/).map((l) => l.trim()).filter(Boolean);
+  return notes || null;
+}
+
+function cleanPhones(raw: unknown, defaultCountry: string | undefined): string[] {
+  const lines = (typeof raw === 'string' ? raw : '').split(/[\n,;]/).map((l) => l.trim()).filter(Boolean);
   if (lines.length > 10) throw invalid('contact.phones_many', 'phones', { max: 10 });
   const phones = lines.map((line) => {
     const phone = normalizePhone(line, defaultCountry);
     if (!phone) throw invalid('contact.phone_invalid', 'phones', { phone: line.slice(0, 40) });
     return phone;
   });
-  return {
-    name: optionalLine(input.name, 100, 'contact.name_long', 'name'),
-    email,
-    company: optionalLine(input.company, 100, 'contact.company_long', 'company'),
-    notes: notes || null,
-    phones: [...new Set(phones)],
-  };
+  return [...new Set(phones)];
 }
 
-function readContact(tx: Pick<Tx, 'select'>, contactId: number): Contact {
-  const row = tx.select().from(contacts).where(eq(contacts.id, contactId)).get();
+function cleanContact(input: ContactInput, defaultCountry: string | undefined): CleanContact {
+  const clean: CleanContact = {};
+  if (input.name !== undefined) clean.name = optionalLine(input.name, 100, 'contact.name_long', 'name');
+  if (input.email !== undefined) clean.email = cleanEmail(input.email);
+  if (input.company !== undefined) clean.company = optionalLine(input.company, 100, 'contact.company_long', 'company');
+  if (input.notes !== undefined) clean.notes = cleanNotes(input.notes);
+  if (input.phones !== undefined) clean.phones = cleanPhones(input.phones, defaultCountry);
+  return clean;
+}
+
+/** The contact, if the actor may see them (404 otherwise: an id you may not see does not exist for you). */
+function readContact(tx: Pick<Tx, 'select'>, actor: Actor, contactId: number): Contact {
+  const row = tx.select().from(contacts).where(and(eq(contacts.id, contactId), contactVisibleTo(actor))).get();
   if (!row) throw notFound();
   const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, contactId)).orderBy(asc(contactPhones.phone)).all();
   return { id: row.id, name: row.name, email: row.email, company: row.company, notes: row.notes, phones: phones.map((p) => p.phone) };
 }
 
-export function getContact(ctx: DomainContext, contactId: number): Contact {
-  return readContact(ctx.db, contactId);
+export function getContact(ctx: DomainContext, actor: Actor, contactId: number): Contact {
+  return readContact(ctx.db, actor, contactId);
 }
 
 /** A number belongs to one contact: taking one another contact has is refused, naming who has it. */
@@ -88,27 +103,27 @@ function setPhones(tx: Tx, contactId: number, phones: string[]): void {
   for (const phone of phones) tx.insert(contactPhones).values({ phone, contactId }).run();
 }
 
-export function updateContact(ctx: DomainContext, _actor: Actor, contactId: number, input: ContactInput, defaultCountry?: string): Contact {
+export function updateContact(ctx: DomainContext, actor: Actor, contactId: number, input: ContactInput, defaultCountry?: string): Contact {
   const clean = cleanContact(input, defaultCountry);
   const contact = ctx.db.transaction((tx) => {
-    readContact(tx, contactId);
+    readContact(tx, actor, contactId);
     const { phones, ...fields } = clean;
-    tx.update(contacts).set(fields).where(eq(contacts.id, contactId)).run();
-    setPhones(tx, contactId, phones);
-    return readContact(tx, contactId);
+    if (Object.keys(fields).length > 0) tx.update(contacts).set(fields).where(eq(contacts.id, contactId)).run();
+    if (phones) setPhones(tx, contactId, phones);
+    return readContact(tx, actor, contactId);
   });
   ctx.events.emit('contact.changed', { contactId });
   return contact;
 }
 
-export function createContact(ctx: DomainContext, _actor: Actor, input: ContactInput, defaultCountry?: string): Contact {
+export function createContact(ctx: DomainContext, actor: Actor, input: ContactInput, defaultCountry?: string): Contact {
   const clean = cleanContact(input, defaultCountry);
-  if (!clean.name && clean.phones.length === 0) throw invalid('contact.empty', 'name');
+  if (!clean.name && !clean.phones?.length) throw invalid('contact.empty', 'name');
   return ctx.db.transaction((tx) => {
     const { phones, ...fields } = clean;
     const id = tx.insert(contacts).values(fields).returning({ id: contacts.id }).get().id;
-    setPhones(tx, id, phones);
-    return readContact(tx, id);
+    setPhones(tx, id, phones ?? []);
+    return readContact(tx, actor, id);
   });
 }
 
@@ -121,7 +136,7 @@ export function linkContact(ctx: DomainContext, actor: Actor, conversationId: nu
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
     if (state.version !== version) throw conflict('conversation.stale');
-    const contact = readContact(tx, contactId);
+    const contact = readContact(tx, actor, contactId);
     const { phone } = tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
     tx.insert(contactPhones).values({ phone, contactId }).onConflictDoUpdate({ target: contactPhones.phone, set: { contactId } }).run();
     tx.update(conversations).set({ contactId, version: sql`${conversations.version} + 1` }).where(eq(conversations.id, conversationId)).run();
@@ -143,11 +158,11 @@ export function linkNewContact(ctx: DomainContext, actor: Actor, conversationId:
     const { phones, ...fields } = clean;
     const id = tx.insert(contacts).values(fields).returning({ id: contacts.id }).get().id;
     // The conversation's number moves to the new contact (linkContact does it); the others must be free.
-    setPhones(tx, id, phones.filter((p) => p !== phone));
-    return readContact(tx, id);
+    setPhones(tx, id, (phones ?? []).filter((p) => p !== phone));
+    return readContact(tx, actor, id);
   });
   linkContact(ctx, actor, conversationId, version, contact.id);
-  return getContact(ctx, contact.id);
+  return getContact(ctx, actor, contact.id);
 }
 
 export interface ContactConversation {
@@ -181,7 +196,7 @@ export function contactHistory(ctx: DomainContext, actor: Actor, contactId: numb
 }
 
 /** Contacts whose name, company or number contains the query, for the panel's "link to another contact". */
-export function searchContacts(ctx: DomainContext, query: unknown, limit = 10): Contact[] {
+export function searchContacts(ctx: DomainContext, actor: Actor, query: unknown, limit = 10): Contact[] {
   const q = typeof query === 'string' ? query.trim().slice(0, 60) : '';
   if (q.length < 2) return [];
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -189,10 +204,15 @@ export function searchContacts(ctx: DomainContext, query: unknown, limit = 10): 
     .selectDistinct({ id: contacts.id })
     .from(contacts)
     .leftJoin(contactPhones, eq(contactPhones.contactId, contacts.id))
-    .where(sql`${contacts.name} LIKE ${like} ESCAPE '\\' OR ${contacts.company} LIKE ${like} ESCAPE '\\' OR ${contactPhones.phone} LIKE ${like} ESCAPE '\\'`)
+    .where(
+      and(
+        sql`(${contacts.name} LIKE ${like} ESCAPE '\\' OR ${contacts.company} LIKE ${like} ESCAPE '\\' OR ${contactPhones.phone} LIKE ${like} ESCAPE '\\')`,
+        contactVisibleTo(actor),
+      ),
+    )
     .limit(limit)
     .all();
-  return ids.map((r) => readContact(ctx.db, r.id));
+  return ids.map((r) => readContact(ctx.db, actor, r.id));
 }
 
 export function isFavourite({ db }: DomainContext, actor: Actor, contactId: number): boolean {
@@ -201,7 +221,7 @@ export function isFavourite({ db }: DomainContext, actor: Actor, contactId: numb
 
 export function setFavourite(ctx: DomainContext, actor: Actor, contactId: number, favourite: boolean): void {
   ctx.db.transaction((tx) => {
-    readContact(tx, contactId);
+    readContact(tx, actor, contactId);
     if (favourite) tx.insert(contactFavourites).values({ userId: actor.id, contactId }).onConflictDoNothing().run();
     else tx.delete(contactFavourites).where(and(eq(contactFavourites.userId, actor.id), eq(contactFavourites.contactId, contactId))).run();
   });
@@ -217,10 +237,10 @@ export function listFavourites(ctx: DomainContext, actor: Actor): FavouriteConta
     .select({ id: contactFavourites.contactId })
     .from(contactFavourites)
     .innerJoin(contacts, eq(contacts.id, contactFavourites.contactId))
-    .where(eq(contactFavourites.userId, actor.id))
+    .where(and(eq(contactFavourites.userId, actor.id), contactVisibleTo(actor)))
     .orderBy(asc(sql`lower(coalesce(${contacts.name}, ''))`))
     .all();
-  return ids.map(({ id }) => ({ ...readContact(ctx.db, id), latestConversationId: contactHistory(ctx, actor, id, 1)[0]?.id ?? null }));
+  return ids.map(({ id }) => ({ ...readContact(ctx.db, actor, id), latestConversationId: contactHistory(ctx, actor, id, 1)[0]?.id ?? null }));
 }
 
 /** Unsubscribed by hand: the same opt-out as a STOP text, for this conversation's number, shown as who did it. */

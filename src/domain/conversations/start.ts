@@ -1,11 +1,12 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { contactPhones } from '../../db/schema/contacts.ts';
+import { contactPhones, contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import type { Actor, DomainContext } from '../context.ts';
-import { invalid } from '../errors.ts';
+import { invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
+import { contactVisibleTo } from '../contacts/access.ts';
 import { normalizePhone } from '../contacts/phone.ts';
 import { contactIdFor } from '../messaging/inbound.ts';
 import { assertMayText, cleanBody, insertOutbound } from '../messaging/outbox.ts';
@@ -58,6 +59,8 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
     let phone: string | null;
     let contactId: number;
     if (input.contactId !== undefined) {
+      const visible = tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.id, input.contactId), contactVisibleTo(actor))).get();
+      if (!visible) throw notFound();
       const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, input.contactId)).orderBy(asc(contactPhones.phone)).all().map((p) => p.phone);
       const wanted = normalizePhone(input.to, defaultCountry);
       phone = wanted && phones.includes(wanted) ? wanted : (phones[0] ?? null);

@@ -17,7 +17,7 @@ export interface PageState {
 /** The contact panel beside a conversation: the contact, whether they are my favourite, their history I may see. */
 export function panelFor(app: FastifyInstance, actor: Actor, conversation: ConversationView) {
   return {
-    contact: getContact(app.domain, conversation.contactId),
+    contact: getContact(app.domain, actor, conversation.contactId),
     favourite: isFavourite(app.domain, actor, conversation.contactId),
     history: contactHistory(app.domain, actor, conversation.contactId),
     meeting: app.configStore.current.contacts.meeting_url !== undefined,

@@ -11,7 +11,7 @@ export default async function startConversationRoutes(app: FastifyInstance): Pro
   const form = (req: FastifyRequest, reply: FastifyReply, contactRaw: string, values: Record<string, string>, errors: FormErrors = {}) =>
     reply.page('pages/conversation-new', {
       numbers: sendableNumbers(app.domain, actorOf(req)),
-      contact: ID_PATTERN.test(contactRaw) ? getContact(app.domain, Number(contactRaw)) : null,
+      contact: ID_PATTERN.test(contactRaw) ? getContact(app.domain, actorOf(req), Number(contactRaw)) : null,
       country: country() ?? null,
       form: values,
       errors,
