@@ -21,6 +21,7 @@ const SALES = '+15551230001'; // Sales' number
 const OTHER = '+15551230002'; // Other's number (only Otto works there)
 const CUSTOMER = '+15557654321';
 const DORA = '+15558889999';
+const WILLA = '+15554443333';
 
 type User = Awaited<ReturnType<typeof addUser>>;
 
@@ -413,8 +414,11 @@ test('favourites: the page lists my favourites; its links open the latest conver
   const other = w.receive(DORA, 'Texted to Other', OTHER);
   w.name(other, 'Dora Diaz');
   const contactOf = (id: number) => w.s.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(id) as number;
-  // Dora's only conversation is in an inbox Ana does not work in; contacts themselves are shared.
-  setFavourite(w.s.app.domain, w.ana.actor, contactOf(other), true);
+  // Dora's only conversation is in an inbox Ana does not work in: Dora does not exist for her. Willa, added to the
+  // address book by hand, has no conversation at all: she is everyone's.
+  assert.throws(() => setFavourite(w.s.app.domain, w.ana.actor, contactOf(other), true), /not_found/);
+  const willa = createContact(w.s.app.domain, SETUP, { name: 'Willa Walk-in', phones: WILLA }, 'US');
+  setFavourite(w.s.app.domain, w.ana.actor, willa.id, true);
   const [ana, ben] = await Promise.all([w.open(w.ana, `/conversations/${support}`), w.open(w.ben, '/conversations')]);
   await markDocument(ben);
 
@@ -425,10 +429,10 @@ test('favourites: the page lists my favourites; its links open the latest conver
   const favourites = ana.getByRole('main').getByRole('listitem');
   assert.equal(await favourites.count(), 2);
   assert.match((await favourites.nth(0).innerText()).replace(/\s+/g, ' '), new RegExp(`^Carla Customer ${CUSTOMER.replace('+', '\\+')}`));
-  assert.match((await favourites.nth(1).innerText()).replace(/\s+/g, ' '), new RegExp(`^Dora Diaz ${DORA.replace('+', '\\+')}`));
-  // Dora has no conversation Ana may open: no "open" link for her, only "new".
-  assert.equal(await ana.getByRole('link', { name: 'Open the latest conversation with Dora Diaz' }).count(), 0);
-  await ana.getByRole('link', { name: 'New conversation with Dora Diaz' }).waitFor();
+  assert.match((await favourites.nth(1).innerText()).replace(/\s+/g, ' '), new RegExp(`^Willa Walk-in ${WILLA.replace('+', '\\+')}`));
+  // Willa has no conversation: no "open" link for her, only "new".
+  assert.equal(await ana.getByRole('link', { name: 'Open the latest conversation with Willa Walk-in' }).count(), 0);
+  await ana.getByRole('link', { name: 'New conversation with Willa Walk-in' }).waitFor();
 
   // "Open the latest conversation": Carla's newest one Ana may see (Sales).
   await goLive(ana, () => ana.getByRole('link', { name: 'Open the latest conversation with Carla Customer' }).click());
@@ -456,9 +460,9 @@ test('favourites: the page lists my favourites; its links open the latest conver
   // Ben's favourites are his own: none.
   await goLive(ben, () => nav(ben).getByRole('link', { name: 'Favourites' }).click());
   await ben.getByText('No favourites yet. Add contacts from the contact panel beside a conversation.').waitFor();
-  // Ana takes Dora off her list from the page.
+  // Ana takes Willa off her list from the page.
   await goLive(ana, () => ana.goto('/favourites'));
-  await goLive(ana, () => button(ana, 'Remove Dora Diaz from favourites').click());
+  await goLive(ana, () => button(ana, 'Remove Willa Walk-in from favourites').click());
   await ana.getByRole('heading', { level: 1, name: 'Favourite contacts' }).waitFor();
   assert.equal(await ana.getByRole('main').getByRole('listitem').count(), 1);
   await ana.getByRole('link', { name: 'Open the latest conversation with Carla Customer' }).waitFor();
