@@ -26,6 +26,7 @@ import adminConnectionRoutes from './routes/admin/connections.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
+import cannedRoutes from './routes/canned.ts';
 import contactRoutes from './routes/contacts.ts';
 import inboxSettingRoutes from './routes/inboxes.ts';
 import conversationActionRoutes from './routes/conversations/actions.ts';
@@ -147,6 +148,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(conversationActionRoutes);
   await app.register(contactRoutes);
   await app.register(inboxSettingRoutes);
+  await app.register(cannedRoutes);
   await app.register(settingsRoutes);
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });

@@ -9,6 +9,15 @@ document.addEventListener('keydown', (event) => {
   field.form.requestSubmit();
 });
 
+// After a canned reply is put into the draft, writing goes on at its end.
+document.addEventListener('htmx:after:swap', () => {
+  const field = document.querySelector('textarea[data-focus-end]');
+  if (!field) return;
+  field.removeAttribute('data-focus-end');
+  field.focus();
+  field.setSelectionRange(field.value.length, field.value.length);
+});
+
 // The tab title carries the unread count the navigation shows (the nav is replaced live).
 const baseTitle = document.title.replace(/^\(\d+\+?\) /, '');
 function syncTitle() {

@@ -4,3 +4,4 @@ export * from './inboxes.ts';
 export * from './numbers.ts';
 export * from './contacts.ts';
 export * from './conversations.ts';
+export * from './canned.ts';

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { analyzeText } from '../../channels/smpp/encoding.ts';
+import { cannedFor, fillCanned } from '../../domain/canned/service.ts';
 import { markRead } from '../../domain/conversations/reading.ts';
 import { MAX_BODY, queueReply } from '../../domain/messaging/outbox.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
-import { field, formErrorsOf, idParam } from '../forms.ts';
+import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
 import { conversationPageData } from './page-data.ts';
 
 export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
@@ -18,8 +19,35 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return reply.page('pages/conversation', data);
   });
 
-  // The composer's live counter: characters left in this SMS and how many SMS the text will take.
-  app.post('/compose/count', async (req, reply) => reply.fragment('partials/composer-count', { count: analyzeText(field(req, 'body').slice(0, MAX_BODY)) }));
+  // The composer's live counter: characters left in this SMS and how many SMS the text will take; and while a
+  // `/keyword` is being typed at the end, the canned replies it may mean.
+  app.post('/compose/count', async (req, reply) => {
+    const body = field(req, 'body').slice(0, MAX_BODY);
+    const typed = /(?:^|\s)\/([\p{L}\p{N}_-]{1,30})$/u.exec(body)?.[1];
+    const conversation = field(req, 'conversation');
+    const choices = typed && ID_PATTERN.test(conversation) ? cannedFor(app.domain, actorOf(req), Number(conversation), typed).filter((r) => r.keyword.toLowerCase().startsWith(typed.toLowerCase())).slice(0, 5) : [];
+    return reply.fragment('partials/composer-count', { count: analyzeText(body), suggest: { conversationId: Number(conversation), choices } });
+  });
+
+  // The picker: canned replies usable here, found by title, keyword or text.
+  app.get('/conversations/:id/canned', async (req, reply) => {
+    const id = idParam(req);
+    const q = (req.query as Record<string, unknown>).q;
+    return reply.fragment('partials/canned-choices', { conversationId: id, choices: cannedFor(app.domain, actorOf(req), id, typeof q === 'string' ? q : '') });
+  });
+
+  // Puts a canned reply, filled in for this conversation, into the draft: in place of a typed `/keyword`, else at the end.
+  app.post('/conversations/:id/canned/:cannedId/insert', async (req, reply) => {
+    const id = idParam(req);
+    const actor = actorOf(req);
+    const text = fillCanned(app.domain, actor, id, idParam(req, 'cannedId'));
+    const current = field(req, 'body');
+    const draft = /(?:^|\s)\/[\p{L}\p{N}_-]*$/u.test(current)
+      ? current.replace(/\/[\p{L}\p{N}_-]*$/u, text)
+      : current.trim() ? `${current.trimEnd()}\n${text}` : text;
+    const data = { ...conversationPageData(app, actor, id, { draft: draft.slice(0, MAX_BODY) }), focusComposer: true };
+    return reply.fragment('partials/composer', data);
+  });
 
   app.post('/conversations/:id/messages', async (req, reply) => {
     const id = idParam(req);
