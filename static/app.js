@@ -1,4 +1,49 @@
 // The few things HTML cannot do by itself. Everything here is an enhancement: forms work without it.
+document.documentElement.classList.add('js');
+
+// Formatting: the toolbar and the usual shortcuts write the Markdown markers around the selection.
+const MARKERS = { bold: ['**', '**'], italic: ['_', '_'], strike: ['~~', '~~'] };
+function format(field, kind) {
+  const { selectionStart: start, selectionEnd: end, value } = field;
+  const selected = value.slice(start, end);
+  if (MARKERS[kind]) {
+    const [open, close] = MARKERS[kind];
+    field.setRangeText(open + selected + close, start, end, 'end');
+    if (!selected) field.setSelectionRange(start + open.length, start + open.length);
+  } else if (kind === 'link') {
+    const text = selected || 'link';
+    field.setRangeText(`[${text}](https://)`, start, end, 'end');
+    // The URL part is selected, ready to be typed over.
+    const urlStart = start + text.length + 3;
+    field.setSelectionRange(urlStart, urlStart + 'https://'.length);
+  } else {
+    const lineStart = value.lastIndexOf('\n', start - 1) + 1;
+    const lines = value.slice(lineStart, end).split('\n');
+    const listed = lines.map((line, i) => (kind === 'bullets' ? '- ' : `${i + 1}. `) + line).join('\n');
+    field.setRangeText(listed, lineStart, end, 'end');
+  }
+  field.focus();
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+}
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-format]') : null;
+  const bar = button?.closest('[data-format-for]');
+  const field = bar ? document.getElementById(bar.dataset.formatFor) : null;
+  if (button && field instanceof HTMLTextAreaElement) format(field, button.dataset.format);
+});
+const SHORTCUTS = { b: 'bold', i: 'italic', k: 'link', x: 'strike', '*': 'bullets', '8': 'bullets', '&': 'numbers', '7': 'numbers' };
+document.addEventListener('keydown', (event) => {
+  const field = event.target;
+  if (!(event.ctrlKey || event.metaKey) || !(field instanceof HTMLTextAreaElement)) return;
+  if (!document.querySelector(`[data-format-for="${field.id}"]`)) return;
+  const key = event.key.toLowerCase();
+  const kind = SHORTCUTS[key];
+  // Strikethrough and the lists need Shift, so that Ctrl+X (cut) and Ctrl+7/8 stay the browser's.
+  const needsShift = kind === 'strike' || kind === 'bullets' || kind === 'numbers';
+  if (!kind || needsShift !== event.shiftKey) return;
+  event.preventDefault();
+  format(field, kind);
+});
 
 // Ctrl/Cmd+Enter sends the message being written.
 document.addEventListener('keydown', (event) => {

@@ -372,4 +372,11 @@ export const de: Record<MessageKey, string> = {
   'composer.canned_none': 'Kein Textbaustein passt.',
   'composer.canned_insert': '„{title}“ einfügen (/{keyword})',
   'canned.keyword_shown': '/{keyword}',
+  'format.toolbar': 'Formatierung',
+  'format.bold': 'Fett',
+  'format.italic': 'Kursiv',
+  'format.strike': 'Durchgestrichen',
+  'format.bullets': 'Aufzählung',
+  'format.numbers': 'Nummerierte Liste',
+  'format.link': 'Link',
 };

@@ -370,6 +370,13 @@ export const en = {
   'composer.canned_none': 'No canned reply matches.',
   'composer.canned_insert': 'Insert “{title}” (/{keyword})',
   'canned.keyword_shown': '/{keyword}',
+  'format.toolbar': 'Formatting',
+  'format.bold': 'Bold',
+  'format.italic': 'Italic',
+  'format.strike': 'Strikethrough',
+  'format.bullets': 'Bulleted list',
+  'format.numbers': 'Numbered list',
+  'format.link': 'Link',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
 import { ageFormatter, timeFormatter, type MessageKey } from '../i18n/index.ts';
+import { renderMarkdown } from '../formatting/markdown.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';
 import { maySeeSpam, UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
 
@@ -49,6 +50,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, 
     path: req.url,
     time: timeFormatter(req.locale),
     age: ageFormatter(req.t, app.domain.now),
+    markdown: renderMarkdown,
     sandbox: app.messaging.simulator !== null,
     ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navSpam: false }),
     ...given,

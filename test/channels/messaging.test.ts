@@ -50,6 +50,14 @@ test('sandbox end to end: a customer texts in, an agent replies, the SMSC receiv
   const page = await client.get(`/sandbox?phone=${encodeURIComponent(customer)}`);
   assert.match(page.body, /Thanks \{for\} writing/);
 
+  // Formatting stays inside the app: the SMS carries the words and the link's URL.
+  const formatted = '**Open** _today_ ~~9~~ 10-6: [hours](https://example.com/hours)\n- walk in\n- or call';
+  await client.post(`/conversations/${conversationId}/messages`, { body: formatted });
+  const plain = await until(() => simulator.received.find((m) => decodeShortMessage(m).text.startsWith('Open today')), 'the formatted reply at the SMSC');
+  assert.equal(decodeShortMessage(plain).text, 'Open today 9 10-6: hours (https://example.com/hours)\n- walk in\n- or call');
+  const shown = await client.get(`/conversations/${conversationId}`);
+  assert.match(shown.body, /<strong>Open<\/strong> <em>today<\/em> <del>9<\/del>/, 'and the app shows it formatted');
+
   await client.post('/sandbox/messages', { phone: customer, to: SANDBOX.number, text: 'STOP' });
   await until(() => simulator.received.some((m) => decodeShortMessage(m).text.startsWith('You have been unsubscribed')), 'the one STOP confirmation');
   await client.get(`/conversations/${conversationId}`);

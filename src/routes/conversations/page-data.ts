@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { analyzeText } from '../../channels/smpp/encoding.ts';
+import { toPlainText } from '../../formatting/markdown.ts';
 import { contactHistory, getContact, isFavourite } from '../../domain/contacts/service.ts';
 import type { Actor } from '../../domain/context.ts';
 import { getConversation, type ConversationView } from '../../domain/conversations/queries.ts';
@@ -36,6 +37,6 @@ export function conversationPageData(app: FastifyInstance, actor: Actor, convers
     panelErrors: state.panelErrors ?? {},
     panelNotice: state.panelNotice,
     panelDraft: state.panelDraft,
-    count: analyzeText(state.draft ?? ''),
+    count: analyzeText(toPlainText(state.draft ?? '')),
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { analyzeText } from '../../channels/smpp/encoding.ts';
+import { toPlainText } from '../../formatting/markdown.ts';
 import { cannedFor, fillCanned } from '../../domain/canned/service.ts';
 import { markRead } from '../../domain/conversations/reading.ts';
 import { MAX_BODY, queueReply } from '../../domain/messaging/outbox.ts';
@@ -26,7 +27,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const typed = /(?:^|\s)\/([\p{L}\p{N}_-]{1,30})$/u.exec(body)?.[1];
     const conversation = field(req, 'conversation');
     const choices = typed && ID_PATTERN.test(conversation) ? cannedFor(app.domain, actorOf(req), Number(conversation), typed).filter((r) => r.keyword.toLowerCase().startsWith(typed.toLowerCase())).slice(0, 5) : [];
-    return reply.fragment('partials/composer-count', { count: analyzeText(body), suggest: { conversationId: Number(conversation), choices } });
+    return reply.fragment('partials/composer-count', { count: analyzeText(toPlainText(body)), suggest: { conversationId: Number(conversation), choices } });
   });
 
   // The picker: canned replies usable here, found by title, keyword or text.
