@@ -28,6 +28,7 @@ import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
 import cannedRoutes from './routes/canned.ts';
 import contactRoutes from './routes/contacts.ts';
+import emojiRoutes from './routes/emoji.ts';
 import inboxSettingRoutes from './routes/inboxes.ts';
 import conversationActionRoutes from './routes/conversations/actions.ts';
 import conversationListRoutes from './routes/conversations/list.ts';
@@ -149,6 +150,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(contactRoutes);
   await app.register(inboxSettingRoutes);
   await app.register(cannedRoutes);
+  await app.register(emojiRoutes);
   await app.register(settingsRoutes);
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });

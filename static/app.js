@@ -45,6 +45,12 @@ document.addEventListener('keydown', (event) => {
   format(field, kind);
 });
 
+// Search boxes inside the composer search as you type: Enter must not send the half-written message.
+document.addEventListener('keydown', (event) => {
+  const field = event.target;
+  if (event.key === 'Enter' && field instanceof HTMLInputElement && field.type === 'search' && field.form?.id === 'composer') event.preventDefault();
+});
+
 // Ctrl/Cmd+Enter sends the message being written.
 document.addEventListener('keydown', (event) => {
   if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
@@ -52,6 +58,23 @@ document.addEventListener('keydown', (event) => {
   if (!(field instanceof HTMLTextAreaElement) || !field.form) return;
   event.preventDefault();
   field.form.requestSubmit();
+});
+
+// The emoji picker puts its emoji at the cursor, and remembers it as recently used.
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-insert-emoji]') : null;
+  const field = button ? document.getElementById(button.dataset.target) : null;
+  if (!button || !(field instanceof HTMLTextAreaElement)) return;
+  const emoji = button.dataset.insertEmoji;
+  field.setRangeText(emoji, field.selectionStart, field.selectionEnd, 'end');
+  field.focus();
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  const csrf = document.querySelector('input[name="_csrf"]');
+  fetch('/emoji/recent', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrf ? csrf.value : '' },
+    body: new URLSearchParams({ emoji }),
+  });
 });
 
 // After a canned reply is put into the draft, writing goes on at its end.

@@ -379,4 +379,13 @@ export const de: Record<MessageKey, string> = {
   'format.bullets': 'Aufzählung',
   'format.numbers': 'Nummerierte Liste',
   'format.link': 'Link',
+  'emoji.unknown': 'Das ist kein Emoji, das wir kennen.',
+  'emoji.none': 'Kein Emoji gefunden.',
+  'emoji.react_with': 'Mit {name} reagieren',
+  'emoji.insert': '{name} einfügen',
+  'emoji.react_label': 'Auf diese Nachricht reagieren',
+  'emoji.react_short': 'Reagieren',
+  'emoji.picker': 'Emoji',
+  'emoji.search': 'Emoji suchen',
+  'emoji.reaction': '{emoji} {count}: {names}',
 };

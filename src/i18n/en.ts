@@ -377,6 +377,15 @@ export const en = {
   'format.bullets': 'Bulleted list',
   'format.numbers': 'Numbered list',
   'format.link': 'Link',
+  'emoji.unknown': 'That is not an emoji we know.',
+  'emoji.none': 'No emoji matches.',
+  'emoji.react_with': 'React with {name}',
+  'emoji.insert': 'Insert {name}',
+  'emoji.react_label': 'React to this message',
+  'emoji.react_short': 'React',
+  'emoji.picker': 'Emoji',
+  'emoji.search': 'Find an emoji',
+  'emoji.reaction': '{emoji} {count}: {names}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -171,3 +171,19 @@ export const conversationEvents = sqliteTable(
   },
   (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.at)],
 );
+
+/** A team member's emoji reaction to a message. On SMS it stays inside the team. */
+export const messageReactions = sqliteTable(
+  'message_reactions',
+  {
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.userId, t.emoji] }), index('message_reactions_message_idx').on(t.messageId)],
+);

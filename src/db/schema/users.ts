@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const roles = ['admin', 'manager', 'agent'] as const;
 export type Role = (typeof roles)[number];
@@ -16,3 +16,16 @@ export const users = sqliteTable('users', {
   hideTags: integer('hide_tags', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
+
+/** The emoji a user picked lately, offered first in the picker. */
+export const recentEmoji = sqliteTable(
+  'recent_emoji',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    usedAt: integer('used_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.emoji] })],
+);

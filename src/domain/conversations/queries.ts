@@ -9,6 +9,7 @@ import type { Actor, DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { assertCanSeeInbox, canSeeInbox, conversationReadableBy, inboxVisibleTo } from '../inboxes/access.ts';
 import { tagsOf } from '../tags/service.ts';
+import { reactionsOf, type Reaction } from '../emoji/reactions.ts';
 import { maySeeSpam } from './list.ts';
 
 /** The inbox's numbers that carriers will block (10DLC registration not done), for the banner that says what to do. */
@@ -23,7 +24,7 @@ export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number
 }
 
 export type TimelineItem =
-  | { kind: 'message'; id: number; at: number; direction: 'in' | 'out'; body: string; status: string; author: string | null; errorReason: string | null }
+  | { kind: 'message'; id: number; at: number; direction: 'in' | 'out'; body: string; status: string; author: string | null; errorReason: string | null; reactions: Reaction[] }
   | { kind: 'event'; id: number; at: number; event: string; actor: string | null; data: Record<string, string> | null };
 
 export interface Person {
@@ -141,14 +142,15 @@ const messageColumns = {
 const eventColumns = { id: conversationEvents.id, at: conversationEvents.at, event: conversationEvents.kind, actor: users.name, data: conversationEvents.data };
 
 export function timelineOf(ctx: DomainContext, conversationId: number): TimelineItem[] {
-  const msgs: TimelineItem[] = ctx.db
+  const rows = ctx.db
     .select(messageColumns)
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.id))
-    .all()
-    .map((m) => ({ kind: 'message' as const, ...m }));
+    .all();
+  const reactions = reactionsOf(ctx, rows.map((m) => m.id));
+  const msgs: TimelineItem[] = rows.map((m) => ({ kind: 'message' as const, ...m, reactions: reactions.get(m.id) ?? [] }));
   const events: TimelineItem[] = ctx.db
     .select(eventColumns)
     .from(conversationEvents)
@@ -162,7 +164,7 @@ export function timelineOf(ctx: DomainContext, conversationId: number): Timeline
 /** One message of the timeline, for a live update (access already checked by who receives the push). */
 export function messageItem(ctx: DomainContext, messageId: number): TimelineItem | undefined {
   const m = ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).where(eq(messages.id, messageId)).get();
-  return m && { kind: 'message', ...m };
+  return m && { kind: 'message', ...m, reactions: reactionsOf(ctx, [m.id]).get(m.id) ?? [] };
 }
 
 /** One event of the timeline, for a live update. */

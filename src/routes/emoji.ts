@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { emojiLabel, searchEmoji } from '../domain/emoji/catalog.ts';
+import { recentEmojiOf, rememberEmoji, toggleReaction } from '../domain/emoji/reactions.ts';
+import { actorOf, requireUser } from '../plugins/auth.ts';
+import { isHtmx } from '../plugins/render.ts';
+import { field, ID_PATTERN, idParam } from './forms.ts';
+
+/** The emoji picker (for the composer, or to react to a message) and reactions. */
+export default async function emojiRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', requireUser);
+
+  // Search by name or keyword in the reader's language; without a query, the ones I used lately come first.
+  app.get('/emoji', async (req, reply) => {
+    const query = req.query as Record<string, unknown>;
+    const q = typeof query.q === 'string' ? query.q.slice(0, 40) : '';
+    const react = typeof query.react === 'string' && ID_PATTERN.test(query.react) ? Number(query.react) : null;
+    const found = searchEmoji(q, req.locale).map((e) => ({ unicode: e.unicode, label: e.label }));
+    const recent = q ? [] : recentEmojiOf(app.domain, actorOf(req)).map((unicode) => ({ unicode, label: emojiLabel(unicode, req.locale) }));
+    const seen = new Set(recent.map((e) => e.unicode));
+    const choices = [...recent, ...found.filter((e) => !seen.has(e.unicode))].slice(0, 48);
+    return reply.fragment('partials/emoji-choices', { choices, react, field: typeof query.for === 'string' && /^[\w-]{1,40}$/.test(query.for) ? query.for : null });
+  });
+
+  app.post('/emoji/recent', async (req, reply) => {
+    rememberEmoji(app.domain, actorOf(req), field(req, 'emoji'));
+    return reply.code(204).send();
+  });
+
+  // Everyone watching the conversation (this tab included) gets the message redrawn over the live socket.
+  app.post('/messages/:id/reactions', async (req, reply) => {
+    const id = idParam(req);
+    const { conversationId } = toggleReaction(app.domain, actorOf(req), id, field(req, 'emoji'));
+    if (isHtmx(req)) return reply.code(204).send();
+    return reply.redirect(`/conversations/${conversationId}`, 303);
+  });
+}
