@@ -28,6 +28,8 @@ import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
 import cannedRoutes from './routes/canned.ts';
 import contactRoutes from './routes/contacts.ts';
+import publicSurveyRoutes from './routes/survey-public.ts';
+import surveyRoutes from './routes/surveys.ts';
 import emojiRoutes from './routes/emoji.ts';
 import inboxSettingRoutes from './routes/inboxes.ts';
 import conversationActionRoutes from './routes/conversations/actions.ts';
@@ -151,6 +153,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(inboxSettingRoutes);
   await app.register(cannedRoutes);
   await app.register(emojiRoutes);
+  await app.register(surveyRoutes);
+  await app.register(publicSurveyRoutes);
   await app.register(settingsRoutes);
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });

@@ -5,3 +5,4 @@ export * from './numbers.ts';
 export * from './contacts.ts';
 export * from './conversations.ts';
 export * from './canned.ts';
+export * from './surveys.ts';

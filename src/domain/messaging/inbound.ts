@@ -4,6 +4,7 @@ import { contactPhones, contacts, optOuts } from '../../db/schema/contacts.ts';
 import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import type { DomainContext } from '../context.ts';
+import { answerByText } from '../surveys/answers.ts';
 import { keywordOf } from './keywords.ts';
 import { insertOutbound } from './outbox.ts';
 import type { KeywordTexts } from './texts.ts';
@@ -113,6 +114,8 @@ export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164:
       .values({ conversationId, direction: 'in', body: sms.text, status: 'received', createdAt: now, updatedAt: now })
       .returning({ id: messages.id })
       .get().id;
+    const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);
+    if (surveyAnswered !== null) eventIds.push(surveyAnswered);
     const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now, eventIds);
     return { conversationId, messageId, autoReplyId, inboxId: number.inboxId, eventIds, spam };
   });

@@ -5,6 +5,7 @@ import { contactHistory, getContact, isFavourite } from '../../domain/contacts/s
 import type { Actor } from '../../domain/context.ts';
 import { getConversation, type ConversationView } from '../../domain/conversations/queries.ts';
 import { listTags } from '../../domain/tags/service.ts';
+import { listSurveys } from '../../domain/surveys/definitions.ts';
 import type { FormErrors } from '../forms.ts';
 
 export interface PageState {
@@ -13,6 +14,7 @@ export interface PageState {
   panelErrors?: FormErrors;
   panelNotice?: string;
   panelDraft?: Record<string, string>;
+  surveyNotice?: string;
 }
 
 /** The contact panel beside a conversation: the contact, whether they are my favourite, their history I may see. */
@@ -38,5 +40,7 @@ export function conversationPageData(app: FastifyInstance, actor: Actor, convers
     panelNotice: state.panelNotice,
     panelDraft: state.panelDraft,
     count: analyzeText(toPlainText(state.draft ?? '')),
+    surveys: listSurveys(app.domain),
+    surveyNotice: state.surveyNotice,
   };
 }

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setMembers } from '../../src/domain/inboxes/service.ts';
+import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { addUser, buildTestApp, Client, signedIn, type TestApp } from '../helper.ts';
+
+const HX = { headers: { 'hx-request': 'true' } };
+const SHOP = '+15551230000';
+const OTHER_SHOP = '+15551230001';
+
+async function setup() {
+  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
+  const admin = await addUser(h.app, 'admin');
+  const manager = await addUser(h.app, 'manager', 'Mia');
+  const ana = await addUser(h.app, 'agent', 'Ana');
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+    { e164: OTHER_SHOP, smpp: 'sandbox', inbox: 'Other', registration: 'registered', throughput: 0 },
+  ]);
+  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
+  setMembers(h.app.domain, admin.actor, support, [manager.id, ana.id]);
+  const text = (from: string, to = SHOP, body = 'hello') => {
+    const r = receiveSms(h.app.domain, { from, to, text: body }, () => defaultKeywordTexts);
+    assert.ok(r.stored);
+    return r.conversationId;
+  };
+  return { h, admin, manager, ana, support, text };
+}
+
+const lastOut = (h: TestApp) => h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'out' ORDER BY id DESC LIMIT 1`).pluck().get() as string | undefined;
+const tokenIn = (body: string) => /\/s\/([\w-]+)/.exec(body)![1]!;
+
+async function defineSurveys(m: Client) {
+  const full = await m.post('/surveys', {
+    title: 'After-visit',
+    invitation: 'How did we do? {link}',
+    q1_prompt: 'How was your visit?', q1_kind: 'rating',
+    q2_prompt: 'Would you recommend us?', q2_kind: 'nps',
+    q3_prompt: 'What brought you in?', q3_kind: 'choice', q3_options: 'Repair\nPurchase\n=HYPERLINK("x")',
+    q4_prompt: 'Anything else?', q4_kind: 'text',
+  });
+  assert.equal(full.statusCode, 303);
+  const quick = await m.post('/surveys', { title: 'Quick rating', invitation: 'Rate us 1-5 by replying, or tap {link}', q1_prompt: 'Rate us', q1_kind: 'rating' });
+  assert.equal(quick.statusCode, 303);
+  return { full: Number(/\/surveys\/(\d+)/.exec(full.headers.location as string)![1]), quick: Number(/\/surveys\/(\d+)/.exec(quick.headers.location as string)![1]) };
+}
+
+test('managers define surveys (errors in place); agents may not', async (t) => {
+  const { h, manager, ana } = await setup();
+  t.after(() => h.close());
+  const m = await signedIn(h.app, manager.email);
+  const bad = await m.post('/surveys', { title: 'X', invitation: 'no link here', q1_prompt: 'Q', q1_kind: 'rating' });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.body, /must contain \{link\}/);
+  assert.match(bad.body, /value="X"/);
+  const badChoice = await m.post('/surveys', { title: 'X', invitation: '{link}', q1_prompt: 'Pick', q1_kind: 'choice', q1_options: 'only one' });
+  assert.equal(badChoice.statusCode, 422);
+  assert.equal((await m.post('/surveys', { title: 'X', invitation: '{link}' })).statusCode, 422, 'no question');
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM surveys').pluck().get(), 0);
+  const a = await signedIn(h.app, ana.email);
+  assert.equal((await a.get('/surveys')).statusCode, 403);
+  assert.equal((await a.post('/surveys', { title: 'X', invitation: '{link}', q1_prompt: 'Q', q1_kind: 'rating' })).statusCode, 403);
+});
+
+test('a survey is sent as a text with a link, answered on a public page, shown on the timeline and in the report and CSV', async (t) => {
+  const { h, manager, ana, text } = await setup();
+  t.after(() => h.close());
+  const m = await signedIn(h.app, manager.email);
+  const { full } = await defineSurveys(m);
+  const conversationId = text('+15557654321');
+  const a = await signedIn(h.app, ana.email);
+  assert.match((await a.get(`/conversations/${conversationId}`)).body, /Send survey/);
+  const sent = await a.post(`/conversations/${conversationId}/survey`, { survey: String(full) }, HX);
+  assert.equal(sent.statusCode, 200);
+  assert.match(sent.body, /Survey sent/);
+  const sms = lastOut(h)!;
+  assert.match(sms, /^How did we do\? https:\/\/inbox\.example\.com\/s\/[\w-]{20,}$/);
+  const token = tokenIn(sms);
+
+  const customer = new Client(h.app);
+  const form = await customer.get(`/s/${token}`);
+  assert.equal(form.statusCode, 200);
+  assert.match(form.body, /How was your visit\?/);
+  assert.doesNotMatch(form.body, /Sign out/, 'no sign-in, no app around it');
+  const wrong = await customer.post(`/s/${token}`, { [`q${qid(h, 'How was your visit?')}`]: '9' });
+  assert.equal(wrong.statusCode, 422);
+  assert.equal((await customer.post(`/s/${token}`, {})).statusCode, 422, 'nothing answered');
+  const answered = await customer.post(`/s/${token}`, {
+    [`q${qid(h, 'How was your visit?')}`]: '4',
+    [`q${qid(h, 'Would you recommend us?')}`]: '10',
+    [`q${qid(h, 'What brought you in?')}`]: '2',
+    [`q${qid(h, 'Anything else?')}`]: 'Great <b>service</b>, thanks',
+  });
+  assert.equal(answered.statusCode, 200);
+  assert.match(answered.body, /Thank you/);
+  assert.equal((await customer.post(`/s/${token}`, { [`q${qid(h, 'How was your visit?')}`]: '1' })).statusCode, 409, 'once only');
+  assert.equal((await customer.get('/s/not-a-real-token-at-all-xyz')).statusCode, 404);
+
+  const timeline = (await a.get(`/conversations/${conversationId}`)).body;
+  assert.match(timeline, /Ana sent the survey After-visit/);
+  assert.match(timeline, /The customer answered the survey After-visit: 4\/5 · 10\/10 · =HYPERLINK\(&quot;x&quot;\) · “Great &lt;b&gt;service&lt;\/b&gt;, thanks”/);
+
+  // A second send, never answered: the response rate is one in two.
+  await a.post(`/conversations/${text('+15557654322')}/survey`, { survey: String(full) }, HX);
+  const report = await m.get(`/surveys/${full}`);
+  assert.equal(report.statusCode, 200);
+  assert.match(report.body, /Sent 2 · answered 1 · response rate 50%/);
+  assert.match(report.body, /average 4\.0/);
+  assert.match(report.body, /NPS 100/);
+  assert.match(report.body, /<svg class="chart" role="img"/);
+  assert.match(report.body, /<title id="chart-\d+">1: 0, 2: 0, 3: 0, 4: 1, 5: 0<\/title>/);
+  const csv = await m.get(`/surveys/${full}/report.csv`);
+  assert.equal(csv.statusCode, 200);
+  assert.match(String(csv.headers['content-type']), /text\/csv/);
+  assert.match(csv.body, /^sent_at,answered_at,conversation,inbox,question,answer\r\n/);
+  assert.match(csv.body, /What brought you in\?,"'=HYPERLINK\(""x""\)"/, 'formulas are defused');
+  assert.match(csv.body, /Anything else\?,Great <b>service<\/b>\, thanks|Anything else\?,"Great <b>service<\/b>, thanks"/);
+  const future = await m.get(`/surveys/${full}?from=2099-01-01`);
+  assert.match(future.body, /Sent 0 · answered 0/);
+  assert.equal((await m.get(`/surveys/${full}?from=yesterday`)).statusCode, 400);
+});
+
+test('a one-question rating survey may be answered by texting the number; surveys are never sent to an opted-out contact', async (t) => {
+  const { h, manager, ana, text } = await setup();
+  t.after(() => h.close());
+  const m = await signedIn(h.app, manager.email);
+  const { quick } = await defineSurveys(m);
+  const conversationId = text('+15557654321');
+  const a = await signedIn(h.app, ana.email);
+  await a.post(`/conversations/${conversationId}/survey`, { survey: String(quick) }, HX);
+  text('+15557654321', SHOP, ' 5 ');
+  assert.match((await a.get(`/conversations/${conversationId}`)).body, /The customer answered the survey Quick rating: 5\/5/);
+  text('+15557654321', SHOP, '4');
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM survey_answers').pluck().get(), 1, 'a later number is just a message');
+
+  text('+15557654321', SHOP, 'STOP');
+  const before = h.sqlite.prepare('SELECT count(*) FROM survey_sends').pluck().get();
+  const refused = await a.post(`/conversations/${conversationId}/survey`, { survey: String(quick) }, HX);
+  assert.equal(refused.statusCode, 422);
+  assert.match(refused.body, /opted out/);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM survey_sends').pluck().get(), before);
+});
+
+test('reports count only conversations of inboxes the manager sees', async (t) => {
+  const { h, admin, manager, text } = await setup();
+  t.after(() => h.close());
+  const m = await signedIn(h.app, manager.email);
+  const { quick } = await defineSurveys(m);
+  const ad = await signedIn(h.app, admin.email);
+  await ad.post(`/conversations/${text('+15557654321', OTHER_SHOP)}/survey`, { survey: String(quick) }, HX);
+  assert.match((await ad.get(`/surveys/${quick}`)).body, /Sent 1/);
+  assert.match((await m.get(`/surveys/${quick}`)).body, /Sent 0/, 'Mia is not in Other');
+  assert.doesNotMatch((await m.get(`/surveys/${quick}/report.csv`)).body, /Other/);
+});
+
+function qid(h: TestApp, prompt: string): number {
+  return h.sqlite.prepare('SELECT id FROM survey_questions WHERE prompt = ?').pluck().get(prompt) as number;
+}
