@@ -5,6 +5,7 @@ import { ageFormatter, timeFormatter, type MessageKey } from '../i18n/index.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';
 import { maySeeSpam, UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
+import { mayDefineSurveys } from '../domain/surveys/definitions.ts';
 
 type Data = Record<string, unknown>;
 
@@ -28,6 +29,7 @@ export function navData(domain: DomainContext, actor: Actor) {
     navInboxes: listInboxesFor(domain, actor),
     navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
     navSpam: maySeeSpam(actor),
+    navSurveys: mayDefineSurveys(actor),
   };
 }
 
@@ -52,7 +54,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, 
     age: ageFormatter(req.t, app.domain.now),
     markdown: renderMarkdown,
     sandbox: app.messaging.simulator !== null,
-    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navSpam: false }),
+    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navSpam: false, navSurveys: false }),
     ...given,
   };
 }
