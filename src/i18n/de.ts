@@ -438,4 +438,5 @@ export const de: Record<MessageKey, string> = {
   'survey.pick': "Wählen Sie eine Umfrage.",
   'event.survey_sent': "{actor} hat die Umfrage {survey} gesendet",
   'event.survey_answered': "Der Kunde hat die Umfrage {survey} beantwortet: {summary}",
+  'survey.answers_one': '1 Antwort',
 };

@@ -436,6 +436,7 @@ export const en = {
   'survey.pick': "Choose a survey.",
   'event.survey_sent': "{actor} sent the survey {survey}",
   'event.survey_answered': "The customer answered the survey {survey}: {summary}",
+  'survey.answers_one': '1 answer',
 } as const;
 
 export type MessageKey = keyof typeof en;
