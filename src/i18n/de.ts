@@ -439,4 +439,5 @@ export const de: Record<MessageKey, string> = {
   'event.survey_sent': "{actor} hat die Umfrage {survey} gesendet",
   'event.survey_answered': "Der Kunde hat die Umfrage {survey} beantwortet: {summary}",
   'survey.answers_one': '1 Antwort',
+  'contact.phone_taken_other': '{phone} gehört bereits zu einem anderen Kontakt.',
 };

@@ -437,6 +437,7 @@ export const en = {
   'event.survey_sent': "{actor} sent the survey {survey}",
   'event.survey_answered': "The customer answered the survey {survey}: {summary}",
   'survey.answers_one': '1 answer',
+  'contact.phone_taken_other': '{phone} already belongs to another contact.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,7 +5,7 @@ import { sendSurvey } from '../domain/surveys/sending.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
+import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
 import { conversationPageData } from './conversations/page-data.ts';
 
 const BAR = 22;
@@ -55,7 +55,7 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
       reply.code(refused.status);
-      return listPage(req, reply, refused.errors, Object.fromEntries(Object.entries(req.body as Record<string, string>).filter(([, v]) => typeof v === 'string')));
+      return listPage(req, reply, refused.errors, Object.fromEntries(Object.entries(formBody(req)).filter((e): e is [string, string] => typeof e[1] === 'string')));
     }
   });
 

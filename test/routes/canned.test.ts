@@ -86,3 +86,13 @@ test('the composer: picker search, /keyword suggestions, insert filled in place 
   assert.doesNotMatch((await b.get(`/conversations/${conversationId}/canned`, HX.headers)).body, /Sign-off/, 'Ana’s quick reply is hers');
   assert.equal((await b.post(`/conversations/${conversationId}/canned/${bye}/insert`, { body: '' }, HX)).statusCode, 404);
 });
+
+test('a canned reply with $ signs is inserted as written', async (t) => {
+  const { h, ana, conversationId } = await setup();
+  t.after(() => h.close());
+  const a = await signedIn(h.app, ana.email);
+  await a.post('/canned', { scope: 'personal', title: 'Price', keyword: 'price', body: "It costs $& now, $' later, $1 or $$" });
+  const id = h.sqlite.prepare(`SELECT id FROM canned_replies WHERE keyword = 'price'`).pluck().get() as number;
+  const res = await a.post(`/conversations/${conversationId}/canned/${id}/insert`, { body: 'Hello /pri' }, HX);
+  assert.match(res.body, />Hello It costs \$&amp; now, \$&#39; later, \$1 or \$\$<\/textarea>/);
+});

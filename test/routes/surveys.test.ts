@@ -58,6 +58,8 @@ test('managers define surveys (errors in place); agents may not', async (t) => {
   const badChoice = await m.post('/surveys', { title: 'X', invitation: '{link}', q1_prompt: 'Pick', q1_kind: 'choice', q1_options: 'only one' });
   assert.equal(badChoice.statusCode, 422);
   assert.equal((await m.post('/surveys', { title: 'X', invitation: '{link}' })).statusCode, 422, 'no question');
+  const empty = await h.app.inject({ method: 'POST', url: '/surveys', headers: { cookie: m.cookieHeader, 'x-csrf-token': m.csrf } });
+  assert.equal(empty.statusCode, 422, 'no body at all: refused, not a crash');
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM surveys').pluck().get(), 0);
   const a = await signedIn(h.app, ana.email);
   assert.equal((await a.get('/surveys')).statusCode, 403);

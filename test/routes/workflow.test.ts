@@ -381,3 +381,32 @@ test('a contact is seen only by who sees one of their conversations (or by every
   const willa = h.sqlite.prepare(`SELECT id FROM contacts WHERE name = 'Walk-in Willa'`).pluck().get() as number;
   assert.equal((await a.get(`/conversations/new?contact=${willa}`)).statusCode, 200);
 });
+
+test('review fixes: a moved conversation’s news goes to its new inbox; contacts do not leak through numbers or links', async (t) => {
+  const { h, admin, ana, outsider, inboxId, salesId, conversationId } = await setup();
+  t.after(() => h.close());
+  setMovingEnabled(h.app.domain, admin.actor, inboxId, true);
+  const a = await signedIn(h.app, ana.email);
+  await a.post(`/conversations/${conversationId}/move`, { version: String(version(h, conversationId)), inbox: String(salesId) }, HX);
+  const seen: number[] = [];
+  h.app.domain.events.on('message.created', ({ inboxId: to }) => seen.push(to));
+  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'after the move' }, () => defaultKeywordTexts);
+  assert.deepEqual(seen, [salesId], 'pushed to the inbox the conversation is in now');
+  const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(SHOP) as number;
+  const again = await a.post('/conversations/new', { from: String(numberId), to: CUSTOMER, body: 'Following up' });
+  assert.equal(again.headers.location, `/conversations/${conversationId}`, 'a new message continues the moved conversation');
+
+  const contactId = one(h, 'SELECT contact_id FROM conversations WHERE id = ?', conversationId).contact_id as number;
+  await a.post(`/contacts/${contactId}?conversation=${conversationId}`, { name: 'Jane Secret', phones: CUSTOMER, notes: 'PRIVATE NOTE' }, HX);
+  const o = await signedIn(h.app, outsider.email);
+  const probe = await o.post('/contacts', { name: 'probe', phones: CUSTOMER });
+  assert.equal(probe.statusCode, 409, probe.body.slice(0, 3000));
+  assert.doesNotMatch(probe.body, /Jane Secret/, 'a number does not reveal whose it is');
+  assert.match(probe.body, /already belongs to another contact/);
+
+  const stale = await a.post(`/conversations/${conversationId}/contact/new`, { version: '999', name: 'Orphan Bob' }, HX);
+  assert.equal(stale.statusCode, 409);
+  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM contacts WHERE name = 'Orphan Bob'`).pluck().get(), 0, 'nothing left behind');
+  await a.post(`/conversations/${conversationId}/contact/new`, { version: String(version(h, conversationId)), name: 'New Person' }, HX);
+  assert.equal((await o.get(`/conversations/new?contact=${contactId}`)).statusCode, 404, 'the contact linked away from stays private');
+});

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { inboxes } from './inboxes.ts';
 import { numbers } from './numbers.ts';
 import { users } from './users.ts';
 
@@ -10,6 +11,10 @@ export const contacts = sqliteTable('contacts', {
   email: text('email'),
   company: text('company'),
   notes: text('notes'),
+  /** Added by hand to the address book: the whole team's, whatever conversations it has. */
+  handMade: integer('hand_made', { mode: 'boolean' }).notNull().default(false),
+  /** Where the contact first appeared (a text, or a number typed in): that inbox keeps seeing them, conversations or not. */
+  originInboxId: integer('origin_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
 

@@ -6,12 +6,14 @@ import type { Actor } from '../context.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 
 /**
- * Who may see a contact (a condition on `contacts`): anyone who sees one of their conversations, and
- * everyone for a contact without conversations (an address-book entry added by hand). Someone who only
- * ever texted another team's inbox, or a personal number, stays out of sight — also by guessing an id.
+ * Who may see a contact (a condition on `contacts`): anyone who sees one of their conversations or the
+ * inbox where they first appeared, and everyone for an address-book entry added by hand. Someone who only ever texted another team's inbox,
+ * or a personal number, stays out of sight — also by guessing an id, and also once a conversation is
+ * linked away from them.
  */
 export function contactVisibleTo(actor: Actor): SQL {
-  return sql`(NOT EXISTS (SELECT 1 FROM ${conversations} WHERE ${conversations.contactId} = ${contacts.id})
+  return sql`(${contacts.handMade} = 1
+    OR EXISTS (SELECT 1 FROM ${inboxes} WHERE ${inboxes.id} = ${contacts.originInboxId} AND ${inboxVisibleTo(actor)})
     OR EXISTS (SELECT 1 FROM ${conversations} JOIN ${inboxes} ON ${inboxes.id} = ${conversations.inboxId}
       WHERE ${conversations.contactId} = ${contacts.id} AND ${inboxVisibleTo(actor)}))`;
 }

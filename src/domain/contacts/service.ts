@@ -94,10 +94,14 @@ export function getContact(ctx: DomainContext, actor: Actor, contactId: number):
 }
 
 /** A number belongs to one contact: taking one another contact has is refused, naming who has it. */
-function setPhones(tx: Tx, contactId: number, phones: string[]): void {
+function setPhones(tx: Tx, actor: Actor, contactId: number, phones: string[]): void {
   for (const phone of phones) {
     const owner = tx.select({ id: contactPhones.contactId, name: contacts.name }).from(contactPhones).innerJoin(contacts, eq(contacts.id, contactPhones.contactId)).where(eq(contactPhones.phone, phone)).get();
-    if (owner && owner.id !== contactId) throw conflict('contact.phone_taken', 'phones', { phone, name: owner.name ?? phone });
+    if (!owner || owner.id === contactId) continue;
+    // Naming a contact the actor may not see would let anyone look numbers up.
+    const visible = tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.id, owner.id), contactVisibleTo(actor))).get();
+    if (!visible) throw conflict('contact.phone_taken_other', 'phones', { phone });
+    throw conflict('contact.phone_taken', 'phones', { phone, name: owner.name ?? phone });
   }
   tx.delete(contactPhones).where(eq(contactPhones.contactId, contactId)).run();
   for (const phone of phones) tx.insert(contactPhones).values({ phone, contactId }).run();
@@ -109,7 +113,7 @@ export function updateContact(ctx: DomainContext, actor: Actor, contactId: numbe
     readContact(tx, actor, contactId);
     const { phones, ...fields } = clean;
     if (Object.keys(fields).length > 0) tx.update(contacts).set(fields).where(eq(contacts.id, contactId)).run();
-    if (phones) setPhones(tx, contactId, phones);
+    if (phones) setPhones(tx, actor, contactId, phones);
     return readContact(tx, actor, contactId);
   });
   ctx.events.emit('contact.changed', { contactId });
@@ -121,8 +125,9 @@ export function createContact(ctx: DomainContext, actor: Actor, input: ContactIn
   if (!clean.name && !clean.phones?.length) throw invalid('contact.empty', 'name');
   return ctx.db.transaction((tx) => {
     const { phones, ...fields } = clean;
-    const id = tx.insert(contacts).values(fields).returning({ id: contacts.id }).get().id;
-    setPhones(tx, id, phones ?? []);
+    // Added by hand: an address-book entry for the whole team.
+    const id = tx.insert(contacts).values({ ...fields, handMade: true }).returning({ id: contacts.id }).get().id;
+    setPhones(tx, actor, id, phones ?? []);
     return readContact(tx, actor, id);
   });
 }
@@ -131,38 +136,46 @@ export function createContact(ctx: DomainContext, actor: Actor, input: ContactIn
  * Links the conversation to another contact; the conversation's number goes with it, so the customer's
  * next texts are filed under that contact too. Recorded on the timeline.
  */
-export function linkContact(ctx: DomainContext, actor: Actor, conversationId: number, version: number, contactId: number): void {
-  const now = ctx.now();
-  const done = ctx.db.transaction((tx) => {
-    const state = stateFor(tx, actor, conversationId);
-    if (state.version !== version) throw conflict('conversation.stale');
-    const contact = readContact(tx, actor, contactId);
-    const { phone } = tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
-    tx.insert(contactPhones).values({ phone, contactId }).onConflictDoUpdate({ target: contactPhones.phone, set: { contactId } }).run();
-    tx.update(conversations).set({ contactId, version: sql`${conversations.version} + 1` }).where(eq(conversations.id, conversationId)).run();
-    return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'contact_linked', actor.id, now, { contact: contact.name ?? phone }) };
-  });
+/** Links inside the caller's transaction: version checked, the number moved to the contact, the event written. */
+function linkInTx(tx: Tx, actor: Actor, conversationId: number, version: number, contact: { id: number; name: string | null }, now: number) {
+  const state = stateFor(tx, actor, conversationId);
+  if (state.version !== version) throw conflict('conversation.stale');
+  const { phone } = tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
+  tx.insert(contactPhones).values({ phone, contactId: contact.id }).onConflictDoUpdate({ target: contactPhones.phone, set: { contactId: contact.id } }).run();
+  tx.update(conversations).set({ contactId: contact.id, version: sql`${conversations.version} + 1` }).where(eq(conversations.id, conversationId)).run();
+  return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'contact_linked', actor.id, now, { contact: contact.name ?? phone }) };
+}
+
+function emitLinked(ctx: DomainContext, conversationId: number, done: { inboxId: number; eventId: number }): void {
   ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, contact: true });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
 }
 
-/** Creates a contact for the conversation's number and links it, in one go (the panel's "new contact"). */
+/**
+ * Links the conversation to another contact; the conversation's number goes with it, so the customer's
+ * next texts are filed under that contact too. Recorded on the timeline.
+ */
+export function linkContact(ctx: DomainContext, actor: Actor, conversationId: number, version: number, contactId: number): void {
+  const done = ctx.db.transaction((tx) => linkInTx(tx, actor, conversationId, version, readContact(tx, actor, contactId), ctx.now()));
+  emitLinked(ctx, conversationId, done);
+}
+
+/** Creates a contact for the conversation's number and links it — one transaction, so a refusal leaves nothing behind. */
 export function linkNewContact(ctx: DomainContext, actor: Actor, conversationId: number, version: number, input: ContactInput, defaultCountry?: string): Contact {
-  const phone = ctx.db.transaction((tx) => {
-    stateFor(tx, actor, conversationId);
-    return tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!.phone;
-  });
   const clean = cleanContact(input, defaultCountry);
   if (!clean.name) throw invalid('contact.name_needed', 'name');
-  const contact = ctx.db.transaction((tx) => {
+  const done = ctx.db.transaction((tx) => {
+    const conversation = tx.select({ phone: conversations.phone, inboxId: conversations.inboxId }).from(conversations).where(eq(conversations.id, conversationId)).get();
+    if (!conversation) throw notFound();
+    const { phone } = conversation;
     const { phones, ...fields } = clean;
-    const id = tx.insert(contacts).values(fields).returning({ id: contacts.id }).get().id;
-    // The conversation's number moves to the new contact (linkContact does it); the others must be free.
-    setPhones(tx, id, (phones ?? []).filter((p) => p !== phone));
-    return readContact(tx, actor, id);
+    const id = tx.insert(contacts).values({ ...fields, originInboxId: conversation.inboxId }).returning({ id: contacts.id }).get().id;
+    // The conversation's number moves to the new contact in linkInTx; the others must be free.
+    setPhones(tx, actor, id, (phones ?? []).filter((p) => p !== phone));
+    return { id, ...linkInTx(tx, actor, conversationId, version, { id, name: fields.name ?? null }, ctx.now()) };
   });
-  linkContact(ctx, actor, conversationId, version, contact.id);
-  return getContact(ctx, actor, contact.id);
+  emitLinked(ctx, conversationId, done);
+  return getContact(ctx, actor, done.id);
 }
 
 export interface ContactConversation {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, or } from 'drizzle-orm';
 import { contactPhones, contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
@@ -69,13 +69,22 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
     } else {
       phone = normalizePhone(input.to, defaultCountry);
       if (!phone) throw invalid(defaultCountry ? 'start.phone_invalid' : 'start.phone_invalid_intl', 'to');
-      contactId = contactIdFor(tx, phone);
+      contactId = contactIdFor(tx, phone, number.inboxId);
     }
     assertMayText(tx, number.id, phone);
+    // The same conversations inbound texts join: in the number's inbox, or moved on to another shared one.
     const open = tx
-      .select({ id: conversations.id })
+      .select({ id: conversations.id, inboxId: conversations.inboxId })
       .from(conversations)
-      .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), eq(conversations.inboxId, number.inboxId), eq(conversations.status, 'open')))
+      .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+      .where(
+        and(
+          eq(conversations.numberId, number.id),
+          eq(conversations.phone, phone),
+          or(eq(conversations.inboxId, number.inboxId), isNull(inboxes.ownerUserId)),
+          eq(conversations.status, 'open'),
+        ),
+      )
       .orderBy(desc(conversations.id))
       .get();
     const member = tx.select({ u: inboxMembers.userId }).from(inboxMembers).where(and(eq(inboxMembers.inboxId, number.inboxId), eq(inboxMembers.userId, actor.id))).get();
@@ -89,7 +98,7 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
         .get().id;
     const eventId = open ? null : addEvent(tx, conversationId, 'started', actor.id, now);
     const messageId = insertOutbound(tx, conversationId, body, actor.id, now);
-    return { conversationId, messageId, eventId, inboxId: number.inboxId };
+    return { conversationId, messageId, eventId, inboxId: open?.inboxId ?? number.inboxId };
   });
   const { conversationId, inboxId } = done;
   if (done.eventId !== null) ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId });

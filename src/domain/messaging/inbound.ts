@@ -25,11 +25,11 @@ function addEvent(tx: Tx, conversationId: number, kind: string, at: number): num
   return tx.insert(conversationEvents).values({ conversationId, kind, at }).returning({ id: conversationEvents.id }).get().id;
 }
 
-/** The contact this number belongs to, or a new nameless one ("unknown number"). */
-export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string): number {
+/** The contact this number belongs to, or a new nameless one ("unknown number") that first appeared in `inboxId`. */
+export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string, inboxId: number): number {
   const found = tx.select({ id: contactPhones.contactId }).from(contactPhones).where(eq(contactPhones.phone, phone)).get();
   if (found) return found.id;
-  const id = tx.insert(contacts).values({}).returning({ id: contacts.id }).get().id;
+  const id = tx.insert(contacts).values({ originInboxId: inboxId }).returning({ id: contacts.id }).get().id;
   tx.insert(contactPhones).values({ phone, contactId: id }).run();
   return id;
 }
@@ -40,9 +40,9 @@ export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string): 
  * shared inbox is history, and the sender starts afresh in the number's inbox. Returns whether the
  * conversation is spam: then nobody is to be notified.
  */
-function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; spam: boolean } {
+function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean } {
   const latest = tx
-    .select({ id: conversations.id, status: conversations.status, waitingSince: conversations.waitingSince })
+    .select({ id: conversations.id, inboxId: conversations.inboxId, status: conversations.status, waitingSince: conversations.waitingSince })
     .from(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .where(
@@ -56,13 +56,13 @@ function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone:
     .limit(1)
     .get();
   if (!latest) {
-    const contactId = contactIdFor(tx, phone);
+    const contactId = contactIdFor(tx, phone, number.inboxId);
     const id = tx
       .insert(conversations)
       .values({ inboxId: number.inboxId, numberId: number.id, contactId, phone, status: 'open', lastMessageAt: now, lastInboundAt: now, waitingSince: now, createdAt: now })
       .returning({ id: conversations.id })
       .get().id;
-    return { id, spam: false };
+    return { id, inboxId: number.inboxId, spam: false };
   }
   // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
   const reopen = latest.status === 'closed' ? { status: 'open' as const, version: sql`${conversations.version} + 1` } : {};
@@ -71,7 +71,7 @@ function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone:
     .set({ ...reopen, lastMessageAt: now, lastInboundAt: now, waitingSince: latest.waitingSince ?? now })
     .where(eq(conversations.id, latest.id))
     .run();
-  return { id: latest.id, spam: latest.status === 'spam' };
+  return { id: latest.id, inboxId: latest.inboxId, spam: latest.status === 'spam' };
 }
 
 /** STOP/START/HELP: record the change on the timeline and answer once (the one text carriers allow after a STOP). */
@@ -108,7 +108,8 @@ export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164:
     const number = tx.select().from(numbers).where(eq(numbers.e164, sms.to)).get();
     if (!number) return null;
     const eventIds: number[] = [];
-    const { id: conversationId, spam } = conversationFor(tx, number, sms.from, now, eventIds);
+    // The conversation's own inbox, not the number's: it may have been moved, and only that inbox's people may hear of it.
+    const { id: conversationId, inboxId, spam } = conversationFor(tx, number, sms.from, now, eventIds);
     const messageId = tx
       .insert(messages)
       .values({ conversationId, direction: 'in', body: sms.text, status: 'received', createdAt: now, updatedAt: now })
@@ -117,7 +118,7 @@ export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164:
     const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);
     if (surveyAnswered !== null) eventIds.push(surveyAnswered);
     const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now, eventIds);
-    return { conversationId, messageId, autoReplyId, inboxId: number.inboxId, eventIds, spam };
+    return { conversationId, messageId, autoReplyId, inboxId, eventIds, spam };
   });
   if (!stored) return { stored: false, reason: 'unknown-number' };
   const { inboxId, eventIds, ...ids } = stored;

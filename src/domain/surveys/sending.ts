@@ -27,7 +27,7 @@ export function sendSurvey(ctx: DomainContext, actor: Actor, conversationId: num
     const conversation = tx.select({ numberId: conversations.numberId, phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
     assertMayText(tx, conversation.numberId, conversation.phone);
     tx.insert(surveySends).values({ surveyId, conversationId, token, sentBy: actor.id, sentAt: now, expiresAt: now + SURVEY_LINK_DAYS * 86_400_000 }).run();
-    const messageId = insertOutbound(tx, conversationId, survey.invitation.replace('{link}', url), actor.id, now);
+    const messageId = insertOutbound(tx, conversationId, survey.invitation.replace('{link}', () => url), actor.id, now);
     const eventId = addEvent(tx, conversationId, 'survey_sent', actor.id, now, { survey: survey.title });
     return { inboxId: state.inboxId, messageId, eventId };
   });

@@ -44,7 +44,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const text = fillCanned(app.domain, actor, id, idParam(req, 'cannedId'));
     const current = field(req, 'body');
     const draft = /(?:^|\s)\/[\p{L}\p{N}_-]*$/u.test(current)
-      ? current.replace(/\/[\p{L}\p{N}_-]*$/u, text)
+      ? current.replace(/\/[\p{L}\p{N}_-]*$/u, () => text)
       : current.trim() ? `${current.trimEnd()}\n${text}` : text;
     const data = { ...conversationPageData(app, actor, id, { draft: draft.slice(0, MAX_BODY) }), focusComposer: true };
     return reply.fragment('partials/composer', data);

@@ -1,0 +1,1 @@
+ALTER TABLE `contacts` ADD `hand_made` integer DEFAULT false NOT NULL;
