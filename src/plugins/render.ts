@@ -3,9 +3,8 @@ import fp from 'fastify-plugin';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
 import { ageFormatter, timeFormatter, type MessageKey } from '../i18n/index.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
-import type { Actor, DomainContext } from '../domain/context.ts';
-import { maySeeSpam, UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
-import { mayDefineSurveys } from '../domain/surveys/definitions.ts';
+import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
+import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
 
 type Data = Record<string, unknown>;
 
@@ -28,8 +27,8 @@ export function navData(domain: DomainContext, actor: Actor) {
   return {
     navInboxes: listInboxesFor(domain, actor),
     navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
-    navSpam: maySeeSpam(actor),
-    navSurveys: mayDefineSurveys(actor),
+    // Spam (to undo it) and surveys are managers' lists.
+    navManager: isManager(actor),
   };
 }
 
@@ -54,7 +53,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, 
     age: ageFormatter(req.t, app.domain.now),
     markdown: renderMarkdown,
     sandbox: app.messaging.simulator !== null,
-    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navSpam: false, navSurveys: false }),
+    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navManager: false }),
     ...given,
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { contactHistory } from '../domain/contacts/service.ts';
-import { eventItem, messageItem } from '../domain/conversations/queries.ts';
+import { eventItem, messageItem, type TimelineItem } from '../domain/conversations/queries.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { activeAdminIds } from '../domain/users/service.ts';
 import { timeFormatter, translator } from '../i18n/index.ts';
@@ -28,15 +28,18 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   const pushConversation = (
     inboxIds: (number | undefined)[],
     conversationId: number,
-    what: { timeline?: (r: ReturnType<typeof tabRenderer>) => string; header?: boolean; panel?: boolean; row?: boolean; nav?: boolean },
+    what: { timeline?: () => TimelineItem | undefined; header?: boolean; panel?: boolean; row?: boolean; nav?: boolean },
   ) => {
+    // Every text and every status change lands here: with nobody watching, nothing is loaded or rendered.
     if (!hub.anyoneConnected()) return;
+    let item: TimelineItem | undefined | null = null;
+    const timelineItem = () => (item === null ? (item = what.timeline!()) : item);
     hub.push(audience(...inboxIds), (client) => {
       const view = tabView(client.path);
       const r = tabRenderer(app, client);
       let html = what.nav ? r.nav() : '';
       if (view.kind === 'conversation' && view.id === conversationId) {
-        if (what.timeline) html += what.timeline(r);
+        if (what.timeline) html += r.timelineItem(conversationId, timelineItem());
         if (what.header || what.panel) html += r.conversationParts(conversationId, { header: what.header, panel: what.panel });
       }
       if (view.kind === 'list' && what.row) html += r.listRow(view.query, conversationId);
@@ -44,21 +47,17 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     });
   };
 
-  domain.events.on('message.created', ({ conversationId, messageId, inboxId, direction }) => {
-    const item = messageItem(domain, messageId);
-    // A customer's text changes unread counts; an agent's reply only the row's preview and order.
-    pushConversation([inboxId], conversationId, { timeline: (r) => r.timelineItem(conversationId, item), row: true, nav: direction === 'in' });
-  });
-  domain.events.on('message.updated', ({ conversationId, messageId, inboxId }) => {
-    // Every status change of every text lands here: only the open conversation shows it.
-    if (!hub.anyoneConnected()) return;
-    const item = messageItem(domain, messageId);
-    pushConversation([inboxId], conversationId, { timeline: (r) => r.timelineItem(conversationId, item) });
-  });
-  domain.events.on('conversation.event', ({ conversationId, eventId, inboxId }) => {
-    const item = eventItem(domain, eventId);
-    pushConversation([inboxId], conversationId, { timeline: (r) => r.timelineItem(conversationId, item) });
-  });
+  // A customer's text changes unread counts; an agent's reply only the row's preview and order.
+  domain.events.on('message.created', ({ conversationId, messageId, inboxId, direction }) =>
+    pushConversation([inboxId], conversationId, { timeline: () => messageItem(domain, messageId), row: true, nav: direction === 'in' }),
+  );
+  // A status change (or a reaction) shows only in the open conversation.
+  domain.events.on('message.updated', ({ conversationId, messageId, inboxId }) =>
+    pushConversation([inboxId], conversationId, { timeline: () => messageItem(domain, messageId) }),
+  );
+  domain.events.on('conversation.event', ({ conversationId, eventId, inboxId }) =>
+    pushConversation([inboxId], conversationId, { timeline: () => eventItem(domain, eventId) }),
+  );
   // The panel is redrawn only when its content changed: it may hold a half-filled form.
   domain.events.on('conversation.changed', ({ conversationId, inboxId, fromInboxId, contact }) =>
     pushConversation([inboxId, fromInboxId], conversationId, { header: true, panel: contact === true, row: true, nav: true }),

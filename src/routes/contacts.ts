@@ -44,10 +44,10 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
       const notice = run();
       return panel(req, reply, conversationId, notice ? { panelNotice: notice } : {});
     } catch (err) {
-      if (!(err instanceof DomainError) || ![403, 409, 422].includes(err.status)) throw err;
-      reply.code(err.status);
-      const key = err.field ? `${fieldPrefix}${err.field}` : '_form';
-      return panel(req, reply, conversationId, { panelErrors: { [key]: req.t(err.key, err.params) }, panelDraft: contactFields(req) });
+      const refused = formErrorsOf(err, req, { statuses: [403, 409, 422], place: (field) => (field ? `${fieldPrefix}${field}` : '_form') });
+      if (!refused) throw err;
+      reply.code(refused.status);
+      return panel(req, reply, conversationId, { panelErrors: refused.errors, panelDraft: contactFields(req) });
     }
   };
 

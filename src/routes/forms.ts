@@ -3,10 +3,18 @@ import { DomainError, notFound } from '../domain/errors.ts';
 
 export type FormErrors = Record<string, string>;
 
-/** A refused form input, as messages keyed by field (`_form` for the form as a whole); other errors pass through. */
-export function formErrorsOf(err: unknown, req: FastifyRequest): { status: number; errors: FormErrors } | null {
-  if (!(err instanceof DomainError) || ![409, 422].includes(err.status)) return null;
-  return { status: err.status, errors: { [err.field ?? '_form']: req.t(err.key, err.params) } };
+/**
+ * A refused form input, as messages keyed by field (`_form` for the form as a whole); other errors pass
+ * through. `statuses` widens which refusals are shown in place; `place` says where a field's message goes.
+ */
+export function formErrorsOf(
+  err: unknown,
+  req: FastifyRequest,
+  opts: { statuses?: number[]; place?: (field: string | undefined) => string } = {},
+): { status: number; errors: FormErrors } | null {
+  if (!(err instanceof DomainError) || !(opts.statuses ?? [409, 422]).includes(err.status)) return null;
+  const place = opts.place ?? ((field) => field ?? '_form');
+  return { status: err.status, errors: { [place(err.field)]: req.t(err.key, err.params) } };
 }
 
 /** Form fields as strings (formbody gives arrays for repeated names). */

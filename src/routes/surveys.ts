@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createSurvey, listSurveys, MAX_QUESTIONS, mayDefineSurveys, setArchived, type QuestionInput } from '../domain/surveys/definitions.ts';
+import { createSurvey, MAX_QUESTIONS, setArchived, surveysToManage, type QuestionInput } from '../domain/surveys/definitions.ts';
 import { surveyCsv, surveyReport, type QuestionReport, type Range } from '../domain/surveys/report.ts';
 import { sendSurvey } from '../domain/surveys/sending.ts';
-import { DomainError, forbidden } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
@@ -40,10 +40,8 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
   const questionsOf = (req: FastifyRequest): QuestionInput[] =>
     Array.from({ length: MAX_QUESTIONS }, (_, i) => ({ kind: field(req, `q${i + 1}_kind`), prompt: field(req, `q${i + 1}_prompt`), options: field(req, `q${i + 1}_options`) }));
 
-  const listPage = (req: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, draft: Record<string, string> = {}) => {
-    if (!mayDefineSurveys(actorOf(req))) throw forbidden();
-    return reply.page('pages/surveys', { surveys: listSurveys(app.domain, { archived: true }), slots: MAX_QUESTIONS, errors, draft });
-  };
+  const listPage = (req: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, draft: Record<string, string> = {}) =>
+    reply.page('pages/surveys', { surveys: surveysToManage(app.domain, actorOf(req)), slots: MAX_QUESTIONS, errors, draft });
 
   app.get('/surveys', async (req, reply) => listPage(req, reply));
 
@@ -98,10 +96,10 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
       return reply.fragment('partials/composer', conversationPageData(app, actor, id, { surveyNotice: req.t('survey.sent') }));
     } catch (err) {
-      const refused = formErrorsOf(err, req);
+      const refused = formErrorsOf(err, req, { place: () => 'survey' });
       if (!refused) throw err;
       reply.code(refused.status);
-      const data = conversationPageData(app, actor, id, { errors: { survey: refused.errors[Object.keys(refused.errors)[0]!]! } });
+      const data = conversationPageData(app, actor, id, { errors: refused.errors });
       return isHtmx(req) ? reply.fragment('partials/composer', data) : reply.page('pages/conversation', data);
     }
   });

@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import pino from 'pino';
+import { startMessaging, type Messaging } from '../../src/channels/start.ts';
 import { buildTestApp, PASSWORD, type TestApp } from '../helper.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -43,6 +45,24 @@ export async function startServer(rawConfig: Record<string, unknown> = {}): Prom
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = h.app.server.address() as AddressInfo;
   return Object.assign(h, { baseURL: `http://127.0.0.1:${port}`, port });
+}
+
+/** Like `startServer()`, plus the SMS side the real `serve` starts: the sandbox SMSC, its channel and the outbox loop. */
+export async function startServerWithSandbox(): Promise<Server & { messaging: Messaging }> {
+  const h = await buildTestApp();
+  const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = h.app.server.address() as AddressInfo;
+  const closeApp = h.close;
+  return Object.assign(h, {
+    baseURL: `http://127.0.0.1:${port}`,
+    port,
+    messaging,
+    async close() {
+      await messaging.stop();
+      await closeApp();
+    },
+  });
 }
 
 /** A fresh, isolated browser profile (own cookies), English UI, pointed at `baseURL`. */

@@ -4,18 +4,16 @@
  * SMS that reaches the (sandbox) SMSC is plain text.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import pino from 'pino';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { SANDBOX, startMessaging, type Messaging } from '../../src/channels/start.ts';
+import { SANDBOX } from '../../src/channels/start.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { toPlainText } from '../../src/formatting/markdown.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { addUser } from '../helper.ts';
 import {
   launchBrowser,
   newContext,
@@ -26,27 +24,11 @@ import {
   until,
   waitForLiveOpens,
   type Server,
+  startServerWithSandbox,
 } from './browser.ts';
 
 const CUSTOMER = '+15557654321';
 
-/** Like `startServer()`, plus the SMS side the real `serve` starts: the sandbox SMSC, its channel and the outbox loop. */
-async function startServerWithSandbox(): Promise<Server & { messaging: Messaging }> {
-  const h = await buildTestApp();
-  const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = h.app.server.address() as AddressInfo;
-  const closeApp = h.close;
-  return Object.assign(h, {
-    baseURL: `http://127.0.0.1:${port}`,
-    port,
-    messaging,
-    async close() {
-      await messaging.stop();
-      await closeApp();
-    },
-  });
-}
 
 /** Two agents of the inbox that owns `shop`, and a conversation with CUSTOMER in it. */
 async function setUp(s: Server, shop: string) {

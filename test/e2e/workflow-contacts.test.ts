@@ -4,151 +4,15 @@
  * arrive over /live without reloading.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import type { Browser, Locator, Page, WebSocket } from 'playwright-core';
-import { createContact, setFavourite, updateContact } from '../../src/domain/contacts/service.ts';
+import { test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { createContact, setFavourite } from '../../src/domain/contacts/service.ts';
 import { setConversationStatus } from '../../src/domain/conversations/actions.ts';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import type { Actor } from '../../src/domain/context.ts';
-import { addUser } from '../helper.ts';
-import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, waitForLiveOpens, type Server } from './browser.ts';
+import { noChromium } from './browser.ts';
+import { CUSTOMER, OTHER, SALES, SETUP, SHOP, button, combobox, conversationList, goLive, markDocument, nav, row, sameDocument, state, timeline, world } from './workflow-world.ts';
 
-const SHOP = '+15551230000'; // Support's number
-const SALES = '+15551230001'; // Sales' number
-const OTHER = '+15551230002'; // Other's number (only Otto works there)
-const CUSTOMER = '+15557654321';
 const DORA = '+15558889999';
 const WILLA = '+15554443333';
-
-type User = Awaited<ReturnType<typeof addUser>>;
-
-/** Who may take part in a test; only those a test names are created (each account costs a password hash). */
-const people = {
-  ada: { role: 'admin', name: 'Ada' },
-  ana: { role: 'agent', name: 'Ana' },
-  ben: { role: 'agent', name: 'Ben' },
-  mia: { role: 'manager', name: 'Mia' },
-  otto: { role: 'agent', name: 'Otto' },
-} as const;
-type Who = keyof typeof people;
-/** The test's own setup acts as an admin that is nobody in particular. */
-const SETUP: Actor = { id: 0, role: 'admin' };
-
-/**
- * One server and one browser for one test, with the people it names: Ada is an admin, Mia a manager, Ana and Ben
- * agents in Support (Ana also in Sales), Otto an agent in Other only. (Here nobody takes Other: its conversations
- * are the ones Ana and Ben must not see.)
- */
-async function world<const W extends Who>(t: TestContext, who: W[]) {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer({ contacts: { default_country: 'US' } });
-  t.after(() => s.close());
-  const created = await Promise.all(who.map(async (key) => [key, await addUser(s.app, people[key].role, people[key].name)] as const));
-  const users = Object.fromEntries(created) as Record<W, User>;
-  const ids = (...keys: Who[]) => created.filter(([key]) => keys.includes(key)).map(([, user]) => user.id);
-  const number = (e164: string, inbox: string) => ({ e164, smpp: 'sandbox', inbox, registration: 'registered' as const, throughput: 0 });
-  syncNumbers(s.app.domain, [number(SHOP, 'Support'), number(SALES, 'Sales'), number(OTHER, 'Other')]);
-  const inboxId = (name: string) => s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
-  const support = inboxId('Support');
-  const sales = inboxId('Sales');
-  const other = inboxId('Other');
-  setMembers(s.app.domain, SETUP, support, ids('ana', 'ben', 'mia'));
-  setMembers(s.app.domain, SETUP, sales, ids('ana'));
-  setMembers(s.app.domain, SETUP, other, ids('otto'));
-  // Unread counts start when a user joined: texts must come strictly later than the accounts.
-  await new Promise((resolve) => setTimeout(resolve, 5));
-
-  const column = (sql: string, id: number) => s.sqlite.prepare(sql).pluck().get(id);
-  return {
-    ...users,
-    browser,
-    s,
-    support,
-    sales,
-    other,
-    /** A customer's text, stored; returns its conversation's id. */
-    receive(from: string, text: string, to = SHOP): number {
-      const r = receiveSms(s.app.domain, { from, to, text }, () => defaultKeywordTexts);
-      assert.ok(r.stored, `stored: ${text}`);
-      return r.conversationId;
-    },
-    /** Gives the contact behind a conversation a name (keeping its number). */
-    name(conversationId: number, name: string): void {
-      const contactId = column('SELECT contact_id FROM conversations WHERE id = ?', conversationId) as number;
-      const phone = column('SELECT phone FROM conversations WHERE id = ?', conversationId) as string;
-      updateContact(s.app.domain, SETUP, contactId, { name, phones: phone }, 'US');
-    },
-    version: (conversationId: number) => column('SELECT version FROM conversations WHERE id = ?', conversationId) as number,
-    assignee: (conversationId: number) => column('SELECT assignee_id FROM conversations WHERE id = ?', conversationId) as number | null,
-    status: (conversationId: number) => column('SELECT status FROM conversations WHERE id = ?', conversationId) as string,
-    /** A fresh browser profile signed in as `user`, showing `path` with its live socket connected. */
-    open: (user: User, path: string) => livePage(t, browser, s, user, path),
-  };
-}
-
-async function livePage(t: TestContext, browser: Browser, s: Server, user: User, path: string): Promise<Page> {
-  const context = await newContext(browser, s.baseURL);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  await trackLiveSocket(page);
-  await signIn(page, user.email);
-  await goLive(page, () => page.goto(path));
-  return page;
-}
-
-/**
- * Runs `navigate` and waits until the new document's /live socket is open and the server has answered on it (it
- * sends the navigation right after registering the tab): from then on every push for this page reaches it.
- */
-async function goLive(page: Page, navigate: () => Promise<unknown>): Promise<void> {
-  const sockets: { path: string | null; framed: Promise<void> }[] = [];
-  const onSocket = (ws: WebSocket) => {
-    const url = new URL(ws.url());
-    if (url.pathname !== '/live') return;
-    sockets.push({ path: url.searchParams.get('path'), framed: new Promise((resolve) => ws.once('framereceived', () => resolve())) });
-  };
-  page.on('websocket', onSocket);
-  try {
-    await navigate();
-    await waitForLiveOpens(page);
-    const here = new URL(page.url());
-    const path = here.pathname + here.search;
-    const deadline = Date.now() + 15_000;
-    let socket = sockets.find((x) => x.path === path);
-    while (!socket) {
-      if (Date.now() > deadline) throw new Error(`no /live socket for ${path} (seen: ${sockets.map((x) => x.path).join(', ')})`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      socket = sockets.find((x) => x.path === path);
-    }
-    await socket.framed;
-  } finally {
-    page.off('websocket', onSocket);
-  }
-}
-
-/** Marks the document; `sameDocument` is true only if the page was not reloaded or navigated since. */
-async function markDocument(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { __e2eMark: boolean }).__e2eMark = true;
-  });
-}
-async function sameDocument(page: Page): Promise<boolean> {
-  return page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true);
-}
-
-const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
-const conversationList = (page: Page) => page.getByRole('list', { name: 'Conversations', exact: true });
-/** The row of a list whose text mentions `text` (a name, a number, a preview). */
-const row = (list: Locator, text: string | RegExp) => list.getByRole('listitem').filter({ hasText: text });
-const timeline = (page: Page) => page.getByRole('list', { name: 'Messages and events' });
-/** The conversation header's state line ("Open · Assigned to Ana"). */
-const state = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
-const button = (page: Page | Locator, name: string) => page.getByRole('button', { name, exact: true });
-const combobox = (page: Page | Locator, name: string) => page.getByRole('combobox', { name, exact: true });
 
 const panelOf = (page: Page) => page.getByRole('complementary', { name: 'Contact' });
 /** One of the panel's folded sections ("Edit contact", …), opened. */

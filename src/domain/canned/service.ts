@@ -4,7 +4,7 @@ import { contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
-import type { Actor, DomainContext } from '../context.ts';
+import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { canSeeInbox, inboxVisibleTo } from '../inboxes/access.ts';
 import { MAX_BODY } from '../messaging/outbox.ts';
@@ -35,9 +35,6 @@ const columns = {
   body: cannedReplies.body,
 };
 
-/** Managers and admins keep an inbox's shared replies. */
-export const mayManageShared = (actor: Actor): boolean => actor.role !== 'agent';
-
 function clean(input: CannedInput): { title: string; keyword: string; body: string } {
   const title = cleanLine(input.title, 80, 'canned.title_invalid', 'title');
   const keyword = typeof input.keyword === 'string' ? input.keyword.trim().replace(/^\//, '') : '';
@@ -58,7 +55,7 @@ function assertMayWrite(ctx: DomainContext, actor: Actor, row: { inboxId: number
     return;
   }
   if (!canSeeInbox(ctx, actor, row.inboxId!)) throw notFound();
-  if (!mayManageShared(actor)) throw forbidden();
+  if (!isManager(actor)) throw forbidden();
 }
 
 const keywordTaken = (err: unknown): boolean => err instanceof Error && /UNIQUE constraint failed: .*canned_replies/.test(err.message);
@@ -120,7 +117,7 @@ export function cannedBook(ctx: DomainContext, actor: Actor): CannedBook {
     ? ctx.db.select(columns).from(cannedReplies).where(inArray(cannedReplies.inboxId, visible.map((i) => i.id))).orderBy(asc(sql`lower(${cannedReplies.title})`)).all()
     : [];
   return {
-    shared: visible.map((i) => ({ inboxId: i.id, inboxName: i.name, mayManage: mayManageShared(actor), replies: rows.filter((r) => r.inboxId === i.id) })),
+    shared: visible.map((i) => ({ inboxId: i.id, inboxName: i.name, mayManage: isManager(actor), replies: rows.filter((r) => r.inboxId === i.id) })),
     personal: ctx.db.select(columns).from(cannedReplies).where(eq(cannedReplies.ownerUserId, actor.id)).orderBy(asc(sql`lower(${cannedReplies.title})`)).all(),
   };
 }

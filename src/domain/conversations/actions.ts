@@ -2,12 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { conversationEvents, conversations } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
-import type { Actor, DomainContext } from '../context.ts';
+import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
-import { maySeeSpam } from './list.ts';
 
-export type Tx = Parameters<Parameters<DomainContext['db']['transaction']>[0]>[0];
+export type { Tx };
 
 export interface ConversationState {
   id: number;
@@ -118,7 +117,7 @@ export function assignConversation(ctx: DomainContext, actor: Actor, conversatio
 export function setConversationStatus(ctx: DomainContext, actor: Actor, conversationId: number, version: number, status: 'open' | 'closed' | 'spam'): void {
   change(ctx, actor, conversationId, version, (_tx, state) => {
     if (state.status === status) throw conflict('conversation.stale');
-    if (state.status === 'spam' && !maySeeSpam(actor)) throw forbidden();
+    if (state.status === 'spam' && !isManager(actor)) throw forbidden();
     const kind = status === 'spam' ? 'marked_spam' : status === 'closed' ? 'closed' : state.status === 'spam' ? 'unspammed' : 'reopened_by';
     return { set: { status }, event: { kind } };
   });

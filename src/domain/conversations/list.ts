@@ -4,7 +4,7 @@ import { conversationPins, conversationReads, conversations, conversationTags, m
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
-import type { Actor, DomainContext } from '../context.ts';
+import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 
@@ -59,9 +59,6 @@ export interface ListPage {
   /** Pass back as `after` for the next page; null on the last page. */
   next: string | null;
 }
-
-/** Spam is for those who can undo it. */
-export const maySeeSpam = (actor: Actor): boolean => actor.role === 'admin' || actor.role === 'manager';
 
 /** The inbox ids a list may draw from: the visible ones of the scope, or the one asked for (404 if not visible). */
 function inboxIdsFor(ctx: DomainContext, actor: Actor, filter: ListFilter): number[] {
@@ -135,13 +132,13 @@ function parseCursor(after: string | undefined, width: number): number[] | null 
 }
 
 function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, joinedAt: number): SQL[] {
-  if (filter.status === 'spam' && !maySeeSpam(actor)) throw forbidden();
+  if (filter.status === 'spam' && !isManager(actor)) throw forbidden();
   const inboxIds = inboxIdsFor(ctx, actor, filter);
   // With a tag, its (few) conversations should drive the query: `+inbox_id` keeps SQLite off the inbox index.
   const inboxColumn = filter.tagId === undefined ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`;
   const where: SQL[] = [inArray(inboxColumn, inboxIds.length ? inboxIds : [-1])];
   if (filter.status) where.push(eq(conversations.status, filter.status));
-  else if (!maySeeSpam(actor)) where.push(ne(conversations.status, 'spam'));
+  else if (!isManager(actor)) where.push(ne(conversations.status, 'spam'));
   if (filter.numberId !== undefined) where.push(eq(conversations.numberId, filter.numberId));
   if (filter.assignee === 'me') where.push(eq(conversations.assigneeId, actor.id));
   else if (filter.assignee === 'none') where.push(isNull(conversations.assigneeId));

@@ -5,12 +5,11 @@ import { conversationEvents, conversationPins, conversations, messages } from '.
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
-import type { Actor, DomainContext } from '../context.ts';
+import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { assertCanSeeInbox, canSeeInbox, conversationReadableBy, inboxVisibleTo } from '../inboxes/access.ts';
 import { tagsOf } from '../tags/service.ts';
 import { reactionsOf, type Reaction } from '../emoji/reactions.ts';
-import { maySeeSpam } from './list.ts';
 
 /** The inbox's numbers that carriers will block (10DLC registration not done), for the banner that says what to do. */
 export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number): { e164: string; registration: string }[] {
@@ -125,7 +124,7 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
     moveTargets,
     tags: tagsOf(ctx, conversationId),
     pinned,
-    mayUnspam: maySeeSpam(actor),
+    mayUnspam: isManager(actor),
     timeline: timelineOf(ctx, conversationId),
   };
 }

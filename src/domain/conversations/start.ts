@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { contactPhones, contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
@@ -11,6 +11,7 @@ import { normalizePhone } from '../contacts/phone.ts';
 import { contactIdFor } from '../messaging/inbound.ts';
 import { assertMayText, cleanBody, insertOutbound } from '../messaging/outbox.ts';
 import { addEvent } from './actions.ts';
+import { continuedBy } from './continued.ts';
 
 export interface SendableNumber {
   id: number;
@@ -72,19 +73,12 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
       contactId = contactIdFor(tx, phone, number.inboxId);
     }
     assertMayText(tx, number.id, phone);
-    // The same conversations inbound texts join: in the number's inbox, or moved on to another shared one.
+    // The same conversations inbound texts continue.
     const open = tx
       .select({ id: conversations.id, inboxId: conversations.inboxId })
       .from(conversations)
       .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-      .where(
-        and(
-          eq(conversations.numberId, number.id),
-          eq(conversations.phone, phone),
-          or(eq(conversations.inboxId, number.inboxId), isNull(inboxes.ownerUserId)),
-          eq(conversations.status, 'open'),
-        ),
-      )
+      .where(and(continuedBy(number, phone), eq(conversations.status, 'open')))
       .orderBy(desc(conversations.id))
       .get();
     const member = tx.select({ u: inboxMembers.userId }).from(inboxMembers).where(and(eq(inboxMembers.inboxId, number.inboxId), eq(inboxMembers.userId, actor.id))).get();

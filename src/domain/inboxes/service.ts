@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
-import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
+import { isManager, requireAdmin, type Actor, type DomainContext } from '../context.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
 import { publicColumns, type PublicUser } from '../users/service.ts';
@@ -127,7 +127,7 @@ export function teammatesOf({ db }: DomainContext, actor: Actor): { id: number; 
 
 /** A manager (or admin) of a shared inbox they see switches its assignment mode. */
 export function setAssignmentMode(ctx: DomainContext, actor: Actor, inboxId: number, enabled: boolean): void {
-  if (actor.role === 'agent') throw forbidden();
+  if (!isManager(actor)) throw forbidden();
   assertCanSeeInbox(ctx, actor, inboxId);
   ctx.db.transaction((tx) => {
     assertShared(tx, inboxId);

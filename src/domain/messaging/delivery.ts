@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { conversations, messageParts, messages, pendingReceipts, type MessageStatus } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
-import type { DomainContext } from '../context.ts';
+import type { DomainContext, Tx } from '../context.ts';
 
 /** A queued message as the sender needs it. */
 export interface DueMessage {
@@ -48,7 +48,6 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
   });
 }
 
-type Tx = Parameters<Parameters<DomainContext['db']['transaction']>[0]>[0];
 type FinalState = 'delivered' | 'failed' | 'expired';
 
 const rank: Record<'sent' | FinalState, number> = { delivered: 0, sent: 1, expired: 2, failed: 3 };

@@ -1,10 +1,12 @@
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { contactPhones, contacts, optOuts } from '../../db/schema/contacts.ts';
-import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
+import { conversations, messages } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
-import type { DomainContext } from '../context.ts';
+import type { DomainContext, Tx } from '../context.ts';
+import { addEvent } from '../conversations/actions.ts';
 import { answerByText } from '../surveys/answers.ts';
+import { continuedBy } from '../conversations/continued.ts';
 import { keywordOf } from './keywords.ts';
 import { insertOutbound } from './outbox.ts';
 import type { KeywordTexts } from './texts.ts';
@@ -19,11 +21,6 @@ export type InboundResult =
   | { stored: true; conversationId: number; messageId: number; autoReplyId: number | null }
   | { stored: false; reason: 'unknown-number' };
 
-type Tx = Parameters<Parameters<DomainContext['db']['transaction']>[0]>[0];
-
-function addEvent(tx: Tx, conversationId: number, kind: string, at: number): number {
-  return tx.insert(conversationEvents).values({ conversationId, kind, at }).returning({ id: conversationEvents.id }).get().id;
-}
 
 /** The contact this number belongs to, or a new nameless one ("unknown number") that first appeared in `inboxId`. */
 export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string, inboxId: number): number {
@@ -35,23 +32,15 @@ export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string, i
 }
 
 /**
- * The sender's latest conversation on this number, reopened if closed; else a new one. It may have been
- * moved to another shared inbox (it stays there); one left in a personal inbox when the number joined a
- * shared inbox is history, and the sender starts afresh in the number's inbox. Returns whether the
- * conversation is spam: then nobody is to be notified.
+ * The sender's latest conversation on this number (wherever it was moved), reopened if closed; else a new
+ * one in the number's inbox. Returns whether the conversation is spam: then nobody is to be notified.
  */
 function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean } {
   const latest = tx
     .select({ id: conversations.id, inboxId: conversations.inboxId, status: conversations.status, waitingSince: conversations.waitingSince })
     .from(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-    .where(
-      and(
-        eq(conversations.numberId, number.id),
-        eq(conversations.phone, phone),
-        or(eq(conversations.inboxId, number.inboxId), isNull(inboxes.ownerUserId)),
-      ),
-    )
+    .where(continuedBy(number, phone))
     .orderBy(desc(conversations.id))
     .limit(1)
     .get();
@@ -66,7 +55,7 @@ function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone:
   }
   // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
   const reopen = latest.status === 'closed' ? { status: 'open' as const, version: sql`${conversations.version} + 1` } : {};
-  if (latest.status === 'closed') events.push(addEvent(tx, latest.id, 'reopened', now));
+  if (latest.status === 'closed') events.push(addEvent(tx, latest.id, 'reopened', null, now));
   tx.update(conversations)
     .set({ ...reopen, lastMessageAt: now, lastInboundAt: now, waitingSince: latest.waitingSince ?? now })
     .where(eq(conversations.id, latest.id))
@@ -88,10 +77,10 @@ function answerKeyword(
   if (!keyword) return null;
   if (keyword === 'stop') {
     tx.insert(optOuts).values({ phone: sms.from, numberId: number.id, source: 'keyword', at: now }).onConflictDoNothing().run();
-    events.push(addEvent(tx, conversationId, 'opted_out', now));
+    events.push(addEvent(tx, conversationId, 'opted_out', null, now));
   } else if (keyword === 'start') {
     tx.delete(optOuts).where(and(eq(optOuts.phone, sms.from), eq(optOuts.numberId, number.id))).run();
-    events.push(addEvent(tx, conversationId, 'opted_in', now));
+    events.push(addEvent(tx, conversationId, 'opted_in', null, now));
   }
   // An unregistered number's answer would be blocked by the carrier anyway.
   if (number.registration === 'pending' || number.registration === 'unregistered') return null;

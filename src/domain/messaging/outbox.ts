@@ -2,13 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import { optOuts } from '../../db/schema/contacts.ts';
 import { conversations, messages } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
-import type { Actor, DomainContext } from '../context.ts';
+import type { Actor, DomainContext, Tx } from '../context.ts';
 import { DomainError, invalid, notFound } from '../errors.ts';
 import { assertCanSeeInbox } from '../inboxes/access.ts';
 
 export const MAX_BODY = 1600;
 
-type Tx = Parameters<Parameters<DomainContext['db']['transaction']>[0]>[0];
 
 /** Carriers block unregistered 10DLC traffic, so it never reaches the outbox. */
 export function assertMayText(tx: Pick<Tx, 'select'>, numberId: number, phone: string): void {

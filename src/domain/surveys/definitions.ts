@@ -1,6 +1,6 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import { questionKinds, surveyQuestions, surveys, type QuestionKind } from '../../db/schema/surveys.ts';
-import type { Actor, DomainContext } from '../context.ts';
+import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { forbidden, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
 
@@ -28,9 +28,6 @@ export interface QuestionInput {
 
 export const MAX_QUESTIONS = 5;
 
-/** Managers and admins define surveys; every agent may send them. */
-export const mayDefineSurveys = (actor: Actor): boolean => actor.role !== 'agent';
-
 function cleanQuestions(raw: QuestionInput[]): { kind: QuestionKind; prompt: string; options: string[] | null }[] {
   const given = raw.filter((q) => typeof q.prompt === 'string' && q.prompt.trim() !== '');
   if (given.length === 0) throw invalid('survey.no_questions', 'q1_prompt');
@@ -47,7 +44,7 @@ function cleanQuestions(raw: QuestionInput[]): { kind: QuestionKind; prompt: str
 }
 
 export function createSurvey(ctx: DomainContext, actor: Actor, input: { title: unknown; invitation: unknown; questions: QuestionInput[] }): Survey {
-  if (!mayDefineSurveys(actor)) throw forbidden();
+  if (!isManager(actor)) throw forbidden();
   const title = cleanLine(input.title, 80, 'survey.title_invalid', 'title');
   const invitation = typeof input.invitation === 'string' ? input.invitation.trim() : '';
   if (!invitation.includes('{link}') || invitation.length > 300) throw invalid('survey.invitation_invalid', 'invitation');
@@ -73,19 +70,29 @@ export function getSurvey({ db }: DomainContext, surveyId: number): Survey {
   return { id: survey.id, title: survey.title, invitation: survey.invitation, archived: survey.archived, questions };
 }
 
-/** Surveys to send (not archived) or, for the management page, all of them. */
-export function listSurveys({ db }: DomainContext, opts: { archived?: boolean } = {}): { id: number; title: string; archived: boolean }[] {
+type SurveyListing = { id: number; title: string; archived: boolean };
+
+function surveyListing({ db }: DomainContext, withArchived: boolean): SurveyListing[] {
   return db
     .select({ id: surveys.id, title: surveys.title, archived: surveys.archived })
     .from(surveys)
-    .where(opts.archived ? undefined : and(eq(surveys.archived, false)))
+    .where(withArchived ? undefined : eq(surveys.archived, false))
     .orderBy(asc(surveys.archived), desc(surveys.createdAt))
     .all();
 }
 
+/** Surveys anyone may send (the archived ones are no longer offered). */
+export const listSurveys = (ctx: DomainContext): SurveyListing[] => surveyListing(ctx, false);
+
+/** Every survey, archived too, for the managers who keep them. */
+export function surveysToManage(ctx: DomainContext, actor: Actor): SurveyListing[] {
+  if (!isManager(actor)) throw forbidden();
+  return surveyListing(ctx, true);
+}
+
 /** Archived surveys are no longer offered; their answers and report stay. */
 export function setArchived(ctx: DomainContext, actor: Actor, surveyId: number, archived: boolean): void {
-  if (!mayDefineSurveys(actor)) throw forbidden();
+  if (!isManager(actor)) throw forbidden();
   getSurvey(ctx, surveyId);
   ctx.db.update(surveys).set({ archived }).where(eq(surveys.id, surveyId)).run();
 }

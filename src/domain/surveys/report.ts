@@ -2,10 +2,10 @@ import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { surveyAnswers, surveySends } from '../../db/schema/surveys.ts';
-import type { Actor, DomainContext } from '../context.ts';
+import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { forbidden } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
-import { getSurvey, mayDefineSurveys, type Question, type Survey } from './definitions.ts';
+import { getSurvey, type Question, type Survey } from './definitions.ts';
 import { SCALES } from './answers.ts';
 
 export interface Range {
@@ -36,7 +36,7 @@ export interface SurveyReport {
 
 /** The sends a manager may count: in the range, from conversations of inboxes they see. */
 function sendsOf(ctx: DomainContext, actor: Actor, surveyId: number, range: Range) {
-  if (!mayDefineSurveys(actor)) throw forbidden();
+  if (!isManager(actor)) throw forbidden();
   return ctx.db
     .select({ id: surveySends.id, sentAt: surveySends.sentAt, answeredAt: surveySends.answeredAt, conversationId: surveySends.conversationId, inbox: inboxes.name, owner: inboxes.ownerUserId })
     .from(surveySends)

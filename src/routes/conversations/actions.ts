@@ -7,16 +7,14 @@ import { DomainError } from '../../domain/errors.ts';
 import { addTag, removeTag } from '../../domain/tags/service.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
-import { field, ID_PATTERN, idParam } from '../forms.ts';
+import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
 import { conversationPageData } from './page-data.ts';
 
 type Run = (req: FastifyRequest, actor: Actor, conversationId: number, version: number) => void;
 
 /** A refused action (stale page, a rule, a right) is shown in the header, which is redrawn as things are now. */
-function refusal(err: unknown, req: FastifyRequest): { status: number; errors: Record<string, string> } | null {
-  if (!(err instanceof DomainError) || ![403, 409, 422].includes(err.status)) return null;
-  return { status: err.status, errors: { [err.field === 'tag' ? 'tag' : '_header']: req.t(err.key, err.params) } };
-}
+const refusal = (err: unknown, req: FastifyRequest) =>
+  formErrorsOf(err, req, { statuses: [403, 409, 422], place: (field) => (field === 'tag' ? 'tag' : '_header') });
 
 /** A local page to go back to after a form post without JavaScript. */
 function backTo(req: FastifyRequest, fallback: string): string {

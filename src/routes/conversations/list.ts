@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { blockedNumbers } from '../../domain/conversations/queries.ts';
-import { listConversations, maySeeSpam, numberHasHistory, type ListFilter } from '../../domain/conversations/list.ts';
+import { listConversations, numberHasHistory, type ListFilter } from '../../domain/conversations/list.ts';
 import { sendableNumbers } from '../../domain/conversations/start.ts';
 import { listInboxesFor, teammatesOf } from '../../domain/inboxes/service.ts';
 import { listTags } from '../../domain/tags/service.ts';
-import type { Actor } from '../../domain/context.ts';
+import { isManager, type Actor } from '../../domain/context.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { idParam } from '../forms.ts';
 import { hasFilters, listUrl, parseListQuery, type ListQuery } from './filters.ts';
@@ -30,7 +30,7 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
       choices,
       heading: headingOf(req.t, query, choices),
       // Managers and admins switch the shown inbox's assignment mode (admins also moving) right here.
-      inboxSettings: actor.role !== 'agent' && query.view === 'inbox' ? (choices.inboxes.find((i) => i.id === query.filter.inboxId) ?? null) : null,
+      inboxSettings: isManager(actor) && query.view === 'inbox' ? (choices.inboxes.find((i) => i.id === query.filter.inboxId) ?? null) : null,
       historyUrl:
         query.view === 'inbox' && query.filter.numberId !== undefined && numberHasHistory(app.domain, actor, query.filter.numberId)
           ? listUrl({ view: 'history', number: String(query.filter.numberId) })
@@ -63,6 +63,6 @@ function choicesFor(app: FastifyInstance, actor: Actor, filter: ListFilter) {
     numbers,
     tags: listTags(app.domain),
     teammates: teammatesOf(app.domain, actor),
-    maySeeSpam: maySeeSpam(actor),
+    maySeeSpam: isManager(actor),
   };
 }
