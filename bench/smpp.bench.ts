@@ -120,7 +120,7 @@ async function durableRun(window: number): Promise<DurableRun> {
 
     const { onState, bound } = boundSignal();
     const inner = createSmppChannel(smppConfig(simulator.port, window), log, { onState });
-    inner.start(createSink(domain, h.configStore, log));
+    inner.start(createSink(domain, h.configStore, h.app.media, log));
     channel = inner;
     await bound;
     // The real channel, timed per send: window wait + submit_sm round trip, as the outbox loop sees it.

@@ -1,11 +1,12 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import type Database from 'better-sqlite3';
 import type { Eta } from 'eta';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { createMessagingState, type MessagingState } from './channels/state.ts';
 import type { ConfigStore } from './config/store.ts';
@@ -13,6 +14,7 @@ import { createDb } from './db/client.ts';
 import type { DomainContext } from './domain/context.ts';
 import { DomainError } from './domain/errors.ts';
 import { createEventBus } from './domain/events.ts';
+import { createMediaStore, type MediaStore } from './domain/media/store.ts';
 import { sessionExists } from './domain/auth/sessions.ts';
 import { countUsers } from './domain/users/service.ts';
 import { staticDir } from './paths.ts';
@@ -28,6 +30,7 @@ import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
 import cannedRoutes from './routes/canned.ts';
 import contactRoutes from './routes/contacts.ts';
+import mediaRoutes from './routes/media.ts';
 import publicSurveyRoutes from './routes/survey-public.ts';
 import surveyRoutes from './routes/surveys.ts';
 import emojiRoutes from './routes/emoji.ts';
@@ -52,6 +55,8 @@ declare module 'fastify' {
     hub: Hub;
     /** What the SMS side runs, filled in by startMessaging; empty in an app without channels (tests). */
     messaging: MessagingState;
+    /** Attachments on disk under the data directory. */
+    media: MediaStore;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -61,6 +66,8 @@ export interface AppOptions {
   configStore: ConfigStore;
   sqlite: Database.Database;
   logger: FastifyServerOptions['loggerInstance'] | boolean;
+  /** Where attachments are kept: media/ under the data directory. */
+  mediaDir: string;
   /** Re-read templates on every render (development). */
   devViews?: boolean;
 }
@@ -96,6 +103,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('views', createViews(!opts.devViews));
   app.decorate('hub', createHub((client) => sessionExists(domain, client.sessionId)));
   app.decorate('messaging', createMessagingState());
+  app.decorate('media', createMediaStore(opts.mediaDir));
+  app.decorateRequest('upload', null as unknown as FastifyRequest['upload']);
   app.decorate('setup', { token: countUsers(domain) === 0 ? randomBytes(24).toString('base64url') : null });
 
   await app.register(helmet, {
@@ -115,6 +124,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: server.body_limit_kb * 1024 });
+  // Parser only: the routes that take files read them themselves (src/routes/uploads.ts), with their limits.
+  await app.register(multipart, { throwFileSizeLimit: false });
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h' });
   await app.register(websocket, {
     options: { maxPayload: 64 * 1024 },
@@ -138,6 +149,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.log.info({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'bad request');
     return reply.code(status).sendError(ERROR_KEYS[status] ?? 'error.bad_request');
   });
+  // Bodies are read as sent: a compressed one (a gzip bomb among them) is refused rather than taken for plain bytes.
+  app.addHook('onRequest', async (req, reply) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding && encoding.toLowerCase() !== 'identity') return reply.code(415).sendError('error.unsupported_type');
+  });
   app.setNotFoundHandler((_req, reply) => reply.code(404).sendError('error.not_found'));
 
   await app.register(healthRoutes);
@@ -155,6 +171,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(emojiRoutes);
   await app.register(surveyRoutes);
   await app.register(publicSurveyRoutes);
+  await app.register(mediaRoutes);
   await app.register(settingsRoutes);
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });

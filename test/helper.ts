@@ -30,7 +30,7 @@ export async function buildTestApp(rawConfig: Record<string, unknown> = {}): Pro
   const sqlite = openDatabase(dbFile);
   await migrate(sqlite, dbFile, loadMigrations(migrationsDir));
   const configStore: ConfigStore = { current: validateConfig(rawConfig, 'test'), file: undefined };
-  const app = await buildApp({ configStore, sqlite, logger: false });
+  const app = await buildApp({ configStore, sqlite, logger: false, mediaDir: join(dir, 'media') });
   await app.ready();
   return {
     app,
@@ -96,6 +96,28 @@ export class Client {
       url,
       payload: body.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader, ...opts.headers },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  /** A multipart form, as a browser sends one with files; `_csrf` added as in `post`. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    files: { field?: string; name: string; data: Buffer; type?: string }[],
+    opts: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
+    const form = new FormData();
+    if (opts.csrf !== false && !('_csrf' in fields)) form.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const f of files) form.append(f.field ?? 'files', new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name);
+    const encoded = new Response(form);
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.from(await encoded.arrayBuffer()),
+      headers: { 'content-type': encoded.headers.get('content-type')!, cookie: this.cookieHeader, ...opts.headers },
     });
     this.remember(res);
     return res;

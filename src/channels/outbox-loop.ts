@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { DomainContext } from '../domain/context.ts';
 import { claimDue, markFailed, markRetry, markSent, postpone, type DueMessage } from '../domain/messaging/delivery.ts';
+import { toPlainText } from '../formatting/markdown.ts';
+import type { MediaStore } from '../domain/media/store.ts';
 import { createPacer } from './pacer.ts';
-import type { Channel } from './types.ts';
+import type { Channel, OutboundText } from './types.ts';
 
 export interface OutboxLoopOptions {
   /** Messages handed to channels at once, across all of them. */
@@ -16,6 +18,14 @@ export interface OutboxLoopOptions {
 const DEFAULTS: OutboxLoopOptions = { concurrency: 200, leaseMs: 120_000, maxAttempts: 8 };
 const IDLE_POLL_MS = 1_000;
 
+/** Neither SMS nor MMS has formatting: the agent's Markdown goes as plain text, links as URLs, the files' link last. */
+function outboundOf(m: DueMessage, media: MediaStore | undefined): OutboundText {
+  const text = [toPlainText(m.body), m.link].filter(Boolean).join('\n');
+  if (m.files.length > 0 && !media) throw new Error('files to send, but no media store');
+  const files = m.files.map((f) => ({ path: media!.pathOf(f.sha256), contentType: f.contentType, filename: f.filename, size: f.size }));
+  return { from: m.from, to: m.to, text, files };
+}
+
 /** Retry after 5 s, 10 s, 20 s … capped at 10 minutes. */
 export const retryDelayMs = (attempts: number): number => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempts - 1));
 
@@ -28,9 +38,10 @@ export function createOutboxLoop(
   domain: DomainContext,
   channels: Map<string, Channel>,
   log: Logger,
-  options: Partial<OutboxLoopOptions> & { numberRate?: (e164: string) => number } = {},
+  options: Partial<OutboxLoopOptions> & { numberRate?: (e164: string) => number; media?: MediaStore } = {},
 ) {
   const opts = { ...DEFAULTS, ...options };
+  const { media } = options;
   const pacer = createPacer(options.numberRate ?? (() => 0), domain.now);
   let running = false;
   let inFlight = 0;
@@ -40,7 +51,7 @@ export function createOutboxLoop(
 
   async function deliver(m: DueMessage): Promise<void> {
     const channel = channels.get(m.connection);
-    if (!channel) return markFailed(domain, m, 'no-connection', `no [[smpp]] connection named "${m.connection}" is configured`);
+    if (!channel) return markFailed(domain, m, 'no-connection', `no [[smpp]] or [[mm7]] connection named "${m.connection}" is configured`);
     const wait = pacer.reserve(m.from);
     // A wait longer than the lease could let another claim take the message meanwhile: hand it back instead.
     if (wait > opts.leaseMs / 4) {
@@ -48,7 +59,7 @@ export function createOutboxLoop(
       return postpone(domain, m, domain.now() + wait);
     }
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const outcome = await channel.send({ from: m.from, to: m.to, body: m.body });
+    const outcome = await channel.send(outboundOf(m, media));
     if (outcome.ok) return markSent(domain, m, outcome.carrierIds);
     if (outcome.retry && m.attempts < opts.maxAttempts) return markRetry(domain, m, domain.now() + retryDelayMs(m.attempts), outcome.code, outcome.reason);
     markFailed(domain, m, outcome.code, outcome.reason);

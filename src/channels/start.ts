@@ -47,7 +47,7 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   const { skipped } = syncNumbers(app.domain, numberConfigs);
   for (const s of skipped) log.warn(s, 'number not set up');
 
-  const sink = createSink(app.domain, app.configStore, log);
+  const sink = createSink(app.domain, app.configStore, app.media, log);
   const channels = new Map<string, Channel>();
   for (const c of smppConfigs) {
     const channel = createSmppChannel(c, log, { onState: (state) => app.messaging.changed.emit('state', state) });
@@ -57,7 +57,7 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
   const released = releaseLeases(app.domain);
   if (released) log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
-  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { numberRate });
+  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { numberRate, media: app.media });
   app.domain.events.on('message.created', ({ direction }) => {
     if (direction === 'out') loop.wake();
   });

@@ -1,4 +1,13 @@
-/** What any channel (SMPP today; MM7 and WhatsApp later) hands the domain, and what it is asked to send. */
+/** What any channel (SMPP, MM7; WhatsApp later) hands the domain, and what it is asked to send. */
+
+/** A file that came with an inbound MMS, as the carrier sent it; the domain checks its content before keeping it. */
+export interface InboundFile {
+  /** The type the carrier declared; informative only. */
+  contentType: string;
+  /** The name the carrier gave (Content-Location or a filename parameter), unchecked; may be empty. */
+  filename: string;
+  data: Buffer;
+}
 
 export interface InboundText {
   /** E.164 of the customer. */
@@ -6,6 +15,8 @@ export interface InboundText {
   /** E.164 of our number. */
   to: string;
   text: string;
+  /** Only MMS carries files. */
+  files?: InboundFile[];
 }
 
 export interface DeliveryReport {
@@ -17,14 +28,28 @@ export interface DeliveryReport {
 
 /** The narrow way in: a channel stores what arrives through these and nothing else. */
 export interface ChannelSink {
+  /** Stores the message before returning (a channel acknowledges only then); throws if it could not be stored. */
   inbound(text: InboundText): void;
   report(report: DeliveryReport): void;
+}
+
+/** A stored, checked attachment to send: its content type was sniffed from the bytes, not taken from the name. */
+export interface OutboundFile {
+  /** Absolute path of the content-addressed file under the data directory. */
+  path: string;
+  contentType: string;
+  /** A safe display name (no path, no control characters). */
+  filename: string;
+  size: number;
 }
 
 export interface OutboundText {
   from: string;
   to: string;
-  body: string;
+  /** Plain text: the agent's Markdown is already converted, links already appended. */
+  text: string;
+  /** Files for an MMS; empty for SMS. */
+  files: OutboundFile[];
 }
 
 export type SendOutcome =

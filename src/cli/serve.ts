@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/load.ts';
 import type { ConfigStore } from '../config/store.ts';
 import { startMessaging } from '../channels/start.ts';
+import { sweepMedia } from '../domain/media/store.ts';
 import { openAndMigrate } from './database.ts';
 import type { Settings } from './settings.ts';
 
@@ -15,7 +17,9 @@ function linkHost(host: string): string {
 export async function serve(settings: Settings, log: Logger): Promise<void> {
   const sqlite = await openAndMigrate(settings.dbFile, log);
   const configStore: ConfigStore = { current: settings.config, file: settings.configFile };
-  const app = await buildApp({ configStore, sqlite, logger: log, devViews: process.env.SWITCHBOARD_DEV === '1' });
+  const app = await buildApp({ configStore, sqlite, logger: log, mediaDir: join(settings.dataDir, 'media'), devViews: process.env.SWITCHBOARD_DEV === '1' });
+  const swept = sweepMedia(app.domain, app.media);
+  if (swept.removed) log.warn(swept, 'removed files left over from uploads a crash cut off');
   const messaging = await startMessaging(app, settings.configFile, log);
   await app.listen({ host: settings.host, port: settings.port });
   const address = app.server.address();

@@ -5,6 +5,8 @@ const urlTemplate = z.string().regex(/^(https?|tel|sip|callto):/, 'expected a UR
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as "+15551230000"');
 
+const secretPair = <T extends { password?: string; password_env?: string }>(c: T) => (c.password === undefined) !== (c.password_env === undefined);
+
 const smppConnection = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected lower-case letters, digits, - or _'),
@@ -20,12 +22,38 @@ const smppConnection = z
     throughput: z.number().min(0).max(10000).default(20),
     enquire_link_s: z.number().int().min(5).max(600).default(30),
   })
-  .refine((c) => (c.password === undefined) !== (c.password_env === undefined), {
+  .refine(secretPair, {
     message: 'set exactly one of password and password_env',
     path: ['password'],
   });
 
-const smsNumber = z
+const mm7Connection = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected lower-case letters, digits, - or _'),
+    /** The carrier's MMSC endpoint that takes our SubmitReq. */
+    url: z.url(),
+    vasp_id: z.string().min(1).max(64),
+    vas_id: z.string().min(1).max(64),
+    service_code: z.string().min(1).max(64).optional(),
+    username: z.string().min(1).max(128).optional(),
+    password: z.string().max(256).optional(),
+    password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    /** What the MMSC must present (HTTP basic auth) when it posts DeliverReq / DeliveryReportReq to /mm7/<name>. */
+    inbound_username: z.string().min(1).max(128),
+    inbound_password: z.string().min(12, 'expected at least 12 characters').max(256).optional(),
+    inbound_password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    timeout_s: z.number().int().min(1).max(300).default(30),
+  })
+  .refine((c) => c.username === undefined || secretPair(c), { message: 'with username, set exactly one of password and password_env', path: ['password'] })
+  .refine((c) => (c.inbound_password === undefined) !== (c.inbound_password_env === undefined), {
+    message: 'set exactly one of inbound_password and inbound_password_env',
+    path: ['inbound_password'],
+  });
+
+/** Carriers commonly take MMS files of up to 2 MB; sandbox numbers use this too. */
+export const DEFAULT_MAX_ATTACHMENT_KB = 2048;
+
+export const numberSchema = z
   .strictObject({
     e164,
     smpp: z.string().min(1),
@@ -37,11 +65,19 @@ const smsNumber = z
     start_text: z.string().min(1).max(320).optional(),
     /** Messages per second from this number (carriers cap 10DLC numbers); 0 = only the connection's limit. */
     throughput: z.number().min(0).max(1000).default(0),
+    /** How attachments reach the customer: an SMS with an expiring link, or an MMS through an [[mm7]] connection. */
+    mms: z.enum(['link', 'mm7']).default('link'),
+    /** The [[mm7]] connection, when mms = "mm7". */
+    mm7: z.string().min(1).optional(),
+    /** Files per message (0: no attachments from this number). */
+    max_attachments: z.number().int().min(0).max(10).default(5),
+    max_attachment_kb: z.number().int().min(1).max(10_240).default(DEFAULT_MAX_ATTACHMENT_KB),
   })
   .refine((n) => (n.inbox === undefined) !== (n.owner === undefined), {
     message: 'set exactly one of inbox (a shared inbox) and owner (a personal number)',
     path: ['inbox'],
-  });
+  })
+  .refine((n) => (n.mms === 'mm7') === (n.mm7 !== undefined), { message: 'mm7 names the [[mm7]] connection; set it exactly when mms = "mm7"', path: ['mm7'] });
 
 /** The one description of `switchboard.toml`: validation and the TypeScript type come from here. */
 export const configSchema = z
@@ -85,8 +121,15 @@ export const configSchema = z
         meeting_url: urlTemplate.optional(),
       })
       .prefault({}),
+    media: z
+      .strictObject({
+        /** Days the link in an SMS (mms = "link") opens the files for the recipient. */
+        link_days: z.number().int().min(1).max(365).default(30),
+      })
+      .prefault({}),
     smpp: z.array(smppConnection).default([]),
-    number: z.array(smsNumber).default([]),
+    mm7: z.array(mm7Connection).default([]),
+    number: z.array(numberSchema).default([]),
     sandbox: z
       .strictObject({
         /** Default: on when there is no config file, off when there is one. */
@@ -102,11 +145,17 @@ export const configSchema = z
       if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['smpp', i, 'name'], message: `a second connection named "${c.name}"` });
       names.add(c.name);
     });
+    const mm7Names = new Set<string>();
+    config.mm7.forEach((c, i) => {
+      if (names.has(c.name) || mm7Names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['mm7', i, 'name'], message: `a second connection named "${c.name}"` });
+      mm7Names.add(c.name);
+    });
     const seen = new Set<string>();
     config.number.forEach((n, i) => {
       if (seen.has(n.e164)) ctx.addIssue({ code: 'custom', path: ['number', i, 'e164'], message: `${n.e164} is listed twice` });
       seen.add(n.e164);
       if (!names.has(n.smpp)) ctx.addIssue({ code: 'custom', path: ['number', i, 'smpp'], message: `no [[smpp]] connection is named "${n.smpp}"` });
+      if (n.mm7 !== undefined && !mm7Names.has(n.mm7)) ctx.addIssue({ code: 'custom', path: ['number', i, 'mm7'], message: `no [[mm7]] connection is named "${n.mm7}"` });
     });
   })
   .prefault({});

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
 import { ageFormatter, timeFormatter, type MessageKey } from '../i18n/index.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
+import { humanSize } from '../domain/media/attachments.ts';
 import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
 import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
 
@@ -52,6 +53,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, 
     time: timeFormatter(req.locale),
     age: ageFormatter(req.t, app.domain.now),
     markdown: renderMarkdown,
+    fileSize: humanSize,
     sandbox: app.messaging.simulator !== null,
     ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navManager: false }),
     ...given,

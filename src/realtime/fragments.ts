@@ -5,6 +5,7 @@ import type { TimelineItem } from '../domain/conversations/queries.ts';
 import { DomainError } from '../domain/errors.ts';
 import { findUserById, type PublicUser } from '../domain/users/service.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
+import { humanSize } from '../domain/media/attachments.ts';
 import { ageFormatter, timeFormatter, translator } from '../i18n/index.ts';
 import { navData } from '../plugins/render.ts';
 import { parseListQuery, type ListQuery } from '../routes/conversations/filters.ts';
@@ -43,6 +44,7 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
     time: timeFormatter(user?.locale ?? client.locale),
     age: ageFormatter(t, app.domain.now),
     markdown: renderMarkdown,
+    fileSize: humanSize,
     oob: true,
   });
   /** A rule may hide the thing from this user by now (removed from the inbox): then there is nothing to send. */

@@ -38,7 +38,7 @@ test('a number\'s throughput limit spaces its texts at the SMSC', async (t) => {
     { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30 },
     log,
   );
-  channel.start(createSink(h.app.domain, h.configStore, log));
+  channel.start(createSink(h.app.domain, h.configStore, h.app.media, log));
   const loop = createOutboxLoop(h.app.domain, new Map([['carrier', channel]]), log, { numberRate: (e164) => (e164 === SHOP ? 4 : 0) });
   loop.start();
   t.after(async () => {

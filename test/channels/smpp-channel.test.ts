@@ -26,7 +26,7 @@ async function rig(t: import('node:test').TestContext, options: SimulatorOptions
     { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transmitter+receiver', window: 10, throughput: 0, enquireLinkS: 30 },
     log,
   );
-  channel.start(createSink(h.app.domain, h.configStore, log));
+  channel.start(createSink(h.app.domain, h.configStore, h.app.media, log));
   const loop = createOutboxLoop(h.app.domain, new Map([['carrier', channel]]), log);
   loop.start();
   t.after(async () => {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
@@ -65,7 +66,7 @@ function restarter(t: TestContext, s: Server) {
     async start(beforeListen?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
       const sqlite = openDatabase(s.dbFile);
       connections.push(sqlite);
-      app = await buildApp({ configStore: s.configStore, sqlite, logger: false });
+      app = await buildApp({ configStore: s.configStore, sqlite, logger: false, mediaDir: join(dirname(s.dbFile), 'media') });
       running = true;
       beforeListen?.(app);
       await app.listen({ host: '127.0.0.1', port: s.port });

@@ -33,7 +33,7 @@ test('with users already there, no setup token exists', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   await addUser(h.app, 'admin');
-  const restarted = await buildApp({ configStore: h.configStore, sqlite: h.sqlite, logger: false });
+  const restarted = await buildApp({ configStore: h.configStore, sqlite: h.sqlite, logger: false, mediaDir: h.app.media.dir });
   t.after(() => restarted.close());
   assert.equal(restarted.setup.token, null);
 });

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { toPlainText } from '../../formatting/markdown.ts';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
 import { createSmppConnection, type DeliverSm, type SmppConfig, type SmppConnection, type SmppDeps } from './connection.ts';
 import { concatFromSarTlvs, decodeShortMessage, encodeForSubmit } from './encoding.ts';
@@ -55,8 +54,7 @@ export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial
   async function send(message: OutboundText): Promise<SendOutcome> {
     if (!connection) return { ok: false, retry: true, code: 'down', reason: 'the connection has not started' };
     ref = (ref + 1) % 256;
-    // SMS has no formatting: the agent's Markdown goes as plain text, links as URLs.
-    const encoded = encodeForSubmit(toPlainText(message.body), ref);
+    const encoded = encodeForSubmit(message.text, ref);
     const ids: string[] = [];
     for (const shortMessage of encoded.parts) {
       const outcome = await connection.submit({

@@ -6,3 +6,4 @@ export * from './contacts.ts';
 export * from './conversations.ts';
 export * from './canned.ts';
 export * from './surveys.ts';
+export * from './media.ts';

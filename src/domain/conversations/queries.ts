@@ -1,3 +1,4 @@
+import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { contacts, optOuts } from '../../db/schema/contacts.ts';
@@ -23,7 +24,7 @@ export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number
 }
 
 export type TimelineItem =
-  | { kind: 'message'; id: number; at: number; direction: 'in' | 'out'; body: string; status: string; author: string | null; errorReason: string | null; reactions: Reaction[] }
+  | { kind: 'message'; id: number; at: number; direction: 'in' | 'out'; body: string; status: string; author: string | null; errorReason: string | null; reactions: Reaction[]; files: AttachmentView[] }
   | { kind: 'event'; id: number; at: number; event: string; actor: string | null; data: Record<string, string> | null };
 
 export interface Person {
@@ -44,6 +45,10 @@ export interface ConversationView {
   phone: string;
   numberE164: string;
   registration: string;
+  /** How files reach the customer from this number, and how many and how large they may be. */
+  mediaRoute: 'link' | 'mm7';
+  maxAttachments: number;
+  maxAttachmentBytes: number;
   optedOut: boolean;
   assigneeId: number | null;
   assigneeName: string | null;
@@ -83,6 +88,9 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
       numberId: numbers.id,
       numberE164: numbers.e164,
       registration: numbers.registration,
+      mediaRoute: numbers.mediaRoute,
+      maxAttachments: numbers.maxAttachments,
+      maxAttachmentBytes: numbers.maxAttachmentBytes,
       assigneeId: conversations.assigneeId,
       assigneeName: assignee.name,
     })
@@ -148,8 +156,10 @@ export function timelineOf(ctx: DomainContext, conversationId: number): Timeline
     .where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.id))
     .all();
-  const reactions = reactionsOf(ctx, rows.map((m) => m.id));
-  const msgs: TimelineItem[] = rows.map((m) => ({ kind: 'message' as const, ...m, reactions: reactions.get(m.id) ?? [] }));
+  const ids = rows.map((m) => m.id);
+  const reactions = reactionsOf(ctx, ids);
+  const files = attachmentsOf(ctx.db, ids);
+  const msgs: TimelineItem[] = rows.map((m) => ({ kind: 'message' as const, ...m, reactions: reactions.get(m.id) ?? [], files: files.get(m.id) ?? [] }));
   const events: TimelineItem[] = ctx.db
     .select(eventColumns)
     .from(conversationEvents)
@@ -163,7 +173,7 @@ export function timelineOf(ctx: DomainContext, conversationId: number): Timeline
 /** One message of the timeline, for a live update (access already checked by who receives the push). */
 export function messageItem(ctx: DomainContext, messageId: number): TimelineItem | undefined {
   const m = ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).where(eq(messages.id, messageId)).get();
-  return m && { kind: 'message', ...m, reactions: reactionsOf(ctx, [m.id]).get(m.id) ?? [] };
+  return m && { kind: 'message', ...m, reactions: reactionsOf(ctx, [m.id]).get(m.id) ?? [], files: attachmentsOf(ctx.db, [m.id]).get(m.id) ?? [] };
 }
 
 /** One event of the timeline, for a live update. */

@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { conversations, messageParts, messages, pendingReceipts, type MessageStatus } from '../../db/schema/conversations.ts';
+import { mediaLinks } from '../../db/schema/media.ts';
 import { numbers } from '../../db/schema/numbers.ts';
+import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
 import type { DomainContext, Tx } from '../context.ts';
 
 /** A queued message as the sender needs it. */
@@ -12,8 +14,13 @@ export interface DueMessage {
   from: string;
   to: string;
   body: string;
+  /** The [[smpp]] connection, or the [[mm7]] one for files on a number whose route is mm7. */
   connection: string;
   attempts: number;
+  /** Sent as an MMS (route mm7); empty otherwise. */
+  files: AttachmentView[];
+  /** The expiring link to append to the SMS (route link), when files go with it. */
+  link: string | null;
 }
 
 /**
@@ -31,12 +38,16 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
         from: numbers.e164,
         to: conversations.phone,
         body: messages.body,
-        connection: numbers.connection,
+        smpp: numbers.connection,
+        mm7: numbers.mm7Connection,
+        route: numbers.mediaRoute,
         attempts: messages.attempts,
+        link: mediaLinks.url,
       })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+      .leftJoin(mediaLinks, eq(mediaLinks.messageId, messages.id))
       .where(and(eq(messages.status, 'queued'), lte(messages.nextAttemptAt, now)))
       .orderBy(asc(messages.nextAttemptAt), asc(messages.id))
       .limit(limit)
@@ -44,7 +55,11 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
     for (const m of due) {
       tx.update(messages).set({ attempts: m.attempts + 1, nextAttemptAt: now + leaseMs, leased: true }).where(eq(messages.id, m.messageId)).run();
     }
-    return due.map((m) => ({ ...m, attempts: m.attempts + 1 }));
+    const files = attachmentsOf(tx, due.map((m) => m.messageId));
+    return due.map(({ smpp, mm7, route, ...m }) => {
+      const mms = route === 'mm7' && files.has(m.messageId);
+      return { ...m, attempts: m.attempts + 1, connection: mms ? (mm7 ?? smpp) : smpp, files: mms ? files.get(m.messageId)! : [] };
+    });
   });
 }
 

@@ -7,6 +7,8 @@ import type { DomainContext, Tx } from '../context.ts';
 import { addEvent } from '../conversations/actions.ts';
 import { answerByText } from '../surveys/answers.ts';
 import { continuedBy } from '../conversations/continued.ts';
+import { attachFiles, type CheckedUpload } from '../media/attachments.ts';
+import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 import { keywordOf } from './keywords.ts';
 import { insertOutbound } from './outbox.ts';
 import type { KeywordTexts } from './texts.ts';
@@ -91,9 +93,33 @@ function answerKeyword(
  * Stores a customer's text in one transaction: contact, conversation (joined, reopened or new), message,
  * and the keyword handling with its automatic answer.
  */
-export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164: string) => KeywordTexts): InboundResult {
+export function receiveSms(
+  ctx: DomainContext,
+  sms: InboundSms,
+  textsFor: (e164: string) => KeywordTexts,
+  media?: { store: MediaStore; files: CheckedUpload[] },
+): InboundResult {
   const now = ctx.now();
-  const stored = ctx.db.transaction((tx) => {
+  const adopted: string[] = [];
+  let stored;
+  try {
+    stored = storeInbound(ctx, sms, textsFor, media, now, adopted);
+  } catch (err) {
+    if (media) dropUnreferenced(ctx, media.store, adopted);
+    throw err;
+  }
+  if (!stored) return { stored: false, reason: 'unknown-number' };
+  const { inboxId, eventIds, ...ids } = stored;
+  for (const eventId of eventIds) ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
+  ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.messageId, inboxId, direction: 'in' });
+  if (ids.autoReplyId !== null) {
+    ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.autoReplyId, inboxId, direction: 'out' });
+  }
+  return { stored: true, ...ids };
+}
+
+function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: string) => KeywordTexts, media: { store: MediaStore; files: CheckedUpload[] } | undefined, now: number, adopted: string[]) {
+  return ctx.db.transaction((tx) => {
     const number = tx.select().from(numbers).where(eq(numbers.e164, sms.to)).get();
     if (!number) return null;
     const eventIds: number[] = [];
@@ -104,17 +130,10 @@ export function receiveSms(ctx: DomainContext, sms: InboundSms, textsFor: (e164:
       .values({ conversationId, direction: 'in', body: sms.text, status: 'received', createdAt: now, updatedAt: now })
       .returning({ id: messages.id })
       .get().id;
+    if (media) attachFiles(tx, media.store, messageId, media.files, adopted);
     const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);
     if (surveyAnswered !== null) eventIds.push(surveyAnswered);
     const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now, eventIds);
     return { conversationId, messageId, autoReplyId, inboxId, eventIds, spam };
   });
-  if (!stored) return { stored: false, reason: 'unknown-number' };
-  const { inboxId, eventIds, ...ids } = stored;
-  for (const eventId of eventIds) ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
-  ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.messageId, inboxId, direction: 'in' });
-  if (ids.autoReplyId !== null) {
-    ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.autoReplyId, inboxId, direction: 'out' });
-  }
-  return { stored: true, ...ids };
 }

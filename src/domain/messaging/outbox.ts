@@ -1,13 +1,16 @@
 import { and, eq } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
 import { optOuts } from '../../db/schema/contacts.ts';
 import { conversations, messages } from '../../db/schema/conversations.ts';
+import { mediaLinks } from '../../db/schema/media.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { DomainError, invalid, notFound } from '../errors.ts';
 import { assertCanSeeInbox } from '../inboxes/access.ts';
+import { attachFiles, checkUploads, type Upload } from '../media/attachments.ts';
+import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 
 export const MAX_BODY = 1600;
-
 
 /** Carriers block unregistered 10DLC traffic, so it never reaches the outbox. */
 export function assertMayText(tx: Pick<Tx, 'select'>, numberId: number, phone: string): void {
@@ -32,30 +35,72 @@ export function insertOutbound(tx: Tx, conversationId: number, body: string, aut
     .get().id;
 }
 
-/** A message as typed: line ends unified, trimmed, not empty, not longer than ten SMS' worth. */
-export function cleanBody(rawBody: unknown): string {
+/** A message as typed: line ends unified, trimmed, not empty (unless files go with it), not longer than ten SMS' worth. */
+export function cleanBody(rawBody: unknown, mayBeEmpty = false): string {
   const body = typeof rawBody === 'string' ? rawBody.replace(/\r\n/g, '\n').trim() : '';
-  if (body.length === 0) throw invalid('sms.body_empty', 'body');
+  if (body.length === 0 && !mayBeEmpty) throw invalid('sms.body_empty', 'body');
   if (body.length > MAX_BODY) throw invalid('sms.body_long', 'body', { max: MAX_BODY });
   return body;
 }
 
-/** An agent's reply: rights, registration and opt-out are checked before anything is written. */
-export function queueReply(ctx: DomainContext, actor: Actor, conversationId: number, rawBody: unknown): { messageId: number } {
-  const body = cleanBody(rawBody);
+/** Files that go with a reply, and how to link them for a number whose route is `link`. */
+export interface ReplyMedia {
+  store: MediaStore;
+  uploads: Upload[];
+  /** The address customers open the link at: server.public_url, else the address the agent's browser used. */
+  publicBase: string;
+  linkDays: number;
+}
+
+/** An SMS cannot carry files: the customer gets an unguessable link that opens them until it expires. */
+function addMediaLink(tx: Tx, messageId: number, media: ReplyMedia, now: number): void {
+  const token = randomBytes(18).toString('base64url');
+  const url = `${media.publicBase.replace(/\/$/, '')}/m/${token}`;
+  tx.insert(mediaLinks).values({ messageId, token, url, expiresAt: now + media.linkDays * 86_400_000 }).run();
+}
+
+/**
+ * An agent's reply: rights, registration, opt-out and every file's limits are checked before anything is
+ * written; message, files and link are one transaction (a file moved into place for a transaction that
+ * then fails is removed again unless another message uses it).
+ */
+export function queueReply(ctx: DomainContext, actor: Actor, conversationId: number, rawBody: unknown, media?: ReplyMedia): { messageId: number } {
+  const uploads = media?.uploads ?? [];
+  const body = cleanBody(rawBody, uploads.length > 0);
   const now = ctx.now();
-  const result = ctx.db.transaction((tx) => {
-    const row = tx
-      .select({ inboxId: conversations.inboxId, numberId: conversations.numberId, phone: conversations.phone })
-      .from(conversations)
-      .where(eq(conversations.id, conversationId))
-      .get();
-    if (!row) throw notFound();
-    // Same connection, same transaction: the check reads what this transaction sees.
-    assertCanSeeInbox(ctx, actor, row.inboxId);
-    assertMayText(tx, row.numberId, row.phone);
-    return { inboxId: row.inboxId, messageId: insertOutbound(tx, conversationId, body, actor.id, now) };
-  });
+  const adopted: string[] = [];
+  let result: { inboxId: number; messageId: number };
+  try {
+    result = ctx.db.transaction((tx) => {
+      const row = tx
+        .select({
+          inboxId: conversations.inboxId,
+          numberId: conversations.numberId,
+          phone: conversations.phone,
+          mediaRoute: numbers.mediaRoute,
+          maxAttachments: numbers.maxAttachments,
+          maxAttachmentBytes: numbers.maxAttachmentBytes,
+        })
+        .from(conversations)
+        .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+        .where(eq(conversations.id, conversationId))
+        .get();
+      if (!row) throw notFound();
+      // Same connection, same transaction: the check reads what this transaction sees.
+      assertCanSeeInbox(ctx, actor, row.inboxId);
+      assertMayText(tx, row.numberId, row.phone);
+      const files = checkUploads(row, uploads);
+      const messageId = insertOutbound(tx, conversationId, body, actor.id, now);
+      if (files.length > 0 && media) {
+        attachFiles(tx, media.store, messageId, files, adopted);
+        if (row.mediaRoute === 'link') addMediaLink(tx, messageId, media, now);
+      }
+      return { inboxId: row.inboxId, messageId };
+    });
+  } catch (err) {
+    if (media) dropUnreferenced(ctx, media.store, adopted);
+    throw err;
+  }
   ctx.events.emit('message.created', { conversationId, messageId: result.messageId, inboxId: result.inboxId, direction: 'out' });
   return { messageId: result.messageId };
 }

@@ -1,11 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Config } from '../../config/schema.ts';
+import { z } from 'zod';
+import { numberSchema } from '../../config/schema.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
 import type { DomainContext } from '../context.ts';
 
-export type NumberConfig = Config['number'][number];
+/** A [[number]] block as written: what is left out takes the documented default. */
+export type NumberConfig = z.input<typeof numberSchema>;
 
 /** The stored name of a user's private inbox; the UI shows "Personal numbers" instead. */
 export const personalInboxName = (userId: number): string => `personal-${userId}`;
@@ -36,7 +38,8 @@ export function syncNumbers(ctx: DomainContext, configured: NumberConfig[]): { s
   const synced: string[] = [];
   const skipped: { e164: string; reason: string }[] = [];
   ctx.db.transaction((tx) => {
-    for (const n of configured) {
+    for (const written of configured) {
+      const n = numberSchema.parse(written);
       let inboxId: number;
       if (n.owner !== undefined) {
         const owner = tx.select({ id: users.id }).from(users).where(eq(users.email, n.owner.toLowerCase())).get();
@@ -48,9 +51,18 @@ export function syncNumbers(ctx: DomainContext, configured: NumberConfig[]): { s
       } else {
         inboxId = sharedInboxId(tx, n.inbox!);
       }
+      const fields = {
+        inboxId,
+        connection: n.smpp,
+        registration: n.registration,
+        mediaRoute: n.mms,
+        mm7Connection: n.mm7 ?? null,
+        maxAttachments: n.max_attachments,
+        maxAttachmentBytes: n.max_attachment_kb * 1024,
+      };
       tx.insert(numbers)
-        .values({ e164: n.e164, inboxId, connection: n.smpp, registration: n.registration })
-        .onConflictDoUpdate({ target: numbers.e164, set: { inboxId, connection: n.smpp, registration: n.registration } })
+        .values({ e164: n.e164, ...fields })
+        .onConflictDoUpdate({ target: numbers.e164, set: fields })
         .run();
       synced.push(n.e164);
     }

@@ -6,6 +6,8 @@ import type { Actor } from '../../domain/context.ts';
 import { getConversation, type ConversationView } from '../../domain/conversations/queries.ts';
 import { listTags } from '../../domain/tags/service.ts';
 import { listSurveys } from '../../domain/surveys/definitions.ts';
+import { humanSize } from '../../domain/media/attachments.ts';
+import { ACCEPTED_TYPES } from '../../domain/media/sniff.ts';
 import type { FormErrors } from '../forms.ts';
 
 export interface PageState {
@@ -40,6 +42,14 @@ export function conversationPageData(app: FastifyInstance, actor: Actor, convers
     panelNotice: state.panelNotice,
     panelDraft: state.panelDraft,
     count: analyzeText(toPlainText(state.draft ?? '')),
+    attach: conversation.maxAttachments > 0
+      ? {
+          max: conversation.maxAttachments,
+          size: humanSize(conversation.maxAttachmentBytes),
+          linkDays: conversation.mediaRoute === 'link' ? app.configStore.current.media.link_days : null,
+          accept: ACCEPTED_TYPES,
+        }
+      : null,
     surveys: listSurveys(app.domain),
     surveyNotice: state.surveyNotice,
   };

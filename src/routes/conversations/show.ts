@@ -3,10 +3,12 @@ import { analyzeText } from '../../channels/smpp/encoding.ts';
 import { toPlainText } from '../../formatting/markdown.ts';
 import { cannedFor, fillCanned } from '../../domain/canned/service.ts';
 import { markRead } from '../../domain/conversations/reading.ts';
+import { largestAttachmentBytes } from '../../domain/media/limits.ts';
 import { MAX_BODY, queueReply } from '../../domain/messaging/outbox.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
+import { acceptUploads } from '../uploads.ts';
 import { conversationPageData } from './page-data.ts';
 
 export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
@@ -50,17 +52,20 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return reply.fragment('partials/composer', data);
   });
 
-  app.post('/conversations/:id/messages', async (req, reply) => {
+  app.post('/conversations/:id/messages', acceptUploads(app, () => largestAttachmentBytes(app.configStore.current)), async (req, reply) => {
     const id = idParam(req);
     const actor = actorOf(req);
     const body = field(req, 'body');
     try {
-      queueReply(app.domain, actor, id, body);
+      if (req.upload.refused) throw req.upload.refused;
+      const { server, media } = app.configStore.current;
+      const publicBase = server.public_url ?? `${req.protocol}://${req.host}`;
+      queueReply(app.domain, actor, id, body, { store: app.media, uploads: req.upload.files, publicBase, linkDays: media.link_days });
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
       // The new message reaches this tab like every other: as an upsert into the timeline.
       return reply.fragment('partials/reply-sent', conversationPageData(app, actor, id));
     } catch (err) {
-      const refused = formErrorsOf(err, req);
+      const refused = formErrorsOf(err, req, { statuses: [400, 409, 422] });
       if (!refused) throw err;
       reply.code(refused.status);
       const data = conversationPageData(app, actor, id, { draft: body, errors: refused.errors });

@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DomainError, invalid } from '../domain/errors.ts';
+import type { Upload } from '../domain/media/attachments.ts';
+import type { MediaStore } from '../domain/media/store.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Files of a multipart form, in temp files until the domain accepts them (removed when the response ends), or why the upload failed. */
+    upload: { files: Upload[]; refused: DomainError | null };
+  }
+}
+
+/** Enough of a file's start to know its type and a JPEG's size past its EXIF block. */
+const HEAD_BYTES = 128 * 1024;
+/** The most files any number may send at once (the config allows up to 10). */
+export const MAX_FILES = 10;
+
+async function saveFile(store: MediaStore, file: NodeJS.ReadableStream & { truncated?: boolean }, filename: string): Promise<Upload> {
+  const tmpPath = store.tmpPath();
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headSize = 0;
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      if (headSize < HEAD_BYTES) {
+        head.push(chunk.subarray(0, HEAD_BYTES - headSize));
+        headSize += Math.min(chunk.length, HEAD_BYTES - headSize);
+      }
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(file, tap, createWriteStream(tmpPath));
+  } catch (err) {
+    store.removeTmp(tmpPath);
+    throw err;
+  }
+  return { filename, tmpPath, size, sha256: hash.digest('hex'), head: Buffer.concat(head), tooLarge: file.truncated === true };
+}
+
+/**
+ * Reads a multipart form for a signed-in user: fields become `req.body` (so the CSRF check finds `_csrf`),
+ * files are streamed to temp files, hashed on the way, and cut off at `maxFileBytes` (the largest any number
+ * allows: the domain checks the number's own limit). A browser's empty file field is no file.
+ */
+async function readMultipart(req: FastifyRequest, store: MediaStore, maxFileBytes: number): Promise<void> {
+  const fields: Record<string, string> = {};
+  req.body = fields;
+  try {
+    for await (const part of req.parts({ preservePath: true, limits: { files: MAX_FILES, fileSize: maxFileBytes, fields: 40, fieldSize: 64 * 1024, parts: 60 } })) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+        continue;
+      }
+      const upload = await saveFile(store, part.file, part.filename ?? '');
+      if (upload.size === 0 && !part.filename) store.removeTmp(upload.tmpPath);
+      else req.upload.files.push(upload);
+    }
+  } catch (err) {
+    req.log.info({ err: (err as Error).message }, 'upload refused');
+    req.upload.refused =
+      (err as { code?: string }).code === 'FST_FILES_LIMIT' ? invalid('media.way_too_many', 'files', { max: MAX_FILES }) : new DomainError(400, 'media.upload_broken', {}, 'files');
+  }
+}
+
+function removeUploads(req: FastifyRequest, store: MediaStore): void {
+  for (const upload of req.upload.files) store.removeTmp(upload.tmpPath);
+  req.upload.files = [];
+}
+
+/**
+ * Route options for a form that may carry files: parsed before the CSRF check; a refused upload is kept in
+ * `req.upload.refused` for the handler to show in place. Temp files are removed when the response is done
+ * or the client went away (files the domain kept were moved out of tmp/ by then).
+ */
+export function acceptUploads(app: FastifyInstance, maxFileBytes: () => number) {
+  return {
+    preValidation: async (req: FastifyRequest, reply: FastifyReply) => {
+      req.upload = { files: [], refused: null };
+      if (!req.isMultipart()) return;
+      // Nobody signed in: no bytes are written; the page's own guard answers.
+      if (!req.auth) {
+        req.body = {};
+        return;
+      }
+      reply.raw.once('close', () => removeUploads(req, app.media));
+      await readMultipart(req, app.media, maxFileBytes());
+    },
+  };
+}
