@@ -77,6 +77,20 @@ document.addEventListener('click', (event) => {
   });
 });
 
+// Files chosen for a reply survive a redraw of the composer (a canned reply put into the draft, a survey
+// sent); only sending the reply itself starts the next one without them.
+let keptFiles = null;
+document.addEventListener('htmx:before:swap', (event) => {
+  const input = document.getElementById('reply-files');
+  const source = event.detail.ctx && event.detail.ctx.sourceElement;
+  keptFiles = input && input.files.length && source && source.id !== 'composer' ? input.files : null;
+});
+document.addEventListener('htmx:after:swap', () => {
+  const input = document.getElementById('reply-files');
+  if (keptFiles && input && input.files.length === 0) input.files = keptFiles;
+  keptFiles = null;
+});
+
 // After a canned reply is put into the draft, writing goes on at its end.
 document.addEventListener('htmx:after:swap', () => {
   const field = document.querySelector('textarea[data-focus-end]');
