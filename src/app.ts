@@ -31,6 +31,7 @@ import authRoutes from './routes/auth.ts';
 import cannedRoutes from './routes/canned.ts';
 import contactRoutes from './routes/contacts.ts';
 import mediaRoutes from './routes/media.ts';
+import mm7Routes from './routes/mm7.ts';
 import publicSurveyRoutes from './routes/survey-public.ts';
 import surveyRoutes from './routes/surveys.ts';
 import emojiRoutes from './routes/emoji.ts';
@@ -172,6 +173,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(surveyRoutes);
   await app.register(publicSurveyRoutes);
   await app.register(mediaRoutes);
+  await app.register(mm7Routes);
   await app.register(settingsRoutes);
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });

@@ -7,6 +7,7 @@ import { createOutboxLoop } from './outbox-loop.ts';
 import { createSink } from './sink.ts';
 import { createSmppChannel } from './smpp/channel.ts';
 import type { SmppConfig } from './smpp/connection.ts';
+import { createMm7Channel, type Mm7Config } from './mm7/channel.ts';
 import { createSimulator, type Simulator } from './smpp/simulator.ts';
 import type { Channel } from './types.ts';
 
@@ -21,6 +22,28 @@ function smppConfigOf(c: Config['smpp'][number]): SmppConfig {
   const password = c.password ?? process.env[c.password_env!];
   if (password === undefined) throw new Error(`smpp "${c.name}": the environment variable ${c.password_env} is not set`);
   return { name: c.name, host: c.host, port: c.port, tls: c.tls, systemId: c.system_id, password, bind: c.bind, window: c.window, throughput: c.throughput, enquireLinkS: c.enquire_link_s };
+}
+
+/** A secret from the file, or from the environment variable the file names. */
+function secretOf(what: string, value: string | undefined, env: string | undefined): string | undefined {
+  if (value !== undefined || env === undefined) return value;
+  const found = process.env[env];
+  if (found === undefined) throw new Error(`${what}: the environment variable ${env} is not set`);
+  return found;
+}
+
+function mm7ConfigOf(c: Config['mm7'][number]): Mm7Config {
+  return {
+    name: c.name,
+    url: c.url,
+    vaspId: c.vasp_id,
+    vasId: c.vas_id,
+    ...(c.service_code ? { serviceCode: c.service_code } : {}),
+    ...(c.username ? { username: c.username, password: secretOf(`mm7 "${c.name}"`, c.password, c.password_env)! } : {}),
+    inboundUsername: c.inbound_username,
+    inboundPassword: secretOf(`mm7 "${c.name}"`, c.inbound_password, c.inbound_password_env)!,
+    timeoutMs: c.timeout_s * 1000,
+  };
 }
 
 export interface Messaging {
@@ -62,6 +85,12 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
     if (direction === 'out') loop.wake();
   });
   loop.start();
+  for (const c of config.mm7) {
+    const channel = createMm7Channel(mm7ConfigOf(c), log.child({ mm7: c.name }), { onState: (state) => app.messaging.changed.emit('state', state) });
+    channel.start(sink);
+    channels.set(c.name, channel);
+    app.messaging.mm7.set(c.name, channel);
+  }
   app.messaging.simulator = sandbox;
   app.messaging.channels = [...channels.values()];
 

@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     csrfToken(reply: FastifyReply): string;
   }
+  interface FastifyContextConfig {
+    /** false for machine endpoints (a carrier posting to us) that authenticate every request themselves and use no cookie. */
+    csrf?: boolean;
+  }
 }
 
 function presented(req: FastifyRequest): string | undefined {
@@ -35,7 +39,7 @@ export default fp(async (app) => {
   });
 
   app.addHook('preHandler', async (req, reply) => {
-    if (SAFE_METHODS.has(req.method)) return;
+    if (SAFE_METHODS.has(req.method) || req.routeOptions.config.csrf === false) return;
     const expected = req.auth?.csrfToken ?? req.cookies[PRE_SESSION_COOKIE];
     const given = presented(req);
     if (!expected || !given || !equalSecret(expected, given)) {
