@@ -136,3 +136,14 @@ export async function signedIn(app: FastifyInstance, email: string): Promise<Cli
   await client.get('/');
   return client;
 }
+
+/** Polls until `read` gives something truthy and returns it: for what a real peer (SMSC, MMSC, socket) does in its own time. */
+export async function until<T>(read: () => T | undefined | null | false, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

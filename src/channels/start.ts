@@ -86,7 +86,7 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   });
   loop.start();
   for (const c of config.mm7) {
-    const channel = createMm7Channel(mm7ConfigOf(c), log.child({ mm7: c.name }), { onState: (state) => app.messaging.changed.emit('state', state) });
+    const channel = createMm7Channel(mm7ConfigOf(c), log, { onState: (state) => app.messaging.changed.emit('state', state) });
     channel.start(sink);
     channels.set(c.name, channel);
     app.messaging.mm7.set(c.name, channel);

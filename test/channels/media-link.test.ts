@@ -4,17 +4,7 @@ import pino from 'pino';
 import { SANDBOX, startMessaging } from '../../src/channels/start.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { jpeg } from '../fixtures/media.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
-
-async function until<T>(read: () => T | undefined | null | false, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
 
 test('route "link": the SMS carries the text as plain text and then the expiring link, which opens the picture', async (t) => {
   const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com/' } });

@@ -3,17 +3,7 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { SANDBOX, startMessaging } from '../../src/channels/start.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
-
-async function until<T>(read: () => T | undefined | null | false, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
 
 test('sandbox end to end: a customer texts in, an agent replies, the SMSC receives it and the receipt marks it delivered', async (t) => {
   const h = await buildTestApp();

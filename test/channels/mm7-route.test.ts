@@ -6,23 +6,13 @@ import { createSimulator } from '../../src/channels/smpp/simulator.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { jpeg, pdf, png } from '../fixtures/media.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
+import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
 import { deliverReq, deliveryReportReq, post, readAnswer, startMmsc } from './mm7/mmsc.ts';
 
 const NUMBER = '+4930123456789';
 const CUSTOMER = '+4915112345678';
 const TO_US = { username: 'carrier', password: 'inbound-secret-123' };
 const TO_MMSC = { username: 'acme', password: 'mmsc-secret' };
-
-async function until<T>(read: () => T | undefined | null | false, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A number whose files go by MM7 and whose texts go by SMPP, each to a real peer over loopback. */
 async function world(t: import('node:test').TestContext) {

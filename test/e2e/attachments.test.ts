@@ -40,7 +40,6 @@ const QUESTION = 'Can you send the invoice?';
 const SETUP: Actor = { id: 0, role: 'admin' };
 
 type User = Awaited<ReturnType<typeof addUser>>;
-type Upload = { name: string; mimeType: string; buffer: Buffer };
 
 const timeline = (page: Page): Locator => page.getByRole('list', { name: 'Messages and events', exact: true });
 /** A message on the timeline, by its text (its files are a list nested inside it: take the outer item). */

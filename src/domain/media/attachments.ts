@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, inArray } from 'drizzle-orm';
 import { attachments, type AttachmentKind, type AttachmentMeta } from '../../db/schema/media.ts';
 import type { Tx } from '../context.ts';
 import { invalid } from '../errors.ts';
@@ -149,6 +149,3 @@ export function attachmentsOf(db: Pick<Tx, 'select'>, messageIds: number[]): Map
 export function attachmentOf(db: Pick<Tx, 'select'>, messageId: number, seq: number): AttachmentView | undefined {
   return attachmentsOf(db, [messageId]).get(messageId)?.find((a) => a.seq === seq);
 }
-
-export const hasAttachments = (db: Pick<Tx, 'select'>, messageId: number): boolean =>
-  db.select({ seq: attachments.seq }).from(attachments).where(eq(attachments.messageId, messageId)).limit(1).get() !== undefined;
