@@ -18,6 +18,18 @@ export interface DomainEventMap {
   'contact.changed': { contactId: number };
   /** A timeline entry that is not a message: opted out, reopened… */
   'conversation.event': { conversationId: number; eventId: number; inboxId: number };
+  /** Chat messages: written, edited or deleted (members' open tabs redraw it), reacted to. */
+  'chat.message': { chatId: number; messageId: number; created: boolean };
+  /** Members, name or the chat itself changed: the chat lists of `userIds` (old and new members) are redrawn. */
+  'chat.changed': { chatId: number; userIds: number[] };
+  /** One member read up to here: only their own tabs' unread counts change. */
+  'chat.read': { chatId: number; userId: number };
+  /** A private note on a conversation: written, edited or deleted. */
+  'note.changed': { conversationId: number; noteId: number; inboxId: number };
+  /** Someone should hear about something: a toast in their tabs, a browser notification if they want one. */
+  'notification.created': { notificationId: number; userId: number };
+  /** Status message, availability or queue membership changed: teammates' team lists show it. */
+  'presence.changed': { userId: number };
   /** The user's sessions ended (deactivated, password changed), all but `except`. */
   'user.sessions.ended': { userId: number; except?: string };
 }

@@ -1,4 +1,7 @@
+import { de as assignment } from './assignment.ts';
+import { de as chats } from './chats.ts';
 import type { MessageKey } from './en.ts';
+import { de as personal } from './personal.ts';
 
 export const de: Record<MessageKey, string> = {
   'nav.label': 'Hauptmenü',
@@ -462,4 +465,7 @@ export const de: Record<MessageKey, string> = {
   'media.way_too_many': "Zu viele Dateien auf einmal; hänge höchstens {max} an.",
   'media.files_label': "Angehängte Dateien: {count}",
   'media.bad_name': "{name}: Ein Dateiname darf keine Ordner oder Steuerzeichen enthalten.",
+  ...chats,
+  ...assignment,
+  ...personal,
 };

@@ -1,3 +1,7 @@
+import { en as assignment } from './assignment.ts';
+import { en as chats } from './chats.ts';
+import { en as personal } from './personal.ts';
+
 export const en = {
   'nav.label': 'Main',
   'nav.skip': 'Skip to content',
@@ -460,6 +464,9 @@ export const en = {
   'media.way_too_many': "Too many files at once; attach at most {max}.",
   'media.files_label': "Attached files: {count}",
   'media.bad_name': "{name}: a file name may not contain folders or control characters.",
+  ...chats,
+  ...assignment,
+  ...personal,
 } as const;
 
 export type MessageKey = keyof typeof en;

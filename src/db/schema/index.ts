@@ -7,3 +7,6 @@ export * from './conversations.ts';
 export * from './canned.ts';
 export * from './surveys.ts';
 export * from './media.ts';
+export * from './chats.ts';
+export * from './notes.ts';
+export * from './notifications.ts';

@@ -4,6 +4,12 @@ import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 export const roles = ['admin', 'manager', 'agent'] as const;
 export type Role = (typeof roles)[number];
 
+export const availabilities = ['available', 'away', 'offline'] as const;
+export type Availability = (typeof availabilities)[number];
+
+/** Missing events take the defaults (see domain/users/preferences). */
+export type NotificationPrefs = Partial<Record<'new_conversation' | 'assigned' | 'mention' | 'direct', { browser: boolean; sound: boolean }>>;
+
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   email: text('email').notNull().unique(),
@@ -14,6 +20,14 @@ export const users = sqliteTable('users', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   /** Display preference: leave tags out of conversation lists. */
   hideTags: integer('hide_tags', { mode: 'boolean' }).notNull().default(false),
+  /** A line teammates see beside the name ("Back at 2 pm"). */
+  statusMessage: text('status_message').notNull().default(''),
+  /** Chosen by the person; set to offline when their last tab closes and back to available when one opens. */
+  availability: text('availability', { enum: availabilities }).notNull().default('offline'),
+  /** For click-to-call: the desk phone's extension or a number. */
+  extension: text('extension').notNull().default(''),
+  /** Per event: whether a browser notification and a sound go with the in-page toast. */
+  notificationPrefs: text('notification_prefs', { mode: 'json' }).$type<NotificationPrefs>().notNull().default(sql`'{}'`),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
 

@@ -20,6 +20,10 @@ export const publicColumns = {
   locale: users.locale,
   active: users.active,
   hideTags: users.hideTags,
+  statusMessage: users.statusMessage,
+  availability: users.availability,
+  extension: users.extension,
+  notificationPrefs: users.notificationPrefs,
   createdAt: users.createdAt,
 };
 
