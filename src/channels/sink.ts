@@ -7,6 +7,8 @@ import { receiveSms } from '../domain/messaging/inbound.ts';
 import { keywordTextsOf } from '../domain/messaging/texts.ts';
 import type { ChannelSink } from './types.ts';
 
+const INBOUND_TEXT = 10_000;
+
 /** The one door from the channels into the domain. */
 export function createSink(domain: DomainContext, configStore: ConfigStore, store: MediaStore, log: { warn: (o: object, m: string) => void }): ChannelSink {
   return {
@@ -15,7 +17,8 @@ export function createSink(domain: DomainContext, configStore: ConfigStore, stor
       const { kept, dropped } = acceptInbound(store, text.files ?? []);
       if (dropped.length) log.warn({ to: text.to, dropped }, 'MMS files of a type we do not keep were dropped');
       try {
-        const result = receiveSms(domain, text, (e164) => keywordTextsOf(numberConfig(e164)), kept.length ? { store, files: kept } : undefined);
+        // SMS is at most a few thousand characters; an MMS's text part is cut there too.
+        const result = receiveSms(domain, { from: text.from, to: text.to, text: text.text.slice(0, INBOUND_TEXT) }, (e164) => keywordTextsOf(numberConfig(e164)), kept.length ? { store, files: kept } : undefined);
         if (!result.stored) log.warn({ to: text.to }, 'text for a number that is not configured; dropped');
       } finally {
         for (const file of kept) store.removeTmp(file.upload.tmpPath);

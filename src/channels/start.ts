@@ -32,6 +32,13 @@ function secretOf(what: string, value: string | undefined, env: string | undefin
   return found;
 }
 
+/** The file's rule (at least 12 characters) holds for a password from the environment too: an empty one would let anyone in. */
+function inboundPasswordOf(c: Config['mm7'][number]): string {
+  const password = secretOf(`mm7 "${c.name}"`, c.inbound_password, c.inbound_password_env)!;
+  if (password.length < 12) throw new Error(`mm7 "${c.name}": the inbound password must have at least 12 characters`);
+  return password;
+}
+
 function mm7ConfigOf(c: Config['mm7'][number]): Mm7Config {
   return {
     name: c.name,
@@ -41,7 +48,7 @@ function mm7ConfigOf(c: Config['mm7'][number]): Mm7Config {
     ...(c.service_code ? { serviceCode: c.service_code } : {}),
     ...(c.username ? { username: c.username, password: secretOf(`mm7 "${c.name}"`, c.password, c.password_env)! } : {}),
     inboundUsername: c.inbound_username,
-    inboundPassword: secretOf(`mm7 "${c.name}"`, c.inbound_password, c.inbound_password_env)!,
+    inboundPassword: inboundPasswordOf(c),
     timeoutMs: c.timeout_s * 1000,
   };
 }

@@ -9,7 +9,7 @@ export interface MessagingState {
   simulator: Simulator | null;
   channels: Channel[];
   /** MM7 connections by name: the carrier's MMSC posts inbound MMS and delivery reports to /mm7/<name>. */
-  mm7: Map<string, Pick<Mm7Channel, 'receive'>>;
+  mm7: Map<string, Pick<Mm7Channel, 'receive' | 'authorised'>>;
   /** Emits 'state' with a ChannelState whenever a connection's status changes. */
   changed: EventEmitter<{ state: [ChannelState] }>;
 }

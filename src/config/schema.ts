@@ -31,7 +31,7 @@ const mm7Connection = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected lower-case letters, digits, - or _'),
     /** The carrier's MMSC endpoint that takes our SubmitReq. */
-    url: z.url(),
+    url: z.url().refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'put the credentials in username and password, not in the URL'),
     vasp_id: z.string().min(1).max(64),
     vas_id: z.string().min(1).max(64),
     service_code: z.string().min(1).max(64).optional(),

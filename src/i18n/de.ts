@@ -465,6 +465,7 @@ export const de: Record<MessageKey, string> = {
   'media.way_too_many': "Zu viele Dateien auf einmal; hänge höchstens {max} an.",
   'media.files_label': "Angehängte Dateien: {count}",
   'media.bad_name': "{name}: Ein Dateiname darf keine Ordner oder Steuerzeichen enthalten.",
+  'media.no_size': "{name}: Die Bildgröße lässt sich nicht lesen und daher nicht prüfen; speichere das Bild erneut als JPEG oder PNG.",
   ...chats,
   ...assignment,
   ...personal,

@@ -464,6 +464,7 @@ export const en = {
   'media.way_too_many': "Too many files at once; attach at most {max}.",
   'media.files_label': "Attached files: {count}",
   'media.bad_name': "{name}: a file name may not contain folders or control characters.",
+  'media.no_size': "{name}: the picture's size cannot be read, so it cannot be checked; save it again as JPEG or PNG.",
   ...chats,
   ...assignment,
   ...personal,

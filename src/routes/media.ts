@@ -12,7 +12,7 @@ const SEQ = /^\d{1,2}$/;
  * Sends a stored file as what its bytes are (never sniffed again by the browser), in a sandbox: even a
  * file that slipped past the type check could not run script on our origin. Contact cards download.
  */
-function sendAttachment(app: FastifyInstance, reply: FastifyReply, file: AttachmentView, cache: string): FastifyReply {
+export function sendAttachment(app: FastifyInstance, reply: FastifyReply, file: AttachmentView, cache: string): FastifyReply {
   const path = app.media.pathOf(file.sha256);
   const disposition = file.kind === 'vcard' ? 'attachment' : 'inline';
   // A PDF viewer is a page of its own that a sandbox would stop; it still may not be framed elsewhere.

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Generous for an MMS: carriers cap a message at a few hundred KB to a few MB, and base64 adds a third. */
 const MM7_BODY_LIMIT = 16 * 1024 * 1024;
@@ -12,9 +12,19 @@ export default async function mm7Routes(app: FastifyInstance): Promise<void> {
     done(null, body),
   );
 
-  app.post('/mm7/:name', { config: { csrf: false } }, async (req, reply) => {
-    const endpoint = app.messaging.mm7.get((req.params as Record<string, string>).name ?? '');
-    if (!endpoint) return reply.code(404).type('text/plain').send('no such MM7 connection');
+  const endpointOf = (params: unknown) => app.messaging.mm7.get((params as Record<string, string>).name ?? '');
+
+  // Before the body is read: a stranger may not make the server buffer megabytes.
+  const guard = async (req: FastifyRequest, reply: FastifyReply) => {
+    const endpoint = endpointOf(req.params);
+    if (!endpoint) return reply.code(404).header('connection', 'close').type('text/plain').send('no such MM7 connection');
+    if (endpoint.authorised(req.headers.authorization)) return;
+    const refusal = endpoint.receive({ contentType: undefined, authorization: req.headers.authorization, body: Buffer.alloc(0) });
+    return reply.code(refusal.status).headers({ ...refusal.headers, connection: 'close' }).type(refusal.contentType).send(refusal.body);
+  };
+
+  app.post('/mm7/:name', { config: { csrf: false }, onRequest: guard }, async (req, reply) => {
+    const endpoint = endpointOf(req.params)!;
     const answer = endpoint.receive({
       contentType: req.headers['content-type'],
       authorization: req.headers.authorization,

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainError, invalid } from '../domain/errors.ts';
-import type { Upload } from '../domain/media/attachments.ts';
+import { HEAD_BYTES, type Upload } from '../domain/media/attachments.ts';
 import type { MediaStore } from '../domain/media/store.ts';
 
 declare module 'fastify' {
@@ -14,8 +14,6 @@ declare module 'fastify' {
   }
 }
 
-/** Enough of a file's start to know its type and a JPEG's size past its EXIF block. */
-const HEAD_BYTES = 128 * 1024;
 /** The most files any number may send at once (the config allows up to 10). */
 export const MAX_FILES = 10;
 
@@ -50,7 +48,7 @@ async function saveFile(store: MediaStore, file: NodeJS.ReadableStream & { trunc
  * files are streamed to temp files, hashed on the way, and cut off at `maxFileBytes` (the largest any number
  * allows: the domain checks the number's own limit). A browser's empty file field is no file.
  */
-async function readMultipart(req: FastifyRequest, store: MediaStore, maxFileBytes: number): Promise<void> {
+async function readMultipart(req: FastifyRequest, store: MediaStore, maxFileBytes: number, gone: () => boolean): Promise<void> {
   const fields: Record<string, string> = {};
   req.body = fields;
   try {
@@ -60,6 +58,11 @@ async function readMultipart(req: FastifyRequest, store: MediaStore, maxFileByte
         continue;
       }
       const upload = await saveFile(store, part.file, part.filename ?? '');
+      // The client left while this file was still arriving: the clean-up has run already, so this one goes now.
+      if (gone()) {
+        store.removeTmp(upload.tmpPath);
+        throw new Error('the client went away');
+      }
       if (upload.size === 0 && !part.filename) store.removeTmp(upload.tmpPath);
       else req.upload.files.push(upload);
     }
@@ -90,8 +93,12 @@ export function acceptUploads(app: FastifyInstance, maxFileBytes: () => number) 
         req.body = {};
         return;
       }
-      reply.raw.once('close', () => removeUploads(req, app.media));
-      await readMultipart(req, app.media, maxFileBytes());
+      let closed = false;
+      reply.raw.once('close', () => {
+        closed = true;
+        removeUploads(req, app.media);
+      });
+      await readMultipart(req, app.media, maxFileBytes(), () => closed);
     },
   };
 }

@@ -34,6 +34,10 @@ test('types are read from the bytes, with image sizes where the header has them'
     ['3GP', Buffer.from('\0\0\0\x18ftyp3gp5\0\0\0\0', 'latin1'), 'video/3gpp'],
     ['M4A', Buffer.from('\0\0\0\x18ftypM4A \0\0\0\0', 'latin1'), 'audio/mp4'],
     ['QuickTime', Buffer.from('\0\0\0\x14ftypqt  \0\0\0\0', 'latin1'), null],
+    ['HEIC photo (same box, not video)', Buffer.from('\0\0\0\x18ftypheic\0\0\0\0', 'latin1'), null],
+    ['AVIF photo', Buffer.from('\0\0\0\x18ftypavif\0\0\0\0', 'latin1'), null],
+    ['sync bits then HTML', Buffer.from('\xff\xfb\xf0<html>', 'latin1'), null],
+    ['vCard that never ends', Buffer.from('BEGIN:VCARD\nFN:x\n<html><script>'), null],
     ['ELF program', elf(), null],
     ['Windows program', exe(), null],
     ['zip', zipBomb(), null],
@@ -55,6 +59,7 @@ test('file names: no folders, no quotes or control characters, the extension the
   assert.equal(safeFilename('C:\\Users\\me\\"x"\u0007.png', 'png'), 'x.png');
   assert.equal(safeFilename('.htaccess', 'pdf'), 'htaccess.pdf', 'never a hidden file');
   assert.equal(safeFilename('', 'vcf'), 'file.vcf');
+  assert.equal(safeFilename('invoice\u202Egpj.exe', 'jpg'), 'invoicegpj.jpg', 'no right-to-left override to disguise the name');
   assert.equal(safeFilename('a'.repeat(300) + '.jpg', 'jpg').length, 104);
   assert.equal(humanSize(2 * 1024 * 1024), '2 MB');
   assert.equal(humanSize(1536 * 1024), '1.5 MB');

@@ -162,6 +162,7 @@ test('bad uploads are refused in place with the limit they broke, and nothing is
     ['zip bomb', support, [{ name: 'holiday.zip', data: zipBomb(), type: 'application/zip' }], /holiday\.zip is not a file type carriers take/],
     ['zip bomb named as a picture', support, [{ name: 'holiday.jpg', data: zipBomb(), type: 'image/jpeg' }], /holiday\.jpg is not a file type/],
     ['SVG with script', support, [{ name: 'logo.png', data: svgWithScript(), type: 'image/png' }], /logo\.png is not a file type/],
+    ['JPEG without a readable size', support, [{ name: 'odd.jpg', data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0, 0]), Buffer.alloc(600)]) }], /odd\.jpg: the picture(&#39;|')s size cannot be read/],
     ['pixel bomb', support, [{ name: 'flood.png', data: png(100_000, 100_000) }], /flood\.png is 100000 × 100000 pixels; phones open images of up to 40 megapixels\./],
     ['path traversal', support, [{ name: '../../../etc/cron.d/x.jpg', data: jpeg() }], /x\.jpg: a file name may not contain folders or control characters\./],
     ['Windows path traversal', support, [{ name: '..\\..\\switchboard.db', data: jpeg() }], /switchboard\.db: a file name may not contain folders/],

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
-import { receiveRequest } from './receive.ts';
+import { authorised, receiveRequest } from './receive.ts';
 import { faultEnvelope } from './soap.ts';
 import { buildSubmitRequest, readSubmitAnswer } from './submit.ts';
 
@@ -42,6 +42,8 @@ export interface Mm7Channel extends Channel {
    * readable reason for malformed input: never throws).
    */
   receive(request: Mm7Inbound): Mm7Answer;
+  /** Whether an Authorization header carries the MMSC's credentials: checked before a body is read. */
+  authorised(header: string | undefined): boolean;
 }
 
 function transportReason(error: unknown, url: string, timeoutMs: number): { code: 'down' | 'timeout'; reason: string } {
@@ -125,6 +127,7 @@ export function createMm7Channel(config: Mm7Config, log: Logger, deps: { onState
       if (!outcome.ok) channelLog.warn({ code: outcome.code, retry: outcome.retry, to: message.to }, `MM7 SubmitReq failed: ${outcome.reason}`);
       return outcome;
     },
+    authorised: (header) => authorised(header, config.inboundUsername, config.inboundPassword),
     receive(request) {
       try {
         return receiveRequest(request, { sink, inboundUsername: config.inboundUsername, inboundPassword: config.inboundPassword, realm: `MM7 ${config.name}`, log: channelLog });

@@ -41,7 +41,7 @@ export interface ReceiveContext {
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
-function authorised(header: string | undefined, username: string, password: string): boolean {
+export function authorised(header: string | undefined, username: string, password: string): boolean {
   const m = /^Basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i.exec(header ?? '');
   if (!m) return false;
   // Comparing digests keeps the comparison constant-time whatever the lengths.

@@ -16,6 +16,7 @@ export interface XmlElement {
   text: string;
 }
 
+const MAX_ATTRIBUTES = 64;
 const MAX_DEPTH = 64;
 const NAME = /[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?/y;
 const SPACE = /[ \t\r\n]*/y;
@@ -126,12 +127,15 @@ export function parseXml(source: string): XmlElement {
         if (!attribute) fail(`malformed attribute in <${name[0]}>`, source, pos);
         const qname = attribute[1] as string;
         if (raw.has(qname)) fail(`attribute ${qname} appears twice in <${name[0]}>`, source, pos);
+        if (raw.size >= MAX_ATTRIBUTES) fail(`more than ${MAX_ATTRIBUTES} attributes in <${name[0]}>`, source, pos);
         raw.set(qname, decodeEntities(attribute[2] ?? attribute[3] ?? '', source, pos));
       }
       const selfClosing = source.startsWith('/>', pos);
       pos += selfClosing ? 2 : 1;
 
-      const scope = new Map(top?.scope);
+      // A new scope only where namespaces are declared: copying it for every element would make the parse quadratic.
+      const declares = [...raw.keys()].some((q) => q === 'xmlns' || q.startsWith('xmlns:'));
+      const scope = declares ? new Map(top?.scope) : (top?.scope ?? new Map<string, string>());
       for (const [qname, value] of raw) {
         if (qname === 'xmlns') scope.set('', value);
         else if (qname.startsWith('xmlns:')) scope.set(qname.slice(6), value);

@@ -56,8 +56,7 @@ export function toggleReaction(ctx: DomainContext, actor: Actor, messageId: numb
 
 /** The reactions on these messages, grouped by emoji in the order each was first given. */
 export function reactionsOf({ db }: DomainContext, messageIds: number[]): Map<number, Reaction[]> {
-  const byMessage = new Map<number, Reaction[]>();
-  if (messageIds.length === 0) return byMessage;
+  if (messageIds.length === 0) return new Map();
   const rows = db
     .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji, userId: users.id, name: users.name })
     .from(messageReactions)
@@ -65,6 +64,12 @@ export function reactionsOf({ db }: DomainContext, messageIds: number[]): Map<nu
     .where(inArray(messageReactions.messageId, messageIds))
     .orderBy(asc(messageReactions.createdAt), asc(users.name))
     .all();
+  return groupReactions(rows);
+}
+
+/** Reaction rows (in the order given) grouped per message and emoji, with who gave each. */
+export function groupReactions(rows: { messageId: number; emoji: string; userId: number; name: string }[]): Map<number, Reaction[]> {
+  const byMessage = new Map<number, Reaction[]>();
   for (const row of rows) {
     let list = byMessage.get(row.messageId);
     if (!list) byMessage.set(row.messageId, (list = []));

@@ -1,9 +1,13 @@
 import { asc, inArray } from 'drizzle-orm';
+import { chatAttachments } from '../../db/schema/chats.ts';
 import { attachments, type AttachmentKind, type AttachmentMeta } from '../../db/schema/media.ts';
 import type { Tx } from '../context.ts';
 import { invalid } from '../errors.ts';
 import { sniff, type Sniffed } from './sniff.ts';
 import type { MediaStore } from './store.ts';
+
+/** Where a message's files are listed: a customer conversation's messages, or the team's chat messages (same columns). */
+export type FileTable = typeof attachments | typeof chatAttachments;
 
 /** A file as it arrived, written to a temp file and not yet checked. */
 export interface Upload {
@@ -29,6 +33,9 @@ export interface CheckedUpload {
   filename: string;
 }
 
+/** Enough of a file's start to know its type, and a JPEG's size behind large EXIF/XMP blocks. */
+export const HEAD_BYTES = 512 * 1024;
+
 /** Phones render images by decoding every pixel: a tiny file claiming 100 000 × 100 000 pixels is a memory bomb. */
 export const MAX_IMAGE_PIXELS = 40_000_000;
 
@@ -42,7 +49,8 @@ export function humanSize(bytes: number): string {
 function cleanName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
   return base
-    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
+    // Control and invisible format characters (a right-to-left override turns "gpj.exe" into "exe.jpg" on screen) go too.
+    .replace(/[\p{Cc}\p{Cf}"<>|:*?]/gu, '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^\.+/, '')
@@ -54,6 +62,18 @@ export function safeFilename(raw: string, ext: string): string {
   const stem = cleanName(raw).replace(/\.[^.]*$/, '').slice(0, 100).trim();
   return `${stem || 'file'}.${ext}`;
 }
+
+/** An image must say how large it is, and not be larger than a phone can open. */
+function imageRefusal(sniffed: Sniffed): 'no_size' | 'pixels' | null {
+  if (sniffed.kind !== 'image') return null;
+  const { width, height } = sniffed.meta;
+  if (!width || !height) return 'no_size';
+  return width * height > MAX_IMAGE_PIXELS ? 'pixels' : null;
+}
+
+/** An MMS from a carrier keeps at most this many files, each at most this large. */
+const INBOUND_FILES = 10;
+const INBOUND_BYTES = 10 * 1024 * 1024;
 
 /**
  * Every file must pass before anything is stored or sent: the number's count and size limits, not empty,
@@ -74,10 +94,9 @@ export function checkUploads(limits: MediaLimits, uploads: Upload[]): CheckedUpl
     }
     const sniffed = sniff(upload.head);
     if (!sniffed) throw invalid('media.type', 'files', { name: shown });
-    const { width, height } = sniffed.meta;
-    if (width !== undefined && height !== undefined && width * height > MAX_IMAGE_PIXELS) {
-      throw invalid('media.pixels', 'files', { name: shown, width, height });
-    }
+    const tooBig = imageRefusal(sniffed);
+    if (tooBig === 'no_size') throw invalid('media.no_size', 'files', { name: shown });
+    if (tooBig === 'pixels') throw invalid('media.pixels', 'files', { name: shown, width: sniffed.meta.width!, height: sniffed.meta.height! });
     return { upload, sniffed, filename: safeFilename(upload.filename, sniffed.ext) };
   });
 }
@@ -87,8 +106,8 @@ export function acceptInbound(store: MediaStore, files: { filename: string; data
   const kept: CheckedUpload[] = [];
   const dropped: string[] = [];
   for (const file of files) {
-    const sniffed = file.data.length > 0 ? sniff(file.data.subarray(0, 128 * 1024)) : null;
-    if (!sniffed) {
+    const sniffed = file.data.length > 0 && file.data.length <= INBOUND_BYTES && kept.length < INBOUND_FILES ? sniff(file.data.subarray(0, HEAD_BYTES)) : null;
+    if (!sniffed || imageRefusal(sniffed)) {
       dropped.push(cleanName(file.filename) || 'file');
       continue;
     }
@@ -103,11 +122,11 @@ export function acceptInbound(store: MediaStore, files: { filename: string; data
  * Moves checked files to their content address and records them on the message, inside the caller's
  * transaction. Returns the hashes moved, so a caller whose transaction fails can drop files nobody uses.
  */
-export function attachFiles(tx: Tx, store: MediaStore, messageId: number, files: CheckedUpload[], adopted: string[]): void {
+export function attachFiles(tx: Tx, store: MediaStore, messageId: number, files: CheckedUpload[], adopted: string[], table: FileTable = attachments): void {
   files.forEach((file, seq) => {
     store.adopt(file.upload.tmpPath, file.upload.sha256);
     adopted.push(file.upload.sha256);
-    tx.insert(attachments)
+    tx.insert(table)
       .values({
         messageId,
         seq,
@@ -134,10 +153,10 @@ export interface AttachmentView {
 }
 
 /** The attachments of these messages, in order, grouped by message. */
-export function attachmentsOf(db: Pick<Tx, 'select'>, messageIds: number[]): Map<number, AttachmentView[]> {
+export function attachmentsOf(db: Pick<Tx, 'select'>, messageIds: number[], table: FileTable = attachments): Map<number, AttachmentView[]> {
   const byMessage = new Map<number, AttachmentView[]>();
   if (messageIds.length === 0) return byMessage;
-  const rows = db.select().from(attachments).where(inArray(attachments.messageId, messageIds)).orderBy(asc(attachments.messageId), asc(attachments.seq)).all();
+  const rows: AttachmentView[] = db.select().from(table).where(inArray(table.messageId, messageIds)).orderBy(asc(table.messageId), asc(table.seq)).all();
   for (const row of rows) {
     const list = byMessage.get(row.messageId) ?? [];
     list.push(row);
@@ -146,6 +165,6 @@ export function attachmentsOf(db: Pick<Tx, 'select'>, messageIds: number[]): Map
   return byMessage;
 }
 
-export function attachmentOf(db: Pick<Tx, 'select'>, messageId: number, seq: number): AttachmentView | undefined {
-  return attachmentsOf(db, [messageId]).get(messageId)?.find((a) => a.seq === seq);
+export function attachmentOf(db: Pick<Tx, 'select'>, messageId: number, seq: number, table: FileTable = attachments): AttachmentView | undefined {
+  return attachmentsOf(db, [messageId], table).get(messageId)?.find((a) => a.seq === seq);
 }

@@ -42,18 +42,25 @@ function webpSize(head: Buffer): AttachmentMeta {
 function isoMedia(head: Buffer): Sniffed | null {
   if (!ascii(head, 4, 'ftyp') || head.length < 12) return null;
   const brand = head.toString('latin1', 8, 12);
-  if (brand.startsWith('3g')) return { contentType: 'video/3gpp', kind: 'video', ext: '3gp', meta: {} };
+  if (brand.startsWith('3gp') || brand.startsWith('3g2')) return { contentType: 'video/3gpp', kind: 'video', ext: '3gp', meta: {} };
   if (brand === 'M4A ') return { contentType: 'audio/mp4', kind: 'audio', ext: 'm4a', meta: {} };
-  if (brand === 'qt  ') return null;
-  return { contentType: 'video/mp4', kind: 'video', ext: 'mp4', meta: {} };
+  // Only the MP4 brands phones and carriers play: HEIC/AVIF photos, QuickTime and raw camera files share the box but are not video.
+  if (MP4_BRANDS.has(brand)) return { contentType: 'video/mp4', kind: 'video', ext: 'mp4', meta: {} };
+  return null;
 }
+
+const MP4_BRANDS = new Set(['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'dash', 'M4V ', 'MSNV']);
 
 /** An MPEG audio frame header (MP3) or ADTS (AAC): 11 sync bits, then the layer tells them apart. */
 function mpegAudio(head: Buffer): Sniffed | null {
-  if (head.length < 2 || head[0] !== 0xff || (head[1]! & 0xe0) !== 0xe0) return null;
+  if (head.length < 4 || head[0] !== 0xff || (head[1]! & 0xe0) !== 0xe0) return null;
   const layer = (head[1]! >> 1) & 0x03;
-  if (layer === 0 && (head[1]! & 0xf6) === 0xf0) return { contentType: 'audio/aac', kind: 'audio', ext: 'aac', meta: {} };
-  if (layer !== 0) return { contentType: 'audio/mpeg', kind: 'audio', ext: 'mp3', meta: {} };
+  // The header's own fields must be valid too: a sampling rate that exists, a bitrate that is not "bad".
+  if (layer === 0 && (head[1]! & 0xf6) === 0xf0 && ((head[2]! >> 2) & 0x0f) < 13) return { contentType: 'audio/aac', kind: 'audio', ext: 'aac', meta: {} };
+  const version = (head[1]! >> 3) & 0x03;
+  const bitrate = head[2]! >> 4;
+  const rate = (head[2]! >> 2) & 0x03;
+  if (layer !== 0 && version !== 1 && bitrate !== 0x0f && bitrate !== 0 && rate !== 3) return { contentType: 'audio/mpeg', kind: 'audio', ext: 'mp3', meta: {} };
   return null;
 }
 
@@ -61,7 +68,7 @@ function mpegAudio(head: Buffer): Sniffed | null {
 function vcard(head: Buffer): Sniffed | null {
   if (head.includes(0)) return null;
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head).replace(/^\uFEFF/, '').trimStart();
-  if (!/^BEGIN:VCARD\r?\n/i.test(text)) return null;
+  if (!/^BEGIN:VCARD\r?\n/i.test(text) || !/^END:VCARD\s*$/im.test(text)) return null;
   const name = /^FN(?:;[^:\r\n]*)?:(.*)$/im.exec(text)?.[1]?.trim().slice(0, 120);
   return { contentType: 'text/vcard', kind: 'vcard', ext: 'vcf', meta: name ? { name } : {} };
 }
