@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { setAssignmentMode, setMovingEnabled } from '../domain/inboxes/service.ts';
+import { setAutoAssign } from '../domain/assignment/settings.ts';
+import { getInboxFor, setAssignmentMode, setMovingEnabled } from '../domain/inboxes/service.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
-import { field, idParam } from './forms.ts';
+import { isHtmx } from '../plugins/render.ts';
+import { field, formErrorsOf, idParam } from './forms.ts';
 import { listUrl } from './conversations/filters.ts';
 
 /** Per-inbox switches, offered on the inbox's conversation list: assignment mode (managers) and moving out (admins). */
@@ -18,5 +20,23 @@ export default async function inboxSettingRoutes(app: FastifyInstance): Promise<
     const id = idParam(req);
     setMovingEnabled(app.domain, actorOf(req), id, field(req, 'enabled') === '1');
     return reply.redirect(listUrl({ inbox: String(id) }), 303);
+  });
+
+  // Round-robin (managers): htmx redraws the settings in place, with a refused cap beside its field.
+  app.post('/inboxes/:id/auto-assign', async (req, reply) => {
+    const id = idParam(req);
+    const actor = actorOf(req);
+    const maxOpen = field(req, 'max_open');
+    try {
+      setAutoAssign(app.domain, actor, id, { enabled: field(req, 'enabled') === '1', maxOpen });
+    } catch (err) {
+      // Without htmx (no script) the refusal is the error page, still with its 422 and message.
+      const refused = formErrorsOf(err, req, { statuses: [422] });
+      if (!refused || !isHtmx(req)) throw err;
+      const autoAssignForm = { errors: refused.errors, maxOpen, enabled: field(req, 'enabled') === '1' };
+      return reply.code(refused.status).fragment('partials/inbox-settings', { inboxSettings: getInboxFor(app.domain, actor, id), autoAssignForm });
+    }
+    if (!isHtmx(req)) return reply.redirect(listUrl({ inbox: String(id) }), 303);
+    return reply.fragment('partials/inbox-settings', { inboxSettings: getInboxFor(app.domain, actor, id), autoAssignForm: { saved: true } });
   });
 }

@@ -6,6 +6,7 @@ import { numbers } from '../../db/schema/numbers.ts';
 import type { DomainContext, Tx } from '../context.ts';
 import { addEvent } from '../conversations/actions.ts';
 import { answerByText } from '../surveys/answers.ts';
+import { announceWelcome, welcomeConversation } from '../assignment/new-conversation.ts';
 import { continuedBy } from '../conversations/continued.ts';
 import { attachFiles, type CheckedUpload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
@@ -35,9 +36,10 @@ export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string, i
 
 /**
  * The sender's latest conversation on this number (wherever it was moved), reopened if closed; else a new
- * one in the number's inbox. Returns whether the conversation is spam: then nobody is to be notified.
+ * one in the number's inbox. Returns whether the conversation is spam: then nobody is to be notified; and
+ * whether it is new: only a new one goes to the round-robin and is announced as a new conversation.
  */
-function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean } {
+function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean; created: boolean } {
   const latest = tx
     .select({ id: conversations.id, inboxId: conversations.inboxId, status: conversations.status, waitingSince: conversations.waitingSince })
     .from(conversations)
@@ -53,7 +55,7 @@ function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone:
       .values({ inboxId: number.inboxId, numberId: number.id, contactId, phone, status: 'open', lastMessageAt: now, lastInboundAt: now, waitingSince: now, createdAt: now })
       .returning({ id: conversations.id })
       .get().id;
-    return { id, inboxId: number.inboxId, spam: false };
+    return { id, inboxId: number.inboxId, spam: false, created: true };
   }
   // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
   const reopen = latest.status === 'closed' ? { status: 'open' as const, version: sql`${conversations.version} + 1` } : {};
@@ -62,7 +64,7 @@ function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone:
     .set({ ...reopen, lastMessageAt: now, lastInboundAt: now, waitingSince: latest.waitingSince ?? now })
     .where(eq(conversations.id, latest.id))
     .run();
-  return { id: latest.id, inboxId: latest.inboxId, spam: latest.status === 'spam' };
+  return { id: latest.id, inboxId: latest.inboxId, spam: latest.status === 'spam', created: false };
 }
 
 /** STOP/START/HELP: record the change on the timeline and answer once (the one text carriers allow after a STOP). */
@@ -109,12 +111,13 @@ export function receiveSms(
     throw err;
   }
   if (!stored) return { stored: false, reason: 'unknown-number' };
-  const { inboxId, eventIds, ...ids } = stored;
+  const { inboxId, eventIds, welcomed, ...ids } = stored;
   for (const eventId of eventIds) ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
   ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.messageId, inboxId, direction: 'in' });
   if (ids.autoReplyId !== null) {
     ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.autoReplyId, inboxId, direction: 'out' });
   }
+  announceWelcome(ctx, ids.conversationId, inboxId, welcomed);
   return { stored: true, ...ids };
 }
 
@@ -124,7 +127,7 @@ function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: stri
     if (!number) return null;
     const eventIds: number[] = [];
     // The conversation's own inbox, not the number's: it may have been moved, and only that inbox's people may hear of it.
-    const { id: conversationId, inboxId, spam } = conversationFor(tx, number, sms.from, now, eventIds);
+    const { id: conversationId, inboxId, spam, created } = conversationFor(tx, number, sms.from, now, eventIds);
     const messageId = tx
       .insert(messages)
       .values({ conversationId, direction: 'in', body: sms.text, status: 'received', createdAt: now, updatedAt: now })
@@ -134,6 +137,8 @@ function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: stri
     const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);
     if (surveyAnswered !== null) eventIds.push(surveyAnswered);
     const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now, eventIds);
-    return { conversationId, messageId, autoReplyId, inboxId, eventIds, spam };
+    const welcomed = created ? welcomeConversation(ctx, tx, inboxId, conversationId, sms.text, now) : null;
+    if (welcomed?.assigned) eventIds.push(welcomed.assigned.eventId);
+    return { conversationId, messageId, autoReplyId, inboxId, eventIds, spam, welcomed };
   });
 }

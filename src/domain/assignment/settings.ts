@@ -1,0 +1,33 @@
+import { eq } from 'drizzle-orm';
+import { inboxes } from '../../db/schema/inboxes.ts';
+import { isManager, type Actor, type DomainContext } from '../context.ts';
+import { forbidden, invalid, notFound } from '../errors.ts';
+import { assertCanSeeInbox } from '../inboxes/access.ts';
+
+export const MAX_OPEN_LIMIT = 500;
+
+/** The cap field: empty = no cap; otherwise a whole number from 1 to 500. */
+export function parseMaxOpen(raw: unknown): number | null {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  if (text === '') return null;
+  const value = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= MAX_OPEN_LIMIT)) throw invalid('assignment.max_open_invalid', 'max_open', { max: MAX_OPEN_LIMIT });
+  return value;
+}
+
+/**
+ * A manager (or admin) of a shared inbox they see switches round-robin on or off and sets the cap of open
+ * conversations per agent. Like the other inbox switches the form carries the whole wanted state, so a
+ * page that is out of date cannot flip a setting the wrong way: the last one sent wins.
+ */
+export function setAutoAssign(ctx: DomainContext, actor: Actor, inboxId: number, input: { enabled: boolean; maxOpen: unknown }): void {
+  if (!isManager(actor)) throw forbidden();
+  assertCanSeeInbox(ctx, actor, inboxId);
+  const maxOpenPerAgent = parseMaxOpen(input.maxOpen);
+  ctx.db.transaction((tx) => {
+    const row = tx.select({ owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, inboxId)).get();
+    if (!row || row.owner !== null) throw notFound();
+    tx.update(inboxes).set({ autoAssign: input.enabled, maxOpenPerAgent }).where(eq(inboxes.id, inboxId)).run();
+  });
+  ctx.events.emit('inbox.settings.changed', { inboxId });
+}
