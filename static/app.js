@@ -100,12 +100,17 @@ document.addEventListener('htmx:after:swap', () => {
   field.setSelectionRange(field.value.length, field.value.length);
 });
 
-// The tab title carries the unread count the navigation shows (the nav is replaced live).
+// The tab title carries the unread total of the navigation's badges (conversations, chats…; the nav is replaced live).
 const baseTitle = document.title.replace(/^\(\d+\+?\) /, '');
 function syncTitle() {
-  const badge = document.getElementById('nav-unread');
-  const count = badge ? badge.dataset.count : '0';
-  document.title = count && count !== '0' ? `(${count}) ${baseTitle}` : baseTitle;
+  let total = 0;
+  let capped = false;
+  for (const badge of document.querySelectorAll('#nav [data-unread-count]')) {
+    const count = badge.dataset.unreadCount || '0';
+    total += parseInt(count, 10) || 0;
+    capped ||= count.endsWith('+');
+  }
+  document.title = total > 0 ? `(${total}${capped ? '+' : ''}) ${baseTitle}` : baseTitle;
 }
 new MutationObserver(syncTitle).observe(document.body, { childList: true, subtree: true });
 syncTitle();
@@ -140,3 +145,119 @@ document.addEventListener('drop', (event) => {
 document.addEventListener('dragend', () => {
   dragged = null;
 });
+
+// ---- Personal settings and notifications: toasts, browser notifications, a beep, the permission button. ----
+(() => {
+  const TOAST_MS = 10_000;
+  const toasts = document.getElementById('toasts');
+
+  // A short beep from an oscillator (no audio file). Browsers let it sound only after the first click or key in the tab.
+  let audio = null;
+  const AudioCtx = window.AudioContext || window.webkitAudioContext;
+  const unlockAudio = () => {
+    if (!AudioCtx) return;
+    audio ||= new AudioCtx();
+    if (audio.state === 'suspended') audio.resume().catch(() => {});
+  };
+  document.addEventListener('pointerdown', unlockAudio, { once: true });
+  document.addEventListener('keydown', unlockAudio, { once: true });
+  function beep() {
+    if (!AudioCtx) return;
+    audio ||= new AudioCtx();
+    const at = audio.currentTime;
+    const tone = audio.createOscillator();
+    const volume = audio.createGain();
+    tone.type = 'sine';
+    tone.frequency.setValueAtTime(880, at);
+    volume.gain.setValueAtTime(0.0001, at);
+    volume.gain.exponentialRampToValueAtTime(0.2, at + 0.02);
+    volume.gain.exponentialRampToValueAtTime(0.0001, at + 0.3);
+    tone.connect(volume).connect(audio.destination);
+    tone.start(at);
+    tone.stop(at + 0.32);
+  }
+
+  // Every open tab gets the toast; only one of them rings and shows the browser notification.
+  function once(id, act) {
+    const claim = () => {
+      try {
+        const seen = JSON.parse(localStorage.getItem('switchboard:notified') || '[]');
+        if (seen.includes(id)) return;
+        localStorage.setItem('switchboard:notified', JSON.stringify([...seen.slice(-49), id]));
+      } catch {
+        // No storage (a private window): every tab alerts.
+      }
+      act();
+    };
+    if (navigator.locks) navigator.locks.request('switchboard:notify', claim).catch(() => {});
+    else claim();
+  }
+
+  function alertFor(toast) {
+    const { toast: id, browser, sound, title, body, href } = toast.dataset;
+    const wantsBrowser = browser === 'true' && 'Notification' in window && Notification.permission === 'granted';
+    if (!wantsBrowser && sound !== 'true') return;
+    once(id, () => {
+      if (sound === 'true') beep();
+      if (!wantsBrowser) return;
+      try {
+        const shown = new Notification(title, { body, tag: `switchboard-${id}`, icon: '/static/icons/icon-192.png' });
+        shown.onclick = () => {
+          window.focus();
+          shown.close();
+          window.location.assign(href);
+        };
+      } catch {
+        // Some phones only show notifications from a service worker: the toast is there all the same.
+      }
+    });
+  }
+
+  // Toasts leave by themselves after a while, but not while the pointer or the focus is on them.
+  function arm(toast) {
+    if (toast.dataset.armed) return;
+    toast.dataset.armed = 'true';
+    let timer = null;
+    const start = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => toast.remove(), TOAST_MS);
+    };
+    const hold = () => clearTimeout(timer);
+    toast.addEventListener('pointerenter', hold);
+    toast.addEventListener('pointerleave', start);
+    toast.addEventListener('focusin', hold);
+    toast.addEventListener('focusout', start);
+    start();
+    alertFor(toast);
+  }
+  if (toasts) {
+    new MutationObserver(() => toasts.querySelectorAll('[data-toast]').forEach(arm)).observe(toasts, { childList: true, subtree: true });
+    toasts.querySelectorAll('[data-toast]').forEach(arm);
+  }
+  document.addEventListener('click', (event) => {
+    const dismiss = event.target instanceof Element ? event.target.closest('[data-dismiss-toast]') : null;
+    dismiss?.closest('[data-toast]')?.remove();
+  });
+
+  // Settings: the browser's permission for notifications, and the button that asks for it.
+  function showPermission() {
+    const box = document.querySelector('[data-notify-permission]');
+    if (!box) return;
+    const state = box.querySelector('#notify-permission-state');
+    const ask = box.querySelector('[data-request-permission]');
+    const permission = 'Notification' in window ? Notification.permission : 'unsupported';
+    box.hidden = false;
+    state.textContent = state.dataset[permission] || state.dataset.default;
+    ask.hidden = permission === 'granted' || permission === 'unsupported';
+  }
+  document.addEventListener('click', async (event) => {
+    const ask = event.target instanceof Element ? event.target.closest('[data-request-permission]') : null;
+    if (!ask || !('Notification' in window)) return;
+    await Notification.requestPermission();
+    showPermission();
+  });
+  // The section is swapped in again after saving it.
+  document.addEventListener('htmx:after:swap', showPermission);
+  navigator.permissions?.query({ name: 'notifications' }).then((status) => status.addEventListener('change', showPermission)).catch(() => {});
+  showPermission();
+})();

@@ -4,6 +4,7 @@ import { listConversations, rowInList } from '../domain/conversations/list.ts';
 import type { TimelineItem } from '../domain/conversations/queries.ts';
 import { DomainError } from '../domain/errors.ts';
 import { findUserById, type PublicUser } from '../domain/users/service.ts';
+import { toastFor } from '../domain/users/preferences.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
 import { humanSize } from '../domain/media/attachments.ts';
 import { ageFormatter, timeFormatter, translator } from '../i18n/index.ts';
@@ -92,6 +93,19 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
         const html = app.views.render('partials/conversation-row', { ...base(user), c: row });
         return `<hx-upsert hx-target="#conversation-list" key="data-order" sort="${upsertSort(query.filter)}">${html}</hx-upsert>`;
       });
+    },
+    /** One of the user's notifications as a toast at the end of the page's toast region (nothing if it is not theirs). */
+    toast(notificationId: number): string {
+      if (!user || !actor) return '';
+      const toast = toastFor(app.domain, actor, notificationId);
+      if (!toast) return '';
+      const html = app.views.render('partials/toast', { ...base(user), toast });
+      return `<hx-partial hx-target="#toasts" hx-swap="beforeend">${html}</hx-partial>`;
+    },
+    /** The settings page's availability choice as it is now (it moves by itself when the first tab opens). */
+    availability(): string {
+      if (!user || new URL(client.path ?? '/', 'http://tab').pathname !== '/settings') return '';
+      return app.views.render('partials/settings-availability', { ...base(user), errors: {}, draft: {} });
     },
     pinned(query: ListQuery): string {
       if (!user || !actor) return '';

@@ -21,20 +21,44 @@ export const CLOSE_SIGNED_OUT = 4401;
  */
 export function createHub(isLive: (client: LiveClient) => boolean) {
   const byUser = new Map<number, Set<LiveClient>>();
+  /**
+   * Presence: told `true` when a user's first tab connects, `false` when their last one has been gone for
+   * `graceMs` (a page load closes one socket and opens the next: that is no leaving). Silent once the server stops.
+   */
+  const presence = { graceMs: 10_000, listeners: [] as ((userId: number, online: boolean) => void)[] };
+  const leaving = new Map<number, NodeJS.Timeout>();
+  let stopping = false;
+  const tell = (userId: number, online: boolean) => presence.listeners.forEach((listener) => listener(userId, online));
 
   function remove(client: LiveClient): void {
     const set = byUser.get(client.userId);
-    set?.delete(client);
-    if (set?.size === 0) byUser.delete(client.userId);
+    if (!set?.delete(client) || set.size > 0) return;
+    byUser.delete(client.userId);
+    if (stopping) return;
+    const { userId } = client;
+    if (presence.graceMs <= 0) return tell(userId, false);
+    const timer = setTimeout(() => {
+      leaving.delete(userId);
+      if (!byUser.has(userId) && !stopping) tell(userId, false);
+    }, presence.graceMs);
+    timer.unref();
+    leaving.set(userId, timer);
   }
 
   return {
     add(client: LiveClient): void {
       let set = byUser.get(client.userId);
+      const first = !set;
       if (!set) byUser.set(client.userId, (set = new Set()));
       set.add(client);
       client.socket.on('close', () => remove(client));
+      const back = leaving.get(client.userId);
+      clearTimeout(back);
+      leaving.delete(client.userId);
+      if (first && !back) tell(client.userId, true);
     },
+
+    presence,
 
     /** Renders once per session, language and page (rights, form token, language and the page's content differ) and sends to each of the user's tabs. */
     push(userIds: Iterable<number>, render: (client: LiveClient) => string): void {
@@ -50,7 +74,7 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
           const key = `${client.sessionId} ${client.locale} ${client.path ?? ''}`;
           let html = rendered.get(key);
           if (html === undefined) rendered.set(key, (html = render(client)));
-          if (client.socket.readyState === client.socket.OPEN) client.socket.send(html);
+          if (html && client.socket.readyState === client.socket.OPEN) client.socket.send(html);
         }
       }
     },
@@ -78,6 +102,8 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
     },
 
     closeAll(code: number, reason: string): void {
+      stopping = true;
+      for (const timer of leaving.values()) clearTimeout(timer);
       for (const set of byUser.values()) for (const client of set) client.socket.close(code, reason);
     },
   };

@@ -101,6 +101,9 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     );
   });
   domain.events.on('user.changed', ({ userId }) => hub.push([userId], nav));
+  // A notification shows in its user's tabs only; a settings page there shows the availability as it moved.
+  domain.events.on('notification.created', ({ notificationId, userId }) => hub.push([userId], (client) => tabRenderer(app, client).toast(notificationId)));
+  domain.events.on('presence.changed', ({ userId }) => hub.push([userId], (client) => tabRenderer(app, client).availability()));
   domain.events.on('user.sessions.ended', ({ userId, except }) =>
     hub.signOut((c) => c.userId === userId && c.sessionId !== except),
   );

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { offlineAtStart, tabsClosed, tabsOpened } from '../domain/users/presence.ts';
+import { tabRenderer } from '../realtime/fragments.ts';
 import { navFragment } from '../realtime/listeners.ts';
 
 function originHost(origin: string): string | null {
@@ -11,6 +13,20 @@ function originHost(origin: string): string | null {
 
 /** One WebSocket per open tab: the server pushes HTML fragments; the browser sends nothing we act on. */
 export default async function liveRoutes(app: FastifyInstance): Promise<void> {
+  // Availability follows the tabs (the rules: src/domain/users/presence.ts). Nobody has a tab at start-up.
+  offlineAtStart(app.domain);
+  app.hub.presence.listeners.push((userId, online) =>
+    // After the joining tab's catch-up below; a failure is logged, never thrown into the socket's events.
+    queueMicrotask(() => {
+      try {
+        if (online) tabsOpened(app.domain, userId);
+        else tabsClosed(app.domain, userId);
+      } catch (err) {
+        app.log.error({ err, userId }, 'presence update failed');
+      }
+    }),
+  );
+
   app.get(
     '/live',
     {
@@ -32,7 +48,7 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
       const client = { socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale, path, csrf: auth.csrfToken };
       app.hub.add(client);
       // Catch up on whatever changed while this tab had no socket (page load, network drop, server restart).
-      socket.send(navFragment(app, client));
+      socket.send(navFragment(app, client) + tabRenderer(app, client).availability());
     },
   );
 }

@@ -1,14 +1,60 @@
-import type { FastifyInstance } from 'fastify';
-import { changeOwnPassword, updateOwnSettings } from '../domain/users/service.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { notificationKinds } from '../db/schema/notifications.ts';
+import { queuesOf, setQueues } from '../domain/assignment/queue.ts';
+import { invalid } from '../domain/errors.ts';
+import { setExtension, setStatus } from '../domain/users/presence.ts';
+import { preferencesOf, setPreferences } from '../domain/users/preferences.ts';
+import { changeOwnPassword, updateOwnSettings, type PublicUser } from '../domain/users/service.ts';
 import { setHideTags } from '../domain/tags/service.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { translator } from '../i18n/index.ts';
-import { field, formErrorsOf } from './forms.ts';
+import { field, formBody, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
+
+type Section = 'status' | 'queues' | 'notifications' | 'extension';
+interface State {
+  saved?: string | null;
+  errors?: FormErrors;
+  /** The refused form, and what it held: shown again as typed. */
+  form?: Section;
+  draft?: Record<string, string>;
+}
+
+/** Every form's field as typed (repeated names kept as their first value): a refused form comes back as it was sent. */
+function draftOf(req: FastifyRequest): Record<string, string> {
+  const draft: Record<string, string> = {};
+  for (const [k, v] of Object.entries(formBody(req))) if (k !== '_csrf' && v !== undefined) draft[k] = [v].flat()[0] ?? '';
+  return draft;
+}
 
 export default async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
 
-  app.get('/settings', async (_req, reply) => reply.page('pages/settings', { errors: {}, saved: null }));
+  const data = (req: FastifyRequest, state: State) => ({
+    errors: state.errors ?? {},
+    saved: state.saved ?? null,
+    form: state.form ?? null,
+    draft: state.draft ?? {},
+    queues: queuesOf(app.domain, actorOf(req)),
+    prefs: preferencesOf(app.domain, actorOf(req)),
+    events: notificationKinds,
+  });
+  const show = (req: FastifyRequest, reply: FastifyReply, state: State = {}) => reply.page('pages/settings', data(req, state));
+
+  /** The personal sections post with htmx and swap only themselves; without JavaScript the whole page comes back. */
+  const section = (name: Section, template: string, save: (req: FastifyRequest) => PublicUser | void) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const user = save(req);
+        if (user) req.auth!.user = user;
+        return reply.pageOrFragment('pages/settings', template, data(req, { saved: name }));
+      } catch (err) {
+        const refused = formErrorsOf(err, req);
+        if (!refused) throw err;
+        return reply.code(refused.status).pageOrFragment('pages/settings', template, data(req, { errors: refused.errors, form: name, draft: draftOf(req) }));
+      }
+    };
+
+  app.get('/settings', async (req, reply) => show(req, reply));
 
   app.post('/settings', async (req, reply) => {
     try {
@@ -17,18 +63,52 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
       // The page is shown again in the language just chosen.
       req.locale = user.locale ?? req.locale;
       req.t = translator(req.locale);
-      return reply.page('pages/settings', { errors: {}, saved: 'profile' });
+      return show(req, reply, { saved: 'profile' });
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
-      return reply.code(refused.status).page('pages/settings', { errors: refused.errors, saved: null });
+      return show(req, reply.code(refused.status), { errors: refused.errors });
     }
   });
+
+  app.post(
+    '/settings/status',
+    section('status', 'partials/settings-status', (req) =>
+      setStatus(app.domain, actorOf(req), { availability: formBody(req).availability, statusMessage: formBody(req).status_message }),
+    ),
+  );
+
+  app.post(
+    '/settings/queues',
+    section('queues', 'partials/settings-queues', (req) => {
+      const list = (name: string) => [formBody(req)[name] ?? []].flat();
+      const ids = (values: string[]) => values.map((v) => (ID_PATTERN.test(v) ? Number(v) : NaN));
+      const shown = ids(list('inbox'));
+      const ticked = ids(list('queue'));
+      if ([...shown, ...ticked].some(Number.isNaN)) throw invalid('personal.queues_invalid', 'queues');
+      // Every inbox the form listed is set to whether its box was ticked (a ticked one it did not list, too).
+      setQueues(app.domain, actorOf(req), new Map([...shown, ...ticked].map((id) => [id, ticked.includes(id)])));
+    }),
+  );
+
+  app.post(
+    '/settings/notifications',
+    section('notifications', 'partials/settings-notifications', (req) => {
+      const body = formBody(req);
+      const input = Object.fromEntries(notificationKinds.map((kind) => [kind, { browser: body[`${kind}.browser`], sound: body[`${kind}.sound`] }]));
+      setPreferences(app.domain, actorOf(req), input);
+    }),
+  );
+
+  app.post(
+    '/settings/extension',
+    section('extension', 'partials/settings-call', (req) => setExtension(app.domain, actorOf(req), formBody(req).extension)),
+  );
 
   app.post('/settings/tags', async (req, reply) => {
     setHideTags(app.domain, actorOf(req), field(req, 'hide') === '1');
     req.auth!.user = { ...req.auth!.user, hideTags: field(req, 'hide') === '1' };
-    return reply.page('pages/settings', { errors: {}, saved: 'display' });
+    return show(req, reply, { saved: 'display' });
   });
 
   app.post('/settings/password', async (req, reply) => {
@@ -42,11 +122,11 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
         { current: field(req, 'current'), next: field(req, 'next') },
         { attempts: auth.login_attempts, windowMs: auth.login_window_minutes * 60_000 },
       );
-      return reply.page('pages/settings', { errors: {}, saved: 'password' });
+      return show(req, reply, { saved: 'password' });
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
-      return reply.code(refused.status).page('pages/settings', { errors: refused.errors, saved: null });
+      return show(req, reply.code(refused.status), { errors: refused.errors });
     }
   });
 }

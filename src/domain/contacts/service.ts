@@ -3,6 +3,7 @@ import { contactFavourites, contactPhones, contacts, optOuts } from '../../db/sc
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
+import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { conflict, DomainError, invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
@@ -294,7 +295,9 @@ export function startCall(ctx: DomainContext, actor: Actor, conversationId: numb
       .innerJoin(numbers, eq(numbers.id, conversations.numberId))
       .where(eq(conversations.id, conversationId))
       .get()!;
-    const values = { number: conv.phone, name: conv.name ?? conv.phone, from: conv.from, conversation: String(conversationId) };
+    // {extension}: the calling agent's own desk phone (Settings → Click-to-call), for PBXs that ring it first.
+    const extension = tx.select({ extension: users.extension }).from(users).where(eq(users.id, actor.id)).get()?.extension ?? '';
+    const values = { number: conv.phone, name: conv.name ?? conv.phone, from: conv.from, conversation: String(conversationId), extension };
     let url: string;
     if (kind === 'call') url = links.callUrl ? fill(links.callUrl, values) : `tel:${conv.phone}`;
     else if (links.meetingUrl) url = fill(links.meetingUrl, values);
