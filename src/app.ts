@@ -29,8 +29,10 @@ import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
 import cannedRoutes from './routes/canned.ts';
+import chatRoutes from './routes/chats.ts';
 import contactRoutes from './routes/contacts.ts';
 import mediaRoutes from './routes/media.ts';
+import noteRoutes from './routes/notes.ts';
 import mm7Routes from './routes/mm7.ts';
 import publicSurveyRoutes from './routes/survey-public.ts';
 import surveyRoutes from './routes/surveys.ts';
@@ -92,6 +94,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: server.body_limit_kb * 1024,
     trustProxy: trustProxy(server.trust_proxy),
     forceCloseConnections: 'idle',
+    // A request (an upload from a slow phone, say) that takes longer than this is cut off and its temp files removed.
+    requestTimeout: 300_000,
   });
 
   const domain: DomainContext = {
@@ -169,6 +173,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(contactRoutes);
   await app.register(inboxSettingRoutes);
   await app.register(cannedRoutes);
+  await app.register(chatRoutes);
+  await app.register(noteRoutes);
   await app.register(emojiRoutes);
   await app.register(surveyRoutes);
   await app.register(publicSurveyRoutes);

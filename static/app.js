@@ -48,7 +48,7 @@ document.addEventListener('keydown', (event) => {
 // Search boxes inside the composer search as you type: Enter must not send the half-written message.
 document.addEventListener('keydown', (event) => {
   const field = event.target;
-  if (event.key === 'Enter' && field instanceof HTMLInputElement && field.type === 'search' && field.form?.id === 'composer') event.preventDefault();
+  if (event.key === 'Enter' && field instanceof HTMLInputElement && field.type === 'search' && ['composer', 'chat-composer'].includes(field.form?.id)) event.preventDefault();
 });
 
 // Ctrl/Cmd+Enter sends the message being written.
@@ -83,7 +83,7 @@ let keptFiles = null;
 document.addEventListener('htmx:before:swap', (event) => {
   const input = document.getElementById('reply-files');
   const source = event.detail.ctx && event.detail.ctx.sourceElement;
-  keptFiles = input && input.files.length && source && source.id !== 'composer' ? input.files : null;
+  keptFiles = input && input.files.length && source && !['composer', 'chat-composer'].includes(source.id) ? input.files : null;
 });
 document.addEventListener('htmx:after:swap', () => {
   const input = document.getElementById('reply-files');

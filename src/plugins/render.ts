@@ -1,3 +1,4 @@
+import { chatUnreadTotal } from '../domain/chats/list.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
@@ -30,6 +31,7 @@ export function navData(domain: DomainContext, actor: Actor) {
     navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
     // Spam (to undo it) and surveys are managers' lists.
     navManager: isManager(actor),
+    navChatsUnread: chatUnreadTotal(domain, actor),
   };
 }
 
@@ -55,7 +57,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, 
     markdown: renderMarkdown,
     fileSize: humanSize,
     sandbox: app.messaging.simulator !== null,
-    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navManager: false }),
+    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navManager: false, navChatsUnread: 0 }),
     ...given,
   };
 }

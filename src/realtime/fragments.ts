@@ -59,6 +59,10 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
   };
   return {
     actor,
+    /** Any partial, drawn with this tab's user, language and form token (nothing for a user who is gone). */
+    partial(template: string, data: Record<string, unknown>): string {
+      return user ? guard(() => app.views.render(template, { ...base(user), ...data })) : '';
+    },
     nav(): string {
       if (!user || !actor) return '';
       return app.views.render('partials/nav', { ...base(user), ...navData(app.domain, actor) });

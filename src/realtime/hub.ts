@@ -101,6 +101,11 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
       return [...byUser.keys()];
     },
 
+    /** The open tabs of these users (to see what they show before deciding what to push). */
+    clientsOf(userIds: Iterable<number>): LiveClient[] {
+      return [...new Set(userIds)].flatMap((id) => [...(byUser.get(id) ?? [])]);
+    },
+
     closeAll(code: number, reason: string): void {
       stopping = true;
       for (const timer of leaving.values()) clearTimeout(timer);

@@ -4,6 +4,7 @@ import { eventItem, messageItem, type TimelineItem } from '../domain/conversatio
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { activeAdminIds } from '../domain/users/service.ts';
 import { timeFormatter, translator } from '../i18n/index.ts';
+import { registerChatListeners } from './chat-listeners.ts';
 import { tabRenderer, tabView } from './fragments.ts';
 import type { LiveClient } from './hub.ts';
 
@@ -101,6 +102,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     );
   });
   domain.events.on('user.changed', ({ userId }) => hub.push([userId], nav));
+  registerChatListeners(app);
   // A notification shows in its user's tabs only; a settings page there shows the availability as it moved.
   domain.events.on('notification.created', ({ notificationId, userId }) => hub.push([userId], (client) => tabRenderer(app, client).toast(notificationId)));
   domain.events.on('presence.changed', ({ userId }) => hub.push([userId], (client) => tabRenderer(app, client).availability()));

@@ -13,12 +13,15 @@ export default async function emojiRoutes(app: FastifyInstance): Promise<void> {
   app.get('/emoji', async (req, reply) => {
     const query = req.query as Record<string, unknown>;
     const q = typeof query.q === 'string' ? query.q.slice(0, 40) : '';
-    const react = typeof query.react === 'string' && ID_PATTERN.test(query.react) ? Number(query.react) : null;
+    const id = (v: unknown) => (typeof v === 'string' && ID_PATTERN.test(v) ? Number(v) : null);
+    // A reaction to a customer conversation's message, or to a team chat's.
+    const react = id(query.react) ?? id(query.chat);
+    const reactPath = react === null ? null : id(query.react) !== null ? `/messages/${react}/reactions` : `/chat-messages/${react}/reactions`;
     const found = searchEmoji(q, req.locale).map((e) => ({ unicode: e.unicode, label: e.label }));
     const recent = q ? [] : recentEmojiOf(app.domain, actorOf(req)).map((unicode) => ({ unicode, label: emojiLabel(unicode, req.locale) }));
     const seen = new Set(recent.map((e) => e.unicode));
     const choices = [...recent, ...found.filter((e) => !seen.has(e.unicode))].slice(0, 48);
-    return reply.fragment('partials/emoji-choices', { choices, react, field: typeof query.for === 'string' && /^[\w-]{1,40}$/.test(query.for) ? query.for : null });
+    return reply.fragment('partials/emoji-choices', { choices, react, reactPath, field: typeof query.for === 'string' && /^[\w-]{1,40}$/.test(query.for) ? query.for : null });
   });
 
   app.post('/emoji/recent', async (req, reply) => {

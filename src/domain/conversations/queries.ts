@@ -1,3 +1,4 @@
+import { conversationNotes } from '../../db/schema/notes.ts';
 import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
@@ -25,7 +26,8 @@ export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number
 
 export type TimelineItem =
   | { kind: 'message'; id: number; at: number; direction: 'in' | 'out'; body: string; status: string; author: string | null; errorReason: string | null; reactions: Reaction[]; files: AttachmentView[] }
-  | { kind: 'event'; id: number; at: number; event: string; actor: string | null; data: Record<string, string> | null };
+  | { kind: 'event'; id: number; at: number; event: string; actor: string | null; data: Record<string, string> | null }
+  | { kind: 'note'; id: number; at: number; authorId: number | null; author: string | null; body: string; editedAt: number | null; deleted: boolean };
 
 export interface Person {
   id: number;
@@ -167,13 +169,37 @@ export function timelineOf(ctx: DomainContext, conversationId: number): Timeline
     .where(eq(conversationEvents.conversationId, conversationId))
     .all()
     .map((e) => ({ kind: 'event' as const, ...e }));
-  return [...msgs, ...events].sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'message' ? -1 : 1));
+  const notes: TimelineItem[] = ctx.db
+    .select(noteColumns)
+    .from(conversationNotes)
+    .leftJoin(users, eq(users.id, conversationNotes.authorId))
+    .where(eq(conversationNotes.conversationId, conversationId))
+    .all()
+    .map(noteOf);
+  return [...msgs, ...events, ...notes].sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'message' ? -1 : 1));
 }
 
 /** One message of the timeline, for a live update (access already checked by who receives the push). */
 export function messageItem(ctx: DomainContext, messageId: number): TimelineItem | undefined {
   const m = ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).where(eq(messages.id, messageId)).get();
   return m && { kind: 'message', ...m, reactions: reactionsOf(ctx, [m.id]).get(m.id) ?? [], files: attachmentsOf(ctx.db, [m.id]).get(m.id) ?? [] };
+}
+
+const noteColumns = {
+  id: conversationNotes.id,
+  at: conversationNotes.createdAt,
+  authorId: conversationNotes.authorId,
+  author: users.name,
+  body: conversationNotes.body,
+  editedAt: conversationNotes.editedAt,
+  deletedAt: conversationNotes.deletedAt,
+};
+const noteOf = ({ deletedAt, ...n }: { deletedAt: number | null } & Omit<Extract<TimelineItem, { kind: 'note' }>, 'kind' | 'deleted'>): TimelineItem => ({ kind: 'note', ...n, deleted: deletedAt !== null });
+
+/** One private note of the timeline, for a live update. */
+export function noteItem(ctx: DomainContext, noteId: number): TimelineItem | undefined {
+  const n = ctx.db.select(noteColumns).from(conversationNotes).leftJoin(users, eq(users.id, conversationNotes.authorId)).where(eq(conversationNotes.id, noteId)).get();
+  return n && noteOf(n);
 }
 
 /** One event of the timeline, for a live update. */
