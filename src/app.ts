@@ -32,6 +32,7 @@ import cannedRoutes from './routes/canned.ts';
 import chatRoutes from './routes/chats.ts';
 import contactRoutes from './routes/contacts.ts';
 import mediaRoutes from './routes/media.ts';
+import mentionRoutes from './routes/mentions.ts';
 import noteRoutes from './routes/notes.ts';
 import mm7Routes from './routes/mm7.ts';
 import publicSurveyRoutes from './routes/survey-public.ts';
@@ -175,6 +176,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(cannedRoutes);
   await app.register(chatRoutes);
   await app.register(noteRoutes);
+  await app.register(mentionRoutes);
   await app.register(emojiRoutes);
   await app.register(surveyRoutes);
   await app.register(publicSurveyRoutes);

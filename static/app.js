@@ -91,6 +91,17 @@ document.addEventListener('htmx:after:swap', () => {
   keptFiles = null;
 });
 
+// A teammate picked from the @suggestions replaces the half-typed @name at the end of the text.
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-insert-mention]') : null;
+  const field = button ? document.getElementById(button.dataset.target) : null;
+  if (!(field instanceof HTMLTextAreaElement)) return;
+  field.value = field.value.replace(/@[\p{L}\p{N}_-]*$/u, () => `@${button.dataset.insertMention} `);
+  button.closest('ul')?.remove();
+  field.focus();
+  field.setSelectionRange(field.value.length, field.value.length);
+});
+
 // After a canned reply is put into the draft, writing goes on at its end.
 document.addEventListener('htmx:after:swap', () => {
   const field = document.querySelector('textarea[data-focus-end]');

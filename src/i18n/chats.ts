@@ -53,6 +53,8 @@ export const en = {
   'note.hint': "Only the team sees notes; the customer never does. @Name notifies a teammate.",
   'note.add': "Add note",
   'note.empty': "Write the note first.",
+  'mention.choices': "People to mention",
+  'mention.insert': "Mention {name}",
 } as const;
 
 export const de: Record<keyof typeof en, string> = {
@@ -109,4 +111,6 @@ export const de: Record<keyof typeof en, string> = {
   'note.hint': "Nur das Team sieht Notizen, der Kunde nie. @Name benachrichtigt jemanden aus dem Team.",
   'note.add': "Notiz hinzufügen",
   'note.empty': "Schreib zuerst die Notiz.",
+  'mention.choices': "Personen zum Erwähnen",
+  'mention.insert': "{name} erwähnen",
 };

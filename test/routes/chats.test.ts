@@ -213,3 +213,24 @@ test('private notes: on the timeline for the team, never queued for the customer
   assert.equal((await a.post(`/notes/${noteId}/delete`, {}, HX)).statusCode, 204);
   assert.match((await a.get(`/conversations/${conversationId}`)).body, /This note was deleted\./);
 });
+
+test('typing @ offers the teammates who can read it: chat members, or the people of the conversation’s inbox', async (t) => {
+  const { h, mia, ana, ben, cleo, conversationId, sign } = await setup();
+  t.after(() => h.close());
+  const a = await sign(ana);
+  await a.get('/chats');
+  const url = (await a.post('/chats/direct', { user: String(ben.id) })).headers.location as string;
+  const chatId = url.split('/').pop()!;
+  const suggest = (form: Record<string, string>) => a.post('/mentions/suggest', form, HX);
+  const inChat = await suggest({ body: 'hey @b', field: 'chat-body', chat: chatId });
+  assert.match(inChat.body, /data-insert-mention="Ben Baker" data-target="chat-body">Mention Ben Baker</);
+  assert.doesNotMatch((await suggest({ body: 'hey @c', field: 'chat-body', chat: chatId })).body, /Cleo/, 'not in this chat');
+  assert.equal((await suggest({ body: 'no at sign', field: 'chat-body', chat: chatId })).body.trim(), '');
+  const inNote = await suggest({ note: 'ask @Mi', field: 'note-body', conversation: String(conversationId) });
+  assert.match(inNote.body, /Mention Mia Manager/);
+  assert.doesNotMatch((await suggest({ note: 'ask @Cl', field: 'note-body', conversation: String(conversationId) })).body, /Cleo/, 'Cleo is not in Support');
+  const c = await sign(cleo);
+  await c.get('/');
+  assert.equal((await c.post('/mentions/suggest', { body: '@a', field: 'chat-body', chat: chatId }, HX)).statusCode, 404, 'another pair’s chat');
+  void mia;
+});
