@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createTeamChat } from '../../src/domain/chats/manage.ts';
+import { postChatMessage } from '../../src/domain/chats/messages.ts';
 import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
@@ -98,16 +100,19 @@ test('browser: layout', { skip: noChromium }, async (t) => {
     syncNumbers(s.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
     const text = receiveSms(s.app.domain, { from: '+15557654321', to: '+15551230000', text: 'A rather long first message from a customer who has a lot to say about their order' }, () => defaultKeywordTexts);
     assert.ok(text.stored);
+    const chat = createTeamChat(s.app.domain, admin.actor, { name: 'Kundenservice Nordrhein-Westfalen Frühschicht', memberIds: [agent.id] });
+    postChatMessage(s.app.domain, agent.actor, chat, 'A **long** line with a link https://example.com/a/very/long/path/that/does/not/wrap/easily/at/all and @Ada');
     const context = await newContext(browser, s.baseURL, { viewport: PHONE });
     t.after(() => context.close());
     const page = await context.newPage();
     await signIn(page, admin.email);
-    for (const path of ['/admin/users', '/admin/inboxes', '/settings', '/conversations', `/conversations/${text.conversationId}`, '/favourites', '/conversations/new']) {
+    for (const path of ['/admin/users', '/admin/inboxes', '/settings', '/conversations', `/conversations/${text.conversationId}`, '/favourites', '/conversations/new', '/chats', `/chats/${chat}`]) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1 }).waitFor();
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(scroll <= PHONE.width, `${path} is ${scroll}px wide at a ${PHONE.width}px viewport`);
     }
+    await page.screenshot({ path: '/tmp/e2e-phone-chat.png', fullPage: true });
     await page.goto('/admin/users');
     await page.screenshot({ path: '/tmp/e2e-phone-admin-users.png', fullPage: true });
   });
