@@ -29,6 +29,7 @@ import {
   trackLiveSocket,
   until,
   waitForLiveOpens,
+  eventually,
   type Server,
 } from './browser.ts';
 
@@ -92,23 +93,6 @@ const description = (field: Locator): Promise<string> =>
       .filter(Boolean)
       .join(' '),
   );
-
-/**
- * Polls `read` until it equals `expected` (deep), failing with the last value seen. A read that throws (an element
- * swapped out while being read) counts as not yet.
- */
-async function eventually<T>(read: () => Promise<T>, expected: T, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      assert.deepEqual(await read(), expected, what);
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * What the composer shows after a send: its text, how many files are chosen, the file field's aria-invalid and

@@ -4,6 +4,7 @@
  * Each test file starts one browser with `launchBrowser()` and closes it in `t.after`; every test gets its own
  * app on a fresh SQLite file from `startServer()`.
  */
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -150,6 +151,23 @@ export async function until(check: () => boolean, what: string, timeoutMs = 15_0
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Polls an async reading until it equals what is expected (a live push lands in its own time); a read that throws
+ * (an element swapped out while being read) counts as not yet. Fails with the last difference.
+ */
+export async function eventually<T>(read: () => Promise<T>, expected: T, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      assert.deepEqual(await read(), expected, what);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

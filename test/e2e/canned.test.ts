@@ -14,7 +14,7 @@ import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import type { Actor } from '../../src/domain/context.ts';
 import { addUser } from '../helper.ts';
-import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, waitForLiveOpens } from './browser.ts';
+import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, waitForLiveOpens, eventually } from './browser.ts';
 
 const SHOP = '+15551230000'; // Support's number
 const SALES = '+15551230001'; // Sales' number
@@ -115,21 +115,6 @@ const composer = (page: Page) => textbox(page, 'Reply by text message');
 const timeline = (page: Page) => page.getByRole('list', { name: 'Messages and events' });
 /** The "Insert …" buttons on the page (the picker's results and the /keyword suggestions), by name. */
 const insertButtons = (page: Page) => page.getByRole('button', { name: /^Insert “/ });
-
-/** Polls `read` until it equals `expected` (deep), failing with the last value seen. */
-async function eventually<T>(read: () => Promise<T>, expected: T, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const seen = await read();
-    try {
-      assert.deepEqual(seen, expected, what);
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A canned-reply form's "Title" field. */
 const titleField = (form: Locator) => textbox(form, 'Title');

@@ -13,7 +13,7 @@ import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser } from '../helper.ts';
-import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, until } from './browser.ts';
+import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, until, eventually } from './browser.ts';
 import { goLive } from './workflow-world.ts';
 
 const SHOP = '+15551230000'; // Support's number
@@ -102,21 +102,6 @@ const thumbsUp = (item: Locator) => item.getByRole('button', { name: /^👍\uFE0
 
 /** An element's text with its whitespace collapsed (as read, whatever the layout). */
 const plain = async (locator: Locator): Promise<string> => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-
-/** Polls `read` until it equals `expected`, failing with the last value seen. */
-async function eventually<T>(read: () => Promise<T>, expected: T, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const seen = await read();
-    try {
-      assert.deepEqual(seen, expected, what);
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function send(page: Page, text: string): Promise<void> {
   await chatComposer(page).fill(text);

@@ -12,7 +12,7 @@ import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import type { Actor } from '../../src/domain/context.ts';
 import { addUser } from '../helper.ts';
-import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, until, waitForLiveOpens } from './browser.ts';
+import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, until, waitForLiveOpens, eventually } from './browser.ts';
 
 const SHOP = '+15551230000'; // Support's number
 const CUSTOMER = '+15557654321';
@@ -87,21 +87,6 @@ const insertedEmoji = (page: Page) =>
     .getByRole('button', { name: /^Insert / })
     .allTextContents()
     .then((all) => all.map((e) => bare(e.trim())));
-
-/** Polls `read` until it equals `expected` (deep), failing with the last value seen. */
-async function eventually<T>(read: () => Promise<T>, expected: T, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const seen = await read();
-    try {
-      assert.deepEqual(seen, expected, what);
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** What a page shows of the 👍 reaction under the customer's message: its accessible name and aria-pressed; null when absent. */
 async function thumbs(page: Page): Promise<{ name: string; pressed: string | null } | null> {
