@@ -7,6 +7,7 @@ import { chatMessageItem, markChatReadBy } from '../domain/chats/messages.ts';
 import { noteItem } from '../domain/conversations/queries.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { isManager } from '../domain/context.ts';
+import { DomainError } from '../domain/errors.ts';
 import { tabRenderer, tabView } from './fragments.ts';
 import type { LiveClient } from './hub.ts';
 
@@ -59,7 +60,14 @@ export function registerChatListeners(app: FastifyInstance): void {
       if (!r.actor) return '';
       const here = openChat(client) === chatId;
       if (!here) return counts(client);
-      const chat = chatDetails(domain, r.actor, chatId);
+      // Someone who just left (or was taken out) still has the page open: their counts move, the header is no longer theirs.
+      let chat;
+      try {
+        chat = chatDetails(domain, r.actor, chatId);
+      } catch (err) {
+        if (err instanceof DomainError) return counts(client);
+        throw err;
+      }
       const manageable = chat.kind === 'team' && chat.inboxId === null;
       const mayManage = manageable && isManager(r.actor);
       return counts(client) + r.partial('partials/chat-header', { chat, mayManage, mayLeave: manageable, people: mayManage ? teammates(domain, r.actor) : [] });

@@ -3,6 +3,7 @@ import { chatsOf, chatDetails, teammates } from '../domain/chats/list.ts';
 import { createTeamChat, leaveChat, openDirect, updateTeamChat } from '../domain/chats/manage.ts';
 import { chatHistory, chatMessageFor, deleteChatMessage, editChatMessage, markChatRead, postChatMessage, toggleChatReaction } from '../domain/chats/messages.ts';
 import { isManager, type Actor } from '../domain/context.ts';
+import { invalid } from '../domain/errors.ts';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
 import { ACCEPTED_TYPES } from '../domain/media/sniff.ts';
 import { humanSize } from '../domain/media/attachments.ts';
@@ -14,9 +15,11 @@ import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } f
 import { sendAttachment } from './media.ts';
 import { acceptUploads } from './uploads.ts';
 
-/** Ids of the people ticked in a members fieldset (formbody gives one string or an array). */
+/** Ids of the people ticked in a members fieldset (formbody gives one string or an array); anything else is a bad form, not "nobody". */
 function memberIds(req: FastifyRequest): number[] {
-  return [formBody(req).members ?? []].flat().filter((v): v is string => typeof v === 'string' && ID_PATTERN.test(v)).map(Number);
+  const values = [formBody(req).members ?? []].flat();
+  if (!values.every((v) => typeof v === 'string' && ID_PATTERN.test(v))) throw invalid('chat.member_unknown', 'members');
+  return values.map(Number);
 }
 
 /** Direct and team chats: the list with the team, one chat with its history and composer, and managing a team chat. */

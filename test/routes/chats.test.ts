@@ -234,3 +234,26 @@ test('typing @ offers the teammates who can read it: chat members, or the people
   assert.equal((await c.post('/mentions/suggest', { body: '@a', field: 'chat-body', chat: chatId }, HX)).statusCode, 404, 'another pair’s chat');
   void mia;
 });
+
+test('review fixes: a mention in an inbox’s chat toasts people who never opened it; junk in members is refused; leaving tells the others', async (t) => {
+  const { h, admin, mia, ana, ben, support, sign } = await setup();
+  t.after(() => h.close());
+  const m = await sign(mia);
+  await m.get('/chats');
+  const room = (await m.post('/chats', { name: 'Support room', inbox: String(support) })).headers.location as string;
+  await m.get(room);
+  await m.post(`${room}/messages`, { body: 'hey @Ana look' }, HX);
+  const notification = h.sqlite.prepare(`SELECT id FROM notifications WHERE user_id = ? AND kind = 'mention'`).pluck().get(ana.id) as number;
+  const { toastFor } = await import('../../src/domain/users/preferences.ts');
+  assert.ok(toastFor(h.app.domain, ana.actor, notification), 'Ana never opened the room, and still hears of it');
+  assert.equal(toastFor(h.app.domain, ben.actor, notification), undefined, 'nobody else’s notification');
+
+  const team = (await m.post('/chats', { name: 'Ops', members: [String(ana.id), String(ben.id)] })).headers.location as string;
+  await m.get(team);
+  const junk = await m.post(`${team}/settings`, { name: 'Ops', members: ['abc'] });
+  assert.equal(junk.statusCode, 422);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM chat_members WHERE chat_id = ?').pluck().get(Number(team.split('/').pop())), 3, 'nobody was dropped');
+  assert.equal((await m.post('/chats', { name: 'Empty', members: 'abc' })).statusCode, 422);
+  assert.equal((await m.post(`/inboxes/${support}/auto-assign`, { enabled: '1', max_open: ['1', '2'] }, HX)).statusCode, 422, 'a repeated cap is refused, not read as "no cap"');
+  void admin;
+});

@@ -8,6 +8,8 @@ export const MAX_OPEN_LIMIT = 500;
 
 /** The cap field: empty = no cap; otherwise a whole number from 1 to 500. */
 export function parseMaxOpen(raw: unknown): number | null {
+  // Anything but one text (a repeated field, say) is a malformed form, not "no cap".
+  if (raw !== undefined && typeof raw !== 'string') throw invalid('assignment.max_open_invalid', 'max_open', { max: MAX_OPEN_LIMIT });
   const text = typeof raw === 'string' ? raw.trim() : '';
   if (text === '') return null;
   const value = /^\d{1,4}$/.test(text) ? Number(text) : NaN;

@@ -1,6 +1,7 @@
+import { chatVisibleTo } from '../chats/access.ts';
 import { and, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { chatMembers, chats } from '../../db/schema/chats.ts';
+import { chats } from '../../db/schema/chats.ts';
 import { contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
@@ -133,8 +134,7 @@ export function toastFor(ctx: DomainContext, actor: Actor, notificationId: numbe
     const chat = ctx.db
       .select({ name: chats.name })
       .from(chats)
-      .innerJoin(chatMembers, and(eq(chatMembers.chatId, chats.id), eq(chatMembers.userId, actor.id)))
-      .where(eq(chats.id, n.chatId))
+      .where(and(eq(chats.id, n.chatId), chatVisibleTo(actor)))
       .get();
     if (!chat) return undefined;
     chatName = chat.name;
