@@ -62,6 +62,8 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
 
     /** Renders once per session, language and page (rights, form token, language and the page's content differ) and sends to each of the user's tabs. */
     push(userIds: Iterable<number>, render: (client: LiveClient) => string): void {
+      // One tab's failed render must not silence everyone after it: the first failure is rethrown at the end (and logged).
+      let failure: unknown = null;
       for (const userId of new Set(userIds)) {
         const clients = byUser.get(userId);
         if (!clients) continue;
@@ -73,10 +75,19 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
           }
           const key = `${client.sessionId} ${client.locale} ${client.path ?? ''}`;
           let html = rendered.get(key);
-          if (html === undefined) rendered.set(key, (html = render(client)));
+          if (html === undefined) {
+            try {
+              html = render(client);
+            } catch (err) {
+              failure ??= err;
+              html = '';
+            }
+            rendered.set(key, html);
+          }
           if (html && client.socket.readyState === client.socket.OPEN) client.socket.send(html);
         }
       }
+      if (failure !== null) throw failure;
     },
 
     signOut(match: (client: LiveClient) => boolean): void {
