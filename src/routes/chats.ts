@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { chatsOf, chatDetails, teammates } from '../domain/chats/list.ts';
 import { createTeamChat, leaveChat, openDirect, updateTeamChat } from '../domain/chats/manage.ts';
-import { chatHistory, chatMessageFor, deleteChatMessage, editChatMessage, markChatRead, postChatMessage, toggleChatReaction } from '../domain/chats/messages.ts';
+import { CHAT_MAX_FILES, chatHistory, chatMessageFor, deleteChatMessage, editChatMessage, markChatRead, postChatMessage, toggleChatReaction } from '../domain/chats/messages.ts';
 import { isManager, type Actor } from '../domain/context.ts';
 import { invalid } from '../domain/errors.ts';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
@@ -36,17 +36,24 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     draft: state.draft ?? {},
   });
 
+  /** What the composer alone needs (its redraw after a send must not load the chat's history). */
+  const composerData = (chatId: number, state: { errors?: FormErrors; draft?: string } = {}) => ({
+    chat: { id: chatId },
+    attach: { max: CHAT_MAX_FILES, size: humanSize(maxBytes()), accept: ACCEPTED_TYPES },
+    errors: state.errors ?? {},
+    draft: state.draft ?? '',
+  });
+
   const chatData = (actor: Actor, chatId: number, state: { errors?: FormErrors; draft?: string } = {}) => {
     const chat = chatDetails(app.domain, actor, chatId);
+    const manageable = chat.kind === 'team' && chat.inboxId === null;
     return {
+      ...composerData(chatId, state),
       chat,
       history: chatHistory(app.domain, actor, chatId),
-      people: chat.kind === 'team' && chat.inboxId === null && isManager(actor) ? teammates(app.domain, actor) : [],
-      mayManage: chat.kind === 'team' && chat.inboxId === null && isManager(actor),
-      mayLeave: chat.kind === 'team' && chat.inboxId === null,
-      attach: { max: 5, size: humanSize(maxBytes()), accept: ACCEPTED_TYPES },
-      errors: state.errors ?? {},
-      draft: state.draft ?? '',
+      people: manageable && isManager(actor) ? teammates(app.domain, actor) : [],
+      mayManage: manageable && isManager(actor),
+      mayLeave: manageable,
     };
   };
 
@@ -92,17 +99,17 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     const id = idParam(req);
     try {
       if (req.upload.refused) throw req.upload.refused;
+      // The writer's own message is read for them in the same transaction.
       postChatMessage(app.domain, actor, id, field(req, 'body'), { store: app.media, uploads: req.upload.files, maxAttachmentBytes: maxBytes() });
-      markChatRead(app.domain, actor, id);
       if (!isHtmx(req)) return reply.redirect(`/chats/${id}`, 303);
       // The message itself reaches this tab like every other member's: pushed over the live socket.
-      return reply.fragment('partials/chat-composer', chatData(actor, id));
+      return reply.fragment('partials/chat-composer', composerData(id));
     } catch (err) {
       const refused = formErrorsOf(err, req, { statuses: [400, 409, 422] });
       if (!refused) throw err;
       reply.code(refused.status);
-      const data = chatData(actor, id, { errors: refused.errors, draft: field(req, 'body') });
-      return isHtmx(req) ? reply.fragment('partials/chat-composer', data) : reply.page('pages/chat', data);
+      const state = { errors: refused.errors, draft: field(req, 'body') };
+      return isHtmx(req) ? reply.fragment('partials/chat-composer', composerData(id, state)) : reply.page('pages/chat', chatData(actor, id, state));
     }
   });
 

@@ -34,13 +34,13 @@ export function teammates({ db }: DomainContext, actor: Actor): Teammate[] {
   return db.select(teammateColumns).from(users).where(and(eq(users.active, true), ne(users.id, actor.id))).orderBy(asc(users.name)).all();
 }
 
-/** The chats the actor is in, newest activity first, each with its unread count and last words. */
-export function chatsOf(ctx: DomainContext, actor: Actor): ChatSummary[] {
+/** The chats the actor is in (or only `onlyId` of them), newest activity first, each with its unread count and last words. */
+export function chatsOf(ctx: DomainContext, actor: Actor, onlyId?: number): ChatSummary[] {
   const rows = ctx.db
     .select({ id: chats.id, kind: chats.kind, name: chats.name, inboxName: inboxes.name, lastMessageAt: chats.lastMessageAt, createdAt: chats.createdAt })
     .from(chats)
     .leftJoin(inboxes, eq(inboxes.id, chats.inboxId))
-    .where(chatVisibleTo(actor))
+    .where(and(chatVisibleTo(actor), onlyId === undefined ? undefined : eq(chats.id, onlyId)))
     .orderBy(desc(sql`coalesce(${chats.lastMessageAt}, ${chats.createdAt})`), desc(chats.id))
     .all();
   const ids = rows.map((r) => r.id);
@@ -96,7 +96,7 @@ export interface ChatDetails extends ChatSummary {
 /** One chat's header: its title and members as the actor may see them. */
 export function chatDetails(ctx: DomainContext, actor: Actor, chatId: number): ChatDetails {
   const chat = chatFor(ctx.db, actor, chatId);
-  const summary = chatsOf(ctx, actor).find((c) => c.id === chatId)!;
+  const summary = chatsOf(ctx, actor, chatId)[0]!;
   const ids = chatAudience(ctx.db, chat);
   const members = ids.length ? ctx.db.select(teammateColumns).from(users).where(inArray(users.id, ids)).orderBy(asc(users.name)).all() : [];
   return { ...summary, members, inboxId: chat.inboxId };

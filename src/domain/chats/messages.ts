@@ -14,6 +14,8 @@ import { chatAudience, chatFor, type ChatRow } from './access.ts';
 
 export const CHAT_BODY_MAX = 4000;
 export const CHAT_PAGE = 40;
+/** Files per chat message: the same as a customer message by default. */
+export const CHAT_MAX_FILES = 5;
 
 export interface ChatMessageView {
   id: number;
@@ -64,7 +66,7 @@ export function postChatMessage(ctx: DomainContext, actor: Actor, chatId: number
   try {
     done = ctx.db.transaction((tx) => {
       const chat = chatFor(tx, actor, chatId);
-      const files = checkUploads({ maxAttachments: 5, maxAttachmentBytes: media?.maxAttachmentBytes ?? 0 }, uploads);
+      const files = checkUploads({ maxAttachments: CHAT_MAX_FILES, maxAttachmentBytes: media?.maxAttachmentBytes ?? 0 }, uploads);
       const id = tx.insert(chatMessages).values({ chatId, authorId: actor.id, body, createdAt: now }).returning({ id: chatMessages.id }).get().id;
       if (files.length && media) attachFiles(tx, media.store, id, files, adopted, chatAttachments);
       tx.update(chats).set({ lastMessageAt: now }).where(eq(chats.id, chatId)).run();

@@ -1,4 +1,3 @@
-import { chatVisibleTo } from '../chats/access.ts';
 import { and, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { chats } from '../../db/schema/chats.ts';
@@ -7,6 +6,7 @@ import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { notificationKinds, notifications, type NotificationKind } from '../../db/schema/notifications.ts';
 import { users, type NotificationPrefs } from '../../db/schema/users.ts';
+import { chatVisibleTo } from '../chats/access.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { conversationReadableBy } from '../inboxes/access.ts';
@@ -28,8 +28,6 @@ export const DEFAULT_PREFERENCES: Preferences = {
   mention: { browser: true, sound: false },
   direct: { browser: true, sound: false },
 };
-
-export const NOTIFICATION_EVENTS = notificationKinds;
 
 /** The stored choices over the defaults (a missing or garbled entry takes the default). */
 export function effectivePreferences(stored: NotificationPrefs | null | undefined): Preferences {
