@@ -67,7 +67,7 @@ async function startSimulator(): Promise<Simulator> {
 }
 
 function smppConfig(port: number, window: number): SmppConfig {
-  return { name: CONNECTION, host: '127.0.0.1', port, tls: false, ...CREDENTIALS, bind: 'transceiver', window, throughput: 0, enquireLinkS: 30 };
+  return { name: CONNECTION, host: '127.0.0.1', port, tls: false, ...CREDENTIALS, bind: 'transceiver', window, throughput: 0, enquireLinkS: 30, receiptId: 'same' };
 }
 
 /** The same connection as an [[smpp]] block plus one [[number]] on it, as switchboard.toml would say. */

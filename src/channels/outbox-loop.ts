@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { DomainContext } from '../domain/context.ts';
-import { claimDue, markFailed, markRetry, markSent, postpone, type DueMessage } from '../domain/messaging/delivery.ts';
+import { writeDeliveries, type DeliveryChange, type DueMessage } from '../domain/messaging/delivery.ts';
 import { toPlainText } from '../formatting/markdown.ts';
 import type { MediaStore } from '../domain/media/store.ts';
 import { createPacer } from './pacer.ts';
-import type { Channel, OutboundText } from './types.ts';
+import type { Channel, DeliveryReport, OutboundText } from './types.ts';
 
 export interface OutboxLoopOptions {
   /** Messages handed to channels at once, across all of them. */
@@ -29,10 +29,18 @@ function outboundOf(m: DueMessage, media: MediaStore | undefined): OutboundText 
 /** Retry after 5 s, 10 s, 20 s … capped at 10 minutes. */
 export const retryDelayMs = (attempts: number): number => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempts - 1));
 
+interface Pending {
+  change: DeliveryChange;
+  /** A receipt's channel answers the carrier once this settles. */
+  written?: { resolve: () => void; reject: (err: unknown) => void };
+}
+
 /**
- * Moves queued messages from the database to their channels: claims (leases) a batch, sends each,
- * records the outcome. Woken by `wake()` when something was queued; polls once a second otherwise
- * (retries come due, leases of a crashed run expire).
+ * Moves queued messages from the database to their channels and records what came of them. Group commit: the
+ * outcomes and receipts that arrive in one turn of the event loop are written in one transaction at its end,
+ * together with the claim (lease) of as many due messages as there is room for — so a burst of 100
+ * submit_sm_resp costs one commit, not 100. Woken by `wake()` when something was queued; polls once a second
+ * otherwise (retries come due, leases of a crashed run expire).
  */
 export function createOutboxLoop(
   domain: DomainContext,
@@ -45,70 +53,110 @@ export function createOutboxLoop(
   const pacer = createPacer(options.numberRate ?? (() => 0), domain.now);
   let running = false;
   let inFlight = 0;
-  let wakeUp: (() => void) | null = null;
-  let done: Promise<void> = Promise.resolve();
-  const settled = new Set<Promise<void>>();
+  /** Cleared when a claim found fewer than it asked for: no claim query again until something may have come due. */
+  let mayBeDue = true;
+  let pending: Pending[] = [];
+  let scheduled = false;
+  let poll: NodeJS.Timeout | null = null;
+  const sending = new Set<Promise<void>>();
 
-  async function deliver(m: DueMessage): Promise<void> {
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  }
+
+  /** The end of a turn: everything that arrived is written, and the room in flight is filled again. */
+  function flush(): void {
+    scheduled = false;
+    const batch = pending;
+    pending = [];
+    const room = running && mayBeDue ? opts.concurrency - inFlight : 0;
+    if (batch.length === 0 && room <= 0) return;
+    let claimed: DueMessage[] = [];
+    try {
+      claimed = writeDeliveries(domain, batch.map((p) => p.change), { limit: room, leaseMs: opts.leaseMs }).claimed;
+      for (const p of batch) p.written?.resolve();
+    } catch (err) {
+      log.error({ err, changes: batch.length }, 'writing a batch of delivery outcomes failed; writing them one by one');
+      writeOneByOne(batch);
+    }
+    if (claimed.length < room) mayBeDue = false;
+    for (const m of claimed) launch(m);
+  }
+
+  /** One change the database refuses must not take the others with it. An outcome not written leaves its lease to bring the message back. */
+  function writeOneByOne(batch: Pending[]): void {
+    for (const p of batch) {
+      try {
+        writeDeliveries(domain, [p.change]);
+        p.written?.resolve();
+      } catch (err) {
+        log.error({ err, change: p.change.kind }, 'a delivery outcome could not be written');
+        p.written?.reject(err);
+      }
+    }
+  }
+
+  async function attempt(m: DueMessage): Promise<DeliveryChange> {
     const channel = channels.get(m.connection);
-    if (!channel) return markFailed(domain, m, 'no-connection', `no [[smpp]] or [[mm7]] connection named "${m.connection}" is configured`);
+    if (!channel) return { kind: 'failed', message: m, code: 'no-connection', reason: `no [[smpp]] or [[mm7]] connection named "${m.connection}" is configured` };
     const wait = pacer.reserve(m.from);
     // A wait longer than the lease could let another claim take the message meanwhile: hand it back instead.
     if (wait > opts.leaseMs / 4) {
       pacer.release(m.from);
-      return postpone(domain, m, domain.now() + wait);
+      return { kind: 'postponed', message: m, at: domain.now() + wait };
     }
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const outcome = await channel.send(outboundOf(m, media));
-    if (outcome.ok) return markSent(domain, m, outcome.carrierIds);
-    if (outcome.retry && m.attempts < opts.maxAttempts) return markRetry(domain, m, domain.now() + retryDelayMs(m.attempts), outcome.code, outcome.reason);
-    markFailed(domain, m, outcome.code, outcome.reason);
+    if (outcome.ok) return { kind: 'sent', message: m, carrierIds: outcome.carrierIds };
+    if (outcome.retry && m.attempts < opts.maxAttempts) return { kind: 'retry', message: m, at: domain.now() + retryDelayMs(m.attempts), code: outcome.code, reason: outcome.reason };
+    return { kind: 'failed', message: m, code: outcome.code, reason: outcome.reason };
   }
 
   function launch(m: DueMessage): void {
     inFlight += 1;
-    const p = deliver(m)
-      .catch((err: unknown) => log.error({ err, messageId: m.messageId }, 'sending failed; the lease will bring it back'))
+    const p = attempt(m)
+      .then(
+        (change) => void pending.push({ change }),
+        (err: unknown) => log.error({ err, messageId: m.messageId }, 'sending failed; the lease will bring it back'),
+      )
       .finally(() => {
         inFlight -= 1;
-        settled.delete(p);
-        wakeUp?.();
+        sending.delete(p);
+        schedule();
       });
-    settled.add(p);
+    sending.add(p);
   }
 
-  async function run(): Promise<void> {
-    while (running) {
-      const room = opts.concurrency - inFlight;
-      const batch = room > 0 ? claimDue(domain, room, opts.leaseMs) : [];
-      for (const m of batch) launch(m);
-      if (batch.length === 0 || inFlight >= opts.concurrency) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, IDLE_POLL_MS);
-          wakeUp = () => {
-            clearTimeout(timer);
-            wakeUp = null;
-            resolve();
-          };
-        });
-      }
-    }
+  function wake(): void {
+    mayBeDue = true;
+    schedule();
   }
 
   return {
     start(): void {
       running = true;
-      done = run();
+      poll = setInterval(wake, IDLE_POLL_MS);
+      wake();
     },
-    wake(): void {
-      wakeUp?.();
+    wake,
+    /** A carrier's receipt, written with the turn's other changes; resolves once it is on disk. */
+    receipt(report: DeliveryReport): Promise<void> {
+      const { connection, carrierId, state, errorCode } = report;
+      return new Promise((resolve, reject) => {
+        pending.push({ change: { kind: 'receipt', connection, carrierId, state, ...(errorCode ? { errorCode } : {}) }, written: { resolve, reject } });
+        schedule();
+      });
     },
-    /** Stops claiming; sends in flight finish (their outcome is recorded) before this resolves. */
+    /** Stops claiming; sends in flight finish and their outcomes are written before this resolves. */
     async stop(): Promise<void> {
       running = false;
-      wakeUp?.();
-      await done;
-      await Promise.all(settled);
+      if (poll) clearInterval(poll);
+      while (sending.size > 0) await Promise.all(sending);
+      if (pending.length > 0) flush();
     },
   };
 }
+
+export type OutboxLoop = ReturnType<typeof createOutboxLoop>;

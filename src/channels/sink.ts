@@ -1,16 +1,24 @@
 import type { ConfigStore } from '../config/store.ts';
 import type { DomainContext } from '../domain/context.ts';
-import { applyReceipt } from '../domain/messaging/delivery.ts';
 import { acceptInbound } from '../domain/media/attachments.ts';
 import type { MediaStore } from '../domain/media/store.ts';
 import { receiveSms } from '../domain/messaging/inbound.ts';
 import { keywordTextsOf } from '../domain/messaging/texts.ts';
-import type { ChannelSink } from './types.ts';
+import type { ChannelSink, DeliveryReport } from './types.ts';
 
 const INBOUND_TEXT = 10_000;
 
-/** The one door from the channels into the domain. */
-export function createSink(domain: DomainContext, configStore: ConfigStore, store: MediaStore, log: { warn: (o: object, m: string) => void }): ChannelSink {
+/**
+ * The one door from the channels into the domain. Receipts go to `receipts` (the outbox loop), which writes them
+ * together with the submit outcomes of the same moment.
+ */
+export function createSink(
+  domain: DomainContext,
+  configStore: ConfigStore,
+  store: MediaStore,
+  log: { warn: (o: object, m: string) => void },
+  receipts: (report: DeliveryReport) => Promise<void>,
+): ChannelSink {
   return {
     inbound(text) {
       const numberConfig = (e164: string) => configStore.current.number.find((n) => n.e164 === e164);
@@ -24,8 +32,6 @@ export function createSink(domain: DomainContext, configStore: ConfigStore, stor
         for (const file of kept) store.removeTmp(file.upload.tmpPath);
       }
     },
-    report(report) {
-      applyReceipt(domain, report.idCandidates, report.state, report.errorCode);
-    },
+    report: receipts,
   };
 }

@@ -21,7 +21,19 @@ export function sandboxWanted(config: Config, configFile: string | undefined): b
 function smppConfigOf(c: Config['smpp'][number]): SmppConfig {
   const password = c.password ?? process.env[c.password_env!];
   if (password === undefined) throw new Error(`smpp "${c.name}": the environment variable ${c.password_env} is not set`);
-  return { name: c.name, host: c.host, port: c.port, tls: c.tls, systemId: c.system_id, password, bind: c.bind, window: c.window, throughput: c.throughput, enquireLinkS: c.enquire_link_s };
+  return {
+    name: c.name,
+    host: c.host,
+    port: c.port,
+    tls: c.tls,
+    systemId: c.system_id,
+    password,
+    bind: c.bind,
+    window: c.window,
+    throughput: c.throughput,
+    enquireLinkS: c.enquire_link_s,
+    receiptId: c.receipt_id,
+  };
 }
 
 /** A secret from the file, or from the environment variable the file names. */
@@ -67,7 +79,7 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   if (sandboxWanted(config, configFile)) {
     sandbox = createSimulator({ port: config.sandbox.port, systemId: SANDBOX.systemId, password: SANDBOX.password, receipts: 'text', receiptDelayMs: 300, log: log.child({ sandbox: true }) });
     await sandbox.start();
-    smppConfigs.push({ name: SANDBOX.name, host: '127.0.0.1', port: sandbox.port, tls: false, systemId: SANDBOX.systemId, password: SANDBOX.password, bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30 });
+    smppConfigs.push({ name: SANDBOX.name, host: '127.0.0.1', port: sandbox.port, tls: false, systemId: SANDBOX.systemId, password: SANDBOX.password, bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30, receiptId: 'same' });
     if (!numberConfigs.some((n) => n.smpp === SANDBOX.name)) {
       numberConfigs.push({ e164: SANDBOX.number, smpp: SANDBOX.name, inbox: SANDBOX.inbox, registration: 'not-required', throughput: 0 });
     }
@@ -77,17 +89,17 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   const { skipped } = syncNumbers(app.domain, numberConfigs);
   for (const s of skipped) log.warn(s, 'number not set up');
 
-  const sink = createSink(app.domain, app.configStore, app.media, log);
   const channels = new Map<string, Channel>();
+  const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
+  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { numberRate, media: app.media });
+  const sink = createSink(app.domain, app.configStore, app.media, log, loop.receipt);
   for (const c of smppConfigs) {
     const channel = createSmppChannel(c, log, { onState: (state) => app.messaging.changed.emit('state', state) });
     channel.start(sink);
     channels.set(c.name, channel);
   }
-  const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
   const released = releaseLeases(app.domain);
   if (released) log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
-  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { numberRate, media: app.media });
   app.domain.events.on('message.created', ({ direction }) => {
     if (direction === 'out') loop.wake();
   });

@@ -20,8 +20,10 @@ export interface InboundText {
 }
 
 export interface DeliveryReport {
-  /** The id the carrier gave the segment, in every form it may be written (decimal/hex). */
-  idCandidates: string[];
+  /** The channel's name: carrier ids are unique per connection only. */
+  connection: string;
+  /** The segment's id as the channel stored it when the carrier acknowledged the send (SendOutcome.carrierIds). */
+  carrierId: string;
   state: 'delivered' | 'failed' | 'expired';
   errorCode?: string;
 }
@@ -30,7 +32,8 @@ export interface DeliveryReport {
 export interface ChannelSink {
   /** Stores the message before returning (a channel acknowledges only then); throws if it could not be stored. */
   inbound(text: InboundText): void;
-  report(report: DeliveryReport): void;
+  /** Resolves once the report is on disk (written with others of the same moment); a channel acknowledges only then. */
+  report(report: DeliveryReport): Promise<void>;
 }
 
 /** A stored, checked attachment to send: its content type was sniffed from the bytes, not taken from the name. */
@@ -53,6 +56,7 @@ export interface OutboundText {
 }
 
 export type SendOutcome =
+  /** One id per segment, keyed the way this channel's reports will name them. */
   | { ok: true; carrierIds: string[] }
   | { ok: false; retry: boolean; code: string; reason: string };
 

@@ -21,6 +21,11 @@ const smppConnection = z
     window: z.number().int().min(1).max(1000).default(10),
     throughput: z.number().min(0).max(10000).default(20),
     enquire_link_s: z.number().int().min(5).max(600).default(30),
+    /**
+     * How the SMSC writes message ids in delivery receipts, against its submit_sm_resp: the same way, or in hex
+     * (or decimal) where the response is decimal (or hex). Kannel calls this msg-id-type.
+     */
+    receipt_id: z.enum(['same', 'hex', 'decimal']).default('same'),
   })
   .refine(secretPair, {
     message: 'set exactly one of password and password_env',

@@ -19,13 +19,13 @@ export default async function mm7Routes(app: FastifyInstance): Promise<void> {
     const endpoint = endpointOf(req.params);
     if (!endpoint) return reply.code(404).header('connection', 'close').type('text/plain').send('no such MM7 connection');
     if (endpoint.authorised(req.headers.authorization)) return;
-    const refusal = endpoint.receive({ contentType: undefined, authorization: req.headers.authorization, body: Buffer.alloc(0) });
+    const refusal = await endpoint.receive({ contentType: undefined, authorization: req.headers.authorization, body: Buffer.alloc(0) });
     return reply.code(refusal.status).headers({ ...refusal.headers, connection: 'close' }).type(refusal.contentType).send(refusal.body);
   };
 
   app.post('/mm7/:name', { config: { csrf: false }, onRequest: guard }, async (req, reply) => {
     const endpoint = endpointOf(req.params)!;
-    const answer = endpoint.receive({
+    const answer = await endpoint.receive({
       contentType: req.headers['content-type'],
       authorization: req.headers.authorization,
       body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),

@@ -35,11 +35,11 @@ test('a number\'s throughput limit spaces its texts at the SMSC', async (t) => {
   assert.ok(inbound.stored);
   for (let i = 0; i < 8; i++) queueReply(h.app.domain, admin.actor, inbound.conversationId, `Reply ${i}`);
   const channel = createSmppChannel(
-    { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30 },
+    { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30, receiptId: 'same' },
     log,
   );
-  channel.start(createSink(h.app.domain, h.configStore, h.app.media, log));
   const loop = createOutboxLoop(h.app.domain, new Map([['carrier', channel]]), log, { numberRate: (e164) => (e164 === SHOP ? 4 : 0) });
+  channel.start(createSink(h.app.domain, h.configStore, h.app.media, log, loop.receipt));
   loop.start();
   t.after(async () => {
     await loop.stop();

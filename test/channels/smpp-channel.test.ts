@@ -5,6 +5,7 @@ import { createOutboxLoop } from '../../src/channels/outbox-loop.ts';
 import { createSink } from '../../src/channels/sink.ts';
 import { createSmppChannel } from '../../src/channels/smpp/channel.ts';
 import { encodeForSubmit } from '../../src/channels/smpp/encoding.ts';
+import type { ReceiptIdMode } from '../../src/channels/smpp/receipts.ts';
 import { createSimulator, type SimulatorOptions } from '../../src/channels/smpp/simulator.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
@@ -16,18 +17,18 @@ const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
 const log = pino({ level: 'silent' });
 
-async function rig(t: import('node:test').TestContext, options: SimulatorOptions) {
+async function rig(t: import('node:test').TestContext, options: SimulatorOptions, receiptId: ReceiptIdMode = 'same') {
   const h = await buildTestApp();
   const simulator = createSimulator({ receiptDelayMs: 10, ...options });
   await simulator.start();
   const admin = await addUser(h.app, 'admin');
   syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 }]);
   const channel = createSmppChannel(
-    { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transmitter+receiver', window: 10, throughput: 0, enquireLinkS: 30 },
+    { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transmitter+receiver', window: 100, throughput: 0, enquireLinkS: 30, receiptId },
     log,
   );
-  channel.start(createSink(h.app.domain, h.configStore, h.app.media, log));
   const loop = createOutboxLoop(h.app.domain, new Map([['carrier', channel]]), log);
+  channel.start(createSink(h.app.domain, h.configStore, h.app.media, log, loop.receipt));
   loop.start();
   t.after(async () => {
     await loop.stop();
@@ -36,7 +37,7 @@ async function rig(t: import('node:test').TestContext, options: SimulatorOptions
     await h.close();
   });
   const until = async (check: () => boolean, what: string) => {
-    for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 1200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
     assert.ok(check(), what);
   };
   return { h, simulator, admin, loop, until };
@@ -57,6 +58,31 @@ for (const receipts of ['text', 'tlv'] as const) {
       assert.ok(simulator.received.every((m) => m.dataCoding === 8 && (m.esmClass & 0x40) !== 0));
     });
   }
+}
+
+// Sequential ids from 1 read as hex and as decimal name each other's messages ("10" is ten, or sixteen): a receipt
+// must find exactly the message whose id the SMSC issued, converted only where the connection says how.
+for (const [responses, receipts, receiptId] of [
+  ['hex', 'hex', 'same'],
+  ['decimal', 'decimal', 'same'],
+  ['decimal', 'hex', 'hex'],
+  ['hex', 'decimal', 'decimal'],
+] as const) {
+  test(`5 000 texts with ids 1 … 5 000 in ${responses}, receipts in ${receipts} (receipt_id = "${receiptId}"): every one delivered`, async (t) => {
+    const N = 5_000;
+    const { h, simulator, admin, loop, until } = await rig(t, { receipts: 'text', receiptDelayMs: 0, idFormat: responses, receiptIdFormat: receipts, smallIds: true }, receiptId);
+    const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
+    assert.ok(inbound.stored);
+    h.sqlite.transaction(() => {
+      for (let i = 0; i < N; i++) queueReply(h.app.domain, admin.actor, inbound.conversationId, `Reply ${i}`);
+    })();
+    loop.wake();
+    const statuses = () => Object.fromEntries((h.sqlite.prepare(`SELECT status, count(*) AS n FROM messages WHERE direction = 'out' GROUP BY status`).all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+    await until(() => statuses().delivered === N, `all delivered (${JSON.stringify(statuses())})`);
+    assert.equal(simulator.received.length, N);
+    const mismatched = h.sqlite.prepare(`SELECT count(*) FROM message_parts WHERE status <> 'delivered'`).pluck().get();
+    assert.equal(mismatched, 0);
+  });
 }
 
 test('a long inbound text whose parts arrive out of order, with a duplicate, is stored once and whole', async (t) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { claimDue, markSent, applyReceipt } from '../../src/domain/messaging/delivery.ts';
+import { claimDue, writeDeliveries } from '../../src/domain/messaging/delivery.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
@@ -56,9 +56,9 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
 
   const [due] = claimDue(s.app.domain, 10, 30_000);
   assert.ok(due);
-  markSent(s.app.domain, due, ['smsc-1']);
+  writeDeliveries(s.app.domain, [{ kind: 'sent', message: due, carrierIds: ['smsc-1'] }]);
   await reply.getByText('Sent ✓').waitFor();
-  applyReceipt(s.app.domain, ['smsc-1'], 'delivered');
+  writeDeliveries(s.app.domain, [{ kind: 'receipt', connection: due.connection, carrierId: 'smsc-1', state: 'delivered' }]);
   await reply.getByText('Delivered ✓✓').waitFor();
 
   receive('STOP');

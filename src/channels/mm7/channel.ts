@@ -41,7 +41,7 @@ export interface Mm7Channel extends Channel {
    * otherwise), parses strictly, calls the sink, answers the matching *Rsp (or an MM7 error/SOAP fault with a
    * readable reason for malformed input: never throws).
    */
-  receive(request: Mm7Inbound): Mm7Answer;
+  receive(request: Mm7Inbound): Promise<Mm7Answer>;
   /** Whether an Authorization header carries the MMSC's credentials: checked before a body is read. */
   authorised(header: string | undefined): boolean;
 }
@@ -128,9 +128,9 @@ export function createMm7Channel(config: Mm7Config, log: Logger, deps: { onState
       return outcome;
     },
     authorised: (header) => authorised(header, config.inboundUsername, config.inboundPassword),
-    receive(request) {
+    async receive(request) {
       try {
-        return receiveRequest(request, { sink, inboundUsername: config.inboundUsername, inboundPassword: config.inboundPassword, realm: `MM7 ${config.name}`, log: channelLog });
+        return await receiveRequest(request, { sink, connection: config.name, inboundUsername: config.inboundUsername, inboundPassword: config.inboundPassword, realm: `MM7 ${config.name}`, log: channelLog });
       } catch (error) {
         channelLog.error({ err: error }, 'MM7 request handling failed');
         return { status: 500, contentType: 'text/xml; charset=utf-8', body: faultEnvelope(undefined, 'Server', 'internal error; please retry', { code: 3000, details: 'internal error; please retry' }) };

@@ -33,6 +33,8 @@ const REPORT_STATES: Record<string, DeliveryReport['state'] | null> = {
 
 export interface ReceiveContext {
   sink: ChannelSink | null;
+  /** The [[mm7]] connection's name: reports are matched to the messages it sent. */
+  connection: string;
   inboundUsername: string;
   inboundPassword: string;
   realm: string;
@@ -95,7 +97,7 @@ function deliver(transactionId: string, message: SoapMessage, ctx: ReceiveContex
   return answered(transactionId, 'DeliverRsp');
 }
 
-function deliveryReport(transactionId: string, request: XmlElement, ctx: ReceiveContext & { sink: ChannelSink }): Mm7Answer {
+async function deliveryReport(transactionId: string, request: XmlElement, ctx: ReceiveContext & { sink: ChannelSink }): Promise<Mm7Answer> {
   const messageId = childText(request, 'MessageID');
   const mmStatus = childText(request, 'MMStatus');
   if (!messageId) return fault(transactionId, 'Client', { code: 2007, details: 'DeliveryReportReq has no MessageID' });
@@ -104,7 +106,7 @@ function deliveryReport(transactionId: string, request: XmlElement, ctx: Receive
   if (state === undefined) ctx.log.warn({ messageId, mmStatus }, 'MM7 delivery report with an unknown MMStatus; ignored');
   if (state) {
     try {
-      ctx.sink.report({ idCandidates: [messageId], state, ...(state === 'delivered' ? {} : { errorCode: mmStatus }) });
+      await ctx.sink.report({ connection: ctx.connection, carrierId: messageId, state, ...(state === 'delivered' ? {} : { errorCode: mmStatus }) });
     } catch (error) {
       ctx.log.error({ err: error, messageId, transactionId }, 'MM7 delivery report could not be stored; the MMSC is asked to retry');
       return fault(transactionId, 'Server', { code: 3000, details: 'the report could not be stored; please retry' });
@@ -113,8 +115,8 @@ function deliveryReport(transactionId: string, request: XmlElement, ctx: Receive
   return answered(transactionId, 'DeliveryReportRsp');
 }
 
-/** One POST from the MMSC, answered; never throws. */
-export function receiveRequest(request: Mm7Inbound, ctx: ReceiveContext): Mm7Answer {
+/** One POST from the MMSC, answered; never rejects. */
+export async function receiveRequest(request: Mm7Inbound, ctx: ReceiveContext): Promise<Mm7Answer> {
   if (!authorised(request.authorization, ctx.inboundUsername, ctx.inboundPassword)) {
     return {
       status: 401,

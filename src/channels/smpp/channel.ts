@@ -3,7 +3,7 @@ import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } fr
 import { createSmppConnection, type DeliverSm, type SmppConfig, type SmppConnection, type SmppDeps } from './connection.ts';
 import { concatFromSarTlvs, decodeShortMessage, encodeForSubmit } from './encoding.ts';
 import { createReassembler } from './reassembly.ts';
-import { parseReceipt, receiptIdCandidates } from './receipts.ts';
+import { parseReceipt, receiptIdKey, responseIdKey } from './receipts.ts';
 
 const RECEIPT_BITS = 0x3c;
 const IS_RECEIPT = 0x04;
@@ -32,15 +32,17 @@ export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial
   const sweeper = setInterval(() => reassembler.sweep(), 60_000);
   sweeper.unref();
 
-  function onDeliver(pdu: DeliverSm): void {
+  /** A receipt is answered once it is written (the promise); a text once it is stored (on return). */
+  function onDeliver(pdu: DeliverSm): Promise<void> | void {
     if (!sink) throw new Error('channel not started');
     const payload = pdu.message_payload ?? pdu.short_message;
     if ((pdu.esm_class & RECEIPT_BITS) === IS_RECEIPT) {
       // Receipt texts are ASCII; reading them as GSM would turn '_' and '@' into other characters.
       const receipt = parseReceipt({ ...pdu, shortMessageText: payload.toString('latin1') });
       const state = receipt && FINAL_STATES[receipt.state as keyof typeof FINAL_STATES];
-      if (receipt && state) sink.report({ idCandidates: receiptIdCandidates(receipt.smscId), state, ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}) });
-      return;
+      if (!receipt || !state) return;
+      const carrierId = receiptIdKey(receipt.smscId, config.receiptId);
+      return sink.report({ connection: config.name, carrierId, state, ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}) });
     }
     const decoded = decodeShortMessage({ shortMessage: payload, dataCoding: pdu.data_coding, esmClass: pdu.esm_class });
     const from = e164Of(pdu.source_addr, pdu.source_addr_ton);
@@ -66,7 +68,7 @@ export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial
         registeredDelivery: true,
       });
       if (!outcome.ok) return { ok: false, retry: outcome.retry, code: `0x${outcome.status.toString(16).padStart(2, '0')}`, reason: outcome.reason };
-      ids.push(outcome.messageId);
+      ids.push(responseIdKey(outcome.messageId, config.receiptId));
     }
     return { ok: true, carrierIds: ids };
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChannelState } from '../types.ts';
+import type { ReceiptIdMode } from './receipts.ts';
 import smpp from 'smpp';
 import type { DeliverSm, PDU, Session, SmFields } from 'smpp';
 
@@ -19,6 +20,8 @@ export interface SmppConfig {
   throughput: number;
   /** Seconds between enquire_link; 0 turns keep-alive off. */
   enquireLinkS: number;
+  /** How this SMSC writes ids in receipts against its submit_sm_resp. */
+  receiptId: ReceiptIdMode;
 }
 
 export interface SmppTimeouts {

@@ -91,23 +91,33 @@ function errorFromText(err: string): string | undefined {
   return /^0*$/.test(err) ? undefined : err;
 }
 
-/**
- * SMSCs disagree on whether an id is decimal or hex between submit_sm_resp and the receipt. Returns the id as
- * given, then normalised forms (lowercase, no leading zeros) of each reading: a digits-only id is both a decimal
- * and a hex number, so "255" yields ["255", "ff", "597"]. Readings are ordered most-likely first; the caller should
- * prefer an exact match, since with sequential ids an alternative reading can be another message's id.
- * To match, intersect the candidates of the submit_sm_resp id with those of the receipt id.
- */
-export function receiptIdCandidates(id: string): string[] {
+/** How an SMSC writes ids in receipts against its submit_sm_resp (the [[smpp]] block's receipt_id). */
+export type ReceiptIdMode = 'same' | 'hex' | 'decimal';
+
+const DIGITS = /^[0-9]+$/;
+const HEX_DIGITS = /^[0-9a-f]+$/i;
+
+/** A number written in `base`, without leading zeros or case; anything else (a UUID, say) as given. */
+function canonical(id: string, base: 10 | 16 | 'either'): string {
   const given = id.trim();
-  if (!given) return [];
-  const candidates = [given];
-  if (/^[0-9]+$/.test(given)) {
-    const decimal = BigInt(given);
-    candidates.push(decimal.toString(10), decimal.toString(16), BigInt(`0x${given}`).toString(10));
-  } else if (/^[0-9a-f]+$/i.test(given)) {
-    const hex = BigInt(`0x${given}`);
-    candidates.push(hex.toString(16), hex.toString(10));
-  }
-  return [...new Set(candidates)];
+  if (base === 10) return DIGITS.test(given) ? BigInt(given).toString(10) : given;
+  if (base === 16) return HEX_DIGITS.test(given) ? BigInt(`0x${given}`).toString(16) : given;
+  // Same base on both sides, unknown which: leading zeros (Appendix B pads to ten digits) and case are all that may differ.
+  return HEX_DIGITS.test(given) ? given.replace(/^0+(?=.)/, '').toLowerCase() : given;
+}
+
+/** The key a submit_sm_resp's id is stored under, so that receipts find it by equality. */
+export function responseIdKey(id: string, mode: ReceiptIdMode): string {
+  return canonical(id, mode === 'same' ? 'either' : mode === 'hex' ? 10 : 16);
+}
+
+/**
+ * The key of the message a receipt reports on: its id converted to the base the submit_sm_resp used, never guessed.
+ * "hex": the receipt says hex where the response said decimal; "decimal": the other way round.
+ */
+export function receiptIdKey(id: string, mode: ReceiptIdMode): string {
+  const given = id.trim();
+  if (mode === 'hex') return HEX_DIGITS.test(given) ? BigInt(`0x${given}`).toString(10) : given;
+  if (mode === 'decimal') return DIGITS.test(given) ? BigInt(given).toString(16) : given;
+  return canonical(given, 'either');
 }

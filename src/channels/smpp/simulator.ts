@@ -19,7 +19,12 @@ export interface SimulatorOptions {
   /** How delivery receipts are encoded; 'text' by default, as most carriers do. */
   receipts?: 'tlv' | 'text' | 'none';
   receiptDelayMs?: number;
+  /** How submit_sm_resp writes message ids. */
   idFormat?: 'decimal' | 'hex';
+  /** How receipts write them; like idFormat unless set (SMSCs that differ need the [[smpp]] receipt_id setting). */
+  receiptIdFormat?: 'decimal' | 'hex';
+  /** Ids count 1, 2, 3 … instead of from a large offset, so that hex and decimal readings of one id name others. */
+  smallIds?: boolean;
   /** Holds every submit_sm_resp this long, to keep submits in flight. */
   submitDelayMs?: number;
   log?: Logger;
@@ -199,9 +204,20 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return msg;
   }
 
+  const responseFormat = options.idFormat ?? 'decimal';
+  const receiptFormat = options.receiptIdFormat ?? responseFormat;
+  const idOffset = (format: 'decimal' | 'hex') => (options.smallIds ? 0 : format === 'hex' ? 0x10000000 : 100_000_000);
+  const writeId = (n: number, format: 'decimal' | 'hex') => (idOffset(format) + n).toString(format === 'hex' ? 16 : 10);
+
   function newMessageId(): string {
-    const n = nextId++;
-    return options.idFormat === 'hex' ? (0x10000000 + n).toString(16) : String(100_000_000 + n);
+    return writeId(nextId++, responseFormat);
+  }
+
+  /** The id a receipt names: the response's, rewritten in the receipt's format when that differs. */
+  function receiptId(messageId: string): string {
+    if (receiptFormat === responseFormat) return messageId;
+    const n = Number.parseInt(messageId, responseFormat === 'hex' ? 16 : 10) - idOffset(responseFormat);
+    return writeId(n, receiptFormat);
   }
 
   function receiverFor(systemId?: string): Session | undefined {
@@ -225,8 +241,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       esm_class: 0x04,
       data_coding: 0,
       ...(receipts === 'tlv'
-        ? { receipted_message_id: msg.messageId ?? '', message_state: MESSAGE_STATE_DELIVERED }
-        : { short_message: Buffer.from(receiptText(msg), 'ascii') }),
+        ? { receipted_message_id: receiptId(msg.messageId ?? ''), message_state: MESSAGE_STATE_DELIVERED }
+        : { short_message: Buffer.from(receiptText(msg, receiptId(msg.messageId ?? '')), 'ascii') }),
     };
     deliver(session, fields).then(
       (status) => log.debug({ messageId: msg.messageId, status }, 'simulator: receipt answered'),
@@ -321,11 +337,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 }
 
 /** The de-facto format from SMPP 3.4 Appendix B; dates are YYMMDDhhmm. */
-function receiptText(msg: SubmittedMessage): string {
+function receiptText(msg: SubmittedMessage, id: string): string {
   const date = smppDate(new Date(msg.at));
   const done = smppDate(new Date());
   const text = msg.shortMessage.subarray(0, 20).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-  return `id:${msg.messageId} sub:001 dlvrd:001 submit date:${date} done date:${done} stat:DELIVRD err:000 text:${text}`;
+  return `id:${id} sub:001 dlvrd:001 submit date:${date} done date:${done} stat:DELIVRD err:000 text:${text}`;
 }
 
 function smppDate(d: Date): string {

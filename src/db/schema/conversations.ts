@@ -124,7 +124,10 @@ export const messages = sqliteTable(
   ],
 );
 
-/** One row per SMS segment sent: the SMSC answers each with its own id, and receipts come per segment. */
+/**
+ * One row per SMS segment sent: the SMSC answers each with its own id, and receipts come per segment. Ids are
+ * unique only per carrier connection (two SMSCs both count from 1), so a receipt is matched on both.
+ */
 export const messageParts = sqliteTable(
   'message_parts',
   {
@@ -132,10 +135,13 @@ export const messageParts = sqliteTable(
       .notNull()
       .references(() => messages.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
+    /** The [[smpp]] or [[mm7]] connection that took it. */
+    connection: text('connection').notNull().default(''),
+    /** The carrier's id as the channel keys it (see the channel's receipt_id setting). */
     smscId: text('smsc_id'),
     status: text('status', { enum: ['sent', 'delivered', 'failed', 'expired'] }).notNull(),
   },
-  (t) => [index('message_parts_smsc_idx').on(t.smscId), index('message_parts_message_idx').on(t.messageId, t.seq)],
+  (t) => [index('message_parts_carrier_idx').on(t.connection, t.smscId), index('message_parts_message_idx').on(t.messageId, t.seq)],
 );
 
 /**
@@ -145,14 +151,13 @@ export const messageParts = sqliteTable(
 export const pendingReceipts = sqliteTable(
   'pending_receipts',
   {
-    /** One row per way of writing the id (decimal, hex); rows of one receipt share this. */
-    receipt: text('receipt').notNull(),
+    connection: text('connection').notNull(),
     smscId: text('smsc_id').notNull(),
     state: text('state', { enum: ['delivered', 'failed', 'expired'] }).notNull(),
     errorCode: text('error_code'),
     at: integer('at').notNull(),
   },
-  (t) => [index('pending_receipts_smsc_idx').on(t.smscId), index('pending_receipts_at_idx').on(t.at)],
+  (t) => [index('pending_receipts_carrier_idx').on(t.connection, t.smscId), index('pending_receipts_at_idx').on(t.at)],
 );
 
 /** The timeline's non-message entries: opted out, assigned, closed… each with who and when. */

@@ -1,10 +1,13 @@
-import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
-import { randomUUID } from 'node:crypto';
-import { conversations, messageParts, messages, pendingReceipts, type MessageStatus } from '../../db/schema/conversations.ts';
-import { mediaLinks } from '../../db/schema/media.ts';
-import { numbers } from '../../db/schema/numbers.ts';
+import type Database from 'better-sqlite3';
+import type { MessageStatus } from '../../db/schema/conversations.ts';
 import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
-import type { DomainContext, Tx } from '../context.ts';
+import type { DomainContext } from '../context.ts';
+
+/**
+ * The outbound path at carrier rates: claims, submit outcomes and receipts. Prepared statements on the
+ * connection (drizzle would prepare these afresh for every message), and many changes in one transaction, so
+ * that `synchronous=FULL` costs one fsync per batch rather than one per message.
+ */
 
 /** A queued message as the sender needs it. */
 export interface DueMessage {
@@ -23,96 +26,174 @@ export interface DueMessage {
   link: string | null;
 }
 
+type FinalState = 'delivered' | 'failed' | 'expired';
+
+/** What became of a claimed message, or what a carrier reported: each is one change to write. */
+export type DeliveryChange =
+  /** Every segment was acknowledged (submit_sm_resp): only now is the message shown as sent. */
+  | { kind: 'sent'; message: DueMessage; carrierIds: string[] }
+  /** A transient refusal (throttled, queue full, link down): try again at `at`, keeping the reason visible meanwhile. */
+  | { kind: 'retry'; message: DueMessage; at: number; code: string; reason: string }
+  | { kind: 'failed'; message: DueMessage; code: string; reason: string }
+  /** Handed back unsent (its number's pace allows it only later): the claim does not count as an attempt. */
+  | { kind: 'postponed'; message: DueMessage; at: number }
+  /** One segment's receipt, by the id the channel stored for it on this connection. */
+  | { kind: 'receipt'; connection: string; carrierId: string; state: FinalState; errorCode?: string };
+
+interface Touched {
+  messageId: number;
+  conversationId: number;
+  inboxId: number;
+}
+
+// Unmatched receipts older than this belong to no message of ours (another system's ids): forget them.
+const PENDING_RECEIPT_TTL_MS = 86_400_000;
+
+const rank: Record<'sent' | FinalState, number> = { delivered: 0, sent: 1, expired: 2, failed: 3 };
+
+function prepare(db: Database.Database) {
+  return {
+    due: db.prepare<[number, number]>(`
+      SELECT m.id AS messageId, m.conversation_id AS conversationId, c.inbox_id AS inboxId, n.e164 AS "from",
+             c.phone AS "to", m.body, n.connection AS smpp, n.mm7_connection AS mm7, n.media_route AS route,
+             m.attempts, l.url AS link
+      FROM messages m
+      JOIN conversations c ON c.id = m.conversation_id
+      JOIN numbers n ON n.id = c.number_id
+      LEFT JOIN media_links l ON l.message_id = m.id
+      WHERE m.status = 'queued' AND m.next_attempt_at <= ?
+      ORDER BY m.next_attempt_at, m.id
+      LIMIT ?`),
+    lease: db.prepare<[number, number]>(`UPDATE messages SET attempts = attempts + 1, next_attempt_at = ?, leased = 1 WHERE id = ?`),
+    // Outcomes apply to a message still queued only: a send whose lease ran out and was claimed again must not
+    // overwrite what the newer send recorded.
+    sent: db.prepare<[number, number]>(`
+      UPDATE messages SET status = 'sent', next_attempt_at = NULL, error_code = NULL, error_reason = NULL, leased = 0, updated_at = ?
+      WHERE id = ? AND status = 'queued'`),
+    retry: db.prepare<[number, string, string, number, number]>(`
+      UPDATE messages SET next_attempt_at = ?, error_code = ?, error_reason = ?, leased = 0, updated_at = ?
+      WHERE id = ? AND status = 'queued'`),
+    failed: db.prepare<[string, string, number, number]>(`
+      UPDATE messages SET status = 'failed', next_attempt_at = NULL, error_code = ?, error_reason = ?, leased = 0, updated_at = ?
+      WHERE id = ? AND status = 'queued'`),
+    postpone: db.prepare<[number, number]>(`UPDATE messages SET next_attempt_at = ?, attempts = attempts - 1, leased = 0 WHERE id = ? AND status = 'queued'`),
+    dropParts: db.prepare<[number]>(`DELETE FROM message_parts WHERE message_id = ?`),
+    addPart: db.prepare<[number, number, string, string]>(`INSERT INTO message_parts (message_id, seq, connection, smsc_id, status) VALUES (?, ?, ?, ?, 'sent')`),
+    // SMSCs reuse ids after years of counting: the newest part with the id is the one reported on.
+    partOf: db.prepare<[string, string], { messageId: number; seq: number }>(`
+      SELECT message_id AS messageId, seq FROM message_parts WHERE connection = ? AND smsc_id = ? ORDER BY message_id DESC LIMIT 1`),
+    setPart: db.prepare<[string, number, number]>(`UPDATE message_parts SET status = ? WHERE message_id = ? AND seq = ?`),
+    partStates: db.prepare<[number], FinalState | 'sent'>(`SELECT status FROM message_parts WHERE message_id = ?`).pluck(),
+    setStatus: db.prepare<[MessageStatus, number, number]>(`UPDATE messages SET status = ?, updated_at = ? WHERE id = ?`),
+    setStatusWithError: db.prepare<[MessageStatus, number, string, string, number]>(`
+      UPDATE messages SET status = ?, updated_at = ?, error_code = ?, error_reason = ? WHERE id = ?`),
+    whereIs: db.prepare<[number], Omit<Touched, 'messageId'>>(`
+      SELECT m.conversation_id AS conversationId, c.inbox_id AS inboxId FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?`),
+    keepReceipt: db.prepare<[string, string, FinalState, string | null, number]>(`
+      INSERT INTO pending_receipts (connection, smsc_id, state, error_code, at) VALUES (?, ?, ?, ?, ?)`),
+    pendingFor: db.prepare<[string, string], { state: FinalState; errorCode: string | null }>(`
+      SELECT state, error_code AS errorCode FROM pending_receipts WHERE connection = ? AND smsc_id = ?`),
+    dropPending: db.prepare<[string, string]>(`DELETE FROM pending_receipts WHERE connection = ? AND smsc_id = ?`),
+    forgetPending: db.prepare<[number]>(`DELETE FROM pending_receipts WHERE at < ?`),
+  };
+}
+
+type Statements = ReturnType<typeof prepare>;
+const statementsByDb = new WeakMap<Database.Database, Statements>();
+
+function statementsOf(ctx: DomainContext): Statements {
+  const db = ctx.db.$client;
+  let s = statementsByDb.get(db);
+  if (!s) statementsByDb.set(db, (s = prepare(db)));
+  return s;
+}
+
+/** One segment's receipt; the message takes the worst state of its segments (delivered only when every one is). */
+function applyToPart(s: Statements, part: { messageId: number; seq: number }, state: FinalState, errorCode: string | null | undefined, now: number): void {
+  s.setPart.run(state, part.messageId, part.seq);
+  const status = s.partStates.all(part.messageId).reduce<'sent' | FinalState>((w, p) => (rank[p] > rank[w] ? p : w), 'delivered');
+  if (errorCode && state !== 'delivered') s.setStatusWithError.run(status, now, errorCode, `carrier reported ${state}`, part.messageId);
+  else s.setStatus.run(status, now, part.messageId);
+}
+
+/** Returns the message the change touched (for the event), or null when it touched none. */
+function apply(s: Statements, change: DeliveryChange, now: number): Touched | null {
+  if (change.kind === 'receipt') {
+    const part = s.partOf.get(change.connection, change.carrierId);
+    if (!part) {
+      // It overtook its own submit_sm_resp (an SMSC may send both in one packet): kept until the id is stored.
+      s.keepReceipt.run(change.connection, change.carrierId, change.state, change.errorCode ?? null, now);
+      return null;
+    }
+    applyToPart(s, part, change.state, change.errorCode, now);
+    return { messageId: part.messageId, ...s.whereIs.get(part.messageId)! };
+  }
+  const m = change.message;
+  const where = { messageId: m.messageId, conversationId: m.conversationId, inboxId: m.inboxId };
+  switch (change.kind) {
+    case 'postponed':
+      s.postpone.run(change.at, m.messageId);
+      return null;
+    case 'retry':
+      return s.retry.run(change.at, change.code, change.reason, now, m.messageId).changes ? where : null;
+    case 'failed':
+      return s.failed.run(change.code, change.reason, now, m.messageId).changes ? where : null;
+    case 'sent': {
+      if (!s.sent.run(now, m.messageId).changes) return null;
+      s.dropParts.run(m.messageId);
+      change.carrierIds.forEach((id, seq) => s.addPart.run(m.messageId, seq, m.connection, id));
+      change.carrierIds.forEach((id, seq) => {
+        for (const early of s.pendingFor.all(m.connection, id)) applyToPart(s, { messageId: m.messageId, seq }, early.state, early.errorCode, now);
+        s.dropPending.run(m.connection, id);
+      });
+      return where;
+    }
+  }
+}
+
+/** Takes up to `limit` due messages and leases them for `leaseMs` (see claimDue). */
+function claim(ctx: DomainContext, s: Statements, limit: number, leaseMs: number, now: number): DueMessage[] {
+  const due = s.due.all(now, limit) as (Omit<DueMessage, 'files' | 'connection'> & { smpp: string; mm7: string | null; route: 'link' | 'mm7' })[];
+  for (const m of due) s.lease.run(now + leaseMs, m.messageId);
+  // Only an MMS route sends files itself; a link route sends the link.
+  const files = attachmentsOf(ctx.db, due.filter((m) => m.route === 'mm7').map((m) => m.messageId));
+  return due.map(({ smpp, mm7, route, ...m }) => {
+    const mms = route === 'mm7' && files.has(m.messageId);
+    return { ...m, attempts: m.attempts + 1, connection: mms ? (mm7 ?? smpp) : smpp, files: mms ? files.get(m.messageId)! : [] };
+  });
+}
+
+/**
+ * Writes `changes` in order, then claims up to `claim.limit` due messages, all in one transaction; after the
+ * commit, each message whose state changed is announced once. A receipt written before its own `sent` in the
+ * same batch is kept and applied by it. Returns the claimed messages and how many messages changed.
+ */
+export function writeDeliveries(
+  ctx: DomainContext,
+  changes: DeliveryChange[],
+  claimOf?: { limit: number; leaseMs: number },
+): { claimed: DueMessage[]; updated: number } {
+  const s = statementsOf(ctx);
+  const now = ctx.now();
+  const touched = new Map<number, Touched>();
+  const claimed = ctx.db.$client.transaction(() => {
+    for (const change of changes) {
+      const t = apply(s, change, now);
+      if (t) touched.set(t.messageId, t);
+    }
+    if (changes.some((c) => c.kind === 'receipt')) s.forgetPending.run(now - PENDING_RECEIPT_TTL_MS);
+    return claimOf && claimOf.limit > 0 ? claim(ctx, s, claimOf.limit, claimOf.leaseMs, now) : [];
+  }).immediate();
+  for (const t of touched.values()) ctx.events.emit('message.updated', t);
+  return { claimed, updated: touched.size };
+}
+
 /**
  * Takes up to `limit` due messages and leases them for `leaseMs`: a message whose sender dies mid-flight
  * (crash, kill -9) becomes due again when the lease runs out, so delivery is at-least-once, never lost.
  */
 export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): DueMessage[] {
-  const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const due = tx
-      .select({
-        messageId: messages.id,
-        conversationId: messages.conversationId,
-        inboxId: conversations.inboxId,
-        from: numbers.e164,
-        to: conversations.phone,
-        body: messages.body,
-        smpp: numbers.connection,
-        mm7: numbers.mm7Connection,
-        route: numbers.mediaRoute,
-        attempts: messages.attempts,
-        link: mediaLinks.url,
-      })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .innerJoin(numbers, eq(numbers.id, conversations.numberId))
-      .leftJoin(mediaLinks, eq(mediaLinks.messageId, messages.id))
-      .where(and(eq(messages.status, 'queued'), lte(messages.nextAttemptAt, now)))
-      .orderBy(asc(messages.nextAttemptAt), asc(messages.id))
-      .limit(limit)
-      .all();
-    for (const m of due) {
-      tx.update(messages).set({ attempts: m.attempts + 1, nextAttemptAt: now + leaseMs, leased: true }).where(eq(messages.id, m.messageId)).run();
-    }
-    const files = attachmentsOf(tx, due.map((m) => m.messageId));
-    return due.map(({ smpp, mm7, route, ...m }) => {
-      const mms = route === 'mm7' && files.has(m.messageId);
-      return { ...m, attempts: m.attempts + 1, connection: mms ? (mm7 ?? smpp) : smpp, files: mms ? files.get(m.messageId)! : [] };
-    });
-  });
-}
-
-type FinalState = 'delivered' | 'failed' | 'expired';
-
-const rank: Record<'sent' | FinalState, number> = { delivered: 0, sent: 1, expired: 2, failed: 3 };
-
-/** One segment's receipt; the message takes the worst state of its segments (delivered only when every one is). */
-function applyToPart(tx: Tx, part: { messageId: number; seq: number }, state: FinalState, errorCode: string | null | undefined, now: number): void {
-  tx.update(messageParts).set({ status: state }).where(and(eq(messageParts.messageId, part.messageId), eq(messageParts.seq, part.seq))).run();
-  const states = tx.select({ status: messageParts.status }).from(messageParts).where(eq(messageParts.messageId, part.messageId)).all();
-  const status: MessageStatus = states.reduce((w, s) => (rank[s.status] > rank[w] ? s.status : w), 'delivered' as keyof typeof rank);
-  const failure = errorCode && state !== 'delivered' ? { errorCode, errorReason: `carrier reported ${state}` } : {};
-  tx.update(messages).set({ status, updatedAt: now, ...failure }).where(eq(messages.id, part.messageId)).run();
-}
-
-/** Receipts that arrived before their submit_sm_resp was stored, now that the segment ids are known. */
-function applyPendingReceipts(tx: Tx, messageId: number, smscIds: string[], now: number): void {
-  const pending = tx.select().from(pendingReceipts).where(inArray(pendingReceipts.smscId, smscIds)).all();
-  for (const r of pending) applyToPart(tx, { messageId, seq: smscIds.indexOf(r.smscId) }, r.state, r.errorCode, now);
-  if (pending.length) tx.delete(pendingReceipts).where(inArray(pendingReceipts.receipt, pending.map((r) => r.receipt))).run();
-}
-
-function setStatus(ctx: DomainContext, m: Pick<DueMessage, 'messageId' | 'conversationId' | 'inboxId'>, fields: Partial<typeof messages.$inferInsert>, parts?: string[]): void {
-  const now = ctx.now();
-  ctx.db.transaction((tx) => {
-    tx.update(messages).set({ ...fields, leased: false, updatedAt: now }).where(eq(messages.id, m.messageId)).run();
-    if (parts) {
-      tx.delete(messageParts).where(eq(messageParts.messageId, m.messageId)).run();
-      tx.insert(messageParts).values(parts.map((smscId, seq) => ({ messageId: m.messageId, seq, smscId, status: 'sent' as const }))).run();
-      applyPendingReceipts(tx, m.messageId, parts, now);
-    }
-  });
-  ctx.events.emit('message.updated', { messageId: m.messageId, conversationId: m.conversationId, inboxId: m.inboxId });
-}
-
-/** Every segment was acknowledged by the SMSC (submit_sm_resp): only now is the message shown as sent. */
-export function markSent(ctx: DomainContext, m: DueMessage, smscIds: string[]): void {
-  setStatus(ctx, m, { status: 'sent', nextAttemptAt: null, errorCode: null, errorReason: null }, smscIds);
-}
-
-export function markFailed(ctx: DomainContext, m: DueMessage, code: string, reason: string): void {
-  setStatus(ctx, m, { status: 'failed', nextAttemptAt: null, errorCode: code, errorReason: reason });
-}
-
-/** Hands a claimed message back unsent (its number's pace allows it only later): the claim does not count as an attempt. */
-export function postpone(ctx: DomainContext, m: DueMessage, at: number): void {
-  ctx.db.update(messages).set({ nextAttemptAt: at, attempts: m.attempts - 1, leased: false }).where(eq(messages.id, m.messageId)).run();
-}
-
-/** A transient refusal (throttled, queue full, link down): try again at `at`, keeping the reason visible meanwhile. */
-export function markRetry(ctx: DomainContext, m: DueMessage, at: number, code: string, reason: string): void {
-  setStatus(ctx, m, { status: 'queued', nextAttemptAt: at, errorCode: code, errorReason: reason });
+  return writeDeliveries(ctx, [], { limit, leaseMs }).claimed;
 }
 
 /**
@@ -120,42 +201,5 @@ export function markRetry(ctx: DomainContext, m: DueMessage, at: number, code: s
  * previous run died: it is due again now (at-least-once), not when its lease would have run out.
  */
 export function releaseLeases(ctx: DomainContext): number {
-  return ctx.db
-    .update(messages)
-    .set({ leased: false, nextAttemptAt: ctx.now() })
-    .where(and(eq(messages.status, 'queued'), eq(messages.leased, true)))
-    .run().changes;
-}
-
-// Unmatched receipts older than this belong to no message of ours (another system's ids): forget them.
-const PENDING_RECEIPT_TTL_MS = 86_400_000;
-
-/**
- * A delivery receipt for one segment. A receipt whose id is not recorded yet (it overtook its own
- * submit_sm_resp) is kept and applied when the id is stored. Returns whether a message was updated now.
- */
-export function applyReceipt(ctx: DomainContext, smscIdCandidates: string[], state: FinalState, errorCode?: string): boolean {
-  const now = ctx.now();
-  const touched = ctx.db.transaction((tx) => {
-    const part = tx
-      .select({ messageId: messageParts.messageId, seq: messageParts.seq })
-      .from(messageParts)
-      .where(inArray(messageParts.smscId, smscIdCandidates))
-      .get();
-    if (!part) {
-      const receipt = randomUUID();
-      tx.insert(pendingReceipts).values(smscIdCandidates.map((smscId) => ({ receipt, smscId, state, errorCode: errorCode ?? null, at: now }))).run();
-      tx.delete(pendingReceipts).where(lt(pendingReceipts.at, now - PENDING_RECEIPT_TTL_MS)).run();
-      return null;
-    }
-    applyToPart(tx, part, state, errorCode, now);
-    return tx
-      .select({ messageId: messages.id, conversationId: messages.conversationId, inboxId: conversations.inboxId })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(eq(messages.id, part.messageId))
-      .get()!;
-  });
-  if (touched) ctx.events.emit('message.updated', touched);
-  return touched !== null;
+  return ctx.db.$client.prepare(`UPDATE messages SET leased = 0, next_attempt_at = ? WHERE status = 'queued' AND leased = 1`).run(ctx.now()).changes;
 }

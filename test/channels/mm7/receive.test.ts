@@ -22,7 +22,7 @@ async function rig(t: TestContext, options: { sinkThrows?: boolean } = {}) {
       if (options.sinkThrows) throw new Error('database is locked');
       inbound.push(text);
     },
-    report(report) {
+    async report(report) {
       reports.push(report);
     },
   });
@@ -129,10 +129,10 @@ test('delivery reports: Retrieved, Expired, Rejected and Unrecognised are report
     assert.deepEqual(readAnswer(answer.body), { kind: 'DeliveryReportRsp', transactionId: `dr-${messageId}`, statusCode: 1000, faultstring: undefined });
   }
   assert.deepEqual(reports, [
-    { idCandidates: ['m-1'], state: 'delivered' },
-    { idCandidates: ['m-2'], state: 'expired', errorCode: 'Expired' },
-    { idCandidates: ['m-3'], state: 'failed', errorCode: 'Rejected' },
-    { idCandidates: ['m-4'], state: 'failed', errorCode: 'Unrecognised' },
+    { connection: 'carrier-mmsc', carrierId: 'm-1', state: 'delivered' },
+    { connection: 'carrier-mmsc', carrierId: 'm-2', state: 'expired', errorCode: 'Expired' },
+    { connection: 'carrier-mmsc', carrierId: 'm-3', state: 'failed', errorCode: 'Rejected' },
+    { connection: 'carrier-mmsc', carrierId: 'm-4', state: 'failed', errorCode: 'Unrecognised' },
   ]);
 });
 

@@ -37,6 +37,7 @@ function config(port: number, overrides: Partial<SmppConfig> = {}): SmppConfig {
     window: 10,
     throughput: 0,
     enquireLinkS: 30,
+    receiptId: 'same',
     ...overrides,
   };
 }

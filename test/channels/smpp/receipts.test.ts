@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseReceipt, receiptIdCandidates } from '../../../src/channels/smpp/receipts.ts';
+import { parseReceipt, receiptIdKey, responseIdKey, type ReceiptIdMode } from '../../../src/channels/smpp/receipts.ts';
 
 const receiptText = (id: string, stat: string, err = '000', text = 'Hello there'): string =>
   `id:${id} sub:001 dlvrd:001 submit date:2401011200 done date:2401011201 stat:${stat} err:${err} text:${text}`;
@@ -140,46 +140,39 @@ describe('parseReceipt from TLVs', () => {
   });
 });
 
-describe('receiptIdCandidates', () => {
-  test('a decimal id also reads as hex, and its digits as a hex number', () => {
-    assert.deepEqual(receiptIdCandidates('255'), ['255', 'ff', '597']);
+describe('carrier id keys (receipt_id)', () => {
+  const matches = (response: string, receipt: string, mode: ReceiptIdMode): boolean => responseIdKey(response, mode) === receiptIdKey(receipt, mode);
+
+  test('"same": equal ids match, whatever leading zeros (Appendix B pads to ten digits) or case of hex digits', () => {
+    assert.ok(matches('12345', '0000012345', 'same'));
+    assert.ok(matches('00FF', 'ff', 'same'));
+    assert.ok(matches('0', '000', 'same'));
+    assert.ok(!matches('10', 'a', 'same'), 'never another reading: "10" is not "a"');
+    assert.ok(!matches('255', 'ff', 'same'));
   });
 
-  test('a hex id also reads as decimal, normalised to lower case', () => {
-    assert.deepEqual(receiptIdCandidates('ff'), ['ff', '255']);
-    assert.deepEqual(receiptIdCandidates('FF'), ['FF', 'ff', '255']);
-    assert.deepEqual(receiptIdCandidates('1A2B'), ['1A2B', '1a2b', '6699']);
+  test('"hex": a hex receipt names the decimal id of the response', () => {
+    assert.ok(matches('6699', '1a2b', 'hex'));
+    assert.ok(matches('6699', '00001A2B', 'hex'));
+    assert.ok(matches('16', '10', 'hex'));
+    assert.ok(!matches('10', '10', 'hex'));
   });
 
-  test('leading zeros (10-digit padded receipt ids) are stripped in the other forms', () => {
-    assert.deepEqual(receiptIdCandidates('0000012345'), ['0000012345', '12345', '3039', '74565']);
-    assert.deepEqual(receiptIdCandidates('000000FF'), ['000000FF', 'ff', '255']);
-    assert.deepEqual(receiptIdCandidates('0'), ['0']);
-    assert.deepEqual(receiptIdCandidates('000'), ['000', '0']);
+  test('"decimal": a decimal receipt names the hex id of the response', () => {
+    assert.ok(matches('1A2B', '6699', 'decimal'));
+    assert.ok(matches('a', '10', 'decimal'));
+    assert.ok(!matches('10', '10', 'decimal'));
   });
 
   test('ids beyond 2^53 convert exactly', () => {
-    assert.deepEqual(receiptIdCandidates('ffffffffffffffff'), ['ffffffffffffffff', '18446744073709551615']);
-    assert.ok(receiptIdCandidates('18446744073709551615').includes('ffffffffffffffff'));
+    assert.ok(matches('18446744073709551615', 'ffffffffffffffff', 'hex'));
+    assert.ok(matches('ffffffffffffffff', '18446744073709551615', 'decimal'));
   });
 
-  test('non-numeric ids are only themselves; blanks give nothing', () => {
-    assert.deepEqual(receiptIdCandidates('msg-12ab'), ['msg-12ab']);
-    assert.deepEqual(receiptIdCandidates('g1'), ['g1']);
+  test('ids that are no number in the base are compared as given', () => {
     const uuid = '6f1e2d3c-aaaa-bbbb-cccc-0123456789ab';
-    assert.deepEqual(receiptIdCandidates(uuid), [uuid]);
-    assert.deepEqual(receiptIdCandidates(' 42 '), ['42', '2a', '66']);
-    assert.deepEqual(receiptIdCandidates('  '), []);
-  });
-
-  test('submit_sm_resp and receipt ids match by intersecting candidates, in either direction', () => {
-    const matches = (a: string, b: string): boolean =>
-      receiptIdCandidates(a).some((candidate) => receiptIdCandidates(b).includes(candidate));
-    assert.ok(matches('1A2B', '6699'), 'hex submit, decimal receipt');
-    assert.ok(matches('6699', '1a2b'), 'decimal submit, hex receipt');
-    assert.ok(matches('74565', '12345'), 'decimal submit, digits-only hex receipt');
-    assert.ok(matches('12345', '0000012345'), 'padded receipt');
-    assert.ok(matches('00FF', '255'), 'padded upper-case hex submit');
-    assert.ok(!matches('1A2B', '6698'));
+    for (const mode of ['same', 'hex', 'decimal'] as const) assert.ok(matches(uuid, uuid, mode));
+    assert.ok(matches(' msg-12ab ', 'msg-12ab', 'same'));
+    assert.ok(!matches('Msg-12ab', 'msg-12ab', 'same'), 'case matters in ids that are not hex numbers');
   });
 });
