@@ -1,357 +1,381 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, get } from 'node:http';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import pino from 'pino';
-import WebSocket from 'ws';
-import { createOutboxLoop } from '../src/channels/outbox-loop.ts';
-import { createSink } from '../src/channels/sink.ts';
-import { createSmppChannel } from '../src/channels/smpp/channel.ts';
-import { createSmppConnection, type ConnectionState, type SmppConfig } from '../src/channels/smpp/connection.ts';
+import { createSmppConnection, type ConnectionState } from '../src/channels/smpp/connection.ts';
 import { encodeForSubmit } from '../src/channels/smpp/encoding.ts';
-import { createSimulator, type Simulator } from '../src/channels/smpp/simulator.ts';
-import { startMessaging } from '../src/channels/start.ts';
-import type { Channel } from '../src/channels/types.ts';
-import { setMembers } from '../src/domain/inboxes/service.ts';
+import { createDb } from '../src/db/client.ts';
+import { openDatabase } from '../src/db/open.ts';
+import type { DomainContext } from '../src/domain/context.ts';
+import { createEventBus } from '../src/domain/events.ts';
 import { receiveSms } from '../src/domain/messaging/inbound.ts';
-import { queueReply } from '../src/domain/messaging/outbox.ts';
 import { keywordTextsOf } from '../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn, type TestApp } from '../test/helper.ts';
-import { machine, percentile, summary } from './stats.ts';
+import { run, start } from '../test/cli/run.ts';
+import { tempDir } from '../test/tmp.ts';
+import { machine } from './stats.ts';
 
 /**
- * SMS over SMPP against the loopback simulator (all in this one process, one event loop):
- * 1. outbound, durable: `queued` rows in SQLite → outbox loop → channel → submit_sm_resp → `sent` rows, per window;
- *    and the bare connection (no database) for comparison;
- * 2. inbound to the browser: deliver_sm → stored → pushed over /live to a signed-in member's WebSocket.
+ * Outbound SMS with delivery receipts, as a carrier sees it: the real server (`switchboard serve`, its own process,
+ * `synchronous=FULL`) sends queued replies over SMPP to an SMSC in another process that acknowledges each submit
+ * and sends a receipt for it. A round ends when every message is `delivered` in the database: every receipt
+ * counted. Where Kannel is installed (Debian `kannel`), the same SMSC program measures Kannel with its spool
+ * store and receipts in the same run, rounds interleaved. A bare `smpp` client (no database) gives the ceiling.
+ *
+ *   npm run bench smpp       environment: N=20000 ROUNDS=3 WINDOW=100 by default; KANNEL=0 leaves Kannel out
  */
-const N = 5_000;
-const ROUNDS = 3;
+const N = Number(process.env.N ?? 20_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const WINDOW = Number(process.env.WINDOW ?? 100);
+const WARMUP = 1_000;
 const CONTACTS = 100;
-const RUN_LIMIT_MS = 30_000;
-const MO_RATE = 200;
-const MO_SECONDS = 10;
-const MO_GRACE_MS = 5_000;
-
+const ROUND_LIMIT_MS = 120_000;
 const NUMBER = '+15550100200';
-const CONNECTION = 'bench';
-const CREDENTIALS = { systemId: 'bench', password: 'bench' } as const;
+const SMSC = fileURLToPath(new URL('./peers/smsc.ts', import.meta.url));
 const log = pino({ level: 'silent' });
 
-const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
-const rate = (count: number, ms: number): string => `${Math.round((count * 1000) / ms).toLocaleString('en')}/s`;
-const elu = (): (() => number) => {
-  const start = performance.eventLoopUtilization();
-  return () => performance.eventLoopUtilization(start).utilization;
-};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 
-/** Process CPU time (user + system, all threads) since the call, in ms: steadier than wall time on a shared machine. */
-const cpu = (): (() => number) => {
-  const start = process.cpuUsage();
-  return () => {
-    const d = process.cpuUsage(start);
-    return (d.user + d.system) / 1000;
-  };
-};
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+async function waitUntil(check: () => boolean, what: string, ms = ROUND_LIMIT_MS): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(5);
+  }
 }
 
-async function startSimulator(): Promise<Simulator> {
-  const simulator = createSimulator({ port: 0, ...CREDENTIALS, receipts: 'none', log });
-  await simulator.start();
-  return simulator;
+interface SmscCounts {
+  submits: number;
+  receiptsSent: number;
+  receiptsAcked: number;
+  firstSubmitAt: number;
+  lastSubmitAt: number;
 }
 
-function smppConfig(port: number, window: number): SmppConfig {
-  return { name: CONNECTION, host: '127.0.0.1', port, tls: false, ...CREDENTIALS, bind: 'transceiver', window, throughput: 0, enquireLinkS: 30, receiptId: 'same' };
-}
-
-/** The same connection as an [[smpp]] block plus one [[number]] on it, as switchboard.toml would say. */
-function rawConfig(port: number, window: number): Record<string, unknown> {
+/** The bench SMSC in its own process, with receipts. */
+async function startSmsc(port = 0) {
+  const child = spawn(process.execPath, ['--import', 'tsx', SMSC, String(port), 'dlr'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  await waitUntil(() => /listening \d+/.test(out), 'the SMSC listening', 10_000);
+  const exited = new Promise((r) => child.once('exit', r));
+  let stopped: Promise<SmscCounts> | null = null;
   return {
-    sandbox: { enabled: false },
-    smpp: [{ name: CONNECTION, host: '127.0.0.1', port, system_id: CREDENTIALS.systemId, password: CREDENTIALS.password, window, throughput: 0 }],
-    number: [{ e164: NUMBER, smpp: CONNECTION, inbox: 'Support', registration: 'not-required' }],
+    port: Number(/listening (\d+)/.exec(out)![1]),
+    /** Counts start afresh: after a warm-up. */
+    reset: () => child.kill('SIGUSR2'),
+    /** Its counts; once only, however often called. */
+    stop(): Promise<SmscCounts> {
+      stopped ??= (async () => {
+        child.kill('SIGTERM');
+        await exited;
+        return JSON.parse(out.trim().split('\n').pop()!) as SmscCounts;
+      })();
+      return stopped;
+    },
   };
 }
 
-/** Resolves once the connection reports `bound`; bounded. */
-function boundSignal(): { onState: (s: ConnectionState) => void; bound: Promise<void> } {
-  let resolve!: () => void;
-  const bound = new Promise<void>((r) => (resolve = r));
-  return { onState: (s) => s.status === 'bound' && resolve(), bound: withTimeout(bound, 10_000, 'bind') };
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** user + system CPU seconds of a process so far. */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+interface Round {
+  /** First to last submit_sm at the SMSC. */
+  smscRate: number;
+  /** From the first submit to the last message delivered in the database (Switchboard), or from the first HTTP request to the last submit (Kannel). */
+  endToEndRate: number;
+  cpuSeconds: number;
+  rss: number;
+  note: string;
 }
 
-const customer = (i: number): string => `+1555700${String(i).padStart(4, '0')}`;
+// --- Switchboard -------------------------------------------------------------------------------------------------
 
-// --- 1. outbound ------------------------------------------------------------------------------
-
-interface DurableRun {
-  ms: number;
-  sent: number;
-  statuses: string;
-  atSmsc: number;
-  peakInFlight: number;
-  elu: number;
-  cpuMs: number;
-  sendMs: number[];
-}
-
-async function durableRun(window: number): Promise<DurableRun> {
-  const simulator = await startSimulator();
-  const h = await buildTestApp(rawConfig(simulator.port, window));
-  const domain = h.app.domain;
-  let loop: ReturnType<typeof createOutboxLoop> | null = null;
-  let channel: Channel | null = null;
+async function switchboardRound(): Promise<Round> {
+  const smsc = await startSmsc();
+  const cwd = tempDir('switchboard-bench-smpp-');
+  const config = join(cwd, 'switchboard.toml');
+  writeFileSync(
+    config,
+    [
+      '[server]',
+      'data_dir = "data"',
+      '[[smpp]]',
+      'name = "bench"',
+      'host = "127.0.0.1"',
+      `port = ${smsc.port}`,
+      'system_id = "bench"',
+      'password = "bench"',
+      `window = ${WINDOW}`,
+      'throughput = 0',
+      '[[number]]',
+      `e164 = "${NUMBER}"`,
+      'smpp = "bench"',
+      'inbox = "Support"',
+      'registration = "not-required"',
+      '',
+    ].join('\n'),
+  );
+  const migrated = await run(['migrate', '--config', config], { cwd });
+  if (migrated.code !== 0) throw new Error(`migrate: ${migrated.stderr}`);
+  const dbFile = join(cwd, 'data', 'switchboard.db');
+  const conversations = seedConversations(dbFile);
+  const server = start(['--config', config], { cwd });
+  const db = new Database(dbFile);
+  db.pragma('busy_timeout = 5000');
   try {
-    syncNumbers(domain, h.configStore.current.number);
-    const admin = await addUser(h.app, 'admin');
-    const conversations: number[] = [];
-    for (let c = 0; c < CONTACTS; c++) {
-      const r = receiveSms(domain, { from: customer(c), to: NUMBER, text: 'hello' }, () => keywordTextsOf(undefined));
+    await server.waitFor((l) => l.msg === 'SMPP connection bench bound');
+    const pid = server.child.pid!;
+    const delivered = db.prepare(`SELECT count(*) FROM messages WHERE direction = 'out' AND status = 'delivered'`).pluck();
+    queue(db, conversations, WARMUP);
+    await waitUntil(() => delivered.get() === WARMUP, 'the warm-up delivered');
+    await sleep(200);
+    smsc.reset();
+    const cpu0 = cpuSeconds(pid);
+    queue(db, conversations, N);
+    await waitUntil(() => delivered.get() === WARMUP + N, `${N} delivered`);
+    const doneAt = Date.now();
+    const cpu = cpuSeconds(pid) - cpu0;
+    const rss = rssMb(pid);
+    const statuses = db.prepare(`SELECT status || '=' || count(*) FROM messages WHERE direction = 'out' GROUP BY status`).pluck().all().join(' ');
+    const counts = await smsc.stop();
+    const note = `at SMSC ${counts.submits}, receipts answered ${counts.receiptsAcked}/${counts.receiptsSent}, [${statuses}]`;
+    // From the first submit: the rows were written by this process, so the server finds them by its once-a-second poll, not a wake-up.
+    const endToEndRate = N / ((doneAt - counts.firstSubmitAt) / 1000);
+    return { smscRate: (counts.submits - 1) / ((counts.lastSubmitAt - counts.firstSubmitAt) / 1000), endToEndRate, cpuSeconds: cpu, rss, note };
+  } finally {
+    db.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await smsc.stop();
+  }
+}
+
+/** One number, CONTACTS customers who wrote in: replies go to them in turn. */
+function seedConversations(dbFile: string): number[] {
+  const sqlite = openDatabase(dbFile);
+  try {
+    const ctx: DomainContext = { db: createDb(sqlite), events: createEventBus(() => {}), now: Date.now };
+    syncNumbers(ctx, [{ e164: NUMBER, smpp: 'bench', inbox: 'Support', registration: 'not-required', throughput: 0 }]);
+    return Array.from({ length: CONTACTS }, (_, c) => {
+      const r = receiveSms(ctx, { from: `+1555700${String(c).padStart(4, '0')}`, to: NUMBER, text: 'hello' }, () => keywordTextsOf(undefined));
       if (!r.stored) throw new Error('the number is not set up');
-      conversations.push(r.conversationId);
-    }
-    for (let i = 0; i < N; i++) queueReply(domain, admin.actor, conversations[i % CONTACTS]!, `Thanks for writing, this is reply ${i}.`);
-
-    const { onState, bound } = boundSignal();
-    const inner = createSmppChannel(smppConfig(simulator.port, window), log, { onState });
-    inner.start(createSink(domain, h.configStore, h.app.media, log));
-    channel = inner;
-    await bound;
-    // The real channel, timed per send: window wait + submit_sm round trip, as the outbox loop sees it.
-    const sendMs: number[] = [];
-    // Sampled as each send returns: submit_sm still unanswered on the link, i.e. how full the window is kept.
-    let peakInFlight = 0;
-    const timed: Channel = {
-      name: inner.name,
-      state: () => inner.state(),
-      start: (s) => inner.start(s),
-      stop: () => inner.stop(),
-      async send(m) {
-        const t0 = performance.now();
-        const outcome = await inner.send(m);
-        sendMs.push(performance.now() - t0);
-        peakInFlight = Math.max(peakInFlight, inner.state().inFlight);
-        return outcome;
-      },
-    };
-
-    const countSent = h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out' AND status = 'sent'`).pluck();
-    let updates = 0;
-    let finish!: () => void;
-    const allSent = new Promise<void>((r) => (finish = r));
-    domain.events.on('message.updated', () => {
-      if (++updates >= N && countSent.get() === N) finish();
+      return r.conversationId;
     });
-
-    const l = createOutboxLoop(domain, new Map([[CONNECTION, timed]]), log);
-    domain.events.on('message.created', () => l.wake());
-    loop = l;
-    const busy = elu();
-    const cpuUsed = cpu();
-    const t0 = performance.now();
-    l.start();
-    await withTimeout(allSent, RUN_LIMIT_MS, `window ${window}: all ${N} sent`).catch((err: Error) => console.log(`  ! ${err.message}`));
-    const ms = performance.now() - t0;
-    const utilization = busy();
-    const cpuMs = cpuUsed();
-    const statuses = (h.sqlite.prepare(`SELECT status, count(*) AS n FROM messages WHERE direction = 'out' GROUP BY status ORDER BY status`).all() as { status: string; n: number }[])
-      .map((r) => `${r.status}=${r.n}`)
-      .join(' ');
-    return { ms, sent: countSent.get() as number, statuses, atSmsc: simulator.received.length, peakInFlight, elu: utilization, cpuMs, sendMs };
   } finally {
-    await loop?.stop();
-    await channel?.stop();
-    await simulator.stop();
-    await h.close();
+    sqlite.close();
   }
 }
 
-async function durable(window: number): Promise<void> {
-  const rates: number[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    const r = await durableRun(window);
-    rates.push((r.sent * 1000) / r.ms);
-    console.log(
-      `  round ${round}: ${r.sent}/${N} sent in ${r.ms.toFixed(0)} ms = ${rate(r.sent, r.ms)}  [${r.statuses}]  at SMSC ${r.atSmsc}, ` +
-        `max in flight ${r.peakInFlight}/${window}, event loop busy ${(r.elu * 100).toFixed(0)}%, CPU ${((r.cpuMs * 1000) / N).toFixed(0)} µs/msg`,
-    );
-    console.log(`  ${summary(`channel.send (round ${round})`, r.sendMs)}`);
-  }
-  console.log(`durable queued→sent, window ${String(window).padEnd(3)}    median of ${ROUNDS}: ${Math.round(median(rates)).toLocaleString('en')} msg/s (N=${N}, throughput unlimited)`);
+/** `count` replies queued at once, as the server's own queueReply writes them; its loop picks them up within a second. */
+function queue(db: Database.Database, conversations: number[], count: number): void {
+  const insert = db.prepare(
+    `INSERT INTO messages (conversation_id, direction, body, status, next_attempt_at, created_at, updated_at) VALUES (?, 'out', ?, 'queued', ?, ?, ?)`,
+  );
+  const now = Date.now();
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) insert.run(conversations[i % conversations.length], `Thanks for writing, this is reply ${i}.`, now, now, now);
+  })();
 }
 
-async function bare(window: number): Promise<void> {
-  const rates: number[] = [];
-  const shortMessage = encodeForSubmit('Thanks for writing, this is reply 0.', 0).parts[0]!;
-  for (let round = 1; round <= ROUNDS; round++) {
-    const simulator = await startSimulator();
-    const { onState, bound } = boundSignal();
-    const connection = createSmppConnection(smppConfig(simulator.port, window), { log, onDeliver: () => {}, onState });
-    try {
-      connection.start();
-      await bound;
-      let peakInFlight = 0;
-      const submit = async (i: number) => {
-        const outcome = await connection.submit({ sourceAddr: NUMBER, destAddr: customer(i % CONTACTS), dataCoding: 0, esmClass: 0, shortMessage, registeredDelivery: true });
-        peakInFlight = Math.max(peakInFlight, connection.state().inFlight);
-        return outcome;
-      };
-      // Warm-up (not timed): the JIT has compiled the submit path before the clock starts.
-      await withTimeout(Promise.all(Array.from({ length: 500 }, (_, i) => submit(i))), RUN_LIMIT_MS, 'warm-up submits');
-      peakInFlight = 0;
-      const busy = elu();
-      const cpuUsed = cpu();
-      const t0 = performance.now();
-      const outcomes = await withTimeout(
-        Promise.all(Array.from({ length: N }, (_, i) => submit(i))),
-        RUN_LIMIT_MS,
-        'bare submits',
-      );
-      const ms = performance.now() - t0;
-      const ok = outcomes.filter((o) => o.ok).length;
-      rates.push((ok * 1000) / ms);
-      console.log(`  round ${round}: ${ok}/${N} ok in ${ms.toFixed(0)} ms = ${rate(ok, ms)}  max in flight ${peakInFlight}/${window}, event loop busy ${(busy() * 100).toFixed(0)}%, CPU ${((cpuUsed() * 1000) / N).toFixed(0)} µs/msg`);
-    } finally {
-      await connection.stop();
-      await simulator.stop();
-    }
-  }
-  console.log(`bare createSmppConnection, window ${String(window).padEnd(3)} median of ${ROUNDS}: ${Math.round(median(rates)).toLocaleString('en')} submit/s (N=${N}, no database)`);
+// --- Kannel ------------------------------------------------------------------------------------------------------
+
+const KANNEL_PORTS = [13000, 13001, 13013];
+const kannelInstalled = existsSync('/usr/sbin/bearerbox') && existsSync('/usr/sbin/smsbox');
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(true));
+  });
 }
 
-// --- 2. inbound to the browser ----------------------------------------------------------------
+/** Kannel 1.4.5 as carriers' customers run it: spool store (every message on disk) and receipts (dlr-mask=3). */
+async function kannelRound(): Promise<Round> {
+  const smsc = await startSmsc();
+  const dir = tempDir('switchboard-bench-kannel-');
+  mkdirSync(join(dir, 'spool'));
+  const conf = join(dir, 'kannel.conf');
+  writeFileSync(
+    conf,
+    `group = core
+admin-port = 13000
+admin-password = bar
+smsbox-port = 13001
+log-level = 2
+log-file = "${dir}/bb.log"
+box-allow-ip = "127.0.0.1"
+dlr-storage = internal
+store-type = spool
+store-location = "${dir}/spool"
 
-async function inbound(): Promise<void> {
-  const simulator = await startSimulator();
-  let h: TestApp | null = null;
-  let messaging: Awaited<ReturnType<typeof startMessaging>> | null = null;
-  let socket: WebSocket | null = null;
+group = smsc
+smsc = smpp
+smsc-id = bench
+host = 127.0.0.1
+port = ${smsc.port}
+transceiver-mode = true
+smsc-username = bench
+smsc-password = bench
+system-type = ""
+enquire-link-interval = 30
+max-pending-submits = ${WINDOW}
+msg-id-type = 0x03
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+sendsms-port = 13013
+log-file = "${dir}/smsbox.log"
+log-level = 2
+
+group = sendsms-user
+username = u
+password = p
+
+group = sms-service
+keyword = default
+catch-all = true
+text = "auto-reply"
+`,
+  );
+  const boxes: ChildProcess[] = [];
   try {
-    h = await buildTestApp(rawConfig(simulator.port, 10));
-    const app = h.app;
-    // As `switchboard serve` does: numbers synced, one channel per [[smpp]], the outbox loop.
-    messaging = await startMessaging(app, undefined, log);
-    await withTimeout(
-      (async () => {
-        while (simulator.boundSessions() === 0) await new Promise((r) => setTimeout(r, 10));
-      })(),
-      10_000,
-      'the channel binding',
-    );
-    const admin = await addUser(app, 'admin');
-    const agent = await addUser(app, 'agent');
-    const inboxId = (h.sqlite.prepare(`SELECT inbox_id FROM numbers WHERE e164 = ?`).pluck().get(NUMBER) as number);
-    setMembers(app.domain, admin.actor, inboxId, [agent.id]);
-    const client = await signedIn(app, agent.email);
-
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    if (!address || typeof address !== 'object') throw new Error('not listening');
-    const ws = new WebSocket(`ws://127.0.0.1:${address.port}/live`, { headers: { cookie: client.cookieHeader } });
-    socket = ws;
-    const sentAt = new Map<number, number>();
-    const latency = new Map<number, number>();
-    let frames = 0;
-    await withTimeout(
-      new Promise<void>((resolve, reject) => {
-        ws.once('message', () => {
-          // The first frame is the catch-up navigation; every later one is a push.
-          ws.on('message', (data) => {
-            const at = performance.now();
-            frames += 1;
-            for (const match of String(data).matchAll(/bench-mo-(\d+)-z/g)) {
-              const i = Number(match[1]);
-              const t0 = sentAt.get(i);
-              if (t0 !== undefined && !latency.has(i)) latency.set(i, at - t0);
-            }
-          });
-          resolve();
-        });
-        ws.once('unexpected-response', (_req, res) => reject(new Error(`/live: HTTP ${res.statusCode}`)));
-        ws.once('error', reject);
-      }),
-      10_000,
-      'the live socket',
-    );
-
-    const total = MO_RATE * MO_SECONDS;
-    const refused: string[] = [];
-    const answered: Promise<void>[] = [];
-    const busy = elu();
-    const cpuUsed = cpu();
-    const lag: number[] = [];
-    const t0 = performance.now();
-    let next = 0;
-    await withTimeout(
-      new Promise<void>((resolve) => {
-        // Paced by the clock: each tick sends what is due, so a late tick catches up instead of slowing the rate.
-        const tick = setInterval(() => {
-          const now = performance.now();
-          const due = Math.min(total, Math.floor(((now - t0) * MO_RATE) / 1000) + 1);
-          if (next < due) lag.push(now - (t0 + (next * 1000) / MO_RATE));
-          for (; next < due; next++) {
-            const i = next;
-            const text = `Hello, bench-mo-${i}-z here`;
-            sentAt.set(i, performance.now());
-            answered.push(
-              simulator
-                .sendMo({ from: customer(i % CONTACTS), to: NUMBER, shortMessage: encodeForSubmit(text, 0).parts[0]!, dataCoding: 0 })
-                .then(
-                  (status) => void (status !== 0 && refused.push(`status ${status}`)),
-                  (err: Error) => void refused.push(err.message),
-                ),
-            );
-          }
-          if (next >= total) {
-            clearInterval(tick);
-            resolve();
-          }
-        }, 5);
-      }),
-      MO_SECONDS * 1000 + 10_000,
-      'sending the MOs',
-    );
-    const sendMs = performance.now() - t0;
-    const cpuMs = cpuUsed();
-    await withTimeout(Promise.all(answered), MO_GRACE_MS + 10_000, 'deliver_sm_resp');
-    const graceEnd = performance.now() + MO_GRACE_MS;
-    while (latency.size < total && performance.now() < graceEnd) await new Promise((r) => setTimeout(r, 20));
-    const utilization = busy();
-
-    const stored = h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'in' AND body LIKE '%bench-mo-%'`).pluck().get() as number;
-    const ms = [...latency.values()];
-    const sorted = [...ms].sort((a, b) => a - b);
-    console.log(
-      `MO sent ${total} in ${sendMs.toFixed(0)} ms (${rate(total, sendMs)}, tick lag p50=${percentile([...lag].sort((a, b) => a - b), 50).toFixed(1)} ms), ` +
-        `refused/unanswered ${refused.length}${refused.length ? ` (${[...new Set(refused)].slice(0, 3).join('; ')})` : ''}, stored ${stored}, ` +
-        `pushed to the socket ${latency.size}/${total} (${frames} frames), event loop busy ${(utilization * 100).toFixed(0)}%, CPU ${((cpuMs * 1000) / total).toFixed(0)} µs/MO`,
-    );
-    console.log(summary('MO sendMo → WebSocket frame', ms));
-    console.log(`${'MO sendMo → WebSocket frame'.padEnd(34)} p99=${percentile(sorted, 99).toFixed(3)} ms  max=${(sorted[sorted.length - 1] ?? NaN).toFixed(3)} ms`);
+    boxes.push(spawn('/usr/sbin/bearerbox', ['-v', '2', conf], { stdio: 'ignore' }));
+    await sleep(1_000);
+    boxes.push(spawn('/usr/sbin/smsbox', ['-v', '2', conf], { stdio: 'ignore' }));
+    await waitUntil(() => spawnSync('curl', ['-s', 'http://127.0.0.1:13000/status.txt?password=bar']).stdout.toString().includes('online'), 'Kannel online', 20_000);
+    await sleep(1_000);
+    const cpu0 = boxes.reduce((s, b) => s + cpuSeconds(b.pid!), 0);
+    const t0 = Date.now();
+    await push(N, 50);
+    const counts = await (async () => {
+      // The receipts Kannel answers are what it has taken in; wait for the last one.
+      const deadline = Date.now() + ROUND_LIMIT_MS;
+      for (;;) {
+        await sleep(500);
+        const status = spawnSync('curl', ['-s', 'http://127.0.0.1:13000/status.txt?password=bar']).stdout.toString();
+        const dlrs = Number(/DLR: received (\d+)/.exec(status)?.[1] ?? 0);
+        if (dlrs >= N || Date.now() > deadline) return smsc.stop();
+      }
+    })();
+    const cpu = boxes.reduce((s, b) => s + cpuSeconds(b.pid!), 0) - cpu0;
+    const rss = boxes.reduce((s, b) => s + rssMb(b.pid!), 0);
+    const note = `at SMSC ${counts.submits}, receipts answered ${counts.receiptsAcked}/${counts.receiptsSent}`;
+    const lastAt = Math.max(counts.lastSubmitAt, t0);
+    return { smscRate: (counts.submits - 1) / ((counts.lastSubmitAt - counts.firstSubmitAt) / 1000), endToEndRate: counts.submits / ((lastAt - t0) / 1000), cpuSeconds: cpu, rss, note };
   } finally {
-    if (socket && socket.readyState === socket.OPEN) {
-      const closed = new Promise((r) => socket!.once('close', r));
-      socket.close();
-      await withTimeout(closed, 5_000, 'closing the socket').catch(() => socket!.terminate());
+    for (const b of boxes.reverse()) {
+      const exited = new Promise((r) => b.once('exit', r));
+      b.kill('SIGTERM');
+      await Promise.race([exited, sleep(5_000).then(() => b.kill('SIGKILL'))]);
     }
-    await messaging?.stop();
-    await simulator.stop();
-    await h?.close();
+    await smsc.stop();
   }
 }
 
+/** sendsms over HTTP with `concurrency` keep-alive connections, as ../shared/bench/kannel/push.cjs does. */
+function push(count: number, concurrency: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  let next = 0;
+  let done = 0;
+  return new Promise((resolve, reject) => {
+    const one = (): void => {
+      if (next >= count) return;
+      const i = next++;
+      const path = `/cgi-bin/sendsms?username=u&password=p&from=1234&to=4477${String(i).padStart(8, '0')}&text=bench+message+${i}&dlr-mask=3`;
+      get({ host: '127.0.0.1', port: 13013, path, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 202 && res.statusCode !== 200) return reject(new Error(`sendsms: HTTP ${res.statusCode}`));
+          if (++done === count) (agent.destroy(), resolve());
+          else one();
+        });
+      }).on('error', reject);
+    };
+    for (let k = 0; k < concurrency; k++) one();
+  });
+}
+
+// --- the bare client ---------------------------------------------------------------------------------------------
+
+async function bareRound(): Promise<Round> {
+  const smsc = await startSmsc();
+  let resolveBound!: () => void;
+  const bound = new Promise<void>((r) => (resolveBound = r));
+  const onState = (s: ConnectionState) => s.status === 'bound' && resolveBound();
+  const connection = createSmppConnection(
+    { name: 'bare', host: '127.0.0.1', port: smsc.port, tls: false, systemId: 'bench', password: 'bench', bind: 'transceiver', window: WINDOW, throughput: 0, enquireLinkS: 30, receiptId: 'same' },
+    { log, onDeliver: () => {}, onState },
+  );
+  try {
+    connection.start();
+    await bound;
+    const shortMessage = encodeForSubmit('Thanks for writing, this is reply 0.', 0).parts[0]!;
+    const submit = () => connection.submit({ sourceAddr: NUMBER, destAddr: '+15557000001', dataCoding: 0, esmClass: 0, shortMessage, registeredDelivery: true });
+    await Promise.all(Array.from({ length: WARMUP }, submit));
+    smsc.reset();
+    await sleep(100);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const outcomes = await Promise.all(Array.from({ length: N }, submit));
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const counts = await smsc.stop();
+    return {
+      smscRate: (counts.submits - 1) / ((counts.lastSubmitAt - counts.firstSubmitAt) / 1000),
+      endToEndRate: outcomes.filter((o) => o.ok).length / (ms / 1000),
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      rss: process.memoryUsage().rss / 1048576,
+      note: `receipts answered by nobody's database: ${counts.receiptsAcked}/${counts.receiptsSent}`,
+    };
+  } finally {
+    await connection.stop();
+    await smsc.stop();
+  }
+}
+
+// --- the run -----------------------------------------------------------------------------------------------------
+
+const withKannel = process.env.KANNEL !== '0' && kannelInstalled && (await Promise.all(KANNEL_PORTS.map(portFree))).every(Boolean);
 console.log(machine());
-console.log(`outbound, durable (SQLite queued → outbox loop → submit_sm → submit_sm_resp → sent), ${N} messages over ${CONTACTS} conversations, receipts off:`);
-await durable(10);
-await durable(100);
-console.log('outbound, bare connection (no database):');
-await bare(100);
-console.log(`inbound to the browser: ${MO_RATE} MO/s for ${MO_SECONDS} s, deliver_sm → stored → /live push to a signed-in inbox member:`);
-await inbound();
-console.log(machine());
+console.log(`outbound with receipts: N=${N} per round, window ${WINDOW}, throughput unlimited, ${ROUNDS} rounds${withKannel ? ', Kannel interleaved' : ' (Kannel not installed or its ports busy: skipped)'}`);
+const results: Record<'switchboard' | 'kannel' | 'bare', Round[]> = { switchboard: [], kannel: [], bare: [] };
+const show = (who: string, r: Round) =>
+  console.log(
+    `  ${who.padEnd(11)} SMSC rate ${fmt(r.smscRate).padStart(6)}/s  end to end ${fmt(r.endToEndRate).padStart(6)}/s  ` +
+      `CPU ${((r.cpuSeconds * 1e6) / N).toFixed(0)} µs/msg  RSS ${r.rss.toFixed(0)} MB  ${r.note}`,
+  );
+for (let round = 1; round <= ROUNDS; round++) {
+  // Interleaved, alternating who goes first: the machine's other load falls on both alike.
+  const order = withKannel ? (round % 2 ? (['kannel', 'switchboard'] as const) : (['switchboard', 'kannel'] as const)) : (['switchboard'] as const);
+  for (const who of order) {
+    const r = who === 'kannel' ? await kannelRound() : await switchboardRound();
+    results[who].push(r);
+    show(who, r);
+  }
+}
+const bare = await bareRound();
+results.bare.push(bare);
+show('bare client', bare);
+
+const sb = median(results.switchboard.map((r) => r.endToEndRate));
+const sbSmsc = median(results.switchboard.map((r) => r.smscRate));
+const kannel = withKannel ? median(results.kannel.map((r) => r.smscRate)) : NaN;
+console.log(
+  `SUMMARY smpp: Switchboard queued→delivered median ${fmt(sb)} msg/s (SMSC rate ${fmt(sbSmsc)}/s, RSS after ${WARMUP + N} sends ` +
+    `${median(results.switchboard.map((r) => r.rss)).toFixed(0)} MB)` +
+    (withKannel ? `; Kannel spool+DLR ${fmt(kannel)} msg/s → ${(sbSmsc / kannel).toFixed(2)} × Kannel` : '') +
+    `; bare client ${fmt(bare.smscRate)}/s; ${machine()}`,
+);

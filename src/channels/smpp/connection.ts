@@ -212,6 +212,17 @@ function outcomeOf(resp: PDU): SubmitOutcome {
   return { ok: false, retry: isTransientStatus(status), status, reason: describeStatus(status) };
 }
 
+/**
+ * Holds a session's writes until the current burst of work is done, then sends them in one system call: the
+ * submits of one pump and the deliver_sm_resp of one batch of receipts otherwise cost a write each.
+ */
+function coalesceWrites(session: Session): void {
+  const socket = session.socket;
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  process.nextTick(() => socket.uncork());
+}
+
 function submitFields(req: SubmitRequest): SmFields {
   const source = addressOf(req.sourceAddr);
   const dest = addressOf(req.destAddr);
@@ -454,6 +465,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
       commandStatus = smpp.ESME_RX_T_APPN;
       log.error({ err, sequence: pdu.sequence_number }, 'deliver_sm not stored; the SMSC will retry');
     }
+    coalesceWrites(session);
     session.send(pdu.response({ command_status: commandStatus }));
     l.delivering -= 1;
     checkIdle(l);
@@ -531,6 +543,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     };
     let written: boolean;
     try {
+      coalesceWrites(l.transmitter);
       written = l.transmitter.send(pdu, (resp) => settle(outcomeOf(resp)));
     } catch (err) {
       waiter.resolve({ ok: false, retry: false, status: LOCAL_STATUS, reason: `submit_sm not encodable: ${(err as Error).message}` });
