@@ -3,6 +3,7 @@ import type { DomainContext } from '../domain/context.ts';
 import { writeDeliveries, type DeliveryChange, type DueMessage } from '../domain/messaging/delivery.ts';
 import { toPlainText } from '../formatting/markdown.ts';
 import type { MediaStore } from '../domain/media/store.ts';
+import type { GroupCommit } from '../domain/group-commit.ts';
 import { createPacer } from './pacer.ts';
 import type { Channel, DeliveryReport, OutboundText } from './types.ts';
 
@@ -36,65 +37,72 @@ interface Pending {
 }
 
 /**
- * Moves queued messages from the database to their channels and records what came of them. Group commit: the
- * outcomes and receipts that arrive in one turn of the event loop are written in one transaction at its end,
- * together with the claim (lease) of as many due messages as there is room for — so a burst of 100
- * submit_sm_resp costs one commit, not 100. Woken by `wake()` when something was queued; polls once a second
- * otherwise (retries come due, leases of a crashed run expire).
+ * Moves queued messages from the database to their channels and records what came of them. The outcomes and
+ * receipts that arrive in one turn of the event loop are written as one group-commit job at its end, together with
+ * the claim (lease) of as many due messages as there is room for — so a burst of 100 submit_sm_resp costs one
+ * commit, not 100. Woken by `wake()` when something was queued; polls once a second otherwise (retries come due,
+ * leases of a crashed run expire).
  */
 export function createOutboxLoop(
   domain: DomainContext,
   channels: Map<string, Channel>,
   log: Logger,
-  options: Partial<OutboxLoopOptions> & { numberRate?: (e164: string) => number; media?: MediaStore } = {},
+  options: Partial<OutboxLoopOptions> & { groupCommit: GroupCommit; numberRate?: (e164: string) => number; media?: MediaStore },
 ) {
   const opts = { ...DEFAULTS, ...options };
-  const { media } = options;
+  const { media, groupCommit } = options;
   const pacer = createPacer(options.numberRate ?? (() => 0), domain.now);
   let running = false;
   let inFlight = 0;
   /** Cleared when a claim found fewer than it asked for: no claim query again until something may have come due. */
   let mayBeDue = true;
   let pending: Pending[] = [];
-  let scheduled = false;
+  let scheduled: Promise<void> | null = null;
   let poll: NodeJS.Timeout | null = null;
   const sending = new Set<Promise<void>>();
 
+  /** One job per turn: it takes whatever arrived by the time the turn's writes run. */
   function schedule(): void {
     if (scheduled) return;
-    scheduled = true;
-    setImmediate(flush);
-  }
-
-  /** The end of a turn: everything that arrived is written, and the room in flight is filled again. */
-  function flush(): void {
-    scheduled = false;
-    const batch = pending;
-    pending = [];
-    const room = running && mayBeDue ? opts.concurrency - inFlight : 0;
-    if (batch.length === 0 && room <= 0) return;
-    let claimed: DueMessage[] = [];
-    try {
-      claimed = writeDeliveries(domain, batch.map((p) => p.change), { limit: room, leaseMs: opts.leaseMs }).claimed;
-      for (const p of batch) p.written?.resolve();
-    } catch (err) {
-      log.error({ err, changes: batch.length }, 'writing a batch of delivery outcomes failed; writing them one by one');
-      writeOneByOne(batch);
-    }
-    if (claimed.length < room) mayBeDue = false;
-    for (const m of claimed) launch(m);
+    let batch: Pending[] = [];
+    let room = 0;
+    scheduled = groupCommit
+      .run(() => {
+        scheduled = null;
+        [batch, pending] = [pending, []];
+        room = running && mayBeDue ? opts.concurrency - inFlight : 0;
+        try {
+          return writeDeliveries(domain, batch.map((p) => p.change), { limit: room, leaseMs: opts.leaseMs }).claimed;
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      })
+      .then(
+        (claimed) => {
+          if (claimed instanceof Error) return writeOneByOne(batch, claimed);
+          for (const p of batch) p.written?.resolve();
+          if (claimed.length < room) mayBeDue = false;
+          for (const m of claimed) launch(m);
+        },
+        (err: unknown) => {
+          // The commit failed: nothing of the turn is on disk. Leases bring the messages back; carriers resend receipts.
+          log.error({ err }, 'writing delivery outcomes failed');
+          for (const p of batch) p.written?.reject(err);
+        },
+      );
   }
 
   /** One change the database refuses must not take the others with it. An outcome not written leaves its lease to bring the message back. */
-  function writeOneByOne(batch: Pending[]): void {
+  function writeOneByOne(batch: Pending[], err: unknown): void {
+    log.error({ err, changes: batch.length }, 'writing a batch of delivery outcomes failed; writing them one by one');
     for (const p of batch) {
-      try {
-        writeDeliveries(domain, [p.change]);
-        p.written?.resolve();
-      } catch (err) {
-        log.error({ err, change: p.change.kind }, 'a delivery outcome could not be written');
-        p.written?.reject(err);
-      }
+      groupCommit.run(() => writeDeliveries(domain, [p.change])).then(
+        () => p.written?.resolve(),
+        (error: unknown) => {
+          log.error({ err: error, change: p.change.kind }, 'a delivery outcome could not be written');
+          p.written?.reject(error);
+        },
+      );
     }
   }
 
@@ -153,8 +161,7 @@ export function createOutboxLoop(
     async stop(): Promise<void> {
       running = false;
       if (poll) clearInterval(poll);
-      while (sending.size > 0) await Promise.all(sending);
-      if (pending.length > 0) flush();
+      while (sending.size > 0 || scheduled) await Promise.all([...sending, scheduled]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
+import { createGroupCommit } from '../domain/group-commit.ts';
 import { releaseLeases } from '../domain/messaging/delivery.ts';
 import { syncNumbers, type NumberConfig } from '../domain/numbers/sync.ts';
 import { createOutboxLoop } from './outbox-loop.ts';
@@ -91,8 +92,9 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
 
   const channels = new Map<string, Channel>();
   const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
-  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { numberRate, media: app.media });
-  const sink = createSink(app.domain, app.configStore, app.media, log, loop.receipt);
+  const groupCommit = createGroupCommit(app.domain);
+  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { groupCommit, numberRate, media: app.media });
+  const sink = createSink({ domain: app.domain, configStore: app.configStore, media: app.media, log, groupCommit, receipts: loop.receipt });
   for (const c of smppConfigs) {
     const channel = createSmppChannel(c, log, { onState: (state) => app.messaging.changed.emit('state', state) });
     channel.start(sink);

@@ -30,8 +30,8 @@ export interface DeliveryReport {
 
 /** The narrow way in: a channel stores what arrives through these and nothing else. */
 export interface ChannelSink {
-  /** Stores the message before returning (a channel acknowledges only then); throws if it could not be stored. */
-  inbound(text: InboundText): void;
+  /** Resolves once the message is on disk (a channel acknowledges only then); rejects if it could not be stored. */
+  inbound(text: InboundText): Promise<void>;
   /** Resolves once the report is on disk (written with others of the same moment); a channel acknowledges only then. */
   report(report: DeliveryReport): Promise<void>;
 }

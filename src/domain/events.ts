@@ -39,24 +39,50 @@ export type DomainEventName = keyof DomainEventMap;
 export interface DomainEvents {
   emit<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void;
   on<K extends DomainEventName>(name: K, listener: (payload: DomainEventMap[K]) => void): void;
+  /**
+   * Runs `work` with its events held back: announced when it returns (or, nested, when the outer `collect`
+   * returns), dropped when it throws. For writes that commit only after their own function returned: several
+   * of them in one transaction (group commit) must not announce anything before that transaction commits.
+   */
+  collect<T>(work: () => T): T;
 }
 
 export function createEventBus(onListenerError: (err: unknown, name: string) => void): DomainEvents {
   const emitter = new EventEmitter();
+  let held: [DomainEventName, unknown][] | null = null;
+  const announce = (name: DomainEventName, payload: unknown): void => {
+    for (const listener of emitter.listeners(name)) {
+      // A failing listener (a push that could not render) must not undo or fail the write that already committed.
+      try {
+        const result = (listener as (p: unknown) => unknown)(payload);
+        if (result instanceof Promise) result.catch((err) => onListenerError(err, name));
+      } catch (err) {
+        onListenerError(err, name);
+      }
+    }
+  };
   return {
     emit(name, payload) {
-      for (const listener of emitter.listeners(name)) {
-        // A failing listener (a push that could not render) must not undo or fail the write that already committed.
-        try {
-          const result = (listener as (p: unknown) => unknown)(payload);
-          if (result instanceof Promise) result.catch((err) => onListenerError(err, name));
-        } catch (err) {
-          onListenerError(err, name);
-        }
-      }
+      if (held) held.push([name, payload]);
+      else announce(name, payload);
     },
     on(name, listener) {
       emitter.on(name, listener);
+    },
+    collect(work) {
+      const outer = held;
+      held = [];
+      let result: ReturnType<typeof work>;
+      let mine: [DomainEventName, unknown][];
+      try {
+        result = work();
+      } finally {
+        mine = held;
+        held = outer;
+      }
+      if (outer) outer.push(...mine);
+      else for (const [name, payload] of mine) announce(name, payload);
+      return result;
     },
   };
 }

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
-import { createOutboxLoop } from '../../src/channels/outbox-loop.ts';
 import { createPacer } from '../../src/channels/pacer.ts';
-import { createSink } from '../../src/channels/sink.ts';
 import { createSmppChannel } from '../../src/channels/smpp/channel.ts';
 import { createSimulator } from '../../src/channels/smpp/simulator.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
@@ -11,6 +9,7 @@ import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser, buildTestApp } from '../helper.ts';
+import { wireChannel } from './wiring.ts';
 
 test('the pacer hands out one slot per 1/rate seconds per key, none for rate 0', () => {
   let now = 1_000;
@@ -38,8 +37,7 @@ test('a number\'s throughput limit spaces its texts at the SMSC', async (t) => {
     { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30, receiptId: 'same' },
     log,
   );
-  const loop = createOutboxLoop(h.app.domain, new Map([['carrier', channel]]), log, { numberRate: (e164) => (e164 === SHOP ? 4 : 0) });
-  channel.start(createSink(h.app.domain, h.configStore, h.app.media, log, loop.receipt));
+  const loop = wireChannel(h, channel, { numberRate: (e164) => (e164 === SHOP ? 4 : 0) });
   loop.start();
   t.after(async () => {
     await loop.stop();

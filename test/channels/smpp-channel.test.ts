@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
-import { createOutboxLoop } from '../../src/channels/outbox-loop.ts';
-import { createSink } from '../../src/channels/sink.ts';
 import { createSmppChannel } from '../../src/channels/smpp/channel.ts';
 import { encodeForSubmit } from '../../src/channels/smpp/encoding.ts';
 import type { ReceiptIdMode } from '../../src/channels/smpp/receipts.ts';
@@ -12,6 +10,7 @@ import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser, buildTestApp } from '../helper.ts';
+import { wireChannel } from './wiring.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
@@ -27,8 +26,7 @@ async function rig(t: import('node:test').TestContext, options: SimulatorOptions
     { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transmitter+receiver', window: 100, throughput: 0, enquireLinkS: 30, receiptId },
     log,
   );
-  const loop = createOutboxLoop(h.app.domain, new Map([['carrier', channel]]), log);
-  channel.start(createSink(h.app.domain, h.configStore, h.app.media, log, loop.receipt));
+  const loop = wireChannel(h, channel);
   loop.start();
   t.after(async () => {
     await loop.stop();

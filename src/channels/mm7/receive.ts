@@ -62,7 +62,7 @@ function answered(transactionId: string, kind: string): Mm7Answer {
   return { status: 200, contentType: XML, body: responseEnvelope(transactionId, kind, { code: 1000 }) };
 }
 
-function deliver(transactionId: string, message: SoapMessage, ctx: ReceiveContext & { sink: ChannelSink }): Mm7Answer {
+async function deliver(transactionId: string, message: SoapMessage, ctx: ReceiveContext & { sink: ChannelSink }): Promise<Mm7Answer> {
   const request = message.body;
   let from: string | undefined;
   let to: string | undefined;
@@ -89,7 +89,7 @@ function deliver(transactionId: string, message: SoapMessage, ctx: ReceiveContex
   }
 
   try {
-    ctx.sink.inbound(text);
+    await ctx.sink.inbound(text);
   } catch (error) {
     ctx.log.error({ err: error, from, to, transactionId }, 'MM7 DeliverReq could not be stored; the MMSC is asked to retry');
     return fault(transactionId, 'Server', { code: 3000, details: 'the message could not be stored; please retry' });

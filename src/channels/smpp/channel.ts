@@ -32,7 +32,7 @@ export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial
   const sweeper = setInterval(() => reassembler.sweep(), 60_000);
   sweeper.unref();
 
-  /** A receipt is answered once it is written (the promise); a text once it is stored (on return). */
+  /** Answered (deliver_sm_resp) once the returned promise resolves: the receipt or the text is on disk. */
   function onDeliver(pdu: DeliverSm): Promise<void> | void {
     if (!sink) throw new Error('channel not started');
     const payload = pdu.message_payload ?? pdu.short_message;
@@ -50,7 +50,7 @@ export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial
     const concat = decoded.concat ?? concatFromSarTlvs(pdu);
     if (!concat || concat.total === 1) return sink.inbound({ from, to, text: decoded.text });
     const joined = reassembler.add({ from, to, concat, text: decoded.text });
-    if (joined.complete) sink.inbound({ from, to, text: joined.text });
+    if (joined.complete) return sink.inbound({ from, to, text: joined.text });
   }
 
   async function send(message: OutboundText): Promise<SendOutcome> {

@@ -18,7 +18,7 @@ async function rig(t: TestContext, options: { sinkThrows?: boolean } = {}) {
     log,
   );
   channel.start({
-    inbound(text) {
+    async inbound(text) {
       if (options.sinkThrows) throw new Error('database is locked');
       inbound.push(text);
     },

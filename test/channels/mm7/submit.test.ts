@@ -43,7 +43,7 @@ async function rig(t: TestContext, config: Partial<Mm7Config> = {}) {
     log,
     { onState: (s) => states.push(s) },
   );
-  channel.start({ inbound: () => undefined, report: async () => undefined });
+  channel.start({ inbound: async () => undefined, report: async () => undefined });
   t.after(async () => {
     await channel.stop();
     await mmsc.stop();
