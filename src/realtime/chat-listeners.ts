@@ -4,7 +4,7 @@ import { chats } from '../db/schema/chats.ts';
 import { chatAudience } from '../domain/chats/access.ts';
 import { chatsOf } from '../domain/chats/list.ts';
 import { chatMessageItem, markChatReadBy } from '../domain/chats/messages.ts';
-import { noteItem } from '../domain/conversations/queries.ts';
+import { noteItem } from '../domain/conversations/timeline.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { DomainError } from '../domain/errors.ts';
 import { chatHeader } from '../presenters/chat.ts';

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../domain/context.ts';
 import { listConversations, rowInList } from '../domain/conversations/list.ts';
-import type { TimelineItem } from '../domain/conversations/queries.ts';
+import type { TimelineItem } from '../domain/conversations/timeline.ts';
 import { DomainError } from '../domain/errors.ts';
 import { findUserById } from '../domain/users/service.ts';
 import { toastFor } from '../domain/users/preferences.ts';
+import { contactPanel, conversationHeader } from '../presenters/conversation.ts';
 import { parseListQuery, upsertSort, type ListQuery } from '../presenters/list-query.ts';
 import { viewerLocals } from '../presenters/viewer.ts';
-import { conversationPageData } from '../routes/conversations/page-data.ts';
 import type { LiveClient } from './hub.ts';
 
 /** What the tab shows, read from the path it reported: a list (with its filters), a conversation, or something else. */
@@ -62,13 +62,15 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
     conversationParts(conversationId: number, parts: { header?: boolean; panel?: boolean; ofContact?: number }): string {
       if (!user || !actor) return '';
       return guard(() => {
-        const data = { ...base(), ...conversationPageData(app, actor, conversationId) };
-        if (parts.ofContact !== undefined && data.conversation.contactId !== parts.ofContact) return '';
+        // The header's data alone (no timeline); the panel's only when it is redrawn.
+        const header = { ...base(), ...conversationHeader(app.domain, actor, conversationId) };
+        if (parts.ofContact !== undefined && header.conversation.contactId !== parts.ofContact) return '';
         let html = '';
-        if (parts.header) html += app.views.render('partials/conversation-header', data);
+        if (parts.header) html += app.views.render('partials/conversation-header', header);
+        if (!parts.panel || header.conversation.history) return html;
+        const data = { ...header, ...contactPanel(app, actor, header.conversation) };
         // The panel's side (contact, opt-out) also decides the banner above the composer.
-        if (parts.panel && data.panel) html += app.views.render('partials/contact-panel', data) + app.views.render('partials/send-banners', data);
-        return html;
+        return html + app.views.render('partials/contact-panel', data) + app.views.render('partials/send-banners', data);
       });
     },
     /** The conversation's row in a list: upserted where it belongs, redrawn among the pins, or removed when it no longer matches. */

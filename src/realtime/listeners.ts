@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { contactHistory } from '../domain/contacts/service.ts';
-import { eventItem, messageItem, type TimelineItem } from '../domain/conversations/queries.ts';
+import { eventItem, messageItem, type TimelineItem } from '../domain/conversations/timeline.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { activeAdminIds } from '../domain/users/service.ts';
 import { timeFormatter, translator } from '../i18n/index.ts';
