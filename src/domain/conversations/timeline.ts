@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, lte, or, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { conversationNotes } from '../../db/schema/notes.ts';
@@ -103,30 +103,21 @@ export function assertCanReadConversation(ctx: DomainContext, actor: Actor, conv
 export function timelinePage(ctx: DomainContext, actor: Actor, conversationId: number, cursor?: TimelineCursor, size = TIMELINE_PAGE): TimelinePage {
   assertCanReadConversation(ctx, actor, conversationId);
   const take = size + 1;
-  const msgs = ctx.db
-    .select(messageColumns)
-    .from(messages)
-    .leftJoin(users, eq(users.id, messages.authorUserId))
-    .where(and(eq(messages.conversationId, conversationId), before(messages.createdAt, messages.id, 'message', cursor)))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(take)
-    .all();
-  const events = ctx.db
-    .select(eventColumns)
-    .from(conversationEvents)
-    .leftJoin(users, eq(users.id, conversationEvents.actorUserId))
-    .where(and(eq(conversationEvents.conversationId, conversationId), before(conversationEvents.at, conversationEvents.id, 'event', cursor)))
-    .orderBy(desc(conversationEvents.at), desc(conversationEvents.id))
-    .limit(take)
-    .all();
-  const notes = ctx.db
-    .select(noteColumns)
-    .from(conversationNotes)
-    .leftJoin(users, eq(users.id, conversationNotes.authorId))
-    .where(and(eq(conversationNotes.conversationId, conversationId), before(conversationNotes.createdAt, conversationNotes.id, 'note', cursor)))
-    .orderBy(desc(conversationNotes.createdAt), desc(conversationNotes.id))
-    .limit(take)
-    .all();
+  /** One kind's newest `take` rows of the conversation before the cursor, newest first. */
+  const newest = <Q extends SQLiteSelect>(query: Q, of: SQLiteColumn, at: SQLiteColumn, id: SQLiteColumn, kind: TimelineKind) =>
+    query.where(and(eq(of, conversationId), before(at, id, kind, cursor))).orderBy(desc(at), desc(id)).limit(take);
+  const msgs = newest(
+    ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).$dynamic(),
+    messages.conversationId, messages.createdAt, messages.id, 'message',
+  ).all();
+  const events = newest(
+    ctx.db.select(eventColumns).from(conversationEvents).leftJoin(users, eq(users.id, conversationEvents.actorUserId)).$dynamic(),
+    conversationEvents.conversationId, conversationEvents.at, conversationEvents.id, 'event',
+  ).all();
+  const notes = newest(
+    ctx.db.select(noteColumns).from(conversationNotes).leftJoin(users, eq(users.id, conversationNotes.authorId)).$dynamic(),
+    conversationNotes.conversationId, conversationNotes.createdAt, conversationNotes.id, 'note',
+  ).all();
   const merged: TimelineItem[] = [
     ...msgs.map((m) => ({ kind: 'message' as const, ...m, reactions: [], files: [] })),
     ...events.map((e) => ({ kind: 'event' as const, ...e })),
