@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { claimDue, markSent, applyReceipt } from '../../src/domain/messaging/delivery.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
@@ -11,7 +11,8 @@ import { eventually, launchBrowser, noChromium, signedInPage, startServer, track
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
 
-test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
+/** A server with Support and its member Ana signed in, in Chromium; `receive` is a customer's text. */
+async function setup(t: TestContext) {
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const s = await startServer();
@@ -26,11 +27,15 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
     assert.ok(r.stored);
     return r;
   };
-  const first = receive('Hello, is anyone there?');
-
   const page = await signedInPage(browser, s.baseURL, agent.email);
   t.after(() => page.context().close());
   await trackLiveSocket(page);
+  return { s, inboxId, receive, page };
+}
+
+test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
+  const { s, inboxId, receive, page } = await setup(t);
+  const first = receive('Hello, is anyone there?');
   await page.goto(`/inboxes/${inboxId}`);
   await waitForLiveOpens(page);
   const list = page.getByRole('list', { name: 'Conversations' });
@@ -71,30 +76,14 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
 });
 
 test('browser: a long conversation opens at its newest 50; Show earlier messages brings the rest above, live texts still land at the end', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer();
-  t.after(() => s.close());
-  const admin = await addUser(s.app, 'admin');
-  const agent = await addUser(s.app, 'agent', 'Ana Agent');
-  syncNumbers(s.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
-  const inboxId = s.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(s.app.domain, admin.actor, inboxId, [agent.id]);
-  const receive = (text: string) => {
-    const r = receiveSms(s.app.domain, { from: CUSTOMER, to: SHOP, text }, () => defaultKeywordTexts);
-    assert.ok(r.stored);
-    return r.conversationId;
-  };
+  const { s, receive, page } = await setup(t);
   // The first text, then 120 more, all from the last hour.
-  const id = receive('Where is my parcel?');
+  const id = receive('Where is my parcel?').conversationId;
   const base = Date.now() - 3_600_000;
   s.sqlite.prepare('UPDATE messages SET created_at = ? WHERE conversation_id = ?').run(base, id);
   const insert = s.sqlite.prepare(`INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'in', ?, 'received', ?, ?)`);
   for (let i = 1; i <= 120; i++) insert.run(id, `Filler ${i}.`, base + i * 1000, base + i * 1000);
 
-  const page = await signedInPage(browser, s.baseURL, agent.email);
-  t.after(() => page.context().close());
-  await trackLiveSocket(page);
   await page.goto(`/conversations/${id}`);
   await waitForLiveOpens(page);
   const timeline = page.getByRole('list', { name: 'Messages and events' });
