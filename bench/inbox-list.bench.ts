@@ -7,7 +7,7 @@ import * as schema from '../src/db/schema/index.ts';
 import type { Actor, DomainContext } from '../src/domain/context.ts';
 import { listConversations, unreadCount } from '../src/domain/conversations/list.ts';
 import { createEventBus } from '../src/domain/events.ts';
-import { parseListQuery } from '../src/routes/conversations/filters.ts';
+import { parseListQuery } from '../src/presenters/list-query.ts';
 import { run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine, percentile, summary } from './stats.ts';

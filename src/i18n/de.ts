@@ -66,6 +66,8 @@ export const de: Record<MessageKey, string> = {
   'conversation.unknown_number': 'unbekannte Nummer',
   'conversation.between': '{contact} schreibt an {number}',
   'conversation.timeline': 'Nachrichten und Ereignisse',
+  'conversation.earlier': 'Frühere Nachrichten zeigen',
+  'conversation.latest': 'Zurück zu den neuesten Nachrichten',
   'conversation.unregistered_banner': 'SMS von {number} sind gesperrt: Die Netzbetreiber-Registrierung (10DLC) ist im Status {state}, und Netzbetreiber sperren nicht registrierte Nummern. Ein Admin muss die Registrierung beim Netzbetreiber abschließen und dann registration = "registered" für diese Nummer in der Konfiguration setzen. Eingehende SMS kommen weiter an.',
   'conversation.opted_out_banner': 'Dieser Kontakt hat SMS von dieser Nummer abbestellt. Es kann nichts gesendet werden, bis er START schreibt.',
   'conversation.customer': 'Kunde',

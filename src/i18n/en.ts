@@ -65,6 +65,8 @@ export const en = {
   'conversation.unknown_number': 'unknown number',
   'conversation.between': '{contact} texting {number}',
   'conversation.timeline': 'Messages and events',
+  'conversation.earlier': 'Show earlier messages',
+  'conversation.latest': 'Back to the latest messages',
   'conversation.unregistered_banner': 'Texts from {number} are blocked: its carrier registration (10DLC) is {state}, and carriers block unregistered numbers. An admin must finish the registration with the carrier, then set registration = "registered" for this number in the configuration. Incoming texts still arrive.',
   'conversation.opted_out_banner': 'This contact has opted out of texts from this number. Nothing can be sent until they text START.',
   'conversation.customer': 'Customer',

@@ -1,12 +1,7 @@
-import { chatUnreadTotal } from '../domain/chats/list.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { listInboxesFor } from '../domain/inboxes/service.ts';
-import { ageFormatter, timeFormatter, type MessageKey } from '../i18n/index.ts';
-import { renderMarkdown } from '../formatting/markdown.ts';
-import { humanSize } from '../domain/media/attachments.ts';
-import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
-import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { viewerLocals } from '../presenters/viewer.ts';
 
 type Data = Record<string, unknown>;
 
@@ -23,48 +18,17 @@ declare module 'fastify' {
   }
 }
 
-/** What the navigation shows a user: their inboxes, the unread count, the lists their role may open. */
-export function navData(domain: DomainContext, actor: Actor) {
-  const unread = unreadCount(domain, actor);
-  return {
-    navInboxes: listInboxesFor(domain, actor),
-    navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
-    // Spam (to undo it) and surveys are managers' lists.
-    navManager: isManager(actor),
-    navChatsUnread: chatUnreadTotal(domain, actor),
-  };
-}
-
 export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
 
-/**
- * What every template may use; `given` may already hold some of it (a page that lists the inboxes anyway).
- * Only whole pages draw the navigation, so fragments (the composer's counter runs on every keystroke) skip its query.
- */
-export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
-  const user = req.auth?.user ?? null;
-  const app = req.server;
-  return {
-    t: req.t,
-    locale: req.locale,
-    user,
-    isAdmin: user?.role === 'admin',
-    csrf: req.csrfToken(reply),
-    // With the query: lists are told apart by it (the nav marks the current one, the live socket filters pushes by it).
-    path: req.url,
-    time: timeFormatter(req.locale),
-    age: ageFormatter(req.t, app.domain.now),
-    markdown: renderMarkdown,
-    fileSize: humanSize,
-    sandbox: app.messaging.simulator !== null,
-    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navManager: false, navChatsUnread: 0 }),
-    ...given,
-  };
+/** The request's viewer; `given` may override any of it (a page that lists the inboxes anyway). */
+function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
+  const viewer = { locale: req.locale, user: req.auth?.user ?? null, csrf: req.csrfToken(reply), path: req.url };
+  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, sandbox: req.server.messaging.simulator !== null }), ...given };
 }
 
 export default fp(async (app) => {
   const render = (reply: FastifyReply, template: string, data: Data): FastifyReply => {
-    const html = app.views.render(template, baseData(reply.request, reply, data, template.startsWith('pages/')));
+    const html = app.views.render(template, requestLocals(reply.request, reply, data, template.startsWith('pages/')));
     return reply.type('text/html; charset=utf-8').send(html);
   };
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Data = {}) {

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { chats } from '../db/schema/chats.ts';
 import { chatAudience } from '../domain/chats/access.ts';
-import { chatsOf, chatDetails, teammates } from '../domain/chats/list.ts';
+import { chatsOf } from '../domain/chats/list.ts';
 import { chatMessageItem, markChatReadBy } from '../domain/chats/messages.ts';
-import { noteItem } from '../domain/conversations/queries.ts';
+import { noteItem } from '../domain/conversations/timeline.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
-import { isManager } from '../domain/context.ts';
 import { DomainError } from '../domain/errors.ts';
+import { chatHeader } from '../presenters/chat.ts';
 import { tabRenderer, tabView } from './fragments.ts';
 import type { LiveClient } from './hub.ts';
 
@@ -61,16 +61,14 @@ export function registerChatListeners(app: FastifyInstance): void {
       const here = openChat(client) === chatId;
       if (!here) return counts(client);
       // Someone who just left (or was taken out) still has the page open: their counts move, the header is no longer theirs.
-      let chat;
+      let header;
       try {
-        chat = chatDetails(domain, r.actor, chatId);
+        header = chatHeader(domain, r.actor, chatId);
       } catch (err) {
         if (err instanceof DomainError) return counts(client);
         throw err;
       }
-      const manageable = chat.kind === 'team' && chat.inboxId === null;
-      const mayManage = manageable && isManager(r.actor);
-      return counts(client) + r.partial('partials/chat-header', { chat, mayManage, mayLeave: manageable, people: mayManage ? teammates(domain, r.actor) : [] });
+      return counts(client) + r.partial('partials/chat-header', header);
     }),
   );
 

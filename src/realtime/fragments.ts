@@ -1,17 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../domain/context.ts';
 import { listConversations, rowInList } from '../domain/conversations/list.ts';
-import type { TimelineItem } from '../domain/conversations/queries.ts';
+import type { TimelineItem } from '../domain/conversations/timeline.ts';
 import { DomainError } from '../domain/errors.ts';
-import { findUserById, type PublicUser } from '../domain/users/service.ts';
+import { findUserById } from '../domain/users/service.ts';
 import { toastFor } from '../domain/users/preferences.ts';
-import { renderMarkdown } from '../formatting/markdown.ts';
-import { humanSize } from '../domain/media/attachments.ts';
-import { ageFormatter, timeFormatter, translator } from '../i18n/index.ts';
-import { navData } from '../plugins/render.ts';
-import { parseListQuery, type ListQuery } from '../routes/conversations/filters.ts';
-import { upsertSort } from '../routes/conversations/list.ts';
-import { conversationPageData } from '../routes/conversations/page-data.ts';
+import { contactPanel, conversationHeader } from '../presenters/conversation.ts';
+import { parseListQuery, upsertSort, type ListQuery } from '../presenters/list-query.ts';
+import { viewerLocals } from '../presenters/viewer.ts';
 import type { LiveClient } from './hub.ts';
 
 /** What the tab shows, read from the path it reported: a list (with its filters), a conversation, or something else. */
@@ -34,20 +30,10 @@ export function tabView(path: string | null | undefined): TabView {
 export function tabRenderer(app: FastifyInstance, client: LiveClient) {
   const user = findUserById(app.domain, client.userId);
   const actor: Actor | null = user ? { id: user.id, role: user.role } : null;
-  const t = translator(user?.locale ?? client.locale);
-  const base = (u: PublicUser) => ({
-    t,
-    locale: user?.locale ?? client.locale,
-    user: u,
-    isAdmin: u.role === 'admin',
-    csrf: client.csrf,
-    path: client.path ?? null,
-    time: timeFormatter(user?.locale ?? client.locale),
-    age: ageFormatter(t, app.domain.now),
-    markdown: renderMarkdown,
-    fileSize: humanSize,
-    oob: true,
-  });
+  const viewer = { locale: user?.locale ?? client.locale, user: user ?? null, csrf: client.csrf, path: client.path ?? null };
+  const sandbox = app.messaging.simulator !== null;
+  /** The locals of a request from this tab; pushed partials swap themselves in (`oob`). */
+  const base = (nav = false) => ({ ...viewerLocals(app.domain, viewer, { nav, sandbox }), oob: true });
   /** A rule may hide the thing from this user by now (removed from the inbox): then there is nothing to send. */
   const guard = (render: () => string): string => {
     try {
@@ -61,28 +47,30 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
     actor,
     /** Any partial, drawn with this tab's user, language and form token (nothing for a user who is gone). */
     partial(template: string, data: Record<string, unknown>): string {
-      return user ? guard(() => app.views.render(template, { ...base(user), ...data })) : '';
+      return user ? guard(() => app.views.render(template, { ...base(), ...data })) : '';
     },
     nav(): string {
-      if (!user || !actor) return '';
-      return app.views.render('partials/nav', { ...base(user), ...navData(app.domain, actor) });
+      if (!user) return '';
+      return app.views.render('partials/nav', base(true));
     },
     timelineItem(conversationId: number, item: TimelineItem | undefined): string {
       if (!user || !item) return '';
-      const html = app.views.render('partials/timeline-item', { ...base(user), item });
+      const html = app.views.render('partials/timeline-item', { ...base(), item });
       return `<hx-upsert hx-target="#timeline-${conversationId}" key="data-order" sort>${html}</hx-upsert>`;
     },
     /** The conversation's header (and contact panel) redrawn in place, as this user may act on it now. */
     conversationParts(conversationId: number, parts: { header?: boolean; panel?: boolean; ofContact?: number }): string {
       if (!user || !actor) return '';
       return guard(() => {
-        const data = { ...base(user), ...conversationPageData(app, actor, conversationId) };
-        if (parts.ofContact !== undefined && data.conversation.contactId !== parts.ofContact) return '';
+        // The header's data alone (no timeline); the panel's only when it is redrawn.
+        const header = { ...base(), ...conversationHeader(app.domain, actor, conversationId) };
+        if (parts.ofContact !== undefined && header.conversation.contactId !== parts.ofContact) return '';
         let html = '';
-        if (parts.header) html += app.views.render('partials/conversation-header', data);
+        if (parts.header) html += app.views.render('partials/conversation-header', header);
+        if (!parts.panel || header.conversation.history) return html;
+        const data = { ...header, ...contactPanel(app, actor, header.conversation) };
         // The panel's side (contact, opt-out) also decides the banner above the composer.
-        if (parts.panel && data.panel) html += app.views.render('partials/contact-panel', data) + app.views.render('partials/send-banners', data);
-        return html;
+        return html + app.views.render('partials/contact-panel', data) + app.views.render('partials/send-banners', data);
       });
     },
     /** The conversation's row in a list: upserted where it belongs, redrawn among the pins, or removed when it no longer matches. */
@@ -94,7 +82,7 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
         if (!row) return remove;
         // Out of the main list (it may have just been pinned), then into the redrawn pins.
         if (row.pinned) return remove + this.pinned(query);
-        const html = app.views.render('partials/conversation-row', { ...base(user), c: row });
+        const html = app.views.render('partials/conversation-row', { ...base(), c: row });
         return `<hx-upsert hx-target="#conversation-list" key="data-order" sort="${upsertSort(query.filter)}">${html}</hx-upsert>`;
       });
     },
@@ -103,19 +91,19 @@ export function tabRenderer(app: FastifyInstance, client: LiveClient) {
       if (!user || !actor) return '';
       const toast = toastFor(app.domain, actor, notificationId);
       if (!toast) return '';
-      const html = app.views.render('partials/toast', { ...base(user), toast });
+      const html = app.views.render('partials/toast', { ...base(), toast });
       return `<hx-partial hx-target="#toasts" hx-swap="beforeend">${html}</hx-partial>`;
     },
     /** The settings page's availability choice as it is now (it moves by itself when the first tab opens). */
     availability(): string {
       if (!user || new URL(client.path ?? '/', 'http://tab').pathname !== '/settings') return '';
-      return app.views.render('partials/settings-availability', { ...base(user), errors: {}, draft: {} });
+      return app.views.render('partials/settings-availability', { ...base(), errors: {}, draft: {} });
     },
     pinned(query: ListQuery): string {
       if (!user || !actor) return '';
       return guard(() => {
         const page = listConversations(app.domain, actor, query.filter);
-        const html = app.views.render('partials/pinned-list', { ...base(user), oob: false, page });
+        const html = app.views.render('partials/pinned-list', { ...base(), oob: false, page });
         return `<hx-partial hx-target="#pinned" hx-swap="outerHTML">${html}</hx-partial>`;
       });
     },

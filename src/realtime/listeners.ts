@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { contactHistory } from '../domain/contacts/service.ts';
-import { eventItem, messageItem, type TimelineItem } from '../domain/conversations/queries.ts';
+import { eventItem, messageItem, type TimelineItem } from '../domain/conversations/timeline.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { activeAdminIds } from '../domain/users/service.ts';
-import { timeFormatter, translator } from '../i18n/index.ts';
 import { registerChatListeners } from './chat-listeners.ts';
 import { tabRenderer, tabView } from './fragments.ts';
 import type { LiveClient } from './hub.ts';
@@ -97,9 +96,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   );
   app.messaging.changed.on('state', () => {
     const connections = app.messaging.channels.map((c) => c.state());
-    hub.push(activeAdminIds(domain), (client) =>
-      app.views.render('partials/admin-connections', { t: translator(client.locale), time: timeFormatter(client.locale), connections, oob: true }),
-    );
+    hub.push(activeAdminIds(domain), (client) => tabRenderer(app, client).partial('partials/admin-connections', { connections }));
   });
   domain.events.on('user.changed', ({ userId }) => hub.push([userId], nav));
   registerChatListeners(app);

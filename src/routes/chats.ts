@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { chatsOf, chatDetails, teammates } from '../domain/chats/list.ts';
+import { chatsOf, teammates } from '../domain/chats/list.ts';
 import { createTeamChat, leaveChat, openDirect, updateTeamChat } from '../domain/chats/manage.ts';
 import { CHAT_MAX_FILES, chatHistory, chatMessageFor, deleteChatMessage, editChatMessage, markChatRead, postChatMessage, toggleChatReaction } from '../domain/chats/messages.ts';
 import { isManager, type Actor } from '../domain/context.ts';
@@ -10,6 +10,7 @@ import { humanSize } from '../domain/media/attachments.ts';
 import { largestAttachmentBytes } from '../domain/media/limits.ts';
 import { attachmentFor } from '../domain/chats/files.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
+import { chatHeader } from '../presenters/chat.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
 import { sendAttachment } from './media.ts';
@@ -44,18 +45,11 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     draft: state.draft ?? '',
   });
 
-  const chatData = (actor: Actor, chatId: number, state: { errors?: FormErrors; draft?: string } = {}) => {
-    const chat = chatDetails(app.domain, actor, chatId);
-    const manageable = chat.kind === 'team' && chat.inboxId === null;
-    return {
-      ...composerData(chatId, state),
-      chat,
-      history: chatHistory(app.domain, actor, chatId),
-      people: manageable && isManager(actor) ? teammates(app.domain, actor) : [],
-      mayManage: manageable && isManager(actor),
-      mayLeave: manageable,
-    };
-  };
+  const chatData = (actor: Actor, chatId: number, state: { errors?: FormErrors; draft?: string } = {}) => ({
+    ...composerData(chatId, state),
+    ...chatHeader(app.domain, actor, chatId),
+    history: chatHistory(app.domain, actor, chatId),
+  });
 
   app.get('/chats', async (req, reply) => reply.page('pages/chats', listData(actorOf(req))));
 

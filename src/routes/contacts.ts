@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
-import { conversationPageData, type PageState } from './conversations/page-data.ts';
+import { contactPanel, conversationPage, type PageState } from '../presenters/conversation.ts';
 
 /** `?conversation=` on contact forms: the conversation whose panel sent them (to redraw it). */
 function conversationQuery(req: FastifyRequest): number | null {
@@ -29,13 +29,14 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
 
   /** Redraws the panel (htmx) or the whole conversation page, with what went wrong in place. */
   const panel = (req: FastifyRequest, reply: FastifyReply, conversationId: number, state: PageState = {}) => {
-    const data = conversationPageData(app, actorOf(req), conversationId, state);
+    const actor = actorOf(req);
     if (!isHtmx(req)) {
       if (!state.panelErrors || Object.keys(state.panelErrors).length === 0) return reply.redirect(`/conversations/${conversationId}`, 303);
-      return reply.page('pages/conversation', data);
+      return reply.page('pages/conversation', conversationPage(app, actor, conversationId, state));
     }
     // The header (a new link changes its version) follows over the live socket, like in every other tab.
-    return reply.fragment('partials/contact-panel', data);
+    const conversation = getConversation(app.domain, actor, conversationId);
+    return reply.fragment('partials/contact-panel', { conversation, ...contactPanel(app, actor, conversation, state) });
   };
 
   /** Runs a panel form; refused input is shown in the panel with the status (409/422), other errors pass on. */

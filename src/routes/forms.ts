@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { DomainError, notFound } from '../domain/errors.ts';
+import { ID_PATTERN } from '../presenters/ids.ts';
 
 export type FormErrors = Record<string, string>;
 
@@ -28,8 +29,8 @@ export function field(req: FastifyRequest, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** A database id as it appears in URLs and forms. */
-export const ID_PATTERN = /^[1-9]\d{0,15}$/;
+// Routes read ids the way presenters do.
+export { ID_PATTERN };
 
 /** `/x/:id` ids: anything but a positive integer is a page that does not exist. */
 export function idParam(req: FastifyRequest, name = 'id'): number {

@@ -4,7 +4,7 @@ import { getInboxFor, setAssignmentMode, setMovingEnabled } from '../domain/inbo
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formBody, formErrorsOf, idParam } from './forms.ts';
-import { listUrl } from './conversations/filters.ts';
+import { listUrl } from '../presenters/list-query.ts';
 
 /** Per-inbox switches, offered on the inbox's conversation list: assignment mode (managers) and moving out (admins). */
 export default async function inboxSettingRoutes(app: FastifyInstance): Promise<void> {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { addNote, deleteNote, editNote } from '../domain/notes/service.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { conversationPageData } from './conversations/page-data.ts';
+import { getConversation } from '../domain/conversations/queries.ts';
+import { conversationPage } from '../presenters/conversation.ts';
 import { field, formErrorsOf, idParam } from './forms.ts';
 
 /** Private notes on a conversation: written from the form under the composer, edited and deleted on the timeline. */
@@ -16,13 +17,14 @@ export default async function noteRoutes(app: FastifyInstance): Promise<void> {
       addNote(app.domain, actor, id, field(req, 'note'));
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
       // The note itself reaches the timeline live, like a message.
-      return reply.fragment('partials/note-form', { ...conversationPageData(app, actor, id), errors: {} });
+      return reply.fragment('partials/note-form', { conversation: getConversation(app.domain, actor, id), errors: {} });
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
       reply.code(refused.status);
-      const data = { ...conversationPageData(app, actor, id), errors: refused.errors, noteDraft: field(req, 'note') };
-      return isHtmx(req) ? reply.fragment('partials/note-form', data) : reply.page('pages/conversation', data);
+      const noteDraft = field(req, 'note');
+      if (isHtmx(req)) return reply.fragment('partials/note-form', { conversation: getConversation(app.domain, actor, id), errors: refused.errors, noteDraft });
+      return reply.page('pages/conversation', { ...conversationPage(app, actor, id, { errors: refused.errors }), noteDraft });
     }
   });
 

@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
-import { conversationPageData } from './conversations/page-data.ts';
+import { conversationComposer, conversationPage } from '../presenters/conversation.ts';
 
 const BAR = 22;
 const WIDTH = 240;
@@ -94,13 +94,13 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
       if (!ID_PATTERN.test(raw)) throw new DomainError(422, 'survey.pick', {}, 'survey');
       sendSurvey(app.domain, actor, id, Number(raw), base);
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
-      return reply.fragment('partials/composer', conversationPageData(app, actor, id, { surveyNotice: req.t('survey.sent') }));
+      return reply.fragment('partials/composer', conversationComposer(app, actor, id, { surveyNotice: req.t('survey.sent') }));
     } catch (err) {
       const refused = formErrorsOf(err, req, { place: () => 'survey' });
       if (!refused) throw err;
       reply.code(refused.status);
-      const data = conversationPageData(app, actor, id, { errors: refused.errors });
-      return isHtmx(req) ? reply.fragment('partials/composer', data) : reply.page('pages/conversation', data);
+      const state = { errors: refused.errors };
+      return isHtmx(req) ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state)) : reply.page('pages/conversation', conversationPage(app, actor, id, state));
     }
   });
 }

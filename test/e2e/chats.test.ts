@@ -189,13 +189,16 @@ test('direct chat: started from the team list, delivered live with unread counts
   await chatMessage(ben, 'Filler 40').waitFor();
   assert.equal(await chatMessages(ben).getByRole('listitem').filter({ hasText: /Filler \d+/ }).count(), 40);
   assert.equal(await chatMessage(ben, 'got two minutes').count(), 0, 'the start is on an earlier page');
+  // A message arriving now goes below the newest, not above the way back.
+  await send(ana, 'One more thing');
+  await eventually(async () => (await chatMessages(ben).getByRole('listitem').last().innerText()).includes('One more thing'), true, 'the live message at the end');
   await button(ben, 'Show earlier messages').click();
   const first = chatMessage(ben, 'Hi Ben, got two minutes?');
   await first.waitFor();
   await thumbsUp(first).waitFor();
   await chatMessage(ben, 'Sure, what is up?').waitFor();
   assert.equal(await button(ben, 'Show earlier messages').count(), 0, 'the start of the chat');
-  assert.equal(await chatMessages(ben).getByRole('listitem').count(), 42);
+  assert.equal(await chatMessages(ben).getByRole('listitem').count(), 43);
 
   // Mia is not one of the two: the chat does not exist for her.
   const denied = await mia.goto(url);

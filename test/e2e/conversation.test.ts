@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { claimDue, writeDeliveries } from '../../src/domain/messaging/delivery.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser } from '../helper.ts';
-import { launchBrowser, noChromium, signedInPage, startServer, trackLiveSocket, waitForLiveOpens } from './browser.ts';
+import { eventually, launchBrowser, noChromium, signedInPage, startServer, trackLiveSocket, waitForLiveOpens } from './browser.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
 
-test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
+/** A server with Support and its member Ana signed in, in Chromium; `receive` is a customer's text. */
+async function setup(t: TestContext) {
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const s = await startServer();
@@ -26,11 +27,15 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
     assert.ok(r.stored);
     return r;
   };
-  const first = receive('Hello, is anyone there?');
-
   const page = await signedInPage(browser, s.baseURL, agent.email);
   t.after(() => page.context().close());
   await trackLiveSocket(page);
+  return { s, inboxId, receive, page };
+}
+
+test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
+  const { s, inboxId, receive, page } = await setup(t);
+  const first = receive('Hello, is anyone there?');
   await page.goto(`/inboxes/${inboxId}`);
   await waitForLiveOpens(page);
   const list = page.getByRole('list', { name: 'Conversations' });
@@ -68,4 +73,43 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   await page.getByRole('button', { name: 'Send reply' }).click();
   await page.getByText('Not sent: this contact has opted out').waitFor();
   assert.equal(await timeline.getByText('Are you sure?').count(), 0);
+});
+
+test('browser: a long conversation opens at its newest 50; Show earlier messages brings the rest above, live texts still land at the end', { skip: noChromium }, async (t) => {
+  const { s, receive, page } = await setup(t);
+  // The first text, then 120 more, all from the last hour.
+  const id = receive('Where is my parcel?').conversationId;
+  const base = Date.now() - 3_600_000;
+  s.sqlite.prepare('UPDATE messages SET created_at = ? WHERE conversation_id = ?').run(base, id);
+  const insert = s.sqlite.prepare(`INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'in', ?, 'received', ?, ?)`);
+  for (let i = 1; i <= 120; i++) insert.run(id, `Filler ${i}.`, base + i * 1000, base + i * 1000);
+
+  await page.goto(`/conversations/${id}`);
+  await waitForLiveOpens(page);
+  const timeline = page.getByRole('list', { name: 'Messages and events' });
+  const fillers = timeline.getByRole('listitem').filter({ hasText: /Filler \d+\./ });
+  const earlier = timeline.getByRole('link', { name: 'Show earlier messages' });
+  const texts = async () => (await timeline.getByRole('listitem').allInnerTexts()).map((text) => text.split('\n')[0]);
+  assert.equal(await fillers.count(), 50);
+  assert.deepEqual((await texts()).slice(0, 2), ['Show earlier messages', 'Filler 71.'], 'the newest 50, the way back above them');
+  assert.equal((await texts()).at(-1), 'Filler 120.');
+
+  // A text arriving now goes to the end of the timeline, not above the way back.
+  receive('Any news?');
+  await eventually(async () => (await texts()).at(-1), 'Any news?', 'the live text at the end');
+  assert.equal((await texts())[0], 'Show earlier messages');
+
+  await earlier.click();
+  await timeline.getByText('Filler 21.', { exact: true }).waitFor();
+  assert.equal(await fillers.count(), 100);
+  assert.deepEqual((await texts()).slice(0, 3), ['Show earlier messages', 'Filler 21.', 'Filler 22.'], 'the 50 before, above what was there');
+  assert.equal(new URL(page.url()).pathname, `/conversations/${id}`, 'the page stays where it is');
+
+  await earlier.click();
+  await timeline.getByText('Where is my parcel?').waitFor();
+  assert.equal(await earlier.count(), 0, 'the start of the conversation');
+  const all = await texts();
+  assert.deepEqual(all.slice(0, 2), ['Where is my parcel?', 'Filler 1.']);
+  assert.equal(all.length, 122, 'every text once');
+  assert.equal(all.at(-1), 'Any news?');
 });

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { createInbox, renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
+import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { changeRole, setActive } from '../../src/domain/users/service.ts';
 import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
 
@@ -203,4 +206,36 @@ test('a tab whose session ended by any road hears nothing more and is closed', a
   purgeExpiredSessions(h.app.domain, sessionLimits(h.app));
   h.app.hub.sweep();
   assert.equal(await third.closed, 4401, 'an idle-expired session\'s socket is closed by the sweep');
+});
+
+test('a header action answers with the header and pushes it to the open conversation without reading its timeline', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent', 'Ana');
+  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
+  setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
+  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'Hello?' }, () => defaultKeywordTexts);
+  assert.ok(inbound.stored);
+  const id = inbound.conversationId;
+  const client = await signedIn(h.app, agent.email);
+  await client.get(`/conversations/${id}`);
+  const tab = connect(`${url}?path=${encodeURIComponent(`/conversations/${id}`)}`, client.cookieHeader);
+  await tab.opened;
+  t.after(() => tab.socket.close());
+
+  // Every statement the request runs, its push to the tab included (pushes are rendered before the answer).
+  const statements: string[] = [];
+  const prepare = h.sqlite.prepare.bind(h.sqlite);
+  h.sqlite.prepare = ((sql: string) => (statements.push(sql), prepare(sql))) as typeof h.sqlite.prepare;
+  const version = String(h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(id));
+  const answer = await client.post(`/conversations/${id}/assign`, { version, assignee: String(agent.id) }, { headers: { 'hx-request': 'true' } });
+  h.sqlite.prepare = prepare;
+  assert.equal(answer.statusCode, 200);
+  assert.match(answer.body, /Assigned to Ana/);
+  await until(() => tab.received.some((html) => /<header id="conversation-header-\d+"[^>]*hx-swap-oob[^>]*>[\s\S]*Assigned to Ana/.test(html)), 'the header pushed to the tab');
+  const timelineReads = statements.filter((sql) => /^select/i.test(sql) && /"(messages|conversation_events|conversation_notes)"\."conversation_id" = \?/.test(sql));
+  assert.deepEqual(timelineReads, [], 'no timeline read for the answer or the push');
 });

@@ -7,6 +7,7 @@ import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser, buildTestApp, signedIn } from '../helper.ts';
 
 const SHOP = '+15551230000';
+const HX = { headers: { 'hx-request': 'true' } };
 
 async function setup(registration: 'registered' | 'pending' = 'registered') {
   const h = await buildTestApp();
@@ -79,4 +80,54 @@ test('the composer counts characters left and SMS as the agent types, GSM or Uni
   assert.match(await count('€'), /158 characters left/, '€ costs two septets');
   assert.match(await count('x'.repeat(161)), /145 characters left · 2 SMS/);
   assert.match(await count('Hi 😀'), /65 characters left · 1 SMS \(emoji/);
+});
+
+test('a long conversation opens with its newest 50 items; "Show earlier messages" brings the 50 before, to htmx or as a page', async (t) => {
+  const { h, agent, conversationId } = await setup();
+  t.after(() => h.close());
+  const insert = h.sqlite.prepare(`INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'in', ?, 'received', ?, ?)`);
+  const start = Date.now();
+  for (let i = 1; i <= 1000; i++) insert.run(conversationId, `Text number ${i}, about the order and when it will be ready`, start + i, start + i);
+  const client = await signedIn(h.app, agent.email);
+  const shown = (html: string) => [...html.matchAll(/Text number (\d+),/g)].map((m) => Number(m[1]));
+  const earlierLink = (html: string) => /<a href="([^"]+)" hx-get="\1"[^>]*>Show earlier messages<\/a>/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+
+  const page = await client.get(`/conversations/${conversationId}`);
+  assert.equal(page.statusCode, 200);
+  assert.deepEqual(shown(page.body), Array.from({ length: 50 }, (_, i) => 951 + i), 'the newest 50, oldest first');
+  assert.ok(page.body.length < 80 * 1024, `the page is ${page.body.length} bytes`);
+  const url = earlierLink(page.body);
+  assert.ok(url, 'a link to the earlier items');
+
+  const earlier = await client.get(url, HX.headers);
+  assert.equal(earlier.statusCode, 200);
+  assert.deepEqual(shown(earlier.body), Array.from({ length: 50 }, (_, i) => 901 + i), 'the 50 before them');
+  assert.doesNotMatch(earlier.body, /<nav|id="composer"/, 'only the items, for the top of the timeline');
+  assert.ok(earlierLink(earlier.body), 'and the link to the ones before those');
+
+  // Without JavaScript the same link opens a page showing that earlier part, with a way back.
+  const asPage = await client.get(url);
+  assert.equal(asPage.statusCode, 200);
+  assert.deepEqual(shown(asPage.body), shown(earlier.body));
+  assert.match(asPage.body, /id="composer"/);
+  assert.match(asPage.body, new RegExp(`<a href="/conversations/${conversationId}">Back to the latest messages</a>`));
+
+  // Paging to the start (1 001 items: 20 pages of 50 and the first text alone), with no link before it.
+  const seen = shown(page.body);
+  let next: string | undefined = url;
+  let last = earlier;
+  let pages = 1;
+  while (next) {
+    last = await client.get(next, HX.headers);
+    seen.unshift(...shown(last.body));
+    next = earlierLink(last.body);
+    pages++;
+  }
+  assert.equal(pages, 21);
+  assert.match(last.body, /Is my order &lt;b&gt;ready&lt;\/b&gt;\?/);
+  assert.deepEqual(seen, Array.from({ length: 1000 }, (_, i) => i + 1), 'every text once, in order');
+
+  const bad = await client.get(`/conversations/${conversationId}?before=yesterday`, HX.headers);
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /The value given for “before” is not valid/);
 });

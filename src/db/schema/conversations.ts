@@ -120,6 +120,8 @@ export const messages = sqliteTable(
   },
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.id),
+    // The timeline pages by time (the rowid breaks ties), like events and notes.
+    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
     index('messages_outbox_idx').on(t.status, t.nextAttemptAt),
   ],
 );

@@ -1,9 +1,7 @@
-import { conversationNotes } from '../../db/schema/notes.ts';
-import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { contacts, optOuts } from '../../db/schema/contacts.ts';
-import { conversationEvents, conversationPins, conversations, messages } from '../../db/schema/conversations.ts';
+import { conversationPins, conversations } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
@@ -11,7 +9,6 @@ import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { assertCanSeeInbox, canSeeInbox, conversationReadableBy, inboxVisibleTo } from '../inboxes/access.ts';
 import { tagsOf } from '../tags/service.ts';
-import { reactionsOf, type Reaction } from '../emoji/reactions.ts';
 
 /** The inbox's numbers that carriers will block (10DLC registration not done), for the banner that says what to do. */
 export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number): { e164: string; registration: string }[] {
@@ -24,17 +21,12 @@ export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number
     .all();
 }
 
-export type TimelineItem =
-  | { kind: 'message'; id: number; at: number; direction: 'in' | 'out'; body: string; status: string; author: string | null; errorReason: string | null; reactions: Reaction[]; files: AttachmentView[] }
-  | { kind: 'event'; id: number; at: number; event: string; actor: string | null; data: Record<string, string> | null }
-  | { kind: 'note'; id: number; at: number; authorId: number | null; author: string | null; body: string; editedAt: number | null; deleted: boolean };
-
 export interface Person {
   id: number;
   name: string;
 }
 
-/** A conversation as its page shows it: the header's state and choices, and the timeline. */
+/** A conversation as its header and panel show it: its state and the choices the actor has (the timeline is paged apart: ./timeline.ts). */
 export interface ConversationView {
   id: number;
   version: number;
@@ -68,10 +60,9 @@ export interface ConversationView {
   history: boolean;
   /** Whether the actor may undo spam. */
   mayUnspam: boolean;
-  timeline: TimelineItem[];
 }
 
-/** A conversation with its timeline, for someone allowed to see its inbox (404 for anyone else). */
+/** A conversation's header, for someone allowed to read it (404 for anyone else). */
 export function getConversation(ctx: DomainContext, actor: Actor, conversationId: number): ConversationView {
   const assignee = alias(users, 'assignee');
   const head = ctx.db
@@ -135,80 +126,5 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
     tags: tagsOf(ctx, conversationId),
     pinned,
     mayUnspam: isManager(actor),
-    timeline: timelineOf(ctx, conversationId),
   };
-}
-
-const messageColumns = {
-  id: messages.id,
-  at: messages.createdAt,
-  direction: messages.direction,
-  body: messages.body,
-  status: messages.status,
-  author: users.name,
-  errorReason: messages.errorReason,
-};
-const eventColumns = { id: conversationEvents.id, at: conversationEvents.at, event: conversationEvents.kind, actor: users.name, data: conversationEvents.data };
-
-export function timelineOf(ctx: DomainContext, conversationId: number): TimelineItem[] {
-  const rows = ctx.db
-    .select(messageColumns)
-    .from(messages)
-    .leftJoin(users, eq(users.id, messages.authorUserId))
-    .where(eq(messages.conversationId, conversationId))
-    .orderBy(asc(messages.id))
-    .all();
-  const ids = rows.map((m) => m.id);
-  const reactions = reactionsOf(ctx, ids);
-  const files = attachmentsOf(ctx.db, ids);
-  const msgs: TimelineItem[] = rows.map((m) => ({ kind: 'message' as const, ...m, reactions: reactions.get(m.id) ?? [], files: files.get(m.id) ?? [] }));
-  const events: TimelineItem[] = ctx.db
-    .select(eventColumns)
-    .from(conversationEvents)
-    .leftJoin(users, eq(users.id, conversationEvents.actorUserId))
-    .where(eq(conversationEvents.conversationId, conversationId))
-    .all()
-    .map((e) => ({ kind: 'event' as const, ...e }));
-  const notes: TimelineItem[] = ctx.db
-    .select(noteColumns)
-    .from(conversationNotes)
-    .leftJoin(users, eq(users.id, conversationNotes.authorId))
-    .where(eq(conversationNotes.conversationId, conversationId))
-    .all()
-    .map(noteOf);
-  return [...msgs, ...events, ...notes].sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'message' ? -1 : 1));
-}
-
-/** One message of the timeline, for a live update (access already checked by who receives the push). */
-export function messageItem(ctx: DomainContext, messageId: number): TimelineItem | undefined {
-  const m = ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).where(eq(messages.id, messageId)).get();
-  return m && { kind: 'message', ...m, reactions: reactionsOf(ctx, [m.id]).get(m.id) ?? [], files: attachmentsOf(ctx.db, [m.id]).get(m.id) ?? [] };
-}
-
-const noteColumns = {
-  id: conversationNotes.id,
-  at: conversationNotes.createdAt,
-  authorId: conversationNotes.authorId,
-  author: users.name,
-  body: conversationNotes.body,
-  editedAt: conversationNotes.editedAt,
-  deletedAt: conversationNotes.deletedAt,
-};
-const noteOf = ({ deletedAt, ...n }: { deletedAt: number | null } & Omit<Extract<TimelineItem, { kind: 'note' }>, 'kind' | 'deleted'>): TimelineItem => ({ kind: 'note', ...n, deleted: deletedAt !== null });
-
-/** One private note of the timeline, for a live update. */
-export function noteItem(ctx: DomainContext, noteId: number): TimelineItem | undefined {
-  const n = ctx.db.select(noteColumns).from(conversationNotes).leftJoin(users, eq(users.id, conversationNotes.authorId)).where(eq(conversationNotes.id, noteId)).get();
-  return n && noteOf(n);
-}
-
-/** One event of the timeline, for a live update. */
-export function eventItem(ctx: DomainContext, eventId: number): TimelineItem | undefined {
-  const e = ctx.db
-    .select(eventColumns)
-    .from(conversationEvents)
-    .leftJoin(users, eq(users.id, conversationEvents.actorUserId))
-    .where(eq(conversationEvents.id, eventId))
-    .get();
-  return e && { kind: 'event', ...e };
 }

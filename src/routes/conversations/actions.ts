@@ -7,8 +7,8 @@ import { DomainError } from '../../domain/errors.ts';
 import { addTag, removeTag } from '../../domain/tags/service.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
+import { conversationHeader, conversationPage } from '../../presenters/conversation.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
-import { conversationPageData } from './page-data.ts';
 
 type Run = (req: FastifyRequest, actor: Actor, conversationId: number, version: number) => void;
 
@@ -31,11 +31,11 @@ function backTo(req: FastifyRequest, fallback: string): string {
 export default async function conversationActionRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
 
+  // The header alone: no timeline, no panel, no composer is read for an action.
   const answer = (req: FastifyRequest, reply: FastifyReply, id: number, errors: Record<string, string> = {}) => {
-    const data = conversationPageData(app, actorOf(req), id, { errors });
-    if (isHtmx(req)) return reply.fragment('partials/conversation-header', data);
+    if (isHtmx(req)) return reply.fragment('partials/conversation-header', conversationHeader(app.domain, actorOf(req), id, errors));
     if (Object.keys(errors).length === 0) return reply.redirect(`/conversations/${id}`, 303);
-    return reply.page('pages/conversation', data);
+    return reply.page('pages/conversation', conversationPage(app, actorOf(req), id, { errors }));
   };
 
   /** Header actions: each answers with the header as it is after the change (or after someone else's). */

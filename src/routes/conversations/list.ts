@@ -6,11 +6,8 @@ import { listInboxesFor, teammatesOf } from '../../domain/inboxes/service.ts';
 import { listTags } from '../../domain/tags/service.ts';
 import { isManager, type Actor } from '../../domain/context.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
+import { hasFilters, listUrl, parseListQuery, upsertSort, type ListQuery } from '../../presenters/list-query.ts';
 import { idParam } from '../forms.ts';
-import { hasFilters, listUrl, parseListQuery, type ListQuery } from './filters.ts';
-
-/** How a list is ordered on screen, for live inserts (hx-upsert's `sort`). */
-export const upsertSort = (filter: ListFilter): string => (filter.sort === 'newest' ? 'desc' : 'asc');
 
 export default async function conversationListRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);

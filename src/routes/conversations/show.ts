@@ -3,23 +3,30 @@ import { analyzeText } from '../../channels/smpp/encoding.ts';
 import { toPlainText } from '../../formatting/markdown.ts';
 import { cannedFor, fillCanned } from '../../domain/canned/service.ts';
 import { markRead } from '../../domain/conversations/reading.ts';
+import { timelinePage } from '../../domain/conversations/timeline.ts';
 import { largestAttachmentBytes } from '../../domain/media/limits.ts';
 import { MAX_BODY, queueReply } from '../../domain/messaging/outbox.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
+import { conversationComposer, conversationPage } from '../../presenters/conversation.ts';
+import { parseTimelineCursor, timelineData } from '../../presenters/timeline.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
 import { acceptUploads } from '../uploads.ts';
-import { conversationPageData } from './page-data.ts';
 
 export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
 
+  // The newest page of the timeline; `?before=` the page before an item: to htmx ("Show earlier") only those
+  // items, put above what the tab shows; without JavaScript the whole page, showing that earlier page.
   app.get('/conversations/:id', async (req, reply) => {
     const actor = actorOf(req);
-    const data = conversationPageData(app, actor, idParam(req));
+    const id = idParam(req);
+    const before = parseTimelineCursor((req.query as Record<string, unknown>).before);
+    if (before && isHtmx(req)) return reply.fragment('partials/timeline-page', { timeline: timelineData(app.domain, actor, id, before) });
+    const data = conversationPage(app, actor, id, {}, before);
     // Opening it reads it, for me only; a number's history is not mine to mark.
-    if (!data.conversation.history) markRead(app.domain, actor, data.conversation.id);
-    return reply.page('pages/conversation', data);
+    if (!before && !data.conversation.history) markRead(app.domain, actor, id);
+    return reply.header('Vary', 'HX-Request').page('pages/conversation', data);
   });
 
   // The composer's live counter: characters left in this SMS and how many SMS the text will take; and while a
@@ -48,7 +55,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const draft = /(?:^|\s)\/[\p{L}\p{N}_-]*$/u.test(current)
       ? current.replace(/\/[\p{L}\p{N}_-]*$/u, () => text)
       : current.trim() ? `${current.trimEnd()}\n${text}` : text;
-    const data = { ...conversationPageData(app, actor, id, { draft: draft.slice(0, MAX_BODY) }), focusComposer: true };
+    const data = { ...conversationComposer(app, actor, id, { draft: draft.slice(0, MAX_BODY) }), focusComposer: true };
     return reply.fragment('partials/composer', data);
   });
 
@@ -62,14 +69,14 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       const publicBase = server.public_url ?? `${req.protocol}://${req.host}`;
       queueReply(app.domain, actor, id, body, { store: app.media, uploads: req.upload.files, publicBase, linkDays: media.link_days });
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
-      // The new message reaches this tab like every other: as an upsert into the timeline.
-      return reply.fragment('partials/reply-sent', conversationPageData(app, actor, id));
+      // The new message reaches this tab like every other: as an upsert into the timeline (with what it caused).
+      return reply.fragment('partials/reply-sent', { ...conversationComposer(app, actor, id), recent: timelinePage(app.domain, actor, id, undefined, 3).items });
     } catch (err) {
       const refused = formErrorsOf(err, req, { statuses: [400, 409, 422] });
       if (!refused) throw err;
       reply.code(refused.status);
-      const data = conversationPageData(app, actor, id, { draft: body, errors: refused.errors });
-      return isHtmx(req) ? reply.fragment('partials/composer', data) : reply.page('pages/conversation', data);
+      const state = { draft: body, errors: refused.errors };
+      return isHtmx(req) ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state)) : reply.page('pages/conversation', conversationPage(app, actor, id, state));
     }
   });
 }

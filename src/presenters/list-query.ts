@@ -1,6 +1,6 @@
-import type { ListFilter, ListSort } from '../../domain/conversations/list.ts';
-import { DomainError } from '../../domain/errors.ts';
-import { ID_PATTERN } from '../forms.ts';
+import type { ListFilter, ListSort } from '../domain/conversations/list.ts';
+import { DomainError } from '../domain/errors.ts';
+import { ID_PATTERN } from './ids.ts';
 
 export const views = ['inbox', 'mine', 'unassigned', 'closed', 'spam', 'personal', 'history'] as const;
 export type ListView = (typeof views)[number];
@@ -92,3 +92,6 @@ export function listUrl(values: Partial<Record<Key, string>>, extra: Record<stri
 
 /** Whether any filter beyond the view itself is set (then "Reset filters" is offered). */
 export const hasFilters = (values: Partial<Record<Key, string>>): boolean => keys.some((k) => k !== 'view' && values[k] !== undefined);
+
+/** How a list is ordered on screen, for live inserts (hx-upsert's `sort`). */
+export const upsertSort = (filter: ListFilter): string => (filter.sort === 'newest' ? 'desc' : 'asc');

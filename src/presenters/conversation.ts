@@ -1,0 +1,85 @@
+import { analyzeText } from '../channels/smpp/encoding.ts';
+import type { ConfigStore } from '../config/store.ts';
+import { contactHistory, getContact, isFavourite } from '../domain/contacts/service.ts';
+import type { Actor, DomainContext } from '../domain/context.ts';
+import { getConversation, type ConversationView } from '../domain/conversations/queries.ts';
+import type { TimelineCursor } from '../domain/conversations/timeline.ts';
+import { humanSize } from '../domain/media/attachments.ts';
+import { ACCEPTED_TYPES } from '../domain/media/sniff.ts';
+import { listSurveys } from '../domain/surveys/definitions.ts';
+import { listTags } from '../domain/tags/service.ts';
+import { toPlainText } from '../formatting/markdown.ts';
+import { timelineData } from './timeline.ts';
+
+/** What the conversation's presenters read: the domain and the configuration as it is now (the app is one). */
+export interface Sources {
+  domain: DomainContext;
+  configStore: ConfigStore;
+}
+
+type FormErrors = Record<string, string>;
+
+/** What a refused or half-done form brings back into the page. */
+export interface PageState {
+  draft?: string;
+  errors?: FormErrors;
+  panelErrors?: FormErrors;
+  panelNotice?: string;
+  panelDraft?: Record<string, string>;
+  surveyNotice?: string;
+}
+
+/** The header: state, actions and tags — all that header actions and live header pushes redraw (no timeline). */
+export function conversationHeader(domain: DomainContext, actor: Actor, conversationId: number, errors: FormErrors = {}) {
+  return { conversation: getConversation(domain, actor, conversationId), allTags: listTags(domain), errors };
+}
+
+/** The contact panel beside a conversation: the contact, whether they are my favourite, their history I may see. None for a number's history. */
+export function contactPanel(src: Sources, actor: Actor, conversation: ConversationView, state: PageState = {}) {
+  const panel = conversation.history
+    ? null
+    : {
+        contact: getContact(src.domain, actor, conversation.contactId),
+        favourite: isFavourite(src.domain, actor, conversation.contactId),
+        history: contactHistory(src.domain, actor, conversation.contactId),
+        meeting: src.configStore.current.contacts.meeting_url !== undefined,
+      };
+  return { panel, panelErrors: state.panelErrors ?? {}, panelNotice: state.panelNotice, panelDraft: state.panelDraft };
+}
+
+/** The reply composer under the timeline: the draft and its count, what may be attached, the surveys to send. */
+function composer(src: Sources, conversation: ConversationView, state: PageState) {
+  const draft = state.draft ?? '';
+  return {
+    draft,
+    errors: state.errors ?? {},
+    count: analyzeText(toPlainText(draft)),
+    attach: conversation.maxAttachments > 0
+      ? {
+          max: conversation.maxAttachments,
+          size: humanSize(conversation.maxAttachmentBytes),
+          linkDays: conversation.mediaRoute === 'link' ? src.configStore.current.media.link_days : null,
+          accept: ACCEPTED_TYPES,
+        }
+      : null,
+    surveys: listSurveys(src.domain),
+    surveyNotice: state.surveyNotice,
+  };
+}
+
+/** The composer alone, for its redraws (a canned reply put in, a refused send, a survey sent). */
+export function conversationComposer(src: Sources, actor: Actor, conversationId: number, state: PageState = {}) {
+  const conversation = getConversation(src.domain, actor, conversationId);
+  return { conversation, ...composer(src, conversation, state) };
+}
+
+/** The whole conversation page: header, panel, composer and one page of the timeline (the newest, or the one before `before`). */
+export function conversationPage(src: Sources, actor: Actor, conversationId: number, state: PageState = {}, before?: TimelineCursor) {
+  const header = conversationHeader(src.domain, actor, conversationId, state.errors);
+  return {
+    ...header,
+    ...contactPanel(src, actor, header.conversation, state),
+    ...composer(src, header.conversation, state),
+    timeline: timelineData(src.domain, actor, conversationId, before),
+  };
+}

@@ -1,0 +1,55 @@
+import { chatUnreadTotal } from '../domain/chats/list.ts';
+import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
+import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
+import { listInboxesFor } from '../domain/inboxes/service.ts';
+import { humanSize } from '../domain/media/attachments.ts';
+import type { PublicUser } from '../domain/users/service.ts';
+import { renderMarkdown } from '../formatting/markdown.ts';
+import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/index.ts';
+
+/** Who a page or a pushed fragment is drawn for: a request's user, or a tab's. */
+export interface Viewer {
+  locale: Locale;
+  user: PublicUser | null;
+  /** The session's form token. */
+  csrf: string;
+  /** The page shown, with its query: lists are told apart by it (the nav marks the current one). */
+  path: string | null;
+}
+
+/** What the navigation shows a user: their inboxes, the unread count, the lists their role may open. */
+export function navData(domain: DomainContext, actor: Actor) {
+  const unread = unreadCount(domain, actor);
+  return {
+    navInboxes: listInboxesFor(domain, actor),
+    navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
+    // Spam (to undo it) and surveys are managers' lists.
+    navManager: isManager(actor),
+    navChatsUnread: chatUnreadTotal(domain, actor),
+  };
+}
+
+const noNav = { navInboxes: [], navUnread: '', navManager: false, navChatsUnread: 0 };
+
+/**
+ * What every template may use, the same for a request and a push. Only what draws the navigation asks for
+ * it (`nav`): fragments (the composer's counter runs on every keystroke) skip its queries.
+ */
+export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean }) {
+  const { user, locale } = viewer;
+  const t = translator(locale);
+  return {
+    t,
+    locale,
+    user,
+    isAdmin: user?.role === 'admin',
+    csrf: viewer.csrf,
+    path: viewer.path,
+    time: timeFormatter(locale),
+    age: ageFormatter(t, domain.now),
+    markdown: renderMarkdown,
+    fileSize: humanSize,
+    sandbox: opts.sandbox,
+    ...(user && opts.nav ? navData(domain, { id: user.id, role: user.role }) : noNav),
+  };
+}
