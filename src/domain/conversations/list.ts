@@ -214,11 +214,27 @@ function selectPinned(ctx: DomainContext, actor: Actor, joinedAt: number, hideTa
     .leftJoin(users, eq(users.id, conversations.assigneeId));
 }
 
+/** Spelled out field by field: object rest and spread cost V8 microseconds per row, a list page's biggest CPU share. */
 function toRow(raw: RawRow, sort: ListSort): ListRow {
-  const { k0, k1, k2: _, tags: tagText, unread, pinned, owner, ...rest } = raw;
-  // The waiting sort puts waiting ones (k0 = 0) first: fold both keys into one ascending number.
-  const order = sort === 'waiting' ? k0 * 1e15 + k1 : k0;
-  return { ...rest, personal: owner !== null, tags: tagText ? tagText.split('\u001f').sort() : [], unread: unread === 1, pinned: pinned === 1, order };
+  return {
+    id: raw.id,
+    inboxId: raw.inboxId,
+    inboxName: raw.inboxName,
+    personal: raw.owner !== null,
+    contactName: raw.contactName,
+    phone: raw.phone,
+    numberE164: raw.numberE164,
+    status: raw.status,
+    assigneeName: raw.assigneeName,
+    lastMessageAt: raw.lastMessageAt,
+    waitingSince: raw.waitingSince,
+    preview: raw.preview,
+    tags: raw.tags ? raw.tags.split('\u001f').sort() : [],
+    unread: raw.unread === 1,
+    pinned: raw.pinned === 1,
+    // The waiting sort puts waiting ones (k0 = 0) first: fold both keys into one ascending number.
+    order: sort === 'waiting' ? raw.k0 * 1e15 + raw.k1 : raw.k0,
+  };
 }
 
 function cursorOf(raw: RawRow): string {
