@@ -34,9 +34,11 @@ export const conversations = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
-    // last_inbound_at rides along so the unread count reads only the index.
-    index('conversations_inbox_status_last_idx').on(t.inboxId, t.status, t.lastMessageAt, t.lastInboundAt),
-    index('conversations_status_last_idx').on(t.status, t.lastMessageAt),
+    // A list's first step reads only these two: `id` right after the time keeps them in the lists' order (time,
+    // then id) with the other columns behind it; `inbox_id` and `last_inbound_at` ride along for the inbox and
+    // unread filters and the unread count.
+    index('conversations_inbox_status_last_idx').on(t.inboxId, t.status, t.lastMessageAt, t.id, t.lastInboundAt),
+    index('conversations_status_last_idx').on(t.status, t.lastMessageAt, t.id, t.inboxId, t.lastInboundAt),
     index('conversations_assignee_status_last_idx').on(t.assigneeId, t.status, t.lastMessageAt),
     index('conversations_status_waiting_idx').on(t.status, t.waitingSince),
     index('conversations_number_phone_idx').on(t.numberId, t.phone),
