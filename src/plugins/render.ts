@@ -1,7 +1,7 @@
 import { chatUnreadTotal } from '../domain/chats/list.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { listInboxesFor } from '../domain/inboxes/service.ts';
+import { listInboxesFor, type Inbox } from '../domain/inboxes/service.ts';
 import { ageFormatter, timeFormatter, type MessageKey } from '../i18n/index.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
 import { humanSize } from '../domain/media/attachments.ts';
@@ -23,11 +23,14 @@ declare module 'fastify' {
   }
 }
 
-/** What the navigation shows a user: their inboxes, the unread count, the lists their role may open. */
-export function navData(domain: DomainContext, actor: Actor) {
+/**
+ * What the navigation shows a user: their inboxes, the unread count, the lists their role may open.
+ * `inboxes`: the user's inboxes when the page has read them already (`listInboxesFor`), so they are read once.
+ */
+export function navData(domain: DomainContext, actor: Actor, inboxes?: Inbox[]) {
   const unread = unreadCount(domain, actor);
   return {
-    navInboxes: listInboxesFor(domain, actor),
+    navInboxes: inboxes ?? listInboxesFor(domain, actor),
     navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
     // Spam (to undo it) and surveys are managers' lists.
     navManager: isManager(actor),
@@ -57,7 +60,7 @@ export function baseData(req: FastifyRequest, reply: FastifyReply, given: Data, 
     markdown: renderMarkdown,
     fileSize: humanSize,
     sandbox: app.messaging.simulator !== null,
-    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }) : { navInboxes: [], navUnread: '', navManager: false, navChatsUnread: 0 }),
+    ...(user && withNav ? navData(app.domain, { id: user.id, role: user.role }, given.navInboxes as Inbox[] | undefined) : { navInboxes: [], navUnread: '', navManager: false, navChatsUnread: 0 }),
     ...given,
   };
 }
