@@ -214,14 +214,16 @@ function selectPage(ctx: DomainContext, actor: Actor, viewer: Viewer, sort: List
     .orderBy(...order)
     .limit(PAGE_SIZE + 1)
     .as('page');
+  // CROSS JOIN: SQLite keeps the page first; else it may walk all conversations in the order's index instead.
   return ctx.db
     .select(rowColumns(actor, viewer.joinedAt, viewer.hideTags, sort))
     .from(page)
-    .innerJoin(conversations, eq(conversations.id, page.id))
+    .crossJoin(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(numbers, eq(numbers.id, conversations.numberId))
     .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .where(eq(conversations.id, page.id))
     .orderBy(...order)
     .all() as RawRow[];
 }
