@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { contacts } from '../../db/schema/contacts.ts';
-import { conversationPins, conversationReads, conversations, conversationTags, messages, tags } from '../../db/schema/conversations.ts';
+import { conversationPins, conversationReads, conversations, conversationTags, messages, tags, waitingOrder } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
@@ -119,10 +119,7 @@ const pinnedBy = (actor: Actor): SQL =>
 
 /** The list's sort as key columns (the id breaks ties), so paging seeks with a row-value comparison instead of OFFSET. */
 function sortKeys(sort: ListSort): { keys: SQL[]; desc: boolean } {
-  if (sort === 'waiting') {
-    // Waiting customers first, longest wait first; then the rest, least recently active first.
-    return { keys: [sql`(${conversations.waitingSince} IS NULL)`, sql`coalesce(${conversations.waitingSince}, ${conversations.lastMessageAt})`, sql`${conversations.id}`], desc: false };
-  }
+  if (sort === 'waiting') return { keys: [...waitingOrder(conversations), sql`${conversations.id}`], desc: false };
   return { keys: [sql`${conversations.lastMessageAt}`, sql`${conversations.id}`], desc: sort === 'newest' };
 }
 
@@ -136,8 +133,11 @@ function parseCursor(after: string | undefined, width: number): number[] | null 
 function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, joinedAt: number): SQL[] {
   if (filter.status === 'spam' && !isManager(actor)) throw forbidden();
   const inboxIds = inboxIdsFor(ctx, actor, filter);
-  // With a tag, its (few) conversations should drive the query: `+inbox_id` keeps SQLite off the inbox index.
-  const inboxColumn = filter.tagId === undefined ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`;
+  // The inbox index gives a list's order only for one inbox and one status; otherwise SQLite would sort every
+  // conversation of the inboxes, so `+inbox_id` keeps it off that index (to an index in the list's order, or
+  // to a tag's few conversations).
+  const byInbox = inboxIds.length === 1 && filter.status !== undefined && filter.tagId === undefined;
+  const inboxColumn = byInbox ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`;
   const where: SQL[] = [inArray(inboxColumn, inboxIds.length ? inboxIds : [-1])];
   if (filter.status) where.push(eq(conversations.status, filter.status));
   else if (!isManager(actor)) where.push(ne(conversations.status, 'spam'));
