@@ -305,6 +305,8 @@ const lists: { name: string; as: 'agent' | 'manager' | 'reader'; query: string }
   { name: 'One inbox', as: 'agent', query: `view=inbox&inbox=${salesId}` },
   { name: 'Tag, any, oldest', as: 'agent', query: `view=inbox&status=any&tag=${seeded.tagId}&sort=oldest` },
   { name: 'Unread, one inbox', as: 'agent', query: `view=inbox&inbox=${billingId}&unread=1` },
+  { name: 'Inbox, waiting', as: 'agent', query: 'view=inbox&sort=waiting' },
+  { name: 'Any status', as: 'agent', query: 'view=inbox&status=any' },
   { name: 'Teammate, 90d, waiting', as: 'agent', query: `view=inbox&status=any&assignee=${seeded.teammate}&from=${day(90)}&to=${day(0)}&sort=waiting` },
   { name: 'Inbox (all read)', as: 'reader', query: 'view=inbox' },
   { name: 'Unread (all read)', as: 'reader', query: 'view=inbox&unread=1' },
