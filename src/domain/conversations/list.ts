@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { contacts } from '../../db/schema/contacts.ts';
 import { conversationPins, conversationReads, conversations, conversationTags, messages, tags, waitingOrder } from '../../db/schema/conversations.ts';
@@ -105,17 +105,22 @@ export function numberHasHistory(ctx: DomainContext, actor: Actor, numberId: num
 }
 
 /** Unread: a customer text after the user's read mark (`readAt`); without a mark, after they joined. */
-function unreadBy(readAt: SQL | SQLiteColumn, joinedAt: number): SQL<number> {
+function unreadBy(readAt: SQL | SQLiteColumn, joinedAt: number | Placeholder): SQL<number> {
   return sql<number>`coalesce(${conversations.lastInboundAt} > coalesce(${readAt}, ${joinedAt}), 0)`;
 }
 
-function unreadExpr(actor: Actor, joinedAt: number): SQL<number> {
-  const readAt = sql`(SELECT ${conversationReads.readAt} FROM ${conversationReads} WHERE ${conversationReads.userId} = ${actor.id} AND ${conversationReads.conversationId} = ${conversations.id})`;
-  return unreadBy(readAt, joinedAt);
-}
+/**
+ * The list queries take their values as placeholders: drizzle builds a query's SQL anew on every call, which
+ * for a list costs as much as SQLite's run, so each shape is built and prepared once (`prepared`).
+ */
+const actorId = sql.placeholder('actor');
+const joinedAt = sql.placeholder('joinedAt');
 
-const pinnedBy = (actor: Actor): SQL =>
-  sql`EXISTS (SELECT 1 FROM ${conversationPins} WHERE ${conversationPins.userId} = ${actor.id} AND ${conversationPins.conversationId} = ${conversations.id})`;
+const unreadExpr = (): SQL<number> =>
+  unreadBy(sql`(SELECT ${conversationReads.readAt} FROM ${conversationReads} WHERE ${conversationReads.userId} = ${actorId} AND ${conversationReads.conversationId} = ${conversations.id})`, joinedAt);
+
+const pinnedBy = (): SQL =>
+  sql`EXISTS (SELECT 1 FROM ${conversationPins} WHERE ${conversationPins.userId} = ${actorId} AND ${conversationPins.conversationId} = ${conversations.id})`;
 
 /** The list's sort as key columns (the id breaks ties), so paging seeks with a row-value comparison instead of OFFSET. */
 function sortKeys(sort: ListSort): { keys: SQL[]; desc: boolean } {
@@ -130,28 +135,62 @@ function parseCursor(after: string | undefined, width: number): number[] | null 
   return parts.length === width ? parts : null;
 }
 
-function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, joinedAt: number): SQL[] {
+/** A list's filter as SQL with placeholders (`where`), their values, and a key naming the SQL's shape. */
+interface Conditions {
+  where: () => SQL[];
+  values: Record<string, unknown>;
+  shape: string;
+}
+
+function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer: Viewer): Conditions {
   if (filter.status === 'spam' && !isManager(actor)) throw forbidden();
   const inboxIds = inboxIdsFor(ctx, actor, filter);
   // The inbox index gives a list's order only for one inbox and one status; otherwise SQLite would sort every
   // conversation of the inboxes, so `+inbox_id` keeps it off that index (to an index in the list's order, or
   // to a tag's few conversations).
   const byInbox = inboxIds.length === 1 && filter.status !== undefined && filter.tagId === undefined;
-  const inboxColumn = byInbox ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`;
-  const where: SQL[] = [inArray(inboxColumn, inboxIds.length ? inboxIds : [-1])];
-  if (filter.status) where.push(eq(conversations.status, filter.status));
-  else if (!isManager(actor)) where.push(ne(conversations.status, 'spam'));
-  if (filter.numberId !== undefined) where.push(eq(conversations.numberId, filter.numberId));
-  if (filter.assignee === 'me') where.push(eq(conversations.assigneeId, actor.id));
-  else if (filter.assignee === 'none') where.push(isNull(conversations.assigneeId));
-  else if (typeof filter.assignee === 'number') where.push(eq(conversations.assigneeId, filter.assignee));
-  if (filter.tagId !== undefined) {
-    where.push(sql`${conversations.id} IN (SELECT ${conversationTags.conversationId} FROM ${conversationTags} WHERE ${conversationTags.tagId} = ${filter.tagId})`);
-  }
-  if (filter.unread) where.push(sql`${unreadExpr(actor, joinedAt)} = 1`);
-  if (filter.from !== undefined) where.push(sql`${conversations.lastMessageAt} >= ${filter.from}`);
-  if (filter.to !== undefined) where.push(sql`${conversations.lastMessageAt} < ${filter.to}`);
-  return where;
+  const status = filter.status ? '=' : isManager(actor) ? '' : '!';
+  const assignee = filter.assignee === undefined ? '' : typeof filter.assignee === 'number' ? '#' : filter.assignee;
+  const values: Record<string, unknown> = { actor: actor.id, joinedAt: viewer.joinedAt, status: filter.status, number: filter.numberId, assignee: filter.assignee, tag: filter.tagId, from: filter.from, to: filter.to };
+  inboxIds.forEach((id, i) => (values[`inbox${i}`] = id));
+  const where = (): SQL[] => {
+    const inboxColumn = byInbox ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`;
+    const list: SQL[] = [inArray(inboxColumn, inboxIds.length ? inboxIds.map((_, i) => sql.placeholder(`inbox${i}`)) : [-1])];
+    if (status === '=') list.push(eq(conversations.status, sql.placeholder('status')));
+    else if (status === '!') list.push(ne(conversations.status, 'spam'));
+    if (filter.numberId !== undefined) list.push(eq(conversations.numberId, sql.placeholder('number')));
+    if (assignee === 'me') list.push(eq(conversations.assigneeId, actorId));
+    else if (assignee === 'none') list.push(isNull(conversations.assigneeId));
+    else if (assignee === '#') list.push(eq(conversations.assigneeId, sql.placeholder('assignee')));
+    if (filter.tagId !== undefined) {
+      list.push(sql`${conversations.id} IN (SELECT ${conversationTags.conversationId} FROM ${conversationTags} WHERE ${conversationTags.tagId} = ${sql.placeholder('tag')})`);
+    }
+    if (filter.unread) list.push(sql`${unreadExpr()} = 1`);
+    if (filter.from !== undefined) list.push(sql`${conversations.lastMessageAt} >= ${sql.placeholder('from')}`);
+    if (filter.to !== undefined) list.push(sql`${conversations.lastMessageAt} < ${sql.placeholder('to')}`);
+    return list;
+  };
+  const shape = [
+    `inboxes ${inboxIds.length}${byInbox ? '' : '+'}`,
+    `status ${status}`,
+    `assignee ${assignee}`,
+    ...(['numberId', 'tagId', 'unread', 'from', 'to'] as const).filter((k) => filter[k] !== undefined && filter[k] !== false),
+    `sort ${filter.sort}`,
+    viewer.hideTags ? 'tags hidden' : '',
+  ].join(';');
+  return { where, values, shape };
+}
+
+type Prepared = { all(values: Record<string, unknown>): unknown[]; get(values: Record<string, unknown>): unknown };
+const preparedByDb = new WeakMap<object, Map<string, Prepared>>();
+
+/** The query of this shape for this database, built and prepared on first use. */
+function prepared(ctx: DomainContext, shape: string, build: () => Prepared): Prepared {
+  let byShape = preparedByDb.get(ctx.db);
+  if (!byShape) preparedByDb.set(ctx.db, (byShape = new Map()));
+  let query = byShape.get(shape);
+  if (!query) byShape.set(shape, (query = build()));
+  return query;
 }
 
 interface RawRow extends Omit<ListRow, 'tags' | 'unread' | 'pinned' | 'order' | 'personal'> {
@@ -164,7 +203,7 @@ interface RawRow extends Omit<ListRow, 'tags' | 'unread' | 'pinned' | 'order' | 
   k2?: number;
 }
 
-function rowColumns(actor: Actor, joinedAt: number, hideTags: boolean, sort: ListSort) {
+function rowColumns(hideTags: boolean, sort: ListSort) {
   const { keys } = sortKeys(sort);
   const tagList = hideTags
     ? sql<string | null>`NULL`
@@ -183,17 +222,17 @@ function rowColumns(actor: Actor, joinedAt: number, hideTags: boolean, sort: Lis
       waitingSince: conversations.waitingSince,
       preview: sql<string | null>`(SELECT ${messages.body} FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} ORDER BY ${messages.id} DESC LIMIT 1)`,
       tags: tagList,
-      unread: unreadExpr(actor, joinedAt),
-      pinned: sql<number>`${pinnedBy(actor)}`,
+      unread: unreadExpr(),
+      pinned: sql<number>`${pinnedBy()}`,
       k0: sql<number>`${keys[0]}`,
       k1: sql<number>`${keys[1]}`,
       ...(keys[2] ? { k2: sql<number>`${keys[2]}` } : {}),
   };
 }
 
-function select(ctx: DomainContext, actor: Actor, joinedAt: number, hideTags: boolean, sort: ListSort) {
+function select(ctx: DomainContext, hideTags: boolean, sort: ListSort) {
   return ctx.db
-    .select(rowColumns(actor, joinedAt, hideTags, sort))
+    .select(rowColumns(hideTags, sort))
     .from(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -206,7 +245,7 @@ function select(ctx: DomainContext, actor: Actor, joinedAt: number, hideTags: bo
  * then the columns of those rows only. In one step, a list SQLite has to sort (a tag's, the waiting order)
  * works out the preview, tags and read mark of every match before it keeps a page of them.
  */
-function selectPage(ctx: DomainContext, actor: Actor, viewer: Viewer, sort: ListSort, where: SQL[], order: SQL[]): RawRow[] {
+function selectPage(ctx: DomainContext, hideTags: boolean, sort: ListSort, where: SQL[], order: SQL[]) {
   const page = ctx.db
     .select({ id: conversations.id })
     .from(conversations)
@@ -216,7 +255,7 @@ function selectPage(ctx: DomainContext, actor: Actor, viewer: Viewer, sort: List
     .as('page');
   // CROSS JOIN: SQLite keeps the page first; else it may walk all conversations in the order's index instead.
   return ctx.db
-    .select(rowColumns(actor, viewer.joinedAt, viewer.hideTags, sort))
+    .select(rowColumns(hideTags, sort))
     .from(page)
     .crossJoin(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
@@ -224,17 +263,16 @@ function selectPage(ctx: DomainContext, actor: Actor, viewer: Viewer, sort: List
     .innerJoin(numbers, eq(numbers.id, conversations.numberId))
     .leftJoin(users, eq(users.id, conversations.assigneeId))
     .where(eq(conversations.id, page.id))
-    .orderBy(...order)
-    .all() as RawRow[];
+    .orderBy(...order);
 }
 
 /**
  * The actor's pinned rows: a CROSS JOIN makes SQLite start from their few pins (it never reorders one)
  * instead of scanning the whole list to find them.
  */
-function selectPinned(ctx: DomainContext, actor: Actor, joinedAt: number, hideTags: boolean, sort: ListSort) {
+function selectPinned(ctx: DomainContext, hideTags: boolean, sort: ListSort) {
   return ctx.db
-    .select(rowColumns(actor, joinedAt, hideTags, sort))
+    .select(rowColumns(hideTags, sort))
     .from(conversationPins)
     .crossJoin(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
@@ -287,22 +325,27 @@ function viewerOf(ctx: DomainContext, actor: Actor): Viewer {
  */
 export function listConversations(ctx: DomainContext, actor: Actor, filter: ListFilter, after?: string): ListPage {
   const viewer = viewerOf(ctx, actor);
-  const where = conditions(ctx, actor, filter, viewer.joinedAt);
+  const { where, values, shape } = conditions(ctx, actor, filter, viewer);
   const { keys, desc } = sortKeys(filter.sort);
   const cursor = parseCursor(after, keys.length);
-  const seek = cursor
-    ? [sql`(${sql.join(keys, sql`, `)}) ${desc ? sql`<` : sql`>`} (${sql.join(cursor.map((c) => sql`${c}`), sql`, `)})`]
-    : [];
-  const order = keys.map((k) => (desc ? sql`${k} DESC` : sql`${k} ASC`));
-  const raw = selectPage(ctx, actor, viewer, filter.sort, [...where, ...seek, sql`NOT ${pinnedBy(actor)}`], order);
+  cursor?.forEach((c, i) => (values[`after${i}`] = c));
+  const raw = prepared(ctx, `page;${shape};${cursor ? 'after' : 'first'}`, () => {
+    const seek = cursor
+      ? [sql`(${sql.join(keys, sql`, `)}) ${desc ? sql`<` : sql`>`} (${sql.join(cursor.map((_, i) => sql`${sql.placeholder(`after${i}`)}`), sql`, `)})`]
+      : [];
+    const order = keys.map((k) => (desc ? sql`${k} DESC` : sql`${k} ASC`));
+    return selectPage(ctx, viewer.hideTags, filter.sort, [...where(), ...seek, sql`NOT ${pinnedBy()}`], order).prepare();
+  }).all(values) as RawRow[];
   const more = raw.length > PAGE_SIZE;
   const page = raw.slice(0, PAGE_SIZE);
   const pinned = cursor
     ? []
-    : (selectPinned(ctx, actor, viewer.joinedAt, viewer.hideTags, filter.sort)
-        .where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, conversations.id), ...where))
-        .orderBy(asc(conversationPins.position))
-        .all() as RawRow[]);
+    : (prepared(ctx, `pinned;${shape}`, () =>
+        selectPinned(ctx, viewer.hideTags, filter.sort)
+          .where(and(eq(conversationPins.userId, actorId), eq(conversationPins.conversationId, conversations.id), ...where()))
+          .orderBy(asc(conversationPins.position))
+          .prepare(),
+      ).all(values) as RawRow[]);
   return {
     pinned: pinned.map((r) => toRow(r, filter.sort)),
     rows: page.map((r) => toRow(r, filter.sort)),
@@ -313,10 +356,12 @@ export function listConversations(ctx: DomainContext, actor: Actor, filter: List
 /** The conversation as a row of this list, or null when it does not belong in it (for live updates). */
 export function rowInList(ctx: DomainContext, actor: Actor, filter: ListFilter, conversationId: number): ListRow | null {
   const viewer = viewerOf(ctx, actor);
-  const where = conditions(ctx, actor, filter, viewer.joinedAt);
-  const raw = select(ctx, actor, viewer.joinedAt, viewer.hideTags, filter.sort)
-    .where(and(...where, eq(conversations.id, conversationId)))
-    .get() as RawRow | undefined;
+  const { where, values, shape } = conditions(ctx, actor, filter, viewer);
+  const raw = prepared(ctx, `row;${shape}`, () =>
+    select(ctx, viewer.hideTags, filter.sort)
+      .where(and(...where(), eq(conversations.id, sql.placeholder('conversation'))))
+      .prepare(),
+  ).get({ ...values, conversation: conversationId }) as RawRow | undefined;
   return raw ? toRow(raw, filter.sort) : null;
 }
 
