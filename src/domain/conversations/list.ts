@@ -135,7 +135,10 @@ function parseCursor(after: string | undefined, width: number): number[] | null 
   return parts.length === width ? parts : null;
 }
 
-/** A list's filter as SQL with placeholders (`where`), their values, and a key naming the SQL's shape. */
+/**
+ * A list's filter as SQL with placeholders (`where`), the placeholders' values, and `shape`: a key that names
+ * the SQL (with the sort and the tag column, which shape the rows), so a query is prepared once per shape.
+ */
 interface Conditions {
   where: () => SQL[];
   values: Record<string, unknown>;
@@ -145,46 +148,54 @@ interface Conditions {
 function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer: Viewer): Conditions {
   if (filter.status === 'spam' && !isManager(actor)) throw forbidden();
   const inboxIds = inboxIdsFor(ctx, actor, filter);
+  const values: Record<string, unknown> = { actor: actor.id, joinedAt: viewer.joinedAt };
+  // Each condition with its part of the shape, which must change whenever its SQL does; built only when needed.
+  const parts: { key: string; sql: () => SQL }[] = [];
+  const placeholder = (name: string, value: unknown): Placeholder => ((values[name] = value), sql.placeholder(name));
+
   // The inbox index gives a list's order only for one inbox and one status; otherwise SQLite would sort every
   // conversation of the inboxes, so `+inbox_id` keeps it off that index (to an index in the list's order, or
   // to a tag's few conversations).
   const byInbox = inboxIds.length === 1 && filter.status !== undefined && filter.tagId === undefined;
-  const status = filter.status ? '=' : isManager(actor) ? '' : '!';
-  const assignee = filter.assignee === undefined ? '' : typeof filter.assignee === 'number' ? '#' : filter.assignee;
-  const values: Record<string, unknown> = { actor: actor.id, joinedAt: viewer.joinedAt, status: filter.status, number: filter.numberId, assignee: filter.assignee, tag: filter.tagId, from: filter.from, to: filter.to };
-  inboxIds.forEach((id, i) => (values[`inbox${i}`] = id));
-  const where = (): SQL[] => {
-    const inboxColumn = byInbox ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`;
-    const list: SQL[] = [inArray(inboxColumn, inboxIds.length ? inboxIds.map((_, i) => sql.placeholder(`inbox${i}`)) : [-1])];
-    if (status === '=') list.push(eq(conversations.status, sql.placeholder('status')));
-    else if (status === '!') list.push(ne(conversations.status, 'spam'));
-    if (filter.numberId !== undefined) list.push(eq(conversations.numberId, sql.placeholder('number')));
-    if (assignee === 'me') list.push(eq(conversations.assigneeId, actorId));
-    else if (assignee === 'none') list.push(isNull(conversations.assigneeId));
-    else if (assignee === '#') list.push(eq(conversations.assigneeId, sql.placeholder('assignee')));
-    if (filter.tagId !== undefined) {
-      list.push(sql`${conversations.id} IN (SELECT ${conversationTags.conversationId} FROM ${conversationTags} WHERE ${conversationTags.tagId} = ${sql.placeholder('tag')})`);
-    }
-    if (filter.unread) list.push(sql`${unreadExpr()} = 1`);
-    if (filter.from !== undefined) list.push(sql`${conversations.lastMessageAt} >= ${sql.placeholder('from')}`);
-    if (filter.to !== undefined) list.push(sql`${conversations.lastMessageAt} < ${sql.placeholder('to')}`);
-    return list;
-  };
-  const shape = [
-    `inboxes ${inboxIds.length}${byInbox ? '' : '+'}`,
-    `status ${status}`,
-    `assignee ${assignee}`,
-    ...(['numberId', 'tagId', 'unread', 'from', 'to'] as const).filter((k) => filter[k] !== undefined && filter[k] !== false),
-    `sort ${filter.sort}`,
-    viewer.hideTags ? 'tags hidden' : '',
-  ].join(';');
-  return { where, values, shape };
+  const inboxes = inboxIds.length ? inboxIds.map((id, i) => placeholder(`inbox${i}`, id)) : [-1];
+  parts.push({ key: `inboxes ${inboxIds.length}${byInbox ? '' : '+'}`, sql: () => inArray(byInbox ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`, inboxes) });
+  if (filter.status) {
+    const status = placeholder('status', filter.status);
+    parts.push({ key: 'status', sql: () => eq(conversations.status, status) });
+  } else if (!isManager(actor)) {
+    parts.push({ key: 'not spam', sql: () => ne(conversations.status, 'spam') });
+  }
+  if (filter.numberId !== undefined) {
+    const number = placeholder('number', filter.numberId);
+    parts.push({ key: 'number', sql: () => eq(conversations.numberId, number) });
+  }
+  if (filter.assignee === 'me') parts.push({ key: 'mine', sql: () => eq(conversations.assigneeId, actorId) });
+  else if (filter.assignee === 'none') parts.push({ key: 'unassigned', sql: () => isNull(conversations.assigneeId) });
+  else if (filter.assignee !== undefined) {
+    const assignee = placeholder('assignee', filter.assignee);
+    parts.push({ key: 'assignee', sql: () => eq(conversations.assigneeId, assignee) });
+  }
+  if (filter.tagId !== undefined) {
+    const tag = placeholder('tag', filter.tagId);
+    parts.push({ key: 'tag', sql: () => sql`${conversations.id} IN (SELECT ${conversationTags.conversationId} FROM ${conversationTags} WHERE ${conversationTags.tagId} = ${tag})` });
+  }
+  if (filter.unread) parts.push({ key: 'unread', sql: () => sql`${unreadExpr()} = 1` });
+  if (filter.from !== undefined) {
+    const from = placeholder('from', filter.from);
+    parts.push({ key: 'from', sql: () => sql`${conversations.lastMessageAt} >= ${from}` });
+  }
+  if (filter.to !== undefined) {
+    const to = placeholder('to', filter.to);
+    parts.push({ key: 'to', sql: () => sql`${conversations.lastMessageAt} < ${to}` });
+  }
+  const shape = [...parts.map((p) => p.key), `sort ${filter.sort}`, viewer.hideTags ? 'tags hidden' : 'tags'].join(';');
+  return { where: () => parts.map((p) => p.sql()), values, shape };
 }
 
 type Prepared = { all(values: Record<string, unknown>): unknown[]; get(values: Record<string, unknown>): unknown };
 const preparedByDb = new WeakMap<object, Map<string, Prepared>>();
 
-/** The query of this shape for this database, built and prepared on first use. */
+/** The query of this shape for this database, built and prepared on first use (one per combination of filters in use). */
 function prepared(ctx: DomainContext, shape: string, build: () => Prepared): Prepared {
   let byShape = preparedByDb.get(ctx.db);
   if (!byShape) preparedByDb.set(ctx.db, (byShape = new Map()));
