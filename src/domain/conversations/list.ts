@@ -61,16 +61,34 @@ export interface ListPage {
   next: string | null;
 }
 
+type Prepared = { all(values: Record<string, unknown>): unknown[]; get(values: Record<string, unknown>): unknown };
+const preparedByDb = new WeakMap<object, Map<string, Prepared>>();
+
+/**
+ * The query of this shape for this database, built and prepared on first use, then run with its placeholders'
+ * values: drizzle builds a query's SQL anew on every call, which for a list cost as much as SQLite's run. The
+ * shapes are few: one per combination of filters in use, and one per user for the queries that embed who sees what.
+ */
+function prepared(ctx: DomainContext, shape: string, build: () => Prepared): Prepared {
+  let byShape = preparedByDb.get(ctx.db);
+  if (!byShape) preparedByDb.set(ctx.db, (byShape = new Map()));
+  let query = byShape.get(shape);
+  if (!query) byShape.set(shape, (query = build()));
+  return query;
+}
+
 /** The inbox ids a list may draw from: the visible ones of the scope, or the one asked for (404 if not visible). */
 function inboxIdsFor(ctx: DomainContext, actor: Actor, filter: ListFilter): number[] {
   if (filter.scope === 'history') return historyInboxIds(ctx, actor, filter.numberId);
-  const scope = filter.scope === 'personal' ? eq(inboxes.ownerUserId, actor.id) : isNull(inboxes.ownerUserId);
-  const ids = ctx.db
-    .select({ id: inboxes.id })
-    .from(inboxes)
-    .where(and(inboxVisibleTo(actor), scope))
-    .all()
-    .map((r) => r.id);
+  const ids = (
+    prepared(ctx, `inboxes;${filter.scope};${actor.id};${actor.role}`, () =>
+      ctx.db
+        .select({ id: inboxes.id })
+        .from(inboxes)
+        .where(and(inboxVisibleTo(actor), filter.scope === 'personal' ? eq(inboxes.ownerUserId, actor.id) : isNull(inboxes.ownerUserId)))
+        .prepare(),
+    ).all({}) as { id: number }[]
+  ).map((r) => r.id);
   if (filter.inboxId === undefined) return ids;
   if (!ids.includes(filter.inboxId)) throw notFound();
   return [filter.inboxId];
@@ -109,10 +127,7 @@ function unreadBy(readAt: SQL | SQLiteColumn, joinedAt: number | Placeholder): S
   return sql<number>`coalesce(${conversations.lastInboundAt} > coalesce(${readAt}, ${joinedAt}), 0)`;
 }
 
-/**
- * The list queries take their values as placeholders: drizzle builds a query's SQL anew on every call, which
- * for a list costs as much as SQLite's run, so each shape is built and prepared once (`prepared`).
- */
+/** Values every prepared list query takes (`prepared`). */
 const actorId = sql.placeholder('actor');
 const joinedAt = sql.placeholder('joinedAt');
 
@@ -190,18 +205,6 @@ function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer
   }
   const shape = [...parts.map((p) => p.key), `sort ${filter.sort}`, viewer.hideTags ? 'tags hidden' : 'tags'].join(';');
   return { where: () => parts.map((p) => p.sql()), values, shape };
-}
-
-type Prepared = { all(values: Record<string, unknown>): unknown[]; get(values: Record<string, unknown>): unknown };
-const preparedByDb = new WeakMap<object, Map<string, Prepared>>();
-
-/** The query of this shape for this database, built and prepared on first use (one per combination of filters in use). */
-function prepared(ctx: DomainContext, shape: string, build: () => Prepared): Prepared {
-  let byShape = preparedByDb.get(ctx.db);
-  if (!byShape) preparedByDb.set(ctx.db, (byShape = new Map()));
-  let query = byShape.get(shape);
-  if (!query) byShape.set(shape, (query = build()));
-  return query;
 }
 
 interface RawRow extends Omit<ListRow, 'tags' | 'unread' | 'pinned' | 'order' | 'personal'> {
