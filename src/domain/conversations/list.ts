@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, isNull, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { contacts } from '../../db/schema/contacts.ts';
 import { conversationPins, conversationReads, conversations, conversationTags, messages, tags, waitingOrder } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
@@ -244,14 +244,17 @@ function rowColumns(hideTags: boolean, sort: ListSort) {
   };
 }
 
-function select(ctx: DomainContext, hideTags: boolean, sort: ListSort) {
-  return ctx.db
-    .select(rowColumns(hideTags, sort))
-    .from(conversations)
+/** What a row shows besides the conversation: its inbox, contact, number and assignee. */
+function withRowTables<T extends SQLiteSelect>(query: T) {
+  return query
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(numbers, eq(numbers.id, conversations.numberId))
     .leftJoin(users, eq(users.id, conversations.assigneeId));
+}
+
+function select(ctx: DomainContext, hideTags: boolean, sort: ListSort) {
+  return withRowTables(ctx.db.select(rowColumns(hideTags, sort)).from(conversations).$dynamic());
 }
 
 /**
@@ -268,14 +271,7 @@ function selectPage(ctx: DomainContext, hideTags: boolean, sort: ListSort, where
     .limit(PAGE_SIZE + 1)
     .as('page');
   // CROSS JOIN: SQLite keeps the page first; else it may walk all conversations in the order's index instead.
-  return ctx.db
-    .select(rowColumns(hideTags, sort))
-    .from(page)
-    .crossJoin(conversations)
-    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .innerJoin(numbers, eq(numbers.id, conversations.numberId))
-    .leftJoin(users, eq(users.id, conversations.assigneeId))
+  return withRowTables(ctx.db.select(rowColumns(hideTags, sort)).from(page).crossJoin(conversations).$dynamic())
     .where(eq(conversations.id, page.id))
     .orderBy(...order);
 }
@@ -285,14 +281,7 @@ function selectPage(ctx: DomainContext, hideTags: boolean, sort: ListSort, where
  * instead of scanning the whole list to find them.
  */
 function selectPinned(ctx: DomainContext, hideTags: boolean, sort: ListSort) {
-  return ctx.db
-    .select(rowColumns(hideTags, sort))
-    .from(conversationPins)
-    .crossJoin(conversations)
-    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .innerJoin(numbers, eq(numbers.id, conversations.numberId))
-    .leftJoin(users, eq(users.id, conversations.assigneeId));
+  return withRowTables(ctx.db.select(rowColumns(hideTags, sort)).from(conversationPins).crossJoin(conversations).$dynamic());
 }
 
 /** Spelled out field by field: object rest and spread cost V8 (Node 20) some 16 µs a row, more than the query itself. */
