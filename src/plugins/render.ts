@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MessageKey } from '../i18n/index.ts';
+import type { Inbox } from '../domain/inboxes/service.ts';
 import { viewerLocals } from '../presenters/viewer.ts';
 
 type Data = Record<string, unknown>;
@@ -23,7 +24,8 @@ export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'
 /** The request's viewer; `given` may override any of it (a page that lists the inboxes anyway). */
 function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
   const viewer = { locale: req.locale, user: req.auth?.user ?? null, csrf: req.csrfToken(reply), path: req.url };
-  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, sandbox: req.server.messaging.simulator !== null }), ...given };
+  const inboxes = given.navInboxes as Inbox[] | undefined;
+  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, sandbox: req.server.messaging.simulator !== null, inboxes }), ...given };
 }
 
 export default fp(async (app) => {

@@ -1,7 +1,7 @@
 import { chatUnreadTotal } from '../domain/chats/list.ts';
 import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
 import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
-import { listInboxesFor } from '../domain/inboxes/service.ts';
+import { listInboxesFor, type Inbox } from '../domain/inboxes/service.ts';
 import { humanSize } from '../domain/media/attachments.ts';
 import type { PublicUser } from '../domain/users/service.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
@@ -17,11 +17,14 @@ export interface Viewer {
   path: string | null;
 }
 
-/** What the navigation shows a user: their inboxes, the unread count, the lists their role may open. */
-export function navData(domain: DomainContext, actor: Actor) {
+/**
+ * What the navigation shows a user: their inboxes, the unread count, the lists their role may open.
+ * `inboxes`: the user's inboxes when the page has read them already (`listInboxesFor`), so they are read once.
+ */
+export function navData(domain: DomainContext, actor: Actor, inboxes?: Inbox[]) {
   const unread = unreadCount(domain, actor);
   return {
-    navInboxes: listInboxesFor(domain, actor),
+    navInboxes: inboxes ?? listInboxesFor(domain, actor),
     navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
     // Spam (to undo it) and surveys are managers' lists.
     navManager: isManager(actor),
@@ -35,7 +38,7 @@ const noNav = { navInboxes: [], navUnread: '', navManager: false, navChatsUnread
  * What every template may use, the same for a request and a push. Only what draws the navigation asks for
  * it (`nav`): fragments (the composer's counter runs on every keystroke) skip its queries.
  */
-export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean }) {
+export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean; inboxes?: Inbox[] }) {
   const { user, locale } = viewer;
   const t = translator(locale);
   return {
@@ -50,6 +53,6 @@ export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav:
     markdown: renderMarkdown,
     fileSize: humanSize,
     sandbox: opts.sandbox,
-    ...(user && opts.nav ? navData(domain, { id: user.id, role: user.role }) : noNav),
+    ...(user && opts.nav ? navData(domain, { id: user.id, role: user.role }, opts.inboxes) : noNav),
   };
 }

@@ -4,6 +4,7 @@ import { assignConversation, setConversationStatus } from '../../src/domain/conv
 import { listConversations, PAGE_SIZE, rowInList, UNREAD_CAP, unreadCount, type ListFilter, type ListPage, type ListRow } from '../../src/domain/conversations/list.ts';
 import { movePin, pinConversation, unpinConversation } from '../../src/domain/conversations/pins.ts';
 import { markRead, markUnread } from '../../src/domain/conversations/reading.ts';
+import { startConversation } from '../../src/domain/conversations/start.ts';
 import type { Actor } from '../../src/domain/context.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
@@ -557,6 +558,31 @@ test('rowInList: the row when the conversation belongs in the list, null when it
   assert.equal(rowInList(w.ctx, w.agent.actor, f({ status: 'closed' }), c)?.status, 'closed');
 });
 
+
+test('the unread rule at its edges, the same in the count, the filter, the rows and a live row', async (t) => {
+  const w = await setup(t);
+  const readAtTheText = w.text(customer(1), T0 + 1 * SEC);
+  const readBefore = w.text(customer(2), T0 + 2 * SEC);
+  w.at(T0 + 3 * SEC);
+  const noCustomerText = startConversation(w.ctx, w.agent.actor, { numberId: w.numberId(SUPPORT), to: customer(3), body: 'Hello!' }).conversationId;
+  const marked = (id: number, at: number): void => {
+    w.at(at);
+    markRead(w.ctx, w.agent.actor, id);
+  };
+  marked(readAtTheText, T0 + 1 * SEC); // the same millisecond as the customer's text: read
+  marked(readBefore, T0 + 1 * SEC); // before the customer's text: unread
+  w.at(T0 + 4 * SEC);
+  markUnread(w.ctx, w.agent.actor, noCustomerText); // nothing from the customer to read: stays read
+
+  const views = (actor: Actor) => ({
+    count: unreadCount(w.ctx, actor),
+    filtered: w.ids(actor, f({ unread: true })),
+    flagged: w.page(actor, f()).rows.filter((r) => r.unread).map((r) => r.id),
+    live: [readAtTheText, readBefore, noCustomerText].filter((id) => rowInList(w.ctx, actor, f({ unread: true }), id) !== null),
+  });
+  assert.deepEqual(views(w.agent.actor), { count: 1, filtered: [readBefore], flagged: [readBefore], live: [readBefore] });
+  assert.deepEqual(views(w.manager.actor), { count: 2, filtered: [readBefore, readAtTheText], flagged: [readBefore, readAtTheText], live: [readAtTheText, readBefore] }, 'no marks: texts after joining');
+});
 
 test('unreadCount stops counting at UNREAD_CAP (the navigation shows 99+)', async (t) => {
   const w = await setup(t);

@@ -1,11 +1,20 @@
-import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { contacts } from './contacts.ts';
 import { inboxes } from './inboxes.ts';
 import { numbers } from './numbers.ts';
 import { users } from './users.ts';
 
 export const conversationStatuses = ['open', 'closed', 'spam'] as const;
+
+/**
+ * The waiting sort's keys before the id: customers waiting first, longest wait first; then the rest, least
+ * recently active first. Shared by the lists and their index, which SQLite uses only for the same expressions.
+ */
+export const waitingOrder = (t: { waitingSince: AnySQLiteColumn; lastMessageAt: AnySQLiteColumn }): [SQL, SQL] => [
+  sql`(${t.waitingSince} IS NULL)`,
+  sql`(CASE WHEN ${t.waitingSince} IS NULL THEN ${t.lastMessageAt} ELSE ${t.waitingSince} END)`,
+];
 
 export const conversations = sqliteTable(
   'conversations',
@@ -34,11 +43,16 @@ export const conversations = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
-    // last_inbound_at rides along so the unread count reads only the index.
-    index('conversations_inbox_status_last_idx').on(t.inboxId, t.status, t.lastMessageAt, t.lastInboundAt),
-    index('conversations_status_last_idx').on(t.status, t.lastMessageAt),
+    // A list's first step reads only these two: `id` right after the time keeps them in the lists' order (time,
+    // then id) with the other columns behind it; `inbox_id` and `last_inbound_at` ride along for the inbox and
+    // unread filters and the unread count.
+    index('conversations_inbox_status_last_idx').on(t.inboxId, t.status, t.lastMessageAt, t.id, t.lastInboundAt),
+    index('conversations_status_last_idx').on(t.status, t.lastMessageAt, t.id, t.inboxId, t.lastInboundAt),
     index('conversations_assignee_status_last_idx').on(t.assigneeId, t.status, t.lastMessageAt),
-    index('conversations_status_waiting_idx').on(t.status, t.waitingSince),
+    // The waiting order exactly as the lists write it (`waitingOrder`), and any status by time. No commas in an
+    // expression: drizzle-kit cuts index expressions at them.
+    index('conversations_status_waiting_idx').on(t.status, ...waitingOrder(t), t.id, t.inboxId, t.assigneeId),
+    index('conversations_last_idx').on(t.lastMessageAt, t.id, t.inboxId, t.status),
     index('conversations_number_phone_idx').on(t.numberId, t.phone),
     index('conversations_contact_idx').on(t.contactId),
   ],

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { blockedNumbers } from '../../domain/conversations/queries.ts';
 import { listConversations, numberHasHistory, type ListFilter } from '../../domain/conversations/list.ts';
 import { sendableNumbers } from '../../domain/conversations/start.ts';
-import { listInboxesFor, teammatesOf } from '../../domain/inboxes/service.ts';
+import { listInboxesFor, teammatesOf, type Inbox } from '../../domain/inboxes/service.ts';
 import { listTags } from '../../domain/tags/service.ts';
 import { isManager, type Actor } from '../../domain/context.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
@@ -16,9 +16,12 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
     const actor = actorOf(req);
     const query = parseListQuery(req.query);
     const page = listConversations(app.domain, actor, query.filter, query.after);
-    const choices = choicesFor(app, actor, query.filter);
+    const inboxes = listInboxesFor(app.domain, actor);
+    const choices = choicesFor(app, actor, query.filter, inboxes);
     const data = {
       ...query,
+      // The navigation lists them too: read once.
+      navInboxes: inboxes,
       page,
       upsertSort: upsertSort(query.filter),
       nextUrl: page.next ? listUrl(query.values, { after: page.next }) : null,
@@ -52,8 +55,7 @@ function headingOf(t: FastifyRequest['t'], query: ListQuery, choices: ReturnType
   return t(`list.title_${query.view}`);
 }
 
-function choicesFor(app: FastifyInstance, actor: Actor, filter: ListFilter) {
-  const inboxes = listInboxesFor(app.domain, actor);
+function choicesFor(app: FastifyInstance, actor: Actor, filter: ListFilter, inboxes: Inbox[]) {
   const numbers = sendableNumbers(app.domain, actor).filter((n) => (filter.scope === 'personal') === n.personal);
   return {
     inboxes: inboxes.filter((i) => i.ownerUserId === null),
