@@ -15,7 +15,7 @@ import type { DomainContext } from './domain/context.ts';
 import { DomainError } from './domain/errors.ts';
 import { createEventBus } from './domain/events.ts';
 import { createMediaStore, type MediaStore } from './domain/media/store.ts';
-import { sessionExists } from './domain/auth/sessions.ts';
+import { liveSessions } from './domain/auth/sessions.ts';
 import { countUsers } from './domain/users/service.ts';
 import { staticDir } from './paths.ts';
 import authPlugin from './plugins/auth.ts';
@@ -107,7 +107,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('configStore', opts.configStore);
   app.decorate('domain', domain);
   app.decorate('views', createViews(!opts.devViews));
-  app.decorate('hub', createHub((client) => sessionExists(domain, client.sessionId)));
+  app.decorate('hub', createHub((ids) => liveSessions(domain, ids)));
   app.decorate('messaging', createMessagingState());
   app.decorate('media', createMediaStore(opts.mediaDir));
   app.decorateRequest('upload', null as unknown as FastifyRequest['upload']);

@@ -17,15 +17,17 @@ export interface Viewer {
   path: string | null;
 }
 
+/** The unread badge's text: nothing for none, "99+" where counting stopped. */
+export const unreadLabel = (unread: number): string => (unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread));
+
 /**
  * What the navigation shows a user: their inboxes, the unread count, the lists their role may open.
  * `inboxes`: the user's inboxes when the page has read them already (`listInboxesFor`), so they are read once.
  */
 export function navData(domain: DomainContext, actor: Actor, inboxes?: Inbox[]) {
-  const unread = unreadCount(domain, actor);
   return {
     navInboxes: inboxes ?? listInboxesFor(domain, actor),
-    navUnread: unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread),
+    navUnread: unreadLabel(unreadCount(domain, actor)),
     // Spam (to undo it) and surveys are managers' lists.
     navManager: isManager(actor),
     navChatsUnread: chatUnreadTotal(domain, actor),

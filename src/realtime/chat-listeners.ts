@@ -1,81 +1,79 @@
 import type { FastifyInstance } from 'fastify';
-import { eq } from 'drizzle-orm';
-import { chats } from '../db/schema/chats.ts';
-import { chatAudience } from '../domain/chats/access.ts';
+import { chatAudienceOf } from '../domain/chats/access.ts';
 import { chatsOf } from '../domain/chats/list.ts';
 import { chatMessageItem, markChatReadBy } from '../domain/chats/messages.ts';
-import { noteItem } from '../domain/conversations/timeline.ts';
-import { inboxAudience } from '../domain/inboxes/access.ts';
 import { DomainError } from '../domain/errors.ts';
+import { usersByIds, type PublicUser } from '../domain/users/service.ts';
 import { chatHeader } from '../presenters/chat.ts';
-import { tabRenderer, tabView } from './fragments.ts';
-import type { LiveClient } from './hub.ts';
+import { drawer, localeOf, ownPiece, type Drawer } from './fragments.ts';
+import type { LiveClient, Piece } from './hub.ts';
+import type { Tick } from './tick.ts';
 
-/** The chat a tab shows, if it shows one. */
-function openChat(client: LiveClient): number | null {
-  const match = /^\/chats\/([1-9]\d{0,15})$/.exec(new URL(client.path ?? '/', 'http://tab').pathname);
-  return match ? Number(match[1]) : null;
-}
+const openChat = (client: LiveClient): number | null => (client.view.kind === 'chat' ? client.view.id : null);
+const onChatList = (client: LiveClient): boolean => client.view.kind === 'page' && client.view.pathname === '/chats';
 
-const onChatList = (client: LiveClient): boolean => new URL(client.path ?? '/', 'http://tab').pathname === '/chats';
-
-/** Chats and notes, live: each member's tabs get the message, their own unread counts and chat list. */
-export function registerChatListeners(app: FastifyInstance): void {
+/** Chats, live: each member's tabs get the message, their own unread counts and chat list. */
+export function registerChatListeners(app: FastifyInstance, tick: Tick): void {
   const { domain, hub } = app;
-  const audienceOf = (chatId: number): number[] => {
-    const chat = domain.db.select({ id: chats.id, inboxId: chats.inboxId }).from(chats).where(eq(chats.id, chatId)).get();
-    return chat ? chatAudience(domain.db, chat) : [];
-  };
-  /** The navigation (unread counts) and, on /chats, the list of chats. */
-  const counts = (client: LiveClient): string => {
-    const r = tabRenderer(app, client);
-    if (!r.actor) return '';
-    return r.nav() + (onChatList(client) ? r.partial('partials/chat-list', { chats: chatsOf(domain, r.actor) }) : '');
-  };
+  /** The navigation (unread counts) and, on /chats, the list of chats: the user's own. */
+  const counts = (user: PublicUser, client: LiveClient, draw: Drawer): Piece =>
+    ownPiece(user, client, 'chat counts', () => draw.nav() + (onChatList(client) ? draw.partial('partials/chat-list', { chats: chatsOf(domain, draw.actor) }) : ''));
+  const pushLater = (userIds: () => number[], pieces: (user: PublicUser, client: LiveClient, draw: Drawer) => Piece[]) =>
+    tick.later(() => {
+      if (!hub.anyoneConnected()) return;
+      const users = usersByIds(domain, [...new Set(hub.clientsOf(userIds()).map((c) => c.userId))]);
+      hub.push(users.keys(), (client) => {
+        const user = users.get(client.userId);
+        return user ? pieces(user, client, drawer(app, user, client)) : [];
+      });
+    });
 
   domain.events.on('chat.message', ({ chatId, messageId, created }) => {
     if (!hub.anyoneConnected()) return;
-    const audience = audienceOf(chatId);
-    // Whoever has the chat open sees the new message: it is read for them before anything is drawn.
-    const watching = new Set(hub.clientsOf(audience).filter((c) => openChat(c) === chatId).map((c) => c.userId));
-    if (created) markChatReadBy(domain, [...watching], chatId);
-    const m = chatMessageItem(domain, messageId);
-    if (!m) return;
-    hub.push(audience, (client) => {
-      const r = tabRenderer(app, client);
-      if (!r.actor) return '';
-      if (openChat(client) === chatId) {
-        return `<hx-upsert hx-target="#chat-messages-${chatId}" key="data-order" sort>${r.partial('partials/chat-message', { m })}</hx-upsert>`;
-      }
-      // Elsewhere only the counts move, and only for a new message someone else wrote and this user has not seen.
-      return created && !watching.has(client.userId) ? counts(client) : '';
+    tick.later(() => {
+      const audience = chatAudienceOf(domain, chatId);
+      // Whoever has the chat open sees the new message: it is read for them before anything is drawn.
+      const watching = new Set(hub.clientsOf(audience).filter((c) => openChat(c) === chatId).map((c) => c.userId));
+      if (created) markChatReadBy(domain, [...watching], chatId);
+      const m = chatMessageItem(domain, messageId);
+      if (!m) return;
+      const users = usersByIds(domain, [...new Set(hub.clientsOf(audience).map((c) => c.userId))]);
+      hub.push(users.keys(), (client) => {
+        const user = users.get(client.userId)!;
+        const draw = drawer(app, user, client);
+        if (openChat(client) === chatId) {
+          const own = m.authorId === user.id ? user.id : 'other';
+          const reacted = m.reactions.map((r) => (r.userIds.includes(user.id) ? 1 : 0)).join('');
+          return [
+            {
+              key: `chat message ${messageId} ${localeOf(user, client)} ${own} ${reacted}`,
+              render: () => `<hx-upsert hx-target="#chat-messages-${chatId}" key="data-order" sort>${draw.partial('partials/chat-message', { m })}</hx-upsert>`,
+            },
+          ];
+        }
+        // Elsewhere only the counts move, and only for a new message someone else wrote and this user has not seen.
+        return created && !watching.has(user.id) ? [counts(user, client, draw)] : [];
+      });
     });
   });
 
-  domain.events.on('chat.read', ({ userId }) => hub.push([userId], counts));
+  domain.events.on('chat.read', ({ userId }) => pushLater(() => [userId], (user, client, draw) => [counts(user, client, draw)]));
 
   domain.events.on('chat.changed', ({ chatId, userIds }) =>
-    hub.push(userIds, (client) => {
-      const r = tabRenderer(app, client);
-      if (!r.actor) return '';
-      const here = openChat(client) === chatId;
-      if (!here) return counts(client);
-      // Someone who just left (or was taken out) still has the page open: their counts move, the header is no longer theirs.
-      let header;
-      try {
-        header = chatHeader(domain, r.actor, chatId);
-      } catch (err) {
-        if (err instanceof DomainError) return counts(client);
-        throw err;
-      }
-      return counts(client) + r.partial('partials/chat-header', header);
-    }),
-  );
-
-  domain.events.on('note.changed', ({ conversationId, noteId, inboxId }) =>
-    hub.push(inboxAudience(domain, inboxId), (client) => {
-      const view = tabView(client.path);
-      return view.kind === 'conversation' && view.id === conversationId ? tabRenderer(app, client).timelineItem(conversationId, noteItem(domain, noteId)) : '';
-    }),
+    pushLater(
+      () => userIds,
+      (user, client, draw) => {
+        if (openChat(client) !== chatId) return [counts(user, client, draw)];
+        // Someone who just left (or was taken out) still has the page open: their counts move, the header is no longer theirs.
+        let header;
+        try {
+          header = chatHeader(domain, draw.actor, chatId);
+        } catch (err) {
+          if (err instanceof DomainError) return [counts(user, client, draw)];
+          throw err;
+        }
+        return [counts(user, client, draw), ownPiece(user, client, `chat header ${chatId}`, () => draw.partial('partials/chat-header', header))];
+      },
+    ),
   );
 }

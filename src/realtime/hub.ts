@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Locale } from '../i18n/index.ts';
+import type { TabView } from './tab-view.ts';
 
 export interface LiveClient {
   socket: WebSocket;
@@ -7,7 +9,9 @@ export interface LiveClient {
   sessionId: string;
   locale: Locale;
   /** The page the tab shows, with its query (from `/live?path=`): pushes are shaped by it (a list's filters, the open conversation). */
-  path?: string | null;
+  path: string | null;
+  /** The path read once: a list and its filter, a conversation, or something else. */
+  view: TabView;
   /** The session's form token, for forms inside pushed fragments. */
   csrf: string;
 }
@@ -16,10 +20,28 @@ export interface LiveClient {
 export const CLOSE_SIGNED_OUT = 4401;
 
 /**
- * Who is connected: one socket per open tab, grouped by user, so a push reaches exactly the users it names.
- * `isLive` says whether a tab's session still exists; a tab whose session ended gets nothing more and is closed.
+ * What fragments drawn for many tabs carry where a form's token goes: each tab's own replaces it as it is sent.
+ * Random per process, so no text anyone typed can hold it.
  */
-export function createHub(isLive: (client: LiveClient) => boolean) {
+export const FORM_TOKEN = `form-token-${randomBytes(16).toString('hex')}`;
+
+/**
+ * One fragment for a tab. Tabs whose pieces have equal keys get the same HTML, drawn once for all of them: the key
+ * names everything the drawing depends on for that tab (its language, what its user may do, what its page shows).
+ * `fill` finishes the shared HTML for one tab (a notification's own id, say).
+ */
+export interface Piece {
+  key: string;
+  render: () => string;
+  fill?: (html: string) => string;
+}
+
+/**
+ * Who is connected: one socket per open tab, grouped by user, so a push reaches exactly the users it names.
+ * `liveSessions` tells which of the tabs' sessions still exist, for all of a push's tabs at once; a tab whose
+ * session ended gets nothing more and is closed.
+ */
+export function createHub(liveSessions: (sessionIds: string[]) => Set<string>) {
   const byUser = new Map<number, Set<LiveClient>>();
   /**
    * Presence: told `true` when a user's first tab connects, `false` when their last one has been gone for
@@ -45,6 +67,24 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
     leaving.set(userId, timer);
   }
 
+  /**
+   * What the pushes of one turn drew for each tab goes out as one frame when the turn's work is done: a text that
+   * updates a row, a badge and brings a toast is one message to the browser.
+   */
+  const outbox = new Map<LiveClient, string>();
+  let flushing = false;
+  function flush(): void {
+    flushing = false;
+    for (const [client, html] of outbox) send(client, html);
+    outbox.clear();
+  }
+
+  /** A fragment to one tab, with its own form token where the drawing left FORM_TOKEN. */
+  function send(client: LiveClient, html: string): void {
+    if (!html || client.socket.readyState !== client.socket.OPEN) return;
+    client.socket.send(html.includes(FORM_TOKEN) ? html.replaceAll(FORM_TOKEN, client.csrf) : html);
+  }
+
   return {
     add(client: LiveClient): void {
       let set = byUser.get(client.userId);
@@ -60,35 +100,43 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
 
     presence,
 
-    /** Renders once per session, language and page (rights, form token, language and the page's content differ) and sends to each of the user's tabs. */
-    push(userIds: Iterable<number>, render: (client: LiveClient) => string): void {
-      // One tab's failed render must not silence everyone after it: the first failure is rethrown at the end (and logged).
+    /**
+     * Sends each open tab of `userIds` its pieces, each distinct piece drawn once, with the turn's other pushes.
+     * One failed drawing does not silence the other tabs: the first failure is rethrown at the end (and logged).
+     */
+    push(userIds: Iterable<number>, piecesFor: (client: LiveClient) => Piece[]): void {
+      const clients = this.clientsOf(userIds);
+      if (clients.length === 0) return;
+      const live = liveSessions(clients.map((c) => c.sessionId));
+      const rendered = new Map<string, string>();
       let failure: unknown = null;
-      for (const userId of new Set(userIds)) {
-        const clients = byUser.get(userId);
-        if (!clients) continue;
-        const rendered = new Map<string, string>();
-        for (const client of clients) {
-          if (!isLive(client)) {
-            client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
-            continue;
-          }
-          const key = `${client.sessionId} ${client.locale} ${client.path ?? ''}`;
-          let html = rendered.get(key);
-          if (html === undefined) {
-            try {
-              html = render(client);
-            } catch (err) {
-              failure ??= err;
-              html = '';
-            }
-            rendered.set(key, html);
-          }
-          if (html && client.socket.readyState === client.socket.OPEN) client.socket.send(html);
+      for (const client of clients) {
+        if (!live.has(client.sessionId)) {
+          client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
+          continue;
         }
+        let html = '';
+        try {
+          for (const piece of piecesFor(client)) {
+            let shared = rendered.get(piece.key);
+            if (shared === undefined) rendered.set(piece.key, (shared = piece.render()));
+            html += piece.fill ? piece.fill(shared) : shared;
+          }
+        } catch (err) {
+          failure ??= err;
+          continue;
+        }
+        if (html) outbox.set(client, (outbox.get(client) ?? '') + html);
+      }
+      if (outbox.size > 0 && !flushing) {
+        flushing = true;
+        queueMicrotask(flush);
       }
       if (failure !== null) throw failure;
     },
+
+    /** One tab alone, at once (its catch-up on connecting). */
+    sendTo: send,
 
     signOut(match: (client: LiveClient) => boolean): void {
       for (const set of byUser.values()) {
@@ -98,9 +146,9 @@ export function createHub(isLive: (client: LiveClient) => boolean) {
 
     /** Closes the tabs whose session has ended (expired, purged, or ended by another process). */
     sweep(): void {
-      for (const set of byUser.values()) {
-        for (const client of set) if (!isLive(client)) client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
-      }
+      const clients = [...byUser.values()].flatMap((set) => [...set]);
+      const live = liveSessions(clients.map((c) => c.sessionId));
+      for (const client of clients) if (!live.has(client.sessionId)) client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
     },
 
     /** Whether anyone is connected at all: pushes skip loading what nobody would receive. */

@@ -1,109 +1,162 @@
 import type { FastifyInstance } from 'fastify';
+import { randomInt } from 'node:crypto';
 import { contactHistory } from '../domain/contacts/service.ts';
-import { eventItem, messageItem, type TimelineItem } from '../domain/conversations/timeline.ts';
+import { rowsForViewers } from '../domain/conversations/list.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
-import { activeAdminIds } from '../domain/users/service.ts';
+import { toastsFor, type Toast } from '../domain/users/preferences.ts';
+import { activeAdminIds, usersByIds, type PublicUser } from '../domain/users/service.ts';
 import { registerChatListeners } from './chat-listeners.ts';
-import { tabRenderer, tabView } from './fragments.ts';
-import type { LiveClient } from './hub.ts';
+import { createConversationNews } from './conversation-news.ts';
+import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
+import type { LiveClient, Piece } from './hub.ts';
+import { createTick } from './tick.ts';
+import { createUnreadCounts } from './unread.ts';
 
-/** The tab's whole navigation as an out-of-band fragment: the user's inboxes, unread count and role now, the open page marked. */
-export function navFragment(app: FastifyInstance, client: LiveClient): string {
-  return tabRenderer(app, client).nav();
-}
+/** Stands in for a toast's id in a drawing shared by everyone notified of the same thing; each tab gets its own. */
+const TOAST_ID = randomInt(1e13, 9e13);
 
-/** Turns domain events into pushed fragments, each rendered for, and sent only to, the users allowed to see it. */
+/** Turns domain events into pushed fragments, each drawn for, and sent only to, the users allowed to see it. */
 export function registerRealtimeListeners(app: FastifyInstance): void {
   const { domain, hub } = app;
-  const nav = (client: LiveClient): string => navFragment(app, client);
-  const audience = (...inboxIds: (number | undefined)[]): number[] =>
-    inboxIds.flatMap((id) => (id === undefined ? [] : inboxAudience(domain, id)));
-  const refreshNavOf = (inboxId: number, extra: number[] = []): void => hub.push([...audience(inboxId), ...extra], nav);
+  const tick = createTick((err) => app.log.error({ err }, 'a live push failed'));
+  const unread = createUnreadCounts(domain);
+  const news = createConversationNews(app, tick, unread);
+  // A user without tabs needs no count kept; it is read afresh when one opens.
+  hub.presence.listeners.push((userId, online) => online || unread.forget([userId]));
 
-  domain.events.on('inbox.created', ({ inboxId }) => refreshNavOf(inboxId));
-  domain.events.on('inbox.renamed', ({ inboxId }) => refreshNavOf(inboxId));
-  domain.events.on('inbox.members.changed', ({ inboxId, removed }) => refreshNavOf(inboxId, removed));
-
-  /** What a change to one conversation means for each tab: its timeline, header, panel, list row, navigation. */
-  const pushConversation = (
-    inboxIds: (number | undefined)[],
-    conversationId: number,
-    what: { timeline?: () => TimelineItem | undefined; header?: boolean; panel?: boolean; row?: boolean; nav?: boolean },
-  ) => {
-    // Every text and every status change lands here: with nobody watching, nothing is loaded or rendered.
-    if (!hub.anyoneConnected()) return;
-    let item: TimelineItem | undefined | null = null;
-    const timelineItem = () => (item === null ? (item = what.timeline!()) : item);
-    hub.push(audience(...inboxIds), (client) => {
-      const view = tabView(client.path);
-      const r = tabRenderer(app, client);
-      let html = what.nav ? r.nav() : '';
-      if (view.kind === 'conversation' && view.id === conversationId) {
-        if (what.timeline) html += r.timelineItem(conversationId, timelineItem());
-        if (what.header || what.panel) html += r.conversationParts(conversationId, { header: what.header, panel: what.panel });
-      }
-      if (view.kind === 'list' && what.row) html += r.listRow(view.query, conversationId);
-      return html;
+  /**
+   * Pushes what `pieces` draws for each tab of `userIds`, after this turn: the users' rows are read once for all
+   * their tabs, and a user who is gone gets nothing.
+   */
+  const pushLater = (userIds: () => Iterable<number>, pieces: (user: PublicUser, client: LiveClient) => Piece[]): void =>
+    tick.later(() => {
+      if (!hub.anyoneConnected()) return;
+      const users = usersByIds(domain, [...new Set(hub.clientsOf(userIds()).map((c) => c.userId))]);
+      hub.push(users.keys(), (client) => {
+        const user = users.get(client.userId);
+        return user ? pieces(user, client) : [];
+      });
     });
-  };
+  const nav = (user: PublicUser, client: LiveClient): Piece[] => [ownPiece(user, client, 'nav', () => drawer(app, user, client).nav())];
+  const audience = (...inboxIds: number[]) => inboxIds.flatMap((id) => inboxAudience(domain, id));
+
+  domain.events.on('inbox.created', ({ inboxId }) => pushLater(() => audience(inboxId), nav));
+  domain.events.on('inbox.renamed', ({ inboxId }) => pushLater(() => audience(inboxId), nav));
+  domain.events.on('inbox.members.changed', ({ inboxId, added, removed }) => {
+    unread.forget([...added, ...removed]);
+    pushLater(() => [...audience(inboxId), ...removed], nav);
+  });
+  domain.events.on('user.changed', ({ userId }) => {
+    unread.forget([userId]);
+    pushLater(() => [userId], nav);
+  });
 
   // A customer's text changes unread counts; an agent's reply only the row's preview and order.
   domain.events.on('message.created', ({ conversationId, messageId, inboxId, direction }) =>
-    pushConversation([inboxId], conversationId, { timeline: () => messageItem(domain, messageId), row: true, nav: direction === 'in' }),
+    news.note(conversationId, { inboxIds: [inboxId], item: { kind: 'message', id: messageId }, row: true, unread: direction === 'in' }),
   );
   // A status change (or a reaction) shows only in the open conversation.
   domain.events.on('message.updated', ({ conversationId, messageId, inboxId }) =>
-    pushConversation([inboxId], conversationId, { timeline: () => messageItem(domain, messageId) }),
+    news.note(conversationId, { inboxIds: [inboxId], item: { kind: 'message', id: messageId } }),
   );
   domain.events.on('conversation.event', ({ conversationId, eventId, inboxId }) =>
-    pushConversation([inboxId], conversationId, { timeline: () => eventItem(domain, eventId) }),
+    news.note(conversationId, { inboxIds: [inboxId], item: { kind: 'event', id: eventId } }),
+  );
+  domain.events.on('note.changed', ({ conversationId, noteId, inboxId }) =>
+    news.note(conversationId, { inboxIds: [inboxId], item: { kind: 'note', id: noteId } }),
   );
   // The panel is redrawn only when its content changed: it may hold a half-filled form.
   domain.events.on('conversation.changed', ({ conversationId, inboxId, fromInboxId, contact }) =>
-    pushConversation([inboxId, fromInboxId], conversationId, { header: true, panel: contact === true, row: true, nav: true }),
+    news.note(conversationId, { inboxIds: [inboxId, fromInboxId], header: true, panel: contact === true, row: true, unread: true }),
   );
-  domain.events.on('conversation.read', ({ conversationId, userId }) =>
-    hub.push([userId], (client) => {
-      const view = tabView(client.path);
-      const r = tabRenderer(app, client);
-      return r.nav() + (view.kind === 'list' ? r.listRow(view.query, conversationId) : '');
-    }),
-  );
+  domain.events.on('conversation.read', ({ conversationId, userId }) => news.note(conversationId, { inboxIds: [], readBy: userId }));
+
   domain.events.on('pins.changed', ({ userId, conversationId }) =>
-    hub.push([userId], (client) => {
-      const view = tabView(client.path);
-      const r = tabRenderer(app, client);
-      if (view.kind === 'list') return r.pinned(view.query) + r.listRow(view.query, conversationId);
-      if (view.kind === 'conversation' && view.id === conversationId) return r.conversationParts(conversationId, { header: true });
-      return '';
-    }),
+    pushLater(
+      () => [userId],
+      (user, client) => {
+        const { view } = client;
+        if (view.kind === 'conversation' && view.id === conversationId) {
+          return [ownPiece(user, client, `parts ${conversationId}`, () => drawer(app, user, client).conversationParts(conversationId, { header: true }))];
+        }
+        if (view.kind !== 'list') return [];
+        const [row] = rowsForViewers(domain, conversationId, view.query.filter, [user]);
+        const draw = drawer(app, user, client);
+        return [ownPiece(user, client, 'pins', () => draw.pinned(view.query) + (row && !row.pinned ? draw.listRow(view.query, row) : rowRemoved(conversationId)))];
+      },
+    ),
   );
   domain.events.on('inbox.settings.changed', ({ inboxId }) =>
-    hub.push(audience(inboxId), (client) => {
-      const view = tabView(client.path);
-      return view.kind === 'conversation' ? tabRenderer(app, client).conversationParts(view.id, { header: true }) : '';
-    }),
+    pushLater(
+      () => audience(inboxId),
+      (user, client) => {
+        const { view } = client;
+        return view.kind === 'conversation' ? [ownPiece(user, client, 'header', () => drawer(app, user, client).conversationParts(view.id, { header: true }))] : [];
+      },
+    ),
   );
   // Contacts are shared by the whole team: whoever has one of their conversations open, or listed, sees the new details.
   domain.events.on('contact.changed', ({ contactId }) =>
-    hub.push(hub.connectedUsers(), (client) => {
-      const view = tabView(client.path);
-      const r = tabRenderer(app, client);
-      if (view.kind === 'conversation') return r.conversationParts(view.id, { header: true, panel: true, ofContact: contactId });
-      if (view.kind !== 'list' || !r.actor) return '';
-      return contactHistory(domain, r.actor, contactId).map((c) => r.listRow(view.query, c.id)).join('');
-    }),
+    pushLater(
+      () => hub.connectedUsers(),
+      (user, client) => {
+        const { view } = client;
+        const draw = drawer(app, user, client);
+        if (view.kind === 'conversation') {
+          return [ownPiece(user, client, `contact ${contactId}`, () => draw.conversationParts(view.id, { header: true, panel: true, ofContact: contactId }))];
+        }
+        if (view.kind !== 'list') return [];
+        const html = contactHistory(domain, draw.actor, contactId)
+          .map((c) => {
+            const [row] = rowsForViewers(domain, c.id, view.query.filter, [user]);
+            return row ? draw.listRow(view.query, row) : rowRemoved(c.id);
+          })
+          .join('');
+        return [{ key: `contact rows ${contactId} user ${user.id} ${client.path}`, render: () => html }];
+      },
+    ),
   );
   app.messaging.changed.on('state', () => {
     const connections = app.messaging.channels.map((c) => c.state());
-    hub.push(activeAdminIds(domain), (client) => tabRenderer(app, client).partial('partials/admin-connections', { connections }));
+    pushLater(
+      () => activeAdminIds(domain),
+      (user, client) => [{ key: `connections ${localeOf(user, client)}`, render: () => drawer(app, user, client).partial('partials/admin-connections', { connections }) }],
+    );
   });
-  domain.events.on('user.changed', ({ userId }) => hub.push([userId], nav));
-  registerChatListeners(app);
-  // A notification shows in its user's tabs only; a settings page there shows the availability as it moved.
-  domain.events.on('notification.created', ({ notificationId, userId }) => hub.push([userId], (client) => tabRenderer(app, client).toast(notificationId)));
-  domain.events.on('presence.changed', ({ userId }) => hub.push([userId], (client) => tabRenderer(app, client).availability()));
-  domain.events.on('user.sessions.ended', ({ userId, except }) =>
-    hub.signOut((c) => c.userId === userId && c.sessionId !== except),
+  registerChatListeners(app, tick);
+
+  // A notification shows in its user's tabs only. Everyone told of one new conversation gets the same toast but
+  // for its id, so it is drawn once per language and choice of sound and browser notification.
+  let toasts: { notificationId: number; userId: number }[] = [];
+  domain.events.on('notification.created', (n) => {
+    if (toasts.push(n) > 1) return;
+    tick.later(() => {
+      const wanted = toasts;
+      toasts = [];
+      if (!hub.anyoneConnected()) return;
+      const found = toastsFor(domain, wanted.filter((w) => hub.clientsOf([w.userId]).length > 0));
+      const mine = new Map<number, Toast[]>();
+      for (const t of found.values()) {
+        const userId = wanted.find((w) => w.notificationId === t.id)!.userId;
+        mine.set(userId, [...(mine.get(userId) ?? []), t]);
+      }
+      const users = usersByIds(domain, [...mine.keys()]);
+      hub.push(users.keys(), (client) => {
+        const user = users.get(client.userId)!;
+        return (mine.get(user.id) ?? []).map((toast) => ({
+          key: `toast ${localeOf(user, client)} ${JSON.stringify({ ...toast, id: 0 })}`,
+          render: () => drawer(app, user, client).toast({ ...toast, id: TOAST_ID }),
+          fill: (html) => html.replaceAll(String(TOAST_ID), String(toast.id)),
+        }));
+      });
+    });
+  });
+  // A settings page shows the availability as it moved.
+  domain.events.on('presence.changed', ({ userId }) =>
+    pushLater(
+      () => [userId],
+      (user, client) => (client.view.kind === 'page' && client.view.pathname === '/settings' ? [ownPiece(user, client, 'availability', () => drawer(app, user, client).availability())] : []),
+    ),
   );
+  domain.events.on('user.sessions.ended', ({ userId, except }) => hub.signOut((c) => c.userId === userId && c.sessionId !== except));
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { offlineAtStart, tabsClosed, tabsOpened } from '../domain/users/presence.ts';
-import { tabRenderer } from '../realtime/fragments.ts';
-import { navFragment } from '../realtime/listeners.ts';
+import { findUserById } from '../domain/users/service.ts';
+import { drawer } from '../realtime/fragments.ts';
+import { tabView } from '../realtime/tab-view.ts';
 
 function originHost(origin: string): string | null {
   try {
@@ -45,10 +46,12 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
       const raw = (req.query as Record<string, unknown>).path;
       // Shapes what is pushed (the nav's current link, a list's filters); anything but a local path and query is ignored.
       const path = typeof raw === 'string' && raw.length <= 500 && /^\/[\w\-/]*(\?[\w\-=&%.+]*)?$/.test(raw) ? raw : null;
-      const client = { socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale, path, csrf: auth.csrfToken };
+      const client = { socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale, path, view: tabView(path), csrf: auth.csrfToken };
       app.hub.add(client);
       // Catch up on whatever changed while this tab had no socket (page load, network drop, server restart).
-      socket.send(navFragment(app, client) + tabRenderer(app, client).availability());
+      const draw = drawer(app, findUserById(app.domain, client.userId) ?? auth.user, client);
+      const settings = client.view.kind === 'page' && client.view.pathname === '/settings';
+      app.hub.sendTo(client, draw.nav() + (settings ? draw.availability() : ''));
     },
   );
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { assignConversation, setConversationStatus } from '../../src/domain/conversations/actions.ts';
-import { listConversations, PAGE_SIZE, rowInList, UNREAD_CAP, unreadCount, type ListFilter, type ListPage, type ListRow } from '../../src/domain/conversations/list.ts';
+import { listConversations, PAGE_SIZE, rowInList, rowsForViewers, UNREAD_CAP, unreadAmong, unreadCount, unreadIds, type ListFilter, type ListPage, type ListRow } from '../../src/domain/conversations/list.ts';
 import { movePin, pinConversation, unpinConversation } from '../../src/domain/conversations/pins.ts';
 import { markRead, markUnread } from '../../src/domain/conversations/reading.ts';
 import { startConversation } from '../../src/domain/conversations/start.ts';
@@ -13,6 +13,7 @@ import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers, type NumberConfig } from '../../src/domain/numbers/sync.ts';
 import { addTag, setHideTags } from '../../src/domain/tags/service.ts';
+import { usersByIds } from '../../src/domain/users/service.ts';
 import { addUser, buildTestApp } from '../helper.ts';
 
 const SUPPORT = '+15551230000';
@@ -588,4 +589,65 @@ test('unreadCount stops counting at UNREAD_CAP (the navigation shows 99+)', asyn
   const w = await setup(t);
   for (let i = 0; i < UNREAD_CAP + 5; i++) w.text(customer(i), T0 + i * SEC);
   assert.equal(unreadCount(w.ctx, w.agent.actor), UNREAD_CAP);
+});
+
+test('a live row for many viewers at once is what rowInList says for each, for every filter; unreadAmong is unreadIds turned around', async (t) => {
+  const w = await setup(t);
+  const { ctx, admin, manager, agent, ana } = w;
+  const a = w.text(customer(1), T0 + 1 * SEC);
+  const b = w.text(customer(2), T0 + 2 * SEC, SUPPORT_2);
+  const c = w.text(customer(3), T0 + 3 * SEC, SALES);
+  const d = w.text(customer(4), T0 + 4 * SEC, ANA_CELL);
+  const e = w.text(customer(5), T0 + 5 * SEC);
+  w.reply(a, T0 + 6 * SEC);
+  w.assign(a, agent.id);
+  w.assign(e, ana.id);
+  w.setStatus(admin.actor, b, 'closed');
+  w.setStatus(manager.actor, e, 'spam');
+  const vip = addTag(ctx, admin.actor, a, 'vip');
+  pinConversation(ctx, agent.actor, a);
+  markRead(ctx, ana.actor, a);
+  markUnread(ctx, manager.actor, c);
+  setHideTags(ctx, agent.actor, true);
+  const viewers = [...usersByIds(ctx, [admin.id, manager.id, agent.id, ana.id]).values()];
+
+  const filters: ListFilter[] = [];
+  for (const scope of ['shared', 'personal'] as const) {
+    for (const status of [undefined, 'open', 'closed', 'spam'] as const) {
+      for (const sort of ['newest', 'oldest', 'waiting'] as const) filters.push(f({ scope, sort, ...(status ? { status } : {}) }));
+    }
+  }
+  filters.push(
+    f({ inboxId: w.inbox.support }),
+    f({ inboxId: w.inbox.sales, status: 'open' }),
+    f({ numberId: w.numberId(SUPPORT_2) }),
+    f({ assignee: 'me' }),
+    f({ assignee: 'none', status: 'open' }),
+    f({ assignee: agent.id }),
+    f({ tagId: vip.id }),
+    f({ unread: true }),
+    f({ unread: true, scope: 'personal' }),
+    f({ from: T0 + 3 * SEC }),
+    f({ to: T0 + 3 * SEC }),
+    f({ scope: 'history', numberId: w.numberId(SUPPORT) }),
+  );
+  const single = (viewer: Actor, filter: ListFilter, id: number): ListRow | null => {
+    try {
+      return rowInList(ctx, viewer, filter, id);
+    } catch (err) {
+      if (err instanceof DomainError) return null;
+      throw err;
+    }
+  };
+  for (const filter of filters) {
+    for (const id of [a, b, c, d, e]) {
+      const many = rowsForViewers(ctx, id, filter, viewers);
+      viewers.forEach((v, i) => assert.deepEqual(many[i], single(v, filter, id), `conversation ${id}, viewer ${v.name}, ${JSON.stringify(filter)}`));
+    }
+  }
+  for (const id of [a, b, c, d, e]) {
+    const expected = viewers.filter((v) => unreadIds(ctx, v).includes(id)).map((v) => v.id);
+    const seeing = viewers.filter((v) => rowsForViewers(ctx, id, f({ scope: id === d ? 'personal' : 'shared' }), [v])[0] !== null);
+    assert.deepEqual([...unreadAmong(ctx, id, seeing)].sort(), expected.sort(), `unread among the viewers of ${id}`);
+  }
 });

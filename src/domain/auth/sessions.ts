@@ -1,5 +1,6 @@
 import { eq, lt, or } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
+import { inList } from '../../db/in-list.ts';
 import { sessions } from '../../db/schema/auth.ts';
 import { users } from '../../db/schema/users.ts';
 import type { DomainContext } from '../context.ts';
@@ -62,6 +63,12 @@ export function deleteSession(ctx: DomainContext, id: string): void {
 
 export function sessionExists(ctx: DomainContext, id: string): boolean {
   return ctx.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id)).get() !== undefined;
+}
+
+/** Which of these sessions still exist: one read for every open tab a push goes to. */
+export function liveSessions(ctx: DomainContext, ids: string[]): Set<string> {
+  if (ids.length === 0) return new Set();
+  return new Set(ctx.db.select({ id: sessions.id }).from(sessions).where(inList(sessions.id, [...new Set(ids)])).all().map((s) => s.id));
 }
 
 export function purgeExpiredSessions(ctx: DomainContext, limits: SessionLimits): number {

@@ -21,6 +21,12 @@ export function chatAudience(db: Pick<Tx, 'select'>, chat: Pick<ChatRow, 'id' | 
   return db.select({ userId: chatMembers.userId }).from(chatMembers).where(eq(chatMembers.chatId, chat.id)).all().map((m) => m.userId);
 }
 
+/** Everyone in the chat now, by its id (nobody for a chat that is gone). */
+export function chatAudienceOf(ctx: DomainContext, chatId: number): number[] {
+  const chat = ctx.db.select({ id: chats.id, inboxId: chats.inboxId }).from(chats).where(eq(chats.id, chatId)).get();
+  return chat ? chatAudience(ctx.db, chat) : [];
+}
+
 /** Chats the actor is in, as a condition on `chats`: a member row, or the chat of a shared inbox they see. */
 export function chatVisibleTo(actor: Actor) {
   return or(

@@ -1,13 +1,14 @@
 import { and, asc, eq, inArray, isNotNull, isNull, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
+import { inList } from '../../db/in-list.ts';
 import { contacts } from '../../db/schema/contacts.ts';
 import { conversationPins, conversationReads, conversations, conversationTags, messages, tags, waitingOrder } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
-import { forbidden, notFound } from '../errors.ts';
-import { inboxVisibleTo } from '../inboxes/access.ts';
+import { DomainError, forbidden, notFound } from '../errors.ts';
+import { inboxAudience, inboxVisibleTo } from '../inboxes/access.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -123,7 +124,7 @@ export function numberHasHistory(ctx: DomainContext, actor: Actor, numberId: num
 }
 
 /** Unread: a customer text after the user's read mark (`readAt`); without a mark, after they joined. */
-function unreadBy(readAt: SQL | SQLiteColumn, joinedAt: number | Placeholder): SQL<number> {
+function unreadBy(readAt: SQL | SQLiteColumn, joinedAt: number | Placeholder | SQLiteColumn): SQL<number> {
   return sql<number>`coalesce(${conversations.lastInboundAt} > coalesce(${readAt}, ${joinedAt}), 0)`;
 }
 
@@ -375,20 +376,146 @@ export const UNREAD_CAP = 100;
 
 /** Open conversations with a customer message the actor has not read, in the inboxes they see, up to UNREAD_CAP. */
 export function unreadCount(ctx: DomainContext, actor: Actor): number {
+  return unreadIds(ctx, actor).length;
+}
+
+/** The conversations unreadCount counts, up to UNREAD_CAP of them: what a live count starts from. */
+export function unreadIds(ctx: DomainContext, actor: Actor): number[] {
   const viewer = viewerOf(ctx, actor);
   // Every whole page counts: prepared once per user (the rule of who sees an inbox is written for one actor).
-  const count = prepared(ctx, `unread count;${actor.id};${actor.role}`, () => {
+  const ids = prepared(ctx, `unread ids;${actor.id};${actor.role}`, () => {
     const visible = ctx.db.select({ id: inboxes.id }).from(inboxes).where(inboxVisibleTo(actor));
     // A join, not the rows' subquery: for someone who has read nearly everything, every open conversation is
     // looked at, and the join does that in 60 % of the time.
-    const unread = ctx.db
-      .select({ one: sql`1` })
+    return ctx.db
+      .select({ id: conversations.id })
       .from(conversations)
       .leftJoin(conversationReads, and(eq(conversationReads.userId, actorId), eq(conversationReads.conversationId, conversations.id)))
       .where(and(eq(conversations.status, 'open'), inArray(conversations.inboxId, visible), sql`${unreadBy(conversationReads.readAt, joinedAt)} = 1`))
       .limit(UNREAD_CAP)
-      .as('unread');
-    return ctx.db.select({ n: sql<number>`count(*)` }).from(unread).prepare();
+      .prepare();
   });
-  return (count.get({ actor: actor.id, joinedAt: viewer.joinedAt }) as { n: number } | undefined)?.n ?? 0;
+  return (ids.all({ actor: actor.id, joinedAt: viewer.joinedAt }) as { id: number }[]).map((r) => r.id);
+}
+
+/** Who a live update is drawn for: what of a user decides their view of a list. */
+export type ListViewer = Actor & { createdAt: number; hideTags: boolean };
+
+/**
+ * Which of `users` have this conversation among their unread ones (open, a customer text after their read mark),
+ * in one read for all of them; whether they may see it is the caller's to know (they are its inbox's audience).
+ */
+export function unreadAmong(ctx: DomainContext, conversationId: number, viewers: Pick<ListViewer, 'id'>[]): Set<number> {
+  if (viewers.length === 0) return new Set();
+  const query = prepared(ctx, 'unread among', () =>
+    ctx.db
+      .select({ id: users.id })
+      .from(users)
+      .innerJoin(conversations, eq(conversations.id, sql.placeholder('conversation')))
+      .leftJoin(conversationReads, and(eq(conversationReads.userId, users.id), eq(conversationReads.conversationId, conversations.id)))
+      .where(and(inList(users.id, sql.placeholder('users')), eq(conversations.status, 'open'), sql`${unreadBy(conversationReads.readAt, users.createdAt)} = 1`))
+      .prepare(),
+  );
+  const rows = query.all({ conversation: conversationId, users: JSON.stringify(viewers.map((u) => u.id)) }) as { id: number }[];
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The conversation's row as each of `viewers` would see it in this list, or null where it does not belong: the
+ * same answer as rowInList for each, in a few reads for all of them (a customer's text is pushed to everyone
+ * watching the inbox). The filter is checked here against the conversation's own values, condition by
+ * condition as `conditions` writes it in SQL (a test holds the two to each other); a number's history, rare
+ * and read-only, asks rowInList.
+ */
+export function rowsForViewers(ctx: DomainContext, conversationId: number, filter: ListFilter, viewers: ListViewer[]): (ListRow | null)[] {
+  if (filter.scope === 'history') return viewers.map((v) => orNull(() => rowInList(ctx, v, filter, conversationId)));
+  const raw = prepared(ctx, `live row;${filter.sort}`, () =>
+    select(ctx, false, filter.sort).where(eq(conversations.id, sql.placeholder('conversation'))).prepare(),
+  ).get({ actor: 0, joinedAt: 0, conversation: conversationId }) as RawRow | undefined;
+  if (!raw || viewers.length === 0) return viewers.map(() => null);
+  const facts = prepared(ctx, 'live facts', () =>
+    ctx.db
+      .select({
+        numberId: conversations.numberId,
+        assigneeId: conversations.assigneeId,
+        lastInboundAt: conversations.lastInboundAt,
+        tagIds: sql<string | null>`(SELECT group_concat(${conversationTags.tagId}) FROM ${conversationTags} WHERE ${conversationTags.conversationId} = ${conversations.id})`,
+      })
+      .from(conversations)
+      .where(eq(conversations.id, sql.placeholder('conversation')))
+      .prepare(),
+  ).get({ conversation: conversationId }) as { numberId: number; assigneeId: number | null; lastInboundAt: number | null; tagIds: string | null };
+  const ids = JSON.stringify([...new Set(viewers.map((v) => v.id))]);
+  const readAt = new Map(
+    (prepared(ctx, 'live reads', () =>
+      ctx.db
+        .select({ userId: conversationReads.userId, readAt: conversationReads.readAt })
+        .from(conversationReads)
+        .where(and(eq(conversationReads.conversationId, sql.placeholder('conversation')), inList(conversationReads.userId, sql.placeholder('users'))))
+        .prepare(),
+    ).all({ conversation: conversationId, users: ids }) as { userId: number; readAt: number }[]).map((r) => [r.userId, r.readAt]),
+  );
+  const pinnedBy = new Set(
+    (prepared(ctx, 'live pins', () =>
+      ctx.db
+        .select({ userId: conversationPins.userId })
+        .from(conversationPins)
+        .where(and(eq(conversationPins.conversationId, sql.placeholder('conversation')), inList(conversationPins.userId, sql.placeholder('users'))))
+        .prepare(),
+    ).all({ conversation: conversationId, users: ids }) as { userId: number }[]).map((r) => r.userId),
+  );
+  const audience = raw.owner === null ? new Set(inboxAudience(ctx, raw.inboxId)) : new Set([raw.owner]);
+  const tagIds = facts.tagIds ? facts.tagIds.split(',').map(Number) : [];
+  const base = toRow({ ...raw, unread: 0, pinned: 0 }, filter.sort);
+  // Rows differ between viewers only here: at most eight of them, shared.
+  const variants = new Map<string, ListRow>();
+  return viewers.map((v) => {
+    const unread = facts.lastInboundAt !== null && facts.lastInboundAt > (readAt.get(v.id) ?? v.createdAt);
+    if (!belongsIn(filter, v, { ...facts, inboxId: raw.inboxId, owner: raw.owner, status: raw.status, lastMessageAt: raw.lastMessageAt, tagIds, unread }, audience)) return null;
+    const pinned = pinnedBy.has(v.id);
+    const key = `${unread} ${pinned} ${v.hideTags}`;
+    let row = variants.get(key);
+    if (!row) variants.set(key, (row = { ...base, unread, pinned, tags: v.hideTags ? [] : base.tags }));
+    return row;
+  });
+}
+
+/** What `belongsIn` knows of the conversation. */
+interface Facts {
+  inboxId: number;
+  owner: number | null;
+  status: ListRow['status'];
+  numberId: number;
+  assigneeId: number | null;
+  lastMessageAt: number;
+  tagIds: number[];
+  /** For this viewer. */
+  unread: boolean;
+}
+
+/** `conditions`, for one conversation's own values and one viewer, who is in `audience` if they see its (shared) inbox. */
+function belongsIn(filter: ListFilter, viewer: Actor, c: Facts, audience: Set<number>): boolean {
+  // Where the SQL refuses the list (spam for an agent) or its inbox (not one the viewer sees), nothing belongs.
+  if (filter.status === 'spam' && !isManager(viewer)) return false;
+  const visible = filter.scope === 'personal' ? c.owner === viewer.id : c.owner === null && audience.has(viewer.id);
+  if (!visible || (filter.inboxId !== undefined && filter.inboxId !== c.inboxId)) return false;
+  if (filter.status ? c.status !== filter.status : !isManager(viewer) && c.status === 'spam') return false;
+  if (filter.numberId !== undefined && c.numberId !== filter.numberId) return false;
+  if (filter.assignee === 'me' && c.assigneeId !== viewer.id) return false;
+  if (filter.assignee === 'none' && c.assigneeId !== null) return false;
+  if (typeof filter.assignee === 'number' && c.assigneeId !== filter.assignee) return false;
+  if (filter.tagId !== undefined && !c.tagIds.includes(filter.tagId)) return false;
+  if (filter.unread && !c.unread) return false;
+  if (filter.from !== undefined && c.lastMessageAt < filter.from) return false;
+  return filter.to === undefined || c.lastMessageAt < filter.to;
+}
+
+/** What a rule hides from the viewer (404, 403) is no row of theirs. */
+function orNull(row: () => ListRow | null): ListRow | null {
+  try {
+    return row();
+  } catch (err) {
+    if (err instanceof DomainError) return null;
+    throw err;
+  }
 }

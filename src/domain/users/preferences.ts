@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
+import { inList } from '../../db/in-list.ts';
 import { chats } from '../../db/schema/chats.ts';
 import { contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
@@ -9,7 +10,7 @@ import { users, type NotificationPrefs } from '../../db/schema/users.ts';
 import { chatVisibleTo } from '../chats/access.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
-import { conversationReadableBy } from '../inboxes/access.ts';
+import { conversationReadableBy, inboxAudience } from '../inboxes/access.ts';
 
 /** How a notification reaches the person besides the in-page toast, which always shows. */
 export interface Channels {
@@ -95,10 +96,24 @@ export interface Toast {
  * they can read, a chat they are in); otherwise undefined, and no toast is shown.
  */
 export function toastFor(ctx: DomainContext, actor: Actor, notificationId: number): Toast | undefined {
+  return toastsFor(ctx, [{ notificationId, userId: actor.id }]).get(notificationId);
+}
+
+/**
+ * Several users' notifications as toasts (toastFor for each), in a few reads however many there are: a new
+ * conversation notifies everyone who sees its inbox at once. Those that are not the named user's, or point at
+ * what they may no longer see, are left out.
+ */
+export function toastsFor(ctx: DomainContext, wanted: { notificationId: number; userId: number }[]): Map<number, Toast> {
+  const toasts = new Map<number, Toast>();
+  if (wanted.length === 0) return toasts;
+  const owner = new Map(wanted.map((w) => [w.notificationId, w.userId]));
   const by = alias(users, 'by');
-  const n = ctx.db
+  const rows = ctx.db
     .select({
       id: notifications.id,
+      userId: notifications.userId,
+      role: users.role,
       kind: notifications.kind,
       actorName: by.name,
       excerpt: notifications.excerpt,
@@ -109,48 +124,46 @@ export function toastFor(ctx: DomainContext, actor: Actor, notificationId: numbe
     .from(notifications)
     .innerJoin(users, eq(users.id, notifications.userId))
     .leftJoin(by, eq(by.id, notifications.actorId))
-    .where(and(eq(notifications.id, notificationId), eq(notifications.userId, actor.id)))
-    .get();
-  if (!n) return undefined;
-  let conversationLabel: string | null = null;
-  let inboxName: string | null = null;
-  let chatName: string | null = null;
-  let href: string;
-  if (n.conversationId !== null) {
-    const c = ctx.db
-      .select({ name: contacts.name, phone: conversations.phone, inbox: inboxes.name })
-      .from(conversations)
-      .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(and(eq(conversations.id, n.conversationId), conversationReadableBy(actor)))
-      .get();
-    if (!c) return undefined;
-    conversationLabel = c.name ?? c.phone;
-    inboxName = c.inbox;
-    href = `/conversations/${n.conversationId}`;
-  } else if (n.chatId !== null) {
-    const chat = ctx.db
-      .select({ name: chats.name })
-      .from(chats)
-      .where(and(eq(chats.id, n.chatId), chatVisibleTo(actor)))
-      .get();
-    if (!chat) return undefined;
-    chatName = chat.name;
-    href = `/chats/${n.chatId}`;
-  } else {
-    return undefined;
-  }
-  const channels = effectivePreferences(n.prefs)[n.kind];
-  return {
-    id: n.id,
-    kind: n.kind,
-    actorName: n.actorName,
-    excerpt: n.excerpt,
-    href,
-    conversationLabel,
-    inboxName,
-    chatName,
-    browser: channels.browser,
-    sound: channels.sound,
+    .where(inList(notifications.id, [...owner.keys()]))
+    .all()
+    .filter((n) => owner.get(n.id) === n.userId);
+  const conversationIds = [...new Set(rows.flatMap((n) => (n.conversationId === null ? [] : [n.conversationId])))];
+  const targets = new Map(
+    conversationIds.length === 0
+      ? []
+      : ctx.db
+          .select({ id: conversations.id, name: contacts.name, phone: conversations.phone, inbox: inboxes.name, inboxId: conversations.inboxId })
+          .from(conversations)
+          .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+          .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+          .where(inList(conversations.id, conversationIds))
+          .all()
+          .map((c) => [c.id, c]),
+  );
+  const audiences = new Map<number, Set<number>>();
+  /** Whoever sees the inbox reads the conversation; anyone else only through the full rule (a number's history). */
+  const readable = (n: (typeof rows)[number], inboxId: number): boolean => {
+    let audience = audiences.get(inboxId);
+    if (!audience) audiences.set(inboxId, (audience = new Set(inboxAudience(ctx, inboxId))));
+    if (audience.has(n.userId)) return true;
+    const actor = { id: n.userId, role: n.role };
+    return ctx.db.select({ id: conversations.id }).from(conversations).innerJoin(inboxes, eq(inboxes.id, conversations.inboxId)).where(and(eq(conversations.id, n.conversationId!), conversationReadableBy(actor))).get() !== undefined;
   };
+  for (const n of rows) {
+    let target: Pick<Toast, 'href' | 'conversationLabel' | 'inboxName' | 'chatName'>;
+    const c = n.conversationId === null ? undefined : targets.get(n.conversationId);
+    if (c) {
+      if (!readable(n, c.inboxId)) continue;
+      target = { href: `/conversations/${c.id}`, conversationLabel: c.name ?? c.phone, inboxName: c.inbox, chatName: null };
+    } else if (n.chatId !== null) {
+      const chat = ctx.db.select({ name: chats.name }).from(chats).where(and(eq(chats.id, n.chatId), chatVisibleTo({ id: n.userId, role: n.role }))).get();
+      if (!chat) continue;
+      target = { href: `/chats/${n.chatId}`, conversationLabel: null, inboxName: null, chatName: chat.name };
+    } else {
+      continue;
+    }
+    const channels = effectivePreferences(n.prefs)[n.kind];
+    toasts.set(n.id, { id: n.id, kind: n.kind, actorName: n.actorName, excerpt: n.excerpt, ...target, browser: channels.browser, sound: channels.sound });
+  }
+  return toasts;
 }

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { inList } from '../../db/in-list.ts';
 import { sessions } from '../../db/schema/auth.ts';
 import { users, type Role } from '../../db/schema/users.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
@@ -33,6 +34,12 @@ export function countUsers({ db }: DomainContext): number {
 
 export function findUserById({ db }: DomainContext, id: number): PublicUser | undefined {
   return db.select(publicColumns).from(users).where(eq(users.id, id)).get();
+}
+
+/** Several users in one read (the people a push goes to), by id; the missing ones are absent. */
+export function usersByIds({ db }: DomainContext, ids: readonly number[]): Map<number, PublicUser> {
+  if (ids.length === 0) return new Map();
+  return new Map(db.select(publicColumns).from(users).where(inList(users.id, ids)).all().map((u) => [u.id, u]));
 }
 
 export function listUsers(ctx: DomainContext, actor: Actor): PublicUser[] {

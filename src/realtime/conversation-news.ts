@@ -1,0 +1,142 @@
+import type { FastifyInstance } from 'fastify';
+import { rowsForViewers } from '../domain/conversations/list.ts';
+import { eventItem, messageItem, noteItem, type TimelineItem } from '../domain/conversations/timeline.ts';
+import { inboxAudience } from '../domain/inboxes/access.ts';
+import { usersByIds, type PublicUser } from '../domain/users/service.ts';
+import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
+import type { LiveClient, Piece } from './hub.ts';
+import type { Tick } from './tick.ts';
+import type { UnreadCounts } from './unread.ts';
+
+type ItemRef = { kind: 'message' | 'event' | 'note'; id: number };
+
+/** What changed about one conversation during a turn; drawn and pushed once at its end. */
+export interface News {
+  /** Its inbox now, and the one it left (a move): the people of both hear of it. */
+  inboxIds: Set<number>;
+  /** Timeline entries to draw into the open conversation (new, or changed: a receipt, a reaction). */
+  items: ItemRef[];
+  header: boolean;
+  panel: boolean;
+  /** Its row in the lists that tabs show. */
+  row: boolean;
+  /** Whether it is unread may have changed for everyone who sees it (a customer's text, a status, a move). */
+  unread: boolean;
+  /** Users who read it, or marked it unread: their own row and count. */
+  readBy: Set<number>;
+}
+
+const loadItem = (app: FastifyInstance, ref: ItemRef): TimelineItem | undefined =>
+  ref.kind === 'message' ? messageItem(app.domain, ref.id) : ref.kind === 'event' ? eventItem(app.domain, ref.id) : noteItem(app.domain, ref.id);
+
+/** What of a timeline entry depends on who looks: their own reactions are pressed, their own notes have actions. */
+function itemKey(item: TimelineItem, user: PublicUser): string {
+  if (item.kind === 'message') return item.reactions.map((r) => (r.userIds.includes(user.id) ? 1 : 0)).join('');
+  if (item.kind === 'note') return item.authorId === user.id ? 'own' : '';
+  return '';
+}
+
+/**
+ * Pushes about conversations, gathered over a turn: every change to one conversation in that turn is drawn once,
+ * for everyone allowed to see it. Per conversation one read of its audience, their user rows, its unread state for
+ * them and its row in their lists; each distinct fragment is drawn once (see Piece).
+ */
+export function createConversationNews(app: FastifyInstance, tick: Tick, unread: UnreadCounts) {
+  const { domain, hub } = app;
+  const pending = new Map<number, News>();
+
+  function note(
+    conversationId: number,
+    change: Partial<Pick<News, 'header' | 'panel' | 'row' | 'unread'>> & { inboxIds: (number | undefined)[]; item?: ItemRef; readBy?: number },
+  ): void {
+    // Every text and every status change lands here: with nobody watching, nothing is loaded or drawn.
+    if (!hub.anyoneConnected()) return;
+    let news = pending.get(conversationId);
+    if (!news) {
+      news = { inboxIds: new Set(), items: [], header: false, panel: false, row: false, unread: false, readBy: new Set() };
+      pending.set(conversationId, news);
+      tick.later(() => {
+        pending.delete(conversationId);
+        push(conversationId, news!);
+      });
+    }
+    for (const id of change.inboxIds) if (id !== undefined) news.inboxIds.add(id);
+    if (change.item) news.items.push(change.item);
+    news.header ||= change.header ?? false;
+    news.panel ||= change.panel ?? false;
+    news.row ||= change.row ?? false;
+    news.unread ||= change.unread ?? false;
+    if (change.readBy !== undefined) news.readBy.add(change.readBy);
+  }
+
+  function push(conversationId: number, news: News): void {
+    const audience = new Set([...news.inboxIds].flatMap((id) => inboxAudience(domain, id)));
+    const clients = hub.clientsOf([...audience, ...news.readBy]);
+    if (clients.length === 0) return;
+    const users = usersByIds(domain, [...new Set(clients.map((c) => c.userId))]);
+    const inAudience = [...users.values()].filter((u) => audience.has(u.id));
+    const badges = new Set(news.unread ? unread.conversationChanged(conversationId, inAudience) : []);
+    for (const userId of news.readBy) {
+      const reader = users.get(userId);
+      if (reader && !news.unread) for (const id of unread.readChanged(conversationId, reader)) badges.add(id);
+    }
+    const items = news.items.map((ref) => loadItem(app, ref)).filter((i): i is TimelineItem => i !== undefined);
+    const rowClients = news.row ? clients : clients.filter((c) => news.readBy.has(c.userId));
+    const rows = listRows(conversationId, rowClients, users);
+
+    hub.push([...users.keys(), ...badges], (client) => {
+      const user = users.get(client.userId);
+      if (!user) return [];
+      const locale = localeOf(user, client);
+      const draw = () => drawer(app, user, client);
+      const pieces: Piece[] = [];
+      if (badges.has(user.id)) {
+        const label = unread.labelOf(user);
+        pieces.push({ key: `badge ${locale} ${label}`, render: () => draw().unreadBadge(label) });
+      }
+      const { view } = client;
+      if (view.kind === 'conversation' && view.id === conversationId) {
+        for (const item of items) {
+          pieces.push({ key: `item ${item.kind} ${item.id} ${locale} ${itemKey(item, user)}`, render: () => draw().timelineItem(conversationId, item) });
+        }
+        if (news.header || news.panel) {
+          pieces.push(ownPiece(user, client, `parts ${conversationId}`, () => draw().conversationParts(conversationId, { header: news.header, panel: news.panel })));
+        }
+      }
+      if (view.kind === 'list' && rows.has(`${view.path} ${user.id}`)) {
+        const row = rows.get(`${view.path} ${user.id}`);
+        if (row === null) pieces.push({ key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) });
+        else if (row?.pinned) {
+          // Out of the main list (it may have just been pinned), then into the redrawn pins.
+          pieces.push({ key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) }, ownPiece(user, client, 'pins', () => draw().pinned(view.query)));
+        } else if (row) {
+          const key = `row ${view.path} ${locale} ${row.unread} ${user.hideTags}`;
+          pieces.push({ key, render: () => draw().listRow(view.query, row) });
+        }
+      }
+      return pieces;
+    });
+  }
+
+  /** The conversation's row in each list a tab shows, per list and user (null: it does not belong in it). */
+  function listRows(conversationId: number, clients: LiveClient[], users: Map<number, PublicUser>) {
+    const rows = new Map<string, ReturnType<typeof rowsForViewers>[number]>();
+    const byList = new Map<string, { query: Extract<LiveClient['view'], { kind: 'list' }>['query']; users: PublicUser[] }>();
+    for (const client of clients) {
+      const user = users.get(client.userId);
+      if (client.view.kind !== 'list' || !user) continue;
+      const list = byList.get(client.view.path) ?? { query: client.view.query, users: [] };
+      list.users.push(user);
+      byList.set(client.view.path, list);
+    }
+    for (const [path, list] of byList) {
+      const viewers = [...new Set(list.users)];
+      rowsForViewers(domain, conversationId, list.query.filter, viewers).forEach((row, i) => rows.set(`${path} ${viewers[i]!.id}`, row));
+    }
+    return rows;
+  }
+
+  return { note };
+}
+
+export type ConversationNews = ReturnType<typeof createConversationNews>;
