@@ -50,7 +50,9 @@ function writeSeaConfig(work, script, blob) {
   writeFileSync(join(work, MANIFEST_KEY), JSON.stringify(manifest));
   const assets = Object.fromEntries(files.map((key) => [key, join(root, key)]));
   assets[MANIFEST_KEY] = join(work, MANIFEST_KEY);
-  const config = { main: script, output: blob, disableExperimentalSEAWarning: true, assets };
+  // The code cache spares V8 parsing the script at every start; it would break a real import(), and the bundle
+  // has none (esbuild turns every import() of a bundled module into a require).
+  const config = { main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets };
   const configFile = join(work, 'sea-config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   return configFile;
