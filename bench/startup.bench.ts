@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/processes.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine, percentile } from './stats.ts';
 
@@ -40,16 +40,6 @@ const entries: Entry[] = [
   // The binary unpacks its assets once per build, on the first (unmeasured) start.
   { label: 'binary', command: join(binaryDir, 'switchboard'), args: ['serve'], env: { TMPDIR: tempDir('switchboard-startup-cache-') } },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function rssMb(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];

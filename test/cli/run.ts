@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Node's arguments that run the CLI from its TypeScript sources, as `npm run dev` does; test/production.test.ts runs the bundle. */
+/** Node's arguments that run the CLI from its TypeScript sources, as `npm run dev` does; test/bundle.test.ts runs the bundle. */
 export const CLI = ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../../src/main.ts', import.meta.url))];
 
 export interface Result {
