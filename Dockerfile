@@ -1,22 +1,25 @@
 # syntax=docker/dockerfile:1
 
-# Build stage: the compilers are here only in case better-sqlite3 finds no prebuilt addon for this platform.
+# Build stage: all dependencies, esbuild among them, to compile dist/switchboard.mjs. The compilers are here only
+# in case better-sqlite3 finds no prebuilt addon for this platform.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Nothing is compiled ahead of time (tsx runs the TypeScript sources), so production dependencies suffice.
-RUN npm ci --omit=dev
+RUN npm ci
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build
+# The bundle holds every JavaScript dependency; better-sqlite3 (with its addon) is loaded from node_modules.
+RUN npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
 # Owned by root: the app user can read its code but not change it.
 COPY --from=build /app/node_modules ./node_modules
-COPY package.json package-lock.json ./
-COPY bin ./bin
-COPY src ./src
+COPY --from=build /app/dist/switchboard.mjs ./dist/
 COPY views ./views
 COPY static ./static
 COPY drizzle ./drizzle
@@ -29,5 +32,6 @@ EXPOSE 3000
 # Slim images have no curl; Node 20 has fetch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "bin/switchboard.mjs"]
+# Node is PID 1 and gets SIGTERM from `docker stop` itself: no npm or shell in between.
+ENTRYPOINT ["node", "dist/switchboard.mjs"]
 CMD ["serve"]

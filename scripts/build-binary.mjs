@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import postject from 'postject';
+import { bundle } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ASSET_DIRS = ['views', 'static', 'drizzle'];
@@ -33,20 +33,14 @@ function contentHash(keys) {
 }
 
 /** SEA in Node 20 runs a single CommonJS script that may require builtins only: bundle everything. */
-async function bundle(file) {
-  await build({
-    entryPoints: [join(root, 'src/sea/entry.ts')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
+async function bundleScript(file) {
+  const { code } = await bundle({
+    entryPoints: ['src/sea/entry.ts'],
     format: 'cjs',
-    logLevel: 'warning',
-    // ws would try its optional native helpers on every start; SEA's require cannot load them and warns.
-    define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
     // paths.ts falls back to import.meta.url only when SWITCHBOARD_ROOT is unset, which the entry always sets.
     logOverride: { 'empty-import-meta': 'silent' },
   });
+  writeFileSync(file, code);
 }
 
 /** Returns the path of the sea-config file, which makes Node write the blob to `blob`. */
@@ -56,7 +50,9 @@ function writeSeaConfig(work, script, blob) {
   writeFileSync(join(work, MANIFEST_KEY), JSON.stringify(manifest));
   const assets = Object.fromEntries(files.map((key) => [key, join(root, key)]));
   assets[MANIFEST_KEY] = join(work, MANIFEST_KEY);
-  const config = { main: script, output: blob, disableExperimentalSEAWarning: true, assets };
+  // The code cache spares V8 parsing the script at every start; it would break a real import(), and the bundle
+  // has none (esbuild turns every import() of a bundled module into a require).
+  const config = { main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets };
   const configFile = join(work, 'sea-config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   return configFile;
@@ -87,7 +83,7 @@ async function main() {
   try {
     const script = join(work, 'switchboard.cjs');
     const blob = join(work, 'sea-prep.blob');
-    await bundle(script);
+    await bundleScript(script);
     execFileSync(process.execPath, ['--experimental-sea-config', writeSeaConfig(work, script, blob)], { stdio: 'inherit' });
     mkdirSync(outDir, { recursive: true });
     await makeExecutable(blob, target);

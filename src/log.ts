@@ -1,12 +1,13 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 /** JSON lines for machines; readable lines when a person watches the terminal. */
-export function createLogger(level: string): Logger {
+export async function createLogger(level: string): Promise<Logger> {
   const options = {
     level,
     redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'password', '*.password'], censor: '[redacted]' },
   };
-  if (process.stdout.isTTY) return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
-  return pino(options);
+  if (!process.stdout.isTTY) return pino(options);
+  // Loaded only for a terminal: a service's stdout is a pipe or the journal, which get JSON.
+  const { default: pretty } = await import('pino-pretty');
+  return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
 }

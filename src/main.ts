@@ -54,7 +54,7 @@ function flagsOf(values: { config?: unknown; data?: unknown }): Flags {
 /** Console-side commands act as the operator: the same domain rules, no acting user. */
 async function withDomain<T>(flags: Flags, run: (ctx: DomainContext) => Promise<T>): Promise<T> {
   const settings = resolveSettings(flags);
-  const log = createLogger('warn');
+  const log = await createLogger('warn');
   const sqlite = await openAndMigrate(settings.dbFile, log);
   try {
     const ctx: DomainContext = { db: createDb(sqlite), events: createEventBus(() => {}), now: Date.now };
@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parse(rest, {});
       if (values.help) return (process.stdout.write(USAGE), 0);
       const settings = resolveSettings(flagsOf(values));
-      await serve(settings, createLogger(settings.config.log.level));
+      await serve(settings, await createLogger(settings.config.log.level));
       return -1;
     }
     case 'check-config': {
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const { values } = parse(rest, {});
       const settings = resolveSettings(flagsOf(values));
-      const sqlite = await openAndMigrate(settings.dbFile, createLogger('info'));
+      const sqlite = await openAndMigrate(settings.dbFile, await createLogger('info'));
       sqlite.close();
       process.stdout.write(`${settings.dbFile}: schema is up to date\n`);
       return 0;
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parse(rest, { port: { type: 'string' } });
       const port = values.port === undefined ? 2775 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
-      await runSandbox(port, createLogger('info'));
+      await runSandbox(port, await createLogger('info'));
       return -1;
     }
     case 'help':

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { tempDir } from '../tmp.ts';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { BIN, run } from './run.ts';
+import { CLI, run } from './run.ts';
 
 const tmp = () => tempDir('switchboard-cli-');
 
@@ -91,7 +91,7 @@ test('migrate brings a database up to date and refuses one from newer code', asy
 
 test('switchboard sandbox runs the test SMSC alone and stops on SIGTERM', async () => {
   const cwd = tmp();
-  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI, 'sandbox', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

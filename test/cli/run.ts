@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/switchboard.mjs', import.meta.url));
+/** Node's arguments that run the CLI from its TypeScript sources, as `npm run dev` does; test/bundle.test.ts runs the bundle. */
+export const CLI = ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../../src/main.ts', import.meta.url))];
 
 export interface Result {
   code: number | null;
@@ -12,7 +13,7 @@ export interface Result {
 /** Runs the real CLI as a separate process. */
 export function run(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -25,7 +26,7 @@ export function run(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv
 
 /** Starts `serve` and resolves once it logged that it listens; log lines are JSON (stdout is not a terminal). */
 export function start(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...CLI, 'serve', ...args], {
     cwd: opts.cwd,
     env: { ...process.env, PORT: '0', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
