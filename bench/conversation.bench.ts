@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { run, start } from '../test/cli/run.ts';
+import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine, percentile, summary } from './stats.ts';
 
@@ -68,7 +68,7 @@ const res = await run(['user', 'add', '--email', AGENT, '--name', 'Agent', '--ro
 if (res.code !== 0) throw new Error(`user add: ${res.stderr}`);
 const conversationId = seed(join(env.SWITCHBOARD_DATA, 'switchboard.db'));
 
-const server = start([], { cwd, env });
+const server = start([], { cwd, env, entry: BUNDLE });
 process.on('exit', () => server.child.kill('SIGKILL'));
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);
 

@@ -8,7 +8,7 @@ import { createTeamChat } from '../src/domain/chats/manage.ts';
 import type { DomainContext } from '../src/domain/context.ts';
 import { createEventBus } from '../src/domain/events.ts';
 import { SESSION_COOKIE } from '../src/plugins/auth.ts';
-import { run, start } from '../test/cli/run.ts';
+import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine, percentile } from './stats.ts';
 
@@ -45,7 +45,7 @@ for (let c = 0; c < USERS / CHAT_SIZE; c++) chats.push(ids.slice(c * CHAT_SIZE, 
 const chatIds = chats.map((members, c) => createTeamChat(ctx, { id: members[0]!, role: 'manager' }, { name: `Team ${c}`, memberIds: members }));
 sqlite.close();
 
-const server = start(['--data', data], { cwd });
+const server = start(['--data', data], { cwd, entry: BUNDLE });
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);
 const host = new URL(base).host;
 

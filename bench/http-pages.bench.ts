@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { run, start } from '../test/cli/run.ts';
+import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine, summary } from './stats.ts';
 
@@ -13,7 +13,7 @@ const N = 2000;
 const cwd = tempDir('switchboard-bench-');
 const password = 'a long enough password';
 await run(['user', 'add', '--email', 'agent@example.test', '--name', 'Agent', '--role', 'admin'], { cwd, input: `${password}\n` });
-const server = start([], { cwd, env: { SWITCHBOARD_DATA: join(cwd, 'data') } });
+const server = start([], { cwd, env: { SWITCHBOARD_DATA: join(cwd, 'data') }, entry: BUNDLE });
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);
 const rss = (): string => `${(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) / 1024).toFixed(1)} MiB`;
 const rssAtBoot = rss();

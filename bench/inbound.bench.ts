@@ -10,7 +10,7 @@ import type { DomainContext } from '../src/domain/context.ts';
 import { createEventBus } from '../src/domain/events.ts';
 import { syncNumbers } from '../src/domain/numbers/sync.ts';
 import { SESSION_COOKIE } from '../src/plugins/auth.ts';
-import { run, start } from '../test/cli/run.ts';
+import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine, percentile } from './stats.ts';
 
@@ -108,7 +108,7 @@ sqlite.transaction(() => {
 const cookies = (sqlite.prepare('SELECT id FROM users ORDER BY id').pluck().all() as number[]).map((id) => `${SESSION_COOKIE}=${createSession(ctx, id).token}`);
 sqlite.close();
 
-const server = start(['--config', config], { cwd });
+const server = start(['--config', config], { cwd, entry: BUNDLE });
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);
 await smscSaid('bound');
 const cpuSeconds = (): number => {

@@ -8,7 +8,7 @@ import type { Actor, DomainContext } from '../src/domain/context.ts';
 import { listConversations, unreadCount } from '../src/domain/conversations/list.ts';
 import { createEventBus } from '../src/domain/events.ts';
 import { parseListQuery } from '../src/presenters/list-query.ts';
-import { run, start } from '../test/cli/run.ts';
+import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine, percentile, summary } from './stats.ts';
 
@@ -252,7 +252,7 @@ const seedSeconds = ((performance.now() - seedStart) / 1000).toFixed(1);
 console.log(`seeded ${CONVERSATIONS.toLocaleString('en')} conversations, ${MESSAGES.toLocaleString('en')} messages, ${CONTACTS.toLocaleString('en')} contacts, ${INBOXES.length} inboxes, 21 users in ${seedSeconds} s`);
 console.log(`database after seeding: ${dbSize()}`);
 
-const server = start([], { cwd, env });
+const server = start([], { cwd, env, entry: BUNDLE });
 // A run that throws halfway must not leave the server behind.
 process.on('exit', () => server.child.kill('SIGKILL'));
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);

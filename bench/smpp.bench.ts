@@ -16,7 +16,7 @@ import { createEventBus } from '../src/domain/events.ts';
 import { receiveSms } from '../src/domain/messaging/inbound.ts';
 import { keywordTextsOf } from '../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../src/domain/numbers/sync.ts';
-import { run, start } from '../test/cli/run.ts';
+import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine } from './stats.ts';
 
@@ -131,7 +131,7 @@ async function switchboardRound(): Promise<Round> {
   if (migrated.code !== 0) throw new Error(`migrate: ${migrated.stderr}`);
   const dbFile = join(cwd, 'data', 'switchboard.db');
   const conversations = seedConversations(dbFile);
-  const server = start(['--config', config], { cwd });
+  const server = start(['--config', config], { cwd, entry: BUNDLE });
   const db = new Database(dbFile);
   db.pragma('busy_timeout = 5000');
   try {

@@ -13,6 +13,8 @@ import { bundle } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ASSET_DIRS = ['views', 'static', 'drizzle'];
+/** Data the server reads from node_modules on first use (src/paths.ts), unpacked at the same place. */
+const DATA_FILES = ['en', 'de'].map((locale) => `node_modules/emojibase-data/${locale}/compact.json`);
 const ADDON = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
 // Read back under the same key by src/sea/entry.ts.
 const MANIFEST_KEY = 'sea-manifest.json';
@@ -45,7 +47,7 @@ async function bundleScript(file) {
 
 /** Returns the path of the sea-config file, which makes Node write the blob to `blob`. */
 function writeSeaConfig(work, script, blob) {
-  const files = [...ASSET_DIRS.flatMap(filesUnder), ADDON];
+  const files = [...ASSET_DIRS.flatMap(filesUnder), ...DATA_FILES, ADDON];
   const manifest = { hash: contentHash(files), files, addon: ADDON };
   writeFileSync(join(work, MANIFEST_KEY), JSON.stringify(manifest));
   const assets = Object.fromEntries(files.map((key) => [key, join(root, key)]));

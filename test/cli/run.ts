@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Node's arguments that run the CLI from its TypeScript sources, as `npm run dev` does; test/bundle.test.ts runs the bundle. */
 export const CLI = ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../../src/main.ts', import.meta.url))];
+/** The production entry (`npm run build`), which the benches measure: what users run. */
+export const BUNDLE = [fileURLToPath(new URL('../../dist/switchboard.mjs', import.meta.url))];
 
 export interface Result {
   code: number | null;
@@ -24,9 +26,12 @@ export function run(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv
   });
 }
 
-/** Starts `serve` and resolves once it logged that it listens; log lines are JSON (stdout is not a terminal). */
-export function start(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
-  const child: ChildProcess = spawn(process.execPath, [...CLI, 'serve', ...args], {
+/**
+ * Starts `serve` (from the sources, or with `entry: BUNDLE` the built bundle) and resolves once it logged that it
+ * listens; log lines are JSON (stdout is not a terminal).
+ */
+export function start(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; entry?: string[] }) {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.entry ?? CLI), 'serve', ...args], {
     cwd: opts.cwd,
     env: { ...process.env, PORT: '0', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
-import de from 'emojibase-data/de/compact.json' with { type: 'json' };
-import en from 'emojibase-data/en/compact.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
 import type { Locale } from '../../i18n/index.ts';
+import { emojiDataFile } from '../../paths.ts';
 
 export interface Emoji {
   unicode: string;
@@ -26,20 +26,28 @@ function catalog(data: CompactEmoji[]): Emoji[] {
     .map((e) => ({ unicode: e.unicode, label: e.label, tags: e.tags ?? [] }));
 }
 
-const catalogs: Record<Locale, Emoji[]> = { en: catalog(en as CompactEmoji[]), de: catalog(de as CompactEmoji[]) };
+const catalogs = new Map<Locale, Emoji[]>();
+/** A language's catalogue, read from emojibase's data the first time it is asked for. */
+function catalogOf(locale: Locale): Emoji[] {
+  let list = catalogs.get(locale);
+  if (!list) catalogs.set(locale, (list = catalog(JSON.parse(readFileSync(emojiDataFile(locale), 'utf8')) as CompactEmoji[])));
+  return list;
+}
+
 /** Emoji are compared without variation selectors: 👍 and 👍️ are one emoji. */
 const bare = (emoji: string): string => emoji.replace(/\uFE0F/g, '');
-const known = new Map(catalogs.en.map((e) => [bare(e.unicode), e.unicode]));
+let known: Map<string, string> | null = null;
 
 /** The catalogue's form of an emoji, or null when the text is not one emoji we know. */
 export function knownEmoji(text: unknown): string | null {
+  known ??= new Map(catalogOf('en').map((e) => [bare(e.unicode), e.unicode]));
   return typeof text === 'string' && text.length <= 16 ? (known.get(bare(text)) ?? null) : null;
 }
 
 /** Emoji whose name or keywords contain the query, names starting with it first; the catalogue's order otherwise. */
 export function searchEmoji(query: string, locale: Locale, limit = 48): Emoji[] {
   const q = query.trim().toLowerCase();
-  const list = catalogs[locale];
+  const list = catalogOf(locale);
   if (!q) return list.slice(0, limit);
   const starts: Emoji[] = [];
   const contains: Emoji[] = [];
@@ -55,5 +63,5 @@ export function searchEmoji(query: string, locale: Locale, limit = 48): Emoji[] 
 /** An emoji's name in the reader's language, for accessible labels. */
 export function emojiLabel(emoji: string, locale: Locale): string {
   const b = bare(emoji);
-  return catalogs[locale].find((e) => bare(e.unicode) === b)?.label ?? emoji;
+  return catalogOf(locale).find((e) => bare(e.unicode) === b)?.label ?? emoji;
 }
