@@ -110,6 +110,8 @@ console.log(machine());
 console.log(`${USERS} sockets, ${chatIds.length} team chats of ${CHAT_SIZE}, ${MESSAGES} messages one after another`);
 console.log(line('POST → one member has the fragment', perDelivery));
 console.log(line('POST → every member has it', perMessage));
+const p99 = (ms: number[]) => percentile([...ms].sort((a, b) => a - b), 99).toFixed(1);
+console.log(`summary fanout: ${USERS} chat tabs, p99 POST → a member's fragment ${p99(perDelivery)} ms, → every member's ${p99(perMessage)} ms (goal 50 ms); ${machine()}`);
 for (const t of tabs) t.socket.close();
 server.child.kill('SIGTERM');
 await server.exited;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
-import { machine, summary } from './stats.ts';
+import { machine, percentile, summary } from './stats.ts';
 
 /**
  * The real server process (`switchboard serve`), loaded over loopback HTTP with keep-alive:
@@ -43,13 +43,18 @@ async function measure(label: string, path: string, headers: Record<string, stri
     times.push(performance.now() - t0);
   }
   console.log(summary(label, times));
+  const sorted = times.sort((a, b) => a - b);
+  results.push(`${label} p50 ${percentile(sorted, 50).toFixed(1)} / p95 ${percentile(sorted, 95).toFixed(1)} ms`);
 }
+const results: string[] = [];
 
 console.log(machine());
 await measure('GET /healthz', '/healthz');
 await measure('GET / (signed in)', '/');
 await measure('GET /admin/users (htmx fragment)', '/admin/users', { 'hx-request': 'true' });
 await measure('GET /settings', '/settings');
-console.log(`server RSS: ${rssAtBoot} after boot, ${rss()} after ${4 * (N + 200)} requests`);
+const rssAfter = rss();
+console.log(`server RSS: ${rssAtBoot} after boot, ${rssAfter} after ${4 * (N + 200)} requests`);
+console.log(`summary http-pages: ${results.join('; ')}; RSS ${rssAtBoot} after boot, ${rssAfter} after the requests; ${machine()}`);
 server.child.kill('SIGTERM');
 await server.exited;

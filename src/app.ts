@@ -107,7 +107,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('configStore', opts.configStore);
   app.decorate('domain', domain);
   app.decorate('views', createViews(!opts.devViews));
-  app.decorate('hub', createHub((ids) => liveSessions(domain, ids)));
+  app.decorate('hub', createHub((ids) => liveSessions(domain, ids), (err) => app.log.error({ err }, 'a live push failed')));
   app.decorate('messaging', createMessagingState());
   app.decorate('media', createMediaStore(opts.mediaDir));
   app.decorateRequest('upload', null as unknown as FastifyRequest['upload']);
@@ -161,6 +161,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (encoding && encoding.toLowerCase() !== 'identity') return reply.code(415).sendError('error.unsupported_type');
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).sendError('error.not_found'));
+  // A request's own changes reach the other tabs before its answer leaves: the page that acted is redrawn last.
+  app.addHook('onSend', async () => app.hub.settle());
 
   await app.register(healthRoutes);
   await app.register(setupRoutes);

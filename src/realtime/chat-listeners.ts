@@ -7,19 +7,18 @@ import { usersByIds, type PublicUser } from '../domain/users/service.ts';
 import { chatHeader } from '../presenters/chat.ts';
 import { drawer, localeOf, ownPiece, type Drawer } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
-import type { Tick } from './tick.ts';
 
 const openChat = (client: LiveClient): number | null => (client.view.kind === 'chat' ? client.view.id : null);
 const onChatList = (client: LiveClient): boolean => client.view.kind === 'page' && client.view.pathname === '/chats';
 
 /** Chats, live: each member's tabs get the message, their own unread counts and chat list. */
-export function registerChatListeners(app: FastifyInstance, tick: Tick): void {
+export function registerChatListeners(app: FastifyInstance): void {
   const { domain, hub } = app;
   /** The navigation (unread counts) and, on /chats, the list of chats: the user's own. */
   const counts = (user: PublicUser, client: LiveClient, draw: Drawer): Piece =>
     ownPiece(user, client, 'chat counts', () => draw.nav() + (onChatList(client) ? draw.partial('partials/chat-list', { chats: chatsOf(domain, draw.actor) }) : ''));
   const pushLater = (userIds: () => number[], pieces: (user: PublicUser, client: LiveClient, draw: Drawer) => Piece[]) =>
-    tick.later(() => {
+    hub.later(() => {
       if (!hub.anyoneConnected()) return;
       const users = usersByIds(domain, [...new Set(hub.clientsOf(userIds()).map((c) => c.userId))]);
       hub.push(users.keys(), (client) => {
@@ -30,7 +29,7 @@ export function registerChatListeners(app: FastifyInstance, tick: Tick): void {
 
   domain.events.on('chat.message', ({ chatId, messageId, created }) => {
     if (!hub.anyoneConnected()) return;
-    tick.later(() => {
+    hub.later(() => {
       const audience = chatAudienceOf(domain, chatId);
       // Whoever has the chat open sees the new message: it is read for them before anything is drawn.
       const watching = new Set(hub.clientsOf(audience).filter((c) => openChat(c) === chatId).map((c) => c.userId));

@@ -5,7 +5,6 @@ import { inboxAudience } from '../domain/inboxes/access.ts';
 import { usersByIds, type PublicUser } from '../domain/users/service.ts';
 import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
-import type { Tick } from './tick.ts';
 import type { UnreadCounts } from './unread.ts';
 
 type ItemRef = { kind: 'message' | 'event' | 'note'; id: number };
@@ -41,7 +40,7 @@ function itemKey(item: TimelineItem, user: PublicUser): string {
  * for everyone allowed to see it. Per conversation one read of its audience, their user rows, its unread state for
  * them and its row in their lists; each distinct fragment is drawn once (see Piece).
  */
-export function createConversationNews(app: FastifyInstance, tick: Tick, unread: UnreadCounts) {
+export function createConversationNews(app: FastifyInstance, unread: UnreadCounts) {
   const { domain, hub } = app;
   const pending = new Map<number, News>();
 
@@ -55,7 +54,7 @@ export function createConversationNews(app: FastifyInstance, tick: Tick, unread:
     if (!news) {
       news = { inboxIds: new Set(), items: [], header: false, panel: false, row: false, unread: false, readBy: new Set() };
       pending.set(conversationId, news);
-      tick.later(() => {
+      hub.later(() => {
         pending.delete(conversationId);
         push(conversationId, news!);
       });

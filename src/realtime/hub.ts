@@ -41,7 +41,7 @@ export interface Piece {
  * `liveSessions` tells which of the tabs' sessions still exist, for all of a push's tabs at once; a tab whose
  * session ended gets nothing more and is closed.
  */
-export function createHub(liveSessions: (sessionIds: string[]) => Set<string>) {
+export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, onError: (err: unknown) => void) {
   const byUser = new Map<number, Set<LiveClient>>();
   /**
    * Presence: told `true` when a user's first tab connects, `false` when their last one has been gone for
@@ -68,11 +68,26 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>) {
   }
 
   /**
-   * What the pushes of one turn drew for each tab goes out as one frame when the turn's work is done: a text that
-   * updates a row, a badge and brings a toast is one message to the browser.
+   * Pushes wait for the end of the event loop's turn (`later`): whatever the turn committed is answered first (a
+   * carrier's deliver_sm_resp), and several changes of one turn to the same thing are drawn once. What the turn's
+   * pushes drew for each tab then goes out as one frame: a text that updates a row, a badge and brings a toast is
+   * one message to the browser. An HTTP answer waits for its request's own pushes instead (`settle`), so that the
+   * page that acted is redrawn last, by the answer (a notice in it stays).
    */
+  let work: (() => void)[] = [];
   const outbox = new Map<LiveClient, string>();
   let flushing = false;
+  function runWork(): void {
+    const queued = work;
+    work = [];
+    for (const fn of queued) {
+      try {
+        fn();
+      } catch (err) {
+        onError(err);
+      }
+    }
+  }
   function flush(): void {
     flushing = false;
     for (const [client, html] of outbox) send(client, html);
@@ -86,6 +101,18 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>) {
   }
 
   return {
+    /** Runs `fn` at the end of this turn (or when a request's answer settles it), after the work queued before it. */
+    later(fn: () => void): void {
+      if (work.length === 0) setImmediate(runWork);
+      work.push(fn);
+    },
+
+    /** Does the queued pushes now and sends their frames: before an HTTP answer leaves. */
+    settle(): void {
+      runWork();
+      flush();
+    },
+
     add(client: LiveClient): void {
       let set = byUser.get(client.userId);
       const first = !set;

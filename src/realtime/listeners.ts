@@ -9,7 +9,6 @@ import { registerChatListeners } from './chat-listeners.ts';
 import { createConversationNews } from './conversation-news.ts';
 import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
-import { createTick } from './tick.ts';
 import { createUnreadCounts } from './unread.ts';
 
 /** Stands in for a toast's id in a drawing shared by everyone notified of the same thing; each tab gets its own. */
@@ -18,9 +17,8 @@ const TOAST_ID = randomInt(1e13, 9e13);
 /** Turns domain events into pushed fragments, each drawn for, and sent only to, the users allowed to see it. */
 export function registerRealtimeListeners(app: FastifyInstance): void {
   const { domain, hub } = app;
-  const tick = createTick((err) => app.log.error({ err }, 'a live push failed'));
   const unread = createUnreadCounts(domain);
-  const news = createConversationNews(app, tick, unread);
+  const news = createConversationNews(app, unread);
   // A user without tabs needs no count kept; it is read afresh when one opens.
   hub.presence.listeners.push((userId, online) => online || unread.forget([userId]));
 
@@ -29,7 +27,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
    * their tabs, and a user who is gone gets nothing.
    */
   const pushLater = (userIds: () => Iterable<number>, pieces: (user: PublicUser, client: LiveClient) => Piece[]): void =>
-    tick.later(() => {
+    hub.later(() => {
       if (!hub.anyoneConnected()) return;
       const users = usersByIds(domain, [...new Set(hub.clientsOf(userIds()).map((c) => c.userId))]);
       hub.push(users.keys(), (client) => {
@@ -123,14 +121,14 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       (user, client) => [{ key: `connections ${localeOf(user, client)}`, render: () => drawer(app, user, client).partial('partials/admin-connections', { connections }) }],
     );
   });
-  registerChatListeners(app, tick);
+  registerChatListeners(app);
 
   // A notification shows in its user's tabs only. Everyone told of one new conversation gets the same toast but
   // for its id, so it is drawn once per language and choice of sound and browser notification.
   let toasts: { notificationId: number; userId: number }[] = [];
   domain.events.on('notification.created', (n) => {
     if (toasts.push(n) > 1) return;
-    tick.later(() => {
+    hub.later(() => {
       const wanted = toasts;
       toasts = [];
       if (!hub.anyoneConnected()) return;
