@@ -17,8 +17,9 @@ import { machine, percentile } from './stats.ts';
 /**
  * Customers' texts reaching a team that watches: an SMSC in its own process delivers texts (deliver_sm) to the
  * real server (`switchboard serve`), whose agents each have a tab open on the inbox's list — a WebSocket to
- * /live exactly as the page opens it. Every fragment every tab receives is read; a text counts as seen by a tab
- * when a fragment carrying it arrives. Times are process.hrtime, one clock across processes.
+ * /live exactly as the page opens it. Every frame every tab receives is read; a text counts as seen by a tab
+ * when a frame carrying it, or a later text of the same customer (a list row shows the latest), arrives. Times
+ * are process.hrtime, one clock across processes.
  *
  * 1. one tab, TEXTS_FAST texts at FAST per second from known customers;
  * 2. TABS tabs, texts at RATE per second from known customers, then from new ones (a new conversation each).
@@ -118,11 +119,23 @@ const cpuSeconds = (): number => {
 
 // --- tabs --------------------------------------------------------------------------------------------------------
 
+/** Each text's customer, and each customer's texts in order, as the SMSC sends them (see bench/peers/mo-smsc.ts). */
+const customerOf = new Map<number, string>();
+const textsOf = new Map<string, number[]>();
+function planTexts(first: number, count: number, who: 'old' | 'new'): void {
+  for (let i = first; i < first + count; i++) {
+    const customer = who === 'new' ? `new ${i}` : `old ${i % CONTACTS}`;
+    customerOf.set(i, customer);
+    textsOf.set(customer, [...(textsOf.get(customer) ?? []), i]);
+  }
+}
+let planned = 0;
+
 interface Tab {
   socket: WebSocket;
   /** Text number → when the first fragment carrying it arrived. */
   seen: Map<number, bigint>;
-  /** Text number → fragments carrying it. */
+  /** Text number → frames carrying it. */
   frames: Map<number, number>;
 }
 const tabs: Tab[] = [];
@@ -138,10 +151,13 @@ async function openTabs(count: number): Promise<void> {
           socket.once('message', () => resolve());
           socket.on('message', (raw) => {
             const at = now();
-            for (const m of raw.toString().matchAll(/bench-mo-(\d+)-z/g)) {
-              const i = Number(m[1]);
-              if (!tab.seen.has(i)) tab.seen.set(i, at);
+            for (const i of new Set([...raw.toString().matchAll(/bench-mo-(\d+)-z/g)].map((m) => Number(m[1])))) {
               tab.frames.set(i, (tab.frames.get(i) ?? 0) + 1);
+              // A list shows a conversation's latest text: one that shows there has brought the earlier ones with it.
+              for (const earlier of textsOf.get(customerOf.get(i)!) ?? []) {
+                if (earlier > i) break;
+                if (!tab.seen.has(earlier)) tab.seen.set(earlier, at);
+              }
             }
           });
           socket.once('error', reject);
@@ -168,6 +184,8 @@ interface Result {
 async function burst(label: string, rate: number, count: number, who: 'old' | 'new'): Promise<Result> {
   const before = bursts.length;
   const cpu0 = cpuSeconds();
+  planTexts(planned, count, who);
+  planned += count;
   smsc.stdin.write(`burst ${rate} ${count} ${who}\n`);
   for (let i = 0; bursts.length === before; i++) {
     if (i > (count / rate) * 100 + 6_000) throw new Error(`${label}: the SMSC's texts were not all answered within a minute after the last`);

@@ -125,7 +125,7 @@ test('notification preferences: defaults, the stored choice over them, and a toa
   h.sqlite.prepare(`INSERT INTO chats (kind, direct_key, created_at) VALUES ('direct', ?, 0)`).run(`${ana.id}:${ben.id}`);
   const chatId = h.sqlite.prepare('SELECT id FROM chats').pluck().get() as number;
   h.sqlite.prepare('INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0), (?, ?, 0)').run(chatId, ana.id, chatId, ben.id);
-  const [toAna] = h.app.domain.db.transaction((tx) => addNotifications(tx, 1, [{ userId: ana.id, kind: 'direct', actorId: ben.id, chatId, excerpt: 'Lunch?' }]));
+  const [toAna] = h.app.domain.db.transaction(() => addNotifications(h.app.domain, 1, [{ userId: ana.id, kind: 'direct', actorId: ben.id, chatId, excerpt: 'Lunch?' }]));
   assert.ok(toAna);
   const toast = toastFor(h.app.domain, ana.actor, toAna.notificationId);
   assert.deepEqual(toast && { ...toast, id: 0 }, {
@@ -257,8 +257,8 @@ test('a notification reaches only its user’s tabs, as a toast that links to it
   h.sqlite.prepare(`INSERT INTO chats (kind, name, created_at) VALUES ('team', 'Team <room>', 0)`).run();
   const chatId = h.sqlite.prepare('SELECT id FROM chats').pluck().get() as number;
   h.sqlite.prepare('INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0), (?, ?, 0)').run(chatId, ana.id, chatId, ben.id);
-  const created = h.app.domain.db.transaction((tx) =>
-    addNotifications(tx, Date.now(), [{ userId: ben.id, kind: 'mention', actorId: ana.id, chatId, excerpt: '@Ben can you <b>check</b>?' }]),
+  const created = h.app.domain.db.transaction(() =>
+    addNotifications(h.app.domain, Date.now(), [{ userId: ben.id, kind: 'mention', actorId: ana.id, chatId, excerpt: '@Ben can you <b>check</b>?' }]),
   );
   announce(h.app.domain, created);
   await until(() => benTab.received.length > 0, 'Ben gets the toast');

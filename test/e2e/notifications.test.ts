@@ -145,8 +145,8 @@ test('browser: personal settings, a mention as toast, browser notification and b
   await benPage.waitForFunction(() => document.title === '(1) Inbox · Switchboard');
 
   // Ana mentions Ben in a note on the conversation (recorded as the notes feature does, announced after commit).
-  const created = s.app.domain.db.transaction((tx) =>
-    addNotifications(tx, Date.now(), [{ userId: ben.id, kind: 'mention', actorId: ana.id, conversationId: text.conversationId, excerpt: '@Ben can you call them back?' }]),
+  const created = s.app.domain.db.transaction(() =>
+    addNotifications(s.app.domain, Date.now(), [{ userId: ben.id, kind: 'mention', actorId: ana.id, conversationId: text.conversationId, excerpt: '@Ben can you call them back?' }]),
   );
   announce(s.app.domain, created);
   const toasts = benPage.getByRole('status', { name: 'Notifications' });

@@ -17,7 +17,7 @@ export function welcomeConversation(ctx: DomainContext, tx: Tx, inboxId: number,
   const assigned = autoAssign(tx, inboxId, conversationId, now);
   // Read on the transaction's own connection (better-sqlite3 is synchronous): the audience is not changed here.
   const audience = inboxAudience(ctx, inboxId);
-  const notified = addNotifications(tx, now, [
+  const notified = addNotifications(ctx, now, [
     ...audience.map((userId) => ({ userId, kind: 'new_conversation' as const, actorId: null, conversationId, excerpt })),
     ...(assigned ? [{ userId: assigned.assigneeId, kind: 'assigned' as const, actorId: null, conversationId, excerpt }] : []),
   ]);

@@ -72,7 +72,7 @@ export function postChatMessage(ctx: DomainContext, actor: Actor, chatId: number
       tx.update(chats).set({ lastMessageAt: now }).where(eq(chats.id, chatId)).run();
       // What I write, I have read.
       tx.insert(chatMembers).values({ chatId, userId: actor.id, lastReadId: id, joinedAt: now }).onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.userId], set: { lastReadId: id } }).run();
-      return { id, notified: addNotifications(tx, now, notificationsFor(tx, actor, chat, body, chatId)) };
+      return { id, notified: addNotifications(ctx, now, notificationsFor(tx, actor, chat, body, chatId)) };
     });
   } catch (err) {
     if (media) dropUnreferenced(ctx, media.store, adopted);

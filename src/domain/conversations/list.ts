@@ -9,6 +9,7 @@ import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { DomainError, forbidden, notFound } from '../errors.ts';
 import { inboxAudience, inboxVisibleTo } from '../inboxes/access.ts';
+import { prepared } from '../prepared.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -60,22 +61,6 @@ export interface ListPage {
   rows: ListRow[];
   /** Pass back as `after` for the next page; null on the last page. */
   next: string | null;
-}
-
-type Prepared = { all(values: Record<string, unknown>): unknown[]; get(values: Record<string, unknown>): unknown };
-const preparedByDb = new WeakMap<object, Map<string, Prepared>>();
-
-/**
- * The query of this shape for this database, built and prepared on first use, then run with its placeholders'
- * values: drizzle builds a query's SQL anew on every call, which for a list cost as much as SQLite's run. The
- * shapes are few: one per combination of filters in use, and one per user for the queries that embed who sees what.
- */
-function prepared(ctx: DomainContext, shape: string, build: () => Prepared): Prepared {
-  let byShape = preparedByDb.get(ctx.db);
-  if (!byShape) preparedByDb.set(ctx.db, (byShape = new Map()));
-  let query = byShape.get(shape);
-  if (!query) byShape.set(shape, (query = build()));
-  return query;
 }
 
 /** The inbox ids a list may draw from: the visible ones of the scope, or the one asked for (404 if not visible). */

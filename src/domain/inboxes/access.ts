@@ -3,6 +3,7 @@ import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { prepared } from '../prepared.ts';
 
 /**
  * The one rule of who sees an inbox, as a condition on `inboxes`: a private inbox only its owner (admins
@@ -40,20 +41,26 @@ export function assertCanSeeInbox(ctx: DomainContext, actor: Actor, inboxId: num
   if (!canSeeInbox(ctx, actor, inboxId)) throw notFound();
 }
 
-/** Everyone who may see an inbox right now (active users only): the same rule as `inboxVisibleTo`, turned around. */
-export function inboxAudience({ db }: DomainContext, inboxId: number): number[] {
-  const inbox = db.select({ owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, inboxId)).get();
-  if (!inbox) return [];
-  const who = inbox.owner !== null
-    ? eq(users.id, inbox.owner)
-    : or(
-        eq(users.role, 'admin'),
-        inArray(users.id, db.select({ id: inboxMembers.userId }).from(inboxMembers).where(eq(inboxMembers.inboxId, inboxId))),
-      );
-  return db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.active, true), who))
-    .all()
-    .map((r) => r.id);
+/**
+ * Everyone who may see an inbox right now (active users only): the same rule as `inboxVisibleTo`, turned around.
+ * Asked for every customer text that someone watches: prepared once.
+ */
+export function inboxAudience(ctx: DomainContext, inboxId: number): number[] {
+  const inbox = sql.placeholder('inbox');
+  const owner = sql`(SELECT ${inboxes.ownerUserId} FROM ${inboxes} WHERE ${inboxes.id} = ${inbox})`;
+  const members = ctx.db.select({ id: inboxMembers.userId }).from(inboxMembers).where(eq(inboxMembers.inboxId, inbox));
+  const query = prepared(ctx, 'inbox audience', () =>
+    ctx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(
+          eq(users.active, true),
+          sql`EXISTS (SELECT 1 FROM ${inboxes} WHERE ${inboxes.id} = ${inbox})`,
+          sql`CASE WHEN ${owner} IS NOT NULL THEN ${users.id} = ${owner} ELSE (${users.role} = 'admin' OR ${inArray(users.id, members)}) END`,
+        ),
+      )
+      .prepare(),
+  );
+  return (query.all({ inbox: inboxId }) as { id: number }[]).map((r) => r.id);
 }

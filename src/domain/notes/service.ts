@@ -39,7 +39,7 @@ export function addNote(ctx: DomainContext, actor: Actor, conversationId: number
     const audience = inboxAudience(ctx, inboxId);
     const people = audience.length ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, audience)).all() : [];
     const mentioned = mentionedIn(body, people).map((userId) => ({ userId, kind: 'mention' as const, actorId: actor.id, conversationId, excerpt: toPlainText(body) }));
-    return { inboxId, noteId, notified: addNotifications(tx, now, mentioned) };
+    return { inboxId, noteId, notified: addNotifications(ctx, now, mentioned) };
   });
   ctx.events.emit('note.changed', { conversationId, noteId: done.noteId, inboxId: done.inboxId });
   announce(ctx, done.notified);

@@ -1,5 +1,6 @@
-import { notifications, type NotificationKind } from '../../db/schema/notifications.ts';
-import type { DomainContext, Tx } from '../context.ts';
+import type Database from 'better-sqlite3';
+import type { NotificationKind } from '../../db/schema/notifications.ts';
+import type { DomainContext } from '../context.ts';
 
 export interface NewNotification {
   userId: number;
@@ -13,20 +14,30 @@ export interface NewNotification {
 
 const EXCERPT = 140;
 
+const inserts = new WeakMap<Database.Database, Database.Statement<unknown[], number>>();
+
+/** One prepared insert: a new conversation notifies everyone who sees its inbox, hundreds of rows at once. */
+function insertOf(db: Database.Database): Database.Statement<unknown[], number> {
+  let insert = inserts.get(db);
+  if (!insert) {
+    const sql = 'INSERT INTO notifications (user_id, kind, actor_id, conversation_id, chat_id, excerpt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id';
+    inserts.set(db, (insert = db.prepare<unknown[], number>(sql).pluck()));
+  }
+  return insert;
+}
+
 /**
- * Records notifications inside the caller's transaction (nobody is told of their own action); returns what
- * `announce` must emit once the transaction has committed.
+ * Records notifications inside the caller's transaction (on the same connection; nobody is told of their own
+ * action); returns what `announce` must emit once the transaction has committed.
  */
-export function addNotifications(tx: Pick<Tx, 'insert'>, now: number, items: NewNotification[]): { notificationId: number; userId: number }[] {
+export function addNotifications(ctx: DomainContext, now: number, items: NewNotification[]): { notificationId: number; userId: number }[] {
+  const insert = insertOf(ctx.db.$client);
   return items
     .filter((n) => n.userId !== n.actorId)
     .map((n) => {
-      const excerpt = n.excerpt.replace(/\s+/g, ' ').trim();
-      const notificationId = tx
-        .insert(notifications)
-        .values({ ...n, excerpt: excerpt.length > EXCERPT ? `${excerpt.slice(0, EXCERPT - 1)}…` : excerpt, createdAt: now })
-        .returning({ id: notifications.id })
-        .get().id;
+      const text = n.excerpt.replace(/\s+/g, ' ').trim();
+      const excerpt = text.length > EXCERPT ? `${text.slice(0, EXCERPT - 1)}…` : text;
+      const notificationId = insert.get(n.userId, n.kind, n.actorId, n.conversationId ?? null, n.chatId ?? null, excerpt, now)!;
       return { notificationId, userId: n.userId };
     });
 }

@@ -1,8 +1,9 @@
-import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import { inList } from '../../db/in-list.ts';
 import { sessions } from '../../db/schema/auth.ts';
 import { users, type Role } from '../../db/schema/users.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
+import { prepared } from '../prepared.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
 import { throttled, type ThrottlePolicy } from '../auth/throttle.ts';
@@ -37,9 +38,10 @@ export function findUserById({ db }: DomainContext, id: number): PublicUser | un
 }
 
 /** Several users in one read (the people a push goes to), by id; the missing ones are absent. */
-export function usersByIds({ db }: DomainContext, ids: readonly number[]): Map<number, PublicUser> {
+export function usersByIds(ctx: DomainContext, ids: readonly number[]): Map<number, PublicUser> {
   if (ids.length === 0) return new Map();
-  return new Map(db.select(publicColumns).from(users).where(inList(users.id, ids)).all().map((u) => [u.id, u]));
+  const query = prepared(ctx, 'users by ids', () => ctx.db.select(publicColumns).from(users).where(inList(users.id, sql.placeholder('ids'))).prepare());
+  return new Map((query.all({ ids: JSON.stringify(ids) }) as PublicUser[]).map((u) => [u.id, u]));
 }
 
 export function listUsers(ctx: DomainContext, actor: Actor): PublicUser[] {
