@@ -69,7 +69,8 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
   }
 
   function push(conversationId: number, news: News): void {
-    const audience = new Set([...news.inboxIds].flatMap((id) => inboxAudience(domain, id)));
+    const audiences = new Map([...news.inboxIds].map((id) => [id, new Set(inboxAudience(domain, id))]));
+    const audience = new Set([...audiences.values()].flatMap((a) => [...a]));
     const clients = hub.clientsOf([...audience, ...news.readBy]);
     if (clients.length === 0) return;
     const users = usersByIds(domain, [...new Set(clients.map((c) => c.userId))]);
@@ -79,9 +80,11 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
       const reader = users.get(userId);
       if (reader && !news.unread) for (const id of unread.readChanged(conversationId, reader)) badges.add(id);
     }
-    const items = news.items.map((ref) => loadItem(app, ref)).filter((i): i is TimelineItem => i !== undefined);
+    // Timeline entries only for a tab that shows the conversation: most pushes go to lists.
+    const watching = clients.some((c) => c.view.kind === 'conversation' && c.view.id === conversationId);
+    const items = watching ? news.items.map((ref) => loadItem(app, ref)).filter((i): i is TimelineItem => i !== undefined) : [];
     const rowClients = news.row ? clients : clients.filter((c) => news.readBy.has(c.userId));
-    const rows = listRows(conversationId, rowClients, users);
+    const rows = listRows(conversationId, rowClients, users, (id) => audiences.get(id));
 
     hub.push([...users.keys(), ...badges], (client) => {
       const user = users.get(client.userId);
@@ -118,7 +121,7 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
   }
 
   /** The conversation's row in each list a tab shows, per list and user (null: it does not belong in it). */
-  function listRows(conversationId: number, clients: LiveClient[], users: Map<number, PublicUser>) {
+  function listRows(conversationId: number, clients: LiveClient[], users: Map<number, PublicUser>, audienceOf: (inboxId: number) => Set<number> | undefined) {
     const rows = new Map<string, ReturnType<typeof rowsForViewers>[number]>();
     const byList = new Map<string, { query: Extract<LiveClient['view'], { kind: 'list' }>['query']; users: PublicUser[] }>();
     for (const client of clients) {
@@ -130,7 +133,7 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     }
     for (const [path, list] of byList) {
       const viewers = [...new Set(list.users)];
-      rowsForViewers(domain, conversationId, list.query.filter, viewers).forEach((row, i) => rows.set(`${path} ${viewers[i]!.id}`, row));
+      rowsForViewers(domain, conversationId, list.query.filter, viewers, audienceOf).forEach((row, i) => rows.set(`${path} ${viewers[i]!.id}`, row));
     }
     return rows;
   }

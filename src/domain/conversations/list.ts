@@ -412,7 +412,14 @@ export function unreadAmong(ctx: DomainContext, conversationId: number, viewers:
  * condition as `conditions` writes it in SQL (a test holds the two to each other); a number's history, rare
  * and read-only, asks rowInList.
  */
-export function rowsForViewers(ctx: DomainContext, conversationId: number, filter: ListFilter, viewers: ListViewer[]): (ListRow | null)[] {
+export function rowsForViewers(
+  ctx: DomainContext,
+  conversationId: number,
+  filter: ListFilter,
+  viewers: ListViewer[],
+  /** An inbox's audience (inboxAudience), where the caller has read it already. */
+  audienceOf?: (inboxId: number) => Set<number> | undefined,
+): (ListRow | null)[] {
   if (filter.scope === 'history') return viewers.map((v) => orNull(() => rowInList(ctx, v, filter, conversationId)));
   const raw = prepared(ctx, `live row;${filter.sort}`, () =>
     select(ctx, false, filter.sort).where(eq(conversations.id, sql.placeholder('conversation'))).prepare(),
@@ -449,14 +456,22 @@ export function rowsForViewers(ctx: DomainContext, conversationId: number, filte
         .prepare(),
     ).all({ conversation: conversationId, users: ids }) as { userId: number }[]).map((r) => r.userId),
   );
-  const audience = raw.owner === null ? new Set(inboxAudience(ctx, raw.inboxId)) : new Set([raw.owner]);
-  const tagIds = facts.tagIds ? facts.tagIds.split(',').map(Number) : [];
+  const audience = raw.owner !== null ? new Set([raw.owner]) : (audienceOf?.(raw.inboxId) ?? new Set(inboxAudience(ctx, raw.inboxId)));
+  const c: Facts = {
+    inboxId: raw.inboxId,
+    owner: raw.owner,
+    status: raw.status,
+    numberId: facts.numberId,
+    assigneeId: facts.assigneeId,
+    lastMessageAt: raw.lastMessageAt,
+    tagIds: facts.tagIds ? facts.tagIds.split(',').map(Number) : [],
+  };
   const base = toRow({ ...raw, unread: 0, pinned: 0 }, filter.sort);
   // Rows differ between viewers only here: at most eight of them, shared.
   const variants = new Map<string, ListRow>();
   return viewers.map((v) => {
     const unread = facts.lastInboundAt !== null && facts.lastInboundAt > (readAt.get(v.id) ?? v.createdAt);
-    if (!belongsIn(filter, v, { ...facts, inboxId: raw.inboxId, owner: raw.owner, status: raw.status, lastMessageAt: raw.lastMessageAt, tagIds, unread }, audience)) return null;
+    if (!belongsIn(filter, v, c, unread, audience)) return null;
     const pinned = pinnedBy.has(v.id);
     const key = `${unread} ${pinned} ${v.hideTags}`;
     let row = variants.get(key);
@@ -474,12 +489,13 @@ interface Facts {
   assigneeId: number | null;
   lastMessageAt: number;
   tagIds: number[];
-  /** For this viewer. */
-  unread: boolean;
 }
 
-/** `conditions`, for one conversation's own values and one viewer, who is in `audience` if they see its (shared) inbox. */
-function belongsIn(filter: ListFilter, viewer: Actor, c: Facts, audience: Set<number>): boolean {
+/**
+ * `conditions`, for one conversation's own values and one viewer, for whom it is `unread` or not, and who is in
+ * `audience` if they see its (shared) inbox.
+ */
+function belongsIn(filter: ListFilter, viewer: Actor, c: Facts, unread: boolean, audience: Set<number>): boolean {
   // Where the SQL refuses the list (spam for an agent) or its inbox (not one the viewer sees), nothing belongs.
   if (filter.status === 'spam' && !isManager(viewer)) return false;
   const visible = filter.scope === 'personal' ? c.owner === viewer.id : c.owner === null && audience.has(viewer.id);
@@ -490,7 +506,7 @@ function belongsIn(filter: ListFilter, viewer: Actor, c: Facts, audience: Set<nu
   if (filter.assignee === 'none' && c.assigneeId !== null) return false;
   if (typeof filter.assignee === 'number' && c.assigneeId !== filter.assignee) return false;
   if (filter.tagId !== undefined && !c.tagIds.includes(filter.tagId)) return false;
-  if (filter.unread && !c.unread) return false;
+  if (filter.unread && !unread) return false;
   if (filter.from !== undefined && c.lastMessageAt < filter.from) return false;
   return filter.to === undefined || c.lastMessageAt < filter.to;
 }

@@ -11,6 +11,7 @@ import { continuedBy } from '../conversations/continued.ts';
 import { attachFiles, type CheckedUpload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 import { keywordOf } from './keywords.ts';
+import { prepared } from '../prepared.ts';
 import { insertOutbound } from './outbox.ts';
 import type { KeywordTexts } from './texts.ts';
 
@@ -39,15 +40,17 @@ export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string, i
  * one in the number's inbox. Returns whether the conversation is spam: then nobody is to be notified; and
  * whether it is new: only a new one goes to the round-robin and is announced as a new conversation.
  */
-function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean; created: boolean } {
-  const latest = tx
-    .select({ id: conversations.id, inboxId: conversations.inboxId, status: conversations.status, waitingSince: conversations.waitingSince })
-    .from(conversations)
-    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-    .where(continuedBy(number, phone))
-    .orderBy(desc(conversations.id))
-    .limit(1)
-    .get();
+function conversationFor(ctx: DomainContext, tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean; created: boolean } {
+  const latest = prepared(ctx, 'inbound latest conversation', () =>
+    ctx.db
+      .select({ id: conversations.id, inboxId: conversations.inboxId, status: conversations.status, waitingSince: conversations.waitingSince })
+      .from(conversations)
+      .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+      .where(continuedBy({ id: sql.placeholder('number'), inboxId: sql.placeholder('inbox') }, sql.placeholder('phone')))
+      .orderBy(desc(conversations.id))
+      .limit(1)
+      .prepare(),
+  ).get({ number: number.id, inbox: number.inboxId, phone }) as { id: number; inboxId: number; status: 'open' | 'closed' | 'spam'; waitingSince: number | null } | undefined;
   if (!latest) {
     const contactId = contactIdFor(tx, phone, number.inboxId);
     const id = tx
@@ -58,12 +61,17 @@ function conversationFor(tx: Tx, number: { id: number; inboxId: number }, phone:
     return { id, inboxId: number.inboxId, spam: false, created: true };
   }
   // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
-  const reopen = latest.status === 'closed' ? { status: 'open' as const, version: sql`${conversations.version} + 1` } : {};
-  if (latest.status === 'closed') events.push(addEvent(tx, latest.id, 'reopened', null, now));
-  tx.update(conversations)
-    .set({ ...reopen, lastMessageAt: now, lastInboundAt: now, waitingSince: latest.waitingSince ?? now })
-    .where(eq(conversations.id, latest.id))
-    .run();
+  if (latest.status === 'closed') {
+    events.push(addEvent(tx, latest.id, 'reopened', null, now));
+    tx.update(conversations).set({ status: 'open', version: sql`${conversations.version} + 1` }).where(eq(conversations.id, latest.id)).run();
+  }
+  prepared(ctx, 'inbound conversation touched', () =>
+    ctx.db
+      .update(conversations)
+      .set({ lastMessageAt: sql`${sql.placeholder('now')}`, lastInboundAt: sql`${sql.placeholder('now')}`, waitingSince: sql`coalesce(${conversations.waitingSince}, ${sql.placeholder('now')})` })
+      .where(eq(conversations.id, sql.placeholder('id')))
+      .prepare(),
+  ).run({ now, id: latest.id });
   return { id: latest.id, inboxId: latest.inboxId, spam: latest.status === 'spam', created: false };
 }
 
@@ -123,16 +131,21 @@ export function receiveSms(
 
 function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: string) => KeywordTexts, media: { store: MediaStore; files: CheckedUpload[] } | undefined, now: number, adopted: string[]) {
   return ctx.db.transaction((tx) => {
-    const number = tx.select().from(numbers).where(eq(numbers.e164, sms.to)).get();
+    const number = prepared(ctx, 'inbound number', () => ctx.db.select().from(numbers).where(eq(numbers.e164, sql.placeholder('to'))).prepare()).get({ to: sms.to }) as
+      | typeof numbers.$inferSelect
+      | undefined;
     if (!number) return null;
     const eventIds: number[] = [];
     // The conversation's own inbox, not the number's: it may have been moved, and only that inbox's people may hear of it.
-    const { id: conversationId, inboxId, spam, created } = conversationFor(tx, number, sms.from, now, eventIds);
-    const messageId = tx
-      .insert(messages)
-      .values({ conversationId, direction: 'in', body: sms.text, status: 'received', createdAt: now, updatedAt: now })
-      .returning({ id: messages.id })
-      .get().id;
+    const { id: conversationId, inboxId, spam, created } = conversationFor(ctx, tx, number, sms.from, now, eventIds);
+    const message = prepared(ctx, 'inbound message', () =>
+      ctx.db
+        .insert(messages)
+        .values({ conversationId: sql.placeholder('conversation'), direction: 'in', body: sql.placeholder('body'), status: 'received', createdAt: sql.placeholder('now'), updatedAt: sql.placeholder('now') })
+        .returning({ id: messages.id })
+        .prepare(),
+    ).get({ conversation: conversationId, body: sms.text, now }) as { id: number };
+    const messageId = message.id;
     if (media) attachFiles(tx, media.store, messageId, media.files, adopted);
     const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);
     if (surveyAnswered !== null) eventIds.push(surveyAnswered);
