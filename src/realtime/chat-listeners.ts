@@ -3,16 +3,17 @@ import { chatAudienceOf } from '../domain/chats/access.ts';
 import { chatsOf } from '../domain/chats/list.ts';
 import { chatMessageItem, markChatReadBy } from '../domain/chats/messages.ts';
 import { DomainError } from '../domain/errors.ts';
-import { usersByIds, type PublicUser } from '../domain/users/service.ts';
+import type { PublicUser } from '../domain/users/service.ts';
 import { chatHeader } from '../presenters/chat.ts';
 import { drawer, localeOf, ownPiece, type Drawer } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
+import type { Viewers } from './viewers.ts';
 
 const openChat = (client: LiveClient): number | null => (client.view.kind === 'chat' ? client.view.id : null);
 const onChatList = (client: LiveClient): boolean => client.view.kind === 'page' && client.view.pathname === '/chats';
 
 /** Chats, live: each member's tabs get the message, their own unread counts and chat list. */
-export function registerChatListeners(app: FastifyInstance): void {
+export function registerChatListeners(app: FastifyInstance, viewers: Viewers): void {
   const { domain, hub } = app;
   /** The navigation (unread counts) and, on /chats, the list of chats: the user's own. */
   const counts = (user: PublicUser, client: LiveClient, draw: Drawer): Piece =>
@@ -20,7 +21,7 @@ export function registerChatListeners(app: FastifyInstance): void {
   const pushLater = (userIds: () => number[], pieces: (user: PublicUser, client: LiveClient, draw: Drawer) => Piece[]) =>
     hub.later(() => {
       if (!hub.anyoneConnected()) return;
-      const users = usersByIds(domain, [...new Set(hub.clientsOf(userIds()).map((c) => c.userId))]);
+      const users = viewers.of(hub.clientsOf(userIds()).map((c) => c.userId));
       hub.push(users.keys(), (client) => {
         const user = users.get(client.userId);
         return user ? pieces(user, client, drawer(app, user, client)) : [];
@@ -36,7 +37,7 @@ export function registerChatListeners(app: FastifyInstance): void {
       if (created) markChatReadBy(domain, [...watching], chatId);
       const m = chatMessageItem(domain, messageId);
       if (!m) return;
-      const users = usersByIds(domain, [...new Set(hub.clientsOf(audience).map((c) => c.userId))]);
+      const users = viewers.of(hub.clientsOf(audience).map((c) => c.userId));
       hub.push(users.keys(), (client) => {
         const user = users.get(client.userId)!;
         const draw = drawer(app, user, client);

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { rowsForViewers } from '../domain/conversations/list.ts';
 import { eventItem, messageItem, noteItem, type TimelineItem } from '../domain/conversations/timeline.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
-import { usersByIds, type PublicUser } from '../domain/users/service.ts';
+import type { PublicUser } from '../domain/users/service.ts';
 import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
 import type { UnreadCounts } from './unread.ts';
+import type { Viewers } from './viewers.ts';
 
 type ItemRef = { kind: 'message' | 'event' | 'note'; id: number };
 
@@ -40,7 +41,7 @@ function itemKey(item: TimelineItem, user: PublicUser): string {
  * for everyone allowed to see it. Per conversation one read of its audience, their user rows, its unread state for
  * them and its row in their lists; each distinct fragment is drawn once (see Piece).
  */
-export function createConversationNews(app: FastifyInstance, unread: UnreadCounts) {
+export function createConversationNews(app: FastifyInstance, unread: UnreadCounts, viewers: Viewers) {
   const { domain, hub } = app;
   const pending = new Map<number, News>();
 
@@ -73,7 +74,7 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     const audience = new Set([...audiences.values()].flatMap((a) => [...a]));
     const clients = hub.clientsOf([...audience, ...news.readBy]);
     if (clients.length === 0) return;
-    const users = usersByIds(domain, [...new Set(clients.map((c) => c.userId))]);
+    const users = viewers.of(clients.map((c) => c.userId));
     const inAudience = [...users.values()].filter((u) => audience.has(u.id));
     const badges = new Set(news.unread ? unread.conversationChanged(conversationId, inAudience) : []);
     for (const userId of news.readBy) {

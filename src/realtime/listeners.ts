@@ -4,12 +4,13 @@ import { contactHistory } from '../domain/contacts/service.ts';
 import { rowsForViewers } from '../domain/conversations/list.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { toastsFor, type Toast } from '../domain/users/preferences.ts';
-import { activeAdminIds, usersByIds, type PublicUser } from '../domain/users/service.ts';
+import { activeAdminIds, type PublicUser } from '../domain/users/service.ts';
 import { registerChatListeners } from './chat-listeners.ts';
 import { createConversationNews } from './conversation-news.ts';
 import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
 import { createUnreadCounts } from './unread.ts';
+import { createViewers } from './viewers.ts';
 
 /** Stands in for a toast's id in a drawing shared by everyone notified of the same thing; each tab gets its own. */
 const TOAST_ID = randomInt(1e13, 9e13);
@@ -18,9 +19,14 @@ const TOAST_ID = randomInt(1e13, 9e13);
 export function registerRealtimeListeners(app: FastifyInstance): void {
   const { domain, hub } = app;
   const unread = createUnreadCounts(domain);
-  const news = createConversationNews(app, unread);
-  // A user without tabs needs no count kept; it is read afresh when one opens.
-  hub.presence.listeners.push((userId, online) => online || unread.forget([userId]));
+  const viewers = createViewers(domain, domain.events);
+  const news = createConversationNews(app, unread, viewers);
+  // A user without tabs needs no count or row kept; they are read afresh when a tab opens.
+  hub.presence.listeners.push((userId, online) => {
+    if (online) return;
+    unread.forget([userId]);
+    viewers.forget(userId);
+  });
 
   /**
    * Pushes what `pieces` draws for each tab of `userIds`, after this turn: the users' rows are read once for all
@@ -29,7 +35,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   const pushLater = (userIds: () => Iterable<number>, pieces: (user: PublicUser, client: LiveClient) => Piece[]): void =>
     hub.later(() => {
       if (!hub.anyoneConnected()) return;
-      const users = usersByIds(domain, [...new Set(hub.clientsOf(userIds()).map((c) => c.userId))]);
+      const users = viewers.of(hub.clientsOf(userIds()).map((c) => c.userId));
       hub.push(users.keys(), (client) => {
         const user = users.get(client.userId);
         return user ? pieces(user, client) : [];
@@ -121,7 +127,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       (user, client) => [{ key: `connections ${localeOf(user, client)}`, render: () => drawer(app, user, client).partial('partials/admin-connections', { connections }) }],
     );
   });
-  registerChatListeners(app);
+  registerChatListeners(app, viewers);
 
   // A notification shows in its user's tabs only. Everyone told of one new conversation gets the same toast but
   // for its id, so it is drawn once per language and choice of sound and browser notification.
@@ -138,7 +144,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
         const userId = wanted.find((w) => w.notificationId === t.id)!.userId;
         mine.set(userId, [...(mine.get(userId) ?? []), t]);
       }
-      const users = usersByIds(domain, [...mine.keys()]);
+      const users = viewers.of(mine.keys());
       hub.push(users.keys(), (client) => {
         const user = users.get(client.userId)!;
         return (mine.get(user.id) ?? []).map((toast) => ({

@@ -1,9 +1,10 @@
-import { eq, lt, or } from 'drizzle-orm';
+import { eq, lt, or, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { inList } from '../../db/in-list.ts';
 import { sessions } from '../../db/schema/auth.ts';
 import { users } from '../../db/schema/users.ts';
 import type { DomainContext } from '../context.ts';
+import { prepared } from '../prepared.ts';
 import { publicColumns, type PublicUser } from '../users/service.ts';
 
 export interface SessionLimits {
@@ -68,7 +69,8 @@ export function sessionExists(ctx: DomainContext, id: string): boolean {
 /** Which of these sessions still exist: one read for every open tab a push goes to. */
 export function liveSessions(ctx: DomainContext, ids: string[]): Set<string> {
   if (ids.length === 0) return new Set();
-  return new Set(ctx.db.select({ id: sessions.id }).from(sessions).where(inList(sessions.id, [...new Set(ids)])).all().map((s) => s.id));
+  const query = prepared(ctx, 'live sessions', () => ctx.db.select({ id: sessions.id }).from(sessions).where(inList(sessions.id, sql.placeholder('ids'))).prepare());
+  return new Set(query.all({ ids: JSON.stringify([...new Set(ids)]) }).map((s) => s.id));
 }
 
 export function purgeExpiredSessions(ctx: DomainContext, limits: SessionLimits): number {
