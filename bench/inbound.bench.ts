@@ -48,6 +48,9 @@ interface Burst {
 }
 
 const smsc = spawn(process.execPath, ['--import', 'tsx', PEER, '0', String(CONTACTS), NUMBER], { stdio: ['pipe', 'pipe', 'inherit'] });
+smsc.stdin.on('error', () => {});
+// However the bench ends (a failed wait throws), its peers end with it.
+process.on('exit', () => smsc.kill('SIGKILL'));
 let smscOut = '';
 const bursts: Burst[] = [];
 smsc.stdout.on('data', (d) => {
@@ -110,6 +113,7 @@ const cookies = (sqlite.prepare('SELECT id FROM users ORDER BY id').pluck().all(
 sqlite.close();
 
 const server = start(['--config', config], { cwd, entry: BUNDLE });
+process.on('exit', () => server.child.kill('SIGKILL'));
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);
 await smscSaid('bound');
 const cpuSeconds = (): number => {

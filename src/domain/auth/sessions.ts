@@ -70,7 +70,7 @@ export function sessionExists(ctx: DomainContext, id: string): boolean {
 export function liveSessions(ctx: DomainContext, ids: string[]): Set<string> {
   if (ids.length === 0) return new Set();
   const query = prepared(ctx, 'live sessions', () => ctx.db.select({ id: sessions.id }).from(sessions).where(inList(sessions.id, sql.placeholder('ids'))).prepare());
-  return new Set(query.all({ ids: JSON.stringify([...new Set(ids)]) }).map((s) => s.id));
+  return new Set((query.values({ ids: JSON.stringify([...new Set(ids)]) }) as [string][]).map((r) => r[0]));
 }
 
 export function purgeExpiredSessions(ctx: DomainContext, limits: SessionLimits): number {
