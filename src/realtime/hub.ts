@@ -77,16 +77,35 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
   let work: (() => void)[] = [];
   const outbox = new Map<LiveClient, string>();
   let flushing = false;
+  /** Sessions found live during this run of work: a text's row, badge and toast are one look at the sessions. */
+  const checked = new Map<string, boolean>();
+  let running = false;
   function runWork(): void {
     const queued = work;
     work = [];
-    for (const fn of queued) {
-      try {
-        fn();
-      } catch (err) {
-        onError(err);
+    running = true;
+    try {
+      for (const fn of queued) {
+        try {
+          fn();
+        } catch (err) {
+          onError(err);
+        }
       }
+    } finally {
+      running = false;
+      checked.clear();
     }
+  }
+  function liveAmong(clients: LiveClient[]): (client: LiveClient) => boolean {
+    // A push of its own (not queued work) looks afresh.
+    if (!running) checked.clear();
+    const unknown = clients.filter((c) => !checked.has(c.sessionId)).map((c) => c.sessionId);
+    if (unknown.length > 0) {
+      const live = liveSessions(unknown);
+      for (const id of unknown) checked.set(id, live.has(id));
+    }
+    return (client) => checked.get(client.sessionId) === true;
   }
   function flush(): void {
     flushing = false;
@@ -134,11 +153,11 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
     push(userIds: Iterable<number>, piecesFor: (client: LiveClient) => Piece[]): void {
       const clients = this.clientsOf(userIds);
       if (clients.length === 0) return;
-      const live = liveSessions(clients.map((c) => c.sessionId));
+      const live = liveAmong(clients);
       const rendered = new Map<string, string>();
       let failure: unknown = null;
       for (const client of clients) {
-        if (!live.has(client.sessionId)) {
+        if (!live(client)) {
           client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
           continue;
         }

@@ -139,10 +139,13 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       toasts = [];
       if (!hub.anyoneConnected()) return;
       const found = toastsFor(domain, wanted.filter((w) => hub.clientsOf([w.userId]).length > 0));
+      const ownerOf = new Map(wanted.map((w) => [w.notificationId, w.userId]));
       const mine = new Map<number, Toast[]>();
       for (const t of found.values()) {
-        const userId = wanted.find((w) => w.notificationId === t.id)!.userId;
-        mine.set(userId, [...(mine.get(userId) ?? []), t]);
+        const userId = ownerOf.get(t.id)!;
+        const list = mine.get(userId);
+        if (list) list.push(t);
+        else mine.set(userId, [t]);
       }
       const users = viewers.of(mine.keys());
       hub.push(users.keys(), (client) => {
