@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MessageKey } from '../i18n/index.ts';
-import type { Inbox } from '../domain/inboxes/service.ts';
-import { viewerLocals } from '../presenters/viewer.ts';
+import { viewerLocals, type NavKnown } from '../presenters/viewer.ts';
 
 type Data = Record<string, unknown>;
 
@@ -21,11 +20,11 @@ declare module 'fastify' {
 
 export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
 
-/** The request's viewer; `given` may override any of it (a page that lists the inboxes anyway). */
+/** The request's viewer; `given` may override any of it, and hand the navigation what it read anyway (`navKnown`). */
 function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
   const viewer = { locale: req.locale, user: req.auth?.user ?? null, csrf: req.csrfToken(reply), path: req.url };
-  const inboxes = given.navInboxes as Inbox[] | undefined;
-  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, sandbox: req.server.messaging.simulator !== null, inboxes }), ...given };
+  const known = given.navKnown as NavKnown | undefined;
+  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, sandbox: req.server.messaging.simulator !== null, known }), ...given };
 }
 
 export default fp(async (app) => {

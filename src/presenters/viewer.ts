@@ -20,14 +20,19 @@ export interface Viewer {
 /** The unread badge's text: nothing for none, "99+" where counting stopped. */
 export const unreadLabel = (unread: number): string => (unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread));
 
-/**
- * What the navigation shows a user: their inboxes, the unread count, the lists their role may open.
- * `inboxes`: the user's inboxes when the page has read them already (`listInboxesFor`), so they are read once.
- */
-export function navData(domain: DomainContext, actor: Actor, inboxes?: Inbox[]) {
+/** What a page read already that its navigation shows too, so it is read once. */
+export interface NavKnown {
+  /** The user's inboxes (`listInboxesFor`). */
+  inboxes?: Inbox[];
+  /** The user's unread conversations (`unreadIds`). */
+  unread?: readonly number[];
+}
+
+/** What the navigation shows a user: their inboxes, the unread count, the lists their role may open. */
+export function navData(domain: DomainContext, actor: Actor, known: NavKnown = {}) {
   return {
-    navInboxes: inboxes ?? listInboxesFor(domain, actor),
-    navUnread: unreadLabel(unreadCount(domain, actor)),
+    navInboxes: known.inboxes ?? listInboxesFor(domain, actor),
+    navUnread: unreadLabel(known.unread?.length ?? unreadCount(domain, actor)),
     // Spam (to undo it) and surveys are managers' lists.
     navManager: isManager(actor),
     navChatsUnread: chatUnreadTotal(domain, actor),
@@ -40,7 +45,7 @@ const noNav = { navInboxes: [], navUnread: '', navManager: false, navChatsUnread
  * What every template may use, the same for a request and a push. Only what draws the navigation asks for
  * it (`nav`): fragments (the composer's counter runs on every keystroke) skip its queries.
  */
-export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean; inboxes?: Inbox[] }) {
+export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean; known?: NavKnown }) {
   const { user, locale } = viewer;
   const t = translator(locale);
   return {
@@ -55,6 +60,6 @@ export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav:
     markdown: renderMarkdown,
     fileSize: humanSize,
     sandbox: opts.sandbox,
-    ...(user && opts.nav ? navData(domain, { id: user.id, role: user.role }, opts.inboxes) : noNav),
+    ...(user && opts.nav ? navData(domain, { id: user.id, role: user.role }, opts.known) : noNav),
   };
 }

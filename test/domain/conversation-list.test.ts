@@ -365,6 +365,33 @@ test('filter unread: per user, marking read for one leaves the others', async (t
   assert.deepEqual(w.ids(w.agent.actor, unread), [c3, c1, c2]);
 });
 
+test('filter unread with the navigation\'s unread ids: the same pages as reading every read mark', async (t) => {
+  const w = await setup(t);
+  const support = [1, 2, 3, 4, 5].map((i) => w.text(customer(i), T0 + i * SEC));
+  const sales = w.text(customer(9), T0 + 9 * SEC, SALES);
+  w.at(T0 + 20 * SEC);
+  markRead(w.ctx, w.agent.actor, support[0]!);
+  markRead(w.ctx, w.manager.actor, sales);
+  w.setStatus(w.admin.actor, support[1]!, 'closed');
+  w.assign(support[2]!, w.agent.actor.id);
+  const filters = [
+    f({ unread: true, status: 'open' }),
+    f({ unread: true, status: 'open', inboxId: w.inbox.support }),
+    f({ unread: true, status: 'open', assignee: 'me' }),
+    f({ unread: true, status: 'open', sort: 'waiting' }),
+    f({ unread: true, status: 'closed' }),
+    f({ unread: true }),
+  ];
+  for (const actor of [w.agent.actor, w.manager.actor, w.admin.actor]) {
+    const known = unreadIds(w.ctx, actor);
+    for (const filter of filters) {
+      const rows = (page: ListPage) => [...page.pinned, ...page.rows].map((r) => [r.id, r.unread]);
+      assert.deepEqual(rows(listConversations(w.ctx, actor, filter, undefined, known)), rows(w.page(actor, filter)), `${actor.role} ${JSON.stringify(filter)}`);
+    }
+  }
+  assert.deepEqual(w.page(w.agent.actor, f({ unread: true, status: 'open' })).rows.map((r) => r.id), [support[4], support[3], support[2]]);
+});
+
 test('filter from/to on the last activity: from inclusive, to exclusive', async (t) => {
   const w = await setup(t);
   const c1 = w.text(customer(1), T0 + 1 * SEC);

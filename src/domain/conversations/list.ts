@@ -146,9 +146,13 @@ interface Conditions {
   shape: string;
 }
 
-function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer: Viewer): Conditions {
+function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer: Viewer, unread?: readonly number[]): Conditions {
   if (filter.status === 'spam' && !isManager(actor)) throw forbidden();
   const inboxIds = inboxIdsFor(ctx, actor, filter);
+  // The actor's unread conversations as read for the navigation (`unreadIds`), when that is all of them and the
+  // list shows open ones: the few ids instead of every open conversation's read mark again (someone who has read
+  // nearly everything of 10 000 open ones: 6 ms).
+  const unreadKnown = filter.unread === true && filter.status === 'open' && unread !== undefined && unread.length < UNREAD_CAP;
   const values: Record<string, unknown> = { actor: actor.id, joinedAt: viewer.joinedAt };
   // Each condition with its part of the shape, which must change whenever its SQL does; built only when needed.
   const parts: { key: string; sql: () => SQL }[] = [];
@@ -157,7 +161,7 @@ function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer
   // The inbox index gives a list's order only for one inbox and one status; otherwise SQLite would sort every
   // conversation of the inboxes, so `+inbox_id` keeps it off that index (to an index in the list's order, or
   // to a tag's few conversations).
-  const byInbox = inboxIds.length === 1 && filter.status !== undefined && filter.tagId === undefined;
+  const byInbox = inboxIds.length === 1 && filter.status !== undefined && filter.tagId === undefined && !unreadKnown;
   const inboxes = inboxIds.length ? inboxIds.map((id, i) => placeholder(`inbox${i}`, id)) : [-1];
   parts.push({ key: `inboxes ${inboxIds.length}${byInbox ? '' : '+'}`, sql: () => inArray(byInbox ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`, inboxes) });
   if (filter.status) {
@@ -180,7 +184,10 @@ function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer
     const tag = placeholder('tag', filter.tagId);
     parts.push({ key: 'tag', sql: () => sql`${conversations.id} IN (SELECT ${conversationTags.conversationId} FROM ${conversationTags} WHERE ${conversationTags.tagId} = ${tag})` });
   }
-  if (filter.unread) parts.push({ key: 'unread', sql: () => sql`${unreadExpr()} = 1` });
+  if (unreadKnown) {
+    const ids = placeholder('unread', JSON.stringify(unread));
+    parts.push({ key: 'unread known', sql: () => inList(conversations.id, ids) });
+  } else if (filter.unread) parts.push({ key: 'unread', sql: () => sql`${unreadExpr()} = 1` });
   if (filter.from !== undefined) {
     const from = placeholder('from', filter.from);
     parts.push({ key: 'from', sql: () => sql`${conversations.lastMessageAt} >= ${from}` });
@@ -312,11 +319,12 @@ function viewerOf(ctx: DomainContext, actor: Actor): Viewer {
 
 /**
  * One page of a conversation list. The first page also carries the actor's pins that match the filter, in
- * their order; pinned conversations are left out of the paged rows so they appear once.
+ * their order; pinned conversations are left out of the paged rows so they appear once. `unread`: the actor's
+ * `unreadIds`, when the caller has read them anyway (a page's navigation counts them).
  */
-export function listConversations(ctx: DomainContext, actor: Actor, filter: ListFilter, after?: string): ListPage {
+export function listConversations(ctx: DomainContext, actor: Actor, filter: ListFilter, after?: string, unread?: readonly number[]): ListPage {
   const viewer = viewerOf(ctx, actor);
-  const { where, values, shape } = conditions(ctx, actor, filter, viewer);
+  const { where, values, shape } = conditions(ctx, actor, filter, viewer, unread);
   const { keys, desc } = sortKeys(filter.sort);
   const cursor = parseCursor(after, keys.length);
   cursor?.forEach((c, i) => (values[`after${i}`] = c));

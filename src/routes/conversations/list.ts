@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { blockedNumbers } from '../../domain/conversations/queries.ts';
-import { listConversations, numberHasHistory, type ListFilter } from '../../domain/conversations/list.ts';
+import { listConversations, numberHasHistory, unreadIds, type ListFilter } from '../../domain/conversations/list.ts';
 import { sendableNumbers } from '../../domain/conversations/start.ts';
 import { listInboxesFor, teammatesOf, type Inbox } from '../../domain/inboxes/service.ts';
 import { listTags } from '../../domain/tags/service.ts';
@@ -15,13 +15,17 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
   app.get('/conversations', async (req, reply) => {
     const actor = actorOf(req);
     const query = parseListQuery(req.query);
-    const page = listConversations(app.domain, actor, query.filter, query.after);
+    // "Load more" asks for the next rows only; everything else gets the page.
+    const more = req.headers['hx-request'] === 'true' && query.after !== undefined;
+    // The navigation counts them; the unread filter may take them from there (listConversations).
+    const unread = !more || query.filter.unread ? unreadIds(app.domain, actor) : undefined;
+    const page = listConversations(app.domain, actor, query.filter, query.after, unread);
     const inboxes = listInboxesFor(app.domain, actor);
     const choices = choicesFor(app, actor, query.filter, inboxes);
     const data = {
       ...query,
-      // The navigation lists them too: read once.
-      navInboxes: inboxes,
+      // The navigation shows them too: read once.
+      navKnown: { inboxes, unread },
       page,
       upsertSort: upsertSort(query.filter),
       nextUrl: page.next ? listUrl(query.values, { after: page.next }) : null,
@@ -37,8 +41,7 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
           : null,
       blocked: query.filter.inboxId !== undefined ? blockedNumbers(app.domain, actor, query.filter.inboxId) : [],
     };
-    // "Load more" asks for the next rows only; everything else gets the page.
-    if (req.headers['hx-request'] === 'true' && query.after) return reply.fragment('partials/conversation-rows', data);
+    if (more) return reply.fragment('partials/conversation-rows', data);
     return reply.page('pages/conversations', data);
   });
 
