@@ -55,10 +55,11 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     if (!news) {
       news = { inboxIds: new Set(), items: [], header: false, panel: false, row: false, unread: false, readBy: new Set() };
       pending.set(conversationId, news);
-      hub.later(() => {
-        pending.delete(conversationId);
-        push(conversationId, news!);
-      });
+      const gathered = news;
+      hub.later(
+        () => push(conversationId, gathered),
+        () => pending.delete(conversationId),
+      );
     }
     for (const id of change.inboxIds) if (id !== undefined) news.inboxIds.add(id);
     if (change.item) news.items.push(change.item);

@@ -16,6 +16,33 @@ export interface LiveClient {
   csrf: string;
 }
 
+/** How long queued pushes run before the loop reads its sockets again, and how many frames are one step of it. */
+const PUSH_SLICE_MS = 2;
+const FRAMES_PER_STEP = 25;
+
+/** One push: the tabs it reaches and what each of them gets; each distinct piece drawn once (`rendered`). */
+interface Plan {
+  clients: LiveClient[];
+  piecesFor: (client: LiveClient) => Piece[];
+  rendered: Map<string, string>;
+}
+
+/** The frames of a batch being sent: the tabs not sent to yet, with the plans that reach each. */
+interface Frames {
+  clients: MapIterator<[LiveClient, Plan[]]>;
+  done: boolean;
+  failure: unknown;
+}
+
+/** The work of one turn: its changes not run yet, the pushes they made, then their frames. */
+interface Batch {
+  items: (() => void)[];
+  plans: Plan[];
+  /** Sessions found live or not, for this batch. */
+  checked: Map<string, boolean>;
+  frames: Frames | null;
+}
+
 /** Close codes the browser's htmx ws extension does not reconnect after: the user must sign in again. */
 export const CLOSE_SIGNED_OUT = 4401;
 
@@ -69,48 +96,119 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
 
   /**
    * Pushes wait for the end of the event loop's turn (`later`): whatever the turn committed is answered first (a
-   * carrier's deliver_sm_resp), and several changes of one turn to the same thing are drawn once. What the turn's
-   * pushes drew for each tab then goes out as one frame: a text that updates a row, a badge and brings a toast is
-   * one message to the browser. An HTTP answer waits for its request's own pushes instead (`settle`), so that the
-   * page that acted is redrawn last, by the answer (a notice in it stays).
+   * carrier's deliver_sm_resp), and several changes of one turn to the same thing are drawn once. A turn's work is
+   * one batch: its pushes are gathered as plans, then each tab gets one frame with all of them (a text that updates
+   * a row, a badge and brings a toast is one message to the browser). Batches run in order, in slices: between
+   * slices the loop reads its sockets, so the next text is committed and answered before the last one's fragments
+   * have reached a 300th tab. An HTTP answer waits for its request's own pushes instead (`settle`), so that the page
+   * that acted is redrawn last, by the answer (a notice in it stays).
    */
-  let work: (() => void)[] = [];
-  const outbox = new Map<LiveClient, string>();
-  let flushing = false;
-  /** Sessions found live during this run of work: a text's row, badge and toast are one look at the sessions. */
-  const checked = new Map<string, boolean>();
-  let running = false;
-  function runWork(): void {
-    const queued = work;
-    work = [];
-    running = true;
-    try {
-      for (const fn of queued) {
-        try {
-          fn();
-        } catch (err) {
-          onError(err);
-        }
+  const incoming: (() => void)[] = [];
+  /** Told when the turn's work is taken up (`later`'s `taken`). */
+  let taken_: (() => void)[] = [];
+  const batches: Batch[] = [];
+  let current: Batch | null = null;
+  let pumping = false;
+
+  function schedule(): void {
+    if (pumping) return;
+    pumping = true;
+    setImmediate(() => {
+      pumping = false;
+      pump(PUSH_SLICE_MS);
+    });
+  }
+
+  /** Moves the work queued so far into a batch of its own, behind those not finished yet. */
+  function close(): void {
+    if (incoming.length === 0) return;
+    batches.push({ items: incoming.splice(0), plans: [], checked: new Map(), frames: null });
+    const told = taken_;
+    taken_ = [];
+    for (const fn of told) fn();
+  }
+
+  /** Runs batches for `sliceMs` (Infinity: all of them); schedules the rest. */
+  function pump(sliceMs: number): void {
+    const until = performance.now() + sliceMs;
+    close();
+    while (batches.length > 0) {
+      const batch = batches[0]!;
+      step(batch);
+      if (batch.items.length === 0 && batch.frames?.done) batches.shift();
+      // Work its changes queued is a batch of its own, after it (settle does that too).
+      if (batches.length === 0) close();
+      if (performance.now() > until) break;
+    }
+    if (batches.length > 0 || incoming.length > 0) schedule();
+  }
+
+  /** One piece of a batch's work: one of its changes, or frames for a few of its tabs. */
+  function step(batch: Batch): void {
+    const item = batch.items.shift();
+    if (item) {
+      current = batch;
+      try {
+        item();
+      } catch (err) {
+        onError(err);
+      } finally {
+        current = null;
       }
-    } finally {
-      running = false;
-      checked.clear();
+      return;
+    }
+    batch.frames ??= framesOf(batch);
+    for (let i = 0; i < FRAMES_PER_STEP; i++) {
+      const next = batch.frames.clients.next();
+      if (next.done) {
+        batch.frames.done = true;
+        if (batch.frames.failure !== null) onError(batch.frames.failure);
+        return;
+      }
+      const [client, plans] = next.value;
+      let html = '';
+      try {
+        for (const plan of plans) {
+          for (const piece of plan.piecesFor(client)) {
+            let shared = plan.rendered.get(piece.key);
+            if (shared === undefined) plan.rendered.set(piece.key, (shared = piece.render()));
+            html += piece.fill ? piece.fill(shared) : shared;
+          }
+        }
+      } catch (err) {
+        // One failed drawing does not silence the other tabs.
+        batch.frames.failure ??= err;
+        continue;
+      }
+      send(client, html);
     }
   }
-  function liveAmong(clients: LiveClient[]): (client: LiveClient) => boolean {
-    // A push of its own (not queued work) looks afresh.
-    if (!running) checked.clear();
-    const unknown = clients.filter((c) => !checked.has(c.sessionId)).map((c) => c.sessionId);
+
+  /** Each tab of a batch with the plans that reach it, in the order they were made. */
+  function framesOf(batch: Batch): Frames {
+    const byClient = new Map<LiveClient, Plan[]>();
+    for (const plan of batch.plans) {
+      for (const client of plan.clients) {
+        const plans = byClient.get(client);
+        if (plans) plans.push(plan);
+        else byClient.set(client, [plan]);
+      }
+    }
+    return { clients: byClient.entries(), done: false, failure: null };
+  }
+
+  /** Of these tabs, those whose session still exists: looked up once per batch (a text's row, badge and toast). */
+  function live(batch: Batch, clients: LiveClient[]): LiveClient[] {
+    const unknown = clients.filter((c) => !batch.checked.has(c.sessionId)).map((c) => c.sessionId);
     if (unknown.length > 0) {
-      const live = liveSessions(unknown);
-      for (const id of unknown) checked.set(id, live.has(id));
+      const found = liveSessions(unknown);
+      for (const id of unknown) batch.checked.set(id, found.has(id));
     }
-    return (client) => checked.get(client.sessionId) === true;
-  }
-  function flush(): void {
-    flushing = false;
-    for (const [client, html] of outbox) send(client, html);
-    outbox.clear();
+    return clients.filter((client) => {
+      if (batch.checked.get(client.sessionId)) return true;
+      client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
+      return false;
+    });
   }
 
   /** A fragment to one tab, with its own form token where the drawing left FORM_TOKEN. */
@@ -120,16 +218,20 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
   }
 
   return {
-    /** Runs `fn` at the end of this turn (or when a request's answer settles it), after the work queued before it. */
-    later(fn: () => void): void {
-      if (work.length === 0) setImmediate(runWork);
-      work.push(fn);
+    /**
+     * Runs `fn` at the end of this turn (or when a request's answer settles it), after the work queued before it.
+     * `taken`: told when this turn's work becomes a batch; a change that comes later is for the next one (a
+     * listener that gathers a turn's changes into one `fn` starts a new gathering then).
+     */
+    later(fn: () => void, taken?: () => void): void {
+      incoming.push(fn);
+      if (taken) taken_.push(taken);
+      schedule();
     },
 
-    /** Does the queued pushes now and sends their frames: before an HTTP answer leaves. */
+    /** Does all queued pushes now and sends their frames: before an HTTP answer leaves. */
     settle(): void {
-      runWork();
-      flush();
+      pump(Infinity);
     },
 
     add(client: LiveClient): void {
@@ -147,38 +249,20 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
     presence,
 
     /**
-     * Sends each open tab of `userIds` its pieces, each distinct piece drawn once, with the turn's other pushes.
-     * One failed drawing does not silence the other tabs: the first failure is rethrown at the end (and logged).
+     * Sends each open tab of `userIds` its pieces, each distinct piece drawn once, in one frame with the other
+     * pushes of the same work (see above). `piecesFor` is asked when the tab's frame is made.
      */
     push(userIds: Iterable<number>, piecesFor: (client: LiveClient) => Piece[]): void {
       const clients = this.clientsOf(userIds);
       if (clients.length === 0) return;
-      const live = liveAmong(clients);
-      const rendered = new Map<string, string>();
-      let failure: unknown = null;
-      for (const client of clients) {
-        if (!live(client)) {
-          client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
-          continue;
-        }
-        let html = '';
-        try {
-          for (const piece of piecesFor(client)) {
-            let shared = rendered.get(piece.key);
-            if (shared === undefined) rendered.set(piece.key, (shared = piece.render()));
-            html += piece.fill ? piece.fill(shared) : shared;
-          }
-        } catch (err) {
-          failure ??= err;
-          continue;
-        }
-        if (html) outbox.set(client, (outbox.get(client) ?? '') + html);
+      // A push outside queued work is a batch of its own.
+      let batch = current;
+      if (!batch) {
+        close();
+        batches.push((batch = { items: [], plans: [], checked: new Map(), frames: null }));
+        schedule();
       }
-      if (outbox.size > 0 && !flushing) {
-        flushing = true;
-        queueMicrotask(flush);
-      }
-      if (failure !== null) throw failure;
+      batch.plans.push({ clients: live(batch, clients), piecesFor, rendered: new Map() });
     },
 
     /** One tab alone, at once (its catch-up on connecting). */

@@ -131,12 +131,11 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
 
   // A notification shows in its user's tabs only. Everyone told of one new conversation gets the same toast but
   // for its id, so it is drawn once per language and choice of sound and browser notification.
-  let toasts: { notificationId: number; userId: number }[] = [];
+  let toasts: { notificationId: number; userId: number }[] | null = null;
   domain.events.on('notification.created', (n) => {
-    if (toasts.push(n) > 1) return;
+    if (toasts) return void toasts.push(n);
+    const wanted = (toasts = [n]);
     hub.later(() => {
-      const wanted = toasts;
-      toasts = [];
       if (!hub.anyoneConnected()) return;
       const found = toastsFor(domain, wanted.filter((w) => hub.clientsOf([w.userId]).length > 0));
       const ownerOf = new Map(wanted.map((w) => [w.notificationId, w.userId]));
@@ -156,7 +155,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
           fill: (html) => html.replaceAll(String(TOAST_ID), String(toast.id)),
         }));
       });
-    });
+    }, () => (toasts = null));
   });
   // A settings page shows the availability as it moved.
   domain.events.on('presence.changed', ({ userId }) =>
