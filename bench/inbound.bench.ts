@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -13,6 +13,8 @@ import { SESSION_COOKIE } from '../src/plugins/auth.ts';
 import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine, percentile } from './stats.ts';
+import { writeCarrierConfig } from '../test/carrier-config.ts';
+import type { Burst } from './peers/mo-smsc.ts';
 
 /**
  * Customers' texts reaching a team that watches: an SMSC in its own process delivers texts (deliver_sm) to the
@@ -38,14 +40,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = (): bigint => process.hrtime.bigint();
 
 // --- the SMSC ----------------------------------------------------------------------------------------------------
-
-interface Burst {
-  first: number;
-  sentAt: string[];
-  respMs: number[];
-  refused: number;
-  answered: number;
-}
 
 const smsc = spawn(process.execPath, ['--import', 'tsx', PEER, '0', String(CONTACTS), NUMBER], { stdio: ['pipe', 'pipe', 'inherit'] });
 smsc.stdin.on('error', () => {});
@@ -76,26 +70,7 @@ const smscPort = Number((await smscSaid('listening')).split(' ')[1]);
 // --- the server and its team -------------------------------------------------------------------------------------
 
 const cwd = tempDir('switchboard-bench-inbound-');
-const config = join(cwd, 'switchboard.toml');
-writeFileSync(
-  config,
-  [
-    '[server]',
-    'data_dir = "data"',
-    '[[smpp]]',
-    'name = "carrier"',
-    'host = "127.0.0.1"',
-    `port = ${smscPort}`,
-    'system_id = "bench"',
-    'password = "bench"',
-    '[[number]]',
-    `e164 = "${NUMBER}"`,
-    'smpp = "carrier"',
-    'inbox = "Support"',
-    'registration = "not-required"',
-    '',
-  ].join('\n'),
-);
+const config = writeCarrierConfig(cwd, { port: smscPort, number: NUMBER });
 const password = 'a long enough password';
 const added = await run(['user', 'add', '--email', 'agent0@example.test', '--name', 'Agent 0', '--role', 'agent', '--config', config], { cwd, input: `${password}\n` });
 if (added.code !== 0) throw new Error(`user add: ${added.stderr}`);

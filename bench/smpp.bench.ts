@@ -19,6 +19,7 @@ import { syncNumbers } from '../src/domain/numbers/sync.ts';
 import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
 import { machine } from './stats.ts';
+import { writeCarrierConfig } from '../test/carrier-config.ts';
 
 /**
  * Outbound SMS with delivery receipts, as a carrier sees it: the real server (`switchboard serve`, its own process,
@@ -105,28 +106,7 @@ interface Round {
 async function switchboardRound(): Promise<Round> {
   const smsc = await startSmsc();
   const cwd = tempDir('switchboard-bench-smpp-');
-  const config = join(cwd, 'switchboard.toml');
-  writeFileSync(
-    config,
-    [
-      '[server]',
-      'data_dir = "data"',
-      '[[smpp]]',
-      'name = "bench"',
-      'host = "127.0.0.1"',
-      `port = ${smsc.port}`,
-      'system_id = "bench"',
-      'password = "bench"',
-      `window = ${WINDOW}`,
-      'throughput = 0',
-      '[[number]]',
-      `e164 = "${NUMBER}"`,
-      'smpp = "bench"',
-      'inbox = "Support"',
-      'registration = "not-required"',
-      '',
-    ].join('\n'),
-  );
+  const config = writeCarrierConfig(cwd, { port: smsc.port, number: NUMBER, connection: 'bench', window: WINDOW });
   const migrated = await run(['migrate', '--config', config], { cwd });
   if (migrated.code !== 0) throw new Error(`migrate: ${migrated.stderr}`);
   const dbFile = join(cwd, 'data', 'switchboard.db');

@@ -39,7 +39,8 @@ const server = smpp.createServer({}, (session) => {
   });
 });
 
-interface Burst {
+/** What the SMSC reports of a burst (the JSON line): the first text's number, and per text when it was sent and answered. */
+export interface Burst {
   first: number;
   sentAt: string[];
   respMs: number[];

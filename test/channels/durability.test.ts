@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -18,6 +17,7 @@ import { createUser } from '../../src/domain/users/service.ts';
 import { run, start } from '../cli/run.ts';
 import { PASSWORD } from '../helper.ts';
 import { tempDir } from '../tmp.ts';
+import { writeCarrierConfig } from '../carrier-config.ts';
 
 /**
  * "A crash or kill -9 at any point loses no message; after restart, messages in flight without a response are
@@ -166,30 +166,15 @@ test('kill -9 mid-send: no message lost, nothing shown as sent without an SMSC a
 
   // --- configuration and data, before the first start -----------------------------------------------------------
   const cwd = tempDir('switchboard-durability-');
-  const configFile = join(cwd, 'switchboard.toml');
-  writeFileSync(
-    configFile,
-    [
-      '[server]',
-      'data_dir = "data"',
-      '[log]',
-      'level = "info"',
-      '[[smpp]]',
-      'name = "carrier"',
-      'host = "127.0.0.1"',
-      `port = ${simulator.port}`,
-      `system_id = "${SYSTEM_ID}"`,
-      `password = "${SYSTEM_PASSWORD}"`,
-      `window = ${WINDOW}`,
-      'throughput = 0',
-      '[[number]]',
-      `e164 = "${NUMBER}"`,
-      'smpp = "carrier"',
-      'inbox = "Support"',
-      'registration = "registered"',
-      '',
-    ].join('\n'),
-  );
+  const configFile = writeCarrierConfig(cwd, {
+    port: simulator.port,
+    number: NUMBER,
+    systemId: SYSTEM_ID,
+    password: SYSTEM_PASSWORD,
+    window: WINDOW,
+    registration: 'registered',
+    logLevel: 'info',
+  });
   const dbFile = join(cwd, 'data', 'switchboard.db');
   const env = { HOST: '127.0.0.1', SWITCHBOARD_CONFIG: '', SWITCHBOARD_DATA: '' };
 
