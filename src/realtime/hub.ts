@@ -65,8 +65,8 @@ export interface Piece {
 
 /**
  * Who is connected: one socket per open tab, grouped by user, so a push reaches exactly the users it names.
- * `liveSessions` tells which of the tabs' sessions still exist, for all of a push's tabs at once; a tab whose
- * session ended gets nothing more and is closed.
+ * `liveSessions` tells which of the tabs' sessions still exist, once per batch of pushes (below) for all their
+ * tabs; a tab whose session ended gets nothing more and is closed.
  */
 export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, onError: (err: unknown) => void) {
   const byUser = new Map<number, Set<LiveClient>>();
@@ -125,19 +125,27 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
     batches.push({ items: incoming.splice(0), plans: [], checked: new Map(), frames: null });
     const told = taken_;
     taken_ = [];
-    for (const fn of told) fn();
+    for (const fn of told) {
+      try {
+        fn();
+      } catch (err) {
+        onError(err);
+      }
+    }
   }
 
-  /** Runs batches for `sliceMs` (Infinity: all of them); schedules the rest. */
-  function pump(sliceMs: number): void {
-    const until = performance.now() + sliceMs;
+  /**
+   * Runs batches for `sliceMs`, taking up the work their changes queue as it comes; schedules the rest. Without a
+   * slice (settle), only what was queued before: work that queues work cannot hold an HTTP answer.
+   */
+  function pump(sliceMs?: number): void {
+    const until = sliceMs === undefined ? Infinity : performance.now() + sliceMs;
     close();
     while (batches.length > 0) {
       const batch = batches[0]!;
       step(batch);
       if (batch.items.length === 0 && batch.frames?.done) batches.shift();
-      // Work its changes queued is a batch of its own, after it (settle does that too).
-      if (batches.length === 0) close();
+      if (batches.length === 0 && sliceMs !== undefined) close();
       if (performance.now() > until) break;
     }
     if (batches.length > 0 || incoming.length > 0) schedule();
@@ -167,20 +175,25 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
       }
       const [client, plans] = next.value;
       let html = '';
-      try {
-        for (const plan of plans) {
+      for (const plan of plans) {
+        // A push that fails to draw leaves out its own part only: the tab still gets the others, as do other tabs.
+        try {
+          let part = '';
           for (const piece of plan.piecesFor(client)) {
             let shared = plan.rendered.get(piece.key);
             if (shared === undefined) plan.rendered.set(piece.key, (shared = piece.render()));
-            html += piece.fill ? piece.fill(shared) : shared;
+            part += piece.fill ? piece.fill(shared) : shared;
           }
+          html += part;
+        } catch (err) {
+          batch.frames.failure ??= err;
         }
-      } catch (err) {
-        // One failed drawing does not silence the other tabs.
-        batch.frames.failure ??= err;
-        continue;
       }
-      send(client, html);
+      try {
+        send(client, html);
+      } catch (err) {
+        batch.frames.failure ??= err;
+      }
     }
   }
 
@@ -231,7 +244,7 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
 
     /** Does all queued pushes now and sends their frames: before an HTTP answer leaves. */
     settle(): void {
-      pump(Infinity);
+      pump();
     },
 
     add(client: LiveClient): void {

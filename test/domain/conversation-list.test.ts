@@ -369,6 +369,9 @@ test('filter unread with the navigation\'s unread ids: the same pages as reading
   const w = await setup(t);
   const support = [1, 2, 3, 4, 5].map((i) => w.text(customer(i), T0 + i * SEC));
   const sales = w.text(customer(9), T0 + 9 * SEC, SALES);
+  const private1 = w.text(customer(7), T0 + 10 * SEC, ANA_CELL);
+  // Ana's cell joins Support: its earlier conversation stays in her private inbox, the number's history.
+  syncNumbers(w.ctx, [number(SUPPORT, { inbox: 'Support' }), number(SUPPORT_2, { inbox: 'Support' }), number(SALES, { inbox: 'Sales' }), number(ANA_CELL, { inbox: 'Support' })]);
   w.at(T0 + 20 * SEC);
   markRead(w.ctx, w.agent.actor, support[0]!);
   markRead(w.ctx, w.manager.actor, sales);
@@ -381,8 +384,10 @@ test('filter unread with the navigation\'s unread ids: the same pages as reading
     f({ unread: true, status: 'open', sort: 'waiting' }),
     f({ unread: true, status: 'closed' }),
     f({ unread: true }),
+    f({ unread: true, status: 'open', scope: 'personal' }),
+    f({ unread: true, status: 'open', scope: 'history', numberId: w.numberId(ANA_CELL) }),
   ];
-  for (const actor of [w.agent.actor, w.manager.actor, w.admin.actor]) {
+  for (const actor of [w.agent.actor, w.manager.actor, w.admin.actor, w.ana.actor]) {
     const known = unreadIds(w.ctx, actor);
     for (const filter of filters) {
       const rows = (page: ListPage) => [...page.pinned, ...page.rows].map((r) => [r.id, r.unread]);
@@ -390,6 +395,8 @@ test('filter unread with the navigation\'s unread ids: the same pages as reading
     }
   }
   assert.deepEqual(w.page(w.agent.actor, f({ unread: true, status: 'open' })).rows.map((r) => r.id), [support[4], support[3], support[2]]);
+  const history = f({ unread: true, status: 'open', scope: 'history', numberId: w.numberId(ANA_CELL) });
+  assert.deepEqual(listConversations(w.ctx, w.agent.actor, history, undefined, unreadIds(w.ctx, w.agent.actor)).rows.map((r) => r.id), [private1], 'history is in another inbox');
 });
 
 test('filter from/to on the last activity: from inclusive, to exclusive', async (t) => {

@@ -100,3 +100,36 @@ test('a tab whose session ended gets nothing and is closed; one failed drawing l
   assert.deepEqual(three.socket.sent, []);
   assert.equal(errors.length, 1);
 });
+
+test('a push that fails to draw for a tab leaves out its own part only', async () => {
+  const errors: unknown[] = [];
+  const hub = createHub((ids) => new Set(ids), (err) => errors.push(err));
+  const [one, two] = [tab(1), tab(2)];
+  [one, two].forEach((t) => hub.add(t));
+  hub.later(() => hub.push([1, 2], () => [{ key: 'row', render: () => '<row>' }]));
+  hub.later(() =>
+    hub.push([1, 2], (client) => {
+      if (client.userId === 1) throw new Error('drawing failed');
+      return [{ key: 'toast', render: () => '<toast>' }];
+    }),
+  );
+  hub.later(() => hub.push([1], () => [{ key: 'badge', render: () => '<badge>' }]));
+  await drained();
+  assert.deepEqual(one.socket.sent, ['<row><badge>']);
+  assert.deepEqual(two.socket.sent, ['<row><toast>']);
+  assert.equal(errors.length, 1);
+});
+
+test('settle sends what was queued before it; work that queues work goes out with the next turn', async () => {
+  const hub = createHub((ids) => new Set(ids), () => {});
+  const one = tab(1);
+  hub.add(one);
+  hub.later(() => {
+    hub.push([1], () => [{ key: 'a', render: () => '<a>' }]);
+    hub.later(() => hub.push([1], () => [{ key: 'b', render: () => '<b>' }]));
+  });
+  hub.settle();
+  assert.deepEqual(one.socket.sent, ['<a>']);
+  await drained();
+  assert.deepEqual(one.socket.sent, ['<a>', '<b>']);
+});

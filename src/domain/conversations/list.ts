@@ -152,7 +152,8 @@ function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer
   // The actor's unread conversations as read for the navigation (`unreadIds`), when that is all of them and the
   // list shows open ones: the few ids instead of every open conversation's read mark again (someone who has read
   // nearly everything of 10 000 open ones: 6 ms).
-  const unreadKnown = filter.unread === true && filter.status === 'open' && unread !== undefined && unread.length < UNREAD_CAP;
+  // A number's history is in other people's inboxes, which `unreadIds` does not look at.
+  const unreadKnown = filter.unread === true && filter.status === 'open' && filter.scope !== 'history' && unread !== undefined && unread.length < UNREAD_CAP;
   const values: Record<string, unknown> = { actor: actor.id, joinedAt: viewer.joinedAt };
   // Each condition with its part of the shape, which must change whenever its SQL does; built only when needed.
   const parts: { key: string; sql: () => SQL }[] = [];

@@ -43,7 +43,8 @@ export function assertCanSeeInbox(ctx: DomainContext, actor: Actor, inboxId: num
 
 /**
  * Everyone who may see an inbox right now (active users only): the same rule as `inboxVisibleTo`, turned around.
- * Asked for every customer text that someone watches: prepared once.
+ * Asked for every customer text that someone watches: its owner first, then the owner alone or the admins and
+ * members, each a prepared query.
  */
 export function inboxAudience(ctx: DomainContext, inboxId: number): number[] {
   const inbox = prepared(ctx, 'inbox owner', () =>
@@ -68,5 +69,6 @@ export function inboxAudience(ctx: DomainContext, inboxId: number): number[] {
             .prepare(),
         );
   // Rows as arrays: mapping hundreds of them into objects cost more than reading them.
-  return (query.values({ inbox: inboxId, owner: inbox.owner }) as [number][]).map((r) => r[0]);
+  const values = inbox.owner !== null ? { owner: inbox.owner } : { inbox: inboxId };
+  return (query.values(values) as [number][]).map((r) => r[0]);
 }
