@@ -105,7 +105,7 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
    */
   const incoming: (() => void)[] = [];
   /** Told when the turn's work is taken up (`later`'s `taken`). */
-  let taken_: (() => void)[] = [];
+  let whenTaken: (() => void)[] = [];
   const batches: Batch[] = [];
   let current: Batch | null = null;
   let pumping = false;
@@ -123,8 +123,8 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
   function close(): void {
     if (incoming.length === 0) return;
     batches.push({ items: incoming.splice(0), plans: [], checked: new Map(), frames: null });
-    const told = taken_;
-    taken_ = [];
+    const told = whenTaken;
+    whenTaken = [];
     for (const fn of told) {
       try {
         fn();
@@ -238,7 +238,7 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
      */
     later(fn: () => void, taken?: () => void): void {
       incoming.push(fn);
-      if (taken) taken_.push(taken);
+      if (taken) whenTaken.push(taken);
       schedule();
     },
 
