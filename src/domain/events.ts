@@ -28,6 +28,8 @@ export interface DomainEventMap {
   'note.changed': { conversationId: number; noteId: number; inboxId: number };
   /** Someone should hear about something: a toast in their tabs, a browser notification if they want one. */
   'notification.created': { notificationId: number; userId: number };
+  /** A customer started a conversation (`messageId`, their first text): everyone who sees its inbox hears of it. */
+  'conversation.welcomed': { conversationId: number; inboxId: number; messageId: number };
   /** Status message, availability or queue membership changed: teammates' team lists show it. */
   'presence.changed': { userId: number };
   /** The user's sessions ended (deactivated, password changed), all but `except`. */

@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { contactHistory } from '../domain/contacts/service.ts';
 import { rowsForViewers } from '../domain/conversations/list.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
-import { toastsFor, type Toast } from '../domain/users/preferences.ts';
+import { toastsFor, welcomeToasts, type Toast } from '../domain/users/preferences.ts';
 import { activeAdminIds, type PublicUser } from '../domain/users/service.ts';
 import { registerChatListeners } from './chat-listeners.ts';
 import { createConversationNews } from './conversation-news.ts';
@@ -140,8 +140,8 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       const found = toastsFor(domain, wanted.filter((w) => hub.clientsOf([w.userId]).length > 0));
       const ownerOf = new Map(wanted.map((w) => [w.notificationId, w.userId]));
       const mine = new Map<number, Toast[]>();
-      for (const t of found.values()) {
-        const userId = ownerOf.get(t.id)!;
+      for (const [id, t] of found) {
+        const userId = ownerOf.get(id)!;
         const list = mine.get(userId);
         if (list) list.push(t);
         else mine.set(userId, [t]);
@@ -156,6 +156,28 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
         }));
       });
     }, () => (toasts = null));
+  });
+  // A new conversation: a toast in the tabs of everyone who sees its inbox, drawn once per language and choice of
+  // sound and browser notification.
+  let welcomed: { conversationId: number; messageId: number }[] | null = null;
+  domain.events.on('conversation.welcomed', (w) => {
+    if (!hub.anyoneConnected()) return;
+    if (welcomed) return void welcomed.push(w);
+    const all = (welcomed = [w]);
+    hub.later(
+      () => {
+        for (const { conversationId, messageId } of all) {
+          const found = welcomeToasts(domain, conversationId, messageId, hub.connectedUsers());
+          const users = viewers.of(found.keys());
+          hub.push(users.keys(), (client) => {
+            const user = users.get(client.userId)!;
+            const toast = found.get(user.id)!;
+            return [{ key: `welcome ${conversationId} ${localeOf(user, client)} ${toast.browser} ${toast.sound}`, render: () => drawer(app, user, client).toast(toast) }];
+          });
+        }
+      },
+      () => (welcomed = null),
+    );
   });
   // A settings page shows the availability as it moved.
   domain.events.on('presence.changed', ({ userId }) =>

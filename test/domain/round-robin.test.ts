@@ -12,6 +12,7 @@ import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { welcomeToasts } from '../../src/domain/users/preferences.ts';
 import { setActive } from '../../src/domain/users/service.ts';
 import { translator } from '../../src/i18n/index.ts';
 import { addUser, buildTestApp, type TestApp } from '../helper.ts';
@@ -50,6 +51,21 @@ async function setup(n = 3) {
   available(h.sqlite, ...agents.map((a) => a.id));
   setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: true, maxOpen: '' });
   return { h, admin, manager, agents, inboxId, ids: agents.map((a) => a.id) };
+}
+
+/** The new conversations announced from now on (`conversation.welcomed`). */
+function welcomes(h: TestApp): { conversationId: number; inboxId: number; messageId: number }[] {
+  const all: { conversationId: number; inboxId: number; messageId: number }[] = [];
+  h.app.domain.events.on('conversation.welcomed', (w) => all.push(w));
+  return all;
+}
+
+/** Who of all users gets the toast of conversation `id`'s welcome, with its excerpt, by user id. */
+function toasted(h: TestApp, announced: { conversationId: number; messageId: number }[], id: number): [number, string][] {
+  const w = announced.find((x) => x.conversationId === id);
+  if (!w) return [];
+  const everyone = h.sqlite.prepare('SELECT id FROM users').pluck().all() as number[];
+  return [...welcomeToasts(h.app.domain, id, w.messageId, everyone)].map(([userId, t]): [number, string] => [userId, t.excerpt]).sort((x, y) => x[0] - y[0]);
 }
 
 function tally(sqlite: Sqlite, conversationIds: number[]): Map<number | null, number> {
@@ -179,23 +195,25 @@ test('nobody eligible: it stays unassigned, with no assignment event or notifica
   const { h, admin, manager, ids, inboxId } = await setup(2);
   t.after(() => h.close());
   for (const id of ids) h.sqlite.prepare(`UPDATE users SET availability = 'away' WHERE id = ?`).run(id);
+  const announced = welcomes(h);
   const id = newConversation(h.app.domain, undefined, 'Is anyone there?');
   assert.equal(assigneeOf(h.sqlite, id), null);
   assert.equal(turnOf(h.sqlite, inboxId), 0);
   assert.equal(h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(id), 0);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM conversation_events').pluck().get(), 0);
-  const notes = h.sqlite.prepare('SELECT user_id, kind, actor_id, excerpt FROM notifications WHERE conversation_id = ? ORDER BY user_id').all(id);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM notifications WHERE conversation_id = ?').pluck().get(id), 0, 'announced, not a row per person');
   const audience = [admin.id, manager.id, ...ids].sort((x, y) => x - y);
-  assert.deepEqual(notes, audience.map((userId) => ({ user_id: userId, kind: 'new_conversation', actor_id: null, excerpt: 'Is anyone there?' })));
+  assert.deepEqual(toasted(h, announced, id), audience.map((userId) => [userId, 'Is anyone there?']));
 });
 
 test('an automatic assignment: the timeline says so without an actor; the assignee is told; news goes out after the commit', async (t) => {
   const { h, admin, manager, ids } = await setup(2);
   t.after(() => h.close());
   const seen: { name: string; inTransaction: boolean; payload: unknown }[] = [];
-  for (const name of ['conversation.changed', 'conversation.event', 'notification.created', 'message.created'] as const) {
+  for (const name of ['conversation.changed', 'conversation.event', 'notification.created', 'message.created', 'conversation.welcomed'] as const) {
     h.app.domain.events.on(name, (payload) => seen.push({ name, inTransaction: h.sqlite.inTransaction, payload }));
   }
+  const announced = welcomes(h);
   const id = newConversation(h.app.domain, undefined, 'My order   is\nlate');
   const [a] = ids as [number];
   assert.equal(assigneeOf(h.sqlite, id), a);
@@ -205,8 +223,8 @@ test('an automatic assignment: the timeline says so without an actor; the assign
   assert.equal(translator('de')('event.auto_assigned', { assignee: 'Agent 1', actor: '' }), 'Automatisch Agent 1 zugewiesen (reihum)');
   const notes = h.sqlite.prepare('SELECT id, user_id AS userId, kind, excerpt FROM notifications WHERE conversation_id = ? ORDER BY id').all(id) as { id: number; userId: number; kind: string; excerpt: string }[];
   const audience = [admin.id, manager.id, ...ids].sort((x, y) => x - y);
-  assert.deepEqual(notes.filter((n) => n.kind === 'new_conversation').map((n) => n.userId).sort((x, y) => x - y), audience);
-  assert.deepEqual(notes.filter((n) => n.kind === 'assigned').map((n) => [n.userId, n.excerpt]), [[a, 'My order is late']]);
+  assert.deepEqual(toasted(h, announced, id), audience.map((userId) => [userId, 'My order is late']));
+  assert.deepEqual(notes.map((n) => [n.kind, n.userId, n.excerpt]), [['assigned', a, 'My order is late']]);
   assert.ok(seen.every((s) => !s.inTransaction), 'nothing is announced from inside the transaction');
   assert.deepEqual(seen.filter((s) => s.name === 'conversation.event').map((s) => s.payload), [{ conversationId: id, eventId: event.id, inboxId: (seen.find((s) => s.name === 'message.created')!.payload as { inboxId: number }).inboxId }]);
   assert.equal(seen.filter((s) => s.name === 'conversation.changed').length, 1);
@@ -220,6 +238,7 @@ test('only new conversations: a reopened one keeps its assignee, one that waited
   const { h, manager, ids, inboxId } = await setup(2);
   t.after(() => h.close());
   const [a, b] = ids as [number, number];
+  const announced = welcomes(h);
   const customer = nextCustomer();
   const id = newConversation(h.app.domain, customer);
   assert.equal(assigneeOf(h.sqlite, id), a);
@@ -229,7 +248,7 @@ test('only new conversations: a reopened one keeps its assignee, one that waited
   assert.equal(assigneeOf(h.sqlite, id), a, 'keeps its assignee');
   assert.equal(turnOf(h.sqlite, inboxId), turn);
   assert.deepEqual(h.sqlite.prepare('SELECT kind FROM conversation_events WHERE conversation_id = ? ORDER BY id').pluck().all(id), ['auto_assigned', 'closed', 'reopened']);
-  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM notifications WHERE conversation_id = ? AND kind = 'new_conversation'`).pluck().get(id), 4, 'told of once, when it was new');
+  assert.equal(announced.filter((w) => w.conversationId === id).length, 1, 'told of once, when it was new');
 
   // Nobody was there when it came in; a later text does not hand it out.
   for (const u of ids) h.sqlite.prepare(`UPDATE users SET availability = 'away' WHERE id = ?`).run(u);
@@ -246,9 +265,11 @@ test('only new conversations: a reopened one keeps its assignee, one that waited
   setConversationStatus(h.app.domain, manager.actor, spam, 1, 'spam');
   h.sqlite.prepare('UPDATE conversations SET assignee_id = NULL WHERE id = ?').run(spam);
   const notesBefore = h.sqlite.prepare('SELECT count(*) FROM notifications').pluck().get();
+  const welcomesBefore = announced.length;
   assert.equal(newConversation(h.app.domain, spammer, 'Buy now'), spam);
   assert.equal(assigneeOf(h.sqlite, spam), null);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM notifications').pluck().get(), notesBefore);
+  assert.equal(announced.length, welcomesBefore);
 });
 
 test('round-robin off, assignment mode off, or a personal inbox: nothing is assigned', async (t) => {
@@ -268,10 +289,11 @@ test('round-robin off, assignment mode off, or a personal inbox: nothing is assi
   ]);
   h.sqlite.prepare('UPDATE inboxes SET auto_assign = 1 WHERE owner_user_id IS NOT NULL').run();
   available(h.sqlite, admin.id);
+  const announced = welcomes(h);
   const r = receiveSms(h.app.domain, { from: nextCustomer(), to: cell, text: 'hi' }, texts);
   assert.ok(r.stored);
   assert.equal(assigneeOf(h.sqlite, r.conversationId), null);
-  assert.deepEqual(h.sqlite.prepare('SELECT user_id, kind FROM notifications WHERE conversation_id = ?').all(r.conversationId), [{ user_id: admin.id, kind: 'new_conversation' }], 'its owner hears of it');
+  assert.deepEqual(toasted(h, announced, r.conversationId), [[admin.id, 'hi']], 'its owner hears of it, nobody else');
 });
 
 test('who may switch it: managers and admins who see the inbox; agents 403; unseen or personal inboxes 404; bad caps 422', async (t) => {

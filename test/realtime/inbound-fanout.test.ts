@@ -70,7 +70,7 @@ test('inbound texts: the SMSC is answered first; 300 tabs get each text once; a 
   for (let i = 0; i < TEXTS; i++) {
     const marker = `hello-${i}-marker`;
     const { parts, dataCoding } = encodeForSubmit(`Customer says ${marker}`, 0);
-    // A new customer for the first text (a new conversation, with a notification for everyone), the same one after.
+    // A new customer for the first text, another for the second (new conversations, with a toast for everyone), then that one again.
     const status = await simulator.sendMo({ from: i === 0 ? '+15557000001' : '+15557000002', to: NUMBER, shortMessage: parts[0]!, dataCoding });
     const answeredAt = performance.now();
     assert.equal(status, 0);
@@ -81,9 +81,10 @@ test('inbound texts: the SMSC is answered first; 300 tabs get each text once; a 
       const got = carrying(tab);
       assert.equal(got.length, 1, `text ${i}: one fragment per tab, got ${got.length}`);
       assert.ok(got[0]!.at > answeredAt, 'drawn after the SMSC had its answer');
+      assert.equal(got[0]!.html.includes('data-kind="new_conversation"'), i <= 1, 'a new conversation comes with its toast, in the same frame');
     }
   }
-  // Everyone's own notification has its own id; otherwise the team's tabs were sent the same.
+  // The team's tabs were sent the same (ids aside).
   const variants = new Set(tabs.map((tab) => tab.frames.map((f) => f.html.replace(/\d+/g, '#')).join('|')));
   assert.equal(variants.size, 1, 'every member got the same fragments');
   assert.deepEqual(stranger.frames, [], 'the outsider heard nothing');

@@ -105,7 +105,7 @@ test('switched on in the browser, the next new conversation lands with an availa
   assert.match(page, /Where is my parcel\?[\s\S]*Assigned to Ana automatically \(round-robin\)/);
   assert.deepEqual(
     h.sqlite.prepare('SELECT user_id AS userId, kind FROM notifications WHERE user_id = ? ORDER BY id').all(ana.id),
-    [{ userId: ana.id, kind: 'new_conversation' }, { userId: ana.id, kind: 'assigned' }],
+    [{ userId: ana.id, kind: 'assigned' }],
   );
   // With assignment mode off the form warns that round-robin has nothing to do.
   await m.post(`/inboxes/${inboxId}/assignment`, { enabled: '0' });

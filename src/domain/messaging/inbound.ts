@@ -150,7 +150,7 @@ function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: stri
     const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);
     if (surveyAnswered !== null) eventIds.push(surveyAnswered);
     const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now, eventIds);
-    const welcomed = created ? welcomeConversation(ctx, tx, inboxId, conversationId, sms.text, now) : null;
+    const welcomed = created ? welcomeConversation(ctx, tx, inboxId, conversationId, messageId, sms.text, now) : null;
     if (welcomed?.assigned) eventIds.push(welcomed.assigned.eventId);
     return { conversationId, messageId, autoReplyId, inboxId, eventIds, spam, welcomed };
   });

@@ -14,6 +14,12 @@ export interface NewNotification {
 
 const EXCERPT = 140;
 
+/** A message or note as a toast shows it: one line, cut to a toast's length. */
+export function excerptOf(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > EXCERPT ? `${line.slice(0, EXCERPT - 1)}…` : line;
+}
+
 const inserts = new WeakMap<Database.Database, Database.Statement<unknown[], number>>();
 
 /** One prepared insert: a new conversation notifies everyone who sees its inbox, hundreds of rows at once. */
@@ -35,9 +41,7 @@ export function addNotifications(ctx: DomainContext, now: number, items: NewNoti
   return items
     .filter((n) => n.userId !== n.actorId)
     .map((n) => {
-      const text = n.excerpt.replace(/\s+/g, ' ').trim();
-      const excerpt = text.length > EXCERPT ? `${text.slice(0, EXCERPT - 1)}…` : text;
-      const notificationId = insert.get(n.userId, n.kind, n.actorId, n.conversationId ?? null, n.chatId ?? null, excerpt, now)!;
+      const notificationId = insert.get(n.userId, n.kind, n.actorId, n.conversationId ?? null, n.chatId ?? null, excerptOf(n.excerpt), now)!;
       return { notificationId, userId: n.userId };
     });
 }

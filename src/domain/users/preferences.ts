@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import { inList } from '../../db/in-list.ts';
 import { chats } from '../../db/schema/chats.ts';
 import { contacts } from '../../db/schema/contacts.ts';
-import { conversations } from '../../db/schema/conversations.ts';
+import { conversations, messages } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { notificationKinds, notifications, type NotificationKind } from '../../db/schema/notifications.ts';
 import { users, type NotificationPrefs } from '../../db/schema/users.ts';
@@ -11,6 +11,7 @@ import { chatVisibleTo } from '../chats/access.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { conversationReadableBy, inboxAudience } from '../inboxes/access.ts';
+import { excerptOf } from '../notifications/notify.ts';
 
 /** How a notification reaches the person besides the in-page toast, which always shows. */
 export interface Channels {
@@ -77,7 +78,8 @@ export function setPreferences(
 
 /** One notification as a toast shows it: what happened, where it leads, and how else to tell (the person's choices). */
 export interface Toast {
-  id: number;
+  /** The notification's id, or `new-<conversation>` for a new conversation's (which has no row): one per toast, the same in every tab. */
+  id: number | string;
   kind: NotificationKind;
   /** Who did it; null when nobody did (the rotation assigned it) or the account is gone. */
   actorName: string | null;
@@ -164,6 +166,43 @@ export function toastsFor(ctx: DomainContext, wanted: { notificationId: number; 
     }
     const channels = effectivePreferences(n.prefs)[n.kind];
     toasts.set(n.id, { id: n.id, kind: n.kind, actorName: n.actorName, excerpt: n.excerpt, ...target, browser: channels.browser, sound: channels.sound });
+  }
+  return toasts;
+}
+
+/**
+ * A new conversation's toast for each of `userIds` who may see its inbox now: the customer, the inbox and their
+ * first text (`messageId`), with each person's choice of browser notification and sound.
+ */
+export function welcomeToasts(ctx: DomainContext, conversationId: number, messageId: number, userIds: number[]): Map<number, Toast> {
+  const toasts = new Map<number, Toast>();
+  const c = ctx.db
+    .select({ name: contacts.name, phone: conversations.phone, inbox: inboxes.name, inboxId: conversations.inboxId, text: messages.body })
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(messages, and(eq(messages.id, messageId), eq(messages.conversationId, conversations.id)))
+    .where(eq(conversations.id, conversationId))
+    .get();
+  if (!c || userIds.length === 0) return toasts;
+  const audience = new Set(inboxAudience(ctx, c.inboxId));
+  const seeing = userIds.filter((id) => audience.has(id));
+  if (seeing.length === 0) return toasts;
+  const excerpt = excerptOf(c.text);
+  for (const u of ctx.db.select({ id: users.id, prefs: users.notificationPrefs }).from(users).where(inList(users.id, seeing)).all()) {
+    const { browser, sound } = effectivePreferences(u.prefs).new_conversation;
+    toasts.set(u.id, {
+      id: `new-${conversationId}`,
+      kind: 'new_conversation',
+      actorName: null,
+      excerpt,
+      href: `/conversations/${conversationId}`,
+      conversationLabel: c.name ?? c.phone,
+      inboxName: c.inbox,
+      chatName: null,
+      browser,
+      sound,
+    });
   }
   return toasts;
 }
