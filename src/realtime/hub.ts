@@ -17,8 +17,8 @@ export interface LiveClient {
 }
 
 /** How long queued pushes run before the loop reads its sockets again, and how many frames are one step of it. */
-const PUSH_SLICE_MS = 2;
-const FRAMES_PER_STEP = 25;
+const PUSH_SLICE_MS = 1;
+const FRAMES_PER_STEP = 10;
 
 /** One push: the tabs it reaches and what each of them gets; each distinct piece drawn once (`rendered`). */
 interface Plan {
