@@ -186,3 +186,36 @@ export const timeline = (page: Page) => page.getByRole('list', { name: 'Messages
 export const state = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
 export const button = (page: Page | Locator, name: string) => page.getByRole('button', { name, exact: true });
 export const combobox = (page: Page | Locator, name: string) => page.getByRole('combobox', { name, exact: true });
+
+/** The unread badge as shown ("2 unread"), or null when hidden. */
+export async function badge(page: Page): Promise<string | null> {
+  const b = nav(page).getByText(/^\d+ unread$/);
+  return (await b.isVisible()) ? b.textContent() : null;
+}
+export async function waitForBadge(page: Page, text: string | null): Promise<void> {
+  if (text === null) await nav(page).getByText(/^\d+ unread$/).waitFor({ state: 'hidden' });
+  else await nav(page).getByText(text, { exact: true }).waitFor();
+}
+export async function waitForTitle(page: Page, test: (title: string) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!test(await page.title())) {
+    if (Date.now() > deadline) throw new Error(`title is "${await page.title()}", expected ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Which of `names` each row of `list` mentions, in the order shown. */
+export async function order(list: Locator, names: string[]): Promise<string[]> {
+  const texts = await list.getByRole('listitem').allInnerTexts();
+  return texts.map((text) => names.find((n) => text.includes(n)) ?? `?${text}`);
+}
+
+export async function waitForOrder(list: Locator, names: string[], expected: string[]): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let seen = await order(list, names);
+  while (JSON.stringify(seen) !== JSON.stringify(expected)) {
+    if (Date.now() > deadline) assert.deepEqual(seen, expected);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    seen = await order(list, names);
+  }
+}
