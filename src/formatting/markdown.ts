@@ -13,36 +13,141 @@ type Inline =
 /** `gap`: a blank line came before it (kept in plain text, where a list right under a line stays right under it). */
 type Block = ({ kind: 'paragraph'; lines: Inline[][] } | { kind: 'ul' | 'ol'; items: Inline[][] }) & { gap: boolean };
 
-const patterns: { kind: 'link' | 'url' | 'strong' | 'del' | 'em'; re: RegExp }[] = [
-  { kind: 'link', re: /\[([^\]\n]{1,300})\]\(((?:https?:\/\/|mailto:|tel:)[^\s()<>"]{1,2000})\)/ },
-  { kind: 'url', re: /\bhttps?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]'"]/ },
-  { kind: 'strong', re: /\*\*(?=\S)([^\n]*?\S)\*\*/ },
-  { kind: 'del', re: /~~(?=\S)([^\n]*?\S)~~/ },
-  { kind: 'em', re: /(?<![\p{L}\p{N}*_])([*_])(?=\S)([^\n]*?\S)\1(?![\p{L}\p{N}*_])/u },
-];
+/** Nesting deeper than this is text: real messages nest two or three markers; a crafted one could nest thousands. */
+const MAX_DEPTH = 8;
+
+const SPACE = /\s/;
+/** \s, with the ASCII answer looked up rather than matched: it is asked for every character of a message. */
+function isSpace(c: string | undefined): boolean {
+  if (c === undefined) return true;
+  const code = c.charCodeAt(0);
+  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : SPACE.test(c);
+}
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** What may not stand right outside an _italic_ marker: a letter, a digit or another marker (snake_case, 2*3*4). */
+function isEmphasisNeighbour(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code >= 128) return LETTER_OR_DIGIT.test(c);
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || c === '*' || c === '_';
+}
+const WORD = /\w/;
+/** The characters a token can start with: a link's bracket, a bare link's h, the markers. */
+const STARTS = new Set(['[', 'h', '*', '_', '~']);
+/** Besides spaces, what ends a bare link, and what ends a [link](…)'s address. */
+const URL_EXCLUDED = '<>"';
+const LINK_URL_EXCLUDED = '()<>"';
+/** What a bare link does not end with: a closing punctuation mark that belongs to the sentence. */
+const URL_NOT_LAST = '<>".,;:!?)]\'';
+const LINK_SCHEMES = ['https://', 'http://', 'mailto:', 'tel:'];
+
+/**
+ * One line, read once: for each position, where the next closing marker of each kind is and where runs of
+ * link characters end, so that trying a marker at a position costs the same however long the line is.
+ */
+function scan(text: string) {
+  const n = text.length;
+  const nextOf = (isAt: (i: number) => boolean): Int32Array => {
+    const next = new Int32Array(n + 2).fill(-1);
+    for (let i = n - 1; i >= 0; i--) next[i] = isAt(i) ? i : next[i + 1]!;
+    return next;
+  };
+  const runEnds = (excluded: string): Int32Array => {
+    const end = new Int32Array(n + 1);
+    end[n] = n;
+    for (let i = n - 1; i >= 0; i--) end[i] = isSpace(text[i]) || excluded.includes(text[i]!) ? i : end[i + 1]!;
+    return end;
+  };
+  const lastUrlEnd = new Int32Array(n + 1).fill(-1);
+  for (let i = 0; i < n; i++) lastUrlEnd[i] = isSpace(text[i]) || URL_NOT_LAST.includes(text[i]!) ? (i > 0 ? lastUrlEnd[i - 1]! : -1) : i;
+  // A double marker closes where it stands right after a non-space; a single one also needs no word after it
+  // (checked against the end of the part being read, see emphasisCloser).
+  const doubleCloser = (c: string) => nextOf((i) => text[i] === c && text[i + 1] === c && i > 0 && !isSpace(text[i - 1]));
+  const singleCloser = (c: string) => nextOf((i) => text[i] === c && i > 0 && !isSpace(text[i - 1]) && !(i + 1 < n && isEmphasisNeighbour(text[i + 1]!)));
+  return {
+    text,
+    bracket: nextOf((i) => text[i] === ']'),
+    url: runEnds(URL_EXCLUDED),
+    linkUrl: runEnds(LINK_URL_EXCLUDED),
+    lastUrlEnd,
+    strong: doubleCloser('*'),
+    del: doubleCloser('~'),
+    em: { '*': singleCloser('*'), _: singleCloser('_') } as Record<string, Int32Array>,
+  };
+}
+type Scan = ReturnType<typeof scan>;
+
+type Found = { end: number; node: Inline; inner?: [number, number] };
+
+/** A token starting at `i` in text[lo, hi), or null; `lo` is where reading resumed (nothing before it counts). */
+function tokenAt(s: Scan, i: number, lo: number, hi: number): Found | null {
+  const t = s.text;
+  const c = t[i];
+  const before = i > lo ? t[i - 1] : undefined;
+  if (c === '[') {
+    const close = s.bracket[i + 1]!;
+    if (close >= 0 && close + 1 < hi && close - i - 1 >= 1 && close - i - 1 <= 300 && t[close + 1] === '(') {
+      const start = close + 2;
+      const scheme = LINK_SCHEMES.find((p) => t.startsWith(p, start));
+      if (scheme) {
+        const end = Math.min(s.linkUrl[start + scheme.length]!, hi);
+        const length = end - start - scheme.length;
+        if (length >= 1 && length <= 2000 && end < hi && t[end] === ')') {
+          return { end: end + 1, node: { kind: 'link', text: t.slice(i + 1, close), url: t.slice(start, end) } };
+        }
+      }
+    }
+  }
+  if (c === 'h' && (before === undefined || !WORD.test(before))) {
+    const scheme = t.startsWith('https://', i) ? 8 : t.startsWith('http://', i) ? 7 : 0;
+    if (scheme > 0) {
+      const runEnd = Math.min(s.url[i + scheme]!, hi);
+      const last = runEnd > i + scheme ? s.lastUrlEnd[runEnd - 1]! : -1;
+      if (last >= i + scheme) {
+        const url = t.slice(i, last + 1);
+        return { end: last + 1, node: { kind: 'link', text: url, url } };
+      }
+    }
+  }
+  if ((c === '*' || c === '~') && t[i + 1] === c && i + 2 < hi && !isSpace(t[i + 2])) {
+    const close = (c === '*' ? s.strong : s.del)[i + 3]!;
+    if (close >= 0 && close + 1 < hi) return { end: close + 2, node: { kind: c === '*' ? 'strong' : 'del', children: [] }, inner: [i + 2, close] };
+  }
+  if ((c === '*' || c === '_') && !(before !== undefined && isEmphasisNeighbour(before)) && i + 1 < hi && !isSpace(t[i + 1])) {
+    const close = emphasisCloser(s, c, i + 2, hi);
+    if (close >= 0) return { end: close + 1, node: { kind: 'em', children: [] }, inner: [i + 1, close] };
+  }
+  return null;
+}
+
+/** The first single marker `c` from `from` that closes inside text[…, hi): the part's end counts as a boundary. */
+function emphasisCloser(s: Scan, c: string, from: number, hi: number): number {
+  const close = s.em[c]![from] ?? -1;
+  if (close >= 0 && close < hi - 1) return close;
+  const last = hi - 1;
+  return last >= from && s.text[last] === c && !isSpace(s.text[last - 1]) ? last : -1;
+}
+
+/** text[lo, hi) as inline nodes, left to right; the earliest token wins, a link before a bare URL before the markers. */
+function inline(s: Scan, lo: number, hi: number, depth: number): Inline[] {
+  const out: Inline[] = [];
+  let from = lo;
+  let textStart = lo;
+  for (let i = lo; i < hi; i++) {
+    const found = depth < MAX_DEPTH && STARTS.has(s.text[i]!) ? tokenAt(s, i, from, hi) : null;
+    if (!found) continue;
+    if (i > textStart) out.push({ kind: 'text', text: s.text.slice(textStart, i) });
+    const { node, inner } = found;
+    if (inner && node.kind !== 'text' && node.kind !== 'link') node.children = inline(s, inner[0], inner[1], depth + 1);
+    out.push(node);
+    i = found.end - 1;
+    from = textStart = found.end;
+  }
+  if (textStart < hi) out.push({ kind: 'text', text: s.text.slice(textStart, hi) });
+  return out;
+}
 
 function parseInline(text: string): Inline[] {
-  const out: Inline[] = [];
-  let rest = text;
-  while (rest.length > 0) {
-    let best: { kind: (typeof patterns)[number]['kind']; match: RegExpExecArray } | null = null;
-    for (const { kind, re } of patterns) {
-      const match = re.exec(rest);
-      if (match && (!best || match.index < best.match.index)) best = { kind, match };
-    }
-    if (!best) {
-      out.push({ kind: 'text', text: rest });
-      break;
-    }
-    const { kind, match } = best;
-    if (match.index > 0) out.push({ kind: 'text', text: rest.slice(0, match.index) });
-    if (kind === 'link') out.push({ kind: 'link', text: match[1]!, url: match[2]! });
-    else if (kind === 'url') out.push({ kind: 'link', text: match[0], url: match[0] });
-    else if (kind === 'em') out.push({ kind, children: parseInline(match[2]!) });
-    else out.push({ kind, children: parseInline(match[1]!) });
-    rest = rest.slice(match.index + match[0].length);
-  }
-  return out;
+  return inline(scan(text), 0, text.length, 0);
 }
 
 const BULLET = /^\s*[-*•]\s+(.*)$/;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderMarkdown, toPlainText } from '../../src/formatting/markdown.ts';
+import { fastest, PATHOLOGICAL } from './pathological.ts';
 
 test('Markdown to HTML: bold, italic, strikethrough, links, lists, line breaks', () => {
   assert.equal(renderMarkdown('**Hello** _there_ *you* ~~old~~'), '<p><strong>Hello</strong> <em>there</em> <em>you</em> <del>old</del></p>');
@@ -45,4 +46,23 @@ test('Markdown to SMS text: markers dropped, links kept as URLs, lists as typed'
   assert.equal(toPlainText('Hello\n\n\nBye'), 'Hello\n\nBye');
   assert.equal(toPlainText('Reply STOP to opt out.'), 'Reply STOP to opt out.', 'plain text stays as it is');
   assert.equal(toPlainText('snake_case_word 2*3*4'), 'snake_case_word 2*3*4');
+});
+
+test('rendering grows with the message, not faster: crafted messages four times longer take at most about four times as long', () => {
+  for (const [name, make] of Object.entries(PATHOLOGICAL)) {
+    const short = make(2_500);
+    const long = make(10_000);
+    // Warm the code up, then compare the best of many runs: a quadratic reader takes 16 times as long.
+    renderMarkdown(long);
+    const ratio = fastest(() => renderMarkdown(long)) / Math.max(fastest(() => renderMarkdown(short)), 0.05);
+    assert.ok(ratio < 8, `${name}: ${ratio.toFixed(1)} times as long for four times the text`);
+    assert.ok(toPlainText(long).length <= long.length);
+  }
+});
+
+test('markers nested deeper than eight levels are text', () => {
+  const deep = `${'*_'.repeat(6)}x${'_*'.repeat(6)}`;
+  const html = renderMarkdown(deep);
+  assert.equal((html.match(/<em>/g) ?? []).length, 8);
+  assert.equal(toPlainText(deep).replace(/[*_]/g, ''), 'x');
 });

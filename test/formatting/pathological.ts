@@ -1,0 +1,21 @@
+/** Messages crafted to make a Markdown reader slow: markers that never close, nesting, brackets, links that run on. */
+export const PATHOLOGICAL: Record<string, (length: number) => string> = {
+  'italic openers': (n) => '*a '.repeat(n / 3),
+  underscores: (n) => '_a'.repeat(n / 2),
+  'bold openers': (n) => '**a '.repeat(n / 4),
+  strikethrough: (n) => '~~a'.repeat(n / 3),
+  'link brackets': (n) => '[a]('.repeat(n / 4),
+  'bare links': (n) => 'https://'.repeat(n / 8),
+  nesting: (n) => '*_'.repeat(n / 4) + 'x' + '_*'.repeat(n / 4),
+};
+
+/** The best of `times` runs of fn, in ms. */
+export function fastest(fn: () => void, times = 20): number {
+  let min = Infinity;
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    fn();
+    min = Math.min(min, performance.now() - t);
+  }
+  return min;
+}
