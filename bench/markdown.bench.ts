@@ -1,6 +1,6 @@
 import { renderMarkdown, toPlainText } from '../src/formatting/markdown.ts';
-import { fastest, PATHOLOGICAL } from '../test/formatting/pathological.ts';
-import { machine } from './stats.ts';
+import { PATHOLOGICAL } from '../test/formatting/pathological.ts';
+import { fastest, machine } from './stats.ts';
 
 /**
  * Messages crafted to make a Markdown reader slow (markers that never close, nesting, brackets, links that run

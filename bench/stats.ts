@@ -13,3 +13,14 @@ export function summary(label: string, ms: number[]): string {
 export function machine(): string {
   return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}`;
 }
+
+/** The best of `times` runs of fn, in ms. */
+export function fastest(fn: () => void, times = 20): number {
+  let min = Infinity;
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    fn();
+    min = Math.min(min, performance.now() - t);
+  }
+  return min;
+}

@@ -7,7 +7,7 @@ import type { PublicUser } from '../domain/users/service.ts';
 import { chatHeader } from '../presenters/chat.ts';
 import { drawer, localeOf, ownPiece, type Drawer } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
-import type { Viewers } from './viewers.ts';
+import { pushLater as pushToTabs, type Viewers } from './viewers.ts';
 
 const openChat = (client: LiveClient): number | null => (client.view.kind === 'chat' ? client.view.id : null);
 const onChatList = (client: LiveClient): boolean => client.view.kind === 'page' && client.view.pathname === '/chats';
@@ -19,14 +19,7 @@ export function registerChatListeners(app: FastifyInstance, viewers: Viewers): v
   const counts = (user: PublicUser, client: LiveClient, draw: Drawer): Piece =>
     ownPiece(user, client, 'chat counts', () => draw.nav() + (onChatList(client) ? draw.partial('partials/chat-list', { chats: chatsOf(domain, draw.actor) }) : ''));
   const pushLater = (userIds: () => number[], pieces: (user: PublicUser, client: LiveClient, draw: Drawer) => Piece[]) =>
-    hub.later(() => {
-      if (!hub.anyoneConnected()) return;
-      const users = viewers.of(hub.clientsOf(userIds()).map((c) => c.userId));
-      hub.push(users.keys(), (client) => {
-        const user = users.get(client.userId);
-        return user ? pieces(user, client, drawer(app, user, client)) : [];
-      });
-    });
+    pushToTabs(hub, viewers, userIds, (user, client) => pieces(user, client, drawer(app, user, client)));
 
   domain.events.on('chat.message', ({ chatId, messageId, created }) => {
     if (!hub.anyoneConnected()) return;

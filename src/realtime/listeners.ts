@@ -10,7 +10,7 @@ import { createConversationNews } from './conversation-news.ts';
 import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
 import { createUnreadCounts } from './unread.ts';
-import { createViewers } from './viewers.ts';
+import { createViewers, pushLater as pushToTabs } from './viewers.ts';
 
 /** Stands in for a toast's id in a drawing shared by everyone notified of the same thing; each tab gets its own. */
 const TOAST_ID = randomInt(1e13, 9e13);
@@ -28,19 +28,8 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     viewers.forget(userId);
   });
 
-  /**
-   * Pushes what `pieces` draws for each tab of `userIds`, after this turn: the users' rows are read once for all
-   * their tabs, and a user who is gone gets nothing.
-   */
   const pushLater = (userIds: () => Iterable<number>, pieces: (user: PublicUser, client: LiveClient) => Piece[]): void =>
-    hub.later(() => {
-      if (!hub.anyoneConnected()) return;
-      const users = viewers.of(hub.clientsOf(userIds()).map((c) => c.userId));
-      hub.push(users.keys(), (client) => {
-        const user = users.get(client.userId);
-        return user ? pieces(user, client) : [];
-      });
-    });
+    pushToTabs(hub, viewers, userIds, pieces);
   const nav = (user: PublicUser, client: LiveClient): Piece[] => [ownPiece(user, client, 'nav', () => drawer(app, user, client).nav())];
   const audience = (...inboxIds: number[]) => inboxIds.flatMap((id) => inboxAudience(domain, id));
 

@@ -1,6 +1,7 @@
 import type { DomainContext } from '../domain/context.ts';
 import type { DomainEvents } from '../domain/events.ts';
 import { usersByIds, type PublicUser } from '../domain/users/service.ts';
+import type { Hub, LiveClient, Piece } from './hub.ts';
 
 /**
  * The user rows pushes are drawn for (language, role, hidden tags…), kept while the user has tabs open: a customer's
@@ -34,3 +35,18 @@ export function createViewers(domain: DomainContext, events: DomainEvents) {
 }
 
 export type Viewers = ReturnType<typeof createViewers>;
+
+/**
+ * Pushes what `pieces` draws for each tab of `userIds`, after this turn: the users' rows are read once for all
+ * their tabs, and a user who is gone gets nothing.
+ */
+export function pushLater(hub: Hub, viewers: Viewers, userIds: () => Iterable<number>, pieces: (user: PublicUser, client: LiveClient) => Piece[]): void {
+  hub.later(() => {
+    if (!hub.anyoneConnected()) return;
+    const users = viewers.of(hub.clientsOf(userIds()).map((c) => c.userId));
+    hub.push(users.keys(), (client) => {
+      const user = users.get(client.userId);
+      return user ? pieces(user, client) : [];
+    });
+  });
+}

@@ -9,13 +9,3 @@ export const PATHOLOGICAL: Record<string, (length: number) => string> = {
   nesting: (n) => '*_'.repeat(n / 4) + 'x' + '_*'.repeat(n / 4),
 };
 
-/** The best of `times` runs of fn, in ms. */
-export function fastest(fn: () => void, times = 20): number {
-  let min = Infinity;
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    fn();
-    min = Math.min(min, performance.now() - t);
-  }
-  return min;
-}
