@@ -5,7 +5,10 @@ import { createInbox, renameInbox, setMembers } from '../../src/domain/inboxes/s
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { changeRole, setActive } from '../../src/domain/users/service.ts';
+import { createDb } from '../../src/db/client.ts';
+import { openDatabase } from '../../src/db/open.ts';
+import { createEventBus } from '../../src/domain/events.ts';
+import { changeRole, resetPassword, setActive } from '../../src/domain/users/service.ts';
 import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
 
 async function listen(h: TestApp): Promise<string> {
@@ -206,6 +209,27 @@ test('a tab whose session ended by any road hears nothing more and is closed', a
   purgeExpiredSessions(h.app.domain, sessionLimits(h.app));
   h.app.hub.sweep();
   assert.equal(await third.closed, 4401, 'an idle-expired session\'s socket is closed by the sweep');
+});
+
+test('a password reset run beside the server closes that person\'s tabs at once, without waiting for the sweep', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const agent = await addUser(h.app, 'agent');
+  const other = await addUser(h.app, 'agent');
+  const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
+  const bystander = connect(url, (await signedIn(h.app, other.email)).cookieHeader);
+  await Promise.all([tab.opened, bystander.opened]);
+  t.after(() => bystander.socket.close());
+
+  // What `switchboard user reset-password` does: its own connection to the same file, its own domain context.
+  const console = openDatabase(h.dbFile);
+  t.after(() => console.close());
+  await resetPassword({ db: createDb(console), events: createEventBus(() => {}), now: Date.now }, agent.email, 'a new long passphrase');
+
+  const sweepTooLate = new Promise<string>((resolve) => setTimeout(() => resolve('still open after 10 s'), 10_000).unref());
+  assert.equal(await Promise.race([tab.closed, sweepTooLate]), 4401);
+  assert.equal(bystander.socket.readyState, WebSocket.OPEN, 'other people\'s tabs stay open');
 });
 
 test('a header action answers with the header and pushes it to the open conversation without reading its timeline', async (t) => {

@@ -162,12 +162,15 @@ export async function changeOwnPassword(
 export async function resetPassword(ctx: DomainContext, rawEmail: unknown, password: unknown): Promise<void> {
   const email = normalizeEmail(rawEmail);
   const passwordHash = await hashPassword(checkPassword(password));
-  ctx.db.transaction((tx) => {
+  const userId = ctx.db.transaction((tx) => {
     const user = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
     if (!user) throw notFound();
     tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
     tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+    return user.id;
   });
+  // In the server this closes their tabs at once; run from the console, the server sees the write (plugins/session-sweep.ts).
+  ctx.events.emit('user.sessions.ended', { userId });
 }
 
 /** Who gets pushes meant for admins (connection states and the like). */
