@@ -13,6 +13,7 @@ const rows = Object.entries(PATHOLOGICAL).map(([name, make]) => {
   const text = make(N);
   return { name, html: fastest(() => renderMarkdown(text)), plain: fastest(() => toPlainText(text)) };
 });
-for (const r of rows) console.log(`${r.name.padEnd(16)} HTML ${r.html.toFixed(2)} ms, SMS text ${r.plain.toFixed(2)} ms`);
+const width = Math.max(...rows.map((r) => r.name.length));
+for (const r of rows) console.log(`${r.name.padEnd(width)} HTML ${r.html.toFixed(2)} ms, SMS text ${r.plain.toFixed(2)} ms`);
 const worst = rows.reduce((a, b) => (Math.max(b.html, b.plain) > Math.max(a.html, a.plain) ? b : a));
 console.log(`SUMMARY markdown: ${N} characters, worst ${worst.name} ${Math.max(worst.html, worst.plain).toFixed(2)} ms (goal 10 ms); ${machine()}`);

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { CHAT_BODY_MAX } from '../../src/domain/chats/messages.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { mentionedIn } from '../../src/domain/mentions.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { jpeg } from '../fixtures/media.ts';
+import { PATHOLOGICAL } from '../formatting/pathological.ts';
 import { addUser, buildTestApp, signedIn } from '../helper.ts';
 
 const HX = { headers: { 'hx-request': 'true' } };
@@ -40,6 +42,37 @@ test('mentions: a full name, or a first name only one person has; case and punct
   assert.deepEqual(mentionedIn('@Ben, two of you', people), [], 'an ambiguous first name mentions nobody');
   assert.deepEqual(mentionedIn('mail ana@example.com or @anastasia', people), [], 'not inside a word, not a longer word');
   assert.deepEqual(mentionedIn('@Ana Alvarez and @ana again', people), [1]);
+});
+
+test('crafted Markdown in a chat cannot stall the server: others are answered while the chat is opened', async (t) => {
+  const { h, ana, ben, sign } = await setup();
+  t.after(() => h.close());
+  const a = await sign(ana);
+  const url = (await a.post('/chats/direct', { user: String(ben.id) })).headers.location as string;
+  // The longest messages a chat takes, each built to make a Markdown reader backtrack or rescan.
+  const crafted = Object.values(PATHOLOGICAL).map((make) => make(CHAT_BODY_MAX).slice(0, CHAT_BODY_MAX));
+  for (const body of crafted) {
+    const res = await a.post(`${url}/messages`, { body }, HX);
+    assert.equal(res.statusCode, 200, res.body.match(/role="alert"[^>]*>([^<]*)/)?.[1]);
+  }
+
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = h.app.server.address();
+  assert.ok(address && typeof address === 'object');
+  const base = `http://127.0.0.1:${address.port}`;
+  const b = await sign(ben);
+  let opening = true;
+  const pages = Promise.all([1, 2, 3].map(() => fetch(base + url, { headers: { cookie: b.cookieHeader } }).then((r) => r.text())))
+    .finally(() => (opening = false));
+  // A colleague's request arriving meanwhile, measured from the outside: with the old reader it waited seconds.
+  const waits: number[] = [];
+  while (opening) {
+    const started = performance.now();
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    waits.push(performance.now() - started);
+  }
+  for (const page of await pages) assert.equal(page.match(/id="chat-message-\d+"/g)?.length, crafted.length, 'every message is on the page');
+  assert.ok(Math.max(...waits) < 1_000, `the longest wait for another request was ${Math.round(Math.max(...waits))} ms`);
 });
 
 test('direct chats: one per pair, private to the two, unread counted until opened, a notification for the other', async (t) => {
