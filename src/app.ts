@@ -8,6 +8,8 @@ import type Database from 'better-sqlite3';
 import type { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { backupSettings, scheduleBackups, type Backups } from './backup/schedule.ts';
 import { createMessagingState, type MessagingState } from './channels/state.ts';
 import type { ConfigStore } from './config/store.ts';
 import { createDb } from './db/client.ts';
@@ -24,6 +26,7 @@ import renderPlugin from './plugins/render.ts';
 import sessionSweep from './plugins/session-sweep.ts';
 import { createHub, type Hub } from './realtime/hub.ts';
 import { registerRealtimeListeners } from './realtime/listeners.ts';
+import adminBackupRoutes from './routes/admin/backups.ts';
 import adminConnectionRoutes from './routes/admin/connections.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
@@ -61,6 +64,8 @@ declare module 'fastify' {
     messaging: MessagingState;
     /** Attachments on disk under the data directory. */
     media: MediaStore;
+    /** The server's own backups (`[backup]`), and the ones an admin starts. */
+    backups: Backups;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -110,6 +115,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('hub', createHub((ids) => liveSessions(domain, ids), (err) => app.log.error({ err }, 'a live push failed')));
   app.decorate('messaging', createMessagingState());
   app.decorate('media', createMediaStore(opts.mediaDir));
+  app.decorate('backups', scheduleBackups({
+    sqlite: opts.sqlite,
+    mediaDir: opts.mediaDir,
+    settings: () => backupSettings(opts.configStore.current, dirname(opts.mediaDir)),
+    log: app.log,
+  }));
+  app.addHook('onClose', async () => app.backups.stop());
   app.decorateRequest('upload', null as unknown as FastifyRequest['upload']);
   app.decorate('setup', { token: countUsers(domain) === 0 ? randomBytes(24).toString('base64url') : null });
 
@@ -189,6 +201,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminUserRoutes, { prefix: '/admin/users' });
   await app.register(adminInboxRoutes, { prefix: '/admin/inboxes' });
   await app.register(adminConnectionRoutes, { prefix: '/admin/connections' });
+  await app.register(adminBackupRoutes, { prefix: '/admin/backups' });
 
   registerRealtimeListeners(app);
   return app;

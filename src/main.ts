@@ -1,6 +1,12 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { BackupError, makeBackup } from './backup/make.ts';
+import { restoreBackup } from './backup/restore.ts';
+import { backupSettings } from './backup/schedule.ts';
 import { ConfigError } from './config/load.ts';
 import { createDb } from './db/client.ts';
+import { openDatabase } from './db/open.ts';
 import { DatabaseNewerError } from './db/migrate.ts';
 import type { DomainContext } from './domain/context.ts';
 import { DomainError } from './domain/errors.ts';
@@ -24,6 +30,10 @@ Commands:
                               create a user; the password is read from stdin or prompted
   user reset-password --email E
                               set a new password (stdin or prompt) and end the user's sessions
+  backup [--to DIR]           copy the database (SQLite's online backup, safe while the server
+                              runs) and the media files into a new folder in DIR
+                              (default: [backup] dir, or backups/ in the data directory)
+  restore FROM                fill an empty data directory from the backup folder FROM
   sandbox [--port N]          run only the test SMSC (default port 2775; system_id and
                               password "sandbox"), for pointing another instance at it
 
@@ -39,9 +49,9 @@ const common = {
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
-function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+function parse<O extends ParseArgsConfig['options']>(args: string[], options: O, allowPositionals = false) {
   try {
-    return parseArgs({ args, options: { ...common, ...options }, allowPositionals: false, strict: true });
+    return parseArgs({ args, options: { ...common, ...options }, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -108,6 +118,27 @@ async function main(argv: string[]): Promise<number> {
       }
       throw new UsageError(`unknown user command: ${sub ?? '(none)'}`);
     }
+    case 'backup': {
+      const { values } = parse(rest, { to: { type: 'string' } });
+      const settings = resolveSettings(flagsOf(values));
+      if (!existsSync(settings.dbFile)) throw new BackupError(`no database at ${settings.dbFile}: nothing to back up`);
+      const sqlite = openDatabase(settings.dbFile);
+      try {
+        const backup = await makeBackup(sqlite, settings.mediaDir, values.to ? resolve(values.to) : backupSettings(settings.config, settings.dataDir).dir);
+        process.stdout.write(`${backup.dir}: database ${backup.databaseBytes} bytes, ${backup.mediaFiles} media files\n`);
+      } finally {
+        sqlite.close();
+      }
+      return 0;
+    }
+    case 'restore': {
+      const { values, positionals } = parse(rest, {}, true);
+      if (positionals.length !== 1) throw new UsageError('restore needs the backup folder: switchboard restore FROM');
+      const settings = resolveSettings(flagsOf(values));
+      const restored = restoreBackup(resolve(positionals[0]!), settings.dataDir);
+      process.stdout.write(`${settings.dataDir}: restored the database and ${restored.mediaFiles} media files\n`);
+      return 0;
+    }
     case 'sandbox': {
       const { values } = parse(rest, { port: { type: 'string' } });
       const port = values.port === undefined ? 2775 : Number(values.port);
@@ -131,7 +162,7 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`switchboard: ${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (err instanceof ConfigError || err instanceof DatabaseNewerError) {
+    } else if (err instanceof ConfigError || err instanceof DatabaseNewerError || err instanceof BackupError) {
       process.stderr.write(`switchboard: ${err.message}\n`);
       process.exitCode = 1;
     } else if (err instanceof DomainError) {

@@ -12,6 +12,7 @@ export interface Settings {
   config: Config;
   dataDir: string;
   dbFile: string;
+  mediaDir: string;
   host: string;
   port: number;
 }
@@ -34,6 +35,7 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
     config,
     dataDir,
     dbFile: join(dataDir, 'switchboard.db'),
+    mediaDir: join(dataDir, 'media'),
     host: env.HOST || config.server.host,
     port: envPort(env.PORT) ?? config.server.port,
   };

@@ -126,6 +126,16 @@ export const configSchema = z
         meeting_url: urlTemplate.optional(),
       })
       .prefault({}),
+    backup: z
+      .strictObject({
+        /** Where backups go; default backups/ in the data directory. Another disk is better. */
+        dir: z.string().min(1).optional(),
+        /** Hours between the server's own backups; 0 = only `switchboard backup`. */
+        every_hours: z.number().min(0).max(24 * 31).default(24),
+        /** How many of the newest backups in dir are kept. */
+        keep: z.number().int().min(1).max(1000).default(7),
+      })
+      .prefault({}),
     media: z
       .strictObject({
         /** Days the link in an SMS (mms = "link") opens the files for the recipient. */

@@ -24,3 +24,8 @@ export function openDatabase(file: string): Database.Database {
   db.pragma('temp_store = MEMORY');
   return db;
 }
+
+/** A database file only looked at (a backup being checked): nothing is created, changed or switched to WAL. */
+export function openReadOnly(file: string): Database.Database {
+  return new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding: nativeBinding as unknown as string } : {}) });
+}
