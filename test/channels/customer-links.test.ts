@@ -17,6 +17,7 @@ const CUSTOMER = '+15557654321';
 /** What an attacker puts in the Host header, hoping to see it in the texts customers get. */
 const FORGED = { hx: { 'hx-request': 'true', host: 'evil.example' } };
 const MISSING = 'An admin must set server.public_url in the configuration file';
+const BANNER = 'Set server.public_url in the configuration file';
 
 /**
  * A server as `serve` runs it: messaging started, a real SMSC over loopback behind the [[smpp]] block "carrier"
@@ -108,6 +109,18 @@ test('with server.public_url, survey and file links use it, not a forged Host he
   assert.doesNotMatch(texts, /evil\.example/);
 });
 
+test('admins are told to set server.public_url while a carrier number has none; agents are not, and it goes once it is set', async (t) => {
+  const { h, admin, ana } = await world(t, {});
+  const ad = await signedIn(h.app, admin.email);
+  const home = await ad.get('/');
+  assert.match(home.body, new RegExp(`<p class="config-banner" role="note">${BANNER}`));
+  assert.match((await ad.get('/admin/users')).body, new RegExp(BANNER), 'on admin pages too');
+  assert.doesNotMatch((await (await signedIn(h.app, ana.email)).get('/')).body, new RegExp(BANNER));
+
+  h.configStore.current = { ...h.configStore.current, server: { ...h.configStore.current.server, public_url: 'https://inbox.example.com' } };
+  assert.doesNotMatch((await ad.get('/')).body, new RegExp(BANNER), 'after a reload with public_url');
+});
+
 test('the sandbox without server.public_url: its customer phone gets survey and file links at the address the browser used', async (t) => {
   const h = await buildTestApp();
   const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
@@ -119,6 +132,10 @@ test('the sandbox without server.public_url: its customer phone gets survey and 
   const admin = await addUser(h.app, 'admin');
   const survey = createSurvey(h.app.domain, admin.actor, { title: 'After-visit', invitation: 'How did we do? {link}', questions: [{ kind: 'rating', prompt: 'Rate us', options: '' }] });
   const ad = await signedIn(h.app, admin.email);
+  const home = await ad.get('/');
+  assert.match(home.body, /class="sandbox-banner"/);
+  assert.doesNotMatch(home.body, new RegExp(BANNER), 'nothing to set while texts go nowhere real');
+
   await ad.get('/sandbox');
   await ad.post('/sandbox/messages', { phone: CUSTOMER, to: SANDBOX.number, text: 'Can you send the map?' });
   const id = await until(() => h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in'`).pluck().get() as number | undefined, 'the text in');
@@ -132,7 +149,7 @@ test('the sandbox without server.public_url: its customer phone gets survey and 
 });
 
 test('the sandbox beside a carrier: the sandbox number still sends links without server.public_url, the carrier number does not', async (t) => {
-  const { h, smsc, messaging, ana, survey, conversationOn } = await world(t, { sandbox: true });
+  const { h, smsc, messaging, admin, ana, survey, conversationOn } = await world(t, { sandbox: true });
   const a = await signedIn(h.app, ana.email);
   const onSandbox = conversationOn(SANDBOX.number);
   const onCarrier = conversationOn(CARRIER_NUMBER);
@@ -143,4 +160,5 @@ test('the sandbox beside a carrier: the sandbox number still sends links without
   assert.match(refused.body, new RegExp(MISSING));
   await until(() => messaging.sandbox!.received.length > 0, 'the sandbox text');
   assert.equal(smsc.received.length, 0, 'nothing at the carrier');
+  assert.match((await (await signedIn(h.app, admin.email)).get('/')).body, new RegExp(BANNER), 'the carrier number needs it');
 });
