@@ -61,6 +61,8 @@ export const de: Record<MessageKey, string> = {
   'sms.opted_out': 'Nicht gesendet: Dieser Kontakt hat Nachrichten von dieser Nummer abbestellt (per STOP oder von Hand). Mit START kann er sie wieder bestellen.',
   'sms.body_empty': 'Schreib zuerst eine Nachricht.',
   'sms.body_long': 'Eine SMS darf höchstens {max} Zeichen haben.',
+  'links.public_url_missing': 'Nicht gesendet: Ein Link an Kunden braucht die Adresse, die Kunden öffnen. Ein Admin muss server.public_url in der Konfigurationsdatei setzen.',
+  'links.public_url_banner': 'Setze server.public_url in der Konfigurationsdatei auf die Adresse, die Kunden öffnen, etwa https://inbox.example.com. Bis dahin werden Umfragen und Dateien als Link abgelehnt: Ein Link aus der Adresse, die eine Anfrage nennt, könnte Kunden auf eine fremde Seite schicken.',
 
   'nav.personal': 'Persönliche Nummern',
   'conversation.unknown_number': 'unbekannte Nummer',

@@ -60,6 +60,8 @@ export const en = {
   'sms.opted_out': 'Not sent: this contact has opted out of messages from this number (they texted STOP or were unsubscribed). They can text START to opt back in.',
   'sms.body_empty': 'Write a message first.',
   'sms.body_long': 'A text message may have at most {max} characters.',
+  'links.public_url_missing': 'Not sent: a link texted to a customer needs the address customers open. An admin must set server.public_url in the configuration file.',
+  'links.public_url_banner': 'Set server.public_url in the configuration file to the address customers open, such as https://inbox.example.com. Until then, surveys and files sent as a link are refused: a link built from the address a request names could send customers to someone else’s site.',
 
   'nav.personal': 'Personal numbers',
   'conversation.unknown_number': 'unknown number',

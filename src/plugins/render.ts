@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MessageKey } from '../i18n/index.ts';
+import { publicUrlMissing } from '../presenters/public-url.ts';
 import { viewerLocals, type NavKnown } from '../presenters/viewer.ts';
 
 type Data = Record<string, unknown>;
@@ -24,7 +25,9 @@ export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'
 function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
   const viewer = { locale: req.locale, user: req.auth?.user ?? null, csrf: req.csrfToken(reply), path: req.url };
   const known = given.navKnown as NavKnown | undefined;
-  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, sandbox: req.server.messaging.simulator !== null, known }), ...given };
+  const sandbox = req.server.messaging.simulator !== null;
+  const notices = { sandbox, publicUrlMissing: publicUrlMissing(req.server.configStore.current, sandbox) };
+  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, ...notices, known }), ...given };
 }
 
 export default fp(async (app) => {

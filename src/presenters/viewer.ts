@@ -45,7 +45,7 @@ const noNav = { navInboxes: [], navUnread: '', navManager: false, navChatsUnread
  * What every template may use, the same for a request and a push. Only what draws the navigation asks for
  * it (`nav`): fragments (the composer's counter runs on every keystroke) skip its queries.
  */
-export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean; known?: NavKnown }) {
+export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean; publicUrlMissing: boolean; known?: NavKnown }) {
   const { user, locale } = viewer;
   const t = translator(locale);
   return {
@@ -60,6 +60,7 @@ export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav:
     markdown: renderMarkdown,
     fileSize: humanSize,
     sandbox: opts.sandbox,
+    publicUrlMissing: opts.publicUrlMissing,
     ...(user && opts.nav ? navData(domain, { id: user.id, role: user.role }, opts.known) : noNav),
   };
 }

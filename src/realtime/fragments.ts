@@ -8,6 +8,7 @@ import type { PublicUser } from '../domain/users/service.ts';
 import type { Locale } from '../i18n/index.ts';
 import { contactPanel, conversationHeader } from '../presenters/conversation.ts';
 import { upsertSort, type ListQuery } from '../presenters/list-query.ts';
+import { publicUrlMissing } from '../presenters/public-url.ts';
 import { viewerLocals } from '../presenters/viewer.ts';
 import { FORM_TOKEN, type LiveClient, type Piece } from './hub.ts';
 
@@ -38,8 +39,9 @@ export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<Live
   const actor: Actor = { id: user.id, role: user.role };
   const viewer = { locale: localeOf(user, client), user, csrf: FORM_TOKEN, path: client.path };
   const sandbox = app.messaging.simulator !== null;
+  const notices = { sandbox, publicUrlMissing: publicUrlMissing(app.configStore.current, sandbox) };
   /** The locals of a request from this tab; pushed partials swap themselves in (`oob`). */
-  const base = (nav = false) => ({ ...viewerLocals(app.domain, viewer, { nav, sandbox }), oob: true });
+  const base = (nav = false) => ({ ...viewerLocals(app.domain, viewer, { nav, ...notices }), oob: true });
   return {
     actor,
     /** Any partial, drawn with this user's rights and language. */

@@ -7,6 +7,7 @@ import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
 import { conversationComposer, conversationPage } from '../presenters/conversation.ts';
+import { customerLinks } from './customer-links.ts';
 
 const BAR = 22;
 const WIDTH = 240;
@@ -89,10 +90,9 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
     const id = idParam(req);
     const actor = actorOf(req);
     const raw = field(req, 'survey');
-    const base = app.configStore.current.server.public_url ?? `${req.protocol}://${req.host}`;
     try {
       if (!ID_PATTERN.test(raw)) throw new DomainError(422, 'survey.pick', {}, 'survey');
-      sendSurvey(app.domain, actor, id, Number(raw), base);
+      sendSurvey(app.domain, actor, id, Number(raw), customerLinks(app, req));
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
       return reply.fragment('partials/composer', conversationComposer(app, actor, id, { surveyNotice: req.t('survey.sent') }));
     } catch (err) {

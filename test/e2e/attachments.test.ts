@@ -115,7 +115,7 @@ const chosenFiles = (field: Locator): Promise<number> => field.evaluate((el) => 
 async function world(t: TestContext) {
   const browser = await launchBrowser();
   t.after(() => browser.close());
-  const s = await startServer({ contacts: { default_country: 'US' } });
+  const s = await startServer({ contacts: { default_country: 'US' } }, { publicUrl: true });
   t.after(() => s.close());
   const [ana, ben, cleo] = await Promise.all([
     addUser(s.app, 'agent', 'Ana Alvarez'),

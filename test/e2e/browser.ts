@@ -40,12 +40,17 @@ export interface Server extends TestApp {
   port: number;
 }
 
-/** `buildTestApp()` listening on a free port of 127.0.0.1. Close it with `close()`. */
-export async function startServer(rawConfig: Record<string, unknown> = {}): Promise<Server> {
+/**
+ * `buildTestApp()` listening on a free port of 127.0.0.1. Close it with `close()`. With `publicUrl`, server.public_url
+ * is that address, as a deployment that texts links to customers sets it (the port is known only once it listens).
+ */
+export async function startServer(rawConfig: Record<string, unknown> = {}, opts: { publicUrl?: boolean } = {}): Promise<Server> {
   const h = await buildTestApp(rawConfig);
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = h.app.server.address() as AddressInfo;
-  return Object.assign(h, { baseURL: `http://127.0.0.1:${port}`, port });
+  const baseURL = `http://127.0.0.1:${port}`;
+  if (opts.publicUrl) h.configStore.current = { ...h.configStore.current, server: { ...h.configStore.current.server, public_url: baseURL } };
+  return Object.assign(h, { baseURL, port });
 }
 
 /** Like `startServer()`, plus the SMS side the real `serve` starts: the sandbox SMSC, its channel and the outbox loop. */

@@ -218,7 +218,7 @@ test('browser: a survey defined by a manager, texted by an agent, answered on a 
 test('browser: a one-question rating survey answered by texting "5" shows live on the timeline', { skip: noChromium }, async (t) => {
   const browser = await launchBrowser();
   t.after(() => browser.close());
-  const s = await startServer();
+  const s = await startServer({}, { publicUrl: true });
   t.after(() => s.close());
   const SHOP = '+15551230000';
   syncNumbers(s.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);

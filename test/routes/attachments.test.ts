@@ -16,7 +16,7 @@ const NUMBER = '+15551230000';
 const SMALL_NUMBER = '+15551230001';
 
 async function setup() {
-  const h = await buildTestApp();
+  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
   const admin = await addUser(h.app, 'admin');
   const ana = await addUser(h.app, 'agent', 'Ana');
   const ben = await addUser(h.app, 'agent', 'Ben');
@@ -83,7 +83,7 @@ test('an agent sends a JPEG and a PDF: stored once by content, shown inline, ser
   await tmpEmpty(world);
 
   const link = h.sqlite.prepare('SELECT token, url, expires_at FROM media_links WHERE message_id = ?').get(messageId) as { token: string; url: string; expires_at: number };
-  assert.match(link.url, /^http:\/\/localhost(:\d+)?\/m\/[A-Za-z0-9_-]{24}$/);
+  assert.match(link.url, /^https:\/\/inbox\.example\.com\/m\/[A-Za-z0-9_-]{24}$/);
   assert.ok(Math.abs(link.expires_at - (Date.now() + 30 * 86_400_000)) < 60_000);
 
   const shown = await a.get(`/conversations/${support}`);

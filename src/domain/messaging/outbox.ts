@@ -9,6 +9,7 @@ import { DomainError, invalid, notFound } from '../errors.ts';
 import { assertCanSeeInbox } from '../inboxes/access.ts';
 import { attachFiles, checkUploads, type Upload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
+import { customerLinkBase, type CustomerLinks } from './links.ts';
 
 export const MAX_BODY = 1600;
 
@@ -47,16 +48,15 @@ export function cleanBody(rawBody: unknown, mayBeEmpty = false): string {
 export interface ReplyMedia {
   store: MediaStore;
   uploads: Upload[];
-  /** The address customers open the link at: server.public_url, else the address the agent's browser used. */
-  publicBase: string;
+  /** Where the link may point. */
+  links: CustomerLinks;
   linkDays: number;
 }
 
 /** An SMS cannot carry files: the customer gets an unguessable link that opens them until it expires. */
-function addMediaLink(tx: Tx, messageId: number, media: ReplyMedia, now: number): void {
+function addMediaLink(tx: Tx, messageId: number, base: string, linkDays: number, now: number): void {
   const token = randomBytes(18).toString('base64url');
-  const url = `${media.publicBase.replace(/\/$/, '')}/m/${token}`;
-  tx.insert(mediaLinks).values({ messageId, token, url, expiresAt: now + media.linkDays * 86_400_000 }).run();
+  tx.insert(mediaLinks).values({ messageId, token, url: `${base}/m/${token}`, expiresAt: now + linkDays * 86_400_000 }).run();
 }
 
 /**
@@ -77,6 +77,7 @@ export function queueReply(ctx: DomainContext, actor: Actor, conversationId: num
           inboxId: conversations.inboxId,
           numberId: conversations.numberId,
           phone: conversations.phone,
+          connection: numbers.connection,
           mediaRoute: numbers.mediaRoute,
           maxAttachments: numbers.maxAttachments,
           maxAttachmentBytes: numbers.maxAttachmentBytes,
@@ -90,10 +91,11 @@ export function queueReply(ctx: DomainContext, actor: Actor, conversationId: num
       assertCanSeeInbox(ctx, actor, row.inboxId);
       assertMayText(tx, row.numberId, row.phone);
       const files = checkUploads(row, uploads);
+      const linkBase = files.length > 0 && media && row.mediaRoute === 'link' ? customerLinkBase(media.links, row.connection, 'files') : null;
       const messageId = insertOutbound(tx, conversationId, body, actor.id, now);
       if (files.length > 0 && media) {
         attachFiles(tx, media.store, messageId, files, adopted);
-        if (row.mediaRoute === 'link') addMediaLink(tx, messageId, media, now);
+        if (linkBase !== null) addMediaLink(tx, messageId, linkBase, media.linkDays, now);
       }
       return { inboxId: row.inboxId, messageId };
     });

@@ -11,6 +11,7 @@ import { isHtmx } from '../../plugins/render.ts';
 import { conversationComposer, conversationPage } from '../../presenters/conversation.ts';
 import { parseTimelineCursor, timelineData } from '../../presenters/timeline.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
+import { customerLinks } from '../customer-links.ts';
 import { acceptUploads } from '../uploads.ts';
 
 export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
@@ -65,9 +66,8 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const body = field(req, 'body');
     try {
       if (req.upload.refused) throw req.upload.refused;
-      const { server, media } = app.configStore.current;
-      const publicBase = server.public_url ?? `${req.protocol}://${req.host}`;
-      queueReply(app.domain, actor, id, body, { store: app.media, uploads: req.upload.files, publicBase, linkDays: media.link_days });
+      const media = { store: app.media, uploads: req.upload.files, links: customerLinks(app, req), linkDays: app.configStore.current.media.link_days };
+      queueReply(app.domain, actor, id, body, media);
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
       // The new message reaches this tab like every other: as an upsert into the timeline (with what it caused).
       return reply.fragment('partials/reply-sent', { ...conversationComposer(app, actor, id), recent: timelinePage(app.domain, actor, id, undefined, 3).items });
