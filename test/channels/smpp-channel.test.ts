@@ -98,3 +98,14 @@ test('a long inbound text whose parts arrive out of order, with a duplicate, is 
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all(), [text]);
 });
+
+test('an inbound text whose UDH length octet overruns it is stored whole as text, not held as a part of a long one', async (t) => {
+  const { h, simulator, until } = await rig(t, { receipts: 'none' });
+  await until(() => simulator.boundSessions() === 2, 'transmitter and receiver bound');
+  // UDHL 0x20 with 7 octets after it; inside the would-be header, a concatenation element "part 1 of 2".
+  const shortMessage = Buffer.from('2000030102014869', 'hex');
+  assert.equal(await simulator.sendMo({ from: CUSTOMER, to: SHOP, shortMessage, dataCoding: 0, esmClass: 0x40 }), 0);
+  const bodies = () => h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all();
+  await until(() => bodies().length === 1, 'stored');
+  assert.deepEqual(bodies(), [' @¥£$£Hi']);
+});
