@@ -9,7 +9,8 @@ import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { addUser, buildTestApp, until } from '../helper.ts';
+import { DELIVER_SM_RESP, ENQUIRE_LINK, GENERIC_NACK, header, rawSmsc } from './smpp/raw-smsc.ts';
 import { wireChannel } from './wiring.ts';
 
 const SHOP = '+15551230000';
@@ -108,4 +109,31 @@ test('an inbound text whose UDH length octet overruns it is stored whole as text
   const bodies = () => h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all();
   await until(() => bodies().length === 1, 'stored');
   assert.deepEqual(bodies(), [' @¥£$£Hi']);
+});
+
+test('after a PDU with command_length 12 the link is bound again well before enquire_link would notice, and texts are stored', async (t) => {
+  const h = await buildTestApp();
+  const smsc = await rawSmsc(t);
+  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  // enquire_link every 60 s and a backoff of up to 60 s: neither may be what brings the link back within this test.
+  const channel = createSmppChannel(
+    { name: 'carrier', host: '127.0.0.1', port: smsc.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 60, receiptId: 'same' },
+    log,
+    { timeouts: { backoffBaseMs: 60_000 } },
+  );
+  wireChannel(h, channel);
+  t.after(async () => {
+    await channel.stop();
+    await h.close();
+  });
+  await until(() => channel.state().status === 'bound', 'bound');
+  smsc.write(header(12, ENQUIRE_LINK, 0, 12));
+  await until(() => smsc.binds() === 2 && channel.state().status === 'bound', 'bound again');
+  assert.ok(smsc.read.some((pdu) => pdu.socket === 0 && pdu.commandId === GENERIC_NACK && pdu.status === 0x02), 'generic_nack ESME_RINVCMDLEN');
+
+  const sequence = smsc.deliverSm(CUSTOMER.slice(1), SHOP.slice(1), 'Still there?');
+  const resp = await until(() => smsc.read.find((pdu) => pdu.commandId === DELIVER_SM_RESP && pdu.sequence === sequence), 'deliver_sm_resp');
+  assert.equal(resp.socket, 1);
+  assert.equal(resp.status, 0);
+  assert.deepEqual(h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all(), ['Still there?']);
 });
