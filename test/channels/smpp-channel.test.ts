@@ -115,7 +115,7 @@ test('after a PDU with command_length 12 the link is bound again well before enq
   const h = await buildTestApp();
   const smsc = await rawSmsc(t);
   syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 }]);
-  // enquire_link every 60 s and a backoff of up to 60 s: neither may be what brings the link back within this test.
+  // enquire_link every 60 s and a first backoff of up to 30 s: neither may be what brings the link back within this test.
   const channel = createSmppChannel(
     { name: 'carrier', host: '127.0.0.1', port: smsc.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 60, receiptId: 'same' },
     log,
