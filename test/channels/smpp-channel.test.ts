@@ -9,7 +9,8 @@ import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { addUser, buildTestApp, until } from '../helper.ts';
+import { DELIVER_SM_RESP, ENQUIRE_LINK, GENERIC_NACK, header, rawSmsc } from './smpp/raw-smsc.ts';
 import { wireChannel } from './wiring.ts';
 
 const SHOP = '+15551230000';
@@ -97,4 +98,42 @@ test('a long inbound text whose parts arrive out of order, with a duplicate, is 
   await until(() => h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'in'`).pluck().get() === 1, 'stored');
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all(), [text]);
+});
+
+test('an inbound text whose UDH length octet overruns it is stored whole as text, not held as a part of a long one', async (t) => {
+  const { h, simulator, until } = await rig(t, { receipts: 'none' });
+  await until(() => simulator.boundSessions() === 2, 'transmitter and receiver bound');
+  // UDHL 0x20 with 7 octets after it; inside the would-be header, a concatenation element "part 1 of 2".
+  const shortMessage = Buffer.from('2000030102014869', 'hex');
+  assert.equal(await simulator.sendMo({ from: CUSTOMER, to: SHOP, shortMessage, dataCoding: 0, esmClass: 0x40 }), 0);
+  const bodies = () => h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all();
+  await until(() => bodies().length === 1, 'stored');
+  assert.deepEqual(bodies(), [' @¥£$£Hi']);
+});
+
+test('after a PDU with command_length 12 the link is bound again well before enquire_link would notice, and texts are stored', async (t) => {
+  const h = await buildTestApp();
+  const smsc = await rawSmsc(t);
+  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  // enquire_link every 60 s and a first backoff of up to 30 s: neither may be what brings the link back within this test.
+  const channel = createSmppChannel(
+    { name: 'carrier', host: '127.0.0.1', port: smsc.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 60, receiptId: 'same' },
+    log,
+    { timeouts: { backoffBaseMs: 60_000 } },
+  );
+  wireChannel(h, channel);
+  t.after(async () => {
+    await channel.stop();
+    await h.close();
+  });
+  await until(() => channel.state().status === 'bound', 'bound');
+  smsc.write(header(12, ENQUIRE_LINK, 0, 12));
+  await until(() => smsc.binds() === 2 && channel.state().status === 'bound', 'bound again');
+  assert.ok(smsc.read.some((pdu) => pdu.socket === 0 && pdu.commandId === GENERIC_NACK && pdu.status === 0x02), 'generic_nack ESME_RINVCMDLEN');
+
+  const sequence = smsc.deliverSm(CUSTOMER.slice(1), SHOP.slice(1), 'Still there?');
+  const resp = await until(() => smsc.read.find((pdu) => pdu.commandId === DELIVER_SM_RESP && pdu.sequence === sequence), 'deliver_sm_resp');
+  assert.equal(resp.socket, 1);
+  assert.equal(resp.status, 0);
+  assert.deepEqual(h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all(), ['Still there?']);
 });

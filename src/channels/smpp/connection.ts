@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChannelState } from '../types.ts';
+import { createLengthGuard, HEADER_OCTETS } from './pdu-length.ts';
 import type { ReceiptIdMode } from './receipts.ts';
 import smpp from 'smpp';
 import type { DeliverSm, PDU, Session, SmFields } from 'smpp';
@@ -284,6 +285,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
   let link: Link | null = null;
   let attempt = 0;
   let reconnectTimer: NodeJS.Timeout | null = null;
+  let lastReconnectAtOnce = -Infinity;
   let pumpTimer: NodeJS.Timeout | null = null;
   let stopping: Promise<void> = Promise.resolve();
 
@@ -368,6 +370,22 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     session.on('error', (err) => linkDown(l, err.message));
     session.on('close', () => linkDown(l, 'connection closed'));
     session.on('pdu', (pdu) => onPdu(l, session, pdu));
+    // With the package's 'readable' listener in charge, 'data' reports each read it makes, as it makes it: the
+    // guard sees every octet in order, before the package acts on a length (see pdu-length.ts for why it must).
+    const guard = createLengthGuard(smpp.PDU.maxLength, (commandLength) => refuseLength(l, session, commandLength));
+    session.socket.on('data', guard);
+  }
+
+  /** The stream cannot be read in step after a length no PDU can have: answer it, then start on a fresh link. */
+  function refuseLength(l: Link, session: Session, commandLength: number): void {
+    if (l.down) return;
+    const sequence = sequenceAfterLength(session, commandLength);
+    log.warn(
+      { commandLength, sequence },
+      `SMPP connection ${config.name}: the SMSC sent a PDU with command_length ${commandLength}; answered generic_nack, reconnecting`,
+    );
+    session.send(new smpp.PDU('generic_nack', { sequence_number: sequence, command_status: smpp.ESME_RINVCMDLEN }));
+    linkDown(l, `the SMSC sent a PDU with command_length ${commandLength}`, 'at once');
   }
 
   function onBound(l: Link): void {
@@ -392,7 +410,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     });
   }
 
-  function linkDown(l: Link, reason: string): void {
+  function linkDown(l: Link, reason: string, reconnect: 'backoff' | 'at once' = 'backoff'): void {
     if (l.down) return;
     l.down = true;
     const current = link === l;
@@ -404,7 +422,17 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     if (!current || status === 'stopped') return;
     lastError = reason;
     setStatus('down');
-    scheduleReconnect();
+    scheduleReconnect(reconnect === 'at once' && mayReconnectAtOnce());
+  }
+
+  /**
+   * After a malformed PDU the SMSC is up and talking, so waiting would only hold traffic back. Once per
+   * BACKOFF_CAP_MS, though: an SMSC that sends one after every bind is retried with backoff, not in a loop.
+   */
+  function mayReconnectAtOnce(): boolean {
+    if (now() - lastReconnectAtOnce < BACKOFF_CAP_MS) return false;
+    lastReconnectAtOnce = now();
+    return true;
   }
 
   function closeSession(session: Session): void {
@@ -416,10 +444,10 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
   }
 
   /** Full jitter: a uniformly random delay below a ceiling that doubles per attempt. */
-  function scheduleReconnect(): void {
+  function scheduleReconnect(atOnce: boolean): void {
     const ceiling = Math.min(BACKOFF_CAP_MS, timeouts.backoffBaseMs * 2 ** Math.min(attempt, 30));
     attempt += 1;
-    const delayMs = Math.round(random() * ceiling);
+    const delayMs = atOnce ? 0 : Math.round(random() * ceiling);
     log.info({ delayMs, ceilingMs: ceiling, attempt }, 'SMPP reconnect scheduled');
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
@@ -603,6 +631,17 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
   }
 
   return { start, stop, submit, state };
+}
+
+/**
+ * The sequence number of a PDU refused for its length, or 0 (NULL, as SMPP 3.4 says for a PDU that cannot be
+ * decoded). Only a PDU long enough for a whole header has one. The package reads a length's four octets on their
+ * own, so the header's other twelve are still on the socket, unless they have not all arrived yet.
+ */
+function sequenceAfterLength(session: Session, commandLength: number): number {
+  if (commandLength < HEADER_OCTETS) return 0;
+  const rest: Buffer | null = session.socket.read(HEADER_OCTETS - 4);
+  return rest ? rest.readUInt32BE(8) : 0;
 }
 
 /** Settles on unbind_resp, or when the socket closes first (the library then never calls back). */

@@ -159,7 +159,9 @@ function concatUdh(ref: number, total: number, seq: number): Buffer {
 
 /**
  * Text (and concatenation info) from a deliver_sm short_message, or from its message_payload TLV: pass that
- * buffer the same way. Never throws: a header that overruns the payload is cut short rather than losing the message.
+ * buffer the same way. Never throws. A header length octet larger than what follows it cannot start a header —
+ * the indicator was set on plain text — so the whole payload is the text: read as a header, it would lose the
+ * message, or make it a part whose siblings never come.
  */
 export function decodeShortMessage(input: {
   shortMessage: Buffer;
@@ -167,10 +169,11 @@ export function decodeShortMessage(input: {
   esmClass: number;
 }): DecodedMessage {
   const { shortMessage, dataCoding, esmClass } = input;
-  if ((esmClass & ESM_CLASS_UDHI) === 0 || shortMessage.length === 0) {
+  const headerLength = shortMessage[0];
+  if ((esmClass & ESM_CLASS_UDHI) === 0 || headerLength === undefined || headerLength > shortMessage.length - 1) {
     return { text: decodeText(shortMessage, dataCoding) };
   }
-  const headerEnd = Math.min(1 + (shortMessage[0] as number), shortMessage.length);
+  const headerEnd = 1 + headerLength;
   const concat = concatFromUdh(shortMessage.subarray(1, headerEnd));
   const text = decodeText(shortMessage.subarray(headerEnd), dataCoding);
   return concat ? { text, concat } : { text };

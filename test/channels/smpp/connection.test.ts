@@ -13,6 +13,7 @@ import {
   type SmppConnection,
 } from '../../../src/channels/smpp/connection.ts';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../../src/channels/smpp/simulator.ts';
+import { DELIVER_SM_RESP, ENQUIRE_LINK, GENERIC_NACK, header, rawSmsc } from './raw-smsc.ts';
 
 const silent = pino({ level: 'silent' });
 const FAST = { backoffBaseMs: 50, bindMs: 2_000, responseMs: 2_000, queueMs: 5_000 };
@@ -430,4 +431,69 @@ test('stop() waits for in-flight submits, unbinds, and does not reconnect', asyn
   assert.deepEqual(states, ['connecting', 'bound', 'stopped']);
   const after = await conn.submit(hello);
   assert.ok(!after.ok && after.retry && /stopped/.test(after.reason));
+});
+
+interface LogLine {
+  level: number;
+  msg: string;
+  delayMs?: number;
+}
+
+function logInto(lines: LogLine[]) {
+  return pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+}
+
+for (const { commandLength, octets, sequence, what } of [
+  { commandLength: 12, octets: 12, sequence: 0, what: 'a header without its sequence number' },
+  { commandLength: 0, octets: 12, sequence: 0, what: 'what the package reads as "no length yet"' },
+  { commandLength: 4, octets: 12, sequence: 0, what: 'what leaves the package waiting for nothing' },
+  { commandLength: 16_385, octets: 16, sequence: 9, what: 'one octet above the largest PDU the package reads' },
+]) {
+  test(`command_length ${commandLength} (${what}) is answered with generic_nack ESME_RINVCMDLEN, and the link binds again at once`, async (t) => {
+    const smsc = await rawSmsc(t);
+    const lines: LogLine[] = [];
+    // Keep-alive and backoff far beyond this test's waits: only the reconnect at once brings the link back in time.
+    const { conn, states, delivered } = connect(t, smsc.port, { enquireLinkS: 60 }, {
+      log: logInto(lines),
+      random: () => 1,
+      timeouts: { ...FAST, backoffBaseMs: 60_000 },
+    });
+    await bound(conn);
+    smsc.write(header(commandLength, ENQUIRE_LINK, 9, octets));
+    await until(() => smsc.binds() === 2, 'a second bind');
+    await bound(conn);
+
+    const onSocket = (socket: number) => smsc.read.filter((pdu) => pdu.socket === socket).map((pdu) => [pdu.commandId, pdu.status, pdu.sequence]);
+    assert.deepEqual(onSocket(0), [[0x09, 0, 1], [GENERIC_NACK, smpp.ESME_RINVCMDLEN, sequence]]);
+    assert.deepEqual(onSocket(1), [[0x09, 0, 1]]);
+    assert.deepEqual(states, ['connecting', 'bound', 'down', 'connecting', 'bound']);
+    assert.equal(conn.state().lastError, `the SMSC sent a PDU with command_length ${commandLength}`);
+    const warnings = lines.filter((line) => line.level === 40);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]?.msg ?? '', new RegExp(`^SMPP connection test-smsc: .*command_length ${commandLength}`));
+
+    const deliverSequence = smsc.deliverSm('15557654321', '15551230000', 'after the rebind');
+    await until(() => smsc.read.some((pdu) => pdu.commandId === DELIVER_SM_RESP && pdu.sequence === deliverSequence), 'deliver_sm_resp');
+    assert.deepEqual(delivered.map((pdu) => pdu.short_message.toString()), ['after the rebind']);
+  });
+}
+
+test('an SMSC that keeps sending malformed PDUs gets one reconnect at once per 30 s; the others wait for the backoff', async (t) => {
+  const smsc = await rawSmsc(t);
+  const lines: LogLine[] = [];
+  let clock = 1_000_000;
+  const { conn } = connect(t, smsc.port, { enquireLinkS: 60 }, {
+    log: logInto(lines),
+    now: () => clock,
+    random: () => 1,
+    timeouts: { ...FAST, backoffBaseMs: 100 },
+  });
+  for (const [binds, advanceMs] of [[1, 0], [2, 0], [3, 30_000]] as const) {
+    await until(() => smsc.binds() === binds && conn.state().status === 'bound', `bind ${binds}`);
+    clock += advanceMs;
+    smsc.write(header(12, ENQUIRE_LINK, 0, 12));
+  }
+  await until(() => smsc.binds() === 4, 'bind 4');
+  await bound(conn);
+  assert.deepEqual(lines.filter((line) => line.delayMs !== undefined).map((line) => line.delayMs), [0, 100, 0]);
 });

@@ -369,10 +369,19 @@ describe('decodeShortMessage', () => {
     assert.deepEqual(decode(bytes('040002 01 02 61'), 0, 0x40), { text: 'a' }, 'wrong length');
   });
 
-  test('a malformed UDH is cut short instead of throwing', () => {
-    assert.deepEqual(decode(bytes('10 000301 02'), 0, 0x40), { text: '' }, 'UDHL runs past the end');
+  test('a malformed information element is cut short instead of throwing', () => {
     assert.deepEqual(decode(bytes('04 00 05 01 02 61'), 0, 0x40), { text: 'a' }, 'IE runs past the UDH');
     assert.deepEqual(decode(Buffer.alloc(0), 0, 0x40), { text: '' }, 'empty with UDHI');
+    assert.deepEqual(decode(bytes('05 000301 02 01'), 0, 0x40), { text: '', concat: { ref: 1, total: 2, seq: 1 } }, 'a UDH filling the whole message');
+  });
+
+  test('a UDH length octet beyond the payload means there is no header: all of it is text, per data_coding', () => {
+    // The indicator set on a plain text ('H' = 72 is no header length for 11 octets).
+    assert.deepEqual(decode(Buffer.from('Hello there'), 0, 0x40), { text: 'Hello there' });
+    // A concatenation element inside such a "header" does not make a part that waits for siblings forever.
+    assert.deepEqual(decode(bytes('20 000301 02 01 4869'), 0, 0x40), { text: ' @¥£$£Hi' }, 'GSM 7-bit');
+    assert.deepEqual(decode(bytes('20 000301 02 01 4869'), 3, 0x40), { text: ' \u0000\u0003\u0001\u0002\u0001Hi' }, 'Latin-1');
+    assert.deepEqual(decode(bytes('D83D DE00 0021'), 8, 0x40), { text: '😀!' }, 'UCS-2');
   });
 
   test('without the UDH indicator, leading header-like bytes are text', () => {
