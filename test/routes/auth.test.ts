@@ -206,6 +206,54 @@ test('next= with control characters or odd encodings never leaves the site and n
   }
 });
 
+/** The `next` the login page carries in its hidden field, as the browser will read it. */
+const hiddenNext = (body: string): string =>
+  (/name="next" value="([^"]*)"/.exec(body)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+
+test('next= that only becomes //host once the URL is normalised falls back to /, on GET and POST', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const user = await addUser(h.app, 'agent');
+  const sneaky = [
+    '/.//evil.example',
+    '/..//evil.example',
+    '/%2e//evil.example',
+    '/%2E%2E//evil.example',
+    '/.%2e//evil.example',
+    '/a/..//evil.example',
+    '/a/%2e%2e//evil.example',
+    '/a/b/../..//evil.example',
+    '/./\\evil.example',
+    '/.\\/evil.example',
+    '/..\\\\evil.example',
+    '/./\\/evil.example',
+    '/.//evil.example/path?q=1#h',
+  ];
+  for (const next of sneaky) {
+    const page = await new Client(h.app).get(`/login?next=${encodeURIComponent(next)}`);
+    assert.equal(hiddenNext(page.body), '/', `GET ${JSON.stringify(next)}`);
+    const client = new Client(h.app);
+    await client.get('/login');
+    const res = await client.post('/login', { email: user.email, password: 'correct horse battery', next });
+    assert.equal(res.statusCode, 303, JSON.stringify(next));
+    assert.equal(res.headers.location, '/', `POST ${JSON.stringify(next)}`);
+  }
+  const ordinary: [string, string][] = [
+    ['/conversations/12?status=open&inbox=3#m-40', '/conversations/12?status=open&inbox=3#m-40'],
+    ['/settings', '/settings'],
+    ['/a/./b/../settings?x=%2F%2Fy', '/a/settings?x=%2F%2Fy'],
+    ['/%2F%2Fevil.example', '/%2F%2Fevil.example'],
+  ];
+  for (const [next, expected] of ordinary) {
+    const page = await new Client(h.app).get(`/login?next=${encodeURIComponent(next)}`);
+    assert.equal(hiddenNext(page.body), expected, `GET ${next}`);
+    const client = new Client(h.app);
+    await client.get('/login');
+    const res = await client.post('/login', { email: user.email, password: 'correct horse battery', next });
+    assert.equal(res.headers.location, expected, `POST ${next}`);
+  }
+});
+
 test('a wrong current password when changing it is throttled like sign-in', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
