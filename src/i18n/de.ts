@@ -40,7 +40,6 @@ export const de: Record<MessageKey, string> = {
   'login.title': 'Anmelden',
   'login.submit': 'Anmelden',
   'login.failed': 'E-Mail oder Passwort ist falsch.',
-  'login.deactivated': 'Dieses Konto wurde deaktiviert. Bitte einen Admin, es wieder einzuschalten.',
   'login.throttled': 'Zu viele fehlgeschlagene Anmeldungen. Warte {minutes} Minuten und versuche es dann noch einmal.',
 
   'setup.title': 'Switchboard einrichten',

@@ -39,7 +39,6 @@ export const en = {
   'login.title': 'Sign in',
   'login.submit': 'Sign in',
   'login.failed': 'Email or password is wrong.',
-  'login.deactivated': 'This account has been deactivated. Ask an admin to turn it back on.',
   'login.throttled': 'Too many failed sign-ins. Wait {minutes} minutes, then try again.',
 
   'setup.title': 'Set up Switchboard',

@@ -150,7 +150,30 @@ test('a deactivated user is signed out at once and cannot sign in', async (t) =>
   assert.equal((await agentClient.get('/')).statusCode, 303);
   const retry = await agentClient.login(agent.email);
   assert.equal(retry.statusCode, 422);
-  assert.match(retry.body, /deactivated/);
+  assert.match(retry.body, /Email or password is wrong/);
+});
+
+test('a deactivated account answers its right password exactly as a wrong one, and counts it as a failure', async (t) => {
+  const h = await buildTestApp({ auth: { login_attempts: 2 } });
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const adminClient = await signedIn(h.app, admin.email);
+  await adminClient.get('/admin/users');
+  assert.equal((await adminClient.post(`/admin/users/${agent.id}/active`, { active: 'false' })).statusCode, 200);
+
+  const answer = async (password: string) => {
+    const client = new Client(h.app);
+    await client.get('/login');
+    const res = await client.post('/login', { email: agent.email, password });
+    const { date: _, ...headers } = res.headers;
+    return { status: res.statusCode, headers, body: res.body.replaceAll(client.csrf, 'TOKEN') };
+  };
+  const right = await answer('correct horse battery');
+  const wrong = await answer('not the password at all');
+  assert.equal(right.status, 422);
+  assert.deepEqual(right, wrong, 'nothing tells the right password of a deactivated account from a wrong one');
+  assert.equal((await answer('correct horse battery')).status, 429, 'the right password was counted as a failure too');
 });
 
 test('pages need a session: browsers are sent to /login, htmx gets 401 with HX-Redirect', async (t) => {

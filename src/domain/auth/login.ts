@@ -19,19 +19,18 @@ export async function authenticate(
   const password = typeof input.password === 'string' ? input.password.slice(0, 256) : '';
   const row = email ? ctx.db.select().from(users).where(eq(users.email, email)).get() : undefined;
   const emailKey = `email:${email}`;
-  let passwordRight = false;
   const ok = await throttled(
     ctx,
     [emailKey, `ip:${input.ip}`],
     policy,
     async () => {
       if (!row) return (await burnPasswordCheck(password), false);
-      passwordRight = await verifyPassword(password, row.passwordHash);
-      return passwordRight && row.active;
+      // A deactivated account is one more wrong password: the answer must not confirm that the password was right.
+      return (await verifyPassword(password, row.passwordHash)) && row.active;
     },
     [emailKey],
   );
-  if (!ok) throw new DomainError(422, passwordRight ? 'login.deactivated' : 'login.failed');
+  if (!ok) throw new DomainError(422, 'login.failed');
   const { passwordHash: _, ...user } = row!;
   return user;
 }
