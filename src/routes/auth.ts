@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../domain/auth/login.ts';
+import { signInPolicy } from '../domain/auth/sign-in-throttle.ts';
 import { createSession, deleteSession } from '../domain/auth/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts';
@@ -31,12 +32,11 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   app.post('/login', async (req, reply) => {
     const email = field(req, 'email');
     const next = safeNext(field(req, 'next'));
-    const { auth } = app.configStore.current;
     try {
       const user = await authenticate(
         app.domain,
         { email, password: field(req, 'password'), ip: req.ip },
-        { attempts: auth.login_attempts, windowMs: auth.login_window_minutes * 60_000 },
+        signInPolicy(app.configStore.current.auth),
       );
       // A fresh id on every sign-in: a session id planted before login is worth nothing after it.
       if (req.auth) {
