@@ -56,12 +56,15 @@ export async function addUser(
   return { ...user, actor: { id: user.id, role: user.role } };
 }
 
-/** A browser-like client over app.inject: keeps cookies and the page's CSRF token. */
+/** A browser-like client over app.inject: keeps cookies and the page's CSRF token. `address` is where it connects from. */
 export class Client {
   cookies = new Map<string, string>();
   csrf = '';
 
-  constructor(readonly app: FastifyInstance) {}
+  constructor(
+    readonly app: FastifyInstance,
+    readonly address = '127.0.0.1',
+  ) {}
 
   private remember(res: LightMyRequestResponse): void {
     for (const c of res.cookies) {
@@ -77,7 +80,7 @@ export class Client {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader, ...headers } });
+    const res = await this.app.inject({ method: 'GET', url, remoteAddress: this.address, headers: { cookie: this.cookieHeader, ...headers } });
     this.remember(res);
     return res;
   }
@@ -94,6 +97,7 @@ export class Client {
     const res = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.address,
       payload: body.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader, ...opts.headers },
     });
@@ -116,6 +120,7 @@ export class Client {
     const res = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.address,
       payload: Buffer.from(await encoded.arrayBuffer()),
       headers: { 'content-type': encoded.headers.get('content-type')!, cookie: this.cookieHeader, ...opts.headers },
     });

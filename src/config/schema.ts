@@ -103,6 +103,7 @@ export const configSchema = z
         session_idle_hours: z.number().positive().max(24 * 365).default(12),
         session_absolute_days: z.number().positive().max(365).default(30),
         login_attempts: z.number().int().min(1).max(100).default(5),
+        login_attempts_per_address: z.number().int().min(1).max(10_000).default(30),
         login_window_minutes: z.number().int().min(1).max(1440).default(15),
       })
       .prefault({}),

@@ -2,6 +2,7 @@ import { de as assignment } from './assignment.ts';
 import { de as chats } from './chats.ts';
 import type { MessageKey } from './en.ts';
 import { de as personal } from './personal.ts';
+import { de as signIn } from './sign-in.ts';
 
 export const de: Record<MessageKey, string> = {
   'nav.label': 'Hauptmenü',
@@ -36,12 +37,6 @@ export const de: Record<MessageKey, string> = {
   'error.too_large': 'Was du gesendet hast, ist zu groß.',
   'error.unsupported_type': 'Diese Art von Anfrage wird hier nicht angenommen.',
   'error.internal': 'Bei uns ist etwas schiefgelaufen. Es wurde nichts geändert; bitte versuche es noch einmal.',
-
-  'login.title': 'Anmelden',
-  'login.submit': 'Anmelden',
-  'login.failed': 'E-Mail oder Passwort ist falsch.',
-  'login.deactivated': 'Dieses Konto wurde deaktiviert. Bitte einen Admin, es wieder einzuschalten.',
-  'login.throttled': 'Zu viele fehlgeschlagene Anmeldungen. Warte {minutes} Minuten und versuche es dann noch einmal.',
 
   'setup.title': 'Switchboard einrichten',
   'setup.intro': 'Lege das erste Admin-Konto an. Diese Seite funktioniert einmal, mit dem Link aus dem Server-Log.',
@@ -488,4 +483,5 @@ export const de: Record<MessageKey, string> = {
   ...chats,
   ...assignment,
   ...personal,
+  ...signIn,
 };

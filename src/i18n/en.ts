@@ -1,6 +1,7 @@
 import { en as assignment } from './assignment.ts';
 import { en as chats } from './chats.ts';
 import { en as personal } from './personal.ts';
+import { en as signIn } from './sign-in.ts';
 
 export const en = {
   'nav.label': 'Main',
@@ -35,12 +36,6 @@ export const en = {
   'error.too_large': 'What you sent is too large.',
   'error.unsupported_type': 'This kind of request is not accepted here.',
   'error.internal': 'Something went wrong on our side. Nothing was changed; please try again.',
-
-  'login.title': 'Sign in',
-  'login.submit': 'Sign in',
-  'login.failed': 'Email or password is wrong.',
-  'login.deactivated': 'This account has been deactivated. Ask an admin to turn it back on.',
-  'login.throttled': 'Too many failed sign-ins. Wait {minutes} minutes, then try again.',
 
   'setup.title': 'Set up Switchboard',
   'setup.intro': 'Create the first admin account. This page works once, with the link from the server log.',
@@ -487,6 +482,7 @@ export const en = {
   ...chats,
   ...assignment,
   ...personal,
+  ...signIn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,19 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../domain/auth/login.ts';
+import { signInPolicy } from '../domain/auth/sign-in-throttle.ts';
 import { createSession, deleteSession } from '../domain/auth/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field } from './forms.ts';
 
+/** A path on this site: one slash, then printable ASCII (browsers drop tabs and newlines: `/\t/x` is `//x`). */
+const SAME_SITE_PATH = /^\/(?![/\\])[\x21-\x7e]*$/;
+const BASE = 'http://switchboard.invalid';
+
 /**
- * Only a path on this site: `next` must never send a user elsewhere after sign-in. Printable ASCII only,
- * because browsers drop tabs and newlines from URLs (`/\t/evil.example` would become `//evil.example`).
+ * Only a path on this site: `next` must never send a user elsewhere after sign-in. The value returned is checked,
+ * not the value typed: the parser resolves dot segments and backslashes, so `/.//evil.example` or `/a/..//x`
+ * come out as `//…`, another host.
  */
 function safeNext(raw: unknown): string {
-  if (typeof raw !== 'string' || !/^\/(?![/\\])[\x21-\x7e]*$/.test(raw)) return '/';
-  const url = new URL(raw, 'http://switchboard.invalid');
-  return url.origin === 'http://switchboard.invalid' ? url.pathname + url.search + url.hash : '/';
+  if (typeof raw !== 'string' || !SAME_SITE_PATH.test(raw)) return '/';
+  const url = new URL(raw, BASE);
+  const next = url.pathname + url.search + url.hash;
+  return url.origin === BASE && SAME_SITE_PATH.test(next) ? next : '/';
 }
 
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
@@ -25,12 +32,11 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   app.post('/login', async (req, reply) => {
     const email = field(req, 'email');
     const next = safeNext(field(req, 'next'));
-    const { auth } = app.configStore.current;
     try {
       const user = await authenticate(
         app.domain,
         { email, password: field(req, 'password'), ip: req.ip },
-        { attempts: auth.login_attempts, windowMs: auth.login_window_minutes * 60_000 },
+        signInPolicy(app.configStore.current.auth),
       );
       // A fresh id on every sign-in: a session id planted before login is worth nothing after it.
       if (req.auth) {

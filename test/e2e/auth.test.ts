@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { authenticate } from '../../src/domain/auth/login.ts';
+import { signInPolicy } from '../../src/domain/auth/sign-in-throttle.ts';
 import { listInboxesFor } from '../../src/domain/inboxes/service.ts';
 import { addUser, PASSWORD } from '../helper.ts';
 import { launchBrowser, newContext, noChromium, signIn, signedInPage, startServer } from './browser.ts';
@@ -87,6 +89,42 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
       [],
       'the session cookie is gone after sign-out',
     );
+  });
+
+  await t.test('a locked-out sign-in says how long to wait; an admin clears it in place and the sign-in works', async (t) => {
+    const s = await startServer({ auth: { login_attempts: 2 } });
+    t.after(() => s.close());
+    const admin = await addUser(s.app, 'admin', 'Ada Lovelace');
+    const agent = await addUser(s.app, 'agent', 'Alan Turing');
+    // Two wrong passwords from the browser's own address (127.0.0.1): that pair is locked.
+    for (const password of ['first wrong guess', 'second wrong guess']) {
+      await assert.rejects(authenticate(s.app.domain, { email: agent.email, password, ip: '127.0.0.1' }, signInPolicy(s.configStore.current.auth)));
+    }
+    const context = await newContext(browser, s.baseURL);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(agent.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Too many failed sign-ins. Try again in 15 minutes.' }).waitFor();
+
+    const adminPage = await signedInPage(browser, s.baseURL, admin.email);
+    t.after(() => adminPage.context().close());
+    await adminPage.goto('/admin/users');
+    const accounts = adminPage.getByRole('table', { name: 'Accounts with failed sign-ins' });
+    const row = accounts.getByRole('row', { name: /Alan Turing/ });
+    await row.getByText(/127\.0\.0\.1: 2 failed, locked out until/).waitFor();
+    await row.getByRole('button', { name: 'Clear failed sign-ins of Alan Turing' }).click();
+    await adminPage.getByRole('status').filter({ hasText: 'Failed sign-ins of Alan Turing cleared.' }).waitFor();
+    await adminPage.getByText('No failed sign-ins.').waitFor();
+    assert.equal(new URL(adminPage.url()).pathname, '/admin/users', 'cleared in place');
+    await adminPage.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByRole('banner').getByRole('link', { name: 'Alan Turing' }).waitFor();
   });
 
   await t.test('a form posted with a wrong CSRF token is refused with 403 and changes nothing', async (t) => {

@@ -16,7 +16,7 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
-/** Failed sign-ins by `email:…` and `ip:…` keys, for slowing down guessing. */
+/** Failed checks of the current password when changing it, by `user:…` key, for slowing down guessing. */
 export const loginFailures = sqliteTable(
   'login_failures',
   {
@@ -25,4 +25,23 @@ export const loginFailures = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('login_failures_key_at_idx').on(t.key, t.at)],
+);
+
+/**
+ * Failed sign-ins: which email was tried from which address (an IPv6 address as its /64), and when. The sign-in
+ * budgets count them, and admins see and clear them on the Users page.
+ */
+export const signInFailures = sqliteTable(
+  'sign_in_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    address: text('address').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('sign_in_failures_email_idx').on(t.email, t.address, t.at),
+    index('sign_in_failures_address_idx').on(t.address, t.at),
+    index('sign_in_failures_at_idx').on(t.at),
+  ],
 );

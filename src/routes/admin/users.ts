@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clearAccountSignIns, clearAddressSignIns, signInLocks } from '../../domain/auth/sign-in-locks.ts';
+import { signInPolicy } from '../../domain/auth/sign-in-throttle.ts';
 import { invalid } from '../../domain/errors.ts';
 import { changeRole, createUser, findUserById, listUsers, setActive } from '../../domain/users/service.ts';
 import { isHtmx } from '../../plugins/render.ts';
@@ -19,20 +21,27 @@ interface ViewState {
   errors?: FormErrors;
   rowErrors?: Record<number, string>;
   notice?: string | null;
+  signInsNotice?: string | null;
 }
 
 export default async function adminUserRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', adminOnly);
 
-  const show = (req: FastifyRequest, reply: FastifyReply, state: ViewState = {}) =>
-    reply.pageOrFragment('pages/admin-users', 'partials/admin-users', {
+  /** The Users page, or for htmx the section that changed: the users (`partials/admin-users`) or the failed sign-ins. */
+  const show = (req: FastifyRequest, reply: FastifyReply, state: ViewState = {}, fragment = 'partials/admin-users') => {
+    const { auth } = app.configStore.current;
+    return reply.pageOrFragment('pages/admin-users', fragment, {
       users: listUsers(app.domain, actorOf(req)),
       roles,
       values: state.values ?? { role: 'agent' },
       errors: state.errors ?? {},
       rowErrors: state.rowErrors ?? {},
       notice: state.notice ?? null,
+      signIns: signInLocks(app.domain, actorOf(req), signInPolicy(auth)),
+      signInsWindowMinutes: auth.login_window_minutes,
+      signInsNotice: state.signInsNotice ?? null,
     });
+  };
 
   app.get('/', async (req, reply) => show(req, reply));
 
@@ -66,4 +75,17 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
 
   app.post('/:id/role', rowAction((req, id) => changeRole(app.domain, actorOf(req), id, field(req, 'role'))));
   app.post('/:id/active', rowAction((req, id) => setActive(app.domain, actorOf(req), id, activeField(req))));
+
+  app.post('/:id/sign-ins/clear', async (req, reply) => {
+    const userId = idParam(req);
+    const { name } = clearAccountSignIns(app.domain, actorOf(req), userId);
+    req.log.info({ userId }, 'failed sign-ins of an account cleared');
+    return show(req, reply, { signInsNotice: req.t('admin.sign_ins.cleared_account', { name }) }, 'partials/admin-sign-ins');
+  });
+
+  app.post('/address-sign-ins/clear', async (req, reply) => {
+    const { address } = clearAddressSignIns(app.domain, actorOf(req), field(req, 'address'));
+    req.log.info({ address }, 'failed sign-ins of an address cleared');
+    return show(req, reply, { signInsNotice: req.t('admin.sign_ins.cleared_address', { address }) }, 'partials/admin-sign-ins');
+  });
 }
