@@ -8,7 +8,6 @@ import { inboxes } from '../../db/schema/inboxes.ts';
 import { notificationKinds, notifications, type NotificationKind } from '../../db/schema/notifications.ts';
 import { users, type NotificationPrefs } from '../../db/schema/users.ts';
 import { chatVisibleTo } from '../chats/access.ts';
-import { bookReadableBy } from '../contacts/book.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { conversationReadableBy, inboxAudience } from '../inboxes/access.ts';
@@ -135,7 +134,7 @@ export function toastsFor(ctx: DomainContext, wanted: { notificationId: number; 
     conversationIds.length === 0
       ? []
       : ctx.db
-          .select({ id: conversations.id, name: contacts.name, book: contacts.book, phone: conversations.phone, inbox: inboxes.name, inboxId: conversations.inboxId })
+          .select({ id: conversations.id, name: contacts.name, phone: conversations.phone, inbox: inboxes.name, inboxId: conversations.inboxId })
           .from(conversations)
           .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
           .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -157,8 +156,7 @@ export function toastsFor(ctx: DomainContext, wanted: { notificationId: number; 
     const c = n.conversationId === null ? undefined : targets.get(n.conversationId);
     if (c) {
       if (!readable(n, c.inboxId)) continue;
-      const name = bookReadableBy(c.book, n.userId) ? c.name : null;
-      target = { href: `/conversations/${c.id}`, conversationLabel: name ?? c.phone, inboxName: c.inbox, chatName: null };
+      target = { href: `/conversations/${c.id}`, conversationLabel: c.name ?? c.phone, inboxName: c.inbox, chatName: null };
     } else if (n.chatId !== null) {
       const chat = ctx.db.select({ name: chats.name }).from(chats).where(and(eq(chats.id, n.chatId), chatVisibleTo({ id: n.userId, role: n.role }))).get();
       if (!chat) continue;
