@@ -38,7 +38,7 @@ function seed(file: string): number {
     db.prepare('INSERT INTO inbox_members (inbox_id, user_id) VALUES (?, ?)').run(inboxId, agentId);
     const numberId = Number(db.prepare("INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES ('+15550300000', ?, 'sandbox', 'registered', ?)").run(inboxId, start).lastInsertRowid);
     const contactId = Number(db.prepare('INSERT INTO contacts (name, created_at) VALUES (?, ?)').run('Grace Rossi', start).lastInsertRowid);
-    db.prepare('INSERT INTO contact_phones (phone, contact_id) VALUES (?, ?)').run('+12025550123', contactId);
+    db.prepare('INSERT INTO contact_phones (book, phone, contact_id) VALUES (0, ?, ?)').run('+12025550123', contactId);
     const conversationId = Number(
       db
         .prepare(`INSERT INTO conversations (inbox_id, number_id, contact_id, phone, status, assignee_id, version, last_message_at, last_inbound_at, created_at) VALUES (?, ?, ?, '+12025550123', 'open', ?, 1, ?, ?, ?)`)

@@ -87,7 +87,7 @@ function seed(file: string): Seeded {
   const insertNumber = db.prepare("INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES (?, ?, 'sandbox', 'registered', ?)");
   const insertTag = db.prepare('INSERT INTO tags (name, created_at) VALUES (?, ?)');
   const insertContact = db.prepare('INSERT INTO contacts (id, name, email, company, created_at) VALUES (?, ?, ?, ?, ?)');
-  const insertPhone = db.prepare('INSERT INTO contact_phones (phone, contact_id) VALUES (?, ?)');
+  const insertPhone = db.prepare('INSERT INTO contact_phones (book, phone, contact_id) VALUES (0, ?, ?)');
   const insertConversation = db.prepare(
     `INSERT INTO conversations (id, inbox_id, number_id, contact_id, phone, status, assignee_id, version, last_message_at, last_inbound_at, waiting_since, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -104,7 +104,7 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     if (conversationId === null) return reply.code(400).sendError('error.bad_request');
     const conversation = getConversation(app.domain, actorOf(req), conversationId);
     const query = typeof (req.query as Record<string, unknown>).q === 'string' ? String((req.query as Record<string, unknown>).q).trim() : '';
-    const results = searchContacts(app.domain, actorOf(req), query).filter((c) => c.id !== conversation.contactId);
+    const results = searchContacts(app.domain, actorOf(req), query, conversation.book).filter((c) => c.id !== conversation.contactId);
     return reply.fragment('partials/contact-search-results', { conversation, results, query });
   });
 

@@ -1,11 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { inboxes } from './inboxes.ts';
 import { numbers } from './numbers.ts';
 import { users } from './users.ts';
 
+/**
+ * Every contact is in one address book: the team's (`book` 0, for the shared inboxes) or one person's personal
+ * book (`book` = their user id, for their personal inbox). A personal book is its owner's alone.
+ */
 export const contacts = sqliteTable('contacts', {
   id: integer('id').primaryKey({ autoIncrement: true }),
+  book: integer('book').notNull().default(0),
   /** Null until someone names them: the UI shows the number ("unknown number"). */
   name: text('name'),
   email: text('email'),
@@ -16,18 +21,25 @@ export const contacts = sqliteTable('contacts', {
   /** Where the contact first appeared (a text, or a number typed in): that inbox keeps seeing them, conversations or not. */
   originInboxId: integer('origin_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
-});
+}, (t) => [uniqueIndex('contacts_book_idx').on(t.book, t.id)]);
 
-/** A contact's phone numbers; a number belongs to at most one contact, which is how an inbound text finds its sender. */
+/**
+ * A contact's phone numbers; within a book a number belongs to at most one contact, which is how an inbound text
+ * finds its sender. `book` repeats the contact's (the key on both keeps them equal) so that (book, phone) can be
+ * the primary key.
+ */
 export const contactPhones = sqliteTable(
   'contact_phones',
   {
-    phone: text('phone').primaryKey(),
-    contactId: integer('contact_id')
-      .notNull()
-      .references(() => contacts.id, { onDelete: 'cascade' }),
+    book: integer('book').notNull(),
+    phone: text('phone').notNull(),
+    contactId: integer('contact_id').notNull(),
   },
-  (t) => [index('contact_phones_contact_idx').on(t.contactId)],
+  (t) => [
+    primaryKey({ columns: [t.book, t.phone] }),
+    foreignKey({ columns: [t.contactId, t.book], foreignColumns: [contacts.id, contacts.book] }).onDelete('cascade').onUpdate('cascade'),
+    index('contact_phones_contact_idx').on(t.contactId),
+  ],
 );
 
 /** A user's favourite contacts (per user, like pins). */

@@ -8,15 +8,18 @@ import type { Actor, DomainContext } from '../context.ts';
 import { conflict, DomainError, invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 import { contactVisibleTo } from './access.ts';
+import { TEAM_BOOK } from './book.ts';
 import { addEvent, stateFor, type Tx } from '../conversations/actions.ts';
 import { normalizePhone } from './phone.ts';
 
 /**
- * Contacts are the team's shared address book: every signed-in user may read and edit them. What stays
- * private is the conversations — a contact's history lists only those in inboxes the user sees.
+ * A contact in one address book (./book.ts): the team's, whose contacts anyone who sees one of their
+ * conversations reads and edits, or a personal one, its owner's alone (./access.ts). A contact's history lists
+ * only conversations in inboxes the user sees.
  */
 export interface Contact {
   id: number;
+  book: number;
   name: string | null;
   email: string | null;
   company: string | null;
@@ -87,17 +90,23 @@ function readContact(tx: Pick<Tx, 'select'>, actor: Actor, contactId: number): C
   const row = tx.select().from(contacts).where(and(eq(contacts.id, contactId), contactVisibleTo(actor))).get();
   if (!row) throw notFound();
   const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, contactId)).orderBy(asc(contactPhones.phone)).all();
-  return { id: row.id, name: row.name, email: row.email, company: row.company, notes: row.notes, phones: phones.map((p) => p.phone) };
+  return { id: row.id, book: row.book, name: row.name, email: row.email, company: row.company, notes: row.notes, phones: phones.map((p) => p.phone) };
 }
 
 export function getContact(ctx: DomainContext, actor: Actor, contactId: number): Contact {
   return readContact(ctx.db, actor, contactId);
 }
 
-/** A number belongs to one contact: taking one another contact has is refused, naming who has it. */
-function setPhones(tx: Tx, actor: Actor, contactId: number, phones: string[]): void {
+/** A number belongs to one contact of a book: taking one another contact of the book has is refused, naming who has it. */
+function setPhones(tx: Tx, actor: Actor, contact: { id: number; book: number }, phones: string[]): void {
+  const contactId = contact.id;
   for (const phone of phones) {
-    const owner = tx.select({ id: contactPhones.contactId, name: contacts.name }).from(contactPhones).innerJoin(contacts, eq(contacts.id, contactPhones.contactId)).where(eq(contactPhones.phone, phone)).get();
+    const owner = tx
+      .select({ id: contactPhones.contactId, name: contacts.name })
+      .from(contactPhones)
+      .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
+      .where(and(eq(contactPhones.book, contact.book), eq(contactPhones.phone, phone)))
+      .get();
     if (!owner || owner.id === contactId) continue;
     // Naming a contact the actor may not see would let anyone look numbers up.
     const visible = tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.id, owner.id), contactVisibleTo(actor))).get();
@@ -105,16 +114,16 @@ function setPhones(tx: Tx, actor: Actor, contactId: number, phones: string[]): v
     throw conflict('contact.phone_taken', 'phones', { phone, name: owner.name ?? phone });
   }
   tx.delete(contactPhones).where(eq(contactPhones.contactId, contactId)).run();
-  for (const phone of phones) tx.insert(contactPhones).values({ phone, contactId }).run();
+  for (const phone of phones) tx.insert(contactPhones).values({ book: contact.book, phone, contactId }).run();
 }
 
 export function updateContact(ctx: DomainContext, actor: Actor, contactId: number, input: ContactInput, defaultCountry?: string): Contact {
   const clean = cleanContact(input, defaultCountry);
   const contact = ctx.db.transaction((tx) => {
-    readContact(tx, actor, contactId);
+    const contact = readContact(tx, actor, contactId);
     const { phones, ...fields } = clean;
     if (Object.keys(fields).length > 0) tx.update(contacts).set(fields).where(eq(contacts.id, contactId)).run();
-    if (phones) setPhones(tx, actor, contactId, phones);
+    if (phones) setPhones(tx, actor, contact, phones);
     return readContact(tx, actor, contactId);
   });
   ctx.events.emit('contact.changed', { contactId });
@@ -126,23 +135,27 @@ export function createContact(ctx: DomainContext, actor: Actor, input: ContactIn
   if (!clean.name && !clean.phones?.length) throw invalid('contact.empty', 'name');
   return ctx.db.transaction((tx) => {
     const { phones, ...fields } = clean;
-    // Added by hand: an address-book entry for the whole team.
-    const id = tx.insert(contacts).values({ ...fields, handMade: true }).returning({ id: contacts.id }).get().id;
-    setPhones(tx, actor, id, phones ?? []);
+    // Added by hand: an entry in the team's address book for the whole team.
+    const id = tx.insert(contacts).values({ ...fields, book: TEAM_BOOK, handMade: true }).returning({ id: contacts.id }).get().id;
+    setPhones(tx, actor, { id, book: TEAM_BOOK }, phones ?? []);
     return readContact(tx, actor, id);
   });
 }
 
 /**
- * Links the conversation to another contact; the conversation's number goes with it, so the customer's
- * next texts are filed under that contact too. Recorded on the timeline.
+ * Links inside the caller's transaction: version checked, the number moved to the contact, the event written.
+ * Only to a contact of the conversation's own book: a personal conversation's customer is never filed under a
+ * team contact, nor the other way round.
  */
-/** Links inside the caller's transaction: version checked, the number moved to the contact, the event written. */
-function linkInTx(tx: Tx, actor: Actor, conversationId: number, version: number, contact: { id: number; name: string | null }, now: number) {
+function linkInTx(tx: Tx, actor: Actor, conversationId: number, version: number, contact: { id: number; book: number; name: string | null }, now: number) {
   const state = stateFor(tx, actor, conversationId);
   if (state.version !== version) throw conflict('conversation.stale');
+  if (contact.book !== state.book) throw notFound();
   const { phone } = tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
-  tx.insert(contactPhones).values({ phone, contactId: contact.id }).onConflictDoUpdate({ target: contactPhones.phone, set: { contactId: contact.id } }).run();
+  tx.insert(contactPhones)
+    .values({ book: state.book, phone, contactId: contact.id })
+    .onConflictDoUpdate({ target: [contactPhones.book, contactPhones.phone], set: { contactId: contact.id } })
+    .run();
   tx.update(conversations).set({ contactId: contact.id, version: sql`${conversations.version} + 1` }).where(eq(conversations.id, conversationId)).run();
   return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'contact_linked', actor.id, now, { contact: contact.name ?? phone }) };
 }
@@ -166,14 +179,13 @@ export function linkNewContact(ctx: DomainContext, actor: Actor, conversationId:
   const clean = cleanContact(input, defaultCountry);
   if (!clean.name) throw invalid('contact.name_needed', 'name');
   const done = ctx.db.transaction((tx) => {
-    const conversation = tx.select({ phone: conversations.phone, inboxId: conversations.inboxId }).from(conversations).where(eq(conversations.id, conversationId)).get();
-    if (!conversation) throw notFound();
-    const { phone } = conversation;
+    const { book, inboxId } = stateFor(tx, actor, conversationId);
+    const { phone } = tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
     const { phones, ...fields } = clean;
-    const id = tx.insert(contacts).values({ ...fields, originInboxId: conversation.inboxId }).returning({ id: contacts.id }).get().id;
+    const id = tx.insert(contacts).values({ ...fields, book, originInboxId: inboxId }).returning({ id: contacts.id }).get().id;
     // The conversation's number moves to the new contact in linkInTx; the others must be free.
-    setPhones(tx, actor, id, (phones ?? []).filter((p) => p !== phone));
-    return { id, ...linkInTx(tx, actor, conversationId, version, { id, name: fields.name ?? null }, ctx.now()) };
+    setPhones(tx, actor, { id, book }, (phones ?? []).filter((p) => p !== phone));
+    return { id, ...linkInTx(tx, actor, conversationId, version, { id, book, name: fields.name ?? null }, ctx.now()) };
   });
   emitLinked(ctx, conversationId, done);
   return getContact(ctx, actor, done.id);
@@ -209,8 +221,8 @@ export function contactHistory(ctx: DomainContext, actor: Actor, contactId: numb
     .map(({ owner, ...c }) => ({ ...c, personal: owner !== null }));
 }
 
-/** Contacts whose name, company or number contains the query, for the panel's "link to another contact". */
-export function searchContacts(ctx: DomainContext, actor: Actor, query: unknown, limit = 10): Contact[] {
+/** Contacts of `book` whose name, company or number contains the query, for the panel's "link to another contact". */
+export function searchContacts(ctx: DomainContext, actor: Actor, query: unknown, book: number, limit = 10): Contact[] {
   const q = typeof query === 'string' ? query.trim().slice(0, 60) : '';
   if (q.length < 2) return [];
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -220,6 +232,7 @@ export function searchContacts(ctx: DomainContext, actor: Actor, query: unknown,
     .leftJoin(contactPhones, eq(contactPhones.contactId, contacts.id))
     .where(
       and(
+        eq(contacts.book, book),
         sql`(${contacts.name} LIKE ${like} ESCAPE '\\' OR ${contacts.company} LIKE ${like} ESCAPE '\\' OR ${contactPhones.phone} LIKE ${like} ESCAPE '\\')`,
         contactVisibleTo(actor),
       ),

@@ -4,6 +4,7 @@ import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.ts';
+import { bookOf } from '../contacts/book.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 
 export type { Tx };
@@ -17,6 +18,8 @@ export interface ConversationState {
   assignmentEnabled: boolean;
   movingEnabled: boolean;
   personal: boolean;
+  /** The address book its contact is in (./contacts/book.ts). */
+  book: number;
 }
 
 /** The conversation as the actor may see it, inside the transaction that changes it; 404 for anyone else. */
@@ -38,7 +41,7 @@ export function stateFor(tx: Pick<Tx, 'select'>, actor: Actor, conversationId: n
     .get();
   if (!row) throw notFound();
   const { owner, ...rest } = row;
-  return { ...rest, personal: owner !== null };
+  return { ...rest, personal: owner !== null, book: bookOf(owner) };
 }
 
 export function addEvent(tx: Pick<Tx, 'insert'>, conversationId: number, kind: string, actorId: number | null, at: number, data?: Record<string, string>): number {

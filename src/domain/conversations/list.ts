@@ -7,6 +7,7 @@ import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
+import { bookReadableBy, TEAM_BOOK } from '../contacts/book.ts';
 import { DomainError, forbidden, notFound } from '../errors.ts';
 import { inboxAudience, inboxVisibleTo } from '../inboxes/access.ts';
 import { prepared } from '../prepared.ts';
@@ -203,6 +204,7 @@ function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer
 
 interface RawRow extends Omit<ListRow, 'tags' | 'unread' | 'pinned' | 'order' | 'personal'> {
   owner: number | null;
+  contactBook: number;
   tags: string | null;
   unread: number;
   pinned: number;
@@ -222,6 +224,7 @@ function rowColumns(hideTags: boolean, sort: ListSort) {
       inboxName: inboxes.name,
       owner: inboxes.ownerUserId,
       contactName: contacts.name,
+      contactBook: contacts.book,
       phone: conversations.phone,
       numberE164: numbers.e164,
       status: conversations.status,
@@ -278,14 +281,17 @@ function selectPinned(ctx: DomainContext, hideTags: boolean, sort: ListSort) {
   return withRowTables(ctx.db.select(rowColumns(hideTags, sort)).from(conversationPins).crossJoin(conversations).$dynamic());
 }
 
-/** Spelled out field by field: object rest and spread cost V8 (Node 20) some 16 µs a row, more than the query itself. */
-function toRow(raw: RawRow, sort: ListSort): ListRow {
+/**
+ * The row as `viewerId` sees it: a personal book's names only for its owner (a number's history shows the number).
+ * Spelled out field by field: object rest and spread cost V8 (Node 20) some 16 µs a row, more than the query itself.
+ */
+function toRow(raw: RawRow, sort: ListSort, viewerId: number): ListRow {
   return {
     id: raw.id,
     inboxId: raw.inboxId,
     inboxName: raw.inboxName,
     personal: raw.owner !== null,
-    contactName: raw.contactName,
+    contactName: bookReadableBy(raw.contactBook, viewerId) ? raw.contactName : null,
     phone: raw.phone,
     numberE164: raw.numberE164,
     status: raw.status,
@@ -347,8 +353,8 @@ export function listConversations(ctx: DomainContext, actor: Actor, filter: List
           .prepare(),
       ).all(values) as RawRow[]);
   return {
-    pinned: pinned.map((r) => toRow(r, filter.sort)),
-    rows: page.map((r) => toRow(r, filter.sort)),
+    pinned: pinned.map((r) => toRow(r, filter.sort, actor.id)),
+    rows: page.map((r) => toRow(r, filter.sort, actor.id)),
     next: more ? cursorOf(page[page.length - 1]!) : null,
   };
 }
@@ -362,7 +368,7 @@ export function rowInList(ctx: DomainContext, actor: Actor, filter: ListFilter, 
       .where(and(...where(), eq(conversations.id, sql.placeholder('conversation'))))
       .prepare(),
   ).get({ ...values, conversation: conversationId }) as RawRow | undefined;
-  return raw ? toRow(raw, filter.sort) : null;
+  return raw ? toRow(raw, filter.sort, actor.id) : null;
 }
 
 /** The navigation shows "99+" beyond this: counting stops there, so the count costs the same with 100 000 conversations. */
@@ -475,7 +481,8 @@ export function rowsForViewers(
     lastMessageAt: raw.lastMessageAt,
     tagIds: facts.tagIds ? facts.tagIds.split(',').map(Number) : [],
   };
-  const base = toRow({ ...raw, unread: 0, pinned: 0 }, filter.sort);
+  // As its audience sees it: the owner of a personal inbox (whose book its contact is in), or the team.
+  const base = toRow({ ...raw, unread: 0, pinned: 0 }, filter.sort, raw.owner ?? TEAM_BOOK);
   // Rows differ between viewers only here: at most eight of them, shared.
   const variants = new Map<string, ListRow>();
   return viewers.map((v) => {

@@ -6,6 +6,7 @@ import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
+import { bookOf, bookReadableBy } from '../contacts/book.ts';
 import { notFound } from '../errors.ts';
 import { assertCanSeeInbox, canSeeInbox, conversationReadableBy, inboxVisibleTo } from '../inboxes/access.ts';
 import { tagsOf } from '../tags/service.ts';
@@ -35,7 +36,10 @@ export interface ConversationView {
   personal: boolean;
   status: 'open' | 'closed' | 'spam';
   contactId: number;
+  /** Null when unnamed, and for a number's history to anyone but the personal book's owner. */
   contactName: string | null;
+  /** The address book of its contact: the inbox's (./contacts/book.ts). */
+  book: number;
   phone: string;
   numberE164: string;
   registration: string;
@@ -115,8 +119,12 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
     : [];
   const pinned = ctx.db.select({ p: conversationPins.position }).from(conversationPins).where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, conversationId))).get() !== undefined;
   const { owner, numberId: _, ...rest } = head;
+  const book = bookOf(owner);
   return {
     ...rest,
+    // A number's history is read by the shared inbox; the name its owner gave the customer stays theirs.
+    contactName: bookReadableBy(book, actor.id) ? head.contactName : null,
+    book,
     personal: owner !== null,
     history,
     optedOut,

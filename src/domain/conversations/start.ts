@@ -7,8 +7,8 @@ import type { Actor, DomainContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 import { contactVisibleTo } from '../contacts/access.ts';
+import { bookOf, contactFor, TEAM_BOOK } from '../contacts/book.ts';
 import { normalizePhone } from '../contacts/phone.ts';
-import { contactIdFor } from '../messaging/inbound.ts';
 import { assertMayText, cleanBody, insertOutbound } from '../messaging/outbox.ts';
 import { addEvent } from './actions.ts';
 import { continuedBy } from './continued.ts';
@@ -57,20 +57,24 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
       .where(and(eq(numbers.id, input.numberId), inboxVisibleTo(actor)))
       .get();
     if (!number) throw invalid('start.number_invalid', 'from');
+    const inbox = { id: number.inboxId, owner: number.owner };
     let phone: string | null;
     let contactId: number;
     if (input.contactId !== undefined) {
-      const visible = tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.id, input.contactId), contactVisibleTo(actor))).get();
-      if (!visible) throw notFound();
-      const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, input.contactId)).orderBy(asc(contactPhones.phone)).all().map((p) => p.phone);
+      const picked = tx.select({ id: contacts.id, book: contacts.book, name: contacts.name }).from(contacts).where(and(eq(contacts.id, input.contactId), contactVisibleTo(actor))).get();
+      if (!picked) throw notFound();
+      const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, picked.id)).orderBy(asc(contactPhones.phone)).all().map((p) => p.phone);
       const wanted = normalizePhone(input.to, defaultCountry);
       phone = wanted && phones.includes(wanted) ? wanted : (phones[0] ?? null);
       if (!phone) throw invalid('start.contact_no_phone', 'to');
-      contactId = input.contactId;
+      // A contact from another book is not carried across: the number's contact in this inbox's book is used, or
+      // made. A team contact's name may go along into a personal book (its owner sees it anyway); nothing of a
+      // personal book goes into the team's.
+      contactId = picked.book === bookOf(number.owner) ? picked.id : contactFor(tx, inbox, phone, picked.book === TEAM_BOOK ? picked.name : null);
     } else {
       phone = normalizePhone(input.to, defaultCountry);
       if (!phone) throw invalid(defaultCountry ? 'start.phone_invalid' : 'start.phone_invalid_intl', 'to');
-      contactId = contactIdFor(tx, phone, number.inboxId);
+      contactId = contactFor(tx, inbox, phone);
     }
     assertMayText(tx, number.id, phone);
     // The same conversations inbound texts continue.

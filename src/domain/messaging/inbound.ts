@@ -1,9 +1,10 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { inboxes } from '../../db/schema/inboxes.ts';
-import { contactPhones, contacts, optOuts } from '../../db/schema/contacts.ts';
+import { optOuts } from '../../db/schema/contacts.ts';
 import { conversations, messages } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import type { DomainContext, Tx } from '../context.ts';
+import { contactFor } from '../contacts/book.ts';
 import { addEvent } from '../conversations/actions.ts';
 import { answerByText } from '../surveys/answers.ts';
 import { announceWelcome, welcomeConversation } from '../assignment/new-conversation.ts';
@@ -26,21 +27,12 @@ export type InboundResult =
   | { stored: false; reason: 'unknown-number' };
 
 
-/** The contact this number belongs to, or a new nameless one ("unknown number") that first appeared in `inboxId`. */
-export function contactIdFor(tx: Pick<Tx, 'select' | 'insert'>, phone: string, inboxId: number): number {
-  const found = tx.select({ id: contactPhones.contactId }).from(contactPhones).where(eq(contactPhones.phone, phone)).get();
-  if (found) return found.id;
-  const id = tx.insert(contacts).values({ originInboxId: inboxId }).returning({ id: contacts.id }).get().id;
-  tx.insert(contactPhones).values({ phone, contactId: id }).run();
-  return id;
-}
-
 /**
  * The sender's latest conversation on this number (wherever it was moved), reopened if closed; else a new
  * one in the number's inbox. Returns whether the conversation is spam: then nobody is to be notified; and
  * whether it is new: only a new one goes to the round-robin and is announced as a new conversation.
  */
-function conversationFor(ctx: DomainContext, tx: Tx, number: { id: number; inboxId: number }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean; created: boolean } {
+function conversationFor(ctx: DomainContext, tx: Tx, number: { id: number; inboxId: number; owner: number | null }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean; created: boolean } {
   const latest = prepared(ctx, 'inbound latest conversation', () =>
     ctx.db
       .select({ id: conversations.id, inboxId: conversations.inboxId, status: conversations.status, waitingSince: conversations.waitingSince })
@@ -52,7 +44,8 @@ function conversationFor(ctx: DomainContext, tx: Tx, number: { id: number; inbox
       .prepare(),
   ).get({ number: number.id, inbox: number.inboxId, phone }) as { id: number; inboxId: number; status: 'open' | 'closed' | 'spam'; waitingSince: number | null } | undefined;
   if (!latest) {
-    const contactId = contactIdFor(tx, phone, number.inboxId);
+    // Found or made in the inbox's own book: the owner's for a personal number, the team's for a shared one.
+    const contactId = contactFor(tx, { id: number.inboxId, owner: number.owner }, phone);
     const id = tx
       .insert(conversations)
       .values({ inboxId: number.inboxId, numberId: number.id, contactId, phone, status: 'open', lastMessageAt: now, lastInboundAt: now, waitingSince: now, createdAt: now })
@@ -131,9 +124,14 @@ export function receiveSms(
 
 function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: string) => KeywordTexts, media: { store: MediaStore; files: CheckedUpload[] } | undefined, now: number, adopted: string[]) {
   return ctx.db.transaction((tx) => {
-    const number = prepared(ctx, 'inbound number', () => ctx.db.select().from(numbers).where(eq(numbers.e164, sql.placeholder('to'))).prepare()).get({ to: sms.to }) as
-      | typeof numbers.$inferSelect
-      | undefined;
+    const number = prepared(ctx, 'inbound number', () =>
+      ctx.db
+        .select({ ...getTableColumns(numbers), owner: inboxes.ownerUserId })
+        .from(numbers)
+        .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
+        .where(eq(numbers.e164, sql.placeholder('to')))
+        .prepare(),
+    ).get({ to: sms.to }) as (typeof numbers.$inferSelect & { owner: number | null }) | undefined;
     if (!number) return null;
     const eventIds: number[] = [];
     // The conversation's own inbox, not the number's: it may have been moved, and only that inbox's people may hear of it.
