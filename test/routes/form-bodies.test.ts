@@ -169,6 +169,7 @@ test('bracketed and repeated fields on every form route are answered, never a 50
   t.after(() => h.close());
   let client = await signedIn(h.app, admin.email);
   const names = await fieldNames(client, routes, fill);
+  for (const name of ['members', 'queue', 'extension', 'q1_kind', 'mention.browser', 'field']) assert.ok(names.includes(name), `the pages send ${name}`);
   const wrong: string[] = [];
   for (const route of routes.filter((r) => BODY_METHODS.has(r.method))) {
     client = await stillSignedIn(h, client, admin.email);
