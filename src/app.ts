@@ -1,6 +1,4 @@
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
@@ -22,6 +20,7 @@ import { countUsers } from './domain/users/service.ts';
 import { staticDir } from './paths.ts';
 import authPlugin from './plugins/auth.ts';
 import csrfPlugin from './plugins/csrf.ts';
+import formBodies from './plugins/form-bodies.ts';
 import renderPlugin from './plugins/render.ts';
 import sessionSweep from './plugins/session-sweep.ts';
 import { createHub, type Hub } from './realtime/hub.ts';
@@ -141,9 +140,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     strictTransportSecurity: server.public_url?.startsWith('https:') ? undefined : false,
   });
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: server.body_limit_kb * 1024 });
-  // Parser only: the routes that take files read them themselves (src/routes/uploads.ts), with their limits.
-  await app.register(multipart, { throwFileSizeLimit: false });
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h' });
   await app.register(websocket, {
     options: { maxPayload: 64 * 1024 },
@@ -153,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(authPlugin);
+  await app.register(formBodies, { bodyLimit: server.body_limit_kb * 1024 });
   await app.register(csrfPlugin);
   await app.register(renderPlugin);
   await app.register(sessionSweep);
@@ -166,11 +163,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     req.log.info({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'bad request');
     return reply.code(status).sendError(ERROR_KEYS[status] ?? 'error.bad_request');
-  });
-  // Bodies are read as sent: a compressed one (a gzip bomb among them) is refused rather than taken for plain bytes.
-  app.addHook('onRequest', async (req, reply) => {
-    const encoding = req.headers['content-encoding'];
-    if (encoding && encoding.toLowerCase() !== 'identity') return reply.code(415).sendError('error.unsupported_type');
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).sendError('error.not_found'));
   // A request's own changes reach the other tabs before its answer leaves: the page that acted is redrawn last.

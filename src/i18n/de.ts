@@ -34,6 +34,7 @@ export const de: Record<MessageKey, string> = {
   'error.forbidden': 'Das darfst du nicht.',
   'error.csrf': 'Dieses Formular ist abgelaufen oder stammt nicht von Switchboard. Lade die Seite neu und versuche es noch einmal.',
   'error.bad_request': 'Die Anfrage war nicht verständlich. Lade die Seite neu und versuche es noch einmal.',
+  'error.form_shape': 'Ein Feld dieses Formulars kam doppelt oder in einer Form, die es nicht annimmt. Lade die Seite neu und versuche es noch einmal.',
   'error.too_large': 'Was du gesendet hast, ist zu groß.',
   'error.unsupported_type': 'Diese Art von Anfrage wird hier nicht angenommen.',
   'error.internal': 'Bei uns ist etwas schiefgelaufen. Es wurde nichts geändert; bitte versuche es noch einmal.',

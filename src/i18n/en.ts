@@ -33,6 +33,7 @@ export const en = {
   'error.forbidden': 'You are not allowed to do that.',
   'error.csrf': 'This form has expired or did not come from Switchboard. Reload the page and try again.',
   'error.bad_request': 'The request could not be understood. Reload the page and try again.',
+  'error.form_shape': 'A field of this form was sent twice or in a shape it does not take. Reload the page and try again.',
   'error.too_large': 'What you sent is too large.',
   'error.unsupported_type': 'This kind of request is not accepted here.',
   'error.internal': 'Something went wrong on our side. Nothing was changed; please try again.',

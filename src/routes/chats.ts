@@ -12,14 +12,14 @@ import { attachmentFor } from '../domain/chats/files.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { chatHeader } from '../presenters/chat.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
+import { field, fields, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
 import { sendAttachment } from './media.ts';
 import { acceptUploads } from './uploads.ts';
 
-/** Ids of the people ticked in a members fieldset (formbody gives one string or an array); anything else is a bad form, not "nobody". */
+/** Ids of the people ticked in a members fieldset; one that is no id is a bad form, not "nobody". */
 function memberIds(req: FastifyRequest): number[] {
-  const values = [formBody(req).members ?? []].flat();
-  if (!values.every((v) => typeof v === 'string' && ID_PATTERN.test(v))) throw invalid('chat.member_unknown', 'members');
+  const values = fields(req, 'members');
+  if (!values.every((v) => ID_PATTERN.test(v))) throw invalid('chat.member_unknown', 'members');
   return values.map(Number);
 }
 

@@ -3,7 +3,7 @@ import { setAutoAssign } from '../domain/assignment/settings.ts';
 import { getInboxFor, setAssignmentMode, setMovingEnabled } from '../domain/inboxes/service.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field, formBody, formErrorsOf, idParam } from './forms.ts';
+import { field, formErrorsOf, idParam } from './forms.ts';
 import { listUrl } from '../presenters/list-query.ts';
 
 /** Per-inbox switches, offered on the inbox's conversation list: assignment mode (managers) and moving out (admins). */
@@ -26,7 +26,7 @@ export default async function inboxSettingRoutes(app: FastifyInstance): Promise<
   app.post('/inboxes/:id/auto-assign', async (req, reply) => {
     const id = idParam(req);
     const actor = actorOf(req);
-    const maxOpen = formBody(req).max_open;
+    const maxOpen = field(req, 'max_open');
     try {
       setAutoAssign(app.domain, actor, id, { enabled: field(req, 'enabled') === '1', maxOpen });
     } catch (err) {

@@ -23,7 +23,7 @@ export default async function mm7Routes(app: FastifyInstance): Promise<void> {
     return reply.code(refusal.status).headers({ ...refusal.headers, connection: 'close' }).type(refusal.contentType).send(refusal.body);
   };
 
-  app.post('/mm7/:name', { config: { csrf: false }, onRequest: guard }, async (req, reply) => {
+  app.post('/mm7/:name', { config: { csrf: false, body: 'own' }, onRequest: guard }, async (req, reply) => {
     const endpoint = endpointOf(req.params)!;
     const answer = await endpoint.receive({
       contentType: req.headers['content-type'],

@@ -8,7 +8,7 @@ import { changeOwnPassword, updateOwnSettings, type PublicUser } from '../domain
 import { setHideTags } from '../domain/tags/service.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { translator } from '../i18n/index.ts';
-import { field, formBody, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
+import { field, fields, formDraft, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
 
 type Section = 'status' | 'queues' | 'notifications' | 'extension';
 interface State {
@@ -17,13 +17,6 @@ interface State {
   /** The refused form, and what it held: shown again as typed. */
   form?: Section;
   draft?: Record<string, string>;
-}
-
-/** Every form's field as typed (repeated names kept as their first value): a refused form comes back as it was sent. */
-function draftOf(req: FastifyRequest): Record<string, string> {
-  const draft: Record<string, string> = {};
-  for (const [k, v] of Object.entries(formBody(req))) if (k !== '_csrf' && v !== undefined) draft[k] = [v].flat()[0] ?? '';
-  return draft;
 }
 
 export default async function settingsRoutes(app: FastifyInstance): Promise<void> {
@@ -50,7 +43,7 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
       } catch (err) {
         const refused = formErrorsOf(err, req);
         if (!refused) throw err;
-        return reply.code(refused.status).pageOrFragment('pages/settings', template, data(req, { errors: refused.errors, form: name, draft: draftOf(req) }));
+        return reply.code(refused.status).pageOrFragment('pages/settings', template, data(req, { errors: refused.errors, form: name, draft: formDraft(req) }));
       }
     };
 
@@ -74,17 +67,16 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
   app.post(
     '/settings/status',
     section('status', 'partials/settings-status', (req) =>
-      setStatus(app.domain, actorOf(req), { availability: formBody(req).availability, statusMessage: formBody(req).status_message }),
+      setStatus(app.domain, actorOf(req), { availability: field(req, 'availability'), statusMessage: field(req, 'status_message') }),
     ),
   );
 
   app.post(
     '/settings/queues',
     section('queues', 'partials/settings-queues', (req) => {
-      const list = (name: string) => [formBody(req)[name] ?? []].flat();
       const ids = (values: string[]) => values.map((v) => (ID_PATTERN.test(v) ? Number(v) : NaN));
-      const shown = ids(list('inbox'));
-      const ticked = ids(list('queue'));
+      const shown = ids(fields(req, 'inbox'));
+      const ticked = ids(fields(req, 'queue'));
       if ([...shown, ...ticked].some(Number.isNaN)) throw invalid('personal.queues_invalid', 'queues');
       // Every inbox the form listed is set to whether its box was ticked (a ticked one it did not list, too).
       setQueues(app.domain, actorOf(req), new Map([...shown, ...ticked].map((id) => [id, ticked.includes(id)])));
@@ -94,15 +86,14 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
   app.post(
     '/settings/notifications',
     section('notifications', 'partials/settings-notifications', (req) => {
-      const body = formBody(req);
-      const input = Object.fromEntries(notificationKinds.map((kind) => [kind, { browser: body[`${kind}.browser`], sound: body[`${kind}.sound`] }]));
+      const input = Object.fromEntries(notificationKinds.map((kind) => [kind, { browser: field(req, `${kind}.browser`), sound: field(req, `${kind}.sound`) }]));
       setPreferences(app.domain, actorOf(req), input);
     }),
   );
 
   app.post(
     '/settings/extension',
-    section('extension', 'partials/settings-call', (req) => setExtension(app.domain, actorOf(req), formBody(req).extension)),
+    section('extension', 'partials/settings-call', (req) => setExtension(app.domain, actorOf(req), field(req, 'extension'))),
   );
 
   app.post('/settings/tags', async (req, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { answerSurvey, surveyForToken } from '../domain/surveys/answers.ts';
-import { formBody, formErrorsOf } from './forms.ts';
+import { formErrorsOf, formFields } from './forms.ts';
 
 /** The customer's side of a survey: no sign-in; the unguessable token in the link is the key. */
 export default async function publicSurveyRoutes(app: FastifyInstance): Promise<void> {
@@ -14,14 +14,15 @@ export default async function publicSurveyRoutes(app: FastifyInstance): Promise<
   app.post('/s/:token', async (req, reply) => {
     const t = token(req.params);
     reply.header('referrer-policy', 'no-referrer');
+    const answers = formFields(req);
     try {
-      answerSurvey(app.domain, t, formBody(req));
+      answerSurvey(app.domain, t, answers);
       return reply.page('pages/survey-public', { ...surveyForToken(app.domain, t), errors: {}, values: {}, thanks: true });
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
       reply.code(refused.status);
-      return reply.page('pages/survey-public', { ...surveyForToken(app.domain, t), errors: refused.errors, values: formBody(req), thanks: false });
+      return reply.page('pages/survey-public', { ...surveyForToken(app.domain, t), errors: refused.errors, values: answers, thanks: false });
     }
   });
 }

@@ -5,7 +5,7 @@ import { sendSurvey } from '../domain/surveys/sending.ts';
 import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
+import { field, formDraft, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
 import { conversationComposer, conversationPage } from '../presenters/conversation.ts';
 import { customerLinks } from './customer-links.ts';
 
@@ -54,7 +54,7 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
       reply.code(refused.status);
-      return listPage(req, reply, refused.errors, Object.fromEntries(Object.entries(formBody(req)).filter((e): e is [string, string] => typeof e[1] === 'string')));
+      return listPage(req, reply, refused.errors, formDraft(req));
     }
   });
 

@@ -44,17 +44,19 @@ async function saveFile(store: MediaStore, file: NodeJS.ReadableStream & { trunc
 }
 
 /**
- * Reads a multipart form for a signed-in user: fields become `req.body` (so the CSRF check finds `_csrf`),
+ * Reads a multipart form for a signed-in user: fields become `req.body` as formbody gives them (an array for a
+ * repeated name), so the CSRF check finds `_csrf` and src/routes/forms.ts reads both kinds of form alike;
  * files are streamed to temp files, hashed on the way, and cut off at `maxFileBytes` (the largest any number
  * allows: the domain checks the number's own limit). A browser's empty file field is no file.
  */
 async function readMultipart(req: FastifyRequest, store: MediaStore, maxFileBytes: number, gone: () => boolean): Promise<void> {
-  const fields: Record<string, string> = {};
+  const fields: Record<string, string | string[]> = Object.create(null);
   req.body = fields;
   try {
     for await (const part of req.parts({ preservePath: true, limits: { files: MAX_FILES, fileSize: maxFileBytes, fields: 40, fieldSize: 64 * 1024, parts: 60 } })) {
       if (part.type === 'field') {
-        if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+        const before = fields[part.fieldname];
+        if (typeof part.value === 'string') fields[part.fieldname] = before === undefined ? part.value : [before, part.value].flat();
         continue;
       }
       const upload = await saveFile(store, part.file, part.filename ?? '');
@@ -79,12 +81,14 @@ function removeUploads(req: FastifyRequest, store: MediaStore): void {
 }
 
 /**
- * Route options for a form that may carry files: parsed before the CSRF check; a refused upload is kept in
- * `req.upload.refused` for the handler to show in place. Temp files are removed when the response is done
- * or the client went away (files the domain kept were moved out of tmp/ by then).
+ * Route options for a form that may carry files, the only routes that take multipart (src/plugins/form-bodies.ts):
+ * parsed before the CSRF check; a refused upload is kept in `req.upload.refused` for the handler to show in
+ * place. Temp files are removed when the response is done or the client went away (files the domain kept were
+ * moved out of tmp/ by then).
  */
 export function acceptUploads(app: FastifyInstance, maxFileBytes: () => number) {
   return {
+    config: { body: 'upload' as const },
     preValidation: async (req: FastifyRequest, reply: FastifyReply) => {
       req.upload = { files: [], refused: null };
       if (!req.isMultipart()) return;

@@ -287,6 +287,6 @@ test('review fixes: a mention in an inbox’s chat toasts people who never opene
   assert.equal(junk.statusCode, 422);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM chat_members WHERE chat_id = ?').pluck().get(Number(team.split('/').pop())), 3, 'nobody was dropped');
   assert.equal((await m.post('/chats', { name: 'Empty', members: 'abc' })).statusCode, 422);
-  assert.equal((await m.post(`/inboxes/${support}/auto-assign`, { enabled: '1', max_open: ['1', '2'] }, HX)).statusCode, 422, 'a repeated cap is refused, not read as "no cap"');
+  assert.equal((await m.post(`/inboxes/${support}/auto-assign`, { enabled: '1', max_open: ['1', '2'] }, HX)).statusCode, 400, 'a repeated cap is refused, not read as "no cap"');
   void admin;
 });

@@ -47,8 +47,8 @@ function record(tx: Tx, send: { id: number; conversationId: number }, survey: Su
   return addEvent(tx, send.conversationId, 'survey_answered', null, now, { survey: survey.title, summary: summaryOf(survey, answers) });
 }
 
-function parseAnswer(q: Question, raw: unknown): Answer | null {
-  const value = typeof raw === 'string' ? raw.trim() : '';
+function parseAnswer(q: Question, raw: string | undefined): Answer | null {
+  const value = (raw ?? '').trim();
   if (value === '') return null;
   const scale = SCALES[q.kind];
   if (scale) {
@@ -66,7 +66,7 @@ function parseAnswer(q: Question, raw: unknown): Answer | null {
 }
 
 /** The customer's answers from the public page: each checked, all stored at once, once only. */
-export function answerSurvey(ctx: DomainContext, token: string, form: Record<string, unknown>): void {
+export function answerSurvey(ctx: DomainContext, token: string, form: Record<string, string>): void {
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const send = sendByToken(tx, token);

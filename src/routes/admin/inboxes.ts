@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createInbox, getInboxStaffing, listSharedInboxes, renameInbox, setMembers } from '../../domain/inboxes/service.ts';
 import { invalid } from '../../domain/errors.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { field, formBody, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from '../forms.ts';
+import { field, fields, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from '../forms.ts';
 import { adminOnly } from './guard.ts';
 
 export default async function adminInboxRoutes(app: FastifyInstance): Promise<void> {
@@ -58,9 +58,7 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
 
   app.post('/:id/members', async (req, reply) => {
     const id = idParam(req);
-    const raw = formBody(req).members;
-    const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    const ids = list.map((v) => (ID_PATTERN.test(v) ? Number(v) : NaN));
+    const ids = fields(req, 'members').map((v) => (ID_PATTERN.test(v) ? Number(v) : NaN));
     try {
       if (ids.some(Number.isNaN)) throw invalid('inbox.member_unknown', 'members');
       setMembers(app.domain, actorOf(req), id, ids);

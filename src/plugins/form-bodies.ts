@@ -1,0 +1,38 @@
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * What the route's body may be: `form` (the default) a urlencoded form; `upload` that or a multipart form
+     * with files (src/routes/uploads.ts); `own` whatever the route's own content-type parsers take (MM7).
+     */
+    body?: 'form' | 'upload' | 'own';
+  }
+}
+
+const TYPES: Record<'form' | 'upload', string[]> = {
+  form: ['application/x-www-form-urlencoded'],
+  upload: ['application/x-www-form-urlencoded', 'multipart/form-data'],
+};
+
+/**
+ * The app reads forms, as browsers send them: no JSON or text parser, so no field is ever a nested value. A body
+ * of another type than the route takes is refused with 415 before it is read, and so is a compressed one (a gzip
+ * bomb among them). Registered after the auth plugin: the refusal is in the user's language.
+ */
+export default fp<{ bodyLimit: number }>(async (app, opts) => {
+  app.removeAllContentTypeParsers();
+  await app.register(formbody, { bodyLimit: opts.bodyLimit });
+  // Parser only: the routes that take files read them themselves (src/routes/uploads.ts), with their limits.
+  await app.register(multipart, { throwFileSizeLimit: false });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding && encoding.toLowerCase() !== 'identity') return reply.code(415).sendError('error.unsupported_type');
+    const takes = req.routeOptions.config.body ?? 'form';
+    if (takes === 'own' || req.method === 'GET' || req.method === 'HEAD' || req.headers['content-type'] === undefined) return;
+    if (!TYPES[takes].includes(req.mediaType ?? '')) return reply.code(415).sendError('error.unsupported_type');
+  });
+});
