@@ -32,10 +32,10 @@ const stamp = (at: Date): string => at.toISOString().replace(/[-:]/g, '').replac
  * committed, and stored files are never changed, so every reference in the copy finds its file.
  */
 export async function makeBackup(sqlite: Database.Database, mediaDir: string, into: string, at = new Date()): Promise<Backup> {
-  const name = PREFIX + stamp(at);
-  const dir = join(into, name);
+  // A second backup within the same second (an admin's click after the schedule's) gets a suffix that sorts after the first.
+  let dir = join(into, PREFIX + stamp(at));
+  for (let n = 2; existsSync(dir) || existsSync(dir + PARTIAL); n++) dir = join(into, `${PREFIX}${stamp(at)}-${n}`);
   const partial = dir + PARTIAL;
-  if (existsSync(dir)) throw new BackupError(`${dir} exists already: one backup per second`);
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   try {

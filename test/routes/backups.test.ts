@@ -26,11 +26,13 @@ test('an admin sees the backups and makes one now; others may not', async (t) =>
   assert.match(made.body, /^<section id="admin-backups"/);
   assert.match(made.body, /role="status">Backed up to .*switchboard-\d{8}T\d{6}Z/);
   assert.equal(readdirSync(join(h.dir, 'backups')).length, 1);
+  assert.equal((await a.post('/admin/backups', {}, HX)).statusCode, 200, 'a second one in the same second gets its own folder');
+  assert.equal(readdirSync(join(h.dir, 'backups')).length, 2);
 
   const g = await signedIn(h.app, agent.email);
   assert.equal((await g.get('/admin/backups')).statusCode, 404);
   assert.equal((await g.post('/admin/backups', {})).statusCode, 404);
-  assert.equal(readdirSync(join(h.dir, 'backups')).length, 1);
+  assert.equal(readdirSync(join(h.dir, 'backups')).length, 2);
 });
 
 test('a backup that cannot be written is a 503 with the reason in place, and stays on the page until one succeeds', async (t) => {
