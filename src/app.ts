@@ -18,6 +18,7 @@ import { createMediaStore, type MediaStore } from './domain/media/store.ts';
 import { liveSessions } from './domain/auth/sessions.ts';
 import { countUsers } from './domain/users/service.ts';
 import { staticDir } from './paths.ts';
+import { RequestsAtDebug } from './request-log.ts';
 import authPlugin from './plugins/auth.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import formBodies from './plugins/form-bodies.ts';
@@ -99,6 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: server.body_limit_kb * 1024,
     trustProxy: trustProxy(server.trust_proxy),
     forceCloseConnections: 'idle',
+    logController: new RequestsAtDebug(),
     // A request (an upload from a slow phone, say) that takes longer than this is cut off and its temp files removed.
     requestTimeout: 300_000,
   });
