@@ -17,7 +17,10 @@ import { createEventBus } from './domain/events.ts';
 import { createMediaStore, type MediaStore } from './domain/media/store.ts';
 import { liveSessions } from './domain/auth/sessions.ts';
 import { countUsers } from './domain/users/service.ts';
+import type { Metrics } from './metrics/registry.ts';
+import { registerMetrics } from './metrics/wire.ts';
 import { staticDir } from './paths.ts';
+import { RequestsAtDebug } from './request-log.ts';
 import authPlugin from './plugins/auth.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import formBodies from './plugins/form-bodies.ts';
@@ -46,6 +49,7 @@ import conversationListRoutes from './routes/conversations/list.ts';
 import conversationRoutes from './routes/conversations/show.ts';
 import startConversationRoutes from './routes/conversations/start.ts';
 import healthRoutes from './routes/health.ts';
+import metricsRoutes from './routes/metrics.ts';
 import homeRoutes from './routes/home.ts';
 import liveRoutes from './routes/live.ts';
 import settingsRoutes from './routes/settings.ts';
@@ -65,6 +69,8 @@ declare module 'fastify' {
     media: MediaStore;
     /** The server's own backups (`[backup]`), and the ones an admin starts. */
     backups: Backups;
+    /** Prometheus metrics, served at /metrics. */
+    metrics: Metrics;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -99,6 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: server.body_limit_kb * 1024,
     trustProxy: trustProxy(server.trust_proxy),
     forceCloseConnections: 'idle',
+    logController: new RequestsAtDebug(),
     // A request (an upload from a slow phone, say) that takes longer than this is cut off and its temp files removed.
     requestTimeout: 300_000,
   });
@@ -122,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }));
   app.addHook('onClose', async () => app.backups.stop());
   app.decorateRequest('upload', null as unknown as FastifyRequest['upload']);
+  app.decorate('metrics', registerMetrics(app));
   app.decorate('setup', { token: countUsers(domain) === 0 ? randomBytes(24).toString('base64url') : null });
 
   await app.register(helmet, {
@@ -169,6 +177,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async () => app.hub.settle());
 
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(setupRoutes);
   await app.register(authRoutes);
   await app.register(liveRoutes);

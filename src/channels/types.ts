@@ -72,6 +72,10 @@ export interface ChannelState {
   waiting: number;
   sent: number;
   failed: number;
+  /** Links opened again after one was lost (SMPP), or recoveries after the MMSC failed (MM7), since start. */
+  reconnects: number;
+  /** While down: when the next attempt to connect starts (epoch ms); null otherwise. */
+  nextAttemptAt: number | null;
 }
 
 export interface Channel {

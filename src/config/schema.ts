@@ -143,6 +143,14 @@ export const configSchema = z
         link_days: z.number().int().min(1).max(365).default(30),
       })
       .prefault({}),
+    metrics: z
+      .strictObject({
+        /** Lets a scraper that is not on this machine read /metrics with `Authorization: Bearer <token>`. */
+        token: z.string().min(24, 'expected at least 24 characters').max(256).optional(),
+        token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+      })
+      .refine((m) => m.token === undefined || m.token_env === undefined, { message: 'set at most one of token and token_env', path: ['token'] })
+      .prefault({}),
     smpp: z.array(smppConnection).default([]),
     mm7: z.array(mm7Connection).default([]),
     number: z.array(numberSchema).default([]),

@@ -123,6 +123,7 @@ export const de: Record<MessageKey, string> = {
   'admin.connections.name': 'Verbindung',
   'admin.connections.status': 'Zustand',
   'admin.connections.since': 'seit {time}',
+  'admin.connections.next_attempt': 'nächster Versuch {time} (in {seconds} s)',
   'admin.connections.last_error': 'Letzter Fehler',
   'admin.connections.queue': 'Warteschlange',
   'admin.connections.queue_value': '{inFlight} unterwegs, {waiting} wartend',

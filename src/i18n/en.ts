@@ -122,6 +122,7 @@ export const en = {
   'admin.connections.name': 'Connection',
   'admin.connections.status': 'State',
   'admin.connections.since': 'since {time}',
+  'admin.connections.next_attempt': 'next attempt {time} (in {seconds} s)',
   'admin.connections.last_error': 'Last error',
   'admin.connections.queue': 'Queue',
   'admin.connections.queue_value': '{inFlight} in flight, {waiting} waiting',

@@ -299,6 +299,13 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
       return byUser.size > 0;
     },
 
+    /** Open tabs, everyone's. */
+    connections(): number {
+      let n = 0;
+      for (const set of byUser.values()) n += set.size;
+      return n;
+    },
+
     connectedUsers(): number[] {
       return [...byUser.keys()];
     },

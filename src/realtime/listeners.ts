@@ -5,6 +5,7 @@ import { rowsForViewers } from '../domain/conversations/list.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import { toastsFor, welcomeToasts, type Toast } from '../domain/users/preferences.ts';
 import { activeAdminIds, type PublicUser } from '../domain/users/service.ts';
+import { connectionRows } from '../presenters/connections.ts';
 import { registerChatListeners } from './chat-listeners.ts';
 import { createConversationNews } from './conversation-news.ts';
 import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
@@ -110,7 +111,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     ),
   );
   app.messaging.changed.on('state', () => {
-    const connections = app.messaging.channels.map((c) => c.state());
+    const connections = connectionRows(app.messaging.channels.map((c) => c.state()), domain.now());
     pushLater(
       () => activeAdminIds(domain),
       (user, client) => [{ key: `connections ${localeOf(user, client)}`, render: () => drawer(app, user, client).partial('partials/admin-connections', { connections }) }],

@@ -135,3 +135,27 @@ test('at start-up, messages leased by a run that died are due again at once', as
   assert.equal(releaseLeases(h.app.domain), 1);
   assert.deepEqual(claimDue(h.app.domain, 10, 120_000).map((m) => [m.body, m.attempts]), [['Reply 1', 2]]);
 });
+
+test('each move out of queued or sent is announced once, with the time from sent to the receipt that settled it', async (t) => {
+  const { h, write } = await withQueued(3);
+  t.after(() => h.close());
+  const moves: unknown[] = [];
+  h.app.domain.events.on('message.status', (m) => moves.push(m));
+  const start = Date.now();
+  h.app.domain.now = () => start;
+  const [a, b, c] = claimDue(h.app.domain, 10, 30_000);
+  write(sent(a!, 'A1', 'A2'), sent(b!, 'B1'), { kind: 'failed', message: c!, code: '0x0b', reason: 'Invalid destination address' });
+  h.app.domain.now = () => start + 2_000;
+  write(receipt('A1', 'delivered'));
+  h.app.domain.now = () => start + 7_000;
+  write(receipt('A2', 'delivered'), receipt('B1', 'failed', 'carrier-a', '005'));
+  h.app.domain.now = () => start + 9_000;
+  write(receipt('A2', 'delivered'));
+  assert.deepEqual(moves, [
+    { connection: 'carrier-a', status: 'sent' },
+    { connection: 'carrier-a', status: 'sent' },
+    { connection: 'carrier-a', status: 'failed' },
+    { connection: 'carrier-a', status: 'delivered', receiptMs: 7_000 },
+    { connection: 'carrier-a', status: 'failed', receiptMs: 7_000 },
+  ], 'the first segment\'s receipt leaves the message sent, and its sent time as it was; a receipt again changes nothing');
+});

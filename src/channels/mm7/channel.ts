@@ -64,14 +64,15 @@ export function createMm7Channel(config: Mm7Config, log: Logger, deps: { onState
   const doFetch = deps.fetch ?? fetch;
   const channelLog = log.child({ mm7: config.name });
   let sink: ChannelSink | null = null;
-  let state: ChannelState = { name: config.name, status: 'stopped', since: Date.now(), lastError: null, inFlight: 0, waiting: 0, sent: 0, failed: 0 };
+  let state: ChannelState = { name: config.name, status: 'stopped', since: Date.now(), lastError: null, inFlight: 0, waiting: 0, sent: 0, failed: 0, reconnects: 0, nextAttemptAt: null };
   const pending = new Set<Promise<SendOutcome>>();
   const authorization = config.username === undefined ? undefined : `Basic ${Buffer.from(`${config.username}:${config.password}`, 'utf8').toString('base64')}`;
 
   function setStatus(status: ChannelState['status'], error?: string): void {
     if (error !== undefined) state = { ...state, lastError: error };
     if (state.status === status) return;
-    state = { ...state, status, since: Date.now() };
+    const recovered = state.status === 'down' && status === 'bound';
+    state = { ...state, status, since: Date.now(), reconnects: state.reconnects + (recovered ? 1 : 0) };
     deps.onState?.({ ...state });
   }
 

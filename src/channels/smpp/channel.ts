@@ -24,7 +24,7 @@ const FINAL_STATES = { delivered: 'delivered', failed: 'failed', rejected: 'fail
  * turns receipts into delivery reports. Every submit_sm sets data_coding itself.
  */
 export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial<Pick<SmppDeps, 'onState' | 'timeouts'>> = {}): Channel {
-  const notStarted: ChannelState = { name: config.name, status: 'stopped', since: Date.now(), lastError: null, inFlight: 0, waiting: 0, sent: 0, failed: 0 };
+  const notStarted: ChannelState = { name: config.name, status: 'stopped', since: Date.now(), lastError: null, inFlight: 0, waiting: 0, sent: 0, failed: 0, reconnects: 0, nextAttemptAt: null };
   const reassembler = createReassembler({ ttlMs: REASSEMBLY_TTL_MS });
   let sink: ChannelSink | null = null;
   let connection: SmppConnection | null = null;

@@ -131,6 +131,9 @@ const STATUS_TEXT: Record<number, readonly [string, string]> = {
   0xff: ['ESME_RUNKNOWNERR', 'Unknown error'],
 };
 
+/** A bind_resp with one of these says our credentials are wrong: retrying will not help until someone fixes them. */
+const REFUSED_BIND = new Set<number>([smpp.ESME_RBINDFAIL, smpp.ESME_RINVPASWD, smpp.ESME_RINVSYSID]);
+
 /** Statuses that say "not now" rather than "never": the same PDU may succeed later. */
 const TRANSIENT = new Set<number>([
   smpp.ESME_RINVBNDSTS,
@@ -284,20 +287,24 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
   let failed = 0;
   let link: Link | null = null;
   let attempt = 0;
+  let reconnects = 0;
+  let nextAttemptAt: number | null = null;
+  /** The SMSC's refusal of our bind while it lasts: said once as an error, not at every retry. */
+  let refusal: string | null = null;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let lastReconnectAtOnce = -Infinity;
   let pumpTimer: NodeJS.Timeout | null = null;
   let stopping: Promise<void> = Promise.resolve();
 
   function state(): ConnectionState {
-    return { name: config.name, status, since, lastError, inFlight, waiting: waiting.size, sent, failed };
+    return { name: config.name, status, since, lastError, inFlight, waiting: waiting.size, sent, failed, reconnects, nextAttemptAt };
   }
 
   function setStatus(next: ConnectionStatus): void {
     if (status === next) return;
     status = next;
     since = now();
-    log.info({ status, lastError }, `SMPP connection ${config.name} ${status}`);
+    log[refusal ? 'debug' : 'info']({ status, lastError }, `SMPP connection ${config.name} ${status}`);
     try {
       deps.onState?.(state());
     } catch (err) {
@@ -350,7 +357,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
         cancel(l, bindTimer);
         onBound(l);
       },
-      (err: Error) => linkDown(l, err.message),
+      (err: Error & { refused?: boolean }) => linkDown(l, err.message, 'backoff', err.refused === true),
     );
   }
 
@@ -360,7 +367,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
         const options = { system_id: config.systemId, password: config.password, interface_version: SMPP_3_4 };
         session[command](options, (resp) => {
           if (resp.command_status === smpp.ESME_ROK && resp.command !== 'generic_nack') resolve();
-          else reject(new Error(`${command} refused: ${describeStatus(resp.command_status)}`));
+          else reject(Object.assign(new Error(`${command} refused: ${describeStatus(resp.command_status)}`), { refused: REFUSED_BIND.has(resp.command_status) }));
         });
       });
     });
@@ -392,6 +399,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     if (l.down) return;
     l.bound = true;
     attempt = 0;
+    refusal = null;
     setStatus('bound');
     if (enquireEveryMs > 0) for (const session of l.sessions) keepAlive(l, session);
     pump();
@@ -410,7 +418,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     });
   }
 
-  function linkDown(l: Link, reason: string, reconnect: 'backoff' | 'at once' = 'backoff'): void {
+  function linkDown(l: Link, reason: string, reconnect: 'backoff' | 'at once' = 'backoff', refusedBind = false): void {
     if (l.down) return;
     l.down = true;
     const current = link === l;
@@ -421,8 +429,14 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     for (const session of l.sessions) closeSession(session);
     if (!current || status === 'stopped') return;
     lastError = reason;
-    setStatus('down');
+    const refusedBefore = refusal;
+    refusal = refusedBind ? reason : null;
+    if (refusal && refusal !== refusedBefore) {
+      log.error({ lastError: reason }, `SMPP connection ${config.name}: the SMSC refused the bind; check system_id and password. Retrying with backoff`);
+    }
+    // Scheduled first, so that the state announced as down already says when the next attempt starts.
     scheduleReconnect(reconnect === 'at once' && mayReconnectAtOnce());
+    setStatus('down');
   }
 
   /**
@@ -448,9 +462,12 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     const ceiling = Math.min(BACKOFF_CAP_MS, timeouts.backoffBaseMs * 2 ** Math.min(attempt, 30));
     attempt += 1;
     const delayMs = atOnce ? 0 : Math.round(random() * ceiling);
-    log.info({ delayMs, ceilingMs: ceiling, attempt }, 'SMPP reconnect scheduled');
+    log[refusal ? 'debug' : 'info']({ delayMs, ceilingMs: ceiling, attempt }, 'SMPP reconnect scheduled');
+    nextAttemptAt = now() + delayMs;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
+      nextAttemptAt = null;
+      reconnects += 1;
       openLink();
     }, delayMs);
   }
@@ -593,10 +610,12 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
 
   function stop(): Promise<void> {
     if (status === 'stopped') return stopping;
+    refusal = null;
     setStatus('stopped');
     if (reconnectTimer) clearTimeout(reconnectTimer);
     if (pumpTimer) clearTimeout(pumpTimer);
     reconnectTimer = pumpTimer = null;
+    nextAttemptAt = null;
     for (const waiter of waiting) {
       clearTimeout(waiter.timer);
       waiter.resolve(retryLater('the SMPP connection was stopped before sending'));

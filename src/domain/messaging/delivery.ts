@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MessageStatus } from '../../db/schema/conversations.ts';
 import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
 import type { DomainContext } from '../context.ts';
+import type { DomainEventMap } from '../events.ts';
 
 /**
  * The outbound path at carrier rates: claims, submit outcomes and receipts. Prepared statements on the
@@ -84,6 +85,8 @@ function prepare(db: Database.Database) {
       SELECT message_id AS messageId, seq FROM message_parts WHERE connection = ? AND smsc_id = ? ORDER BY message_id DESC LIMIT 1`),
     setPart: db.prepare<[string, number, number]>(`UPDATE message_parts SET status = ? WHERE message_id = ? AND seq = ?`),
     partStates: db.prepare<[number], FinalState | 'sent'>(`SELECT status FROM message_parts WHERE message_id = ?`).pluck(),
+    // updated_at is when the status last changed: while it stays `sent`, when the carrier acknowledged the message.
+    statusOf: db.prepare<[number], { status: MessageStatus; updatedAt: number }>(`SELECT status, updated_at AS updatedAt FROM messages WHERE id = ?`),
     setStatus: db.prepare<[MessageStatus, number, number]>(`UPDATE messages SET status = ?, updated_at = ? WHERE id = ?`),
     setStatusWithError: db.prepare<[MessageStatus, number, string, string, number]>(`
       UPDATE messages SET status = ?, updated_at = ?, error_code = ?, error_reason = ? WHERE id = ?`),
@@ -108,16 +111,25 @@ function statementsOf(ctx: DomainContext): Statements {
   return s;
 }
 
-/** One segment's receipt; the message takes the worst state of its segments (delivered only when every one is). */
-function applyToPart(s: Statements, part: { messageId: number; seq: number }, state: FinalState, errorCode: string | null | undefined, now: number): void {
+type StatusChange = DomainEventMap['message.status'];
+
+/**
+ * One segment's receipt; the message takes the worst state of its segments (delivered only when every one is).
+ * Returns the message's move out of `sent`, with how long after `sent` it came, or null when it stays.
+ */
+function applyToPart(s: Statements, part: { messageId: number; seq: number }, connection: string, state: FinalState, errorCode: string | null | undefined, now: number): StatusChange | null {
   s.setPart.run(state, part.messageId, part.seq);
   const status = s.partStates.all(part.messageId).reduce<'sent' | FinalState>((w, p) => (rank[p] > rank[w] ? p : w), 'delivered');
+  const before = s.statusOf.get(part.messageId)!;
   if (errorCode && state !== 'delivered') s.setStatusWithError.run(status, now, errorCode, `carrier reported ${state}`, part.messageId);
-  else s.setStatus.run(status, now, part.messageId);
+  else if (status !== before.status) s.setStatus.run(status, now, part.messageId);
+  if (status === 'sent' || before.status !== 'sent') return null;
+  return { connection, status, receiptMs: now - before.updatedAt };
 }
 
-/** Returns the message the change touched (for the event), or null when it touched none. */
-function apply(s: Statements, change: DeliveryChange, now: number): Touched | null {
+/** Returns the message the change touched (for the event), or null when it touched none; its status moves go to `moves`. */
+function apply(s: Statements, change: DeliveryChange, now: number, moves: StatusChange[]): Touched | null {
+  const moved = (move: StatusChange | null) => void (move && moves.push(move));
   if (change.kind === 'receipt') {
     const part = s.partOf.get(change.connection, change.carrierId);
     if (!part) {
@@ -125,7 +137,7 @@ function apply(s: Statements, change: DeliveryChange, now: number): Touched | nu
       s.keepReceipt.run(change.connection, change.carrierId, change.state, change.errorCode ?? null, now);
       return null;
     }
-    applyToPart(s, part, change.state, change.errorCode, now);
+    moved(applyToPart(s, part, change.connection, change.state, change.errorCode, now));
     return { messageId: part.messageId, ...s.whereIs.get(part.messageId)! };
   }
   const m = change.message;
@@ -137,13 +149,16 @@ function apply(s: Statements, change: DeliveryChange, now: number): Touched | nu
     case 'retry':
       return s.retry.run(change.at, change.code, change.reason, now, m.messageId).changes ? where : null;
     case 'failed':
-      return s.failed.run(change.code, change.reason, now, m.messageId).changes ? where : null;
+      if (!s.failed.run(change.code, change.reason, now, m.messageId).changes) return null;
+      moved({ connection: m.connection, status: 'failed' });
+      return where;
     case 'sent': {
       if (!s.sent.run(now, m.messageId).changes) return null;
+      moved({ connection: m.connection, status: 'sent' });
       s.dropParts.run(m.messageId);
       change.carrierIds.forEach((id, seq) => s.addPart.run(m.messageId, seq, m.connection, id));
       change.carrierIds.forEach((id, seq) => {
-        for (const early of s.pendingFor.all(m.connection, id)) applyToPart(s, { messageId: m.messageId, seq }, early.state, early.errorCode, now);
+        for (const early of s.pendingFor.all(m.connection, id)) moved(applyToPart(s, { messageId: m.messageId, seq }, m.connection, early.state, early.errorCode, now));
         s.dropPending.run(m.connection, id);
       });
       return where;
@@ -176,15 +191,17 @@ export function writeDeliveries(
   const s = statementsOf(ctx);
   const now = ctx.now();
   const touched = new Map<number, Touched>();
+  const moves: StatusChange[] = [];
   const claimed = ctx.db.$client.transaction(() => {
     for (const change of changes) {
-      const t = apply(s, change, now);
+      const t = apply(s, change, now, moves);
       if (t) touched.set(t.messageId, t);
     }
     if (changes.some((c) => c.kind === 'receipt')) s.forgetPending.run(now - PENDING_RECEIPT_TTL_MS);
     return claimOf && claimOf.limit > 0 ? claim(ctx, s, claimOf.limit, claimOf.leaseMs, now) : [];
   }).immediate();
   for (const t of touched.values()) ctx.events.emit('message.updated', t);
+  for (const move of moves) ctx.events.emit('message.status', move);
   return { claimed, updated: touched.size };
 }
 

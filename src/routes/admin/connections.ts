@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { connectionRows } from '../../presenters/connections.ts';
 import { adminOnly } from './guard.ts';
 
-/** Each carrier connection's state: bound or not since when, last error, queue depth, sent/failed counts. */
+/** Each carrier connection's state: bound or not since when, when it tries again, last error, queue depth, sent/failed counts. */
 export default async function adminConnectionRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', adminOnly);
   app.get('/', async (_req, reply) =>
-    reply.pageOrFragment('pages/admin-connections', 'partials/admin-connections', { connections: app.messaging.channels.map((c) => c.state()) }),
+    reply.pageOrFragment('pages/admin-connections', 'partials/admin-connections', {
+      connections: connectionRows(app.messaging.channels.map((c) => c.state()), app.domain.now()),
+    }),
   );
 }
