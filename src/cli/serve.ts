@@ -31,7 +31,7 @@ async function openDatabaseAt(settings: Settings, log: Logger) {
 
 /**
  * The order makes every failure cheap: checks that write nothing (secrets, the port) come first, then the data
- * folder, the database, and listening; channels and timers start last, once nothing else can fail.
+ * folder, the database, and listening; the channels start last, so a failed start has no SMSC binds or sends to undo.
  */
 export async function serve(settings: Settings, log: Logger): Promise<void> {
   await preflight(settings);
