@@ -105,3 +105,19 @@ test('a reply with a file that the full database refuses leaves no file behind',
   await until(() => readdirSync(join(media, 'tmp')).length === 0, 'the upload removed from tmp/');
   assert.deepEqual(readdirSync(media), ['tmp'], 'no file moved into place');
 });
+
+test('the probe finds a full database before any request failed, and writes nothing itself', async (t) => {
+  const { h, healthz } = await setup();
+  t.after(() => h.close());
+  const before = h.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get();
+  fillDatabase(h.sqlite);
+  const deadline = Date.now() + 10_000;
+  let health = await healthz();
+  while (health.statusCode === 200 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    health = await healthz();
+  }
+  assert.equal(health.statusCode, 503);
+  assert.match(health.body, /SQLITE_FULL/);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get(), before, 'the probe rolled back');
+});
