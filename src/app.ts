@@ -6,11 +6,12 @@ import type Database from 'better-sqlite3';
 import type { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { backupSettings, scheduleBackups, type Backups } from './backup/schedule.ts';
 import { createMessagingState, type MessagingState } from './channels/state.ts';
 import type { ConfigStore } from './config/store.ts';
 import { createDb } from './db/client.ts';
+import { createWriteHealth, diskTroubleOf, type WriteHealth } from './db/write-health.ts';
 import type { DomainContext } from './domain/context.ts';
 import { DomainError } from './domain/errors.ts';
 import { createEventBus } from './domain/events.ts';
@@ -71,6 +72,8 @@ declare module 'fastify' {
     backups: Backups;
     /** Prometheus metrics, served at /metrics. */
     metrics: Metrics;
+    /** Whether the database and the data folder take writes (a full disk, a read-only file). */
+    writeHealth: WriteHealth;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -121,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('hub', createHub((ids) => liveSessions(domain, ids), (err) => app.log.error({ err }, 'a live push failed')));
   app.decorate('messaging', createMessagingState());
   app.decorate('media', createMediaStore(opts.mediaDir));
+  app.decorate('writeHealth', createWriteHealth(opts.sqlite, join(opts.mediaDir, 'tmp')));
   app.decorate('backups', scheduleBackups({
     sqlite: opts.sqlite,
     mediaDir: opts.mediaDir,
@@ -164,6 +168,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof DomainError) return reply.code(err.status).sendError(err.key, err.params);
+    // The transaction rolled back: nothing was written, and retrying cannot help until an admin frees the disk.
+    const trouble = diskTroubleOf(err);
+    if (trouble) {
+      app.writeHealth.failed(trouble);
+      req.log.error({ err }, 'a write failed: the disk');
+      return reply.code(503).header('Retry-After', '60').sendError('error.disk');
+    }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) {
       req.log.error({ err }, 'request failed');

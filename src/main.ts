@@ -14,6 +14,7 @@ import { createEventBus } from './domain/events.ts';
 import { createUser, resetPassword } from './domain/users/service.ts';
 import { translator } from './i18n/index.ts';
 import { openAndMigrate } from './cli/database.ts';
+import { checkSecrets, StartupError } from './cli/preflight.ts';
 import { readPassword } from './cli/password-input.ts';
 import { runSandbox } from './cli/sandbox.ts';
 import { serve } from './cli/serve.ts';
@@ -87,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
     case 'check-config': {
       const { values } = parse(rest, {});
       const settings = resolveSettings(flagsOf(values));
+      checkSecrets(settings);
       process.stdout.write(`${settings.configFile ?? '(no file: built-in defaults)'}: OK\n`);
       return 0;
     }
@@ -162,7 +164,7 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`switchboard: ${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (err instanceof ConfigError || err instanceof DatabaseNewerError || err instanceof BackupError) {
+    } else if (err instanceof ConfigError || err instanceof DatabaseNewerError || err instanceof BackupError || err instanceof StartupError) {
       process.stderr.write(`switchboard: ${err.message}\n`);
       process.exitCode = 1;
     } else if (err instanceof DomainError) {
@@ -172,5 +174,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`switchboard: ${(err as Error).stack ?? String(err)}\n`);
       process.exitCode = 1;
     }
+    // Whatever a failed start left running (a sandbox SMSC, a timer) must not keep the process alive without a server.
+    process.exit();
   },
 );

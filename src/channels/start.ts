@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
+import { secretOf, secretProblems } from '../config/secrets.ts';
 import { createGroupCommit } from '../domain/group-commit.ts';
 import { releaseLeases } from '../domain/messaging/delivery.ts';
 import { syncNumbers, type NumberConfig } from '../domain/numbers/sync.ts';
@@ -20,8 +21,7 @@ export function sandboxWanted(config: Config, configFile: string | undefined): b
 }
 
 function smppConfigOf(c: Config['smpp'][number]): SmppConfig {
-  const password = c.password ?? process.env[c.password_env!];
-  if (password === undefined) throw new Error(`smpp "${c.name}": the environment variable ${c.password_env} is not set`);
+  const password = secretOf(c.password, c.password_env)!;
   return {
     name: c.name,
     host: c.host,
@@ -37,21 +37,6 @@ function smppConfigOf(c: Config['smpp'][number]): SmppConfig {
   };
 }
 
-/** A secret from the file, or from the environment variable the file names. */
-function secretOf(what: string, value: string | undefined, env: string | undefined): string | undefined {
-  if (value !== undefined || env === undefined) return value;
-  const found = process.env[env];
-  if (found === undefined) throw new Error(`${what}: the environment variable ${env} is not set`);
-  return found;
-}
-
-/** The file's rule (at least 12 characters) holds for a password from the environment too: an empty one would let anyone in. */
-function inboundPasswordOf(c: Config['mm7'][number]): string {
-  const password = secretOf(`mm7 "${c.name}"`, c.inbound_password, c.inbound_password_env)!;
-  if (password.length < 12) throw new Error(`mm7 "${c.name}": the inbound password must have at least 12 characters`);
-  return password;
-}
-
 function mm7ConfigOf(c: Config['mm7'][number]): Mm7Config {
   return {
     name: c.name,
@@ -59,9 +44,9 @@ function mm7ConfigOf(c: Config['mm7'][number]): Mm7Config {
     vaspId: c.vasp_id,
     vasId: c.vas_id,
     ...(c.service_code ? { serviceCode: c.service_code } : {}),
-    ...(c.username ? { username: c.username, password: secretOf(`mm7 "${c.name}"`, c.password, c.password_env)! } : {}),
+    ...(c.username ? { username: c.username, password: secretOf(c.password, c.password_env)! } : {}),
     inboundUsername: c.inbound_username,
-    inboundPassword: inboundPasswordOf(c),
+    inboundPassword: secretOf(c.inbound_password, c.inbound_password_env)!,
     timeoutMs: c.timeout_s * 1000,
   };
 }
@@ -74,6 +59,9 @@ export interface Messaging {
 /** Starts the SMS side of the process: the sandbox SMSC if wanted, one channel per [[smpp]], and the outbox loop. */
 export async function startMessaging(app: FastifyInstance, configFile: string | undefined, log: Logger): Promise<Messaging> {
   const config = app.configStore.current;
+  // `serve` checked these before start-up; here they guard every other caller (a short inbound password lets anyone in).
+  const problems = secretProblems(config);
+  if (problems.length) throw new Error(problems.join('; '));
   const smppConfigs = config.smpp.map(smppConfigOf);
   const numberConfigs: NumberConfig[] = [...config.number];
   let sandbox: Simulator | null = null;

@@ -167,8 +167,14 @@ export const configSchema = z
     const names = new Set<string>();
     config.smpp.forEach((c, i) => {
       if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['smpp', i, 'name'], message: `a second connection named "${c.name}"` });
+      // The built-in SMSC's connection is called "sandbox" (src/channels/start.ts) and would replace this one unseen.
+      if (c.name === 'sandbox' && config.sandbox.enabled === true) {
+        ctx.addIssue({ code: 'custom', path: ['smpp', i, 'name'], message: '"sandbox" is the built-in test SMSC\'s connection while sandbox.enabled = true; rename this connection or switch the sandbox off' });
+      }
       names.add(c.name);
     });
+    // Numbers may be put on the running sandbox by its name.
+    if (config.sandbox.enabled === true) names.add('sandbox');
     const mm7Names = new Set<string>();
     config.mm7.forEach((c, i) => {
       if (names.has(c.name) || mm7Names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['mm7', i, 'name'], message: `a second connection named "${c.name}"` });

@@ -38,6 +38,8 @@ export const de: Record<MessageKey, string> = {
   'error.too_large': 'Was du gesendet hast, ist zu groß.',
   'error.unsupported_type': 'Diese Art von Anfrage wird hier nicht angenommen.',
   'error.internal': 'Bei uns ist etwas schiefgelaufen. Es wurde nichts geändert; bitte versuche es noch einmal.',
+  'error.disk': 'Nicht gespeichert: Der Server kann gerade nicht auf seine Festplatte schreiben. Es wurde nichts geändert. Bitte versuche es später noch einmal; ein Admin sieht, was zu tun ist.',
+  'error.disk_banner': 'Die Datenbank kann nicht geschrieben werden: {reason}. Bis das behoben ist, wird nichts Neues gespeichert: Schaffe Platz auf der Festplatte des Datenordners oder gib dem Benutzer, unter dem Switchboard läuft, wieder Schreibrechte darauf. Dieser Hinweis verschwindet von selbst, sobald Schreiben wieder klappt.',
 
   'setup.title': 'Switchboard einrichten',
   'setup.intro': 'Lege das erste Admin-Konto an. Diese Seite funktioniert einmal, mit dem Link aus dem Server-Log.',

@@ -37,6 +37,8 @@ export const en = {
   'error.too_large': 'What you sent is too large.',
   'error.unsupported_type': 'This kind of request is not accepted here.',
   'error.internal': 'Something went wrong on our side. Nothing was changed; please try again.',
+  'error.disk': 'Not saved: the server cannot write to its disk right now. Nothing was changed. Please try again later; an admin has been told what to do.',
+  'error.disk_banner': 'The database cannot be written: {reason}. Nothing new is saved until this is fixed: free space on the disk of the data folder, or give the user running Switchboard write access to it again. This notice goes away by itself once writing works.',
 
   'setup.title': 'Set up Switchboard',
   'setup.intro': 'Create the first admin account. This page works once, with the link from the server log.',

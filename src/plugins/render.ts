@@ -27,7 +27,9 @@ function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, wi
   const known = given.navKnown as NavKnown | undefined;
   const sandbox = req.server.messaging.simulator !== null;
   const notices = { sandbox, publicUrlMissing: publicUrlMissing(req.server.configStore.current, sandbox) };
-  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, ...notices, known }), ...given };
+  // Only admins can act on it; asking costs a disk probe every few seconds.
+  const diskTrouble = viewer.user?.role === 'admin' ? req.server.writeHealth.trouble() : null;
+  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, ...notices, known }), diskTrouble, ...given };
 }
 
 export default fp(async (app) => {

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { DomainError, invalid } from '../domain/errors.ts';
 import { HEAD_BYTES, type Upload } from '../domain/media/attachments.ts';
 import type { MediaStore } from '../domain/media/store.ts';
+import { diskTroubleOf } from '../db/write-health.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -69,6 +70,8 @@ async function readMultipart(req: FastifyRequest, store: MediaStore, maxFileByte
       else req.upload.files.push(upload);
     }
   } catch (err) {
+    // Not the file's fault: the error handler answers 503 and tells admins (the close hook removes the temp files).
+    if (diskTroubleOf(err)) throw err;
     req.log.info({ err: (err as Error).message }, 'upload refused');
     req.upload.refused =
       (err as { code?: string }).code === 'FST_FILES_LIMIT' ? invalid('media.way_too_many', 'files', { max: MAX_FILES }) : new DomainError(400, 'media.upload_broken', {}, 'files');

@@ -124,3 +124,13 @@ registration = "registered"
     'number[1].smpp: no [[smpp]] connection is named "b"',
   ]);
 });
+
+test('with the sandbox on, "sandbox" is its connection: no [[smpp]] block may take the name, numbers may use it', () => {
+  const block = { name: 'sandbox', host: '127.0.0.1', system_id: 'sb', password: 'pw' };
+  const problems = problemsOf(() => validateConfig({ sandbox: { enabled: true }, smpp: [block] }, 'sb.toml'));
+  assert.match(problems.join('\n'), /smpp\[0\]\.name: "sandbox" is the built-in test SMSC's connection/);
+  assert.equal(validateConfig({ sandbox: { enabled: false }, smpp: [block] }, 'sb.toml').smpp[0]!.name, 'sandbox');
+  const number = { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered' };
+  assert.equal(validateConfig({ sandbox: { enabled: true }, number: [number] }, 'sb.toml').number.length, 1);
+  assert.match(problemsOf(() => validateConfig({ number: [number] }, 'sb.toml')).join('\n'), /no \[\[smpp\]\] connection is named "sandbox"/);
+});

@@ -1,0 +1,40 @@
+import type { Config } from './schema.ts';
+
+/** A secret the file leaves to the environment: where the file names it, and the variable. */
+interface SecretRef {
+  key: string;
+  variable: string;
+  /** The file's own rule for the secret, which holds for one from the environment too. */
+  minLength: number;
+}
+
+function secretRefs(config: Config): SecretRef[] {
+  const refs: SecretRef[] = [];
+  config.smpp.forEach((c, i) => {
+    if (c.password_env) refs.push({ key: `smpp[${i}].password_env`, variable: c.password_env, minLength: 1 });
+  });
+  config.mm7.forEach((c, i) => {
+    if (c.username && c.password_env) refs.push({ key: `mm7[${i}].password_env`, variable: c.password_env, minLength: 1 });
+    // An empty or short inbound password would let anyone post to /mm7/<name>.
+    if (c.inbound_password_env) refs.push({ key: `mm7[${i}].inbound_password_env`, variable: c.inbound_password_env, minLength: 12 });
+  });
+  return refs;
+}
+
+/** Every `*_env` key whose variable is unset, empty or too short, as one sentence each naming key and variable. */
+export function secretProblems(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
+  return secretRefs(config).flatMap(({ key, variable, minLength }) => {
+    const value = env[variable];
+    if (!value) return [`${key} names ${variable}, which is not set in the environment (or is empty)`];
+    if (value.length < minLength) return [`${key} names ${variable}, which must have at least ${minLength} characters`];
+    return [];
+  });
+}
+
+/** A secret from the file, or from the variable the file names; `secretProblems` has vouched for it before start-up. */
+export function secretOf(value: string | undefined, variable: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (value !== undefined || variable === undefined) return value;
+  const found = env[variable];
+  if (!found) throw new Error(`the environment variable ${variable} is not set`);
+  return found;
+}
