@@ -18,6 +18,8 @@ function secretRefs(config: Config): SecretRef[] {
     // An empty or short inbound password would let anyone post to /mm7/<name>.
     if (c.inbound_password_env) refs.push({ key: `mm7[${i}].inbound_password_env`, variable: c.inbound_password_env, minLength: 12 });
   });
+  // A short token would let anyone on the network guess their way into the metrics.
+  if (config.metrics.token_env) refs.push({ key: 'metrics.token_env', variable: config.metrics.token_env, minLength: 24 });
   return refs;
 }
 

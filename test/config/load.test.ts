@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { tempDir } from '../tmp.ts';
 import { parse } from 'smol-toml';
 import { ConfigError, formatKeyPath, loadConfig, validateConfig } from '../../src/config/load.ts';
+import { secretProblems } from '../../src/config/secrets.ts';
 
 const dir = tempDir('switchboard-config-');
 function file(name: string, text: string): string {
@@ -133,4 +134,11 @@ test('with the sandbox on, "sandbox" is its connection: no [[smpp]] block may ta
   const number = { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered' };
   assert.equal(validateConfig({ sandbox: { enabled: true }, number: [number] }, 'sb.toml').number.length, 1);
   assert.match(problemsOf(() => validateConfig({ number: [number] }, 'sb.toml')).join('\n'), /no \[\[smpp\]\] connection is named "sandbox"/);
+});
+
+test('a metrics token from the environment must be set and at least 24 characters', () => {
+  const config = validateConfig({ metrics: { token_env: 'SB_METRICS' } }, 'test');
+  assert.deepEqual(secretProblems(config, {}), ['metrics.token_env names SB_METRICS, which is not set in the environment (or is empty)']);
+  assert.deepEqual(secretProblems(config, { SB_METRICS: 'short' }), ['metrics.token_env names SB_METRICS, which must have at least 24 characters']);
+  assert.deepEqual(secretProblems(config, { SB_METRICS: 'x'.repeat(24) }), []);
 });
