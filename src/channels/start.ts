@@ -123,7 +123,7 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   }
   let wanted = wantedBy(config, sandbox);
 
-  const { skipped } = syncNumbers(app.domain, wanted.numbers);
+  const { skipped } = syncNumbers(app.domain, wanted.numbers, { retireUnlisted: true });
   for (const s of skipped) log.warn(s, 'number not set up');
 
   const channels = new Map<string, Channel>();
@@ -181,7 +181,7 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
     for (const name of added) open(name, target.channels.get(name)!).start(sink);
     const before = new Set(wanted.numbers.map((n) => n.e164));
     const after = new Set(target.numbers.map((n) => n.e164));
-    const synced = syncNumbers(app.domain, target.numbers);
+    const synced = syncNumbers(app.domain, target.numbers, { retireUnlisted: true });
     for (const s of synced.skipped) log.warn(s, 'number not set up');
     wanted = target;
     publish();

@@ -8,6 +8,7 @@ import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { createSimulator, type BindAttempt, type Simulator } from '../../src/channels/smpp/simulator.ts';
 import { reloadConfiguration } from '../../src/cli/reload.ts';
 import { loadConfig } from '../../src/config/load.ts';
+import { DomainError } from '../../src/domain/errors.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
@@ -152,6 +153,11 @@ test('reload: a removed connection finishes its sends in flight, then unbinds; t
   assert.deepEqual(h.app.messaging.channels.map((c) => c.name), ['carrier']);
   assert.equal(seenA.binds.length, 1);
   assert.equal(seenA.unbinds(), 0);
+
+  // The removed number stops: a text to it (here over the connection that stays) is acknowledged and dropped, and nothing more is sent from it.
+  assert.equal(await mo(a, SALES, 'Anyone there?'), 0);
+  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM messages WHERE body = 'Anyone there?'`).pluck().get(), 0);
+  assert.throws(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Too late'), (err: DomainError) => err.key === 'sms.number_retired' && err.status === 422);
 });
 
 test('reload: an invalid file, or a connection whose secret is missing, changes nothing and says why', async (t) => {
