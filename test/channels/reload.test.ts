@@ -158,6 +158,33 @@ test('reload: a removed connection finishes its sends in flight, then unbinds; t
   assert.equal(await mo(a, SALES, 'Anyone there?'), 0);
   assert.equal(h.sqlite.prepare(`SELECT count(*) FROM messages WHERE body = 'Anyone there?'`).pluck().get(), 0);
   assert.throws(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Too late'), (err: DomainError) => err.key === 'sms.number_retired' && err.status === 422);
+
+  const back = await reload(toml({ smpp: [carrier], number: [shop, { e164: SALES, smpp: 'carrier', inbox: 'Sales' }] }));
+  assert.match(back.message, /numbers: \+1 −0$/);
+  await mo(a, SALES, 'Back again?');
+  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM messages WHERE body = 'Back again?'`).pluck().get(), 1, 'configured again, it takes texts again');
+});
+
+test('reload: an [[mm7]] connection is added, changed (its inbound password) and removed without a restart', async (t) => {
+  const a = await smsc(t, { password: 'pw1' });
+  const base = { smpp: [{ name: 'carrier', smsc: a, password: 'pw1' }], number: [{ e164: SHOP, smpp: 'carrier', inbox: 'Support' }] };
+  const mm7 = (password: string) => `[[mm7]]\nname = "mmsc"\nurl = "http://127.0.0.1:9/mm7"\nvasp_id = "acme"\nvas_id = "switchboard"\ninbound_username = "carrier"\ninbound_password = "${password}"\n`;
+  const { h, reload } = await world(t, toml(base));
+  const basic = (password: string) => `Basic ${Buffer.from(`carrier:${password}`).toString('base64')}`;
+  const post = (password: string) => h.app.inject({ method: 'POST', url: '/mm7/mmsc', headers: { 'content-type': 'text/xml', authorization: basic(password) }, payload: '<x/>' });
+  assert.equal((await post('first-password-1')).statusCode, 404, 'no such connection yet');
+
+  assert.match((await reload(toml({ ...base, extra: mm7('first-password-1') }))).message, /connections added: mmsc; rebound: none; removed: none/);
+  assert.notEqual((await post('first-password-1')).statusCode, 404);
+  assert.equal((await post('other-password-2')).statusCode, 401);
+
+  assert.match((await reload(toml({ ...base, extra: mm7('other-password-2') }))).message, /connections added: none; rebound: mmsc; removed: none/);
+  assert.equal((await post('first-password-1')).statusCode, 401, 'the old password no longer opens it');
+  assert.ok(h.app.messaging.mm7.get('mmsc')!.authorised(basic('other-password-2')));
+
+  assert.match((await reload(toml(base))).message, /connections added: none; rebound: none; removed: mmsc/);
+  assert.equal((await post('other-password-2')).statusCode, 404);
+  assert.deepEqual(h.app.messaging.channels.map((c) => c.name), ['carrier']);
 });
 
 test('reload: an invalid file, or a connection whose secret is missing, changes nothing and says why', async (t) => {
