@@ -3,6 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { createSimulator } from '../../src/channels/smpp/simulator.ts';
+import { writeCarrierConfig } from '../carrier-config.ts';
 import { tempDir } from '../tmp.ts';
 import { run, start } from './run.ts';
 
@@ -81,4 +84,29 @@ test('serve: SWITCHBOARD_DATA when no flag; a request in flight finishes during 
   // Requests already in flight finish with 200; one that arrives on a kept-alive connection after the stop began gets 503.
   assert.ok(served.every((s) => s === 200 || s === 503), `no request broke: ${JSON.stringify(served)}`);
   assert.equal(await server.exited, 0);
+});
+
+test('SIGHUP: a [[number]] added to the file takes texts into its new inbox, over the running connection, without a restart', async (t) => {
+  const cwd = tmp();
+  const smsc = createSimulator({ systemId: 'bench', password: 'bench', receipts: 'none' });
+  await smsc.start();
+  t.after(() => smsc.stop());
+  const binds: number[] = [];
+  smsc.on('bind', (b) => binds.push(b.status));
+  const file = writeCarrierConfig(cwd, { port: smsc.port, number: '+15551230000' });
+  const server = start(['--config', file], { cwd });
+  t.after(() => server.child.kill('SIGKILL'));
+  await server.waitFor((l) => l.msg === 'SMPP connection carrier bound');
+
+  writeFileSync(file, `${readFileSync(file, 'utf8')}[[number]]\ne164 = "+15551230001"\nsmpp = "carrier"\ninbox = "Sales"\nregistration = "not-required"\n`);
+  server.child.kill('SIGHUP');
+  const reloaded = await server.waitFor((l) => String(l.msg).startsWith('configuration reloaded'));
+  assert.equal(reloaded.msg, 'configuration reloaded; connections added: none; rebound: none; removed: none; numbers: +1 −0');
+  assert.equal(await smsc.sendMo({ from: '15557654321', to: '15551230001', shortMessage: Buffer.from('New number?'), dataCoding: 0 }), 0);
+
+  const db = new Database(join(cwd, 'data', 'switchboard.db'), { readonly: true });
+  t.after(() => db.close());
+  const inbox = db.prepare(`SELECT i.name FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN inboxes i ON i.id = c.inbox_id WHERE m.body = 'New number?'`).pluck().get();
+  assert.equal(inbox, 'Sales');
+  assert.deepEqual(binds, [0], 'the connection was not bound again');
 });
