@@ -169,6 +169,11 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
 
   async function apply(next: Config): Promise<MessagingChanges> {
     const target = wantedBy(next, sandbox);
+    // First the one write: should it fail, no connection has changed either. Nothing below awaits until all is swapped.
+    const before = new Set(wanted.numbers.map((n) => n.e164));
+    const after = new Set(target.numbers.map((n) => n.e164));
+    const synced = syncNumbers(app.domain, target.numbers, { retireUnlisted: true });
+    for (const s of synced.skipped) log.warn(s, 'number not set up');
     const added = [...target.channels.keys()].filter((name) => !specs.has(name));
     const removed = [...specs.keys()].filter((name) => !target.channels.has(name));
     const rebound = [...target.channels].filter(([name, spec]) => specs.has(name) && !sameSpec(specs.get(name)!, spec)).map(([name]) => name);
@@ -179,10 +184,6 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
     }
     const replaced = rebound.map((name) => ({ old: channels.get(name)!, fresh: open(name, target.channels.get(name)!) }));
     for (const name of added) open(name, target.channels.get(name)!).start(sink);
-    const before = new Set(wanted.numbers.map((n) => n.e164));
-    const after = new Set(target.numbers.map((n) => n.e164));
-    const synced = syncNumbers(app.domain, target.numbers, { retireUnlisted: true });
-    for (const s of synced.skipped) log.warn(s, 'number not set up');
     wanted = target;
     publish();
     // A changed connection binds again only once the old bind is gone: many SMSCs take one bind per system_id.
