@@ -98,6 +98,8 @@ export interface MessagingChanges {
   removed: string[];
   numbersAdded: string[];
   numbersRemoved: string[];
+  /** Still configured, with another inbox, connection, texts, limits … */
+  numbersChanged: string[];
   skipped: { e164: string; reason: string }[];
 }
 
@@ -170,8 +172,8 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   async function apply(next: Config): Promise<MessagingChanges> {
     const target = wantedBy(next, sandbox);
     // First the one write: should it fail, no connection has changed either. Nothing below awaits until all is swapped.
-    const before = new Set(wanted.numbers.map((n) => n.e164));
-    const after = new Set(target.numbers.map((n) => n.e164));
+    const before = new Map(wanted.numbers.map((n) => [n.e164, JSON.stringify(n)]));
+    const after = new Map(target.numbers.map((n) => [n.e164, JSON.stringify(n)]));
     const synced = syncNumbers(app.domain, target.numbers, { retireUnlisted: true });
     for (const s of synced.skipped) log.warn(s, 'number not set up');
     const added = [...target.channels.keys()].filter((name) => !specs.has(name));
@@ -198,8 +200,9 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
       added,
       rebound,
       removed,
-      numbersAdded: [...after].filter((e) => !before.has(e)),
-      numbersRemoved: [...before].filter((e) => !after.has(e)),
+      numbersAdded: [...after.keys()].filter((e) => !before.has(e)),
+      numbersRemoved: [...before.keys()].filter((e) => !after.has(e)),
+      numbersChanged: [...after].filter(([e, block]) => before.has(e) && before.get(e) !== block).map(([e]) => e),
       skipped: synced.skipped,
     };
   }

@@ -44,7 +44,7 @@ export async function reloadConfiguration(deps: { configStore: ConfigStore; mess
   log.level = changes.effective.log.level;
   const parts = [
     `connections added: ${names(channels.added)}; rebound: ${names(channels.rebound)}; removed: ${names(channels.removed)}`,
-    `numbers: +${channels.numbersAdded.length} −${channels.numbersRemoved.length}`,
+    `numbers: +${channels.numbersAdded.length} −${channels.numbersRemoved.length}${channels.numbersChanged.length ? `, changed: ${channels.numbersChanged.join(', ')}` : ''}`,
   ];
   if (changes.applied.length) parts.push(`settings: ${changes.applied.join(', ')}`);
   if (changes.restartNeeded.length) parts.push(`restart needed for ${changes.restartNeeded.join(', ')}`);

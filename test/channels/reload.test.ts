@@ -84,14 +84,14 @@ async function world(t: TestContext, first: string) {
 const mo = (smsc: Simulator, to: string, text: string) =>
   smsc.sendMo({ from: CUSTOMER.slice(1), to: to.slice(1), shortMessage: Buffer.from(text, 'ascii'), dataCoding: 0 });
 
-test('reload: a new [[number]] takes texts into its new inbox at once, with its own keyword texts; the unchanged connection is not bound again', async (t) => {
+test('reload: a new [[number]] takes texts into its new inbox at once; its keyword text changes at once; the unchanged connection is not bound again', async (t) => {
   const a = await smsc(t, { password: 'pw1' });
   const seen = watch(a);
   const carrier = { name: 'carrier', smsc: a, password: 'pw1' };
   const { h, bound, reload } = await world(t, toml({ smpp: [carrier], number: [{ e164: SHOP, smpp: 'carrier', inbox: 'Support' }] }));
   await bound('carrier');
 
-  const result = await reload(toml({ smpp: [carrier], number: [{ e164: SHOP, smpp: 'carrier', inbox: 'Support' }, { e164: SALES, smpp: 'carrier', inbox: 'Sales', help: 'Sales desk: call 555 0100' }] }));
+  const result = await reload(toml({ smpp: [carrier], number: [{ e164: SHOP, smpp: 'carrier', inbox: 'Support' }, { e164: SALES, smpp: 'carrier', inbox: 'Sales' }] }));
   assert.deepEqual(result, { ok: true, message: 'configuration reloaded; connections added: none; rebound: none; removed: none; numbers: +1 −0' });
 
   assert.equal(await mo(a, SALES, 'Do you ship to Canada?'), 0, 'the SMSC got deliver_sm_resp OK');
@@ -100,6 +100,9 @@ test('reload: a new [[number]] takes texts into its new inbox at once, with its 
     'the text stored',
   );
   assert.equal(inbox, 'Sales');
+
+  const texts = await reload(toml({ smpp: [carrier], number: [{ e164: SHOP, smpp: 'carrier', inbox: 'Support' }, { e164: SALES, smpp: 'carrier', inbox: 'Sales', help: 'Sales desk: call 555 0100' }] }));
+  assert.equal(texts.message, `configuration reloaded; connections added: none; rebound: none; removed: none; numbers: +0 −0, changed: ${SALES}`);
   await mo(a, SALES, 'HELP');
   await until(() => a.received.some((m) => decodeShortMessage(m).text === 'Sales desk: call 555 0100'), 'the new number\'s own HELP text at the SMSC');
   assert.deepEqual(seen.binds.map((b) => b.status), [0], 'one bind, at start');
