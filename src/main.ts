@@ -16,6 +16,7 @@ import { translator } from './i18n/index.ts';
 import { openAndMigrate } from './cli/database.ts';
 import { checkSecrets, StartupError } from './cli/preflight.ts';
 import { readPassword } from './cli/password-input.ts';
+import { ReloadError, signalReload } from './cli/reload-command.ts';
 import { runSandbox } from './cli/sandbox.ts';
 import { serve } from './cli/serve.ts';
 import { resolveSettings, UsageError, type Flags } from './cli/settings.ts';
@@ -35,6 +36,8 @@ Commands:
                               runs) and the media files into a new folder in DIR
                               (default: [backup] dir, or backups/ in the data directory)
   restore FROM                fill an empty data directory from the backup folder FROM
+  reload                      make the running server read its configuration file again
+                              (it must find the same data directory); prints what changed
   sandbox [--port N]          run only the test SMSC (default port 2775; system_id and
                               password "sandbox"), for pointing another instance at it
 
@@ -141,6 +144,11 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${settings.dataDir}: restored the database and ${restored.mediaFiles} media files\n`);
       return 0;
     }
+    case 'reload': {
+      const { values } = parse(rest, {});
+      const settings = resolveSettings(flagsOf(values));
+      return (await signalReload(settings, (line) => process.stdout.write(`${line}\n`))) ? 0 : 1;
+    }
     case 'sandbox': {
       const { values } = parse(rest, { port: { type: 'string' } });
       const port = values.port === undefined ? 2775 : Number(values.port);
@@ -164,7 +172,7 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`switchboard: ${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (err instanceof ConfigError || err instanceof DatabaseNewerError || err instanceof BackupError || err instanceof StartupError) {
+    } else if (err instanceof ConfigError || err instanceof DatabaseNewerError || err instanceof BackupError || err instanceof StartupError || err instanceof ReloadError) {
       process.stderr.write(`switchboard: ${err.message}\n`);
       process.exitCode = 1;
     } else if (err instanceof DomainError) {

@@ -9,9 +9,9 @@ import { createOutboxLoop } from './outbox-loop.ts';
 import { createSink } from './sink.ts';
 import { createSmppChannel } from './smpp/channel.ts';
 import type { SmppConfig } from './smpp/connection.ts';
-import { createMm7Channel, type Mm7Config } from './mm7/channel.ts';
+import { createMm7Channel, type Mm7Channel, type Mm7Config } from './mm7/channel.ts';
 import { createSimulator, type Simulator } from './smpp/simulator.ts';
-import type { Channel } from './types.ts';
+import type { Channel, ChannelState } from './types.ts';
 
 export const SANDBOX = { name: 'sandbox', systemId: 'sandbox', password: 'sandbox', number: '+15550100100', inbox: 'Support' } as const;
 
@@ -51,42 +51,101 @@ function mm7ConfigOf(c: Config['mm7'][number]): Mm7Config {
   };
 }
 
+/** What one connection runs with, as compared between reloads: a change in any of it means a new bind. */
+type ChannelSpec = { kind: 'smpp'; config: SmppConfig } | { kind: 'mm7'; config: Mm7Config };
+
+interface Wanted {
+  channels: Map<string, ChannelSpec>;
+  numbers: NumberConfig[];
+}
+
+const SANDBOX_SMPP = (port: number): SmppConfig => ({ name: SANDBOX.name, host: '127.0.0.1', port, tls: false, systemId: SANDBOX.systemId, password: SANDBOX.password, bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30, receiptId: 'same' });
+
+/** The connections and numbers a configuration asks for, the sandbox's added while it runs. Throws on a missing secret. */
+function wantedBy(config: Config, sandbox: Simulator | null): Wanted {
+  const channels = new Map<string, ChannelSpec>();
+  for (const c of config.smpp) channels.set(c.name, { kind: 'smpp', config: smppConfigOf(c) });
+  if (sandbox) channels.set(SANDBOX.name, { kind: 'smpp', config: SANDBOX_SMPP(sandbox.port) });
+  for (const c of config.mm7) channels.set(c.name, { kind: 'mm7', config: mm7ConfigOf(c) });
+  const numbers: NumberConfig[] = [...config.number];
+  if (sandbox && !numbers.some((n) => n.smpp === SANDBOX.name)) {
+    numbers.push({ e164: SANDBOX.number, smpp: SANDBOX.name, inbox: SANDBOX.inbox, registration: 'not-required', throughput: 0 });
+  }
+  return { channels, numbers };
+}
+
+const sameSpec = (a: ChannelSpec, b: ChannelSpec) => JSON.stringify(a) === JSON.stringify(b);
+
+/** What a reload did to the connections and numbers, by name. */
+export interface MessagingChanges {
+  added: string[];
+  rebound: string[];
+  removed: string[];
+  numbersAdded: string[];
+  numbersRemoved: string[];
+  /** Still configured, with another inbox, connection, texts, limits … */
+  numbersChanged: string[];
+  skipped: { e164: string; reason: string }[];
+}
+
 export interface Messaging {
   sandbox: Simulator | null;
+  /**
+   * Makes the running connections and numbers match `config`: added connections bind, changed ones unbind (after
+   * their sends in flight, bounded) and bind with the new settings, removed ones stop the same way; unchanged
+   * ones are left alone. Throws before changing anything when a connection's secret is missing.
+   */
+  apply(config: Config): Promise<MessagingChanges>;
   stop(): Promise<void>;
 }
 
-/** Starts the SMS side of the process: the sandbox SMSC if wanted, one channel per [[smpp]], and the outbox loop. */
+/** Starts the SMS side of the process: the sandbox SMSC if wanted, one channel per [[smpp]] and [[mm7]], and the outbox loop. */
 export async function startMessaging(app: FastifyInstance, configFile: string | undefined, log: Logger): Promise<Messaging> {
   const config = app.configStore.current;
   // `serve` checked these before start-up; here they guard every other caller (a short inbound password lets anyone in).
   const problems = secretProblems(config);
   if (problems.length) throw new Error(problems.join('; '));
-  const smppConfigs = config.smpp.map(smppConfigOf);
-  const numberConfigs: NumberConfig[] = [...config.number];
   let sandbox: Simulator | null = null;
   if (sandboxWanted(config, configFile)) {
     sandbox = createSimulator({ port: config.sandbox.port, systemId: SANDBOX.systemId, password: SANDBOX.password, receipts: 'text', receiptDelayMs: 300, log: log.child({ sandbox: true }) });
     await sandbox.start();
-    smppConfigs.push({ name: SANDBOX.name, host: '127.0.0.1', port: sandbox.port, tls: false, systemId: SANDBOX.systemId, password: SANDBOX.password, bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30, receiptId: 'same' });
-    if (!numberConfigs.some((n) => n.smpp === SANDBOX.name)) {
-      numberConfigs.push({ e164: SANDBOX.number, smpp: SANDBOX.name, inbox: SANDBOX.inbox, registration: 'not-required', throughput: 0 });
-    }
     log.warn({ port: sandbox.port }, 'sandbox SMSC running: texts go nowhere real. Add [[smpp]] and [[number]] blocks to connect a carrier.');
   }
+  let wanted = wantedBy(config, sandbox);
 
-  const { skipped } = syncNumbers(app.domain, numberConfigs);
+  const { skipped } = syncNumbers(app.domain, wanted.numbers, { retireUnlisted: true });
   for (const s of skipped) log.warn(s, 'number not set up');
 
   const channels = new Map<string, Channel>();
+  const specs = new Map<string, ChannelSpec>();
   const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
   const groupCommit = createGroupCommit(app.domain);
   const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { groupCommit, numberRate, media: app.media });
   const sink = createSink({ domain: app.domain, configStore: app.configStore, media: app.media, log, groupCommit, receipts: loop.receipt });
-  for (const c of smppConfigs) {
-    const channel = createSmppChannel(c, log, { onState: (state) => app.messaging.changed.emit('state', state) });
-    channel.start(sink);
-    channels.set(c.name, channel);
+  const onState = (state: ChannelState) => app.messaging.changed.emit('state', state);
+
+  function create(spec: ChannelSpec): Channel {
+    return spec.kind === 'smpp' ? createSmppChannel(spec.config, log, { onState }) : createMm7Channel(spec.config, log, { onState });
+  }
+
+  /** The web side sees the connections as they are now: the admin page, and /mm7/<name> for the MMSC. */
+  function publish(): void {
+    app.messaging.channels = [...channels.values()];
+    app.messaging.mm7.clear();
+    for (const [name, spec] of specs) if (spec.kind === 'mm7') app.messaging.mm7.set(name, channels.get(name) as Mm7Channel);
+  }
+
+  function open(name: string, spec: ChannelSpec): Channel {
+    const channel = create(spec);
+    channels.set(name, channel);
+    specs.set(name, spec);
+    return channel;
+  }
+
+  for (const [name, spec] of wanted.channels) {
+    const channel = open(name, spec);
+    // MM7 is HTTP only: it is started after the loop, like before, when the outbox has its channels.
+    if (spec.kind === 'smpp') channel.start(sink);
   }
   const released = releaseLeases(app.domain);
   if (released) log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
@@ -94,18 +153,58 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
     if (direction === 'out') loop.wake();
   });
   loop.start();
-  for (const c of config.mm7) {
-    const channel = createMm7Channel(mm7ConfigOf(c), log, { onState: (state) => app.messaging.changed.emit('state', state) });
-    channel.start(sink);
-    channels.set(c.name, channel);
-    app.messaging.mm7.set(c.name, channel);
-  }
+  for (const [name, spec] of specs) if (spec.kind === 'mm7') channels.get(name)!.start(sink);
   app.messaging.simulator = sandbox;
-  app.messaging.channels = [...channels.values()];
+  publish();
 
+  async function apply(next: Config): Promise<MessagingChanges> {
+    const target = wantedBy(next, sandbox);
+    // First the one write: should it fail, no connection has changed either. Nothing below awaits until all is swapped.
+    const before = new Map(wanted.numbers.map((n) => [n.e164, JSON.stringify(n)]));
+    const after = new Map(target.numbers.map((n) => [n.e164, JSON.stringify(n)]));
+    const synced = syncNumbers(app.domain, target.numbers, { retireUnlisted: true });
+    for (const s of synced.skipped) log.warn(s, 'number not set up');
+    const added = [...target.channels.keys()].filter((name) => !specs.has(name));
+    const removed = [...specs.keys()].filter((name) => !target.channels.has(name));
+    const rebound = [...target.channels].filter(([name, spec]) => specs.has(name) && !sameSpec(specs.get(name)!, spec)).map(([name]) => name);
+    const retiring = removed.map((name) => channels.get(name)!);
+    for (const name of removed) {
+      channels.delete(name);
+      specs.delete(name);
+    }
+    const replaced = rebound.map((name) => ({ old: channels.get(name)!, fresh: open(name, target.channels.get(name)!) }));
+    for (const name of added) open(name, target.channels.get(name)!).start(sink);
+    wanted = target;
+    publish();
+    // A changed connection binds again only once the old bind is gone: many SMSCs take one bind per system_id.
+    await Promise.all([
+      ...retiring.map((channel) => channel.stop()),
+      ...replaced.map(async ({ old, fresh }) => {
+        await old.stop();
+        fresh.start(sink);
+      }),
+    ]);
+    return {
+      added,
+      rebound,
+      removed,
+      numbersAdded: [...after.keys()].filter((e) => !before.has(e)),
+      numbersRemoved: [...before.keys()].filter((e) => !after.has(e)),
+      numbersChanged: [...after].filter(([e, block]) => before.has(e) && before.get(e) !== block).map(([e]) => e),
+      skipped: synced.skipped,
+    };
+  }
+
+  let applying: Promise<unknown> = Promise.resolve();
   return {
     sandbox,
+    apply(next) {
+      const run = applying.then(() => apply(next));
+      applying = run.catch(() => {});
+      return run;
+    },
     async stop() {
+      await applying;
       await loop.stop();
       await Promise.all([...channels.values()].map((c) => c.stop()));
       await sandbox?.stop();

@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from '../app.ts';
-import { loadConfig } from '../config/load.ts';
 import type { ConfigStore } from '../config/store.ts';
 import { startMessaging, type Messaging } from '../channels/start.ts';
 import { sweepMedia } from '../domain/media/store.ts';
 import { openAndMigrate } from './database.ts';
 import { listenProblem, preflight, StartupError } from './preflight.ts';
+import { removePidFile, writePidFile, writeReloadResult } from './pid-file.ts';
+import { reloadConfiguration } from './reload.ts';
 import type { Settings } from './settings.ts';
 
 /** A wildcard address is no place to point a browser at; this machine is. */
@@ -60,14 +61,17 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
   log.info({ url: base, database: settings.dbFile }, 'Switchboard is listening');
   if (app.setup.token) log.warn(`No users yet. Create the first admin at ${base}/setup?token=${app.setup.token}`);
 
+  // One reload at a time: a second SIGHUP waits for the first to finish, then reads the file again.
+  let reloading: Promise<void> = Promise.resolve();
   process.on('SIGHUP', () => {
-    try {
-      configStore.current = loadConfig(configStore.file);
-      log.info({ file: configStore.file ?? '(defaults)' }, 'configuration reloaded');
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'configuration reload failed; keeping the running configuration');
-    }
+    reloading = reloading.then(async () => {
+      const result = await reloadConfiguration({ configStore, messaging: running.messaging, log });
+      writeReloadResult(settings.dataDir, result);
+    }).catch((err: unknown) => log.error({ err }, 'configuration reload failed'));
   });
+  // Only now: `switchboard reload` finds the process by this file, and before the handler a SIGHUP would end it.
+  const previous = writePidFile(settings.dataDir);
+  if (previous.kind === 'running' && previous.pid !== process.pid) log.warn({ pid: previous.pid, dataDir: settings.dataDir }, 'the pid file named another running process; replaced: is a second server using this data folder?');
 
   let stopping = false;
   const stop = async (signal: string, code: 0 | 1) => {
@@ -81,6 +85,7 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
       await running.app.close();
       await running.messaging.stop();
       sqlite.close();
+      removePidFile(settings.dataDir);
       log.info('stopped cleanly');
       process.exit(code);
     } catch (err) {

@@ -56,6 +56,7 @@ export const de: Record<MessageKey, string> = {
   'inbox.member_unknown': 'Eine der gewählten Personen gibt es nicht.',
 
   'sms.unregistered': 'Nicht gesendet: Diese Nummer ist für die Netzbetreiber-Registrierung (10DLC) im Status {state}, und Netzbetreiber blockieren SMS von nicht registrierten Nummern. Ein Admin muss die Registrierung erst abschließen.',
+  'sms.number_retired': 'Nicht gesendet: Diese Nummer steht nicht mehr in der Konfiguration des Servers, daher kann nichts von ihr gesendet werden. Ihre Unterhaltungen bleiben lesbar.',
   'sms.opted_out': 'Nicht gesendet: Dieser Kontakt hat Nachrichten von dieser Nummer abbestellt (per STOP oder von Hand). Mit START kann er sie wieder bestellen.',
   'sms.body_empty': 'Schreib zuerst eine Nachricht.',
   'sms.body_long': 'Eine SMS darf höchstens {max} Zeichen haben.',

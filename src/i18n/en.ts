@@ -55,6 +55,7 @@ export const en = {
   'inbox.member_unknown': 'One of the chosen people does not exist.',
 
   'sms.unregistered': 'Not sent: this number is {state} for carrier registration (10DLC), and carriers block texts from unregistered numbers. An admin must finish the registration first.',
+  'sms.number_retired': 'Not sent: this number is no longer in the server’s configuration, so nothing can be sent from it. Its conversations stay readable.',
   'sms.opted_out': 'Not sent: this contact has opted out of messages from this number (they texted STOP or were unsubscribed). They can text START to opt back in.',
   'sms.body_empty': 'Write a message first.',
   'sms.body_long': 'A text message may have at most {max} characters.',

@@ -84,6 +84,8 @@ export interface Simulator {
   peakUnanswered(): number;
   on(event: 'submit', listener: (msg: SubmittedMessage) => void): Simulator;
   on(event: 'bind', listener: (attempt: BindAttempt) => void): Simulator;
+  /** A client unbound (cleanly, not a dropped socket); with the system_id it had bound as. */
+  on(event: 'unbind', listener: (systemId: string) => void): Simulator;
 }
 
 type BindMode = 'transceiver' | 'transmitter' | 'receiver';
@@ -133,6 +135,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         session.send(pdu.response());
         return;
       case 'unbind':
+        events.emit('unbind', bound.get(session)?.systemId ?? '');
         bound.delete(session);
         session.send(pdu.response());
         session.close();
@@ -328,7 +331,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     dropConnections,
     boundSessions: () => bound.size,
     peakUnanswered: () => peak,
-    on(event: 'submit' | 'bind', listener: (value: SubmittedMessage & BindAttempt) => void) {
+    on(event: 'submit' | 'bind' | 'unbind', listener: (value: SubmittedMessage & BindAttempt & string) => void) {
       events.on(event, listener);
       return simulator;
     },

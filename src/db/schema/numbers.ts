@@ -20,5 +20,7 @@ export const numbers = sqliteTable('numbers', {
   mm7Connection: text('mm7_connection'),
   maxAttachments: integer('max_attachments').notNull().default(5),
   maxAttachmentBytes: integer('max_attachment_bytes').notNull().default(2 * 1024 * 1024),
+  /** When its [[number]] block left the configuration: texts to it are no longer taken, none can be written from it. */
+  retiredAt: integer('retired_at'),
   createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });

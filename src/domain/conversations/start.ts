@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { contactPhones, contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
@@ -20,13 +20,13 @@ export interface SendableNumber {
   personal: boolean;
 }
 
-/** The numbers the actor may start a conversation from: those of the inboxes they see. */
+/** The numbers the actor may start a conversation from: those of the inboxes they see, still configured. */
 export function sendableNumbers({ db }: DomainContext, actor: Actor): SendableNumber[] {
   return db
     .select({ id: numbers.id, e164: numbers.e164, inboxName: inboxes.name, owner: inboxes.ownerUserId })
     .from(numbers)
     .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
-    .where(inboxVisibleTo(actor))
+    .where(and(inboxVisibleTo(actor), isNull(numbers.retiredAt)))
     .orderBy(asc(inboxes.ownerUserId), asc(inboxes.name), asc(numbers.e164))
     .all()
     .map(({ owner, ...n }) => ({ ...n, personal: owner !== null }));
@@ -54,7 +54,7 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
       .select({ id: numbers.id, inboxId: numbers.inboxId, assignmentEnabled: inboxes.assignmentEnabled, owner: inboxes.ownerUserId })
       .from(numbers)
       .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
-      .where(and(eq(numbers.id, input.numberId), inboxVisibleTo(actor)))
+      .where(and(eq(numbers.id, input.numberId), inboxVisibleTo(actor), isNull(numbers.retiredAt)))
       .get();
     if (!number) throw invalid('start.number_invalid', 'from');
     const inbox = { id: number.inboxId, owner: number.owner };

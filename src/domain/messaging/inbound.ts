@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { optOuts } from '../../db/schema/contacts.ts';
 import { conversations, messages } from '../../db/schema/conversations.ts';
@@ -129,7 +129,8 @@ function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: stri
         .select({ ...getTableColumns(numbers), owner: inboxes.ownerUserId })
         .from(numbers)
         .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
-        .where(eq(numbers.e164, sql.placeholder('to')))
+        // A retired number's texts are not taken, as if it had never been configured.
+        .where(and(eq(numbers.e164, sql.placeholder('to')), isNull(numbers.retiredAt)))
         .prepare(),
     ).get({ to: sms.to }) as (typeof numbers.$inferSelect & { owner: number | null }) | undefined;
     if (!number) return null;

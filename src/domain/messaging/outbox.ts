@@ -15,8 +15,9 @@ export const MAX_BODY = 1600;
 
 /** Carriers block unregistered 10DLC traffic, so it never reaches the outbox. */
 export function assertMayText(tx: Pick<Tx, 'select'>, numberId: number, phone: string): void {
-  const number = tx.select({ registration: numbers.registration }).from(numbers).where(eq(numbers.id, numberId)).get();
+  const number = tx.select({ registration: numbers.registration, retiredAt: numbers.retiredAt }).from(numbers).where(eq(numbers.id, numberId)).get();
   if (!number) throw notFound();
+  if (number.retiredAt !== null) throw new DomainError(422, 'sms.number_retired', {}, 'body');
   if (number.registration === 'pending' || number.registration === 'unregistered') {
     throw new DomainError(422, 'sms.unregistered', { state: number.registration }, 'body');
   }

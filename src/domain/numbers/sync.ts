@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, not, sql } from 'drizzle-orm';
+import { inList } from '../../db/in-list.ts';
 import { z } from 'zod';
 import { numberSchema } from '../../config/schema.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
@@ -32,9 +33,14 @@ export function numbersOnConnection({ db }: DomainContext, connection: string): 
 /**
  * Makes the numbers table match the [[number]] blocks: shared inboxes are created when missing, personal
  * numbers go to their owner's private inbox. A number whose owner does not exist (yet) is skipped and
- * reported; numbers no longer configured keep their rows, so their history stays readable.
+ * reported. With `retireUnlisted` (the whole configuration, as the server passes it), numbers no longer
+ * configured are retired: they keep their rows, so their history stays readable, but take no texts.
  */
-export function syncNumbers(ctx: DomainContext, configured: NumberConfig[]): { synced: string[]; skipped: { e164: string; reason: string }[] } {
+export function syncNumbers(
+  ctx: DomainContext,
+  configured: NumberConfig[],
+  opts: { retireUnlisted?: boolean } = {},
+): { synced: string[]; skipped: { e164: string; reason: string }[] } {
   const synced: string[] = [];
   const skipped: { e164: string; reason: string }[] = [];
   ctx.db.transaction((tx) => {
@@ -59,12 +65,17 @@ export function syncNumbers(ctx: DomainContext, configured: NumberConfig[]): { s
         mm7Connection: n.mm7 ?? null,
         maxAttachments: n.max_attachments,
         maxAttachmentBytes: n.max_attachment_kb * 1024,
+        retiredAt: null,
       };
       tx.insert(numbers)
         .values({ e164: n.e164, ...fields })
         .onConflictDoUpdate({ target: numbers.e164, set: fields })
         .run();
       synced.push(n.e164);
+    }
+    if (opts.retireUnlisted) {
+      const listed = configured.map((n) => n.e164);
+      tx.update(numbers).set({ retiredAt: ctx.now() }).where(and(isNull(numbers.retiredAt), not(inList(numbers.e164, listed)))).run();
     }
   });
   return { synced, skipped };

@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import type { Messaging } from '../channels/start.ts';
+import { configChanges } from '../config/changes.ts';
+import { loadConfig } from '../config/load.ts';
+import type { ConfigStore } from '../config/store.ts';
+
+export interface ReloadResult {
+  ok: boolean;
+  /** The log line: what changed, what waits for a restart, or why nothing did. */
+  message: string;
+}
+
+const names = (list: string[]) => (list.length ? list.join(', ') : 'none');
+
+/**
+ * Reads the configuration file again and applies it: settings read per request at once (the store is swapped),
+ * the log level, connections and numbers through messaging. An invalid file, or a connection whose secret is
+ * missing, changes nothing.
+ */
+export async function reloadConfiguration(deps: { configStore: ConfigStore; messaging: Messaging; log: Logger }): Promise<ReloadResult> {
+  const { configStore, messaging, log } = deps;
+  const file = configStore.file ?? '(defaults)';
+  const refuse = (err: unknown): ReloadResult => {
+    const message = `configuration reload failed; keeping the running configuration: ${(err as Error).message}`;
+    log.error({ file }, message);
+    return { ok: false, message };
+  };
+  const running = configStore.current;
+  let changes;
+  try {
+    changes = configChanges(running, loadConfig(configStore.file));
+  } catch (err) {
+    return refuse(err);
+  }
+  configStore.current = changes.effective;
+  let channels;
+  try {
+    channels = await messaging.apply(changes.effective);
+  } catch (err) {
+    configStore.current = running;
+    return refuse(err);
+  }
+  // Before the line below, so that it already obeys the new level.
+  log.level = changes.effective.log.level;
+  const parts = [
+    `connections added: ${names(channels.added)}; rebound: ${names(channels.rebound)}; removed: ${names(channels.removed)}`,
+    `numbers: +${channels.numbersAdded.length} −${channels.numbersRemoved.length}${channels.numbersChanged.length ? `, changed: ${channels.numbersChanged.join(', ')}` : ''}`,
+  ];
+  if (changes.applied.length) parts.push(`settings: ${changes.applied.join(', ')}`);
+  if (changes.restartNeeded.length) parts.push(`restart needed for ${changes.restartNeeded.join(', ')}`);
+  const message = `configuration reloaded; ${parts.join('; ')}`;
+  log.info({ file, ...channels, settings: changes.applied, restartNeeded: changes.restartNeeded }, message);
+  return { ok: true, message };
+}
