@@ -151,3 +151,14 @@ test('Settings: the time zone is picked from the list; one that is not on it is 
   await client.post('/settings/time-zone', { time_zone: '' }, HX);
   assert.equal(zoneOf(h, lena.id), null, 'back to the server\'s');
 });
+
+test('first run: the setup form keeps the browser\'s zone for the first admin', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const token = h.app.setup.token!;
+  const client = new Client(h.app);
+  assert.match((await client.get(`/setup?token=${token}`)).body, /<input type="hidden" name="time_zone" value="" data-browser-time-zone>/);
+  const done = await client.post('/setup', { token, name: 'Ada', email: 'ada@example.test', password: PASSWORD, time_zone: 'Europe/Berlin' });
+  assert.equal(done.statusCode, 303);
+  assert.equal(h.sqlite.prepare('SELECT time_zone FROM users').pluck().get(), 'Europe/Berlin');
+});
