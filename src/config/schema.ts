@@ -97,7 +97,7 @@ export const configSchema = z
         // false, true (trust every hop: only behind a proxy that overwrites X-Forwarded-For), a hop count, or addresses/CIDRs.
         trust_proxy: z.union([z.boolean(), z.number().int().min(1).max(10), z.string().min(1)]).default(false),
         body_limit_kb: z.number().int().min(16).max(65536).default(1024),
-        /** For people who have not got one of their own, and for times in texts to customers. */
+        /** For people who have none of their own, and for pages seen without signing in. */
         time_zone: z
           .string()
           .refine((zone) => canonicalTimeZone(zone) !== null, 'expected an IANA time zone name such as "Europe/Berlin" or "UTC"')
