@@ -360,7 +360,8 @@ function explain(sqlite: Database.Database, actor: Actor, r: Result): void {
     events: createEventBus(() => {}),
     now: Date.now,
   };
-  const query = parseListQuery(Object.fromEntries(new URL(r.path, base).searchParams));
+  // The seeded users have no zone of their own: the server's default, UTC.
+  const query = parseListQuery(Object.fromEntries(new URL(r.path, base).searchParams), 'UTC');
   listConversations(ctx, actor, query.filter, query.after);
   // Whole pages also draw the navigation, whose unread count is the other query that grows with the data.
   if (!r.htmx) unreadCount(ctx, actor);

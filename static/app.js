@@ -1,6 +1,11 @@
 // The few things HTML cannot do by itself. Everything here is an enhancement: forms work without it.
 document.documentElement.classList.add('js');
 
+// Signing in tells the server the browser's time zone: from the first sign-in on, times are shown in it.
+for (const input of document.querySelectorAll('input[data-browser-time-zone]')) {
+  input.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 // Formatting: the toolbar and the usual shortcuts write the Markdown markers around the selection.
 const MARKERS = { bold: ['**', '**'], italic: ['_', '_'], strike: ['~~', '~~'] };
 function format(field, kind) {

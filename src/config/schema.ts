@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalTimeZone } from '../domain/calendar.ts';
 import { supportedCountries } from '../domain/contacts/phone.ts';
 
 const urlTemplate = z.string().regex(/^(https?|tel|sip|callto):/, 'expected a URL starting with https:, http:, tel:, sip: or callto:').max(500);
@@ -96,6 +97,11 @@ export const configSchema = z
         // false, true (trust every hop: only behind a proxy that overwrites X-Forwarded-For), a hop count, or addresses/CIDRs.
         trust_proxy: z.union([z.boolean(), z.number().int().min(1).max(10), z.string().min(1)]).default(false),
         body_limit_kb: z.number().int().min(16).max(65536).default(1024),
+        /** For people who have none of their own, and for pages seen without signing in. */
+        time_zone: z
+          .string()
+          .refine((zone) => canonicalTimeZone(zone) !== null, 'expected an IANA time zone name such as "Europe/Berlin" or "UTC"')
+          .default('UTC'),
       })
       .prefault({}),
     auth: z

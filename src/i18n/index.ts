@@ -16,14 +16,16 @@ export function translator(locale: Locale): Translate {
   };
 }
 
-const formatters = new Map<Locale, (ms: number) => string>();
+const formatters = new Map<Locale, Map<string, (ms: number) => string>>();
 
-/** Building an Intl.DateTimeFormat is costly; one per language serves every render. */
-export function timeFormatter(locale: Locale): (ms: number) => string {
-  let format = formatters.get(locale);
+/** Building an Intl.DateTimeFormat is costly; one per language and time zone serves every render. */
+export function timeFormatter(locale: Locale, timeZone: string): (ms: number) => string {
+  let inLocale = formatters.get(locale);
+  if (!inLocale) formatters.set(locale, (inLocale = new Map()));
+  let format = inLocale.get(timeZone);
   if (!format) {
-    const intl = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
-    formatters.set(locale, (format = (ms) => intl.format(ms)));
+    const intl = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone });
+    inLocale.set(timeZone, (format = (ms) => intl.format(ms)));
   }
   return format;
 }

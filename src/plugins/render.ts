@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MessageKey } from '../i18n/index.ts';
 import { publicUrlMissing } from '../presenters/public-url.ts';
-import { viewerLocals, type NavKnown } from '../presenters/viewer.ts';
+import { timeZoneOf, viewerLocals, type NavKnown } from '../presenters/viewer.ts';
 
 type Data = Record<string, unknown>;
 
@@ -23,7 +23,8 @@ export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'
 
 /** The request's viewer; `given` may override any of it, and hand the navigation what it read anyway (`navKnown`). */
 function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
-  const viewer = { locale: req.locale, user: req.auth?.user ?? null, csrf: req.csrfToken(reply), path: req.url };
+  const user = req.auth?.user ?? null;
+  const viewer = { locale: req.locale, timeZone: timeZoneOf(user, req.server.configStore.current), user, csrf: req.csrfToken(reply), path: req.url };
   const known = given.navKnown as NavKnown | undefined;
   const sandbox = req.server.messaging.simulator !== null;
   const notices = { sandbox, publicUrlMissing: publicUrlMissing(req.server.configStore.current, sandbox) };

@@ -1,3 +1,4 @@
+import { dayStart } from '../domain/calendar.ts';
 import type { ListFilter, ListSort } from '../domain/conversations/list.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ID_PATTERN } from './ids.ts';
@@ -35,16 +36,15 @@ function id(raw: string, name: string): number {
   return Number(raw);
 }
 
-/** `2026-11-25` as the start of that day in UTC (the end bound is exclusive: the day after `to`). */
-function day(raw: string, name: string, plusDays = 0): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw badFilter(name);
-  const ms = Date.parse(`${raw}T00:00:00Z`);
-  if (Number.isNaN(ms)) throw badFilter(name);
-  return ms + plusDays * 86_400_000;
+/** `2026-11-25` as the start of that day in the viewer's zone (the end bound is exclusive: the day after `to`). */
+function day(raw: string, name: string, zone: string, plusDays = 0): number {
+  const ms = dayStart(raw, zone, plusDays);
+  if (ms === null) throw badFilter(name);
+  return ms;
 }
 
-/** Reads a list's URL; a malformed value is refused with its name (400), an empty one means "any". */
-export function parseListQuery(query: unknown): ListQuery {
+/** Reads a list's URL, its days in `zone`; a malformed value is refused with its name (400), an empty one means "any". */
+export function parseListQuery(query: unknown, zone: string): ListQuery {
   const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
   const values: Partial<Record<Key, string>> = {};
   for (const key of keys) {
@@ -71,8 +71,8 @@ export function parseListQuery(query: unknown): ListQuery {
     if (values.unread !== '1') throw badFilter('unread');
     filter.unread = true;
   }
-  if (values.from) filter.from = day(values.from, 'from');
-  if (values.to) filter.to = day(values.to, 'to', 1);
+  if (values.from) filter.from = day(values.from, 'from', zone);
+  if (values.to) filter.to = day(values.to, 'to', zone, 1);
   if (values.sort) {
     if (!['newest', 'oldest', 'waiting'].includes(values.sort)) throw badFilter('sort');
     filter.sort = values.sort as ListSort;

@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema.ts';
 import { chatUnreadTotal } from '../domain/chats/list.ts';
 import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
 import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
@@ -10,12 +11,17 @@ import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/in
 /** Who a page or a pushed fragment is drawn for: a request's user, or a tab's. */
 export interface Viewer {
   locale: Locale;
+  /** Where times are shown and days begin (`timeZoneOf`). */
+  timeZone: string;
   user: PublicUser | null;
   /** The session's form token. */
   csrf: string;
   /** The page shown, with its query: lists are told apart by it (the nav marks the current one). */
   path: string | null;
 }
+
+/** A person's own time zone, else the server's; pages without a user (customers') take the server's. */
+export const timeZoneOf = (user: Pick<PublicUser, 'timeZone'> | null, config: Config): string => user?.timeZone ?? config.server.time_zone;
 
 /** The unread badge's text: nothing for none, "99+" where counting stopped. */
 export const unreadLabel = (unread: number): string => (unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread));
@@ -46,7 +52,7 @@ const noNav = { navInboxes: [], navUnread: '', navManager: false, navChatsUnread
  * it (`nav`): fragments (the composer's counter runs on every keystroke) skip its queries.
  */
 export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean; publicUrlMissing: boolean; known?: NavKnown }) {
-  const { user, locale } = viewer;
+  const { user, locale, timeZone } = viewer;
   const t = translator(locale);
   return {
     t,
@@ -55,7 +61,7 @@ export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav:
     isAdmin: user?.role === 'admin',
     csrf: viewer.csrf,
     path: viewer.path,
-    time: timeFormatter(locale),
+    time: timeFormatter(locale, timeZone),
     age: ageFormatter(t, domain.now),
     markdown: renderMarkdown,
     fileSize: humanSize,

@@ -5,7 +5,7 @@ import { chatMessageItem, markChatReadBy } from '../domain/chats/messages.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { PublicUser } from '../domain/users/service.ts';
 import { chatHeader } from '../presenters/chat.ts';
-import { drawer, localeOf, ownPiece, type Drawer } from './fragments.ts';
+import { drawer, lookOf, ownPiece, type Drawer } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
 import { pushLater as pushToTabs, type Viewers } from './viewers.ts';
 
@@ -39,7 +39,7 @@ export function registerChatListeners(app: FastifyInstance, viewers: Viewers): v
           const reacted = m.reactions.map((r) => (r.userIds.includes(user.id) ? 1 : 0)).join('');
           return [
             {
-              key: `chat message ${messageId} ${localeOf(user, client)} ${own} ${reacted}`,
+              key: `chat message ${messageId} ${lookOf(app, user, client)} ${own} ${reacted}`,
               render: () => `<hx-upsert hx-target="#chat-messages-${chatId}" key="data-order" sort>${draw.partial('partials/chat-message', { m })}</hx-upsert>`,
             },
           ];

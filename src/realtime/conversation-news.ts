@@ -3,7 +3,7 @@ import { rowsForViewers } from '../domain/conversations/list.ts';
 import { eventItem, messageItem, noteItem, type TimelineItem } from '../domain/conversations/timeline.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
 import type { PublicUser } from '../domain/users/service.ts';
-import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
+import { drawer, lookOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
 import type { UnreadCounts } from './unread.ts';
 import type { Viewers } from './viewers.ts';
@@ -28,6 +28,8 @@ export interface News {
 
 const loadItem = (app: FastifyInstance, ref: ItemRef): TimelineItem | undefined =>
   ref.kind === 'message' ? messageItem(app.domain, ref.id) : ref.kind === 'event' ? eventItem(app.domain, ref.id) : noteItem(app.domain, ref.id);
+
+const listOf = (view: Extract<LiveClient['view'], { kind: 'list' }>): string => `${view.zone} ${view.path}`;
 
 /** What of a timeline entry depends on who looks: their own reactions are pressed, their own notes have actions. */
 function itemKey(item: TimelineItem, user: PublicUser): string {
@@ -91,30 +93,30 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     hub.push([...users.keys(), ...badges], (client) => {
       const user = users.get(client.userId);
       if (!user) return [];
-      const locale = localeOf(user, client);
+      const look = lookOf(app, user, client);
       const draw = () => drawer(app, user, client);
       const pieces: Piece[] = [];
       if (badges.has(user.id)) {
         const label = unread.labelOf(user);
-        pieces.push({ key: `badge ${locale} ${label}`, render: () => draw().unreadBadge(label) });
+        pieces.push({ key: `badge ${look} ${label}`, render: () => draw().unreadBadge(label) });
       }
       const { view } = client;
       if (view.kind === 'conversation' && view.id === conversationId) {
         for (const item of items) {
-          pieces.push({ key: `item ${item.kind} ${item.id} ${locale} ${itemKey(item, user)}`, render: () => draw().timelineItem(conversationId, item) });
+          pieces.push({ key: `item ${item.kind} ${item.id} ${look} ${itemKey(item, user)}`, render: () => draw().timelineItem(conversationId, item) });
         }
         if (news.header || news.panel) {
           pieces.push(ownPiece(user, client, `parts ${conversationId}`, () => draw().conversationParts(conversationId, { header: news.header, panel: news.panel })));
         }
       }
-      if (view.kind === 'list' && rows.has(`${view.path} ${user.id}`)) {
-        const row = rows.get(`${view.path} ${user.id}`);
+      if (view.kind === 'list' && rows.has(`${listOf(view)} ${user.id}`)) {
+        const row = rows.get(`${listOf(view)} ${user.id}`);
         if (row === null) pieces.push({ key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) });
         else if (row?.pinned) {
           // Out of the main list (it may have just been pinned), then into the redrawn pins.
           pieces.push({ key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) }, ownPiece(user, client, 'pins', () => draw().pinned(view.query)));
         } else if (row) {
-          const key = `row ${view.path} ${locale} ${row.unread} ${user.hideTags}`;
+          const key = `row ${view.path} ${look} ${row.unread} ${user.hideTags}`;
           pieces.push({ key, render: () => draw().listRow(view.query, row) });
         }
       }
@@ -122,20 +124,24 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     });
   }
 
-  /** The conversation's row in each list a tab shows, per list and user (null: it does not belong in it). */
+  /**
+   * The conversation's row in each list a tab shows, per list and user (null: it does not belong in it). A list is
+   * its path with the zone its days were read in: "from 25 November" is another list in Berlin than in Los Angeles.
+   */
   function listRows(conversationId: number, clients: LiveClient[], users: Map<number, PublicUser>, audienceOf: (inboxId: number) => Set<number> | undefined) {
     const rows = new Map<string, ReturnType<typeof rowsForViewers>[number]>();
     const byList = new Map<string, { query: Extract<LiveClient['view'], { kind: 'list' }>['query']; users: PublicUser[] }>();
     for (const client of clients) {
       const user = users.get(client.userId);
       if (client.view.kind !== 'list' || !user) continue;
-      const list = byList.get(client.view.path) ?? { query: client.view.query, users: [] };
-      list.users.push(user);
-      byList.set(client.view.path, list);
+      const list = listOf(client.view);
+      const found = byList.get(list) ?? { query: client.view.query, users: [] };
+      found.users.push(user);
+      byList.set(list, found);
     }
-    for (const [path, list] of byList) {
-      const viewers = [...new Set(list.users)];
-      rowsForViewers(domain, conversationId, list.query.filter, viewers, audienceOf).forEach((row, i) => rows.set(`${path} ${viewers[i]!.id}`, row));
+    for (const [list, found] of byList) {
+      const viewers = [...new Set(found.users)];
+      rowsForViewers(domain, conversationId, found.query.filter, viewers, audienceOf).forEach((row, i) => rows.set(`${list} ${viewers[i]!.id}`, row));
     }
     return rows;
   }

@@ -9,13 +9,23 @@ import type { Locale } from '../i18n/index.ts';
 import { contactPanel, conversationHeader } from '../presenters/conversation.ts';
 import { upsertSort, type ListQuery } from '../presenters/list-query.ts';
 import { publicUrlMissing } from '../presenters/public-url.ts';
-import { viewerLocals } from '../presenters/viewer.ts';
+import { timeZoneOf, viewerLocals } from '../presenters/viewer.ts';
 import { FORM_TOKEN, type LiveClient, type Piece } from './hub.ts';
 
 /** The language a tab is drawn in: the user's own choice, else what their browser asked for. */
-export const localeOf = (user: PublicUser, client: Pick<LiveClient, 'locale'>): Locale => user.locale ?? client.locale;
+const localeOf = (user: PublicUser, client: Pick<LiveClient, 'locale'>): Locale => user.locale ?? client.locale;
 
-/** A piece drawn for this user's tabs with this language and page alone: what templates with the user's own rights need. */
+/**
+ * How a tab draws what anyone may see: its language and its time zone. Part of every piece's key, so that people
+ * who read another language or live in another zone never share a drawing.
+ */
+export const lookOf = (app: FastifyInstance, user: PublicUser, client: Pick<LiveClient, 'locale'>): string =>
+  `${localeOf(user, client)} ${timeZoneOf(user, app.configStore.current)}`;
+
+/**
+ * A piece drawn for this user's tabs with this language and page alone: what templates with the user's own rights
+ * need. (All of a user's tabs are in the user's time zone.)
+ */
 export const ownPiece = (user: PublicUser, client: LiveClient, what: string, render: () => string): Piece => ({
   key: `${what} user ${user.id} ${localeOf(user, client)} ${client.path ?? ''}`,
   render,
@@ -37,7 +47,7 @@ function guard(render: () => string): string {
  */
 export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<LiveClient, 'locale' | 'path'>) {
   const actor: Actor = { id: user.id, role: user.role };
-  const viewer = { locale: localeOf(user, client), user, csrf: FORM_TOKEN, path: client.path };
+  const viewer = { locale: localeOf(user, client), timeZone: timeZoneOf(user, app.configStore.current), user, csrf: FORM_TOKEN, path: client.path };
   const sandbox = app.messaging.simulator !== null;
   const notices = { sandbox, publicUrlMissing: publicUrlMissing(app.configStore.current, sandbox) };
   /** The locals of a request from this tab; pushed partials swap themselves in (`oob`). */

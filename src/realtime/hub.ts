@@ -54,7 +54,8 @@ export const FORM_TOKEN = `form-token-${randomBytes(16).toString('hex')}`;
 
 /**
  * One fragment for a tab. Tabs whose pieces have equal keys get the same HTML, drawn once for all of them: the key
- * names everything the drawing depends on for that tab (its language, what its user may do, what its page shows).
+ * names everything the drawing depends on for that tab (its language and time zone, what its user may do, what its
+ * page shows).
  * `fill` finishes the shared HTML for one tab (a notification's own id, say).
  */
 export interface Piece {

@@ -8,7 +8,7 @@ import { activeAdminIds, type PublicUser } from '../domain/users/service.ts';
 import { connectionRows } from '../presenters/connections.ts';
 import { registerChatListeners } from './chat-listeners.ts';
 import { createConversationNews } from './conversation-news.ts';
-import { drawer, localeOf, ownPiece, rowRemoved } from './fragments.ts';
+import { drawer, lookOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
 import { createUnreadCounts } from './unread.ts';
 import { createViewers, pushLater as pushToTabs } from './viewers.ts';
@@ -114,7 +114,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     const connections = connectionRows(app.messaging.channels.map((c) => c.state()), domain.now());
     pushLater(
       () => activeAdminIds(domain),
-      (user, client) => [{ key: `connections ${localeOf(user, client)}`, render: () => drawer(app, user, client).partial('partials/admin-connections', { connections }) }],
+      (user, client) => [{ key: `connections ${lookOf(app, user, client)}`, render: () => drawer(app, user, client).partial('partials/admin-connections', { connections }) }],
     );
   });
   registerChatListeners(app, viewers);
@@ -140,7 +140,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       hub.push(users.keys(), (client) => {
         const user = users.get(client.userId)!;
         return (mine.get(user.id) ?? []).map((toast) => ({
-          key: `toast ${localeOf(user, client)} ${JSON.stringify({ ...toast, id: 0 })}`,
+          key: `toast ${lookOf(app, user, client)} ${JSON.stringify({ ...toast, id: 0 })}`,
           render: () => drawer(app, user, client).toast({ ...toast, id: TOAST_ID }),
           fill: (html) => html.replaceAll(String(TOAST_ID), String(toast.id)),
         }));
@@ -162,7 +162,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
           hub.push(users.keys(), (client) => {
             const user = users.get(client.userId)!;
             const toast = found.get(user.id)!;
-            return [{ key: `welcome ${conversationId} ${localeOf(user, client)} ${toast.browser} ${toast.sound}`, render: () => drawer(app, user, client).toast(toast) }];
+            return [{ key: `welcome ${conversationId} ${lookOf(app, user, client)} ${toast.browser} ${toast.sound}`, render: () => drawer(app, user, client).toast(toast) }];
           });
         }
       },

@@ -3,6 +3,7 @@ import { authenticate } from '../domain/auth/login.ts';
 import { signInPolicy } from '../domain/auth/sign-in-throttle.ts';
 import { createSession, deleteSession } from '../domain/auth/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
+import { adoptBrowserTimeZone } from '../domain/users/time-zone.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field } from './forms.ts';
@@ -32,6 +33,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   app.post('/login', async (req, reply) => {
     const email = field(req, 'email');
     const next = safeNext(field(req, 'next'));
+    const browserZone = field(req, 'time_zone');
     try {
       const user = await authenticate(
         app.domain,
@@ -44,6 +46,8 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         deleteSession(app.domain, replaced);
         app.hub.signOut((c) => c.sessionId === replaced);
       }
+      // From the first sign-in on, times are shown in the zone of the browser the person signed in with.
+      adoptBrowserTimeZone(app.domain, user.id, browserZone);
       const session = createSession(app.domain, user.id);
       setSessionCookie(app, reply, session.token);
       req.log.info({ userId: user.id }, 'signed in');

@@ -6,11 +6,13 @@ import { setExtension, setStatus } from '../domain/users/presence.ts';
 import { preferencesOf, setPreferences } from '../domain/users/preferences.ts';
 import { changeOwnPassword, updateOwnSettings, type PublicUser } from '../domain/users/service.ts';
 import { setHideTags } from '../domain/tags/service.ts';
+import { setTimeZone } from '../domain/users/time-zone.ts';
+import { timeZoneNames } from '../domain/calendar.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { translator } from '../i18n/index.ts';
 import { field, fields, formDraft, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
 
-type Section = 'status' | 'queues' | 'notifications' | 'extension';
+type Section = 'status' | 'queues' | 'notifications' | 'extension' | 'time_zone';
 interface State {
   saved?: string | null;
   errors?: FormErrors;
@@ -30,6 +32,8 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     queues: queuesOf(app.domain, actorOf(req)),
     prefs: preferencesOf(app.domain, actorOf(req)),
     events: notificationKinds,
+    timeZones: timeZoneNames,
+    serverTimeZone: app.configStore.current.server.time_zone,
   });
   const show = (req: FastifyRequest, reply: FastifyReply, state: State = {}) => reply.page('pages/settings', data(req, state));
 
@@ -95,6 +99,8 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     '/settings/extension',
     section('extension', 'partials/settings-call', (req) => setExtension(app.domain, actorOf(req), field(req, 'extension'))),
   );
+
+  app.post('/settings/time-zone', section('time_zone', 'partials/settings-time-zone', (req) => setTimeZone(app.domain, actorOf(req), field(req, 'time_zone'))));
 
   app.post('/settings/tags', async (req, reply) => {
     setHideTags(app.domain, actorOf(req), field(req, 'hide') === '1');

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createSession } from '../domain/auth/sessions.ts';
 import { equalSecret } from '../domain/auth/secret.ts';
 import { countUsers, createFirstAdmin } from '../domain/users/service.ts';
+import { adoptBrowserTimeZone } from '../domain/users/time-zone.ts';
 import { setSessionCookie } from '../plugins/auth.ts';
 import { field, formErrorsOf } from './forms.ts';
 
@@ -28,6 +29,7 @@ export default async function setupRoutes(app: FastifyInstance): Promise<void> {
     app.setup.token = null;
     try {
       const user = await createFirstAdmin(app.domain, { ...values, password: field(req, 'password') });
+      adoptBrowserTimeZone(app.domain, user.id, field(req, 'time_zone'));
       const session = createSession(app.domain, user.id);
       setSessionCookie(app, reply, session.token);
       req.log.info({ userId: user.id }, 'first admin created; setup closed');

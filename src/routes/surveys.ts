@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createSurvey, MAX_QUESTIONS, setArchived, surveysToManage, type QuestionInput } from '../domain/surveys/definitions.ts';
 import { surveyCsv, surveyReport, type QuestionReport, type Range } from '../domain/surveys/report.ts';
 import { sendSurvey } from '../domain/surveys/sending.ts';
+import { dayStart } from '../domain/calendar.ts';
 import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formDraft, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
 import { conversationComposer, conversationPage } from '../presenters/conversation.ts';
+import { timeZoneOf } from '../presenters/viewer.ts';
 import { customerLinks } from './customer-links.ts';
 
 const BAR = 22;
@@ -21,18 +23,20 @@ export function chartOf(q: QuestionReport) {
   };
 }
 
-/** `?from=&to=` as whole UTC days, `to` included. */
+/** `?from=&to=` as whole days in the viewer's time zone, `to` included; a day that is no date is refused (400). */
 function rangeOf(req: FastifyRequest): { range: Range; from: string; to: string } {
   const q = req.query as Record<string, unknown>;
-  const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : '');
-  const from = day(q.from);
-  const to = day(q.to);
-  if ((q.from && !from) || (q.to && !to)) throw new DomainError(400, 'list.bad_filter', { name: from ? 'to' : 'from' });
-  return {
-    range: { ...(from ? { from: Date.parse(`${from}T00:00:00Z`) } : {}), ...(to ? { to: Date.parse(`${to}T00:00:00Z`) + 86_400_000 } : {}) },
-    from,
-    to,
+  const zone = timeZoneOf(req.auth!.user, req.server.configStore.current);
+  const day = (name: 'from' | 'to', plusDays: number) => {
+    const raw = q[name];
+    if (raw === undefined || raw === '') return { text: '', ms: undefined };
+    const ms = typeof raw === 'string' ? dayStart(raw, zone, plusDays) : null;
+    if (ms === null) throw new DomainError(400, 'list.bad_filter', { name });
+    return { text: raw as string, ms };
   };
+  const from = day('from', 0);
+  const to = day('to', 1);
+  return { range: { ...(from.ms !== undefined ? { from: from.ms } : {}), ...(to.ms !== undefined ? { to: to.ms } : {}) }, from: from.text, to: to.text };
 }
 
 export default async function surveyRoutes(app: FastifyInstance): Promise<void> {

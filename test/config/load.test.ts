@@ -67,6 +67,14 @@ test('out-of-range values are refused', () => {
   assert.match(problems[0]!, /^server\.port: /);
 });
 
+test('server.time_zone is an IANA zone, UTC by default', () => {
+  assert.equal(validateConfig({}, 'x').server.time_zone, 'UTC');
+  assert.equal(validateConfig({ server: { time_zone: 'Europe/Berlin' } }, 'x').server.time_zone, 'Europe/Berlin');
+  for (const zone of ['Berlin', '+01:00', 'CEST', '']) {
+    assert.deepEqual(problemsOf(() => validateConfig({ server: { time_zone: zone } }, 'x')), ['server.time_zone: expected an IANA time zone name such as "Europe/Berlin" or "UTC"'], zone);
+  }
+});
+
 test('key paths read like TOML', () => {
   assert.equal(formatKeyPath(['smpp', 0, 'port']), 'smpp[0].port');
   assert.equal(formatKeyPath(['server', 'host']), 'server.host');

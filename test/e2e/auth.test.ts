@@ -91,6 +91,26 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
     );
   });
 
+  await t.test('the first sign-in keeps the browser\'s time zone; Settings changes it', async (t) => {
+    const s = await startServer();
+    t.after(() => s.close());
+    const agent = await addUser(s.app, 'agent', 'Lena');
+    const context = await newContext(browser, s.baseURL, { timezoneId: 'America/Los_Angeles' });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await signIn(page, agent.email);
+    const zone = () => s.sqlite.prepare('SELECT time_zone FROM users WHERE id = ?').pluck().get(agent.id);
+    assert.equal(zone(), 'America/Los_Angeles');
+
+    await page.goto('/settings');
+    const select = page.getByRole('combobox', { name: 'Time zone' });
+    assert.equal(await select.inputValue(), 'America/Los_Angeles');
+    await select.selectOption('Europe/Berlin');
+    await page.getByRole('button', { name: 'Save time zone' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your time zone was saved.' }).waitFor();
+    assert.equal(zone(), 'Europe/Berlin');
+  });
+
   await t.test('a locked-out sign-in says how long to wait; an admin clears it in place and the sign-in works', async (t) => {
     const s = await startServer({ auth: { login_attempts: 2 } });
     t.after(() => s.close());

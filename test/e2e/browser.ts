@@ -71,13 +71,18 @@ export async function startServerWithSandbox(): Promise<Server & { messaging: Me
   });
 }
 
-/** A fresh, isolated browser profile (own cookies), English UI, pointed at `baseURL`. */
+/** A fresh, isolated browser profile (own cookies), English UI, pointed at `baseURL`; in the machine's time zone unless given one. */
 export async function newContext(
   browser: Browser,
   baseURL: string,
-  opts: { viewport?: { width: number; height: number } } = {},
+  opts: { viewport?: { width: number; height: number }; timezoneId?: string } = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL, locale: 'en-US', viewport: opts.viewport ?? { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'en-US',
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
+  });
   // Generous: CI machines are slow; every wait is for a condition, never a fixed time.
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(15_000);

@@ -23,7 +23,7 @@ class FakeSocket extends EventEmitter {
 
 function tab(userId: number, sessionId = `s${userId}`): LiveClient & { socket: FakeSocket } {
   const socket = new FakeSocket();
-  return { socket: socket as unknown as WebSocket & FakeSocket, userId, sessionId, locale: 'en', path: '/conversations', view: tabView('/conversations'), csrf: `token-${userId}` };
+  return { socket: socket as unknown as WebSocket & FakeSocket, userId, sessionId, locale: 'en', path: '/conversations', view: tabView('/conversations', 'UTC'), csrf: `token-${userId}` };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));

@@ -9,6 +9,7 @@ import { createDb } from '../../src/db/client.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import { createEventBus } from '../../src/domain/events.ts';
 import { changeRole, resetPassword, setActive } from '../../src/domain/users/service.ts';
+import { setTimeZone } from '../../src/domain/users/time-zone.ts';
 import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
 
 async function listen(h: TestApp): Promise<string> {
@@ -262,4 +263,65 @@ test('a header action answers with the header and pushes it to the open conversa
   await until(() => tab.received.some((html) => /<header id="conversation-header-\d+"[^>]*hx-swap-oob[^>]*>[\s\S]*Assigned to Ana/.test(html)), 'the header pushed to the tab');
   const timelineReads = statements.filter((sql) => /^select/i.test(sql) && /"(messages|conversation_events|conversation_notes)"\."conversation_id" = \?/.test(sql));
   assert.deepEqual(timelineReads, [], 'no timeline read for the answer or the push');
+});
+
+test('two tabs of people in different time zones each get pushes with their own times', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const admin = await addUser(h.app, 'admin');
+  const [la, berlin] = [await addUser(h.app, 'agent', 'Lena'), await addUser(h.app, 'agent', 'Bert')];
+  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
+  setMembers(h.app.domain, admin.actor, inboxId, [la.id, berlin.id]);
+  setTimeZone(h.app.domain, la.actor, 'America/Los_Angeles');
+  setTimeZone(h.app.domain, berlin.actor, 'Europe/Berlin');
+  const text = (body: string) => receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: body }, () => defaultKeywordTexts);
+  const first = text('Hello?');
+  assert.ok(first.stored);
+  const id = first.conversationId;
+  const tabs = await Promise.all(
+    [la, berlin].flatMap((user) => [`/conversations/${id}`, '/conversations'].map(async (path) => connect(`${url}?path=${encodeURIComponent(path)}`, (await signedIn(h.app, user.email)).cookieHeader))),
+  );
+  await Promise.all(tabs.map((tab) => tab.opened));
+  t.after(() => tabs.forEach((tab) => tab.socket.close()));
+  const [laConversation, laList, berlinConversation, berlinList] = tabs;
+
+  h.app.domain.now = () => Date.parse('2026-11-25T19:00:00Z');
+  text('Are you open today?');
+  const pushed = (tab: ReturnType<typeof connect>, pattern: RegExp) => until(() => tab.received.some((html) => pattern.test(html)), String(pattern));
+  await pushed(laConversation!, /<time datetime="2026-11-25T19:00:00\.000Z">11\/25\/26, 11:00\sAM<\/time>/);
+  await pushed(berlinConversation!, /<time datetime="2026-11-25T19:00:00\.000Z">11\/25\/26, 8:00\sPM<\/time>/);
+  await pushed(laList!, /title="11\/25\/26, 11:00\sAM"/);
+  await pushed(berlinList!, /title="11\/25\/26, 8:00\sPM"/);
+  assert.ok(!laConversation!.received.some((html) => /8:00\sPM/.test(html)), 'Los Angeles never gets Berlin\'s drawing');
+  assert.ok(!berlinConversation!.received.some((html) => /11:00\sAM/.test(html)), 'Berlin never gets Los Angeles\'s drawing');
+});
+
+test('a list filtered by day gets live rows by the day in each viewer\'s zone', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const url = await listen(h);
+  const admin = await addUser(h.app, 'admin');
+  const [la, berlin] = [await addUser(h.app, 'agent', 'Lena'), await addUser(h.app, 'agent', 'Bert')];
+  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
+  setMembers(h.app.domain, admin.actor, inboxId, [la.id, berlin.id]);
+  setTimeZone(h.app.domain, la.actor, 'America/Los_Angeles');
+  setTimeZone(h.app.domain, berlin.actor, 'Europe/Berlin');
+  const path = encodeURIComponent('/conversations?from=2026-11-25&to=2026-11-25');
+  // Berlin's tab connects first: a list drawn for it must not stand in for Los Angeles's.
+  const berlinTab = connect(`${url}?path=${path}`, (await signedIn(h.app, berlin.email)).cookieHeader);
+  await berlinTab.opened;
+  const laTab = connect(`${url}?path=${path}`, (await signedIn(h.app, la.email)).cookieHeader);
+  await laTab.opened;
+  t.after(() => [laTab, berlinTab].forEach((tab) => tab.socket.close()));
+
+  // 23:30 UTC on 25 November: 15:30 that day in Los Angeles, 00:30 on the 26th in Berlin.
+  h.app.domain.now = () => Date.parse('2026-11-25T23:30:00Z');
+  receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'Late question' }, () => defaultKeywordTexts);
+  const upserted = (html: string) => html.includes('hx-target="#conversation-list"') && html.includes('Late question');
+  await until(() => laTab.received.some(upserted), 'the row reaches the list in Los Angeles');
+  await until(() => berlinTab.received.some((html) => /hx-target="#conversation-\d+" hx-swap="delete"/.test(html)), 'Berlin is told it is not in its list');
+  assert.ok(!berlinTab.received.some(upserted), 'in Berlin it is another day: no row');
 });

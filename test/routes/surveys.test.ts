@@ -4,6 +4,7 @@ import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { setTimeZone } from '../../src/domain/users/time-zone.ts';
 import { addUser, buildTestApp, Client, signedIn, type TestApp } from '../helper.ts';
 
 const HX = { headers: { 'hx-request': 'true' } };
@@ -160,3 +161,25 @@ test('reports count only conversations of inboxes the manager sees', async (t) =
 function qid(h: TestApp, prompt: string): number {
   return h.sqlite.prepare('SELECT id FROM survey_questions WHERE prompt = ?').pluck().get(prompt) as number;
 }
+
+test('a report\'s days are the manager\'s days, in their time zone', async (t) => {
+  const { h, manager, ana, text } = await setup();
+  t.after(() => h.close());
+  setTimeZone(h.app.domain, manager.actor, 'America/Los_Angeles');
+  const m = await signedIn(h.app, manager.email);
+  const { quick } = await defineSurveys(m);
+  const a = await signedIn(h.app, ana.email);
+  const sendAt = async (iso: string, customer: string) => {
+    h.app.domain.now = () => Date.parse(iso);
+    assert.equal((await a.post(`/conversations/${text(customer)}/survey`, { survey: String(quick) }, HX)).statusCode, 200);
+  };
+  await sendAt('2026-11-25T07:30:00Z', '+15557654321'); // 24 November, 23:30 in Los Angeles
+  await sendAt('2026-11-26T07:00:00Z', '+15557654322'); // 25 November, 23:00
+  await sendAt('2026-11-26T08:30:00Z', '+15557654323'); // 26 November, 00:30
+  h.app.domain.now = Date.now;
+  assert.match((await m.get(`/surveys/${quick}?from=2026-11-25&to=2026-11-25`)).body, /Sent 1 · answered 0/);
+  assert.match((await m.get(`/surveys/${quick}?from=2026-11-26`)).body, /Sent 1 · answered 0/);
+  const csv = (await m.get(`/surveys/${quick}/report.csv?to=2026-11-24`)).body;
+  assert.deepEqual(csv.split('\r\n').slice(1, -1).map((line) => line.split(',')[0]), ['2026-11-25T07:30:00.000Z'], 'the CSV takes the same days');
+  assert.equal((await m.get(`/surveys/${quick}?to=2026-02-30`)).statusCode, 400);
+});

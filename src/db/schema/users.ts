@@ -17,6 +17,8 @@ export const users = sqliteTable('users', {
   role: text('role', { enum: roles }).notNull(),
   passwordHash: text('password_hash').notNull(),
   locale: text('locale', { enum: ['en', 'de'] }),
+  /** IANA name (`Europe/Berlin`) times and days are shown in; null: the server's (`[server] time_zone`). */
+  timeZone: text('time_zone'),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   /** Display preference: leave tags out of conversation lists. */
   hideTags: integer('hide_tags', { mode: 'boolean' }).notNull().default(false),

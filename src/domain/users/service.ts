@@ -20,6 +20,7 @@ export const publicColumns = {
   name: users.name,
   role: users.role,
   locale: users.locale,
+  timeZone: users.timeZone,
   active: users.active,
   hideTags: users.hideTags,
   statusMessage: users.statusMessage,

@@ -1,3 +1,4 @@
+import { canonicalTimeZone } from '../calendar.ts';
 import { invalid } from '../errors.ts';
 import { roles, type Role } from '../../db/schema/users.ts';
 
@@ -26,4 +27,12 @@ export function checkLocale(raw: unknown): 'en' | 'de' | null {
   if (raw === '' || raw === undefined || raw === null) return null;
   if (raw !== 'en' && raw !== 'de') throw invalid('user.locale_invalid', 'locale');
   return raw;
+}
+
+/** One of the zones offered (`timeZoneNames`), as listed; empty is none (the server's applies). */
+export function checkTimeZone(raw: unknown): string | null {
+  if (raw === '' || raw === undefined || raw === null) return null;
+  const zone = canonicalTimeZone(raw);
+  if (zone === null) throw invalid('user.time_zone_invalid', 'time_zone');
+  return zone;
 }

@@ -7,6 +7,7 @@ import { listTags } from '../../domain/tags/service.ts';
 import { isManager, type Actor } from '../../domain/context.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { hasFilters, listUrl, parseListQuery, upsertSort, type ListQuery } from '../../presenters/list-query.ts';
+import { timeZoneOf } from '../../presenters/viewer.ts';
 import { idParam } from '../forms.ts';
 
 export default async function conversationListRoutes(app: FastifyInstance): Promise<void> {
@@ -14,7 +15,7 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
 
   app.get('/conversations', async (req, reply) => {
     const actor = actorOf(req);
-    const query = parseListQuery(req.query);
+    const query = parseListQuery(req.query, timeZoneOf(req.auth!.user, app.configStore.current));
     // "Load more" asks for the next rows only; everything else gets the page.
     const more = req.headers['hx-request'] === 'true' && query.after !== undefined;
     // The navigation counts them; the unread filter may take them from there (listConversations).
