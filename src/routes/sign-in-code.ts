@@ -30,6 +30,7 @@ export default async function signInCodeRoutes(app: FastifyInstance): Promise<vo
       );
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
+      if (err.status === 410) return expired(req, reply);
       req.log.info({ reason: err.key }, 'second factor refused');
       return reply.code(err.status).page('pages/login-code', { errors: { [err.field ?? 'code']: req.t(err.key, err.params) } });
     }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { passwordResets } from '../../db/schema/accounts.ts';
+import { passwordResets, pendingSignIns } from '../../db/schema/accounts.ts';
 import { sessions } from '../../db/schema/auth.ts';
 import { users } from '../../db/schema/users.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
@@ -57,6 +57,7 @@ export async function useResetLink(ctx: DomainContext, token: unknown, password:
     tx.update(passwordResets).set({ usedAt: ctx.now() }).where(eq(passwordResets.userId, userId)).run();
     tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
     tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, userId)).run();
     return userId;
   });
   ctx.events.emit('user.sessions.ended', { userId });

@@ -57,5 +57,6 @@ export async function finishPendingSignIn(
     checkSecondFactor(ctx, pending.userId, input),
   );
   if (!ok) throw new DomainError(422, input.recovery.trim() ? 'two_factor.recovery_wrong' : 'two_factor.code_wrong', {}, input.recovery.trim() ? 'recovery' : 'code');
-  ctx.db.delete(pendingSignIns).where(eq(pendingSignIns.id, pending.id)).run();
+  // Two right codes sent at once (a recovery code and an app code, say) must not make two sessions.
+  if (ctx.db.delete(pendingSignIns).where(eq(pendingSignIns.id, pending.id)).run().changes === 0) throw new DomainError(410, 'two_factor.sign_in_expired');
 }
