@@ -70,7 +70,8 @@ function stepOf(secret: string, code: string, now: number): number | null {
 function acceptCode(tx: Db, userId: number, code: string, now: number, confirmed: boolean): boolean {
   const row = tx.select().from(totpSecrets).where(eq(totpSecrets.userId, userId)).get();
   if (!row || (row.confirmedAt != null) !== confirmed) return false;
-  const step = stepOf(row.secret, code.trim(), now);
+  // Apps show the code as "123 456"; people type it so.
+  const step = stepOf(row.secret, code.replace(/\s/g, ''), now);
   if (step === null) return false;
   return (
     tx
@@ -121,7 +122,7 @@ export async function confirmEnrolment(ctx: DomainContext, actor: Actor, rawCode
 async function requireProof(ctx: DomainContext, actor: Actor, rawProof: unknown, policy: ThrottlePolicy): Promise<void> {
   const proof = typeof rawProof === 'string' ? rawProof.slice(0, 256) : '';
   const ok = await throttled(ctx, [`user:${actor.id}`], policy, async () => {
-    if (/^\s*\d{6}\s*$/.test(proof)) return ctx.db.transaction((tx) => acceptCode(tx, actor.id, proof, ctx.now(), true));
+    if (/^\d{6}$/.test(proof.replace(/\s/g, ''))) return ctx.db.transaction((tx) => acceptCode(tx, actor.id, proof, ctx.now(), true));
     const row = ctx.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, actor.id)).get();
     return row !== undefined && (await verifyPassword(proof, row.hash));
   });
