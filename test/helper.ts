@@ -3,7 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AppOptions } from '../src/app.ts';
 import { validateConfig } from '../src/config/load.ts';
 import type { ConfigStore } from '../src/config/store.ts';
 import { loadMigrations, migrate } from '../src/db/migrate.ts';
@@ -24,13 +24,13 @@ export interface TestApp {
 }
 
 /** A real app on a real SQLite file in a fresh temp folder. */
-export async function buildTestApp(rawConfig: Record<string, unknown> = {}): Promise<TestApp> {
+export async function buildTestApp(rawConfig: Record<string, unknown> = {}, opts: { logger?: AppOptions['logger'] } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const dbFile = join(dir, 'switchboard.db');
   const sqlite = openDatabase(dbFile);
   await migrate(sqlite, dbFile, loadMigrations(migrationsDir));
   const configStore: ConfigStore = { current: validateConfig(rawConfig, 'test'), file: undefined };
-  const app = await buildApp({ configStore, sqlite, logger: false, mediaDir: join(dir, 'media') });
+  const app = await buildApp({ configStore, sqlite, logger: opts.logger ?? false, mediaDir: join(dir, 'media') });
   await app.ready();
   return {
     app,

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { loggerOptions } from '../../src/log.ts';
 import { addUser, buildTestApp, Client, PASSWORD, signedIn } from '../helper.ts';
 
 type Harness = Awaited<ReturnType<typeof buildTestApp>>;
@@ -158,4 +161,21 @@ test('changing my own password keeps this session, ends my others and closes the
   assert.equal(ended[0]!.userId, agent.id);
   assert.ok(ended[0]!.except, 'all but this session');
   assert.equal((await new Client(h.app).login(agent.email, NEW_PASSWORD)).statusCode, 303);
+});
+
+test('the request log never holds a reset link\'s token', async (t) => {
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+  const h = await buildTestApp({}, { logger: pino(loggerOptions('info'), sink) });
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin');
+  const agent = await addUser(h.app, 'agent');
+  const path = await resetLink(await signedIn(h.app, admin.email), agent.id);
+  const token = path.split('/').pop()!;
+  const browser = new Client(h.app);
+  await browser.get(path);
+  await browser.post(`${path}?x=1`, { password: NEW_PASSWORD });
+  assert.ok(lines.some((l) => l.includes('"url":"/reset/[redacted]"')), 'the request is logged');
+  assert.ok(lines.some((l) => l.includes('"url":"/reset/[redacted]?x=1"')));
+  assert.deepEqual(lines.filter((l) => l.includes(token)), [], 'without its token');
 });
