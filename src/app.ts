@@ -27,6 +27,7 @@ import csrfPlugin from './plugins/csrf.ts';
 import formBodies from './plugins/form-bodies.ts';
 import renderPlugin from './plugins/render.ts';
 import sessionSweep from './plugins/session-sweep.ts';
+import twoFactorGate from './plugins/two-factor-gate.ts';
 import { createHub, type Hub } from './realtime/hub.ts';
 import { registerRealtimeListeners } from './realtime/listeners.ts';
 import adminBackupRoutes from './routes/admin/backups.ts';
@@ -34,6 +35,9 @@ import adminConnectionRoutes from './routes/admin/connections.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
 import authRoutes from './routes/auth.ts';
+import passwordResetRoutes from './routes/password-reset.ts';
+import signInCodeRoutes from './routes/sign-in-code.ts';
+import twoFactorSettingsRoutes from './routes/two-factor-settings.ts';
 import cannedRoutes from './routes/canned.ts';
 import chatRoutes from './routes/chats.ts';
 import contactRoutes from './routes/contacts.ts';
@@ -161,6 +165,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(authPlugin);
+  await app.register(twoFactorGate);
   await app.register(formBodies, { bodyLimit: server.body_limit_kb * 1024 });
   await app.register(csrfPlugin);
   await app.register(renderPlugin);
@@ -191,6 +196,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsRoutes);
   await app.register(setupRoutes);
   await app.register(authRoutes);
+  await app.register(signInCodeRoutes);
+  await app.register(passwordResetRoutes);
+  await app.register(twoFactorSettingsRoutes);
   await app.register(liveRoutes);
   await app.register(homeRoutes);
   await app.register(conversationListRoutes);

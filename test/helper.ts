@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Logger } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AppOptions } from '../src/app.ts';
 import { validateConfig } from '../src/config/load.ts';
 import type { ConfigStore } from '../src/config/store.ts';
 import { loadMigrations, migrate } from '../src/db/migrate.ts';
@@ -25,7 +24,7 @@ export interface TestApp {
 }
 
 /** A real app on a real SQLite file in a fresh temp folder. */
-export async function buildTestApp(rawConfig: Record<string, unknown> = {}, opts: { logger?: Logger } = {}): Promise<TestApp> {
+export async function buildTestApp(rawConfig: Record<string, unknown> = {}, opts: { logger?: AppOptions['logger'] } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const dbFile = join(dir, 'switchboard.db');
   const sqlite = openDatabase(dbFile);

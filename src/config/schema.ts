@@ -111,6 +111,8 @@ export const configSchema = z
         login_attempts: z.number().int().min(1).max(100).default(5),
         login_attempts_per_address: z.number().int().min(1).max(10_000).default(30),
         login_window_minutes: z.number().int().min(1).max(1440).default(15),
+        // Roles whose members must sign in with a second factor; they are sent to enrol before anything else.
+        require_2fa: z.array(z.enum(['admin', 'manager', 'agent'])).default([]),
       })
       .prefault({}),
     log: z

@@ -5,7 +5,7 @@ type Params = Record<string, string | number>;
 /** A rule said no. Carries a translation key so every layer can show it in the user's language. */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 422 | 429,
+    readonly status: 400 | 403 | 404 | 409 | 410 | 422 | 429,
     readonly key: MessageKey,
     readonly params: Params = {},
     /** The form field the message belongs to, when there is one. */

@@ -1,3 +1,4 @@
+import { de as accounts } from './accounts.ts';
 import { de as assignment } from './assignment.ts';
 import { de as chats } from './chats.ts';
 import type { MessageKey } from './en.ts';
@@ -495,4 +496,5 @@ export const de: Record<MessageKey, string> = {
   ...assignment,
   ...personal,
   ...signIn,
+  ...accounts,
 };

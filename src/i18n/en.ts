@@ -1,3 +1,4 @@
+import { en as accounts } from './accounts.ts';
 import { en as assignment } from './assignment.ts';
 import { en as chats } from './chats.ts';
 import { en as personal } from './personal.ts';
@@ -494,6 +495,7 @@ export const en = {
   ...assignment,
   ...personal,
   ...signIn,
+  ...accounts,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PENDING_MS, startPendingSignIn } from '../domain/accounts/pending-sign-in.ts';
+import { hasTwoFactor } from '../domain/accounts/two-factor.ts';
 import { authenticate } from '../domain/auth/login.ts';
 import { signInPolicy } from '../domain/auth/sign-in-throttle.ts';
 import { createSession, deleteSession } from '../domain/auth/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
 import { adoptBrowserTimeZone } from '../domain/users/time-zone.ts';
-import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts';
+import { requireUser, secureCookies, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field } from './forms.ts';
 
@@ -24,6 +26,23 @@ function safeNext(raw: unknown): string {
   return url.origin === BASE && SAME_SITE_PATH.test(next) ? next : '/';
 }
 
+/** Holds a sign-in whose second factor is still due; sent only to /login/… */
+export const PENDING_COOKIE = 'sb_pending';
+
+/** The sign-in succeeded (every factor): a new session, and on to `next`. */
+export function startSession(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, userId: number, next: string): FastifyReply {
+  // A fresh id on every sign-in: a session id planted before login is worth nothing after it.
+  if (req.auth) {
+    const replaced = req.auth.id;
+    deleteSession(app.domain, replaced);
+    app.hub.signOut((c) => c.sessionId === replaced);
+  }
+  const session = createSession(app.domain, userId);
+  setSessionCookie(app, reply, session.token);
+  req.log.info({ userId }, 'signed in');
+  return reply.redirect(next, 303);
+}
+
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
   app.get('/login', async (req, reply) => {
     if (req.auth) return reply.redirect('/', 303);
@@ -40,18 +59,15 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         { email, password: field(req, 'password'), ip: req.ip },
         signInPolicy(app.configStore.current.auth),
       );
-      // A fresh id on every sign-in: a session id planted before login is worth nothing after it.
-      if (req.auth) {
-        const replaced = req.auth.id;
-        deleteSession(app.domain, replaced);
-        app.hub.signOut((c) => c.sessionId === replaced);
-      }
       // From the first sign-in on, times are shown in the zone of the browser the person signed in with.
       adoptBrowserTimeZone(app.domain, user.id, browserZone);
-      const session = createSession(app.domain, user.id);
-      setSessionCookie(app, reply, session.token);
-      req.log.info({ userId: user.id }, 'signed in');
-      return reply.redirect(next, 303);
+      if (hasTwoFactor(app.domain.db, user.id)) {
+        const token = startPendingSignIn(app.domain, user.id, next);
+        reply.setCookie(PENDING_COOKIE, token, { path: '/login', httpOnly: true, sameSite: 'lax', secure: secureCookies(app), maxAge: PENDING_MS / 1000 });
+        req.log.info({ userId: user.id }, 'password right; second factor due');
+        return reply.redirect('/login/code', 303);
+      }
+      return startSession(app, req, reply, user.id, next);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       req.log.info({ reason: err.key }, 'sign-in refused');

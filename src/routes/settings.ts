@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notificationKinds } from '../db/schema/notifications.ts';
+import { twoFactorOf } from '../domain/accounts/two-factor.ts';
 import { queuesOf, setQueues } from '../domain/assignment/queue.ts';
 import { invalid } from '../domain/errors.ts';
 import { setExtension, setStatus } from '../domain/users/presence.ts';
@@ -34,6 +35,7 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     events: notificationKinds,
     timeZones: timeZoneNames,
     serverTimeZone: app.configStore.current.server.time_zone,
+    twoFactor: twoFactorOf(app.domain.db, actorOf(req).id),
   });
   const show = (req: FastifyRequest, reply: FastifyReply, state: State = {}) => reply.page('pages/settings', data(req, state));
 

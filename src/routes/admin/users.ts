@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createResetLink } from '../../domain/accounts/password-reset.ts';
+import { resetTwoFactor, twoFactorUserIds } from '../../domain/accounts/two-factor.ts';
 import { clearAccountSignIns, clearAddressSignIns, signInLocks } from '../../domain/auth/sign-in-locks.ts';
 import { signInPolicy } from '../../domain/auth/sign-in-throttle.ts';
 import { invalid } from '../../domain/errors.ts';
@@ -21,6 +23,8 @@ interface ViewState {
   errors?: FormErrors;
   rowErrors?: Record<number, string>;
   notice?: string | null;
+  /** A reset link just made: shown once, to copy and hand over. */
+  resetLink?: { name: string; url: string } | null;
   signInsNotice?: string | null;
 }
 
@@ -37,6 +41,8 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
       errors: state.errors ?? {},
       rowErrors: state.rowErrors ?? {},
       notice: state.notice ?? null,
+      resetLink: state.resetLink ?? null,
+      twoFactor: twoFactorUserIds(app.domain.db),
       signIns: signInLocks(app.domain, actorOf(req), signInPolicy(auth)),
       signInsWindowMinutes: auth.login_window_minutes,
       signInsNotice: state.signInsNotice ?? null,
@@ -75,6 +81,22 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
 
   app.post('/:id/role', rowAction((req, id) => changeRole(app.domain, actorOf(req), id, field(req, 'role'))));
   app.post('/:id/active', rowAction((req, id) => setActive(app.domain, actorOf(req), id, activeField(req))));
+
+  app.post('/:id/reset-link', async (req, reply) => {
+    const userId = idParam(req);
+    const { token, name } = createResetLink(app.domain, actorOf(req), userId);
+    // Shown to the admin who asked, in their own browser: the address they use for Switchboard is the one to hand over.
+    const base = app.configStore.current.server.public_url ?? `${req.protocol}://${req.host}`;
+    req.log.info({ userId }, 'password-reset link created');
+    return show(req, reply, { resetLink: { name, url: new URL(`/reset/${token}`, base).href } });
+  });
+
+  app.post('/:id/two-factor/reset', async (req, reply) => {
+    const userId = idParam(req);
+    const { name } = resetTwoFactor(app.domain, actorOf(req), userId);
+    req.log.info({ userId }, 'two-factor sign-in reset by an admin');
+    return show(req, reply, { notice: req.t('admin.users.two_factor_was_reset', { name }) });
+  });
 
   app.post('/:id/sign-ins/clear', async (req, reply) => {
     const userId = idParam(req);
