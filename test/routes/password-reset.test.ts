@@ -166,7 +166,7 @@ test('changing my own password keeps this session, ends my others and closes the
 test('the request log never holds a reset link\'s token', async (t) => {
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
-  const h = await buildTestApp({}, { logger: pino(loggerOptions('info'), sink) });
+  const h = await buildTestApp({}, { logger: pino(loggerOptions('debug'), sink) });
   t.after(() => h.close());
   const admin = await addUser(h.app, 'admin');
   const agent = await addUser(h.app, 'agent');
