@@ -1,11 +1,8 @@
 # syntax=docker/dockerfile:1
 
-# Build stage: all dependencies, esbuild among them, to compile dist/switchboard.mjs. The compilers are here only
-# in case better-sqlite3 finds no prebuilt addon for this platform.
-FROM node:20-bookworm-slim AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# Build stage: all dependencies, esbuild among them, to compile dist/switchboard.mjs. better-sqlite3 ships its
+# addon prebuilt (Node-API) for linux x64 and arm64, so no compiler is needed.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -15,7 +12,7 @@ RUN npm run build
 # The bundle holds every JavaScript dependency; better-sqlite3 (with its addon) is loaded from node_modules.
 RUN npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 # Owned by root: the app user can read its code but not change it.
 COPY --from=build /app/node_modules ./node_modules
@@ -29,7 +26,7 @@ USER node
 VOLUME /data
 ENV SWITCHBOARD_DATA=/data HOST=0.0.0.0 PORT=3000 NODE_ENV=production
 EXPOSE 3000
-# Slim images have no curl; Node 20 has fetch.
+# Slim images have no curl; Node has fetch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Node is PID 1 and gets SIGTERM from `docker stop` itself: no npm or shell in between.

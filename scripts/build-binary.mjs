@@ -3,7 +3,7 @@
 // Usage: node scripts/build-binary.mjs [--out DIR]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ASSET_DIRS = ['views', 'static', 'drizzle'];
 /** Data the server reads from node_modules on first use (src/paths.ts), unpacked at the same place. */
 const DATA_FILES = ['en', 'de'].map((locale) => `node_modules/emojibase-data/${locale}/compact.json`);
-const ADDON = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+/**
+ * The SQLite addon of the running platform: one compiled on purpose (`npm rebuild better-sqlite3 --build-from-source`)
+ * wins, as it does for better-sqlite3 itself; else the prebuilt one it ships (Node-API, any Node version).
+ */
+function addonPath() {
+  const built = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+  if (existsSync(join(root, built))) return built;
+  const musl = process.platform === 'linux' && !process.report.getReport().header.glibcVersionRuntime;
+  return `node_modules/better-sqlite3/prebuilds/${musl ? 'linuxmusl' : process.platform}-${process.arch}.node`;
+}
+const ADDON = addonPath();
 // Read back under the same key by src/sea/entry.ts.
 const MANIFEST_KEY = 'sea-manifest.json';
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -34,7 +44,7 @@ function contentHash(keys) {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** SEA in Node 20 runs a single CommonJS script that may require builtins only: bundle everything. */
+/** A SEA runs a single CommonJS script that may require builtins only: bundle everything. */
 async function bundleScript(file) {
   const { code } = await bundle({
     entryPoints: ['src/sea/entry.ts'],

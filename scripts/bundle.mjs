@@ -29,7 +29,7 @@ function asciiOnly(code) {
 }
 
 /**
- * Bundles one entry with its dependencies for Node 20 and returns the code and esbuild's metafile.
+ * Bundles one entry with its dependencies for Node 24 and returns the code and esbuild's metafile.
  * `options` adds to or overrides the shared esbuild options (entryPoints, format, external, banner …).
  */
 export async function bundle(options) {
@@ -37,7 +37,7 @@ export async function bundle(options) {
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     // Names stay, so stack traces still say which function failed.
     minifyWhitespace: true,
     minifySyntax: true,

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import pkg from '../package.json' with { type: 'json' };
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BackupError, makeBackup } from './backup/make.ts';
@@ -42,6 +43,7 @@ Commands:
                               password "sandbox"), for pointing another instance at it
 
 Options:
+  -v, --version               print Switchboard's and Node's versions
   --config FILE               configuration file (or SWITCHBOARD_CONFIG); none = built-in defaults
   --data DIR                  data directory (or SWITCHBOARD_DATA, or server.data_dir)
   -h, --help                  show this help
@@ -79,6 +81,10 @@ async function withDomain<T>(flags: Flags, run: (ctx: DomainContext) => Promise<
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') {
+    process.stdout.write(`switchboard ${pkg.version} (Node ${process.version})\n`);
+    return 0;
+  }
   const [command = 'serve', ...rest] = argv[0]?.startsWith('-') ? ['serve', ...argv] : argv;
   switch (command) {
     case 'serve': {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../tmp.ts';
@@ -100,4 +100,10 @@ test('switchboard sandbox runs the test SMSC alone and stops on SIGTERM', async 
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
   assert.equal((await run(['sandbox', '--port', 'x'], { cwd })).code, 2);
+});
+
+test('--version prints the app\'s and Node\'s versions', async () => {
+  const result = await run(['--version'], { cwd: tempDir() });
+  assert.equal(result.code, 0);
+  assert.equal(result.stdout, `switchboard ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version} (Node ${process.version})\n`);
 });
