@@ -1,4 +1,5 @@
 import { de as assignment } from './assignment.ts';
+import { de as audit } from './audit.ts';
 import { de as chats } from './chats.ts';
 import type { MessageKey } from './en.ts';
 import { de as personal } from './personal.ts';
@@ -485,4 +486,5 @@ export const de: Record<MessageKey, string> = {
   ...assignment,
   ...personal,
   ...signIn,
+  ...audit,
 };

@@ -1,4 +1,5 @@
 import { en as assignment } from './assignment.ts';
+import { en as audit } from './audit.ts';
 import { en as chats } from './chats.ts';
 import { en as personal } from './personal.ts';
 import { en as signIn } from './sign-in.ts';
@@ -484,6 +485,7 @@ export const en = {
   ...assignment,
   ...personal,
   ...signIn,
+  ...audit,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -36,7 +36,7 @@ function id(raw: string, name: string): number {
 }
 
 /** `2026-11-25` as the start of that day in UTC (the end bound is exclusive: the day after `to`). */
-function day(raw: string, name: string, plusDays = 0): number {
+export function day(raw: string, name: string, plusDays = 0): number {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw badFilter(name);
   const ms = Date.parse(`${raw}T00:00:00Z`);
   if (Number.isNaN(ms)) throw badFilter(name);

@@ -27,7 +27,7 @@ export default async function setupRoutes(app: FastifyInstance): Promise<void> {
     const token = app.setup.token;
     app.setup.token = null;
     try {
-      const user = await createFirstAdmin(app.domain, { ...values, password: field(req, 'password') });
+      const user = await createFirstAdmin(app.domain, { ...values, password: field(req, 'password') }, req.ip);
       const session = createSession(app.domain, user.id);
       setSessionCookie(app, reply, session.token);
       req.log.info({ userId: user.id }, 'first admin created; setup closed');

@@ -10,3 +10,4 @@ export * from './media.ts';
 export * from './chats.ts';
 export * from './notes.ts';
 export * from './notifications.ts';
+export * from './audit.ts';
