@@ -308,6 +308,7 @@ test('the CSV export: same filters, every record however many, quoted, and no ce
   await a.get('/admin/inboxes');
   await a.post('/admin/inboxes', { name: '=HYPERLINK("http://evil.test","Sales, North")' });
   await a.post('/admin/inboxes', { name: '-2+3' });
+  await a.post('/admin/inboxes', { name: '+49 Sales' });
   seed(h, 1234, { at: Date.parse('2025-01-01T00:00:00Z'), subject: 'old' });
 
   const res = await a.get('/admin/audit.csv?action=inbox.created');
@@ -317,12 +318,13 @@ test('the CSV export: same filters, every record however many, quoted, and no ce
   assert.ok(res.body.endsWith('\r\n'));
   const [header, ...rows] = parseCsv(res.body);
   assert.deepEqual(header, ['at', 'actor_id', 'actor', 'from', 'action', 'subject_id', 'subject', 'changes']);
-  assert.equal(rows.length, 2);
-  const [minus, link] = rows;
+  assert.equal(rows.length, 3);
+  const [plus, minus, link] = rows;
   assert.deepEqual(link!.slice(1, 5), [String(admin.id), "'@Ada", ADMIN_AT, 'inbox.created']);
   assert.equal(link![6], `'=HYPERLINK("http://evil.test","Sales, North")`);
   assert.deepEqual(JSON.parse(link![7]!), { name: '=HYPERLINK("http://evil.test","Sales, North")' });
   assert.equal(minus![6], "'-2+3");
+  assert.equal(plus![6], "'+49 Sales");
   assert.match(link![0]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.ok(res.body.includes(`"'=HYPERLINK(""http://evil.test"",""Sales, North"")"`), 'quotes doubled inside a quoted cell');
 
