@@ -12,6 +12,7 @@ import { createMessagingState, type MessagingState } from './channels/state.ts';
 import type { ConfigStore } from './config/store.ts';
 import { createDb } from './db/client.ts';
 import { createWriteHealth, diskTroubleOf, type WriteHealth } from './db/write-health.ts';
+import { recordAuditAlone } from './domain/audit/record.ts';
 import type { DomainContext } from './domain/context.ts';
 import { DomainError } from './domain/errors.ts';
 import { createEventBus } from './domain/events.ts';
@@ -30,6 +31,7 @@ import sessionSweep from './plugins/session-sweep.ts';
 import twoFactorGate from './plugins/two-factor-gate.ts';
 import { createHub, type Hub } from './realtime/hub.ts';
 import { registerRealtimeListeners } from './realtime/listeners.ts';
+import adminAuditRoutes from './routes/admin/audit.ts';
 import adminBackupRoutes from './routes/admin/backups.ts';
 import adminConnectionRoutes from './routes/admin/connections.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
@@ -134,6 +136,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     mediaDir: opts.mediaDir,
     settings: () => backupSettings(opts.configStore.current, dirname(opts.mediaDir)),
     log: app.log,
+    record: (by, backup) =>
+      recordAuditAlone(domain, by, { action: 'backup.made', subject: { name: backup.dir }, changes: { databaseBytes: backup.databaseBytes, mediaFiles: backup.mediaFiles } }),
   }));
   app.addHook('onClose', async () => app.backups.stop());
   app.decorateRequest('upload', null as unknown as FastifyRequest['upload']);
@@ -222,6 +226,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminInboxRoutes, { prefix: '/admin/inboxes' });
   await app.register(adminConnectionRoutes, { prefix: '/admin/connections' });
   await app.register(adminBackupRoutes, { prefix: '/admin/backups' });
+  await app.register(adminAuditRoutes, { prefix: '/admin' });
 
   registerRealtimeListeners(app);
   return app;

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
+import type { AuditBy } from '../domain/audit/record.ts';
 import { listBackups, makeBackup, pruneBackups, type Backup } from './make.ts';
 
 export interface BackupSettings {
@@ -18,8 +19,8 @@ export interface BackupState extends BackupSettings {
 
 export interface Backups {
   state(): BackupState;
-  /** One backup now, then pruning; a second call while one runs waits for that one. */
-  run(): Promise<Backup>;
+  /** One backup now, then pruning; a second call while one runs waits for that one (made, and recorded, by the first caller). */
+  run(by: AuditBy): Promise<Backup>;
   /** What the timer does: a backup if one is due, else nothing. */
   runIfDue(): Promise<Backup | null>;
   stop(): void;
@@ -39,17 +40,20 @@ export function scheduleBackups(opts: {
   mediaDir: string;
   settings: () => BackupSettings;
   log: Pick<Logger, 'info' | 'error'>;
+  /** Writes who made the backup to the audit log. */
+  record: (by: AuditBy, backup: Backup) => void;
   now?: () => number;
 }): Backups {
   const now = opts.now ?? Date.now;
   let running: Promise<Backup> | null = null;
   let lastError: BackupState['lastError'] = null;
 
-  const run = (): Promise<Backup> => {
+  const run = (by: AuditBy): Promise<Backup> => {
     running ??= (async () => {
       const { dir, keep } = opts.settings();
       try {
         const backup = await makeBackup(opts.sqlite, opts.mediaDir, dir, new Date(now()));
+        opts.record(by, backup);
         const pruned = pruneBackups(dir, keep, now());
         lastError = null;
         opts.log.info({ backup: backup.dir, databaseBytes: backup.databaseBytes, mediaFiles: backup.mediaFiles, pruned: pruned.length }, 'backup made');
@@ -72,7 +76,7 @@ export function scheduleBackups(opts: {
     return !newest || now() - Date.parse(newest.createdAt) >= everyHours * 3_600_000;
   };
 
-  const runIfDue = async (): Promise<Backup | null> => (due() ? run() : null);
+  const runIfDue = async (): Promise<Backup | null> => (due() ? run('server') : null);
   // A failure is logged and shown to admins by run(); the next check tries again.
   const timer = setInterval(() => void runIfDue().catch(() => {}), CHECK_EVERY_MS);
   timer.unref();

@@ -16,6 +16,8 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Actor {
   id: number;
   role: Role;
+  /** Where they act from (the request's address), for the audit log. */
+  address?: string;
 }
 
 /** Managers and admins: they keep inbox settings, shared canned replies and surveys, and see Spam (to undo it). */

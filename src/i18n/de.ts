@@ -1,5 +1,6 @@
 import { de as accounts } from './accounts.ts';
 import { de as assignment } from './assignment.ts';
+import { de as audit } from './audit.ts';
 import { de as chats } from './chats.ts';
 import type { MessageKey } from './en.ts';
 import { de as personal } from './personal.ts';
@@ -497,4 +498,5 @@ export const de: Record<MessageKey, string> = {
   ...personal,
   ...signIn,
   ...accounts,
+  ...audit,
 };

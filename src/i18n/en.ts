@@ -1,5 +1,6 @@
 import { en as accounts } from './accounts.ts';
 import { en as assignment } from './assignment.ts';
+import { en as audit } from './audit.ts';
 import { en as chats } from './chats.ts';
 import { en as personal } from './personal.ts';
 import { en as signIn } from './sign-in.ts';
@@ -496,6 +497,7 @@ export const en = {
   ...personal,
   ...signIn,
   ...accounts,
+  ...audit,
 } as const;
 
 export type MessageKey = keyof typeof en;

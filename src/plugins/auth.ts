@@ -37,7 +37,7 @@ export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, toke
 /** The signed-in user as the domain layer sees them; routes behind `requireUser` always have one. */
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.auth) throw new Error('actorOf called on a request without a session');
-  return { id: req.auth.user.id, role: req.auth.user.role };
+  return { id: req.auth.user.id, role: req.auth.user.role, address: req.ip };
 }
 
 /** Resolves the session cookie and the language on every request. */

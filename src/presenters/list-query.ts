@@ -37,7 +37,7 @@ function id(raw: string, name: string): number {
 }
 
 /** `2026-11-25` as the start of that day in the viewer's zone (the end bound is exclusive: the day after `to`). */
-function day(raw: string, name: string, zone: string, plusDays = 0): number {
+export function day(raw: string, name: string, zone: string, plusDays = 0): number {
   const ms = dayStart(raw, zone, plusDays);
   if (ms === null) throw badFilter(name);
   return ms;

@@ -28,7 +28,7 @@ export default async function setupRoutes(app: FastifyInstance): Promise<void> {
     const token = app.setup.token;
     app.setup.token = null;
     try {
-      const user = await createFirstAdmin(app.domain, { ...values, password: field(req, 'password') });
+      const user = await createFirstAdmin(app.domain, { ...values, password: field(req, 'password') }, req.ip);
       adoptBrowserTimeZone(app.domain, user.id, field(req, 'time_zone'));
       const session = createSession(app.domain, user.id);
       setSessionCookie(app, reply, session.token);

@@ -44,7 +44,7 @@ test('a bad config stops serve before any data is touched', async () => {
   assert.equal(existsSync(join(cwd, 'data')), false);
 });
 
-test('user add reads the password from stdin, never from an argument; reset-password ends sessions', async () => {
+test('user add reads the password from stdin, never from an argument; reset-password ends sessions; both are recorded as the console', async () => {
   const cwd = tmp();
   const add = await run(['user', 'add', '--email', 'Ana@Example.test', '--name', 'Ana', '--role', 'manager'], {
     cwd,
@@ -73,6 +73,11 @@ test('user add reads the password from stdin, never from an argument; reset-pass
   const after = new Database(join(cwd, 'data', 'switchboard.db'));
   assert.equal(after.prepare('SELECT count(*) FROM sessions').pluck().get(), 0);
   assert.notEqual(after.prepare('SELECT password_hash FROM users').pluck().get(), row.password_hash);
+  // Both are in the audit log as the console's, with no password in it.
+  assert.deepEqual(after.prepare('SELECT actor_id, actor_name, origin, action, subject_id, subject, changes FROM audit_log ORDER BY id').all(), [
+    { actor_id: null, actor_name: null, origin: 'console', action: 'user.created', subject_id: row.id, subject: 'Ana', changes: '{"email":"ana@example.test","name":"Ana","role":"manager"}' },
+    { actor_id: null, actor_name: null, origin: 'console', action: 'user.password_reset', subject_id: row.id, subject: 'Ana', changes: null },
+  ]);
   after.close();
 });
 

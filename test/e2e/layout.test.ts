@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { recordAuditAlone } from '../../src/domain/audit/record.ts';
 import { createTeamChat } from '../../src/domain/chats/manage.ts';
 import { postChatMessage } from '../../src/domain/chats/messages.ts';
 import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
@@ -102,11 +103,17 @@ test('browser: layout', { skip: noChromium }, async (t) => {
     assert.ok(text.stored);
     const chat = createTeamChat(s.app.domain, admin.actor, { name: 'Kundenservice Nordrhein-Westfalen Frühschicht', memberIds: [agent.id] });
     postChatMessage(s.app.domain, agent.actor, chat, 'A **long** line with a link https://example.com/a/very/long/path/that/does/not/wrap/easily/at/all and @Ada');
+    // The audit log's longest cells: a backup folder's path and an IPv6 address.
+    recordAuditAlone(s.app.domain, { ...admin.actor, address: '2001:db8:85a3:8d3:1319:8a2e:370:7348' }, {
+      action: 'backup.made',
+      subject: { name: '/var/lib/switchboard/backups/switchboard-20261206T010000Z' },
+      changes: { databaseBytes: 123_456_789, mediaFiles: 12 },
+    });
     const context = await newContext(browser, s.baseURL, { viewport: PHONE });
     t.after(() => context.close());
     const page = await context.newPage();
     await signIn(page, admin.email);
-    for (const path of ['/admin/users', '/admin/inboxes', '/settings', '/conversations', `/conversations/${text.conversationId}`, '/favourites', '/conversations/new', '/chats', `/chats/${chat}`]) {
+    for (const path of ['/admin/users', '/admin/inboxes', '/admin/audit', '/settings', '/conversations', `/conversations/${text.conversationId}`, '/favourites', '/conversations/new', '/chats', `/chats/${chat}`]) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1 }).waitFor();
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -115,6 +122,8 @@ test('browser: layout', { skip: noChromium }, async (t) => {
     await page.screenshot({ path: '/tmp/e2e-phone-chat.png', fullPage: true });
     await page.goto('/admin/users');
     await page.screenshot({ path: '/tmp/e2e-phone-admin-users.png', fullPage: true });
+    await page.goto('/admin/audit');
+    await page.screenshot({ path: '/tmp/e2e-phone-admin-audit.png', fullPage: true });
   });
 
   await t.test('desktop: the navigation sits beside the content', async (t) => {

@@ -55,11 +55,13 @@ test('the server backs up when the newest backup is older than every_hours and k
   t.after(() => h.close());
   const dir = join(h.dir, 'scheduled');
   let now = Date.parse('2026-12-01T00:00:00Z');
+  const recorded: unknown[] = [];
   const backups = scheduleBackups({
     sqlite: h.sqlite,
     mediaDir: join(h.dir, 'media'),
     settings: () => ({ dir, everyHours: 6, keep: 3 }),
     log: { info: () => {}, error: () => {} } as never,
+    record: (by) => recorded.push(by),
     now: () => now,
   });
   t.after(() => backups.stop());
@@ -72,6 +74,7 @@ test('the server backs up when the newest backup is older than every_hours and k
   }
   const kept = backups.state().backups.map((b) => b.createdAt);
   assert.deepEqual(kept, ['2026-12-02T05:00:00.000Z', '2026-12-01T23:00:00.000Z', '2026-12-01T17:00:00.000Z']);
+  assert.deepEqual(recorded, Array(5).fill('server'), 'each scheduled backup is recorded as made by the server');
 
   // A half-written backup of a run that died goes after a day; a younger one may still be being written.
   mkdirSync(join(dir, 'switchboard-20261202T060000Z.partial'));

@@ -11,3 +11,4 @@ export * from './chats.ts';
 export * from './notes.ts';
 export * from './notifications.ts';
 export * from './accounts.ts';
+export * from './audit.ts';

@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
-import { inboxes } from '../../db/schema/inboxes.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
-import { forbidden, invalid, notFound } from '../errors.ts';
+import { forbidden, invalid } from '../errors.ts';
 import { assertCanSeeInbox } from '../inboxes/access.ts';
+import { changeInboxSettings } from '../inboxes/service.ts';
 
 export const MAX_OPEN_LIMIT = 500;
 
@@ -19,17 +18,10 @@ export function parseMaxOpen(raw: unknown): number | null {
 
 /**
  * A manager (or admin) of a shared inbox they see switches round-robin on or off and sets the cap of open
- * conversations per agent. Like the other inbox switches the form carries the whole wanted state, so a
- * page that is out of date cannot flip a setting the wrong way: the last one sent wins.
+ * conversations per agent.
  */
 export function setAutoAssign(ctx: DomainContext, actor: Actor, inboxId: number, input: { enabled: boolean; maxOpen: unknown }): void {
   if (!isManager(actor)) throw forbidden();
   assertCanSeeInbox(ctx, actor, inboxId);
-  const maxOpenPerAgent = parseMaxOpen(input.maxOpen);
-  ctx.db.transaction((tx) => {
-    const row = tx.select({ owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, inboxId)).get();
-    if (!row || row.owner !== null) throw notFound();
-    tx.update(inboxes).set({ autoAssign: input.enabled, maxOpenPerAgent }).where(eq(inboxes.id, inboxId)).run();
-  });
-  ctx.events.emit('inbox.settings.changed', { inboxId });
+  changeInboxSettings(ctx, actor, inboxId, { autoAssign: input.enabled, maxOpenPerAgent: parseMaxOpen(input.maxOpen) });
 }

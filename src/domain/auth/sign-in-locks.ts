@@ -1,6 +1,7 @@
 import { count, desc, eq, gte } from 'drizzle-orm';
 import { signInFailures } from '../../db/schema/auth.ts';
 import { users } from '../../db/schema/users.ts';
+import { recordAudit } from '../audit/record.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { emailDelay, freedAt, inWindow, pairOf, type SignInPolicy } from './sign-in-throttle.ts';
@@ -81,7 +82,8 @@ export function clearAccountSignIns(ctx: DomainContext, actor: Actor, userId: nu
   return ctx.db.transaction((tx) => {
     const user = tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, userId)).get();
     if (!user) throw notFound();
-    tx.delete(signInFailures).where(eq(signInFailures.email, user.email)).run();
+    const failures = tx.delete(signInFailures).where(eq(signInFailures.email, user.email)).run().changes;
+    if (failures) recordAudit(ctx, tx, actor, { action: 'user.sign_ins_cleared', subject: { id: userId, name: user.name }, changes: { failures } });
     return { name: user.name };
   });
 }
@@ -91,6 +93,9 @@ export function clearAddressSignIns(ctx: DomainContext, actor: Actor, rawAddress
   requireAdmin(actor);
   const address = typeof rawAddress === 'string' ? rawAddress.trim() : '';
   if (!address || address.length > 100) throw invalid('admin.sign_ins.address_invalid');
-  ctx.db.delete(signInFailures).where(eq(signInFailures.address, address)).run();
+  ctx.db.transaction((tx) => {
+    const failures = tx.delete(signInFailures).where(eq(signInFailures.address, address)).run().changes;
+    if (failures) recordAudit(ctx, tx, actor, { action: 'address.sign_ins_cleared', subject: { name: address }, changes: { failures } });
+  });
   return { address };
 }

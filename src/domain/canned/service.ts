@@ -4,7 +4,9 @@ import { contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
-import { isManager, type Actor, type DomainContext } from '../context.ts';
+import { changed, recordAudit, type AuditChanges } from '../audit/record.ts';
+import type { AuditAction } from '../audit/actions.ts';
+import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { canSeeInbox, inboxVisibleTo } from '../inboxes/access.ts';
 import { MAX_BODY } from '../messaging/outbox.ts';
@@ -58,7 +60,22 @@ function assertMayWrite(ctx: DomainContext, actor: Actor, row: { inboxId: number
   if (!isManager(actor)) throw forbidden();
 }
 
-const keywordTaken = (err: unknown): boolean => err instanceof Error && /UNIQUE constraint failed: .*canned_replies/.test(err.message);
+/** Runs the write; the unique index on keywords refusing it becomes the form's message. */
+function saving<T>(keyword: string, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    if (err instanceof Error && /UNIQUE constraint failed: .*canned_replies/.test(err.message)) throw conflict('canned.keyword_taken', 'keyword', { keyword });
+    throw err;
+  }
+}
+
+/** A shared reply's change goes into the audit log, with its inbox; personal quick replies are their owner's business. */
+function auditShared(ctx: DomainContext, tx: Tx, actor: Actor, action: AuditAction, reply: CannedReply, changes: AuditChanges): void {
+  if (reply.inboxId === null) return;
+  const inbox = tx.select({ name: inboxes.name }).from(inboxes).where(eq(inboxes.id, reply.inboxId)).get();
+  recordAudit(ctx, tx, actor, { action, subject: { id: reply.id, name: reply.title }, changes: { inbox: inbox?.name ?? null, ...changes } });
+}
 
 export function createCanned(ctx: DomainContext, actor: Actor, scope: CannedScope, input: CannedInput): CannedReply {
   const owner = scope === 'personal' ? { inboxId: null, ownerUserId: actor.id } : { inboxId: scope.inboxId, ownerUserId: null };
@@ -69,12 +86,11 @@ export function createCanned(ctx: DomainContext, actor: Actor, scope: CannedScop
   assertMayWrite(ctx, actor, owner);
   const fields = clean(input);
   const now = ctx.now();
-  try {
-    return ctx.db.insert(cannedReplies).values({ ...owner, ...fields, createdAt: now, updatedAt: now }).returning(columns).get();
-  } catch (err) {
-    if (keywordTaken(err)) throw conflict('canned.keyword_taken', 'keyword', { keyword: fields.keyword });
-    throw err;
-  }
+  return ctx.db.transaction((tx) => {
+    const reply = saving(fields.keyword, () => tx.insert(cannedReplies).values({ ...owner, ...fields, createdAt: now, updatedAt: now }).returning(columns).get());
+    auditShared(ctx, tx, actor, 'canned.created', reply, fields);
+    return reply;
+  });
 }
 
 function existing(ctx: DomainContext, actor: Actor, id: number): CannedReply {
@@ -85,19 +101,22 @@ function existing(ctx: DomainContext, actor: Actor, id: number): CannedReply {
 }
 
 export function updateCanned(ctx: DomainContext, actor: Actor, id: number, input: CannedInput): CannedReply {
-  existing(ctx, actor, id);
-  const fields = clean(input);
-  try {
-    return ctx.db.update(cannedReplies).set({ ...fields, updatedAt: ctx.now() }).where(eq(cannedReplies.id, id)).returning(columns).get()!;
-  } catch (err) {
-    if (keywordTaken(err)) throw conflict('canned.keyword_taken', 'keyword', { keyword: fields.keyword });
-    throw err;
-  }
+  return ctx.db.transaction((tx) => {
+    const before = existing(ctx, actor, id);
+    const fields = clean(input);
+    const reply = saving(fields.keyword, () => tx.update(cannedReplies).set({ ...fields, updatedAt: ctx.now() }).where(eq(cannedReplies.id, id)).returning(columns).get()!);
+    const changes = changed(before, fields);
+    if (Object.keys(changes).length) auditShared(ctx, tx, actor, 'canned.updated', reply, changes);
+    return reply;
+  });
 }
 
 export function deleteCanned(ctx: DomainContext, actor: Actor, id: number): void {
-  existing(ctx, actor, id);
-  ctx.db.delete(cannedReplies).where(eq(cannedReplies.id, id)).run();
+  ctx.db.transaction((tx) => {
+    const reply = existing(ctx, actor, id);
+    tx.delete(cannedReplies).where(eq(cannedReplies.id, id)).run();
+    auditShared(ctx, tx, actor, 'canned.deleted', reply, { title: reply.title, keyword: reply.keyword, body: reply.body });
+  });
 }
 
 export interface CannedBook {

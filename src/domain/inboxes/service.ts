@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
-import { isManager, requireAdmin, type Actor, type DomainContext } from '../context.ts';
+import { changed, recordAudit } from '../audit/record.ts';
+import { isManager, requireAdmin, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
 import { publicColumns, type PublicUser } from '../users/service.ts';
@@ -45,9 +46,11 @@ export function listSharedInboxes(ctx: DomainContext, actor: Actor): Inbox[] {
   return ctx.db.select().from(inboxes).where(isNull(inboxes.ownerUserId)).orderBy(asc(inboxes.name)).all();
 }
 
-function assertShared(db: Pick<DomainContext['db'], 'select'>, inboxId: number): void {
-  const row = db.select({ owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, inboxId)).get();
-  if (!row || row.owner !== null) throw notFound();
+/** A shared inbox as it is before a change (404 for a private one or none). */
+function sharedInbox(db: Pick<DomainContext['db'], 'select'>, inboxId: number): Inbox {
+  const row = db.select().from(inboxes).where(eq(inboxes.id, inboxId)).get();
+  if (!row || row.ownerUserId !== null) throw notFound();
+  return row;
 }
 
 export function getInboxFor(ctx: DomainContext, actor: Actor, inboxId: number): Inbox {
@@ -62,7 +65,9 @@ export function createInbox(ctx: DomainContext, actor: Actor | null, input: { na
   const name = cleanInboxName(input.name);
   const inbox = ctx.db.transaction((tx) => {
     assertNameFree(tx, name);
-    return tx.insert(inboxes).values({ name }).returning().get();
+    const created = tx.insert(inboxes).values({ name }).returning().get();
+    recordAudit(ctx, tx, actor ?? 'console', { action: 'inbox.created', subject: { id: created.id, name }, changes: { name } });
+    return created;
   });
   ctx.events.emit('inbox.created', { inboxId: inbox.id });
   return inbox;
@@ -72,8 +77,10 @@ export function renameInbox(ctx: DomainContext, actor: Actor, inboxId: number, i
   requireAdmin(actor);
   const name = cleanInboxName(input.name);
   const inbox = ctx.db.transaction((tx) => {
-    assertShared(tx, inboxId);
+    const before = sharedInbox(tx, inboxId);
     assertNameFree(tx, name, inboxId);
+    const changes = changed({ name: before.name }, { name });
+    if (Object.keys(changes).length) recordAudit(ctx, tx, actor, { action: 'inbox.renamed', subject: { id: inboxId, name }, changes });
     return tx.update(inboxes).set({ name }).where(eq(inboxes.id, inboxId)).returning().get();
   });
   ctx.events.emit('inbox.renamed', { inboxId });
@@ -95,7 +102,7 @@ export function setMembers(ctx: DomainContext, actor: Actor, inboxId: number, us
   requireAdmin(actor);
   const wanted = [...new Set(userIds)];
   const change = ctx.db.transaction((tx) => {
-    assertShared(tx, inboxId);
+    const inbox = sharedInbox(tx, inboxId);
     const known = wanted.length
       ? tx.select({ id: users.id }).from(users).where(inArray(users.id, wanted)).all().map((r) => r.id)
       : [];
@@ -107,10 +114,37 @@ export function setMembers(ctx: DomainContext, actor: Actor, inboxId: number, us
     if (removed.length) {
       tx.delete(inboxMembers).where(and(eq(inboxMembers.inboxId, inboxId), inArray(inboxMembers.userId, removed))).run();
     }
+    if (added.length || removed.length) {
+      recordAudit(ctx, tx, actor, {
+        action: 'inbox.members_changed',
+        subject: { id: inboxId, name: inbox.name },
+        changes: { ...(added.length ? { added: namesOf(tx, added) } : {}), ...(removed.length ? { removed: namesOf(tx, removed) } : {}) },
+      });
+    }
     return { added, removed };
   });
   if (change.added.length || change.removed.length) ctx.events.emit('inbox.members.changed', { inboxId, ...change });
   return change;
+}
+
+function namesOf(tx: Tx, userIds: number[]): string[] {
+  return tx.select({ name: users.name }).from(users).where(inArray(users.id, userIds)).orderBy(asc(users.name)).all().map((u) => u.name);
+}
+
+/**
+ * Sets switches of a shared inbox and records those that changed, in one transaction. The form carries the
+ * wanted state, so a page that is out of date cannot flip a setting the wrong way: the last one sent wins.
+ * Who may change which switch is checked by the callers (setAssignmentMode, setMovingEnabled, setAutoAssign).
+ */
+export function changeInboxSettings(ctx: DomainContext, actor: Actor, inboxId: number, wanted: Partial<Pick<Inbox, 'assignmentEnabled' | 'movingEnabled' | 'autoAssign' | 'maxOpenPerAgent'>>): void {
+  ctx.db.transaction((tx) => {
+    const before = sharedInbox(tx, inboxId);
+    const changes = changed(before, wanted);
+    if (Object.keys(changes).length === 0) return;
+    tx.update(inboxes).set(wanted).where(eq(inboxes.id, inboxId)).run();
+    recordAudit(ctx, tx, actor, { action: 'inbox.settings_changed', subject: { id: inboxId, name: before.name }, changes });
+  });
+  ctx.events.emit('inbox.settings.changed', { inboxId });
 }
 
 /** The people the actor works with: active members of the shared inboxes they see (for filters and pickers). */
@@ -129,19 +163,11 @@ export function teammatesOf({ db }: DomainContext, actor: Actor): { id: number; 
 export function setAssignmentMode(ctx: DomainContext, actor: Actor, inboxId: number, enabled: boolean): void {
   if (!isManager(actor)) throw forbidden();
   assertCanSeeInbox(ctx, actor, inboxId);
-  ctx.db.transaction((tx) => {
-    assertShared(tx, inboxId);
-    tx.update(inboxes).set({ assignmentEnabled: enabled }).where(eq(inboxes.id, inboxId)).run();
-  });
-  ctx.events.emit('inbox.settings.changed', { inboxId });
+  changeInboxSettings(ctx, actor, inboxId, { assignmentEnabled: enabled });
 }
 
 /** Only an admin decides whether conversations may leave an inbox. */
 export function setMovingEnabled(ctx: DomainContext, actor: Actor, inboxId: number, enabled: boolean): void {
   requireAdmin(actor);
-  ctx.db.transaction((tx) => {
-    assertShared(tx, inboxId);
-    tx.update(inboxes).set({ movingEnabled: enabled }).where(eq(inboxes.id, inboxId)).run();
-  });
-  ctx.events.emit('inbox.settings.changed', { inboxId });
+  changeInboxSettings(ctx, actor, inboxId, { movingEnabled: enabled });
 }

@@ -1,5 +1,6 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import { questionKinds, surveyQuestions, surveys, type QuestionKind } from '../../db/schema/surveys.ts';
+import { recordAudit } from '../audit/record.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { forbidden, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
@@ -52,6 +53,7 @@ export function createSurvey(ctx: DomainContext, actor: Actor, input: { title: u
   const id = ctx.db.transaction((tx) => {
     const surveyId = tx.insert(surveys).values({ title, invitation, createdBy: actor.id, createdAt: ctx.now() }).returning({ id: surveys.id }).get().id;
     questions.forEach((q, position) => tx.insert(surveyQuestions).values({ surveyId, position, ...q }).run());
+    recordAudit(ctx, tx, actor, { action: 'survey.created', subject: { id: surveyId, name: title }, changes: { title, invitation, questions: questions.map((q) => q.prompt) } });
     return surveyId;
   });
   return getSurvey(ctx, id);
@@ -93,6 +95,14 @@ export function surveysToManage(ctx: DomainContext, actor: Actor): SurveyListing
 /** Archived surveys are no longer offered; their answers and report stay. */
 export function setArchived(ctx: DomainContext, actor: Actor, surveyId: number, archived: boolean): void {
   if (!isManager(actor)) throw forbidden();
-  getSurvey(ctx, surveyId);
-  ctx.db.update(surveys).set({ archived }).where(eq(surveys.id, surveyId)).run();
+  ctx.db.transaction((tx) => {
+    const before = getSurvey(ctx, surveyId);
+    if (before.archived === archived) return;
+    tx.update(surveys).set({ archived }).where(eq(surveys.id, surveyId)).run();
+    recordAudit(ctx, tx, actor, {
+      action: archived ? 'survey.archived' : 'survey.unarchived',
+      subject: { id: surveyId, name: before.title },
+      changes: { archived: { from: before.archived, to: archived } },
+    });
+  });
 }

@@ -3,6 +3,7 @@ import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { surveyAnswers, surveySends } from '../../db/schema/surveys.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
+import { csvLine } from '../csv.ts';
 import { forbidden } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 import { getSurvey, type Question, type Survey } from './definitions.ts';
@@ -87,13 +88,6 @@ export function surveyReport(ctx: DomainContext, actor: Actor, surveyId: number,
   };
 }
 
-const csvCell = (value: string | number | null): string => {
-  const text = value === null ? '' : String(value);
-  // A leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
 /** One row per answer given (and one per unanswered send), for a spreadsheet. */
 export function surveyCsv(ctx: DomainContext, actor: Actor, surveyId: number, range: Range = {}): string {
   const survey = getSurvey(ctx, surveyId);
@@ -110,5 +104,5 @@ export function surveyCsv(ctx: DomainContext, actor: Actor, surveyId: number, ra
       rows.push([...base, q.prompt, q.kind === 'choice' ? (q.options[a.number!] ?? null) : (a.number ?? a.text)]);
     }
   }
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return rows.map(csvLine).join('');
 }

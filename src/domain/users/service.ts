@@ -2,6 +2,7 @@ import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import { inList } from '../../db/in-list.ts';
 import { sessions } from '../../db/schema/auth.ts';
 import { users, type Role } from '../../db/schema/users.ts';
+import { recordAudit, type AuditBy } from '../audit/record.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
 import { prepared } from '../prepared.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
@@ -61,15 +62,18 @@ export interface NewUser {
 /** `actor` null means the operator at the console (CLI). */
 export async function createUser(ctx: DomainContext, actor: Actor | null, input: NewUser): Promise<PublicUser> {
   if (actor) requireAdmin(actor);
-  return insertUser(ctx, input, false);
+  return insertUser(ctx, input, () => actor ?? 'console');
 }
 
-/** First-run setup: creates an admin only while there is no user at all, checked in the same transaction as the insert. */
-export async function createFirstAdmin(ctx: DomainContext, input: Omit<NewUser, 'role'>): Promise<PublicUser> {
-  return insertUser(ctx, { ...input, role: 'admin' }, true);
+/**
+ * First-run setup: creates an admin only while there is no user at all, checked in the same transaction as the
+ * insert. The log names the new admin as who did it, from `address`.
+ */
+export async function createFirstAdmin(ctx: DomainContext, input: Omit<NewUser, 'role'>, address?: string): Promise<PublicUser> {
+  return insertUser(ctx, { ...input, role: 'admin' }, (user) => ({ id: user.id, role: user.role, address }), true);
 }
 
-async function insertUser(ctx: DomainContext, input: NewUser, onlyIfNoUsers: boolean): Promise<PublicUser> {
+async function insertUser(ctx: DomainContext, input: NewUser, by: (created: PublicUser) => AuditBy, onlyIfNoUsers = false): Promise<PublicUser> {
   const email = normalizeEmail(input.email);
   const name = cleanLine(input.name, 100, 'user.name_invalid', 'name');
   const role = checkRole(input.role);
@@ -80,7 +84,9 @@ async function insertUser(ctx: DomainContext, input: NewUser, onlyIfNoUsers: boo
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
       throw conflict('user.email_taken', 'email');
     }
-    return tx.insert(users).values({ email, name, role, locale, passwordHash }).returning(publicColumns).get();
+    const created = tx.insert(users).values({ email, name, role, locale, passwordHash }).returning(publicColumns).get();
+    recordAudit(ctx, tx, by(created), { action: 'user.created', subject: { id: created.id, name }, changes: { email, name, role } });
+    return created;
   });
   ctx.events.emit('user.changed', { userId: user.id });
   return user;
@@ -105,6 +111,9 @@ export function changeRole(ctx: DomainContext, actor: Actor, userId: number, raw
     if (current.role === 'admin' && role !== 'admin' && activeAdminsOtherThan(tx, userId) === 0) {
       throw invalid('user.last_admin', 'role');
     }
+    if (current.role !== role) {
+      recordAudit(ctx, tx, actor, { action: 'user.role_changed', subject: { id: userId, name: current.name }, changes: { role: { from: current.role, to: role } } });
+    }
     return tx.update(users).set({ role }).where(eq(users.id, userId)).returning(publicColumns).get();
   });
   ctx.events.emit('user.changed', { userId });
@@ -120,6 +129,13 @@ export function setActive(ctx: DomainContext, actor: Actor, userId: number, acti
     if (!active && userId === actor.id) throw invalid('user.cannot_deactivate_self');
     if (!active && current.role === 'admin' && activeAdminsOtherThan(tx, userId) === 0) throw invalid('user.last_admin');
     if (!active) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    if (current.active !== active) {
+      recordAudit(ctx, tx, actor, {
+        action: active ? 'user.activated' : 'user.deactivated',
+        subject: { id: userId, name: current.name },
+        changes: { active: { from: current.active, to: active } },
+      });
+    }
     return tx.update(users).set({ active }).where(eq(users.id, userId)).returning(publicColumns).get();
   });
   if (!active) ctx.events.emit('user.sessions.ended', { userId });
@@ -164,10 +180,11 @@ export async function resetPassword(ctx: DomainContext, rawEmail: unknown, passw
   const email = normalizeEmail(rawEmail);
   const passwordHash = await hashPassword(checkPassword(password));
   const userId = ctx.db.transaction((tx) => {
-    const user = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+    const user = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, email)).get();
     if (!user) throw notFound();
     tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
     tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+    recordAudit(ctx, tx, 'console', { action: 'user.password_reset', subject: { id: user.id, name: user.name } });
     return user.id;
   });
   // In the server this closes their tabs at once; run from the console, the server sees the write (plugins/session-sweep.ts).

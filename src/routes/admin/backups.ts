@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { actorOf } from '../../plugins/auth.ts';
 import { adminOnly } from './guard.ts';
 
 /** The backups in `[backup] dir`, the schedule, the last failure, and a button for one now. */
@@ -12,7 +13,7 @@ export default async function adminBackupRoutes(app: FastifyInstance): Promise<v
 
   app.post('/', async (req, reply) => {
     try {
-      const backup = await app.backups.run();
+      const backup = await app.backups.run(actorOf(req));
       return show(reply, req.t('admin.backups.made', { dir: backup.dir }));
     } catch (err) {
       // The reason (a full disk, a folder it may not write) is for the admin to act on; it is logged as well.

@@ -1,0 +1,28 @@
+/**
+ * Every action the audit log knows, grouped by what it acts on. A new one goes here and gets its label in
+ * src/i18n/audit.ts (`audit.action.<name>`); the filter on the Audit log page offers them in this order.
+ */
+export const auditActions = [
+  'user.created',
+  'user.role_changed',
+  'user.activated',
+  'user.deactivated',
+  'user.password_reset',
+  'user.sign_ins_cleared',
+  'address.sign_ins_cleared',
+  'inbox.created',
+  'inbox.renamed',
+  'inbox.settings_changed',
+  'inbox.members_changed',
+  'canned.created',
+  'canned.updated',
+  'canned.deleted',
+  'survey.created',
+  'survey.archived',
+  'survey.unarchived',
+  'backup.made',
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];
+
+export const isAuditAction = (raw: string): raw is AuditAction => (auditActions as readonly string[]).includes(raw);
