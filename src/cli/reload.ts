@@ -3,6 +3,8 @@ import type { Messaging } from '../channels/start.ts';
 import { configChanges } from '../config/changes.ts';
 import { loadConfig } from '../config/load.ts';
 import type { ConfigStore } from '../config/store.ts';
+import type { DomainContext } from '../domain/context.ts';
+import { recordAuditAlone } from '../domain/audit/record.ts';
 
 export interface ReloadResult {
   ok: boolean;
@@ -17,8 +19,8 @@ const names = (list: string[]) => (list.length ? list.join(', ') : 'none');
  * the log level, connections and numbers through messaging. An invalid file, or a connection whose secret is
  * missing, changes nothing.
  */
-export async function reloadConfiguration(deps: { configStore: ConfigStore; messaging: Messaging; log: Logger }): Promise<ReloadResult> {
-  const { configStore, messaging, log } = deps;
+export async function reloadConfiguration(deps: { configStore: ConfigStore; messaging: Messaging; log: Logger; domain: DomainContext }): Promise<ReloadResult> {
+  const { configStore, messaging, log, domain } = deps;
   const file = configStore.file ?? '(defaults)';
   const refuse = (err: unknown): ReloadResult => {
     const message = `configuration reload failed; keeping the running configuration: ${(err as Error).message}`;
@@ -50,5 +52,22 @@ export async function reloadConfiguration(deps: { configStore: ConfigStore; mess
   if (changes.restartNeeded.length) parts.push(`restart needed for ${changes.restartNeeded.join(', ')}`);
   const message = `configuration reloaded; ${parts.join('; ')}`;
   log.info({ file, ...channels, settings: changes.applied, restartNeeded: changes.restartNeeded }, message);
+  // The operator's act (a signal or `switchboard reload`), recorded with what it changed.
+  recordAuditAlone(domain, 'console', {
+    action: 'config.reloaded',
+    subject: { name: file },
+    changes: Object.fromEntries(
+      Object.entries({
+        connections_added: channels.added,
+        connections_rebound: channels.rebound,
+        connections_removed: channels.removed,
+        numbers_added: channels.numbersAdded,
+        numbers_removed: channels.numbersRemoved,
+        numbers_changed: channels.numbersChanged,
+        settings: changes.applied,
+        restart_needed: changes.restartNeeded,
+      }).filter(([, list]) => list.length > 0),
+    ),
+  });
   return { ok: true, message };
 }

@@ -65,7 +65,7 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
   let reloading: Promise<void> = Promise.resolve();
   process.on('SIGHUP', () => {
     reloading = reloading.then(async () => {
-      const result = await reloadConfiguration({ configStore, messaging: running.messaging, log });
+      const result = await reloadConfiguration({ configStore, messaging: running.messaging, log, domain: running.app.domain });
       writeReloadResult(settings.dataDir, result);
     }).catch((err: unknown) => log.error({ err }, 'configuration reload failed'));
   });

@@ -16,7 +16,7 @@ export default async function passwordResetRoutes(app: FastifyInstance): Promise
     const token = tokenOf(req.params);
     reply.header('referrer-policy', 'no-referrer');
     try {
-      await useResetLink(app.domain, token, field(req, 'password'));
+      await useResetLink(app.domain, token, field(req, 'password'), req.ip);
       req.log.info('password set through a reset link; sessions ended');
       return reply.page('pages/reset-password', { email: '', done: true, errors: {} });
     } catch (err) {

@@ -76,7 +76,7 @@ async function world(t: TestContext, first: string) {
   const bound = (name: string) => until(() => h.app.messaging.channels.find((c) => c.name === name)?.state().status === 'bound', `${name} bound`);
   const reload = async (next: string) => {
     writeFileSync(file, next);
-    return reloadConfiguration({ configStore: h.configStore, messaging, log });
+    return reloadConfiguration({ configStore: h.configStore, messaging, log, domain: h.app.domain });
   };
   return { h, log, lines, bound, reload };
 }
@@ -119,6 +119,8 @@ test('reload: a changed password unbinds and binds again with it; sending goes o
 
   const result = await reload(toml({ smpp: [{ name: 'carrier', smsc: a, password: 'pw2' }], number }));
   assert.equal(result.message, 'configuration reloaded; connections added: none; rebound: carrier; removed: none; numbers: +0 −0');
+  const audit = h.sqlite.prepare(`SELECT actor_id AS actorId, origin, changes FROM audit_log WHERE action = 'config.reloaded'`).all();
+  assert.deepEqual(audit, [{ actorId: null, origin: 'console', changes: JSON.stringify({ connections_rebound: ['carrier'] }) }], 'the audit log records the reload and what it changed');
   await until(() => seen.binds.length === 2, 'a second bind');
   assert.deepEqual(seen.binds.map((b) => b.status), [0, 0], 'the second bind, with the new password, is accepted');
   assert.equal(seen.unbinds(), 1, 'the old bind was unbound first');

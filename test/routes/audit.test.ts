@@ -238,7 +238,7 @@ test('the Audit log page: admins only, filters by who, action and days, pages ne
   const page = await a.get('/admin/audit');
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<a href="\/admin\/audit" aria-current="page">Audit log<\/a>/, 'in the navigation, for admins');
-  for (const [id, label] of [['a-who', 'Who'], ['a-action', 'Action'], ['a-from', 'From \\(day, UTC\\)'], ['a-to', 'Until \\(day, UTC\\)']]) {
+  for (const [id, label] of [['a-who', 'Who'], ['a-action', 'Action'], ['a-from', 'From \\(day\\)'], ['a-to', 'Until \\(day\\)']]) {
     assert.match(page.body, new RegExp(`<label for="${id}">${label}</label>`));
   }
   assert.match(page.body, /<th scope="col">When<\/th>\s*<th scope="col">Who<\/th>\s*<th scope="col">From<\/th>/);
@@ -334,4 +334,20 @@ test('the CSV export: same filters, every record however many, quoted, and no ce
   assert.equal(new Set(all.map((r) => r[6])).size, 1234);
   assert.deepEqual([all[0]![6], all.at(-1)![6]], ['old 1234', 'old 1']);
   assert.equal((await a.get('/admin/audit.csv?action=nope')).statusCode, 400);
+});
+
+test('reset links and two-factor resets are recorded: made by the admin, used by the person from their address', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  const admin = await addUser(h.app, 'admin', 'Ada');
+  const agent = await addUser(h.app, 'agent', 'Ana');
+  const { createResetLink, useResetLink } = await import('../../src/domain/accounts/password-reset.ts');
+  const { resetTwoFactor } = await import('../../src/domain/accounts/two-factor.ts');
+  const { token } = createResetLink(h.app.domain, { ...admin.actor, address: ADMIN_AT }, agent.id);
+  assert.deepEqual(records(h, 'user.reset_link_created', agent.id), [{ actorId: admin.id, actorName: 'Ada', origin: ADMIN_AT, subjectId: agent.id, subject: 'Ana', changes: null }]);
+  await useResetLink(h.app.domain, token, 'a brand new long password', '198.51.100.9');
+  assert.deepEqual(records(h, 'user.reset_link_used', agent.id), [{ actorId: agent.id, actorName: 'Ana', origin: '198.51.100.9', subjectId: agent.id, subject: 'Ana', changes: null }]);
+  const before = total(h);
+  resetTwoFactor(h.app.domain, admin.actor, agent.id);
+  assert.equal(total(h), before, 'resetting a second factor nobody has changes nothing and records nothing');
 });

@@ -51,7 +51,7 @@ test('/metrics after a text, a reply through the sandbox SMSC and its receipt, w
   await client.get(`/conversations/${conversationId}`);
   assert.equal((await client.post(`/conversations/${conversationId}/messages`, { body: 'Thanks, on it' })).statusCode, 303);
   await until(() => h.sqlite.prepare(`SELECT status FROM messages WHERE direction = 'out'`).pluck().get() === 'delivered', 'the receipt');
-  await h.app.backups.run();
+  await h.app.backups.run('server');
 
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = h.app.server.address() as { port: number };

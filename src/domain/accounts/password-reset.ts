@@ -3,6 +3,7 @@ import { passwordResets, pendingSignIns } from '../../db/schema/accounts.ts';
 import { sessions } from '../../db/schema/auth.ts';
 import { users } from '../../db/schema/users.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
+import { recordAudit } from '../audit/record.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { hashPassword } from '../users/password.ts';
 import { checkPassword } from '../users/validate.ts';
@@ -21,6 +22,7 @@ export function createResetLink(ctx: DomainContext, actor: Actor, userId: number
     if (!user) throw notFound();
     tx.delete(passwordResets).where(eq(passwordResets.userId, userId)).run();
     tx.insert(passwordResets).values({ id: hashToken(token), userId, expiresAt: ctx.now() + RESET_LINK_MS }).run();
+    recordAudit(ctx, tx, actor, { action: 'user.reset_link_created', subject: { id: userId, name: user.name } });
     return user.name;
   });
   return { token, name };
@@ -47,8 +49,11 @@ export function resetFor(ctx: DomainContext, token: unknown): { email: string } 
   return { email: openReset(ctx.db, token, ctx.now()).email };
 }
 
-/** Sets the new password, uses up the link and ends every session of the user, in one transaction. */
-export async function useResetLink(ctx: DomainContext, token: unknown, password: unknown): Promise<void> {
+/**
+ * Sets the new password, uses up the link and ends every session of the user, in one transaction; the audit log
+ * records it as the user's own act, from `address`.
+ */
+export async function useResetLink(ctx: DomainContext, token: unknown, password: unknown, address?: string): Promise<void> {
   openReset(ctx.db, token, ctx.now());
   const passwordHash = await hashPassword(checkPassword(password));
   const userId = ctx.db.transaction((tx) => {
@@ -58,6 +63,8 @@ export async function useResetLink(ctx: DomainContext, token: unknown, password:
     tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
     tx.delete(sessions).where(eq(sessions.userId, userId)).run();
     tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, userId)).run();
+    const user = tx.select({ name: users.name, role: users.role }).from(users).where(eq(users.id, userId)).get()!;
+    recordAudit(ctx, tx, { id: userId, role: user.role, ...(address ? { address } : {}) }, { action: 'user.reset_link_used', subject: { id: userId, name: user.name } });
     return userId;
   });
   ctx.events.emit('user.sessions.ended', { userId });

@@ -3,6 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import { recoveryCodes, totpSecrets } from '../../db/schema/accounts.ts';
 import { users } from '../../db/schema/users.ts';
 import { requireAdmin, type Actor, type DomainContext, type Tx } from '../context.ts';
+import { recordAudit } from '../audit/record.ts';
 import { invalid, notFound } from '../errors.ts';
 import { throttled, type ThrottlePolicy } from '../auth/throttle.ts';
 import { verifyPassword } from '../users/password.ts';
@@ -110,6 +111,7 @@ export async function confirmEnrolment(ctx: DomainContext, actor: Actor, rawCode
     ctx.db.transaction((tx) => {
       if (!acceptCode(tx, actor.id, code, ctx.now(), false)) return false;
       codes = replaceRecoveryCodes(tx, actor.id);
+      recordAudit(ctx, tx, actor, { action: 'user.two_factor_enabled', subject: { id: actor.id, name: nameOf(tx, actor.id) } });
       return true;
     }),
   );
@@ -138,7 +140,7 @@ export async function regenerateRecoveryCodes(ctx: DomainContext, actor: Actor, 
 export async function disableTwoFactor(ctx: DomainContext, actor: Actor, proof: unknown, policy: ThrottlePolicy): Promise<void> {
   if (!hasTwoFactor(ctx.db, actor.id)) throw notFound();
   await requireProof(ctx, actor, proof, policy);
-  removeTwoFactor(ctx, actor.id);
+  removeTwoFactor(ctx, actor, actor.id, 'user.two_factor_disabled');
 }
 
 /** An admin's reset, for someone who lost their phone and their codes: they enrol again. */
@@ -146,14 +148,18 @@ export function resetTwoFactor(ctx: DomainContext, actor: Actor, userId: number)
   requireAdmin(actor);
   const user = ctx.db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get();
   if (!user) throw notFound();
-  removeTwoFactor(ctx, userId);
+  removeTwoFactor(ctx, actor, userId, 'user.two_factor_reset');
   return user;
 }
 
-function removeTwoFactor(ctx: DomainContext, userId: number): void {
+const nameOf = (tx: Tx, userId: number): string => tx.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? '';
+
+function removeTwoFactor(ctx: DomainContext, actor: Actor, userId: number, action: 'user.two_factor_disabled' | 'user.two_factor_reset'): void {
   ctx.db.transaction((tx) => {
-    tx.delete(totpSecrets).where(eq(totpSecrets.userId, userId)).run();
+    const removed = tx.delete(totpSecrets).where(eq(totpSecrets.userId, userId)).run().changes;
     tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
+    // Resetting someone who has no second factor changes nothing, and the log records only changes.
+    if (removed) recordAudit(ctx, tx, actor, { action, subject: { id: userId, name: nameOf(tx, userId) } });
   });
   ctx.events.emit('user.changed', { userId });
 }

@@ -9,6 +9,11 @@ export const auditActions = [
   'user.deactivated',
   'user.password_reset',
   'user.sign_ins_cleared',
+  'user.reset_link_created',
+  'user.reset_link_used',
+  'user.two_factor_enabled',
+  'user.two_factor_disabled',
+  'user.two_factor_reset',
   'address.sign_ins_cleared',
   'inbox.created',
   'inbox.renamed',
@@ -21,6 +26,7 @@ export const auditActions = [
   'survey.archived',
   'survey.unarchived',
   'backup.made',
+  'config.reloaded',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
