@@ -64,7 +64,8 @@ function writeSeaConfig(work, script, blob) {
   assets[MANIFEST_KEY] = join(work, MANIFEST_KEY);
   // The code cache spares V8 parsing the script at every start; it would break a real import(), and the bundle
   // has none (esbuild turns every import() of a bundled module into a require).
-  const config = { main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets };
+  // The binary runs with the flags `npm start` and the Docker image give Node (a smaller young generation: see the Dockerfile).
+  const config = { main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets, execArgv: ['--max-semi-space-size=8'] };
   const configFile = join(work, 'sea-config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   return configFile;
