@@ -24,8 +24,20 @@ const env = { SWITCHBOARD_DATA: join(cwd, 'data') };
 const password = 'a long enough password';
 const AGENT = 'agent@example.test';
 
-const inbound = ['Hi, is my order #{n} on its way?', 'Can I move my delivery to Thursday afternoon?', 'The invoice looks wrong, I was charged twice.', 'Thanks!', 'Do you deliver on weekends?'];
-const outbound = ['Thanks for reaching out! Let me check that for you.', 'Your order #{n} left our warehouse this morning.', 'Done: **Thursday** at 3 pm.', 'Sorry about that, the refund is on its way.', 'Yes, Saturday 9 am to 1 pm.'];
+const inbound = [
+  'Hi, is my order #{n} on its way?',
+  'Can I move my delivery to Thursday afternoon?',
+  'The invoice looks wrong, I was charged twice.',
+  'Thanks!',
+  'Do you deliver on weekends?',
+];
+const outbound = [
+  'Thanks for reaching out! Let me check that for you.',
+  'Your order #{n} left our warehouse this morning.',
+  'Done: **Thursday** at 3 pm.',
+  'Sorry about that, the refund is on its way.',
+  'Yes, Saturday 9 am to 1 pm.',
+];
 
 /** The conversation: messages a minute apart, alternating; every 50th an event, every 100th a note, every 10th a reaction. */
 function seed(file: string): number {
@@ -34,25 +46,55 @@ function seed(file: string): number {
   const agentId = db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(AGENT) as number;
   const start = now - (MESSAGES + 1) * 60_000;
   db.transaction(() => {
-    const inboxId = Number(db.prepare('INSERT INTO inboxes (name, created_at) VALUES (?, ?)').run('Support', start).lastInsertRowid);
+    const inboxId = Number(
+      db.prepare('INSERT INTO inboxes (name, created_at) VALUES (?, ?)').run('Support', start).lastInsertRowid,
+    );
     db.prepare('INSERT INTO inbox_members (inbox_id, user_id) VALUES (?, ?)').run(inboxId, agentId);
-    const numberId = Number(db.prepare("INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES ('+15550300000', ?, 'sandbox', 'registered', ?)").run(inboxId, start).lastInsertRowid);
-    const contactId = Number(db.prepare('INSERT INTO contacts (name, created_at) VALUES (?, ?)').run('Grace Rossi', start).lastInsertRowid);
+    const numberId = Number(
+      db
+        .prepare(
+          "INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES ('+15550300000', ?, 'sandbox', 'registered', ?)",
+        )
+        .run(inboxId, start).lastInsertRowid,
+    );
+    const contactId = Number(
+      db.prepare('INSERT INTO contacts (name, created_at) VALUES (?, ?)').run('Grace Rossi', start).lastInsertRowid,
+    );
     db.prepare('INSERT INTO contact_phones (book, phone, contact_id) VALUES (0, ?, ?)').run('+12025550123', contactId);
     const conversationId = Number(
       db
-        .prepare(`INSERT INTO conversations (inbox_id, number_id, contact_id, phone, status, assignee_id, version, last_message_at, last_inbound_at, created_at) VALUES (?, ?, ?, '+12025550123', 'open', ?, 1, ?, ?, ?)`)
+        .prepare(
+          `INSERT INTO conversations (inbox_id, number_id, contact_id, phone, status, assignee_id, version, last_message_at, last_inbound_at, created_at) VALUES (?, ?, ?, '+12025550123', 'open', ?, 1, ?, ?, ?)`,
+        )
         .run(inboxId, numberId, contactId, agentId, now - 60_000, now - 120_000, start).lastInsertRowid,
     );
-    const message = db.prepare(`INSERT INTO messages (conversation_id, direction, author_user_id, body, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    const event = db.prepare(`INSERT INTO conversation_events (conversation_id, kind, data, actor_user_id, at) VALUES (?, 'tag_added', ?, ?, ?)`);
-    const note = db.prepare('INSERT INTO conversation_notes (conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?)');
-    const reaction = db.prepare('INSERT INTO message_reactions (message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?)');
+    const message = db.prepare(
+      `INSERT INTO messages (conversation_id, direction, author_user_id, body, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const event = db.prepare(
+      `INSERT INTO conversation_events (conversation_id, kind, data, actor_user_id, at) VALUES (?, 'tag_added', ?, ?, ?)`,
+    );
+    const note = db.prepare(
+      'INSERT INTO conversation_notes (conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?)',
+    );
+    const reaction = db.prepare(
+      'INSERT INTO message_reactions (message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?)',
+    );
     for (let i = 0; i < MESSAGES; i++) {
       const at = start + i * 60_000;
       const out = i % 2 === 1;
       const body = (out ? outbound : inbound)[i % 5]!.replace('{n}', String(10_000 + i));
-      const id = Number(message.run(conversationId, out ? 'out' : 'in', out ? agentId : null, body, out ? 'delivered' : 'received', at, at).lastInsertRowid);
+      const id = Number(
+        message.run(
+          conversationId,
+          out ? 'out' : 'in',
+          out ? agentId : null,
+          body,
+          out ? 'delivered' : 'received',
+          at,
+          at,
+        ).lastInsertRowid,
+      );
       if (i % 10 === 0) reaction.run(id, agentId, '👍', at + 1000);
       if (i % 50 === 25) event.run(conversationId, JSON.stringify({ tag: `tag ${i}` }), agentId, at);
       if (i % 100 === 50) note.run(conversationId, agentId, `Checked with the warehouse (${i}).`, at + 30_000);
@@ -64,7 +106,11 @@ function seed(file: string): number {
   return id;
 }
 
-const res = await run(['user', 'add', '--email', AGENT, '--name', 'Agent', '--role', 'agent'], { cwd, env, input: `${password}\n` });
+const res = await run(['user', 'add', '--email', AGENT, '--name', 'Agent', '--role', 'agent'], {
+  cwd,
+  env,
+  input: `${password}\n`,
+});
 if (res.code !== 0) throw new Error(`user add: ${res.stderr}`);
 const conversationId = seed(join(env.SWITCHBOARD_DATA, 'switchboard.db'));
 
@@ -73,7 +119,10 @@ process.on('exit', () => server.child.kill('SIGKILL'));
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);
 
 const login = await fetch(`${base}/login`);
-const preCookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const preCookie = login.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
 const signIn = await fetch(`${base}/login`, {
   method: 'POST',
@@ -81,12 +130,19 @@ const signIn = await fetch(`${base}/login`, {
   headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
   body: new URLSearchParams({ _csrf: loginCsrf, email: AGENT, password }),
 });
-const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const cookie = signIn.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 
 async function request(path: string, opts: { htmx?: boolean; form?: Record<string, string> } = {}): Promise<string> {
   const headers: Record<string, string> = { cookie, ...(opts.htmx ? { 'hx-request': 'true' } : {}) };
   const init: RequestInit = opts.form
-    ? { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(opts.form) }
+    ? {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(opts.form),
+      }
     : { headers };
   const res = await fetch(`${base}${path}`, init);
   const body = await res.text();
@@ -114,13 +170,17 @@ const version = /name="version" value="(\d+)"/.exec(first)?.[1] ?? '1';
 const earlier = /hx-get="([^"]+)"[^>]*>Show earlier messages</.exec(first)?.[1]?.replaceAll('&amp;', '&');
 
 console.log(machine());
-console.log(`one conversation: ${MESSAGES} messages, ${MESSAGES / 50} events, ${MESSAGES / 100} notes, ${MESSAGES / 10} reactions; ${N} timed requests after ${WARMUP} warm-up`);
+console.log(
+  `one conversation: ${MESSAGES} messages, ${MESSAGES / 50} events, ${MESSAGES / 100} notes, ${MESSAGES / 10} reactions; ${N} timed requests after ${WARMUP} warm-up`,
+);
 const page = await timed('GET conversation page', () => request(pagePath));
 if (earlier) await timed('GET earlier page (htmx)', () => request(earlier, { htmx: true }));
 else console.log('no "Show earlier messages" link: the whole timeline is on the page');
 
 // Now the agent has the conversation open in a tab: each header action also renders the header pushed to it.
-const tab = new WebSocket(`${base.replace('http', 'ws')}/live?path=${encodeURIComponent(pagePath)}`, { headers: { cookie, origin: base } });
+const tab = new WebSocket(`${base.replace('http', 'ws')}/live?path=${encodeURIComponent(pagePath)}`, {
+  headers: { cookie, origin: base },
+});
 await new Promise((resolve, reject) => (tab.once('open', resolve), tab.once('error', reject)));
 let pushes = 0;
 tab.on('message', () => pushes++);

@@ -26,7 +26,10 @@ const cwd = tempDir('switchboard-fanout-');
 const data = join(cwd, 'data');
 const password = 'a long enough password';
 // The CLI creates (and migrates) the database; the rest of the team is written straight into it.
-await run(['user', 'add', '--email', 'u0@example.test', '--name', 'User 0', '--role', 'admin', '--data', data], { cwd, input: `${password}\n` });
+await run(['user', 'add', '--email', 'u0@example.test', '--name', 'User 0', '--role', 'admin', '--data', data], {
+  cwd,
+  input: `${password}\n`,
+});
 const sqlite = openDatabase(join(data, 'switchboard.db'));
 const ctx: DomainContext = { db: createDb(sqlite), events: createEventBus(() => {}), now: Date.now };
 const hash = sqlite.prepare('SELECT password_hash FROM users WHERE id = 1').pluck().get() as string;
@@ -37,12 +40,17 @@ sqlite.transaction(() => {
 const ids = sqlite.prepare('SELECT id FROM users ORDER BY id').pluck().all() as number[];
 const sessions = ids.map((id) => {
   const { token } = createSession(ctx, id);
-  const csrf = sqlite.prepare('SELECT csrf_token FROM sessions WHERE user_id = ? ORDER BY created_at DESC').pluck().get(id) as string;
+  const csrf = sqlite
+    .prepare('SELECT csrf_token FROM sessions WHERE user_id = ? ORDER BY created_at DESC')
+    .pluck()
+    .get(id) as string;
   return { id, cookie: `${SESSION_COOKIE}=${token}`, csrf };
 });
 const chats: number[][] = [];
 for (let c = 0; c < USERS / CHAT_SIZE; c++) chats.push(ids.slice(c * CHAT_SIZE, (c + 1) * CHAT_SIZE));
-const chatIds = chats.map((members, c) => createTeamChat(ctx, { id: members[0]!, role: 'manager' }, { name: `Team ${c}`, memberIds: members }));
+const chatIds = chats.map((members, c) =>
+  createTeamChat(ctx, { id: members[0]!, role: 'manager' }, { name: `Team ${c}`, memberIds: members }),
+);
 sqlite.close();
 
 const server = start(['--data', data], { cwd, entry: BUNDLE });
@@ -62,7 +70,9 @@ await Promise.all(
     (s, i) =>
       new Promise<void>((resolve, reject) => {
         const chatId = chatIds[Math.floor(i / CHAT_SIZE)]!;
-        const socket = new WebSocket(`ws://${host}/live?path=${encodeURIComponent(`/chats/${chatId}`)}`, { headers: { cookie: s.cookie, origin: base } });
+        const socket = new WebSocket(`ws://${host}/live?path=${encodeURIComponent(`/chats/${chatId}`)}`, {
+          headers: { cookie: s.cookie, origin: base },
+        });
         const tab: Tab = { userId: s.id, chatId, socket, seen: new Map() };
         socket.once('message', () => resolve());
         socket.on('message', (raw) => {
@@ -89,7 +99,12 @@ for (let n = 0; n < WARMUP + MESSAGES; n++) {
   const t0 = performance.now();
   const res = await fetch(`${base}/chats/${chatIds[c]}/messages`, {
     method: 'POST',
-    headers: { cookie: sender.cookie, 'x-csrf-token': sender.csrf, 'hx-request': 'true', 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      cookie: sender.cookie,
+      'x-csrf-token': sender.csrf,
+      'hx-request': 'true',
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ body: `${marker} a message to the team` }),
   });
   await res.arrayBuffer();
@@ -110,8 +125,14 @@ console.log(machine());
 console.log(`${USERS} sockets, ${chatIds.length} team chats of ${CHAT_SIZE}, ${MESSAGES} messages one after another`);
 console.log(line('POST → one member has the fragment', perDelivery));
 console.log(line('POST → every member has it', perMessage));
-const p99 = (ms: number[]) => percentile([...ms].sort((a, b) => a - b), 99).toFixed(1);
-console.log(`summary fanout: ${USERS} chat tabs, p99 POST → a member's fragment ${p99(perDelivery)} ms, → every member's ${p99(perMessage)} ms (goal 50 ms); ${machine()}`);
+const p99 = (ms: number[]) =>
+  percentile(
+    [...ms].sort((a, b) => a - b),
+    99,
+  ).toFixed(1);
+console.log(
+  `summary fanout: ${USERS} chat tabs, p99 POST → a member's fragment ${p99(perDelivery)} ms, → every member's ${p99(perMessage)} ms (goal 50 ms); ${machine()}`,
+);
 for (const t of tabs) t.socket.close();
 server.child.kill('SIGTERM');
 await server.exited;

@@ -12,14 +12,21 @@ import { machine, percentile, summary } from './stats.ts';
 const N = 2000;
 const cwd = tempDir('switchboard-bench-');
 const password = 'a long enough password';
-await run(['user', 'add', '--email', 'agent@example.test', '--name', 'Agent', '--role', 'admin'], { cwd, input: `${password}\n` });
+await run(['user', 'add', '--email', 'agent@example.test', '--name', 'Agent', '--role', 'admin'], {
+  cwd,
+  input: `${password}\n`,
+});
 const server = start([], { cwd, env: { SWITCHBOARD_DATA: join(cwd, 'data') }, entry: BUNDLE });
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);
-const rss = (): string => `${(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) / 1024).toFixed(1)} MiB`;
+const rss = (): string =>
+  `${(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) / 1024).toFixed(1)} MiB`;
 const rssAtBoot = rss();
 
 const login = await fetch(`${base}/login`);
-const preCookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const preCookie = login.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
 const signIn = await fetch(`${base}/login`, {
   method: 'POST',
@@ -27,7 +34,10 @@ const signIn = await fetch(`${base}/login`, {
   headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
   body: new URLSearchParams({ _csrf: csrf, email: 'agent@example.test', password }),
 });
-const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const cookie = signIn.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 
 async function measure(label: string, path: string, headers: Record<string, string> = {}): Promise<void> {
   const get = async () => {
@@ -55,6 +65,8 @@ await measure('GET /admin/users (htmx fragment)', '/admin/users', { 'hx-request'
 await measure('GET /settings', '/settings');
 const rssAfter = rss();
 console.log(`server RSS: ${rssAtBoot} after boot, ${rssAfter} after ${4 * (N + 200)} requests`);
-console.log(`summary http-pages: ${results.join('; ')}; RSS ${rssAtBoot} after boot, ${rssAfter} after the requests; ${machine()}`);
+console.log(
+  `summary http-pages: ${results.join('; ')}; RSS ${rssAtBoot} after boot, ${rssAfter} after the requests; ${machine()}`,
+);
 server.child.kill('SIGTERM');
 await server.exited;

@@ -41,7 +41,9 @@ const now = (): bigint => process.hrtime.bigint();
 
 // --- the SMSC ----------------------------------------------------------------------------------------------------
 
-const smsc = spawn(process.execPath, ['--import', 'tsx', PEER, '0', String(CONTACTS), NUMBER], { stdio: ['pipe', 'pipe', 'inherit'] });
+const smsc = spawn(process.execPath, ['--import', 'tsx', PEER, '0', String(CONTACTS), NUMBER], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
 smsc.stdin.on('error', () => {});
 // However the bench ends (a failed wait throws), its peers end with it.
 process.on('exit', () => smsc.kill('SIGKILL'));
@@ -72,7 +74,10 @@ const smscPort = Number((await smscSaid('listening')).split(' ')[1]);
 const cwd = tempDir('switchboard-bench-inbound-');
 const config = writeCarrierConfig(cwd, { port: smscPort, number: NUMBER });
 const password = 'a long enough password';
-const added = await run(['user', 'add', '--email', 'agent0@example.test', '--name', 'Agent 0', '--role', 'agent', '--config', config], { cwd, input: `${password}\n` });
+const added = await run(
+  ['user', 'add', '--email', 'agent0@example.test', '--name', 'Agent 0', '--role', 'agent', '--config', config],
+  { cwd, input: `${password}\n` },
+);
 if (added.code !== 0) throw new Error(`user add: ${added.stderr}`);
 const sqlite = openDatabase(join(cwd, 'data', 'switchboard.db'));
 const ctx: DomainContext = { db: createDb(sqlite), events: createEventBus(() => {}), now: Date.now };
@@ -84,7 +89,9 @@ sqlite.transaction(() => {
   for (let i = 1; i < TABS; i++) insertUser.run(`agent${i}@example.test`, `Agent ${i}`, hash);
   sqlite.prepare('INSERT INTO inbox_members (inbox_id, user_id) SELECT ?, id FROM users').run(inboxId);
 })();
-const cookies = (sqlite.prepare('SELECT id FROM users ORDER BY id').pluck().all() as number[]).map((id) => `${SESSION_COOKIE}=${createSession(ctx, id).token}`);
+const cookies = (sqlite.prepare('SELECT id FROM users ORDER BY id').pluck().all() as number[]).map(
+  (id) => `${SESSION_COOKIE}=${createSession(ctx, id).token}`,
+);
 sqlite.close();
 
 const server = start(['--config', config], { cwd, entry: BUNDLE });
@@ -147,7 +154,9 @@ async function openTabs(count: number): Promise<void> {
     cookies.slice(tabs.length, count).map(
       (cookie) =>
         new Promise<void>((resolve, reject) => {
-          const socket = new WebSocket(`ws://${host}/live?path=${encodeURIComponent('/conversations')}`, { headers: { cookie, origin: base } });
+          const socket = new WebSocket(`ws://${host}/live?path=${encodeURIComponent('/conversations')}`, {
+            headers: { cookie, origin: base },
+          });
           const tab: Tab = { socket, marks: [], latest: new Map() };
           socket.once('message', () => resolve());
           socket.on('message', (raw: Buffer) => read(tab, raw, ms(now())));
@@ -203,7 +212,8 @@ async function burst(label: string, rate: number, count: number, who: 'old' | 'n
   for (const t of tabs) t.marks = [];
   smsc.stdin.write(`burst ${rate} ${count} ${who}\n`);
   for (let i = 0; bursts.length === before; i++) {
-    if (i > (count / rate) * 100 + 6_000) throw new Error(`${label}: the SMSC's texts were not all answered within a minute after the last`);
+    if (i > (count / rate) * 100 + 6_000)
+      throw new Error(`${label}: the SMSC's texts were not all answered within a minute after the last`);
     await sleep(10);
   }
   const b = bursts[before]!;
@@ -236,7 +246,11 @@ async function burst(label: string, rate: number, count: number, who: 'old' | 'n
   return { label, rate, toFragment, toEveryTab, resp: b.respMs, missing, duplicates, refused: b.refused, cpuMsPerText };
 }
 
-const p = (xs: number[], q: number): string => percentile([...xs].sort((a, b) => a - b), q).toFixed(1);
+const p = (xs: number[], q: number): string =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    q,
+  ).toFixed(1);
 function show(r: Result): string {
   return (
     `${r.label}: text→fragment p50 ${p(r.toFragment, 50)} / p99 ${p(r.toFragment, 99)} ms, every tab p99 ${p(r.toEveryTab, 99)} ms, ` +
@@ -254,7 +268,12 @@ await openTabs(TABS);
 await burst('warm-up', RATE, RATE, 'old');
 const known = await burst(`${TABS} tabs, ${RATE} texts/s, known customers`, RATE, RATE * SECONDS, 'old');
 console.log(show(known));
-const fresh = await burst(`${TABS} tabs, ${RATE} texts/s, new conversations`, RATE, Math.ceil((RATE * SECONDS) / 2), 'new');
+const fresh = await burst(
+  `${TABS} tabs, ${RATE} texts/s, new conversations`,
+  RATE,
+  Math.ceil((RATE * SECONDS) / 2),
+  'new',
+);
 console.log(show(fresh));
 console.log(
   `SUMMARY inbound: 1 tab @${FAST}/s p99 ${p(fast.toFragment, 99)} ms (resp p99 ${p(fast.resp, 99)} ms); ` +

@@ -81,12 +81,18 @@ function seed(file: string): Seeded {
   const agent = byEmail.get(AGENT) as Actor & { hash: string };
   const manager = byEmail.get(MANAGER) as Actor & { hash: string };
 
-  const insertUser = db.prepare('INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insertUser = db.prepare(
+    'INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const insertInbox = db.prepare('INSERT INTO inboxes (name, created_at) VALUES (?, ?)');
   const insertMember = db.prepare('INSERT INTO inbox_members (inbox_id, user_id) VALUES (?, ?)');
-  const insertNumber = db.prepare("INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES (?, ?, 'sandbox', 'registered', ?)");
+  const insertNumber = db.prepare(
+    "INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES (?, ?, 'sandbox', 'registered', ?)",
+  );
   const insertTag = db.prepare('INSERT INTO tags (name, created_at) VALUES (?, ?)');
-  const insertContact = db.prepare('INSERT INTO contacts (id, name, email, company, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insertContact = db.prepare(
+    'INSERT INTO contacts (id, name, email, company, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const insertPhone = db.prepare('INSERT INTO contact_phones (book, phone, contact_id) VALUES (0, ?, ?)');
   const insertConversation = db.prepare(
     `INSERT INTO conversations (id, inbox_id, number_id, contact_id, phone, status, assignee_id, version, last_message_at, last_inbound_at, waiting_since, created_at)
@@ -111,7 +117,13 @@ function seed(file: string): Seeded {
     INBOXES.forEach((name, i) => {
       const inboxId = Number(insertInbox.run(name, now - 400 * DAY).lastInsertRowid);
       inboxIds.push(inboxId);
-      numberIds.push([0, 1].map((j) => Number(insertNumber.run(`+1555030${String(i * 2 + j).padStart(4, '0')}`, inboxId, now - 400 * DAY).lastInsertRowid)));
+      numberIds.push(
+        [0, 1].map((j) =>
+          Number(
+            insertNumber.run(`+1555030${String(i * 2 + j).padStart(4, '0')}`, inboxId, now - 400 * DAY).lastInsertRowid,
+          ),
+        ),
+      );
     });
     // The measuring agent works in three inboxes, the manager in all five; the 18 others in two each
     // (with the agent's password hash: a well-formed one, though nobody signs in as them).
@@ -119,7 +131,10 @@ function seed(file: string): Seeded {
     for (const i of INBOXES.keys()) members[i]!.push(manager.id);
     for (let j = 0; j < 18; j++) {
       const role = j === 0 ? 'admin' : j < 3 ? 'manager' : 'agent';
-      const id = Number(insertUser.run(`user${j}@example.test`, `User ${String(j).padStart(2, '0')}`, role, agent.hash, now - 400 * DAY).lastInsertRowid);
+      const id = Number(
+        insertUser.run(`user${j}@example.test`, `User ${String(j).padStart(2, '0')}`, role, agent.hash, now - 400 * DAY)
+          .lastInsertRowid,
+      );
       members[j % 5]!.push(id);
       members[(j + 2) % 5]!.push(id);
       if (role === 'agent' && j % 5 === 0 && !teammate) teammate = id;
@@ -127,8 +142,36 @@ function seed(file: string): Seeded {
     members.forEach((ids, i) => ids.forEach((userId) => insertMember.run(inboxIds[i]!, userId)));
     for (const name of TAGS) tagIds.push(Number(insertTag.run(name, now - 400 * DAY).lastInsertRowid));
 
-    const first = ['Ana', 'Ben', 'Chloe', 'David', 'Emma', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Maya', 'Noah'];
-    const last = ['Smith', 'Garcia', 'Müller', 'Okafor', 'Kim', 'Novak', 'Rossi', 'Silva', 'Nguyen', 'Cohen', 'Larsen', 'Patel'];
+    const first = [
+      'Ana',
+      'Ben',
+      'Chloe',
+      'David',
+      'Emma',
+      'Farid',
+      'Grace',
+      'Hiro',
+      'Ines',
+      'Jonas',
+      'Kofi',
+      'Lena',
+      'Maya',
+      'Noah',
+    ];
+    const last = [
+      'Smith',
+      'Garcia',
+      'Müller',
+      'Okafor',
+      'Kim',
+      'Novak',
+      'Rossi',
+      'Silva',
+      'Nguyen',
+      'Cohen',
+      'Larsen',
+      'Patel',
+    ];
     for (let c = 1; c <= CONTACTS; c++) {
       // Distinct by construction: c × a prime, kept within ten digits.
       const phone = `+1${2_000_000_000 + c * 7919}`;
@@ -142,8 +185,23 @@ function seed(file: string): Seeded {
     }
   })();
 
-  const inbound = ['Hi, is my order #{n} on its way?', 'Can I move my appointment to Thursday afternoon?', 'The invoice {n} looks wrong, I was charged twice.', 'Thanks!', 'Do you deliver on weekends?', 'I never got the confirmation code.', 'Is the store on Main St open today?'];
-  const outbound = ['Thanks for reaching out! Let me check that for you.', 'Your order #{n} left our warehouse this morning.', 'Done: you are booked for Thursday at 3 pm.', 'Sorry about that, the refund is on its way.', 'Yes, Saturday 9 am to 1 pm.', 'Could you send us your order number?'];
+  const inbound = [
+    'Hi, is my order #{n} on its way?',
+    'Can I move my appointment to Thursday afternoon?',
+    'The invoice {n} looks wrong, I was charged twice.',
+    'Thanks!',
+    'Do you deliver on weekends?',
+    'I never got the confirmation code.',
+    'Is the store on Main St open today?',
+  ];
+  const outbound = [
+    'Thanks for reaching out! Let me check that for you.',
+    'Your order #{n} left our warehouse this morning.',
+    'Done: you are booked for Thursday at 3 pm.',
+    'Sorry about that, the refund is on its way.',
+    'Yes, Saturday 9 am to 1 pm.',
+    'Could you send us your order number?',
+  ];
   const agentInboxes = new Set(inboxIds.slice(0, 3));
   const pinCandidates: number[] = [];
   let messageId = 0;
@@ -161,7 +219,10 @@ function seed(file: string): Seeded {
       // 2 to 18 messages, in pairs that add up to 20: exactly 10 per conversation on average.
       if (i % 2 === 0) spread = Math.floor(rand() * 17) - 8;
       const count = i % 2 === 0 ? 10 + spread : 10 - spread;
-      const createdAt = Math.min(Math.round(now - SPAN + ((i + rand()) * SPAN) / CONVERSATIONS), now - (count + 1) * 1000);
+      const createdAt = Math.min(
+        Math.round(now - SPAN + ((i + rand()) * SPAN) / CONVERSATIONS),
+        now - (count + 1) * 1000,
+      );
       // Open conversations are mostly recent: 35 % of the newest 30 %, 6.4 % of the rest (15 % overall); 1 % spam.
       const status = rand() < 0.01 ? 'spam' : rand() < (i >= 0.7 * CONVERSATIONS ? 0.35 : 0.064) ? 'open' : 'closed';
       const assignee = status === 'spam' ? null : rand() < (status === 'open' ? 0.5 : 0.7) ? pick(people) : null;
@@ -175,7 +236,9 @@ function seed(file: string): Seeded {
         if (m > 0) t = Math.min(t + 1 + Math.round(-Math.log(1 - rand()) * 2 * 3_600_000), now - (count - m) * 1000);
         times.push(t);
         const prev = directions[m - 1];
-        directions.push(prev === undefined ? 'in' : prev === 'in' ? (rand() < 0.75 ? 'out' : 'in') : rand() < 0.6 ? 'in' : 'out');
+        directions.push(
+          prev === undefined ? 'in' : prev === 'in' ? (rand() < 0.75 ? 'out' : 'in') : rand() < 0.6 ? 'in' : 'out',
+        );
       }
       const lastInbound = times[directions.lastIndexOf('in')]!;
       // Waiting: an open conversation whose last messages are the customer's, since the first of them.
@@ -185,11 +248,34 @@ function seed(file: string): Seeded {
         while (w > 0 && directions[w - 1] === 'in') w--;
         waitingSince = times[w]!;
       }
-      insertConversation.run(id, inboxId, pick(numberIds[k]!), contactId, phones[contactId - 1]!, status, assignee, Math.floor(rand() * 5), times[count - 1]!, lastInbound, waitingSince, createdAt);
+      insertConversation.run(
+        id,
+        inboxId,
+        pick(numberIds[k]!),
+        contactId,
+        phones[contactId - 1]!,
+        status,
+        assignee,
+        Math.floor(rand() * 5),
+        times[count - 1]!,
+        lastInbound,
+        waitingSince,
+        createdAt,
+      );
       for (let m = 0; m < count; m++) {
         const out = directions[m] === 'out';
         const body = pick(out ? outbound : inbound).replace('{n}', String(10_000 + id));
-        insertMessage.run(++messageId, id, directions[m]!, out ? (assignee ?? pick(people)) : null, body, out ? 'delivered' : 'received', out ? 1 : 0, times[m]!, times[m]!);
+        insertMessage.run(
+          ++messageId,
+          id,
+          directions[m]!,
+          out ? (assignee ?? pick(people)) : null,
+          body,
+          out ? 'delivered' : 'received',
+          out ? 1 : 0,
+          times[m]!,
+          times[m]!,
+        );
       }
 
       if (rand() < 0.1) {
@@ -202,7 +288,10 @@ function seed(file: string): Seeded {
       // a quarter of the marks predate the last customer message (unread again).
       for (const userId of people) {
         if (rand() >= (userId === assignee ? 0.9 : 0.25)) continue;
-        const readAt = rand() < 0.75 ? Math.min(lastInbound + 60_000, now) : createdAt + Math.round(rand() * (lastInbound - createdAt));
+        const readAt =
+          rand() < 0.75
+            ? Math.min(lastInbound + 60_000, now)
+            : createdAt + Math.round(rand() * (lastInbound - createdAt));
         insertRead.run(userId, id, readAt);
       }
       if (status === 'open' && agentInboxes.has(inboxId)) pinCandidates.push(id);
@@ -215,11 +304,17 @@ function seed(file: string): Seeded {
     // A few pins each: the first page also runs the pinned query.
     pinCandidates.slice(-3).forEach((id, position) => insertPin.run(agent.id, id, position));
     pinCandidates.slice(-5, -3).forEach((id, position) => insertPin.run(manager.id, id, position));
-    db.prepare('UPDATE users SET created_at = ? WHERE id IN (?, ?)').run(now - JOINED_DAYS_AGO * DAY, agent.id, manager.id);
+    db.prepare('UPDATE users SET created_at = ? WHERE id IN (?, ?)').run(
+      now - JOINED_DAYS_AGO * DAY,
+      agent.id,
+      manager.id,
+    );
   })();
   // Added last, so the data drawn above is the same with or without them (same password as the agent).
   const reader = db.transaction(() => {
-    const id = Number(insertUser.run(READER, 'Reader', 'agent', agent.hash, now - JOINED_DAYS_AGO * DAY).lastInsertRowid);
+    const id = Number(
+      insertUser.run(READER, 'Reader', 'agent', agent.hash, now - JOINED_DAYS_AGO * DAY).lastInsertRowid,
+    );
     for (const i of [0, 1, 2]) insertMember.run(inboxIds[i]!, id);
     // Read a minute after the last customer text, but for one conversation in 2 000 (a handful of them open).
     db.prepare(
@@ -230,7 +325,14 @@ function seed(file: string): Seeded {
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  return { inboxIds, tagId: tagIds[0]!, teammate, agent: { id: agent.id, role: agent.role }, manager: { id: manager.id, role: manager.role }, reader };
+  return {
+    inboxIds,
+    tagId: tagIds[0]!,
+    teammate,
+    agent: { id: agent.id, role: agent.role },
+    manager: { id: manager.id, role: manager.role },
+    reader,
+  };
 }
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -241,27 +343,39 @@ function dbSize(): string {
 }
 
 console.log(`at start: ${machine()}`);
-for (const [email, role] of [[AGENT, 'agent'], [MANAGER, 'manager']] as const) {
+for (const [email, role] of [
+  [AGENT, 'agent'],
+  [MANAGER, 'manager'],
+] as const) {
   // `user add` also creates and migrates the database.
-  const res = await run(['user', 'add', '--email', email, '--name', role === 'agent' ? 'Agent' : 'Manager', '--role', role], { cwd, env, input: `${password}\n` });
+  const res = await run(
+    ['user', 'add', '--email', email, '--name', role === 'agent' ? 'Agent' : 'Manager', '--role', role],
+    { cwd, env, input: `${password}\n` },
+  );
   if (res.code !== 0) throw new Error(`user add ${email}: ${res.stderr}`);
 }
 const seedStart = performance.now();
 const seeded = seed(dbFile);
 const seedSeconds = ((performance.now() - seedStart) / 1000).toFixed(1);
-console.log(`seeded ${CONVERSATIONS.toLocaleString('en')} conversations, ${MESSAGES.toLocaleString('en')} messages, ${CONTACTS.toLocaleString('en')} contacts, ${INBOXES.length} inboxes, 21 users in ${seedSeconds} s`);
+console.log(
+  `seeded ${CONVERSATIONS.toLocaleString('en')} conversations, ${MESSAGES.toLocaleString('en')} messages, ${CONTACTS.toLocaleString('en')} contacts, ${INBOXES.length} inboxes, 21 users in ${seedSeconds} s`,
+);
 console.log(`database after seeding: ${dbSize()}`);
 
 const server = start([], { cwd, env, entry: BUNDLE });
 // A run that throws halfway must not leave the server behind.
 process.on('exit', () => server.child.kill('SIGKILL'));
 const base = String((await server.waitFor((l) => l.msg === 'Switchboard is listening')).url);
-const rss = (): string => mib(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) * 1024);
+const rss = (): string =>
+  mib(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) * 1024);
 const rssAtBoot = rss();
 
 async function signIn(email: string): Promise<string> {
   const login = await fetch(`${base}/login`);
-  const preCookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const preCookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
   const res = await fetch(`${base}/login`, {
     method: 'POST',
@@ -269,7 +383,10 @@ async function signIn(email: string): Promise<string> {
     headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, email, password }),
   });
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 const cookies = { agent: await signIn(AGENT), manager: await signIn(MANAGER), reader: await signIn(READER) };
 
@@ -281,7 +398,8 @@ async function get(path: string, cookie: string, htmx: boolean): Promise<string>
 }
 
 /** The "Show more conversations" link's target, or null on the last page. */
-const nextOf = (html: string): string | null => /<div id="list-more">\s*<a href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? null;
+const nextOf = (html: string): string | null =>
+  /<div id="list-more">\s*<a href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? null;
 
 async function timed(path: string, cookie: string, htmx: boolean): Promise<number[]> {
   for (let i = 0; i < WARMUP; i++) await get(path, cookie, htmx);
@@ -307,7 +425,11 @@ const lists: { name: string; as: 'agent' | 'manager' | 'reader'; query: string }
   { name: 'Unread, one inbox', as: 'agent', query: `view=inbox&inbox=${billingId}&unread=1` },
   { name: 'Inbox, waiting', as: 'agent', query: 'view=inbox&sort=waiting' },
   { name: 'Any status', as: 'agent', query: 'view=inbox&status=any' },
-  { name: 'Teammate, 90d, waiting', as: 'agent', query: `view=inbox&status=any&assignee=${seeded.teammate}&from=${day(90)}&to=${day(0)}&sort=waiting` },
+  {
+    name: 'Teammate, 90d, waiting',
+    as: 'agent',
+    query: `view=inbox&status=any&assignee=${seeded.teammate}&from=${day(90)}&to=${day(0)}&sort=waiting`,
+  },
   { name: 'Inbox (all read)', as: 'reader', query: 'view=inbox' },
   { name: 'Unread (all read)', as: 'reader', query: 'view=inbox&unread=1' },
 ];
@@ -321,7 +443,9 @@ interface Result {
   p95: number;
 }
 const results: Result[] = [];
-console.log(`\nagent (id ${seeded.agent.id}) and reader (id ${seeded.reader.id}, has read nearly everything) work in 3 inboxes, manager (id ${seeded.manager.id}) in 5; deep page = after ${DEPTH} "Show more" clicks`);
+console.log(
+  `\nagent (id ${seeded.agent.id}) and reader (id ${seeded.reader.id}, has read nearly everything) work in 3 inboxes, manager (id ${seeded.manager.id}) in 5; deep page = after ${DEPTH} "Show more" clicks`,
+);
 for (const list of lists) {
   const cookie = cookies[list.as];
   const first = `/conversations?${list.query}`;
@@ -332,11 +456,24 @@ for (const list of lists) {
     path = next;
     next = nextOf(await get(path, cookie, true));
   }
-  console.log(`  ${list.name.padEnd(24)} ${first}${page > 1 ? `  (deep: page ${page}${next ? '' : ', the last'})` : '  (a single page)'}`);
-  const pages = [{ label: `${list.name} p1`, path: first, htmx: false }, ...(page > 1 ? [{ label: `${list.name} p${page} htmx`, path, htmx: true }] : [])];
+  console.log(
+    `  ${list.name.padEnd(24)} ${first}${page > 1 ? `  (deep: page ${page}${next ? '' : ', the last'})` : '  (a single page)'}`,
+  );
+  const pages = [
+    { label: `${list.name} p1`, path: first, htmx: false },
+    ...(page > 1 ? [{ label: `${list.name} p${page} htmx`, path, htmx: true }] : []),
+  ];
   for (const p of pages) {
     const times = await timed(p.path, cookie, p.htmx);
-    results.push({ list, ...p, times, p95: percentile([...times].sort((a, b) => a - b), 95) });
+    results.push({
+      list,
+      ...p,
+      times,
+      p95: percentile(
+        [...times].sort((a, b) => a - b),
+        95,
+      ),
+    });
   }
 }
 
@@ -373,7 +510,10 @@ function explain(sqlite: Database.Database, actor: Actor, r: Result): void {
       stmt.all(...params);
       return performance.now() - t0;
     });
-    const ms = percentile(runs.sort((a, b) => a - b), 50);
+    const ms = percentile(
+      runs.sort((a, b) => a - b),
+      50,
+    );
     if (ms < 1) continue;
     const key = JSON.stringify([sql, params]);
     if (!statements.has(key)) statements.set(key, { name: `S${statements.size + 1}`, sql, params });
@@ -390,7 +530,11 @@ if (slow.length) {
   for (const { name, sql, params } of statements.values()) {
     console.log(`\n${name}: ${sql}\n  params: ${JSON.stringify(params)}`);
     const depth = new Map<number, number>([[0, 0]]);
-    for (const row of sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { id: number; parent: number; detail: string }[]) {
+    for (const row of sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+      id: number;
+      parent: number;
+      detail: string;
+    }[]) {
       depth.set(row.id, (depth.get(row.parent) ?? 0) + 1);
       console.log(`${'  '.repeat(depth.get(row.id)!)}${row.detail}`);
     }
@@ -401,7 +545,13 @@ server.child.kill('SIGTERM');
 await server.exited;
 
 // The one line to quote: each list's p95 (first page / deep page), the worst against the goal, the load.
-const byList = lists.map((list) => `${list.name} ${results.filter((r) => r.list === list).map((r) => r.p95.toFixed(1)).join('/')}`);
+const byList = lists.map(
+  (list) =>
+    `${list.name} ${results
+      .filter((r) => r.list === list)
+      .map((r) => r.p95.toFixed(1))
+      .join('/')}`,
+);
 const worst = results.reduce((a, b) => (b.p95 > a.p95 ? b : a));
 console.log(
   `\nsummary: p95 ms (page 1/deep) ${byList.join(', ')}; worst ${worst.label} ${worst.p95.toFixed(1)} ms ${worst.p95 < GOAL_MS ? '<' : '>='} goal ${GOAL_MS} ms (${slow.length ? `${slow.length} pages over` : 'all under'}); ${machine()}`,

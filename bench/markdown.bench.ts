@@ -14,6 +14,9 @@ const rows = Object.entries(PATHOLOGICAL).map(([name, make]) => {
   return { name, html: fastest(() => renderMarkdown(text)), plain: fastest(() => toPlainText(text)) };
 });
 const width = Math.max(...rows.map((r) => r.name.length));
-for (const r of rows) console.log(`${r.name.padEnd(width)} HTML ${r.html.toFixed(2)} ms, SMS text ${r.plain.toFixed(2)} ms`);
+for (const r of rows)
+  console.log(`${r.name.padEnd(width)} HTML ${r.html.toFixed(2)} ms, SMS text ${r.plain.toFixed(2)} ms`);
 const worst = rows.reduce((a, b) => (Math.max(b.html, b.plain) > Math.max(a.html, a.plain) ? b : a));
-console.log(`SUMMARY markdown: ${N} characters, worst ${worst.name} ${Math.max(worst.html, worst.plain).toFixed(2)} ms (goal 10 ms); ${machine()}`);
+console.log(
+  `SUMMARY markdown: ${N} characters, worst ${worst.name} ${Math.max(worst.html, worst.plain).toFixed(2)} ms (goal 10 ms); ${machine()}`,
+);

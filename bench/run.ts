@@ -8,10 +8,16 @@ import { fileURLToPath } from 'node:url';
  */
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv[2];
-if (spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url)), '--if-stale'], { stdio: 'inherit' }).status !== 0) {
+if (
+  spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url)), '--if-stale'], {
+    stdio: 'inherit',
+  }).status !== 0
+) {
   throw new Error('the bundle did not build');
 }
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only))).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)))
+  .sort()) {
   process.stdout.write(`\n## ${file}\n`);
   const res = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${file}`], { stdio: 'inherit' });
   if (res.status !== 0) process.exitCode = 1;

@@ -62,7 +62,9 @@ interface SmscCounts {
 
 /** The bench SMSC in its own process, with receipts. */
 async function startSmsc(port = 0) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SMSC, String(port), 'dlr'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SMSC, String(port), 'dlr'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   await waitUntil(() => /listening \d+/.test(out), 'the SMSC listening', 10_000);
@@ -84,7 +86,8 @@ async function startSmsc(port = 0) {
   };
 }
 
-const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMb = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 /** user + system CPU seconds of a process so far. */
 const cpuSeconds = (pid: number): number => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -117,7 +120,9 @@ async function switchboardRound(): Promise<Round> {
   try {
     await server.waitFor((l) => l.msg === 'SMPP connection bench bound');
     const pid = server.child.pid!;
-    const delivered = db.prepare(`SELECT count(*) FROM messages WHERE direction = 'out' AND status = 'delivered'`).pluck();
+    const delivered = db
+      .prepare(`SELECT count(*) FROM messages WHERE direction = 'out' AND status = 'delivered'`)
+      .pluck();
     queue(db, conversations, WARMUP);
     await waitUntil(() => delivered.get() === WARMUP, 'the warm-up delivered');
     await sleep(200);
@@ -128,12 +133,22 @@ async function switchboardRound(): Promise<Round> {
     const doneAt = Date.now();
     const cpu = cpuSeconds(pid) - cpu0;
     const rss = rssMb(pid);
-    const statuses = db.prepare(`SELECT status || '=' || count(*) FROM messages WHERE direction = 'out' GROUP BY status`).pluck().all().join(' ');
+    const statuses = db
+      .prepare(`SELECT status || '=' || count(*) FROM messages WHERE direction = 'out' GROUP BY status`)
+      .pluck()
+      .all()
+      .join(' ');
     const counts = await smsc.stop();
     const note = `at SMSC ${counts.submits}, receipts answered ${counts.receiptsAcked}/${counts.receiptsSent}, [${statuses}]`;
     // From the first submit: the rows were written by this process, so the server finds them by its once-a-second poll, not a wake-up.
     const endToEndRate = N / ((doneAt - counts.firstSubmitAt) / 1000);
-    return { smscRate: (counts.submits - 1) / ((counts.lastSubmitAt - counts.firstSubmitAt) / 1000), endToEndRate, cpuSeconds: cpu, rss, note };
+    return {
+      smscRate: (counts.submits - 1) / ((counts.lastSubmitAt - counts.firstSubmitAt) / 1000),
+      endToEndRate,
+      cpuSeconds: cpu,
+      rss,
+      note,
+    };
   } finally {
     db.close();
     server.child.kill('SIGTERM');
@@ -149,7 +164,9 @@ function seedConversations(dbFile: string): number[] {
     const ctx: DomainContext = { db: createDb(sqlite), events: createEventBus(() => {}), now: Date.now };
     syncNumbers(ctx, [{ e164: NUMBER, smpp: 'bench', inbox: 'Support', registration: 'not-required', throughput: 0 }]);
     return Array.from({ length: CONTACTS }, (_, c) => {
-      const r = receiveSms(ctx, { from: `+1555700${String(c).padStart(4, '0')}`, to: NUMBER, text: 'hello' }, () => keywordTextsOf(undefined));
+      const r = receiveSms(ctx, { from: `+1555700${String(c).padStart(4, '0')}`, to: NUMBER, text: 'hello' }, () =>
+        keywordTextsOf(undefined),
+      );
       if (!r.stored) throw new Error('the number is not set up');
       return r.conversationId;
     });
@@ -165,7 +182,8 @@ function queue(db: Database.Database, conversations: number[], count: number): v
   );
   const now = Date.now();
   db.transaction(() => {
-    for (let i = 0; i < count; i++) insert.run(conversations[i % conversations.length], `Thanks for writing, this is reply ${i}.`, now, now, now);
+    for (let i = 0; i < count; i++)
+      insert.run(conversations[i % conversations.length], `Thanks for writing, this is reply ${i}.`, now, now, now);
   })();
 }
 
@@ -235,7 +253,14 @@ text = "auto-reply"
     boxes.push(spawn('/usr/sbin/bearerbox', ['-v', '2', conf], { stdio: 'ignore' }));
     await sleep(1_000);
     boxes.push(spawn('/usr/sbin/smsbox', ['-v', '2', conf], { stdio: 'ignore' }));
-    await waitUntil(() => spawnSync('curl', ['-s', 'http://127.0.0.1:13000/status.txt?password=bar']).stdout.toString().includes('online'), 'Kannel online', 20_000);
+    await waitUntil(
+      () =>
+        spawnSync('curl', ['-s', 'http://127.0.0.1:13000/status.txt?password=bar'])
+          .stdout.toString()
+          .includes('online'),
+      'Kannel online',
+      20_000,
+    );
     await sleep(1_000);
     const cpu0 = boxes.reduce((s, b) => s + cpuSeconds(b.pid!), 0);
     const t0 = Date.now();
@@ -254,7 +279,13 @@ text = "auto-reply"
     const rss = boxes.reduce((s, b) => s + rssMb(b.pid!), 0);
     const note = `at SMSC ${counts.submits}, receipts answered ${counts.receiptsAcked}/${counts.receiptsSent}`;
     const lastAt = Math.max(counts.lastSubmitAt, t0);
-    return { smscRate: (counts.submits - 1) / ((counts.lastSubmitAt - counts.firstSubmitAt) / 1000), endToEndRate: counts.submits / ((lastAt - t0) / 1000), cpuSeconds: cpu, rss, note };
+    return {
+      smscRate: (counts.submits - 1) / ((counts.lastSubmitAt - counts.firstSubmitAt) / 1000),
+      endToEndRate: counts.submits / ((lastAt - t0) / 1000),
+      cpuSeconds: cpu,
+      rss,
+      note,
+    };
   } finally {
     for (const b of boxes.reverse()) {
       const exited = new Promise((r) => b.once('exit', r));
@@ -278,7 +309,8 @@ function push(count: number, concurrency: number): Promise<void> {
       get({ host: '127.0.0.1', port: 13013, path, agent }, (res) => {
         res.resume();
         res.on('end', () => {
-          if (res.statusCode !== 202 && res.statusCode !== 200) return reject(new Error(`sendsms: HTTP ${res.statusCode}`));
+          if (res.statusCode !== 202 && res.statusCode !== 200)
+            return reject(new Error(`sendsms: HTTP ${res.statusCode}`));
           if (++done === count) (agent.destroy(), resolve());
           else one();
         });
@@ -296,14 +328,34 @@ async function bareRound(): Promise<Round> {
   const bound = new Promise<void>((r) => (resolveBound = r));
   const onState = (s: ConnectionState) => s.status === 'bound' && resolveBound();
   const connection = createSmppConnection(
-    { name: 'bare', host: '127.0.0.1', port: smsc.port, tls: false, systemId: 'bench', password: 'bench', bind: 'transceiver', window: WINDOW, throughput: 0, enquireLinkS: 30, receiptId: 'same' },
+    {
+      name: 'bare',
+      host: '127.0.0.1',
+      port: smsc.port,
+      tls: false,
+      systemId: 'bench',
+      password: 'bench',
+      bind: 'transceiver',
+      window: WINDOW,
+      throughput: 0,
+      enquireLinkS: 30,
+      receiptId: 'same',
+    },
     { log, onDeliver: () => {}, onState },
   );
   try {
     connection.start();
     await bound;
     const shortMessage = encodeForSubmit('Thanks for writing, this is reply 0.', 0).parts[0]!;
-    const submit = () => connection.submit({ sourceAddr: NUMBER, destAddr: '+15557000001', dataCoding: 0, esmClass: 0, shortMessage, registeredDelivery: true });
+    const submit = () =>
+      connection.submit({
+        sourceAddr: NUMBER,
+        destAddr: '+15557000001',
+        dataCoding: 0,
+        esmClass: 0,
+        shortMessage,
+        registeredDelivery: true,
+      });
     await Promise.all(Array.from({ length: WARMUP }, submit));
     smsc.reset();
     await sleep(100);
@@ -328,9 +380,12 @@ async function bareRound(): Promise<Round> {
 
 // --- the run -----------------------------------------------------------------------------------------------------
 
-const withKannel = process.env.KANNEL !== '0' && kannelInstalled && (await Promise.all(KANNEL_PORTS.map(portFree))).every(Boolean);
+const withKannel =
+  process.env.KANNEL !== '0' && kannelInstalled && (await Promise.all(KANNEL_PORTS.map(portFree))).every(Boolean);
 console.log(machine());
-console.log(`outbound with receipts: N=${N} per round, window ${WINDOW}, throughput unlimited, ${ROUNDS} rounds${withKannel ? ', Kannel interleaved' : ' (Kannel not installed or its ports busy: skipped)'}`);
+console.log(
+  `outbound with receipts: N=${N} per round, window ${WINDOW}, throughput unlimited, ${ROUNDS} rounds${withKannel ? ', Kannel interleaved' : ' (Kannel not installed or its ports busy: skipped)'}`,
+);
 const results: Record<'switchboard' | 'kannel' | 'bare', Round[]> = { switchboard: [], kannel: [], bare: [] };
 const show = (who: string, r: Round) =>
   console.log(
@@ -339,7 +394,11 @@ const show = (who: string, r: Round) =>
   );
 for (let round = 1; round <= ROUNDS; round++) {
   // Interleaved, alternating who goes first: the machine's other load falls on both alike.
-  const order = withKannel ? (round % 2 ? (['kannel', 'switchboard'] as const) : (['switchboard', 'kannel'] as const)) : (['switchboard'] as const);
+  const order = withKannel
+    ? round % 2
+      ? (['kannel', 'switchboard'] as const)
+      : (['switchboard', 'kannel'] as const)
+    : (['switchboard'] as const);
   for (const who of order) {
     const r = who === 'kannel' ? await kannelRound() : await switchboardRound();
     results[who].push(r);

@@ -36,9 +36,19 @@ const binaryDir = tempDir('switchboard-startup-bin-');
 build('build.mjs');
 build('build-binary.mjs', '--out', binaryDir);
 const entries: Entry[] = [
-  { label: 'node dist/switchboard.mjs', command: process.execPath, args: [join(root, 'dist', 'switchboard.mjs'), 'serve'], env: {} },
+  {
+    label: 'node dist/switchboard.mjs',
+    command: process.execPath,
+    args: [join(root, 'dist', 'switchboard.mjs'), 'serve'],
+    env: {},
+  },
   // The binary unpacks its assets once per build, on the first (unmeasured) start.
-  { label: 'binary', command: join(binaryDir, 'switchboard'), args: ['serve'], env: { TMPDIR: tempDir('switchboard-startup-cache-') } },
+  {
+    label: 'binary',
+    command: join(binaryDir, 'switchboard'),
+    args: ['serve'],
+    env: { TMPDIR: tempDir('switchboard-startup-cache-') },
+  },
 ];
 
 function rssMb(pid: number): number {
@@ -83,7 +93,11 @@ async function startOnce(entry: Entry, dataDir: string): Promise<{ ms: number; r
   return { ms, rss };
 }
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 // Each entry gets a migrated data folder (its first start, not measured); then the entries take turns, so a
 // change in the machine's load touches them alike.
@@ -104,6 +118,7 @@ for (let i = 0; i < RUNS; i++) {
   }
 }
 const parts = results.map(
-  (r) => `${r.entry.label}: new data ${median(r.fresh).toFixed(0)} ms, existing ${median(r.existing).toFixed(0)} ms, RSS ${median(r.rss).toFixed(0)} MB`,
+  (r) =>
+    `${r.entry.label}: new data ${median(r.fresh).toFixed(0)} ms, existing ${median(r.existing).toFixed(0)} ms, RSS ${median(r.rss).toFixed(0)} MB`,
 );
 console.log(`startup to /healthz 200, medians of ${RUNS}: ${parts.join(' | ')} (goal 700 ms, 100 MB); ${machine()}`);

@@ -11,7 +11,9 @@ export function summary(label: string, ms: number[]): string {
 }
 
 export function machine(): string {
-  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}`;
+  return `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; node ${process.version}`;
 }
 
 /** The best of `times` runs of fn, in ms. */

@@ -3,7 +3,19 @@
 // Usage: node scripts/build-binary.mjs [--out DIR]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +52,11 @@ function filesUnder(dir) {
 
 function contentHash(keys) {
   const hash = createHash('sha256');
-  for (const key of keys) hash.update(`${key}\0`).update(readFileSync(join(root, key))).update('\0');
+  for (const key of keys)
+    hash
+      .update(`${key}\0`)
+      .update(readFileSync(join(root, key)))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -65,7 +81,14 @@ function writeSeaConfig(work, script, blob) {
   // The code cache spares V8 parsing the script at every start; it would break a real import(), and the bundle
   // has none (esbuild turns every import() of a bundled module into a require).
   // The binary runs with the flags `npm start` and the Docker image give Node (a smaller young generation: see the Dockerfile).
-  const config = { main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets, execArgv: ['--max-semi-space-size=8'] };
+  const config = {
+    main: script,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useCodeCache: true,
+    assets,
+    execArgv: ['--max-semi-space-size=8'],
+  };
   const configFile = join(work, 'sea-config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   return configFile;
@@ -87,7 +110,8 @@ async function makeExecutable(blob, target) {
 
 async function main() {
   // macOS needs a Mach-O segment name and re-signing, Windows an .exe: neither is handled here.
-  if (process.platform !== 'linux') throw new Error(`building the binary is supported on Linux only, not ${process.platform}`);
+  if (process.platform !== 'linux')
+    throw new Error(`building the binary is supported on Linux only, not ${process.platform}`);
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   const outDir = resolve(values.out ?? join(root, 'dist'));
   const target = join(outDir, 'switchboard');
@@ -97,14 +121,18 @@ async function main() {
     const script = join(work, 'switchboard.cjs');
     const blob = join(work, 'sea-prep.blob');
     await bundleScript(script);
-    execFileSync(process.execPath, ['--experimental-sea-config', writeSeaConfig(work, script, blob)], { stdio: 'inherit' });
+    execFileSync(process.execPath, ['--experimental-sea-config', writeSeaConfig(work, script, blob)], {
+      stdio: 'inherit',
+    });
     mkdirSync(outDir, { recursive: true });
     await makeExecutable(blob, target);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   const mb = (statSync(target).size / 1024 / 1024).toFixed(1);
-  console.log(`${relative(process.cwd(), target)}: ${mb} MiB, built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${relative(process.cwd(), target)}: ${mb} MiB, built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 await main();

@@ -46,7 +46,9 @@ async function build() {
     renameSync(partial, target);
     writeFileSync(record, JSON.stringify({ started, inputs: Object.keys(metafile.inputs) }));
     const mb = (Buffer.byteLength(code) / 1024 / 1024).toFixed(1);
-    console.log(`${relative(process.cwd(), target)}: ${mb} MiB, built in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
+    console.log(
+      `${relative(process.cwd(), target)}: ${mb} MiB, built in ${((Date.now() - begun) / 1000).toFixed(1)} s`,
+    );
   } finally {
     rmSync(partial, { force: true });
   }

@@ -15,12 +15,17 @@ const renders = [
   { source: 'maskable.svg', out: 'apple-touch-icon.png', size: 180 },
 ];
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
 try {
   for (const { source, out, size } of renders) {
     const page = await browser.newPage({ viewport: { width: size, height: size } });
     const svg = readFileSync(join(dir, source), 'utf8').replace('<svg ', `<svg width="${size}" height="${size}" `);
-    await page.setContent(`<!doctype html><style>html,body{margin:0;background:transparent}svg{display:block}</style>${svg}`);
+    await page.setContent(
+      `<!doctype html><style>html,body{margin:0;background:transparent}svg{display:block}</style>${svg}`,
+    );
     await page.screenshot({ path: join(dir, out), omitBackground: true });
     await page.close();
   }

@@ -103,7 +103,9 @@ const ERROR_KEYS: Record<number, DomainError['key']> = {
 };
 
 /** A hop count becomes proxy-addr's hop function (fastify's typings list no number form). */
-function trustProxy(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+function trustProxy(
+  setting: boolean | number | string,
+): boolean | string | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
@@ -127,18 +129,31 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('configStore', opts.configStore);
   app.decorate('domain', domain);
   app.decorate('views', createViews(!opts.devViews));
-  app.decorate('hub', createHub((ids) => liveSessions(domain, ids), (err) => app.log.error({ err }, 'a live push failed')));
+  app.decorate(
+    'hub',
+    createHub(
+      (ids) => liveSessions(domain, ids),
+      (err) => app.log.error({ err }, 'a live push failed'),
+    ),
+  );
   app.decorate('messaging', createMessagingState());
   app.decorate('media', createMediaStore(opts.mediaDir));
   app.decorate('writeHealth', createWriteHealth(opts.sqlite, join(opts.mediaDir, 'tmp')));
-  app.decorate('backups', scheduleBackups({
-    sqlite: opts.sqlite,
-    mediaDir: opts.mediaDir,
-    settings: () => backupSettings(opts.configStore.current, dirname(opts.mediaDir)),
-    log: app.log,
-    record: (by, backup) =>
-      recordAuditAlone(domain, by, { action: 'backup.made', subject: { name: backup.dir }, changes: { databaseBytes: backup.databaseBytes, mediaFiles: backup.mediaFiles } }),
-  }));
+  app.decorate(
+    'backups',
+    scheduleBackups({
+      sqlite: opts.sqlite,
+      mediaDir: opts.mediaDir,
+      settings: () => backupSettings(opts.configStore.current, dirname(opts.mediaDir)),
+      log: app.log,
+      record: (by, backup) =>
+        recordAuditAlone(domain, by, {
+          action: 'backup.made',
+          subject: { name: backup.dir },
+          changes: { databaseBytes: backup.databaseBytes, mediaFiles: backup.mediaFiles },
+        }),
+    }),
+  );
   app.addHook('onClose', async () => app.backups.stop());
   app.decorateRequest('upload', null as unknown as FastifyRequest['upload']);
   app.decorate('metrics', registerMetrics(app));

@@ -4,7 +4,13 @@ import pino, { type Logger } from 'pino';
 export const withoutSecrets = (url: string): string => url.replace(/^\/reset\/[^/?#]+/, '/reset/[redacted]');
 
 /** Fastify's request fields, with the URL as `withoutSecrets` leaves it. */
-const requestSerializer = (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+const requestSerializer = (req: {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) => ({
   method: req.method,
   url: withoutSecrets(req.url),
   host: req.host,
@@ -14,7 +20,10 @@ const requestSerializer = (req: { method: string; url: string; host?: string; ip
 
 export const loggerOptions = (level: string) => ({
   level,
-  redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'password', '*.password'], censor: '[redacted]' },
+  redact: {
+    paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'password', '*.password'],
+    censor: '[redacted]',
+  },
   serializers: { req: requestSerializer },
 });
 

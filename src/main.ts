@@ -112,10 +112,20 @@ async function main(argv: string[]): Promise<number> {
     case 'user': {
       const [sub, ...args] = rest;
       if (sub === 'add') {
-        const { values } = parse(args, { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
-        if (!values.email || !values.name || !values.role) throw new UsageError('user add needs --email, --name and --role');
+        const { values } = parse(args, {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          role: { type: 'string' },
+        });
+        if (!values.email || !values.name || !values.role)
+          throw new UsageError('user add needs --email, --name and --role');
         const user = await withDomain(flagsOf(values), async (ctx) =>
-          createUser(ctx, null, { email: values.email, name: values.name, role: values.role, password: await readPassword() }),
+          createUser(ctx, null, {
+            email: values.email,
+            name: values.name,
+            role: values.role,
+            password: await readPassword(),
+          }),
         );
         process.stdout.write(`Created ${user.role} ${user.email} (id ${user.id})\n`);
         return 0;
@@ -135,8 +145,14 @@ async function main(argv: string[]): Promise<number> {
       if (!existsSync(settings.dbFile)) throw new BackupError(`no database at ${settings.dbFile}: nothing to back up`);
       const sqlite = openDatabase(settings.dbFile);
       try {
-        const backup = await makeBackup(sqlite, settings.mediaDir, values.to ? resolve(values.to) : backupSettings(settings.config, settings.dataDir).dir);
-        process.stdout.write(`${backup.dir}: database ${backup.databaseBytes} bytes, ${backup.mediaFiles} media files\n`);
+        const backup = await makeBackup(
+          sqlite,
+          settings.mediaDir,
+          values.to ? resolve(values.to) : backupSettings(settings.config, settings.dataDir).dir,
+        );
+        process.stdout.write(
+          `${backup.dir}: database ${backup.databaseBytes} bytes, ${backup.mediaFiles} media files\n`,
+        );
       } finally {
         sqlite.close();
       }
@@ -158,7 +174,8 @@ async function main(argv: string[]): Promise<number> {
     case 'sandbox': {
       const { values } = parse(rest, { port: { type: 'string' } });
       const port = values.port === undefined ? 2775 : Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port must be a port number, got "${values.port}"`);
       await runSandbox(port, await createLogger('info'));
       return -1;
     }
@@ -178,7 +195,13 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`switchboard: ${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (err instanceof ConfigError || err instanceof DatabaseNewerError || err instanceof BackupError || err instanceof StartupError || err instanceof ReloadError) {
+    } else if (
+      err instanceof ConfigError ||
+      err instanceof DatabaseNewerError ||
+      err instanceof BackupError ||
+      err instanceof StartupError ||
+      err instanceof ReloadError
+    ) {
       process.stderr.write(`switchboard: ${err.message}\n`);
       process.exitCode = 1;
     } else if (err instanceof DomainError) {

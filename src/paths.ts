@@ -18,4 +18,5 @@ export const viewsDir = join(appRoot, 'views');
 export const staticDir = join(appRoot, 'static');
 export const migrationsDir = join(appRoot, 'drizzle');
 /** Emoji names and keywords per language, read on first use (they are large: a server that never shows the picker never reads them). */
-export const emojiDataFile = (locale: string): string => join(appRoot, 'node_modules', 'emojibase-data', locale, 'compact.json');
+export const emojiDataFile = (locale: string): string =>
+  join(appRoot, 'node_modules', 'emojibase-data', locale, 'compact.json');

@@ -36,7 +36,16 @@ document.addEventListener('click', (event) => {
   const field = bar ? document.getElementById(bar.dataset.formatFor) : null;
   if (button && field instanceof HTMLTextAreaElement) format(field, button.dataset.format);
 });
-const SHORTCUTS = { b: 'bold', i: 'italic', k: 'link', x: 'strike', '*': 'bullets', '8': 'bullets', '&': 'numbers', '7': 'numbers' };
+const SHORTCUTS = {
+  b: 'bold',
+  i: 'italic',
+  k: 'link',
+  x: 'strike',
+  '*': 'bullets',
+  8: 'bullets',
+  '&': 'numbers',
+  7: 'numbers',
+};
 document.addEventListener('keydown', (event) => {
   const field = event.target;
   if (!(event.ctrlKey || event.metaKey) || !(field instanceof HTMLTextAreaElement)) return;
@@ -53,7 +62,13 @@ document.addEventListener('keydown', (event) => {
 // Search boxes inside the composer search as you type: Enter must not send the half-written message.
 document.addEventListener('keydown', (event) => {
   const field = event.target;
-  if (event.key === 'Enter' && field instanceof HTMLInputElement && field.type === 'search' && ['composer', 'chat-composer'].includes(field.form?.id)) event.preventDefault();
+  if (
+    event.key === 'Enter' &&
+    field instanceof HTMLInputElement &&
+    field.type === 'search' &&
+    ['composer', 'chat-composer'].includes(field.form?.id)
+  )
+    event.preventDefault();
 });
 
 // Ctrl/Cmd+Enter sends the message being written.
@@ -88,7 +103,8 @@ let keptFiles = null;
 document.addEventListener('htmx:before:swap', (event) => {
   const input = document.getElementById('reply-files');
   const source = event.detail.ctx && event.detail.ctx.sourceElement;
-  keptFiles = input && input.files.length && source && !['composer', 'chat-composer'].includes(source.id) ? input.files : null;
+  keptFiles =
+    input && input.files.length && source && !['composer', 'chat-composer'].includes(source.id) ? input.files : null;
 });
 document.addEventListener('htmx:after:swap', () => {
   const input = document.getElementById('reply-files');
@@ -154,7 +170,11 @@ document.addEventListener('drop', (event) => {
   const csrf = document.querySelector('input[name="_csrf"]');
   fetch(`/conversations/${id}/pin/move`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'HX-Request': 'true', 'X-CSRF-Token': csrf ? csrf.value : '' },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'HX-Request': 'true',
+      'X-CSRF-Token': csrf ? csrf.value : '',
+    },
     body: new URLSearchParams({ index: String(index) }),
   });
 });
@@ -247,7 +267,10 @@ document.addEventListener('dragend', () => {
     alertFor(toast);
   }
   if (toasts) {
-    new MutationObserver(() => toasts.querySelectorAll('[data-toast]').forEach(arm)).observe(toasts, { childList: true, subtree: true });
+    new MutationObserver(() => toasts.querySelectorAll('[data-toast]').forEach(arm)).observe(toasts, {
+      childList: true,
+      subtree: true,
+    });
     toasts.querySelectorAll('[data-toast]').forEach(arm);
   }
   document.addEventListener('click', (event) => {
@@ -274,6 +297,9 @@ document.addEventListener('dragend', () => {
   });
   // The section is swapped in again after saving it.
   document.addEventListener('htmx:after:swap', showPermission);
-  navigator.permissions?.query({ name: 'notifications' }).then((status) => status.addEventListener('change', showPermission)).catch(() => {});
+  navigator.permissions
+    ?.query({ name: 'notifications' })
+    .then((status) => status.addEventListener('change', showPermission))
+    .catch(() => {});
   showPermission();
 })();

@@ -40,6 +40,9 @@ describe('single binary', () => {
 
   it('serves /healthz from an empty folder and stops cleanly on SIGTERM', async (t) => {
     await servesAndStops(t, binary, [], { work, data: join(tmp, 'data') }, env);
-    assert.ok(readdirSync(cacheDir).some((name) => name.startsWith('switchboard-')), 'assets unpacked under TMPDIR');
+    assert.ok(
+      readdirSync(cacheDir).some((name) => name.startsWith('switchboard-')),
+      'assets unpacked under TMPDIR',
+    );
   });
 });

@@ -34,7 +34,10 @@ describe('bundle', () => {
   });
 
   it('the switchboard command runs the bundle', async () => {
-    const result = await run(process.execPath, [join(root, 'bin', 'switchboard.mjs'), 'check-config'], { cwd: work, env });
+    const result = await run(process.execPath, [join(root, 'bin', 'switchboard.mjs'), 'check-config'], {
+      cwd: work,
+      env,
+    });
     assert.equal(result.code, 0, result.output);
     assert.match(result.output, /OK/);
   });

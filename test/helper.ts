@@ -24,7 +24,10 @@ export interface TestApp {
 }
 
 /** A real app on a real SQLite file in a fresh temp folder. */
-export async function buildTestApp(rawConfig: Record<string, unknown> = {}, opts: { logger?: AppOptions['logger'] } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  rawConfig: Record<string, unknown> = {},
+  opts: { logger?: AppOptions['logger'] } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const dbFile = join(dir, 'switchboard.db');
   const sqlite = openDatabase(dbFile);
@@ -80,7 +83,12 @@ export class Client {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({ method: 'GET', url, remoteAddress: this.address, headers: { cookie: this.cookieHeader, ...headers } });
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.address,
+      headers: { cookie: this.cookieHeader, ...headers },
+    });
     this.remember(res);
     return res;
   }
@@ -115,7 +123,12 @@ export class Client {
     const form = new FormData();
     if (opts.csrf !== false && !('_csrf' in fields)) form.append('_csrf', this.csrf);
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const f of files) form.append(f.field ?? 'files', new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.name);
+    for (const f of files)
+      form.append(
+        f.field ?? 'files',
+        new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }),
+        f.name,
+      );
     const encoded = new Response(form);
     const res = await this.app.inject({
       method: 'POST',

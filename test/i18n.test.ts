@@ -10,8 +10,16 @@ import { viewsDir } from '../src/paths.ts';
 test('English and German catalogs have exactly the same keys', () => {
   const enKeys = Object.keys(en).sort();
   const deKeys = Object.keys(de).sort();
-  assert.deepEqual(enKeys.filter((k) => !deKeys.includes(k)), [], 'missing in German');
-  assert.deepEqual(deKeys.filter((k) => !enKeys.includes(k)), [], 'missing in English');
+  assert.deepEqual(
+    enKeys.filter((k) => !deKeys.includes(k)),
+    [],
+    'missing in German',
+  );
+  assert.deepEqual(
+    deKeys.filter((k) => !enKeys.includes(k)),
+    [],
+    'missing in English',
+  );
 });
 
 test('both catalogs use the same placeholders for each key', () => {

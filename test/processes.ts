@@ -25,7 +25,11 @@ export function collectOutput(child: ChildProcess): () => string {
   return () => output;
 }
 
-export async function run(file: string, args: string[], options: SpawnOptions): Promise<{ code: number | null; output: string }> {
+export async function run(
+  file: string,
+  args: string[],
+  options: SpawnOptions,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collectOutput(child);
   const [code] = (await once(child, 'close')) as [number | null];

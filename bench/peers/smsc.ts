@@ -45,7 +45,10 @@ const server = smpp.createServer({}, (session) => {
       destination_addr: pdu.source_addr,
       esm_class: 4,
       data_coding: 0,
-      short_message: Buffer.from(`id:${id} sub:001 dlvrd:001 submit date:2612051300 done date:2612051300 stat:DELIVRD err:000 text:x`, 'ascii'),
+      short_message: Buffer.from(
+        `id:${id} sub:001 dlvrd:001 submit date:2612051300 done date:2612051300 stat:DELIVRD err:000 text:x`,
+        'ascii',
+      ),
     });
   });
 });

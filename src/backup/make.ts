@@ -24,14 +24,23 @@ export interface Backup extends Manifest {
   dir: string;
 }
 
-const stamp = (at: Date): string => at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+const stamp = (at: Date): string =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 /**
  * A consistent copy of the database made with SQLite's online backup, taken while the server goes on writing,
  * then the media files. Database first: a file a copied message refers to was in place before that message was
  * committed, and stored files are never changed, so every reference in the copy finds its file.
  */
-export async function makeBackup(sqlite: Database.Database, mediaDir: string, into: string, at = new Date()): Promise<Backup> {
+export async function makeBackup(
+  sqlite: Database.Database,
+  mediaDir: string,
+  into: string,
+  at = new Date(),
+): Promise<Backup> {
   // A second backup within the same second (an admin's click after the schedule's) gets a suffix that sorts after the first.
   let dir = join(into, PREFIX + stamp(at));
   for (let n = 2; existsSync(dir) || existsSync(dir + PARTIAL); n++) dir = join(into, `${PREFIX}${stamp(at)}-${n}`);
@@ -83,9 +92,12 @@ const ABANDONED_MS = 24 * 3_600_000;
 
 /** Keeps the newest `keep` backups and removes the rest, and any half-written one an interrupted run left. */
 export function pruneBackups(into: string, keep: number, now = Date.now()): string[] {
-  const removed = listBackups(into).slice(keep).map((b) => b.dir);
+  const removed = listBackups(into)
+    .slice(keep)
+    .map((b) => b.dir);
   for (const n of readdirSync(into)) {
-    if (n.startsWith(PREFIX) && n.endsWith(PARTIAL) && now - statSync(join(into, n)).mtimeMs > ABANDONED_MS) removed.push(join(into, n));
+    if (n.startsWith(PREFIX) && n.endsWith(PARTIAL) && now - statSync(join(into, n)).mtimeMs > ABANDONED_MS)
+      removed.push(join(into, n));
   }
   for (const dir of removed) rmSync(dir, { recursive: true, force: true });
   return removed;

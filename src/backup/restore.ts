@@ -16,7 +16,8 @@ export function restoreBackup(from: string, dataDir: string): { mediaFiles: numb
   }
   const target = join(dataDir, DATABASE);
   for (const file of [target, `${target}-wal`]) {
-    if (existsSync(file)) throw new BackupError(`${file} exists: restore fills an empty data folder only; move that folder away first`);
+    if (existsSync(file))
+      throw new BackupError(`${file} exists: restore fills an empty data folder only; move that folder away first`);
   }
   const check = openReadOnly(source);
   try {

@@ -28,7 +28,11 @@ export interface Backups {
 
 /** `[backup] dir`, or backups/ in the data directory: the one rule for the command and the server. */
 export function backupSettings(config: Config, dataDir: string): BackupSettings {
-  return { dir: resolve(config.backup.dir ?? join(dataDir, 'backups')), everyHours: config.backup.every_hours, keep: config.backup.keep };
+  return {
+    dir: resolve(config.backup.dir ?? join(dataDir, 'backups')),
+    everyHours: config.backup.every_hours,
+    keep: config.backup.keep,
+  };
 }
 
 // How often the server looks whether a backup is due: a backup is due every_hours after the newest one.
@@ -56,7 +60,15 @@ export function scheduleBackups(opts: {
         opts.record(by, backup);
         const pruned = pruneBackups(dir, keep, now());
         lastError = null;
-        opts.log.info({ backup: backup.dir, databaseBytes: backup.databaseBytes, mediaFiles: backup.mediaFiles, pruned: pruned.length }, 'backup made');
+        opts.log.info(
+          {
+            backup: backup.dir,
+            databaseBytes: backup.databaseBytes,
+            mediaFiles: backup.mediaFiles,
+            pruned: pruned.length,
+          },
+          'backup made',
+        );
         return backup;
       } catch (err) {
         lastError = { at: now(), message: (err as Error).message };
@@ -82,7 +94,12 @@ export function scheduleBackups(opts: {
   timer.unref();
 
   return {
-    state: () => ({ ...opts.settings(), backups: listBackups(opts.settings().dir), running: running !== null, lastError }),
+    state: () => ({
+      ...opts.settings(),
+      backups: listBackups(opts.settings().dir),
+      running: running !== null,
+      lastError,
+    }),
     run,
     runIfDue,
     stop: () => clearInterval(timer),

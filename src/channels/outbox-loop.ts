@@ -23,7 +23,12 @@ const IDLE_POLL_MS = 1_000;
 function outboundOf(m: DueMessage, media: MediaStore | undefined): OutboundText {
   const text = [toPlainText(m.body), m.link].filter(Boolean).join('\n');
   if (m.files.length > 0 && !media) throw new Error('files to send, but no media store');
-  const files = m.files.map((f) => ({ path: media!.pathOf(f.sha256), contentType: f.contentType, filename: f.filename, size: f.size }));
+  const files = m.files.map((f) => ({
+    path: media!.pathOf(f.sha256),
+    contentType: f.contentType,
+    filename: f.filename,
+    size: f.size,
+  }));
   return { from: m.from, to: m.to, text, files };
 }
 
@@ -47,7 +52,11 @@ export function createOutboxLoop(
   domain: DomainContext,
   channels: Map<string, Channel>,
   log: Logger,
-  options: Partial<OutboxLoopOptions> & { groupCommit: GroupCommit; numberRate?: (e164: string) => number; media?: MediaStore },
+  options: Partial<OutboxLoopOptions> & {
+    groupCommit: GroupCommit;
+    numberRate?: (e164: string) => number;
+    media?: MediaStore;
+  },
 ) {
   const opts = { ...DEFAULTS, ...options };
   const { media, groupCommit } = options;
@@ -72,7 +81,11 @@ export function createOutboxLoop(
         [batch, pending] = [pending, []];
         room = running && mayBeDue ? opts.concurrency - inFlight : 0;
         try {
-          return writeDeliveries(domain, batch.map((p) => p.change), { limit: room, leaseMs: opts.leaseMs }).claimed;
+          return writeDeliveries(
+            domain,
+            batch.map((p) => p.change),
+            { limit: room, leaseMs: opts.leaseMs },
+          ).claimed;
         } catch (err) {
           return err instanceof Error ? err : new Error(String(err));
         }
@@ -96,19 +109,27 @@ export function createOutboxLoop(
   function writeOneByOne(batch: Pending[], err: unknown): void {
     log.error({ err, changes: batch.length }, 'writing a batch of delivery outcomes failed; writing them one by one');
     for (const p of batch) {
-      groupCommit.run(() => writeDeliveries(domain, [p.change])).then(
-        () => p.written?.resolve(),
-        (error: unknown) => {
-          log.error({ err: error, change: p.change.kind }, 'a delivery outcome could not be written');
-          p.written?.reject(error);
-        },
-      );
+      groupCommit
+        .run(() => writeDeliveries(domain, [p.change]))
+        .then(
+          () => p.written?.resolve(),
+          (error: unknown) => {
+            log.error({ err: error, change: p.change.kind }, 'a delivery outcome could not be written');
+            p.written?.reject(error);
+          },
+        );
     }
   }
 
   async function attempt(m: DueMessage): Promise<DeliveryChange> {
     const channel = channels.get(m.connection);
-    if (!channel) return { kind: 'failed', message: m, code: 'no-connection', reason: `no [[smpp]] or [[mm7]] connection named "${m.connection}" is configured` };
+    if (!channel)
+      return {
+        kind: 'failed',
+        message: m,
+        code: 'no-connection',
+        reason: `no [[smpp]] or [[mm7]] connection named "${m.connection}" is configured`,
+      };
     const wait = pacer.reserve(m.from);
     // A wait longer than the lease could let another claim take the message meanwhile: hand it back instead.
     if (wait > opts.leaseMs / 4) {
@@ -118,7 +139,14 @@ export function createOutboxLoop(
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const outcome = await channel.send(outboundOf(m, media));
     if (outcome.ok) return { kind: 'sent', message: m, carrierIds: outcome.carrierIds };
-    if (outcome.retry && m.attempts < opts.maxAttempts) return { kind: 'retry', message: m, at: domain.now() + retryDelayMs(m.attempts), code: outcome.code, reason: outcome.reason };
+    if (outcome.retry && m.attempts < opts.maxAttempts)
+      return {
+        kind: 'retry',
+        message: m,
+        at: domain.now() + retryDelayMs(m.attempts),
+        code: outcome.code,
+        reason: outcome.reason,
+      };
     return { kind: 'failed', message: m, code: outcome.code, reason: outcome.reason };
   }
 
@@ -153,7 +181,10 @@ export function createOutboxLoop(
     receipt(report: DeliveryReport): Promise<void> {
       const { connection, carrierId, state, errorCode } = report;
       return new Promise((resolve, reject) => {
-        pending.push({ change: { kind: 'receipt', connection, carrierId, state, ...(errorCode ? { errorCode } : {}) }, written: { resolve, reject } });
+        pending.push({
+          change: { kind: 'receipt', connection, carrierId, state, ...(errorCode ? { errorCode } : {}) },
+          written: { resolve, reject },
+        });
         schedule();
       });
     },

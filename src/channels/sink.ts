@@ -31,7 +31,9 @@ export function createSink({ domain, configStore, media, log, groupCommit, recei
         // SMS is at most a few thousand characters; an MMS's text part is cut there too.
         const sms = { from: text.from, to: text.to, text: text.text.slice(0, INBOUND_TEXT) };
         const files = kept.length ? { store: media, files: kept } : undefined;
-        const result = await groupCommit.run(() => receiveSms(domain, sms, (e164) => keywordTextsOf(numberConfig(e164)), files));
+        const result = await groupCommit.run(() =>
+          receiveSms(domain, sms, (e164) => keywordTextsOf(numberConfig(e164)), files),
+        );
         if (!result.stored) log.warn({ to: text.to }, 'text for a number that is not configured; dropped');
       } finally {
         for (const file of kept) media.removeTmp(file.upload.tmpPath);

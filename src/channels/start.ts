@@ -13,7 +13,13 @@ import { createMm7Channel, type Mm7Channel, type Mm7Config } from './mm7/channel
 import { createSimulator, type Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
 
-export const SANDBOX = { name: 'sandbox', systemId: 'sandbox', password: 'sandbox', number: '+15550100100', inbox: 'Support' } as const;
+export const SANDBOX = {
+  name: 'sandbox',
+  systemId: 'sandbox',
+  password: 'sandbox',
+  number: '+15550100100',
+  inbox: 'Support',
+} as const;
 
 /** The built-in SMSC runs when there is no config file (unless switched off) or when a file switches it on. */
 export function sandboxWanted(config: Config, configFile: string | undefined): boolean {
@@ -59,7 +65,19 @@ interface Wanted {
   numbers: NumberConfig[];
 }
 
-const SANDBOX_SMPP = (port: number): SmppConfig => ({ name: SANDBOX.name, host: '127.0.0.1', port, tls: false, systemId: SANDBOX.systemId, password: SANDBOX.password, bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30, receiptId: 'same' });
+const SANDBOX_SMPP = (port: number): SmppConfig => ({
+  name: SANDBOX.name,
+  host: '127.0.0.1',
+  port,
+  tls: false,
+  systemId: SANDBOX.systemId,
+  password: SANDBOX.password,
+  bind: 'transceiver',
+  window: 10,
+  throughput: 0,
+  enquireLinkS: 30,
+  receiptId: 'same',
+});
 
 /** The connections and numbers a configuration asks for, the sandbox's added while it runs. Throws on a missing secret. */
 function wantedBy(config: Config, sandbox: Simulator | null): Wanted {
@@ -69,7 +87,13 @@ function wantedBy(config: Config, sandbox: Simulator | null): Wanted {
   for (const c of config.mm7) channels.set(c.name, { kind: 'mm7', config: mm7ConfigOf(c) });
   const numbers: NumberConfig[] = [...config.number];
   if (sandbox && !numbers.some((n) => n.smpp === SANDBOX.name)) {
-    numbers.push({ e164: SANDBOX.number, smpp: SANDBOX.name, inbox: SANDBOX.inbox, registration: 'not-required', throughput: 0 });
+    numbers.push({
+      e164: SANDBOX.number,
+      smpp: SANDBOX.name,
+      inbox: SANDBOX.inbox,
+      registration: 'not-required',
+      throughput: 0,
+    });
   }
   return { channels, numbers };
 }
@@ -100,16 +124,30 @@ export interface Messaging {
 }
 
 /** Starts the SMS side of the process: the sandbox SMSC if wanted, one channel per [[smpp]] and [[mm7]], and the outbox loop. */
-export async function startMessaging(app: FastifyInstance, configFile: string | undefined, log: Logger): Promise<Messaging> {
+export async function startMessaging(
+  app: FastifyInstance,
+  configFile: string | undefined,
+  log: Logger,
+): Promise<Messaging> {
   const config = app.configStore.current;
   // `serve` checked these before start-up; here they guard every other caller (a short inbound password lets anyone in).
   const problems = secretProblems(config);
   if (problems.length) throw new Error(problems.join('; '));
   let sandbox: Simulator | null = null;
   if (sandboxWanted(config, configFile)) {
-    sandbox = createSimulator({ port: config.sandbox.port, systemId: SANDBOX.systemId, password: SANDBOX.password, receipts: 'text', receiptDelayMs: 300, log: log.child({ sandbox: true }) });
+    sandbox = createSimulator({
+      port: config.sandbox.port,
+      systemId: SANDBOX.systemId,
+      password: SANDBOX.password,
+      receipts: 'text',
+      receiptDelayMs: 300,
+      log: log.child({ sandbox: true }),
+    });
     await sandbox.start();
-    log.warn({ port: sandbox.port }, 'sandbox SMSC running: texts go nowhere real. Add [[smpp]] and [[number]] blocks to connect a carrier.');
+    log.warn(
+      { port: sandbox.port },
+      'sandbox SMSC running: texts go nowhere real. Add [[smpp]] and [[number]] blocks to connect a carrier.',
+    );
   }
   let wanted = wantedBy(config, sandbox);
 
@@ -120,19 +158,33 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
   const specs = new Map<string, ChannelSpec>();
   const numberRate = (e164: string) => app.configStore.current.number.find((n) => n.e164 === e164)?.throughput ?? 0;
   const groupCommit = createGroupCommit(app.domain);
-  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), { groupCommit, numberRate, media: app.media });
-  const sink = createSink({ domain: app.domain, configStore: app.configStore, media: app.media, log, groupCommit, receipts: loop.receipt });
+  const loop = createOutboxLoop(app.domain, channels, log.child({ outbox: true }), {
+    groupCommit,
+    numberRate,
+    media: app.media,
+  });
+  const sink = createSink({
+    domain: app.domain,
+    configStore: app.configStore,
+    media: app.media,
+    log,
+    groupCommit,
+    receipts: loop.receipt,
+  });
   const onState = (state: ChannelState) => app.messaging.changed.emit('state', state);
 
   function create(spec: ChannelSpec): Channel {
-    return spec.kind === 'smpp' ? createSmppChannel(spec.config, log, { onState }) : createMm7Channel(spec.config, log, { onState });
+    return spec.kind === 'smpp'
+      ? createSmppChannel(spec.config, log, { onState })
+      : createMm7Channel(spec.config, log, { onState });
   }
 
   /** The web side sees the connections as they are now: the admin page, and /mm7/<name> for the MMSC. */
   function publish(): void {
     app.messaging.channels = [...channels.values()];
     app.messaging.mm7.clear();
-    for (const [name, spec] of specs) if (spec.kind === 'mm7') app.messaging.mm7.set(name, channels.get(name) as Mm7Channel);
+    for (const [name, spec] of specs)
+      if (spec.kind === 'mm7') app.messaging.mm7.set(name, channels.get(name) as Mm7Channel);
   }
 
   function open(name: string, spec: ChannelSpec): Channel {
@@ -148,7 +200,8 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
     if (spec.kind === 'smpp') channel.start(sink);
   }
   const released = releaseLeases(app.domain);
-  if (released) log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
+  if (released)
+    log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
   app.domain.events.on('message.created', ({ direction }) => {
     if (direction === 'out') loop.wake();
   });
@@ -166,13 +219,18 @@ export async function startMessaging(app: FastifyInstance, configFile: string | 
     for (const s of synced.skipped) log.warn(s, 'number not set up');
     const added = [...target.channels.keys()].filter((name) => !specs.has(name));
     const removed = [...specs.keys()].filter((name) => !target.channels.has(name));
-    const rebound = [...target.channels].filter(([name, spec]) => specs.has(name) && !sameSpec(specs.get(name)!, spec)).map(([name]) => name);
+    const rebound = [...target.channels]
+      .filter(([name, spec]) => specs.has(name) && !sameSpec(specs.get(name)!, spec))
+      .map(([name]) => name);
     const retiring = removed.map((name) => channels.get(name)!);
     for (const name of removed) {
       channels.delete(name);
       specs.delete(name);
     }
-    const replaced = rebound.map((name) => ({ old: channels.get(name)!, fresh: open(name, target.channels.get(name)!) }));
+    const replaced = rebound.map((name) => ({
+      old: channels.get(name)!,
+      fresh: open(name, target.channels.get(name)!),
+    }));
     for (const name of added) open(name, target.channels.get(name)!).start(sink);
     wanted = target;
     publish();

@@ -57,8 +57,7 @@ export interface OutboundText {
 
 export type SendOutcome =
   /** One id per segment, keyed the way this channel's reports will name them. */
-  | { ok: true; carrierIds: string[] }
-  | { ok: false; retry: boolean; code: string; reason: string };
+  { ok: true; carrierIds: string[] } | { ok: false; retry: boolean; code: string; reason: string };
 
 /** How a connection to a carrier is doing, for the admin page. */
 export interface ChannelState {

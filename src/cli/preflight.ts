@@ -13,10 +13,16 @@ export class StartupError extends Error {
 /** What an operator reads when the HTTP server cannot listen: the address, the cause, the setting to change. */
 export function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): Error {
   const where = `port ${port} on ${host}`;
-  if (err.code === 'EADDRINUSE') return new StartupError(`${where} is in use; stop the other process or set server.port / PORT`);
-  if (err.code === 'EACCES') return new StartupError(`${where} needs privileges this user lacks; use a port above 1023 (server.port / PORT) or a proxy in front`);
+  if (err.code === 'EADDRINUSE')
+    return new StartupError(`${where} is in use; stop the other process or set server.port / PORT`);
+  if (err.code === 'EACCES')
+    return new StartupError(
+      `${where} needs privileges this user lacks; use a port above 1023 (server.port / PORT) or a proxy in front`,
+    );
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
-    return new StartupError(`cannot listen on ${host}: no such address on this machine (${err.code}); set server.host / HOST`);
+    return new StartupError(
+      `cannot listen on ${host}: no such address on this machine (${err.code}); set server.host / HOST`,
+    );
   }
   return err;
 }
@@ -32,7 +38,11 @@ async function checkPort(host: string, port: number, problem: (err: NodeJS.Errno
 }
 
 const sandboxPortProblem = (port: number) => (err: NodeJS.ErrnoException) =>
-  err.code === 'EADDRINUSE' ? new StartupError(`the sandbox's port ${port} on 127.0.0.1 is in use; stop the other process or set sandbox.port (0: any free port)`) : err;
+  err.code === 'EADDRINUSE'
+    ? new StartupError(
+        `the sandbox's port ${port} on 127.0.0.1 is in use; stop the other process or set sandbox.port (0: any free port)`,
+      )
+    : err;
 
 /** The data folder exists or can be made, and takes a file: SQLite's own error would name neither path nor cause. */
 function checkDataDir(dir: string): void {
@@ -49,14 +59,17 @@ function checkDataDir(dir: string): void {
     writeFileSync(probe, 'probe');
     rmSync(probe);
   } catch (err) {
-    throw new StartupError(`data folder ${dir} is not writable (${(err as NodeJS.ErrnoException).code}); give this user write access or ${fix}`);
+    throw new StartupError(
+      `data folder ${dir} is not writable (${(err as NodeJS.ErrnoException).code}); give this user write access or ${fix}`,
+    );
   }
 }
 
 /** The configuration's secrets are in the environment: what `check-config` checks beyond the file. */
 export function checkSecrets(settings: Settings, env: NodeJS.ProcessEnv = process.env): void {
   const problems = secretProblems(settings.config, env);
-  if (problems.length) throw new StartupError(`${problems.join('; ')}; set them (systemd: EnvironmentFile) or put the secret in the file`);
+  if (problems.length)
+    throw new StartupError(`${problems.join('; ')}; set them (systemd: EnvironmentFile) or put the secret in the file`);
 }
 
 /**
@@ -67,6 +80,7 @@ export async function preflight(settings: Settings): Promise<void> {
   checkSecrets(settings);
   await checkPort(settings.host, settings.port, (err) => listenProblem(err, settings.host, settings.port));
   const { sandbox } = settings.config;
-  if (sandboxWanted(settings.config, settings.configFile)) await checkPort('127.0.0.1', sandbox.port, sandboxPortProblem(sandbox.port));
+  if (sandboxWanted(settings.config, settings.configFile))
+    await checkPort('127.0.0.1', sandbox.port, sandboxPortProblem(sandbox.port));
   checkDataDir(settings.dataDir);
 }

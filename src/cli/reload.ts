@@ -19,7 +19,12 @@ const names = (list: string[]) => (list.length ? list.join(', ') : 'none');
  * the log level, connections and numbers through messaging. An invalid file, or a connection whose secret is
  * missing, changes nothing.
  */
-export async function reloadConfiguration(deps: { configStore: ConfigStore; messaging: Messaging; log: Logger; domain: DomainContext }): Promise<ReloadResult> {
+export async function reloadConfiguration(deps: {
+  configStore: ConfigStore;
+  messaging: Messaging;
+  log: Logger;
+  domain: DomainContext;
+}): Promise<ReloadResult> {
   const { configStore, messaging, log, domain } = deps;
   const file = configStore.file ?? '(defaults)';
   const refuse = (err: unknown): ReloadResult => {

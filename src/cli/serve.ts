@@ -24,7 +24,9 @@ async function openDatabaseAt(settings: Settings, log: Logger) {
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
-      throw new StartupError(`cannot open the database ${settings.dbFile} (${code}); check its owner and permissions, or set server.data_dir / SWITCHBOARD_DATA / --data`);
+      throw new StartupError(
+        `cannot open the database ${settings.dbFile} (${code}); check its owner and permissions, or set server.data_dir / SWITCHBOARD_DATA / --data`,
+      );
     }
     throw err;
   }
@@ -41,7 +43,13 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
   let app: FastifyInstance | undefined;
   let messaging: Messaging | undefined;
   try {
-    app = await buildApp({ configStore, sqlite, logger: log, mediaDir: join(settings.dataDir, 'media'), devViews: process.env.SWITCHBOARD_DEV === '1' });
+    app = await buildApp({
+      configStore,
+      sqlite,
+      logger: log,
+      mediaDir: join(settings.dataDir, 'media'),
+      devViews: process.env.SWITCHBOARD_DEV === '1',
+    });
     const swept = sweepMedia(app.domain, app.media);
     if (swept.removed) log.warn(swept, 'removed files left over from uploads a crash cut off');
     // The probe passed, but another process may have taken the port since.
@@ -64,14 +72,25 @@ export async function serve(settings: Settings, log: Logger): Promise<void> {
   // One reload at a time: a second SIGHUP waits for the first to finish, then reads the file again.
   let reloading: Promise<void> = Promise.resolve();
   process.on('SIGHUP', () => {
-    reloading = reloading.then(async () => {
-      const result = await reloadConfiguration({ configStore, messaging: running.messaging, log, domain: running.app.domain });
-      writeReloadResult(settings.dataDir, result);
-    }).catch((err: unknown) => log.error({ err }, 'configuration reload failed'));
+    reloading = reloading
+      .then(async () => {
+        const result = await reloadConfiguration({
+          configStore,
+          messaging: running.messaging,
+          log,
+          domain: running.app.domain,
+        });
+        writeReloadResult(settings.dataDir, result);
+      })
+      .catch((err: unknown) => log.error({ err }, 'configuration reload failed'));
   });
   // Only now: `switchboard reload` finds the process by this file, and before the handler a SIGHUP would end it.
   const previous = writePidFile(settings.dataDir);
-  if (previous.kind === 'running' && previous.pid !== process.pid) log.warn({ pid: previous.pid, dataDir: settings.dataDir }, 'the pid file named another running process; replaced: is a second server using this data folder?');
+  if (previous.kind === 'running' && previous.pid !== process.pid)
+    log.warn(
+      { pid: previous.pid, dataDir: settings.dataDir },
+      'the pid file named another running process; replaced: is a second server using this data folder?',
+    );
 
   let stopping = false;
   const stop = async (signal: string, code: 0 | 1) => {

@@ -21,7 +21,8 @@ export class UsageError extends Error {}
 
 function envPort(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new UsageError(`PORT must be a port number (0-65535), got "${raw}"`);
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
+    throw new UsageError(`PORT must be a port number (0-65535), got "${raw}"`);
   return Number(raw);
 }
 

@@ -4,7 +4,15 @@ import type { Config } from './schema.ts';
  * Keys the running process took at start and cannot take again: the listening socket, the data folder, fastify's
  * own options (bodies, proxies) and the sandbox SMSC. A reload keeps their running values until a restart.
  */
-const AT_START = ['server.host', 'server.port', 'server.data_dir', 'server.trust_proxy', 'server.body_limit_kb', 'sandbox.enabled', 'sandbox.port'] as const;
+const AT_START = [
+  'server.host',
+  'server.port',
+  'server.data_dir',
+  'server.trust_proxy',
+  'server.body_limit_kb',
+  'sandbox.enabled',
+  'sandbox.port',
+] as const;
 
 /** The blocks a reload applies by reconnecting and syncing, not by looking the value up again. */
 const BLOCKS = new Set(['smpp', 'mm7', 'number']);
@@ -48,7 +56,14 @@ export function configChanges(running: Config, next: Config): ConfigChanges {
   if (https(running) !== https(next)) restartNeeded.push('server.public_url (HSTS)');
   const effective: Config = {
     ...next,
-    server: { ...next.server, host: running.server.host, port: running.server.port, data_dir: running.server.data_dir, trust_proxy: running.server.trust_proxy, body_limit_kb: running.server.body_limit_kb },
+    server: {
+      ...next.server,
+      host: running.server.host,
+      port: running.server.port,
+      data_dir: running.server.data_dir,
+      trust_proxy: running.server.trust_proxy,
+      body_limit_kb: running.server.body_limit_kb,
+    },
     sandbox: running.sandbox,
   };
   return { effective, applied: changed.filter((k) => !atStart.has(k)), restartNeeded };

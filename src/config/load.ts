@@ -24,9 +24,7 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     const where = formatKeyPath(issue.path);
-    return issue.keys
-      .map((k) => `${where ? `${where}.` : ''}${k}: unknown key`)
-      .join('; ');
+    return issue.keys.map((k) => `${where ? `${where}.` : ''}${k}: unknown key`).join('; ');
   }
   const where = formatKeyPath(issue.path) || '(top level)';
   return `${where}: ${issue.message}`;
@@ -51,7 +49,8 @@ export function loadConfig(file: string | undefined): Config {
   try {
     raw = parseToml(text);
   } catch (err) {
-    const detail = err instanceof TomlError ? `line ${err.line}, column ${err.column}: ${err.message.split('\n')[0]}` : String(err);
+    const detail =
+      err instanceof TomlError ? `line ${err.line}, column ${err.column}: ${err.message.split('\n')[0]}` : String(err);
     throw new ConfigError(file, [`not valid TOML: ${detail}`]);
   }
   return validateConfig(raw, file);

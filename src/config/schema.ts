@@ -2,11 +2,15 @@ import { z } from 'zod';
 import { canonicalTimeZone } from '../domain/calendar.ts';
 import { supportedCountries } from '../domain/contacts/phone.ts';
 
-const urlTemplate = z.string().regex(/^(https?|tel|sip|callto):/, 'expected a URL starting with https:, http:, tel:, sip: or callto:').max(500);
+const urlTemplate = z
+  .string()
+  .regex(/^(https?|tel|sip|callto):/, 'expected a URL starting with https:, http:, tel:, sip: or callto:')
+  .max(500);
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as "+15551230000"');
 
-const secretPair = <T extends { password?: string; password_env?: string }>(c: T) => (c.password === undefined) !== (c.password_env === undefined);
+const secretPair = <T extends { password?: string; password_env?: string }>(c: T) =>
+  (c.password === undefined) !== (c.password_env === undefined);
 
 const smppConnection = z
   .strictObject({
@@ -17,7 +21,10 @@ const smppConnection = z
     system_id: z.string().min(1).max(15),
     password: z.string().max(8).optional(),
     /** Read from the environment, so the file can be shared without the secret. */
-    password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    password_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
     bind: z.enum(['transceiver', 'transmitter+receiver']).default('transceiver'),
     window: z.number().int().min(1).max(1000).default(10),
     throughput: z.number().min(0).max(10000).default(20),
@@ -37,20 +44,31 @@ const mm7Connection = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected lower-case letters, digits, - or _'),
     /** The carrier's MMSC endpoint that takes our SubmitReq. */
-    url: z.url().refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'put the credentials in username and password, not in the URL'),
+    url: z
+      .url()
+      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'put the credentials in username and password, not in the URL'),
     vasp_id: z.string().min(1).max(64),
     vas_id: z.string().min(1).max(64),
     service_code: z.string().min(1).max(64).optional(),
     username: z.string().min(1).max(128).optional(),
     password: z.string().max(256).optional(),
-    password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    password_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
     /** What the MMSC must present (HTTP basic auth) when it posts DeliverReq / DeliveryReportReq to /mm7/<name>. */
     inbound_username: z.string().min(1).max(128),
     inbound_password: z.string().min(12, 'expected at least 12 characters').max(256).optional(),
-    inbound_password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    inbound_password_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
     timeout_s: z.number().int().min(1).max(300).default(30),
   })
-  .refine((c) => c.username === undefined || secretPair(c), { message: 'with username, set exactly one of password and password_env', path: ['password'] })
+  .refine((c) => c.username === undefined || secretPair(c), {
+    message: 'with username, set exactly one of password and password_env',
+    path: ['password'],
+  })
   .refine((c) => (c.inbound_password === undefined) !== (c.inbound_password_env === undefined), {
     message: 'set exactly one of inbound_password and inbound_password_env',
     path: ['inbound_password'],
@@ -83,7 +101,10 @@ export const numberSchema = z
     message: 'set exactly one of inbox (a shared inbox) and owner (a personal number)',
     path: ['inbox'],
   })
-  .refine((n) => (n.mms === 'mm7') === (n.mm7 !== undefined), { message: 'mm7 names the [[mm7]] connection; set it exactly when mms = "mm7"', path: ['mm7'] });
+  .refine((n) => (n.mms === 'mm7') === (n.mm7 !== undefined), {
+    message: 'mm7 names the [[mm7]] connection; set it exactly when mms = "mm7"',
+    path: ['mm7'],
+  });
 
 /** The one description of `switchboard.toml`: validation and the TypeScript type come from here. */
 export const configSchema = z
@@ -100,13 +121,20 @@ export const configSchema = z
         /** For people who have none of their own, and for pages seen without signing in. */
         time_zone: z
           .string()
-          .refine((zone) => canonicalTimeZone(zone) !== null, 'expected an IANA time zone name such as "Europe/Berlin" or "UTC"')
+          .refine(
+            (zone) => canonicalTimeZone(zone) !== null,
+            'expected an IANA time zone name such as "Europe/Berlin" or "UTC"',
+          )
           .default('UTC'),
       })
       .prefault({}),
     auth: z
       .strictObject({
-        session_idle_hours: z.number().positive().max(24 * 365).default(12),
+        session_idle_hours: z
+          .number()
+          .positive()
+          .max(24 * 365)
+          .default(12),
         session_absolute_days: z.number().positive().max(365).default(30),
         login_attempts: z.number().int().min(1).max(100).default(5),
         login_attempts_per_address: z.number().int().min(1).max(10_000).default(30),
@@ -140,7 +168,11 @@ export const configSchema = z
         /** Where backups go; default backups/ in the data directory. Another disk is better. */
         dir: z.string().min(1).optional(),
         /** Hours between the server's own backups; 0 = only `switchboard backup`. */
-        every_hours: z.number().min(0).max(24 * 31).default(24),
+        every_hours: z
+          .number()
+          .min(0)
+          .max(24 * 31)
+          .default(24),
         /** How many of the newest backups in dir are kept. */
         keep: z.number().int().min(1).max(1000).default(7),
       })
@@ -155,9 +187,15 @@ export const configSchema = z
       .strictObject({
         /** Lets a scraper that is not on this machine read /metrics with `Authorization: Bearer <token>`. */
         token: z.string().min(24, 'expected at least 24 characters').max(256).optional(),
-        token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+        token_env: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/)
+          .optional(),
       })
-      .refine((m) => m.token === undefined || m.token_env === undefined, { message: 'set at most one of token and token_env', path: ['token'] })
+      .refine((m) => m.token === undefined || m.token_env === undefined, {
+        message: 'set at most one of token and token_env',
+        path: ['token'],
+      })
       .prefault({}),
     smpp: z.array(smppConnection).default([]),
     mm7: z.array(mm7Connection).default([]),
@@ -174,10 +212,16 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const names = new Set<string>();
     config.smpp.forEach((c, i) => {
-      if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['smpp', i, 'name'], message: `a second connection named "${c.name}"` });
+      if (names.has(c.name))
+        ctx.addIssue({ code: 'custom', path: ['smpp', i, 'name'], message: `a second connection named "${c.name}"` });
       // The built-in SMSC's connection is called "sandbox" (src/channels/start.ts) and would replace this one unseen.
       if (c.name === 'sandbox' && config.sandbox.enabled === true) {
-        ctx.addIssue({ code: 'custom', path: ['smpp', i, 'name'], message: '"sandbox" is the built-in test SMSC\'s connection while sandbox.enabled = true; rename this connection or switch the sandbox off' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['smpp', i, 'name'],
+          message:
+            '"sandbox" is the built-in test SMSC\'s connection while sandbox.enabled = true; rename this connection or switch the sandbox off',
+        });
       }
       names.add(c.name);
     });
@@ -185,15 +229,27 @@ export const configSchema = z
     if (config.sandbox.enabled === true) names.add('sandbox');
     const mm7Names = new Set<string>();
     config.mm7.forEach((c, i) => {
-      if (names.has(c.name) || mm7Names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['mm7', i, 'name'], message: `a second connection named "${c.name}"` });
+      if (names.has(c.name) || mm7Names.has(c.name))
+        ctx.addIssue({ code: 'custom', path: ['mm7', i, 'name'], message: `a second connection named "${c.name}"` });
       mm7Names.add(c.name);
     });
     const seen = new Set<string>();
     config.number.forEach((n, i) => {
-      if (seen.has(n.e164)) ctx.addIssue({ code: 'custom', path: ['number', i, 'e164'], message: `${n.e164} is listed twice` });
+      if (seen.has(n.e164))
+        ctx.addIssue({ code: 'custom', path: ['number', i, 'e164'], message: `${n.e164} is listed twice` });
       seen.add(n.e164);
-      if (!names.has(n.smpp)) ctx.addIssue({ code: 'custom', path: ['number', i, 'smpp'], message: `no [[smpp]] connection is named "${n.smpp}"` });
-      if (n.mm7 !== undefined && !mm7Names.has(n.mm7)) ctx.addIssue({ code: 'custom', path: ['number', i, 'mm7'], message: `no [[mm7]] connection is named "${n.mm7}"` });
+      if (!names.has(n.smpp))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['number', i, 'smpp'],
+          message: `no [[smpp]] connection is named "${n.smpp}"`,
+        });
+      if (n.mm7 !== undefined && !mm7Names.has(n.mm7))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['number', i, 'mm7'],
+          message: `no [[mm7]] connection is named "${n.mm7}"`,
+        });
     });
   })
   .prefault({});

@@ -14,12 +14,15 @@ function secretRefs(config: Config): SecretRef[] {
     if (c.password_env) refs.push({ key: `smpp[${i}].password_env`, variable: c.password_env, minLength: 1 });
   });
   config.mm7.forEach((c, i) => {
-    if (c.username && c.password_env) refs.push({ key: `mm7[${i}].password_env`, variable: c.password_env, minLength: 1 });
+    if (c.username && c.password_env)
+      refs.push({ key: `mm7[${i}].password_env`, variable: c.password_env, minLength: 1 });
     // An empty or short inbound password would let anyone post to /mm7/<name>.
-    if (c.inbound_password_env) refs.push({ key: `mm7[${i}].inbound_password_env`, variable: c.inbound_password_env, minLength: 12 });
+    if (c.inbound_password_env)
+      refs.push({ key: `mm7[${i}].inbound_password_env`, variable: c.inbound_password_env, minLength: 12 });
   });
   // A short token would let anyone on the network guess their way into the metrics.
-  if (config.metrics.token_env) refs.push({ key: 'metrics.token_env', variable: config.metrics.token_env, minLength: 24 });
+  if (config.metrics.token_env)
+    refs.push({ key: 'metrics.token_env', variable: config.metrics.token_env, minLength: 24 });
   return refs;
 }
 
@@ -34,7 +37,11 @@ export function secretProblems(config: Config, env: NodeJS.ProcessEnv = process.
 }
 
 /** A secret from the file, or from the variable the file names; `secretProblems` has vouched for it before start-up. */
-export function secretOf(value: string | undefined, variable: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function secretOf(
+  value: string | undefined,
+  variable: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (value !== undefined || variable === undefined) return value;
   const found = env[variable];
   if (!found) throw new Error(`the environment variable ${variable} is not set`);

@@ -27,7 +27,12 @@ export function loadMigrations(dir: string): Migration[] {
     entries: { tag: string; when: number }[];
   };
   const files = readMigrationFiles({ migrationsFolder: dir });
-  return files.map((m, i) => ({ tag: journal.entries[i]?.tag ?? `#${i}`, folderMillis: m.folderMillis, hash: m.hash, sql: m.sql }));
+  return files.map((m, i) => ({
+    tag: journal.entries[i]?.tag ?? `#${i}`,
+    folderMillis: m.folderMillis,
+    hash: m.hash,
+    sql: m.sql,
+  }));
 }
 
 // Same table drizzle-orm's own migrator keeps, so drizzle-kit tooling reads our state.
@@ -50,7 +55,11 @@ export interface MigrateResult {
  * Applies pending migrations in one transaction. Refuses a database migrated by newer code,
  * and copies a database that holds data (SQLite online backup) before changing it.
  */
-export async function migrate(sqlite: Database.Database, file: string, migrations: Migration[]): Promise<MigrateResult> {
+export async function migrate(
+  sqlite: Database.Database,
+  file: string,
+  migrations: Migration[],
+): Promise<MigrateResult> {
   sqlite.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (id INTEGER PRIMARY KEY, hash TEXT NOT NULL, created_at NUMERIC)`);
   const dbLatest = Number(sqlite.prepare(`SELECT max(created_at) FROM ${TABLE}`).pluck().get() ?? 0);
   const codeLatest = migrations.reduce((max, m) => Math.max(max, m.folderMillis), 0);

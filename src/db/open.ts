@@ -27,5 +27,9 @@ export function openDatabase(file: string): Database.Database {
 
 /** A database file only looked at (a backup being checked): nothing is created, changed or switched to WAL. */
 export function openReadOnly(file: string): Database.Database {
-  return new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding: nativeBinding as unknown as string } : {}) });
+  return new Database(file, {
+    readonly: true,
+    fileMustExist: true,
+    ...(nativeBinding ? { nativeBinding: nativeBinding as unknown as string } : {}),
+  });
 }

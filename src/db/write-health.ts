@@ -33,7 +33,11 @@ export interface WriteHealth {
  * message does, so a database at its size limit fails as real writes do), and the data folder's disk by its free
  * space and a small file. Nothing the probe writes is kept.
  */
-export function createWriteHealth(sqlite: Database.Database, mediaTmp: string, now: () => number = Date.now): WriteHealth {
+export function createWriteHealth(
+  sqlite: Database.Database,
+  mediaTmp: string,
+  now: () => number = Date.now,
+): WriteHealth {
   let reason: string | null = null;
   let probedAt = -Infinity;
   let failedSinceProbe = false;
@@ -59,7 +63,8 @@ export function createWriteHealth(sqlite: Database.Database, mediaTmp: string, n
   const probeFolder = (): string | null => {
     try {
       const { bavail, bsize } = statfsSync(mediaTmp);
-      if (bavail * bsize < MIN_FREE_BYTES) return `the disk holding ${mediaTmp} is full (${Math.floor((bavail * bsize) / 1024)} KiB free)`;
+      if (bavail * bsize < MIN_FREE_BYTES)
+        return `the disk holding ${mediaTmp} is full (${Math.floor((bavail * bsize) / 1024)} KiB free)`;
       const probe = join(mediaTmp, `.write-probe-${process.pid}`);
       writeFileSync(probe, 'probe');
       rmSync(probe);

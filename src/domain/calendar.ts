@@ -7,7 +7,10 @@
 const HOUR = 3_600_000;
 
 /** The zones a person may pick: those the runtime lists, and UTC, which it leaves out of that list. */
-export const timeZoneNames: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
+export const timeZoneNames: readonly string[] = [
+  'UTC',
+  ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC'),
+];
 const listed = new Set(timeZoneNames);
 
 /** A zone's name as listed (`US/Pacific` → `America/Los_Angeles`, `Etc/UTC` → `UTC`), or null for anything else. */
@@ -27,7 +30,14 @@ const wallClocks = new Map<string, Intl.DateTimeFormat>();
 function wallClock(zone: string): Intl.DateTimeFormat {
   let clock = wallClocks.get(zone);
   if (!clock) {
-    const parts = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' } as const;
+    const parts = {
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    } as const;
     clock = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', ...parts });
     wallClocks.set(zone, clock);
   }
@@ -50,7 +60,8 @@ function calendarDay(raw: string): number | null {
   const ms = Date.UTC(year, month - 1, day);
   const date = new Date(ms);
   // Date.UTC rolls 2026-02-30 over into March: such a date is refused, not moved.
-  if (year < 1000 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  if (year < 1000 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return null;
   return ms;
 }
 

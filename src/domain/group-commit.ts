@@ -22,15 +22,17 @@ export function createGroupCommit(ctx: DomainContext) {
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       ctx.events.collect(() =>
-        sqlite.transaction(() => {
-          for (const job of batch) {
-            try {
-              results.push({ ok: true, value: ctx.events.collect(() => sqlite.transaction(job.write)()) });
-            } catch (error) {
-              results.push({ ok: false, error });
+        sqlite
+          .transaction(() => {
+            for (const job of batch) {
+              try {
+                results.push({ ok: true, value: ctx.events.collect(() => sqlite.transaction(job.write)()) });
+              } catch (error) {
+                results.push({ ok: false, error });
+              }
             }
-          }
-        }).immediate(),
+          })
+          .immediate(),
       );
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of the batch is on disk.

@@ -11,12 +11,21 @@ import type { Mentionable } from './mentions.ts';
  * Who can be @mentioned where the actor is writing: the other members of a chat, or the people who see a
  * conversation's inbox (a note). Matched by any word of the name starting with what was typed.
  */
-export function mentionable(ctx: DomainContext, actor: Actor, where: { chatId: number } | { conversationId: number }, typed: string): Mentionable[] {
+export function mentionable(
+  ctx: DomainContext,
+  actor: Actor,
+  where: { chatId: number } | { conversationId: number },
+  typed: string,
+): Mentionable[] {
   let ids: number[];
   if ('chatId' in where) {
     ids = chatAudience(ctx.db, chatFor(ctx.db, actor, where.chatId));
   } else {
-    const row = ctx.db.select({ inboxId: conversations.inboxId }).from(conversations).where(eq(conversations.id, where.conversationId)).get();
+    const row = ctx.db
+      .select({ inboxId: conversations.inboxId })
+      .from(conversations)
+      .where(eq(conversations.id, where.conversationId))
+      .get();
     if (!row) throw notFound();
     assertCanSeeInbox(ctx, actor, row.inboxId);
     ids = inboxAudience(ctx, row.inboxId);
@@ -29,7 +38,12 @@ export function mentionable(ctx: DomainContext, actor: Actor, where: { chatId: n
     .from(users)
     .where(and(inArray(users.id, others), eq(users.active, true)))
     .all()
-    .filter((p) => p.name.toLowerCase().split(/\s+/).some((word) => word.startsWith(prefix)))
+    .filter((p) =>
+      p.name
+        .toLowerCase()
+        .split(/\s+/)
+        .some((word) => word.startsWith(prefix)),
+    )
     .sort((a, b) => a.name.localeCompare(b.name))
     .slice(0, 6);
 }

@@ -28,7 +28,9 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 function isEmphasisNeighbour(c: string): boolean {
   const code = c.charCodeAt(0);
   if (code >= 128) return LETTER_OR_DIGIT.test(c);
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || c === '*' || c === '_';
+  return (
+    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || c === '*' || c === '_'
+  );
 }
 const WORD = /\w/;
 /** The characters a token can start with: a link's bracket, a bare link's h, the markers. */
@@ -58,11 +60,14 @@ function scan(text: string) {
     return end;
   };
   const lastUrlEnd = new Int32Array(n + 1).fill(-1);
-  for (let i = 0; i < n; i++) lastUrlEnd[i] = isSpace(text[i]) || URL_NOT_LAST.includes(text[i]!) ? (i > 0 ? lastUrlEnd[i - 1]! : -1) : i;
+  for (let i = 0; i < n; i++)
+    lastUrlEnd[i] = isSpace(text[i]) || URL_NOT_LAST.includes(text[i]!) ? (i > 0 ? lastUrlEnd[i - 1]! : -1) : i;
   // A double marker closes where it stands right after a non-space; a single one also needs no word after it
   // (checked against the end of the part being read, see emphasisCloser).
-  const doubleCloser = (c: string) => nextOf((i) => text[i] === c && text[i + 1] === c && i > 0 && !isSpace(text[i - 1]));
-  const singleCloser = (c: string) => nextOf((i) => text[i] === c && i > 0 && !isSpace(text[i - 1]) && !(i + 1 < n && isEmphasisNeighbour(text[i + 1]!)));
+  const doubleCloser = (c: string) =>
+    nextOf((i) => text[i] === c && text[i + 1] === c && i > 0 && !isSpace(text[i - 1]));
+  const singleCloser = (c: string) =>
+    nextOf((i) => text[i] === c && i > 0 && !isSpace(text[i - 1]) && !(i + 1 < n && isEmphasisNeighbour(text[i + 1]!)));
   return {
     text,
     bracket: nextOf((i) => text[i] === ']'),
@@ -110,9 +115,15 @@ function tokenAt(s: Scan, i: number, lo: number, hi: number): Found | null {
   }
   if ((c === '*' || c === '~') && t[i + 1] === c && i + 2 < hi && !isSpace(t[i + 2])) {
     const close = (c === '*' ? s.strong : s.del)[i + 3]!;
-    if (close >= 0 && close + 1 < hi) return { end: close + 2, node: { kind: c === '*' ? 'strong' : 'del', children: [] }, inner: [i + 2, close] };
+    if (close >= 0 && close + 1 < hi)
+      return { end: close + 2, node: { kind: c === '*' ? 'strong' : 'del', children: [] }, inner: [i + 2, close] };
   }
-  if ((c === '*' || c === '_') && !(before !== undefined && isEmphasisNeighbour(before)) && i + 1 < hi && !isSpace(t[i + 1])) {
+  if (
+    (c === '*' || c === '_') &&
+    !(before !== undefined && isEmphasisNeighbour(before)) &&
+    i + 1 < hi &&
+    !isSpace(t[i + 1])
+  ) {
     const close = emphasisCloser(s, c, i + 2, hi);
     if (close >= 0) return { end: close + 1, node: { kind: 'em', children: [] }, inner: [i + 1, close] };
   }
@@ -204,7 +215,8 @@ function inlineHtml(nodes: Inline[]): string {
   return nodes
     .map((n) => {
       if (n.kind === 'text') return escapeHtml(n.text);
-      if (n.kind === 'link') return `<a href="${escapeHtml(n.url)}" rel="noopener noreferrer nofollow" target="_blank">${escapeHtml(n.text)}</a>`;
+      if (n.kind === 'link')
+        return `<a href="${escapeHtml(n.url)}" rel="noopener noreferrer nofollow" target="_blank">${escapeHtml(n.text)}</a>`;
       return `<${n.kind}>${inlineHtml(n.children)}</${n.kind}>`;
     })
     .join('');

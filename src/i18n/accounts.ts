@@ -22,18 +22,21 @@ export const en = {
 
   'two_factor.title': 'Two-factor sign-in',
   'two_factor.off': 'Two-factor sign-in is off: your password alone signs you in.',
-  'two_factor.on': 'Two-factor sign-in is on: after your password, Switchboard asks for a code from your authenticator app. Recovery codes left: {n}.',
+  'two_factor.on':
+    'Two-factor sign-in is on: after your password, Switchboard asks for a code from your authenticator app. Recovery codes left: {n}.',
   'two_factor.manage': 'Manage two-factor sign-in',
   'two_factor.set_up': 'Set up two-factor sign-in',
   'two_factor.required': 'Your role must sign in with two factors. Set it up to continue.',
-  'two_factor.scan': 'Scan this QR code with an authenticator app (such as Aegis, Google Authenticator or 1Password), then type the six-digit code it shows.',
+  'two_factor.scan':
+    'Scan this QR code with an authenticator app (such as Aegis, Google Authenticator or 1Password), then type the six-digit code it shows.',
   'two_factor.qr_alt': 'QR code for your authenticator app',
   'two_factor.secret': 'Or enter this key by hand',
   'two_factor.code': 'Six-digit code',
   'two_factor.confirm': 'Turn on two-factor sign-in',
   'two_factor.enabled': 'Two-factor sign-in is on.',
   'two_factor.codes_title': 'Your recovery codes',
-  'two_factor.codes_intro': 'Each code signs you in once instead of a code from the app, if you lose your phone. Keep them somewhere safe: they are shown only now.',
+  'two_factor.codes_intro':
+    'Each code signs you in once instead of a code from the app, if you lose your phone. Keep them somewhere safe: they are shown only now.',
   'two_factor.codes_label': 'Recovery codes',
   'two_factor.continue': 'Continue to Switchboard',
   'two_factor.proof': 'Your password or a current six-digit code',
@@ -57,9 +60,11 @@ export const de: Record<keyof typeof en, string> = {
   'reset.title': 'Neues Passwort wählen',
   'reset.intro': 'Lege ein neues Passwort für {email} fest. Dieser Link funktioniert einmal.',
   'reset.submit': 'Neues Passwort festlegen',
-  'reset.done': 'Dein Passwort wurde geändert und alle Sitzungen deines Kontos wurden beendet. Melde dich mit dem neuen Passwort an.',
+  'reset.done':
+    'Dein Passwort wurde geändert und alle Sitzungen deines Kontos wurden beendet. Melde dich mit dem neuen Passwort an.',
   'reset.sign_in': 'Anmelden',
-  'reset.gone': 'Dieser Link zum Zurücksetzen des Passworts ist abgelaufen oder wurde schon benutzt. Bitte einen Admin um einen neuen.',
+  'reset.gone':
+    'Dieser Link zum Zurücksetzen des Passworts ist abgelaufen oder wurde schon benutzt. Bitte einen Admin um einen neuen.',
 
   'admin.users.account': 'Konto',
   'admin.users.reset_link': 'Link zum Zurücksetzen',
@@ -72,22 +77,26 @@ export const de: Record<keyof typeof en, string> = {
   'admin.users.two_factor_off': 'Aus',
   'admin.users.reset_two_factor': 'Zwei-Faktor zurücksetzen',
   'admin.users.reset_two_factor_named': 'Zwei-Faktor-Anmeldung von {name} zurücksetzen',
-  'admin.users.two_factor_was_reset': 'Die Zwei-Faktor-Anmeldung von {name} wurde zurückgesetzt; sie wird unter Einstellungen neu eingerichtet.',
+  'admin.users.two_factor_was_reset':
+    'Die Zwei-Faktor-Anmeldung von {name} wurde zurückgesetzt; sie wird unter Einstellungen neu eingerichtet.',
 
   'two_factor.title': 'Zwei-Faktor-Anmeldung',
   'two_factor.off': 'Die Zwei-Faktor-Anmeldung ist aus: Dein Passwort allein meldet dich an.',
-  'two_factor.on': 'Die Zwei-Faktor-Anmeldung ist an: Nach deinem Passwort fragt Switchboard nach einem Code aus deiner Authenticator-App. Verbleibende Wiederherstellungscodes: {n}.',
+  'two_factor.on':
+    'Die Zwei-Faktor-Anmeldung ist an: Nach deinem Passwort fragt Switchboard nach einem Code aus deiner Authenticator-App. Verbleibende Wiederherstellungscodes: {n}.',
   'two_factor.manage': 'Zwei-Faktor-Anmeldung verwalten',
   'two_factor.set_up': 'Zwei-Faktor-Anmeldung einrichten',
   'two_factor.required': 'Deine Rolle muss sich mit zwei Faktoren anmelden. Richte sie ein, um weiterzumachen.',
-  'two_factor.scan': 'Scanne diesen QR-Code mit einer Authenticator-App (etwa Aegis, Google Authenticator oder 1Password) und gib dann den sechsstelligen Code ein, den sie zeigt.',
+  'two_factor.scan':
+    'Scanne diesen QR-Code mit einer Authenticator-App (etwa Aegis, Google Authenticator oder 1Password) und gib dann den sechsstelligen Code ein, den sie zeigt.',
   'two_factor.qr_alt': 'QR-Code für deine Authenticator-App',
   'two_factor.secret': 'Oder gib diesen Schlüssel von Hand ein',
   'two_factor.code': 'Sechsstelliger Code',
   'two_factor.confirm': 'Zwei-Faktor-Anmeldung einschalten',
   'two_factor.enabled': 'Die Zwei-Faktor-Anmeldung ist an.',
   'two_factor.codes_title': 'Deine Wiederherstellungscodes',
-  'two_factor.codes_intro': 'Jeder Code meldet dich einmal statt eines Codes aus der App an, falls du dein Telefon verlierst. Bewahre sie sicher auf: Sie werden nur jetzt angezeigt.',
+  'two_factor.codes_intro':
+    'Jeder Code meldet dich einmal statt eines Codes aus der App an, falls du dein Telefon verlierst. Bewahre sie sicher auf: Sie werden nur jetzt angezeigt.',
   'two_factor.codes_label': 'Wiederherstellungscodes',
   'two_factor.continue': 'Weiter zu Switchboard',
   'two_factor.proof': 'Dein Passwort oder ein aktueller sechsstelliger Code',
@@ -95,7 +104,8 @@ export const de: Record<keyof typeof en, string> = {
   'two_factor.regenerate_intro': 'Ersetzt alle deine Wiederherstellungscodes; die alten funktionieren nicht mehr.',
   'two_factor.disable': 'Zwei-Faktor-Anmeldung ausschalten',
   'two_factor.disabled': 'Die Zwei-Faktor-Anmeldung ist aus.',
-  'two_factor.code_wrong': 'Dieser Code ist falsch oder wurde schon benutzt. Gib den Code ein, den deine App gerade zeigt.',
+  'two_factor.code_wrong':
+    'Dieser Code ist falsch oder wurde schon benutzt. Gib den Code ein, den deine App gerade zeigt.',
   'two_factor.recovery_wrong': 'Dieser Wiederherstellungscode ist falsch oder wurde schon benutzt.',
   'two_factor.proof_wrong': 'Das ist weder dein Passwort noch ein aktueller Code.',
   'two_factor.sign_in_title': 'Zwei-Faktor-Anmeldung',

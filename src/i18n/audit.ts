@@ -2,7 +2,8 @@
 export const en = {
   'nav.admin_audit': 'Audit log',
   'audit.title': 'Audit log',
-  'audit.intro': 'What admins and managers changed, newest first: who, when, from where and what. Records are never deleted.',
+  'audit.intro':
+    'What admins and managers changed, newest first: who, when, from where and what. Records are never deleted.',
   'audit.filters': 'Filter the audit log',
   'audit.f_who': 'Who',
   'audit.anyone': 'Anyone',
@@ -89,7 +90,8 @@ export const en = {
 export const de: Record<keyof typeof en, string> = {
   'nav.admin_audit': 'Änderungsprotokoll',
   'audit.title': 'Änderungsprotokoll',
-  'audit.intro': 'Was Admins und Manager geändert haben, das Neueste zuerst: wer, wann, von wo aus und was. Einträge werden nie gelöscht.',
+  'audit.intro':
+    'Was Admins und Manager geändert haben, das Neueste zuerst: wer, wann, von wo aus und was. Einträge werden nie gelöscht.',
   'audit.filters': 'Änderungsprotokoll filtern',
   'audit.f_who': 'Wer',
   'audit.anyone': 'Alle',

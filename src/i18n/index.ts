@@ -43,7 +43,11 @@ export function ageFormatter(t: Translate, now: () => number): (ms: number) => s
 }
 
 /** The user's own choice wins; otherwise the best match in Accept-Language; otherwise the configured default. */
-export function pickLocale(userLocale: string | null | undefined, acceptLanguage: string | undefined, fallback: Locale): Locale {
+export function pickLocale(
+  userLocale: string | null | undefined,
+  acceptLanguage: string | undefined,
+  fallback: Locale,
+): Locale {
   if (userLocale && (locales as readonly string[]).includes(userLocale)) return userLocale as Locale;
   const ranked = (acceptLanguage ?? '')
     .split(',')

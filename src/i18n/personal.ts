@@ -5,7 +5,8 @@ export const en = {
   'personal.availability_available': 'Available',
   'personal.availability_away': 'Away',
   'personal.availability_offline': 'Offline',
-  'personal.availability_help': 'Closing your last Switchboard tab makes you offline; opening one makes you available again. Away stays away while you have tabs open.',
+  'personal.availability_help':
+    'Closing your last Switchboard tab makes you offline; opening one makes you available again. Away stays away while you have tabs open.',
   'personal.availability_invalid': 'Choose available, away or offline.',
   'personal.status_message': 'Status message (up to 80 characters)',
   'personal.status_message_invalid': 'Write at most {max} characters.',
@@ -13,7 +14,8 @@ export const en = {
   'personal.status_saved': 'Your status was saved.',
 
   'personal.queues': 'Queues',
-  'personal.queues_help': 'Inboxes with round-robin hand new conversations in turn to members who take them and are available.',
+  'personal.queues_help':
+    'Inboxes with round-robin hand new conversations in turn to members who take them and are available.',
   'personal.queue_take': 'Take new conversations from {inbox}',
   'personal.queue_rotation_off': 'Round-robin is off in {inbox} for now.',
   'personal.queues_none': 'You are not a member of a shared inbox.',
@@ -22,7 +24,8 @@ export const en = {
   'personal.queues_saved': 'Your queues were saved.',
 
   'personal.notifications': 'Notifications',
-  'personal.notifications_help': 'Each of these shows a notice in your open Switchboard tabs. Choose what else should tell you.',
+  'personal.notifications_help':
+    'Each of these shows a notice in your open Switchboard tabs. Choose what else should tell you.',
   'personal.event': 'Event',
   'personal.event_new_conversation': 'New conversation in my inboxes',
   'personal.event_assigned': 'Assigned to me',
@@ -32,7 +35,8 @@ export const en = {
   'personal.sound': 'Sound',
   'personal.browser_for': 'Browser notification: {event}',
   'personal.sound_for': 'Sound: {event}',
-  'personal.sound_help': 'The sound plays once you have clicked somewhere in the tab (browsers allow no sound before that).',
+  'personal.sound_help':
+    'The sound plays once you have clicked somewhere in the tab (browsers allow no sound before that).',
   'personal.choice_invalid': 'Tick the box or leave it empty.',
   'personal.save_notifications': 'Save notification settings',
   'personal.notifications_saved': 'Notification settings saved.',
@@ -44,7 +48,8 @@ export const en = {
 
   'personal.call': 'Click-to-call',
   'personal.extension': 'My extension or phone number',
-  'personal.extension_help': 'Up to 30 characters: digits, +, *, # and spaces. Calls from the contact panel ring here when your phone system uses it.',
+  'personal.extension_help':
+    'Up to 30 characters: digits, +, *, # and spaces. Calls from the contact panel ring here when your phone system uses it.',
   'personal.extension_invalid': 'Use at most {max} characters: digits, +, *, # and spaces.',
   'personal.save_extension': 'Save extension',
   'personal.extension_saved': 'Your extension was saved.',
@@ -71,7 +76,8 @@ export const de: Record<keyof typeof en, string> = {
   'personal.availability_available': 'Verfügbar',
   'personal.availability_away': 'Abwesend',
   'personal.availability_offline': 'Offline',
-  'personal.availability_help': 'Schließt du deinen letzten Switchboard-Tab, bist du offline; öffnest du einen, bist du wieder verfügbar. Abwesend bleibt abwesend, solange du Tabs offen hast.',
+  'personal.availability_help':
+    'Schließt du deinen letzten Switchboard-Tab, bist du offline; öffnest du einen, bist du wieder verfügbar. Abwesend bleibt abwesend, solange du Tabs offen hast.',
   'personal.availability_invalid': 'Wähle verfügbar, abwesend oder offline.',
   'personal.status_message': 'Statusmeldung (bis zu 80 Zeichen)',
   'personal.status_message_invalid': 'Schreib höchstens {max} Zeichen.',
@@ -79,7 +85,8 @@ export const de: Record<keyof typeof en, string> = {
   'personal.status_saved': 'Dein Status wurde gespeichert.',
 
   'personal.queues': 'Warteschlangen',
-  'personal.queues_help': 'Posteingänge mit Reihum-Zuweisung geben neue Unterhaltungen der Reihe nach an Mitglieder, die sie annehmen und verfügbar sind.',
+  'personal.queues_help':
+    'Posteingänge mit Reihum-Zuweisung geben neue Unterhaltungen der Reihe nach an Mitglieder, die sie annehmen und verfügbar sind.',
   'personal.queue_take': 'Neue Unterhaltungen aus {inbox} annehmen',
   'personal.queue_rotation_off': 'Die Reihum-Zuweisung ist in {inbox} zurzeit aus.',
   'personal.queues_none': 'Du bist in keinem geteilten Posteingang Mitglied.',
@@ -88,7 +95,8 @@ export const de: Record<keyof typeof en, string> = {
   'personal.queues_saved': 'Deine Warteschlangen wurden gespeichert.',
 
   'personal.notifications': 'Benachrichtigungen',
-  'personal.notifications_help': 'Zu jedem dieser Ereignisse erscheint ein Hinweis in deinen offenen Switchboard-Tabs. Wähle, was dich sonst noch darauf aufmerksam machen soll.',
+  'personal.notifications_help':
+    'Zu jedem dieser Ereignisse erscheint ein Hinweis in deinen offenen Switchboard-Tabs. Wähle, was dich sonst noch darauf aufmerksam machen soll.',
   'personal.event': 'Ereignis',
   'personal.event_new_conversation': 'Neue Unterhaltung in meinen Posteingängen',
   'personal.event_assigned': 'Mir zugewiesen',
@@ -98,19 +106,23 @@ export const de: Record<keyof typeof en, string> = {
   'personal.sound': 'Ton',
   'personal.browser_for': 'Browser-Benachrichtigung: {event}',
   'personal.sound_for': 'Ton: {event}',
-  'personal.sound_help': 'Der Ton erklingt, sobald du einmal in den Tab geklickt hast (vorher erlauben Browser keinen Ton).',
+  'personal.sound_help':
+    'Der Ton erklingt, sobald du einmal in den Tab geklickt hast (vorher erlauben Browser keinen Ton).',
   'personal.choice_invalid': 'Setz das Häkchen oder lass das Feld leer.',
   'personal.save_notifications': 'Benachrichtigungen speichern',
   'personal.notifications_saved': 'Benachrichtigungen gespeichert.',
   'personal.allow_browser': 'Browser-Benachrichtigungen erlauben',
   'personal.permission_default': 'Browser-Benachrichtigungen sind in diesem Browser noch nicht erlaubt.',
   'personal.permission_granted': 'Browser-Benachrichtigungen sind in diesem Browser erlaubt.',
-  'personal.permission_denied': 'Browser-Benachrichtigungen sind in diesem Browser blockiert: Erlaube sie in seinen Website-Einstellungen.',
-  'personal.permission_unsupported': 'Dieser Browser kann von dieser Adresse keine Benachrichtigungen zeigen (dafür braucht es HTTPS).',
+  'personal.permission_denied':
+    'Browser-Benachrichtigungen sind in diesem Browser blockiert: Erlaube sie in seinen Website-Einstellungen.',
+  'personal.permission_unsupported':
+    'Dieser Browser kann von dieser Adresse keine Benachrichtigungen zeigen (dafür braucht es HTTPS).',
 
   'personal.call': 'Click-to-Call',
   'personal.extension': 'Meine Durchwahl oder Telefonnummer',
-  'personal.extension_help': 'Bis zu 30 Zeichen: Ziffern, +, *, # und Leerzeichen. Anrufe aus der Kontaktleiste klingeln hier, wenn eure Telefonanlage sie nutzt.',
+  'personal.extension_help':
+    'Bis zu 30 Zeichen: Ziffern, +, *, # und Leerzeichen. Anrufe aus der Kontaktleiste klingeln hier, wenn eure Telefonanlage sie nutzt.',
   'personal.extension_invalid': 'Verwende höchstens {max} Zeichen: Ziffern, +, *, # und Leerzeichen.',
   'personal.save_extension': 'Durchwahl speichern',
   'personal.extension_saved': 'Deine Durchwahl wurde gespeichert.',

@@ -26,7 +26,11 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
  * header anyone can send); and a request a proxy forwarded is not local even though the proxy connects from
  * loopback — otherwise a reverse proxy on the same host would publish /metrics to everyone it serves.
  */
-export function mayScrape(socketAddress: string | undefined, headers: IncomingHttpHeaders, token: string | null): boolean {
+export function mayScrape(
+  socketAddress: string | undefined,
+  headers: IncomingHttpHeaders,
+  token: string | null,
+): boolean {
   if (isLoopback(socketAddress) && FORWARDED.every((h) => headers[h] === undefined)) return true;
   if (token === null) return false;
   const given = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '')?.[1];

@@ -55,7 +55,11 @@ export function createMetrics(sources: MetricSources) {
     },
   });
   // Set by the outbox gauge's collect, which runs first: one read of the outbox per scrape.
-  const oldest = new Gauge({ name: 'switchboard_outbox_oldest_age_seconds', help: 'Age of the oldest queued message; 0 when none waits', registers: [registry] });
+  const oldest = new Gauge({
+    name: 'switchboard_outbox_oldest_age_seconds',
+    help: 'Age of the oldest queued message; 0 when none waits',
+    registers: [registry],
+  });
 
   new Gauge({
     name: 'switchboard_channel_state',
@@ -64,7 +68,8 @@ export function createMetrics(sources: MetricSources) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of sources.channels()) for (const state of STATES) this.set({ channel: c.name, kind: c.kind, state }, c.status === state ? 1 : 0);
+      for (const c of sources.channels())
+        for (const state of STATES) this.set({ channel: c.name, kind: c.kind, state }, c.status === state ? 1 : 0);
     },
   });
   new Counter({

@@ -8,7 +8,8 @@ export function registerMetrics(app: FastifyInstance): Metrics {
   const metrics = createMetrics({
     now: () => domain.now(),
     outbox: () => outboxStats(domain),
-    channels: () => app.messaging.channels.map((c) => ({ ...c.state(), kind: app.messaging.mm7.has(c.name) ? 'mm7' : 'smpp' })),
+    channels: () =>
+      app.messaging.channels.map((c) => ({ ...c.state(), kind: app.messaging.mm7.has(c.name) ? 'mm7' : 'smpp' })),
     sockets: () => app.hub.connections(),
     lastBackupAt: () => {
       const newest = app.backups.state().backups[0];
@@ -18,7 +19,11 @@ export function registerMetrics(app: FastifyInstance): Metrics {
 
   // The route's pattern (/conversations/:id), never the URL: one series per route, however many ids there are.
   app.addHook('onResponse', async (req, reply) => {
-    const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status_class: `${Math.floor(reply.statusCode / 100)}xx` };
+    const labels = {
+      method: req.method,
+      route: req.routeOptions.url ?? 'unmatched',
+      status_class: `${Math.floor(reply.statusCode / 100)}xx`,
+    };
     metrics.http.observe(labels, reply.elapsedTime / 1000);
   });
 

@@ -47,7 +47,11 @@ export default fp(async (app) => {
   app.decorateRequest('t', null as unknown as Translate);
   app.addHook('onRequest', async (req) => {
     req.auth = resolveSession(app.domain, req.cookies[SESSION_COOKIE], sessionLimits(app));
-    req.locale = pickLocale(req.auth?.user.locale, req.headers['accept-language'], app.configStore.current.i18n.default_locale);
+    req.locale = pickLocale(
+      req.auth?.user.locale,
+      req.headers['accept-language'],
+      app.configStore.current.i18n.default_locale,
+    );
     req.t = translator(req.locale);
   });
 });

@@ -33,7 +33,12 @@ export default fp(async (app) => {
     if (!token) {
       token = randomBytes(32).toString('base64url');
       this.cookies[PRE_SESSION_COOKIE] = token;
-      reply.setCookie(PRE_SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(app) });
+      reply.setCookie(PRE_SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookies(app),
+      });
     }
     return token;
   });

@@ -32,7 +32,8 @@ export default fp<{ bodyLimit: number }>(async (app, opts) => {
     const encoding = req.headers['content-encoding'];
     if (encoding && encoding.toLowerCase() !== 'identity') return reply.code(415).sendError('error.unsupported_type');
     const takes = req.routeOptions.config.body ?? 'form';
-    if (takes === 'own' || req.method === 'GET' || req.method === 'HEAD' || req.headers['content-type'] === undefined) return;
+    if (takes === 'own' || req.method === 'GET' || req.method === 'HEAD' || req.headers['content-type'] === undefined)
+      return;
     if (!TYPES[takes].includes(req.mediaType ?? '')) return reply.code(415).sendError('error.unsupported_type');
   });
 });

@@ -24,7 +24,13 @@ export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'
 /** The request's viewer; `given` may override any of it, and hand the navigation what it read anyway (`navKnown`). */
 function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
   const user = req.auth?.user ?? null;
-  const viewer = { locale: req.locale, timeZone: timeZoneOf(user, req.server.configStore.current), user, csrf: req.csrfToken(reply), path: req.url };
+  const viewer = {
+    locale: req.locale,
+    timeZone: timeZoneOf(user, req.server.configStore.current),
+    user,
+    csrf: req.csrfToken(reply),
+    path: req.url,
+  };
   const known = given.navKnown as NavKnown | undefined;
   const sandbox = req.server.messaging.simulator !== null;
   const notices = { sandbox, publicUrlMissing: publicUrlMissing(req.server.configStore.current, sandbox) };
@@ -45,13 +51,19 @@ export default fp(async (app) => {
     this.header('Vary', 'HX-Request');
     return render(this, template, data);
   });
-  app.decorateReply('pageOrFragment', function (this: FastifyReply, template: string, fragment: string, data: Data = {}) {
-    this.header('Vary', 'HX-Request');
-    return render(this, isHtmx(this.request) ? fragment : template, data);
-  });
-  app.decorateReply('sendError', function (this: FastifyReply, key: MessageKey, params?: Record<string, string | number>) {
-    const message = this.request.t(key, params);
-    if (isHtmx(this.request)) return render(this, 'partials/alert', { message });
-    return render(this, 'pages/error', { message, status: this.statusCode });
-  });
+  app.decorateReply(
+    'pageOrFragment',
+    function (this: FastifyReply, template: string, fragment: string, data: Data = {}) {
+      this.header('Vary', 'HX-Request');
+      return render(this, isHtmx(this.request) ? fragment : template, data);
+    },
+  );
+  app.decorateReply(
+    'sendError',
+    function (this: FastifyReply, key: MessageKey, params?: Record<string, string | number>) {
+      const message = this.request.t(key, params);
+      if (isHtmx(this.request)) return render(this, 'partials/alert', { message });
+      return render(this, 'pages/error', { message, status: this.statusCode });
+    },
+  );
 });

@@ -20,7 +20,8 @@ function scalar(t: Translate, value: AuditScalar): string {
 function changeLine(t: Translate, key: string, value: AuditValue): string {
   const field = label(t, `audit.field.${key}`, key);
   if (Array.isArray(value)) return t('audit.value', { field, value: value.join(', ') });
-  if (value !== null && typeof value === 'object') return t('audit.change', { field, from: scalar(t, value.from), to: scalar(t, value.to) });
+  if (value !== null && typeof value === 'object')
+    return t('audit.change', { field, from: scalar(t, value.from), to: scalar(t, value.to) });
   return t('audit.value', { field, value: scalar(t, value) });
 }
 
@@ -28,7 +29,10 @@ function row(t: Translate, r: AuditRecord) {
   return {
     id: r.id,
     at: r.at,
-    who: r.actorId === null ? t(r.origin === 'server' ? 'audit.server' : 'audit.console') : (r.actorName ?? `#${r.actorId}`),
+    who:
+      r.actorId === null
+        ? t(r.origin === 'server' ? 'audit.server' : 'audit.console')
+        : (r.actorName ?? `#${r.actorId}`),
     origin: r.origin ?? t('audit.nothing'),
     action: label(t, `audit.action.${r.action}`, r.action),
     subject: r.subject ?? '',

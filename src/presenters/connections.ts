@@ -7,5 +7,8 @@ export interface ConnectionRow extends ChannelState {
 
 /** The Carrier connections table: each connection's state, with how long until it tries again. */
 export function connectionRows(states: ChannelState[], now: number): ConnectionRow[] {
-  return states.map((s) => ({ ...s, retryInS: s.nextAttemptAt === null ? null : Math.max(0, Math.ceil((s.nextAttemptAt - now) / 1000)) }));
+  return states.map((s) => ({
+    ...s,
+    retryInS: s.nextAttemptAt === null ? null : Math.max(0, Math.ceil((s.nextAttemptAt - now) / 1000)),
+  }));
 }

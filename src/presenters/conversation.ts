@@ -30,7 +30,12 @@ export interface PageState {
 }
 
 /** The header: state, actions and tags — all that header actions and live header pushes redraw (no timeline). */
-export function conversationHeader(domain: DomainContext, actor: Actor, conversationId: number, errors: FormErrors = {}) {
+export function conversationHeader(
+  domain: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  errors: FormErrors = {},
+) {
   return { conversation: getConversation(domain, actor, conversationId), allTags: listTags(domain), errors };
 }
 
@@ -54,14 +59,15 @@ function composer(src: Sources, conversation: ConversationView, state: PageState
     draft,
     errors: state.errors ?? {},
     count: analyzeText(toPlainText(draft)),
-    attach: conversation.maxAttachments > 0
-      ? {
-          max: conversation.maxAttachments,
-          size: humanSize(conversation.maxAttachmentBytes),
-          linkDays: conversation.mediaRoute === 'link' ? src.configStore.current.media.link_days : null,
-          accept: ACCEPTED_TYPES,
-        }
-      : null,
+    attach:
+      conversation.maxAttachments > 0
+        ? {
+            max: conversation.maxAttachments,
+            size: humanSize(conversation.maxAttachmentBytes),
+            linkDays: conversation.mediaRoute === 'link' ? src.configStore.current.media.link_days : null,
+            accept: ACCEPTED_TYPES,
+          }
+        : null,
     surveys: listSurveys(src.domain),
     surveyNotice: state.surveyNotice,
   };
@@ -74,7 +80,13 @@ export function conversationComposer(src: Sources, actor: Actor, conversationId:
 }
 
 /** The whole conversation page: header, panel, composer and one page of the timeline (the newest, or the one before `before`). */
-export function conversationPage(src: Sources, actor: Actor, conversationId: number, state: PageState = {}, before?: TimelineCursor) {
+export function conversationPage(
+  src: Sources,
+  actor: Actor,
+  conversationId: number,
+  state: PageState = {},
+  before?: TimelineCursor,
+) {
   const header = conversationHeader(src.domain, actor, conversationId, state.errors);
   return {
     ...header,

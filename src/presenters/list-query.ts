@@ -59,7 +59,8 @@ export function parseListQuery(query: unknown, zone: string): ListQuery {
   if (values.tag) filter.tagId = id(values.tag, 'tag');
   if (values.status) {
     if (values.status === 'any') delete filter.status;
-    else if (values.status === 'open' || values.status === 'closed' || values.status === 'spam') filter.status = values.status;
+    else if (values.status === 'open' || values.status === 'closed' || values.status === 'spam')
+      filter.status = values.status;
     else throw badFilter('status');
   }
   if (values.assignee) {
@@ -91,7 +92,8 @@ export function listUrl(values: Partial<Record<Key, string>>, extra: Record<stri
 }
 
 /** Whether any filter beyond the view itself is set (then "Reset filters" is offered). */
-export const hasFilters = (values: Partial<Record<Key, string>>): boolean => keys.some((k) => k !== 'view' && values[k] !== undefined);
+export const hasFilters = (values: Partial<Record<Key, string>>): boolean =>
+  keys.some((k) => k !== 'view' && values[k] !== undefined);
 
 /** How a list is ordered on screen, for live inserts (hx-upsert's `sort`). */
 export const upsertSort = (filter: ListFilter): string => (filter.sort === 'newest' ? 'desc' : 'asc');

@@ -21,10 +21,12 @@ export interface Viewer {
 }
 
 /** A person's own time zone, else the server's; pages without a user (customers') take the server's. */
-export const timeZoneOf = (user: Pick<PublicUser, 'timeZone'> | null, config: Config): string => user?.timeZone ?? config.server.time_zone;
+export const timeZoneOf = (user: Pick<PublicUser, 'timeZone'> | null, config: Config): string =>
+  user?.timeZone ?? config.server.time_zone;
 
 /** The unread badge's text: nothing for none, "99+" where counting stopped. */
-export const unreadLabel = (unread: number): string => (unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread));
+export const unreadLabel = (unread: number): string =>
+  unread === 0 ? '' : unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread);
 
 /** What a page read already that its navigation shows too, so it is read once. */
 export interface NavKnown {
@@ -51,7 +53,11 @@ const noNav = { navInboxes: [], navUnread: '', navManager: false, navChatsUnread
  * What every template may use, the same for a request and a push. Only what draws the navigation asks for
  * it (`nav`): fragments (the composer's counter runs on every keystroke) skip its queries.
  */
-export function viewerLocals(domain: DomainContext, viewer: Viewer, opts: { nav: boolean; sandbox: boolean; publicUrlMissing: boolean; known?: NavKnown }) {
+export function viewerLocals(
+  domain: DomainContext,
+  viewer: Viewer,
+  opts: { nav: boolean; sandbox: boolean; publicUrlMissing: boolean; known?: NavKnown },
+) {
   const { user, locale, timeZone } = viewer;
   const t = translator(locale);
   return {

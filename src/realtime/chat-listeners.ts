@@ -17,16 +17,30 @@ export function registerChatListeners(app: FastifyInstance, viewers: Viewers): v
   const { domain, hub } = app;
   /** The navigation (unread counts) and, on /chats, the list of chats: the user's own. */
   const counts = (user: PublicUser, client: LiveClient, draw: Drawer): Piece =>
-    ownPiece(user, client, 'chat counts', () => draw.nav() + (onChatList(client) ? draw.partial('partials/chat-list', { chats: chatsOf(domain, draw.actor) }) : ''));
-  const pushLater = (userIds: () => number[], pieces: (user: PublicUser, client: LiveClient, draw: Drawer) => Piece[]) =>
-    pushToTabs(hub, viewers, userIds, (user, client) => pieces(user, client, drawer(app, user, client)));
+    ownPiece(
+      user,
+      client,
+      'chat counts',
+      () =>
+        draw.nav() +
+        (onChatList(client) ? draw.partial('partials/chat-list', { chats: chatsOf(domain, draw.actor) }) : ''),
+    );
+  const pushLater = (
+    userIds: () => number[],
+    pieces: (user: PublicUser, client: LiveClient, draw: Drawer) => Piece[],
+  ) => pushToTabs(hub, viewers, userIds, (user, client) => pieces(user, client, drawer(app, user, client)));
 
   domain.events.on('chat.message', ({ chatId, messageId, created }) => {
     if (!hub.anyoneConnected()) return;
     hub.later(() => {
       const audience = chatAudienceOf(domain, chatId);
       // Whoever has the chat open sees the new message: it is read for them before anything is drawn.
-      const watching = new Set(hub.clientsOf(audience).filter((c) => openChat(c) === chatId).map((c) => c.userId));
+      const watching = new Set(
+        hub
+          .clientsOf(audience)
+          .filter((c) => openChat(c) === chatId)
+          .map((c) => c.userId),
+      );
       if (created) markChatReadBy(domain, [...watching], chatId);
       const m = chatMessageItem(domain, messageId);
       if (!m) return;
@@ -40,7 +54,8 @@ export function registerChatListeners(app: FastifyInstance, viewers: Viewers): v
           return [
             {
               key: `chat message ${messageId} ${lookOf(app, user, client)} ${own} ${reacted}`,
-              render: () => `<hx-upsert hx-target="#chat-messages-${chatId}" key="data-order" sort>${draw.partial('partials/chat-message', { m })}</hx-upsert>`,
+              render: () =>
+                `<hx-upsert hx-target="#chat-messages-${chatId}" key="data-order" sort>${draw.partial('partials/chat-message', { m })}</hx-upsert>`,
             },
           ];
         }
@@ -50,7 +65,12 @@ export function registerChatListeners(app: FastifyInstance, viewers: Viewers): v
     });
   });
 
-  domain.events.on('chat.read', ({ userId }) => pushLater(() => [userId], (user, client, draw) => [counts(user, client, draw)]));
+  domain.events.on('chat.read', ({ userId }) =>
+    pushLater(
+      () => [userId],
+      (user, client, draw) => [counts(user, client, draw)],
+    ),
+  );
 
   domain.events.on('chat.changed', ({ chatId, userIds }) =>
     pushLater(
@@ -65,7 +85,10 @@ export function registerChatListeners(app: FastifyInstance, viewers: Viewers): v
           if (err instanceof DomainError) return [counts(user, client, draw)];
           throw err;
         }
-        return [counts(user, client, draw), ownPiece(user, client, `chat header ${chatId}`, () => draw.partial('partials/chat-header', header))];
+        return [
+          counts(user, client, draw),
+          ownPiece(user, client, `chat header ${chatId}`, () => draw.partial('partials/chat-header', header)),
+        ];
       },
     ),
   );

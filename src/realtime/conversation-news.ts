@@ -27,7 +27,11 @@ export interface News {
 }
 
 const loadItem = (app: FastifyInstance, ref: ItemRef): TimelineItem | undefined =>
-  ref.kind === 'message' ? messageItem(app.domain, ref.id) : ref.kind === 'event' ? eventItem(app.domain, ref.id) : noteItem(app.domain, ref.id);
+  ref.kind === 'message'
+    ? messageItem(app.domain, ref.id)
+    : ref.kind === 'event'
+      ? eventItem(app.domain, ref.id)
+      : noteItem(app.domain, ref.id);
 
 const listOf = (view: Extract<LiveClient['view'], { kind: 'list' }>): string => `${view.zone} ${view.path}`;
 
@@ -49,13 +53,25 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
 
   function note(
     conversationId: number,
-    change: Partial<Pick<News, 'header' | 'panel' | 'row' | 'unread'>> & { inboxIds: (number | undefined)[]; item?: ItemRef; readBy?: number },
+    change: Partial<Pick<News, 'header' | 'panel' | 'row' | 'unread'>> & {
+      inboxIds: (number | undefined)[];
+      item?: ItemRef;
+      readBy?: number;
+    },
   ): void {
     // Every text and every status change lands here: with nobody watching, nothing is loaded or drawn.
     if (!hub.anyoneConnected()) return;
     let news = pending.get(conversationId);
     if (!news) {
-      news = { inboxIds: new Set(), items: [], header: false, panel: false, row: false, unread: false, readBy: new Set() };
+      news = {
+        inboxIds: new Set(),
+        items: [],
+        header: false,
+        panel: false,
+        row: false,
+        unread: false,
+        readBy: new Set(),
+      };
       pending.set(conversationId, news);
       const gathered = news;
       hub.later(
@@ -86,7 +102,9 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     }
     // Timeline entries only for a tab that shows the conversation: most pushes go to lists.
     const watching = clients.some((c) => c.view.kind === 'conversation' && c.view.id === conversationId);
-    const items = watching ? news.items.map((ref) => loadItem(app, ref)).filter((i): i is TimelineItem => i !== undefined) : [];
+    const items = watching
+      ? news.items.map((ref) => loadItem(app, ref)).filter((i): i is TimelineItem => i !== undefined)
+      : [];
     const rowClients = news.row ? clients : clients.filter((c) => news.readBy.has(c.userId));
     const rows = listRows(conversationId, rowClients, users, (id) => audiences.get(id));
 
@@ -103,10 +121,17 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
       const { view } = client;
       if (view.kind === 'conversation' && view.id === conversationId) {
         for (const item of items) {
-          pieces.push({ key: `item ${item.kind} ${item.id} ${look} ${itemKey(item, user)}`, render: () => draw().timelineItem(conversationId, item) });
+          pieces.push({
+            key: `item ${item.kind} ${item.id} ${look} ${itemKey(item, user)}`,
+            render: () => draw().timelineItem(conversationId, item),
+          });
         }
         if (news.header || news.panel) {
-          pieces.push(ownPiece(user, client, `parts ${conversationId}`, () => draw().conversationParts(conversationId, { header: news.header, panel: news.panel })));
+          pieces.push(
+            ownPiece(user, client, `parts ${conversationId}`, () =>
+              draw().conversationParts(conversationId, { header: news.header, panel: news.panel }),
+            ),
+          );
         }
       }
       if (view.kind === 'list' && rows.has(`${listOf(view)} ${user.id}`)) {
@@ -114,7 +139,10 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
         if (row === null) pieces.push({ key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) });
         else if (row?.pinned) {
           // Out of the main list (it may have just been pinned), then into the redrawn pins.
-          pieces.push({ key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) }, ownPiece(user, client, 'pins', () => draw().pinned(view.query)));
+          pieces.push(
+            { key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) },
+            ownPiece(user, client, 'pins', () => draw().pinned(view.query)),
+          );
         } else if (row) {
           const key = `row ${view.path} ${look} ${row.unread} ${user.hideTags}`;
           pieces.push({ key, render: () => draw().listRow(view.query, row) });
@@ -128,9 +156,17 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
    * The conversation's row in each list a tab shows, per list and user (null: it does not belong in it). A list is
    * its path with the zone its days were read in: "from 25 November" is another list in Berlin than in Los Angeles.
    */
-  function listRows(conversationId: number, clients: LiveClient[], users: Map<number, PublicUser>, audienceOf: (inboxId: number) => Set<number> | undefined) {
+  function listRows(
+    conversationId: number,
+    clients: LiveClient[],
+    users: Map<number, PublicUser>,
+    audienceOf: (inboxId: number) => Set<number> | undefined,
+  ) {
     const rows = new Map<string, ReturnType<typeof rowsForViewers>[number]>();
-    const byList = new Map<string, { query: Extract<LiveClient['view'], { kind: 'list' }>['query']; users: PublicUser[] }>();
+    const byList = new Map<
+      string,
+      { query: Extract<LiveClient['view'], { kind: 'list' }>['query']; users: PublicUser[] }
+    >();
     for (const client of clients) {
       const user = users.get(client.userId);
       if (client.view.kind !== 'list' || !user) continue;
@@ -141,7 +177,9 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     }
     for (const [list, found] of byList) {
       const viewers = [...new Set(found.users)];
-      rowsForViewers(domain, conversationId, found.query.filter, viewers, audienceOf).forEach((row, i) => rows.set(`${list} ${viewers[i]!.id}`, row));
+      rowsForViewers(domain, conversationId, found.query.filter, viewers, audienceOf).forEach((row, i) =>
+        rows.set(`${list} ${viewers[i]!.id}`, row),
+      );
     }
     return rows;
   }

@@ -47,7 +47,13 @@ function guard(render: () => string): string {
  */
 export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<LiveClient, 'locale' | 'path'>) {
   const actor: Actor = { id: user.id, role: user.role };
-  const viewer = { locale: localeOf(user, client), timeZone: timeZoneOf(user, app.configStore.current), user, csrf: FORM_TOKEN, path: client.path };
+  const viewer = {
+    locale: localeOf(user, client),
+    timeZone: timeZoneOf(user, app.configStore.current),
+    user,
+    csrf: FORM_TOKEN,
+    path: client.path,
+  };
   const sandbox = app.messaging.simulator !== null;
   const notices = { sandbox, publicUrlMissing: publicUrlMissing(app.configStore.current, sandbox) };
   /** The locals of a request from this tab; pushed partials swap themselves in (`oob`). */
@@ -70,7 +76,10 @@ export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<Live
       return `<hx-upsert hx-target="#timeline-${conversationId}" key="data-order" sort>${html}</hx-upsert>`;
     },
     /** The conversation's header (and contact panel) redrawn in place, as this user may act on it now. */
-    conversationParts(conversationId: number, parts: { header?: boolean; panel?: boolean; ofContact?: number }): string {
+    conversationParts(
+      conversationId: number,
+      parts: { header?: boolean; panel?: boolean; ofContact?: number },
+    ): string {
       return guard(() => {
         // The header's data alone (no timeline); the panel's only when it is redrawn.
         const header = { ...base(), ...conversationHeader(app.domain, actor, conversationId) };
@@ -80,7 +89,9 @@ export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<Live
         if (!parts.panel || header.conversation.history) return html;
         const data = { ...header, ...contactPanel(app, actor, header.conversation) };
         // The panel's side (contact, opt-out) also decides the banner above the composer.
-        return html + app.views.render('partials/contact-panel', data) + app.views.render('partials/send-banners', data);
+        return (
+          html + app.views.render('partials/contact-panel', data) + app.views.render('partials/send-banners', data)
+        );
       });
     },
     /** A row as a list shows it, upserted where it belongs. */
@@ -110,4 +121,5 @@ export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<Live
 export type Drawer = ReturnType<typeof drawer>;
 
 /** Takes the conversation out of a list it no longer belongs in (or out of the main list, for the pins). */
-export const rowRemoved = (conversationId: number): string => `<hx-partial hx-target="#conversation-${conversationId}" hx-swap="delete"></hx-partial>`;
+export const rowRemoved = (conversationId: number): string =>
+  `<hx-partial hx-target="#conversation-${conversationId}" hx-swap="delete"></hx-partial>`;

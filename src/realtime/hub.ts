@@ -292,7 +292,8 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
     sweep(): void {
       const clients = [...byUser.values()].flatMap((set) => [...set]);
       const live = liveSessions(clients.map((c) => c.sessionId));
-      for (const client of clients) if (!live.has(client.sessionId)) client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
+      for (const client of clients)
+        if (!live.has(client.sessionId)) client.socket.close(CLOSE_SIGNED_OUT, 'signed out');
     },
 
     /** Whether anyone is connected at all: pushes skip loading what nobody would receive. */

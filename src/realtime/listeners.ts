@@ -29,9 +29,13 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     viewers.forget(userId);
   });
 
-  const pushLater = (userIds: () => Iterable<number>, pieces: (user: PublicUser, client: LiveClient) => Piece[]): void =>
-    pushToTabs(hub, viewers, userIds, pieces);
-  const nav = (user: PublicUser, client: LiveClient): Piece[] => [ownPiece(user, client, 'nav', () => drawer(app, user, client).nav())];
+  const pushLater = (
+    userIds: () => Iterable<number>,
+    pieces: (user: PublicUser, client: LiveClient) => Piece[],
+  ): void => pushToTabs(hub, viewers, userIds, pieces);
+  const nav = (user: PublicUser, client: LiveClient): Piece[] => [
+    ownPiece(user, client, 'nav', () => drawer(app, user, client).nav()),
+  ];
   const audience = (...inboxIds: number[]) => inboxIds.flatMap((id) => inboxAudience(domain, id));
 
   domain.events.on('inbox.created', ({ inboxId }) => pushLater(() => audience(inboxId), nav));
@@ -47,7 +51,12 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
 
   // A customer's text changes unread counts; an agent's reply only the row's preview and order.
   domain.events.on('message.created', ({ conversationId, messageId, inboxId, direction }) =>
-    news.note(conversationId, { inboxIds: [inboxId], item: { kind: 'message', id: messageId }, row: true, unread: direction === 'in' }),
+    news.note(conversationId, {
+      inboxIds: [inboxId],
+      item: { kind: 'message', id: messageId },
+      row: true,
+      unread: direction === 'in',
+    }),
   );
   // A status change (or a reaction) shows only in the open conversation.
   domain.events.on('message.updated', ({ conversationId, messageId, inboxId }) =>
@@ -61,9 +70,17 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   );
   // The panel is redrawn only when its content changed: it may hold a half-filled form.
   domain.events.on('conversation.changed', ({ conversationId, inboxId, fromInboxId, contact }) =>
-    news.note(conversationId, { inboxIds: [inboxId, fromInboxId], header: true, panel: contact === true, row: true, unread: true }),
+    news.note(conversationId, {
+      inboxIds: [inboxId, fromInboxId],
+      header: true,
+      panel: contact === true,
+      row: true,
+      unread: true,
+    }),
   );
-  domain.events.on('conversation.read', ({ conversationId, userId }) => news.note(conversationId, { inboxIds: [], readBy: userId }));
+  domain.events.on('conversation.read', ({ conversationId, userId }) =>
+    news.note(conversationId, { inboxIds: [], readBy: userId }),
+  );
 
   domain.events.on('pins.changed', ({ userId, conversationId }) =>
     pushLater(
@@ -71,12 +88,25 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       (user, client) => {
         const { view } = client;
         if (view.kind === 'conversation' && view.id === conversationId) {
-          return [ownPiece(user, client, `parts ${conversationId}`, () => drawer(app, user, client).conversationParts(conversationId, { header: true }))];
+          return [
+            ownPiece(user, client, `parts ${conversationId}`, () =>
+              drawer(app, user, client).conversationParts(conversationId, { header: true }),
+            ),
+          ];
         }
         if (view.kind !== 'list') return [];
         const [row] = rowsForViewers(domain, conversationId, view.query.filter, [user]);
         const draw = drawer(app, user, client);
-        return [ownPiece(user, client, 'pins', () => draw.pinned(view.query) + (row && !row.pinned ? draw.listRow(view.query, row) : rowRemoved(conversationId)))];
+        return [
+          ownPiece(
+            user,
+            client,
+            'pins',
+            () =>
+              draw.pinned(view.query) +
+              (row && !row.pinned ? draw.listRow(view.query, row) : rowRemoved(conversationId)),
+          ),
+        ];
       },
     ),
   );
@@ -85,7 +115,13 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       () => audience(inboxId),
       (user, client) => {
         const { view } = client;
-        return view.kind === 'conversation' ? [ownPiece(user, client, 'header', () => drawer(app, user, client).conversationParts(view.id, { header: true }))] : [];
+        return view.kind === 'conversation'
+          ? [
+              ownPiece(user, client, 'header', () =>
+                drawer(app, user, client).conversationParts(view.id, { header: true }),
+              ),
+            ]
+          : [];
       },
     ),
   );
@@ -97,7 +133,11 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
         const { view } = client;
         const draw = drawer(app, user, client);
         if (view.kind === 'conversation') {
-          return [ownPiece(user, client, `contact ${contactId}`, () => draw.conversationParts(view.id, { header: true, panel: true, ofContact: contactId }))];
+          return [
+            ownPiece(user, client, `contact ${contactId}`, () =>
+              draw.conversationParts(view.id, { header: true, panel: true, ofContact: contactId }),
+            ),
+          ];
         }
         if (view.kind !== 'list') return [];
         const html = contactHistory(domain, draw.actor, contactId)
@@ -111,10 +151,18 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     ),
   );
   app.messaging.changed.on('state', () => {
-    const connections = connectionRows(app.messaging.channels.map((c) => c.state()), domain.now());
+    const connections = connectionRows(
+      app.messaging.channels.map((c) => c.state()),
+      domain.now(),
+    );
     pushLater(
       () => activeAdminIds(domain),
-      (user, client) => [{ key: `connections ${lookOf(app, user, client)}`, render: () => drawer(app, user, client).partial('partials/admin-connections', { connections }) }],
+      (user, client) => [
+        {
+          key: `connections ${lookOf(app, user, client)}`,
+          render: () => drawer(app, user, client).partial('partials/admin-connections', { connections }),
+        },
+      ],
     );
   });
   registerChatListeners(app, viewers);
@@ -125,27 +173,33 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   domain.events.on('notification.created', (n) => {
     if (toasts) return void toasts.push(n);
     const wanted = (toasts = [n]);
-    hub.later(() => {
-      if (!hub.anyoneConnected()) return;
-      const found = toastsFor(domain, wanted.filter((w) => hub.clientsOf([w.userId]).length > 0));
-      const ownerOf = new Map(wanted.map((w) => [w.notificationId, w.userId]));
-      const mine = new Map<number, Toast[]>();
-      for (const [id, t] of found) {
-        const userId = ownerOf.get(id)!;
-        const list = mine.get(userId);
-        if (list) list.push(t);
-        else mine.set(userId, [t]);
-      }
-      const users = viewers.of(mine.keys());
-      hub.push(users.keys(), (client) => {
-        const user = users.get(client.userId)!;
-        return (mine.get(user.id) ?? []).map((toast) => ({
-          key: `toast ${lookOf(app, user, client)} ${JSON.stringify({ ...toast, id: 0 })}`,
-          render: () => drawer(app, user, client).toast({ ...toast, id: TOAST_ID }),
-          fill: (html) => html.replaceAll(String(TOAST_ID), String(toast.id)),
-        }));
-      });
-    }, () => (toasts = null));
+    hub.later(
+      () => {
+        if (!hub.anyoneConnected()) return;
+        const found = toastsFor(
+          domain,
+          wanted.filter((w) => hub.clientsOf([w.userId]).length > 0),
+        );
+        const ownerOf = new Map(wanted.map((w) => [w.notificationId, w.userId]));
+        const mine = new Map<number, Toast[]>();
+        for (const [id, t] of found) {
+          const userId = ownerOf.get(id)!;
+          const list = mine.get(userId);
+          if (list) list.push(t);
+          else mine.set(userId, [t]);
+        }
+        const users = viewers.of(mine.keys());
+        hub.push(users.keys(), (client) => {
+          const user = users.get(client.userId)!;
+          return (mine.get(user.id) ?? []).map((toast) => ({
+            key: `toast ${lookOf(app, user, client)} ${JSON.stringify({ ...toast, id: 0 })}`,
+            render: () => drawer(app, user, client).toast({ ...toast, id: TOAST_ID }),
+            fill: (html) => html.replaceAll(String(TOAST_ID), String(toast.id)),
+          }));
+        });
+      },
+      () => (toasts = null),
+    );
   });
   // A new conversation: a toast in the tabs of everyone who sees its inbox, drawn once per language and choice of
   // sound and browser notification.
@@ -162,7 +216,12 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
           hub.push(users.keys(), (client) => {
             const user = users.get(client.userId)!;
             const toast = found.get(user.id)!;
-            return [{ key: `welcome ${conversationId} ${lookOf(app, user, client)} ${toast.browser} ${toast.sound}`, render: () => drawer(app, user, client).toast(toast) }];
+            return [
+              {
+                key: `welcome ${conversationId} ${lookOf(app, user, client)} ${toast.browser} ${toast.sound}`,
+                render: () => drawer(app, user, client).toast(toast),
+              },
+            ];
           });
         }
       },
@@ -173,8 +232,13 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   domain.events.on('presence.changed', ({ userId }) =>
     pushLater(
       () => [userId],
-      (user, client) => (client.view.kind === 'page' && client.view.pathname === '/settings' ? [ownPiece(user, client, 'availability', () => drawer(app, user, client).availability())] : []),
+      (user, client) =>
+        client.view.kind === 'page' && client.view.pathname === '/settings'
+          ? [ownPiece(user, client, 'availability', () => drawer(app, user, client).availability())]
+          : [],
     ),
   );
-  domain.events.on('user.sessions.ended', ({ userId, except }) => hub.signOut((c) => c.userId === userId && c.sessionId !== except));
+  domain.events.on('user.sessions.ended', ({ userId, except }) =>
+    hub.signOut((c) => c.userId === userId && c.sessionId !== except),
+  );
 }

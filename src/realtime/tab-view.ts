@@ -17,7 +17,12 @@ export function tabView(path: string | null, zone: string): TabView {
   if (url.pathname !== '/conversations') return { kind: 'page', pathname: url.pathname };
   try {
     // The path as given names the list: tabs showing the same list share what is drawn for it.
-    return { kind: 'list', query: parseListQuery(Object.fromEntries(url.searchParams), zone), path: path ?? '/conversations', zone };
+    return {
+      kind: 'list',
+      query: parseListQuery(Object.fromEntries(url.searchParams), zone),
+      path: path ?? '/conversations',
+      zone,
+    };
   } catch {
     return { kind: 'page', pathname: url.pathname };
   }

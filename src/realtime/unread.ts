@@ -66,7 +66,11 @@ export function createUnreadCounts(domain: DomainContext) {
     conversationChanged(conversationId: number, users: Viewer[]): number[] {
       // Whose count is not known yet is counted now, as it is after the change.
       const fresh = users.filter((u) => !known.has(u.id));
-      const unreadNow = unreadAmong(domain, conversationId, users.filter((u) => known.has(u.id)));
+      const unreadNow = unreadAmong(
+        domain,
+        conversationId,
+        users.filter((u) => known.has(u.id)),
+      );
       const changed = apply(conversationId, [...known.keys()], unreadNow);
       for (const user of fresh) load(user);
       return [...changed, ...fresh.map((u) => u.id)];

@@ -40,7 +40,12 @@ export type Viewers = ReturnType<typeof createViewers>;
  * Pushes what `pieces` draws for each tab of `userIds`, after this turn: the users' rows are read once for all
  * their tabs, and a user who is gone gets nothing.
  */
-export function pushLater(hub: Hub, viewers: Viewers, userIds: () => Iterable<number>, pieces: (user: PublicUser, client: LiveClient) => Piece[]): void {
+export function pushLater(
+  hub: Hub,
+  viewers: Viewers,
+  userIds: () => Iterable<number>,
+  pieces: (user: PublicUser, client: LiveClient) => Piece[],
+): void {
   hub.later(() => {
     if (!hub.anyoneConnected()) return;
     const users = viewers.of(hub.clientsOf(userIds()).map((c) => c.userId));

@@ -30,7 +30,13 @@ function safeNext(raw: unknown): string {
 export const PENDING_COOKIE = 'sb_pending';
 
 /** The sign-in succeeded (every factor): a new session, and on to `next`. */
-export function startSession(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, userId: number, next: string): FastifyReply {
+export function startSession(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  userId: number,
+  next: string,
+): FastifyReply {
   // A fresh id on every sign-in: a session id planted before login is worth nothing after it.
   if (req.auth) {
     const replaced = req.auth.id;
@@ -46,7 +52,11 @@ export function startSession(app: FastifyInstance, req: FastifyRequest, reply: F
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
   app.get('/login', async (req, reply) => {
     if (req.auth) return reply.redirect('/', 303);
-    return reply.page('pages/login', { next: safeNext((req.query as Record<string, unknown>).next), email: '', error: null });
+    return reply.page('pages/login', {
+      next: safeNext((req.query as Record<string, unknown>).next),
+      email: '',
+      error: null,
+    });
   });
 
   app.post('/login', async (req, reply) => {
@@ -63,7 +73,13 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       adoptBrowserTimeZone(app.domain, user.id, browserZone);
       if (hasTwoFactor(app.domain.db, user.id)) {
         const token = startPendingSignIn(app.domain, user.id, next);
-        reply.setCookie(PENDING_COOKIE, token, { path: '/login', httpOnly: true, sameSite: 'lax', secure: secureCookies(app), maxAge: PENDING_MS / 1000 });
+        reply.setCookie(PENDING_COOKIE, token, {
+          path: '/login',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: secureCookies(app),
+          maxAge: PENDING_MS / 1000,
+        });
         req.log.info({ userId: user.id }, 'password right; second factor due');
         return reply.redirect('/login/code', 303);
       }

@@ -9,7 +9,11 @@ export default async function cannedRoutes(app: FastifyInstance): Promise<void> 
   app.addHook('preHandler', requireUser);
 
   /** `form` names the form a refusal belongs to (`new`, or a reply's id), so its message shows in place. */
-  const page = (req: FastifyRequest, reply: FastifyReply, state: { form?: string; errors?: FormErrors; draft?: Record<string, string>; saved?: boolean } = {}) =>
+  const page = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state: { form?: string; errors?: FormErrors; draft?: Record<string, string>; saved?: boolean } = {},
+  ) =>
     reply.page('pages/canned', {
       book: cannedBook(app.domain, actorOf(req)),
       placeholders: PLACEHOLDERS.map((p) => `{{${p}}}`),
@@ -19,7 +23,12 @@ export default async function cannedRoutes(app: FastifyInstance): Promise<void> 
       saved: state.saved ?? false,
     });
 
-  const input = (req: FastifyRequest) => ({ title: field(req, 'title'), keyword: field(req, 'keyword'), body: field(req, 'body'), scope: field(req, 'scope') });
+  const input = (req: FastifyRequest) => ({
+    title: field(req, 'title'),
+    keyword: field(req, 'keyword'),
+    body: field(req, 'body'),
+    scope: field(req, 'scope'),
+  });
 
   const run = async (req: FastifyRequest, reply: FastifyReply, form: string, action: () => void) => {
     try {
@@ -33,7 +42,9 @@ export default async function cannedRoutes(app: FastifyInstance): Promise<void> 
     }
   };
 
-  app.get('/canned', async (req, reply) => page(req, reply, { saved: (req.query as Record<string, unknown>).saved === '1' }));
+  app.get('/canned', async (req, reply) =>
+    page(req, reply, { saved: (req.query as Record<string, unknown>).saved === '1' }),
+  );
 
   app.post('/canned', async (req, reply) => {
     const raw = field(req, 'scope');

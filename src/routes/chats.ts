@@ -1,7 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { chatsOf, teammates } from '../domain/chats/list.ts';
 import { createTeamChat, leaveChat, openDirect, updateTeamChat } from '../domain/chats/manage.ts';
-import { CHAT_MAX_FILES, chatHistory, chatMessageFor, deleteChatMessage, editChatMessage, markChatRead, postChatMessage, toggleChatReaction } from '../domain/chats/messages.ts';
+import {
+  CHAT_MAX_FILES,
+  chatHistory,
+  chatMessageFor,
+  deleteChatMessage,
+  editChatMessage,
+  markChatRead,
+  postChatMessage,
+  toggleChatReaction,
+} from '../domain/chats/messages.ts';
 import { isManager, type Actor } from '../domain/context.ts';
 import { invalid } from '../domain/errors.ts';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
@@ -57,19 +66,27 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     const user = field(req, 'user');
     if (!ID_PATTERN.test(user)) return reply.code(404).sendError('error.not_found');
     const id = openDirect(app.domain, actorOf(req), Number(user));
-    return isHtmx(req) ? reply.header('HX-Location', `/chats/${id}`).code(204).send() : reply.redirect(`/chats/${id}`, 303);
+    return isHtmx(req)
+      ? reply.header('HX-Location', `/chats/${id}`).code(204).send()
+      : reply.redirect(`/chats/${id}`, 303);
   });
 
   app.post('/chats', async (req, reply) => {
     const actor = actorOf(req);
     const inbox = field(req, 'inbox');
     try {
-      const id = createTeamChat(app.domain, actor, { name: field(req, 'name'), memberIds: memberIds(req), ...(ID_PATTERN.test(inbox) ? { inboxId: Number(inbox) } : {}) });
+      const id = createTeamChat(app.domain, actor, {
+        name: field(req, 'name'),
+        memberIds: memberIds(req),
+        ...(ID_PATTERN.test(inbox) ? { inboxId: Number(inbox) } : {}),
+      });
       return reply.redirect(`/chats/${id}`, 303);
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
-      return reply.code(refused.status).page('pages/chats', listData(actor, { errors: refused.errors, draft: { name: field(req, 'name') } }));
+      return reply
+        .code(refused.status)
+        .page('pages/chats', listData(actor, { errors: refused.errors, draft: { name: field(req, 'name') } }));
     }
   });
 
@@ -84,7 +101,12 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
   // Earlier history, put above what the tab shows (the button is replaced by the older messages and its own successor).
   app.get('/chats/:id/messages', async (req, reply) => {
     const before = (req.query as Record<string, unknown>).before;
-    const history = chatHistory(app.domain, actorOf(req), idParam(req), typeof before === 'string' && ID_PATTERN.test(before) ? Number(before) : undefined);
+    const history = chatHistory(
+      app.domain,
+      actorOf(req),
+      idParam(req),
+      typeof before === 'string' && ID_PATTERN.test(before) ? Number(before) : undefined,
+    );
     return reply.fragment('partials/chat-history', { chatId: idParam(req), history });
   });
 
@@ -94,7 +116,11 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     try {
       if (req.upload.refused) throw req.upload.refused;
       // The writer's own message is read for them in the same transaction.
-      postChatMessage(app.domain, actor, id, field(req, 'body'), { store: app.media, uploads: req.upload.files, maxAttachmentBytes: maxBytes() });
+      postChatMessage(app.domain, actor, id, field(req, 'body'), {
+        store: app.media,
+        uploads: req.upload.files,
+        maxAttachmentBytes: maxBytes(),
+      });
       if (!isHtmx(req)) return reply.redirect(`/chats/${id}`, 303);
       // The message itself reaches this tab like every other member's: pushed over the live socket.
       return reply.fragment('partials/chat-composer', composerData(id));
@@ -103,7 +129,9 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
       if (!refused) throw err;
       reply.code(refused.status);
       const state = { errors: refused.errors, draft: field(req, 'body') };
-      return isHtmx(req) ? reply.fragment('partials/chat-composer', composerData(id, state)) : reply.page('pages/chat', chatData(actor, id, state));
+      return isHtmx(req)
+        ? reply.fragment('partials/chat-composer', composerData(id, state))
+        : reply.page('pages/chat', chatData(actor, id, state));
     }
   });
 
@@ -129,21 +157,27 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     const actor = actorOf(req);
     const id = idParam(req);
     editChatMessage(app.domain, actor, id, field(req, 'body'));
-    return isHtmx(req) ? reply.code(204).send() : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
+    return isHtmx(req)
+      ? reply.code(204).send()
+      : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
   });
 
   app.post('/chat-messages/:id/delete', async (req, reply) => {
     const actor = actorOf(req);
     const id = idParam(req);
     deleteChatMessage(app.domain, actor, id, app.media);
-    return isHtmx(req) ? reply.code(204).send() : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
+    return isHtmx(req)
+      ? reply.code(204).send()
+      : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
   });
 
   app.post('/chat-messages/:id/reactions', async (req, reply) => {
     const actor = actorOf(req);
     const id = idParam(req);
     toggleChatReaction(app.domain, actor, id, field(req, 'emoji'));
-    return isHtmx(req) ? reply.code(204).send() : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
+    return isHtmx(req)
+      ? reply.code(204).send()
+      : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
   });
 
   app.get('/chat-media/:id/:seq', async (req, reply) => {

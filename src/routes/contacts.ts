@@ -1,5 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createContact, linkContact, linkNewContact, listFavourites, searchContacts, setFavourite, startCall, unsubscribeByHand, updateContact } from '../domain/contacts/service.ts';
+import {
+  createContact,
+  linkContact,
+  linkNewContact,
+  listFavourites,
+  searchContacts,
+  setFavourite,
+  startCall,
+  unsubscribeByHand,
+  updateContact,
+} from '../domain/contacts/service.ts';
 import { parseVersion } from '../domain/conversations/actions.ts';
 import { getConversation } from '../domain/conversations/queries.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -25,13 +35,17 @@ const contactFields = (req: FastifyRequest) => ({
 export default async function contactRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
   const country = () => app.configStore.current.contacts.default_country;
-  const links = () => ({ callUrl: app.configStore.current.contacts.call_url, meetingUrl: app.configStore.current.contacts.meeting_url });
+  const links = () => ({
+    callUrl: app.configStore.current.contacts.call_url,
+    meetingUrl: app.configStore.current.contacts.meeting_url,
+  });
 
   /** Redraws the panel (htmx) or the whole conversation page, with what went wrong in place. */
   const panel = (req: FastifyRequest, reply: FastifyReply, conversationId: number, state: PageState = {}) => {
     const actor = actorOf(req);
     if (!isHtmx(req)) {
-      if (!state.panelErrors || Object.keys(state.panelErrors).length === 0) return reply.redirect(`/conversations/${conversationId}`, 303);
+      if (!state.panelErrors || Object.keys(state.panelErrors).length === 0)
+        return reply.redirect(`/conversations/${conversationId}`, 303);
       return reply.page('pages/conversation', conversationPage(app, actor, conversationId, state));
     }
     // The header (a new link changes its version) follows over the live socket, like in every other tab.
@@ -40,12 +54,21 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
   };
 
   /** Runs a panel form; refused input is shown in the panel with the status (409/422), other errors pass on. */
-  const panelForm = async (req: FastifyRequest, reply: FastifyReply, conversationId: number, run: () => string | undefined, fieldPrefix = '') => {
+  const panelForm = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    conversationId: number,
+    run: () => string | undefined,
+    fieldPrefix = '',
+  ) => {
     try {
       const notice = run();
       return panel(req, reply, conversationId, notice ? { panelNotice: notice } : {});
     } catch (err) {
-      const refused = formErrorsOf(err, req, { statuses: [403, 409, 422], place: (field) => (field ? `${fieldPrefix}${field}` : '_form') });
+      const refused = formErrorsOf(err, req, {
+        statuses: [403, 409, 422],
+        place: (field) => (field ? `${fieldPrefix}${field}` : '_form'),
+      });
       if (!refused) throw err;
       reply.code(refused.status);
       return panel(req, reply, conversationId, { panelErrors: refused.errors, panelDraft: contactFields(req) });
@@ -67,8 +90,16 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     });
   });
 
-  const favouritesPage = (req: FastifyRequest, reply: FastifyReply, state: { errors?: FormErrors; draft?: Record<string, string> } = {}) =>
-    reply.page('pages/favourites', { favourites: listFavourites(app.domain, actorOf(req)), errors: state.errors ?? {}, draft: state.draft ?? {} });
+  const favouritesPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state: { errors?: FormErrors; draft?: Record<string, string> } = {},
+  ) =>
+    reply.page('pages/favourites', {
+      favourites: listFavourites(app.domain, actorOf(req)),
+      errors: state.errors ?? {},
+      draft: state.draft ?? {},
+    });
 
   // A contact added by hand from the favourites page goes straight into my favourites.
   app.post('/contacts', async (req, reply) => {
@@ -103,8 +134,13 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     const conversationId = conversationQuery(req);
     if (conversationId === null) return reply.code(400).sendError('error.bad_request');
     const conversation = getConversation(app.domain, actorOf(req), conversationId);
-    const query = typeof (req.query as Record<string, unknown>).q === 'string' ? String((req.query as Record<string, unknown>).q).trim() : '';
-    const results = searchContacts(app.domain, actorOf(req), query, conversation.book).filter((c) => c.id !== conversation.contactId);
+    const query =
+      typeof (req.query as Record<string, unknown>).q === 'string'
+        ? String((req.query as Record<string, unknown>).q).trim()
+        : '';
+    const results = searchContacts(app.domain, actorOf(req), query, conversation.book).filter(
+      (c) => c.id !== conversation.contactId,
+    );
     return reply.fragment('partials/contact-search-results', { conversation, results, query });
   });
 
@@ -125,7 +161,14 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
       reply,
       id,
       () => {
-        linkNewContact(app.domain, actorOf(req), id, parseVersion(field(req, 'version')), { name: field(req, 'name'), email: field(req, 'email'), company: field(req, 'company') }, country());
+        linkNewContact(
+          app.domain,
+          actorOf(req),
+          id,
+          parseVersion(field(req, 'version')),
+          { name: field(req, 'name'), email: field(req, 'email'), company: field(req, 'company') },
+          country(),
+        );
         return req.t('contact.linked');
       },
       'new_',

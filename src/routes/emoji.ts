@@ -16,12 +16,24 @@ export default async function emojiRoutes(app: FastifyInstance): Promise<void> {
     const id = (v: unknown) => (typeof v === 'string' && ID_PATTERN.test(v) ? Number(v) : null);
     // A reaction to a customer conversation's message, or to a team chat's.
     const react = id(query.react) ?? id(query.chat);
-    const reactPath = react === null ? null : id(query.react) !== null ? `/messages/${react}/reactions` : `/chat-messages/${react}/reactions`;
+    const reactPath =
+      react === null
+        ? null
+        : id(query.react) !== null
+          ? `/messages/${react}/reactions`
+          : `/chat-messages/${react}/reactions`;
     const found = searchEmoji(q, req.locale).map((e) => ({ unicode: e.unicode, label: e.label }));
-    const recent = q ? [] : recentEmojiOf(app.domain, actorOf(req)).map((unicode) => ({ unicode, label: emojiLabel(unicode, req.locale) }));
+    const recent = q
+      ? []
+      : recentEmojiOf(app.domain, actorOf(req)).map((unicode) => ({ unicode, label: emojiLabel(unicode, req.locale) }));
     const seen = new Set(recent.map((e) => e.unicode));
     const choices = [...recent, ...found.filter((e) => !seen.has(e.unicode))].slice(0, 48);
-    return reply.fragment('partials/emoji-choices', { choices, react, reactPath, field: typeof query.for === 'string' && /^[\w-]{1,40}$/.test(query.for) ? query.for : null });
+    return reply.fragment('partials/emoji-choices', {
+      choices,
+      react,
+      reactPath,
+      field: typeof query.for === 'string' && /^[\w-]{1,40}$/.test(query.for) ? query.for : null,
+    });
   });
 
   app.post('/emoji/recent', async (req, reply) => {

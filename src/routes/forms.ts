@@ -56,7 +56,9 @@ export function formFields(req: FastifyRequest): Record<string, string> {
 
 /** A refused form as typed, to show it again: every field sent once (nothing is decided by a draft, so a list is simply left out). */
 export function formDraft(req: FastifyRequest): Record<string, string> {
-  return Object.fromEntries(Object.entries(formOf(req)).filter((e): e is [string, string] => e[0] !== '_csrf' && typeof e[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(formOf(req)).filter((e): e is [string, string] => e[0] !== '_csrf' && typeof e[1] === 'string'),
+  );
 }
 
 // Routes read ids the way presenters do.

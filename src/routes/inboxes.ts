@@ -34,9 +34,14 @@ export default async function inboxSettingRoutes(app: FastifyInstance): Promise<
       const refused = formErrorsOf(err, req, { statuses: [422] });
       if (!refused || !isHtmx(req)) throw err;
       const autoAssignForm = { errors: refused.errors, maxOpen, enabled: field(req, 'enabled') === '1' };
-      return reply.code(refused.status).fragment('partials/inbox-settings', { inboxSettings: getInboxFor(app.domain, actor, id), autoAssignForm });
+      return reply
+        .code(refused.status)
+        .fragment('partials/inbox-settings', { inboxSettings: getInboxFor(app.domain, actor, id), autoAssignForm });
     }
     if (!isHtmx(req)) return reply.redirect(listUrl({ inbox: String(id) }), 303);
-    return reply.fragment('partials/inbox-settings', { inboxSettings: getInboxFor(app.domain, actor, id), autoAssignForm: { saved: true } });
+    return reply.fragment('partials/inbox-settings', {
+      inboxSettings: getInboxFor(app.domain, actor, id),
+      autoAssignForm: { saved: true },
+    });
   });
 }

@@ -46,8 +46,17 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
       const auth = req.auth!;
       const raw = (req.query as Record<string, unknown>).path;
       // Shapes what is pushed (the nav's current link, a list's filters); anything but a local path and query is ignored.
-      const path = typeof raw === 'string' && raw.length <= 500 && /^\/[\w\-/]*(\?[\w\-=&%.+]*)?$/.test(raw) ? raw : null;
-      const client = { socket, userId: auth.user.id, sessionId: auth.id, locale: req.locale, path, view: tabView(path, timeZoneOf(auth.user, app.configStore.current)), csrf: auth.csrfToken };
+      const path =
+        typeof raw === 'string' && raw.length <= 500 && /^\/[\w\-/]*(\?[\w\-=&%.+]*)?$/.test(raw) ? raw : null;
+      const client = {
+        socket,
+        userId: auth.user.id,
+        sessionId: auth.id,
+        locale: req.locale,
+        path,
+        view: tabView(path, timeZoneOf(auth.user, app.configStore.current)),
+        csrf: auth.csrfToken,
+      };
       app.hub.add(client);
       // Catch up on whatever changed while this tab had no socket (page load, network drop, server restart).
       const draw = drawer(app, findUserById(app.domain, client.userId) ?? auth.user, client);

@@ -12,19 +12,34 @@ const SEQ = /^\d{1,2}$/;
  * Sends a stored file as what its bytes are (never sniffed again by the browser), in a sandbox: even a
  * file that slipped past the type check could not run script on our origin. Contact cards download.
  */
-export function sendAttachment(app: FastifyInstance, reply: FastifyReply, file: AttachmentView, cache: string): FastifyReply {
+export function sendAttachment(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  file: AttachmentView,
+  cache: string,
+): FastifyReply {
   const path = app.media.pathOf(file.sha256);
   const disposition = file.kind === 'vcard' ? 'attachment' : 'inline';
   // A PDF viewer is a page of its own that a sandbox would stop; it still may not be framed elsewhere.
-  const policy = file.kind === 'pdf' ? "default-src 'none'; frame-ancestors 'self'" : "default-src 'none'; media-src 'self'; sandbox; frame-ancestors 'self'";
+  const policy =
+    file.kind === 'pdf'
+      ? "default-src 'none'; frame-ancestors 'self'"
+      : "default-src 'none'; media-src 'self'; sandbox; frame-ancestors 'self'";
   return reply
     .header('content-type', file.contentType)
-    .header('content-disposition', `${disposition}; filename="${file.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+    .header(
+      'content-disposition',
+      `${disposition}; filename="${file.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+    )
     .header('content-security-policy', policy)
     .header('x-frame-options', 'SAMEORIGIN')
     .header('cross-origin-resource-policy', 'same-origin')
     .header('cache-control', cache)
-    .sendFile(path.slice(app.media.dir.length + 1), app.media.dir, { cacheControl: false, contentType: false, dotfiles: 'deny' });
+    .sendFile(path.slice(app.media.dir.length + 1), app.media.dir, {
+      cacheControl: false,
+      contentType: false,
+      dotfiles: 'deny',
+    });
 }
 
 const seqParam = (params: unknown): number => {
@@ -49,7 +64,12 @@ export default async function mediaRoutes(app: FastifyInstance): Promise<void> {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     const { token, found } = linked(req.params);
     if (!found) return reply.code(404).page('pages/media-public', { expired: true, from: '', files: [], base: '' });
-    return reply.page('pages/media-public', { expired: false, from: found.from, files: found.files, base: `/m/${token}` });
+    return reply.page('pages/media-public', {
+      expired: false,
+      from: found.from,
+      files: found.files,
+      base: `/m/${token}`,
+    });
   });
 
   app.get('/m/:token/:seq', async (req, reply) => {

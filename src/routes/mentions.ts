@@ -16,7 +16,11 @@ export default async function mentionRoutes(app: FastifyInstance): Promise<void>
     const target = field(req, 'field');
     const chat = field(req, 'chat');
     const conversation = field(req, 'conversation');
-    const where = ID_PATTERN.test(chat) ? { chatId: Number(chat) } : ID_PATTERN.test(conversation) ? { conversationId: Number(conversation) } : null;
+    const where = ID_PATTERN.test(chat)
+      ? { chatId: Number(chat) }
+      : ID_PATTERN.test(conversation)
+        ? { conversationId: Number(conversation) }
+        : null;
     const people = typed && where && FIELD.test(target) ? mentionable(app.domain, actorOf(req), where, typed) : [];
     return reply.fragment('partials/mention-choices', { people, field: target });
   });

@@ -5,7 +5,8 @@ import { mayScrape, metricsToken } from '../metrics/access.ts';
 export default async function metricsRoutes(app: FastifyInstance): Promise<void> {
   // Scraped every few seconds: only failures are worth a log line.
   app.get('/metrics', { logLevel: 'warn' }, async (req, reply) => {
-    if (!mayScrape(req.socket.remoteAddress, req.headers, metricsToken(app.configStore.current))) return reply.callNotFound();
+    if (!mayScrape(req.socket.remoteAddress, req.headers, metricsToken(app.configStore.current)))
+      return reply.callNotFound();
     const body = await app.metrics.registry.metrics();
     return reply.header('cache-control', 'no-store').type(app.metrics.registry.contentType).send(body);
   });

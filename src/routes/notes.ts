@@ -23,8 +23,16 @@ export default async function noteRoutes(app: FastifyInstance): Promise<void> {
       if (!refused) throw err;
       reply.code(refused.status);
       const noteDraft = field(req, 'note');
-      if (isHtmx(req)) return reply.fragment('partials/note-form', { conversation: getConversation(app.domain, actor, id), errors: refused.errors, noteDraft });
-      return reply.page('pages/conversation', { ...conversationPage(app, actor, id, { errors: refused.errors }), noteDraft });
+      if (isHtmx(req))
+        return reply.fragment('partials/note-form', {
+          conversation: getConversation(app.domain, actor, id),
+          errors: refused.errors,
+          noteDraft,
+        });
+      return reply.page('pages/conversation', {
+        ...conversationPage(app, actor, id, { errors: refused.errors }),
+        noteDraft,
+      });
     }
   });
 

@@ -9,7 +9,11 @@ export default async function passwordResetRoutes(app: FastifyInstance): Promise
   app.get('/reset/:token', async (req, reply) => {
     // The token must not leave in a Referer header.
     reply.header('referrer-policy', 'no-referrer');
-    return reply.page('pages/reset-password', { ...resetFor(app.domain, tokenOf(req.params)), done: false, errors: {} });
+    return reply.page('pages/reset-password', {
+      ...resetFor(app.domain, tokenOf(req.params)),
+      done: false,
+      errors: {},
+    });
   });
 
   app.post('/reset/:token', async (req, reply) => {
@@ -22,7 +26,9 @@ export default async function passwordResetRoutes(app: FastifyInstance): Promise
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
-      return reply.code(refused.status).page('pages/reset-password', { ...resetFor(app.domain, token), done: false, errors: refused.errors });
+      return reply
+        .code(refused.status)
+        .page('pages/reset-password', { ...resetFor(app.domain, token), done: false, errors: refused.errors });
     }
   });
 }

@@ -25,11 +25,21 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
   const transcript = (phone: string): Line[] => {
     const replies: Line[] = (app.messaging.simulator?.received ?? [])
       .filter((m) => `+${m.destAddr}` === phone && m.messageId !== null)
-      .map((m) => ({ direction: 'to-phone' as const, other: `+${m.sourceAddr}`, text: decodeShortMessage(m).text, at: m.at }));
+      .map((m) => ({
+        direction: 'to-phone' as const,
+        other: `+${m.sourceAddr}`,
+        text: decodeShortMessage(m).text,
+        at: m.at,
+      }));
     return [...sent.filter((l) => l.phone === phone), ...replies].sort((a, b) => a.at - b.at);
   };
 
-  const show = (req: FastifyRequest, reply: FastifyReply, phone: string, state: { errors?: FormErrors; draft?: string } = {}) => {
+  const show = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    phone: string,
+    state: { errors?: FormErrors; draft?: string } = {},
+  ) => {
     const inboxNumbers = numbersOnConnection(app.domain, SANDBOX.name);
     return reply.pageOrFragment('pages/sandbox', 'partials/sandbox-transcript', {
       running: app.messaging.simulator !== null,
@@ -41,7 +51,8 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
     });
   };
 
-  const phoneOf = (raw: unknown): string => (typeof raw === 'string' && E164.test(raw.trim()) ? raw.trim() : '+15557654321');
+  const phoneOf = (raw: unknown): string =>
+    typeof raw === 'string' && E164.test(raw.trim()) ? raw.trim() : '+15557654321';
 
   app.get('/sandbox', async (req, reply) => show(req, reply, phoneOf((req.query as Record<string, unknown>).phone)));
 
@@ -64,7 +75,13 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
       ref = (ref + 1) % 256;
       const encoded = encodeForSubmit(text, ref);
       for (const shortMessage of encoded.parts) {
-        await simulator.sendMo({ from: phone, to, shortMessage, dataCoding: encoded.dataCoding, esmClass: encoded.esmClass });
+        await simulator.sendMo({
+          from: phone,
+          to,
+          shortMessage,
+          dataCoding: encoded.dataCoding,
+          esmClass: encoded.esmClass,
+        });
       }
       sent.push({ phone, direction: 'to-inbox', other: to, text, at: Date.now() });
       if (!isHtmx(req)) return reply.redirect(`/sandbox?phone=${encodeURIComponent(phone)}`, 303);
@@ -72,7 +89,10 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
-      return show(req, reply.code(refused.status), E164.test(phone) ? phone : '+15557654321', { errors: refused.errors, draft: text });
+      return show(req, reply.code(refused.status), E164.test(phone) ? phone : '+15557654321', {
+        errors: refused.errors,
+        draft: text,
+      });
     }
   });
 }

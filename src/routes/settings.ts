@@ -37,10 +37,12 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     serverTimeZone: app.configStore.current.server.time_zone,
     twoFactor: twoFactorOf(app.domain.db, actorOf(req).id),
   });
-  const show = (req: FastifyRequest, reply: FastifyReply, state: State = {}) => reply.page('pages/settings', data(req, state));
+  const show = (req: FastifyRequest, reply: FastifyReply, state: State = {}) =>
+    reply.page('pages/settings', data(req, state));
 
   /** The personal sections post with htmx and swap only themselves; without JavaScript the whole page comes back. */
-  const section = (name: Section, template: string, save: (req: FastifyRequest) => PublicUser | void) =>
+  const section =
+    (name: Section, template: string, save: (req: FastifyRequest) => PublicUser | void) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       try {
         const user = save(req);
@@ -49,7 +51,13 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
       } catch (err) {
         const refused = formErrorsOf(err, req);
         if (!refused) throw err;
-        return reply.code(refused.status).pageOrFragment('pages/settings', template, data(req, { errors: refused.errors, form: name, draft: formDraft(req) }));
+        return reply
+          .code(refused.status)
+          .pageOrFragment(
+            'pages/settings',
+            template,
+            data(req, { errors: refused.errors, form: name, draft: formDraft(req) }),
+          );
       }
     };
 
@@ -57,7 +65,10 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
 
   app.post('/settings', async (req, reply) => {
     try {
-      const user = updateOwnSettings(app.domain, actorOf(req), { name: field(req, 'name'), locale: field(req, 'locale') });
+      const user = updateOwnSettings(app.domain, actorOf(req), {
+        name: field(req, 'name'),
+        locale: field(req, 'locale'),
+      });
       req.auth!.user = user;
       // The page is shown again in the language just chosen.
       req.locale = user.locale ?? req.locale;
@@ -73,7 +84,10 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
   app.post(
     '/settings/status',
     section('status', 'partials/settings-status', (req) =>
-      setStatus(app.domain, actorOf(req), { availability: field(req, 'availability'), statusMessage: field(req, 'status_message') }),
+      setStatus(app.domain, actorOf(req), {
+        availability: field(req, 'availability'),
+        statusMessage: field(req, 'status_message'),
+      }),
     ),
   );
 
@@ -92,17 +106,29 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
   app.post(
     '/settings/notifications',
     section('notifications', 'partials/settings-notifications', (req) => {
-      const input = Object.fromEntries(notificationKinds.map((kind) => [kind, { browser: field(req, `${kind}.browser`), sound: field(req, `${kind}.sound`) }]));
+      const input = Object.fromEntries(
+        notificationKinds.map((kind) => [
+          kind,
+          { browser: field(req, `${kind}.browser`), sound: field(req, `${kind}.sound`) },
+        ]),
+      );
       setPreferences(app.domain, actorOf(req), input);
     }),
   );
 
   app.post(
     '/settings/extension',
-    section('extension', 'partials/settings-call', (req) => setExtension(app.domain, actorOf(req), field(req, 'extension'))),
+    section('extension', 'partials/settings-call', (req) =>
+      setExtension(app.domain, actorOf(req), field(req, 'extension')),
+    ),
   );
 
-  app.post('/settings/time-zone', section('time_zone', 'partials/settings-time-zone', (req) => setTimeZone(app.domain, actorOf(req), field(req, 'time_zone'))));
+  app.post(
+    '/settings/time-zone',
+    section('time_zone', 'partials/settings-time-zone', (req) =>
+      setTimeZone(app.domain, actorOf(req), field(req, 'time_zone')),
+    ),
+  );
 
   app.post('/settings/tags', async (req, reply) => {
     setHideTags(app.domain, actorOf(req), field(req, 'hide') === '1');

@@ -38,7 +38,9 @@ export default async function setupRoutes(app: FastifyInstance): Promise<void> {
       app.setup.token = countUsers(app.domain) === 0 ? token : null;
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
-      return reply.code(refused.status).page('pages/setup', { token: field(req, 'token'), values, errors: refused.errors });
+      return reply
+        .code(refused.status)
+        .page('pages/setup', { token: field(req, 'token'), values, errors: refused.errors });
     }
   });
 }

@@ -32,7 +32,9 @@ export default async function signInCodeRoutes(app: FastifyInstance): Promise<vo
       if (!(err instanceof DomainError)) throw err;
       if (err.status === 410) return expired(req, reply);
       req.log.info({ reason: err.key }, 'second factor refused');
-      return reply.code(err.status).page('pages/login-code', { errors: { [err.field ?? 'code']: req.t(err.key, err.params) } });
+      return reply
+        .code(err.status)
+        .page('pages/login-code', { errors: { [err.field ?? 'code']: req.t(err.key, err.params) } });
     }
     reply.clearCookie(PENDING_COOKIE, { path: '/login' });
     return startSession(app, req, reply, pending.userId, pending.next);

@@ -8,7 +8,12 @@ export default async function publicSurveyRoutes(app: FastifyInstance): Promise<
 
   app.get('/s/:token', async (req, reply) => {
     reply.header('referrer-policy', 'no-referrer');
-    return reply.page('pages/survey-public', { ...surveyForToken(app.domain, token(req.params)), errors: {}, values: {}, thanks: false });
+    return reply.page('pages/survey-public', {
+      ...surveyForToken(app.domain, token(req.params)),
+      errors: {},
+      values: {},
+      thanks: false,
+    });
   });
 
   app.post('/s/:token', async (req, reply) => {
@@ -17,12 +22,22 @@ export default async function publicSurveyRoutes(app: FastifyInstance): Promise<
     const answers = formFields(req);
     try {
       answerSurvey(app.domain, t, answers);
-      return reply.page('pages/survey-public', { ...surveyForToken(app.domain, t), errors: {}, values: {}, thanks: true });
+      return reply.page('pages/survey-public', {
+        ...surveyForToken(app.domain, t),
+        errors: {},
+        values: {},
+        thanks: true,
+      });
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
       reply.code(refused.status);
-      return reply.page('pages/survey-public', { ...surveyForToken(app.domain, t), errors: refused.errors, values: answers, thanks: false });
+      return reply.page('pages/survey-public', {
+        ...surveyForToken(app.domain, t),
+        errors: refused.errors,
+        values: answers,
+        thanks: false,
+      });
     }
   });
 }

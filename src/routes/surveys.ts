@@ -1,5 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createSurvey, MAX_QUESTIONS, setArchived, surveysToManage, type QuestionInput } from '../domain/surveys/definitions.ts';
+import {
+  createSurvey,
+  MAX_QUESTIONS,
+  setArchived,
+  surveysToManage,
+  type QuestionInput,
+} from '../domain/surveys/definitions.ts';
 import { surveyCsv, surveyReport, type QuestionReport, type Range } from '../domain/surveys/report.ts';
 import { sendSurvey } from '../domain/surveys/sending.ts';
 import { dayStart } from '../domain/calendar.ts';
@@ -36,23 +42,45 @@ function rangeOf(req: FastifyRequest): { range: Range; from: string; to: string 
   };
   const from = day('from', 0);
   const to = day('to', 1);
-  return { range: { ...(from.ms !== undefined ? { from: from.ms } : {}), ...(to.ms !== undefined ? { to: to.ms } : {}) }, from: from.text, to: to.text };
+  return {
+    range: { ...(from.ms !== undefined ? { from: from.ms } : {}), ...(to.ms !== undefined ? { to: to.ms } : {}) },
+    from: from.text,
+    to: to.text,
+  };
 }
 
 export default async function surveyRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
 
   const questionsOf = (req: FastifyRequest): QuestionInput[] =>
-    Array.from({ length: MAX_QUESTIONS }, (_, i) => ({ kind: field(req, `q${i + 1}_kind`), prompt: field(req, `q${i + 1}_prompt`), options: field(req, `q${i + 1}_options`) }));
+    Array.from({ length: MAX_QUESTIONS }, (_, i) => ({
+      kind: field(req, `q${i + 1}_kind`),
+      prompt: field(req, `q${i + 1}_prompt`),
+      options: field(req, `q${i + 1}_options`),
+    }));
 
-  const listPage = (req: FastifyRequest, reply: FastifyReply, errors: FormErrors = {}, draft: Record<string, string> = {}) =>
-    reply.page('pages/surveys', { surveys: surveysToManage(app.domain, actorOf(req)), slots: MAX_QUESTIONS, errors, draft });
+  const listPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors = {},
+    draft: Record<string, string> = {},
+  ) =>
+    reply.page('pages/surveys', {
+      surveys: surveysToManage(app.domain, actorOf(req)),
+      slots: MAX_QUESTIONS,
+      errors,
+      draft,
+    });
 
   app.get('/surveys', async (req, reply) => listPage(req, reply));
 
   app.post('/surveys', async (req, reply) => {
     try {
-      const survey = createSurvey(app.domain, actorOf(req), { title: field(req, 'title'), invitation: field(req, 'invitation'), questions: questionsOf(req) });
+      const survey = createSurvey(app.domain, actorOf(req), {
+        title: field(req, 'title'),
+        invitation: field(req, 'invitation'),
+        questions: questionsOf(req),
+      });
       return reply.redirect(`/surveys/${survey.id}`, 303);
     } catch (err) {
       const refused = formErrorsOf(err, req);
@@ -98,13 +126,18 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
       if (!ID_PATTERN.test(raw)) throw new DomainError(422, 'survey.pick', {}, 'survey');
       sendSurvey(app.domain, actor, id, Number(raw), customerLinks(app, req));
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
-      return reply.fragment('partials/composer', conversationComposer(app, actor, id, { surveyNotice: req.t('survey.sent') }));
+      return reply.fragment(
+        'partials/composer',
+        conversationComposer(app, actor, id, { surveyNotice: req.t('survey.sent') }),
+      );
     } catch (err) {
       const refused = formErrorsOf(err, req, { place: () => 'survey' });
       if (!refused) throw err;
       reply.code(refused.status);
       const state = { errors: refused.errors };
-      return isHtmx(req) ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state)) : reply.page('pages/conversation', conversationPage(app, actor, id, state));
+      return isHtmx(req)
+        ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state))
+        : reply.page('pages/conversation', conversationPage(app, actor, id, state));
     }
   });
 }

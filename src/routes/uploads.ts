@@ -18,7 +18,11 @@ declare module 'fastify' {
 /** The most files any number may send at once (the config allows up to 10). */
 export const MAX_FILES = 10;
 
-async function saveFile(store: MediaStore, file: NodeJS.ReadableStream & { truncated?: boolean }, filename: string): Promise<Upload> {
+async function saveFile(
+  store: MediaStore,
+  file: NodeJS.ReadableStream & { truncated?: boolean },
+  filename: string,
+): Promise<Upload> {
   const tmpPath = store.tmpPath();
   const hash = createHash('sha256');
   const head: Buffer[] = [];
@@ -41,7 +45,14 @@ async function saveFile(store: MediaStore, file: NodeJS.ReadableStream & { trunc
     store.removeTmp(tmpPath);
     throw err;
   }
-  return { filename, tmpPath, size, sha256: hash.digest('hex'), head: Buffer.concat(head), tooLarge: file.truncated === true };
+  return {
+    filename,
+    tmpPath,
+    size,
+    sha256: hash.digest('hex'),
+    head: Buffer.concat(head),
+    tooLarge: file.truncated === true,
+  };
 }
 
 /**
@@ -50,14 +61,23 @@ async function saveFile(store: MediaStore, file: NodeJS.ReadableStream & { trunc
  * files are streamed to temp files, hashed on the way, and cut off at `maxFileBytes` (the largest any number
  * allows: the domain checks the number's own limit). A browser's empty file field is no file.
  */
-async function readMultipart(req: FastifyRequest, store: MediaStore, maxFileBytes: number, gone: () => boolean): Promise<void> {
+async function readMultipart(
+  req: FastifyRequest,
+  store: MediaStore,
+  maxFileBytes: number,
+  gone: () => boolean,
+): Promise<void> {
   const fields: Record<string, string | string[]> = Object.create(null);
   req.body = fields;
   try {
-    for await (const part of req.parts({ preservePath: true, limits: { files: MAX_FILES, fileSize: maxFileBytes, fields: 40, fieldSize: 64 * 1024, parts: 60 } })) {
+    for await (const part of req.parts({
+      preservePath: true,
+      limits: { files: MAX_FILES, fileSize: maxFileBytes, fields: 40, fieldSize: 64 * 1024, parts: 60 },
+    })) {
       if (part.type === 'field') {
         const before = fields[part.fieldname];
-        if (typeof part.value === 'string') fields[part.fieldname] = before === undefined ? part.value : [before, part.value].flat();
+        if (typeof part.value === 'string')
+          fields[part.fieldname] = before === undefined ? part.value : [before, part.value].flat();
         continue;
       }
       const upload = await saveFile(store, part.file, part.filename ?? '');
@@ -74,7 +94,9 @@ async function readMultipart(req: FastifyRequest, store: MediaStore, maxFileByte
     if (diskTroubleOf(err)) throw err;
     req.log.info({ err: (err as Error).message }, 'upload refused');
     req.upload.refused =
-      (err as { code?: string }).code === 'FST_FILES_LIMIT' ? invalid('media.way_too_many', 'files', { max: MAX_FILES }) : new DomainError(400, 'media.upload_broken', {}, 'files');
+      (err as { code?: string }).code === 'FST_FILES_LIMIT'
+        ? invalid('media.way_too_many', 'files', { max: MAX_FILES })
+        : new DomainError(400, 'media.upload_broken', {}, 'files');
   }
 }
 

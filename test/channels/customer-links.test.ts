@@ -25,7 +25,14 @@ const BANNER = 'Set server.public_url in the configuration file';
  */
 async function world(t: TestContext, opts: { publicUrl?: string; sandbox?: boolean }) {
   const log = pino({ level: 'silent' });
-  const smsc = createSimulator({ port: 0, systemId: 'acme', password: 'pw', receipts: 'text', receiptDelayMs: 20, log });
+  const smsc = createSimulator({
+    port: 0,
+    systemId: 'acme',
+    password: 'pw',
+    receipts: 'text',
+    receiptDelayMs: 20,
+    log,
+  });
   await smsc.start();
   const h = await buildTestApp({
     ...(opts.publicUrl ? { server: { public_url: opts.publicUrl } } : {}),
@@ -42,8 +49,13 @@ async function world(t: TestContext, opts: { publicUrl?: string; sandbox?: boole
   await until(() => smsc.boundSessions() > 0, 'bound to the carrier');
   const admin = await addUser(h.app, 'admin');
   const ana = await addUser(h.app, 'agent', 'Ana');
-  for (const id of h.sqlite.prepare('SELECT id FROM inboxes').pluck().all() as number[]) setMembers(h.app.domain, admin.actor, id, [ana.id]);
-  const survey = createSurvey(h.app.domain, admin.actor, { title: 'After-visit', invitation: 'How did we do? {link}', questions: [{ kind: 'rating', prompt: 'Rate us', options: '' }] });
+  for (const id of h.sqlite.prepare('SELECT id FROM inboxes').pluck().all() as number[])
+    setMembers(h.app.domain, admin.actor, id, [ana.id]);
+  const survey = createSurvey(h.app.domain, admin.actor, {
+    title: 'After-visit',
+    invitation: 'How did we do? {link}',
+    questions: [{ kind: 'rating', prompt: 'Rate us', options: '' }],
+  });
   const conversationOn = (number: string) => {
     const r = receiveSms(h.app.domain, { from: CUSTOMER, to: number, text: 'Hello' }, () => defaultKeywordTexts);
     assert.ok(r.stored);
@@ -63,32 +75,61 @@ test('without server.public_url, a survey or a file link to a carrier customer i
   const a = await signedIn(h.app, ana.email);
   await a.get(`/conversations/${id}`);
 
-  const surveyRefused = await a.post(`/conversations/${id}/survey`, { survey: String(survey.id) }, { headers: FORGED.hx });
+  const surveyRefused = await a.post(
+    `/conversations/${id}/survey`,
+    { survey: String(survey.id) },
+    { headers: FORGED.hx },
+  );
   assert.equal(surveyRefused.statusCode, 422);
   assert.match(surveyRefused.body, new RegExp(MISSING));
   assert.match(surveyRefused.body, /id="survey-pick-error"/, 'under the survey picker');
   assert.match(surveyRefused.body, /^<form id="composer"/, 'the composer alone, for htmx');
 
-  const fileRefused = await a.postMultipart(`/conversations/${id}/messages`, { body: 'Here is the map' }, [{ name: 'map.jpg', data: jpeg() }], { headers: FORGED.hx });
+  const fileRefused = await a.postMultipart(
+    `/conversations/${id}/messages`,
+    { body: 'Here is the map' },
+    [{ name: 'map.jpg', data: jpeg() }],
+    { headers: FORGED.hx },
+  );
   assert.equal(fileRefused.statusCode, 422);
   assert.match(fileRefused.body, new RegExp(MISSING));
   assert.match(fileRefused.body, /id="reply-files-error"/, 'under the file field');
   assert.match(fileRefused.body, />Here is the map<\/textarea>/, 'the text is kept');
-  const withoutJs = await a.post(`/conversations/${id}/survey`, { survey: String(survey.id) }, { headers: { host: 'evil.example' } });
+  const withoutJs = await a.post(
+    `/conversations/${id}/survey`,
+    { survey: String(survey.id) },
+    { headers: { host: 'evil.example' } },
+  );
   assert.equal(withoutJs.statusCode, 422);
   assert.match(withoutJs.body, /<html/, 'without JavaScript: the conversation page');
   assert.match(withoutJs.body, new RegExp(MISSING));
 
   assert.deepEqual(
-    { messages: count(h, `messages WHERE direction = 'out'`), sends: count(h, 'survey_sends'), attachments: count(h, 'attachments'), links: count(h, 'media_links') },
+    {
+      messages: count(h, `messages WHERE direction = 'out'`),
+      sends: count(h, 'survey_sends'),
+      attachments: count(h, 'attachments'),
+      links: count(h, 'media_links'),
+    },
     { messages: 0, sends: 0, attachments: 0, links: 0 },
     'nothing half-written',
   );
-  const stored = readdirSync(h.app.media.dir, { recursive: true }).map(String).filter((f) => !f.startsWith('tmp'));
+  const stored = readdirSync(h.app.media.dir, { recursive: true })
+    .map(String)
+    .filter((f) => !f.startsWith('tmp'));
   assert.deepEqual(stored, [], 'no file kept under media/');
 
   // A text without a link still goes; once it is at the SMSC, nothing before it went either.
-  assert.equal((await a.post(`/conversations/${id}/messages`, { body: 'We will text you the map shortly' }, { headers: FORGED.hx })).statusCode, 200);
+  assert.equal(
+    (
+      await a.post(
+        `/conversations/${id}/messages`,
+        { body: 'We will text you the map shortly' },
+        { headers: FORGED.hx },
+      )
+    ).statusCode,
+    200,
+  );
   await until(() => smsc.received.length > 0, 'the plain text at the SMSC');
   assert.equal(textsAt(smsc), 'We will text you the map shortly');
   assert.doesNotMatch(textsAt(smsc), /evil\.example/);
@@ -100,8 +141,21 @@ test('with server.public_url, survey and file links use it, not a forged Host he
   const a = await signedIn(h.app, ana.email);
   await a.get(`/conversations/${id}`);
 
-  assert.equal((await a.post(`/conversations/${id}/survey`, { survey: String(survey.id) }, { headers: FORGED.hx })).statusCode, 200);
-  assert.equal((await a.postMultipart(`/conversations/${id}/messages`, { body: 'Here is the map' }, [{ name: 'map.jpg', data: jpeg() }], { headers: FORGED.hx })).statusCode, 200);
+  assert.equal(
+    (await a.post(`/conversations/${id}/survey`, { survey: String(survey.id) }, { headers: FORGED.hx })).statusCode,
+    200,
+  );
+  assert.equal(
+    (
+      await a.postMultipart(
+        `/conversations/${id}/messages`,
+        { body: 'Here is the map' },
+        [{ name: 'map.jpg', data: jpeg() }],
+        { headers: FORGED.hx },
+      )
+    ).statusCode,
+    200,
+  );
   await until(() => smsc.received.length >= 2, 'both texts at the SMSC');
   const texts = textsAt(smsc);
   assert.match(texts, /^How did we do\? https:\/\/inbox\.example\.com\/s\/[\w-]{24}$/m);
@@ -117,7 +171,10 @@ test('admins are told to set server.public_url while a carrier number has none; 
   assert.match((await ad.get('/admin/users')).body, new RegExp(BANNER), 'on admin pages too');
   assert.doesNotMatch((await (await signedIn(h.app, ana.email)).get('/')).body, new RegExp(BANNER));
 
-  h.configStore.current = { ...h.configStore.current, server: { ...h.configStore.current.server, public_url: 'https://inbox.example.com' } };
+  h.configStore.current = {
+    ...h.configStore.current,
+    server: { ...h.configStore.current.server, public_url: 'https://inbox.example.com' },
+  };
   assert.doesNotMatch((await ad.get('/')).body, new RegExp(BANNER), 'after a reload with public_url');
 });
 
@@ -130,7 +187,11 @@ test('the sandbox without server.public_url: its customer phone gets survey and 
   });
   const simulator = messaging.sandbox!;
   const admin = await addUser(h.app, 'admin');
-  const survey = createSurvey(h.app.domain, admin.actor, { title: 'After-visit', invitation: 'How did we do? {link}', questions: [{ kind: 'rating', prompt: 'Rate us', options: '' }] });
+  const survey = createSurvey(h.app.domain, admin.actor, {
+    title: 'After-visit',
+    invitation: 'How did we do? {link}',
+    questions: [{ kind: 'rating', prompt: 'Rate us', options: '' }],
+  });
   const ad = await signedIn(h.app, admin.email);
   const home = await ad.get('/');
   assert.match(home.body, /class="sandbox-banner"/);
@@ -138,11 +199,29 @@ test('the sandbox without server.public_url: its customer phone gets survey and 
 
   await ad.get('/sandbox');
   await ad.post('/sandbox/messages', { phone: CUSTOMER, to: SANDBOX.number, text: 'Can you send the map?' });
-  const id = await until(() => h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in'`).pluck().get() as number | undefined, 'the text in');
+  const id = await until(
+    () =>
+      h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in'`).pluck().get() as
+        number | undefined,
+    'the text in',
+  );
   await ad.get(`/conversations/${id}`);
   const browser = { 'hx-request': 'true', host: '127.0.0.1:3000' };
-  assert.equal((await ad.post(`/conversations/${id}/survey`, { survey: String(survey.id) }, { headers: browser })).statusCode, 200);
-  assert.equal((await ad.postMultipart(`/conversations/${id}/messages`, { body: 'Here is the map' }, [{ name: 'map.jpg', data: jpeg() }], { headers: browser })).statusCode, 200);
+  assert.equal(
+    (await ad.post(`/conversations/${id}/survey`, { survey: String(survey.id) }, { headers: browser })).statusCode,
+    200,
+  );
+  assert.equal(
+    (
+      await ad.postMultipart(
+        `/conversations/${id}/messages`,
+        { body: 'Here is the map' },
+        [{ name: 'map.jpg', data: jpeg() }],
+        { headers: browser },
+      )
+    ).statusCode,
+    200,
+  );
   await until(() => simulator.received.length >= 2, 'both texts at the sandbox SMSC');
   assert.match(textsAt(simulator), /^How did we do\? http:\/\/127\.0\.0\.1:3000\/s\/[\w-]{24}$/m);
   assert.match(textsAt(simulator), /^http:\/\/127\.0\.0\.1:3000\/m\/[\w-]{24}$/m);
@@ -154,11 +233,23 @@ test('the sandbox beside a carrier: the sandbox number still sends links without
   const onSandbox = conversationOn(SANDBOX.number);
   const onCarrier = conversationOn(CARRIER_NUMBER);
   await a.get(`/conversations/${onSandbox}`);
-  assert.equal((await a.post(`/conversations/${onSandbox}/survey`, { survey: String(survey.id) }, { headers: FORGED.hx })).statusCode, 200);
-  const refused = await a.post(`/conversations/${onCarrier}/survey`, { survey: String(survey.id) }, { headers: FORGED.hx });
+  assert.equal(
+    (await a.post(`/conversations/${onSandbox}/survey`, { survey: String(survey.id) }, { headers: FORGED.hx }))
+      .statusCode,
+    200,
+  );
+  const refused = await a.post(
+    `/conversations/${onCarrier}/survey`,
+    { survey: String(survey.id) },
+    { headers: FORGED.hx },
+  );
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, new RegExp(MISSING));
   await until(() => messaging.sandbox!.received.length > 0, 'the sandbox text');
   assert.equal(smsc.received.length, 0, 'nothing at the carrier');
-  assert.match((await (await signedIn(h.app, admin.email)).get('/')).body, new RegExp(BANNER), 'the carrier number needs it');
+  assert.match(
+    (await (await signedIn(h.app, admin.email)).get('/')).body,
+    new RegExp(BANNER),
+    'the carrier number needs it',
+  );
 });

@@ -23,19 +23,27 @@ test('sandbox end to end: a customer texts in, an agent replies, the SMSC receiv
   const mo = await client.post('/sandbox/messages', { phone: customer, to: SANDBOX.number, text: long });
   assert.equal(mo.statusCode, 303);
   const conversationId = await until(
-    () => h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in' AND body = ?`).pluck().get(long) as number | undefined,
+    () =>
+      h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in' AND body = ?`).pluck().get(long) as
+        number | undefined,
     'the long inbound text, joined from its parts',
   );
 
   await client.get(`/conversations/${conversationId}`);
   const replyText = 'Thanks {for} writing — we reply within 5 € minutes'.replace('—', '-');
   assert.equal((await client.post(`/conversations/${conversationId}/messages`, { body: replyText })).statusCode, 303);
-  const submitted = await until(() => simulator.received.find((m) => m.destAddr === customer.slice(1)), 'the reply at the SMSC');
+  const submitted = await until(
+    () => simulator.received.find((m) => m.destAddr === customer.slice(1)),
+    'the reply at the SMSC',
+  );
   assert.equal(submitted.dataCoding, 0, 'GSM 03.38 with data_coding set explicitly');
   assert.equal(submitted.sourceAddr, SANDBOX.number.slice(1));
   assert.equal(decodeShortMessage(submitted).text, replyText);
   assert.ok(submitted.shortMessage.includes(Buffer.from([0x1b, 0x65])), '€ as the escape pair');
-  await until(() => h.sqlite.prepare(`SELECT status FROM messages WHERE body = ?`).pluck().get(replyText) === 'delivered', 'the delivery receipt');
+  await until(
+    () => h.sqlite.prepare(`SELECT status FROM messages WHERE body = ?`).pluck().get(replyText) === 'delivered',
+    'the delivery receipt',
+  );
 
   const page = await client.get(`/sandbox?phone=${encodeURIComponent(customer)}`);
   assert.match(page.body, /Thanks \{for\} writing/);
@@ -43,20 +51,29 @@ test('sandbox end to end: a customer texts in, an agent replies, the SMSC receiv
   // Formatting stays inside the app: the SMS carries the words and the link's URL.
   const formatted = '**Open** _today_ ~~9~~ 10-6: [hours](https://example.com/hours)\n- walk in\n- or call';
   await client.post(`/conversations/${conversationId}/messages`, { body: formatted });
-  const plain = await until(() => simulator.received.find((m) => decodeShortMessage(m).text.startsWith('Open today')), 'the formatted reply at the SMSC');
-  assert.equal(decodeShortMessage(plain).text, 'Open today 9 10-6: hours (https://example.com/hours)\n- walk in\n- or call');
+  const plain = await until(
+    () => simulator.received.find((m) => decodeShortMessage(m).text.startsWith('Open today')),
+    'the formatted reply at the SMSC',
+  );
+  assert.equal(
+    decodeShortMessage(plain).text,
+    'Open today 9 10-6: hours (https://example.com/hours)\n- walk in\n- or call',
+  );
   const shown = await client.get(`/conversations/${conversationId}`);
   assert.match(shown.body, /<strong>Open<\/strong> <em>today<\/em> <del>9<\/del>/, 'and the app shows it formatted');
 
   await client.post('/sandbox/messages', { phone: customer, to: SANDBOX.number, text: 'STOP' });
-  await until(() => simulator.received.some((m) => decodeShortMessage(m).text.startsWith('You have been unsubscribed')), 'the one STOP confirmation');
+  await until(
+    () => simulator.received.some((m) => decodeShortMessage(m).text.startsWith('You have been unsubscribed')),
+    'the one STOP confirmation',
+  );
   await client.get(`/conversations/${conversationId}`);
   const refused = await client.post(`/conversations/${conversationId}/messages`, { body: 'Wait!' });
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /opted out/);
 });
 
-test('admins see each carrier connection\'s state, and a drop is pushed to them live', async (t) => {
+test("admins see each carrier connection's state, and a drop is pushed to them live", async (t) => {
   const h = await buildTestApp();
   const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
   t.after(async () => {
@@ -81,7 +98,10 @@ test('admins see each carrier connection\'s state, and a drop is pushed to them 
   await new Promise((resolve) => socket.once('open', resolve));
   t.after(() => socket.close());
   messaging.sandbox!.dropConnections();
-  const frame = await until(() => frames.find((f) => f.includes('id="admin-connections"')), 'a pushed connection state');
+  const frame = await until(
+    () => frames.find((f) => f.includes('id="admin-connections"')),
+    'a pushed connection state',
+  );
   assert.match(frame, /hx-swap-oob="true"/);
   assert.match(frame, /Down|Connecting/);
 });

@@ -17,14 +17,35 @@ const TO_MMSC = { username: 'acme', password: 'mmsc-secret' };
 /** A number whose files go by MM7 and whose texts go by SMPP, each to a real peer over loopback. */
 async function world(t: import('node:test').TestContext) {
   const log = pino({ level: 'silent' });
-  const smsc = createSimulator({ port: 0, systemId: 'acme', password: 'pw', receipts: 'text', receiptDelayMs: 50, log });
+  const smsc = createSimulator({
+    port: 0,
+    systemId: 'acme',
+    password: 'pw',
+    receipts: 'text',
+    receiptDelayMs: 50,
+    log,
+  });
   await smsc.start();
   const mmsc = await startMmsc(TO_MMSC);
   const h = await buildTestApp({
     sandbox: { enabled: false },
     smpp: [{ name: 'carrier', host: '127.0.0.1', port: smsc.port, system_id: 'acme', password: 'pw' }],
-    mm7: [{ name: 'mmsc', url: mmsc.url, vasp_id: 'acme', vas_id: 'switchboard', username: TO_MMSC.username, password: TO_MMSC.password, inbound_username: TO_US.username, inbound_password: TO_US.password, timeout_s: 5 }],
-    number: [{ e164: NUMBER, smpp: 'carrier', inbox: 'Support', registration: 'not-required', mms: 'mm7', mm7: 'mmsc' }],
+    mm7: [
+      {
+        name: 'mmsc',
+        url: mmsc.url,
+        vasp_id: 'acme',
+        vas_id: 'switchboard',
+        username: TO_MMSC.username,
+        password: TO_MMSC.password,
+        inbound_username: TO_US.username,
+        inbound_password: TO_US.password,
+        timeout_s: 5,
+      },
+    ],
+    number: [
+      { e164: NUMBER, smpp: 'carrier', inbox: 'Support', registration: 'not-required', mms: 'mm7', mm7: 'mmsc' },
+    ],
   });
   const messaging = await startMessaging(h.app, 'switchboard.toml', log);
   await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -45,18 +66,30 @@ async function world(t: import('node:test').TestContext) {
 test('MM7 both ways: an inbound MMS lands in the conversation; a reply with files goes as SubmitReq and its report marks it delivered; texts stay SMS', async (t) => {
   const { h, smsc, mmsc, ana, endpoint } = await world(t);
   const picture = jpeg(320, 240, 4000);
-  const inbound = deliverReq({ sender: `${CUSTOMER.slice(1)}/TYPE=PLMN`, recipient: NUMBER.slice(1), smil: true, parts: [
-    { contentType: 'text/plain', body: 'Here is the broken part', charset: 'utf-8', location: 'text.txt' },
-    { contentType: 'image/jpeg', body: picture, encoding: 'base64', location: 'IMG_0042.jpg' },
-  ] });
+  const inbound = deliverReq({
+    sender: `${CUSTOMER.slice(1)}/TYPE=PLMN`,
+    recipient: NUMBER.slice(1),
+    smil: true,
+    parts: [
+      { contentType: 'text/plain', body: 'Here is the broken part', charset: 'utf-8', location: 'text.txt' },
+      { contentType: 'image/jpeg', body: picture, encoding: 'base64', location: 'IMG_0042.jpg' },
+    ],
+  });
   const answer = await post(endpoint, inbound, TO_US);
   assert.equal(answer.status, 200, answer.body);
   assert.equal(readAnswer(answer.body).kind, 'DeliverRsp');
   assert.equal(readAnswer(answer.body).statusCode, 1000);
-  const message = h.sqlite.prepare(`SELECT id, conversation_id AS conversationId, body FROM messages WHERE direction = 'in'`).get() as { id: number; conversationId: number; body: string };
+  const message = h.sqlite
+    .prepare(`SELECT id, conversation_id AS conversationId, body FROM messages WHERE direction = 'in'`)
+    .get() as { id: number; conversationId: number; body: string };
   assert.equal(message.body, 'Here is the broken part');
-  const file = h.sqlite.prepare('SELECT content_type, filename, size FROM attachments WHERE message_id = ?').get(message.id);
-  assert.deepEqual({ ...(file as object) }, { content_type: 'image/jpeg', filename: 'IMG_0042.jpg', size: picture.length });
+  const file = h.sqlite
+    .prepare('SELECT content_type, filename, size FROM attachments WHERE message_id = ?')
+    .get(message.id);
+  assert.deepEqual(
+    { ...(file as object) },
+    { content_type: 'image/jpeg', filename: 'IMG_0042.jpg', size: picture.length },
+  );
 
   const a = await signedIn(h.app, ana.email);
   const page = await a.get(`/conversations/${message.conversationId}`);
@@ -64,21 +97,39 @@ test('MM7 both ways: an inbound MMS lands in the conversation; a reply with file
   assert.match(page.body, /\+4915112345678/);
 
   const reply = png(64, 64);
-  const sent = await a.postMultipart(`/conversations/${message.conversationId}/messages`, { body: 'Thanks! We will send a **new** one.' }, [
-    { name: 'label.png', data: reply },
-    { name: 'return-form.pdf', data: pdf() },
-  ]);
+  const sent = await a.postMultipart(
+    `/conversations/${message.conversationId}/messages`,
+    { body: 'Thanks! We will send a **new** one.' },
+    [
+      { name: 'label.png', data: reply },
+      { name: 'return-form.pdf', data: pdf() },
+    ],
+  );
   assert.equal(sent.statusCode, 303);
   const submission = await until(() => mmsc.submissions[0], 'the SubmitReq at the MMSC');
   assert.deepEqual(mmsc.violations, []);
-  assert.deepEqual(submission.to.map((x) => x.value), [CUSTOMER.slice(1)]);
+  assert.deepEqual(
+    submission.to.map((x) => x.value),
+    [CUSTOMER.slice(1)],
+  );
   assert.equal(submission.vaspId, 'acme');
   assert.equal(submission.text, 'Thanks! We will send a new one.', 'plain text, like SMS');
-  assert.deepEqual(submission.files.map((f) => [f.contentType, f.name, f.data.equals(f.contentType === 'image/png' ? reply : pdf())]), [
-    ['image/png', 'label.png', true],
-    ['application/pdf', 'return-form.pdf', true],
-  ]);
-  const out = await until(() => h.sqlite.prepare(`SELECT m.id, m.status, p.smsc_id AS carrierId FROM messages m JOIN message_parts p ON p.message_id = m.id WHERE m.direction = 'out'`).get() as { id: number; status: string; carrierId: string } | undefined, 'the message sent');
+  assert.deepEqual(
+    submission.files.map((f) => [f.contentType, f.name, f.data.equals(f.contentType === 'image/png' ? reply : pdf())]),
+    [
+      ['image/png', 'label.png', true],
+      ['application/pdf', 'return-form.pdf', true],
+    ],
+  );
+  const out = await until(
+    () =>
+      h.sqlite
+        .prepare(
+          `SELECT m.id, m.status, p.smsc_id AS carrierId FROM messages m JOIN message_parts p ON p.message_id = m.id WHERE m.direction = 'out'`,
+        )
+        .get() as { id: number; status: string; carrierId: string } | undefined,
+    'the message sent',
+  );
   assert.equal(out.status, 'sent');
   assert.equal(smsc.received.length, 0, 'files went by MM7, not SMS');
 
@@ -101,7 +152,14 @@ test('the MM7 endpoint: wrong credentials 401, unknown connection 404, malformed
   assert.equal(wrong.status, 401);
   assert.match(wrong.wwwAuthenticate ?? '', /^Basic/);
   assert.equal((await post(endpoint.replace(/mmsc$/, 'other'), inbound, TO_US)).status, 404);
-  const broken = await post(endpoint, { contentType: 'text/xml', body: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>' }, TO_US);
+  const broken = await post(
+    endpoint,
+    {
+      contentType: 'text/xml',
+      body: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+    },
+    TO_US,
+  );
   assert.equal(broken.status, 500);
   assert.ok(readAnswer(broken.body).faultstring, 'a SOAP fault that says why');
   assert.equal(count(), 0);

@@ -13,7 +13,10 @@ import { wireChannel } from './wiring.ts';
 
 test('the pacer hands out one slot per 1/rate seconds per key, none for rate 0', () => {
   let now = 1_000;
-  const pacer = createPacer((key) => (key === 'slow' ? 4 : 0), () => now);
+  const pacer = createPacer(
+    (key) => (key === 'slow' ? 4 : 0),
+    () => now,
+  );
   assert.deepEqual([pacer.reserve('slow'), pacer.reserve('slow'), pacer.reserve('slow')], [0, 250, 500]);
   assert.equal(pacer.reserve('fast'), 0);
   pacer.release('slow');
@@ -22,19 +25,33 @@ test('the pacer hands out one slot per 1/rate seconds per key, none for rate 0',
   assert.equal(pacer.reserve('slow'), 0, 'idle time is not saved up as a burst');
 });
 
-test('a number\'s throughput limit spaces its texts at the SMSC', async (t) => {
+test("a number's throughput limit spaces its texts at the SMSC", async (t) => {
   const log = pino({ level: 'silent' });
   const h = await buildTestApp();
   const simulator = createSimulator({ receipts: 'none' });
   await simulator.start();
   const admin = await addUser(h.app, 'admin');
   const SHOP = '+15551230000';
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 4 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 4 },
+  ]);
   const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
   assert.ok(inbound.stored);
   for (let i = 0; i < 8; i++) queueReply(h.app.domain, admin.actor, inbound.conversationId, `Reply ${i}`);
   const channel = createSmppChannel(
-    { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 30, receiptId: 'same' },
+    {
+      name: 'carrier',
+      host: '127.0.0.1',
+      port: simulator.port,
+      tls: false,
+      systemId: 'switchboard',
+      password: 'secret',
+      bind: 'transceiver',
+      window: 10,
+      throughput: 0,
+      enquireLinkS: 30,
+      receiptId: 'same',
+    },
     log,
   );
   const loop = wireChannel(h, channel, { numberRate: (e164) => (e164 === SHOP ? 4 : 0) });

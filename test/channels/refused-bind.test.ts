@@ -28,21 +28,35 @@ test('a bind refused for a wrong password is one error line across the retries, 
   assert.equal(errors.length, 1, `one error line, not one per retry: ${JSON.stringify(errors)}`);
   assert.match(errors[0]!.msg, /carrier: the SMSC refused the bind; check system_id and password/);
   const afterError = lines.slice(lines.indexOf(errors[0]!));
-  assert.equal(afterError.filter((l) => /reconnect scheduled|SMPP connection carrier (down|connecting)/.test(l.msg)).length, 0, 'the retries are not logged at info');
+  assert.equal(
+    afterError.filter((l) => /reconnect scheduled|SMPP connection carrier (down|connecting)/.test(l.msg)).length,
+    0,
+    'the retries are not logged at info',
+  );
 
   assert.match(h.app.messaging.channels[0]!.state().lastError ?? '', /Bind failed \(ESME_RBINDFAIL/);
   const admin = await addUser(h.app, 'admin');
   const client = await signedIn(h.app, admin.email);
   // Between attempts the connection is down with its next attempt scheduled; during one it is connecting.
   let page = '';
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline && !page.includes('conn-down'); await new Promise((r) => setTimeout(r, 20))) {
+  for (
+    const deadline = Date.now() + 15_000;
+    Date.now() < deadline && !page.includes('conn-down');
+    await new Promise((r) => setTimeout(r, 20))
+  ) {
     page = (await client.get('/admin/connections')).body;
   }
-  assert.match(page, /<td class="conn-down">Down <span class="subtle">since [^<]+<\/span>\s*<br><span class="subtle">next attempt [^<]+ \(in \d+ s\)<\/span>/);
+  assert.match(
+    page,
+    /<td class="conn-down">Down <span class="subtle">since [^<]+<\/span>\s*<br><span class="subtle">next attempt [^<]+ \(in \d+ s\)<\/span>/,
+  );
 
   smsc.setCredentials({ password: 'wrong' });
   const errorsBefore = lines.filter((l) => l.level >= 50).length;
   await until(() => h.app.messaging.channels[0]!.state().status === 'bound', 'bound once the password matches');
-  assert.ok(lines.some((l) => l.level === 30 && l.msg === 'SMPP connection carrier bound'), 'binding again is logged');
+  assert.ok(
+    lines.some((l) => l.level === 30 && l.msg === 'SMPP connection carrier bound'),
+    'binding again is logged',
+  );
   assert.equal(lines.filter((l) => l.level >= 50).length, errorsBefore);
 });

@@ -22,9 +22,23 @@ async function rig(t: import('node:test').TestContext, options: SimulatorOptions
   const simulator = createSimulator({ receiptDelayMs: 10, ...options });
   await simulator.start();
   const admin = await addUser(h.app, 'admin');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const channel = createSmppChannel(
-    { name: 'carrier', host: '127.0.0.1', port: simulator.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transmitter+receiver', window: 100, throughput: 0, enquireLinkS: 30, receiptId },
+    {
+      name: 'carrier',
+      host: '127.0.0.1',
+      port: simulator.port,
+      tls: false,
+      systemId: 'switchboard',
+      password: 'secret',
+      bind: 'transmitter+receiver',
+      window: 100,
+      throughput: 0,
+      enquireLinkS: 30,
+      receiptId,
+    },
     log,
   );
   const loop = wireChannel(h, channel);
@@ -69,17 +83,30 @@ for (const [responses, receipts, receiptId] of [
 ] as const) {
   test(`5 000 texts with ids 1 … 5 000 in ${responses}, receipts in ${receipts} (receipt_id = "${receiptId}"): every one delivered`, async (t) => {
     const N = 5_000;
-    const { h, simulator, admin, loop, until } = await rig(t, { receipts: 'text', receiptDelayMs: 0, idFormat: responses, receiptIdFormat: receipts, smallIds: true }, receiptId);
+    const { h, simulator, admin, loop, until } = await rig(
+      t,
+      { receipts: 'text', receiptDelayMs: 0, idFormat: responses, receiptIdFormat: receipts, smallIds: true },
+      receiptId,
+    );
     const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
     assert.ok(inbound.stored);
     // Queued as queueReply writes them, in one statement: the sending is what is tested here.
     h.sqlite
-      .prepare(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+      .prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
         INSERT INTO messages (conversation_id, direction, author_user_id, body, status, next_attempt_at, created_at, updated_at)
-        SELECT ?, 'out', ?, 'Reply ' || i, 'queued', 0, 0, 0 FROM n`)
+        SELECT ?, 'out', ?, 'Reply ' || i, 'queued', 0, 0, 0 FROM n`,
+      )
       .run(N, inbound.conversationId, admin.id);
     loop.wake();
-    const statuses = () => Object.fromEntries((h.sqlite.prepare(`SELECT status, count(*) AS n FROM messages WHERE direction = 'out' GROUP BY status`).all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+    const statuses = () =>
+      Object.fromEntries(
+        (
+          h.sqlite
+            .prepare(`SELECT status, count(*) AS n FROM messages WHERE direction = 'out' GROUP BY status`)
+            .all() as { status: string; n: number }[]
+        ).map((r) => [r.status, r.n]),
+      );
     await until(() => statuses().delivered === N, `all delivered (${JSON.stringify(statuses())})`);
     assert.equal(simulator.received.length, N);
     const mismatched = h.sqlite.prepare(`SELECT count(*) FROM message_parts WHERE status <> 'delivered'`).pluck().get();
@@ -93,9 +120,13 @@ test('a long inbound text whose parts arrive out of order, with a duplicate, is 
   const text = 'Ärger mit der Lieferung {bitte} melden! '.repeat(6).trim();
   const { parts, dataCoding, esmClass } = encodeForSubmit(text, 42);
   assert.ok(parts.length >= 2);
-  for (const shortMessage of [...parts].reverse()) await simulator.sendMo({ from: CUSTOMER, to: SHOP, shortMessage, dataCoding, esmClass });
+  for (const shortMessage of [...parts].reverse())
+    await simulator.sendMo({ from: CUSTOMER, to: SHOP, shortMessage, dataCoding, esmClass });
   await simulator.sendMo({ from: CUSTOMER, to: SHOP, shortMessage: parts[0]!, dataCoding, esmClass });
-  await until(() => h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'in'`).pluck().get() === 1, 'stored');
+  await until(
+    () => h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'in'`).pluck().get() === 1,
+    'stored',
+  );
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all(), [text]);
 });
@@ -114,10 +145,24 @@ test('an inbound text whose UDH length octet overruns it is stored whole as text
 test('after a PDU with command_length 12 the link is bound again well before enquire_link would notice, and texts are stored', async (t) => {
   const h = await buildTestApp();
   const smsc = await rawSmsc(t);
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   // enquire_link every 60 s and a first backoff of up to 30 s: neither may be what brings the link back within this test.
   const channel = createSmppChannel(
-    { name: 'carrier', host: '127.0.0.1', port: smsc.port, tls: false, systemId: 'switchboard', password: 'secret', bind: 'transceiver', window: 10, throughput: 0, enquireLinkS: 60, receiptId: 'same' },
+    {
+      name: 'carrier',
+      host: '127.0.0.1',
+      port: smsc.port,
+      tls: false,
+      systemId: 'switchboard',
+      password: 'secret',
+      bind: 'transceiver',
+      window: 10,
+      throughput: 0,
+      enquireLinkS: 60,
+      receiptId: 'same',
+    },
     log,
     { timeouts: { backoffBaseMs: 60_000 } },
   );
@@ -129,11 +174,19 @@ test('after a PDU with command_length 12 the link is bound again well before enq
   await until(() => channel.state().status === 'bound', 'bound');
   smsc.write(header(12, ENQUIRE_LINK, 0, 12));
   await until(() => smsc.binds() === 2 && channel.state().status === 'bound', 'bound again');
-  assert.ok(smsc.read.some((pdu) => pdu.socket === 0 && pdu.commandId === GENERIC_NACK && pdu.status === 0x02), 'generic_nack ESME_RINVCMDLEN');
+  assert.ok(
+    smsc.read.some((pdu) => pdu.socket === 0 && pdu.commandId === GENERIC_NACK && pdu.status === 0x02),
+    'generic_nack ESME_RINVCMDLEN',
+  );
 
   const sequence = smsc.deliverSm(CUSTOMER.slice(1), SHOP.slice(1), 'Still there?');
-  const resp = await until(() => smsc.read.find((pdu) => pdu.commandId === DELIVER_SM_RESP && pdu.sequence === sequence), 'deliver_sm_resp');
+  const resp = await until(
+    () => smsc.read.find((pdu) => pdu.commandId === DELIVER_SM_RESP && pdu.sequence === sequence),
+    'deliver_sm_resp',
+  );
   assert.equal(resp.socket, 1);
   assert.equal(resp.status, 0);
-  assert.deepEqual(h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all(), ['Still there?']);
+  assert.deepEqual(h.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'in'`).pluck().all(), [
+    'Still there?',
+  ]);
 });

@@ -20,7 +20,8 @@ import { tempDir } from '../tmp.ts';
 import { CLI, run, start } from './run.ts';
 
 const TABLES = ['messages', 'conversations', 'contacts', 'attachments', 'conversation_events'];
-const counts = (db: Database.Database) => Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number]));
+const counts = (db: Database.Database) =>
+  Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number]));
 
 test('a backup taken while 1 000 texts with pictures are written restores into a whole, consistent data folder', async (t) => {
   const cwd = tempDir();
@@ -30,18 +31,31 @@ test('a backup taken while 1 000 texts with pictures are written restores into a
   // The writer is another connection in another process than the backup, as with a server running.
   const ctx = { db: createDb(sqlite), events: createEventBus(() => {}), now: Date.now };
   const store = createMediaStore(join(data, 'media'));
-  syncNumbers(ctx, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(ctx, [
+    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   let written = 0;
   const write = () => {
-    const files = written % 10 === 0 ? acceptInbound(store, [{ filename: `p${written}.jpg`, data: jpeg(64, 48, 600, written) }]).kept : [];
+    const files =
+      written % 10 === 0
+        ? acceptInbound(store, [{ filename: `p${written}.jpg`, data: jpeg(64, 48, 600, written) }]).kept
+        : [];
     const from = `+1555700${String(written % 1000).padStart(4, '0')}`;
-    const result = receiveSms(ctx, { from, to: '+15551230000', text: `text ${written}` }, () => defaultKeywordTexts, files.length ? { store, files } : undefined);
+    const result = receiveSms(
+      ctx,
+      { from, to: '+15551230000', text: `text ${written}` },
+      () => defaultKeywordTexts,
+      files.length ? { store, files } : undefined,
+    );
     assert.ok(result.stored);
     written += 1;
   };
   while (written < 100) write();
 
-  const backup = spawn(process.execPath, [...CLI, 'backup', '--data', data, '--to', join(cwd, 'backups')], { cwd, stdio: 'pipe' });
+  const backup = spawn(process.execPath, [...CLI, 'backup', '--data', data, '--to', join(cwd, 'backups')], {
+    cwd,
+    stdio: 'pipe',
+  });
   let out = '';
   backup.stdout.on('data', (d) => (out += d));
   backup.stderr.on('data', (d) => (out += d));
@@ -61,7 +75,10 @@ test('a backup taken while 1 000 texts with pictures are written restores into a
   const copy = openReadOnly(join(from, 'switchboard.db'));
   const copied = counts(copy);
   copy.close();
-  assert.ok(copied.messages! >= 100 && copied.messages! <= written, `${copied.messages} of ${written} texts in the backup`);
+  assert.ok(
+    copied.messages! >= 100 && copied.messages! <= written,
+    `${copied.messages} of ${written} texts in the backup`,
+  );
 
   const refused = await run(['restore', from, '--data', data], { cwd });
   assert.equal(refused.code, 1, 'a data folder with a database is not overwritten');
@@ -79,7 +96,11 @@ test('a backup taken while 1 000 texts with pictures are written restores into a
     assert.ok(files.length >= 10, `${files.length} pictures`);
     for (const sha of files) {
       const bytes = readFileSync(join(restoredDir, 'media', sha.slice(0, 2), sha));
-      assert.equal(createHash('sha256').update(bytes).digest('hex'), sha, 'every picture a restored message shows is there, whole');
+      assert.equal(
+        createHash('sha256').update(bytes).digest('hex'),
+        sha,
+        'every picture a restored message shows is there, whole',
+      );
     }
   } finally {
     db.close();

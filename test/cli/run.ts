@@ -2,9 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Node's arguments that run the CLI from its TypeScript sources, as `npm run dev` does; test/bundle.test.ts runs the bundle. */
-export const CLI = ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../../src/main.ts', import.meta.url))];
+export const CLI = [
+  '--import',
+  import.meta.resolve('tsx'),
+  fileURLToPath(new URL('../../src/main.ts', import.meta.url)),
+];
 /** The production entry (`npm run build`) with the flags production gives Node, which the benches measure: what users run. */
-export const BUNDLE = ['--max-semi-space-size=8', fileURLToPath(new URL('../../dist/switchboard.mjs', import.meta.url))];
+export const BUNDLE = [
+  '--max-semi-space-size=8',
+  fileURLToPath(new URL('../../dist/switchboard.mjs', import.meta.url)),
+];
 
 export interface Result {
   code: number | null;
@@ -15,7 +22,11 @@ export interface Result {
 /** Runs the real CLI as a separate process. */
 export function run(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, [...CLI, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -39,7 +50,8 @@ export function start(args: string[], opts: { cwd: string; env?: NodeJS.ProcessE
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   let buffer = '';
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] =
+    [];
   child.stdout!.on('data', (d) => {
     buffer += d;
     let nl;

@@ -35,14 +35,19 @@ test('serve: data dir from --data over SWITCHBOARD_DATA over the file; setup lin
 
   writeFileSync(join(cwd, 'sb.toml'), '[server]\nport = "oops"\n');
   server.child.kill('SIGHUP');
-  const failed = await server.waitFor((l) => String(l.msg).startsWith('configuration reload failed; keeping the running configuration'));
+  const failed = await server.waitFor((l) =>
+    String(l.msg).startsWith('configuration reload failed; keeping the running configuration'),
+  );
   assert.match(String(failed.msg), /server\.port/);
   assert.equal((await fetch(`${base}/healthz`)).status, 200, 'still serving');
   const refused = await run(['reload', '--config', 'sb.toml', '--data', 'from-flag'], { cwd });
   assert.equal(refused.code, 1, 'reload checks the file before it signals');
   assert.match(refused.stderr, /server\.port/);
 
-  writeFileSync(join(cwd, 'sb.toml'), '[server]\ndata_dir = "from-file"\nport = 4321\n[auth]\nsession_idle_hours = 1\n[log]\nlevel = "debug"\n');
+  writeFileSync(
+    join(cwd, 'sb.toml'),
+    '[server]\ndata_dir = "from-file"\nport = 4321\n[auth]\nsession_idle_hours = 1\n[log]\nlevel = "debug"\n',
+  );
   const reloaded = await run(['reload', '--config', 'sb.toml', '--data', 'from-flag'], { cwd });
   assert.equal(reloaded.code, 0, reloaded.stderr);
   assert.equal(
@@ -80,9 +85,14 @@ test('serve: SWITCHBOARD_DATA when no flag; a request in flight finishes during 
   const pages = Array.from({ length: 20 }, () => fetch(`${base}/login`).then((r) => r.status));
   server.child.kill('SIGINT');
   const statuses = await Promise.allSettled(pages);
-  const served = statuses.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<number>).value);
+  const served = statuses
+    .filter((s) => s.status === 'fulfilled')
+    .map((s) => (s as PromiseFulfilledResult<number>).value);
   // Requests already in flight finish with 200; one that arrives on a kept-alive connection after the stop began gets 503.
-  assert.ok(served.every((s) => s === 200 || s === 503), `no request broke: ${JSON.stringify(served)}`);
+  assert.ok(
+    served.every((s) => s === 200 || s === 503),
+    `no request broke: ${JSON.stringify(served)}`,
+  );
   assert.equal(await server.exited, 0);
 });
 
@@ -98,15 +108,34 @@ test('SIGHUP: a [[number]] added to the file takes texts into its new inbox, ove
   t.after(() => server.child.kill('SIGKILL'));
   await server.waitFor((l) => l.msg === 'SMPP connection carrier bound');
 
-  writeFileSync(file, `${readFileSync(file, 'utf8')}[[number]]\ne164 = "+15551230001"\nsmpp = "carrier"\ninbox = "Sales"\nregistration = "not-required"\n`);
+  writeFileSync(
+    file,
+    `${readFileSync(file, 'utf8')}[[number]]\ne164 = "+15551230001"\nsmpp = "carrier"\ninbox = "Sales"\nregistration = "not-required"\n`,
+  );
   server.child.kill('SIGHUP');
   const reloaded = await server.waitFor((l) => String(l.msg).startsWith('configuration reloaded'));
-  assert.equal(reloaded.msg, 'configuration reloaded; connections added: none; rebound: none; removed: none; numbers: +1 −0');
-  assert.equal(await smsc.sendMo({ from: '15557654321', to: '15551230001', shortMessage: Buffer.from('New number?'), dataCoding: 0 }), 0);
+  assert.equal(
+    reloaded.msg,
+    'configuration reloaded; connections added: none; rebound: none; removed: none; numbers: +1 −0',
+  );
+  assert.equal(
+    await smsc.sendMo({
+      from: '15557654321',
+      to: '15551230001',
+      shortMessage: Buffer.from('New number?'),
+      dataCoding: 0,
+    }),
+    0,
+  );
 
   const db = new Database(join(cwd, 'data', 'switchboard.db'), { readonly: true });
   t.after(() => db.close());
-  const inbox = db.prepare(`SELECT i.name FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN inboxes i ON i.id = c.inbox_id WHERE m.body = 'New number?'`).pluck().get();
+  const inbox = db
+    .prepare(
+      `SELECT i.name FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN inboxes i ON i.id = c.inbox_id WHERE m.body = 'New number?'`,
+    )
+    .pluck()
+    .get();
   assert.equal(inbox, 'Sales');
   assert.deepEqual(binds, [0], 'the connection was not bound again');
 });

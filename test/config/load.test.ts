@@ -33,7 +33,12 @@ test('no file means the built-in defaults', () => {
 });
 
 test('a valid file is read and typed', () => {
-  const config = loadConfig(file('ok.toml', '[server]\nport = 8080\npublic_url = "https://inbox.example.com"\n[auth]\nsession_idle_hours = 2\n'));
+  const config = loadConfig(
+    file(
+      'ok.toml',
+      '[server]\nport = 8080\npublic_url = "https://inbox.example.com"\n[auth]\nsession_idle_hours = 2\n',
+    ),
+  );
   assert.equal(config.server.port, 8080);
   assert.equal(config.server.public_url, 'https://inbox.example.com');
   assert.equal(config.auth.session_idle_hours, 2);
@@ -58,8 +63,14 @@ test('a wrong type names the key path and what was expected', () => {
 });
 
 test('unknown keys are refused by name, at any depth', () => {
-  assert.deepEqual(problemsOf(() => validateConfig({ servr: {} }, 'x')), ['servr: unknown key']);
-  assert.deepEqual(problemsOf(() => validateConfig({ server: { prot: 1 } }, 'x')), ['server.prot: unknown key']);
+  assert.deepEqual(
+    problemsOf(() => validateConfig({ servr: {} }, 'x')),
+    ['servr: unknown key'],
+  );
+  assert.deepEqual(
+    problemsOf(() => validateConfig({ server: { prot: 1 } }, 'x')),
+    ['server.prot: unknown key'],
+  );
 });
 
 test('out-of-range values are refused', () => {
@@ -71,7 +82,11 @@ test('server.time_zone is an IANA zone, UTC by default', () => {
   assert.equal(validateConfig({}, 'x').server.time_zone, 'UTC');
   assert.equal(validateConfig({ server: { time_zone: 'Europe/Berlin' } }, 'x').server.time_zone, 'Europe/Berlin');
   for (const zone of ['Berlin', '+01:00', 'CEST', '']) {
-    assert.deepEqual(problemsOf(() => validateConfig({ server: { time_zone: zone } }, 'x')), ['server.time_zone: expected an IANA time zone name such as "Europe/Berlin" or "UTC"'], zone);
+    assert.deepEqual(
+      problemsOf(() => validateConfig({ server: { time_zone: zone } }, 'x')),
+      ['server.time_zone: expected an IANA time zone name such as "Europe/Berlin" or "UTC"'],
+      zone,
+    );
   }
 });
 
@@ -94,7 +109,10 @@ test('switchboard.example.toml is valid and documents every key of the schema', 
 });
 
 test('[[smpp]] and [[number]] blocks are checked against each other, with TOML key paths', () => {
-  const ok = loadConfig(file('sms.toml', `
+  const ok = loadConfig(
+    file(
+      'sms.toml',
+      `
 [[smpp]]
 name = "carrier-a"
 host = "127.0.0.1"
@@ -106,32 +124,49 @@ e164 = "+15551230000"
 smpp = "carrier-a"
 inbox = "Support"
 registration = "registered"
-`));
+`,
+    ),
+  );
   assert.equal(ok.smpp[0]?.window, 10);
   assert.equal(ok.number[0]?.inbox, 'Support');
   const problems = problemsOf(() =>
     validateConfig(
       {
-        smpp: [{ name: 'a', host: 'h', system_id: 's', password: 'p', port: 'x' }, { name: 'a', host: 'h', system_id: 's' }],
+        smpp: [
+          { name: 'a', host: 'h', system_id: 's', password: 'p', port: 'x' },
+          { name: 'a', host: 'h', system_id: 's' },
+        ],
         number: [{ e164: '5551230000', smpp: 'nope', inbox: 'S', owner: 'ana@example.test', registration: 'maybe' }],
       },
       'x',
     ),
   );
-  for (const expected of [/^smpp\[0\]\.port: /, /^smpp\[1\]\.password: set exactly one/, /^number\[0\]\.e164: expected an E\.164/, /^number\[0\]\.registration: /]) {
-    assert.ok(problems.some((p) => expected.test(p)), `${expected} in ${JSON.stringify(problems)}`);
+  for (const expected of [
+    /^smpp\[0\]\.port: /,
+    /^smpp\[1\]\.password: set exactly one/,
+    /^number\[0\]\.e164: expected an E\.164/,
+    /^number\[0\]\.registration: /,
+  ]) {
+    assert.ok(
+      problems.some((p) => expected.test(p)),
+      `${expected} in ${JSON.stringify(problems)}`,
+    );
   }
   // Rules across blocks are checked once each block is well-formed on its own.
   const smpp = [{ name: 'a', host: 'h', system_id: 's', password: 'p' }];
   const number = { e164: '+15551230000', smpp: 'a', inbox: 'S', registration: 'registered' };
-  assert.deepEqual(problemsOf(() => validateConfig({ smpp, number: [{ ...number, owner: 'ana@example.test' }] }, 'x')), [
-    'number[0].inbox: set exactly one of inbox (a shared inbox) and owner (a personal number)',
-  ]);
-  assert.deepEqual(problemsOf(() => validateConfig({ smpp: [...smpp, ...smpp], number: [number, { ...number, smpp: 'b' }] }, 'x')), [
-    'smpp[1].name: a second connection named "a"',
-    'number[1].e164: +15551230000 is listed twice',
-    'number[1].smpp: no [[smpp]] connection is named "b"',
-  ]);
+  assert.deepEqual(
+    problemsOf(() => validateConfig({ smpp, number: [{ ...number, owner: 'ana@example.test' }] }, 'x')),
+    ['number[0].inbox: set exactly one of inbox (a shared inbox) and owner (a personal number)'],
+  );
+  assert.deepEqual(
+    problemsOf(() => validateConfig({ smpp: [...smpp, ...smpp], number: [number, { ...number, smpp: 'b' }] }, 'x')),
+    [
+      'smpp[1].name: a second connection named "a"',
+      'number[1].e164: +15551230000 is listed twice',
+      'number[1].smpp: no [[smpp]] connection is named "b"',
+    ],
+  );
 });
 
 test('with the sandbox on, "sandbox" is its connection: no [[smpp]] block may take the name, numbers may use it', () => {
@@ -141,12 +176,19 @@ test('with the sandbox on, "sandbox" is its connection: no [[smpp]] block may ta
   assert.equal(validateConfig({ sandbox: { enabled: false }, smpp: [block] }, 'sb.toml').smpp[0]!.name, 'sandbox');
   const number = { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered' };
   assert.equal(validateConfig({ sandbox: { enabled: true }, number: [number] }, 'sb.toml').number.length, 1);
-  assert.match(problemsOf(() => validateConfig({ number: [number] }, 'sb.toml')).join('\n'), /no \[\[smpp\]\] connection is named "sandbox"/);
+  assert.match(
+    problemsOf(() => validateConfig({ number: [number] }, 'sb.toml')).join('\n'),
+    /no \[\[smpp\]\] connection is named "sandbox"/,
+  );
 });
 
 test('a metrics token from the environment must be set and at least 24 characters', () => {
   const config = validateConfig({ metrics: { token_env: 'SB_METRICS' } }, 'test');
-  assert.deepEqual(secretProblems(config, {}), ['metrics.token_env names SB_METRICS, which is not set in the environment (or is empty)']);
-  assert.deepEqual(secretProblems(config, { SB_METRICS: 'short' }), ['metrics.token_env names SB_METRICS, which must have at least 24 characters']);
+  assert.deepEqual(secretProblems(config, {}), [
+    'metrics.token_env names SB_METRICS, which is not set in the environment (or is empty)',
+  ]);
+  assert.deepEqual(secretProblems(config, { SB_METRICS: 'short' }), [
+    'metrics.token_env names SB_METRICS, which must have at least 24 characters',
+  ]);
   assert.deepEqual(secretProblems(config, { SB_METRICS: 'x'.repeat(24) }), []);
 });

@@ -16,9 +16,13 @@ test('the write probe never touches a transaction already open on the connection
   sqlite.transaction(() => {
     sqlite.prepare(`INSERT INTO inboxes (name) VALUES ('Kept')`).run();
     assert.equal(health.trouble(), null, 'no trouble reported for a busy connection');
-    assert.ok(sqlite.inTransaction, 'the caller\'s transaction is still open');
+    assert.ok(sqlite.inTransaction, "the caller's transaction is still open");
   })();
-  assert.equal(sqlite.prepare(`SELECT count(*) FROM inboxes WHERE name = 'Kept'`).pluck().get(), 1, 'and its write committed');
+  assert.equal(
+    sqlite.prepare(`SELECT count(*) FROM inboxes WHERE name = 'Kept'`).pluck().get(),
+    1,
+    'and its write committed',
+  );
   assert.equal(health.trouble(), null);
   sqlite.close();
 });

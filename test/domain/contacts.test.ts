@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TEAM_BOOK } from '../../src/domain/contacts/book.ts';
-import { createContact, getContact, linkContact, listFavourites, searchContacts, setFavourite, updateContact } from '../../src/domain/contacts/service.ts';
+import {
+  createContact,
+  getContact,
+  linkContact,
+  listFavourites,
+  searchContacts,
+  setFavourite,
+  updateContact,
+} from '../../src/domain/contacts/service.ts';
 import { startConversation } from '../../src/domain/conversations/start.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
@@ -23,17 +31,28 @@ test('contacts: visible through a conversation one may see, or to all when they 
   const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, support, [ana.id]);
   setMembers(h.app.domain, admin.actor, createInbox(h.app.domain, admin.actor, { name: 'Other' }).id, [otto.id]);
-  const texted = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'hi' }, () => defaultKeywordTexts);
-  const personal = receiveSms(h.app.domain, { from: '+15557650000', to: '+15551239999', text: 'private' }, () => defaultKeywordTexts);
+  const texted = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551230000', text: 'hi' },
+    () => defaultKeywordTexts,
+  );
+  const personal = receiveSms(
+    h.app.domain,
+    { from: '+15557650000', to: '+15551239999', text: 'private' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(texted.stored && personal.stored);
-  const contactOf = (conversationId: number) => h.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
+  const contactOf = (conversationId: number) =>
+    h.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
   const carla = contactOf(texted.conversationId);
   const pia = contactOf(personal.conversationId);
   updateContact(h.app.domain, ana.actor, carla, { name: 'Carla' });
   updateContact(h.app.domain, ana.actor, pia, { name: 'Pia' });
-  const notFound = (fn: () => unknown) => assert.throws(fn, (e: unknown) => e instanceof DomainError && e.status === 404);
+  const notFound = (fn: () => unknown) =>
+    assert.throws(fn, (e: unknown) => e instanceof DomainError && e.status === 404);
 
-  const names = (actor: typeof ana.actor, book: number) => searchContacts(h.app.domain, actor, '+1555765', book).map((c) => c.name);
+  const names = (actor: typeof ana.actor, book: number) =>
+    searchContacts(h.app.domain, actor, '+1555765', book).map((c) => c.name);
   assert.deepEqual(names(ana.actor, TEAM_BOOK), ['Carla']);
   assert.deepEqual(names(ana.actor, ana.id), ['Pia'], 'her own book');
   assert.deepEqual(names(admin.actor, ana.id), [], 'personal texts stay personal, even for admins');
@@ -64,32 +83,61 @@ test('contacts are split by book: a number has one contact in the team’s book 
   ]);
   const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, support, [ana.id]);
-  const numberId = (e164: string) => h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(e164) as number;
-  const contactOf = (conversationId: number) => h.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
-  const version = (conversationId: number) => h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
-  const shared = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'hi team' }, () => defaultKeywordTexts);
-  const personal = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551239999', text: 'hi Ana' }, () => defaultKeywordTexts);
+  const numberId = (e164: string) =>
+    h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(e164) as number;
+  const contactOf = (conversationId: number) =>
+    h.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
+  const version = (conversationId: number) =>
+    h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
+  const shared = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551230000', text: 'hi team' },
+    () => defaultKeywordTexts,
+  );
+  const personal = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551239999', text: 'hi Ana' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(shared.stored && personal.stored);
   const [team, mine] = [contactOf(shared.conversationId), contactOf(personal.conversationId)];
   assert.notEqual(team, mine);
-  assert.deepEqual([getContact(h.app.domain, ana.actor, team).book, getContact(h.app.domain, ana.actor, mine).book], [TEAM_BOOK, ana.id]);
+  assert.deepEqual(
+    [getContact(h.app.domain, ana.actor, team).book, getContact(h.app.domain, ana.actor, mine).book],
+    [TEAM_BOOK, ana.id],
+  );
 
   // The same number in both books is no conflict; within a book it is.
   updateContact(h.app.domain, ana.actor, mine, { name: 'Pia', phones: '+15557654321\n+15550001111' });
   updateContact(h.app.domain, ana.actor, team, { name: 'Carla', phones: '+15557654321\n+15550001111' });
   const taken = createContact(h.app.domain, ana.actor, { name: 'Other' });
-  assert.throws(() => updateContact(h.app.domain, ana.actor, taken.id, { phones: '+15550001111' }), (e: unknown) => e instanceof DomainError && e.status === 409);
+  assert.throws(
+    () => updateContact(h.app.domain, ana.actor, taken.id, { phones: '+15550001111' }),
+    (e: unknown) => e instanceof DomainError && e.status === 409,
+  );
 
-  const notFound = (fn: () => unknown) => assert.throws(fn, (e: unknown) => e instanceof DomainError && e.status === 404);
+  const notFound = (fn: () => unknown) =>
+    assert.throws(fn, (e: unknown) => e instanceof DomainError && e.status === 404);
   notFound(() => linkContact(h.app.domain, ana.actor, personal.conversationId, version(personal.conversationId), team));
   notFound(() => linkContact(h.app.domain, ana.actor, shared.conversationId, version(shared.conversationId), mine));
   assert.deepEqual([contactOf(shared.conversationId), contactOf(personal.conversationId)], [team, mine]);
 
   // Picking her personal contact to text from the team's number: the team's contact for the number, nothing copied.
-  const quinn = receiveSms(h.app.domain, { from: '+15552220000', to: '+15551239999', text: 'Quinn here' }, () => defaultKeywordTexts);
+  const quinn = receiveSms(
+    h.app.domain,
+    { from: '+15552220000', to: '+15551239999', text: 'Quinn here' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(quinn.stored);
   updateContact(h.app.domain, ana.actor, contactOf(quinn.conversationId), { name: 'Quinn Quiet', notes: 'mine alone' });
-  const started = startConversation(h.app.domain, ana.actor, { numberId: numberId('+15551230000'), contactId: contactOf(quinn.conversationId), body: 'Hello' });
+  const started = startConversation(h.app.domain, ana.actor, {
+    numberId: numberId('+15551230000'),
+    contactId: contactOf(quinn.conversationId),
+    body: 'Hello',
+  });
   const teamQuinn = getContact(h.app.domain, ana.actor, contactOf(started.conversationId));
-  assert.deepEqual({ ...teamQuinn, id: 0 }, { id: 0, book: TEAM_BOOK, name: null, email: null, company: null, notes: null, phones: ['+15552220000'] });
+  assert.deepEqual(
+    { ...teamQuinn, id: 0 },
+    { id: 0, book: TEAM_BOOK, name: null, email: null, company: null, notes: null, phones: ['+15552220000'] },
+  );
 });

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { assignConversation, setConversationStatus } from '../../src/domain/conversations/actions.ts';
-import { listConversations, PAGE_SIZE, rowInList, rowsForViewers, UNREAD_CAP, unreadAmong, unreadCount, unreadIds, type ListFilter, type ListPage, type ListRow } from '../../src/domain/conversations/list.ts';
+import {
+  listConversations,
+  PAGE_SIZE,
+  rowInList,
+  rowsForViewers,
+  UNREAD_CAP,
+  unreadAmong,
+  unreadCount,
+  unreadIds,
+  type ListFilter,
+  type ListPage,
+  type ListRow,
+} from '../../src/domain/conversations/list.ts';
 import { movePin, pinConversation, unpinConversation } from '../../src/domain/conversations/pins.ts';
 import { markRead, markUnread } from '../../src/domain/conversations/reading.ts';
 import { startConversation } from '../../src/domain/conversations/start.ts';
@@ -27,7 +39,13 @@ const T0 = Date.now() + 86_400_000;
 const SEC = 1_000;
 
 const customer = (i: number): string => `+1555700${String(i).padStart(4, '0')}`;
-const number = (e164: string, where: Pick<NumberConfig, 'inbox' | 'owner'>): NumberConfig => ({ e164, smpp: 'sandbox', registration: 'registered', throughput: 0, ...where });
+const number = (e164: string, where: Pick<NumberConfig, 'inbox' | 'owner'>): NumberConfig => ({
+  e164,
+  smpp: 'sandbox',
+  registration: 'registered',
+  throughput: 0,
+  ...where,
+});
 
 /** A list filter: the shared inboxes, any status, newest first, unless told otherwise. */
 const f = (over: Partial<ListFilter> = {}): ListFilter => ({ scope: 'shared', sort: 'newest', ...over });
@@ -92,17 +110,36 @@ async function setup(t: TestContext) {
     queueReply(ctx, by, conversationId, 'On it!');
   };
   const version = (conversationId: number): number =>
-    (h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').get(conversationId) as { version: number }).version;
+    (h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').get(conversationId) as { version: number })
+      .version;
   const setStatus = (actor: Actor, conversationId: number, status: 'open' | 'closed' | 'spam'): void =>
     setConversationStatus(ctx, actor, conversationId, version(conversationId), status);
   const assign = (conversationId: number, assigneeId: number | null): void =>
     assignConversation(ctx, admin.actor, conversationId, version(conversationId), assigneeId);
 
   /** The ids of one page (the paged rows only). */
-  const page = (actor: Actor, filter: ListFilter, after?: string): ListPage => listConversations(ctx, actor, filter, after);
+  const page = (actor: Actor, filter: ListFilter, after?: string): ListPage =>
+    listConversations(ctx, actor, filter, after);
   const ids = (actor: Actor, filter: ListFilter): number[] => page(actor, filter).rows.map((r) => r.id);
 
-  return { h, ctx, admin, manager, agent, ana, inbox, numberId, at, text, reply, version, setStatus, assign, page, ids };
+  return {
+    h,
+    ctx,
+    admin,
+    manager,
+    agent,
+    ana,
+    inbox,
+    numberId,
+    at,
+    text,
+    reply,
+    version,
+    setStatus,
+    assign,
+    page,
+    ids,
+  };
 }
 
 type World = Awaited<ReturnType<typeof setup>>;
@@ -128,16 +165,24 @@ interface Stored {
 }
 
 function stored(w: World): Stored[] {
-  return w.h.sqlite.prepare('SELECT id, last_message_at AS lastMessageAt, waiting_since AS waitingSince FROM conversations').all() as Stored[];
+  return w.h.sqlite
+    .prepare('SELECT id, last_message_at AS lastMessageAt, waiting_since AS waitingSince FROM conversations')
+    .all() as Stored[];
 }
 
 /** The order each sort promises, written out independently of the SQL. */
 const expectedOrder = {
-  newest: (rows: Stored[]) => [...rows].sort((a, b) => b.lastMessageAt - a.lastMessageAt || b.id - a.id).map((r) => r.id),
-  oldest: (rows: Stored[]) => [...rows].sort((a, b) => a.lastMessageAt - b.lastMessageAt || a.id - b.id).map((r) => r.id),
+  newest: (rows: Stored[]) =>
+    [...rows].sort((a, b) => b.lastMessageAt - a.lastMessageAt || b.id - a.id).map((r) => r.id),
+  oldest: (rows: Stored[]) =>
+    [...rows].sort((a, b) => a.lastMessageAt - b.lastMessageAt || a.id - b.id).map((r) => r.id),
   waiting: (rows: Stored[]) => {
-    const waiting = rows.filter((r) => r.waitingSince !== null).sort((a, b) => a.waitingSince! - b.waitingSince! || a.id - b.id);
-    const rest = rows.filter((r) => r.waitingSince === null).sort((a, b) => a.lastMessageAt - b.lastMessageAt || a.id - b.id);
+    const waiting = rows
+      .filter((r) => r.waitingSince !== null)
+      .sort((a, b) => a.waitingSince! - b.waitingSince! || a.id - b.id);
+    const rest = rows
+      .filter((r) => r.waitingSince === null)
+      .sort((a, b) => a.lastMessageAt - b.lastMessageAt || a.id - b.id);
     return [...waiting, ...rest].map((r) => r.id);
   },
 };
@@ -149,7 +194,11 @@ function assertWalk(w: World, actor: Actor, filter: ListFilter, expected: number
   assert.deepEqual(seen, expected, `${filter.sort}: every conversation once, in order`);
   pages.forEach((p, i) => {
     const last = i === pages.length - 1;
-    assert.equal(p.rows.length, last ? expected.length - PAGE_SIZE * i : PAGE_SIZE, `${filter.sort}: page ${i + 1} size`);
+    assert.equal(
+      p.rows.length,
+      last ? expected.length - PAGE_SIZE * i : PAGE_SIZE,
+      `${filter.sort}: page ${i + 1} size`,
+    );
     assert.equal(p.next === null, last, `${filter.sort}: only the last page has no next`);
     assert.deepEqual(p.pinned, [], 'no pins here');
   });
@@ -194,7 +243,10 @@ test('keyset paging, waiting: waiting ones first by longest wait, then the rest,
   const rows = stored(w);
   assert.equal(rows.filter((r) => r.waitingSince === null).length, 44);
   assertHasTies(rows, 'waitingSince');
-  assertHasTies(rows.filter((r) => r.waitingSince === null), 'lastMessageAt');
+  assertHasTies(
+    rows.filter((r) => r.waitingSince === null),
+    'lastMessageAt',
+  );
   for (const sort of ['waiting', 'newest', 'oldest'] as const) {
     assertWalk(w, w.admin.actor, f({ sort }), expectedOrder[sort](rows));
   }
@@ -211,12 +263,20 @@ test('paging ends exactly: a full page has no next, one more conversation makes 
   w.text(customer(PAGE_SIZE), T0 + PAGE_SIZE * SEC);
   for (const sort of ['newest', 'oldest', 'waiting'] as const) {
     const pages = walk(w, w.admin.actor, f({ sort }));
-    assert.deepEqual(pages.map((p) => p.rows.length), [PAGE_SIZE, 1], sort);
+    assert.deepEqual(
+      pages.map((p) => p.rows.length),
+      [PAGE_SIZE, 1],
+      sort,
+    );
   }
   // A malformed cursor, or one of another sort's shape, is the first page.
   const first = w.page(w.admin.actor, f()).rows.map((r) => r.id);
   for (const bad of ['', 'x', '1.2.3.4.5', '1;DROP TABLE conversations', '0.1.2']) {
-    assert.deepEqual(w.page(w.admin.actor, f(), bad).rows.map((r) => r.id), first, JSON.stringify(bad));
+    assert.deepEqual(
+      w.page(w.admin.actor, f(), bad).rows.map((r) => r.id),
+      first,
+      JSON.stringify(bad),
+    );
   }
 });
 
@@ -233,7 +293,10 @@ test('waiting sort: a customer waiting longest comes first, an answer ends the w
   const waiting = f({ sort: 'waiting' });
   assert.deepEqual(w.ids(w.admin.actor, waiting), [a, b, e, d, c]);
   const rows = w.page(w.admin.actor, waiting).rows;
-  assert.deepEqual(rows.map((r) => r.waitingSince), [T0 + 1 * SEC, T0 + 2 * SEC, T0 + 3 * SEC, null, null]);
+  assert.deepEqual(
+    rows.map((r) => r.waitingSince),
+    [T0 + 1 * SEC, T0 + 2 * SEC, T0 + 3 * SEC, null, null],
+  );
   assert.equal(rows[0]!.lastMessageAt, T0 + 9 * SEC);
 
   w.text(customer(3), T0 + 10 * SEC); // c writes after the answer: waits again, since now
@@ -255,10 +318,24 @@ test('filter by inbox: only that inbox; an inbox the actor cannot see is not fou
   assert.deepEqual(w.ids(w.agent.actor, f()), [s2, s1], 'an agent sees their inboxes only');
   assert.deepEqual(w.ids(w.manager.actor, f({ inboxId: w.inbox.sales })), [sales]);
 
-  assert.equal(refusal(() => w.page(w.agent.actor, f({ inboxId: w.inbox.sales }))), '404 error.not_found');
-  assert.equal(refusal(() => w.page(w.agent.actor, f({ inboxId: 999_999 }))), '404 error.not_found');
-  assert.equal(refusal(() => w.page(w.admin.actor, f({ inboxId: w.inbox.anaPersonal }))), '404 error.not_found', 'personal texts are personal, even for admins');
-  assert.equal(refusal(() => w.page(w.ana.actor, f({ inboxId: w.inbox.anaPersonal }))), '404 error.not_found', 'a personal inbox is not in the shared scope');
+  assert.equal(
+    refusal(() => w.page(w.agent.actor, f({ inboxId: w.inbox.sales }))),
+    '404 error.not_found',
+  );
+  assert.equal(
+    refusal(() => w.page(w.agent.actor, f({ inboxId: 999_999 }))),
+    '404 error.not_found',
+  );
+  assert.equal(
+    refusal(() => w.page(w.admin.actor, f({ inboxId: w.inbox.anaPersonal }))),
+    '404 error.not_found',
+    'personal texts are personal, even for admins',
+  );
+  assert.equal(
+    refusal(() => w.page(w.ana.actor, f({ inboxId: w.inbox.anaPersonal }))),
+    '404 error.not_found',
+    'a personal inbox is not in the shared scope',
+  );
 });
 
 test('filter by status; spam is for managers and admins (403 for agents)', async (t) => {
@@ -271,7 +348,10 @@ test('filter by status; spam is for managers and admins (403 for agents)', async
 
   assert.deepEqual(w.ids(w.agent.actor, f({ status: 'open' })), [open]);
   assert.deepEqual(w.ids(w.agent.actor, f({ status: 'closed' })), [closed]);
-  assert.equal(refusal(() => w.page(w.agent.actor, f({ status: 'spam' }))), '403 error.forbidden');
+  assert.equal(
+    refusal(() => w.page(w.agent.actor, f({ status: 'spam' }))),
+    '403 error.forbidden',
+  );
   assert.deepEqual(w.ids(w.manager.actor, f({ status: 'spam' })), [spam]);
   assert.deepEqual(w.ids(w.admin.actor, f({ status: 'spam' })), [spam]);
   assert.deepEqual(w.ids(w.manager.actor, f()), [spam, closed, open], 'no status: any status');
@@ -301,7 +381,15 @@ test('filter by assignee: me, none, or someone', async (t) => {
   assert.deepEqual(w.ids(w.manager.actor, f({ assignee: w.agent.id })), [mine]);
   assert.deepEqual(w.ids(w.agent.actor, f({ assignee: 999_999 })), []);
   const rows = w.page(w.agent.actor, f()).rows;
-  assert.deepEqual(rows.map((r) => [r.id, r.assigneeName]), [[unassignedAgain, null], [nobodys, null], [maxs, 'Max'], [mine, 'Alex']]);
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.assigneeName]),
+    [
+      [unassignedAgain, null],
+      [nobodys, null],
+      [maxs, 'Max'],
+      [mine, 'Alex'],
+    ],
+  );
 });
 
 test('filter by tag and by number', async (t) => {
@@ -320,20 +408,39 @@ test('filter by tag and by number', async (t) => {
   assert.deepEqual(w.ids(w.agent.actor, f({ tagId: 999_999 })), []);
   assert.deepEqual(w.ids(w.agent.actor, f({ numberId: w.numberId(SUPPORT_2) })), [c3, c2]);
   assert.deepEqual(w.ids(w.agent.actor, f({ numberId: w.numberId(SUPPORT) })), [c4, c1]);
-  assert.deepEqual(w.ids(w.agent.actor, f({ numberId: w.numberId(SUPPORT_2), tagId: vip.id })), [c3], 'filters combine');
-  assert.deepEqual(w.ids(w.agent.actor, f({ numberId: w.numberId(SALES) })), [], 'another inbox\'s number shows nothing it cannot see');
+  assert.deepEqual(
+    w.ids(w.agent.actor, f({ numberId: w.numberId(SUPPORT_2), tagId: vip.id })),
+    [c3],
+    'filters combine',
+  );
+  assert.deepEqual(
+    w.ids(w.agent.actor, f({ numberId: w.numberId(SALES) })),
+    [],
+    "another inbox's number shows nothing it cannot see",
+  );
 
   const rows = w.page(w.agent.actor, f()).rows;
-  assert.deepEqual(rows.map((r) => [r.id, r.tags, r.numberE164]), [
-    [c4, ['Billing'], SUPPORT],
-    [c3, ['Billing', 'VIP'], SUPPORT_2],
-    [c2, [], SUPPORT_2],
-    [c1, ['VIP'], SUPPORT],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.tags, r.numberE164]),
+    [
+      [c4, ['Billing'], SUPPORT],
+      [c3, ['Billing', 'VIP'], SUPPORT_2],
+      [c2, [], SUPPORT_2],
+      [c1, ['VIP'], SUPPORT],
+    ],
+  );
   setHideTags(w.ctx, w.agent.actor, true);
-  assert.deepEqual(w.page(w.agent.actor, f()).rows.map((r) => r.tags), [[], [], [], []], 'tags hidden by the user\'s setting');
+  assert.deepEqual(
+    w.page(w.agent.actor, f()).rows.map((r) => r.tags),
+    [[], [], [], []],
+    "tags hidden by the user's setting",
+  );
   assert.deepEqual(w.ids(w.agent.actor, f({ tagId: vip.id })), [c3, c1], 'the filter still works');
-  assert.deepEqual(w.page(w.admin.actor, f()).rows.map((r) => r.tags), [['Billing'], ['Billing', 'VIP'], [], ['VIP']], 'for that user only');
+  assert.deepEqual(
+    w.page(w.admin.actor, f()).rows.map((r) => r.tags),
+    [['Billing'], ['Billing', 'VIP'], [], ['VIP']],
+    'for that user only',
+  );
 });
 
 test('filter unread: per user, marking read for one leaves the others', async (t) => {
@@ -350,7 +457,14 @@ test('filter unread: per user, marking read for one leaves the others', async (t
   assert.deepEqual(w.ids(w.agent.actor, unread), [c2]);
   assert.deepEqual(w.ids(w.admin.actor, unread), [c3, c2, c1], 'the admin has read nothing');
   assert.deepEqual(w.ids(w.manager.actor, unread), [c3, c2, c1]);
-  assert.deepEqual(w.page(w.agent.actor, f()).rows.map((r) => [r.id, r.unread]), [[c3, false], [c2, true], [c1, false]]);
+  assert.deepEqual(
+    w.page(w.agent.actor, f()).rows.map((r) => [r.id, r.unread]),
+    [
+      [c3, false],
+      [c2, true],
+      [c1, false],
+    ],
+  );
 
   w.text(customer(1), T0 + 6 * SEC); // a new customer text after the read mark
   assert.deepEqual(w.ids(w.agent.actor, unread), [c1, c2]);
@@ -365,13 +479,18 @@ test('filter unread: per user, marking read for one leaves the others', async (t
   assert.deepEqual(w.ids(w.agent.actor, unread), [c3, c1, c2]);
 });
 
-test('filter unread with the navigation\'s unread ids: the same pages as reading every read mark', async (t) => {
+test("filter unread with the navigation's unread ids: the same pages as reading every read mark", async (t) => {
   const w = await setup(t);
   const support = [1, 2, 3, 4, 5].map((i) => w.text(customer(i), T0 + i * SEC));
   const sales = w.text(customer(9), T0 + 9 * SEC, SALES);
   const private1 = w.text(customer(7), T0 + 10 * SEC, ANA_CELL);
   // Ana's cell joins Support: its earlier conversation stays in her private inbox, the number's history.
-  syncNumbers(w.ctx, [number(SUPPORT, { inbox: 'Support' }), number(SUPPORT_2, { inbox: 'Support' }), number(SALES, { inbox: 'Sales' }), number(ANA_CELL, { inbox: 'Support' })]);
+  syncNumbers(w.ctx, [
+    number(SUPPORT, { inbox: 'Support' }),
+    number(SUPPORT_2, { inbox: 'Support' }),
+    number(SALES, { inbox: 'Sales' }),
+    number(ANA_CELL, { inbox: 'Support' }),
+  ]);
   w.at(T0 + 20 * SEC);
   markRead(w.ctx, w.agent.actor, support[0]!);
   markRead(w.ctx, w.manager.actor, sales);
@@ -391,12 +510,23 @@ test('filter unread with the navigation\'s unread ids: the same pages as reading
     const known = unreadIds(w.ctx, actor);
     for (const filter of filters) {
       const rows = (page: ListPage) => [...page.pinned, ...page.rows].map((r) => [r.id, r.unread]);
-      assert.deepEqual(rows(listConversations(w.ctx, actor, filter, undefined, known)), rows(w.page(actor, filter)), `${actor.role} ${JSON.stringify(filter)}`);
+      assert.deepEqual(
+        rows(listConversations(w.ctx, actor, filter, undefined, known)),
+        rows(w.page(actor, filter)),
+        `${actor.role} ${JSON.stringify(filter)}`,
+      );
     }
   }
-  assert.deepEqual(w.page(w.agent.actor, f({ unread: true, status: 'open' })).rows.map((r) => r.id), [support[4], support[3], support[2]]);
+  assert.deepEqual(
+    w.page(w.agent.actor, f({ unread: true, status: 'open' })).rows.map((r) => r.id),
+    [support[4], support[3], support[2]],
+  );
   const history = f({ unread: true, status: 'open', scope: 'history', numberId: w.numberId(ANA_CELL) });
-  assert.deepEqual(listConversations(w.ctx, w.agent.actor, history, undefined, unreadIds(w.ctx, w.agent.actor)).rows.map((r) => r.id), [private1], 'history is in another inbox');
+  assert.deepEqual(
+    listConversations(w.ctx, w.agent.actor, history, undefined, unreadIds(w.ctx, w.agent.actor)).rows.map((r) => r.id),
+    [private1],
+    'history is in another inbox',
+  );
 });
 
 test('filter from/to on the last activity: from inclusive, to exclusive', async (t) => {
@@ -412,27 +542,44 @@ test('filter from/to on the last activity: from inclusive, to exclusive', async 
   assert.deepEqual(w.ids(w.agent.actor, f({ from: T0 + 2 * SEC, sort: 'oldest' })), [c2, c3, c1]);
 });
 
-test('scope: personal shows only the actor\'s private inbox, shared never shows personal ones', async (t) => {
+test("scope: personal shows only the actor's private inbox, shared never shows personal ones", async (t) => {
   const w = await setup(t);
   const shared = w.text(customer(1), T0 + 1 * SEC, SUPPORT);
   const personal = w.text(customer(2), T0 + 2 * SEC, ANA_CELL);
   const personal2 = w.text(customer(3), T0 + 3 * SEC, ANA_CELL);
 
   const anaPersonal = w.page(w.ana.actor, f({ scope: 'personal' })).rows;
-  assert.deepEqual(anaPersonal.map((r) => [r.id, r.personal, r.numberE164]), [[personal2, true, ANA_CELL], [personal, true, ANA_CELL]]);
+  assert.deepEqual(
+    anaPersonal.map((r) => [r.id, r.personal, r.numberE164]),
+    [
+      [personal2, true, ANA_CELL],
+      [personal, true, ANA_CELL],
+    ],
+  );
   assert.deepEqual(w.ids(w.ana.actor, f({ scope: 'personal', inboxId: w.inbox.anaPersonal })), [personal2, personal]);
   assert.deepEqual(w.ids(w.ana.actor, f({ scope: 'shared' })), [shared]);
   assert.equal(w.page(w.ana.actor, f()).rows[0]!.personal, false);
 
   for (const someone of [w.admin, w.manager, w.agent]) {
     assert.deepEqual(w.ids(someone.actor, f({ scope: 'personal' })), [], `${someone.name} has no personal numbers`);
-    assert.deepEqual(w.ids(someone.actor, f({ scope: 'shared' })), [shared], `${someone.name} does not see Ana's texts`);
-    assert.equal(refusal(() => w.page(someone.actor, f({ scope: 'personal', inboxId: w.inbox.anaPersonal }))), '404 error.not_found');
+    assert.deepEqual(
+      w.ids(someone.actor, f({ scope: 'shared' })),
+      [shared],
+      `${someone.name} does not see Ana's texts`,
+    );
+    assert.equal(
+      refusal(() => w.page(someone.actor, f({ scope: 'personal', inboxId: w.inbox.anaPersonal }))),
+      '404 error.not_found',
+    );
   }
-  assert.equal(refusal(() => w.page(w.ana.actor, f({ scope: 'personal', inboxId: w.inbox.support }))), '404 error.not_found', 'a shared inbox is not in the personal scope');
+  assert.equal(
+    refusal(() => w.page(w.ana.actor, f({ scope: 'personal', inboxId: w.inbox.support }))),
+    '404 error.not_found',
+    'a shared inbox is not in the personal scope',
+  );
 });
 
-test('pins: on the first page only, in the user\'s order, not repeated in the rows, per user', async (t) => {
+test("pins: on the first page only, in the user's order, not repeated in the rows, per user", async (t) => {
   const w = await setup(t);
   const ids: number[] = [];
   for (let i = 0; i < 60; i++) ids.push(w.text(customer(i), T0 + i * SEC));
@@ -444,44 +591,80 @@ test('pins: on the first page only, in the user\'s order, not repeated in the ro
   movePin(w.ctx, w.admin.actor, p3, 0);
 
   const pages = walk(w, w.admin.actor, f());
-  assert.deepEqual(pages[0]!.pinned.map((r) => r.id), [p3, p1, p2]);
+  assert.deepEqual(
+    pages[0]!.pinned.map((r) => r.id),
+    [p3, p1, p2],
+  );
   assert.ok(pages[0]!.pinned.every((r) => r.pinned));
-  assert.deepEqual(pages.slice(1).map((p) => p.pinned), [[]], 'pins come with the first page only');
+  assert.deepEqual(
+    pages.slice(1).map((p) => p.pinned),
+    [[]],
+    'pins come with the first page only',
+  );
   const rows = pages.flatMap((p) => p.rows);
   assert.ok(rows.every((r) => !r.pinned));
-  assert.deepEqual(rows.map((r) => r.id), [...ids].reverse().filter((id) => ![p1, p2, p3].includes(id)));
-  assert.deepEqual(pages.map((p) => p.rows.length), [PAGE_SIZE, 60 - 3 - PAGE_SIZE]);
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    [...ids].reverse().filter((id) => ![p1, p2, p3].includes(id)),
+  );
+  assert.deepEqual(
+    pages.map((p) => p.rows.length),
+    [PAGE_SIZE, 60 - 3 - PAGE_SIZE],
+  );
 
   // The agent has no pins: the admin's pinned conversations are ordinary rows for them.
   const agentPages = walk(w, w.agent.actor, f());
   assert.deepEqual(agentPages[0]!.pinned, []);
-  assert.deepEqual(agentPages.flatMap((p) => p.rows.map((r) => r.id)), [...ids].reverse());
+  assert.deepEqual(
+    agentPages.flatMap((p) => p.rows.map((r) => r.id)),
+    [...ids].reverse(),
+  );
   pinConversation(w.ctx, w.agent.actor, p2);
-  assert.deepEqual(w.page(w.agent.actor, f()).pinned.map((r) => r.id), [p2]);
-  assert.deepEqual(w.page(w.admin.actor, f()).pinned.map((r) => r.id), [p3, p1, p2]);
+  assert.deepEqual(
+    w.page(w.agent.actor, f()).pinned.map((r) => r.id),
+    [p2],
+  );
+  assert.deepEqual(
+    w.page(w.admin.actor, f()).pinned.map((r) => r.id),
+    [p3, p1, p2],
+  );
 
   // Pins obey the filter too.
   w.setStatus(w.admin.actor, p1, 'closed');
-  assert.deepEqual(w.page(w.admin.actor, f({ status: 'open' })).pinned.map((r) => r.id), [p3, p2]);
-  assert.deepEqual(w.page(w.admin.actor, f({ status: 'closed' })).pinned.map((r) => r.id), [p1]);
+  assert.deepEqual(
+    w.page(w.admin.actor, f({ status: 'open' })).pinned.map((r) => r.id),
+    [p3, p2],
+  );
+  assert.deepEqual(
+    w.page(w.admin.actor, f({ status: 'closed' })).pinned.map((r) => r.id),
+    [p1],
+  );
   assert.deepEqual(w.page(w.admin.actor, f({ status: 'closed' })).rows, []);
-  assert.deepEqual(w.page(w.admin.actor, f({ sort: 'oldest' })).pinned.map((r) => r.id), [p3, p1, p2], 'pin order, whatever the sort');
+  assert.deepEqual(
+    w.page(w.admin.actor, f({ sort: 'oldest' })).pinned.map((r) => r.id),
+    [p3, p1, p2],
+    'pin order, whatever the sort',
+  );
 
   unpinConversation(w.ctx, w.admin.actor, p3);
   const after = w.page(w.admin.actor, f());
-  assert.deepEqual(after.pinned.map((r) => r.id), [p1, p2]);
+  assert.deepEqual(
+    after.pinned.map((r) => r.id),
+    [p1, p2],
+  );
   assert.equal(after.rows[0]!.id, ids[59], 'an unpinned conversation is back in the rows');
   assert.ok(after.rows.some((r) => r.id === p3));
 });
 
-test('unreadCount: open conversations with a customer text after the user\'s read mark', async (t) => {
+test("unreadCount: open conversations with a customer text after the user's read mark", async (t) => {
   const w = await setup(t);
   // Texts from an hour ago, before `late` joins: they count as read for them.
   const old1 = w.text(customer(1), Date.now() - 3_600_000);
   const old2 = w.text(customer(2), Date.now() - 3_500_000);
   const late = await addUser(w.h.app, 'agent', 'Lee');
   setMembers(w.ctx, w.admin.actor, w.inbox.support, [w.manager.id, w.agent.id, w.ana.id, late.id]);
-  const joinedAt = (w.h.sqlite.prepare('SELECT created_at AS t FROM users WHERE id = ?').get(late.id) as { t: number }).t;
+  const joinedAt = (w.h.sqlite.prepare('SELECT created_at AS t FROM users WHERE id = ?').get(late.id) as { t: number })
+    .t;
   assert.ok(joinedAt > Date.now() - 3_500_000 && joinedAt < T0);
 
   const n1 = w.text(customer(11), T0 + 1 * SEC);
@@ -492,10 +675,16 @@ test('unreadCount: open conversations with a customer text after the user\'s rea
 
   assert.equal(unreadCount(w.ctx, late.actor), 3);
   assert.deepEqual(w.ids(late.actor, f({ unread: true })), [n3, n2, n1]);
-  assert.deepEqual(w.page(late.actor, f()).rows.filter((r) => r.id === old1 || r.id === old2).map((r) => r.unread), [false, false]);
-  assert.equal(unreadCount(w.ctx, w.ana.actor), 4, 'Support\'s new ones and her personal number');
-  assert.equal(unreadCount(w.ctx, w.manager.actor), 4, 'Support\'s new ones and Sales');
-  assert.equal(unreadCount(w.ctx, w.admin.actor), 4, 'every shared inbox, but not Ana\'s personal number');
+  assert.deepEqual(
+    w
+      .page(late.actor, f())
+      .rows.filter((r) => r.id === old1 || r.id === old2)
+      .map((r) => r.unread),
+    [false, false],
+  );
+  assert.equal(unreadCount(w.ctx, w.ana.actor), 4, "Support's new ones and her personal number");
+  assert.equal(unreadCount(w.ctx, w.manager.actor), 4, "Support's new ones and Sales");
+  assert.equal(unreadCount(w.ctx, w.admin.actor), 4, "every shared inbox, but not Ana's personal number");
 
   w.setStatus(w.admin.actor, n3, 'closed');
   w.setStatus(w.manager.actor, n2, 'spam');
@@ -504,7 +693,7 @@ test('unreadCount: open conversations with a customer text after the user\'s rea
   w.at(T0 + 10 * SEC);
   markRead(w.ctx, late.actor, n1);
   assert.equal(unreadCount(w.ctx, late.actor), 0);
-  assert.equal(unreadCount(w.ctx, w.agent.actor), 1, 'another user\'s mark is theirs: n1 is still unread for Alex');
+  assert.equal(unreadCount(w.ctx, w.agent.actor), 1, "another user's mark is theirs: n1 is still unread for Alex");
 
   markUnread(w.ctx, late.actor, n1);
   assert.equal(unreadCount(w.ctx, late.actor), 1, 'marked unread counts again');
@@ -565,7 +754,7 @@ test('rowInList: the row when the conversation belongs in the list, null when it
 
   for (const [why, filter] of [
     ['closed list', f({ status: 'closed' })],
-    ['someone else\'s', f({ assignee: w.manager.id })],
+    ["someone else's", f({ assignee: w.manager.id })],
     ['unassigned', f({ assignee: 'none' })],
     ['another tag', f({ tagId: later.id })],
     ['another number', f({ numberId: w.numberId(SUPPORT_2) })],
@@ -578,8 +767,14 @@ test('rowInList: the row when the conversation belongs in the list, null when it
   assert.equal(rowInList(w.ctx, w.agent.actor, f(), 999_999), null, 'no such conversation');
   assert.equal(rowInList(w.ctx, w.agent.actor, f(), sales), null, 'in an inbox the agent cannot see');
   assert.equal(rowInList(w.ctx, w.manager.actor, f(), sales)?.id, sales);
-  assert.equal(refusal(() => rowInList(w.ctx, w.agent.actor, f({ inboxId: w.inbox.sales }), sales)), '404 error.not_found');
-  assert.equal(refusal(() => rowInList(w.ctx, w.agent.actor, f({ status: 'spam' }), c)), '403 error.forbidden');
+  assert.equal(
+    refusal(() => rowInList(w.ctx, w.agent.actor, f({ inboxId: w.inbox.sales }), sales)),
+    '404 error.not_found',
+  );
+  assert.equal(
+    refusal(() => rowInList(w.ctx, w.agent.actor, f({ status: 'spam' }), c)),
+    '403 error.forbidden',
+  );
 
   w.at(T0 + 5 * SEC);
   markRead(w.ctx, w.agent.actor, c);
@@ -593,13 +788,16 @@ test('rowInList: the row when the conversation belongs in the list, null when it
   assert.equal(rowInList(w.ctx, w.agent.actor, f({ status: 'closed' }), c)?.status, 'closed');
 });
 
-
 test('the unread rule at its edges, the same in the count, the filter, the rows and a live row', async (t) => {
   const w = await setup(t);
   const readAtTheText = w.text(customer(1), T0 + 1 * SEC);
   const readBefore = w.text(customer(2), T0 + 2 * SEC);
   w.at(T0 + 3 * SEC);
-  const noCustomerText = startConversation(w.ctx, w.agent.actor, { numberId: w.numberId(SUPPORT), to: customer(3), body: 'Hello!' }).conversationId;
+  const noCustomerText = startConversation(w.ctx, w.agent.actor, {
+    numberId: w.numberId(SUPPORT),
+    to: customer(3),
+    body: 'Hello!',
+  }).conversationId;
   const marked = (id: number, at: number): void => {
     w.at(at);
     markRead(w.ctx, w.agent.actor, id);
@@ -612,11 +810,30 @@ test('the unread rule at its edges, the same in the count, the filter, the rows 
   const views = (actor: Actor) => ({
     count: unreadCount(w.ctx, actor),
     filtered: w.ids(actor, f({ unread: true })),
-    flagged: w.page(actor, f()).rows.filter((r) => r.unread).map((r) => r.id),
-    live: [readAtTheText, readBefore, noCustomerText].filter((id) => rowInList(w.ctx, actor, f({ unread: true }), id) !== null),
+    flagged: w
+      .page(actor, f())
+      .rows.filter((r) => r.unread)
+      .map((r) => r.id),
+    live: [readAtTheText, readBefore, noCustomerText].filter(
+      (id) => rowInList(w.ctx, actor, f({ unread: true }), id) !== null,
+    ),
   });
-  assert.deepEqual(views(w.agent.actor), { count: 1, filtered: [readBefore], flagged: [readBefore], live: [readBefore] });
-  assert.deepEqual(views(w.manager.actor), { count: 2, filtered: [readBefore, readAtTheText], flagged: [readBefore, readAtTheText], live: [readAtTheText, readBefore] }, 'no marks: texts after joining');
+  assert.deepEqual(views(w.agent.actor), {
+    count: 1,
+    filtered: [readBefore],
+    flagged: [readBefore],
+    live: [readBefore],
+  });
+  assert.deepEqual(
+    views(w.manager.actor),
+    {
+      count: 2,
+      filtered: [readBefore, readAtTheText],
+      flagged: [readBefore, readAtTheText],
+      live: [readAtTheText, readBefore],
+    },
+    'no marks: texts after joining',
+  );
 });
 
 test('unreadCount stops counting at UNREAD_CAP (the navigation shows 99+)', async (t) => {
@@ -648,7 +865,8 @@ test('a live row for many viewers at once is what rowInList says for each, for e
   const filters: ListFilter[] = [];
   for (const scope of ['shared', 'personal'] as const) {
     for (const status of [undefined, 'open', 'closed', 'spam'] as const) {
-      for (const sort of ['newest', 'oldest', 'waiting'] as const) filters.push(f({ scope, sort, ...(status ? { status } : {}) }));
+      for (const sort of ['newest', 'oldest', 'waiting'] as const)
+        filters.push(f({ scope, sort, ...(status ? { status } : {}) }));
     }
   }
   filters.push(
@@ -676,12 +894,20 @@ test('a live row for many viewers at once is what rowInList says for each, for e
   for (const filter of filters) {
     for (const id of [a, b, c, d, e]) {
       const many = rowsForViewers(ctx, id, filter, viewers);
-      viewers.forEach((v, i) => assert.deepEqual(many[i], single(v, filter, id), `conversation ${id}, viewer ${v.name}, ${JSON.stringify(filter)}`));
+      viewers.forEach((v, i) =>
+        assert.deepEqual(
+          many[i],
+          single(v, filter, id),
+          `conversation ${id}, viewer ${v.name}, ${JSON.stringify(filter)}`,
+        ),
+      );
     }
   }
   for (const id of [a, b, c, d, e]) {
     const expected = viewers.filter((v) => unreadIds(ctx, v).includes(id)).map((v) => v.id);
-    const seeing = viewers.filter((v) => rowsForViewers(ctx, id, f({ scope: id === d ? 'personal' : 'shared' }), [v])[0] !== null);
+    const seeing = viewers.filter(
+      (v) => rowsForViewers(ctx, id, f({ scope: id === d ? 'personal' : 'shared' }), [v])[0] !== null,
+    );
     assert.deepEqual([...unreadAmong(ctx, id, seeing)].sort(), expected.sort(), `unread among the viewers of ${id}`);
   }
 });

@@ -23,7 +23,10 @@ test('writes asked for in one turn commit together; one that throws is undone an
       return v;
     });
   const results = await Promise.allSettled([write('a', 1), write('b', 2, true), write('c', 3)]);
-  assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)), ['a', 'no b', 'c']);
+  assert.deepEqual(
+    results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
+    ['a', 'no b', 'c'],
+  );
   assert.deepEqual(h.sqlite.prepare('SELECT v FROM jots').pluck().all(), ['a', 'c']);
   assert.deepEqual(announced, [1, 3], 'the undone write announced nothing');
 });
@@ -35,7 +38,9 @@ test('a commit that fails rejects every write of the batch and announces none of
   const announced: number[] = [];
   h.app.domain.events.on('user.changed', ({ userId }) => announced.push(userId));
   // A deferred foreign key violation surfaces at COMMIT, after every write succeeded.
-  h.sqlite.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)');
+  h.sqlite.exec(
+    'CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)',
+  );
   const results = await Promise.allSettled([
     group.run(() => h.app.domain.events.emit('user.changed', { userId: 1 })),
     group.run(() => {
@@ -43,7 +48,10 @@ test('a commit that fails rejects every write of the batch and announces none of
       h.app.domain.events.emit('user.changed', { userId: 2 });
     }),
   ]);
-  assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
   assert.deepEqual(announced, []);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM child').pluck().get(), 0);
 });

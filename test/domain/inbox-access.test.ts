@@ -26,12 +26,25 @@ test('an agent sees only the inboxes they are a member of, also by guessing ids'
   const support = createInbox(d, admin.actor, { name: 'Support' });
   setMembers(d, admin.actor, support.id, [agent.id]);
 
-  assert.deepEqual(listInboxesFor(d, agent.actor).map((i) => i.name), ['Support']);
+  assert.deepEqual(
+    listInboxesFor(d, agent.actor).map((i) => i.name),
+    ['Support'],
+  );
   assert.deepEqual(listInboxesFor(d, manager.actor), []);
-  assert.deepEqual(listInboxesFor(d, admin.actor).map((i) => i.name), ['Sales', 'Support']);
+  assert.deepEqual(
+    listInboxesFor(d, admin.actor).map((i) => i.name),
+    ['Sales', 'Support'],
+  );
   assert.equal(getInboxFor(d, agent.actor, support.id).name, 'Support');
-  assert.equal(status(() => getInboxFor(d, agent.actor, sales.id)), 404, 'another inbox is not found, not forbidden');
-  assert.equal(status(() => getInboxFor(d, agent.actor, 999_999)), 404);
+  assert.equal(
+    status(() => getInboxFor(d, agent.actor, sales.id)),
+    404,
+    'another inbox is not found, not forbidden',
+  );
+  assert.equal(
+    status(() => getInboxFor(d, agent.actor, 999_999)),
+    404,
+  );
   assert.equal(canSeeInbox(d, agent.actor, sales.id), false);
   assert.deepEqual(inboxAudience(d, support.id).sort(), [admin.id, agent.id].sort());
 });
@@ -46,9 +59,18 @@ test('only admins create, rename and staff inboxes', async (t) => {
   const inbox = createInbox(d, admin.actor, { name: 'Support' });
   setMembers(d, admin.actor, inbox.id, [agent.id, manager.id]);
   for (const actor of [agent.actor, manager.actor]) {
-    assert.equal(status(() => createInbox(d, actor, { name: 'Mine' })), 403);
-    assert.equal(status(() => renameInbox(d, actor, inbox.id, { name: 'Hacked' })), 403);
-    assert.equal(status(() => setMembers(d, actor, inbox.id, [actor.id])), 403);
+    assert.equal(
+      status(() => createInbox(d, actor, { name: 'Mine' })),
+      403,
+    );
+    assert.equal(
+      status(() => renameInbox(d, actor, inbox.id, { name: 'Hacked' })),
+      403,
+    );
+    assert.equal(
+      status(() => setMembers(d, actor, inbox.id, [actor.id])),
+      403,
+    );
   }
   assert.equal(getInboxFor(d, admin.actor, inbox.id).name, 'Support');
 });
@@ -59,9 +81,18 @@ test('inbox names are checked and unique regardless of case', async (t) => {
   const d = h.app.domain;
   const admin = await addUser(h.app, 'admin');
   createInbox(d, admin.actor, { name: 'Support' });
-  assert.equal(status(() => createInbox(d, admin.actor, { name: 'support' })), 409);
-  assert.equal(status(() => createInbox(d, admin.actor, { name: '   ' })), 422);
-  assert.equal(status(() => createInbox(d, admin.actor, { name: 'x'.repeat(81) })), 422);
+  assert.equal(
+    status(() => createInbox(d, admin.actor, { name: 'support' })),
+    409,
+  );
+  assert.equal(
+    status(() => createInbox(d, admin.actor, { name: '   ' })),
+    422,
+  );
+  assert.equal(
+    status(() => createInbox(d, admin.actor, { name: 'x'.repeat(81) })),
+    422,
+  );
   const odd = createInbox(d, admin.actor, { name: `Robert'); DROP TABLE inboxes;--` });
   assert.equal(odd.name, `Robert'); DROP TABLE inboxes;--`);
 });
@@ -74,8 +105,14 @@ test('setting members with an unknown user changes nothing', async (t) => {
   const agent = await addUser(h.app, 'agent');
   const inbox = createInbox(d, admin.actor, { name: 'Support' });
   setMembers(d, admin.actor, inbox.id, [agent.id]);
-  assert.equal(status(() => setMembers(d, admin.actor, inbox.id, [999_999])), 422);
-  assert.deepEqual(listInboxesFor(d, agent.actor).map((i) => i.id), [inbox.id]);
+  assert.equal(
+    status(() => setMembers(d, admin.actor, inbox.id, [999_999])),
+    422,
+  );
+  assert.deepEqual(
+    listInboxesFor(d, agent.actor).map((i) => i.id),
+    [inbox.id],
+  );
 });
 
 test('a private inbox is seen by its owner only, admins included, and is not staffed by hand', async (t) => {
@@ -87,12 +124,24 @@ test('a private inbox is seen by its owner only, admins included, and is not sta
   const bo = await addUser(h.app, 'agent');
   const shared = createInbox(d, admin.actor, { name: 'Support' });
   setMembers(d, admin.actor, shared.id, [ana.id]);
-  const mine = h.sqlite.prepare(`INSERT INTO inboxes (name, owner_user_id) VALUES (?, ?) RETURNING id`).get(`personal-${ana.id}`, ana.id) as { id: number };
-  assert.deepEqual(listInboxesFor(d, ana.actor).map((i) => i.id), [shared.id, mine.id], 'shared first, then the private one');
+  const mine = h.sqlite
+    .prepare(`INSERT INTO inboxes (name, owner_user_id) VALUES (?, ?) RETURNING id`)
+    .get(`personal-${ana.id}`, ana.id) as { id: number };
+  assert.deepEqual(
+    listInboxesFor(d, ana.actor).map((i) => i.id),
+    [shared.id, mine.id],
+    'shared first, then the private one',
+  );
   assert.equal(canSeeInbox(d, bo.actor, mine.id), false);
   assert.equal(canSeeInbox(d, admin.actor, mine.id), false, 'personal texts are personal');
   assert.ok(!listInboxesFor(d, admin.actor).some((i) => i.id === mine.id));
   assert.deepEqual(inboxAudience(d, mine.id), [ana.id]);
-  assert.equal(status(() => setMembers(d, admin.actor, mine.id, [bo.id])), 404);
-  assert.equal(status(() => renameInbox(d, admin.actor, mine.id, { name: 'Taken over' })), 404);
+  assert.equal(
+    status(() => setMembers(d, admin.actor, mine.id, [bo.id])),
+    404,
+  );
+  assert.equal(
+    status(() => renameInbox(d, admin.actor, mine.id, { name: 'Taken over' })),
+    404,
+  );
 });

@@ -9,7 +9,8 @@ import { createMediaStore, sweepMedia } from '../../src/domain/media/store.ts';
 import { elf, exe, jpeg, mp3, pdf, png, svgWithScript, vcard, zipBomb } from '../fixtures/media.ts';
 import { buildTestApp } from '../helper.ts';
 
-const riff = (kind: string, chunk: string, extra: Buffer) => Buffer.concat([Buffer.from('RIFF\0\0\0\0' + kind + chunk, 'latin1'), extra]);
+const riff = (kind: string, chunk: string, extra: Buffer) =>
+  Buffer.concat([Buffer.from('RIFF\0\0\0\0' + kind + chunk, 'latin1'), extra]);
 
 test('types are read from the bytes, with image sizes where the header has them', () => {
   const vp8x = Buffer.alloc(20);
@@ -23,7 +24,12 @@ test('types are read from the bytes, with image sizes where the header has them'
     ['WAV', riff('WAVE', 'fmt ', Buffer.alloc(20)), 'audio/wav'],
     ['PDF', pdf(), 'application/pdf'],
     ['vCard', vcard('Jane Doe'), 'text/vcard', { name: 'Jane Doe' }],
-    ['vCard with BOM, lower case', Buffer.from('\uFEFFbegin:vcard\nversion:4.0\nfn;charset=utf-8:Zoë\nend:vcard\n'), 'text/vcard', { name: 'Zoë' }],
+    [
+      'vCard with BOM, lower case',
+      Buffer.from('\uFEFFbegin:vcard\nversion:4.0\nfn;charset=utf-8:Zoë\nend:vcard\n'),
+      'text/vcard',
+      { name: 'Zoë' },
+    ],
     ['MP3 frame', mp3(), 'audio/mpeg'],
     ['MP3 with ID3', Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), 'audio/mpeg'],
     ['AAC (ADTS)', Buffer.from([0xff, 0xf1, 0x50, 0x80]), 'audio/aac'],
@@ -59,7 +65,11 @@ test('file names: no folders, no quotes or control characters, the extension the
   assert.equal(safeFilename('C:\\Users\\me\\"x"\u0007.png', 'png'), 'x.png');
   assert.equal(safeFilename('.htaccess', 'pdf'), 'htaccess.pdf', 'never a hidden file');
   assert.equal(safeFilename('', 'vcf'), 'file.vcf');
-  assert.equal(safeFilename('invoice\u202Egpj.exe', 'jpg'), 'invoicegpj.jpg', 'no right-to-left override to disguise the name');
+  assert.equal(
+    safeFilename('invoice\u202Egpj.exe', 'jpg'),
+    'invoicegpj.jpg',
+    'no right-to-left override to disguise the name',
+  );
   assert.equal(safeFilename('a'.repeat(300) + '.jpg', 'jpg').length, 104);
   assert.equal(humanSize(2 * 1024 * 1024), '2 MB');
   assert.equal(humanSize(1536 * 1024), '1.5 MB');

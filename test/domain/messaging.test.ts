@@ -13,7 +13,14 @@ import { addUser, buildTestApp, type TestApp } from '../helper.ts';
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
 const texts = () => defaultKeywordTexts;
-const number = (over: Partial<NumberConfig> = {}): NumberConfig => ({ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0, ...over });
+const number = (over: Partial<NumberConfig> = {}): NumberConfig => ({
+  e164: SHOP,
+  smpp: 'sandbox',
+  inbox: 'Support',
+  registration: 'registered',
+  throughput: 0,
+  ...over,
+});
 
 async function setup(over: Partial<NumberConfig> = {}) {
   const h = await buildTestApp();
@@ -23,7 +30,8 @@ async function setup(over: Partial<NumberConfig> = {}) {
   return { h, admin, agent };
 }
 
-const rows = (h: TestApp, sql: string, ...params: unknown[]) => h.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
+const rows = (h: TestApp, sql: string, ...params: unknown[]) =>
+  h.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
 const refusal = (fn: () => unknown): string => {
   try {
     fn();
@@ -35,7 +43,21 @@ const refusal = (fn: () => unknown): string => {
 };
 
 test('keywords: the whole message, any case, surrounding spaces and punctuation', () => {
-  for (const text of ['STOP', ' stop ', 'Stop!', 'stopall', 'Unsubscribe.', 'cancel', 'END', 'quit', 'Revoke', 'OPTOUT', 'opt out', 'Opt-Out', '«STOP»']) {
+  for (const text of [
+    'STOP',
+    ' stop ',
+    'Stop!',
+    'stopall',
+    'Unsubscribe.',
+    'cancel',
+    'END',
+    'quit',
+    'Revoke',
+    'OPTOUT',
+    'opt out',
+    'Opt-Out',
+    '«STOP»',
+  ]) {
     assert.equal(keywordOf(text), 'stop', text);
   }
   for (const text of ['START', 'unstop', 'Yes!']) assert.equal(keywordOf(text), 'start', text);
@@ -43,7 +65,7 @@ test('keywords: the whole message, any case, surrounding spaces and punctuation'
   for (const text of ["don't stop", 'stop it', 'yes please', 'helpful', '']) assert.equal(keywordOf(text), null, text);
 });
 
-test('numbers from the config: shared inbox created when missing, personal ones in the owner\'s private inbox', async (t) => {
+test("numbers from the config: shared inbox created when missing, personal ones in the owner's private inbox", async (t) => {
   const { h, agent } = await setup();
   t.after(() => h.close());
   const ana = await addUser(h.app, 'agent', 'Ana', 'ana@example.test');
@@ -55,7 +77,10 @@ test('numbers from the config: shared inbox created when missing, personal ones 
   assert.deepEqual(result.synced, [SHOP, '+15550000001']);
   assert.deepEqual(result.skipped, [{ e164: '+15550000002', reason: 'owner ghost@example.test is not a user' }]);
   const inboxes = rows(h, 'SELECT name, owner_user_id FROM inboxes ORDER BY id');
-  assert.deepEqual(inboxes, [{ name: 'Support', owner_user_id: null }, { name: `personal-${ana.id}`, owner_user_id: ana.id }]);
+  assert.deepEqual(inboxes, [
+    { name: 'Support', owner_user_id: null },
+    { name: `personal-${ana.id}`, owner_user_id: ana.id },
+  ]);
   syncNumbers(h.app.domain, [number({ registration: 'pending' })]);
   assert.equal(rows(h, 'SELECT registration FROM numbers WHERE e164 = ?', SHOP)[0]?.registration, 'pending');
   assert.deepEqual(listInboxesFor(h.app.domain, agent.actor), [], 'an agent is not made a member by the config');
@@ -69,12 +94,17 @@ test('an inbound text from an unknown sender creates a contact shown as the numb
   const second = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Still there?' }, texts);
   assert.ok(second.stored);
   assert.equal(second.conversationId, first.conversationId, 'joins the open conversation');
-  assert.deepEqual(rows(h, 'SELECT name, phone FROM contacts JOIN contact_phones ON contact_id = contacts.id'), [{ name: null, phone: CUSTOMER }]);
+  assert.deepEqual(rows(h, 'SELECT name, phone FROM contacts JOIN contact_phones ON contact_id = contacts.id'), [
+    { name: null, phone: CUSTOMER },
+  ]);
   assert.deepEqual(rows(h, 'SELECT direction, body, status FROM messages ORDER BY id'), [
     { direction: 'in', body: 'Hi there', status: 'received' },
     { direction: 'in', body: 'Still there?', status: 'received' },
   ]);
-  assert.deepEqual(receiveSms(h.app.domain, { from: CUSTOMER, to: '+15559999999', text: 'wrong number' }, texts), { stored: false, reason: 'unknown-number' });
+  assert.deepEqual(receiveSms(h.app.domain, { from: CUSTOMER, to: '+15559999999', text: 'wrong number' }, texts), {
+    stored: false,
+    reason: 'unknown-number',
+  });
 });
 
 test('a closed conversation reopens on a new text; a spam one stays spam', async (t) => {
@@ -94,20 +124,36 @@ test('a closed conversation reopens on a new text; a spam one stays spam', async
 test('STOP opts out with one confirmation; nothing more is sent until START', async (t) => {
   const { h, admin } = await setup();
   t.after(() => h.close());
-  const custom = keywordTextsOf({ stop_text: 'Bye from Acme.', start_text: undefined, help_text: 'Acme help: call us.' });
+  const custom = keywordTextsOf({
+    stop_text: 'Bye from Acme.',
+    start_text: undefined,
+    help_text: 'Acme help: call us.',
+  });
   const stop = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Stop.' }, () => custom);
   assert.ok(stop.stored && stop.autoReplyId !== null);
-  assert.deepEqual(rows(h, `SELECT body, status, author_user_id FROM messages WHERE direction = 'out'`), [{ body: 'Bye from Acme.', status: 'queued', author_user_id: null }]);
+  assert.deepEqual(rows(h, `SELECT body, status, author_user_id FROM messages WHERE direction = 'out'`), [
+    { body: 'Bye from Acme.', status: 'queued', author_user_id: null },
+  ]);
   assert.deepEqual(rows(h, 'SELECT phone, source FROM opt_outs'), [{ phone: CUSTOMER, source: 'keyword' }]);
-  assert.equal(refusal(() => queueReply(h.app.domain, admin.actor, stop.conversationId, 'Are you sure?')), '422 sms.opted_out');
-  assert.equal(rows(h, `SELECT count(*) AS n FROM messages WHERE direction = 'out'`)[0]?.n, 1, 'the refused reply was not written');
+  assert.equal(
+    refusal(() => queueReply(h.app.domain, admin.actor, stop.conversationId, 'Are you sure?')),
+    '422 sms.opted_out',
+  );
+  assert.equal(
+    rows(h, `SELECT count(*) AS n FROM messages WHERE direction = 'out'`)[0]?.n,
+    1,
+    'the refused reply was not written',
+  );
 
   const help = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'HELP' }, () => custom);
   assert.ok(help.stored && help.autoReplyId !== null, 'HELP is answered even while opted out');
 
   receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'start' }, () => custom);
   assert.deepEqual(rows(h, 'SELECT * FROM opt_outs'), []);
-  assert.deepEqual(rows(h, 'SELECT kind FROM conversation_events ORDER BY id'), [{ kind: 'opted_out' }, { kind: 'opted_in' }]);
+  assert.deepEqual(rows(h, 'SELECT kind FROM conversation_events ORDER BY id'), [
+    { kind: 'opted_out' },
+    { kind: 'opted_in' },
+  ]);
   assert.deepEqual(queueReply(h.app.domain, admin.actor, stop.conversationId, 'Welcome back').messageId > 0, true);
   const bodies = rows(h, `SELECT body FROM messages WHERE direction = 'out' ORDER BY id`).map((r) => r.body);
   assert.deepEqual(bodies, ['Bye from Acme.', 'Acme help: call us.', defaultKeywordTexts.start, 'Welcome back']);
@@ -121,7 +167,10 @@ test('a number that is pending or unregistered refuses replies with the reason; 
     assert.ok(inbound.stored);
     assert.equal(inbound.autoReplyId, null, 'not even a keyword answer goes out');
     h.sqlite.prepare('DELETE FROM opt_outs').run();
-    assert.equal(refusal(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Hello')), '422 sms.unregistered');
+    assert.equal(
+      refusal(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Hello')),
+      '422 sms.unregistered',
+    );
     assert.equal(rows(h, `SELECT count(*) AS n FROM messages WHERE direction = 'out'`)[0]?.n, 0);
   }
 });
@@ -131,27 +180,49 @@ test('replies need access to the inbox and a real body', async (t) => {
   t.after(() => h.close());
   const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, texts);
   assert.ok(inbound.stored);
-  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'Hello')), '404 error.not_found');
+  assert.equal(
+    refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'Hello')),
+    '404 error.not_found',
+  );
   const support = rows(h, `SELECT id FROM inboxes WHERE name = 'Support'`)[0]!.id as number;
   setMembers(h.app.domain, { id: 1, role: 'admin' }, support, [agent.id]);
-  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, '   ')), '422 sms.body_empty');
-  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'x'.repeat(1601))), '422 sms.body_long');
-  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, 999_999, 'Hello')), '404 error.not_found');
-  assert.equal(refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'Hello')), 'ok');
+  assert.equal(
+    refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, '   ')),
+    '422 sms.body_empty',
+  );
+  assert.equal(
+    refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'x'.repeat(1601))),
+    '422 sms.body_long',
+  );
+  assert.equal(
+    refusal(() => queueReply(h.app.domain, agent.actor, 999_999, 'Hello')),
+    '404 error.not_found',
+  );
+  assert.equal(
+    refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'Hello')),
+    'ok',
+  );
   const other = createInbox(h.app.domain, null, { name: 'Other' });
   assert.equal(canSeeInbox(h.app.domain, agent.actor, other.id), false);
 });
 
-test('a text to a personal number lands in the owner\'s private inbox, which even admins do not see', async (t) => {
+test("a text to a personal number lands in the owner's private inbox, which even admins do not see", async (t) => {
   const { h, admin } = await setup();
   t.after(() => h.close());
   const ana = await addUser(h.app, 'agent', 'Ana', 'ana@example.test');
   syncNumbers(h.app.domain, [number({ e164: '+15550000001', inbox: undefined, owner: 'ana@example.test' })]);
   const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: '+15550000001', text: 'Hi Ana' }, texts);
   assert.ok(inbound.stored);
-  const inboxId = rows(h, 'SELECT inbox_id FROM conversations WHERE id = ?', inbound.conversationId)[0]!.inbox_id as number;
+  const inboxId = rows(h, 'SELECT inbox_id FROM conversations WHERE id = ?', inbound.conversationId)[0]!
+    .inbox_id as number;
   assert.equal(canSeeInbox(h.app.domain, ana.actor, inboxId), true);
   assert.equal(canSeeInbox(h.app.domain, admin.actor, inboxId), false);
-  assert.equal(refusal(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Peek')), '404 error.not_found');
-  assert.equal(refusal(() => queueReply(h.app.domain, ana.actor, inbound.conversationId, 'Hi back')), 'ok');
+  assert.equal(
+    refusal(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Peek')),
+    '404 error.not_found',
+  );
+  assert.equal(
+    refusal(() => queueReply(h.app.domain, ana.actor, inbound.conversationId, 'Hi back')),
+    'ok',
+  );
 });

@@ -5,7 +5,11 @@ import { normalizePhone, supportedCountries } from '../../src/domain/contacts/ph
 /** Each input must normalise to `expected` (null: refused) with the given default country. */
 function expectAll(cases: [raw: unknown, expected: string | null][], country?: string): void {
   for (const [raw, expected] of cases) {
-    assert.equal(normalizePhone(raw, country), expected, `${JSON.stringify(raw)} with ${country ?? 'no default country'}`);
+    assert.equal(
+      normalizePhone(raw, country),
+      expected,
+      `${JSON.stringify(raw)} with ${country ?? 'no default country'}`,
+    );
   }
 }
 
@@ -155,7 +159,13 @@ test('too short or too long for E.164 (7 to 15 digits after the +)', () => {
     ],
     'DE',
   );
-  expectAll([['41555526711', null], ['141555526711', null]], 'US');
+  expectAll(
+    [
+      ['41555526711', null],
+      ['141555526711', null],
+    ],
+    'US',
+  );
 });
 
 test('Italian numbers keep their leading 0, mobiles start with 3', () => {

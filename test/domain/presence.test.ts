@@ -5,11 +5,23 @@ import { queuesOf, setInQueue, setQueues } from '../../src/domain/assignment/que
 import { DomainError } from '../../src/domain/errors.ts';
 import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
 import { addNotifications, announce } from '../../src/domain/notifications/notify.ts';
-import { DEFAULT_PREFERENCES, effectivePreferences, setPreferences, toastFor } from '../../src/domain/users/preferences.ts';
-import { offlineAtStart, setAvailability, setExtension, setStatus, setStatusMessage } from '../../src/domain/users/presence.ts';
+import {
+  DEFAULT_PREFERENCES,
+  effectivePreferences,
+  setPreferences,
+  toastFor,
+} from '../../src/domain/users/preferences.ts';
+import {
+  offlineAtStart,
+  setAvailability,
+  setExtension,
+  setStatus,
+  setStatusMessage,
+} from '../../src/domain/users/presence.ts';
 import { addUser, buildTestApp, signedIn, until, type TestApp } from '../helper.ts';
 
-const availability = (h: TestApp, id: number) => h.sqlite.prepare('SELECT availability FROM users WHERE id = ?').pluck().get(id) as string;
+const availability = (h: TestApp, id: number) =>
+  h.sqlite.prepare('SELECT availability FROM users WHERE id = ?').pluck().get(id) as string;
 
 /** Every 'presence.changed' the domain emits, by user. */
 function presenceEvents(h: TestApp): number[] {
@@ -57,7 +69,8 @@ async function noTabs(h: TestApp, userId: number): Promise<void> {
 /** Lets the server handle what the sockets sent (close frames) before looking: no assertion depends on how long it takes. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
-const refusal = (field: string) => (err: unknown) => err instanceof DomainError && err.status === 422 && err.field === field;
+const refusal = (field: string) => (err: unknown) =>
+  err instanceof DomainError && err.status === 422 && err.field === field;
 
 test('status message, availability and extension are checked, kept, and announced only when they change', async (t) => {
   const h = await buildTestApp();
@@ -74,10 +87,17 @@ test('status message, availability and extension are checked, kept, and announce
 
   assert.throws(() => setAvailability(h.app.domain, ana.actor, 'busy'), refusal('availability'));
   assert.throws(() => setStatusMessage(h.app.domain, ana.actor, 'é'.repeat(81)), refusal('status_message'));
-  assert.equal(setStatusMessage(h.app.domain, ana.actor, '😀'.repeat(80)).statusMessage, '😀'.repeat(80), '80 characters, not UTF-16 units');
+  assert.equal(
+    setStatusMessage(h.app.domain, ana.actor, '😀'.repeat(80)).statusMessage,
+    '😀'.repeat(80),
+    '80 characters, not UTF-16 units',
+  );
   assert.throws(() => setExtension(h.app.domain, ana.actor, '12; DROP'), refusal('extension'));
   assert.throws(() => setExtension(h.app.domain, ana.actor, '1'.repeat(31)), refusal('extension'));
-  assert.throws(() => setStatus(h.app.domain, ana.actor, { availability: 'available', statusMessage: 'x'.repeat(81) }), refusal('status_message'));
+  assert.throws(
+    () => setStatus(h.app.domain, ana.actor, { availability: 'available', statusMessage: 'x'.repeat(81) }),
+    refusal('status_message'),
+  );
   assert.equal(availability(h, ana.id), 'away', 'a refused status form keeps nothing');
   assert.equal(setExtension(h.app.domain, ana.actor, '').extension, '', 'empty clears it');
 });
@@ -94,18 +114,56 @@ test('queues: only my own shared inboxes; another inbox is 404; a change is anno
   setMembers(h.app.domain, admin.actor, sales, [ana.id]);
   const events = presenceEvents(h);
 
-  assert.deepEqual(queuesOf(h.app.domain, ana.actor).map((q) => [q.name, q.inQueue]), [['Sales', true], ['Support', true]]);
-  assert.deepEqual(queuesOf(h.app.domain, admin.actor), [], 'an admin sees every inbox but sits in no queue without membership');
+  assert.deepEqual(
+    queuesOf(h.app.domain, ana.actor).map((q) => [q.name, q.inQueue]),
+    [
+      ['Sales', true],
+      ['Support', true],
+    ],
+  );
+  assert.deepEqual(
+    queuesOf(h.app.domain, admin.actor),
+    [],
+    'an admin sees every inbox but sits in no queue without membership',
+  );
   setInQueue(h.app.domain, ana.actor, support, false);
-  assert.deepEqual(queuesOf(h.app.domain, ana.actor).map((q) => [q.name, q.inQueue]), [['Sales', true], ['Support', false]]);
+  assert.deepEqual(
+    queuesOf(h.app.domain, ana.actor).map((q) => [q.name, q.inQueue]),
+    [
+      ['Sales', true],
+      ['Support', false],
+    ],
+  );
   assert.deepEqual(events, [ana.id]);
   setInQueue(h.app.domain, ana.actor, support, false);
   assert.equal(events.length, 1, 'no change, no announcement');
 
-  assert.throws(() => setInQueue(h.app.domain, ana.actor, other, true), (err) => err instanceof DomainError && err.status === 404);
-  assert.throws(() => setInQueue(h.app.domain, admin.actor, support, false), (err) => err instanceof DomainError && err.status === 404, 'not even an admin changes someone else’s seat');
-  assert.throws(() => setQueues(h.app.domain, ana.actor, new Map([[sales, false], [other, false]])), (err) => err instanceof DomainError && err.status === 404);
-  assert.equal(queuesOf(h.app.domain, ana.actor).find((q) => q.inboxId === sales)?.inQueue, true, 'one transaction: Sales kept its seat');
+  assert.throws(
+    () => setInQueue(h.app.domain, ana.actor, other, true),
+    (err) => err instanceof DomainError && err.status === 404,
+  );
+  assert.throws(
+    () => setInQueue(h.app.domain, admin.actor, support, false),
+    (err) => err instanceof DomainError && err.status === 404,
+    'not even an admin changes someone else’s seat',
+  );
+  assert.throws(
+    () =>
+      setQueues(
+        h.app.domain,
+        ana.actor,
+        new Map([
+          [sales, false],
+          [other, false],
+        ]),
+      ),
+    (err) => err instanceof DomainError && err.status === 404,
+  );
+  assert.equal(
+    queuesOf(h.app.domain, ana.actor).find((q) => q.inboxId === sales)?.inQueue,
+    true,
+    'one transaction: Sales kept its seat',
+  );
 });
 
 test('notification preferences: defaults, the stored choice over them, and a toast only for its own user', async (t) => {
@@ -117,22 +175,46 @@ test('notification preferences: defaults, the stored choice over them, and a toa
   assert.deepEqual(effectivePreferences({}), DEFAULT_PREFERENCES);
   assert.deepEqual(DEFAULT_PREFERENCES.new_conversation, { browser: false, sound: false });
   assert.deepEqual(DEFAULT_PREFERENCES.mention, { browser: true, sound: false });
-  assert.deepEqual(effectivePreferences({ mention: { browser: false, sound: true } }).mention, { browser: false, sound: true });
-  assert.throws(() => setPreferences(h.app.domain, ana.actor, { direct: { browser: 'maybe' } }), refusal('direct.browser'));
+  assert.deepEqual(effectivePreferences({ mention: { browser: false, sound: true } }).mention, {
+    browser: false,
+    sound: true,
+  });
+  assert.throws(
+    () => setPreferences(h.app.domain, ana.actor, { direct: { browser: 'maybe' } }),
+    refusal('direct.browser'),
+  );
 
   const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
   setMembers(h.app.domain, admin.actor, inbox.id, [ana.id]);
-  h.sqlite.prepare(`INSERT INTO chats (kind, direct_key, created_at) VALUES ('direct', ?, 0)`).run(`${ana.id}:${ben.id}`);
+  h.sqlite
+    .prepare(`INSERT INTO chats (kind, direct_key, created_at) VALUES ('direct', ?, 0)`)
+    .run(`${ana.id}:${ben.id}`);
   const chatId = h.sqlite.prepare('SELECT id FROM chats').pluck().get() as number;
-  h.sqlite.prepare('INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0), (?, ?, 0)').run(chatId, ana.id, chatId, ben.id);
-  const [toAna] = h.app.domain.db.transaction(() => addNotifications(h.app.domain, 1, [{ userId: ana.id, kind: 'direct', actorId: ben.id, chatId, excerpt: 'Lunch?' }]));
+  h.sqlite
+    .prepare('INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0), (?, ?, 0)')
+    .run(chatId, ana.id, chatId, ben.id);
+  const [toAna] = h.app.domain.db.transaction(() =>
+    addNotifications(h.app.domain, 1, [{ userId: ana.id, kind: 'direct', actorId: ben.id, chatId, excerpt: 'Lunch?' }]),
+  );
   assert.ok(toAna);
   const toast = toastFor(h.app.domain, ana.actor, toAna.notificationId);
   assert.deepEqual(toast && { ...toast, id: 0 }, {
-    id: 0, kind: 'direct', actorName: 'Ben', excerpt: 'Lunch?', href: `/chats/${chatId}`,
-    conversationLabel: null, inboxName: null, chatName: null, browser: true, sound: false,
+    id: 0,
+    kind: 'direct',
+    actorName: 'Ben',
+    excerpt: 'Lunch?',
+    href: `/chats/${chatId}`,
+    conversationLabel: null,
+    inboxName: null,
+    chatName: null,
+    browser: true,
+    sound: false,
   });
-  assert.equal(toastFor(h.app.domain, ben.actor, toAna.notificationId), undefined, 'someone else’s notification is nothing');
+  assert.equal(
+    toastFor(h.app.domain, ben.actor, toAna.notificationId),
+    undefined,
+    'someone else’s notification is nothing',
+  );
   h.sqlite.prepare('DELETE FROM chat_members WHERE user_id = ?').run(ana.id);
   assert.equal(toastFor(h.app.domain, ana.actor, toAna.notificationId), undefined, 'a chat I left shows nothing');
 });
@@ -210,7 +292,11 @@ test('a page load within the grace period is no leaving; a tab whose session end
   await benPhone.post('/logout');
   await phoneClosed;
   await settle();
-  assert.deepEqual(events.filter((id) => id === ben.id), [ben.id], 'Ben moved once: when his first tab opened');
+  assert.deepEqual(
+    events.filter((id) => id === ben.id),
+    [ben.id],
+    'Ben moved once: when his first tab opened',
+  );
   assert.equal(availability(h, ben.id), 'available', 'his other tab is still open');
   assert.equal(availability(h, ana.id), 'away', 'nobody else moved');
   await Promise.all([deskTab.close(), reloaded.close()]);
@@ -235,7 +321,11 @@ test('at start-up nobody has a tab: available becomes offline, away stays; stopp
   h.app.hub.closeAll(1012, 'server restarting');
   await closed;
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(availability(h, ana.id), 'available', 'a restart is no leaving: the tab reconnects, and the next start sorts it out');
+  assert.equal(
+    availability(h, ana.id),
+    'available',
+    'a restart is no leaving: the tab reconnects, and the next start sorts it out',
+  );
 });
 
 test('a notification reaches only its user’s tabs, as a toast that links to it', async (t) => {
@@ -256,9 +346,13 @@ test('a notification reaches only its user’s tabs, as a toast that links to it
 
   h.sqlite.prepare(`INSERT INTO chats (kind, name, created_at) VALUES ('team', 'Team <room>', 0)`).run();
   const chatId = h.sqlite.prepare('SELECT id FROM chats').pluck().get() as number;
-  h.sqlite.prepare('INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0), (?, ?, 0)').run(chatId, ana.id, chatId, ben.id);
+  h.sqlite
+    .prepare('INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0), (?, ?, 0)')
+    .run(chatId, ana.id, chatId, ben.id);
   const created = h.app.domain.db.transaction(() =>
-    addNotifications(h.app.domain, Date.now(), [{ userId: ben.id, kind: 'mention', actorId: ana.id, chatId, excerpt: '@Ben can you <b>check</b>?' }]),
+    addNotifications(h.app.domain, Date.now(), [
+      { userId: ben.id, kind: 'mention', actorId: ana.id, chatId, excerpt: '@Ben can you <b>check</b>?' },
+    ]),
   );
   announce(h.app.domain, created);
   await until(() => benTab.received.length > 0, 'Ben gets the toast');

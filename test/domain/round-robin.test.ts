@@ -31,11 +31,13 @@ function newConversation(domain: DomainContext, from = nextCustomer(), text = 'H
   return r.conversationId;
 }
 
-const assigneeOf = (sqlite: Sqlite, id: number) => sqlite.prepare('SELECT assignee_id FROM conversations WHERE id = ?').pluck().get(id) as number | null;
+const assigneeOf = (sqlite: Sqlite, id: number) =>
+  sqlite.prepare('SELECT assignee_id FROM conversations WHERE id = ?').pluck().get(id) as number | null;
 const available = (sqlite: Sqlite, ...ids: number[]) => {
   for (const id of ids) sqlite.prepare(`UPDATE users SET availability = 'available' WHERE id = ?`).run(id);
 };
-const turnOf = (sqlite: Sqlite, inboxId: number) => sqlite.prepare('SELECT rotation_turn FROM inboxes WHERE id = ?').pluck().get(inboxId) as number;
+const turnOf = (sqlite: Sqlite, inboxId: number) =>
+  sqlite.prepare('SELECT rotation_turn FROM inboxes WHERE id = ?').pluck().get(inboxId) as number;
 
 /** A Support inbox with round-robin on and `n` available agents in its queue (plus an admin, who is not a member). */
 async function setup(n = 3) {
@@ -44,7 +46,9 @@ async function setup(n = 3) {
   const manager = await addUser(h.app, 'manager', 'Mia');
   const agents = [];
   for (let i = 0; i < n; i++) agents.push(await addUser(h.app, 'agent', `Agent ${i + 1}`));
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, inboxId, [manager.id, ...agents.map((a) => a.id)]);
   // The manager is a member but stays offline: only the agents take conversations.
@@ -61,11 +65,17 @@ function welcomes(h: TestApp): { conversationId: number; inboxId: number; messag
 }
 
 /** Who of all users gets the toast of conversation `id`'s welcome, with its excerpt, by user id. */
-function toasted(h: TestApp, announced: { conversationId: number; messageId: number }[], id: number): [number, string][] {
+function toasted(
+  h: TestApp,
+  announced: { conversationId: number; messageId: number }[],
+  id: number,
+): [number, string][] {
   const w = announced.find((x) => x.conversationId === id);
   if (!w) return [];
   const everyone = h.sqlite.prepare('SELECT id FROM users').pluck().all() as number[];
-  return [...welcomeToasts(h.app.domain, id, w.messageId, everyone)].map(([userId, t]): [number, string] => [userId, t.excerpt]).sort((x, y) => x[0] - y[0]);
+  return [...welcomeToasts(h.app.domain, id, w.messageId, everyone)]
+    .map(([userId, t]): [number, string] => [userId, t.excerpt])
+    .sort((x, y) => x[0] - y[0]);
 }
 
 function tally(sqlite: Sqlite, conversationIds: number[]): Map<number | null, number> {
@@ -79,10 +89,48 @@ function tally(sqlite: Sqlite, conversationIds: number[]): Map<number | null, nu
 
 test('the chooser: longest since their last turn first, lowest id on ties, the cap skips, nobody gives null', () => {
   assert.equal(chooseAssignee([], null), null);
-  assert.equal(chooseAssignee([{ userId: 7, lastTurn: 3, open: 0 }, { userId: 5, lastTurn: 4, open: 0 }], null), 7);
-  assert.equal(chooseAssignee([{ userId: 7, lastTurn: 0, open: 0 }, { userId: 5, lastTurn: 0, open: 0 }], null), 5, 'ties: lowest id');
-  assert.equal(chooseAssignee([{ userId: 5, lastTurn: 1, open: 2 }, { userId: 7, lastTurn: 9, open: 1 }], 2), 7, 'at the cap: skipped');
-  assert.equal(chooseAssignee([{ userId: 5, lastTurn: 1, open: 2 }, { userId: 7, lastTurn: 9, open: 5 }], 2), null);
+  assert.equal(
+    chooseAssignee(
+      [
+        { userId: 7, lastTurn: 3, open: 0 },
+        { userId: 5, lastTurn: 4, open: 0 },
+      ],
+      null,
+    ),
+    7,
+  );
+  assert.equal(
+    chooseAssignee(
+      [
+        { userId: 7, lastTurn: 0, open: 0 },
+        { userId: 5, lastTurn: 0, open: 0 },
+      ],
+      null,
+    ),
+    5,
+    'ties: lowest id',
+  );
+  assert.equal(
+    chooseAssignee(
+      [
+        { userId: 5, lastTurn: 1, open: 2 },
+        { userId: 7, lastTurn: 9, open: 1 },
+      ],
+      2,
+    ),
+    7,
+    'at the cap: skipped',
+  );
+  assert.equal(
+    chooseAssignee(
+      [
+        { userId: 5, lastTurn: 1, open: 2 },
+        { userId: 7, lastTurn: 9, open: 5 },
+      ],
+      2,
+    ),
+    null,
+  );
   assert.equal(chooseAssignee([{ userId: 5, lastTurn: 1, open: 200 }], null), 5, 'no cap');
 });
 
@@ -96,7 +144,11 @@ test('the cap field: empty is no cap, 1 to 500, anything else refused', () => {
       assert.equal(parseMaxOpen(bad), null);
       continue;
     }
-    assert.throws(() => parseMaxOpen(bad), (err) => err instanceof DomainError && err.status === 422 && err.field === 'max_open', bad);
+    assert.throws(
+      () => parseMaxOpen(bad),
+      (err) => err instanceof DomainError && err.status === 422 && err.field === 'max_open',
+      bad,
+    );
   }
 });
 
@@ -110,14 +162,26 @@ for (const size of [3, 5]) {
     assert.equal(counts.get(null), undefined, 'none left unassigned');
     assert.equal(counts.get(manager.id), undefined, 'the offline manager gets none');
     const perAgent = ids.map((id) => counts.get(id) ?? 0);
-    assert.equal(perAgent.reduce((a, b) => a + b, 0), 1000);
+    assert.equal(
+      perAgent.reduce((a, b) => a + b, 0),
+      1000,
+    );
     assert.ok(Math.max(...perAgent) - Math.min(...perAgent) <= 1, JSON.stringify(perAgent));
     // In turn: the first round goes by id, every later round in the same order.
-    assert.deepEqual(made.slice(0, size * 2).map((id) => assigneeOf(h.sqlite, id)), [...ids, ...ids]);
+    assert.deepEqual(
+      made.slice(0, size * 2).map((id) => assigneeOf(h.sqlite, id)),
+      [...ids, ...ids],
+    );
     assert.equal(turnOf(h.sqlite, inboxId), 1000, 'one turn per assignment, stored');
     const versions = h.sqlite.prepare('SELECT DISTINCT version FROM conversations').pluck().all();
     assert.deepEqual(versions, [1], 'the assignment bumps the version (a page from before it is stale)');
-    assert.equal(h.sqlite.prepare(`SELECT count(*) FROM conversation_events WHERE kind = 'auto_assigned' AND actor_user_id IS NULL`).pluck().get(), 1000);
+    assert.equal(
+      h.sqlite
+        .prepare(`SELECT count(*) FROM conversation_events WHERE kind = 'auto_assigned' AND actor_user_id IS NULL`)
+        .pluck()
+        .get(),
+      1000,
+    );
   });
 }
 
@@ -127,7 +191,10 @@ test('the cap: an agent at the cap is skipped; closing one of theirs makes them 
   setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: true, maxOpen: '2' });
   const [a, b, c] = ids as [number, number, number];
   const first = Array.from({ length: 5 }, () => newConversation(h.app.domain));
-  assert.deepEqual(first.map((id) => assigneeOf(h.sqlite, id)), [a, b, c, a, b]);
+  assert.deepEqual(
+    first.map((id) => assigneeOf(h.sqlite, id)),
+    [a, b, c, a, b],
+  );
   // Ana and Ben hold 2 each now: Cy is the only one under the cap.
   const sixth = newConversation(h.app.domain);
   assert.equal(assigneeOf(h.sqlite, sixth), c);
@@ -135,7 +202,10 @@ test('the cap: an agent at the cap is skipped; closing one of theirs makes them 
   const seventh = newConversation(h.app.domain);
   assert.equal(assigneeOf(h.sqlite, seventh), null, 'everyone at the cap: it waits unassigned');
   assert.equal(turnOf(h.sqlite, inboxId), turn, 'and the rotation does not move');
-  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM conversation_events WHERE conversation_id = ?`).pluck().get(seventh), 0);
+  assert.equal(
+    h.sqlite.prepare(`SELECT count(*) FROM conversation_events WHERE conversation_id = ?`).pluck().get(seventh),
+    0,
+  );
   // Ben closes one of his: he is under the cap again and takes the next one.
   const bens = first[1]!;
   setConversationStatus(h.app.domain, { id: b, role: 'agent' }, bens, 1, 'closed');
@@ -144,7 +214,10 @@ test('the cap: an agent at the cap is skipped; closing one of theirs makes them 
   setConversationStatus(h.app.domain, manager.actor, first[0]!, 1, 'spam');
   assert.equal(assigneeOf(h.sqlite, newConversation(h.app.domain)), a);
   // Conversations of another inbox do not count against this one's cap.
-  const admin = { id: h.sqlite.prepare(`SELECT id FROM users WHERE role = 'admin'`).pluck().get() as number, role: 'admin' as const };
+  const admin = {
+    id: h.sqlite.prepare(`SELECT id FROM users WHERE role = 'admin'`).pluck().get() as number,
+    role: 'admin' as const,
+  };
   const other = createInbox(h.app.domain, admin, { name: 'Other' });
   h.sqlite.prepare('UPDATE conversations SET inbox_id = ? WHERE id = ?').run(other.id, first[2]!);
   assert.equal(assigneeOf(h.sqlite, newConversation(h.app.domain)), c, 'Cy held 2 in Support; one moved away');
@@ -169,7 +242,10 @@ test('away, offline, out of the queue, deactivated and non-members are skipped',
   h.sqlite.prepare('UPDATE inbox_members SET in_queue = 1 WHERE inbox_id = ? AND user_id = ?').run(inboxId, outOfQueue);
   available(h.sqlite, away);
   const next = Array.from({ length: 4 }, () => newConversation(h.app.domain));
-  assert.deepEqual(next.map((id) => assigneeOf(h.sqlite, id)), [away, outOfQueue, ben, away]);
+  assert.deepEqual(
+    next.map((id) => assigneeOf(h.sqlite, id)),
+    [away, outOfQueue, ben, away],
+  );
 });
 
 test('a member joining mid-way gets the next one, then takes turns; one who leaves gets no more', async (t) => {
@@ -177,12 +253,19 @@ test('a member joining mid-way gets the next one, then takes turns; one who leav
   t.after(() => h.close());
   const [a, b] = ids as [number, number];
   const before = Array.from({ length: 10 }, () => newConversation(h.app.domain));
-  assert.deepEqual([...tally(h.sqlite, before)].sort(), [[a, 5], [b, 5]]);
+  assert.deepEqual([...tally(h.sqlite, before)].sort(), [
+    [a, 5],
+    [b, 5],
+  ]);
   const cy = await addUser(h.app, 'agent', 'Cy');
   available(h.sqlite, cy.id);
   setMembers(h.app.domain, admin.actor, inboxId, [manager.id, a, b, cy.id]);
   const joined = Array.from({ length: 6 }, () => newConversation(h.app.domain));
-  assert.deepEqual(joined.map((id) => assigneeOf(h.sqlite, id)), [cy.id, a, b, cy.id, a, b], 'the newcomer first (they had none), then in turn');
+  assert.deepEqual(
+    joined.map((id) => assigneeOf(h.sqlite, id)),
+    [cy.id, a, b, cy.id, a, b],
+    'the newcomer first (they had none), then in turn',
+  );
   setMembers(h.app.domain, admin.actor, inboxId, [manager.id, a, cy.id]);
   const left = Array.from({ length: 101 }, () => newConversation(h.app.domain));
   const counts = tally(h.sqlite, left);
@@ -201,35 +284,81 @@ test('nobody eligible: it stays unassigned, with no assignment event or notifica
   assert.equal(turnOf(h.sqlite, inboxId), 0);
   assert.equal(h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(id), 0);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM conversation_events').pluck().get(), 0);
-  assert.equal(h.sqlite.prepare('SELECT count(*) FROM notifications WHERE conversation_id = ?').pluck().get(id), 0, 'announced, not a row per person');
+  assert.equal(
+    h.sqlite.prepare('SELECT count(*) FROM notifications WHERE conversation_id = ?').pluck().get(id),
+    0,
+    'announced, not a row per person',
+  );
   const audience = [admin.id, manager.id, ...ids].sort((x, y) => x - y);
-  assert.deepEqual(toasted(h, announced, id), audience.map((userId) => [userId, 'Is anyone there?']));
+  assert.deepEqual(
+    toasted(h, announced, id),
+    audience.map((userId) => [userId, 'Is anyone there?']),
+  );
 });
 
 test('an automatic assignment: the timeline says so without an actor; the assignee is told; news goes out after the commit', async (t) => {
   const { h, admin, manager, ids } = await setup(2);
   t.after(() => h.close());
   const seen: { name: string; inTransaction: boolean; payload: unknown }[] = [];
-  for (const name of ['conversation.changed', 'conversation.event', 'notification.created', 'message.created', 'conversation.welcomed'] as const) {
+  for (const name of [
+    'conversation.changed',
+    'conversation.event',
+    'notification.created',
+    'message.created',
+    'conversation.welcomed',
+  ] as const) {
     h.app.domain.events.on(name, (payload) => seen.push({ name, inTransaction: h.sqlite.inTransaction, payload }));
   }
   const announced = welcomes(h);
   const id = newConversation(h.app.domain, undefined, 'My order   is\nlate');
   const [a] = ids as [number];
   assert.equal(assigneeOf(h.sqlite, id), a);
-  const event = h.sqlite.prepare('SELECT id, kind, actor_user_id AS actor, data FROM conversation_events WHERE conversation_id = ?').get(id) as Record<string, unknown>;
-  assert.deepEqual({ ...event, id: undefined }, { id: undefined, kind: 'auto_assigned', actor: null, data: JSON.stringify({ assignee: 'Agent 1' }) });
-  assert.equal(translator('en')('event.auto_assigned', { assignee: 'Agent 1', actor: '' }), 'Assigned to Agent 1 automatically (round-robin)');
-  assert.equal(translator('de')('event.auto_assigned', { assignee: 'Agent 1', actor: '' }), 'Automatisch Agent 1 zugewiesen (reihum)');
-  const notes = h.sqlite.prepare('SELECT id, user_id AS userId, kind, excerpt FROM notifications WHERE conversation_id = ? ORDER BY id').all(id) as { id: number; userId: number; kind: string; excerpt: string }[];
+  const event = h.sqlite
+    .prepare('SELECT id, kind, actor_user_id AS actor, data FROM conversation_events WHERE conversation_id = ?')
+    .get(id) as Record<string, unknown>;
+  assert.deepEqual(
+    { ...event, id: undefined },
+    { id: undefined, kind: 'auto_assigned', actor: null, data: JSON.stringify({ assignee: 'Agent 1' }) },
+  );
+  assert.equal(
+    translator('en')('event.auto_assigned', { assignee: 'Agent 1', actor: '' }),
+    'Assigned to Agent 1 automatically (round-robin)',
+  );
+  assert.equal(
+    translator('de')('event.auto_assigned', { assignee: 'Agent 1', actor: '' }),
+    'Automatisch Agent 1 zugewiesen (reihum)',
+  );
+  const notes = h.sqlite
+    .prepare('SELECT id, user_id AS userId, kind, excerpt FROM notifications WHERE conversation_id = ? ORDER BY id')
+    .all(id) as { id: number; userId: number; kind: string; excerpt: string }[];
   const audience = [admin.id, manager.id, ...ids].sort((x, y) => x - y);
-  assert.deepEqual(toasted(h, announced, id), audience.map((userId) => [userId, 'My order is late']));
-  assert.deepEqual(notes.map((n) => [n.kind, n.userId, n.excerpt]), [['assigned', a, 'My order is late']]);
-  assert.ok(seen.every((s) => !s.inTransaction), 'nothing is announced from inside the transaction');
-  assert.deepEqual(seen.filter((s) => s.name === 'conversation.event').map((s) => s.payload), [{ conversationId: id, eventId: event.id, inboxId: (seen.find((s) => s.name === 'message.created')!.payload as { inboxId: number }).inboxId }]);
+  assert.deepEqual(
+    toasted(h, announced, id),
+    audience.map((userId) => [userId, 'My order is late']),
+  );
+  assert.deepEqual(
+    notes.map((n) => [n.kind, n.userId, n.excerpt]),
+    [['assigned', a, 'My order is late']],
+  );
+  assert.ok(
+    seen.every((s) => !s.inTransaction),
+    'nothing is announced from inside the transaction',
+  );
+  assert.deepEqual(
+    seen.filter((s) => s.name === 'conversation.event').map((s) => s.payload),
+    [
+      {
+        conversationId: id,
+        eventId: event.id,
+        inboxId: (seen.find((s) => s.name === 'message.created')!.payload as { inboxId: number }).inboxId,
+      },
+    ],
+  );
   assert.equal(seen.filter((s) => s.name === 'conversation.changed').length, 1);
   assert.deepEqual(
-    seen.filter((s) => s.name === 'notification.created').map((s) => (s.payload as { notificationId: number }).notificationId),
+    seen
+      .filter((s) => s.name === 'notification.created')
+      .map((s) => (s.payload as { notificationId: number }).notificationId),
     notes.map((n) => n.id),
   );
 });
@@ -247,7 +376,10 @@ test('only new conversations: a reopened one keeps its assignee, one that waited
   assert.equal(newConversation(h.app.domain, customer, 'Me again'), id, 'the same conversation, reopened');
   assert.equal(assigneeOf(h.sqlite, id), a, 'keeps its assignee');
   assert.equal(turnOf(h.sqlite, inboxId), turn);
-  assert.deepEqual(h.sqlite.prepare('SELECT kind FROM conversation_events WHERE conversation_id = ? ORDER BY id').pluck().all(id), ['auto_assigned', 'closed', 'reopened']);
+  assert.deepEqual(
+    h.sqlite.prepare('SELECT kind FROM conversation_events WHERE conversation_id = ? ORDER BY id').pluck().all(id),
+    ['auto_assigned', 'closed', 'reopened'],
+  );
   assert.equal(announced.filter((w) => w.conversationId === id).length, 1, 'told of once, when it was new');
 
   // Nobody was there when it came in; a later text does not hand it out.
@@ -309,25 +441,49 @@ test('who may switch it: managers and admins who see the inbox; agents 403; unse
     return 'ok';
   };
   const other = await addUser(h.app, 'manager', 'Max');
-  assert.equal(refusal(() => setAutoAssign(h.app.domain, agents[0]!.actor, inboxId, { enabled: true, maxOpen: '' })), '403 error.forbidden');
-  assert.equal(refusal(() => setAutoAssign(h.app.domain, other.actor, inboxId, { enabled: true, maxOpen: '' })), '404 error.not_found');
-  assert.equal(refusal(() => setAutoAssign(h.app.domain, manager.actor, 99_999, { enabled: true, maxOpen: '' })), '404 error.not_found');
-  assert.equal(refusal(() => setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: true, maxOpen: '501' })), '422 assignment.max_open_invalid');
-  assert.equal(refusal(() => setAutoAssign(h.app.domain, admin.actor, inboxId, { enabled: true, maxOpen: '25' })), 'ok');
-  assert.deepEqual(h.sqlite.prepare('SELECT auto_assign AS on_, max_open_per_agent AS cap FROM inboxes WHERE id = ?').get(inboxId), { on_: 1, cap: 25 });
+  assert.equal(
+    refusal(() => setAutoAssign(h.app.domain, agents[0]!.actor, inboxId, { enabled: true, maxOpen: '' })),
+    '403 error.forbidden',
+  );
+  assert.equal(
+    refusal(() => setAutoAssign(h.app.domain, other.actor, inboxId, { enabled: true, maxOpen: '' })),
+    '404 error.not_found',
+  );
+  assert.equal(
+    refusal(() => setAutoAssign(h.app.domain, manager.actor, 99_999, { enabled: true, maxOpen: '' })),
+    '404 error.not_found',
+  );
+  assert.equal(
+    refusal(() => setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: true, maxOpen: '501' })),
+    '422 assignment.max_open_invalid',
+  );
+  assert.equal(
+    refusal(() => setAutoAssign(h.app.domain, admin.actor, inboxId, { enabled: true, maxOpen: '25' })),
+    'ok',
+  );
+  assert.deepEqual(
+    h.sqlite.prepare('SELECT auto_assign AS on_, max_open_per_agent AS cap FROM inboxes WHERE id = ?').get(inboxId),
+    { on_: 1, cap: 25 },
+  );
   syncNumbers(h.app.domain, [
     { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
     { e164: '+15550000098', smpp: 'sandbox', owner: admin.email, registration: 'registered', throughput: 0 },
   ]);
   const personal = h.sqlite.prepare('SELECT id FROM inboxes WHERE owner_user_id = ?').pluck().get(admin.id) as number;
-  assert.equal(refusal(() => setAutoAssign(h.app.domain, admin.actor, personal, { enabled: true, maxOpen: '' })), '404 error.not_found');
+  assert.equal(
+    refusal(() => setAutoAssign(h.app.domain, admin.actor, personal, { enabled: true, maxOpen: '' })),
+    '404 error.not_found',
+  );
 });
 
 test('after a restart the stored rotation continues where it stopped', async (t) => {
   const { h, ids, inboxId } = await setup(3);
   const [a, b, c] = ids as [number, number, number];
   const before = Array.from({ length: 4 }, () => newConversation(h.app.domain));
-  assert.deepEqual(before.map((id) => assigneeOf(h.sqlite, id)), [a, b, c, a]);
+  assert.deepEqual(
+    before.map((id) => assigneeOf(h.sqlite, id)),
+    [a, b, c, a],
+  );
   // Stop the app and its database, then start a new one on the same file.
   await h.app.close();
   h.sqlite.close();
@@ -343,5 +499,9 @@ test('after a restart the stored rotation continues where it stopped', async (t)
   // Nobody has a tab open right after a start (presence may have made them offline): they come back.
   available(sqlite, ...ids);
   const after = Array.from({ length: 5 }, () => newConversation(app.domain));
-  assert.deepEqual(after.map((id) => assigneeOf(sqlite, id)), [b, c, a, b, c], 'Ben is next, not Ana again');
+  assert.deepEqual(
+    after.map((id) => assigneeOf(sqlite, id)),
+    [b, c, a, b, c],
+    'Ben is next, not Ana again',
+  );
 });

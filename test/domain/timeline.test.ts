@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { timelinePage, TIMELINE_PAGE, type TimelineCursor, type TimelineItem } from '../../src/domain/conversations/timeline.ts';
+import {
+  timelinePage,
+  TIMELINE_PAGE,
+  type TimelineCursor,
+  type TimelineItem,
+} from '../../src/domain/conversations/timeline.ts';
 import { toggleReaction } from '../../src/domain/emoji/reactions.ts';
 import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
@@ -17,24 +22,45 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
   const admin = await addUser(h.app, 'admin');
   const agent = await addUser(h.app, 'agent', 'Ana');
   const outsider = await addUser(h.app, 'agent', 'Otto');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
   setMembers(h.app.domain, admin.actor, createInbox(h.app.domain, admin.actor, { name: 'Other' }).id, [outsider.id]);
-  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: SHOP, text: 'first' }, () => defaultKeywordTexts);
+  const inbound = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: SHOP, text: 'first' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(inbound.stored);
   const id = inbound.conversationId;
   h.sqlite.prepare('UPDATE messages SET created_at = 1000 WHERE conversation_id = ?').run(id);
   const message = (at: number, body: string) =>
-    Number(h.sqlite.prepare(`INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'out', ?, 'sent', ?, ?)`).run(id, body, at, at).lastInsertRowid);
+    Number(
+      h.sqlite
+        .prepare(
+          `INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'out', ?, 'sent', ?, ?)`,
+        )
+        .run(id, body, at, at).lastInsertRowid,
+    );
   const event = (at: number, tag: string) =>
-    Number(h.sqlite.prepare(`INSERT INTO conversation_events (conversation_id, kind, data, at) VALUES (?, 'tagged', ?, ?)`).run(id, JSON.stringify({ tag }), at).lastInsertRowid);
+    Number(
+      h.sqlite
+        .prepare(`INSERT INTO conversation_events (conversation_id, kind, data, at) VALUES (?, 'tagged', ?, ?)`)
+        .run(id, JSON.stringify({ tag }), at).lastInsertRowid,
+    );
   const note = (at: number, body: string) =>
-    Number(h.sqlite.prepare('INSERT INTO conversation_notes (conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?)').run(id, agent.id, body, at).lastInsertRowid);
+    Number(
+      h.sqlite
+        .prepare('INSERT INTO conversation_notes (conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?)')
+        .run(id, agent.id, body, at).lastInsertRowid,
+    );
   return { h, agent, outsider, id, message, event, note };
 }
 
-const label = (item: TimelineItem): string => (item.kind === 'event' ? `event:${item.data?.tag}` : `${item.kind}:${item.body}`);
+const label = (item: TimelineItem): string =>
+  item.kind === 'event' ? `event:${item.data?.tag}` : `${item.kind}:${item.body}`;
 
 test('kinds merge by time; at the same millisecond a message comes before events, events before notes, each by id', async (t) => {
   const { h, agent, id, message, event, note } = await setup(t);
@@ -48,7 +74,17 @@ test('kinds merge by time; at the same millisecond a message comes before events
   message(3000, 'm3');
   event(2000, 'e2');
   const page = timelinePage(h.app.domain, agent.actor, id);
-  assert.deepEqual(page.items.map(label), ['message:first', 'event:e0', 'message:m1', 'message:m2', 'event:e1', 'event:e2', 'note:n1', 'note:n2', 'message:m3']);
+  assert.deepEqual(page.items.map(label), [
+    'message:first',
+    'event:e0',
+    'message:m1',
+    'message:m2',
+    'event:e1',
+    'event:e2',
+    'note:n1',
+    'note:n2',
+    'message:m3',
+  ]);
   assert.equal(page.earlier, null, 'everything fits on the first page');
 });
 
@@ -103,6 +139,9 @@ test('the messages shown carry their reactions; someone outside the inbox gets 4
   toggleReaction(h.app.domain, agent.actor, liked, '👍');
   const item = timelinePage(h.app.domain, agent.actor, id).items.find((i) => i.id === liked && i.kind === 'message');
   assert.ok(item?.kind === 'message');
-  assert.deepEqual(item.reactions.map((r) => r.names), [['Ana']]);
+  assert.deepEqual(
+    item.reactions.map((r) => r.names),
+    [['Ana']],
+  );
   assert.throws(() => timelinePage(h.app.domain, outsider.actor, id), { status: 404 });
 });

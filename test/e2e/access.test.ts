@@ -8,7 +8,7 @@ test('browser: inbox access', { skip: noChromium }, async (t) => {
   const browser = await launchBrowser();
   t.after(() => browser.close());
 
-  await t.test("an agent cannot open an inbox they are not a member of, nor see it listed", async (t) => {
+  await t.test('an agent cannot open an inbox they are not a member of, nor see it listed', async (t) => {
     const s = await startServer();
     t.after(() => s.close());
     const admin = await addUser(s.app, 'admin', 'Ada Admin');
@@ -35,7 +35,10 @@ test('browser: inbox access', { skip: noChromium }, async (t) => {
 
     const denied = await page.goto(`/inboxes/${b.id}`);
     assert.equal(denied?.status(), 404);
-    await page.getByRole('alert').filter({ hasText: 'This page does not exist, or you do not have access to it.' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'This page does not exist, or you do not have access to it.' })
+      .waitFor();
     assert.equal(await page.getByText('Billing Bravo').count(), 0, "B's name is not leaked on the error page");
     assert.equal(await page.getByRole('heading', { name: 'Billing Bravo' }).count(), 0);
 

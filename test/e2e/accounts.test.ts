@@ -43,42 +43,57 @@ test('browser: password-reset links and two-factor sign-in', { skip: noChromium 
 
     const used = await page.goto(link);
     assert.equal(used?.status(), 410);
-    await page.getByRole('alert').filter({ hasText: 'This password-reset link has expired or was already used.' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'This password-reset link has expired or was already used.' })
+      .waitFor();
   });
 
-  await t.test('a user turns on two-factor sign-in in Settings, signs out, and signs in with password and code', async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
-    // The server's clock, moved on by hand so the sign-in's code is not the one that confirmed the enrolment.
-    let offset = 0;
-    s.app.domain.now = () => Date.now() + offset;
-    const agent = await addUser(s.app, 'agent', 'Alan Agent');
-    const page = await signedInPage(browser, s.baseURL, agent.email);
-    t.after(() => page.context().close());
+  await t.test(
+    'a user turns on two-factor sign-in in Settings, signs out, and signs in with password and code',
+    async (t) => {
+      const s = await startServer();
+      t.after(() => s.close());
+      // The server's clock, moved on by hand so the sign-in's code is not the one that confirmed the enrolment.
+      let offset = 0;
+      s.app.domain.now = () => Date.now() + offset;
+      const agent = await addUser(s.app, 'agent', 'Alan Agent');
+      const page = await signedInPage(browser, s.baseURL, agent.email);
+      t.after(() => page.context().close());
 
-    await page.goto('/settings');
-    await page.getByRole('link', { name: 'Set up two-factor sign-in' }).click();
-    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
-    assert.ok((await page.getByRole('img', { name: 'QR code for your authenticator app' }).evaluate((img: HTMLImageElement) => img.naturalWidth)) > 0, 'the QR code renders under the CSP');
-    const secret = (await page.getByLabel('Or enter this key by hand').inputValue()).replace(/\s/g, '');
-    const code = () => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + offset });
-    await page.getByLabel('Six-digit code').fill(code());
-    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
-    await page.getByRole('status').filter({ hasText: 'Two-factor sign-in is on.' }).waitFor();
-    assert.equal(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count(), 10);
+      await page.goto('/settings');
+      await page.getByRole('link', { name: 'Set up two-factor sign-in' }).click();
+      await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+      assert.ok(
+        (await page
+          .getByRole('img', { name: 'QR code for your authenticator app' })
+          .evaluate((img: HTMLImageElement) => img.naturalWidth)) > 0,
+        'the QR code renders under the CSP',
+      );
+      const secret = (await page.getByLabel('Or enter this key by hand').inputValue()).replace(/\s/g, '');
+      const code = () => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + offset });
+      await page.getByLabel('Six-digit code').fill(code());
+      await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+      await page.getByRole('status').filter({ hasText: 'Two-factor sign-in is on.' }).waitFor();
+      assert.equal(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count(), 10);
 
-    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL((url) => url.pathname === '/login');
-    await page.getByLabel('Email').fill(agent.email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/login/code');
-    assert.deepEqual((await page.context().cookies()).filter((c) => c.name === 'sb_session'), [], 'no session before the code');
+      await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((url) => url.pathname === '/login');
+      await page.getByLabel('Email').fill(agent.email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => url.pathname === '/login/code');
+      assert.deepEqual(
+        (await page.context().cookies()).filter((c) => c.name === 'sb_session'),
+        [],
+        'no session before the code',
+      );
 
-    offset += 30_000;
-    await page.getByLabel('Six-digit code').fill(code());
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
-    await page.getByRole('banner').getByRole('link', { name: 'Alan Agent' }).waitFor();
-  });
+      offset += 30_000;
+      await page.getByLabel('Six-digit code').fill(code());
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.waitForURL((url) => url.pathname === '/');
+      await page.getByRole('banner').getByRole('link', { name: 'Alan Agent' }).waitFor();
+    },
+  );
 });

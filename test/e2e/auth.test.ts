@@ -91,7 +91,7 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
     );
   });
 
-  await t.test('the first sign-in keeps the browser\'s time zone; Settings changes it', async (t) => {
+  await t.test("the first sign-in keeps the browser's time zone; Settings changes it", async (t) => {
     const s = await startServer();
     t.after(() => s.close());
     const agent = await addUser(s.app, 'agent', 'Lena');
@@ -111,41 +111,50 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
     assert.equal(zone(), 'Europe/Berlin');
   });
 
-  await t.test('a locked-out sign-in says how long to wait; an admin clears it in place and the sign-in works', async (t) => {
-    const s = await startServer({ auth: { login_attempts: 2 } });
-    t.after(() => s.close());
-    const admin = await addUser(s.app, 'admin', 'Ada Lovelace');
-    const agent = await addUser(s.app, 'agent', 'Alan Turing');
-    // Two wrong passwords from the browser's own address (127.0.0.1): that pair is locked.
-    for (const password of ['first wrong guess', 'second wrong guess']) {
-      await assert.rejects(authenticate(s.app.domain, { email: agent.email, password, ip: '127.0.0.1' }, signInPolicy(s.configStore.current.auth)));
-    }
-    const context = await newContext(browser, s.baseURL);
-    t.after(() => context.close());
-    const page = await context.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(agent.email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Too many failed sign-ins. Try again in 15 minutes.' }).waitFor();
+  await t.test(
+    'a locked-out sign-in says how long to wait; an admin clears it in place and the sign-in works',
+    async (t) => {
+      const s = await startServer({ auth: { login_attempts: 2 } });
+      t.after(() => s.close());
+      const admin = await addUser(s.app, 'admin', 'Ada Lovelace');
+      const agent = await addUser(s.app, 'agent', 'Alan Turing');
+      // Two wrong passwords from the browser's own address (127.0.0.1): that pair is locked.
+      for (const password of ['first wrong guess', 'second wrong guess']) {
+        await assert.rejects(
+          authenticate(
+            s.app.domain,
+            { email: agent.email, password, ip: '127.0.0.1' },
+            signInPolicy(s.configStore.current.auth),
+          ),
+        );
+      }
+      const context = await newContext(browser, s.baseURL);
+      t.after(() => context.close());
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByLabel('Email').fill(agent.email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Too many failed sign-ins. Try again in 15 minutes.' }).waitFor();
 
-    const adminPage = await signedInPage(browser, s.baseURL, admin.email);
-    t.after(() => adminPage.context().close());
-    await adminPage.goto('/admin/users');
-    const accounts = adminPage.getByRole('table', { name: 'Accounts with failed sign-ins' });
-    const row = accounts.getByRole('row', { name: /Alan Turing/ });
-    await row.getByText(/127\.0\.0\.1: 2 failed, locked out until/).waitFor();
-    await row.getByRole('button', { name: 'Clear failed sign-ins of Alan Turing' }).click();
-    await adminPage.getByRole('status').filter({ hasText: 'Failed sign-ins of Alan Turing cleared.' }).waitFor();
-    await adminPage.getByText('No failed sign-ins.').waitFor();
-    assert.equal(new URL(adminPage.url()).pathname, '/admin/users', 'cleared in place');
-    await adminPage.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+      const adminPage = await signedInPage(browser, s.baseURL, admin.email);
+      t.after(() => adminPage.context().close());
+      await adminPage.goto('/admin/users');
+      const accounts = adminPage.getByRole('table', { name: 'Accounts with failed sign-ins' });
+      const row = accounts.getByRole('row', { name: /Alan Turing/ });
+      await row.getByText(/127\.0\.0\.1: 2 failed, locked out until/).waitFor();
+      await row.getByRole('button', { name: 'Clear failed sign-ins of Alan Turing' }).click();
+      await adminPage.getByRole('status').filter({ hasText: 'Failed sign-ins of Alan Turing cleared.' }).waitFor();
+      await adminPage.getByText('No failed sign-ins.').waitFor();
+      assert.equal(new URL(adminPage.url()).pathname, '/admin/users', 'cleared in place');
+      await adminPage.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
 
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
-    await page.getByRole('banner').getByRole('link', { name: 'Alan Turing' }).waitFor();
-  });
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => url.pathname === '/');
+      await page.getByRole('banner').getByRole('link', { name: 'Alan Turing' }).waitFor();
+    },
+  );
 
   await t.test('a form posted with a wrong CSRF token is refused with 403 and changes nothing', async (t) => {
     const s = await startServer();
@@ -163,27 +172,33 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
     // A plain (non-htmx) form from the page: no X-CSRF-Token header, only a forged `_csrf` field.
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/admin/inboxes'),
-      page.evaluate((forged) => {
-        document.body.removeAttribute('hx-headers:inherited');
-        const f = document.createElement('form');
-        f.method = 'post';
-        f.action = '/admin/inboxes';
-        for (const [name, value] of [
-          ['_csrf', forged],
-          ['name', 'Forged inbox'],
-        ]) {
-          const input = document.createElement('input');
-          input.type = 'hidden';
-          input.name = name!;
-          input.value = value!;
-          f.append(input);
-        }
-        document.body.append(f);
-        f.submit();
-      }, `${realToken.slice(0, -4)}AAAA`),
+      page.evaluate(
+        (forged) => {
+          document.body.removeAttribute('hx-headers:inherited');
+          const f = document.createElement('form');
+          f.method = 'post';
+          f.action = '/admin/inboxes';
+          for (const [name, value] of [
+            ['_csrf', forged],
+            ['name', 'Forged inbox'],
+          ]) {
+            const input = document.createElement('input');
+            input.type = 'hidden';
+            input.name = name!;
+            input.value = value!;
+            f.append(input);
+          }
+          document.body.append(f);
+          f.submit();
+        },
+        `${realToken.slice(0, -4)}AAAA`,
+      ),
     ]);
     assert.equal(res.status(), 403);
-    await page.getByRole('alert').filter({ hasText: 'This form has expired or did not come from Switchboard.' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'This form has expired or did not come from Switchboard.' })
+      .waitFor();
     assert.deepEqual(
       listInboxesFor(s.app.domain, admin.actor).map((i) => i.name),
       [],

@@ -44,12 +44,19 @@ export interface Server extends TestApp {
  * `buildTestApp()` listening on a free port of 127.0.0.1. Close it with `close()`. With `publicUrl`, server.public_url
  * is that address, as a deployment that texts links to customers sets it (the port is known only once it listens).
  */
-export async function startServer(rawConfig: Record<string, unknown> = {}, opts: { publicUrl?: boolean } = {}): Promise<Server> {
+export async function startServer(
+  rawConfig: Record<string, unknown> = {},
+  opts: { publicUrl?: boolean } = {},
+): Promise<Server> {
   const h = await buildTestApp(rawConfig);
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = h.app.server.address() as AddressInfo;
   const baseURL = `http://127.0.0.1:${port}`;
-  if (opts.publicUrl) h.configStore.current = { ...h.configStore.current, server: { ...h.configStore.current.server, public_url: baseURL } };
+  if (opts.publicUrl)
+    h.configStore.current = {
+      ...h.configStore.current,
+      server: { ...h.configStore.current.server, public_url: baseURL },
+    };
   return Object.assign(h, { baseURL, port });
 }
 
@@ -169,7 +176,12 @@ export async function until(check: () => boolean, what: string, timeoutMs = 15_0
  * Polls an async reading until it equals what is expected (a live push lands in its own time); a read that throws
  * (an element swapped out while being read) counts as not yet. Fails with the last difference.
  */
-export async function eventually<T>(read: () => Promise<T>, expected: T, what: string, timeoutMs = 15_000): Promise<void> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  expected: T,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

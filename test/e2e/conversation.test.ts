@@ -6,7 +6,15 @@ import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser } from '../helper.ts';
-import { eventually, launchBrowser, noChromium, signedInPage, startServer, trackLiveSocket, waitForLiveOpens } from './browser.ts';
+import {
+  eventually,
+  launchBrowser,
+  noChromium,
+  signedInPage,
+  startServer,
+  trackLiveSocket,
+  waitForLiveOpens,
+} from './browser.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
@@ -19,7 +27,9 @@ async function setup(t: TestContext) {
   t.after(() => s.close());
   const admin = await addUser(s.app, 'admin');
   const agent = await addUser(s.app, 'agent', 'Ana Agent');
-  syncNumbers(s.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(s.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = s.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(s.app.domain, admin.actor, inboxId, [agent.id]);
   const receive = (text: string) => {
@@ -63,7 +73,9 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   assert.ok(due);
   writeDeliveries(s.app.domain, [{ kind: 'sent', message: due, carrierIds: ['smsc-1'] }]);
   await reply.getByText('Sent ✓').waitFor();
-  writeDeliveries(s.app.domain, [{ kind: 'receipt', connection: due.connection, carrierId: 'smsc-1', state: 'delivered' }]);
+  writeDeliveries(s.app.domain, [
+    { kind: 'receipt', connection: due.connection, carrierId: 'smsc-1', state: 'delivered' },
+  ]);
   await reply.getByText('Delivered ✓✓').waitFor();
 
   receive('STOP');
@@ -75,41 +87,55 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   assert.equal(await timeline.getByText('Are you sure?').count(), 0);
 });
 
-test('browser: a long conversation opens at its newest 50; Show earlier messages brings the rest above, live texts still land at the end', { skip: noChromium }, async (t) => {
-  const { s, receive, page } = await setup(t);
-  // The first text, then 120 more, all from the last hour.
-  const id = receive('Where is my parcel?').conversationId;
-  const base = Date.now() - 3_600_000;
-  s.sqlite.prepare('UPDATE messages SET created_at = ? WHERE conversation_id = ?').run(base, id);
-  const insert = s.sqlite.prepare(`INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'in', ?, 'received', ?, ?)`);
-  for (let i = 1; i <= 120; i++) insert.run(id, `Filler ${i}.`, base + i * 1000, base + i * 1000);
+test(
+  'browser: a long conversation opens at its newest 50; Show earlier messages brings the rest above, live texts still land at the end',
+  { skip: noChromium },
+  async (t) => {
+    const { s, receive, page } = await setup(t);
+    // The first text, then 120 more, all from the last hour.
+    const id = receive('Where is my parcel?').conversationId;
+    const base = Date.now() - 3_600_000;
+    s.sqlite.prepare('UPDATE messages SET created_at = ? WHERE conversation_id = ?').run(base, id);
+    const insert = s.sqlite.prepare(
+      `INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'in', ?, 'received', ?, ?)`,
+    );
+    for (let i = 1; i <= 120; i++) insert.run(id, `Filler ${i}.`, base + i * 1000, base + i * 1000);
 
-  await page.goto(`/conversations/${id}`);
-  await waitForLiveOpens(page);
-  const timeline = page.getByRole('list', { name: 'Messages and events' });
-  const fillers = timeline.getByRole('listitem').filter({ hasText: /Filler \d+\./ });
-  const earlier = timeline.getByRole('link', { name: 'Show earlier messages' });
-  const texts = async () => (await timeline.getByRole('listitem').allInnerTexts()).map((text) => text.split('\n')[0]);
-  assert.equal(await fillers.count(), 50);
-  assert.deepEqual((await texts()).slice(0, 2), ['Show earlier messages', 'Filler 71.'], 'the newest 50, the way back above them');
-  assert.equal((await texts()).at(-1), 'Filler 120.');
+    await page.goto(`/conversations/${id}`);
+    await waitForLiveOpens(page);
+    const timeline = page.getByRole('list', { name: 'Messages and events' });
+    const fillers = timeline.getByRole('listitem').filter({ hasText: /Filler \d+\./ });
+    const earlier = timeline.getByRole('link', { name: 'Show earlier messages' });
+    const texts = async () => (await timeline.getByRole('listitem').allInnerTexts()).map((text) => text.split('\n')[0]);
+    assert.equal(await fillers.count(), 50);
+    assert.deepEqual(
+      (await texts()).slice(0, 2),
+      ['Show earlier messages', 'Filler 71.'],
+      'the newest 50, the way back above them',
+    );
+    assert.equal((await texts()).at(-1), 'Filler 120.');
 
-  // A text arriving now goes to the end of the timeline, not above the way back.
-  receive('Any news?');
-  await eventually(async () => (await texts()).at(-1), 'Any news?', 'the live text at the end');
-  assert.equal((await texts())[0], 'Show earlier messages');
+    // A text arriving now goes to the end of the timeline, not above the way back.
+    receive('Any news?');
+    await eventually(async () => (await texts()).at(-1), 'Any news?', 'the live text at the end');
+    assert.equal((await texts())[0], 'Show earlier messages');
 
-  await earlier.click();
-  await timeline.getByText('Filler 21.', { exact: true }).waitFor();
-  assert.equal(await fillers.count(), 100);
-  assert.deepEqual((await texts()).slice(0, 3), ['Show earlier messages', 'Filler 21.', 'Filler 22.'], 'the 50 before, above what was there');
-  assert.equal(new URL(page.url()).pathname, `/conversations/${id}`, 'the page stays where it is');
+    await earlier.click();
+    await timeline.getByText('Filler 21.', { exact: true }).waitFor();
+    assert.equal(await fillers.count(), 100);
+    assert.deepEqual(
+      (await texts()).slice(0, 3),
+      ['Show earlier messages', 'Filler 21.', 'Filler 22.'],
+      'the 50 before, above what was there',
+    );
+    assert.equal(new URL(page.url()).pathname, `/conversations/${id}`, 'the page stays where it is');
 
-  await earlier.click();
-  await timeline.getByText('Where is my parcel?').waitFor();
-  assert.equal(await earlier.count(), 0, 'the start of the conversation');
-  const all = await texts();
-  assert.deepEqual(all.slice(0, 2), ['Where is my parcel?', 'Filler 1.']);
-  assert.equal(all.length, 122, 'every text once');
-  assert.equal(all.at(-1), 'Any news?');
-});
+    await earlier.click();
+    await timeline.getByText('Where is my parcel?').waitFor();
+    assert.equal(await earlier.count(), 0, 'the start of the conversation');
+    const all = await texts();
+    assert.deepEqual(all.slice(0, 2), ['Where is my parcel?', 'Filler 1.']);
+    assert.equal(all.length, 122, 'every text once');
+    assert.equal(all.at(-1), 'Any news?');
+  },
+);

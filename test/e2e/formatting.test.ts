@@ -29,7 +29,6 @@ import {
 
 const CUSTOMER = '+15557654321';
 
-
 /** Two agents of the inbox that owns `shop`, and a conversation with CUSTOMER in it. */
 async function setUp(s: Server, shop: string) {
   const admin = await addUser(s.app, 'admin');
@@ -38,13 +37,22 @@ async function setUp(s: Server, shop: string) {
   const inboxId = s.sqlite.prepare(`SELECT inbox_id FROM numbers WHERE e164 = ?`).pluck().get(shop) as number;
   assert.ok(inboxId, 'the number has an inbox');
   setMembers(s.app.domain, admin.actor, inboxId, [writer.id, watcher.id]);
-  const r = receiveSms(s.app.domain, { from: CUSTOMER, to: shop, text: 'When are you open?' }, () => defaultKeywordTexts);
+  const r = receiveSms(
+    s.app.domain,
+    { from: CUSTOMER, to: shop, text: 'When are you open?' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(r.stored);
   return { writer, watcher, conversationId: r.conversationId };
 }
 
 /** A signed-in page on the conversation, its live socket open (browser side and server side). */
-async function conversationPage(browser: Browser, s: Server, user: { id: number; email: string }, conversationId: number): Promise<Page> {
+async function conversationPage(
+  browser: Browser,
+  s: Server,
+  user: { id: number; email: string },
+  conversationId: number,
+): Promise<Page> {
   const context = await newContext(browser, s.baseURL);
   const page = await context.newPage();
   await trackLiveSocket(page);
@@ -60,7 +68,12 @@ const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Rep
 const toolbarButton = (page: Page, name: string): Locator =>
   page.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name, exact: true });
 const selection = (box: Locator) =>
-  box.evaluate((el: HTMLTextAreaElement) => ({ value: el.value, selected: el.value.slice(el.selectionStart, el.selectionEnd), start: el.selectionStart, end: el.selectionEnd }));
+  box.evaluate((el: HTMLTextAreaElement) => ({
+    value: el.value,
+    selected: el.value.slice(el.selectionStart, el.selectionEnd),
+    start: el.selectionStart,
+    end: el.selectionEnd,
+  }));
 async function pressTimes(page: Page, key: string, times: number): Promise<void> {
   for (let i = 0; i < times; i++) await page.keyboard.press(key);
 }
@@ -73,120 +86,137 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 /** The counter under the composer, for a plain text of `length` GSM characters in one SMS. */
-const counter = (page: Page, length: number): Locator => page.getByText(`${160 - length} characters left · 1 SMS`, { exact: true });
+const counter = (page: Page, length: number): Locator =>
+  page.getByText(`${160 - length} characters left · 1 SMS`, { exact: true });
 
-test('browser: formatting a reply with the toolbar and shortcuts; shown formatted (also live), sent as plain SMS', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServerWithSandbox();
-  t.after(() => s.close());
-  const simulator = s.messaging.sandbox!;
-  const { writer, watcher, conversationId } = await setUp(s, SANDBOX.number);
+test(
+  'browser: formatting a reply with the toolbar and shortcuts; shown formatted (also live), sent as plain SMS',
+  { skip: noChromium },
+  async (t) => {
+    const browser = await launchBrowser();
+    t.after(() => browser.close());
+    const s = await startServerWithSandbox();
+    t.after(() => s.close());
+    const simulator = s.messaging.sandbox!;
+    const { writer, watcher, conversationId } = await setUp(s, SANDBOX.number);
 
-  const page = await conversationPage(browser, s, writer, conversationId);
-  t.after(() => page.context().close());
-  const other = await conversationPage(browser, s, watcher, conversationId);
-  t.after(() => other.context().close());
-  const dialogs: string[] = [];
-  for (const p of [page, other]) p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    const page = await conversationPage(browser, s, writer, conversationId);
+    t.after(() => page.context().close());
+    const other = await conversationPage(browser, s, watcher, conversationId);
+    t.after(() => other.context().close());
+    const dialogs: string[] = [];
+    for (const p of [page, other]) p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
 
-  const box = composer(page);
-  await page.getByRole('toolbar', { name: 'Formatting' }).waitFor();
+    const box = composer(page);
+    await page.getByRole('toolbar', { name: 'Formatting' }).waitFor();
 
-  // Bold without a selection: **** with the cursor in the middle; what is typed lands between the markers.
-  await box.click();
-  await toolbarButton(page, 'Bold').click();
-  assert.deepEqual(await selection(box), { value: '****', selected: '', start: 2, end: 2 });
-  await page.keyboard.type('hi');
-  assert.equal(await box.inputValue(), '**hi**');
-  await page.getByText('158 characters left · 1 SMS', { exact: true }).waitFor(); // the plain "hi": 2 characters
-  await box.fill('');
+    // Bold without a selection: **** with the cursor in the middle; what is typed lands between the markers.
+    await box.click();
+    await toolbarButton(page, 'Bold').click();
+    assert.deepEqual(await selection(box), { value: '****', selected: '', start: 2, end: 2 });
+    await page.keyboard.type('hi');
+    assert.equal(await box.inputValue(), '**hi**');
+    await page.getByText('158 characters left · 1 SMS', { exact: true }).waitFor(); // the plain "hi": 2 characters
+    await box.fill('');
 
-  // Select a word, Bold from the toolbar.
-  await box.click();
-  await page.keyboard.type('Open today');
-  await page.keyboard.press('Home');
-  await pressTimes(page, 'Shift+ArrowRight', 4);
-  assert.equal((await selection(box)).selected, 'Open');
-  await toolbarButton(page, 'Bold').click();
-  assert.equal(await box.inputValue(), '**Open** today');
+    // Select a word, Bold from the toolbar.
+    await box.click();
+    await page.keyboard.type('Open today');
+    await page.keyboard.press('Home');
+    await pressTimes(page, 'Shift+ArrowRight', 4);
+    assert.equal((await selection(box)).selected, 'Open');
+    await toolbarButton(page, 'Bold').click();
+    assert.equal(await box.inputValue(), '**Open** today');
 
-  // Select a word, Ctrl+I.
-  await page.keyboard.press('End');
-  await pressTimes(page, 'Shift+ArrowLeft', 5);
-  assert.equal((await selection(box)).selected, 'today');
-  await page.keyboard.press('Control+i');
-  assert.equal(await box.inputValue(), '**Open** _today_');
+    // Select a word, Ctrl+I.
+    await page.keyboard.press('End');
+    await pressTimes(page, 'Shift+ArrowLeft', 5);
+    assert.equal((await selection(box)).selected, 'today');
+    await page.keyboard.press('Control+i');
+    assert.equal(await box.inputValue(), '**Open** _today_');
 
-  // Link from the toolbar: "https://" is selected, and the URL typed replaces it.
-  await page.keyboard.press('End');
-  await page.keyboard.type(' see hours');
-  await pressTimes(page, 'Shift+ArrowLeft', 5);
-  assert.equal((await selection(box)).selected, 'hours');
-  await toolbarButton(page, 'Link').click();
-  assert.deepEqual(await selection(box), {
-    value: '**Open** _today_ see [hours](https://)',
-    selected: 'https://',
-    start: '**Open** _today_ see [hours]('.length,
-    end: '**Open** _today_ see [hours](https://'.length,
-  });
-  await page.keyboard.type('https://example.com/hours');
-  assert.equal(await box.inputValue(), '**Open** _today_ see [hours](https://example.com/hours)');
+    // Link from the toolbar: "https://" is selected, and the URL typed replaces it.
+    await page.keyboard.press('End');
+    await page.keyboard.type(' see hours');
+    await pressTimes(page, 'Shift+ArrowLeft', 5);
+    assert.equal((await selection(box)).selected, 'hours');
+    await toolbarButton(page, 'Link').click();
+    assert.deepEqual(await selection(box), {
+      value: '**Open** _today_ see [hours](https://)',
+      selected: 'https://',
+      start: '**Open** _today_ see [hours]('.length,
+      end: '**Open** _today_ see [hours](https://'.length,
+    });
+    await page.keyboard.type('https://example.com/hours');
+    assert.equal(await box.inputValue(), '**Open** _today_ see [hours](https://example.com/hours)');
 
-  // Two lines, selected, made a bulleted list from the toolbar.
-  await page.keyboard.press('End');
-  await page.keyboard.press('Enter');
-  await page.keyboard.type('walk in');
-  await page.keyboard.press('Enter');
-  await page.keyboard.type('or call');
-  await page.keyboard.press('Shift+ArrowUp');
-  await page.keyboard.press('Shift+Home');
-  assert.equal((await selection(box)).selected, 'walk in\nor call');
-  await toolbarButton(page, 'Bulleted list').click();
-  const markdown = '**Open** _today_ see [hours](https://example.com/hours)\n- walk in\n- or call';
-  const plain = 'Open today see hours (https://example.com/hours)\n- walk in\n- or call';
-  assert.equal(await box.inputValue(), markdown);
-  assert.equal(toPlainText(markdown), plain);
+    // Two lines, selected, made a bulleted list from the toolbar.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('walk in');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('or call');
+    await page.keyboard.press('Shift+ArrowUp');
+    await page.keyboard.press('Shift+Home');
+    assert.equal((await selection(box)).selected, 'walk in\nor call');
+    await toolbarButton(page, 'Bulleted list').click();
+    const markdown = '**Open** _today_ see [hours](https://example.com/hours)\n- walk in\n- or call';
+    const plain = 'Open today see hours (https://example.com/hours)\n- walk in\n- or call';
+    assert.equal(await box.inputValue(), markdown);
+    assert.equal(toPlainText(markdown), plain);
 
-  // The counter counts the plain text, not the markers.
-  await counter(page, plain.length).waitFor();
-  assert.equal(await counter(page, markdown.length).count(), 0);
+    // The counter counts the plain text, not the markers.
+    await counter(page, plain.length).waitFor();
+    assert.equal(await counter(page, markdown.length).count(), 0);
 
-  // Ctrl+Enter sends.
-  await box.focus();
-  await page.keyboard.press('Control+Enter');
-  const sent = (p: Page) =>
-    p.getByRole('list', { name: 'Messages and events' }).getByRole('listitem').filter({ has: p.getByRole('link', { name: 'hours' }) });
-  await sent(page).waitFor();
-  assert.equal(await sent(page).count(), 1);
-  await eventually(async () => (await composer(page).inputValue()) === '', 'the composer is cleared');
+    // Ctrl+Enter sends.
+    await box.focus();
+    await page.keyboard.press('Control+Enter');
+    const sent = (p: Page) =>
+      p
+        .getByRole('list', { name: 'Messages and events' })
+        .getByRole('listitem')
+        .filter({ has: p.getByRole('link', { name: 'hours' }) });
+    await sent(page).waitFor();
+    assert.equal(await sent(page).count(), 1);
+    await eventually(async () => (await composer(page).inputValue()) === '', 'the composer is cleared');
 
-  // Stored as Markdown.
-  const stored = s.sqlite.prepare(`SELECT body FROM messages WHERE conversation_id = ? AND direction = 'out'`).pluck().all(conversationId);
-  assert.deepEqual(stored, [markdown]);
+    // Stored as Markdown.
+    const stored = s.sqlite
+      .prepare(`SELECT body FROM messages WHERE conversation_id = ? AND direction = 'out'`)
+      .pluck()
+      .all(conversationId);
+    assert.deepEqual(stored, [markdown]);
 
-  // Shown formatted, on the writer's page and, pushed live, on the watcher's.
-  for (const p of [page, other]) {
-    const item = sent(p);
-    await item.waitFor();
-    assert.equal(await item.getByText('Open', { exact: true }).evaluate((el) => el.tagName), 'STRONG');
-    assert.equal(await item.getByText('today', { exact: true }).evaluate((el) => el.tagName), 'EM');
-    const link = item.getByRole('link', { name: 'hours' });
-    assert.equal(await link.getAttribute('href'), 'https://example.com/hours');
-    const bullets = item.getByRole('list').getByRole('listitem');
-    assert.deepEqual(await bullets.allTextContents(), ['walk in', 'or call']);
-    const html = await item.evaluate((el) => el.innerHTML);
-    assert.match(html, /<strong>Open<\/strong> <em>today<\/em> see <a href="https:\/\/example\.com\/hours"[^>]*>hours<\/a>/);
-    assert.match(html, /<ul><li>walk in<\/li><li>or call<\/li><\/ul>/);
-    assert.doesNotMatch(html, /\*\*|_today_|\[hours\]/, 'no Markdown markers are shown');
-  }
+    // Shown formatted, on the writer's page and, pushed live, on the watcher's.
+    for (const p of [page, other]) {
+      const item = sent(p);
+      await item.waitFor();
+      assert.equal(await item.getByText('Open', { exact: true }).evaluate((el) => el.tagName), 'STRONG');
+      assert.equal(await item.getByText('today', { exact: true }).evaluate((el) => el.tagName), 'EM');
+      const link = item.getByRole('link', { name: 'hours' });
+      assert.equal(await link.getAttribute('href'), 'https://example.com/hours');
+      const bullets = item.getByRole('list').getByRole('listitem');
+      assert.deepEqual(await bullets.allTextContents(), ['walk in', 'or call']);
+      const html = await item.evaluate((el) => el.innerHTML);
+      assert.match(
+        html,
+        /<strong>Open<\/strong> <em>today<\/em> see <a href="https:\/\/example\.com\/hours"[^>]*>hours<\/a>/,
+      );
+      assert.match(html, /<ul><li>walk in<\/li><li>or call<\/li><\/ul>/);
+      assert.doesNotMatch(html, /\*\*|_today_|\[hours\]/, 'no Markdown markers are shown');
+    }
 
-  // The SMS that reaches the SMSC is plain text.
-  const toCustomer = () => simulator.received.filter((m) => m.destAddr === CUSTOMER.slice(1));
-  await until(() => toCustomer().length > 0, 'the reply at the SMSC');
-  assert.deepEqual(toCustomer().map((m) => decodeShortMessage(m).text), [plain]);
-  assert.deepEqual(dialogs, []);
-});
+    // The SMS that reaches the SMSC is plain text.
+    const toCustomer = () => simulator.received.filter((m) => m.destAddr === CUSTOMER.slice(1));
+    await until(() => toCustomer().length > 0, 'the reply at the SMSC');
+    assert.deepEqual(
+      toCustomer().map((m) => decodeShortMessage(m).text),
+      [plain],
+    );
+    assert.deepEqual(dialogs, []);
+  },
+);
 
 test('browser: the other shortcuts and buttons of the Formatting toolbar', { skip: noChromium }, async (t) => {
   const browser = await launchBrowser();
@@ -194,14 +224,23 @@ test('browser: the other shortcuts and buttons of the Formatting toolbar', { ski
   const s = await startServer();
   t.after(() => s.close());
   const SHOP = '+15551230000';
-  syncNumbers(s.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(s.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const { writer, conversationId } = await setUp(s, SHOP);
   const page = await conversationPage(browser, s, writer, conversationId);
   t.after(() => page.context().close());
   const box = composer(page);
 
   const toolbar = page.getByRole('toolbar', { name: 'Formatting' });
-  assert.deepEqual(await toolbar.getByRole('button').allInnerTexts(), ['Bold', 'Italic', 'Strikethrough', 'Bulleted list', 'Numbered list', 'Link']);
+  assert.deepEqual(await toolbar.getByRole('button').allInnerTexts(), [
+    'Bold',
+    'Italic',
+    'Strikethrough',
+    'Bulleted list',
+    'Numbered list',
+    'Link',
+  ]);
 
   /** Types `text`, selects its last `select` characters, applies `action`, returns the value and selection. */
   const apply = async (text: string, select: number, action: () => Promise<void>) => {
@@ -220,7 +259,12 @@ test('browser: the other shortcuts and buttons of the Formatting toolbar', { ski
   assert.equal((await apply('a b', 1, button('Italic'))).value, 'a _b_');
   assert.equal((await apply('a b', 1, button('Strikethrough'))).value, 'a ~~b~~');
   assert.equal((await apply('a b', 1, key('Control+Shift+X'))).value, 'a ~~b~~');
-  assert.deepEqual(await apply('a b', 1, key('Control+k')), { value: 'a [b](https://)', selected: 'https://', start: 6, end: 14 });
+  assert.deepEqual(await apply('a b', 1, key('Control+k')), {
+    value: 'a [b](https://)',
+    selected: 'https://',
+    start: 6,
+    end: 14,
+  });
   // Lists: the current line without a selection, every selected line with one.
   assert.equal((await apply('one', 0, key('Control+Shift+8'))).value, '- one');
   assert.equal((await apply('one\ntwo', 5, button('Numbered list'))).value, '1. one\n2. two');
@@ -228,40 +272,61 @@ test('browser: the other shortcuts and buttons of the Formatting toolbar', { ski
   assert.equal((await apply('intro\none\ntwo', 3, button('Bulleted list'))).value, 'intro\none\n- two');
 });
 
-test('browser: HTML and javascript: links typed into the composer show as text and run nothing', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer();
-  t.after(() => s.close());
-  const SHOP = '+15551230000';
-  syncNumbers(s.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
-  const { writer, watcher, conversationId } = await setUp(s, SHOP);
-  const page = await conversationPage(browser, s, writer, conversationId);
-  t.after(() => page.context().close());
-  const other = await conversationPage(browser, s, watcher, conversationId);
-  t.after(() => other.context().close());
-  const dialogs: string[] = [];
-  for (const p of [page, other]) p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+test(
+  'browser: HTML and javascript: links typed into the composer show as text and run nothing',
+  { skip: noChromium },
+  async (t) => {
+    const browser = await launchBrowser();
+    t.after(() => browser.close());
+    const s = await startServer();
+    t.after(() => s.close());
+    const SHOP = '+15551230000';
+    syncNumbers(s.app.domain, [
+      { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+    ]);
+    const { writer, watcher, conversationId } = await setUp(s, SHOP);
+    const page = await conversationPage(browser, s, writer, conversationId);
+    t.after(() => page.context().close());
+    const other = await conversationPage(browser, s, watcher, conversationId);
+    t.after(() => other.context().close());
+    const dialogs: string[] = [];
+    for (const p of [page, other]) p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
 
-  const attack = '<img src=x onerror=alert(1)> **[x](javascript:alert(1))**';
-  await composer(page).fill(attack);
-  await composer(page).press('Control+Enter');
-  const storedBody = () => s.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'out'`).pluck().get() as string | undefined;
-  await until(() => storedBody() !== undefined, 'the reply stored');
-  assert.equal(storedBody(), attack, 'stored as typed');
-  assert.equal(toPlainText(attack), '<img src=x onerror=alert(1)> [x](javascript:alert(1))', 'the SMS gets it as typed, without the bold markers');
+    const attack = '<img src=x onerror=alert(1)> **[x](javascript:alert(1))**';
+    await composer(page).fill(attack);
+    await composer(page).press('Control+Enter');
+    const storedBody = () =>
+      s.sqlite.prepare(`SELECT body FROM messages WHERE direction = 'out'`).pluck().get() as string | undefined;
+    await until(() => storedBody() !== undefined, 'the reply stored');
+    assert.equal(storedBody(), attack, 'stored as typed');
+    assert.equal(
+      toPlainText(attack),
+      '<img src=x onerror=alert(1)> [x](javascript:alert(1))',
+      'the SMS gets it as typed, without the bold markers',
+    );
 
-  for (const p of [page, other]) {
-    const item = p.getByRole('list', { name: 'Messages and events' }).getByRole('listitem').filter({ hasText: 'onerror' });
-    await item.waitFor();
-    await item.getByText('<img src=x onerror=alert(1)>').waitFor();
-    assert.equal(await item.getByText('[x](javascript:alert(1))', { exact: true }).evaluate((el) => el.tagName), 'STRONG');
-    assert.equal(await item.getByRole('link').count(), 0, 'no link to javascript:');
-    assert.equal(await item.getByRole('img').count(), 0);
-    const found = await item.evaluate((el) => ({ imgs: el.querySelectorAll('img').length, handlers: el.querySelectorAll('[onerror]').length }));
-    assert.deepEqual(found, { imgs: 0, handlers: 0 });
-  }
-  // Give an (unexpected) onerror a chance to fire before concluding: a round trip through each page.
-  for (const p of [page, other]) await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
-  assert.deepEqual(dialogs, []);
-});
+    for (const p of [page, other]) {
+      const item = p
+        .getByRole('list', { name: 'Messages and events' })
+        .getByRole('listitem')
+        .filter({ hasText: 'onerror' });
+      await item.waitFor();
+      await item.getByText('<img src=x onerror=alert(1)>').waitFor();
+      assert.equal(
+        await item.getByText('[x](javascript:alert(1))', { exact: true }).evaluate((el) => el.tagName),
+        'STRONG',
+      );
+      assert.equal(await item.getByRole('link').count(), 0, 'no link to javascript:');
+      assert.equal(await item.getByRole('img').count(), 0);
+      const found = await item.evaluate((el) => ({
+        imgs: el.querySelectorAll('img').length,
+        handlers: el.querySelectorAll('[onerror]').length,
+      }));
+      assert.deepEqual(found, { imgs: 0, handlers: 0 });
+    }
+    // Give an (unexpected) onerror a chance to fire before concluding: a round trip through each page.
+    for (const p of [page, other])
+      await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+    assert.deepEqual(dialogs, []);
+  },
+);

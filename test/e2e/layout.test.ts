@@ -51,11 +51,20 @@ test('browser: layout', { skip: noChromium }, async (t) => {
       const link = inboxNav(page).getByRole('link', { name });
       assert.ok(await link.isVisible(), `${name} visible in the navigation`);
       const box = await link.boundingBox();
-      assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width + 0.5, `${name} fits the screen: ${JSON.stringify(box)}`);
+      assert.ok(
+        box && box.x >= 0 && box.x + box.width <= PHONE.width + 0.5,
+        `${name} fits the screen: ${JSON.stringify(box)}`,
+      );
     }
     assert.ok(await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).isVisible());
-    const who = await page.getByRole('banner').getByRole('link', { name: 'Maximiliane Mustermann-Schlesinger' }).boundingBox();
-    assert.ok(who && who.x + who.width <= PHONE.width + 0.5, `the user's name fits the top bar: ${JSON.stringify(who)}`);
+    const who = await page
+      .getByRole('banner')
+      .getByRole('link', { name: 'Maximiliane Mustermann-Schlesinger' })
+      .boundingBox();
+    assert.ok(
+      who && who.x + who.width <= PHONE.width + 0.5,
+      `the user's name fits the top bar: ${JSON.stringify(who)}`,
+    );
 
     await page.screenshot({ path: '/tmp/e2e-phone.png', fullPage: true });
   });
@@ -86,7 +95,10 @@ test('browser: layout', { skip: noChromium }, async (t) => {
 
       // The nav ends right after its last link: no stretched empty band under it.
       const navBox = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
-      const lastLink = await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).boundingBox();
+      const lastLink = await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Settings' })
+        .boundingBox();
       assert.ok(navBox && lastLink);
       const gap = navBox.y + navBox.height - (lastLink.y + lastLink.height);
       assert.ok(gap <= 24, `${gap}px of empty navigation under the last link`);
@@ -98,22 +110,55 @@ test('browser: layout', { skip: noChromium }, async (t) => {
   );
 
   await t.test('the admin pages and the inbox workflow pages fit a phone too', async (t) => {
-    syncNumbers(s.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
-    const text = receiveSms(s.app.domain, { from: '+15557654321', to: '+15551230000', text: 'A rather long first message from a customer who has a lot to say about their order' }, () => defaultKeywordTexts);
+    syncNumbers(s.app.domain, [
+      { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+    ]);
+    const text = receiveSms(
+      s.app.domain,
+      {
+        from: '+15557654321',
+        to: '+15551230000',
+        text: 'A rather long first message from a customer who has a lot to say about their order',
+      },
+      () => defaultKeywordTexts,
+    );
     assert.ok(text.stored);
-    const chat = createTeamChat(s.app.domain, admin.actor, { name: 'Kundenservice Nordrhein-Westfalen Frühschicht', memberIds: [agent.id] });
-    postChatMessage(s.app.domain, agent.actor, chat, 'A **long** line with a link https://example.com/a/very/long/path/that/does/not/wrap/easily/at/all and @Ada');
-    // The audit log's longest cells: a backup folder's path and an IPv6 address.
-    recordAuditAlone(s.app.domain, { ...admin.actor, address: '2001:db8:85a3:8d3:1319:8a2e:370:7348' }, {
-      action: 'backup.made',
-      subject: { name: '/var/lib/switchboard/backups/switchboard-20261206T010000Z' },
-      changes: { databaseBytes: 123_456_789, mediaFiles: 12 },
+    const chat = createTeamChat(s.app.domain, admin.actor, {
+      name: 'Kundenservice Nordrhein-Westfalen Frühschicht',
+      memberIds: [agent.id],
     });
+    postChatMessage(
+      s.app.domain,
+      agent.actor,
+      chat,
+      'A **long** line with a link https://example.com/a/very/long/path/that/does/not/wrap/easily/at/all and @Ada',
+    );
+    // The audit log's longest cells: a backup folder's path and an IPv6 address.
+    recordAuditAlone(
+      s.app.domain,
+      { ...admin.actor, address: '2001:db8:85a3:8d3:1319:8a2e:370:7348' },
+      {
+        action: 'backup.made',
+        subject: { name: '/var/lib/switchboard/backups/switchboard-20261206T010000Z' },
+        changes: { databaseBytes: 123_456_789, mediaFiles: 12 },
+      },
+    );
     const context = await newContext(browser, s.baseURL, { viewport: PHONE });
     t.after(() => context.close());
     const page = await context.newPage();
     await signIn(page, admin.email);
-    for (const path of ['/admin/users', '/admin/inboxes', '/admin/audit', '/settings', '/conversations', `/conversations/${text.conversationId}`, '/favourites', '/conversations/new', '/chats', `/chats/${chat}`]) {
+    for (const path of [
+      '/admin/users',
+      '/admin/inboxes',
+      '/admin/audit',
+      '/settings',
+      '/conversations',
+      `/conversations/${text.conversationId}`,
+      '/favourites',
+      '/conversations/new',
+      '/chats',
+      `/chats/${chat}`,
+    ]) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1 }).waitFor();
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -134,7 +179,10 @@ test('browser: layout', { skip: noChromium }, async (t) => {
     await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
     const nav = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
     const main = await page.getByRole('main').boundingBox();
-    assert.ok(nav && main && nav.x + nav.width <= main.x + 0.5, `nav ${JSON.stringify(nav)} is left of main ${JSON.stringify(main)}`);
+    assert.ok(
+      nav && main && nav.x + nav.width <= main.x + 0.5,
+      `nav ${JSON.stringify(nav)} is left of main ${JSON.stringify(main)}`,
+    );
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= DESKTOP.width);
     await page.screenshot({ path: '/tmp/e2e-desktop.png', fullPage: true });
   });

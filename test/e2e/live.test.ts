@@ -23,7 +23,12 @@ import {
 } from './browser.ts';
 
 /** A signed-in page on `/` whose live socket is open, as far as both the browser and the server can tell. */
-async function livePage(browser: Browser, app: FastifyInstance, baseURL: string, user: { id: number; email: string }): Promise<Page> {
+async function livePage(
+  browser: Browser,
+  app: FastifyInstance,
+  baseURL: string,
+  user: { id: number; email: string },
+): Promise<Page> {
   const context = await newContext(browser, baseURL);
   const page = await context.newPage();
   await trackLiveSocket(page);
@@ -66,7 +71,12 @@ function restarter(t: TestContext, s: Server) {
     async start(beforeListen?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
       const sqlite = openDatabase(s.dbFile);
       connections.push(sqlite);
-      app = await buildApp({ configStore: s.configStore, sqlite, logger: false, mediaDir: join(dirname(s.dbFile), 'media') });
+      app = await buildApp({
+        configStore: s.configStore,
+        sqlite,
+        logger: false,
+        mediaDir: join(dirname(s.dbFile), 'media'),
+      });
       running = true;
       beforeListen?.(app);
       await app.listen({ host: '127.0.0.1', port: s.port });
@@ -156,37 +166,37 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
       assert.equal(await bystanderPage.getByText(name).count(), 0, `${name} is not shown to the bystander`);
       assert.ok(!bystanderFrames.some((f) => f.includes(name)), `${name} was never sent to the bystander`);
     }
-    assert.ok(bystanderFrames.some((f) => f.includes('Delta Desk')), 'the bystander socket recorded frames');
+    assert.ok(
+      bystanderFrames.some((f) => f.includes('Delta Desk')),
+      'the bystander socket recorded frames',
+    );
   });
 
-  await t.test(
-    'a live navigation refresh keeps the open inbox marked as the current page',
-    async (t) => {
-      const s = await startServer();
-      t.after(() => s.close());
-      const admin = await addUser(s.app, 'admin', 'Ada Admin');
-      const agent = await addUser(s.app, 'agent', 'Alan Agent');
-      const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
-      const b = createInbox(s.app.domain, null, { name: 'Bravo Desk' });
-      setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
-      setMembers(s.app.domain, admin.actor, b.id, [agent.id]);
+  await t.test('a live navigation refresh keeps the open inbox marked as the current page', async (t) => {
+    const s = await startServer();
+    t.after(() => s.close());
+    const admin = await addUser(s.app, 'admin', 'Ada Admin');
+    const agent = await addUser(s.app, 'agent', 'Alan Agent');
+    const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
+    const b = createInbox(s.app.domain, null, { name: 'Bravo Desk' });
+    setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
+    setMembers(s.app.domain, admin.actor, b.id, [agent.id]);
 
-      const context = await newContext(browser, s.baseURL);
-      t.after(() => context.close());
-      const page = await context.newPage();
-      await trackLiveSocket(page);
-      await signIn(page, agent.email);
-      await page.goto(`/inboxes/${a.id}`);
-      await waitForLiveOpens(page);
-      await until(() => s.app.hub.connectedUsers().includes(agent.id), 'agent connected');
-      const current = inboxNav(page).getByRole('link', { name: 'Alpha Desk' });
-      assert.equal(await current.getAttribute('aria-current'), 'page');
+    const context = await newContext(browser, s.baseURL);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await trackLiveSocket(page);
+    await signIn(page, agent.email);
+    await page.goto(`/inboxes/${a.id}`);
+    await waitForLiveOpens(page);
+    await until(() => s.app.hub.connectedUsers().includes(agent.id), 'agent connected');
+    const current = inboxNav(page).getByRole('link', { name: 'Alpha Desk' });
+    assert.equal(await current.getAttribute('aria-current'), 'page');
 
-      renameInbox(s.app.domain, admin.actor, b.id, { name: 'Bravo Prime' });
-      await inboxNav(page).getByRole('link', { name: 'Bravo Prime' }).waitFor();
-      assert.equal(await current.getAttribute('aria-current'), 'page', 'the open inbox is still marked after the push');
-    },
-  );
+    renameInbox(s.app.domain, admin.actor, b.id, { name: 'Bravo Prime' });
+    await inboxNav(page).getByRole('link', { name: 'Bravo Prime' }).waitFor();
+    assert.equal(await current.getAttribute('aria-current'), 'page', 'the open inbox is still marked after the push');
+  });
 
   await t.test(
     'the live socket opens even when hx-ws.min.js arrives after htmx has started (slow network)',
@@ -222,7 +232,10 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
           return w.__htmxReady ? { missed: w.__liveMissed === true } : false;
         })
       ).jsonValue();
-      assert.ok(start && !start.missed, 'htmx processed <body> before the ws extension was registered: no /live for this page');
+      assert.ok(
+        start && !start.missed,
+        'htmx processed <body> before the ws extension was registered: no /live for this page',
+      );
       await waitForLiveOpens(page);
       await until(() => s.app.hub.connectedUsers().includes(agent.id), 'agent connected to /live');
     },
@@ -255,29 +268,26 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
     assert.ok(await stillSameDocument(page), 'the page was not reloaded');
   });
 
-  await t.test(
-    'a change made while the socket was down shows once the page has reconnected',
-    async (t) => {
-      const s = await startServer();
-      const server = restarter(t, s);
-      const admin = await addUser(s.app, 'admin', 'Ada Admin');
-      const agent = await addUser(s.app, 'agent', 'Alan Agent');
-      const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
-      setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
+  await t.test('a change made while the socket was down shows once the page has reconnected', async (t) => {
+    const s = await startServer();
+    const server = restarter(t, s);
+    const admin = await addUser(s.app, 'admin', 'Ada Admin');
+    const agent = await addUser(s.app, 'agent', 'Alan Agent');
+    const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
+    setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
 
-      const page = await livePage(browser, s.app, s.baseURL, agent);
-      t.after(() => page.context().close());
-      await inboxNav(page).getByRole('link', { name: 'Alpha Desk' }).waitFor();
-      await markDocument(page);
+    const page = await livePage(browser, s.app, s.baseURL, agent);
+    t.after(() => page.context().close());
+    await inboxNav(page).getByRole('link', { name: 'Alpha Desk' }).waitFor();
+    await markDocument(page);
 
-      await server.stop();
-      // The rename happens while no tab is connected (during a deploy, or while a phone is offline).
-      const app = await server.start((app) => renameInbox(app.domain, admin.actor, a.id, { name: 'Alpha While Away' }));
+    await server.stop();
+    // The rename happens while no tab is connected (during a deploy, or while a phone is offline).
+    const app = await server.start((app) => renameInbox(app.domain, admin.actor, a.id, { name: 'Alpha While Away' }));
 
-      await waitForLiveOpens(page, 2, 20_000);
-      await until(() => app.hub.connectedUsers().includes(agent.id), 'agent reconnected to the new server', 20_000);
-      await inboxNav(page).getByRole('link', { name: 'Alpha While Away' }).waitFor({ timeout: 5_000 });
-      assert.ok(await stillSameDocument(page));
-    },
-  );
+    await waitForLiveOpens(page, 2, 20_000);
+    await until(() => app.hub.connectedUsers().includes(agent.id), 'agent reconnected to the new server', 20_000);
+    await inboxNav(page).getByRole('link', { name: 'Alpha While Away' }).waitFor({ timeout: 5_000 });
+    assert.ok(await stillSameDocument(page));
+  });
 });

@@ -12,7 +12,16 @@ import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { addNotifications, announce } from '../../src/domain/notifications/notify.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser } from '../helper.ts';
-import { launchBrowser, newContext, noChromium, signIn, startServer, trackLiveSocket, until, waitForLiveOpens } from './browser.ts';
+import {
+  launchBrowser,
+  newContext,
+  noChromium,
+  signIn,
+  startServer,
+  trackLiveSocket,
+  until,
+  waitForLiveOpens,
+} from './browser.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
@@ -68,144 +77,200 @@ async function livePage(context: BrowserContext, email: string, path: string): P
 const recorded = (page: Page) => page.evaluate(() => (window as unknown as Recorder).__notifications);
 const beeps = (page: Page) => page.evaluate(() => (window as unknown as Recorder).__beeps);
 
-test('browser: personal settings, a mention as toast, browser notification and beep, the unread title, the manifest', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer();
-  t.after(() => s.close());
-  const ana = await addUser(s.app, 'agent', 'Ana');
-  const ben = await addUser(s.app, 'agent', 'Ben');
-  syncNumbers(s.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
-  const support = s.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(s.app.domain, { id: 0, role: 'admin' }, support, [ana.id, ben.id]);
-  // Unread counts start when a user joined: texts must come strictly later.
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  const text = receiveSms(s.app.domain, { from: CUSTOMER, to: SHOP, text: 'Can someone call me back?' }, () => defaultKeywordTexts);
-  assert.ok(text.stored);
-  const availability = (id: number) => s.sqlite.prepare('SELECT availability FROM users WHERE id = ?').pluck().get(id);
+test(
+  'browser: personal settings, a mention as toast, browser notification and beep, the unread title, the manifest',
+  { skip: noChromium },
+  async (t) => {
+    const browser = await launchBrowser();
+    t.after(() => browser.close());
+    const s = await startServer();
+    t.after(() => s.close());
+    const ana = await addUser(s.app, 'agent', 'Ana');
+    const ben = await addUser(s.app, 'agent', 'Ben');
+    syncNumbers(s.app.domain, [
+      { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+    ]);
+    const support = s.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
+    setMembers(s.app.domain, { id: 0, role: 'admin' }, support, [ana.id, ben.id]);
+    // Unread counts start when a user joined: texts must come strictly later.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const text = receiveSms(
+      s.app.domain,
+      { from: CUSTOMER, to: SHOP, text: 'Can someone call me back?' },
+      () => defaultKeywordTexts,
+    );
+    assert.ok(text.stored);
+    const availability = (id: number) =>
+      s.sqlite.prepare('SELECT availability FROM users WHERE id = ?').pluck().get(id);
 
-  const benContext = await newContext(browser, s.baseURL);
-  t.after(() => benContext.close());
-  const anaContext = await newContext(browser, s.baseURL);
-  t.after(() => anaContext.close());
-  const anaPage = await livePage(anaContext, ana.email, '/conversations');
-  const benPage = await livePage(benContext, ben.email, '/settings');
-  await until(() => availability(ben.id) === 'available', 'Ben’s open tab makes him available');
-  // The page was drawn before the socket made him available; the choice on it follows.
-  await benPage.getByRole('radio', { name: 'Available' }).and(benPage.locator(':checked')).waitFor();
+    const benContext = await newContext(browser, s.baseURL);
+    t.after(() => benContext.close());
+    const anaContext = await newContext(browser, s.baseURL);
+    t.after(() => anaContext.close());
+    const anaPage = await livePage(anaContext, ana.email, '/conversations');
+    const benPage = await livePage(benContext, ben.email, '/settings');
+    await until(() => availability(ben.id) === 'available', 'Ben’s open tab makes him available');
+    // The page was drawn before the socket made him available; the choice on it follows.
+    await benPage.getByRole('radio', { name: 'Available' }).and(benPage.locator(':checked')).waitFor();
 
-  // Status: away, with a message; saved in place.
-  const status = benPage.getByRole('region', { name: 'Status' });
-  await status.getByRole('radio', { name: 'Away' }).check();
-  await status.getByLabel('Status message (up to 80 characters)').fill('Back at 2 pm');
-  await status.getByRole('button', { name: 'Save status' }).click();
-  await status.getByRole('status').filter({ hasText: 'Your status was saved.' }).waitFor();
-  assert.equal(availability(ben.id), 'away');
+    // Status: away, with a message; saved in place.
+    const status = benPage.getByRole('region', { name: 'Status' });
+    await status.getByRole('radio', { name: 'Away' }).check();
+    await status.getByLabel('Status message (up to 80 characters)').fill('Back at 2 pm');
+    await status.getByRole('button', { name: 'Save status' }).click();
+    await status.getByRole('status').filter({ hasText: 'Your status was saved.' }).waitFor();
+    assert.equal(availability(ben.id), 'away');
 
-  // An extension with letters is refused beside the field; a good one is kept.
-  const call = benPage.getByRole('region', { name: 'Click-to-call' });
-  const extension = call.getByLabel('My extension or phone number');
-  await extension.fill('ext 12');
-  await call.getByRole('button', { name: 'Save extension' }).click();
-  await call.getByText('Use at most 30 characters: digits, +, *, # and spaces.').waitFor();
-  assert.equal(await call.getByLabel('My extension or phone number').getAttribute('aria-invalid'), 'true');
-  await call.getByLabel('My extension or phone number').fill('+1 555 0100 *12');
-  await call.getByRole('button', { name: 'Save extension' }).click();
-  await call.getByRole('status').filter({ hasText: 'Your extension was saved.' }).waitFor();
+    // An extension with letters is refused beside the field; a good one is kept.
+    const call = benPage.getByRole('region', { name: 'Click-to-call' });
+    const extension = call.getByLabel('My extension or phone number');
+    await extension.fill('ext 12');
+    await call.getByRole('button', { name: 'Save extension' }).click();
+    await call.getByText('Use at most 30 characters: digits, +, *, # and spaces.').waitFor();
+    assert.equal(await call.getByLabel('My extension or phone number').getAttribute('aria-invalid'), 'true');
+    await call.getByLabel('My extension or phone number').fill('+1 555 0100 *12');
+    await call.getByRole('button', { name: 'Save extension' }).click();
+    await call.getByRole('status').filter({ hasText: 'Your extension was saved.' }).waitFor();
 
-  // Queues: out of Support's.
-  const queues = benPage.getByRole('region', { name: 'Queues' });
-  await queues.getByRole('checkbox', { name: 'Take new conversations from Support' }).uncheck();
-  await queues.getByRole('button', { name: 'Save queues' }).click();
-  await queues.getByRole('status').filter({ hasText: 'Your queues were saved.' }).waitFor();
-  assert.equal(s.sqlite.prepare('SELECT in_queue FROM inbox_members WHERE user_id = ?').pluck().get(ben.id), 0);
+    // Queues: out of Support's.
+    const queues = benPage.getByRole('region', { name: 'Queues' });
+    await queues.getByRole('checkbox', { name: 'Take new conversations from Support' }).uncheck();
+    await queues.getByRole('button', { name: 'Save queues' }).click();
+    await queues.getByRole('status').filter({ hasText: 'Your queues were saved.' }).waitFor();
+    assert.equal(s.sqlite.prepare('SELECT in_queue FROM inbox_members WHERE user_id = ?').pluck().get(ben.id), 0);
 
-  // Notifications: the browser asks; then a sound for mentions too.
-  const notifications = benPage.getByRole('region', { name: 'Notifications' });
-  const allow = notifications.getByRole('button', { name: 'Allow browser notifications' });
-  await notifications.getByText('Browser notifications are not allowed in this browser yet.').waitFor();
-  // Headless Chromium answers the request itself (no prompt); once the permission is granted the page says so.
-  await allow.click();
-  await notifications.getByText(/^Browser notifications are (blocked|not allowed)/).waitFor();
-  await benContext.grantPermissions(['notifications'], { origin: s.baseURL });
-  await notifications.getByText('Browser notifications are allowed in this browser.').waitFor();
-  await allow.waitFor({ state: 'hidden' });
-  assert.ok(await notifications.getByRole('checkbox', { name: 'Browser notification: Someone mentions me' }).isChecked(), 'on by default');
-  assert.equal(await notifications.getByRole('checkbox', { name: 'Browser notification: New conversation in my inboxes' }).isChecked(), false);
-  await notifications.getByRole('checkbox', { name: 'Sound: Someone mentions me' }).check();
-  await notifications.getByRole('button', { name: 'Save notification settings' }).click();
-  await notifications.getByRole('status').filter({ hasText: 'Notification settings saved.' }).waitFor();
-  assert.ok(await notifications.getByRole('checkbox', { name: 'Sound: Someone mentions me' }).isChecked());
-  await notifications.getByText('Browser notifications are allowed in this browser.').waitFor();
+    // Notifications: the browser asks; then a sound for mentions too.
+    const notifications = benPage.getByRole('region', { name: 'Notifications' });
+    const allow = notifications.getByRole('button', { name: 'Allow browser notifications' });
+    await notifications.getByText('Browser notifications are not allowed in this browser yet.').waitFor();
+    // Headless Chromium answers the request itself (no prompt); once the permission is granted the page says so.
+    await allow.click();
+    await notifications.getByText(/^Browser notifications are (blocked|not allowed)/).waitFor();
+    await benContext.grantPermissions(['notifications'], { origin: s.baseURL });
+    await notifications.getByText('Browser notifications are allowed in this browser.').waitFor();
+    await allow.waitFor({ state: 'hidden' });
+    assert.ok(
+      await notifications.getByRole('checkbox', { name: 'Browser notification: Someone mentions me' }).isChecked(),
+      'on by default',
+    );
+    assert.equal(
+      await notifications
+        .getByRole('checkbox', { name: 'Browser notification: New conversation in my inboxes' })
+        .isChecked(),
+      false,
+    );
+    await notifications.getByRole('checkbox', { name: 'Sound: Someone mentions me' }).check();
+    await notifications.getByRole('button', { name: 'Save notification settings' }).click();
+    await notifications.getByRole('status').filter({ hasText: 'Notification settings saved.' }).waitFor();
+    assert.ok(await notifications.getByRole('checkbox', { name: 'Sound: Someone mentions me' }).isChecked());
+    await notifications.getByText('Browser notifications are allowed in this browser.').waitFor();
 
-  // Ben goes to his inbox; the title carries its unread count.
-  await benPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Inbox/ }).click();
-  await waitForLiveOpens(benPage);
-  await until(() => s.app.hub.connectedUsers().includes(ben.id), 'Ben’s inbox tab is live');
-  await benPage.waitForFunction(() => document.title === '(1) Inbox · Switchboard');
+    // Ben goes to his inbox; the title carries its unread count.
+    await benPage
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /^Inbox/ })
+      .click();
+    await waitForLiveOpens(benPage);
+    await until(() => s.app.hub.connectedUsers().includes(ben.id), 'Ben’s inbox tab is live');
+    await benPage.waitForFunction(() => document.title === '(1) Inbox · Switchboard');
 
-  // Ana mentions Ben in a note on the conversation (recorded as the notes feature does, announced after commit).
-  const created = s.app.domain.db.transaction(() =>
-    addNotifications(s.app.domain, Date.now(), [{ userId: ben.id, kind: 'mention', actorId: ana.id, conversationId: text.conversationId, excerpt: '@Ben can you call them back?' }]),
-  );
-  announce(s.app.domain, created);
-  const toasts = benPage.getByRole('status', { name: 'Notifications' });
-  const toast = toasts.getByRole('article', { name: `Ana mentioned you in a note on ${CUSTOMER}` });
-  await toast.waitFor();
-  // Toasts leave by themselves after a while, but not while the pointer is on them.
-  await toast.hover();
-  await toast.getByText('@Ben can you call them back?').waitFor();
-  assert.equal(await toast.getByRole('link', { name: `Ana mentioned you in a note on ${CUSTOMER}` }).getAttribute('href'), `/conversations/${text.conversationId}`);
-  await benPage.waitForFunction(() => (window as unknown as Recorder).__notifications.length === 1);
-  assert.deepEqual(await recorded(benPage), [
-    { title: `Ana mentioned you in a note on ${CUSTOMER}`, body: '@Ben can you call them back?', tag: `switchboard-${created[0]!.notificationId}` },
-  ]);
-  assert.equal(await beeps(benPage), 1, 'one beep: Ben wants a sound for mentions');
-  assert.equal(await anaPage.getByRole('status', { name: 'Notifications' }).getByRole('article').count(), 0, 'nothing for Ana');
-  assert.deepEqual(await recorded(anaPage), []);
+    // Ana mentions Ben in a note on the conversation (recorded as the notes feature does, announced after commit).
+    const created = s.app.domain.db.transaction(() =>
+      addNotifications(s.app.domain, Date.now(), [
+        {
+          userId: ben.id,
+          kind: 'mention',
+          actorId: ana.id,
+          conversationId: text.conversationId,
+          excerpt: '@Ben can you call them back?',
+        },
+      ]),
+    );
+    announce(s.app.domain, created);
+    const toasts = benPage.getByRole('status', { name: 'Notifications' });
+    const toast = toasts.getByRole('article', { name: `Ana mentioned you in a note on ${CUSTOMER}` });
+    await toast.waitFor();
+    // Toasts leave by themselves after a while, but not while the pointer is on them.
+    await toast.hover();
+    await toast.getByText('@Ben can you call them back?').waitFor();
+    assert.equal(
+      await toast.getByRole('link', { name: `Ana mentioned you in a note on ${CUSTOMER}` }).getAttribute('href'),
+      `/conversations/${text.conversationId}`,
+    );
+    await benPage.waitForFunction(() => (window as unknown as Recorder).__notifications.length === 1);
+    assert.deepEqual(await recorded(benPage), [
+      {
+        title: `Ana mentioned you in a note on ${CUSTOMER}`,
+        body: '@Ben can you call them back?',
+        tag: `switchboard-${created[0]!.notificationId}`,
+      },
+    ]);
+    assert.equal(await beeps(benPage), 1, 'one beep: Ben wants a sound for mentions');
+    assert.equal(
+      await anaPage.getByRole('status', { name: 'Notifications' }).getByRole('article').count(),
+      0,
+      'nothing for Ana',
+    );
+    assert.deepEqual(await recorded(anaPage), []);
 
-  // Dismiss takes it away.
-  await toast.getByRole('button', { name: 'Dismiss' }).click();
-  await toast.waitFor({ state: 'detached' });
+    // Dismiss takes it away.
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+    await toast.waitFor({ state: 'detached' });
 
-  // A second customer: the title follows the navigation's badges, summed (a chats badge counts as well).
-  receiveSms(s.app.domain, { from: OTHER_CUSTOMER, to: SHOP, text: 'Hello?' }, () => defaultKeywordTexts);
-  await benPage.waitForFunction(() => document.title === '(2) Inbox · Switchboard');
-  await benPage.evaluate(() => {
-    const badge = document.createElement('span');
-    badge.dataset.unreadCount = '3';
-    document.querySelector('#nav ul')!.append(badge);
-  });
-  await benPage.waitForFunction(() => document.title === '(5) Inbox · Switchboard');
+    // A second customer: the title follows the navigation's badges, summed (a chats badge counts as well).
+    receiveSms(s.app.domain, { from: OTHER_CUSTOMER, to: SHOP, text: 'Hello?' }, () => defaultKeywordTexts);
+    await benPage.waitForFunction(() => document.title === '(2) Inbox · Switchboard');
+    await benPage.evaluate(() => {
+      const badge = document.createElement('span');
+      badge.dataset.unreadCount = '3';
+      document.querySelector('#nav ul')!.append(badge);
+    });
+    await benPage.waitForFunction(() => document.title === '(5) Inbox · Switchboard');
 
-  assert.equal((await recorded(benPage)).length, 1, 'a new conversation makes no browser notification by default');
-  // Clicking the browser notification opens what it is about.
-  await Promise.all([
-    benPage.waitForURL((url) => url.pathname === `/conversations/${text.conversationId}`),
-    benPage.evaluate(() => (window as unknown as Recorder).__notificationObjects[0]!.onclick!()),
-  ]);
+    assert.equal((await recorded(benPage)).length, 1, 'a new conversation makes no browser notification by default');
+    // Clicking the browser notification opens what it is about.
+    await Promise.all([
+      benPage.waitForURL((url) => url.pathname === `/conversations/${text.conversationId}`),
+      benPage.evaluate(() => (window as unknown as Recorder).__notificationObjects[0]!.onclick!()),
+    ]);
 
-  // Installable: the manifest is linked from both layouts and served with its icons.
-  const manifestHref = await benPage.locator('link[rel="manifest"]').getAttribute('href');
-  assert.equal(manifestHref, '/static/manifest.webmanifest');
-  assert.equal(await benPage.locator('meta[name="theme-color"]').getAttribute('content'), '#2156c9');
-  assert.ok(await benPage.locator('link[rel="apple-touch-icon"]').getAttribute('href'));
-  const anon = await newContext(browser, s.baseURL);
-  t.after(() => anon.close());
-  const login = await anon.newPage();
-  await login.goto('/login');
-  assert.equal(await login.locator('link[rel="manifest"]').getAttribute('href'), manifestHref);
-  const response = await benContext.request.get(manifestHref!);
-  assert.equal(response.status(), 200);
-  assert.match(response.headers()['content-type']!, /^application\/manifest\+json/);
-  const manifest = (await response.json()) as { name: string; short_name: string; start_url: string; display: string; theme_color: string; background_color: string; icons: { src: string; sizes: string; type: string; purpose: string }[] };
-  assert.deepEqual([manifest.name, manifest.start_url, manifest.display], ['Switchboard', '/', 'standalone']);
-  assert.ok(manifest.short_name && manifest.theme_color && manifest.background_color);
-  const png = manifest.icons.filter((i) => i.type === 'image/png');
-  assert.deepEqual(png.map((i) => `${i.sizes} ${i.purpose}`).sort(), ['192x192 any', '512x512 any', '512x512 maskable']);
-  for (const href of [...manifest.icons.map((i) => i.src), (await benPage.locator('link[rel="apple-touch-icon"]').getAttribute('href'))!]) {
-    const icon = await benContext.request.get(href);
-    assert.equal(icon.status(), 200, href);
-    assert.match(icon.headers()['content-type']!, href.endsWith('.svg') ? /^image\/svg\+xml/ : /^image\/png/, href);
-  }
-});
+    // Installable: the manifest is linked from both layouts and served with its icons.
+    const manifestHref = await benPage.locator('link[rel="manifest"]').getAttribute('href');
+    assert.equal(manifestHref, '/static/manifest.webmanifest');
+    assert.equal(await benPage.locator('meta[name="theme-color"]').getAttribute('content'), '#2156c9');
+    assert.ok(await benPage.locator('link[rel="apple-touch-icon"]').getAttribute('href'));
+    const anon = await newContext(browser, s.baseURL);
+    t.after(() => anon.close());
+    const login = await anon.newPage();
+    await login.goto('/login');
+    assert.equal(await login.locator('link[rel="manifest"]').getAttribute('href'), manifestHref);
+    const response = await benContext.request.get(manifestHref!);
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()['content-type']!, /^application\/manifest\+json/);
+    const manifest = (await response.json()) as {
+      name: string;
+      short_name: string;
+      start_url: string;
+      display: string;
+      theme_color: string;
+      background_color: string;
+      icons: { src: string; sizes: string; type: string; purpose: string }[];
+    };
+    assert.deepEqual([manifest.name, manifest.start_url, manifest.display], ['Switchboard', '/', 'standalone']);
+    assert.ok(manifest.short_name && manifest.theme_color && manifest.background_color);
+    const png = manifest.icons.filter((i) => i.type === 'image/png');
+    assert.deepEqual(png.map((i) => `${i.sizes} ${i.purpose}`).sort(), [
+      '192x192 any',
+      '512x512 any',
+      '512x512 maskable',
+    ]);
+    for (const href of [
+      ...manifest.icons.map((i) => i.src),
+      (await benPage.locator('link[rel="apple-touch-icon"]').getAttribute('href'))!,
+    ]) {
+      const icon = await benContext.request.get(href);
+      assert.equal(icon.status(), 200, href);
+      assert.match(icon.headers()['content-type']!, href.endsWith('.svg') ? /^image\/svg\+xml/ : /^image\/png/, href);
+    }
+  },
+);

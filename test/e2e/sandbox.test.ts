@@ -34,5 +34,9 @@ test('browser: the sandbox customer phone texts the inbox and receives the reply
   await phone.getByLabel('Message').fill('half-typed');
   await phone.getByText('Yes, every day.').waitFor();
   await phone.getByText('Received from +15550100100').waitFor();
-  assert.equal(await phone.getByLabel('Message').inputValue(), 'half-typed', 'polling leaves what is being typed alone');
+  assert.equal(
+    await phone.getByLabel('Message').inputValue(),
+    'half-typed',
+    'polling leaves what is being typed alone',
+  );
 });

@@ -7,228 +7,278 @@ import { test } from 'node:test';
 import { assignConversation, setConversationStatus } from '../../src/domain/conversations/actions.ts';
 import { addTag } from '../../src/domain/tags/service.ts';
 import { noChromium } from './browser.ts';
-import { CUSTOMER, SALES, SHOP, badge, button, combobox, conversationList, goLive, markDocument, newTab, order, pinnedList, row, sameDocument, state, timeline, waitForBadge, waitForOrder, waitForTitle, world } from './workflow-world.ts';
+import {
+  CUSTOMER,
+  SALES,
+  SHOP,
+  badge,
+  button,
+  combobox,
+  conversationList,
+  goLive,
+  markDocument,
+  newTab,
+  order,
+  pinnedList,
+  row,
+  sameDocument,
+  state,
+  timeline,
+  waitForBadge,
+  waitForOrder,
+  waitForTitle,
+  world,
+} from './workflow-world.ts';
 
 const CARLA = '+15552345678';
 const DAN = '+15553334444';
 const EVE = '+15554445555';
 
-test('lists: rows show who, where, what and how old; a new text arrives and a closed conversation leaves, live', { skip: noChromium }, async (t) => {
-  const w = await world(t, ['ana', 'ben']);
-  w.receiveEarlier(3, EVE, 'An old question');
-  const unknown = w.receive(CUSTOMER, 'Where is my order?');
-  const carla = w.receive(CARLA, 'Can I change my delivery address?');
-  w.name(carla, 'Carla Customer');
-  addTag(w.s.app.domain, w.ana.actor, carla, 'vip');
-  assignConversation(w.s.app.domain, w.ana.actor, carla, w.version(carla), w.ana.id);
+test(
+  'lists: rows show who, where, what and how old; a new text arrives and a closed conversation leaves, live',
+  { skip: noChromium },
+  async (t) => {
+    const w = await world(t, ['ana', 'ben']);
+    w.receiveEarlier(3, EVE, 'An old question');
+    const unknown = w.receive(CUSTOMER, 'Where is my order?');
+    const carla = w.receive(CARLA, 'Can I change my delivery address?');
+    w.name(carla, 'Carla Customer');
+    addTag(w.s.app.domain, w.ana.actor, carla, 'vip');
+    assignConversation(w.s.app.domain, w.ana.actor, carla, w.version(carla), w.ana.id);
 
-  const [ben, ana] = await Promise.all([
-    w.open(w.ben, '/conversations'),
-    w.open(w.ana, '/conversations'),
-  ]);
-  await markDocument(ben);
-  const list = conversationList(ben);
+    const [ben, ana] = await Promise.all([w.open(w.ben, '/conversations'), w.open(w.ana, '/conversations')]);
+    await markDocument(ben);
+    const list = conversationList(ben);
 
-  // An unknown number: the number itself, "unknown number", the channel, the inbox, nobody assigned.
-  const unknownRow = row(list, CUSTOMER);
-  await unknownRow.getByRole('link', { name: new RegExp(`${CUSTOMER.replace('+', '\\+')}.*Where is my order\\?`) }).waitFor();
-  for (const text of ['unknown number', `SMS ${SHOP}`, 'Support', 'Unassigned']) await unknownRow.getByText(text, { exact: true }).waitFor();
-  await unknownRow.getByText('now', { exact: true }).waitFor();
-  await unknownRow.getByRole('img', { name: 'unread' }).waitFor();
-  // A known contact: the name, not "unknown number"; the assignee and the tags.
-  const carlaRow = row(list, 'Carla Customer');
-  await carlaRow.getByRole('link', { name: /Carla Customer.*Can I change my delivery address\?/ }).waitFor();
-  for (const text of [`SMS ${SHOP}`, 'Support', 'Assigned to Ana', 'vip']) await carlaRow.getByText(text, { exact: true }).waitFor();
-  assert.equal(await carlaRow.getByText('unknown number').count(), 0);
-  await carlaRow.getByRole('img', { name: 'unread' }).waitFor();
-  // Texts from before Ben joined are not unread for him; the age says how long ago.
-  const oldRow = row(list, EVE);
-  await oldRow.getByText('3 h', { exact: true }).waitFor();
-  assert.equal(await oldRow.getByRole('img', { name: 'unread' }).count(), 0);
-  assert.deepEqual(await order(list, [CUSTOMER, 'Carla Customer', EVE]), ['Carla Customer', CUSTOMER, EVE], 'latest activity first');
-  assert.equal(await badge(ben), '2 unread');
-  await waitForTitle(ben, (title) => title.startsWith('(2) '), '"(2) …"');
+    // An unknown number: the number itself, "unknown number", the channel, the inbox, nobody assigned.
+    const unknownRow = row(list, CUSTOMER);
+    await unknownRow
+      .getByRole('link', { name: new RegExp(`${CUSTOMER.replace('+', '\\+')}.*Where is my order\\?`) })
+      .waitFor();
+    for (const text of ['unknown number', `SMS ${SHOP}`, 'Support', 'Unassigned'])
+      await unknownRow.getByText(text, { exact: true }).waitFor();
+    await unknownRow.getByText('now', { exact: true }).waitFor();
+    await unknownRow.getByRole('img', { name: 'unread' }).waitFor();
+    // A known contact: the name, not "unknown number"; the assignee and the tags.
+    const carlaRow = row(list, 'Carla Customer');
+    await carlaRow.getByRole('link', { name: /Carla Customer.*Can I change my delivery address\?/ }).waitFor();
+    for (const text of [`SMS ${SHOP}`, 'Support', 'Assigned to Ana', 'vip'])
+      await carlaRow.getByText(text, { exact: true }).waitFor();
+    assert.equal(await carlaRow.getByText('unknown number').count(), 0);
+    await carlaRow.getByRole('img', { name: 'unread' }).waitFor();
+    // Texts from before Ben joined are not unread for him; the age says how long ago.
+    const oldRow = row(list, EVE);
+    await oldRow.getByText('3 h', { exact: true }).waitFor();
+    assert.equal(await oldRow.getByRole('img', { name: 'unread' }).count(), 0);
+    assert.deepEqual(
+      await order(list, [CUSTOMER, 'Carla Customer', EVE]),
+      ['Carla Customer', CUSTOMER, EVE],
+      'latest activity first',
+    );
+    assert.equal(await badge(ben), '2 unread');
+    await waitForTitle(ben, (title) => title.startsWith('(2) '), '"(2) …"');
 
-  // A new text from a new number: on top of both lists, and in the badge, without a reload.
-  w.receive(DAN, 'Is the shop open on Sunday?');
-  const danRow = row(list, DAN);
-  await danRow.getByRole('link', { name: /Is the shop open on Sunday\?/ }).waitFor();
-  await danRow.getByRole('img', { name: 'unread' }).waitFor();
-  await danRow.getByText('unknown number', { exact: true }).waitFor();
-  await row(conversationList(ana), DAN).waitFor();
-  assert.deepEqual(await order(list, [CUSTOMER, 'Carla Customer', DAN, EVE]), [DAN, 'Carla Customer', CUSTOMER, EVE]);
-  await waitForBadge(ben, '3 unread');
-  await waitForTitle(ben, (title) => title.startsWith('(3) '), '"(3) …"');
+    // A new text from a new number: on top of both lists, and in the badge, without a reload.
+    w.receive(DAN, 'Is the shop open on Sunday?');
+    const danRow = row(list, DAN);
+    await danRow.getByRole('link', { name: /Is the shop open on Sunday\?/ }).waitFor();
+    await danRow.getByRole('img', { name: 'unread' }).waitFor();
+    await danRow.getByText('unknown number', { exact: true }).waitFor();
+    await row(conversationList(ana), DAN).waitFor();
+    assert.deepEqual(await order(list, [CUSTOMER, 'Carla Customer', DAN, EVE]), [DAN, 'Carla Customer', CUSTOMER, EVE]);
+    await waitForBadge(ben, '3 unread');
+    await waitForTitle(ben, (title) => title.startsWith('(3) '), '"(3) …"');
 
-  // Ana opens the unknown number's conversation and closes it: it leaves Ben's Inbox at once.
-  await goLive(ana, () => row(conversationList(ana), CUSTOMER).getByRole('link').click());
-  assert.equal(new URL(ana.url()).pathname, `/conversations/${unknown}`);
-  await button(ana, 'Close').click();
-  await state(ana, 'Closed').waitFor();
-  await unknownRow.waitFor({ state: 'detached' });
-  assert.deepEqual(await order(list, [CUSTOMER, 'Carla Customer', DAN, EVE]), [DAN, 'Carla Customer', EVE]);
-  await waitForBadge(ben, '2 unread');
-  assert.ok(await sameDocument(ben), "Ben's list was updated in place, not reloaded");
-});
+    // Ana opens the unknown number's conversation and closes it: it leaves Ben's Inbox at once.
+    await goLive(ana, () => row(conversationList(ana), CUSTOMER).getByRole('link').click());
+    assert.equal(new URL(ana.url()).pathname, `/conversations/${unknown}`);
+    await button(ana, 'Close').click();
+    await state(ana, 'Closed').waitFor();
+    await unknownRow.waitFor({ state: 'detached' });
+    assert.deepEqual(await order(list, [CUSTOMER, 'Carla Customer', DAN, EVE]), [DAN, 'Carla Customer', EVE]);
+    await waitForBadge(ben, '2 unread');
+    assert.ok(await sameDocument(ben), "Ben's list was updated in place, not reloaded");
+  },
+);
 
-test('filters live in the URL: they survive a reload, shape live updates, and "Reset filters" clears them', { skip: noChromium }, async (t) => {
-  const w = await world(t, ['ana']);
-  const closedVip = w.receive(DAN, 'Thanks, all sorted.');
-  const carla = w.receive(CARLA, 'Where is my parcel?');
-  w.receive(CUSTOMER, 'Hello from an untagged number');
-  w.receive(EVE, 'Hello Sales', SALES);
-  w.name(carla, 'Carla Customer');
-  w.name(closedVip, 'Dan Done');
-  addTag(w.s.app.domain, w.ana.actor, carla, 'vip');
-  addTag(w.s.app.domain, w.ana.actor, closedVip, 'vip');
-  setConversationStatus(w.s.app.domain, w.ana.actor, closedVip, w.version(closedVip), 'closed');
+test(
+  'filters live in the URL: they survive a reload, shape live updates, and "Reset filters" clears them',
+  { skip: noChromium },
+  async (t) => {
+    const w = await world(t, ['ana']);
+    const closedVip = w.receive(DAN, 'Thanks, all sorted.');
+    const carla = w.receive(CARLA, 'Where is my parcel?');
+    w.receive(CUSTOMER, 'Hello from an untagged number');
+    w.receive(EVE, 'Hello Sales', SALES);
+    w.name(carla, 'Carla Customer');
+    w.name(closedVip, 'Dan Done');
+    addTag(w.s.app.domain, w.ana.actor, carla, 'vip');
+    addTag(w.s.app.domain, w.ana.actor, closedVip, 'vip');
+    setConversationStatus(w.s.app.domain, w.ana.actor, closedVip, w.version(closedVip), 'closed');
 
-  const ana = await w.open(w.ana, '/conversations');
-  const list = conversationList(ana);
-  const all = ['Carla Customer', 'Dan Done', CUSTOMER, EVE];
-  assert.deepEqual(await order(list, all), [EVE, CUSTOMER, 'Carla Customer'], 'the Inbox: open conversations of all my inboxes');
-  assert.equal(await ana.getByRole('link', { name: 'Reset filters' }).count(), 0);
+    const ana = await w.open(w.ana, '/conversations');
+    const list = conversationList(ana);
+    const all = ['Carla Customer', 'Dan Done', CUSTOMER, EVE];
+    assert.deepEqual(
+      await order(list, all),
+      [EVE, CUSTOMER, 'Carla Customer'],
+      'the Inbox: open conversations of all my inboxes',
+    );
+    assert.equal(await ana.getByRole('link', { name: 'Reset filters' }).count(), 0);
 
-  await ana.getByText('Filters and sorting').click();
-  await combobox(ana, 'Inbox').selectOption({ label: 'Support' });
-  await combobox(ana, 'Status').selectOption({ label: 'Any status' });
-  await combobox(ana, 'Tag').selectOption({ label: 'vip' });
-  await combobox(ana, 'Sort by').selectOption({ label: 'Oldest activity first' });
-  await ana.getByRole('checkbox', { name: 'Unread only' }).check();
-  const day = new Date(w.s.sqlite.prepare('SELECT last_message_at FROM conversations WHERE id = ?').pluck().get(carla) as number).toISOString().slice(0, 10);
-  await ana.getByLabel('Active from').fill(day);
-  await ana.getByLabel('Active until').fill(day);
-  await goLive(ana, () => button(ana, 'Apply filters').click());
-  const url = new URL(ana.url());
-  assert.equal(url.pathname, '/conversations');
-  const tagId = w.s.sqlite.prepare(`SELECT id FROM tags WHERE name = 'vip'`).pluck().get() as number;
-  assert.deepEqual(
-    Object.fromEntries([...url.searchParams].filter(([, v]) => v !== '')),
-    { view: 'inbox', inbox: String(w.support), status: 'any', tag: String(tagId), unread: '1', from: day, to: day, sort: 'oldest' },
-  );
+    await ana.getByText('Filters and sorting').click();
+    await combobox(ana, 'Inbox').selectOption({ label: 'Support' });
+    await combobox(ana, 'Status').selectOption({ label: 'Any status' });
+    await combobox(ana, 'Tag').selectOption({ label: 'vip' });
+    await combobox(ana, 'Sort by').selectOption({ label: 'Oldest activity first' });
+    await ana.getByRole('checkbox', { name: 'Unread only' }).check();
+    const day = new Date(
+      w.s.sqlite.prepare('SELECT last_message_at FROM conversations WHERE id = ?').pluck().get(carla) as number,
+    )
+      .toISOString()
+      .slice(0, 10);
+    await ana.getByLabel('Active from').fill(day);
+    await ana.getByLabel('Active until').fill(day);
+    await goLive(ana, () => button(ana, 'Apply filters').click());
+    const url = new URL(ana.url());
+    assert.equal(url.pathname, '/conversations');
+    const tagId = w.s.sqlite.prepare(`SELECT id FROM tags WHERE name = 'vip'`).pluck().get() as number;
+    assert.deepEqual(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== '')), {
+      view: 'inbox',
+      inbox: String(w.support),
+      status: 'any',
+      tag: String(tagId),
+      unread: '1',
+      from: day,
+      to: day,
+      sort: 'oldest',
+    });
 
-  const expectFiltered = async () => {
-    await ana.getByRole('heading', { level: 1, name: 'Support' }).waitFor();
-    assert.deepEqual(await order(list, all), ['Dan Done', 'Carla Customer'], 'Support, any status, vip, unread, that day, oldest first');
-    assert.equal(await combobox(ana, 'Inbox').inputValue(), String(w.support));
-    assert.equal(await combobox(ana, 'Status').inputValue(), 'any');
-    assert.equal(await combobox(ana, 'Tag').inputValue(), String(tagId));
-    assert.equal(await combobox(ana, 'Sort by').inputValue(), 'oldest');
-    assert.ok(await ana.getByRole('checkbox', { name: 'Unread only' }).isChecked());
-    assert.equal(await ana.getByLabel('Active from').inputValue(), day);
-    assert.equal(await ana.getByLabel('Active until').inputValue(), day);
-    assert.ok(await combobox(ana, 'Sort by').isVisible(), 'the filters are shown open while some are set');
-  };
-  await expectFiltered();
-  await goLive(ana, () => ana.reload());
-  await expectFiltered();
+    const expectFiltered = async () => {
+      await ana.getByRole('heading', { level: 1, name: 'Support' }).waitFor();
+      assert.deepEqual(
+        await order(list, all),
+        ['Dan Done', 'Carla Customer'],
+        'Support, any status, vip, unread, that day, oldest first',
+      );
+      assert.equal(await combobox(ana, 'Inbox').inputValue(), String(w.support));
+      assert.equal(await combobox(ana, 'Status').inputValue(), 'any');
+      assert.equal(await combobox(ana, 'Tag').inputValue(), String(tagId));
+      assert.equal(await combobox(ana, 'Sort by').inputValue(), 'oldest');
+      assert.ok(await ana.getByRole('checkbox', { name: 'Unread only' }).isChecked());
+      assert.equal(await ana.getByLabel('Active from').inputValue(), day);
+      assert.equal(await ana.getByLabel('Active until').inputValue(), day);
+      assert.ok(await combobox(ana, 'Sort by').isVisible(), 'the filters are shown open while some are set');
+    };
+    await expectFiltered();
+    await goLive(ana, () => ana.reload());
+    await expectFiltered();
 
-  // Pushed rows follow the list's filters: an untagged text changes the badge but does not join this list...
-  await waitForBadge(ana, '3 unread');
-  w.receive('+15556667777', 'A brand new untagged number');
-  await waitForBadge(ana, '4 unread');
-  assert.deepEqual(await order(list, all), ['Dan Done', 'Carla Customer']);
-  // ... while a text in a matching conversation updates its row in place.
-  w.receive(CARLA, 'Any news on my parcel?');
-  await row(list, 'Carla Customer').getByText('Any news on my parcel?').waitFor();
-  assert.deepEqual(await order(list, all), ['Dan Done', 'Carla Customer']);
+    // Pushed rows follow the list's filters: an untagged text changes the badge but does not join this list...
+    await waitForBadge(ana, '3 unread');
+    w.receive('+15556667777', 'A brand new untagged number');
+    await waitForBadge(ana, '4 unread');
+    assert.deepEqual(await order(list, all), ['Dan Done', 'Carla Customer']);
+    // ... while a text in a matching conversation updates its row in place.
+    w.receive(CARLA, 'Any news on my parcel?');
+    await row(list, 'Carla Customer').getByText('Any news on my parcel?').waitFor();
+    assert.deepEqual(await order(list, all), ['Dan Done', 'Carla Customer']);
 
-  // A day with no activity: nothing matches, and the list says so.
-  const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-  await goLive(ana, () => ana.goto(`/conversations?view=inbox&to=${dayBefore}`));
-  await ana.getByText('No conversations match these filters.').waitFor();
-  assert.equal(await conversationList(ana).getByRole('listitem').count(), 0);
+    // A day with no activity: nothing matches, and the list says so.
+    const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await goLive(ana, () => ana.goto(`/conversations?view=inbox&to=${dayBefore}`));
+    await ana.getByText('No conversations match these filters.').waitFor();
+    assert.equal(await conversationList(ana).getByRole('listitem').count(), 0);
 
-  await goLive(ana, () => ana.getByRole('link', { name: 'Reset filters' }).click());
-  assert.equal(new URL(ana.url()).search, '?view=inbox');
-  await ana.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
-  assert.equal(await ana.getByRole('link', { name: 'Reset filters' }).count(), 0);
-  assert.equal(await combobox(ana, 'Sort by').isVisible(), false, 'the filters are folded away again');
-  await ana.getByText('Filters and sorting').click();
-  assert.equal(await combobox(ana, 'Inbox').inputValue(), '');
-  assert.equal(await combobox(ana, 'Tag').inputValue(), '');
-  assert.equal(await combobox(ana, 'Sort by').inputValue(), 'newest');
-  assert.equal(await ana.getByRole('checkbox', { name: 'Unread only' }).isChecked(), false);
-  assert.equal(await ana.getByLabel('Active from').inputValue(), '');
-  assert.deepEqual(await order(list, [...all, '+15556667777']), ['Carla Customer', '+15556667777', EVE, CUSTOMER]);
-});
+    await goLive(ana, () => ana.getByRole('link', { name: 'Reset filters' }).click());
+    assert.equal(new URL(ana.url()).search, '?view=inbox');
+    await ana.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+    assert.equal(await ana.getByRole('link', { name: 'Reset filters' }).count(), 0);
+    assert.equal(await combobox(ana, 'Sort by').isVisible(), false, 'the filters are folded away again');
+    await ana.getByText('Filters and sorting').click();
+    assert.equal(await combobox(ana, 'Inbox').inputValue(), '');
+    assert.equal(await combobox(ana, 'Tag').inputValue(), '');
+    assert.equal(await combobox(ana, 'Sort by').inputValue(), 'newest');
+    assert.equal(await ana.getByRole('checkbox', { name: 'Unread only' }).isChecked(), false);
+    assert.equal(await ana.getByLabel('Active from').inputValue(), '');
+    assert.deepEqual(await order(list, [...all, '+15556667777']), ['Carla Customer', '+15556667777', EVE, CUSTOMER]);
+  },
+);
 
-test('pins are per user, sit on top of my list, and reorder with the keyboard buttons and by drag and drop', { skip: noChromium }, async (t) => {
-  const w = await world(t, ['ana', 'ben']);
-  const ids = {
-    Alice: w.receive('+15550000001', 'first'),
-    Bruno: w.receive('+15550000002', 'second'),
-    Chloe: w.receive('+15550000003', 'third'),
-    Dora: w.receive('+15550000004', 'fourth'),
-  };
-  for (const [name, id] of Object.entries(ids)) w.name(id, name);
-  const names = Object.keys(ids);
+test(
+  'pins are per user, sit on top of my list, and reorder with the keyboard buttons and by drag and drop',
+  { skip: noChromium },
+  async (t) => {
+    const w = await world(t, ['ana', 'ben']);
+    const ids = {
+      Alice: w.receive('+15550000001', 'first'),
+      Bruno: w.receive('+15550000002', 'second'),
+      Chloe: w.receive('+15550000003', 'third'),
+      Dora: w.receive('+15550000004', 'fourth'),
+    };
+    for (const [name, id] of Object.entries(ids)) w.name(id, name);
+    const names = Object.keys(ids);
 
-  const [ana, ben] = await Promise.all([
-    w.open(w.ana, '/conversations'),
-    w.open(w.ben, '/conversations'),
-  ]);
-  const anaTab = await newTab(ana, `/conversations/${ids.Alice}`);
-  await markDocument(ana);
-  const pinnedRegion = ana.getByRole('region', { name: 'Pinned' });
-  assert.equal(await pinnedRegion.isVisible(), false, 'no pins yet: no "Pinned" section');
+    const [ana, ben] = await Promise.all([w.open(w.ana, '/conversations'), w.open(w.ben, '/conversations')]);
+    const anaTab = await newTab(ana, `/conversations/${ids.Alice}`);
+    await markDocument(ana);
+    const pinnedRegion = ana.getByRole('region', { name: 'Pinned' });
+    assert.equal(await pinnedRegion.isVisible(), false, 'no pins yet: no "Pinned" section');
 
-  // Ana pins three conversations from their pages; her list (another tab) follows live.
-  for (const name of ['Alice', 'Bruno', 'Chloe'] as const) {
-    if (name !== 'Alice') await goLive(anaTab, () => anaTab.goto(`/conversations/${ids[name]}`));
-    await button(anaTab, 'Pin to my list').click();
-    await button(anaTab, 'Unpin').waitFor();
-    await row(pinnedList(ana), name).waitFor();
-  }
-  assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe'], 'in the order pinned');
-  await t.test(
-    'a conversation pinned live leaves the main list (it is listed once)',
-    async () => {
+    // Ana pins three conversations from their pages; her list (another tab) follows live.
+    for (const name of ['Alice', 'Bruno', 'Chloe'] as const) {
+      if (name !== 'Alice') await goLive(anaTab, () => anaTab.goto(`/conversations/${ids[name]}`));
+      await button(anaTab, 'Pin to my list').click();
+      await button(anaTab, 'Unpin').waitFor();
+      await row(pinnedList(ana), name).waitFor();
+    }
+    assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe'], 'in the order pinned');
+    await t.test('a conversation pinned live leaves the main list (it is listed once)', async () => {
       assert.deepEqual(await order(conversationList(ana), names), ['Dora'], 'pinned ones are not listed twice');
-    },
-  );
-  // The first cannot go up, the last cannot go down.
-  assert.ok(await button(ana, 'Move Alice up').isDisabled());
-  assert.ok(await button(ana, 'Move Chloe down').isDisabled());
+    });
+    // The first cannot go up, the last cannot go down.
+    assert.ok(await button(ana, 'Move Alice up').isDisabled());
+    assert.ok(await button(ana, 'Move Chloe down').isDisabled());
 
-  // Ben's list has no pins: his own, not Ana's.
-  assert.equal(await ben.getByRole('region', { name: 'Pinned' }).isVisible(), false);
-  assert.deepEqual(await order(conversationList(ben), names), ['Dora', 'Chloe', 'Bruno', 'Alice']);
+    // Ben's list has no pins: his own, not Ana's.
+    assert.equal(await ben.getByRole('region', { name: 'Pinned' }).isVisible(), false);
+    assert.deepEqual(await order(conversationList(ben), names), ['Dora', 'Chloe', 'Bruno', 'Alice']);
 
-  // From the keyboard: focus "Move Alice down" and press Enter, then "Move Chloe up" with the space bar.
-  await button(ana, 'Move Alice down').focus();
-  await ana.keyboard.press('Enter');
-  await waitForOrder(pinnedList(ana), names, ['Bruno', 'Alice', 'Chloe']);
-  await button(ana, 'Move Chloe up').focus();
-  await ana.keyboard.press('Space');
-  await waitForOrder(pinnedList(ana), names, ['Bruno', 'Chloe', 'Alice']);
+    // From the keyboard: focus "Move Alice down" and press Enter, then "Move Chloe up" with the space bar.
+    await button(ana, 'Move Alice down').focus();
+    await ana.keyboard.press('Enter');
+    await waitForOrder(pinnedList(ana), names, ['Bruno', 'Alice', 'Chloe']);
+    await button(ana, 'Move Chloe up').focus();
+    await ana.keyboard.press('Space');
+    await waitForOrder(pinnedList(ana), names, ['Bruno', 'Chloe', 'Alice']);
 
-  // By drag and drop: Alice onto the first row. (Ana's list is a background tab: bring it to the front, as a
-  // person would, or Chromium throttles its animation frames and each drag step waits for them.)
-  await ana.bringToFront();
-  await row(pinnedList(ana), 'Alice').dragTo(row(pinnedList(ana), 'Bruno'));
-  await waitForOrder(pinnedList(ana), names, ['Alice', 'Bruno', 'Chloe']);
-  assert.ok(await sameDocument(ana), "Ana's list was redrawn in place");
+    // By drag and drop: Alice onto the first row. (Ana's list is a background tab: bring it to the front, as a
+    // person would, or Chromium throttles its animation frames and each drag step waits for them.)
+    await ana.bringToFront();
+    await row(pinnedList(ana), 'Alice').dragTo(row(pinnedList(ana), 'Bruno'));
+    await waitForOrder(pinnedList(ana), names, ['Alice', 'Bruno', 'Chloe']);
+    assert.ok(await sameDocument(ana), "Ana's list was redrawn in place");
 
-  // The order is stored: it is the same after a reload, and Ben's list is still untouched.
-  await goLive(ana, () => ana.reload());
-  assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe']);
-  assert.deepEqual(await order(conversationList(ana), names), ['Dora']);
-  // Ben pins one of his own; Ana's pins do not change.
-  await goLive(ben, () => ben.goto(`/conversations/${ids.Dora}`));
-  await button(ben, 'Pin to my list').click();
-  await button(ben, 'Unpin').waitFor();
-  await goLive(ben, () => ben.goto('/conversations'));
-  assert.deepEqual(await order(pinnedList(ben), names), ['Dora']);
-  assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe']);
+    // The order is stored: it is the same after a reload, and Ben's list is still untouched.
+    await goLive(ana, () => ana.reload());
+    assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe']);
+    assert.deepEqual(await order(conversationList(ana), names), ['Dora']);
+    // Ben pins one of his own; Ana's pins do not change.
+    await goLive(ben, () => ben.goto(`/conversations/${ids.Dora}`));
+    await button(ben, 'Pin to my list').click();
+    await button(ben, 'Unpin').waitFor();
+    await goLive(ben, () => ben.goto('/conversations'));
+    assert.deepEqual(await order(pinnedList(ben), names), ['Dora']);
+    assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe']);
 
-  // Unpinning puts the row back among the others, live.
-  await button(anaTab, 'Unpin').click();
-  await button(anaTab, 'Pin to my list').waitFor();
-  await waitForOrder(pinnedList(ana), names, ['Alice', 'Bruno']);
-  await row(conversationList(ana), 'Chloe').waitFor();
-  assert.deepEqual(await order(conversationList(ana), names), ['Dora', 'Chloe']);
-});
+    // Unpinning puts the row back among the others, live.
+    await button(anaTab, 'Unpin').click();
+    await button(anaTab, 'Pin to my list').waitFor();
+    await waitForOrder(pinnedList(ana), names, ['Alice', 'Bruno']);
+    await row(conversationList(ana), 'Chloe').waitFor();
+    assert.deepEqual(await order(conversationList(ana), names), ['Dora', 'Chloe']);
+  },
+);
 
 test('opening a conversation reads it for me only; Ctrl+Enter sends the reply', { skip: noChromium }, async (t) => {
   const w = await world(t, ['ana', 'ben']);
@@ -254,7 +304,9 @@ test('opening a conversation reads it for me only; Ctrl+Enter sends the reply', 
   await timeline(ana).getByText('Where is my order?').waitFor();
   assert.equal(await badge(ana), '1 unread');
   assert.ok((await ana.title()).startsWith('(1) Carla Customer'), await ana.title());
-  await row(conversationList(anaList), 'Carla Customer').getByRole('img', { name: 'unread' }).waitFor({ state: 'detached' });
+  await row(conversationList(anaList), 'Carla Customer')
+    .getByRole('img', { name: 'unread' })
+    .waitFor({ state: 'detached' });
   await waitForBadge(anaList, '1 unread');
   await row(conversationList(anaList), DAN).getByRole('img', { name: 'unread' }).waitFor();
 
@@ -281,10 +333,7 @@ test('opening a conversation reads it for me only; Ctrl+Enter sends the reply', 
 test('assign to me, reassign and unassign: the teammate sees each change live', { skip: noChromium }, async (t) => {
   const w = await world(t, ['ana', 'ben']);
   const id = w.receive(CUSTOMER, 'Where is my order?');
-  const [ana, ben] = await Promise.all([
-    w.open(w.ana, `/conversations/${id}`),
-    w.open(w.ben, `/conversations/${id}`),
-  ]);
+  const [ana, ben] = await Promise.all([w.open(w.ana, `/conversations/${id}`), w.open(w.ben, `/conversations/${id}`)]);
   const benList = await newTab(ben, '/conversations?view=mine');
   await markDocument(ben);
   await markDocument(benList);

@@ -12,7 +12,15 @@ import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { addUser } from '../helper.ts';
-import { launchBrowser, newContext, signIn, startServer, trackLiveSocket, waitForLiveOpens, type Server } from './browser.ts';
+import {
+  launchBrowser,
+  newContext,
+  signIn,
+  startServer,
+  trackLiveSocket,
+  waitForLiveOpens,
+  type Server,
+} from './browser.ts';
 
 export const SHOP = '+15551230000'; // Support's number
 export const SALES = '+15551230001'; // Sales' number
@@ -42,12 +50,21 @@ export async function world<const W extends Who>(t: TestContext, who: W[]) {
   t.after(() => browser.close());
   const s = await startServer({ contacts: { default_country: 'US' } });
   t.after(() => s.close());
-  const created = await Promise.all(who.map(async (key) => [key, await addUser(s.app, people[key].role, people[key].name)] as const));
+  const created = await Promise.all(
+    who.map(async (key) => [key, await addUser(s.app, people[key].role, people[key].name)] as const),
+  );
   const users = Object.fromEntries(created) as Record<W, User>;
   const ids = (...keys: Who[]) => created.filter(([key]) => keys.includes(key)).map(([, user]) => user.id);
-  const number = (e164: string, inbox: string) => ({ e164, smpp: 'sandbox', inbox, registration: 'registered' as const, throughput: 0 });
+  const number = (e164: string, inbox: string) => ({
+    e164,
+    smpp: 'sandbox',
+    inbox,
+    registration: 'registered' as const,
+    throughput: 0,
+  });
   syncNumbers(s.app.domain, [number(SHOP, 'Support'), number(SALES, 'Sales'), number(OTHER, 'Other')]);
-  const inboxId = (name: string) => s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
+  const inboxId = (name: string) =>
+    s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
   const support = inboxId('Support');
   const sales = inboxId('Sales');
   const other = inboxId('Other');
@@ -87,9 +104,12 @@ export async function world<const W extends Who>(t: TestContext, who: W[]) {
       const phone = column('SELECT phone FROM conversations WHERE id = ?', conversationId) as string;
       updateContact(s.app.domain, SETUP, contactId, { name, phones: phone }, 'US');
     },
-    version: (conversationId: number) => column('SELECT version FROM conversations WHERE id = ?', conversationId) as number,
-    assignee: (conversationId: number) => column('SELECT assignee_id FROM conversations WHERE id = ?', conversationId) as number | null,
-    status: (conversationId: number) => column('SELECT status FROM conversations WHERE id = ?', conversationId) as string,
+    version: (conversationId: number) =>
+      column('SELECT version FROM conversations WHERE id = ?', conversationId) as number,
+    assignee: (conversationId: number) =>
+      column('SELECT assignee_id FROM conversations WHERE id = ?', conversationId) as number | null,
+    status: (conversationId: number) =>
+      column('SELECT status FROM conversations WHERE id = ?', conversationId) as string,
     /** A fresh browser profile signed in as `user`, showing `path` with its live socket connected. */
     open: (user: User, path: string) => livePage(t, browser, s, user, path),
   };
@@ -124,7 +144,10 @@ export async function goLive(page: Page, navigate: () => Promise<unknown>): Prom
   const onSocket = (ws: WebSocket) => {
     const url = new URL(ws.url());
     if (url.pathname !== '/live') return;
-    sockets.push({ path: url.searchParams.get('path'), framed: new Promise((resolve) => ws.once('framereceived', () => resolve())) });
+    sockets.push({
+      path: url.searchParams.get('path'),
+      framed: new Promise((resolve) => ws.once('framereceived', () => resolve())),
+    });
   };
   page.on('websocket', onSocket);
   try {
@@ -135,7 +158,8 @@ export async function goLive(page: Page, navigate: () => Promise<unknown>): Prom
     const deadline = Date.now() + 15_000;
     let socket = sockets.find((x) => x.path === path);
     while (!socket) {
-      if (Date.now() > deadline) throw new Error(`no /live socket for ${path} (seen: ${sockets.map((x) => x.path).join(', ')})`);
+      if (Date.now() > deadline)
+        throw new Error(`no /live socket for ${path} (seen: ${sockets.map((x) => x.path).join(', ')})`);
       await new Promise((resolve) => setTimeout(resolve, 20));
       socket = sockets.find((x) => x.path === path);
     }
@@ -193,7 +217,10 @@ export async function badge(page: Page): Promise<string | null> {
   return (await b.isVisible()) ? b.textContent() : null;
 }
 export async function waitForBadge(page: Page, text: string | null): Promise<void> {
-  if (text === null) await nav(page).getByText(/^\d+ unread$/).waitFor({ state: 'hidden' });
+  if (text === null)
+    await nav(page)
+      .getByText(/^\d+ unread$/)
+      .waitFor({ state: 'hidden' });
   else await nav(page).getByText(text, { exact: true }).waitFor();
 }
 export async function waitForTitle(page: Page, test: (title: string) => boolean, what: string): Promise<void> {
@@ -217,10 +244,11 @@ export async function order(list: Locator, names: string[]): Promise<string[]> {
  */
 export async function waitForOrder(list: Locator, names: string[], expected: string[]): Promise<void> {
   const deadline = Date.now() + 15_000;
-  const read = () => order(list, names).catch((err: Error) => {
-    if (/Execution context was destroyed/.test(err.message)) return ['(the page was being replaced)'];
-    throw err;
-  });
+  const read = () =>
+    order(list, names).catch((err: Error) => {
+      if (/Execution context was destroyed/.test(err.message)) return ['(the page was being replaced)'];
+      throw err;
+    });
   let seen = await read();
   while (JSON.stringify(seen) !== JSON.stringify(expected)) {
     if (Date.now() > deadline) assert.deepEqual(seen, expected);

@@ -11,4 +11,3 @@ export const PATHOLOGICAL: Record<string, (length: number) => string> = {
   'italics between links': (n) => ' *a http://x'.repeat(n / 12),
   'underscores between links': (n) => ' _a http://x'.repeat(n / 12),
 };
-

@@ -39,14 +39,24 @@ test('a chat message reaches the members with it open, and nobody else; leaving 
   t.after(() => Object.values(tabs).forEach((x) => x.socket.close()));
 
   postChatMessage(h.app.domain, ana.actor, chat, 'secret plan');
-  await until(() => tabs.mia.received.some((f) => f.includes('secret plan')) && tabs.ben.received.some((f) => f.includes('secret plan')), 'the message at Mia’s and Ben’s');
-  assert.ok(tabs.ana.received.some((f) => f.includes('secret plan')), 'and in the writer’s own tab');
+  await until(
+    () =>
+      tabs.mia.received.some((f) => f.includes('secret plan')) &&
+      tabs.ben.received.some((f) => f.includes('secret plan')),
+    'the message at Mia’s and Ben’s',
+  );
+  assert.ok(
+    tabs.ana.received.some((f) => f.includes('secret plan')),
+    'and in the writer’s own tab',
+  );
   assert.ok(!tabs.cleo.received.some((f) => f.includes('secret plan')), 'Cleo is not in the chat');
 
   const before = { mia: tabs.mia.received.length, ben: tabs.ben.received.length };
   leaveChat(h.app.domain, ana.actor, chat);
   await until(
-    () => tabs.mia.received.slice(before.mia).some((f) => f.includes('id="chat-header"')) && tabs.ben.received.slice(before.ben).some((f) => f.includes('id="chat-header"')),
+    () =>
+      tabs.mia.received.slice(before.mia).some((f) => f.includes('id="chat-header"')) &&
+      tabs.ben.received.slice(before.ben).some((f) => f.includes('id="chat-header"')),
     'the new member list at the members who stay, though the one who left was first in line',
   );
   assert.ok(!tabs.mia.received.slice(before.mia).some((f) => /Members: [^<]*Ana/.test(f)), 'without Ana');

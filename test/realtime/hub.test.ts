@@ -23,7 +23,15 @@ class FakeSocket extends EventEmitter {
 
 function tab(userId: number, sessionId = `s${userId}`): LiveClient & { socket: FakeSocket } {
   const socket = new FakeSocket();
-  return { socket: socket as unknown as WebSocket & FakeSocket, userId, sessionId, locale: 'en', path: '/conversations', view: tabView('/conversations', 'UTC'), csrf: `token-${userId}` };
+  return {
+    socket: socket as unknown as WebSocket & FakeSocket,
+    userId,
+    sessionId,
+    locale: 'en',
+    path: '/conversations',
+    view: tabView('/conversations', 'UTC'),
+    csrf: `token-${userId}`,
+  };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -31,9 +39,12 @@ async function drained(): Promise<void> {
   for (let i = 0; i < 20; i++) await turn();
 }
 
-test('a turn\'s pushes reach each tab as one frame, each distinct piece drawn once, with the tab\'s own form token', async () => {
+test("a turn's pushes reach each tab as one frame, each distinct piece drawn once, with the tab's own form token", async () => {
   const errors: unknown[] = [];
-  const hub = createHub((ids) => new Set(ids), (err) => errors.push(err));
+  const hub = createHub(
+    (ids) => new Set(ids),
+    (err) => errors.push(err),
+  );
   const tabs = [tab(1), tab(2), tab(3)];
   tabs.forEach((t) => hub.add(t));
   let draws = 0;
@@ -49,7 +60,10 @@ test('a turn\'s pushes reach each tab as one frame, each distinct piece drawn on
 });
 
 test('what a listener gathers after its turn was taken up goes out with the next turn, in order', async () => {
-  const hub = createHub((ids) => new Set(ids), () => {});
+  const hub = createHub(
+    (ids) => new Set(ids),
+    () => {},
+  );
   const one = tab(1);
   hub.add(one);
   let gathering: string[] | null = null;
@@ -70,7 +84,10 @@ test('what a listener gathers after its turn was taken up goes out with the next
 });
 
 test('many tabs are sent to in slices, in order, and settle sends everything at once', async () => {
-  const hub = createHub((ids) => new Set(ids), () => {});
+  const hub = createHub(
+    (ids) => new Set(ids),
+    () => {},
+  );
   const tabs = Array.from({ length: 400 }, (_, i) => tab(i + 1));
   tabs.forEach((t) => hub.add(t));
   const everyone = tabs.map((t) => t.userId);
@@ -84,7 +101,10 @@ test('many tabs are sent to in slices, in order, and settle sends everything at 
 
 test('a tab whose session ended gets nothing and is closed; one failed drawing leaves the other tabs theirs', async () => {
   const errors: unknown[] = [];
-  const hub = createHub((ids) => new Set(ids.filter((id) => id !== 's2')), (err) => errors.push(err));
+  const hub = createHub(
+    (ids) => new Set(ids.filter((id) => id !== 's2')),
+    (err) => errors.push(err),
+  );
   const [one, two, three] = [tab(1), tab(2), tab(3)];
   [one, two, three].forEach((t) => hub.add(t));
   hub.later(() =>
@@ -103,7 +123,10 @@ test('a tab whose session ended gets nothing and is closed; one failed drawing l
 
 test('a push that fails to draw for a tab leaves out its own part only', async () => {
   const errors: unknown[] = [];
-  const hub = createHub((ids) => new Set(ids), (err) => errors.push(err));
+  const hub = createHub(
+    (ids) => new Set(ids),
+    (err) => errors.push(err),
+  );
   const [one, two] = [tab(1), tab(2)];
   [one, two].forEach((t) => hub.add(t));
   hub.later(() => hub.push([1, 2], () => [{ key: 'row', render: () => '<row>' }]));
@@ -121,7 +144,10 @@ test('a push that fails to draw for a tab leaves out its own part only', async (
 });
 
 test('settle sends what was queued before it; work that queues work goes out with the next turn', async () => {
-  const hub = createHub((ids) => new Set(ids), () => {});
+  const hub = createHub(
+    (ids) => new Set(ids),
+    () => {},
+  );
   const one = tab(1);
   hub.add(one);
   hub.later(() => {

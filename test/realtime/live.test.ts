@@ -77,7 +77,10 @@ test('a push reaches exactly the users allowed to see the inbox', async (t) => {
   t.after(() => Object.values(tabs).forEach((tab) => tab.socket.close()));
 
   renameInbox(d, admin.actor, inbox.id, { name: 'Help <desk>' });
-  await until(() => tabs.admin.received.length > 0 && tabs.member.received.length > 0 && tabs.memberSecondTab.received.length > 0, 'allowed users get the push');
+  await until(
+    () => tabs.admin.received.length > 0 && tabs.member.received.length > 0 && tabs.memberSecondTab.received.length > 0,
+    'allowed users get the push',
+  );
   assert.match(tabs.member.received[0]!, /<nav id="nav"[^>]*hx-swap-oob="true"/);
   assert.match(tabs.member.received[0]!, /Help &lt;desk&gt;/, 'pushed fragments are escaped too');
 
@@ -86,7 +89,10 @@ test('a push reaches exactly the users allowed to see the inbox', async (t) => {
   setMembers(d, admin.actor, other.id, [outsider.id]);
   await until(() => tabs.outsider.received.length > 0, 'the outsider gets news of their own inbox');
   assert.equal(tabs.outsider.received.length, 1);
-  assert.ok(!tabs.outsider.received.some((html) => html.includes('Help')), 'nothing about Support reached the outsider');
+  assert.ok(
+    !tabs.outsider.received.some((html) => html.includes('Help')),
+    'nothing about Support reached the outsider',
+  );
   assert.ok(!tabs.member.received.some((html) => html.includes('Other')), 'nothing about Other reached the member');
 });
 
@@ -98,12 +104,22 @@ test('a connecting tab first gets its navigation as it is now, for what changed 
   const agent = await addUser(h.app, 'agent');
   const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
   setMembers(h.app.domain, admin.actor, inbox.id, [agent.id]);
-  const tab = connect(`${url}?path=${encodeURIComponent(`/conversations?inbox=${inbox.id}`)}`, (await signedIn(h.app, agent.email)).cookieHeader);
+  const tab = connect(
+    `${url}?path=${encodeURIComponent(`/conversations?inbox=${inbox.id}`)}`,
+    (await signedIn(h.app, agent.email)).cookieHeader,
+  );
   await tab.opened;
   t.after(() => tab.socket.close());
   assert.match(tab.catchUp[0]!, /hx-swap-oob="true"/);
-  assert.match(tab.catchUp[0]!, new RegExp(`href="/conversations\\?inbox=${inbox.id}" aria-current="page">Support<`), 'the open page stays marked');
-  const odd = connect(`${url}?path=${encodeURIComponent('"><script>')}`, (await signedIn(h.app, agent.email)).cookieHeader);
+  assert.match(
+    tab.catchUp[0]!,
+    new RegExp(`href="/conversations\\?inbox=${inbox.id}" aria-current="page">Support<`),
+    'the open page stays marked',
+  );
+  const odd = connect(
+    `${url}?path=${encodeURIComponent('"><script>')}`,
+    (await signedIn(h.app, agent.email)).cookieHeader,
+  );
   await odd.opened;
   odd.socket.close();
   assert.ok(!odd.catchUp[0]!.includes('<script>'), 'a path that is not a path is ignored');
@@ -161,7 +177,7 @@ test('shutting down tells every tab to reconnect (close code 1012)', async (t) =
   t.diagnostic('closed');
 });
 
-test('a role change reaches the user\'s open tabs: an agent made admin sees every inbox and the admin links', async (t) => {
+test("a role change reaches the user's open tabs: an agent made admin sees every inbox and the admin links", async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
@@ -200,7 +216,7 @@ test('a tab whose session ended by any road hears nothing more and is closed', a
   await second.opened;
   await again.get('/');
   await again.login(agent.email);
-  assert.equal(await second.closed, 4401, 'signing in anew in the same browser ends the old session\'s socket');
+  assert.equal(await second.closed, 4401, "signing in anew in the same browser ends the old session's socket");
 
   const third = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
   await third.opened;
@@ -209,10 +225,10 @@ test('a tab whose session ended by any road hears nothing more and is closed', a
   const { sessionLimits } = await import('../../src/plugins/auth.ts');
   purgeExpiredSessions(h.app.domain, sessionLimits(h.app));
   h.app.hub.sweep();
-  assert.equal(await third.closed, 4401, 'an idle-expired session\'s socket is closed by the sweep');
+  assert.equal(await third.closed, 4401, "an idle-expired session's socket is closed by the sweep");
 });
 
-test('a password reset run beside the server closes that person\'s tabs at once, without waiting for the sweep', async (t) => {
+test("a password reset run beside the server closes that person's tabs at once, without waiting for the sweep", async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
@@ -226,11 +242,17 @@ test('a password reset run beside the server closes that person\'s tabs at once,
   // What `switchboard user reset-password` does: its own connection to the same file, its own domain context.
   const console = openDatabase(h.dbFile);
   t.after(() => console.close());
-  await resetPassword({ db: createDb(console), events: createEventBus(() => {}), now: Date.now }, agent.email, 'a new long passphrase');
+  await resetPassword(
+    { db: createDb(console), events: createEventBus(() => {}), now: Date.now },
+    agent.email,
+    'a new long passphrase',
+  );
 
-  const sweepTooLate = new Promise<string>((resolve) => setTimeout(() => resolve('still open after 10 s'), 10_000).unref());
+  const sweepTooLate = new Promise<string>((resolve) =>
+    setTimeout(() => resolve('still open after 10 s'), 10_000).unref(),
+  );
   assert.equal(await Promise.race([tab.closed, sweepTooLate]), 4401);
-  assert.equal(bystander.socket.readyState, WebSocket.OPEN, 'other people\'s tabs stay open');
+  assert.equal(bystander.socket.readyState, WebSocket.OPEN, "other people's tabs stay open");
 });
 
 test('a header action answers with the header and pushes it to the open conversation without reading its timeline', async (t) => {
@@ -239,10 +261,16 @@ test('a header action answers with the header and pushes it to the open conversa
   const url = await listen(h);
   const admin = await addUser(h.app, 'admin');
   const agent = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
-  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'Hello?' }, () => defaultKeywordTexts);
+  const inbound = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551230000', text: 'Hello?' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(inbound.stored);
   const id = inbound.conversationId;
   const client = await signedIn(h.app, agent.email);
@@ -256,12 +284,25 @@ test('a header action answers with the header and pushes it to the open conversa
   const prepare = h.sqlite.prepare.bind(h.sqlite);
   h.sqlite.prepare = ((sql: string) => (statements.push(sql), prepare(sql))) as typeof h.sqlite.prepare;
   const version = String(h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(id));
-  const answer = await client.post(`/conversations/${id}/assign`, { version, assignee: String(agent.id) }, { headers: { 'hx-request': 'true' } });
+  const answer = await client.post(
+    `/conversations/${id}/assign`,
+    { version, assignee: String(agent.id) },
+    { headers: { 'hx-request': 'true' } },
+  );
   h.sqlite.prepare = prepare;
   assert.equal(answer.statusCode, 200);
   assert.match(answer.body, /Assigned to Ana/);
-  await until(() => tab.received.some((html) => /<header id="conversation-header-\d+"[^>]*hx-swap-oob[^>]*>[\s\S]*Assigned to Ana/.test(html)), 'the header pushed to the tab');
-  const timelineReads = statements.filter((sql) => /^select/i.test(sql) && /"(messages|conversation_events|conversation_notes)"\."conversation_id" = \?/.test(sql));
+  await until(
+    () =>
+      tab.received.some((html) =>
+        /<header id="conversation-header-\d+"[^>]*hx-swap-oob[^>]*>[\s\S]*Assigned to Ana/.test(html),
+      ),
+    'the header pushed to the tab',
+  );
+  const timelineReads = statements.filter(
+    (sql) =>
+      /^select/i.test(sql) && /"(messages|conversation_events|conversation_notes)"\."conversation_id" = \?/.test(sql),
+  );
   assert.deepEqual(timelineReads, [], 'no timeline read for the answer or the push');
 });
 
@@ -271,17 +312,24 @@ test('two tabs of people in different time zones each get pushes with their own 
   const url = await listen(h);
   const admin = await addUser(h.app, 'admin');
   const [la, berlin] = [await addUser(h.app, 'agent', 'Lena'), await addUser(h.app, 'agent', 'Bert')];
-  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, inboxId, [la.id, berlin.id]);
   setTimeZone(h.app.domain, la.actor, 'America/Los_Angeles');
   setTimeZone(h.app.domain, berlin.actor, 'Europe/Berlin');
-  const text = (body: string) => receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: body }, () => defaultKeywordTexts);
+  const text = (body: string) =>
+    receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: body }, () => defaultKeywordTexts);
   const first = text('Hello?');
   assert.ok(first.stored);
   const id = first.conversationId;
   const tabs = await Promise.all(
-    [la, berlin].flatMap((user) => [`/conversations/${id}`, '/conversations'].map(async (path) => connect(`${url}?path=${encodeURIComponent(path)}`, (await signedIn(h.app, user.email)).cookieHeader))),
+    [la, berlin].flatMap((user) =>
+      [`/conversations/${id}`, '/conversations'].map(async (path) =>
+        connect(`${url}?path=${encodeURIComponent(path)}`, (await signedIn(h.app, user.email)).cookieHeader),
+      ),
+    ),
   );
   await Promise.all(tabs.map((tab) => tab.opened));
   t.after(() => tabs.forEach((tab) => tab.socket.close()));
@@ -289,22 +337,28 @@ test('two tabs of people in different time zones each get pushes with their own 
 
   h.app.domain.now = () => Date.parse('2026-11-25T19:00:00Z');
   text('Are you open today?');
-  const pushed = (tab: ReturnType<typeof connect>, pattern: RegExp) => until(() => tab.received.some((html) => pattern.test(html)), String(pattern));
+  const pushed = (tab: ReturnType<typeof connect>, pattern: RegExp) =>
+    until(() => tab.received.some((html) => pattern.test(html)), String(pattern));
   await pushed(laConversation!, /<time datetime="2026-11-25T19:00:00\.000Z">11\/25\/26, 11:00\sAM<\/time>/);
   await pushed(berlinConversation!, /<time datetime="2026-11-25T19:00:00\.000Z">11\/25\/26, 8:00\sPM<\/time>/);
   await pushed(laList!, /title="11\/25\/26, 11:00\sAM"/);
   await pushed(berlinList!, /title="11\/25\/26, 8:00\sPM"/);
-  assert.ok(!laConversation!.received.some((html) => /8:00\sPM/.test(html)), 'Los Angeles never gets Berlin\'s drawing');
-  assert.ok(!berlinConversation!.received.some((html) => /11:00\sAM/.test(html)), 'Berlin never gets Los Angeles\'s drawing');
+  assert.ok(!laConversation!.received.some((html) => /8:00\sPM/.test(html)), "Los Angeles never gets Berlin's drawing");
+  assert.ok(
+    !berlinConversation!.received.some((html) => /11:00\sAM/.test(html)),
+    "Berlin never gets Los Angeles's drawing",
+  );
 });
 
-test('a list filtered by day gets live rows by the day in each viewer\'s zone', async (t) => {
+test("a list filtered by day gets live rows by the day in each viewer's zone", async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
   const admin = await addUser(h.app, 'admin');
   const [la, berlin] = [await addUser(h.app, 'agent', 'Lena'), await addUser(h.app, 'agent', 'Bert')];
-  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, inboxId, [la.id, berlin.id]);
   setTimeZone(h.app.domain, la.actor, 'America/Los_Angeles');
@@ -319,9 +373,16 @@ test('a list filtered by day gets live rows by the day in each viewer\'s zone', 
 
   // 23:30 UTC on 25 November: 15:30 that day in Los Angeles, 00:30 on the 26th in Berlin.
   h.app.domain.now = () => Date.parse('2026-11-25T23:30:00Z');
-  receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'Late question' }, () => defaultKeywordTexts);
+  receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551230000', text: 'Late question' },
+    () => defaultKeywordTexts,
+  );
   const upserted = (html: string) => html.includes('hx-target="#conversation-list"') && html.includes('Late question');
   await until(() => laTab.received.some(upserted), 'the row reaches the list in Los Angeles');
-  await until(() => berlinTab.received.some((html) => /hx-target="#conversation-\d+" hx-swap="delete"/.test(html)), 'Berlin is told it is not in its list');
+  await until(
+    () => berlinTab.received.some((html) => /hx-target="#conversation-\d+" hx-swap="delete"/.test(html)),
+    'Berlin is told it is not in its list',
+  );
   assert.ok(!berlinTab.received.some(upserted), 'in Berlin it is another day: no row');
 });

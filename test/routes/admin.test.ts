@@ -12,7 +12,11 @@ test('an admin adds a user; bad input is shown in place as 4xx and stores nothin
   await client.get('/admin/users');
   const htmx = { headers: { 'hx-request': 'true' } };
 
-  const ok = await client.post('/admin/users', { name: 'Ana', email: 'Ana@Example.test', role: 'agent', password: 'a long enough password' }, htmx);
+  const ok = await client.post(
+    '/admin/users',
+    { name: 'Ana', email: 'Ana@Example.test', role: 'agent', password: 'a long enough password' },
+    htmx,
+  );
   assert.equal(ok.statusCode, 200);
   assert.match(ok.body, /^<section id="admin-users"/, 'htmx gets the fragment, not the page');
   assert.match(ok.body, /Ana was added/);
@@ -20,10 +24,22 @@ test('an admin adds a user; bad input is shown in place as 4xx and stores nothin
 
   const cases: [Record<string, string>, number, RegExp][] = [
     [{ name: 'Bo', email: 'not-an-email', role: 'agent', password: 'a long enough password' }, 422, /valid email/],
-    [{ name: 'Bo', email: 'ana@example.test', role: 'agent', password: 'a long enough password' }, 409, /already uses this email/],
-    [{ name: 'Bo', email: 'bo@example.test', role: 'root', password: 'a long enough password' }, 422, /admin, manager or agent/],
+    [
+      { name: 'Bo', email: 'ana@example.test', role: 'agent', password: 'a long enough password' },
+      409,
+      /already uses this email/,
+    ],
+    [
+      { name: 'Bo', email: 'bo@example.test', role: 'root', password: 'a long enough password' },
+      422,
+      /admin, manager or agent/,
+    ],
     [{ name: 'Bo', email: 'bo@example.test', role: 'agent', password: 'short' }, 422, /at least 12/],
-    [{ name: '', email: 'bo@example.test', role: 'agent', password: 'a long enough password' }, 422, /name of 1 to 100/],
+    [
+      { name: '', email: 'bo@example.test', role: 'agent', password: 'a long enough password' },
+      422,
+      /name of 1 to 100/,
+    ],
   ];
   for (const [form, status, message] of cases) {
     const res = await client.post('/admin/users', form, htmx);
@@ -42,7 +58,12 @@ test('names that look like HTML or SQL are stored as typed and shown escaped', a
   const client = await signedIn(h.app, admin.email);
   await client.get('/admin/users');
   const name = `<script>alert(1)</script> O'Brien"; DROP TABLE users;--`;
-  await client.post('/admin/users', { name, email: 'x@example.test', role: 'agent', password: 'a long enough password' });
+  await client.post('/admin/users', {
+    name,
+    email: 'x@example.test',
+    role: 'agent',
+    password: 'a long enough password',
+  });
   const stored = h.sqlite.prepare(`SELECT name FROM users WHERE email = 'x@example.test'`).pluck().get();
   assert.equal(stored, name);
   const page = await client.get('/admin/users');
@@ -85,8 +106,14 @@ test('admins create, rename and staff inboxes from the admin pages', async (t) =
   const [inbox] = listInboxesFor(h.app.domain, admin.actor);
   assert.ok(inbox);
   assert.match((await client.post(`/admin/inboxes/${inbox.id}`, { name: 'Help desk' })).body, /was renamed/);
-  assert.equal((await client.post(`/admin/inboxes/${inbox.id}/members`, { members: [String(agent.id)] })).statusCode, 200);
-  assert.deepEqual(listInboxesFor(h.app.domain, agent.actor).map((i) => i.name), ['Help desk']);
+  assert.equal(
+    (await client.post(`/admin/inboxes/${inbox.id}/members`, { members: [String(agent.id)] })).statusCode,
+    200,
+  );
+  assert.deepEqual(
+    listInboxesFor(h.app.domain, agent.actor).map((i) => i.name),
+    ['Help desk'],
+  );
   assert.equal((await client.post(`/admin/inboxes/${inbox.id}/members`, { members: ['1; DROP'] })).statusCode, 422);
   assert.equal((await client.post(`/admin/inboxes/${inbox.id}/members`, {})).statusCode, 200, 'no box ticked: nobody');
   assert.deepEqual(listInboxesFor(h.app.domain, agent.actor), []);
@@ -111,8 +138,21 @@ test('agents and managers cannot reach admin pages or another inbox by id', asyn
     assert.equal((await client.get('/admin/users')).statusCode, 404);
     assert.equal((await client.get(`/admin/inboxes/${theirs.id}`)).statusCode, 404);
     assert.equal((await client.post(`/admin/inboxes/${theirs.id}`, { name: 'Hacked' })).statusCode, 404);
-    assert.equal((await client.post(`/admin/inboxes/${mine.id}/members`, { members: [String(user.id)] })).statusCode, 404);
-    assert.equal((await client.post('/admin/users', { name: 'X', email: 'x@example.test', role: 'admin', password: 'a long enough password' })).statusCode, 404);
+    assert.equal(
+      (await client.post(`/admin/inboxes/${mine.id}/members`, { members: [String(user.id)] })).statusCode,
+      404,
+    );
+    assert.equal(
+      (
+        await client.post('/admin/users', {
+          name: 'X',
+          email: 'x@example.test',
+          role: 'admin',
+          password: 'a long enough password',
+        })
+      ).statusCode,
+      404,
+    );
   }
   assert.equal(listInboxesFor(h.app.domain, admin.actor).find((i) => i.id === theirs.id)?.name, 'Theirs');
 });
@@ -130,7 +170,11 @@ test('row actions refuse a garbled value, and an admin who demotes themself leav
     assert.ok(res.statusCode >= 400 && res.statusCode < 500, `active=${active}: ${res.statusCode}`);
   }
   assert.equal(findUserById(h.app.domain, agent.id)?.active, true);
-  const demoted = await client.post(`/admin/users/${admin.id}/role`, { role: 'manager' }, { headers: { 'hx-request': 'true' } });
+  const demoted = await client.post(
+    `/admin/users/${admin.id}/role`,
+    { role: 'manager' },
+    { headers: { 'hx-request': 'true' } },
+  );
   assert.equal(demoted.headers['hx-redirect'], '/');
   assert.equal((await client.get('/admin/users')).statusCode, 404);
 });

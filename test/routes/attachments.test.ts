@@ -22,9 +22,17 @@ async function setup() {
   const ben = await addUser(h.app, 'agent', 'Ben');
   syncNumbers(h.app.domain, [
     { e164: NUMBER, smpp: 'sandbox', inbox: 'Support', registration: 'registered' },
-    { e164: SMALL_NUMBER, smpp: 'sandbox', inbox: 'Sales', registration: 'registered', max_attachments: 2, max_attachment_kb: 100 },
+    {
+      e164: SMALL_NUMBER,
+      smpp: 'sandbox',
+      inbox: 'Sales',
+      registration: 'registered',
+      max_attachments: 2,
+      max_attachment_kb: 100,
+    },
   ]);
-  const inboxId = (name: string) => h.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
+  const inboxId = (name: string) =>
+    h.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
   setMembers(h.app.domain, admin.actor, inboxId('Support'), [ana.id]);
   setMembers(h.app.domain, admin.actor, inboxId('Sales'), [ana.id, ben.id]);
   const text = (to: string) => {
@@ -40,8 +48,14 @@ type World = Awaited<ReturnType<typeof setup>>;
 /** Everything a refused upload must leave as it was: messages, attachments, links, files on disk, temp files. */
 function snapshot({ h }: World) {
   const count = (table: string) => h.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
-  const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : []);
-  return { messages: count('messages'), attachments: count('attachments'), links: count('media_links'), media: files(h.app.media.dir) };
+  const files = (dir: string): string[] =>
+    existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : [];
+  return {
+    messages: count('messages'),
+    attachments: count('attachments'),
+    links: count('media_links'),
+    media: files(h.app.media.dir),
+  };
 }
 
 /** Temp files go when the response is done; the 'close' that removes them may come a moment after inject resolves. */
@@ -63,13 +77,25 @@ test('an agent sends a JPEG and a PDF: stored once by content, shown inline, ser
   assert.match(page.body, /the link works for 30 days/);
 
   const photo = jpeg(800, 600, 50_000);
-  const sent = await a.postMultipart(`/conversations/${support}/messages`, { body: 'Here is the **invoice**' }, [
-    { name: 'photo.JPG', data: photo, type: 'image/jpeg' },
-    { name: 'invoice.pdf', data: pdf(), type: 'application/pdf' },
-  ], HX);
+  const sent = await a.postMultipart(
+    `/conversations/${support}/messages`,
+    { body: 'Here is the **invoice**' },
+    [
+      { name: 'photo.JPG', data: photo, type: 'image/jpeg' },
+      { name: 'invoice.pdf', data: pdf(), type: 'application/pdf' },
+    ],
+    HX,
+  );
   assert.equal(sent.statusCode, 200, sent.body);
-  const messageId = h.sqlite.prepare(`SELECT id FROM messages WHERE body = 'Here is the **invoice**'`).pluck().get() as number;
-  const rows = h.sqlite.prepare('SELECT seq, sha256, content_type, kind, filename, size, meta FROM attachments WHERE message_id = ? ORDER BY seq').all(messageId) as Record<string, unknown>[];
+  const messageId = h.sqlite
+    .prepare(`SELECT id FROM messages WHERE body = 'Here is the **invoice**'`)
+    .pluck()
+    .get() as number;
+  const rows = h.sqlite
+    .prepare(
+      'SELECT seq, sha256, content_type, kind, filename, size, meta FROM attachments WHERE message_id = ? ORDER BY seq',
+    )
+    .all(messageId) as Record<string, unknown>[];
   assert.deepEqual(
     rows.map((r) => [r.seq, r.content_type, r.kind, r.filename, r.size, JSON.parse(String(r.meta))]),
     [
@@ -82,12 +108,17 @@ test('an agent sends a JPEG and a PDF: stored once by content, shown inline, ser
   assert.ok(existsSync(join(h.app.media.dir, sha.slice(0, 2), sha)), 'named by its SHA-256 under media/');
   await tmpEmpty(world);
 
-  const link = h.sqlite.prepare('SELECT token, url, expires_at FROM media_links WHERE message_id = ?').get(messageId) as { token: string; url: string; expires_at: number };
+  const link = h.sqlite
+    .prepare('SELECT token, url, expires_at FROM media_links WHERE message_id = ?')
+    .get(messageId) as { token: string; url: string; expires_at: number };
   assert.match(link.url, /^https:\/\/inbox\.example\.com\/m\/[A-Za-z0-9_-]{24}$/);
   assert.ok(Math.abs(link.expires_at - (Date.now() + 30 * 86_400_000)) < 60_000);
 
   const shown = await a.get(`/conversations/${support}`);
-  assert.match(shown.body, new RegExp(`<img src="/media/${messageId}/0" alt="photo.jpg" loading="lazy" width="800" height="600">`));
+  assert.match(
+    shown.body,
+    new RegExp(`<img src="/media/${messageId}/0" alt="photo.jpg" loading="lazy" width="800" height="600">`),
+  );
   assert.match(shown.body, new RegExp(`<iframe src="/media/${messageId}/1" title="Preview of invoice.pdf"`));
   assert.match(shown.body, /invoice\.pdf, 1 KB/);
 
@@ -108,7 +139,17 @@ test('an agent sends a JPEG and a PDF: stored once by content, shown inline, ser
 
   // The same picture again is the same file on disk.
   await a.get(`/conversations/${support}`);
-  assert.equal((await a.postMultipart(`/conversations/${support}/messages`, { body: '' }, [{ name: 'again.jpg', data: photo }], HX)).statusCode, 200);
+  assert.equal(
+    (
+      await a.postMultipart(
+        `/conversations/${support}/messages`,
+        { body: '' },
+        [{ name: 'again.jpg', data: photo }],
+        HX,
+      )
+    ).statusCode,
+    200,
+  );
   assert.equal(readdirSync(join(h.app.media.dir, sha.slice(0, 2))).filter((n) => n === sha).length, 1);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM attachments WHERE sha256 = ?').pluck().get(sha), 2);
 });
@@ -119,10 +160,15 @@ test('the customer opens the SMS link without signing in, until it expires', asy
   t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
   await a.get(`/conversations/${support}`);
-  await a.postMultipart(`/conversations/${support}/messages`, { body: 'Your contact card and the hold music' }, [
-    { name: 'card.vcf', data: vcard('Acme Support') },
-    { name: 'music.mp3', data: mp3() },
-  ], HX);
+  await a.postMultipart(
+    `/conversations/${support}/messages`,
+    { body: 'Your contact card and the hold music' },
+    [
+      { name: 'card.vcf', data: vcard('Acme Support') },
+      { name: 'music.mp3', data: mp3() },
+    ],
+    HX,
+  );
   const { token } = h.sqlite.prepare('SELECT token FROM media_links').get() as { token: string };
   const page = await h.app.inject({ method: 'GET', url: `/m/${token}` });
   assert.equal(page.statusCode, 200);
@@ -134,7 +180,11 @@ test('the customer opens the SMS link without signing in, until it expires', asy
   assert.equal(card.headers['content-type'], 'text/vcard');
   assert.match(String(card.headers['content-disposition']), /^attachment; filename="card.vcf"/);
 
-  assert.equal((await h.app.inject({ method: 'GET', url: `/m/${token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}` })).statusCode, 404);
+  assert.equal(
+    (await h.app.inject({ method: 'GET', url: `/m/${token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}` }))
+      .statusCode,
+    404,
+  );
   assert.equal((await h.app.inject({ method: 'GET', url: '/m/not-a-token' })).statusCode, 404);
   const now = h.app.domain.now;
   h.app.domain.now = () => now() + 31 * 86_400_000;
@@ -153,20 +203,98 @@ test('bad uploads are refused in place with the limit they broke, and nothing is
   const before = snapshot(world);
   const refusals: [string, number, Parameters<typeof a.postMultipart>[2], RegExp, number?][] = [
     ['empty file', support, [{ name: 'empty.jpg', data: Buffer.alloc(0) }], /empty\.jpg is empty\./],
-    ['oversized', support, [{ name: 'huge.jpg', data: jpeg(100, 100, 2 * 1024 * 1024 + 1) }], /huge\.jpg is larger than 2 MB, the most this number sends per file\./],
-    ['over the number’s own limit', sales, [{ name: 'big.jpg', data: jpeg(100, 100, 150 * 1024) }], /big\.jpg is larger than 100 KB/],
-    ['too many for the number', sales, [1, 2, 3].map((i) => ({ name: `p${i}.jpg`, data: jpeg(10, 10, 500, i) })), /You attached 3 files; this number sends at most 2 per message\./],
-    ['more than any number takes', support, Array.from({ length: 11 }, (_, i) => ({ name: `p${i}.jpg`, data: jpeg(10, 10, 500, i) })), /Too many files at once; attach at most 10\./],
-    ['renamed Linux program', support, [{ name: 'photo.jpg', data: elf(), type: 'image/jpeg' }], /photo\.jpg is not a file type carriers take/],
-    ['renamed Windows program', support, [{ name: 'invoice.pdf', data: exe(), type: 'application/pdf' }], /invoice\.pdf is not a file type carriers take/],
-    ['zip bomb', support, [{ name: 'holiday.zip', data: zipBomb(), type: 'application/zip' }], /holiday\.zip is not a file type carriers take/],
-    ['zip bomb named as a picture', support, [{ name: 'holiday.jpg', data: zipBomb(), type: 'image/jpeg' }], /holiday\.jpg is not a file type/],
-    ['SVG with script', support, [{ name: 'logo.png', data: svgWithScript(), type: 'image/png' }], /logo\.png is not a file type/],
-    ['JPEG without a readable size', support, [{ name: 'odd.jpg', data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0, 0]), Buffer.alloc(600)]) }], /odd\.jpg: the picture(&#39;|')s size cannot be read/],
-    ['pixel bomb', support, [{ name: 'flood.png', data: png(100_000, 100_000) }], /flood\.png is 100000 × 100000 pixels; phones open images of up to 40 megapixels\./],
-    ['path traversal', support, [{ name: '../../../etc/cron.d/x.jpg', data: jpeg() }], /x\.jpg: a file name may not contain folders or control characters\./],
-    ['Windows path traversal', support, [{ name: '..\\..\\switchboard.db', data: jpeg() }], /switchboard\.db: a file name may not contain folders/],
-    ['one bad file among good ones', support, [{ name: 'ok.jpg', data: jpeg() }, { name: 'virus.jpg', data: exe() }], /virus\.jpg is not a file type/],
+    [
+      'oversized',
+      support,
+      [{ name: 'huge.jpg', data: jpeg(100, 100, 2 * 1024 * 1024 + 1) }],
+      /huge\.jpg is larger than 2 MB, the most this number sends per file\./,
+    ],
+    [
+      'over the number’s own limit',
+      sales,
+      [{ name: 'big.jpg', data: jpeg(100, 100, 150 * 1024) }],
+      /big\.jpg is larger than 100 KB/,
+    ],
+    [
+      'too many for the number',
+      sales,
+      [1, 2, 3].map((i) => ({ name: `p${i}.jpg`, data: jpeg(10, 10, 500, i) })),
+      /You attached 3 files; this number sends at most 2 per message\./,
+    ],
+    [
+      'more than any number takes',
+      support,
+      Array.from({ length: 11 }, (_, i) => ({ name: `p${i}.jpg`, data: jpeg(10, 10, 500, i) })),
+      /Too many files at once; attach at most 10\./,
+    ],
+    [
+      'renamed Linux program',
+      support,
+      [{ name: 'photo.jpg', data: elf(), type: 'image/jpeg' }],
+      /photo\.jpg is not a file type carriers take/,
+    ],
+    [
+      'renamed Windows program',
+      support,
+      [{ name: 'invoice.pdf', data: exe(), type: 'application/pdf' }],
+      /invoice\.pdf is not a file type carriers take/,
+    ],
+    [
+      'zip bomb',
+      support,
+      [{ name: 'holiday.zip', data: zipBomb(), type: 'application/zip' }],
+      /holiday\.zip is not a file type carriers take/,
+    ],
+    [
+      'zip bomb named as a picture',
+      support,
+      [{ name: 'holiday.jpg', data: zipBomb(), type: 'image/jpeg' }],
+      /holiday\.jpg is not a file type/,
+    ],
+    [
+      'SVG with script',
+      support,
+      [{ name: 'logo.png', data: svgWithScript(), type: 'image/png' }],
+      /logo\.png is not a file type/,
+    ],
+    [
+      'JPEG without a readable size',
+      support,
+      [
+        {
+          name: 'odd.jpg',
+          data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0, 0]), Buffer.alloc(600)]),
+        },
+      ],
+      /odd\.jpg: the picture(&#39;|')s size cannot be read/,
+    ],
+    [
+      'pixel bomb',
+      support,
+      [{ name: 'flood.png', data: png(100_000, 100_000) }],
+      /flood\.png is 100000 × 100000 pixels; phones open images of up to 40 megapixels\./,
+    ],
+    [
+      'path traversal',
+      support,
+      [{ name: '../../../etc/cron.d/x.jpg', data: jpeg() }],
+      /x\.jpg: a file name may not contain folders or control characters\./,
+    ],
+    [
+      'Windows path traversal',
+      support,
+      [{ name: '..\\..\\switchboard.db', data: jpeg() }],
+      /switchboard\.db: a file name may not contain folders/,
+    ],
+    [
+      'one bad file among good ones',
+      support,
+      [
+        { name: 'ok.jpg', data: jpeg() },
+        { name: 'virus.jpg', data: exe() },
+      ],
+      /virus\.jpg is not a file type/,
+    ],
   ];
   for (const [what, conversation, files, message] of refusals) {
     await a.get(`/conversations/${conversation}`);
@@ -180,12 +308,27 @@ test('bad uploads are refused in place with the limit they broke, and nothing is
   assert.deepEqual(snapshot(world), before, 'no message, attachment, link or file was written');
 
   // Without the CSRF token, and signed out: refused before any byte is kept.
-  const forged = await a.postMultipart(`/conversations/${support}/messages`, { body: 'x' }, [{ name: 'a.jpg', data: jpeg() }], { csrf: false });
+  const forged = await a.postMultipart(
+    `/conversations/${support}/messages`,
+    { body: 'x' },
+    [{ name: 'a.jpg', data: jpeg() }],
+    { csrf: false },
+  );
   assert.equal(forged.statusCode, 403);
-  const anonymous = await h.app.inject({ method: 'POST', url: `/conversations/${support}/messages`, payload: 'x', headers: { 'content-type': 'multipart/form-data; boundary=zzz' } });
+  const anonymous = await h.app.inject({
+    method: 'POST',
+    url: `/conversations/${support}/messages`,
+    payload: 'x',
+    headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+  });
   assert.equal(anonymous.statusCode, 403, 'no session, no token: refused, nothing read');
   // A compressed body (a gzip bomb, say) is not taken for plain bytes.
-  const gz = await a.postMultipart(`/conversations/${support}/messages`, { body: 'x' }, [{ name: 'a.jpg', data: jpeg() }], { headers: { 'content-encoding': 'gzip', 'hx-request': 'true' } });
+  const gz = await a.postMultipart(
+    `/conversations/${support}/messages`,
+    { body: 'x' },
+    [{ name: 'a.jpg', data: jpeg() }],
+    { headers: { 'content-encoding': 'gzip', 'hx-request': 'true' } },
+  );
   assert.equal(gz.statusCode, 415);
   await tmpEmpty(world);
   assert.deepEqual(snapshot(world), before);
@@ -213,7 +356,8 @@ test('an upload cut off mid-file leaves no temp file and no message', async (t) 
   );
   socket.write(jpeg(100, 100, 300_000));
   // Long enough for the server to have begun writing the temp file.
-  for (let i = 0; i < 100 && readdirSync(join(h.app.media.dir, 'tmp')).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 100 && readdirSync(join(h.app.media.dir, 'tmp')).length === 0; i++)
+    await new Promise((r) => setTimeout(r, 10));
   socket.destroy();
   await tmpEmpty(world);
   assert.deepEqual(snapshot(world), before);

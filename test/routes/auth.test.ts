@@ -71,10 +71,18 @@ test('an attacker cannot lock the owner out: the owner signs in from their own a
   const user = await addUser(h.app, 'agent');
   const attacker = new Client(h.app, ATTACKER);
   for (let i = 0; i < 5; i++) assert.equal((await attacker.login(user.email, `wrong ${i}`)).statusCode, 422);
-  assert.equal((await attacker.login(user.email)).statusCode, 429, 'the attacker is refused, even with the right password');
+  assert.equal(
+    (await attacker.login(user.email)).statusCode,
+    429,
+    'the attacker is refused, even with the right password',
+  );
   const owner = await new Client(h.app, OWNER).login(user.email);
   assert.equal(owner.statusCode, 303, 'the owner is not');
-  assert.equal((await attacker.login(user.email)).statusCode, 429, "the owner's sign-in frees nothing for the attacker");
+  assert.equal(
+    (await attacker.login(user.email)).statusCode,
+    429,
+    "the owner's sign-in frees nothing for the attacker",
+  );
 });
 
 test('five failures for one email from one address lock that pair only, for the rest of the window', async (t) => {
@@ -88,7 +96,11 @@ test('five failures for one email from one address lock that pair only, for the 
   const blocked = await client.login(user.email);
   assert.equal(blocked.statusCode, 429, 'even the right password waits');
   assert.equal(alert(blocked.body), 'Too many failed sign-ins. Try again in 15 minutes.');
-  assert.equal((await new Client(h.app, ATTACKER).login(other.email)).statusCode, 303, 'the same address may still sign in to another account');
+  assert.equal(
+    (await new Client(h.app, ATTACKER).login(other.email)).statusCode,
+    303,
+    'the same address may still sign in to another account',
+  );
   clock.pass(14 * 60_000);
   assert.equal(alert((await client.login(user.email)).body), 'Too many failed sign-ins. Try again in 1 minute.');
   clock.pass(60_000);
@@ -100,7 +112,8 @@ test('an address that fails for many emails is refused for every email once it u
   t.after(() => h.close());
   const user = await addUser(h.app, 'agent');
   const sprayer = new Client(h.app, ATTACKER);
-  for (let i = 0; i < 4; i++) assert.equal((await sprayer.login(`guess${i}@example.test`, 'nope nope nope')).statusCode, 422);
+  for (let i = 0; i < 4; i++)
+    assert.equal((await sprayer.login(`guess${i}@example.test`, 'nope nope nope')).statusCode, 422);
   const refused = await sprayer.login(user.email);
   assert.equal(refused.statusCode, 429, 'a fresh email from a spent address');
   assert.match(alert(refused.body), /Too many failed sign-ins/);
@@ -111,9 +124,14 @@ test('IPv6 addresses count by their /64: a subscriber cannot take a fresh budget
   const h = await buildTestApp({ auth: { login_attempts_per_address: 3 } });
   t.after(() => h.close());
   const user = await addUser(h.app, 'agent');
-  for (let i = 0; i < 3; i++) await new Client(h.app, `2001:db8:5:6::${i + 1}`).login(`guess${i}@example.test`, 'nope nope nope');
+  for (let i = 0; i < 3; i++)
+    await new Client(h.app, `2001:db8:5:6::${i + 1}`).login(`guess${i}@example.test`, 'nope nope nope');
   assert.equal((await new Client(h.app, '2001:db8:5:6:ffff::9').login(user.email)).statusCode, 429);
-  assert.equal((await new Client(h.app, '2001:db8:5:7::1').login(user.email)).statusCode, 303, 'the next /64 is someone else');
+  assert.equal(
+    (await new Client(h.app, '2001:db8:5:7::1').login(user.email)).statusCode,
+    303,
+    'the next /64 is someone else',
+  );
 });
 
 test('once an email has used its budget, each address that failed for it waits a delay that doubles with each failure; others do not', async (t) => {
@@ -122,7 +140,7 @@ test('once an email has used its budget, each address that failed for it waits a
   const clock = handClock(h);
   const user = await addUser(h.app, 'agent');
   const guesser = (n: number) => new Client(h.app, `203.0.113.${n}`);
-  const guess = async (n: number) => (await guesser(n).login(user.email, `guess ${n} ${clock.at}`));
+  const guess = async (n: number) => await guesser(n).login(user.email, `guess ${n} ${clock.at}`);
   for (const n of [1, 2, 3]) assert.equal((await guess(n)).statusCode, 422, 'under the budget nobody waits');
 
   const held = await guess(1);
@@ -136,18 +154,37 @@ test('once an email has used its budget, each address that failed for it waits a
   assert.equal((await guess(3)).statusCode, 422, 'two are');
   assert.equal(alert((await guess(1)).body), 'Too many failed sign-ins. Try again in 4 seconds.');
   for (const n of [10, 11, 12, 13, 14, 15]) assert.equal((await guess(n)).statusCode, 422);
-  assert.equal(alert((await guess(1)).body), 'Too many failed sign-ins. Try again in 60 seconds.', 'the delay stops growing at a minute');
-  assert.equal((await guesser(4).login(user.email)).statusCode, 429, 'the right password from a delayed address waits too');
-  assert.equal((await new Client(h.app, OWNER).login(user.email)).statusCode, 303, "the owner's clean address is never delayed");
+  assert.equal(
+    alert((await guess(1)).body),
+    'Too many failed sign-ins. Try again in 60 seconds.',
+    'the delay stops growing at a minute',
+  );
+  assert.equal(
+    (await guesser(4).login(user.email)).statusCode,
+    429,
+    'the right password from a delayed address waits too',
+  );
+  assert.equal(
+    (await new Client(h.app, OWNER).login(user.email)).statusCode,
+    303,
+    "the owner's clean address is never delayed",
+  );
   clock.pass(60_000);
-  assert.equal((await guesser(4).login(user.email)).statusCode, 303, 'after the delay the right password works from there too');
+  assert.equal(
+    (await guesser(4).login(user.email)).statusCode,
+    303,
+    'after the delay the right password works from there too',
+  );
 });
 
 /** The Failed sign-ins section of the admin Users page, tags dropped: what a reader of it sees. */
 const signInsSection = (body: string): string => {
   const start = body.indexOf('<section id="sign-in-failures"');
   assert.ok(start >= 0, 'the section is there');
-  return body.slice(start, body.indexOf('</section>', start)).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+  return body
+    .slice(start, body.indexOf('</section>', start))
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ');
 };
 
 test('an admin sees who is held back and from where, and clears it in place; nobody else can', async (t) => {
@@ -176,13 +213,23 @@ test('an admin sees who is held back and from where, and clears it in place; nob
   const failures = () => h.sqlite.prepare('SELECT count(*) FROM sign_in_failures').pluck().get() as number;
   const before = failures();
   assert.equal((await agentClient.post(`/admin/users/${agent.id}/sign-ins/clear`)).statusCode, 404);
-  assert.equal((await agentClient.post('/admin/users/address-sign-ins/clear', { address: '192.0.2.99' })).statusCode, 404);
+  assert.equal(
+    (await agentClient.post('/admin/users/address-sign-ins/clear', { address: '192.0.2.99' })).statusCode,
+    404,
+  );
   assert.throws(() => clearAccountSignIns(h.app.domain, agent.actor, agent.id), { status: 403 });
   assert.throws(() => clearAddressSignIns(h.app.domain, agent.actor, '192.0.2.99'), { status: 403 });
-  assert.equal((await adminClient.post(`/admin/users/${agent.id}/sign-ins/clear`, { _csrf: 'forged' })).statusCode, 403);
+  assert.equal(
+    (await adminClient.post(`/admin/users/${agent.id}/sign-ins/clear`, { _csrf: 'forged' })).statusCode,
+    403,
+  );
   assert.equal(failures(), before, 'nothing was cleared');
 
-  const cleared = await adminClient.post(`/admin/users/${agent.id}/sign-ins/clear`, {}, { headers: { 'hx-request': 'true' } });
+  const cleared = await adminClient.post(
+    `/admin/users/${agent.id}/sign-ins/clear`,
+    {},
+    { headers: { 'hx-request': 'true' } },
+  );
   assert.equal(cleared.statusCode, 200);
   assert.match(cleared.body, /^<section id="sign-in-failures"/, 'htmx gets the section, in place');
   assert.match(cleared.body, /role="status">Failed sign-ins of Alan Agent cleared\./);
@@ -226,7 +273,6 @@ test('sessions end after the idle timeout and after the absolute timeout', async
   h.app.domain.now = () => start + 3 * 3_600_000;
   assert.equal((await client.get('/')).statusCode, 303, 'idle too long');
   assert.equal(sessionCount(h), 0);
-
 });
 
 test('sessions end after the absolute timeout however active they are', async (t) => {
@@ -264,16 +310,29 @@ test('state changes without the right CSRF token get 403 and change nothing', as
   const client = await signedIn(h.app, admin.email);
   const missing = await client.post('/admin/inboxes', { name: 'Missing' }, { csrf: false });
   const wrong = await client.post('/admin/inboxes', { name: 'Wrong', _csrf: 'x'.repeat(43) });
-  const htmxWrong = await client.post('/admin/inboxes', { name: 'Htmx', _csrf: '' }, { headers: { 'hx-request': 'true', 'x-csrf-token': 'nope' } });
+  const htmxWrong = await client.post(
+    '/admin/inboxes',
+    { name: 'Htmx', _csrf: '' },
+    { headers: { 'hx-request': 'true', 'x-csrf-token': 'nope' } },
+  );
   for (const res of [missing, wrong, htmxWrong]) {
     assert.equal(res.statusCode, 403);
     assert.match(res.body, /expired or did not come from Switchboard/);
   }
   assert.deepEqual(listInboxesFor(h.app.domain, admin.actor), []);
-  const viaHeader = await client.post('/admin/inboxes', { name: 'Header' }, { csrf: false, headers: { 'hx-request': 'true', 'x-csrf-token': client.csrf } });
+  const viaHeader = await client.post(
+    '/admin/inboxes',
+    { name: 'Header' },
+    { csrf: false, headers: { 'hx-request': 'true', 'x-csrf-token': client.csrf } },
+  );
   assert.equal(viaHeader.statusCode, 200, 'htmx sends the token as a header');
   const anonymous = new Client(h.app);
-  assert.equal((await anonymous.post('/login', { email: admin.email, password: 'correct horse battery' }, { csrf: false })).statusCode, 403, 'login is protected too');
+  assert.equal(
+    (await anonymous.post('/login', { email: admin.email, password: 'correct horse battery' }, { csrf: false }))
+      .statusCode,
+    403,
+    'login is protected too',
+  );
 });
 
 test('a deactivated user is signed out at once and cannot sign in', async (t) => {
@@ -333,22 +392,34 @@ test('after sign-in the user goes where they wanted, but never off-site', async 
   const user = await addUser(h.app, 'agent');
   const client = new Client(h.app);
   await client.get('/login?next=%2Fsettings');
-  assert.equal((await client.post('/login', { email: user.email, password: 'correct horse battery', next: '/settings' })).headers.location, '/settings');
+  assert.equal(
+    (await client.post('/login', { email: user.email, password: 'correct horse battery', next: '/settings' })).headers
+      .location,
+    '/settings',
+  );
   const evil = new Client(h.app);
   await evil.get('/login');
-  assert.equal((await evil.post('/login', { email: user.email, password: 'correct horse battery', next: '//evil.example' })).headers.location, '/');
+  assert.equal(
+    (await evil.post('/login', { email: user.email, password: 'correct horse battery', next: '//evil.example' }))
+      .headers.location,
+    '/',
+  );
 });
 
 test('parallel guesses cannot slip under the limit: the attempt counts before the password check', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const user = await addUser(h.app, 'agent');
-  const clients = await Promise.all(Array.from({ length: 12 }, async () => {
-    const c = new Client(h.app);
-    await c.get('/login');
-    return c;
-  }));
-  const results = await Promise.all(clients.map((c, i) => c.post('/login', { email: user.email, password: `wrong guess ${i}` })));
+  const clients = await Promise.all(
+    Array.from({ length: 12 }, async () => {
+      const c = new Client(h.app);
+      await c.get('/login');
+      return c;
+    }),
+  );
+  const results = await Promise.all(
+    clients.map((c, i) => c.post('/login', { email: user.email, password: `wrong guess ${i}` })),
+  );
   const codes = results.map((r) => r.statusCode);
   assert.equal(codes.filter((c) => c === 422).length, 5, JSON.stringify(codes));
   assert.equal(codes.filter((c) => c === 429).length, 7);
@@ -358,19 +429,34 @@ test('next= with control characters or odd encodings never leaves the site and n
   const h = await buildTestApp();
   t.after(() => h.close());
   const user = await addUser(h.app, 'agent');
-  for (const next of ['/\t/evil.example', '/\n/x', '/\u2028x', '/\\evil.example', 'https://evil.example', '/%2F%2Fevil.example']) {
+  for (const next of [
+    '/\t/evil.example',
+    '/\n/x',
+    '/\u2028x',
+    '/\\evil.example',
+    'https://evil.example',
+    '/%2F%2Fevil.example',
+  ]) {
     const client = new Client(h.app);
     await client.get('/login');
     const res = await client.post('/login', { email: user.email, password: 'correct horse battery', next });
     assert.equal(res.statusCode, 303, JSON.stringify(next));
     const location = String(res.headers.location);
-    assert.ok(location.startsWith('/') && !location.startsWith('//') && !location.startsWith('/\\'), `${JSON.stringify(next)} → ${location}`);
+    assert.ok(
+      location.startsWith('/') && !location.startsWith('//') && !location.startsWith('/\\'),
+      `${JSON.stringify(next)} → ${location}`,
+    );
   }
 });
 
 /** The `next` the login page carries in its hidden field, as the browser will read it. */
 const hiddenNext = (body: string): string =>
-  (/name="next" value="([^"]*)"/.exec(body)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  (/name="next" value="([^"]*)"/.exec(body)?.[1] ?? '')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 
 test('next= that only becomes //host once the URL is normalised falls back to /, on GET and POST', async (t) => {
   const h = await buildTestApp();
@@ -422,6 +508,14 @@ test('a wrong current password when changing it is throttled like sign-in', asyn
   const user = await addUser(h.app, 'agent');
   const client = await signedIn(h.app, user.email);
   await client.get('/settings');
-  for (let i = 0; i < 5; i++) assert.equal((await client.post('/settings/password', { current: `guess ${i}`, next: 'a brand new password' })).statusCode, 422);
-  assert.equal((await client.post('/settings/password', { current: 'correct horse battery', next: 'a brand new password' })).statusCode, 429);
+  for (let i = 0; i < 5; i++)
+    assert.equal(
+      (await client.post('/settings/password', { current: `guess ${i}`, next: 'a brand new password' })).statusCode,
+      422,
+    );
+  assert.equal(
+    (await client.post('/settings/password', { current: 'correct horse battery', next: 'a brand new password' }))
+      .statusCode,
+    429,
+  );
 });

@@ -15,14 +15,18 @@ async function setup() {
   const ana = await addUser(h.app, 'agent', 'Ana');
   const manager = await addUser(h.app, 'manager', 'Mia');
   const stranger = await addUser(h.app, 'manager', 'Max');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, inboxId, [ana.id, manager.id]);
   return { h, admin, ana, manager, stranger, inboxId };
 }
 
 const settings = (h: TestApp, inboxId: number) =>
-  h.sqlite.prepare('SELECT auto_assign AS autoAssign, max_open_per_agent AS maxOpen FROM inboxes WHERE id = ?').get(inboxId) as { autoAssign: number; maxOpen: number | null };
+  h.sqlite
+    .prepare('SELECT auto_assign AS autoAssign, max_open_per_agent AS maxOpen FROM inboxes WHERE id = ?')
+    .get(inboxId) as { autoAssign: number; maxOpen: number | null };
 
 test('a manager switches round-robin on with a cap on the inbox list; the form shows what is set', async (t) => {
   const { h, manager, inboxId } = await setup();
@@ -59,14 +63,24 @@ test('a bad cap is refused in place with 422 and changes nothing', async (t) => 
   for (const bad of ['0', '501', 'abc', '1.5', '-3', '<b>7</b>']) {
     const res = await m.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: bad }, HX);
     assert.equal(res.statusCode, 422, bad);
-    assert.match(res.body, new RegExp(`<p class="field-error" id="max-open-${inboxId}-error">Enter a whole number from 1 to 500`));
-    assert.match(res.body, new RegExp(`name="max_open"[^>]*aria-invalid="true" aria-describedby="max-open-${inboxId}-error"`));
+    assert.match(
+      res.body,
+      new RegExp(`<p class="field-error" id="max-open-${inboxId}-error">Enter a whole number from 1 to 500`),
+    );
+    assert.match(
+      res.body,
+      new RegExp(`name="max_open"[^>]*aria-invalid="true" aria-describedby="max-open-${inboxId}-error"`),
+    );
     assert.doesNotMatch(res.body, /<b>7/, 'what was typed is shown escaped');
     assert.deepEqual(settings(h, inboxId), { autoAssign: 1, maxOpen: 10 });
   }
   const kept = await m.post(`/inboxes/${inboxId}/auto-assign`, { max_open: '999' }, HX);
   assert.match(kept.body, /name="max_open"[^>]*value="999"/, 'the typed value stays to be corrected');
-  assert.doesNotMatch(kept.body, new RegExp(`id="auto-assign-${inboxId}" name="enabled" value="1" checked`), 'so does the unchecked box');
+  assert.doesNotMatch(
+    kept.body,
+    new RegExp(`id="auto-assign-${inboxId}" name="enabled" value="1" checked`),
+    'so does the unchecked box',
+  );
   const plain = await m.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '0' });
   assert.equal(plain.statusCode, 422, 'without htmx: the error page');
   assert.match(plain.body, /Enter a whole number from 1 to 500/);
@@ -83,7 +97,10 @@ test('agents cannot, managers outside the inbox get 404, CSRF is required', asyn
   const s = await signedIn(h.app, stranger.email);
   assert.equal((await s.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '' })).statusCode, 404);
   const m = await signedIn(h.app, manager.email);
-  assert.equal((await m.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '' }, { csrf: false })).statusCode, 403);
+  assert.equal(
+    (await m.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '' }, { csrf: false })).statusCode,
+    403,
+  );
   assert.equal((await m.post('/inboxes/999999/auto-assign', { enabled: '1', max_open: '' })).statusCode, 404);
   assert.equal((await m.post('/inboxes/abc/auto-assign', { enabled: '1', max_open: '' })).statusCode, 404);
   const signedOut = await new Client(h.app).post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '' }, HX);
@@ -97,7 +114,11 @@ test('switched on in the browser, the next new conversation lands with an availa
   const m = await signedIn(h.app, manager.email);
   await m.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '' });
   h.sqlite.prepare(`UPDATE users SET availability = 'available' WHERE id = ?`).run(ana.id);
-  const r = receiveSms(h.app.domain, { from: '+15557654321', to: SHOP, text: 'Where is my parcel?' }, () => defaultKeywordTexts);
+  const r = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: SHOP, text: 'Where is my parcel?' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(r.stored);
   const a = await signedIn(h.app, ana.email);
   assert.match((await a.get('/conversations?view=mine')).body, new RegExp(`id="conversation-${r.conversationId}"`));
@@ -109,5 +130,8 @@ test('switched on in the browser, the next new conversation lands with an availa
   );
   // With assignment mode off the form warns that round-robin has nothing to do.
   await m.post(`/inboxes/${inboxId}/assignment`, { enabled: '0' });
-  assert.match((await m.get(`/conversations?inbox=${inboxId}`)).body, /Round-robin assigns nothing while assignment is switched off/);
+  assert.match(
+    (await m.get(`/conversations?inbox=${inboxId}`)).body,
+    /Round-robin assigns nothing while assignment is switched off/,
+  );
 });

@@ -26,7 +26,11 @@ test('an admin sees the backups and makes one now; others may not', async (t) =>
   assert.match(made.body, /^<section id="admin-backups"/);
   assert.match(made.body, /role="status">Backed up to .*switchboard-\d{8}T\d{6}Z/);
   assert.equal(readdirSync(join(h.dir, 'backups')).length, 1);
-  assert.equal((await a.post('/admin/backups', {}, HX)).statusCode, 200, 'a second one in the same second gets its own folder');
+  assert.equal(
+    (await a.post('/admin/backups', {}, HX)).statusCode,
+    200,
+    'a second one in the same second gets its own folder',
+  );
   assert.equal(readdirSync(join(h.dir, 'backups')).length, 2);
 
   const g = await signedIn(h.app, agent.email);

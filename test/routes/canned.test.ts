@@ -14,15 +14,22 @@ async function setup() {
   const manager = await addUser(h.app, 'manager', 'Mia');
   const ana = await addUser(h.app, 'agent', 'Ana');
   const ben = await addUser(h.app, 'agent', 'Ben');
-  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, support, [manager.id, ana.id, ben.id]);
-  const text = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'hi' }, () => defaultKeywordTexts);
+  const text = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551230000', text: 'hi' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(text.stored);
   return { h, manager, ana, ben, support, conversationId: text.conversationId };
 }
 
-const count = (h: Awaited<ReturnType<typeof setup>>['h']) => h.sqlite.prepare('SELECT count(*) FROM canned_replies').pluck().get();
+const count = (h: Awaited<ReturnType<typeof setup>>['h']) =>
+  h.sqlite.prepare('SELECT count(*) FROM canned_replies').pluck().get();
 
 test('the canned replies page: create, refuse in place, edit, delete; agents keep only their own', async (t) => {
   const { h, manager, ana, support } = await setup();
@@ -31,9 +38,19 @@ test('the canned replies page: create, refuse in place, edit, delete; agents kee
   const page = await m.get('/canned');
   assert.match(page.body, /Everyone in Support/);
   assert.match(page.body, /\{\{contact\.first_name\}\}/, 'the placeholders are listed');
-  const created = await m.post('/canned', { scope: String(support), title: 'Greeting', keyword: 'hello', body: 'Hi {{contact.first_name}}!' });
+  const created = await m.post('/canned', {
+    scope: String(support),
+    title: 'Greeting',
+    keyword: 'hello',
+    body: 'Hi {{contact.first_name}}!',
+  });
   assert.equal(created.statusCode, 303);
-  const bad = await m.post('/canned', { scope: String(support), title: 'Oops', keyword: 'oops', body: 'Hi {{contact.nick}}' });
+  const bad = await m.post('/canned', {
+    scope: String(support),
+    title: 'Oops',
+    keyword: 'oops',
+    body: 'Hi {{contact.nick}}',
+  });
   assert.equal(bad.statusCode, 422);
   assert.match(bad.body, /\{\{contact\.nick\}\} is not a placeholder we can fill/);
   assert.match(bad.body, /value="Oops"/, 'what was typed is kept');
@@ -49,10 +66,21 @@ test('the canned replies page: create, refuse in place, edit, delete; agents kee
   assert.doesNotMatch(agentPage, /Everyone in Support/);
   assert.doesNotMatch(agentPage, /Delete Greeting/);
   assert.equal((await a.post(`/canned/${id}/delete`, {})).statusCode, 403);
-  assert.equal((await a.post('/canned', { scope: String(support), title: 'x', keyword: 'x', body: 'x' })).statusCode, 403);
-  assert.equal((await a.post('/canned', { scope: 'personal', title: 'Mine', keyword: 'mine', body: 'Cheers, {{agent.name}}' })).statusCode, 303);
+  assert.equal(
+    (await a.post('/canned', { scope: String(support), title: 'x', keyword: 'x', body: 'x' })).statusCode,
+    403,
+  );
+  assert.equal(
+    (await a.post('/canned', { scope: 'personal', title: 'Mine', keyword: 'mine', body: 'Cheers, {{agent.name}}' }))
+      .statusCode,
+    303,
+  );
   const mine = h.sqlite.prepare(`SELECT id FROM canned_replies WHERE keyword = 'mine'`).pluck().get() as number;
-  assert.equal((await m.post(`/canned/${mine}/delete`, {})).statusCode, 404, 'someone else’s quick reply does not exist for me');
+  assert.equal(
+    (await m.post(`/canned/${mine}/delete`, {})).statusCode,
+    404,
+    'someone else’s quick reply does not exist for me',
+  );
   assert.equal((await m.post(`/canned/${id}/delete`, {})).statusCode, 303);
   assert.equal(count(h), 1);
 });
@@ -61,7 +89,12 @@ test('the composer: picker search, /keyword suggestions, insert filled in place 
   const { h, manager, ana, ben, support, conversationId } = await setup();
   t.after(() => h.close());
   const m = await signedIn(h.app, manager.email);
-  await m.post('/canned', { scope: String(support), title: 'Greeting', keyword: 'hello', body: 'Hi {{contact.first_name}}, this is {{agent.name}}.' });
+  await m.post('/canned', {
+    scope: String(support),
+    title: 'Greeting',
+    keyword: 'hello',
+    body: 'Hi {{contact.first_name}}, this is {{agent.name}}.',
+  });
   const a = await signedIn(h.app, ana.email);
   await a.post('/canned', { scope: 'personal', title: 'Sign-off', keyword: 'bye', body: 'Cheers!' });
   const hello = h.sqlite.prepare(`SELECT id FROM canned_replies WHERE keyword = 'hello'`).pluck().get() as number;
@@ -70,28 +103,48 @@ test('the composer: picker search, /keyword suggestions, insert filled in place 
   const picker = await a.get(`/conversations/${conversationId}/canned?q=greet`, HX.headers);
   assert.match(picker.body, /Insert “Greeting” \(\/hello\)/);
   assert.doesNotMatch(picker.body, /Sign-off/);
-  const suggest = await a.post('/compose/count', { body: 'Thanks for waiting /he', conversation: String(conversationId) }, HX);
+  const suggest = await a.post(
+    '/compose/count',
+    { body: 'Thanks for waiting /he', conversation: String(conversationId) },
+    HX,
+  );
   assert.match(suggest.body, /hx-target="#canned-suggest"/);
   assert.match(suggest.body, /Insert “Greeting”/);
   const none = await a.post('/compose/count', { body: 'a/he', conversation: String(conversationId) }, HX);
   assert.doesNotMatch(none.body, /Insert/, 'only a word that starts with /');
 
-  const inserted = await a.post(`/conversations/${conversationId}/canned/${hello}/insert`, { body: 'Thanks for waiting /he' }, HX);
+  const inserted = await a.post(
+    `/conversations/${conversationId}/canned/${hello}/insert`,
+    { body: 'Thanks for waiting /he' },
+    HX,
+  );
   assert.equal(inserted.statusCode, 200);
   assert.match(inserted.body, />Thanks for waiting Hi, this is Ana\.<\/textarea>/);
   const appended = await a.post(`/conversations/${conversationId}/canned/${bye}/insert`, { body: 'See you' }, HX);
   assert.match(appended.body, />See you\nCheers!<\/textarea>/);
 
   const b = await signedIn(h.app, ben.email);
-  assert.doesNotMatch((await b.get(`/conversations/${conversationId}/canned`, HX.headers)).body, /Sign-off/, 'Ana’s quick reply is hers');
-  assert.equal((await b.post(`/conversations/${conversationId}/canned/${bye}/insert`, { body: '' }, HX)).statusCode, 404);
+  assert.doesNotMatch(
+    (await b.get(`/conversations/${conversationId}/canned`, HX.headers)).body,
+    /Sign-off/,
+    'Ana’s quick reply is hers',
+  );
+  assert.equal(
+    (await b.post(`/conversations/${conversationId}/canned/${bye}/insert`, { body: '' }, HX)).statusCode,
+    404,
+  );
 });
 
 test('a canned reply with $ signs is inserted as written', async (t) => {
   const { h, ana, conversationId } = await setup();
   t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
-  await a.post('/canned', { scope: 'personal', title: 'Price', keyword: 'price', body: "It costs $& now, $' later, $1 or $$" });
+  await a.post('/canned', {
+    scope: 'personal',
+    title: 'Price',
+    keyword: 'price',
+    body: "It costs $& now, $' later, $1 or $$",
+  });
   const id = h.sqlite.prepare(`SELECT id FROM canned_replies WHERE keyword = 'price'`).pluck().get() as number;
   const res = await a.post(`/conversations/${conversationId}/canned/${id}/insert`, { body: 'Hello /pri' }, HX);
   assert.match(res.body, />Hello It costs \$&amp; now, \$&#39; later, \$1 or \$\$<\/textarea>/);

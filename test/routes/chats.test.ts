@@ -22,14 +22,22 @@ async function setup() {
   syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered' }]);
   const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, support, [mia.id, ana.id, ben.id]);
-  const text = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'hi' }, () => defaultKeywordTexts);
+  const text = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551230000', text: 'hi' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(text.stored);
   const sign = (u: { email: string }) => signedIn(h.app, u.email);
   return { h, admin, mia, ana, ben, cleo, support, conversationId: text.conversationId, sign };
 }
 
 const notificationsOf = (h: Awaited<ReturnType<typeof setup>>['h'], userId: number) =>
-  h.sqlite.prepare(`SELECT kind, chat_id AS chatId, conversation_id AS conversationId, excerpt FROM notifications WHERE user_id = ? AND kind <> 'new_conversation' ORDER BY id`).all(userId) as { kind: string; chatId: number | null; conversationId: number | null; excerpt: string }[];
+  h.sqlite
+    .prepare(
+      `SELECT kind, chat_id AS chatId, conversation_id AS conversationId, excerpt FROM notifications WHERE user_id = ? AND kind <> 'new_conversation' ORDER BY id`,
+    )
+    .all(userId) as { kind: string; chatId: number | null; conversationId: number | null; excerpt: string }[];
 
 test('mentions: a full name, or a first name only one person has; case and punctuation do not matter', () => {
   const people = [
@@ -40,7 +48,11 @@ test('mentions: a full name, or a first name only one person has; case and punct
   assert.deepEqual(mentionedIn('@ana can you look?', people), [1]);
   assert.deepEqual(mentionedIn('thanks @Ben Brown!', people), [3]);
   assert.deepEqual(mentionedIn('@Ben, two of you', people), [], 'an ambiguous first name mentions nobody');
-  assert.deepEqual(mentionedIn('mail ana@example.com or @anastasia', people), [], 'not inside a word, not a longer word');
+  assert.deepEqual(
+    mentionedIn('mail ana@example.com or @anastasia', people),
+    [],
+    'not inside a word, not a longer word',
+  );
   assert.deepEqual(mentionedIn('@Ana Alvarez and @ana again', people), [1]);
 });
 
@@ -62,8 +74,9 @@ test('crafted Markdown in a chat cannot stall the server: others are answered wh
   const base = `http://127.0.0.1:${address.port}`;
   const b = await sign(ben);
   let opening = true;
-  const pages = Promise.all([1, 2, 3].map(() => fetch(base + url, { headers: { cookie: b.cookieHeader } }).then((r) => r.text())))
-    .finally(() => (opening = false));
+  const pages = Promise.all(
+    [1, 2, 3].map(() => fetch(base + url, { headers: { cookie: b.cookieHeader } }).then((r) => r.text())),
+  ).finally(() => (opening = false));
   // A colleague's request arriving meanwhile, measured from the outside: with the old reader it waited seconds.
   const waits: number[] = [];
   while (opening) {
@@ -71,8 +84,12 @@ test('crafted Markdown in a chat cannot stall the server: others are answered wh
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     waits.push(performance.now() - started);
   }
-  for (const page of await pages) assert.equal(page.match(/id="chat-message-\d+"/g)?.length, crafted.length, 'every message is on the page');
-  assert.ok(Math.max(...waits) < 1_000, `the longest wait for another request was ${Math.round(Math.max(...waits))} ms`);
+  for (const page of await pages)
+    assert.equal(page.match(/id="chat-message-\d+"/g)?.length, crafted.length, 'every message is on the page');
+  assert.ok(
+    Math.max(...waits) < 1_000,
+    `the longest wait for another request was ${Math.round(Math.max(...waits))} ms`,
+  );
 });
 
 test('direct chats: one per pair, private to the two, unread counted until opened, a notification for the other', async (t) => {
@@ -100,7 +117,10 @@ test('direct chats: one per pair, private to the two, unread counted until opene
   const benList = await b.get('/chats');
   assert.match(benList.body, /Ana Alvarez<\/strong> <span class="badge">1 unread<\/span>/);
   assert.match(benList.body, /1 unread chat messages/, 'in the navigation');
-  assert.deepEqual(notificationsOf(h, ben.id).map((n) => [n.kind, n.excerpt]), [['direct', 'Hi Ben, got a minute?']]);
+  assert.deepEqual(
+    notificationsOf(h, ben.id).map((n) => [n.kind, n.excerpt]),
+    [['direct', 'Hi Ben, got a minute?']],
+  );
   assert.deepEqual(notificationsOf(h, ana.id), [], 'nobody hears of their own message');
   const page = await b.get(url);
   assert.match(page.body, /Hi <strong>Ben<\/strong>, got a minute\?/);
@@ -127,7 +147,11 @@ test('own messages are edited and deleted in place; other people’s are not', a
   await b.get(url);
   assert.equal((await b.post(`/chat-messages/${id}/edit`, { body: 'hacked' }, HX)).statusCode, 404);
   assert.equal((await b.post(`/chat-messages/${id}/delete`, {}, HX)).statusCode, 404);
-  assert.equal((await b.post(`/chat-messages/${id}/reactions`, { emoji: '👍' }, HX)).statusCode, 204, 'but anyone in the chat reacts');
+  assert.equal(
+    (await b.post(`/chat-messages/${id}/reactions`, { emoji: '👍' }, HX)).statusCode,
+    204,
+    'but anyone in the chat reacts',
+  );
   assert.equal((await a.post(`/chat-messages/${id}/edit`, { body: 'Meeting at 4' }, HX)).statusCode, 204);
   let shown = (await a.get(url)).body;
   assert.match(shown, /Meeting at 4/);
@@ -137,7 +161,11 @@ test('own messages are edited and deleted in place; other people’s are not', a
   shown = (await a.get(url)).body;
   assert.match(shown, /This message was deleted\./);
   assert.doesNotMatch(shown, /Meeting at 4|👍\uFE0F? 1/u);
-  assert.equal((await a.post(`/chat-messages/${id}/edit`, { body: 'back' }, HX)).statusCode, 404, 'a deleted message stays deleted');
+  assert.equal(
+    (await a.post(`/chat-messages/${id}/edit`, { body: 'back' }, HX)).statusCode,
+    404,
+    'a deleted message stays deleted',
+  );
 });
 
 test('team chats: managers create and manage them, members leave, mentions notify only the named; an inbox’s chat follows the inbox', async (t) => {
@@ -145,7 +173,11 @@ test('team chats: managers create and manage them, members leave, mentions notif
   t.after(() => h.close());
   const a = await sign(ana);
   await a.get('/chats');
-  assert.equal((await a.post('/chats', { name: 'Lunch', members: [String(ben.id)] })).statusCode, 403, 'agents do not create team chats');
+  assert.equal(
+    (await a.post('/chats', { name: 'Lunch', members: [String(ben.id)] })).statusCode,
+    403,
+    'agents do not create team chats',
+  );
   const m = await sign(mia);
   const page = await m.get('/chats');
   assert.match(page.body, /New team chat/);
@@ -159,7 +191,10 @@ test('team chats: managers create and manage them, members leave, mentions notif
 
   await m.get(url);
   await m.post(`${url}/messages`, { body: 'Shift swap: @ana can you take Friday?' }, HX);
-  assert.deepEqual(notificationsOf(h, ana.id).map((n) => n.kind), ['mention']);
+  assert.deepEqual(
+    notificationsOf(h, ana.id).map((n) => n.kind),
+    ['mention'],
+  );
   assert.deepEqual(notificationsOf(h, ben.id), [], 'a team message without a mention notifies nobody');
   const c = await sign(cleo);
   assert.equal((await c.get(url)).statusCode, 404);
@@ -168,13 +203,17 @@ test('team chats: managers create and manage them, members leave, mentions notif
   await b.get(url);
   assert.equal((await b.post(`${url}/leave`, {})).statusCode, 303);
   assert.equal((await b.get(url)).statusCode, 404, 'gone after leaving');
-  assert.equal((await m.post(`${url}/settings`, { name: 'Ops team', members: [String(ana.id), String(cleo.id)] })).statusCode, 303);
+  assert.equal(
+    (await m.post(`${url}/settings`, { name: 'Ops team', members: [String(ana.id), String(cleo.id)] })).statusCode,
+    303,
+  );
   assert.equal((await c.get(url)).statusCode, 200, 'added by the manager');
   assert.match((await c.get(url)).body, /Ops team/);
 
   // The inbox's chat: its members are the inbox's, now and later.
   await m.get('/chats');
-  const inboxChat = (await m.post('/chats', { name: 'Support room', inbox: String(support) })).headers.location as string;
+  const inboxChat = (await m.post('/chats', { name: 'Support room', inbox: String(support) })).headers
+    .location as string;
   assert.equal((await m.post('/chats', { name: 'Second', inbox: String(support) })).statusCode, 409);
   assert.equal((await a.get(inboxChat)).statusCode, 200);
   assert.equal((await c.get(inboxChat)).statusCode, 404);
@@ -201,7 +240,12 @@ test('history pages backwards; files in a chat are its members’ only', async (
   assert.match(earlier.body, /message 5</);
   assert.doesNotMatch(earlier.body, /Show earlier messages/, 'the start of the chat');
 
-  const sent = await a.postMultipart(`${url}/messages`, { body: 'the plan' }, [{ name: 'plan.jpg', data: jpeg(100, 100, 3000) }], HX);
+  const sent = await a.postMultipart(
+    `${url}/messages`,
+    { body: 'the plan' },
+    [{ name: 'plan.jpg', data: jpeg(100, 100, 3000) }],
+    HX,
+  );
   assert.equal(sent.statusCode, 200);
   const id = h.sqlite.prepare(`SELECT id FROM chat_messages WHERE body = 'the plan'`).pluck().get() as number;
   assert.match((await a.get(url)).body, new RegExp(`<img src="/chat-media/${id}/0" alt="plan.jpg"`));
@@ -209,7 +253,12 @@ test('history pages backwards; files in a chat are its members’ only', async (
   assert.equal((await b.get(`/chat-media/${id}/0`)).statusCode, 200);
   const c = await sign(cleo);
   assert.equal((await c.get(`/chat-media/${id}/0`)).statusCode, 404);
-  const refused = await a.postMultipart(`${url}/messages`, { body: 'virus' }, [{ name: 'x.jpg', data: Buffer.from('MZ\x90\x00not a picture') }], HX);
+  const refused = await a.postMultipart(
+    `${url}/messages`,
+    { body: 'virus' },
+    [{ name: 'x.jpg', data: Buffer.from('MZ\x90\x00not a picture') }],
+    HX,
+  );
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /x\.jpg is not a file type/);
 });
@@ -222,11 +271,18 @@ test('private notes: on the timeline for the team, never queued for the customer
   const a = await sign(ana);
   const page = await a.get(`/conversations/${conversationId}`);
   assert.match(page.body, /<label for="note-body">Private note<\/label>/);
-  const added = await a.post(`/conversations/${conversationId}/notes`, { note: '@Ben Baker she called about the **refund**' }, HX);
+  const added = await a.post(
+    `/conversations/${conversationId}/notes`,
+    { note: '@Ben Baker she called about the **refund**' },
+    HX,
+  );
   assert.equal(added.statusCode, 200);
   assert.equal(messages(), before, 'a note is not a message: nothing for the outbox');
   assert.equal((await a.post(`/conversations/${conversationId}/notes`, { note: '' }, HX)).statusCode, 422);
-  assert.deepEqual(notificationsOf(h, ben.id).map((n) => [n.kind, n.conversationId, n.excerpt]), [['mention', conversationId, '@Ben Baker she called about the refund']]);
+  assert.deepEqual(
+    notificationsOf(h, ben.id).map((n) => [n.kind, n.conversationId, n.excerpt]),
+    [['mention', conversationId, '@Ben Baker she called about the refund']],
+  );
 
   const b = await sign(ben);
   const seen = (await b.get(`/conversations/${conversationId}`)).body;
@@ -238,7 +294,11 @@ test('private notes: on the timeline for the team, never queued for the customer
 
   const c = await sign(cleo);
   await c.get('/');
-  assert.equal((await c.post(`/conversations/${conversationId}/notes`, { note: 'hello' })).statusCode, 404, 'not in Support');
+  assert.equal(
+    (await c.post(`/conversations/${conversationId}/notes`, { note: 'hello' })).statusCode,
+    404,
+    'not in Support',
+  );
   assert.equal((await c.post(`/notes/${noteId}/delete`, {})).statusCode, 404);
 
   assert.equal((await a.post(`/notes/${noteId}/edit`, { note: 'refund approved' }, HX)).statusCode, 204);
@@ -257,14 +317,26 @@ test('typing @ offers the teammates who can read it: chat members, or the people
   const suggest = (form: Record<string, string>) => a.post('/mentions/suggest', form, HX);
   const inChat = await suggest({ body: 'hey @b', field: 'chat-body', chat: chatId });
   assert.match(inChat.body, /data-insert-mention="Ben Baker" data-target="chat-body">Mention Ben Baker</);
-  assert.doesNotMatch((await suggest({ body: 'hey @c', field: 'chat-body', chat: chatId })).body, /Cleo/, 'not in this chat');
+  assert.doesNotMatch(
+    (await suggest({ body: 'hey @c', field: 'chat-body', chat: chatId })).body,
+    /Cleo/,
+    'not in this chat',
+  );
   assert.equal((await suggest({ body: 'no at sign', field: 'chat-body', chat: chatId })).body.trim(), '');
   const inNote = await suggest({ note: 'ask @Mi', field: 'note-body', conversation: String(conversationId) });
   assert.match(inNote.body, /Mention Mia Manager/);
-  assert.doesNotMatch((await suggest({ note: 'ask @Cl', field: 'note-body', conversation: String(conversationId) })).body, /Cleo/, 'Cleo is not in Support');
+  assert.doesNotMatch(
+    (await suggest({ note: 'ask @Cl', field: 'note-body', conversation: String(conversationId) })).body,
+    /Cleo/,
+    'Cleo is not in Support',
+  );
   const c = await sign(cleo);
   await c.get('/');
-  assert.equal((await c.post('/mentions/suggest', { body: '@a', field: 'chat-body', chat: chatId }, HX)).statusCode, 404, 'another pair’s chat');
+  assert.equal(
+    (await c.post('/mentions/suggest', { body: '@a', field: 'chat-body', chat: chatId }, HX)).statusCode,
+    404,
+    'another pair’s chat',
+  );
   void mia;
 });
 
@@ -276,17 +348,32 @@ test('review fixes: a mention in an inbox’s chat toasts people who never opene
   const room = (await m.post('/chats', { name: 'Support room', inbox: String(support) })).headers.location as string;
   await m.get(room);
   await m.post(`${room}/messages`, { body: 'hey @Ana look' }, HX);
-  const notification = h.sqlite.prepare(`SELECT id FROM notifications WHERE user_id = ? AND kind = 'mention'`).pluck().get(ana.id) as number;
+  const notification = h.sqlite
+    .prepare(`SELECT id FROM notifications WHERE user_id = ? AND kind = 'mention'`)
+    .pluck()
+    .get(ana.id) as number;
   const { toastFor } = await import('../../src/domain/users/preferences.ts');
   assert.ok(toastFor(h.app.domain, ana.actor, notification), 'Ana never opened the room, and still hears of it');
   assert.equal(toastFor(h.app.domain, ben.actor, notification), undefined, 'nobody else’s notification');
 
-  const team = (await m.post('/chats', { name: 'Ops', members: [String(ana.id), String(ben.id)] })).headers.location as string;
+  const team = (await m.post('/chats', { name: 'Ops', members: [String(ana.id), String(ben.id)] })).headers
+    .location as string;
   await m.get(team);
   const junk = await m.post(`${team}/settings`, { name: 'Ops', members: ['abc'] });
   assert.equal(junk.statusCode, 422);
-  assert.equal(h.sqlite.prepare('SELECT count(*) FROM chat_members WHERE chat_id = ?').pluck().get(Number(team.split('/').pop())), 3, 'nobody was dropped');
+  assert.equal(
+    h.sqlite
+      .prepare('SELECT count(*) FROM chat_members WHERE chat_id = ?')
+      .pluck()
+      .get(Number(team.split('/').pop())),
+    3,
+    'nobody was dropped',
+  );
   assert.equal((await m.post('/chats', { name: 'Empty', members: 'abc' })).statusCode, 422);
-  assert.equal((await m.post(`/inboxes/${support}/auto-assign`, { enabled: '1', max_open: ['1', '2'] }, HX)).statusCode, 400, 'a repeated cap is refused, not read as "no cap"');
+  assert.equal(
+    (await m.post(`/inboxes/${support}/auto-assign`, { enabled: '1', max_open: ['1', '2'] }, HX)).statusCode,
+    400,
+    'a repeated cap is refused, not read as "no cap"',
+  );
   void admin;
 });

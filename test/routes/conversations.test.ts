@@ -17,7 +17,11 @@ async function setup(registration: 'registered' | 'pending' = 'registered') {
   syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration, throughput: 0 }]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
-  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: SHOP, text: 'Is my order <b>ready</b>?' }, () => defaultKeywordTexts);
+  const inbound = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: SHOP, text: 'Is my order <b>ready</b>?' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(inbound.stored);
   return { h, admin, agent, outsider, inboxId, conversationId: inbound.conversationId };
 }
@@ -33,7 +37,11 @@ test('the inbox lists the conversation; the conversation shows the text escaped 
   const page = await client.get(`/conversations/${conversationId}`);
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /Is my order &lt;b&gt;ready&lt;\/b&gt;\?/);
-  const sent = await client.post(`/conversations/${conversationId}/messages`, { body: 'Yes, come by!' }, { headers: { 'hx-request': 'true' } });
+  const sent = await client.post(
+    `/conversations/${conversationId}/messages`,
+    { body: 'Yes, come by!' },
+    { headers: { 'hx-request': 'true' } },
+  );
   assert.equal(sent.statusCode, 200);
   assert.match(sent.body, /<form id="composer"/);
   assert.match(sent.body, /<hx-upsert hx-target="#timeline-\d+"/);
@@ -49,8 +57,16 @@ test('refused replies come back in place with the reason, and nothing is queued'
   const page = await client.get(`/conversations/${conversationId}`);
   assert.match(page.body, /carrier registration \(10DLC\) is pending/, 'the banner says what to do');
   const inboxId = h.sqlite.prepare(`SELECT inbox_id FROM conversations WHERE id = ?`).pluck().get(conversationId);
-  assert.match((await client.get(`/conversations?inbox=${inboxId}`)).body, /Texts from \+15551230000 are blocked/, 'the inbox shows it too');
-  const refused = await client.post(`/conversations/${conversationId}/messages`, { body: 'Hello' }, { headers: { 'hx-request': 'true' } });
+  assert.match(
+    (await client.get(`/conversations?inbox=${inboxId}`)).body,
+    /Texts from \+15551230000 are blocked/,
+    'the inbox shows it too',
+  );
+  const refused = await client.post(
+    `/conversations/${conversationId}/messages`,
+    { body: 'Hello' },
+    { headers: { 'hx-request': 'true' } },
+  );
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /<form id="composer"/);
   assert.match(refused.body, /aria-invalid="true"/);
@@ -75,7 +91,8 @@ test('the composer counts characters left and SMS as the agent types, GSM or Uni
   const client = await signedIn(h.app, agent.email);
   const page = await client.get(`/conversations/${conversationId}`);
   assert.match(page.body, /160 characters left · 1 SMS/);
-  const count = (body: string) => client.post('/compose/count', { body }, { headers: { 'hx-request': 'true' } }).then((r) => r.body);
+  const count = (body: string) =>
+    client.post('/compose/count', { body }, { headers: { 'hx-request': 'true' } }).then((r) => r.body);
   assert.match(await count('Hello'), /155 characters left · 1 SMS/);
   assert.match(await count('€'), /158 characters left/, '€ costs two septets');
   assert.match(await count('x'.repeat(161)), /145 characters left · 2 SMS/);
@@ -85,23 +102,35 @@ test('the composer counts characters left and SMS as the agent types, GSM or Uni
 test('a long conversation opens with its newest 50 items; "Show earlier messages" brings the 50 before, to htmx or as a page', async (t) => {
   const { h, agent, conversationId } = await setup();
   t.after(() => h.close());
-  const insert = h.sqlite.prepare(`INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'in', ?, 'received', ?, ?)`);
+  const insert = h.sqlite.prepare(
+    `INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'in', ?, 'received', ?, ?)`,
+  );
   const start = Date.now();
-  for (let i = 1; i <= 1000; i++) insert.run(conversationId, `Text number ${i}, about the order and when it will be ready`, start + i, start + i);
+  for (let i = 1; i <= 1000; i++)
+    insert.run(conversationId, `Text number ${i}, about the order and when it will be ready`, start + i, start + i);
   const client = await signedIn(h.app, agent.email);
   const shown = (html: string) => [...html.matchAll(/Text number (\d+),/g)].map((m) => Number(m[1]));
-  const earlierLink = (html: string) => /<a href="([^"]+)" hx-get="\1"[^>]*>Show earlier messages<\/a>/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+  const earlierLink = (html: string) =>
+    /<a href="([^"]+)" hx-get="\1"[^>]*>Show earlier messages<\/a>/.exec(html)?.[1]?.replaceAll('&amp;', '&');
 
   const page = await client.get(`/conversations/${conversationId}`);
   assert.equal(page.statusCode, 200);
-  assert.deepEqual(shown(page.body), Array.from({ length: 50 }, (_, i) => 951 + i), 'the newest 50, oldest first');
+  assert.deepEqual(
+    shown(page.body),
+    Array.from({ length: 50 }, (_, i) => 951 + i),
+    'the newest 50, oldest first',
+  );
   assert.ok(page.body.length < 80 * 1024, `the page is ${page.body.length} bytes`);
   const url = earlierLink(page.body);
   assert.ok(url, 'a link to the earlier items');
 
   const earlier = await client.get(url, HX.headers);
   assert.equal(earlier.statusCode, 200);
-  assert.deepEqual(shown(earlier.body), Array.from({ length: 50 }, (_, i) => 901 + i), 'the 50 before them');
+  assert.deepEqual(
+    shown(earlier.body),
+    Array.from({ length: 50 }, (_, i) => 901 + i),
+    'the 50 before them',
+  );
   assert.doesNotMatch(earlier.body, /<nav|id="composer"/, 'only the items, for the top of the timeline');
   assert.ok(earlierLink(earlier.body), 'and the link to the ones before those');
 
@@ -125,7 +154,11 @@ test('a long conversation opens with its newest 50 items; "Show earlier messages
   }
   assert.equal(pages, 21);
   assert.match(last.body, /Is my order &lt;b&gt;ready&lt;\/b&gt;\?/);
-  assert.deepEqual(seen, Array.from({ length: 1000 }, (_, i) => i + 1), 'every text once, in order');
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 1000 }, (_, i) => i + 1),
+    'every text once, in order',
+  );
 
   const bad = await client.get(`/conversations/${conversationId}?before=yesterday`, HX.headers);
   assert.equal(bad.statusCode, 400);

@@ -18,16 +18,23 @@ async function setup() {
   const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
   const admin = await addUser(h.app, 'admin', 'Ada');
   const agent = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
-  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: SHOP, text: 'Is my order ready?' }, () => defaultKeywordTexts);
+  const inbound = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: SHOP, text: 'Is my order ready?' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(inbound.stored);
   // Signed in while writes work: signing in writes a session.
   const agentClient = await signedIn(h.app, agent.email);
   const adminClient = await signedIn(h.app, admin.email);
   await agentClient.get(`/conversations/${inbound.conversationId}`);
-  const outbound = () => h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get() as number;
+  const outbound = () =>
+    h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get() as number;
   const healthz = () => h.app.inject({ method: 'GET', url: '/healthz' });
   return { h, agentClient, adminClient, conversationId: inbound.conversationId, outbound, healthz };
 }
@@ -56,7 +63,10 @@ test('a full database: /healthz 503 with the reason, a reply 503 with the messag
   const clear = fillDatabase(h.sqlite);
   const refused = await agentClient.post(`/conversations/${conversationId}/messages`, { body: LONG }, HX);
   assert.equal(refused.statusCode, 503);
-  assert.match(refused.body, /^<p class="alert" role="alert">Not saved: the server cannot write to its disk right now\. Nothing was changed\./);
+  assert.match(
+    refused.body,
+    /^<p class="alert" role="alert">Not saved: the server cannot write to its disk right now\. Nothing was changed\./,
+  );
   const page = await agentClient.post(`/conversations/${conversationId}/messages`, { body: LONG });
   assert.equal(page.statusCode, 503);
   assert.match(page.body, /<p role="alert">Not saved: the server cannot write to its disk/);
@@ -67,17 +77,27 @@ test('a full database: /healthz 503 with the reason, a reply 503 with the messag
   assert.equal(health.body, 'database cannot be written: database or disk is full (SQLITE_FULL)');
   const adminHome = await adminClient.get('/');
   assert.equal(adminHome.statusCode, 200, 'reading still works');
-  assert.match(adminHome.body, /role="alert">The database cannot be written: database or disk is full \(SQLITE_FULL\)\. Nothing new is saved/);
+  assert.match(
+    adminHome.body,
+    /role="alert">The database cannot be written: database or disk is full \(SQLITE_FULL\)\. Nothing new is saved/,
+  );
   assert.doesNotMatch((await agentClient.get('/')).body, /The database cannot be written/, 'agents cannot act on it');
 
-  const german = await agentClient.post(`/conversations/${conversationId}/messages`, { body: LONG }, { headers: { 'hx-request': 'true', 'accept-language': 'de' } });
+  const german = await agentClient.post(
+    `/conversations/${conversationId}/messages`,
+    { body: LONG },
+    { headers: { 'hx-request': 'true', 'accept-language': 'de' } },
+  );
   assert.equal(german.statusCode, 503);
   assert.match(german.body, /Nicht gespeichert: Der Server kann gerade nicht auf seine Festplatte schreiben/);
 
   clear();
   await healthyAgain(healthz);
   assert.doesNotMatch((await adminClient.get('/')).body, /The database cannot be written/);
-  assert.equal((await agentClient.post(`/conversations/${conversationId}/messages`, { body: LONG }, HX)).statusCode, 200);
+  assert.equal(
+    (await agentClient.post(`/conversations/${conversationId}/messages`, { body: LONG }, HX)).statusCode,
+    200,
+  );
   assert.equal(outbound(), 1);
 });
 
@@ -85,7 +105,10 @@ test('a read-only database: healthz 503 naming it, the write refused with 503', 
   const { h, agentClient, conversationId, outbound, healthz } = await setup();
   t.after(() => h.close());
   h.sqlite.pragma('query_only = ON');
-  assert.equal((await agentClient.post(`/conversations/${conversationId}/messages`, { body: 'Ready.' }, HX)).statusCode, 503);
+  assert.equal(
+    (await agentClient.post(`/conversations/${conversationId}/messages`, { body: 'Ready.' }, HX)).statusCode,
+    503,
+  );
   const health = await healthz();
   assert.equal(health.statusCode, 503);
   assert.match(health.body, /attempt to write a readonly database \(SQLITE_READONLY\)/);
@@ -98,7 +121,12 @@ test('a reply with a file that the full database refuses leaves no file behind',
   const { h, agentClient, conversationId, outbound } = await setup();
   t.after(() => h.close());
   fillDatabase(h.sqlite);
-  const res = await agentClient.postMultipart(`/conversations/${conversationId}/messages`, { body: LONG }, [{ name: 'photo.jpg', data: jpeg() }], HX);
+  const res = await agentClient.postMultipart(
+    `/conversations/${conversationId}/messages`,
+    { body: LONG },
+    [{ name: 'photo.jpg', data: jpeg() }],
+    HX,
+  );
   assert.equal(res.statusCode, 503);
   assert.equal(outbound(), 0);
   const media = join(h.dir, 'media');
@@ -119,5 +147,9 @@ test('the probe finds a full database before any request failed, and writes noth
   }
   assert.equal(health.statusCode, 503);
   assert.match(health.body, /SQLITE_FULL/);
-  assert.equal(h.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get(), before, 'the probe rolled back');
+  assert.equal(
+    h.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get(),
+    before,
+    'the probe rolled back',
+  );
 });

@@ -25,11 +25,17 @@ test('reactions: members react and take it back, everyone sees who; nothing goes
   const ana = await addUser(h.app, 'agent', 'Ana');
   const ben = await addUser(h.app, 'agent', 'Ben');
   const otto = await addUser(h.app, 'agent', 'Otto');
-  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, support, [ana.id, ben.id]);
   setMembers(h.app.domain, admin.actor, createInbox(h.app.domain, admin.actor, { name: 'Other' }).id, [otto.id]);
-  const text = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: 'Thank you so much!' }, () => defaultKeywordTexts);
+  const text = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551230000', text: 'Thank you so much!' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(text.stored);
   const a = await signedIn(h.app, ana.email);
   const b = await signedIn(h.app, ben.email);
@@ -42,14 +48,21 @@ test('reactions: members react and take it back, everyone sees who; nothing goes
   await a.post(`/messages/${text.messageId}/reactions`, { emoji: '❤️' }, HX);
   page = (await a.get(`/conversations/${text.conversationId}`)).body;
   assert.match(page, /aria-pressed="false" aria-label="❤️ 1: Ben"/, 'Ana took hers back');
-  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get(), 0, 'nothing is texted to the customer');
+  assert.equal(
+    h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get(),
+    0,
+    'nothing is texted to the customer',
+  );
 
   const before = h.sqlite.prepare('SELECT count(*) FROM message_reactions').pluck().get();
   const o = await signedIn(h.app, otto.email);
   assert.equal((await o.post(`/messages/${text.messageId}/reactions`, { emoji: '👍' }, HX)).statusCode, 404);
   assert.equal((await a.post(`/messages/${text.messageId}/reactions`, { emoji: 'lol' }, HX)).statusCode, 422);
   assert.equal((await a.post('/messages/999999/reactions', { emoji: '👍' }, HX)).statusCode, 404);
-  assert.equal((await a.post(`/messages/${text.messageId}/reactions`, { emoji: '👍' }, { csrf: false })).statusCode, 403);
+  assert.equal(
+    (await a.post(`/messages/${text.messageId}/reactions`, { emoji: '👍' }, { csrf: false })).statusCode,
+    403,
+  );
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM message_reactions').pluck().get(), before);
 
   // The picker: recently used first, then search.

@@ -39,10 +39,14 @@ async function appWithRoutes(config: Record<string, unknown>): Promise<{ h: Test
 
 /** Something of every kind a route may act on, and how to fill each route's path with a real one of it. */
 async function world() {
-  const { h, routes } = await appWithRoutes({ server: { public_url: 'https://inbox.example.com', body_limit_kb: 4096 } });
+  const { h, routes } = await appWithRoutes({
+    server: { public_url: 'https://inbox.example.com', body_limit_kb: 4096 },
+  });
   const admin = await addUser(h.app, 'admin', 'Ada');
   const ana = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const one = (sql: string) => h.sqlite.prepare(sql).pluck().get() as number | string;
   const support = one(`SELECT id FROM inboxes WHERE name = 'Support'`) as number;
   setMembers(h.app.domain, admin.actor, support, [admin.id, ana.id]);
@@ -56,11 +60,27 @@ async function world() {
   };
   await made(client.post(`/conversations/${conversation}/tags`, { tag: 'vip' }));
   await made(client.post(`/conversations/${conversation}/notes`, { note: 'Called them back' }));
-  await made(client.post('/canned', { title: 'Hello', keyword: 'hello', body: 'Hello {{contact.first_name}}', scope: String(support) }));
+  await made(
+    client.post('/canned', {
+      title: 'Hello',
+      keyword: 'hello',
+      body: 'Hello {{contact.first_name}}',
+      scope: String(support),
+    }),
+  );
   await made(client.post('/chats', { name: 'Ops', members: [String(ana.id)] }));
   const chat = one(`SELECT id FROM chats WHERE name = 'Ops'`);
   await made(client.post(`/chats/${chat}/messages`, { body: 'Morning, team' }));
-  await made(client.post('/surveys', { title: 'After', invitation: 'How did we do? {link}', q1_prompt: 'Rate us', q1_kind: 'rating', q2_prompt: 'Anything else?', q2_kind: 'text' }));
+  await made(
+    client.post('/surveys', {
+      title: 'After',
+      invitation: 'How did we do? {link}',
+      q1_prompt: 'Rate us',
+      q1_kind: 'rating',
+      q2_prompt: 'Anything else?',
+      q2_kind: 'text',
+    }),
+  );
   const survey = one('SELECT id FROM surveys');
   await made(client.post(`/conversations/${conversation}/survey`, { survey: String(survey) }));
   const ids: Record<string, number | string> = {
@@ -102,7 +122,8 @@ async function fieldNames(client: Client, routes: Route[], fill: (url: string) =
   for (const route of routes.filter((r) => r.method === 'GET' && !/[*]|^\/live$/.test(r.url))) {
     const { body } = await client.get(fill(route.url));
     for (const [, name] of body.matchAll(/\sname="([^"<]+)"/g)) names.add(name!);
-    for (const [, vals] of body.matchAll(/hx-vals='([^']+)'/g)) for (const name of Object.keys(JSON.parse(vals!))) names.add(name);
+    for (const [, vals] of body.matchAll(/hx-vals='([^']+)'/g))
+      for (const name of Object.keys(JSON.parse(vals!))) names.add(name);
   }
   names.delete('_csrf');
   return [...names];
@@ -127,8 +148,20 @@ function oddForm(csrf: string, names: string[]): string {
   return form.toString();
 }
 
-const post = (h: TestApp, client: Client, url: string, type: string, payload: string | Buffer, headers: Record<string, string> = {}) =>
-  h.app.inject({ method: 'POST', url, payload, headers: { 'content-type': type, cookie: client.cookieHeader, 'x-csrf-token': client.csrf, ...headers } });
+const post = (
+  h: TestApp,
+  client: Client,
+  url: string,
+  type: string,
+  payload: string | Buffer,
+  headers: Record<string, string> = {},
+) =>
+  h.app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': type, cookie: client.cookieHeader, 'x-csrf-token': client.csrf, ...headers },
+  });
 
 /** A route may sign the admin out (/logout): each starts signed in, so that rights do not hide what it does with a body. */
 async function stillSignedIn(h: TestApp, client: Client, email: string): Promise<Client> {
@@ -136,7 +169,8 @@ async function stillSignedIn(h: TestApp, client: Client, email: string): Promise
 }
 
 const tables = ['users', 'inbox_members', 'survey_answers', 'survey_sends', 'inboxes', 'conversation_events'];
-const snapshot = (h: TestApp) => tables.map((table) => JSON.stringify(h.sqlite.prepare(`SELECT * FROM ${table}`).all()));
+const snapshot = (h: TestApp) =>
+  tables.map((table) => JSON.stringify(h.sqlite.prepare(`SELECT * FROM ${table}`).all()));
 
 test('every route that takes a body takes forms only: nested JSON is 415 everywhere, before anything is read or written', async (t) => {
   const { h, routes, admin, fill } = await world();
@@ -145,7 +179,11 @@ test('every route that takes a body takes forms only: nested JSON is 415 everywh
   const names = await fieldNames(client, routes, fill);
   const withBody = routes.filter((r) => BODY_METHODS.has(r.method));
   assert.ok(withBody.length > 50, `found ${withBody.length} routes`);
-  assert.deepEqual(withBody.filter((r) => r.body === 'own').map((r) => `${r.method} ${r.url}`), ['POST /mm7/:name'], 'only MM7 reads a type of its own');
+  assert.deepEqual(
+    withBody.filter((r) => r.body === 'own').map((r) => `${r.method} ${r.url}`),
+    ['POST /mm7/:name'],
+    'only MM7 reads a type of its own',
+  );
   const before = snapshot(h);
   const wrong: string[] = [];
   for (const route of withBody.filter((r) => r.body !== 'own')) {
@@ -156,7 +194,8 @@ test('every route that takes a body takes forms only: nested JSON is 415 everywh
       payload: nestedJson(client.csrf, names),
       headers: { 'content-type': 'application/json', cookie: client.cookieHeader, 'x-csrf-token': client.csrf },
     });
-    if (res.statusCode !== 415 || !res.body.includes('This kind of request is not accepted here.')) wrong.push(`${route.method} ${route.url}: ${res.statusCode}`);
+    if (res.statusCode !== 415 || !res.body.includes('This kind of request is not accepted here.'))
+      wrong.push(`${route.method} ${route.url}: ${res.statusCode}`);
   }
   assert.deepEqual(wrong, []);
   assert.deepEqual(snapshot(h), before, 'nothing was written');
@@ -169,12 +208,20 @@ test('bracketed and repeated fields on every form route are answered, never a 50
   t.after(() => h.close());
   let client = await signedIn(h.app, admin.email);
   const names = await fieldNames(client, routes, fill);
-  for (const name of ['members', 'queue', 'extension', 'q1_kind', 'mention.browser', 'field']) assert.ok(names.includes(name), `the pages send ${name}`);
+  for (const name of ['members', 'queue', 'extension', 'q1_kind', 'mention.browser', 'field'])
+    assert.ok(names.includes(name), `the pages send ${name}`);
   const wrong: string[] = [];
   for (const route of routes.filter((r) => BODY_METHODS.has(r.method))) {
     client = await stillSignedIn(h, client, admin.email);
     for (const headers of [{}, HX.headers]) {
-      const res = await post(h, client, fill(route.url), 'application/x-www-form-urlencoded', oddForm(client.csrf, names), headers);
+      const res = await post(
+        h,
+        client,
+        fill(route.url),
+        'application/x-www-form-urlencoded',
+        oddForm(client.csrf, names),
+        headers,
+      );
       if (res.statusCode >= 500) wrong.push(`${route.method} ${route.url}: ${res.statusCode}`);
     }
   }
@@ -193,13 +240,19 @@ test('the forms that crashed on nested JSON: 415 for JSON, a repeated field is a
     [`/admin/inboxes/${support}/members`, { members: deep }],
     [token, Object.fromEntries(questions.map((id) => [`q${id}`, deep]))],
   ] as const) {
-    const payload = `{"_csrf":${JSON.stringify(client.csrf)}${Object.entries(form).map(([k, v]) => `,${JSON.stringify(k)}:${v}`).join('')}}`;
+    const payload = `{"_csrf":${JSON.stringify(client.csrf)}${Object.entries(form)
+      .map(([k, v]) => `,${JSON.stringify(k)}:${v}`)
+      .join('')}}`;
     const page = await post(h, client, url, 'application/json', payload);
     assert.equal(page.statusCode, 415, `${url}: ${page.statusCode}`);
     assert.match(page.body, /This kind of request is not accepted here\./);
     const fragment = await post(h, client, url, 'application/json', payload, HX.headers);
     assert.equal(fragment.statusCode, 415);
-    assert.match(fragment.body, /^<p class="alert" role="alert">This kind of request is not accepted here\.<\/p>/, 'htmx gets the message in place');
+    assert.match(
+      fragment.body,
+      /^<p class="alert" role="alert">This kind of request is not accepted here\.<\/p>/,
+      'htmx gets the message in place',
+    );
     const multipart = await client.postMultipart(url, { [Object.keys(form)[0]!]: '1' }, []);
     assert.equal(multipart.statusCode, 415, `${url} takes no files: ${multipart.statusCode}`);
   }
@@ -214,12 +267,18 @@ test('the forms that crashed on nested JSON: 415 for JSON, a repeated field is a
   assert.deepEqual(snapshot(h), before, 'nothing was written');
 
   // One ticked box is one value, several are a list: both are read as lists of strings.
-  const queues = await client.post('/settings/queues', { inbox: String(support), queue: [String(support), String(support)] }, HX);
+  const queues = await client.post(
+    '/settings/queues',
+    { inbox: String(support), queue: [String(support), String(support)] },
+    HX,
+  );
   assert.equal(queues.statusCode, 200);
   assert.match(queues.body, /Your queues were saved\./);
   const members = (ids: string | string[]) => client.post(`/admin/inboxes/${support}/members`, { members: ids });
   assert.equal((await members(String(ana.id))).statusCode, 200);
-  assert.deepEqual(h.sqlite.prepare('SELECT user_id FROM inbox_members WHERE inbox_id = ?').pluck().all(support), [ana.id]);
+  assert.deepEqual(h.sqlite.prepare('SELECT user_id FROM inbox_members WHERE inbox_id = ?').pluck().all(support), [
+    ana.id,
+  ]);
   const answered = await client.post(token, { [`q${questions[0]}`]: '4', [`q${questions[1]}`]: 'Quick and kind' });
   assert.equal(answered.statusCode, 200);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM survey_answers').pluck().get(), 2);
@@ -234,7 +293,14 @@ test('a multipart form is read like a urlencoded one: a field sent twice is a 40
   form.append('body', 'first');
   form.append('body', 'second');
   const encoded = new Response(form);
-  const res = await post(h, client, fill('/chats/:id/messages'), encoded.headers.get('content-type')!, Buffer.from(await encoded.arrayBuffer()), HX.headers);
+  const res = await post(
+    h,
+    client,
+    fill('/chats/:id/messages'),
+    encoded.headers.get('content-type')!,
+    Buffer.from(await encoded.arrayBuffer()),
+    HX.headers,
+  );
   assert.equal(res.statusCode, 400);
   assert.match(res.body, /A field of this form was sent twice/);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM chat_messages').pluck().get(), before);
@@ -243,17 +309,36 @@ test('a multipart form is read like a urlencoded one: a field sent twice is a 40
 test('body errors are short 4xx messages: too large, a broken content type, a length that does not match', async (t) => {
   const { h, client } = await world();
   t.after(() => h.close());
-  const big = await post(h, client, '/settings/extension', 'application/x-www-form-urlencoded', `_csrf=${client.csrf}&extension=${'1'.repeat(5 * 1024 * 1024)}`, HX.headers);
+  const big = await post(
+    h,
+    client,
+    '/settings/extension',
+    'application/x-www-form-urlencoded',
+    `_csrf=${client.csrf}&extension=${'1'.repeat(5 * 1024 * 1024)}`,
+    HX.headers,
+  );
   assert.equal(big.statusCode, 413);
   assert.match(big.body, /^<p class="alert" role="alert">What you sent is too large\.<\/p>/);
   const broken = await post(h, client, '/settings/extension', 'application/', `_csrf=${client.csrf}&extension=1`);
   assert.equal(broken.statusCode, 415);
-  const noType = await h.app.inject({ method: 'POST', url: '/settings/extension', payload: 'extension=1', headers: { cookie: client.cookieHeader, 'x-csrf-token': client.csrf } });
+  const noType = await h.app.inject({
+    method: 'POST',
+    url: '/settings/extension',
+    payload: 'extension=1',
+    headers: { cookie: client.cookieHeader, 'x-csrf-token': client.csrf },
+  });
   assert.equal(noType.statusCode, 415, 'a body without a type');
   assert.match(noType.body, /This kind of request is not accepted here\./);
   const emptyJson = await post(h, client, '/settings/extension', 'application/json', '');
   assert.equal(emptyJson.statusCode, 415);
-  const short = await post(h, client, '/settings/extension', 'application/x-www-form-urlencoded', `_csrf=${client.csrf}&extension=1`, { 'content-length': '500' });
+  const short = await post(
+    h,
+    client,
+    '/settings/extension',
+    'application/x-www-form-urlencoded',
+    `_csrf=${client.csrf}&extension=1`,
+    { 'content-length': '500' },
+  );
   assert.equal(short.statusCode, 400, 'fewer bytes than announced');
   assert.match(short.body, /The request could not be understood\./);
 });

@@ -45,12 +45,20 @@ test('/metrics after a text, a reply through the sandbox SMSC and its receipt, w
   await client.get('/sandbox');
   await client.post('/sandbox/messages', { phone: '+15557654321', to: SANDBOX.number, text: 'Hello there' });
   const conversationId = await until(
-    () => h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in'`).pluck().get() as number | undefined,
+    () =>
+      h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in'`).pluck().get() as
+        number | undefined,
     'the text stored',
   );
   await client.get(`/conversations/${conversationId}`);
-  assert.equal((await client.post(`/conversations/${conversationId}/messages`, { body: 'Thanks, on it' })).statusCode, 303);
-  await until(() => h.sqlite.prepare(`SELECT status FROM messages WHERE direction = 'out'`).pluck().get() === 'delivered', 'the receipt');
+  assert.equal(
+    (await client.post(`/conversations/${conversationId}/messages`, { body: 'Thanks, on it' })).statusCode,
+    303,
+  );
+  await until(
+    () => h.sqlite.prepare(`SELECT status FROM messages WHERE direction = 'out'`).pluck().get() === 'delivered',
+    'the receipt',
+  );
   await h.app.backups.run('server');
 
   await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -81,8 +89,18 @@ test('/metrics after a text, a reply through the sandbox SMSC and its receipt, w
   assert.ok(backupAge >= 0 && backupAge < 60, `the backup just made: ${backupAge}`);
 
   // Route patterns, not URLs: one series for every conversation.
-  assert.ok(sample(body, 'switchboard_http_request_duration_seconds_count{method="GET",route="/conversations/:id",status_class="2xx"}')! >= 1);
-  assert.ok(sample(body, 'switchboard_http_request_duration_seconds_count{method="POST",route="/conversations/:id/messages",status_class="3xx"}')! >= 1);
+  assert.ok(
+    sample(
+      body,
+      'switchboard_http_request_duration_seconds_count{method="GET",route="/conversations/:id",status_class="2xx"}',
+    )! >= 1,
+  );
+  assert.ok(
+    sample(
+      body,
+      'switchboard_http_request_duration_seconds_count{method="POST",route="/conversations/:id/messages",status_class="3xx"}',
+    )! >= 1,
+  );
   assert.doesNotMatch(body, new RegExp(`route="[^"]*/${conversationId}[/"]`), 'no id in a route label');
 
   socket.close();
@@ -93,11 +111,17 @@ test('/metrics after a text, a reply through the sandbox SMSC and its receipt, w
 test('the outbox depth and the age of its oldest message come from the database', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  syncNumbers(h.app.domain, [{ e164: '+15550100100', smpp: 'carrier', inbox: 'Support', registration: 'not-required', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: '+15550100100', smpp: 'carrier', inbox: 'Support', registration: 'not-required', throughput: 0 },
+  ]);
   const agent = await addUser(h.app, 'admin');
   const start = Date.now();
   h.app.domain.now = () => start;
-  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: '+15550100100', text: 'hi' }, () => defaultKeywordTexts);
+  const inbound = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15550100100', text: 'hi' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(inbound.stored);
   queueReply(h.app.domain, agent.actor, inbound.conversationId, 'first');
   h.app.domain.now = () => start + 30_000;
@@ -115,7 +139,8 @@ test('/metrics answers loopback and the bearer token; anyone else, and anything 
   const token = 'a-long-random-metrics-token-0123456789';
   const h = await buildTestApp({ metrics: { token }, server: { trust_proxy: true } });
   t.after(() => h.close());
-  const scrape = (remoteAddress: string, headers: Record<string, string> = {}) => h.app.inject({ url: '/metrics', remoteAddress, headers });
+  const scrape = (remoteAddress: string, headers: Record<string, string> = {}) =>
+    h.app.inject({ url: '/metrics', remoteAddress, headers });
   const unknownPage = await h.app.inject({ url: '/no-such-page', remoteAddress: '203.0.113.9' });
 
   assert.equal((await scrape('127.0.0.1')).statusCode, 200);
@@ -131,15 +156,25 @@ test('/metrics answers loopback and the bearer token; anyone else, and anything 
   assert.equal((await scrape('203.0.113.9', { 'x-forwarded-for': '127.0.0.1' })).statusCode, 404);
   // A reverse proxy on this machine connects from loopback, for everyone it serves.
   assert.equal((await scrape('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' })).statusCode, 404);
-  assert.equal((await scrape('127.0.0.1', { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${token}` })).statusCode, 200);
+  assert.equal(
+    (await scrape('127.0.0.1', { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${token}` })).statusCode,
+    200,
+  );
 
   const none = await buildTestApp();
   t.after(() => none.close());
-  assert.equal((await none.app.inject({ url: '/metrics', remoteAddress: '203.0.113.9', headers: { authorization: 'Bearer ' } })).statusCode, 404);
+  assert.equal(
+    (await none.app.inject({ url: '/metrics', remoteAddress: '203.0.113.9', headers: { authorization: 'Bearer ' } }))
+      .statusCode,
+    404,
+  );
 });
 
 test('a metrics token is at least 24 characters, and only one of token and token_env', () => {
   assert.throws(() => validateConfig({ metrics: { token: 'short' } }, 'test'), /metrics\.token.*24/s);
-  assert.throws(() => validateConfig({ metrics: { token: 'x'.repeat(24), token_env: 'METRICS_TOKEN' } }, 'test'), /at most one/);
+  assert.throws(
+    () => validateConfig({ metrics: { token: 'x'.repeat(24), token_env: 'METRICS_TOKEN' } }, 'test'),
+    /at most one/,
+  );
   assert.equal(validateConfig({ metrics: { token_env: 'METRICS_TOKEN' } }, 'test').metrics.token_env, 'METRICS_TOKEN');
 });

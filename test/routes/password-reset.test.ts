@@ -45,7 +45,10 @@ test('an admin makes a one-time link; the user sets a new password with it, ever
   assert.equal(made.statusCode, 200);
   assert.match(made.body, /^<section id="admin-users"/, 'htmx gets the section, in place');
   assert.match(made.body, /Switchboard sends no email: copy the link and hand it to Alan Agent yourself/);
-  const url = /<label for="reset-link">Password-reset link for Alan Agent<\/label>\s*<input id="reset-link" readonly value="([^"]+)"/.exec(made.body)?.[1];
+  const url =
+    /<label for="reset-link">Password-reset link for Alan Agent<\/label>\s*<input id="reset-link" readonly value="([^"]+)"/.exec(
+      made.body,
+    )?.[1];
   assert.ok(url?.startsWith('https://inbox.example.com/reset/'), `built from public_url: ${url}`);
   const path = new URL(url!).pathname;
   const token = path.split('/').pop()!;
@@ -68,7 +71,10 @@ test('an admin makes a one-time link; the user sets a new password with it, ever
 
   const done = await browser.post(path, { password: NEW_PASSWORD });
   assert.equal(done.statusCode, 200);
-  assert.match(done.body, /role="status">Your password was changed and every session of your account was ended\. Sign in with the new password\./);
+  assert.match(
+    done.body,
+    /role="status">Your password was changed and every session of your account was ended\. Sign in with the new password\./,
+  );
   assert.match(done.body, /<a href="\/login">Sign in<\/a>/);
   assert.equal(sessionsOf(h, agent.id), 0, 'every session of the user ended');
   assert.deepEqual(ended, [{ userId: agent.id }], 'their open tabs are closed');
@@ -125,7 +131,11 @@ test('the reset form needs its CSRF token; only admins make links', async (t) =>
   const path = await resetLink(adminClient, agent.id);
 
   const forged = new Client(h.app);
-  assert.equal((await forged.post(path, { password: NEW_PASSWORD }, { csrf: false })).statusCode, 403, 'no token: refused');
+  assert.equal(
+    (await forged.post(path, { password: NEW_PASSWORD }, { csrf: false })).statusCode,
+    403,
+    'no token: refused',
+  );
   await forged.get(path);
   assert.equal((await forged.post(path, { password: NEW_PASSWORD, _csrf: 'forged' })).statusCode, 403);
   assert.equal((await new Client(h.app).login(agent.email, NEW_PASSWORD)).statusCode, 422, 'nothing changed');
@@ -163,7 +173,7 @@ test('changing my own password keeps this session, ends my others and closes the
   assert.equal((await new Client(h.app).login(agent.email, NEW_PASSWORD)).statusCode, 303);
 });
 
-test('the request log never holds a reset link\'s token', async (t) => {
+test("the request log never holds a reset link's token", async (t) => {
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
   const h = await buildTestApp({}, { logger: pino(loggerOptions('debug'), sink) });
@@ -175,7 +185,14 @@ test('the request log never holds a reset link\'s token', async (t) => {
   const browser = new Client(h.app);
   await browser.get(path);
   await browser.post(`${path}?x=1`, { password: NEW_PASSWORD });
-  assert.ok(lines.some((l) => l.includes('"url":"/reset/[redacted]"')), 'the request is logged');
+  assert.ok(
+    lines.some((l) => l.includes('"url":"/reset/[redacted]"')),
+    'the request is logged',
+  );
   assert.ok(lines.some((l) => l.includes('"url":"/reset/[redacted]?x=1"')));
-  assert.deepEqual(lines.filter((l) => l.includes(token)), [], 'without its token');
+  assert.deepEqual(
+    lines.filter((l) => l.includes(token)),
+    [],
+    'without its token',
+  );
 });

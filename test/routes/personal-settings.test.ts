@@ -14,7 +14,9 @@ async function setup(config: Record<string, unknown> = {}) {
   const h = await buildTestApp(config);
   const admin = await addUser(h.app, 'admin', 'Ada');
   const ana = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   const sales = createInbox(h.app.domain, admin.actor, { name: 'Sales' }).id;
   const other = createInbox(h.app.domain, admin.actor, { name: 'Other' }).id;
@@ -25,14 +27,19 @@ async function setup(config: Record<string, unknown> = {}) {
 }
 
 const user = (h: TestApp, id: number) =>
-  h.sqlite.prepare('SELECT availability, status_message, extension, notification_prefs FROM users WHERE id = ?').get(id) as {
+  h.sqlite
+    .prepare('SELECT availability, status_message, extension, notification_prefs FROM users WHERE id = ?')
+    .get(id) as {
     availability: string;
     status_message: string;
     extension: string;
     notification_prefs: string;
   };
 const inQueue = (h: TestApp, inboxId: number, userId: number) =>
-  h.sqlite.prepare('SELECT in_queue FROM inbox_members WHERE inbox_id = ? AND user_id = ?').pluck().get(inboxId, userId);
+  h.sqlite
+    .prepare('SELECT in_queue FROM inbox_members WHERE inbox_id = ? AND user_id = ?')
+    .pluck()
+    .get(inboxId, userId);
 
 test('the settings page has every personal section, labelled, with its current values', async (t) => {
   const { h, client } = await setup();
@@ -71,7 +78,11 @@ test('status: availability and message are saved; htmx gets the section only; ba
   const { h, ana, client } = await setup();
   t.after(() => h.close());
 
-  const saved = await client.post('/settings/status', { availability: 'away', status_message: '  Back at   2 pm ' }, HX);
+  const saved = await client.post(
+    '/settings/status',
+    { availability: 'away', status_message: '  Back at   2 pm ' },
+    HX,
+  );
   assert.equal(saved.statusCode, 200);
   assert.match(saved.body, /^<section id="settings-status"/, 'htmx swaps the section only');
   assert.match(saved.body, /Your status was saved\./);
@@ -82,11 +93,19 @@ test('status: availability and message are saved; htmx gets the section only; ba
   const long = await client.post('/settings/status', { availability: 'available', status_message: tooLong }, HX);
   assert.equal(long.statusCode, 422);
   assert.match(long.body, /id="status-message-error">Write at most 80 characters\./);
-  assert.match(long.body, /id="status-message" name="status_message"[^>]*value="x{81}"[^>]* aria-invalid="true"/, 'the field keeps what was typed');
+  assert.match(
+    long.body,
+    /id="status-message" name="status_message"[^>]*value="x{81}"[^>]* aria-invalid="true"/,
+    'the field keeps what was typed',
+  );
   const wrong = await client.post('/settings/status', { availability: 'asleep', status_message: '' }, HX);
   assert.equal(wrong.statusCode, 422);
   assert.match(wrong.body, /id="availability-error">Choose available, away or offline\./);
-  assert.deepEqual([user(h, ana.id).availability, user(h, ana.id).status_message], ['away', 'Back at 2 pm'], 'nothing of a refused form is kept');
+  assert.deepEqual(
+    [user(h, ana.id).availability, user(h, ana.id).status_message],
+    ['away', 'Back at 2 pm'],
+    'nothing of a refused form is kept',
+  );
 
   // Without JavaScript: the whole page, with the error in the same place.
   const page = await client.post('/settings/status', { availability: 'available', status_message: tooLong });
@@ -102,14 +121,21 @@ test('status: availability and message are saved; htmx gets the section only; ba
 test('queues: log in and out of each inbox; an inbox I am not in is 404; a garbled id is 422', async (t) => {
   const { h, ana, client, support, sales, other } = await setup();
   t.after(() => h.close());
-  const out = await client.post('/settings/queues', { inbox: [String(support), String(sales)], queue: String(sales) }, HX);
+  const out = await client.post(
+    '/settings/queues',
+    { inbox: [String(support), String(sales)], queue: String(sales) },
+    HX,
+  );
   assert.equal(out.statusCode, 200);
   assert.match(out.body, /^<section id="settings-queues"/);
   assert.match(out.body, /Your queues were saved\./);
   assert.deepEqual([inQueue(h, support, ana.id), inQueue(h, sales, ana.id)], [0, 1]);
   assert.match(out.body, new RegExp(`id="queue-${support}" name="queue" value="${support}" (?!checked)`));
 
-  const back = await client.post('/settings/queues', { inbox: [String(support), String(sales)], queue: [String(support), String(sales)] });
+  const back = await client.post('/settings/queues', {
+    inbox: [String(support), String(sales)],
+    queue: [String(support), String(sales)],
+  });
   assert.equal(back.statusCode, 200);
   assert.deepEqual([inQueue(h, support, ana.id), inQueue(h, sales, ana.id)], [1, 1]);
 
@@ -126,7 +152,11 @@ test('queues: log in and out of each inbox; an inbox I am not in is 404; a garbl
 test('notifications: two choices per event are saved; a value that is no tick is 422 with the field named', async (t) => {
   const { h, ana, client } = await setup();
   t.after(() => h.close());
-  const saved = await client.post('/settings/notifications', { 'new_conversation.browser': '1', 'new_conversation.sound': '1', 'direct.sound': '1' }, HX);
+  const saved = await client.post(
+    '/settings/notifications',
+    { 'new_conversation.browser': '1', 'new_conversation.sound': '1', 'direct.sound': '1' },
+    HX,
+  );
   assert.equal(saved.statusCode, 200);
   assert.match(saved.body, /^<section id="settings-notifications"/);
   assert.match(saved.body, /Notification settings saved\./);
@@ -139,16 +169,29 @@ test('notifications: two choices per event are saved; a value that is no tick is
   assert.match(saved.body, /id="pref-direct-sound" name="direct.sound" value="1" checked/);
   assert.match(saved.body, /id="pref-assigned-browser" name="assigned.browser" value="1" >/);
 
-  const bad = await client.post('/settings/notifications', { 'mention.browser': 'yes please', 'assigned.sound': '1' }, HX);
+  const bad = await client.post(
+    '/settings/notifications',
+    { 'mention.browser': 'yes please', 'assigned.sound': '1' },
+    HX,
+  );
   assert.equal(bad.statusCode, 422);
-  assert.match(bad.body, /id="pref-mention-browser" name="mention.browser" value="1" [^>]*aria-invalid="true" aria-describedby="pref-mention-browser-error"/);
+  assert.match(
+    bad.body,
+    /id="pref-mention-browser" name="mention.browser" value="1" [^>]*aria-invalid="true" aria-describedby="pref-mention-browser-error"/,
+  );
   assert.match(bad.body, /id="pref-mention-browser-error">Tick the box or leave it empty\./);
-  assert.match(bad.body, /id="pref-assigned-sound" name="assigned.sound" value="1" checked/, 'the refused form comes back as sent');
+  assert.match(
+    bad.body,
+    /id="pref-assigned-sound" name="assigned.sound" value="1" checked/,
+    'the refused form comes back as sent',
+  );
   assert.equal(JSON.parse(user(h, ana.id).notification_prefs).assigned.sound, false, 'nothing of it was kept');
 });
 
 test('extension: digits, +, *, # and spaces up to 30; it fills {extension} in the click-to-call URL', async (t) => {
-  const { h, ana, client } = await setup({ contacts: { call_url: 'https://pbx.example.com/call?to={number}&ext={extension}' } });
+  const { h, ana, client } = await setup({
+    contacts: { call_url: 'https://pbx.example.com/call?to={number}&ext={extension}' },
+  });
   t.after(() => h.close());
   const saved = await client.post('/settings/extension', { extension: ' +1 555 0100 *12# ' }, HX);
   assert.equal(saved.statusCode, 200);

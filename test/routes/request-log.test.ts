@@ -16,11 +16,18 @@ test('requests are logged at debug, not info; a failing request is still an erro
   });
   assert.equal((await h.app.inject('/login')).statusCode, 200);
   assert.equal((await h.app.inject('/no-such-page')).statusCode, 404);
-  assert.deepEqual(atInfo.filter((l) => /request/.test(l.msg)), [], 'no request lines at info');
+  assert.deepEqual(
+    atInfo.filter((l) => /request/.test(l.msg)),
+    [],
+    'no request lines at info',
+  );
 
   h.sqlite.close();
   assert.equal((await h.app.inject({ url: '/', headers: { cookie: 'sb_session=anything' } })).statusCode, 500);
-  assert.ok(atInfo.some((l) => l.level === 50 && l.msg === 'request failed'), 'a 500 is logged as an error');
+  assert.ok(
+    atInfo.some((l) => l.level === 50 && l.msg === 'request failed'),
+    'a 500 is logged as an error',
+  );
   await h.app.close();
   closed = true;
 
@@ -30,6 +37,9 @@ test('requests are logged at debug, not info; a failing request is still an erro
   await d.app.inject('/login');
   assert.deepEqual(
     atDebug.filter((l) => /request/.test(l.msg)).map((l) => [l.level, l.msg]),
-    [[20, 'incoming request'], [20, 'request completed']],
+    [
+      [20, 'incoming request'],
+      [20, 'request completed'],
+    ],
   );
 });

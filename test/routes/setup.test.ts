@@ -13,13 +13,28 @@ test('first run: the setup link creates the first admin once; without the token 
   assert.equal((await client.get('/setup?token=wrong')).statusCode, 404);
   const page = await client.get(`/setup?token=${token}`);
   assert.equal(page.statusCode, 200);
-  assert.equal((await client.post('/setup', { token: 'wrong', name: 'Eve', email: 'eve@example.test', password: 'a long enough password' })).statusCode, 404);
+  assert.equal(
+    (
+      await client.post('/setup', {
+        token: 'wrong',
+        name: 'Eve',
+        email: 'eve@example.test',
+        password: 'a long enough password',
+      })
+    ).statusCode,
+    404,
+  );
   const weak = await client.post('/setup', { token, name: 'Ada', email: 'ada@example.test', password: 'short' });
   assert.equal(weak.statusCode, 422);
   assert.match(weak.body, /at least 12/);
   assert.equal(h.app.setup.token, token, 'a refused form keeps the link valid');
 
-  const done = await client.post('/setup', { token, name: 'Ada', email: 'ada@example.test', password: 'a long enough password' });
+  const done = await client.post('/setup', {
+    token,
+    name: 'Ada',
+    email: 'ada@example.test',
+    password: 'a long enough password',
+  });
   assert.equal(done.statusCode, 303);
   assert.equal(done.headers.location, '/');
   const home = await client.get('/');
@@ -33,7 +48,12 @@ test('with users already there, no setup token exists', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   await addUser(h.app, 'admin');
-  const restarted = await buildApp({ configStore: h.configStore, sqlite: h.sqlite, logger: false, mediaDir: h.app.media.dir });
+  const restarted = await buildApp({
+    configStore: h.configStore,
+    sqlite: h.sqlite,
+    logger: false,
+    mediaDir: h.app.media.dir,
+  });
   t.after(() => restarted.close());
   assert.equal(restarted.setup.token, null);
 });
@@ -45,7 +65,12 @@ test('setup refuses once a user exists, even one made from the command line whil
   const client = new Client(h.app);
   await client.get(`/setup?token=${token}`);
   await addUser(h.app, 'agent');
-  const res = await client.post('/setup', { token, name: 'Eve', email: 'eve@example.test', password: 'a long enough password' });
+  const res = await client.post('/setup', {
+    token,
+    name: 'Eve',
+    email: 'eve@example.test',
+    password: 'a long enough password',
+  });
   assert.equal(res.statusCode, 404);
   assert.equal(h.sqlite.prepare(`SELECT count(*) FROM users WHERE role = 'admin'`).pluck().get(), 0);
 });

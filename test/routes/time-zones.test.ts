@@ -15,7 +15,9 @@ async function setup(config: Record<string, unknown> = {}) {
   const admin = await addUser(h.app, 'admin', 'Ada');
   const lena = await addUser(h.app, 'agent', 'Lena');
   const bert = await addUser(h.app, 'agent', 'Bert');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, support, [lena.id, bert.id]);
   /** A customer's text at a given moment. */
@@ -37,14 +39,19 @@ async function setup(config: Record<string, unknown> = {}) {
 async function signInFrom(h: TestApp, email: string, timeZone?: string): Promise<Client> {
   const client = new Client(h.app);
   await client.get('/login');
-  const res = await client.post('/login', { email, password: PASSWORD, ...(timeZone !== undefined ? { time_zone: timeZone } : {}) });
+  const res = await client.post('/login', {
+    email,
+    password: PASSWORD,
+    ...(timeZone !== undefined ? { time_zone: timeZone } : {}),
+  });
   assert.equal(res.statusCode, 303);
   return client;
 }
 
-const zoneOf = (h: TestApp, id: number) => h.sqlite.prepare('SELECT time_zone FROM users WHERE id = ?').pluck().get(id) as string | null;
+const zoneOf = (h: TestApp, id: number) =>
+  h.sqlite.prepare('SELECT time_zone FROM users WHERE id = ?').pluck().get(id) as string | null;
 
-test('the sign-in form carries a field for the browser\'s time zone, filled by app.js', async (t) => {
+test("the sign-in form carries a field for the browser's time zone, filled by app.js", async (t) => {
   const { h } = await setup();
   t.after(() => h.close());
   const page = await new Client(h.app).get('/login');
@@ -52,7 +59,7 @@ test('the sign-in form carries a field for the browser\'s time zone, filled by a
   assert.match(page.body, /<script src="\/static\/app\.js" defer><\/script>/);
 });
 
-test('the first sign-in keeps the browser\'s zone; later ones, and zones that are none of ours, change nothing', async (t) => {
+test("the first sign-in keeps the browser's zone; later ones, and zones that are none of ours, change nothing", async (t) => {
   const { h, lena, bert, admin } = await setup();
   t.after(() => h.close());
   await signInFrom(h, lena.email, 'America/Los_Angeles');
@@ -62,7 +69,7 @@ test('the first sign-in keeps the browser\'s zone; later ones, and zones that ar
   await signInFrom(h, bert.email, 'Mars/Olympus');
   assert.equal(zoneOf(h, bert.id), null, 'an unknown zone is ignored, and the sign-in goes through');
   await signInFrom(h, bert.email);
-  assert.equal(zoneOf(h, bert.id), null, 'without JavaScript: none, the server\'s applies');
+  assert.equal(zoneOf(h, bert.id), null, "without JavaScript: none, the server's applies");
   await signInFrom(h, admin.email, 'US/Pacific');
   assert.equal(zoneOf(h, admin.id), 'America/Los_Angeles', 'stored under its listed name');
 });
@@ -73,7 +80,8 @@ test('a user in Los Angeles and one in Berlin see the same message at their own 
   const id = textAt('2026-11-25T19:00:00Z', '+15557654321', 'Is the shop open?');
   const la = await signInFrom(h, lena.email, 'America/Los_Angeles');
   const berlin = await signInFrom(h, bert.email, 'Europe/Berlin');
-  const timeOf = (body: string) => /<time datetime="2026-11-25T19:00:00\.000Z">([^<]+)<\/time>/.exec(body)?.[1]?.replace(/\s/g, ' ');
+  const timeOf = (body: string) =>
+    /<time datetime="2026-11-25T19:00:00\.000Z">([^<]+)<\/time>/.exec(body)?.[1]?.replace(/\s/g, ' ');
   assert.equal(timeOf((await la.get(`/conversations/${id}`)).body), '11/25/26, 11:00 AM');
   assert.equal(timeOf((await berlin.get(`/conversations/${id}`)).body), '11/25/26, 8:00 PM');
   // The list row's full time (its title) too.
@@ -81,12 +89,15 @@ test('a user in Los Angeles and one in Berlin see the same message at their own 
   assert.match((await berlin.get('/conversations')).body, /title="11\/25\/26, 8:00\sPM"/);
 });
 
-test('without a zone of their own, people see the server\'s time_zone', async (t) => {
+test("without a zone of their own, people see the server's time_zone", async (t) => {
   const { h, lena, textAt } = await setup({ server: { time_zone: 'Europe/Berlin' } });
   t.after(() => h.close());
   const id = textAt('2026-11-25T19:00:00Z', '+15557654321');
   const client = await signInFrom(h, lena.email);
-  assert.match((await client.get(`/conversations/${id}`)).body, /<time datetime="2026-11-25T19:00:00\.000Z">11\/25\/26, 8:00\sPM<\/time>/);
+  assert.match(
+    (await client.get(`/conversations/${id}`)).body,
+    /<time datetime="2026-11-25T19:00:00\.000Z">11\/25\/26, 8:00\sPM<\/time>/,
+  );
 });
 
 test('a date filter for "today" at 23:30 in Los Angeles holds that day there: 23:00 is in, 00:30 the next day is not', async (t) => {
@@ -149,16 +160,25 @@ test('Settings: the time zone is picked from the list; one that is not on it is 
   assert.match(saved.body, /<option selected>Europe\/Berlin<\/option>/);
   assert.equal(zoneOf(h, lena.id), 'Europe/Berlin');
   await client.post('/settings/time-zone', { time_zone: '' }, HX);
-  assert.equal(zoneOf(h, lena.id), null, 'back to the server\'s');
+  assert.equal(zoneOf(h, lena.id), null, "back to the server's");
 });
 
-test('first run: the setup form keeps the browser\'s zone for the first admin', async (t) => {
+test("first run: the setup form keeps the browser's zone for the first admin", async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const token = h.app.setup.token!;
   const client = new Client(h.app);
-  assert.match((await client.get(`/setup?token=${token}`)).body, /<input type="hidden" name="time_zone" value="" data-browser-time-zone>/);
-  const done = await client.post('/setup', { token, name: 'Ada', email: 'ada@example.test', password: PASSWORD, time_zone: 'Europe/Berlin' });
+  assert.match(
+    (await client.get(`/setup?token=${token}`)).body,
+    /<input type="hidden" name="time_zone" value="" data-browser-time-zone>/,
+  );
+  const done = await client.post('/setup', {
+    token,
+    name: 'Ada',
+    email: 'ada@example.test',
+    password: PASSWORD,
+    time_zone: 'Europe/Berlin',
+  });
   assert.equal(done.statusCode, 303);
   assert.equal(h.sqlite.prepare('SELECT time_zone FROM users').pluck().get(), 'Europe/Berlin');
 });

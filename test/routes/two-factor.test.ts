@@ -12,8 +12,10 @@ function handClock(h: Harness): { at: number; pass(ms: number): void } {
   return clock;
 }
 
-const codeFor = (secret: string, at: number): string => TOTP.generate({ secret: Secret.fromBase32(secret.replace(/\s/g, '')), timestamp: at });
-const wrongCode = (secret: string, at: number): string => String((Number(codeFor(secret, at)) + 1) % 1_000_000).padStart(6, '0');
+const codeFor = (secret: string, at: number): string =>
+  TOTP.generate({ secret: Secret.fromBase32(secret.replace(/\s/g, '')), timestamp: at });
+const wrongCode = (secret: string, at: number): string =>
+  String((Number(codeFor(secret, at)) + 1) % 1_000_000).padStart(6, '0');
 
 const sessionsOf = (h: Harness, userId: number): number =>
   h.sqlite.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(userId) as number;
@@ -52,12 +54,22 @@ test('enrolling: a QR code and the key, a wrong code is refused in place, the ri
   assert.match(settings.body, /<a href="\/settings\/two-factor">Set up two-factor sign-in<\/a>/);
 
   const page = await client.get('/settings/two-factor');
-  assert.match(page.body, /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="QR code for your authenticator app"/);
+  assert.match(
+    page.body,
+    /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="QR code for your authenticator app"/,
+  );
   const qr = Buffer.from(/src="data:image\/svg\+xml;base64,([^"]+)"/.exec(page.body)![1]!, 'base64').toString();
   assert.match(qr, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  assert.match(page.body, /<label for="code">Six-digit code<\/label>\s*<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric"/);
+  assert.match(
+    page.body,
+    /<label for="code">Six-digit code<\/label>\s*<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric"/,
+  );
   const secret = /id="totp-secret" readonly value="([^"]+)"/.exec(page.body)![1]!;
-  assert.equal((await client.get('/settings/two-factor')).body.includes(secret), true, 'the same key until it is confirmed');
+  assert.equal(
+    (await client.get('/settings/two-factor')).body.includes(secret),
+    true,
+    'the same key until it is confirmed',
+  );
 
   const wrong = await client.post('/settings/two-factor/confirm', { code: wrongCode(secret, clock.at) });
   assert.equal(wrong.statusCode, 422);
@@ -74,7 +86,8 @@ test('enrolling: a QR code and the key, a wrong code is refused in place, the ri
   assert.equal(new Set(codes).size, 10);
   const stored = h.sqlite.prepare('SELECT code_hash FROM recovery_codes').pluck().all() as string[];
   assert.equal(stored.length, 10);
-  for (const code of codes) assert.ok(!stored.some((s) => s.includes(code.replace(/-/g, ''))), 'only hashes are stored');
+  for (const code of codes)
+    assert.ok(!stored.some((s) => s.includes(code.replace(/-/g, ''))), 'only hashes are stored');
   const again = await client.get('/settings/two-factor');
   assert.ok(!codes.some((c) => again.body.includes(c)), 'the codes are shown once');
   assert.match(again.body, /Recovery codes left: 10\./);
@@ -111,7 +124,11 @@ test('with two-factor on, no session exists until the code passes; the half-sign
   assert.match(step.body, /<label for="recovery">Recovery code<\/label>/);
 
   const otherBrowser = new Client(h.app);
-  assert.equal((await otherBrowser.get('/login/code')).headers.location, '/login', 'another browser has no pending sign-in');
+  assert.equal(
+    (await otherBrowser.get('/login/code')).headers.location,
+    '/login',
+    'another browser has no pending sign-in',
+  );
   await otherBrowser.get('/login');
   const stranger = await otherBrowser.post('/login/code', { code: codeFor(secret, clock.at) });
   assert.equal(stranger.statusCode, 401);
@@ -156,7 +173,11 @@ test('a code works once: the same code cannot be replayed within its window', as
   assert.equal(res.statusCode, 422, 'the same code, still inside its 30 s');
   assert.match(res.body, /already used/);
   clock.pass(30_000);
-  assert.equal((await replay.post('/login/code', { code: codeFor(secret, clock.at) })).statusCode, 303, 'the next code works');
+  assert.equal(
+    (await replay.post('/login/code', { code: codeFor(secret, clock.at) })).statusCode,
+    303,
+    'the next code works',
+  );
 });
 
 test('wrong codes are throttled like passwords: after five, the right code is refused with 429', async (t) => {
@@ -168,7 +189,8 @@ test('wrong codes are throttled like passwords: after five, the right code is re
   clock.pass(30_000);
 
   const browser = await passwordStep(h, agent.email);
-  for (let i = 0; i < 5; i++) assert.equal((await browser.post('/login/code', { code: wrongCode(secret, clock.at) })).statusCode, 422);
+  for (let i = 0; i < 5; i++)
+    assert.equal((await browser.post('/login/code', { code: wrongCode(secret, clock.at) })).statusCode, 422);
   const held = await browser.post('/login/code', { code: codeFor(secret, clock.at) });
   assert.equal(held.statusCode, 429);
   assert.match(held.body, /Too many failed sign-ins\. Try again in 15 minutes\./);
@@ -185,7 +207,11 @@ test('a recovery code signs in once, then never again', async (t) => {
   const { codes } = await enrol(await signedIn(h.app, agent.email), clock);
 
   const first = await passwordStep(h, agent.email);
-  assert.equal((await first.post('/login/code', { recovery: codes[3]!.toUpperCase() })).statusCode, 303, 'case and dashes do not matter');
+  assert.equal(
+    (await first.post('/login/code', { recovery: codes[3]!.toUpperCase() })).statusCode,
+    303,
+    'case and dashes do not matter',
+  );
   const second = await passwordStep(h, agent.email);
   const res = await second.post('/login/code', { recovery: codes[3]! });
   assert.equal(res.statusCode, 422);
@@ -223,7 +249,11 @@ test('new recovery codes and turning it off need the password or a current code;
   assert.match(off.body, /role="status">Two-factor sign-in is off\./);
   assert.equal((await passwordlessSignIn(h, agent.email)).headers.location, '/', 'the password alone signs in again');
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM recovery_codes').pluck().get(), 0);
-  assert.equal((await client.post('/settings/two-factor/disable', { proof: PASSWORD })).statusCode, 404, 'nothing left to turn off');
+  assert.equal(
+    (await client.post('/settings/two-factor/disable', { proof: PASSWORD })).statusCode,
+    404,
+    'nothing left to turn off',
+  );
 });
 
 test('require_2fa: a listed role without it is sent to enrol and can do nothing else until enrolled; others are not', async (t) => {
@@ -257,7 +287,7 @@ test('require_2fa: a listed role without it is sent to enrol and can do nothing 
   assert.equal((await client.post('/logout')).statusCode, 303);
 });
 
-test('an admin resets a user\'s two-factor sign-in; the user signs in with the password and enrols again; nobody else can', async (t) => {
+test("an admin resets a user's two-factor sign-in; the user signs in with the password and enrols again; nobody else can", async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const clock = handClock(h);
@@ -273,12 +303,22 @@ test('an admin resets a user\'s two-factor sign-in; the user signs in with the p
 
   const otherClient = await signedIn(h.app, other.email);
   assert.equal((await otherClient.post(`/admin/users/${agent.id}/two-factor/reset`)).statusCode, 404);
-  assert.equal((await adminClient.post(`/admin/users/${agent.id}/two-factor/reset`, { _csrf: 'forged' })).statusCode, 403);
+  assert.equal(
+    (await adminClient.post(`/admin/users/${agent.id}/two-factor/reset`, { _csrf: 'forged' })).statusCode,
+    403,
+  );
   assert.equal((await passwordlessSignIn(h, agent.email)).headers.location, '/login/code', 'still on');
 
-  const res = await adminClient.post(`/admin/users/${agent.id}/two-factor/reset`, {}, { headers: { 'hx-request': 'true' } });
+  const res = await adminClient.post(
+    `/admin/users/${agent.id}/two-factor/reset`,
+    {},
+    { headers: { 'hx-request': 'true' } },
+  );
   assert.equal(res.statusCode, 200);
-  assert.match(res.body, /role="status">Two-factor sign-in of Alan Agent was reset; they set it up again under Settings\./);
+  assert.match(
+    res.body,
+    /role="status">Two-factor sign-in of Alan Agent was reset; they set it up again under Settings\./,
+  );
   assert.equal((await passwordlessSignIn(h, agent.email)).headers.location, '/', 'the password alone signs in');
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM recovery_codes').pluck().get(), 0);
   assert.equal((await adminClient.post('/admin/users/9999/two-factor/reset')).statusCode, 404);

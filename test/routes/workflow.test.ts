@@ -17,27 +17,47 @@ async function setup() {
   const ben = await addUser(h.app, 'agent', 'Ben');
   const manager = await addUser(h.app, 'manager', 'Mia');
   const outsider = await addUser(h.app, 'agent', 'Otto');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   const sales = createInbox(h.app.domain, admin.actor, { name: 'Sales' });
   const other = createInbox(h.app.domain, admin.actor, { name: 'Other' });
   setMembers(h.app.domain, admin.actor, inboxId, [ana.id, ben.id, manager.id]);
   setMembers(h.app.domain, admin.actor, sales.id, [ana.id]);
   setMembers(h.app.domain, admin.actor, other.id, [outsider.id]);
-  const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Where is my order?' }, () => defaultKeywordTexts);
+  const inbound = receiveSms(
+    h.app.domain,
+    { from: CUSTOMER, to: SHOP, text: 'Where is my order?' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(inbound.stored);
-  return { h, admin, ana, ben, manager, outsider, inboxId, salesId: sales.id, otherId: other.id, conversationId: inbound.conversationId };
+  return {
+    h,
+    admin,
+    ana,
+    ben,
+    manager,
+    outsider,
+    inboxId,
+    salesId: sales.id,
+    otherId: other.id,
+    conversationId: inbound.conversationId,
+  };
 }
 
-const one = (h: TestApp, sql: string, ...params: unknown[]) => h.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
-const version = (h: TestApp, id: number) => one(h, 'SELECT version FROM conversations WHERE id = ?', id).version as number;
-const snapshot = (h: TestApp) => JSON.stringify([
-  h.sqlite.prepare('SELECT * FROM conversations ORDER BY id').all(),
-  h.sqlite.prepare('SELECT * FROM conversation_events ORDER BY id').all(),
-  h.sqlite.prepare('SELECT * FROM conversation_tags').all(),
-  h.sqlite.prepare('SELECT * FROM contacts').all(),
-  h.sqlite.prepare('SELECT * FROM contact_phones').all(),
-]);
+const one = (h: TestApp, sql: string, ...params: unknown[]) =>
+  h.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
+const version = (h: TestApp, id: number) =>
+  one(h, 'SELECT version FROM conversations WHERE id = ?', id).version as number;
+const snapshot = (h: TestApp) =>
+  JSON.stringify([
+    h.sqlite.prepare('SELECT * FROM conversations ORDER BY id').all(),
+    h.sqlite.prepare('SELECT * FROM conversation_events ORDER BY id').all(),
+    h.sqlite.prepare('SELECT * FROM conversation_tags').all(),
+    h.sqlite.prepare('SELECT * FROM contacts').all(),
+    h.sqlite.prepare('SELECT * FROM contact_phones').all(),
+  ]);
 
 test('assign, unassign and reassign, each on the timeline; a stale page is refused with how things are now', async (t) => {
   const { h, ana, ben, conversationId } = await setup();
@@ -53,10 +73,21 @@ test('assign, unassign and reassign, each on the timeline; a stale page is refus
   assert.match(second.body, /Someone changed this conversation/);
   assert.match(second.body, /Assigned to Ana/, 'and sees who won');
   assert.equal(one(h, 'SELECT assignee_id FROM conversations WHERE id = ?', conversationId).assignee_id, ana.id);
-  const reassign = await a.post(`/conversations/${conversationId}/assign`, { version: String(version(h, conversationId)), assignee: String(ben.id) }, HX);
+  const reassign = await a.post(
+    `/conversations/${conversationId}/assign`,
+    { version: String(version(h, conversationId)), assignee: String(ben.id) },
+    HX,
+  );
   assert.match(reassign.body, /Assigned to Ben/);
-  await b.post(`/conversations/${conversationId}/assign`, { version: String(version(h, conversationId)), assignee: '' }, HX);
-  const kinds = h.sqlite.prepare('SELECT kind FROM conversation_events WHERE conversation_id = ? ORDER BY id').pluck().all(conversationId);
+  await b.post(
+    `/conversations/${conversationId}/assign`,
+    { version: String(version(h, conversationId)), assignee: '' },
+    HX,
+  );
+  const kinds = h.sqlite
+    .prepare('SELECT kind FROM conversation_events WHERE conversation_id = ? ORDER BY id')
+    .pluck()
+    .all(conversationId);
   assert.deepEqual(kinds, ['self_assigned', 'assigned', 'unassigned']);
   const page = await a.get(`/conversations/${conversationId}`);
   assert.match(page.body, /Ana assigned it to themselves/);
@@ -68,13 +99,21 @@ test('assignment needs the inbox assignment mode and a member as assignee', asyn
   t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
   const before = snapshot(h);
-  const notMember = await a.post(`/conversations/${conversationId}/assign`, { version: String(version(h, conversationId)), assignee: String(outsider.id) }, HX);
+  const notMember = await a.post(
+    `/conversations/${conversationId}/assign`,
+    { version: String(version(h, conversationId)), assignee: String(outsider.id) },
+    HX,
+  );
   assert.equal(notMember.statusCode, 422);
   assert.match(notMember.body, /Only members of this inbox can be assigned/);
   assert.equal(snapshot(h), before, 'nothing written');
   h.sqlite.prepare('UPDATE inboxes SET assignment_enabled = 0 WHERE id = ?').run(inboxId);
   const before2 = snapshot(h);
-  const off = await a.post(`/conversations/${conversationId}/assign`, { version: String(version(h, conversationId)), assignee: String(ana.id) }, HX);
+  const off = await a.post(
+    `/conversations/${conversationId}/assign`,
+    { version: String(version(h, conversationId)), assignee: String(ana.id) },
+    HX,
+  );
   assert.equal(off.statusCode, 422);
   assert.match(off.body, /Assignment is switched off/);
   assert.equal(snapshot(h), before2, 'nothing written');
@@ -88,15 +127,35 @@ test('another inbox’s conversation, unknown ids, missing CSRF and bad values: 
   const before = snapshot(h);
   const v = String(version(h, conversationId));
   for (const path of ['assign', 'status', 'move', 'tags', 'pin', 'unread', 'unsubscribe', 'contact']) {
-    const res = await o.post(`/conversations/${conversationId}/${path}`, { version: v, assignee: String(outsider.id), status: 'closed', tag: 'x', inbox: '1', contact: '1' });
+    const res = await o.post(`/conversations/${conversationId}/${path}`, {
+      version: v,
+      assignee: String(outsider.id),
+      status: 'closed',
+      tag: 'x',
+      inbox: '1',
+      contact: '1',
+    });
     assert.equal(res.statusCode, 404, `${path}: someone else's conversation does not exist for them`);
   }
   assert.equal((await o.get(`/conversations/${conversationId}`)).statusCode, 404);
-  assert.equal((await a.post('/conversations/999999/assign', { version: '0', assignee: String(ana.id) })).statusCode, 404);
+  assert.equal(
+    (await a.post('/conversations/999999/assign', { version: '0', assignee: String(ana.id) })).statusCode,
+    404,
+  );
   assert.equal((await a.post('/conversations/abc/status', { version: v, status: 'closed' })).statusCode, 404);
-  assert.equal((await a.post(`/conversations/${conversationId}/status`, { version: v, status: 'closed' }, { csrf: false })).statusCode, 403);
-  assert.equal((await a.post(`/conversations/${conversationId}/status`, { version: v, status: 'deleted' }, HX)).statusCode, 422);
-  assert.equal((await a.post(`/conversations/${conversationId}/status`, { version: 'old', status: 'closed' }, HX)).statusCode, 409);
+  assert.equal(
+    (await a.post(`/conversations/${conversationId}/status`, { version: v, status: 'closed' }, { csrf: false }))
+      .statusCode,
+    403,
+  );
+  assert.equal(
+    (await a.post(`/conversations/${conversationId}/status`, { version: v, status: 'deleted' }, HX)).statusCode,
+    422,
+  );
+  assert.equal(
+    (await a.post(`/conversations/${conversationId}/status`, { version: 'old', status: 'closed' }, HX)).statusCode,
+    409,
+  );
   assert.equal((await a.post(`/conversations/${conversationId}/tags`, { tag: '   ' }, HX)).statusCode, 422);
   assert.equal((await a.post(`/conversations/${conversationId}/tags/999/remove`, {}, HX)).statusCode, 409);
   assert.equal((await a.post(`/conversations/${conversationId}/pin/move`, { index: 'x' }, HX)).statusCode, 422);
@@ -112,23 +171,46 @@ test('close, reopen, spam: lists follow; later texts from a spammer stay in Spam
   const a = await signedIn(h.app, ana.email);
   const inboxList = () => a.get(`/conversations?inbox=${inboxId}`);
   assert.match((await inboxList()).body, new RegExp(`id="conversation-${conversationId}"`));
-  await a.post(`/conversations/${conversationId}/status`, { version: String(version(h, conversationId)), status: 'closed' }, HX);
+  await a.post(
+    `/conversations/${conversationId}/status`,
+    { version: String(version(h, conversationId)), status: 'closed' },
+    HX,
+  );
   assert.doesNotMatch((await inboxList()).body, new RegExp(`id="conversation-${conversationId}"`));
   assert.match((await a.get('/conversations?view=closed')).body, new RegExp(`id="conversation-${conversationId}"`));
   receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hello again' }, () => defaultKeywordTexts);
-  assert.equal(one(h, 'SELECT status FROM conversations WHERE id = ?', conversationId).status, 'open', 'a new text reopens it');
-  await a.post(`/conversations/${conversationId}/status`, { version: String(version(h, conversationId)), status: 'spam' }, HX);
+  assert.equal(
+    one(h, 'SELECT status FROM conversations WHERE id = ?', conversationId).status,
+    'open',
+    'a new text reopens it',
+  );
+  await a.post(
+    `/conversations/${conversationId}/status`,
+    { version: String(version(h, conversationId)), status: 'spam' },
+    HX,
+  );
   assert.doesNotMatch((await inboxList()).body, new RegExp(`id="conversation-${conversationId}"`));
-  assert.doesNotMatch((await a.get('/conversations?view=closed')).body, new RegExp(`id="conversation-${conversationId}"`));
+  assert.doesNotMatch(
+    (await a.get('/conversations?view=closed')).body,
+    new RegExp(`id="conversation-${conversationId}"`),
+  );
   const later = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Buy now!!!' }, () => defaultKeywordTexts);
   assert.ok(later.stored && later.conversationId === conversationId);
   assert.equal(one(h, 'SELECT status FROM conversations WHERE id = ?', conversationId).status, 'spam');
   assert.doesNotMatch((await inboxList()).body, /Buy now/);
-  const undo = await a.post(`/conversations/${conversationId}/status`, { version: String(version(h, conversationId)), status: 'open' }, HX);
+  const undo = await a.post(
+    `/conversations/${conversationId}/status`,
+    { version: String(version(h, conversationId)), status: 'open' },
+    HX,
+  );
   assert.equal(undo.statusCode, 403, 'an agent cannot undo spam');
   const m = await signedIn(h.app, manager.email);
   assert.match((await m.get('/conversations?view=spam')).body, /Buy now/);
-  const undone = await m.post(`/conversations/${conversationId}/status`, { version: String(version(h, conversationId)), status: 'open' }, HX);
+  const undone = await m.post(
+    `/conversations/${conversationId}/status`,
+    { version: String(version(h, conversationId)), status: 'open' },
+    HX,
+  );
   assert.equal(undone.statusCode, 200);
   assert.match((await inboxList()).body, /Buy now/);
 });
@@ -137,18 +219,37 @@ test('moving needs the admin’s switch and a target inbox the user works in; hi
   const { h, admin, ana, inboxId, salesId, otherId, conversationId } = await setup();
   t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
-  const refused = await a.post(`/conversations/${conversationId}/move`, { version: String(version(h, conversationId)), inbox: String(salesId) }, HX);
+  const refused = await a.post(
+    `/conversations/${conversationId}/move`,
+    { version: String(version(h, conversationId)), inbox: String(salesId) },
+    HX,
+  );
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /not enabled moving/);
   setMovingEnabled(h.app.domain, admin.actor, inboxId, true);
-  const notMine = await a.post(`/conversations/${conversationId}/move`, { version: String(version(h, conversationId)), inbox: String(otherId) }, HX);
+  const notMine = await a.post(
+    `/conversations/${conversationId}/move`,
+    { version: String(version(h, conversationId)), inbox: String(otherId) },
+    HX,
+  );
   assert.equal(notMine.statusCode, 422);
-  const moved = await a.post(`/conversations/${conversationId}/move`, { version: String(version(h, conversationId)), inbox: String(salesId) }, HX);
+  const moved = await a.post(
+    `/conversations/${conversationId}/move`,
+    { version: String(version(h, conversationId)), inbox: String(salesId) },
+    HX,
+  );
   assert.equal(moved.statusCode, 200);
   assert.equal(one(h, 'SELECT inbox_id FROM conversations WHERE id = ?', conversationId).inbox_id, salesId);
-  assert.match((await a.get(`/conversations/${conversationId}`)).body, /Where is my order\?[\s\S]*Ana moved it from Support to Sales/);
+  assert.match(
+    (await a.get(`/conversations/${conversationId}`)).body,
+    /Where is my order\?[\s\S]*Ana moved it from Support to Sales/,
+  );
   receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Any news?' }, () => defaultKeywordTexts);
-  assert.equal(h.sqlite.prepare('SELECT count(*) FROM conversations').pluck().get(), 1, 'the customer’s next text follows it to Sales');
+  assert.equal(
+    h.sqlite.prepare('SELECT count(*) FROM conversations').pluck().get(),
+    1,
+    'the customer’s next text follows it to Sales',
+  );
 });
 
 test('read and unread are per user; the navigation counts unread conversations', async (t) => {
@@ -179,20 +280,29 @@ test('tags: add existing or new (any case), remove, filter by tag, hide in lists
   await a.post('/settings/tags', { hide: '1' });
   assert.doesNotMatch((await a.get(`/conversations?tag=${tagId}`)).body, /class="tag">VIP</);
   await a.post(`/conversations/${conversationId}/tags/${tagId}/remove`, {}, HX);
-  assert.doesNotMatch((await a.get(`/conversations?tag=${tagId}`)).body, new RegExp(`id="conversation-${conversationId}"`));
+  assert.doesNotMatch(
+    (await a.get(`/conversations?tag=${tagId}`)).body,
+    new RegExp(`id="conversation-${conversationId}"`),
+  );
 });
 
 test('pins are per user, on top of the list, and reorder', async (t) => {
   const { h, ana, ben, conversationId } = await setup();
   t.after(() => h.close());
-  const second = receiveSms(h.app.domain, { from: '+15550000002', to: SHOP, text: 'second' }, () => defaultKeywordTexts);
+  const second = receiveSms(
+    h.app.domain,
+    { from: '+15550000002', to: SHOP, text: 'second' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(second.stored);
   const a = await signedIn(h.app, ana.email);
   await a.post(`/conversations/${conversationId}/pin`, {}, HX);
   await a.post(`/conversations/${second.conversationId}/pin`, {}, HX);
   const pinned = (await a.get('/conversations')).body;
   const section = pinned.slice(pinned.indexOf('id="pinned-list"'), pinned.indexOf('id="conversation-list"'));
-  assert.ok(section.indexOf(`conversation-${conversationId}`) < section.indexOf(`conversation-${second.conversationId}`));
+  assert.ok(
+    section.indexOf(`conversation-${conversationId}`) < section.indexOf(`conversation-${second.conversationId}`),
+  );
   await a.post(`/conversations/${second.conversationId}/pin/move`, { index: '0' }, HX);
   const reordered = (await a.get('/conversations')).body;
   const after = reordered.slice(reordered.indexOf('id="pinned-list"'), reordered.indexOf('id="conversation-list"'));
@@ -206,22 +316,48 @@ test('contact panel: edit, link to another contact, new contact, favourites, uns
   t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
   const contactId = one(h, 'SELECT contact_id FROM conversations WHERE id = ?', conversationId).contact_id as number;
-  const saved = await a.post(`/contacts/${contactId}?conversation=${conversationId}`, { name: 'Carla <b>Customer</b>', phones: `${CUSTOMER}\n(555) 234-5678`, email: 'carla@example.com', company: 'Acme', notes: '' }, HX);
+  const saved = await a.post(
+    `/contacts/${contactId}?conversation=${conversationId}`,
+    {
+      name: 'Carla <b>Customer</b>',
+      phones: `${CUSTOMER}\n(555) 234-5678`,
+      email: 'carla@example.com',
+      company: 'Acme',
+      notes: '',
+    },
+    HX,
+  );
   assert.equal(saved.statusCode, 200);
   assert.match(saved.body, /Carla &lt;b&gt;Customer&lt;\/b&gt;/);
   assert.match(saved.body, /\+15552345678/, 'a 10-digit national number becomes E.164');
-  const bad = await a.post(`/contacts/${contactId}?conversation=${conversationId}`, { name: 'X', phones: 'call me', email: 'nope' }, HX);
+  const bad = await a.post(
+    `/contacts/${contactId}?conversation=${conversationId}`,
+    { name: 'X', phones: 'call me', email: 'nope' },
+    HX,
+  );
   assert.equal(bad.statusCode, 422);
-  assert.equal(one(h, 'SELECT name FROM contacts WHERE id = ?', contactId).name, 'Carla <b>Customer</b>', 'nothing half-saved');
+  assert.equal(
+    one(h, 'SELECT name FROM contacts WHERE id = ?', contactId).name,
+    'Carla <b>Customer</b>',
+    'nothing half-saved',
+  );
   const fav = await a.post(`/contacts/${contactId}/favourite?conversation=${conversationId}`, { favourite: '1' }, HX);
   assert.match(fav.body, /aria-pressed="true"/);
   assert.match((await a.get('/favourites')).body, /Carla &lt;b&gt;Customer/);
-  const created = await a.post(`/conversations/${conversationId}/contact/new`, { version: String(version(h, conversationId)), name: 'Dora' }, HX);
+  const created = await a.post(
+    `/conversations/${conversationId}/contact/new`,
+    { version: String(version(h, conversationId)), name: 'Dora' },
+    HX,
+  );
   assert.equal(created.statusCode, 200);
   assert.match((await a.get(`/conversations/${conversationId}`)).body, /Ana linked it to the contact Dora/);
   const search = await a.get(`/contacts/search?conversation=${conversationId}&q=Carla`);
   assert.match(search.body, /Link to Carla/);
-  const relinked = await a.post(`/conversations/${conversationId}/contact`, { version: String(version(h, conversationId)), contact: String(contactId) }, HX);
+  const relinked = await a.post(
+    `/conversations/${conversationId}/contact`,
+    { version: String(version(h, conversationId)), contact: String(contactId) },
+    HX,
+  );
   assert.equal(relinked.statusCode, 200);
   assert.equal(one(h, 'SELECT contact_id FROM conversations WHERE id = ?', conversationId).contact_id, contactId);
   const call = await a.post(`/conversations/${conversationId}/call`, { kind: 'call' });
@@ -246,7 +382,11 @@ test('new conversation: a typed national number, a saved contact; an open one is
   const bad = await a.post('/conversations/new', { from: String(numberId), to: '12', body: 'Hi' });
   assert.equal(bad.statusCode, 422);
   assert.match(bad.body, /Enter a phone number/);
-  const started = await a.post('/conversations/new', { from: String(numberId), to: '(555) 345-6789', body: 'Your order shipped' });
+  const started = await a.post('/conversations/new', {
+    from: String(numberId),
+    to: '(555) 345-6789',
+    body: 'Your order shipped',
+  });
   assert.equal(started.statusCode, 303);
   const id = Number(/\/conversations\/(\d+)/.exec(started.headers.location as string)![1]);
   const row = one(h, 'SELECT phone, assignee_id FROM conversations WHERE id = ?', id);
@@ -254,10 +394,19 @@ test('new conversation: a typed national number, a saved contact; an open one is
   const page = (await a.get(`/conversations/${id}`)).body;
   assert.match(page, /unknown number/);
   assert.match(page, /Your order shipped/);
-  const again = await a.post('/conversations/new', { from: String(numberId), to: '+15553456789', body: 'Tracking: 123' });
+  const again = await a.post('/conversations/new', {
+    from: String(numberId),
+    to: '+15553456789',
+    body: 'Tracking: 123',
+  });
   assert.equal(again.headers.location, `/conversations/${id}`, 'the open conversation is continued');
   const contactId = one(h, 'SELECT contact_id FROM conversations WHERE id = ?', id).contact_id as number;
-  const viaContact = await a.post('/conversations/new', { from: String(numberId), contact: String(contactId), to: '', body: 'One more' });
+  const viaContact = await a.post('/conversations/new', {
+    from: String(numberId),
+    contact: String(contactId),
+    to: '',
+    body: 'One more',
+  });
   assert.equal(viaContact.headers.location, `/conversations/${id}`);
   const other = await a.post('/conversations/new', { from: '999', to: '+15553456789', body: 'x' });
   assert.equal(other.statusCode, 422);
@@ -266,7 +415,12 @@ test('new conversation: a typed national number, a saved contact; an open one is
 test('lists: views, filters in the URL, keyset pages without repeats', async (t) => {
   const { h, ana } = await setup();
   t.after(() => h.close());
-  for (let i = 0; i < 120; i++) receiveSms(h.app.domain, { from: `+1555010${String(i).padStart(4, '0')}`, to: SHOP, text: `message ${i}` }, () => defaultKeywordTexts);
+  for (let i = 0; i < 120; i++)
+    receiveSms(
+      h.app.domain,
+      { from: `+1555010${String(i).padStart(4, '0')}`, to: SHOP, text: `message ${i}` },
+      () => defaultKeywordTexts,
+    );
   const a = await signedIn(h.app, ana.email);
   const seen = new Set<string>();
   let url: string | null = '/conversations';
@@ -313,16 +467,26 @@ test('personal numbers: a list of my own, narrowed by number; after the number j
   const PERSONAL = '+15551239999';
   const numbers = (inbox?: string) => [
     { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered' as const, throughput: 0 },
-    inbox ? { e164: PERSONAL, smpp: 'sandbox', inbox, registration: 'registered' as const, throughput: 0 } : { e164: PERSONAL, smpp: 'sandbox', owner: ana.email, registration: 'registered' as const, throughput: 0 },
+    inbox
+      ? { e164: PERSONAL, smpp: 'sandbox', inbox, registration: 'registered' as const, throughput: 0 }
+      : { e164: PERSONAL, smpp: 'sandbox', owner: ana.email, registration: 'registered' as const, throughput: 0 },
   ];
   syncNumbers(h.app.domain, numbers());
-  const before = receiveSms(h.app.domain, { from: CUSTOMER, to: PERSONAL, text: 'Private hello' }, () => defaultKeywordTexts);
+  const before = receiveSms(
+    h.app.domain,
+    { from: CUSTOMER, to: PERSONAL, text: 'Private hello' },
+    () => defaultKeywordTexts,
+  );
   assert.ok(before.stored);
   const a = await signedIn(h.app, ana.email);
   const b = await signedIn(h.app, ben.email);
   const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(PERSONAL) as number;
   assert.match((await a.get(`/conversations?view=personal&number=${numberId}`)).body, /Private hello/);
-  assert.doesNotMatch((await a.get('/conversations')).body, /Private hello/, 'personal texts stay out of the shared lists');
+  assert.doesNotMatch(
+    (await a.get('/conversations')).body,
+    /Private hello/,
+    'personal texts stay out of the shared lists',
+  );
   assert.equal((await b.get(`/conversations/${before.conversationId}`)).statusCode, 404);
 
   syncNumbers(h.app.domain, numbers('Support'));
@@ -335,9 +499,20 @@ test('personal numbers: a list of my own, narrowed by number; after the number j
   assert.equal(old.statusCode, 200);
   assert.match(old.body, /can only be read here/);
   assert.doesNotMatch(old.body, /Send reply/);
-  assert.equal((await b.post(`/conversations/${before.conversationId}/status`, { version: '0', status: 'closed' })).statusCode, 404, 'nothing can be done to it');
-  const after = receiveSms(h.app.domain, { from: CUSTOMER, to: PERSONAL, text: 'Now to the team' }, () => defaultKeywordTexts);
-  assert.ok(after.stored && after.conversationId !== before.conversationId, 'the sender starts afresh in the shared inbox');
+  assert.equal(
+    (await b.post(`/conversations/${before.conversationId}/status`, { version: '0', status: 'closed' })).statusCode,
+    404,
+    'nothing can be done to it',
+  );
+  const after = receiveSms(
+    h.app.domain,
+    { from: CUSTOMER, to: PERSONAL, text: 'Now to the team' },
+    () => defaultKeywordTexts,
+  );
+  assert.ok(
+    after.stored && after.conversationId !== before.conversationId,
+    'the sender starts afresh in the shared inbox',
+  );
   const o = await signedIn(h.app, outsider.email);
   assert.equal((await o.get(`/conversations?view=history&number=${numberId}`)).statusCode, 404);
   assert.equal((await o.get(`/conversations/${before.conversationId}`)).statusCode, 404);
@@ -354,7 +529,10 @@ test('favourites page: add a contact by hand (errors in place), start a conversa
   assert.equal(h.sqlite.prepare(`SELECT count(*) FROM contacts WHERE name = 'Eve'`).pluck().get(), 0);
   const taken = await a.post('/contacts', { name: 'Eve', phones: CUSTOMER });
   assert.equal(taken.statusCode, 409, 'a number belongs to one contact');
-  assert.equal((await a.post('/contacts', { name: 'Eve', phones: '555 222 3333', company: 'Evil Corp' })).statusCode, 303);
+  assert.equal(
+    (await a.post('/contacts', { name: 'Eve', phones: '555 222 3333', company: 'Evil Corp' })).statusCode,
+    303,
+  );
   const page = (await a.get('/favourites')).body;
   assert.match(page, /Eve/);
   const id = h.sqlite.prepare(`SELECT id FROM contacts WHERE name = 'Eve'`).pluck().get() as number;
@@ -372,7 +550,10 @@ test('a contact is seen only by who sees one of their conversations (or by every
   assert.equal((await o.post(`/contacts/${contactId}`, { name: 'Hijacked' })).statusCode, 404);
   assert.equal((await o.post(`/contacts/${contactId}/favourite`, { favourite: '1' })).statusCode, 404);
   const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(SHOP) as number;
-  assert.equal((await o.post('/conversations/new', { from: String(numberId), contact: String(contactId), body: 'x' })).statusCode, 404);
+  assert.equal(
+    (await o.post('/conversations/new', { from: String(numberId), contact: String(contactId), body: 'x' })).statusCode,
+    404,
+  );
   assert.equal(snapshot(h), before);
   const a = await signedIn(h.app, ana.email);
   await a.post(`/contacts/${contactId}?conversation=${conversationId}`, { name: 'Carla', phones: CUSTOMER }, HX);
@@ -387,26 +568,54 @@ test('review fixes: a moved conversation’s news goes to its new inbox; contact
   t.after(() => h.close());
   setMovingEnabled(h.app.domain, admin.actor, inboxId, true);
   const a = await signedIn(h.app, ana.email);
-  await a.post(`/conversations/${conversationId}/move`, { version: String(version(h, conversationId)), inbox: String(salesId) }, HX);
+  await a.post(
+    `/conversations/${conversationId}/move`,
+    { version: String(version(h, conversationId)), inbox: String(salesId) },
+    HX,
+  );
   const seen: number[] = [];
   h.app.domain.events.on('message.created', ({ inboxId: to }) => seen.push(to));
   receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'after the move' }, () => defaultKeywordTexts);
   assert.deepEqual(seen, [salesId], 'pushed to the inbox the conversation is in now');
   const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(SHOP) as number;
   const again = await a.post('/conversations/new', { from: String(numberId), to: CUSTOMER, body: 'Following up' });
-  assert.equal(again.headers.location, `/conversations/${conversationId}`, 'a new message continues the moved conversation');
+  assert.equal(
+    again.headers.location,
+    `/conversations/${conversationId}`,
+    'a new message continues the moved conversation',
+  );
 
   const contactId = one(h, 'SELECT contact_id FROM conversations WHERE id = ?', conversationId).contact_id as number;
-  await a.post(`/contacts/${contactId}?conversation=${conversationId}`, { name: 'Jane Secret', phones: CUSTOMER, notes: 'PRIVATE NOTE' }, HX);
+  await a.post(
+    `/contacts/${contactId}?conversation=${conversationId}`,
+    { name: 'Jane Secret', phones: CUSTOMER, notes: 'PRIVATE NOTE' },
+    HX,
+  );
   const o = await signedIn(h.app, outsider.email);
   const probe = await o.post('/contacts', { name: 'probe', phones: CUSTOMER });
   assert.equal(probe.statusCode, 409, probe.body.slice(0, 3000));
   assert.doesNotMatch(probe.body, /Jane Secret/, 'a number does not reveal whose it is');
   assert.match(probe.body, /already belongs to another contact/);
 
-  const stale = await a.post(`/conversations/${conversationId}/contact/new`, { version: '999', name: 'Orphan Bob' }, HX);
+  const stale = await a.post(
+    `/conversations/${conversationId}/contact/new`,
+    { version: '999', name: 'Orphan Bob' },
+    HX,
+  );
   assert.equal(stale.statusCode, 409);
-  assert.equal(h.sqlite.prepare(`SELECT count(*) FROM contacts WHERE name = 'Orphan Bob'`).pluck().get(), 0, 'nothing left behind');
-  await a.post(`/conversations/${conversationId}/contact/new`, { version: String(version(h, conversationId)), name: 'New Person' }, HX);
-  assert.equal((await o.get(`/conversations/new?contact=${contactId}`)).statusCode, 404, 'the contact linked away from stays private');
+  assert.equal(
+    h.sqlite.prepare(`SELECT count(*) FROM contacts WHERE name = 'Orphan Bob'`).pluck().get(),
+    0,
+    'nothing left behind',
+  );
+  await a.post(
+    `/conversations/${conversationId}/contact/new`,
+    { version: String(version(h, conversationId)), name: 'New Person' },
+    HX,
+  );
+  assert.equal(
+    (await o.get(`/conversations/new?contact=${contactId}`)).statusCode,
+    404,
+    'the contact linked away from stays private',
+  );
 });

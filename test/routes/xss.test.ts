@@ -21,10 +21,16 @@ test('what users type in any field is shown as text on every page, never as mark
   t.after(() => h.close());
   const admin = await addUser(h.app, 'admin');
   const manager = await addUser(h.app, 'manager');
-  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 }]);
+  syncNumbers(h.app.domain, [
+    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  ]);
   const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
   setMembers(h.app.domain, admin.actor, support, [manager.id]);
-  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: `${XSS} ${LINK}` }, () => defaultKeywordTexts);
+  const inbound = receiveSms(
+    h.app.domain,
+    { from: '+15557654321', to: '+15551230000', text: `${XSS} ${LINK}` },
+    () => defaultKeywordTexts,
+  );
   assert.ok(inbound.stored);
   const id = inbound.conversationId;
   const contactId = h.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(id) as number;
@@ -33,13 +39,22 @@ test('what users type in any field is shown as text on every page, never as mark
   await a.post('/settings', { name: XSS.slice(0, 90), locale: 'en' });
   await a.post('/admin/inboxes', { name: XSS.slice(0, 70) });
   const m = await signedIn(h.app, manager.email);
-  await m.post(`/contacts/${contactId}?conversation=${id}`, { name: XSS.slice(0, 99), company: XSS.slice(0, 99), notes: `${XSS}\n${LINK}`, phones: '+15557654321', email: '' });
+  await m.post(`/contacts/${contactId}?conversation=${id}`, {
+    name: XSS.slice(0, 99),
+    company: XSS.slice(0, 99),
+    notes: `${XSS}\n${LINK}`,
+    phones: '+15557654321',
+    email: '',
+  });
   await m.post(`/conversations/${id}/tags`, { tag: XSS.slice(0, 40) });
   await m.post('/canned', { scope: String(support), title: XSS.slice(0, 80), keyword: 'x', body: `${XSS} ${LINK}` });
   await m.post(`/conversations/${id}/messages`, { body: `${XSS} ${LINK} **bold**` });
   await m.post(`/contacts/${contactId}/favourite?conversation=${id}`, { favourite: '1' });
   await a.post('/contacts', { name: XSS.slice(0, 99), notes: XSS, phones: '' });
-  assert.ok((h.sqlite.prepare('SELECT count(*) FROM conversation_tags').pluck().get() as number) > 0, 'the payloads were stored');
+  assert.ok(
+    (h.sqlite.prepare('SELECT count(*) FROM conversation_tags').pluck().get() as number) > 0,
+    'the payloads were stored',
+  );
 
   for (const [client, path] of [
     [m, `/conversations/${id}`],

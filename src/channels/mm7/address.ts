@@ -34,9 +34,15 @@ export interface FoundAddress {
  * oldest schema (which some MMSCs still send).
  */
 export function addressesIn(holder: XmlElement): FoundAddress[] {
-  const typed = holder.children.filter((c): c is XmlElement & { name: AddressElement } => (KINDS as string[]).includes(c.name));
-  if (typed.length === 0 && holder.children.length === 0 && holder.text.trim()) return [{ address: storedAddress(holder.text.trim(), 'Number'), displayOnly: false }];
-  return typed.map((c) => ({ address: storedAddress(c.text.trim(), c.name), displayOnly: c.attributes.get('displayOnly')?.toLowerCase() === 'true' }));
+  const typed = holder.children.filter((c): c is XmlElement & { name: AddressElement } =>
+    (KINDS as string[]).includes(c.name),
+  );
+  if (typed.length === 0 && holder.children.length === 0 && holder.text.trim())
+    return [{ address: storedAddress(holder.text.trim(), 'Number'), displayOnly: false }];
+  return typed.map((c) => ({
+    address: storedAddress(c.text.trim(), c.name),
+    displayOnly: c.attributes.get('displayOnly')?.toLowerCase() === 'true',
+  }));
 }
 
 /** Our own number among the recipients: the first To that is not display-only (group MMS lists the others too). */
@@ -50,7 +56,10 @@ export function recipientOf(recipients: XmlElement): string | undefined {
  * and the carriers' MM7 guides (Sinch, Skycore, Vibes) all write them so, and some MMSCs refuse the '+'.
  * A sender without '+' is a short code.
  */
-export function addressForSubmit(address: string, role: 'sender' | 'recipient'): { element: AddressElement; value: string } {
+export function addressForSubmit(
+  address: string,
+  role: 'sender' | 'recipient',
+): { element: AddressElement; value: string } {
   if (/^\+\d{3,15}$/.test(address)) return { element: 'Number', value: address.slice(1) };
   if (/^\d{3,15}$/.test(address)) return { element: role === 'sender' ? 'ShortCode' : 'Number', value: address };
   if (role === 'recipient' && /^[^@\s]+@[^@\s]+$/.test(address)) return { element: 'RFC2822Address', value: address };

@@ -48,7 +48,8 @@ export interface Mm7Channel extends Channel {
 
 function transportReason(error: unknown, url: string, timeoutMs: number): { code: 'down' | 'timeout'; reason: string } {
   const err = error as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError') return { code: 'timeout', reason: `the MMSC at ${url} did not answer within ${timeoutMs} ms` };
+  if (err.name === 'TimeoutError')
+    return { code: 'timeout', reason: `the MMSC at ${url} did not answer within ${timeoutMs} ms` };
   const cause = err.cause?.code ?? err.cause?.message ?? err.message;
   return { code: 'down', reason: `could not reach the MMSC at ${url}: ${cause}` };
 }
@@ -57,16 +58,34 @@ function transportReason(error: unknown, url: string, timeoutMs: number): { code
  * MMS over MM7 (3GPP TS 23.140): one SubmitReq per message, over HTTP to the carrier's MMSC; DeliverReq and
  * DeliveryReportReq come in through receive(), which the HTTP route feeds.
  */
-export function createMm7Channel(config: Mm7Config, log: Logger, deps: { onState?: (s: ChannelState) => void; fetch?: typeof fetch } = {}): Mm7Channel {
+export function createMm7Channel(
+  config: Mm7Config,
+  log: Logger,
+  deps: { onState?: (s: ChannelState) => void; fetch?: typeof fetch } = {},
+): Mm7Channel {
   if ((config.username === undefined) !== (config.password === undefined)) {
     throw new Error(`MM7 connection "${config.name}": set both username and password, or neither`);
   }
   const doFetch = deps.fetch ?? fetch;
   const channelLog = log.child({ mm7: config.name });
   let sink: ChannelSink | null = null;
-  let state: ChannelState = { name: config.name, status: 'stopped', since: Date.now(), lastError: null, inFlight: 0, waiting: 0, sent: 0, failed: 0, reconnects: 0, nextAttemptAt: null };
+  let state: ChannelState = {
+    name: config.name,
+    status: 'stopped',
+    since: Date.now(),
+    lastError: null,
+    inFlight: 0,
+    waiting: 0,
+    sent: 0,
+    failed: 0,
+    reconnects: 0,
+    nextAttemptAt: null,
+  };
   const pending = new Set<Promise<SendOutcome>>();
-  const authorization = config.username === undefined ? undefined : `Basic ${Buffer.from(`${config.username}:${config.password}`, 'utf8').toString('base64')}`;
+  const authorization =
+    config.username === undefined
+      ? undefined
+      : `Basic ${Buffer.from(`${config.username}:${config.password}`, 'utf8').toString('base64')}`;
 
   function setStatus(status: ChannelState['status'], error?: string): void {
     if (error !== undefined) state = { ...state, lastError: error };
@@ -81,7 +100,12 @@ export function createMm7Channel(config: Mm7Config, log: Logger, deps: { onState
     try {
       request = await buildSubmitRequest(config, message);
     } catch (error) {
-      return { ok: false, retry: false, code: 'invalid-message', reason: `the MMS could not be built: ${(error as Error).message}` };
+      return {
+        ok: false,
+        retry: false,
+        code: 'invalid-message',
+        reason: `the MMS could not be built: ${(error as Error).message}`,
+      };
     }
     let response: Response;
     let body: Buffer;
@@ -107,7 +131,10 @@ export function createMm7Channel(config: Mm7Config, log: Logger, deps: { onState
       if (answer.healthy) setStatus('bound');
       else setStatus('down', answer.outcome.ok ? undefined : answer.outcome.reason);
     }
-    channelLog.debug({ transactionId: request.transactionId, httpStatus: response.status, ok: answer.outcome.ok }, 'MM7 SubmitReq answered');
+    channelLog.debug(
+      { transactionId: request.transactionId, httpStatus: response.status, ok: answer.outcome.ok },
+      'MM7 SubmitReq answered',
+    );
     return answer.outcome;
   }
 
@@ -118,23 +145,52 @@ export function createMm7Channel(config: Mm7Config, log: Logger, deps: { onState
       setStatus('bound');
     },
     async send(message) {
-      if (!sink || state.status === 'stopped') return { ok: false, retry: true, code: 'down', reason: sink ? 'the MM7 connection is stopped' : 'the MM7 connection has not started' };
+      if (!sink || state.status === 'stopped')
+        return {
+          ok: false,
+          retry: true,
+          code: 'down',
+          reason: sink ? 'the MM7 connection is stopped' : 'the MM7 connection has not started',
+        };
       state = { ...state, inFlight: state.inFlight + 1 };
       const attempt = submit(message);
       pending.add(attempt);
       const outcome = await attempt;
       pending.delete(attempt);
-      state = { ...state, inFlight: state.inFlight - 1, sent: state.sent + (outcome.ok ? 1 : 0), failed: state.failed + (outcome.ok ? 0 : 1) };
-      if (!outcome.ok) channelLog.warn({ code: outcome.code, retry: outcome.retry, to: message.to }, `MM7 SubmitReq failed: ${outcome.reason}`);
+      state = {
+        ...state,
+        inFlight: state.inFlight - 1,
+        sent: state.sent + (outcome.ok ? 1 : 0),
+        failed: state.failed + (outcome.ok ? 0 : 1),
+      };
+      if (!outcome.ok)
+        channelLog.warn(
+          { code: outcome.code, retry: outcome.retry, to: message.to },
+          `MM7 SubmitReq failed: ${outcome.reason}`,
+        );
       return outcome;
     },
     authorised: (header) => authorised(header, config.inboundUsername, config.inboundPassword),
     async receive(request) {
       try {
-        return await receiveRequest(request, { sink, connection: config.name, inboundUsername: config.inboundUsername, inboundPassword: config.inboundPassword, realm: `MM7 ${config.name}`, log: channelLog });
+        return await receiveRequest(request, {
+          sink,
+          connection: config.name,
+          inboundUsername: config.inboundUsername,
+          inboundPassword: config.inboundPassword,
+          realm: `MM7 ${config.name}`,
+          log: channelLog,
+        });
       } catch (error) {
         channelLog.error({ err: error }, 'MM7 request handling failed');
-        return { status: 500, contentType: 'text/xml; charset=utf-8', body: faultEnvelope(undefined, 'Server', 'internal error; please retry', { code: 3000, details: 'internal error; please retry' }) };
+        return {
+          status: 500,
+          contentType: 'text/xml; charset=utf-8',
+          body: faultEnvelope(undefined, 'Server', 'internal error; please retry', {
+            code: 3000,
+            details: 'internal error; please retry',
+          }),
+        };
       }
     },
     state: () => ({ ...state }),

@@ -1,5 +1,13 @@
 import type { InboundFile } from '../types.ts';
-import { decodeText, decodeTransfer, normaliseContentId, parseContentType, parseParams, splitMultipart, type MimePart } from './mime.ts';
+import {
+  decodeText,
+  decodeTransfer,
+  normaliseContentId,
+  parseContentType,
+  parseParams,
+  splitMultipart,
+  type MimePart,
+} from './mime.ts';
 
 // Handsets nest at most multipart/related inside multipart/mixed; deeper is a broken or hostile message.
 const MAX_DEPTH = 8;
@@ -28,7 +36,8 @@ function collect(part: MimePart, depth: number, texts: string[], files: InboundF
     if (depth >= MAX_DEPTH) throw new Error(`multipart content nested deeper than ${MAX_DEPTH}`);
     const boundary = contentType.params.get('boundary');
     if (!boundary) throw new Error(`${contentType.type} content without a boundary parameter`);
-    for (const child of splitMultipart(decodeTransfer(part.body, encoding), boundary)) collect(child, depth + 1, texts, files);
+    for (const child of splitMultipart(decodeTransfer(part.body, encoding), boundary))
+      collect(child, depth + 1, texts, files);
     return;
   }
   const where = part.headers.get('content-location') ?? part.headers.get('content-id') ?? contentType.type;
@@ -55,8 +64,16 @@ function collect(part: MimePart, depth: number, texts: string[], files: InboundF
  * no Content element), walked through nested multiparts. Text parts are joined with a line break, one per slide.
  */
 export function messageContent(attachments: MimePart[], href: string | undefined): MessageContent {
-  const part = href === undefined ? attachments[0] : attachments.find((p) => normaliseContentId(p.headers.get('content-id') ?? '') === normaliseContentId(href));
-  if (!part) throw new Error(href === undefined ? 'the request carries no content' : `<Content href="${href}"> names no MIME part of the request`);
+  const part =
+    href === undefined
+      ? attachments[0]
+      : attachments.find((p) => normaliseContentId(p.headers.get('content-id') ?? '') === normaliseContentId(href));
+  if (!part)
+    throw new Error(
+      href === undefined
+        ? 'the request carries no content'
+        : `<Content href="${href}"> names no MIME part of the request`,
+    );
   const texts: string[] = [];
   const files: InboundFile[] = [];
   collect(part, 0, texts, files);

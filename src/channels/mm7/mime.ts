@@ -19,7 +19,10 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z/-]+$/;
 function decodeRfc2231(value: string): string | undefined {
   const m = /^([^']*)'[^']*'(.*)$/.exec(value);
   if (!m) return undefined;
-  const bytes = Buffer.from(m[2]!.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  const bytes = Buffer.from(
+    m[2]!.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
   try {
     return decodeText(bytes, m[1] || 'us-ascii');
   } catch {
@@ -81,7 +84,8 @@ function parseHeaders(block: string): Map<string, string> {
   }
   for (const line of lines) {
     const colon = line.indexOf(':');
-    if (colon <= 0 || !/^[!-9;-~]+$/.test(line.slice(0, colon).trimEnd())) throw new Error(`malformed MIME header line "${line.slice(0, 60)}"`);
+    if (colon <= 0 || !/^[!-9;-~]+$/.test(line.slice(0, colon).trimEnd()))
+      throw new Error(`malformed MIME header line "${line.slice(0, 60)}"`);
     const name = line.slice(0, colon).trimEnd().toLowerCase();
     if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
   }
@@ -114,7 +118,8 @@ function findDelimiter(body: Buffer, delimiter: Buffer, from: number): number {
 
 /** The body parts between the delimiters; preamble and epilogue are dropped. Bare LF line ends are tolerated. */
 export function splitMultipart(body: Buffer, boundary: string): MimePart[] {
-  if (!boundary || boundary.length > 70) throw new Error('the multipart boundary is missing or longer than 70 characters');
+  if (!boundary || boundary.length > 70)
+    throw new Error('the multipart boundary is missing or longer than 70 characters');
   const delimiter = Buffer.from(`--${boundary}`, 'latin1');
   let at = findDelimiter(body, delimiter, 0);
   if (at < 0) throw new Error(`the body has no "--${boundary}" delimiter`);
@@ -167,7 +172,10 @@ function decodeQuotedPrintable(body: Buffer): Buffer {
     .toString('latin1')
     .replace(/[ \t]+(?=\r?\n|$)/g, '')
     .replace(/=\r?\n/g, '');
-  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  return Buffer.from(
+    text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
 }
 
 export function decodeTransfer(body: Buffer, encoding: string | undefined): Buffer {

@@ -54,7 +54,11 @@ export function authorised(header: string | undefined, username: string, passwor
  * SOAP 1.1 sends every fault with HTTP 500. Client faults are the MMSC's to fix; Server faults ask it to retry.
  * The reason goes in faultstring as well as in Details, as MMSC logs show the one or the other.
  */
-function fault(transactionId: string | undefined, faultcode: 'Client' | 'Server', status: Status & { details: string }): Mm7Answer {
+function fault(
+  transactionId: string | undefined,
+  faultcode: 'Client' | 'Server',
+  status: Status & { details: string },
+): Mm7Answer {
   return { status: 500, contentType: XML, body: faultEnvelope(transactionId, faultcode, status.details, status) };
 }
 
@@ -62,7 +66,11 @@ function answered(transactionId: string, kind: string): Mm7Answer {
   return { status: 200, contentType: XML, body: responseEnvelope(transactionId, kind, { code: 1000 }) };
 }
 
-async function deliver(transactionId: string, message: SoapMessage, ctx: ReceiveContext & { sink: ChannelSink }): Promise<Mm7Answer> {
+async function deliver(
+  transactionId: string,
+  message: SoapMessage,
+  ctx: ReceiveContext & { sink: ChannelSink },
+): Promise<Mm7Answer> {
   const request = message.body;
   let from: string | undefined;
   let to: string | undefined;
@@ -78,7 +86,10 @@ async function deliver(transactionId: string, message: SoapMessage, ctx: Receive
   if (!to) return fault(transactionId, 'Client', { code: 2002, details: 'DeliverReq has no Recipients/To address' });
 
   if (message.attachments.length === 0) {
-    return fault(transactionId, 'Client', { code: 2007, details: 'a DeliverReq must be multipart/related, the message content in the part after the SOAP envelope' });
+    return fault(transactionId, 'Client', {
+      code: 2007,
+      details: 'a DeliverReq must be multipart/related, the message content in the part after the SOAP envelope',
+    });
   }
   let text: InboundText;
   try {
@@ -91,24 +102,40 @@ async function deliver(transactionId: string, message: SoapMessage, ctx: Receive
   try {
     await ctx.sink.inbound(text);
   } catch (error) {
-    ctx.log.error({ err: error, from, to, transactionId }, 'MM7 DeliverReq could not be stored; the MMSC is asked to retry');
+    ctx.log.error(
+      { err: error, from, to, transactionId },
+      'MM7 DeliverReq could not be stored; the MMSC is asked to retry',
+    );
     return fault(transactionId, 'Server', { code: 3000, details: 'the message could not be stored; please retry' });
   }
   return answered(transactionId, 'DeliverRsp');
 }
 
-async function deliveryReport(transactionId: string, request: XmlElement, ctx: ReceiveContext & { sink: ChannelSink }): Promise<Mm7Answer> {
+async function deliveryReport(
+  transactionId: string,
+  request: XmlElement,
+  ctx: ReceiveContext & { sink: ChannelSink },
+): Promise<Mm7Answer> {
   const messageId = childText(request, 'MessageID');
   const mmStatus = childText(request, 'MMStatus');
   if (!messageId) return fault(transactionId, 'Client', { code: 2007, details: 'DeliveryReportReq has no MessageID' });
   if (!mmStatus) return fault(transactionId, 'Client', { code: 2007, details: 'DeliveryReportReq has no MMStatus' });
   const state = REPORT_STATES[mmStatus.toLowerCase()];
-  if (state === undefined) ctx.log.warn({ messageId, mmStatus }, 'MM7 delivery report with an unknown MMStatus; ignored');
+  if (state === undefined)
+    ctx.log.warn({ messageId, mmStatus }, 'MM7 delivery report with an unknown MMStatus; ignored');
   if (state) {
     try {
-      await ctx.sink.report({ connection: ctx.connection, carrierId: messageId, state, ...(state === 'delivered' ? {} : { errorCode: mmStatus }) });
+      await ctx.sink.report({
+        connection: ctx.connection,
+        carrierId: messageId,
+        state,
+        ...(state === 'delivered' ? {} : { errorCode: mmStatus }),
+      });
     } catch (error) {
-      ctx.log.error({ err: error, messageId, transactionId }, 'MM7 delivery report could not be stored; the MMSC is asked to retry');
+      ctx.log.error(
+        { err: error, messageId, transactionId },
+        'MM7 delivery report could not be stored; the MMSC is asked to retry',
+      );
       return fault(transactionId, 'Server', { code: 3000, details: 'the report could not be stored; please retry' });
     }
   }
@@ -132,12 +159,17 @@ export async function receiveRequest(request: Mm7Inbound, ctx: ReceiveContext): 
     return fault(undefined, 'Client', { code: 2007, details: (error as Error).message });
   }
   const transactionId = message.transactionId;
-  if (!transactionId) return fault(undefined, 'Client', { code: 2007, details: 'the SOAP Header has no TransactionID' });
+  if (!transactionId)
+    return fault(undefined, 'Client', { code: 2007, details: 'the SOAP Header has no TransactionID' });
   const sink = ctx.sink;
-  if (!sink) return fault(transactionId, 'Server', { code: 3000, details: 'this MM7 connection is not running; please retry' });
+  if (!sink)
+    return fault(transactionId, 'Server', { code: 3000, details: 'this MM7 connection is not running; please retry' });
 
   const kind = message.body.name;
   if (kind === 'DeliverReq') return deliver(transactionId, message, { ...ctx, sink });
   if (kind === 'DeliveryReportReq') return deliveryReport(transactionId, message.body, { ...ctx, sink });
-  return fault(transactionId, 'Client', { code: 4003, details: `${kind} is not taken here; this endpoint takes DeliverReq and DeliveryReportReq` });
+  return fault(transactionId, 'Client', {
+    code: 4003,
+    details: `${kind} is not taken here; this endpoint takes DeliverReq and DeliveryReportReq`,
+  });
 }

@@ -30,7 +30,9 @@ export function mm7Xml(children: Children): string {
 /** A SOAP 1.1 envelope with the TransactionID header MM7 requires; `bodyXml` is markup built by mm7Xml. */
 export function envelope(transactionId: string | undefined, bodyXml: string): string {
   const header =
-    transactionId === undefined ? '' : `<env:Header><mm7:TransactionID env:mustUnderstand="1">${escapeXml(transactionId)}</mm7:TransactionID></env:Header>`;
+    transactionId === undefined
+      ? ''
+      : `<env:Header><mm7:TransactionID env:mustUnderstand="1">${escapeXml(transactionId)}</mm7:TransactionID></env:Header>`;
   return `<?xml version="1.0" encoding="UTF-8"?>\r\n<env:Envelope xmlns:env="${SOAP_ENVELOPE_NAMESPACE}" xmlns:mm7="${MM7_NAMESPACE}">${header}<env:Body>${bodyXml}</env:Body></env:Envelope>\r\n`;
 }
 
@@ -51,13 +53,40 @@ function statusChildren(status: Status): Children {
 
 /** DeliverRsp, DeliveryReportRsp…: MM7Version and Status, nothing else is required of a VASP's response. */
 export function responseEnvelope(transactionId: string, kind: string, status: Status): string {
-  return envelope(transactionId, mm7Xml([[kind, [['MM7Version', MM7_VERSION], ['Status', statusChildren(status)]]]]));
+  return envelope(
+    transactionId,
+    mm7Xml([
+      [
+        kind,
+        [
+          ['MM7Version', MM7_VERSION],
+          ['Status', statusChildren(status)],
+        ],
+      ],
+    ]),
+  );
 }
 
 /** A SOAP 1.1 Fault whose detail is the VASPErrorRsp TS 23.140 defines for a request the VASP cannot process. */
-export function faultEnvelope(transactionId: string | undefined, faultcode: 'Client' | 'Server', faultstring: string, status: Status): string {
-  const detail = mm7Xml([['VASPErrorRsp', [['MM7Version', MM7_VERSION], ['Status', statusChildren(status)]]]]);
-  return envelope(transactionId, `<env:Fault><faultcode>env:${faultcode}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring><detail>${detail}</detail></env:Fault>`);
+export function faultEnvelope(
+  transactionId: string | undefined,
+  faultcode: 'Client' | 'Server',
+  faultstring: string,
+  status: Status,
+): string {
+  const detail = mm7Xml([
+    [
+      'VASPErrorRsp',
+      [
+        ['MM7Version', MM7_VERSION],
+        ['Status', statusChildren(status)],
+      ],
+    ],
+  ]);
+  return envelope(
+    transactionId,
+    `<env:Fault><faultcode>env:${faultcode}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring><detail>${detail}</detail></env:Fault>`,
+  );
 }
 
 export interface SoapMessage {
@@ -76,7 +105,10 @@ const XML_TYPES = new Set(['text/xml', 'application/xml']);
  */
 export function readSoapMessage(contentTypeHeader: string | undefined, body: Buffer): SoapMessage {
   const contentType = parseContentType(contentTypeHeader);
-  if (!contentType) throw new Error(contentTypeHeader ? `unreadable Content-Type "${contentTypeHeader.slice(0, 80)}"` : 'no Content-Type');
+  if (!contentType)
+    throw new Error(
+      contentTypeHeader ? `unreadable Content-Type "${contentTypeHeader.slice(0, 80)}"` : 'no Content-Type',
+    );
   let xml: string;
   let attachments: MimePart[] = [];
   if (XML_TYPES.has(contentType.type)) {
@@ -90,11 +122,15 @@ export function readSoapMessage(contentTypeHeader: string | undefined, body: Buf
       if (!boundary) throw new Error('multipart/related without a boundary parameter');
       const parts = splitMultipart(body, boundary);
       const start = contentType.params.get('start');
-      const index = start === undefined ? 0 : parts.findIndex((p) => normaliseContentId(p.headers.get('content-id') ?? '') === normaliseContentId(start));
+      const index =
+        start === undefined
+          ? 0
+          : parts.findIndex((p) => normaliseContentId(p.headers.get('content-id') ?? '') === normaliseContentId(start));
       const root = parts[index];
       if (!root) throw new Error(`no MIME part has the Content-ID named by start="${start}"`);
       const rootType = parseContentType(root.headers.get('content-type') ?? 'text/xml');
-      if (!rootType || !XML_TYPES.has(rootType.type)) throw new Error(`the SOAP part is ${root.headers.get('content-type')}, not text/xml`);
+      if (!rootType || !XML_TYPES.has(rootType.type))
+        throw new Error(`the SOAP part is ${root.headers.get('content-type')}, not text/xml`);
       xml = decodeText(root.body, rootType.params.get('charset'));
       attachments = parts.filter((_, i) => i !== index);
     }
@@ -104,7 +140,8 @@ export function readSoapMessage(contentTypeHeader: string | undefined, body: Buf
 
   const root = parseXml(xml);
   if (root.name !== 'Envelope') throw new Error(`the XML root is <${root.name}>, not a SOAP Envelope`);
-  if (root.namespace !== SOAP_ENVELOPE_NAMESPACE) throw new Error(`the Envelope's namespace is "${root.namespace}", not SOAP 1.1 (${SOAP_ENVELOPE_NAMESPACE})`);
+  if (root.namespace !== SOAP_ENVELOPE_NAMESPACE)
+    throw new Error(`the Envelope's namespace is "${root.namespace}", not SOAP 1.1 (${SOAP_ENVELOPE_NAMESPACE})`);
   const header = childElement(root, 'Header');
   const transactionId = header && childText(header, 'TransactionID');
   const soapBody = childElement(root, 'Body');

@@ -6,7 +6,10 @@ const STATUS: Record<number, readonly [text: string, meaning: string]> = {
   1000: ['Success', 'the MMSC accepted the request'],
   1100: ['Partial success', 'the MMSC accepted the request for some recipients only'],
   2000: ['Client error', 'the MMSC found an error in our request'],
-  2001: ['Operation restricted', 'this account may not do this: check the VASP ID, VAS ID and service code with the carrier'],
+  2001: [
+    'Operation restricted',
+    'this account may not do this: check the VASP ID, VAS ID and service code with the carrier',
+  ],
   2002: ['Address Error', 'the MMSC does not accept the sender or recipient address'],
   2003: ['Address Not Found', 'the MMSC does not know the recipient address'],
   2004: ['Multimedia content refused', 'the MMSC refused the content: a file type or the total size is not accepted'],
@@ -50,6 +53,12 @@ export function statusText(code: number): string {
 export function describeStatus(code: number, text: string | undefined, details: string | undefined): string {
   const known = STATUS[code];
   const said = [text ?? known?.[0] ?? 'Unknown status', details].filter(Boolean).join(': ');
-  const meaning = known?.[1] ?? (code >= 4000 ? 'the MMSC refused the request (service error)' : code >= 3000 ? 'the MMSC failed to handle the request' : 'the MMSC refused our request');
+  const meaning =
+    known?.[1] ??
+    (code >= 4000
+      ? 'the MMSC refused the request (service error)'
+      : code >= 3000
+        ? 'the MMSC failed to handle the request'
+        : 'the MMSC refused our request');
   return `${said} (MM7 ${code}) — ${meaning}`;
 }

@@ -134,7 +134,12 @@ function fromStatus(status: XmlElement | undefined, messageId: string | undefine
 export function readSubmitAnswer(httpStatus: number, contentType: string | undefined, body: Buffer): SubmitAnswer {
   if (httpStatus === 401 || httpStatus === 403) {
     return {
-      outcome: { ok: false, retry: false, code: `http-${httpStatus}`, reason: `the MMSC refused our credentials (HTTP ${httpStatus}): check username and password of this MM7 connection` },
+      outcome: {
+        ok: false,
+        retry: false,
+        code: `http-${httpStatus}`,
+        reason: `the MMSC refused our credentials (HTTP ${httpStatus}): check username and password of this MM7 connection`,
+      },
       healthy: true,
     };
   }
@@ -143,14 +148,36 @@ export function readSubmitAnswer(httpStatus: number, contentType: string | undef
     rsp = readSoapMessage(contentType, body).body;
   } catch (error) {
     const why = (error as Error).message;
-    if (httpStatus >= 500) return { outcome: { ok: false, retry: true, code: `http-${httpStatus}`, reason: `the MMSC answered HTTP ${httpStatus} without an MM7 answer (${why})` }, healthy: false };
+    if (httpStatus >= 500)
+      return {
+        outcome: {
+          ok: false,
+          retry: true,
+          code: `http-${httpStatus}`,
+          reason: `the MMSC answered HTTP ${httpStatus} without an MM7 answer (${why})`,
+        },
+        healthy: false,
+      };
     if (httpStatus >= 200 && httpStatus < 300) {
       return {
-        outcome: { ok: false, retry: false, code: 'invalid-answer', reason: `the MMSC's answer could not be read (${why}); it may or may not have accepted the message` },
+        outcome: {
+          ok: false,
+          retry: false,
+          code: 'invalid-answer',
+          reason: `the MMSC's answer could not be read (${why}); it may or may not have accepted the message`,
+        },
         healthy: true,
       };
     }
-    return { outcome: { ok: false, retry: false, code: `http-${httpStatus}`, reason: `the MMSC answered HTTP ${httpStatus} (${why}): check the MMSC URL` }, healthy: true };
+    return {
+      outcome: {
+        ok: false,
+        retry: false,
+        code: `http-${httpStatus}`,
+        reason: `the MMSC answered HTTP ${httpStatus} (${why}): check the MMSC URL`,
+      },
+      healthy: true,
+    };
   }
 
   if (rsp.name === 'Fault') {
@@ -159,12 +186,36 @@ export function readSubmitAnswer(httpStatus: number, contentType: string | undef
     const status = detail && findElement(detail, 'Status');
     const outcome = fromStatus(status, undefined, `SOAP fault "${faultstring}": `);
     if (outcome && !outcome.ok) return { outcome, healthy: true };
-    return { outcome: { ok: false, retry: false, code: 'soap-fault', reason: `the MMSC answered with a SOAP fault (${childText(rsp, 'faultcode') ?? 'no faultcode'}): ${faultstring}` }, healthy: true };
+    return {
+      outcome: {
+        ok: false,
+        retry: false,
+        code: 'soap-fault',
+        reason: `the MMSC answered with a SOAP fault (${childText(rsp, 'faultcode') ?? 'no faultcode'}): ${faultstring}`,
+      },
+      healthy: true,
+    };
   }
   if (rsp.name === 'SubmitRsp' || rsp.name === 'RSErrorRsp') {
     const outcome = fromStatus(childElement(rsp, 'Status'), childText(rsp, 'MessageID'));
     if (outcome) return { outcome, healthy: true };
-    return { outcome: { ok: false, retry: false, code: 'invalid-answer', reason: `the MMSC's ${rsp.name} has no numeric Status/StatusCode` }, healthy: true };
+    return {
+      outcome: {
+        ok: false,
+        retry: false,
+        code: 'invalid-answer',
+        reason: `the MMSC's ${rsp.name} has no numeric Status/StatusCode`,
+      },
+      healthy: true,
+    };
   }
-  return { outcome: { ok: false, retry: false, code: 'invalid-answer', reason: `the MMSC answered <${rsp.name}>, not SubmitRsp` }, healthy: true };
+  return {
+    outcome: {
+      ok: false,
+      retry: false,
+      code: 'invalid-answer',
+      reason: `the MMSC answered <${rsp.name}>, not SubmitRsp`,
+    },
+    healthy: true,
+  };
 }

@@ -20,7 +20,8 @@ const MAX_ATTRIBUTES = 64;
 const MAX_DEPTH = 64;
 const NAME = /[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?/y;
 const SPACE = /[ \t\r\n]*/y;
-const ATTRIBUTE = /([A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?)[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')/y;
+const ATTRIBUTE =
+  /([A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?)[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')/y;
 // Characters XML 1.0 does not allow anywhere in a document.
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -43,9 +44,20 @@ function decodeEntities(raw: string, source: string, at: number): string {
     const predefined = PREDEFINED[ref];
     if (predefined !== undefined) return predefined;
     const numeric = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(ref);
-    if (!numeric) fail(`unknown entity &${ref}; (only &lt; &gt; &amp; &quot; &apos; and character references are accepted)`, source, at);
+    if (!numeric)
+      fail(
+        `unknown entity &${ref}; (only &lt; &gt; &amp; &quot; &apos; and character references are accepted)`,
+        source,
+        at,
+      );
     const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : Number(numeric[2]);
-    const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+    const allowed =
+      code === 0x9 ||
+      code === 0xa ||
+      code === 0xd ||
+      (code >= 0x20 && code <= 0xd7ff) ||
+      (code >= 0xe000 && code <= 0xfffd) ||
+      (code >= 0x10000 && code <= 0x10ffff);
     if (!allowed) fail(`character reference ${whole} names a character XML does not allow`, source, at);
     return String.fromCodePoint(code);
   });
@@ -59,7 +71,12 @@ function splitName(qname: string): [prefix: string, local: string] {
 /** Parses a whole document and returns its root element; throws an Error saying what is wrong and where. */
 export function parseXml(source: string): XmlElement {
   const forbidden = FORBIDDEN.exec(source);
-  if (forbidden) fail(`control character U+${forbidden[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed in XML`, source, forbidden.index);
+  if (forbidden)
+    fail(
+      `control character U+${forbidden[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed in XML`,
+      source,
+      forbidden.index,
+    );
   let pos = source.charCodeAt(0) === 0xfeff ? 1 : 0;
   const stack: Open[] = [];
   let root: XmlElement | null = null;
@@ -95,7 +112,8 @@ export function parseXml(source: string): XmlElement {
       top.element.text += source.slice(pos + 9, end);
       pos = end + 3;
     } else if (source.startsWith('<!', pos)) {
-      if (/^<!DOCTYPE/i.test(source.slice(pos, pos + 9))) fail('DOCTYPE declarations are refused: no DTDs, no entity definitions', source, pos);
+      if (/^<!DOCTYPE/i.test(source.slice(pos, pos + 9)))
+        fail('DOCTYPE declarations are refused: no DTDs, no entity definitions', source, pos);
       fail('unexpected <! markup', source, pos);
     } else if (source.startsWith('<?', pos)) {
       // The XML declaration and processing instructions carry nothing MM7 needs; the charset comes from the MIME part.
@@ -144,12 +162,14 @@ export function parseXml(source: string): XmlElement {
       for (const [qname, value] of raw) {
         if (qname === 'xmlns' || qname.startsWith('xmlns:')) continue;
         const [prefix, local] = splitName(qname);
-        if (prefix && prefix !== 'xml' && !scope.has(prefix)) fail(`namespace prefix "${prefix}" of attribute ${qname} is not declared`, source, tagStart);
+        if (prefix && prefix !== 'xml' && !scope.has(prefix))
+          fail(`namespace prefix "${prefix}" of attribute ${qname} is not declared`, source, tagStart);
         attributes.set(local, value);
       }
       const [prefix, local] = splitName(name[0]);
       const namespace = scope.get(prefix);
-      if (prefix && namespace === undefined) fail(`namespace prefix "${prefix}" of <${name[0]}> is not declared`, source, tagStart);
+      if (prefix && namespace === undefined)
+        fail(`namespace prefix "${prefix}" of <${name[0]}> is not declared`, source, tagStart);
       const element: XmlElement = { name: local, namespace: namespace ?? '', attributes, children: [], text: '' };
       if (top) top.element.children.push(element);
       else root = element;

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
-import { createSmppConnection, type DeliverSm, type SmppConfig, type SmppConnection, type SmppDeps } from './connection.ts';
+import {
+  createSmppConnection,
+  type DeliverSm,
+  type SmppConfig,
+  type SmppConnection,
+  type SmppDeps,
+} from './connection.ts';
 import { concatFromSarTlvs, decodeShortMessage, encodeForSubmit } from './encoding.ts';
 import { createReassembler } from './reassembly.ts';
 import { parseReceipt, receiptIdKey, responseIdKey } from './receipts.ts';
@@ -23,8 +29,23 @@ const FINAL_STATES = { delivered: 'delivered', failed: 'failed', rejected: 'fail
  * SMS over one SMPP connection: encodes and splits outgoing texts, joins and decodes incoming ones,
  * turns receipts into delivery reports. Every submit_sm sets data_coding itself.
  */
-export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial<Pick<SmppDeps, 'onState' | 'timeouts'>> = {}): Channel {
-  const notStarted: ChannelState = { name: config.name, status: 'stopped', since: Date.now(), lastError: null, inFlight: 0, waiting: 0, sent: 0, failed: 0, reconnects: 0, nextAttemptAt: null };
+export function createSmppChannel(
+  config: SmppConfig,
+  log: Logger,
+  deps: Partial<Pick<SmppDeps, 'onState' | 'timeouts'>> = {},
+): Channel {
+  const notStarted: ChannelState = {
+    name: config.name,
+    status: 'stopped',
+    since: Date.now(),
+    lastError: null,
+    inFlight: 0,
+    waiting: 0,
+    sent: 0,
+    failed: 0,
+    reconnects: 0,
+    nextAttemptAt: null,
+  };
   const reassembler = createReassembler({ ttlMs: REASSEMBLY_TTL_MS });
   let sink: ChannelSink | null = null;
   let connection: SmppConnection | null = null;
@@ -42,7 +63,12 @@ export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial
       const state = receipt && FINAL_STATES[receipt.state as keyof typeof FINAL_STATES];
       if (!receipt || !state) return;
       const carrierId = receiptIdKey(receipt.smscId, config.receiptId);
-      return sink.report({ connection: config.name, carrierId, state, ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}) });
+      return sink.report({
+        connection: config.name,
+        carrierId,
+        state,
+        ...(receipt.errorCode ? { errorCode: receipt.errorCode } : {}),
+      });
     }
     const decoded = decodeShortMessage({ shortMessage: payload, dataCoding: pdu.data_coding, esmClass: pdu.esm_class });
     const from = e164Of(pdu.source_addr, pdu.source_addr_ton);
@@ -67,7 +93,13 @@ export function createSmppChannel(config: SmppConfig, log: Logger, deps: Partial
         shortMessage,
         registeredDelivery: true,
       });
-      if (!outcome.ok) return { ok: false, retry: outcome.retry, code: `0x${outcome.status.toString(16).padStart(2, '0')}`, reason: outcome.reason };
+      if (!outcome.ok)
+        return {
+          ok: false,
+          retry: outcome.retry,
+          code: `0x${outcome.status.toString(16).padStart(2, '0')}`,
+          reason: outcome.reason,
+        };
       ids.push(responseIdKey(outcome.messageId, config.receiptId));
     }
     return { ok: true, carrierIds: ids };

@@ -36,7 +36,12 @@ export interface SmppTimeouts {
   backoffBaseMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: SmppTimeouts = { queueMs: 30_000, responseMs: 30_000, bindMs: 15_000, backoffBaseMs: 1_000 };
+export const DEFAULT_TIMEOUTS: SmppTimeouts = {
+  queueMs: 30_000,
+  responseMs: 30_000,
+  bindMs: 15_000,
+  backoffBaseMs: 1_000,
+};
 
 export interface SmppDeps {
   log: Logger;
@@ -58,7 +63,8 @@ export interface SubmitRequest {
 }
 
 /** `status` is the SMPP command_status, or LOCAL_STATUS when no PDU answered (time-out, link lost, stopped, not sendable). */
-export type SubmitOutcome = { ok: true; messageId: string } | { ok: false; retry: boolean; status: number; reason: string };
+export type SubmitOutcome =
+  { ok: true; messageId: string } | { ok: false; retry: boolean; status: number; reason: string };
 
 /** The SMPP link's state is the generic channel state the admin page shows. */
 export type ConnectionState = ChannelState;
@@ -297,7 +303,18 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
   let stopping: Promise<void> = Promise.resolve();
 
   function state(): ConnectionState {
-    return { name: config.name, status, since, lastError, inFlight, waiting: waiting.size, sent, failed, reconnects, nextAttemptAt };
+    return {
+      name: config.name,
+      status,
+      since,
+      lastError,
+      inFlight,
+      waiting: waiting.size,
+      sent,
+      failed,
+      reconnects,
+      nextAttemptAt,
+    };
   }
 
   function setStatus(next: ConnectionStatus): void {
@@ -336,7 +353,10 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     const binds: Array<[Session, BindCommand]> =
       config.bind === 'transceiver'
         ? [[transmitter, 'bind_transceiver']]
-        : [[transmitter, 'bind_transmitter'], [connect(), 'bind_receiver']];
+        : [
+            [transmitter, 'bind_transmitter'],
+            [connect(), 'bind_receiver'],
+          ];
     const sessions = binds.map(([session]) => session);
     const l: Link = {
       transmitter,
@@ -367,7 +387,12 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
         const options = { system_id: config.systemId, password: config.password, interface_version: SMPP_3_4 };
         session[command](options, (resp) => {
           if (resp.command_status === smpp.ESME_ROK && resp.command !== 'generic_nack') resolve();
-          else reject(Object.assign(new Error(`${command} refused: ${describeStatus(resp.command_status)}`), { refused: REFUSED_BIND.has(resp.command_status) }));
+          else
+            reject(
+              Object.assign(new Error(`${command} refused: ${describeStatus(resp.command_status)}`), {
+                refused: REFUSED_BIND.has(resp.command_status),
+              }),
+            );
         });
       });
     });
@@ -432,7 +457,10 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     const refusedBefore = refusal;
     refusal = refusedBind ? reason : null;
     if (refusal && refusal !== refusedBefore) {
-      log.error({ lastError: reason }, `SMPP connection ${config.name}: the SMSC refused the bind; check system_id and password. Retrying with backoff`);
+      log.error(
+        { lastError: reason },
+        `SMPP connection ${config.name}: the SMSC refused the bind; check system_id and password. Retrying with backoff`,
+      );
     }
     // Scheduled first, so that the state announced as down already says when the next attempt starts.
     scheduleReconnect(reconnect === 'at once' && mayReconnectAtOnce());
@@ -489,7 +517,10 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
         linkDown(l, 'the SMSC unbound');
         return;
       case 'generic_nack':
-        log.warn({ sequence: pdu.sequence_number, status: describeStatus(pdu.command_status) }, 'generic_nack from the SMSC');
+        log.warn(
+          { sequence: pdu.sequence_number, status: describeStatus(pdu.command_status) },
+          'generic_nack from the SMSC',
+        );
         return;
       case 'alert_notification':
         return;
@@ -497,7 +528,9 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
     // Responses reach their request's callback; a request we do not implement must still be answered.
     if (pdu.isResponse() && pdu.command !== 'unknown') return;
     log.warn({ command: pdu.command, commandId: pdu.command_id }, 'unsupported PDU from the SMSC');
-    session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }));
+    session.send(
+      new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }),
+    );
   }
 
   /** deliver_sm_resp only after onDeliver resolved, so anything we failed to store is delivered again. */
@@ -591,13 +624,20 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
       coalesceWrites(l.transmitter);
       written = l.transmitter.send(pdu, (resp) => settle(outcomeOf(resp)));
     } catch (err) {
-      waiter.resolve({ ok: false, retry: false, status: LOCAL_STATUS, reason: `submit_sm not encodable: ${(err as Error).message}` });
+      waiter.resolve({
+        ok: false,
+        retry: false,
+        status: LOCAL_STATUS,
+        reason: `submit_sm not encodable: ${(err as Error).message}`,
+      });
       return;
     }
     if (!written) return waiter.resolve(retryLater('the SMPP socket is not writable'));
     inFlight += 1;
     l.pending.set(pdu.sequence_number, settle);
-    timer = later(l, timeouts.responseMs, () => settle(retryLater(`no submit_sm_resp within ${timeouts.responseMs} ms`)));
+    timer = later(l, timeouts.responseMs, () =>
+      settle(retryLater(`no submit_sm_resp within ${timeouts.responseMs} ms`)),
+    );
   }
 
   // --- start and stop --------------------------------------------------------------------------

@@ -182,7 +182,7 @@ export function decodeShortMessage(input: {
 /** Walks the information elements; unknown ones and a truncated last one are skipped. */
 function concatFromUdh(udh: Buffer): Concat | undefined {
   let found: Concat | undefined;
-  for (let at = 0; at + 2 <= udh.length; ) {
+  for (let at = 0; at + 2 <= udh.length;) {
     const id = udh[at] as number;
     const length = udh[at + 1] as number;
     const data = udh.subarray(at + 2, at + 2 + length);

@@ -16,7 +16,10 @@ const LENGTH_OCTETS = 4;
  * Feed it every octet in order, split anywhere. After it has reported a length it ignores the rest: the stream
  * cannot be read in step beyond a PDU whose length is wrong.
  */
-export function createLengthGuard(maxLength: number, onUnreadable: (commandLength: number) => void): (octets: Buffer) => void {
+export function createLengthGuard(
+  maxLength: number,
+  onUnreadable: (commandLength: number) => void,
+): (octets: Buffer) => void {
   let lengthOctets = Buffer.alloc(0);
   let bodyLeft = 0;
   let stopped = false;

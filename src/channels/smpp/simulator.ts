@@ -142,7 +142,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         return;
     }
     if (pdu.isResponse() && pdu.command !== 'unknown') return;
-    session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }));
+    session.send(
+      new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: smpp.ESME_RINVCMDID }),
+    );
   }
 
   function onBind(session: Session, pdu: BindPdu): void {
@@ -262,11 +264,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         else resolve(outcome);
       };
       const onClose = () => settle(new Error('receiver closed before deliver_sm_resp'));
-      const timer = setTimeout(() => settle(new Error(`no deliver_sm_resp within ${MO_RESPONSE_TIMEOUT_MS} ms`)), MO_RESPONSE_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => settle(new Error(`no deliver_sm_resp within ${MO_RESPONSE_TIMEOUT_MS} ms`)),
+        MO_RESPONSE_TIMEOUT_MS,
+      );
       // One close listener per unanswered deliver_sm: a busy receiver legitimately has many at once.
       session.socket.setMaxListeners(0);
       session.socket.once('close', onClose);
-      if (!session.deliver_sm(fields, (resp) => settle(resp.command_status))) settle(new Error('receiver socket not writable'));
+      if (!session.deliver_sm(fields, (resp) => settle(resp.command_status)))
+        settle(new Error('receiver socket not writable'));
     });
   }
 
@@ -343,7 +349,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 function receiptText(msg: SubmittedMessage, id: string): string {
   const date = smppDate(new Date(msg.at));
   const done = smppDate(new Date());
-  const text = msg.shortMessage.subarray(0, 20).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  const text = msg.shortMessage
+    .subarray(0, 20)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '.');
   return `id:${id} sub:001 dlvrd:001 submit date:${date} done date:${done} stat:DELIVRD err:000 text:${text}`;
 }
 

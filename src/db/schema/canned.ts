@@ -22,8 +22,12 @@ export const cannedReplies = sqliteTable(
   },
   (t) => [
     check('canned_replies_one_owner', sql`(${t.inboxId} IS NULL) <> (${t.ownerUserId} IS NULL)`),
-    uniqueIndex('canned_replies_inbox_keyword_idx').on(t.inboxId, sql`lower(${t.keyword})`).where(sql`${t.inboxId} IS NOT NULL`),
-    uniqueIndex('canned_replies_owner_keyword_idx').on(t.ownerUserId, sql`lower(${t.keyword})`).where(sql`${t.ownerUserId} IS NOT NULL`),
+    uniqueIndex('canned_replies_inbox_keyword_idx')
+      .on(t.inboxId, sql`lower(${t.keyword})`)
+      .where(sql`${t.inboxId} IS NOT NULL`),
+    uniqueIndex('canned_replies_owner_keyword_idx')
+      .on(t.ownerUserId, sql`lower(${t.keyword})`)
+      .where(sql`${t.ownerUserId} IS NOT NULL`),
     index('canned_replies_owner_idx').on(t.ownerUserId),
   ],
 );

@@ -25,7 +25,11 @@ export const chats = sqliteTable(
     lastMessageAt: integer('last_message_at'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('chats_inbox_idx').on(t.inboxId).where(sql`${t.inboxId} IS NOT NULL`)],
+  (t) => [
+    uniqueIndex('chats_inbox_idx')
+      .on(t.inboxId)
+      .where(sql`${t.inboxId} IS NOT NULL`),
+  ],
 );
 
 export const chatMembers = sqliteTable(

@@ -8,20 +8,26 @@ import { users } from './users.ts';
  * Every contact is in one address book: the team's (`book` 0, for the shared inboxes) or one person's personal
  * book (`book` = their user id, for their personal inbox). A personal book is its owner's alone.
  */
-export const contacts = sqliteTable('contacts', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  book: integer('book').notNull().default(0),
-  /** Null until someone names them: the UI shows the number ("unknown number"). */
-  name: text('name'),
-  email: text('email'),
-  company: text('company'),
-  notes: text('notes'),
-  /** Added by hand to the address book: the whole team's, whatever conversations it has. */
-  handMade: integer('hand_made', { mode: 'boolean' }).notNull().default(false),
-  /** Where the contact first appeared (a text, or a number typed in): that inbox keeps seeing them, conversations or not. */
-  originInboxId: integer('origin_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
-  createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
-}, (t) => [uniqueIndex('contacts_book_idx').on(t.book, t.id)]);
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    book: integer('book').notNull().default(0),
+    /** Null until someone names them: the UI shows the number ("unknown number"). */
+    name: text('name'),
+    email: text('email'),
+    company: text('company'),
+    notes: text('notes'),
+    /** Added by hand to the address book: the whole team's, whatever conversations it has. */
+    handMade: integer('hand_made', { mode: 'boolean' }).notNull().default(false),
+    /** Where the contact first appeared (a text, or a number typed in): that inbox keeps seeing them, conversations or not. */
+    originInboxId: integer('origin_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at')
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [uniqueIndex('contacts_book_idx').on(t.book, t.id)],
+);
 
 /**
  * A contact's phone numbers; within a book a number belongs to at most one contact, which is how an inbound text
@@ -37,7 +43,9 @@ export const contactPhones = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.book, t.phone] }),
-    foreignKey({ columns: [t.contactId, t.book], foreignColumns: [contacts.id, contacts.book] }).onDelete('cascade').onUpdate('cascade'),
+    foreignKey({ columns: [t.contactId, t.book], foreignColumns: [contacts.id, contacts.book] })
+      .onDelete('cascade')
+      .onUpdate('cascade'),
     index('contact_phones_contact_idx').on(t.contactId),
   ],
 );

@@ -1,5 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
 import { contacts } from './contacts.ts';
 import { inboxes } from './inboxes.ts';
 import { numbers } from './numbers.ts';
@@ -88,12 +96,16 @@ export const conversationPins = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
 );
 
-export const tags = sqliteTable('tags', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  /** Unique regardless of case (a unique index on lower(name)). */
-  name: text('name').notNull(),
-  createdAt: integer('created_at').notNull(),
-}, (t) => [uniqueIndex('tags_name_idx').on(sql`lower(${t.name})`)]);
+export const tags = sqliteTable(
+  'tags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Unique regardless of case (a unique index on lower(name)). */
+    name: text('name').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('tags_name_idx').on(sql`lower(${t.name})`)],
+);
 
 export const conversationTags = sqliteTable(
   'conversation_tags',
@@ -105,7 +117,10 @@ export const conversationTags = sqliteTable(
       .notNull()
       .references(() => tags.id, { onDelete: 'cascade' }),
   },
-  (t) => [primaryKey({ columns: [t.conversationId, t.tagId] }), index('conversation_tags_tag_idx').on(t.tagId, t.conversationId)],
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.tagId] }),
+    index('conversation_tags_tag_idx').on(t.tagId, t.conversationId),
+  ],
 );
 
 export const messageStatuses = ['received', 'queued', 'sent', 'delivered', 'failed', 'expired'] as const;
@@ -157,7 +172,10 @@ export const messageParts = sqliteTable(
     smscId: text('smsc_id'),
     status: text('status', { enum: ['sent', 'delivered', 'failed', 'expired'] }).notNull(),
   },
-  (t) => [index('message_parts_carrier_idx').on(t.connection, t.smscId), index('message_parts_message_idx').on(t.messageId, t.seq)],
+  (t) => [
+    index('message_parts_carrier_idx').on(t.connection, t.smscId),
+    index('message_parts_message_idx').on(t.messageId, t.seq),
+  ],
 );
 
 /**
@@ -206,5 +224,8 @@ export const messageReactions = sqliteTable(
     emoji: text('emoji').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.messageId, t.userId, t.emoji] }), index('message_reactions_message_idx').on(t.messageId)],
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.userId, t.emoji] }),
+    index('message_reactions_message_idx').on(t.messageId),
+  ],
 );

@@ -17,7 +17,9 @@ export const inboxes = sqliteTable('inboxes', {
   maxOpenPerAgent: integer('max_open_per_agent'),
   /** The rotation's clock: bumped at every automatic assignment (stored, so a restart continues fairly). */
   rotationTurn: integer('rotation_turn').notNull().default(0),
-  createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  createdAt: integer('created_at')
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
 });
 
 export const inboxMembers = sqliteTable(

@@ -16,11 +16,17 @@ export const numbers = sqliteTable('numbers', {
   connection: text('connection').notNull(),
   registration: text('registration', { enum: registrationStates }).notNull(),
   /** Attachments go as an SMS with an expiring link, or as an MMS over the [[mm7]] connection named here. */
-  mediaRoute: text('media_route', { enum: ['link', 'mm7'] }).notNull().default('link'),
+  mediaRoute: text('media_route', { enum: ['link', 'mm7'] })
+    .notNull()
+    .default('link'),
   mm7Connection: text('mm7_connection'),
   maxAttachments: integer('max_attachments').notNull().default(5),
-  maxAttachmentBytes: integer('max_attachment_bytes').notNull().default(2 * 1024 * 1024),
+  maxAttachmentBytes: integer('max_attachment_bytes')
+    .notNull()
+    .default(2 * 1024 * 1024),
   /** When its [[number]] block left the configuration: texts to it are no longer taken, none can be written from it. */
   retiredAt: integer('retired_at'),
-  createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  createdAt: integer('created_at')
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
 });

@@ -49,7 +49,10 @@ export const surveySends = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     answeredAt: integer('answered_at'),
   },
-  (t) => [index('survey_sends_survey_idx').on(t.surveyId, t.sentAt), index('survey_sends_conversation_idx').on(t.conversationId, t.sentAt)],
+  (t) => [
+    index('survey_sends_survey_idx').on(t.surveyId, t.sentAt),
+    index('survey_sends_conversation_idx').on(t.conversationId, t.sentAt),
+  ],
 );
 
 export const surveyAnswers = sqliteTable(

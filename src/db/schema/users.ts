@@ -8,7 +8,9 @@ export const availabilities = ['available', 'away', 'offline'] as const;
 export type Availability = (typeof availabilities)[number];
 
 /** Missing events take the defaults (see domain/users/preferences). */
-export type NotificationPrefs = Partial<Record<'new_conversation' | 'assigned' | 'mention' | 'direct', { browser: boolean; sound: boolean }>>;
+export type NotificationPrefs = Partial<
+  Record<'new_conversation' | 'assigned' | 'mention' | 'direct', { browser: boolean; sound: boolean }>
+>;
 
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -29,8 +31,13 @@ export const users = sqliteTable('users', {
   /** For click-to-call: the desk phone's extension or a number. */
   extension: text('extension').notNull().default(''),
   /** Per event: whether a browser notification and a sound go with the in-page toast. */
-  notificationPrefs: text('notification_prefs', { mode: 'json' }).$type<NotificationPrefs>().notNull().default(sql`'{}'`),
-  createdAt: integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  notificationPrefs: text('notification_prefs', { mode: 'json' })
+    .$type<NotificationPrefs>()
+    .notNull()
+    .default(sql`'{}'`),
+  createdAt: integer('created_at')
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
 });
 
 /** The emoji a user picked lately, offered first in the picker. */

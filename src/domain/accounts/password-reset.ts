@@ -21,7 +21,9 @@ export function createResetLink(ctx: DomainContext, actor: Actor, userId: number
     const user = tx.select({ name: users.name }).from(users).where(eq(users.id, userId)).get();
     if (!user) throw notFound();
     tx.delete(passwordResets).where(eq(passwordResets.userId, userId)).run();
-    tx.insert(passwordResets).values({ id: hashToken(token), userId, expiresAt: ctx.now() + RESET_LINK_MS }).run();
+    tx.insert(passwordResets)
+      .values({ id: hashToken(token), userId, expiresAt: ctx.now() + RESET_LINK_MS })
+      .run();
     recordAudit(ctx, tx, actor, { action: 'user.reset_link_created', subject: { id: userId, name: user.name } });
     return user.name;
   });
@@ -34,7 +36,13 @@ type Reader = Pick<DomainContext['db'], 'select'>;
 function openReset(db: Reader, token: unknown, now: number): { userId: number; email: string } {
   if (!tokenShaped(token)) throw notFound();
   const row = db
-    .select({ userId: passwordResets.userId, expiresAt: passwordResets.expiresAt, usedAt: passwordResets.usedAt, email: users.email, active: users.active })
+    .select({
+      userId: passwordResets.userId,
+      expiresAt: passwordResets.expiresAt,
+      usedAt: passwordResets.usedAt,
+      email: users.email,
+      active: users.active,
+    })
     .from(passwordResets)
     .innerJoin(users, eq(users.id, passwordResets.userId))
     .where(eq(passwordResets.id, hashToken(token)))
@@ -53,7 +61,12 @@ export function resetFor(ctx: DomainContext, token: unknown): { email: string } 
  * Sets the new password, uses up the link and ends every session of the user, in one transaction; the audit log
  * records it as the user's own act, from `address`.
  */
-export async function useResetLink(ctx: DomainContext, token: unknown, password: unknown, address?: string): Promise<void> {
+export async function useResetLink(
+  ctx: DomainContext,
+  token: unknown,
+  password: unknown,
+  address?: string,
+): Promise<void> {
   openReset(ctx.db, token, ctx.now());
   const passwordHash = await hashPassword(checkPassword(password));
   const userId = ctx.db.transaction((tx) => {
@@ -64,7 +77,12 @@ export async function useResetLink(ctx: DomainContext, token: unknown, password:
     tx.delete(sessions).where(eq(sessions.userId, userId)).run();
     tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, userId)).run();
     const user = tx.select({ name: users.name, role: users.role }).from(users).where(eq(users.id, userId)).get()!;
-    recordAudit(ctx, tx, { id: userId, role: user.role, ...(address ? { address } : {}) }, { action: 'user.reset_link_used', subject: { id: userId, name: user.name } });
+    recordAudit(
+      ctx,
+      tx,
+      { id: userId, role: user.role, ...(address ? { address } : {}) },
+      { action: 'user.reset_link_used', subject: { id: userId, name: user.name } },
+    );
     return userId;
   });
   ctx.events.emit('user.sessions.ended', { userId });

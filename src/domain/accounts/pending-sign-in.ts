@@ -17,7 +17,9 @@ export function startPendingSignIn(ctx: DomainContext, userId: number, next: str
   const now = ctx.now();
   ctx.db.transaction((tx) => {
     tx.delete(pendingSignIns).where(lte(pendingSignIns.expiresAt, now)).run();
-    tx.insert(pendingSignIns).values({ id: hashToken(token), userId, next, expiresAt: now + PENDING_MS }).run();
+    tx.insert(pendingSignIns)
+      .values({ id: hashToken(token), userId, next, expiresAt: now + PENDING_MS })
+      .run();
   });
   return token;
 }
@@ -33,7 +35,14 @@ interface Pending {
 export function pendingSignIn(ctx: DomainContext, token: unknown): Pending | null {
   if (!tokenShaped(token)) return null;
   const row = ctx.db
-    .select({ id: pendingSignIns.id, userId: pendingSignIns.userId, next: pendingSignIns.next, expiresAt: pendingSignIns.expiresAt, email: users.email, active: users.active })
+    .select({
+      id: pendingSignIns.id,
+      userId: pendingSignIns.userId,
+      next: pendingSignIns.next,
+      expiresAt: pendingSignIns.expiresAt,
+      email: users.email,
+      active: users.active,
+    })
     .from(pendingSignIns)
     .innerJoin(users, eq(users.id, pendingSignIns.userId))
     .where(eq(pendingSignIns.id, hashToken(token)))
@@ -56,7 +65,14 @@ export async function finishPendingSignIn(
   const ok = await throttledSignIn(ctx, { email: pending.email, address: signInAddress(input.ip) }, policy, async () =>
     checkSecondFactor(ctx, pending.userId, input),
   );
-  if (!ok) throw new DomainError(422, input.recovery.trim() ? 'two_factor.recovery_wrong' : 'two_factor.code_wrong', {}, input.recovery.trim() ? 'recovery' : 'code');
+  if (!ok)
+    throw new DomainError(
+      422,
+      input.recovery.trim() ? 'two_factor.recovery_wrong' : 'two_factor.code_wrong',
+      {},
+      input.recovery.trim() ? 'recovery' : 'code',
+    );
   // Two right codes sent at once (a recovery code and an app code, say) must not make two sessions.
-  if (ctx.db.delete(pendingSignIns).where(eq(pendingSignIns.id, pending.id)).run().changes === 0) throw new DomainError(410, 'two_factor.sign_in_expired');
+  if (ctx.db.delete(pendingSignIns).where(eq(pendingSignIns.id, pending.id)).run().changes === 0)
+    throw new DomainError(410, 'two_factor.sign_in_expired');
 }

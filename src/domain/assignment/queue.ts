@@ -33,7 +33,10 @@ function seat(tx: Tx, actor: Actor, inboxId: number, inQueue: boolean): boolean 
     .get();
   if (!row) throw notFound();
   if (row.inQueue === inQueue) return false;
-  tx.update(inboxMembers).set({ inQueue }).where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, actor.id))).run();
+  tx.update(inboxMembers)
+    .set({ inQueue })
+    .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, actor.id)))
+    .run();
   return true;
 }
 
@@ -44,6 +47,8 @@ export function setInQueue(ctx: DomainContext, actor: Actor, inboxId: number, in
 
 /** The settings form: several inboxes at once, all or nothing (one unknown inbox refuses the lot with 404). */
 export function setQueues(ctx: DomainContext, actor: Actor, wanted: ReadonlyMap<number, boolean>): void {
-  const changed = ctx.db.transaction((tx) => [...wanted].map(([inboxId, inQueue]) => seat(tx, actor, inboxId, inQueue)).some(Boolean));
+  const changed = ctx.db.transaction((tx) =>
+    [...wanted].map(([inboxId, inQueue]) => seat(tx, actor, inboxId, inQueue)).some(Boolean),
+  );
   if (changed) ctx.events.emit('presence.changed', { userId: actor.id });
 }

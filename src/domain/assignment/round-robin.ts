@@ -47,7 +47,12 @@ export interface AutoAssigned {
  */
 export function autoAssign(tx: Tx, inboxId: number, conversationId: number, now: number): AutoAssigned | null {
   const inbox = tx
-    .select({ autoAssign: inboxes.autoAssign, assignmentEnabled: inboxes.assignmentEnabled, owner: inboxes.ownerUserId, cap: inboxes.maxOpenPerAgent })
+    .select({
+      autoAssign: inboxes.autoAssign,
+      assignmentEnabled: inboxes.assignmentEnabled,
+      owner: inboxes.ownerUserId,
+      cap: inboxes.maxOpenPerAgent,
+    })
     .from(inboxes)
     .where(eq(inboxes.id, inboxId))
     .get();
@@ -61,7 +66,14 @@ export function autoAssign(tx: Tx, inboxId: number, conversationId: number, now:
     })
     .from(inboxMembers)
     .innerJoin(users, eq(users.id, inboxMembers.userId))
-    .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.inQueue, true), eq(users.active, true), eq(users.availability, 'available')))
+    .where(
+      and(
+        eq(inboxMembers.inboxId, inboxId),
+        eq(inboxMembers.inQueue, true),
+        eq(users.active, true),
+        eq(users.availability, 'available'),
+      ),
+    )
     .orderBy(asc(inboxMembers.userId))
     .all();
   const assigneeId = chooseAssignee(candidates, inbox.cap);
@@ -72,7 +84,10 @@ export function autoAssign(tx: Tx, inboxId: number, conversationId: number, now:
     .where(eq(inboxes.id, inboxId))
     .returning({ turn: inboxes.rotationTurn })
     .get()!.turn;
-  tx.update(inboxMembers).set({ lastTurn: turn }).where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, assigneeId))).run();
+  tx.update(inboxMembers)
+    .set({ lastTurn: turn })
+    .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, assigneeId)))
+    .run();
   tx.update(conversations)
     .set({ assigneeId, version: sql`${conversations.version} + 1` })
     .where(eq(conversations.id, conversationId))

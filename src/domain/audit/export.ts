@@ -11,7 +11,18 @@ export function auditCsv(ctx: DomainContext, actor: Actor, filter: AuditFilter):
     yield csvLine(HEADER);
     for (const batch of batches) {
       yield batch
-        .map((r) => csvLine([new Date(r.at).toISOString(), r.actorId, r.actorName, r.origin, r.action, r.subjectId, r.subject, r.changes ? JSON.stringify(r.changes) : null]))
+        .map((r) =>
+          csvLine([
+            new Date(r.at).toISOString(),
+            r.actorId,
+            r.actorName,
+            r.origin,
+            r.action,
+            r.subjectId,
+            r.subject,
+            r.changes ? JSON.stringify(r.changes) : null,
+          ]),
+        )
         .join('');
     }
   })();

@@ -28,7 +28,11 @@ const EXPORT_BATCH = 500;
 function matching(filter: AuditFilter, before?: AuditCursor): SQL | undefined {
   const { who } = filter;
   return and(
-    who === undefined ? undefined : typeof who === 'number' ? eq(auditLog.actorId, who) : and(isNull(auditLog.actorId), eq(auditLog.origin, who)),
+    who === undefined
+      ? undefined
+      : typeof who === 'number'
+        ? eq(auditLog.actorId, who)
+        : and(isNull(auditLog.actorId), eq(auditLog.origin, who)),
     filter.action ? eq(auditLog.action, filter.action) : undefined,
     filter.from === undefined ? undefined : gte(auditLog.at, filter.from),
     filter.to === undefined ? undefined : lt(auditLog.at, filter.to),
@@ -37,11 +41,22 @@ function matching(filter: AuditFilter, before?: AuditCursor): SQL | undefined {
 }
 
 function read(ctx: DomainContext, filter: AuditFilter, before: AuditCursor | undefined, limit: number): AuditRecord[] {
-  return ctx.db.select().from(auditLog).where(matching(filter, before)).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(limit).all();
+  return ctx.db
+    .select()
+    .from(auditLog)
+    .where(matching(filter, before))
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(limit)
+    .all();
 }
 
 /** One page of the log, newest first, and where the next (older) page starts if there is one. */
-export function auditPage(ctx: DomainContext, actor: Actor, filter: AuditFilter, before?: AuditCursor): { records: AuditRecord[]; next: AuditCursor | null } {
+export function auditPage(
+  ctx: DomainContext,
+  actor: Actor,
+  filter: AuditFilter,
+  before?: AuditCursor,
+): { records: AuditRecord[]; next: AuditCursor | null } {
   requireAdmin(actor);
   const records = read(ctx, filter, before, AUDIT_PAGE_SIZE + 1);
   const more = records.length > AUDIT_PAGE_SIZE;

@@ -19,7 +19,8 @@ export interface AuditEntry {
 
 // Long texts (a canned reply's body) are cut: the log says what changed, it is not a second copy of the data.
 const MAX_TEXT = 200;
-const clip = <T>(value: T): T => (typeof value === 'string' && value.length > MAX_TEXT ? (`${value.slice(0, MAX_TEXT - 1)}…` as T) : value);
+const clip = <T>(value: T): T =>
+  typeof value === 'string' && value.length > MAX_TEXT ? (`${value.slice(0, MAX_TEXT - 1)}…` as T) : value;
 
 function clipped(changes: AuditChanges): AuditChanges {
   const out: AuditChanges = {};
@@ -32,7 +33,10 @@ function clipped(changes: AuditChanges): AuditChanges {
 }
 
 /** The fields of `after` whose value differs from `before`, each as `{ from, to }`; empty when nothing changed. */
-export function changed<K extends string>(before: NoInfer<Record<K, AuditScalar>>, after: Partial<Record<K, AuditScalar>>): AuditChanges {
+export function changed<K extends string>(
+  before: NoInfer<Record<K, AuditScalar>>,
+  after: Partial<Record<K, AuditScalar>>,
+): AuditChanges {
   const out: AuditChanges = {};
   for (const [key, to] of Object.entries(after) as [K, AuditScalar | undefined][]) {
     if (to !== undefined && before[key] !== to) out[key] = { from: before[key], to };
@@ -46,7 +50,9 @@ export function changed<K extends string>(before: NoInfer<Record<K, AuditScalar>
  */
 export function recordAudit(ctx: DomainContext, tx: Tx, by: AuditBy, entry: AuditEntry): void {
   const person = typeof by === 'string' ? null : by;
-  const actorName = person ? (tx.select({ name: users.name }).from(users).where(eq(users.id, person.id)).get()?.name ?? null) : null;
+  const actorName = person
+    ? (tx.select({ name: users.name }).from(users).where(eq(users.id, person.id)).get()?.name ?? null)
+    : null;
   tx.insert(auditLog)
     .values({
       at: ctx.now(),

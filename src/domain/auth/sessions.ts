@@ -33,7 +33,11 @@ export function createSession(ctx: DomainContext, userId: number): { token: stri
   return { token, id };
 }
 
-export function resolveSession(ctx: DomainContext, token: string | undefined, limits: SessionLimits): ActiveSession | null {
+export function resolveSession(
+  ctx: DomainContext,
+  token: string | undefined,
+  limits: SessionLimits,
+): ActiveSession | null {
   if (!token || token.length > 100) return null;
   const id = hashToken(token);
   const row = ctx.db
@@ -69,7 +73,13 @@ export function sessionExists(ctx: DomainContext, id: string): boolean {
 /** Which of these sessions still exist: one read for every open tab a push goes to. */
 export function liveSessions(ctx: DomainContext, ids: string[]): Set<string> {
   if (ids.length === 0) return new Set();
-  const query = prepared(ctx, 'live sessions', () => ctx.db.select({ id: sessions.id }).from(sessions).where(inList(sessions.id, sql.placeholder('ids'))).prepare());
+  const query = prepared(ctx, 'live sessions', () =>
+    ctx.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(inList(sessions.id, sql.placeholder('ids')))
+      .prepare(),
+  );
   return new Set((query.values({ ids: JSON.stringify([...new Set(ids)]) }) as [string][]).map((r) => r[0]));
 }
 

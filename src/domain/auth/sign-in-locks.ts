@@ -27,12 +27,22 @@ export interface LockedAddress {
 }
 
 /** What admins see of failed sign-ins: the accounts with failures in the window, and the addresses locked out for every account. */
-export function signInLocks(ctx: DomainContext, actor: Actor, policy: SignInPolicy): { accounts: AccountSignIns[]; addresses: LockedAddress[] } {
+export function signInLocks(
+  ctx: DomainContext,
+  actor: Actor,
+  policy: SignInPolicy,
+): { accounts: AccountSignIns[]; addresses: LockedAddress[] } {
   requireAdmin(actor);
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
     const pairs = tx
-      .select({ userId: users.id, name: users.name, email: users.email, address: signInFailures.address, failures: count() })
+      .select({
+        userId: users.id,
+        name: users.name,
+        email: users.email,
+        address: signInFailures.address,
+        failures: count(),
+      })
       .from(signInFailures)
       .innerJoin(users, eq(users.email, signInFailures.email))
       .where(inWindow(now, policy))
@@ -44,7 +54,14 @@ export function signInLocks(ctx: DomainContext, actor: Actor, policy: SignInPoli
       let account = accounts.get(pair.userId);
       if (!account) {
         const { until } = emailDelay(tx, pair.email, now, policy);
-        account = { userId: pair.userId, name: pair.name, failures: 0, heldBackUntil: until > now ? until : null, addresses: [], moreAddresses: 0 };
+        account = {
+          userId: pair.userId,
+          name: pair.name,
+          failures: 0,
+          heldBackUntil: until > now ? until : null,
+          addresses: [],
+          moreAddresses: 0,
+        };
         accounts.set(pair.userId, account);
       }
       account.failures += pair.failures;
@@ -83,7 +100,12 @@ export function clearAccountSignIns(ctx: DomainContext, actor: Actor, userId: nu
     const user = tx.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, userId)).get();
     if (!user) throw notFound();
     const failures = tx.delete(signInFailures).where(eq(signInFailures.email, user.email)).run().changes;
-    if (failures) recordAudit(ctx, tx, actor, { action: 'user.sign_ins_cleared', subject: { id: userId, name: user.name }, changes: { failures } });
+    if (failures)
+      recordAudit(ctx, tx, actor, {
+        action: 'user.sign_ins_cleared',
+        subject: { id: userId, name: user.name },
+        changes: { failures },
+      });
     return { name: user.name };
   });
 }
@@ -95,7 +117,12 @@ export function clearAddressSignIns(ctx: DomainContext, actor: Actor, rawAddress
   if (!address || address.length > 100) throw invalid('admin.sign_ins.address_invalid');
   ctx.db.transaction((tx) => {
     const failures = tx.delete(signInFailures).where(eq(signInFailures.address, address)).run().changes;
-    if (failures) recordAudit(ctx, tx, actor, { action: 'address.sign_ins_cleared', subject: { name: address }, changes: { failures } });
+    if (failures)
+      recordAudit(ctx, tx, actor, {
+        action: 'address.sign_ins_cleared',
+        subject: { name: address },
+        changes: { failures },
+      });
   });
   return { address };
 }

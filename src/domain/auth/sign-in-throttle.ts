@@ -32,16 +32,25 @@ const LONGEST_DELAY_MS = 60_000;
 
 /** How long after an email's last failure an address that failed for it waits: nothing under the budget, then 1 s doubling up to a minute. */
 export function delayAfter(emailFailures: number, policy: SignInPolicy): number {
-  return emailFailures < policy.attempts ? 0 : Math.min(LONGEST_DELAY_MS, FIRST_DELAY_MS * 2 ** (emailFailures - policy.attempts));
+  return emailFailures < policy.attempts
+    ? 0
+    : Math.min(LONGEST_DELAY_MS, FIRST_DELAY_MS * 2 ** (emailFailures - policy.attempts));
 }
 
 /** Failures still counted at `now`: those of the last window. */
 export const inWindow = (now: number, policy: SignInPolicy): SQL => gt(signInFailures.at, now - policy.windowMs);
 
-export const pairOf = ({ email, address }: SignInAttempt): SQL => and(eq(signInFailures.email, email), eq(signInFailures.address, address))!;
+export const pairOf = ({ email, address }: SignInAttempt): SQL =>
+  and(eq(signInFailures.email, email), eq(signInFailures.address, address))!;
 
 export function countWhere(db: Reader, where: SQL, now: number, policy: SignInPolicy): number {
-  return db.select({ n: count() }).from(signInFailures).where(and(where, inWindow(now, policy))).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: count() })
+      .from(signInFailures)
+      .where(and(where, inWindow(now, policy)))
+      .get()?.n ?? 0
+  );
 }
 
 /** When a budget of `budget` failures matching `where` frees a try: as the budget-th newest of them leaves the window. */
@@ -58,7 +67,12 @@ export function freedAt(db: Reader, where: SQL, budget: number, now: number, pol
 }
 
 /** The email's failures from anywhere, and until when an address that failed for it waits. */
-export function emailDelay(db: Reader, email: string, now: number, policy: SignInPolicy): { failures: number; until: number } {
+export function emailDelay(
+  db: Reader,
+  email: string,
+  now: number,
+  policy: SignInPolicy,
+): { failures: number; until: number } {
   const row = db
     .select({ n: count(), last: max(signInFailures.at) })
     .from(signInFailures)
@@ -110,9 +124,13 @@ export async function throttledSignIn(
 ): Promise<boolean> {
   const now = ctx.now();
   ctx.db.transaction((tx) => {
-    tx.delete(signInFailures).where(lte(signInFailures.at, now - policy.windowMs)).run();
+    tx.delete(signInFailures)
+      .where(lte(signInFailures.at, now - policy.windowMs))
+      .run();
     refuseIfHeldBack(tx, attempt, now, policy);
-    tx.insert(signInFailures).values({ ...attempt, at: now }).run();
+    tx.insert(signInFailures)
+      .values({ ...attempt, at: now })
+      .run();
   });
   const ok = await check();
   if (ok) ctx.db.delete(signInFailures).where(pairOf(attempt)).run();

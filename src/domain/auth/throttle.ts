@@ -11,7 +11,9 @@ export interface ThrottlePolicy {
 /** The 429 of a spent budget, saying how long until it frees a try. */
 export function tooManyFailures(waitMs: number): DomainError {
   const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
-  return minutes === 1 ? new DomainError(429, 'login.throttled_one') : new DomainError(429, 'login.throttled', { minutes });
+  return minutes === 1
+    ? new DomainError(429, 'login.throttled_one')
+    : new DomainError(429, 'login.throttled', { minutes });
 }
 
 /**
@@ -19,7 +21,12 @@ export function tooManyFailures(waitMs: number): DomainError {
  * before the slow check starts, so requests fired in parallel cannot all slip in under the limit. A failed check
  * keeps its mark; a successful one takes its own marks back.
  */
-export async function throttled(ctx: DomainContext, keys: string[], policy: ThrottlePolicy, check: () => Promise<boolean>): Promise<boolean> {
+export async function throttled(
+  ctx: DomainContext,
+  keys: string[],
+  policy: ThrottlePolicy,
+  check: () => Promise<boolean>,
+): Promise<boolean> {
   const now = ctx.now();
   const since = now - policy.windowMs;
   const marks = ctx.db.transaction((tx) => {
@@ -40,9 +47,22 @@ export async function throttled(ctx: DomainContext, keys: string[], policy: Thro
         throw tooManyFailures((freeing?.at ?? now) + policy.windowMs - now);
       }
     }
-    return tx.insert(loginFailures).values(keys.map((key) => ({ key, at: now }))).returning({ id: loginFailures.id }).all();
+    return tx
+      .insert(loginFailures)
+      .values(keys.map((key) => ({ key, at: now })))
+      .returning({ id: loginFailures.id })
+      .all();
   });
   const ok = await check();
-  if (ok) ctx.db.delete(loginFailures).where(inArray(loginFailures.id, marks.map((m) => m.id))).run();
+  if (ok)
+    ctx.db
+      .delete(loginFailures)
+      .where(
+        inArray(
+          loginFailures.id,
+          marks.map((m) => m.id),
+        ),
+      )
+      .run();
   return ok;
 }

@@ -17,10 +17,18 @@ const PATTERN = /\{\{\s*([\w.]+)\s*\}\}/g;
 
 /** Placeholders in a text that are not ones we can fill (a typo would otherwise reach the customer). */
 export function unknownPlaceholders(body: string): string[] {
-  return [...body.matchAll(PATTERN)].map((m) => m[1]!).filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
+  return [...body.matchAll(PATTERN)]
+    .map((m) => m[1]!)
+    .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
 }
 
-export function valuesFor(person: { contactName: string | null; company: string | null; phone: string; agentName: string; inboxName: string | null }): PlaceholderValues {
+export function valuesFor(person: {
+  contactName: string | null;
+  company: string | null;
+  phone: string;
+  agentName: string;
+  inboxName: string | null;
+}): PlaceholderValues {
   const [first, ...rest] = (person.contactName ?? '').trim().split(/\s+/).filter(Boolean);
   const [agentFirst] = person.agentName.trim().split(/\s+/);
   return {

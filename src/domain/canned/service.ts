@@ -51,7 +51,11 @@ function clean(input: CannedInput): { title: string; keyword: string; body: stri
 /** Where a new reply goes: an inbox (managers, who see it) or the actor's own quick replies. */
 export type CannedScope = { inboxId: number } | 'personal';
 
-function assertMayWrite(ctx: DomainContext, actor: Actor, row: { inboxId: number | null; ownerUserId: number | null }): void {
+function assertMayWrite(
+  ctx: DomainContext,
+  actor: Actor,
+  row: { inboxId: number | null; ownerUserId: number | null },
+): void {
   if (row.ownerUserId !== null) {
     if (row.ownerUserId !== actor.id) throw notFound();
     return;
@@ -65,29 +69,52 @@ function saving<T>(keyword: string, write: () => T): T {
   try {
     return write();
   } catch (err) {
-    if (err instanceof Error && /UNIQUE constraint failed: .*canned_replies/.test(err.message)) throw conflict('canned.keyword_taken', 'keyword', { keyword });
+    if (err instanceof Error && /UNIQUE constraint failed: .*canned_replies/.test(err.message))
+      throw conflict('canned.keyword_taken', 'keyword', { keyword });
     throw err;
   }
 }
 
 /** A shared reply's change goes into the audit log, with its inbox; personal quick replies are their owner's business. */
-function auditShared(ctx: DomainContext, tx: Tx, actor: Actor, action: AuditAction, reply: CannedReply, changes: AuditChanges): void {
+function auditShared(
+  ctx: DomainContext,
+  tx: Tx,
+  actor: Actor,
+  action: AuditAction,
+  reply: CannedReply,
+  changes: AuditChanges,
+): void {
   if (reply.inboxId === null) return;
   const inbox = tx.select({ name: inboxes.name }).from(inboxes).where(eq(inboxes.id, reply.inboxId)).get();
-  recordAudit(ctx, tx, actor, { action, subject: { id: reply.id, name: reply.title }, changes: { inbox: inbox?.name ?? null, ...changes } });
+  recordAudit(ctx, tx, actor, {
+    action,
+    subject: { id: reply.id, name: reply.title },
+    changes: { inbox: inbox?.name ?? null, ...changes },
+  });
 }
 
 export function createCanned(ctx: DomainContext, actor: Actor, scope: CannedScope, input: CannedInput): CannedReply {
-  const owner = scope === 'personal' ? { inboxId: null, ownerUserId: actor.id } : { inboxId: scope.inboxId, ownerUserId: null };
+  const owner =
+    scope === 'personal' ? { inboxId: null, ownerUserId: actor.id } : { inboxId: scope.inboxId, ownerUserId: null };
   if (owner.inboxId !== null) {
-    const shared = ctx.db.select({ owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, owner.inboxId)).get();
+    const shared = ctx.db
+      .select({ owner: inboxes.ownerUserId })
+      .from(inboxes)
+      .where(eq(inboxes.id, owner.inboxId))
+      .get();
     if (!shared || shared.owner !== null) throw notFound();
   }
   assertMayWrite(ctx, actor, owner);
   const fields = clean(input);
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
-    const reply = saving(fields.keyword, () => tx.insert(cannedReplies).values({ ...owner, ...fields, createdAt: now, updatedAt: now }).returning(columns).get());
+    const reply = saving(fields.keyword, () =>
+      tx
+        .insert(cannedReplies)
+        .values({ ...owner, ...fields, createdAt: now, updatedAt: now })
+        .returning(columns)
+        .get(),
+    );
     auditShared(ctx, tx, actor, 'canned.created', reply, fields);
     return reply;
   });
@@ -104,7 +131,14 @@ export function updateCanned(ctx: DomainContext, actor: Actor, id: number, input
   return ctx.db.transaction((tx) => {
     const before = existing(ctx, actor, id);
     const fields = clean(input);
-    const reply = saving(fields.keyword, () => tx.update(cannedReplies).set({ ...fields, updatedAt: ctx.now() }).where(eq(cannedReplies.id, id)).returning(columns).get()!);
+    const reply = saving(fields.keyword, () =>
+      tx
+        .update(cannedReplies)
+        .set({ ...fields, updatedAt: ctx.now() })
+        .where(eq(cannedReplies.id, id))
+        .returning(columns)
+        .get()!,
+    );
     const changes = changed(before, fields);
     if (Object.keys(changes).length) auditShared(ctx, tx, actor, 'canned.updated', reply, changes);
     return reply;
@@ -115,7 +149,11 @@ export function deleteCanned(ctx: DomainContext, actor: Actor, id: number): void
   ctx.db.transaction((tx) => {
     const reply = existing(ctx, actor, id);
     tx.delete(cannedReplies).where(eq(cannedReplies.id, id)).run();
-    auditShared(ctx, tx, actor, 'canned.deleted', reply, { title: reply.title, keyword: reply.keyword, body: reply.body });
+    auditShared(ctx, tx, actor, 'canned.deleted', reply, {
+      title: reply.title,
+      keyword: reply.keyword,
+      body: reply.body,
+    });
   });
 }
 
@@ -133,18 +171,45 @@ export function cannedBook(ctx: DomainContext, actor: Actor): CannedBook {
     .orderBy(asc(inboxes.name))
     .all();
   const rows = visible.length
-    ? ctx.db.select(columns).from(cannedReplies).where(inArray(cannedReplies.inboxId, visible.map((i) => i.id))).orderBy(asc(sql`lower(${cannedReplies.title})`)).all()
+    ? ctx.db
+        .select(columns)
+        .from(cannedReplies)
+        .where(
+          inArray(
+            cannedReplies.inboxId,
+            visible.map((i) => i.id),
+          ),
+        )
+        .orderBy(asc(sql`lower(${cannedReplies.title})`))
+        .all()
     : [];
   return {
-    shared: visible.map((i) => ({ inboxId: i.id, inboxName: i.name, mayManage: isManager(actor), replies: rows.filter((r) => r.inboxId === i.id) })),
-    personal: ctx.db.select(columns).from(cannedReplies).where(eq(cannedReplies.ownerUserId, actor.id)).orderBy(asc(sql`lower(${cannedReplies.title})`)).all(),
+    shared: visible.map((i) => ({
+      inboxId: i.id,
+      inboxName: i.name,
+      mayManage: isManager(actor),
+      replies: rows.filter((r) => r.inboxId === i.id),
+    })),
+    personal: ctx.db
+      .select(columns)
+      .from(cannedReplies)
+      .where(eq(cannedReplies.ownerUserId, actor.id))
+      .orderBy(asc(sql`lower(${cannedReplies.title})`))
+      .all(),
   };
 }
 
 /** The conversation's inbox, for someone who may reply in it (404 otherwise). */
 function conversationFor(ctx: DomainContext, actor: Actor, conversationId: number) {
   const row = ctx.db
-    .select({ inboxId: conversations.inboxId, inboxName: inboxes.name, personal: inboxes.ownerUserId, contactName: contacts.name, company: contacts.company, phone: conversations.phone })
+    .select({
+      inboxId: conversations.inboxId,
+      inboxName: inboxes.name,
+      personal: inboxes.ownerUserId,
+      contactName: contacts.name,
+      company: contacts.company,
+      phone: conversations.phone,
+    })
     .from(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -172,7 +237,12 @@ export function cannedFor(ctx: DomainContext, actor: Actor, conversationId: numb
 }
 
 /** The reply whose keyword is typed (`/thanks`), among those usable in the conversation; personal ones win a tie. */
-export function cannedByKeyword(ctx: DomainContext, actor: Actor, conversationId: number, keyword: string): CannedReply | null {
+export function cannedByKeyword(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  keyword: string,
+): CannedReply | null {
   const k = keyword.toLowerCase();
   return cannedFor(ctx, actor, conversationId).find((r) => r.keyword.toLowerCase() === k) ?? null;
 }
@@ -185,6 +255,12 @@ export function fillCanned(ctx: DomainContext, actor: Actor, conversationId: num
   const agent = ctx.db.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).get();
   return fillPlaceholders(
     reply.body,
-    valuesFor({ contactName: conversation.contactName, company: conversation.company, phone: conversation.phone, agentName: agent?.name ?? '', inboxName: conversation.personal === null ? conversation.inboxName : null }),
+    valuesFor({
+      contactName: conversation.contactName,
+      company: conversation.company,
+      phone: conversation.phone,
+      agentName: agent?.name ?? '',
+      inboxName: conversation.personal === null ? conversation.inboxName : null,
+    }),
   );
 }

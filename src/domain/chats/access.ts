@@ -18,7 +18,12 @@ export interface ChatRow {
  */
 export function chatAudience(db: Pick<Tx, 'select'>, chat: Pick<ChatRow, 'id' | 'inboxId'>): number[] {
   if (chat.inboxId !== null) return inboxAudience({ db } as DomainContext, chat.inboxId);
-  return db.select({ userId: chatMembers.userId }).from(chatMembers).where(eq(chatMembers.chatId, chat.id)).all().map((m) => m.userId);
+  return db
+    .select({ userId: chatMembers.userId })
+    .from(chatMembers)
+    .where(eq(chatMembers.chatId, chat.id))
+    .all()
+    .map((m) => m.userId);
 }
 
 /** Everyone in the chat now, by its id (nobody for a chat that is gone). */
@@ -31,7 +36,10 @@ export function chatAudienceOf(ctx: DomainContext, chatId: number): number[] {
 export function chatVisibleTo(actor: Actor) {
   return or(
     sql`${chats.id} IN (SELECT ${chatMembers.chatId} FROM ${chatMembers} WHERE ${chatMembers.userId} = ${actor.id} AND ${chats.inboxId} IS NULL)`,
-    and(isNotNull(chats.inboxId), sql`${chats.inboxId} IN (SELECT ${inboxes.id} FROM ${inboxes} WHERE ${isNull(inboxes.ownerUserId)} AND ${inboxVisibleTo(actor)})`),
+    and(
+      isNotNull(chats.inboxId),
+      sql`${chats.inboxId} IN (SELECT ${inboxes.id} FROM ${inboxes} WHERE ${isNull(inboxes.ownerUserId)} AND ${inboxVisibleTo(actor)})`,
+    ),
   )!;
 }
 

@@ -7,7 +7,11 @@ import { chatFor } from './access.ts';
 
 /** A chat message's file, for the chat's members; 404 for everyone else. */
 export function attachmentFor(ctx: DomainContext, actor: Actor, messageId: number, seq: number): AttachmentView {
-  const message = ctx.db.select({ chatId: chatMessages.chatId }).from(chatMessages).where(eq(chatMessages.id, messageId)).get();
+  const message = ctx.db
+    .select({ chatId: chatMessages.chatId })
+    .from(chatMessages)
+    .where(eq(chatMessages.id, messageId))
+    .get();
   if (!message) throw notFound();
   chatFor(ctx.db, actor, message.chatId);
   const file = attachmentOf(ctx.db, messageId, seq, chatAttachments);

@@ -27,17 +27,34 @@ export interface ChatSummary {
   preview: string;
 }
 
-const teammateColumns = { id: users.id, name: users.name, availability: users.availability, statusMessage: users.statusMessage };
+const teammateColumns = {
+  id: users.id,
+  name: users.name,
+  availability: users.availability,
+  statusMessage: users.statusMessage,
+};
 
 /** Everyone the actor can write to: the active team, by name. */
 export function teammates({ db }: DomainContext, actor: Actor): Teammate[] {
-  return db.select(teammateColumns).from(users).where(and(eq(users.active, true), ne(users.id, actor.id))).orderBy(asc(users.name)).all();
+  return db
+    .select(teammateColumns)
+    .from(users)
+    .where(and(eq(users.active, true), ne(users.id, actor.id)))
+    .orderBy(asc(users.name))
+    .all();
 }
 
 /** The chats the actor is in (or only `onlyId` of them), newest activity first, each with its unread count and last words. */
 export function chatsOf(ctx: DomainContext, actor: Actor, onlyId?: number): ChatSummary[] {
   const rows = ctx.db
-    .select({ id: chats.id, kind: chats.kind, name: chats.name, inboxName: inboxes.name, lastMessageAt: chats.lastMessageAt, createdAt: chats.createdAt })
+    .select({
+      id: chats.id,
+      kind: chats.kind,
+      name: chats.name,
+      inboxName: inboxes.name,
+      lastMessageAt: chats.lastMessageAt,
+      createdAt: chats.createdAt,
+    })
     .from(chats)
     .leftJoin(inboxes, eq(inboxes.id, chats.inboxId))
     .where(and(chatVisibleTo(actor), onlyId === undefined ? undefined : eq(chats.id, onlyId)))
@@ -62,7 +79,9 @@ export function chatsOf(ctx: DomainContext, actor: Actor, onlyId?: number): Chat
       ? ctx.db
           .select({ chatId: chatMessages.chatId, body: chatMessages.body })
           .from(chatMessages)
-          .where(sql`${chatMessages.id} IN (SELECT max(id) FROM chat_messages WHERE chat_id IN ${ids} AND deleted_at IS NULL GROUP BY chat_id)`)
+          .where(
+            sql`${chatMessages.id} IN (SELECT max(id) FROM chat_messages WHERE chat_id IN ${ids} AND deleted_at IS NULL GROUP BY chat_id)`,
+          )
           .all()
           .map((m) => [m.chatId, toPlainText(m.body).slice(0, 80)])
       : [],
@@ -84,7 +103,12 @@ export function chatsOf(ctx: DomainContext, actor: Actor, onlyId?: number): Chat
 
 /** The navigation's count: unread messages across all the actor's chats. */
 export function chatUnreadTotal(ctx: DomainContext, actor: Actor): number {
-  const ids = ctx.db.select({ id: chats.id }).from(chats).where(chatVisibleTo(actor)).all().map((c) => c.id);
+  const ids = ctx.db
+    .select({ id: chats.id })
+    .from(chats)
+    .where(chatVisibleTo(actor))
+    .all()
+    .map((c) => c.id);
   return [...unreadByChat(ctx.db, actor, ids).values()].reduce((a, b) => a + b, 0);
 }
 
@@ -98,6 +122,8 @@ export function chatDetails(ctx: DomainContext, actor: Actor, chatId: number): C
   const chat = chatFor(ctx.db, actor, chatId);
   const summary = chatsOf(ctx, actor, chatId)[0]!;
   const ids = chatAudience(ctx.db, chat);
-  const members = ids.length ? ctx.db.select(teammateColumns).from(users).where(inArray(users.id, ids)).orderBy(asc(users.name)).all() : [];
+  const members = ids.length
+    ? ctx.db.select(teammateColumns).from(users).where(inArray(users.id, ids)).orderBy(asc(users.name)).all()
+    : [];
   return { ...summary, members, inboxId: chat.inboxId };
 }

@@ -19,7 +19,11 @@ function cleanName(raw: unknown): string {
 function activeUsers(tx: Pick<Tx, 'select'>, ids: number[]): number[] {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  const found = tx.select({ id: users.id }).from(users).where(and(inArray(users.id, unique), eq(users.active, true))).all();
+  const found = tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inArray(users.id, unique), eq(users.active, true)))
+    .all();
   if (found.length !== unique.length) throw invalid('chat.member_unknown', 'members');
   return unique;
 }
@@ -36,10 +40,20 @@ export function openDirect(ctx: DomainContext, actor: Actor, otherId: number): n
   const result = ctx.db.transaction((tx) => {
     const existing = tx.select({ id: chats.id }).from(chats).where(eq(chats.directKey, key)).get();
     if (existing) return { id: existing.id, created: false };
-    const other = tx.select({ id: users.id }).from(users).where(and(eq(users.id, otherId), eq(users.active, true))).get();
+    const other = tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, otherId), eq(users.active, true)))
+      .get();
     if (!other) throw notFound();
-    const id = tx.insert(chats).values({ kind: 'direct', directKey: key, createdBy: actor.id, createdAt: now }).returning({ id: chats.id }).get().id;
-    tx.insert(chatMembers).values([actor.id, otherId].map((userId) => ({ chatId: id, userId, joinedAt: now }))).run();
+    const id = tx
+      .insert(chats)
+      .values({ kind: 'direct', directKey: key, createdBy: actor.id, createdAt: now })
+      .returning({ id: chats.id })
+      .get().id;
+    tx.insert(chatMembers)
+      .values([actor.id, otherId].map((userId) => ({ chatId: id, userId, joinedAt: now })))
+      .run();
     return { id, created: true };
   });
   if (result.created) changed(ctx, result.id, [actor.id, otherId]);
@@ -50,20 +64,39 @@ export function openDirect(ctx: DomainContext, actor: Actor, otherId: number): n
  * A named team chat, made by a manager or admin: with the people chosen (and its maker), or — given an
  * inbox — the chat of that inbox, whose members are the inbox's (one per inbox).
  */
-export function createTeamChat(ctx: DomainContext, actor: Actor, input: { name: unknown; memberIds: number[]; inboxId?: number }): number {
+export function createTeamChat(
+  ctx: DomainContext,
+  actor: Actor,
+  input: { name: unknown; memberIds: number[]; inboxId?: number },
+): number {
   if (!isManager(actor)) throw forbidden();
   const name = cleanName(input.name);
   const now = ctx.now();
   const id = ctx.db.transaction((tx) => {
     if (input.inboxId !== undefined) {
-      const shared = tx.select({ id: inboxes.id }).from(inboxes).where(and(eq(inboxes.id, input.inboxId), isNull(inboxes.ownerUserId))).get();
+      const shared = tx
+        .select({ id: inboxes.id })
+        .from(inboxes)
+        .where(and(eq(inboxes.id, input.inboxId), isNull(inboxes.ownerUserId)))
+        .get();
       if (!shared || !canSeeInbox(ctx, actor, input.inboxId)) throw notFound();
-      if (tx.select({ id: chats.id }).from(chats).where(eq(chats.inboxId, input.inboxId)).get()) throw conflict('chat.inbox_taken', 'inbox');
-      return tx.insert(chats).values({ kind: 'team', name, inboxId: input.inboxId, createdBy: actor.id, createdAt: now }).returning({ id: chats.id }).get().id;
+      if (tx.select({ id: chats.id }).from(chats).where(eq(chats.inboxId, input.inboxId)).get())
+        throw conflict('chat.inbox_taken', 'inbox');
+      return tx
+        .insert(chats)
+        .values({ kind: 'team', name, inboxId: input.inboxId, createdBy: actor.id, createdAt: now })
+        .returning({ id: chats.id })
+        .get().id;
     }
     const members = activeUsers(tx, [actor.id, ...input.memberIds]);
-    const chatId = tx.insert(chats).values({ kind: 'team', name, createdBy: actor.id, createdAt: now }).returning({ id: chats.id }).get().id;
-    tx.insert(chatMembers).values(members.map((userId) => ({ chatId, userId, joinedAt: now }))).run();
+    const chatId = tx
+      .insert(chats)
+      .values({ kind: 'team', name, createdBy: actor.id, createdAt: now })
+      .returning({ id: chats.id })
+      .get().id;
+    tx.insert(chatMembers)
+      .values(members.map((userId) => ({ chatId, userId, joinedAt: now })))
+      .run();
     return chatId;
   });
   changed(ctx, id, chatAudience(ctx.db, { id, inboxId: input.inboxId ?? null }));
@@ -71,7 +104,12 @@ export function createTeamChat(ctx: DomainContext, actor: Actor, input: { name: 
 }
 
 /** Renames a team chat and sets who is in it (managers and admins in it). An inbox's chat follows its inbox. */
-export function updateTeamChat(ctx: DomainContext, actor: Actor, chatId: number, input: { name: unknown; memberIds: number[] }): void {
+export function updateTeamChat(
+  ctx: DomainContext,
+  actor: Actor,
+  chatId: number,
+  input: { name: unknown; memberIds: number[] },
+): void {
   const now = ctx.now();
   const affected = ctx.db.transaction((tx) => {
     const chat = chatFor(tx, actor, chatId);
@@ -83,9 +121,15 @@ export function updateTeamChat(ctx: DomainContext, actor: Actor, chatId: number,
     // Whoever manages it stays in it: removing yourself is what "Leave" is for.
     const after = activeUsers(tx, [actor.id, ...input.memberIds]);
     const gone = before.filter((id) => !after.includes(id));
-    if (gone.length) tx.delete(chatMembers).where(and(eq(chatMembers.chatId, chatId), inArray(chatMembers.userId, gone))).run();
+    if (gone.length)
+      tx.delete(chatMembers)
+        .where(and(eq(chatMembers.chatId, chatId), inArray(chatMembers.userId, gone)))
+        .run();
     const added = after.filter((id) => !before.includes(id));
-    if (added.length) tx.insert(chatMembers).values(added.map((userId) => ({ chatId, userId, joinedAt: now }))).run();
+    if (added.length)
+      tx.insert(chatMembers)
+        .values(added.map((userId) => ({ chatId, userId, joinedAt: now })))
+        .run();
     return [...before, ...added];
   });
   changed(ctx, chatId, affected);
@@ -96,7 +140,9 @@ export function leaveChat(ctx: DomainContext, actor: Actor, chatId: number): voi
   const others = ctx.db.transaction((tx) => {
     const chat = chatFor(tx, actor, chatId);
     if (chat.kind !== 'team' || chat.inboxId !== null) throw invalid('chat.cannot_leave');
-    tx.delete(chatMembers).where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, actor.id))).run();
+    tx.delete(chatMembers)
+      .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, actor.id)))
+      .run();
     return chatAudience(tx, chat);
   });
   changed(ctx, chatId, [actor.id, ...others]);

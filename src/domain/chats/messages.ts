@@ -38,15 +38,30 @@ function cleanChatBody(raw: unknown, mayBeEmpty: boolean): string {
 }
 
 function nameOf(tx: Pick<Tx, 'select'>, ids: number[]): { id: number; name: string }[] {
-  return ids.length ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)).all() : [];
+  return ids.length
+    ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)).all()
+    : [];
 }
 
 /** Who hears of a new message: the people it mentions, and in a direct chat the other person. */
-function notificationsFor(tx: Pick<Tx, 'select'>, actor: Actor, chat: ChatRow, body: string, chatId: number): NewNotification[] {
+function notificationsFor(
+  tx: Pick<Tx, 'select'>,
+  actor: Actor,
+  chat: ChatRow,
+  body: string,
+  chatId: number,
+): NewNotification[] {
   const audience = chatAudience(tx, chat).filter((id) => id !== actor.id);
   const excerpt = toPlainText(body) || '📎';
-  if (chat.kind === 'direct') return audience.map((userId) => ({ userId, kind: 'direct' as const, actorId: actor.id, chatId, excerpt }));
-  return mentionedIn(body, nameOf(tx, audience)).map((userId) => ({ userId, kind: 'mention' as const, actorId: actor.id, chatId, excerpt }));
+  if (chat.kind === 'direct')
+    return audience.map((userId) => ({ userId, kind: 'direct' as const, actorId: actor.id, chatId, excerpt }));
+  return mentionedIn(body, nameOf(tx, audience)).map((userId) => ({
+    userId,
+    kind: 'mention' as const,
+    actorId: actor.id,
+    chatId,
+    excerpt,
+  }));
 }
 
 export interface ChatMedia {
@@ -57,7 +72,13 @@ export interface ChatMedia {
 }
 
 /** A member writes to a chat: text (Markdown) and files, in one transaction; mentions and direct messages notify. */
-export function postChatMessage(ctx: DomainContext, actor: Actor, chatId: number, rawBody: unknown, media?: ChatMedia): number {
+export function postChatMessage(
+  ctx: DomainContext,
+  actor: Actor,
+  chatId: number,
+  rawBody: unknown,
+  media?: ChatMedia,
+): number {
   const uploads = media?.uploads ?? [];
   const body = cleanChatBody(rawBody, uploads.length > 0);
   const now = ctx.now();
@@ -66,12 +87,22 @@ export function postChatMessage(ctx: DomainContext, actor: Actor, chatId: number
   try {
     done = ctx.db.transaction((tx) => {
       const chat = chatFor(tx, actor, chatId);
-      const files = checkUploads({ maxAttachments: CHAT_MAX_FILES, maxAttachmentBytes: media?.maxAttachmentBytes ?? 0 }, uploads);
-      const id = tx.insert(chatMessages).values({ chatId, authorId: actor.id, body, createdAt: now }).returning({ id: chatMessages.id }).get().id;
+      const files = checkUploads(
+        { maxAttachments: CHAT_MAX_FILES, maxAttachmentBytes: media?.maxAttachmentBytes ?? 0 },
+        uploads,
+      );
+      const id = tx
+        .insert(chatMessages)
+        .values({ chatId, authorId: actor.id, body, createdAt: now })
+        .returning({ id: chatMessages.id })
+        .get().id;
       if (files.length && media) attachFiles(tx, media.store, id, files, adopted, chatAttachments);
       tx.update(chats).set({ lastMessageAt: now }).where(eq(chats.id, chatId)).run();
       // What I write, I have read.
-      tx.insert(chatMembers).values({ chatId, userId: actor.id, lastReadId: id, joinedAt: now }).onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.userId], set: { lastReadId: id } }).run();
+      tx.insert(chatMembers)
+        .values({ chatId, userId: actor.id, lastReadId: id, joinedAt: now })
+        .onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.userId], set: { lastReadId: id } })
+        .run();
       return { id, notified: addNotifications(ctx, now, notificationsFor(tx, actor, chat, body, chatId)) };
     });
   } catch (err) {
@@ -85,7 +116,11 @@ export function postChatMessage(ctx: DomainContext, actor: Actor, chatId: number
 
 /** One's own message, not deleted, of a chat one is still in. */
 function ownMessage(tx: Pick<Tx, 'select'>, actor: Actor, messageId: number) {
-  const message = tx.select({ chatId: chatMessages.chatId, authorId: chatMessages.authorId, deletedAt: chatMessages.deletedAt }).from(chatMessages).where(eq(chatMessages.id, messageId)).get();
+  const message = tx
+    .select({ chatId: chatMessages.chatId, authorId: chatMessages.authorId, deletedAt: chatMessages.deletedAt })
+    .from(chatMessages)
+    .where(eq(chatMessages.id, messageId))
+    .get();
   if (!message) throw notFound();
   chatFor(tx, actor, message.chatId);
   if (message.authorId !== actor.id || message.deletedAt !== null) throw notFound();
@@ -95,8 +130,17 @@ function ownMessage(tx: Pick<Tx, 'select'>, actor: Actor, messageId: number) {
 export function editChatMessage(ctx: DomainContext, actor: Actor, messageId: number, rawBody: unknown): void {
   const chatId = ctx.db.transaction((tx) => {
     const message = ownMessage(tx, actor, messageId);
-    const hasFiles = tx.select({ seq: chatAttachments.seq }).from(chatAttachments).where(eq(chatAttachments.messageId, messageId)).limit(1).get() !== undefined;
-    tx.update(chatMessages).set({ body: cleanChatBody(rawBody, hasFiles), editedAt: ctx.now() }).where(eq(chatMessages.id, messageId)).run();
+    const hasFiles =
+      tx
+        .select({ seq: chatAttachments.seq })
+        .from(chatAttachments)
+        .where(eq(chatAttachments.messageId, messageId))
+        .limit(1)
+        .get() !== undefined;
+    tx.update(chatMessages)
+      .set({ body: cleanChatBody(rawBody, hasFiles), editedAt: ctx.now() })
+      .where(eq(chatMessages.id, messageId))
+      .run();
     return message.chatId;
   });
   ctx.events.emit('chat.message', { chatId, messageId, created: false });
@@ -106,7 +150,11 @@ export function editChatMessage(ctx: DomainContext, actor: Actor, messageId: num
 export function deleteChatMessage(ctx: DomainContext, actor: Actor, messageId: number, store: MediaStore): void {
   const { chatId, shas } = ctx.db.transaction((tx) => {
     const message = ownMessage(tx, actor, messageId);
-    const files = tx.select({ sha256: chatAttachments.sha256 }).from(chatAttachments).where(eq(chatAttachments.messageId, messageId)).all();
+    const files = tx
+      .select({ sha256: chatAttachments.sha256 })
+      .from(chatAttachments)
+      .where(eq(chatAttachments.messageId, messageId))
+      .all();
     tx.delete(chatAttachments).where(eq(chatAttachments.messageId, messageId)).run();
     tx.delete(chatReactions).where(eq(chatReactions.messageId, messageId)).run();
     tx.update(chatMessages).set({ body: '', deletedAt: ctx.now() }).where(eq(chatMessages.id, messageId)).run();
@@ -120,10 +168,18 @@ export function toggleChatReaction(ctx: DomainContext, actor: Actor, messageId: 
   const emoji = knownEmoji(raw);
   if (!emoji) throw invalid('emoji.unknown');
   const done = ctx.db.transaction((tx) => {
-    const message = tx.select({ chatId: chatMessages.chatId, deletedAt: chatMessages.deletedAt }).from(chatMessages).where(eq(chatMessages.id, messageId)).get();
+    const message = tx
+      .select({ chatId: chatMessages.chatId, deletedAt: chatMessages.deletedAt })
+      .from(chatMessages)
+      .where(eq(chatMessages.id, messageId))
+      .get();
     if (!message || message.deletedAt !== null) throw notFound();
     chatFor(tx, actor, message.chatId);
-    const mine = and(eq(chatReactions.messageId, messageId), eq(chatReactions.userId, actor.id), eq(chatReactions.emoji, emoji));
+    const mine = and(
+      eq(chatReactions.messageId, messageId),
+      eq(chatReactions.userId, actor.id),
+      eq(chatReactions.emoji, emoji),
+    );
     const removed = tx.delete(chatReactions).where(mine).run().changes > 0;
     if (!removed) tx.insert(chatReactions).values({ messageId, userId: actor.id, emoji, createdAt: ctx.now() }).run();
     return { chatId: message.chatId, added: !removed };
@@ -137,21 +193,50 @@ export function markChatRead(ctx: DomainContext, actor: Actor, chatId: number): 
   const now = ctx.now();
   const moved = ctx.db.transaction((tx) => {
     chatFor(tx, actor, chatId);
-    const newest = tx.select({ id: max(chatMessages.id) }).from(chatMessages).where(eq(chatMessages.chatId, chatId)).get()?.id ?? 0;
-    const mine = tx.select({ lastReadId: chatMembers.lastReadId }).from(chatMembers).where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, actor.id))).get();
+    const newest =
+      tx
+        .select({ id: max(chatMessages.id) })
+        .from(chatMessages)
+        .where(eq(chatMessages.chatId, chatId))
+        .get()?.id ?? 0;
+    const mine = tx
+      .select({ lastReadId: chatMembers.lastReadId })
+      .from(chatMembers)
+      .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, actor.id)))
+      .get();
     if (mine && mine.lastReadId >= newest) return false;
-    tx.insert(chatMembers).values({ chatId, userId: actor.id, lastReadId: newest, joinedAt: now }).onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.userId], set: { lastReadId: newest } }).run();
+    tx.insert(chatMembers)
+      .values({ chatId, userId: actor.id, lastReadId: newest, joinedAt: now })
+      .onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.userId], set: { lastReadId: newest } })
+      .run();
     return true;
   });
   if (moved) ctx.events.emit('chat.read', { chatId, userId: actor.id });
 }
 
-function viewsOf(db: Pick<Tx, 'select'>, rows: { id: number; chatId: number; authorId: number | null; author: string | null; body: string; createdAt: number; editedAt: number | null; deletedAt: number | null }[]): ChatMessageView[] {
+function viewsOf(
+  db: Pick<Tx, 'select'>,
+  rows: {
+    id: number;
+    chatId: number;
+    authorId: number | null;
+    author: string | null;
+    body: string;
+    createdAt: number;
+    editedAt: number | null;
+    deletedAt: number | null;
+  }[],
+): ChatMessageView[] {
   const ids = rows.map((r) => r.id);
   const reactions = ids.length
     ? groupReactions(
         db
-          .select({ messageId: chatReactions.messageId, emoji: chatReactions.emoji, userId: users.id, name: users.name })
+          .select({
+            messageId: chatReactions.messageId,
+            emoji: chatReactions.emoji,
+            userId: users.id,
+            name: users.name,
+          })
           .from(chatReactions)
           .innerJoin(users, eq(users.id, chatReactions.userId))
           .where(inArray(chatReactions.messageId, ids))
@@ -160,7 +245,12 @@ function viewsOf(db: Pick<Tx, 'select'>, rows: { id: number; chatId: number; aut
       )
     : new Map<number, Reaction[]>();
   const files = attachmentsOf(db, ids, chatAttachments);
-  return rows.map(({ deletedAt, ...r }) => ({ ...r, deleted: deletedAt !== null, reactions: reactions.get(r.id) ?? [], files: files.get(r.id) ?? [] }));
+  return rows.map(({ deletedAt, ...r }) => ({
+    ...r,
+    deleted: deletedAt !== null,
+    reactions: reactions.get(r.id) ?? [],
+    files: files.get(r.id) ?? [],
+  }));
 }
 
 const messageColumns = {
@@ -175,7 +265,12 @@ const messageColumns = {
 };
 
 /** A page of a chat's history, oldest first: the newest CHAT_PAGE messages, or those before `beforeId`. */
-export function chatHistory(ctx: DomainContext, actor: Actor, chatId: number, beforeId?: number): { messages: ChatMessageView[]; more: boolean } {
+export function chatHistory(
+  ctx: DomainContext,
+  actor: Actor,
+  chatId: number,
+  beforeId?: number,
+): { messages: ChatMessageView[]; more: boolean } {
   chatFor(ctx.db, actor, chatId);
   const rows = ctx.db
     .select(messageColumns)
@@ -199,7 +294,12 @@ export function chatMessageFor(ctx: DomainContext, actor: Actor, messageId: numb
 
 /** One message for a live update: loaded once, pushed only to the chat's members (access decided by who receives it). */
 export function chatMessageItem(ctx: DomainContext, messageId: number): ChatMessageView | undefined {
-  const row = ctx.db.select(messageColumns).from(chatMessages).leftJoin(users, eq(users.id, chatMessages.authorId)).where(eq(chatMessages.id, messageId)).get();
+  const row = ctx.db
+    .select(messageColumns)
+    .from(chatMessages)
+    .leftJoin(users, eq(users.id, chatMessages.authorId))
+    .where(eq(chatMessages.id, messageId))
+    .get();
   return row && viewsOf(ctx.db, [row])[0];
 }
 
@@ -208,9 +308,17 @@ export function markChatReadBy(ctx: DomainContext, userIds: number[], chatId: nu
   if (userIds.length === 0) return;
   const now = ctx.now();
   ctx.db.transaction((tx) => {
-    const newest = tx.select({ id: max(chatMessages.id) }).from(chatMessages).where(eq(chatMessages.chatId, chatId)).get()?.id ?? 0;
+    const newest =
+      tx
+        .select({ id: max(chatMessages.id) })
+        .from(chatMessages)
+        .where(eq(chatMessages.chatId, chatId))
+        .get()?.id ?? 0;
     for (const userId of userIds) {
-      tx.insert(chatMembers).values({ chatId, userId, lastReadId: newest, joinedAt: now }).onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.userId], set: { lastReadId: newest } }).run();
+      tx.insert(chatMembers)
+        .values({ chatId, userId, lastReadId: newest, joinedAt: now })
+        .onConflictDoUpdate({ target: [chatMembers.chatId, chatMembers.userId], set: { lastReadId: newest } })
+        .run();
     }
   });
 }

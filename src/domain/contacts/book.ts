@@ -16,11 +16,24 @@ export const bookOf = (owner: number | null): number => owner ?? TEAM_BOOK;
 export const bookReadableBy = (book: number, userId: number): boolean => book === TEAM_BOOK || book === userId;
 
 /** The contact of this number in the inbox's book (at most one); none: a new one that first appeared there, named `name` (null: "unknown number"). */
-export function contactFor(tx: Pick<Tx, 'select' | 'insert'>, inbox: { id: number; owner: number | null }, phone: string, name: string | null = null): number {
+export function contactFor(
+  tx: Pick<Tx, 'select' | 'insert'>,
+  inbox: { id: number; owner: number | null },
+  phone: string,
+  name: string | null = null,
+): number {
   const book = bookOf(inbox.owner);
-  const found = tx.select({ id: contactPhones.contactId }).from(contactPhones).where(and(eq(contactPhones.book, book), eq(contactPhones.phone, phone))).get();
+  const found = tx
+    .select({ id: contactPhones.contactId })
+    .from(contactPhones)
+    .where(and(eq(contactPhones.book, book), eq(contactPhones.phone, phone)))
+    .get();
   if (found) return found.id;
-  const id = tx.insert(contacts).values({ book, name, originInboxId: inbox.id }).returning({ id: contacts.id }).get().id;
+  const id = tx
+    .insert(contacts)
+    .values({ book, name, originInboxId: inbox.id })
+    .returning({ id: contacts.id })
+    .get().id;
   tx.insert(contactPhones).values({ book, phone, contactId: id }).run();
   return id;
 }

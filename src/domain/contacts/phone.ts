@@ -29,7 +29,10 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 export function normalizePhone(raw: unknown, defaultCountry?: string): string | null {
   if (typeof raw !== 'string') return null;
   // "+49 (0)151 …": the (0) is the trunk prefix written for national callers, never dialled with the country code.
-  const compact = raw.trim().replace(/\(0\)/g, '').replace(/[\s().\-/]/g, '');
+  const compact = raw
+    .trim()
+    .replace(/\(0\)/g, '')
+    .replace(/[\s().\-/]/g, '');
   if (compact.startsWith('+')) return E164.test(compact) ? compact : null;
   if (compact.startsWith('00')) return normalizePhone(`+${compact.slice(2)}`);
   if (!/^\d+$/.test(compact)) return null;

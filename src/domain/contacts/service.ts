@@ -65,7 +65,10 @@ function cleanNotes(raw: unknown): string | null {
 }
 
 function cleanPhones(raw: unknown, defaultCountry: string | undefined): string[] {
-  const lines = (typeof raw === 'string' ? raw : '').split(/[\n,;]/).map((l) => l.trim()).filter(Boolean);
+  const lines = (typeof raw === 'string' ? raw : '')
+    .split(/[\n,;]/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length > 10) throw invalid('contact.phones_many', 'phones', { max: 10 });
   const phones = lines.map((line) => {
     const phone = normalizePhone(line, defaultCountry);
@@ -87,10 +90,27 @@ function cleanContact(input: ContactInput, defaultCountry: string | undefined): 
 
 /** The contact, if the actor may see them (404 otherwise: an id you may not see does not exist for you). */
 function readContact(tx: Pick<Tx, 'select'>, actor: Actor, contactId: number): Contact {
-  const row = tx.select().from(contacts).where(and(eq(contacts.id, contactId), contactVisibleTo(actor))).get();
+  const row = tx
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.id, contactId), contactVisibleTo(actor)))
+    .get();
   if (!row) throw notFound();
-  const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, contactId)).orderBy(asc(contactPhones.phone)).all();
-  return { id: row.id, book: row.book, name: row.name, email: row.email, company: row.company, notes: row.notes, phones: phones.map((p) => p.phone) };
+  const phones = tx
+    .select({ phone: contactPhones.phone })
+    .from(contactPhones)
+    .where(eq(contactPhones.contactId, contactId))
+    .orderBy(asc(contactPhones.phone))
+    .all();
+  return {
+    id: row.id,
+    book: row.book,
+    name: row.name,
+    email: row.email,
+    company: row.company,
+    notes: row.notes,
+    phones: phones.map((p) => p.phone),
+  };
 }
 
 export function getContact(ctx: DomainContext, actor: Actor, contactId: number): Contact {
@@ -109,7 +129,11 @@ function setPhones(tx: Tx, actor: Actor, contact: { id: number; book: number }, 
       .get();
     if (!owner || owner.id === contactId) continue;
     // Naming a contact the actor may not see would let anyone look numbers up.
-    const visible = tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.id, owner.id), contactVisibleTo(actor))).get();
+    const visible = tx
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.id, owner.id), contactVisibleTo(actor)))
+      .get();
     if (!visible) throw conflict('contact.phone_taken_other', 'phones', { phone });
     throw conflict('contact.phone_taken', 'phones', { phone, name: owner.name ?? phone });
   }
@@ -117,7 +141,13 @@ function setPhones(tx: Tx, actor: Actor, contact: { id: number; book: number }, 
   for (const phone of phones) tx.insert(contactPhones).values({ book: contact.book, phone, contactId }).run();
 }
 
-export function updateContact(ctx: DomainContext, actor: Actor, contactId: number, input: ContactInput, defaultCountry?: string): Contact {
+export function updateContact(
+  ctx: DomainContext,
+  actor: Actor,
+  contactId: number,
+  input: ContactInput,
+  defaultCountry?: string,
+): Contact {
   const clean = cleanContact(input, defaultCountry);
   const contact = ctx.db.transaction((tx) => {
     const contact = readContact(tx, actor, contactId);
@@ -136,7 +166,11 @@ export function createContact(ctx: DomainContext, actor: Actor, input: ContactIn
   return ctx.db.transaction((tx) => {
     const { phones, ...fields } = clean;
     // Added by hand: an entry in the team's address book for the whole team.
-    const id = tx.insert(contacts).values({ ...fields, book: TEAM_BOOK, handMade: true }).returning({ id: contacts.id }).get().id;
+    const id = tx
+      .insert(contacts)
+      .values({ ...fields, book: TEAM_BOOK, handMade: true })
+      .returning({ id: contacts.id })
+      .get().id;
     setPhones(tx, actor, { id, book: TEAM_BOOK }, phones ?? []);
     return readContact(tx, actor, id);
   });
@@ -147,17 +181,34 @@ export function createContact(ctx: DomainContext, actor: Actor, input: ContactIn
  * Only to a contact of the conversation's own book: a personal conversation's customer is never filed under a
  * team contact, nor the other way round.
  */
-function linkInTx(tx: Tx, actor: Actor, conversationId: number, version: number, contact: { id: number; book: number; name: string | null }, now: number) {
+function linkInTx(
+  tx: Tx,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  contact: { id: number; book: number; name: string | null },
+  now: number,
+) {
   const state = stateFor(tx, actor, conversationId);
   if (state.version !== version) throw conflict('conversation.stale');
   if (contact.book !== state.book) throw notFound();
-  const { phone } = tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
+  const { phone } = tx
+    .select({ phone: conversations.phone })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId))
+    .get()!;
   tx.insert(contactPhones)
     .values({ book: state.book, phone, contactId: contact.id })
     .onConflictDoUpdate({ target: [contactPhones.book, contactPhones.phone], set: { contactId: contact.id } })
     .run();
-  tx.update(conversations).set({ contactId: contact.id, version: sql`${conversations.version} + 1` }).where(eq(conversations.id, conversationId)).run();
-  return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'contact_linked', actor.id, now, { contact: contact.name ?? phone }) };
+  tx.update(conversations)
+    .set({ contactId: contact.id, version: sql`${conversations.version} + 1` })
+    .where(eq(conversations.id, conversationId))
+    .run();
+  return {
+    inboxId: state.inboxId,
+    eventId: addEvent(tx, conversationId, 'contact_linked', actor.id, now, { contact: contact.name ?? phone }),
+  };
 }
 
 function emitLinked(ctx: DomainContext, conversationId: number, done: { inboxId: number; eventId: number }): void {
@@ -169,22 +220,50 @@ function emitLinked(ctx: DomainContext, conversationId: number, done: { inboxId:
  * Links the conversation to another contact; the conversation's number goes with it, so the customer's
  * next texts are filed under that contact too. Recorded on the timeline.
  */
-export function linkContact(ctx: DomainContext, actor: Actor, conversationId: number, version: number, contactId: number): void {
-  const done = ctx.db.transaction((tx) => linkInTx(tx, actor, conversationId, version, readContact(tx, actor, contactId), ctx.now()));
+export function linkContact(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  contactId: number,
+): void {
+  const done = ctx.db.transaction((tx) =>
+    linkInTx(tx, actor, conversationId, version, readContact(tx, actor, contactId), ctx.now()),
+  );
   emitLinked(ctx, conversationId, done);
 }
 
 /** Creates a contact for the conversation's number and links it — one transaction, so a refusal leaves nothing behind. */
-export function linkNewContact(ctx: DomainContext, actor: Actor, conversationId: number, version: number, input: ContactInput, defaultCountry?: string): Contact {
+export function linkNewContact(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  input: ContactInput,
+  defaultCountry?: string,
+): Contact {
   const clean = cleanContact(input, defaultCountry);
   if (!clean.name) throw invalid('contact.name_needed', 'name');
   const done = ctx.db.transaction((tx) => {
     const { book, inboxId } = stateFor(tx, actor, conversationId);
-    const { phone } = tx.select({ phone: conversations.phone }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
+    const { phone } = tx
+      .select({ phone: conversations.phone })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId))
+      .get()!;
     const { phones, ...fields } = clean;
-    const id = tx.insert(contacts).values({ ...fields, book, originInboxId: inboxId }).returning({ id: contacts.id }).get().id;
+    const id = tx
+      .insert(contacts)
+      .values({ ...fields, book, originInboxId: inboxId })
+      .returning({ id: contacts.id })
+      .get().id;
     // The conversation's number moves to the new contact in linkInTx; the others must be free.
-    setPhones(tx, actor, { id, book }, (phones ?? []).filter((p) => p !== phone));
+    setPhones(
+      tx,
+      actor,
+      { id, book },
+      (phones ?? []).filter((p) => p !== phone),
+    );
     return { id, ...linkInTx(tx, actor, conversationId, version, { id, book, name: fields.name ?? null }, ctx.now()) };
   });
   emitLinked(ctx, conversationId, done);
@@ -243,14 +322,23 @@ export function searchContacts(ctx: DomainContext, actor: Actor, query: unknown,
 }
 
 export function isFavourite({ db }: DomainContext, actor: Actor, contactId: number): boolean {
-  return db.select({ c: contactFavourites.contactId }).from(contactFavourites).where(and(eq(contactFavourites.userId, actor.id), eq(contactFavourites.contactId, contactId))).get() !== undefined;
+  return (
+    db
+      .select({ c: contactFavourites.contactId })
+      .from(contactFavourites)
+      .where(and(eq(contactFavourites.userId, actor.id), eq(contactFavourites.contactId, contactId)))
+      .get() !== undefined
+  );
 }
 
 export function setFavourite(ctx: DomainContext, actor: Actor, contactId: number, favourite: boolean): void {
   ctx.db.transaction((tx) => {
     readContact(tx, actor, contactId);
     if (favourite) tx.insert(contactFavourites).values({ userId: actor.id, contactId }).onConflictDoNothing().run();
-    else tx.delete(contactFavourites).where(and(eq(contactFavourites.userId, actor.id), eq(contactFavourites.contactId, contactId))).run();
+    else
+      tx.delete(contactFavourites)
+        .where(and(eq(contactFavourites.userId, actor.id), eq(contactFavourites.contactId, contactId)))
+        .run();
   });
 }
 
@@ -267,7 +355,10 @@ export function listFavourites(ctx: DomainContext, actor: Actor): FavouriteConta
     .where(and(eq(contactFavourites.userId, actor.id), contactVisibleTo(actor)))
     .orderBy(asc(sql`lower(coalesce(${contacts.name}, ''))`))
     .all();
-  return ids.map(({ id }) => ({ ...readContact(ctx.db, actor, id), latestConversationId: contactHistory(ctx, actor, id, 1)[0]?.id ?? null }));
+  return ids.map(({ id }) => ({
+    ...readContact(ctx.db, actor, id),
+    latestConversationId: contactHistory(ctx, actor, id, 1)[0]?.id ?? null,
+  }));
 }
 
 /** Unsubscribed by hand: the same opt-out as a STOP text, for this conversation's number, shown as who did it. */
@@ -275,8 +366,16 @@ export function unsubscribeByHand(ctx: DomainContext, actor: Actor, conversation
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
-    const conv = tx.select({ phone: conversations.phone, numberId: conversations.numberId }).from(conversations).where(eq(conversations.id, conversationId)).get()!;
-    const added = tx.insert(optOuts).values({ phone: conv.phone, numberId: conv.numberId, source: 'manual', byUserId: actor.id, at: now }).onConflictDoNothing().run();
+    const conv = tx
+      .select({ phone: conversations.phone, numberId: conversations.numberId })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId))
+      .get()!;
+    const added = tx
+      .insert(optOuts)
+      .values({ phone: conv.phone, numberId: conv.numberId, source: 'manual', byUserId: actor.id, at: now })
+      .onConflictDoNothing()
+      .run();
     if (added.changes === 0) throw conflict('contact.already_unsubscribed');
     return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'unsubscribed', actor.id, now) };
   });
@@ -290,14 +389,22 @@ export interface CallLinks {
 }
 
 function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? encodeURIComponent(values[key]!) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in values ? encodeURIComponent(values[key]!) : whole,
+  );
 }
 
 /**
  * Starts a call (`tel:` or the admin's click-to-call URL) or a meeting (the admin's meeting URL) and logs it
  * on the timeline; returns where the browser should go.
  */
-export function startCall(ctx: DomainContext, actor: Actor, conversationId: number, kind: 'call' | 'meeting', links: CallLinks): string {
+export function startCall(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  kind: 'call' | 'meeting',
+  links: CallLinks,
+): string {
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
@@ -309,13 +416,26 @@ export function startCall(ctx: DomainContext, actor: Actor, conversationId: numb
       .where(eq(conversations.id, conversationId))
       .get()!;
     // {extension}: the calling agent's own desk phone (Settings → Click-to-call), for PBXs that ring it first.
-    const extension = tx.select({ extension: users.extension }).from(users).where(eq(users.id, actor.id)).get()?.extension ?? '';
-    const values = { number: conv.phone, name: conv.name ?? conv.phone, from: conv.from, conversation: String(conversationId), extension };
+    const extension =
+      tx.select({ extension: users.extension }).from(users).where(eq(users.id, actor.id)).get()?.extension ?? '';
+    const values = {
+      number: conv.phone,
+      name: conv.name ?? conv.phone,
+      from: conv.from,
+      conversation: String(conversationId),
+      extension,
+    };
     let url: string;
     if (kind === 'call') url = links.callUrl ? fill(links.callUrl, values) : `tel:${conv.phone}`;
     else if (links.meetingUrl) url = fill(links.meetingUrl, values);
     else throw new DomainError(422, 'contact.no_meeting_url');
-    return { url, inboxId: state.inboxId, eventId: addEvent(tx, conversationId, kind === 'call' ? 'call_started' : 'meeting_started', actor.id, now, { number: conv.phone }) };
+    return {
+      url,
+      inboxId: state.inboxId,
+      eventId: addEvent(tx, conversationId, kind === 'call' ? 'call_started' : 'meeting_started', actor.id, now, {
+        number: conv.phone,
+      }),
+    };
   });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
   return done.url;

@@ -44,7 +44,14 @@ export function stateFor(tx: Pick<Tx, 'select'>, actor: Actor, conversationId: n
   return { ...rest, personal: owner !== null, book: bookOf(owner) };
 }
 
-export function addEvent(tx: Pick<Tx, 'insert'>, conversationId: number, kind: string, actorId: number | null, at: number, data?: Record<string, string>): number {
+export function addEvent(
+  tx: Pick<Tx, 'insert'>,
+  conversationId: number,
+  kind: string,
+  actorId: number | null,
+  at: number,
+  data?: Record<string, string>,
+): number {
   return tx
     .insert(conversationEvents)
     .values({ conversationId, kind, actorUserId: actorId, at, data: data ?? null })
@@ -69,7 +76,13 @@ interface Change {
  * reads, refused when the page the action came from is out of date (someone else acted first), the
  * change and its timeline entry written together, and the news sent after the commit.
  */
-function change(ctx: DomainContext, actor: Actor, conversationId: number, version: number, decide: (tx: Tx, state: ConversationState) => Change): void {
+function change(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  decide: (tx: Tx, state: ConversationState) => Change,
+): void {
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
@@ -104,7 +117,13 @@ function memberName(tx: Pick<Tx, 'select'>, inboxId: number, userId: number): st
 }
 
 /** Assign to a member of the conversation's inbox (the actor included), or to nobody with `null`. */
-export function assignConversation(ctx: DomainContext, actor: Actor, conversationId: number, version: number, assigneeId: number | null): void {
+export function assignConversation(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  assigneeId: number | null,
+): void {
   change(ctx, actor, conversationId, version, (tx, state) => {
     assertAssignable(state);
     if (assigneeId === null) {
@@ -112,16 +131,32 @@ export function assignConversation(ctx: DomainContext, actor: Actor, conversatio
       return { set: { assigneeId: null }, event: { kind: 'unassigned' } };
     }
     const name = memberName(tx, state.inboxId, assigneeId);
-    return { set: { assigneeId }, event: { kind: assigneeId === actor.id ? 'self_assigned' : 'assigned', data: { assignee: name } } };
+    return {
+      set: { assigneeId },
+      event: { kind: assigneeId === actor.id ? 'self_assigned' : 'assigned', data: { assignee: name } },
+    };
   });
 }
 
 /** Close, reopen, mark as spam, or undo spam (managers and admins: they are the ones who see the Spam list). */
-export function setConversationStatus(ctx: DomainContext, actor: Actor, conversationId: number, version: number, status: 'open' | 'closed' | 'spam'): void {
+export function setConversationStatus(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  status: 'open' | 'closed' | 'spam',
+): void {
   change(ctx, actor, conversationId, version, (_tx, state) => {
     if (state.status === status) throw conflict('conversation.stale');
     if (state.status === 'spam' && !isManager(actor)) throw forbidden();
-    const kind = status === 'spam' ? 'marked_spam' : status === 'closed' ? 'closed' : state.status === 'spam' ? 'unspammed' : 'reopened_by';
+    const kind =
+      status === 'spam'
+        ? 'marked_spam'
+        : status === 'closed'
+          ? 'closed'
+          : state.status === 'spam'
+            ? 'unspammed'
+            : 'reopened_by';
     return { set: { status }, event: { kind } };
   });
 }
@@ -130,10 +165,20 @@ export function setConversationStatus(ctx: DomainContext, actor: Actor, conversa
  * Move to another shared inbox the actor works in, where an admin allowed moving out of the current one.
  * The assignee stays only if they are a member of the new inbox.
  */
-export function moveConversation(ctx: DomainContext, actor: Actor, conversationId: number, version: number, targetInboxId: number): void {
+export function moveConversation(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  targetInboxId: number,
+): void {
   change(ctx, actor, conversationId, version, (tx, state) => {
     if (!state.movingEnabled) throw new DomainError(422, 'conversation.moving_off', {}, 'inbox');
-    const target = tx.select({ id: inboxes.id, name: inboxes.name, owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, targetInboxId)).get();
+    const target = tx
+      .select({ id: inboxes.id, name: inboxes.name, owner: inboxes.ownerUserId })
+      .from(inboxes)
+      .where(eq(inboxes.id, targetInboxId))
+      .get();
     // A shared inbox the actor works in: admins work in all of them.
     if (!target || target.owner !== null || (actor.role !== 'admin' && !isMember(tx, target.id, actor.id))) {
       throw invalid('conversation.move_target', 'inbox');
@@ -150,5 +195,11 @@ export function moveConversation(ctx: DomainContext, actor: Actor, conversationI
 }
 
 function isMember(tx: Pick<Tx, 'select'>, inboxId: number, userId: number): boolean {
-  return tx.select({ u: inboxMembers.userId }).from(inboxMembers).where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, userId))).get() !== undefined;
+  return (
+    tx
+      .select({ u: inboxMembers.userId })
+      .from(inboxMembers)
+      .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, userId)))
+      .get() !== undefined
+  );
 }

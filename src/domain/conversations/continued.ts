@@ -7,7 +7,10 @@ import { inboxes } from '../../db/schema/inboxes.ts';
  * conversation's inbox): those in the number's inbox, or moved on to another shared one. One left in a
  * personal inbox when the number joined a shared inbox is history: the customer starts afresh.
  */
-export function continuedBy(number: { id: number | Placeholder; inboxId: number | Placeholder }, phone: string | Placeholder): SQL {
+export function continuedBy(
+  number: { id: number | Placeholder; inboxId: number | Placeholder },
+  phone: string | Placeholder,
+): SQL {
   return and(
     eq(conversations.numberId, number.id),
     eq(conversations.phone, phone),

@@ -2,7 +2,15 @@ import { and, asc, eq, inArray, isNotNull, isNull, ne, sql, type Placeholder, ty
 import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { inList } from '../../db/in-list.ts';
 import { contacts } from '../../db/schema/contacts.ts';
-import { conversationPins, conversationReads, conversations, conversationTags, messages, tags, waitingOrder } from '../../db/schema/conversations.ts';
+import {
+  conversationPins,
+  conversationReads,
+  conversations,
+  conversationTags,
+  messages,
+  tags,
+  waitingOrder,
+} from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
@@ -72,7 +80,12 @@ function inboxIdsFor(ctx: DomainContext, actor: Actor, filter: ListFilter): numb
       ctx.db
         .select({ id: inboxes.id })
         .from(inboxes)
-        .where(and(inboxVisibleTo(actor), filter.scope === 'personal' ? eq(inboxes.ownerUserId, actor.id) : isNull(inboxes.ownerUserId)))
+        .where(
+          and(
+            inboxVisibleTo(actor),
+            filter.scope === 'personal' ? eq(inboxes.ownerUserId, actor.id) : isNull(inboxes.ownerUserId),
+          ),
+        )
         .prepare(),
     ).all({}) as { id: number }[]
   ).map((r) => r.id);
@@ -119,7 +132,10 @@ const actorId = sql.placeholder('actor');
 const joinedAt = sql.placeholder('joinedAt');
 
 const unreadExpr = (): SQL<number> =>
-  unreadBy(sql`(SELECT ${conversationReads.readAt} FROM ${conversationReads} WHERE ${conversationReads.userId} = ${actorId} AND ${conversationReads.conversationId} = ${conversations.id})`, joinedAt);
+  unreadBy(
+    sql`(SELECT ${conversationReads.readAt} FROM ${conversationReads} WHERE ${conversationReads.userId} = ${actorId} AND ${conversationReads.conversationId} = ${conversations.id})`,
+    joinedAt,
+  );
 
 const pinnedBy = (): SQL =>
   sql`EXISTS (SELECT 1 FROM ${conversationPins} WHERE ${conversationPins.userId} = ${actorId} AND ${conversationPins.conversationId} = ${conversations.id})`;
@@ -147,14 +163,25 @@ interface Conditions {
   shape: string;
 }
 
-function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer: Viewer, unread?: readonly number[]): Conditions {
+function conditions(
+  ctx: DomainContext,
+  actor: Actor,
+  filter: ListFilter,
+  viewer: Viewer,
+  unread?: readonly number[],
+): Conditions {
   if (filter.status === 'spam' && !isManager(actor)) throw forbidden();
   const inboxIds = inboxIdsFor(ctx, actor, filter);
   // The actor's unread conversations as read for the navigation (`unreadIds`), when that is all of them and the
   // list shows open ones: the few ids instead of every open conversation's read mark again (someone who has read
   // nearly everything of 10 000 open ones: 6 ms).
   // A number's history is in other people's inboxes, which `unreadIds` does not look at.
-  const unreadKnown = filter.unread === true && filter.status === 'open' && filter.scope !== 'history' && unread !== undefined && unread.length < UNREAD_CAP;
+  const unreadKnown =
+    filter.unread === true &&
+    filter.status === 'open' &&
+    filter.scope !== 'history' &&
+    unread !== undefined &&
+    unread.length < UNREAD_CAP;
   const values: Record<string, unknown> = { actor: actor.id, joinedAt: viewer.joinedAt };
   // Each condition with its part of the shape, which must change whenever its SQL does; built only when needed.
   const parts: { key: string; sql: () => SQL }[] = [];
@@ -165,7 +192,10 @@ function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer
   // to a tag's few conversations).
   const byInbox = inboxIds.length === 1 && filter.status !== undefined && filter.tagId === undefined && !unreadKnown;
   const inboxes = inboxIds.length ? inboxIds.map((id, i) => placeholder(`inbox${i}`, id)) : [-1];
-  parts.push({ key: `inboxes ${inboxIds.length}${byInbox ? '' : '+'}`, sql: () => inArray(byInbox ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`, inboxes) });
+  parts.push({
+    key: `inboxes ${inboxIds.length}${byInbox ? '' : '+'}`,
+    sql: () => inArray(byInbox ? sql`${conversations.inboxId}` : sql`+${conversations.inboxId}`, inboxes),
+  });
   if (filter.status) {
     const status = placeholder('status', filter.status);
     parts.push({ key: 'status', sql: () => eq(conversations.status, status) });
@@ -184,7 +214,11 @@ function conditions(ctx: DomainContext, actor: Actor, filter: ListFilter, viewer
   }
   if (filter.tagId !== undefined) {
     const tag = placeholder('tag', filter.tagId);
-    parts.push({ key: 'tag', sql: () => sql`${conversations.id} IN (SELECT ${conversationTags.conversationId} FROM ${conversationTags} WHERE ${conversationTags.tagId} = ${tag})` });
+    parts.push({
+      key: 'tag',
+      sql: () =>
+        sql`${conversations.id} IN (SELECT ${conversationTags.conversationId} FROM ${conversationTags} WHERE ${conversationTags.tagId} = ${tag})`,
+    });
   }
   if (unreadKnown) {
     const ids = placeholder('unread', JSON.stringify(unread));
@@ -217,27 +251,31 @@ function rowColumns(hideTags: boolean, sort: ListSort) {
   const { keys } = sortKeys(sort);
   const tagList = hideTags
     ? sql<string | null>`NULL`
-    : sql<string | null>`(SELECT group_concat(${tags.name}, char(31)) FROM ${conversationTags} JOIN ${tags} ON ${tags.id} = ${conversationTags.tagId} WHERE ${conversationTags.conversationId} = ${conversations.id})`;
+    : sql<
+        string | null
+      >`(SELECT group_concat(${tags.name}, char(31)) FROM ${conversationTags} JOIN ${tags} ON ${tags.id} = ${conversationTags.tagId} WHERE ${conversationTags.conversationId} = ${conversations.id})`;
   return {
-      id: conversations.id,
-      inboxId: conversations.inboxId,
-      inboxName: inboxes.name,
-      owner: inboxes.ownerUserId,
-      contactName: contacts.name,
-      contactBook: contacts.book,
-      phone: conversations.phone,
-      numberE164: numbers.e164,
-      status: conversations.status,
-      assigneeName: users.name,
-      lastMessageAt: conversations.lastMessageAt,
-      waitingSince: conversations.waitingSince,
-      preview: sql<string | null>`(SELECT ${messages.body} FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} ORDER BY ${messages.id} DESC LIMIT 1)`,
-      tags: tagList,
-      unread: unreadExpr(),
-      pinned: sql<number>`${pinnedBy()}`,
-      k0: sql<number>`${keys[0]}`,
-      k1: sql<number>`${keys[1]}`,
-      ...(keys[2] ? { k2: sql<number>`${keys[2]}` } : {}),
+    id: conversations.id,
+    inboxId: conversations.inboxId,
+    inboxName: inboxes.name,
+    owner: inboxes.ownerUserId,
+    contactName: contacts.name,
+    contactBook: contacts.book,
+    phone: conversations.phone,
+    numberE164: numbers.e164,
+    status: conversations.status,
+    assigneeName: users.name,
+    lastMessageAt: conversations.lastMessageAt,
+    waitingSince: conversations.waitingSince,
+    preview: sql<
+      string | null
+    >`(SELECT ${messages.body} FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} ORDER BY ${messages.id} DESC LIMIT 1)`,
+    tags: tagList,
+    unread: unreadExpr(),
+    pinned: sql<number>`${pinnedBy()}`,
+    k0: sql<number>`${keys[0]}`,
+    k1: sql<number>`${keys[1]}`,
+    ...(keys[2] ? { k2: sql<number>`${keys[2]}` } : {}),
   };
 }
 
@@ -278,7 +316,9 @@ function selectPage(ctx: DomainContext, hideTags: boolean, sort: ListSort, where
  * instead of scanning the whole list to find them.
  */
 function selectPinned(ctx: DomainContext, hideTags: boolean, sort: ListSort) {
-  return withRowTables(ctx.db.select(rowColumns(hideTags, sort)).from(conversationPins).crossJoin(conversations).$dynamic());
+  return withRowTables(
+    ctx.db.select(rowColumns(hideTags, sort)).from(conversationPins).crossJoin(conversations).$dynamic(),
+  );
 }
 
 /**
@@ -318,7 +358,11 @@ interface Viewer {
 
 function viewerOf(ctx: DomainContext, actor: Actor): Viewer {
   const user = prepared(ctx, 'viewer', () =>
-    ctx.db.select({ createdAt: users.createdAt, hideTags: users.hideTags }).from(users).where(eq(users.id, actorId)).prepare(),
+    ctx.db
+      .select({ createdAt: users.createdAt, hideTags: users.hideTags })
+      .from(users)
+      .where(eq(users.id, actorId))
+      .prepare(),
   ).get({ actor: actor.id }) as { createdAt: number; hideTags: boolean } | undefined;
   if (!user) throw notFound();
   return { joinedAt: user.createdAt, hideTags: user.hideTags };
@@ -329,7 +373,13 @@ function viewerOf(ctx: DomainContext, actor: Actor): Viewer {
  * their order; pinned conversations are left out of the paged rows so they appear once. `unread`: the actor's
  * `unreadIds`, when the caller has read them anyway (a page's navigation counts them).
  */
-export function listConversations(ctx: DomainContext, actor: Actor, filter: ListFilter, after?: string, unread?: readonly number[]): ListPage {
+export function listConversations(
+  ctx: DomainContext,
+  actor: Actor,
+  filter: ListFilter,
+  after?: string,
+  unread?: readonly number[],
+): ListPage {
   const viewer = viewerOf(ctx, actor);
   const { where, values, shape } = conditions(ctx, actor, filter, viewer, unread);
   const { keys, desc } = sortKeys(filter.sort);
@@ -337,10 +387,21 @@ export function listConversations(ctx: DomainContext, actor: Actor, filter: List
   cursor?.forEach((c, i) => (values[`after${i}`] = c));
   const raw = prepared(ctx, `page;${shape};${cursor ? 'after' : 'first'}`, () => {
     const seek = cursor
-      ? [sql`(${sql.join(keys, sql`, `)}) ${desc ? sql`<` : sql`>`} (${sql.join(cursor.map((_, i) => sql`${sql.placeholder(`after${i}`)}`), sql`, `)})`]
+      ? [
+          sql`(${sql.join(keys, sql`, `)}) ${desc ? sql`<` : sql`>`} (${sql.join(
+            cursor.map((_, i) => sql`${sql.placeholder(`after${i}`)}`),
+            sql`, `,
+          )})`,
+        ]
       : [];
     const order = keys.map((k) => (desc ? sql`${k} DESC` : sql`${k} ASC`));
-    return selectPage(ctx, viewer.hideTags, filter.sort, [...where(), ...seek, sql`NOT ${pinnedBy()}`], order).prepare();
+    return selectPage(
+      ctx,
+      viewer.hideTags,
+      filter.sort,
+      [...where(), ...seek, sql`NOT ${pinnedBy()}`],
+      order,
+    ).prepare();
   }).all(values) as RawRow[];
   const more = raw.length > PAGE_SIZE;
   const page = raw.slice(0, PAGE_SIZE);
@@ -348,7 +409,13 @@ export function listConversations(ctx: DomainContext, actor: Actor, filter: List
     ? []
     : (prepared(ctx, `pinned;${shape}`, () =>
         selectPinned(ctx, viewer.hideTags, filter.sort)
-          .where(and(eq(conversationPins.userId, actorId), eq(conversationPins.conversationId, conversations.id), ...where()))
+          .where(
+            and(
+              eq(conversationPins.userId, actorId),
+              eq(conversationPins.conversationId, conversations.id),
+              ...where(),
+            ),
+          )
           .orderBy(asc(conversationPins.position))
           .prepare(),
       ).all(values) as RawRow[]);
@@ -360,7 +427,12 @@ export function listConversations(ctx: DomainContext, actor: Actor, filter: List
 }
 
 /** The conversation as a row of this list, or null when it does not belong in it (for live updates). */
-export function rowInList(ctx: DomainContext, actor: Actor, filter: ListFilter, conversationId: number): ListRow | null {
+export function rowInList(
+  ctx: DomainContext,
+  actor: Actor,
+  filter: ListFilter,
+  conversationId: number,
+): ListRow | null {
   const viewer = viewerOf(ctx, actor);
   const { where, values, shape } = conditions(ctx, actor, filter, viewer);
   const raw = prepared(ctx, `row;${shape}`, () =>
@@ -390,8 +462,17 @@ export function unreadIds(ctx: DomainContext, actor: Actor): number[] {
     return ctx.db
       .select({ id: conversations.id })
       .from(conversations)
-      .leftJoin(conversationReads, and(eq(conversationReads.userId, actorId), eq(conversationReads.conversationId, conversations.id)))
-      .where(and(eq(conversations.status, 'open'), inArray(conversations.inboxId, visible), sql`${unreadBy(conversationReads.readAt, joinedAt)} = 1`))
+      .leftJoin(
+        conversationReads,
+        and(eq(conversationReads.userId, actorId), eq(conversationReads.conversationId, conversations.id)),
+      )
+      .where(
+        and(
+          eq(conversations.status, 'open'),
+          inArray(conversations.inboxId, visible),
+          sql`${unreadBy(conversationReads.readAt, joinedAt)} = 1`,
+        ),
+      )
       .limit(UNREAD_CAP)
       .prepare();
   });
@@ -405,18 +486,33 @@ export type ListViewer = Actor & { createdAt: number; hideTags: boolean };
  * Which of `users` have this conversation among their unread ones (open, a customer text after their read mark),
  * in one read for all of them; whether they may see it is the caller's to know (they are its inbox's audience).
  */
-export function unreadAmong(ctx: DomainContext, conversationId: number, viewers: Pick<ListViewer, 'id'>[]): Set<number> {
+export function unreadAmong(
+  ctx: DomainContext,
+  conversationId: number,
+  viewers: Pick<ListViewer, 'id'>[],
+): Set<number> {
   if (viewers.length === 0) return new Set();
   const query = prepared(ctx, 'unread among', () =>
     ctx.db
       .select({ id: users.id })
       .from(users)
       .innerJoin(conversations, eq(conversations.id, sql.placeholder('conversation')))
-      .leftJoin(conversationReads, and(eq(conversationReads.userId, users.id), eq(conversationReads.conversationId, conversations.id)))
-      .where(and(inList(users.id, sql.placeholder('users')), eq(conversations.status, 'open'), sql`${unreadBy(conversationReads.readAt, users.createdAt)} = 1`))
+      .leftJoin(
+        conversationReads,
+        and(eq(conversationReads.userId, users.id), eq(conversationReads.conversationId, conversations.id)),
+      )
+      .where(
+        and(
+          inList(users.id, sql.placeholder('users')),
+          eq(conversations.status, 'open'),
+          sql`${unreadBy(conversationReads.readAt, users.createdAt)} = 1`,
+        ),
+      )
       .prepare(),
   );
-  const rows = query.all({ conversation: conversationId, users: JSON.stringify(viewers.map((u) => u.id)) }) as { id: number }[];
+  const rows = query.all({ conversation: conversationId, users: JSON.stringify(viewers.map((u) => u.id)) }) as {
+    id: number;
+  }[];
   return new Set(rows.map((r) => r.id));
 }
 
@@ -437,7 +533,9 @@ export function rowsForViewers(
 ): (ListRow | null)[] {
   if (filter.scope === 'history') return viewers.map((v) => orNull(() => rowInList(ctx, v, filter, conversationId)));
   const raw = prepared(ctx, `live row;${filter.sort}`, () =>
-    select(ctx, false, filter.sort).where(eq(conversations.id, sql.placeholder('conversation'))).prepare(),
+    select(ctx, false, filter.sort)
+      .where(eq(conversations.id, sql.placeholder('conversation')))
+      .prepare(),
   ).get({ actor: 0, joinedAt: 0, conversation: conversationId }) as RawRow | undefined;
   if (!raw || viewers.length === 0) return viewers.map(() => null);
   const facts = prepared(ctx, 'live facts', () =>
@@ -446,32 +544,54 @@ export function rowsForViewers(
         numberId: conversations.numberId,
         assigneeId: conversations.assigneeId,
         lastInboundAt: conversations.lastInboundAt,
-        tagIds: sql<string | null>`(SELECT group_concat(${conversationTags.tagId}) FROM ${conversationTags} WHERE ${conversationTags.conversationId} = ${conversations.id})`,
+        tagIds: sql<
+          string | null
+        >`(SELECT group_concat(${conversationTags.tagId}) FROM ${conversationTags} WHERE ${conversationTags.conversationId} = ${conversations.id})`,
       })
       .from(conversations)
       .where(eq(conversations.id, sql.placeholder('conversation')))
       .prepare(),
-  ).get({ conversation: conversationId }) as { numberId: number; assigneeId: number | null; lastInboundAt: number | null; tagIds: string | null };
+  ).get({ conversation: conversationId }) as {
+    numberId: number;
+    assigneeId: number | null;
+    lastInboundAt: number | null;
+    tagIds: string | null;
+  };
   const ids = JSON.stringify([...new Set(viewers.map((v) => v.id))]);
   const readAt = new Map(
-    (prepared(ctx, 'live reads', () =>
-      ctx.db
-        .select({ userId: conversationReads.userId, readAt: conversationReads.readAt })
-        .from(conversationReads)
-        .where(and(eq(conversationReads.conversationId, sql.placeholder('conversation')), inList(conversationReads.userId, sql.placeholder('users'))))
-        .prepare(),
-    ).all({ conversation: conversationId, users: ids }) as { userId: number; readAt: number }[]).map((r) => [r.userId, r.readAt]),
+    (
+      prepared(ctx, 'live reads', () =>
+        ctx.db
+          .select({ userId: conversationReads.userId, readAt: conversationReads.readAt })
+          .from(conversationReads)
+          .where(
+            and(
+              eq(conversationReads.conversationId, sql.placeholder('conversation')),
+              inList(conversationReads.userId, sql.placeholder('users')),
+            ),
+          )
+          .prepare(),
+      ).all({ conversation: conversationId, users: ids }) as { userId: number; readAt: number }[]
+    ).map((r) => [r.userId, r.readAt]),
   );
   const pinnedBy = new Set(
-    (prepared(ctx, 'live pins', () =>
-      ctx.db
-        .select({ userId: conversationPins.userId })
-        .from(conversationPins)
-        .where(and(eq(conversationPins.conversationId, sql.placeholder('conversation')), inList(conversationPins.userId, sql.placeholder('users'))))
-        .prepare(),
-    ).all({ conversation: conversationId, users: ids }) as { userId: number }[]).map((r) => r.userId),
+    (
+      prepared(ctx, 'live pins', () =>
+        ctx.db
+          .select({ userId: conversationPins.userId })
+          .from(conversationPins)
+          .where(
+            and(
+              eq(conversationPins.conversationId, sql.placeholder('conversation')),
+              inList(conversationPins.userId, sql.placeholder('users')),
+            ),
+          )
+          .prepare(),
+      ).all({ conversation: conversationId, users: ids }) as { userId: number }[]
+    ).map((r) => r.userId),
   );
-  const audience = raw.owner !== null ? new Set([raw.owner]) : (audienceOf?.(raw.inboxId) ?? new Set(inboxAudience(ctx, raw.inboxId)));
+  const audience =
+    raw.owner !== null ? new Set([raw.owner]) : (audienceOf?.(raw.inboxId) ?? new Set(inboxAudience(ctx, raw.inboxId)));
   const c: Facts = {
     inboxId: raw.inboxId,
     owner: raw.owner,

@@ -25,7 +25,10 @@ export function pinConversation(ctx: DomainContext, actor: Actor, conversationId
 }
 
 export function unpinConversation(ctx: DomainContext, actor: Actor, conversationId: number): void {
-  ctx.db.delete(conversationPins).where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, conversationId))).run();
+  ctx.db
+    .delete(conversationPins)
+    .where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, conversationId)))
+    .run();
   ctx.events.emit('pins.changed', { userId: actor.id, conversationId });
 }
 
@@ -47,7 +50,11 @@ export function movePin(ctx: DomainContext, actor: Actor, conversationId: number
     order.splice(from, 1);
     order.splice(Math.max(0, Math.min(index, order.length)), 0, conversationId);
     order.forEach((id, position) =>
-      tx.update(conversationPins).set({ position }).where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, id))).run(),
+      tx
+        .update(conversationPins)
+        .set({ position })
+        .where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, id)))
+        .run(),
     );
   });
   ctx.events.emit('pins.changed', { userId: actor.id, conversationId });

@@ -12,7 +12,11 @@ import { assertCanSeeInbox, canSeeInbox, conversationReadableBy, inboxVisibleTo 
 import { tagsOf } from '../tags/service.ts';
 
 /** The inbox's numbers that carriers will block (10DLC registration not done), for the banner that says what to do. */
-export function blockedNumbers(ctx: DomainContext, actor: Actor, inboxId: number): { e164: string; registration: string }[] {
+export function blockedNumbers(
+  ctx: DomainContext,
+  actor: Actor,
+  inboxId: number,
+): { e164: string; registration: string }[] {
   assertCanSeeInbox(ctx, actor, inboxId);
   return ctx.db
     .select({ e164: numbers.e164, registration: numbers.registration })
@@ -101,7 +105,12 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
   if (!head) throw notFound();
   // Read-only: a number's history is shown to the shared inbox, but it stays in the personal inbox.
   const history = !canSeeInbox(ctx, actor, head.inboxId);
-  const optedOut = ctx.db.select({ at: optOuts.at }).from(optOuts).where(and(eq(optOuts.phone, head.phone), eq(optOuts.numberId, head.numberId))).get() !== undefined;
+  const optedOut =
+    ctx.db
+      .select({ at: optOuts.at })
+      .from(optOuts)
+      .where(and(eq(optOuts.phone, head.phone), eq(optOuts.numberId, head.numberId)))
+      .get() !== undefined;
   const members = ctx.db
     .select({ id: users.id, name: users.name })
     .from(inboxMembers)
@@ -113,11 +122,25 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
     ? ctx.db
         .select({ id: inboxes.id, name: inboxes.name })
         .from(inboxes)
-        .where(and(inboxVisibleTo(actor), isNull(inboxes.ownerUserId), ne(inboxes.id, head.inboxId), actor.role === 'admin' ? undefined : sql`${inboxes.id} IN (SELECT ${inboxMembers.inboxId} FROM ${inboxMembers} WHERE ${inboxMembers.userId} = ${actor.id})`))
+        .where(
+          and(
+            inboxVisibleTo(actor),
+            isNull(inboxes.ownerUserId),
+            ne(inboxes.id, head.inboxId),
+            actor.role === 'admin'
+              ? undefined
+              : sql`${inboxes.id} IN (SELECT ${inboxMembers.inboxId} FROM ${inboxMembers} WHERE ${inboxMembers.userId} = ${actor.id})`,
+          ),
+        )
         .orderBy(asc(inboxes.name))
         .all()
     : [];
-  const pinned = ctx.db.select({ p: conversationPins.position }).from(conversationPins).where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, conversationId))).get() !== undefined;
+  const pinned =
+    ctx.db
+      .select({ p: conversationPins.position })
+      .from(conversationPins)
+      .where(and(eq(conversationPins.userId, actor.id), eq(conversationPins.conversationId, conversationId)))
+      .get() !== undefined;
   const { owner, numberId: _, ...rest } = head;
   const book = bookOf(owner);
   return {

@@ -46,12 +46,22 @@ export interface StartInput {
  * otherwise a new one starts, assigned to the sender where the inbox assigns. Rights, registration and
  * opt-out are checked before anything is written.
  */
-export function startConversation(ctx: DomainContext, actor: Actor, input: StartInput, defaultCountry?: string): { conversationId: number } {
+export function startConversation(
+  ctx: DomainContext,
+  actor: Actor,
+  input: StartInput,
+  defaultCountry?: string,
+): { conversationId: number } {
   const body = cleanBody(input.body);
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const number = tx
-      .select({ id: numbers.id, inboxId: numbers.inboxId, assignmentEnabled: inboxes.assignmentEnabled, owner: inboxes.ownerUserId })
+      .select({
+        id: numbers.id,
+        inboxId: numbers.inboxId,
+        assignmentEnabled: inboxes.assignmentEnabled,
+        owner: inboxes.ownerUserId,
+      })
       .from(numbers)
       .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
       .where(and(eq(numbers.id, input.numberId), inboxVisibleTo(actor), isNull(numbers.retiredAt)))
@@ -61,16 +71,29 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
     let phone: string | null;
     let contactId: number;
     if (input.contactId !== undefined) {
-      const picked = tx.select({ id: contacts.id, book: contacts.book, name: contacts.name }).from(contacts).where(and(eq(contacts.id, input.contactId), contactVisibleTo(actor))).get();
+      const picked = tx
+        .select({ id: contacts.id, book: contacts.book, name: contacts.name })
+        .from(contacts)
+        .where(and(eq(contacts.id, input.contactId), contactVisibleTo(actor)))
+        .get();
       if (!picked) throw notFound();
-      const phones = tx.select({ phone: contactPhones.phone }).from(contactPhones).where(eq(contactPhones.contactId, picked.id)).orderBy(asc(contactPhones.phone)).all().map((p) => p.phone);
+      const phones = tx
+        .select({ phone: contactPhones.phone })
+        .from(contactPhones)
+        .where(eq(contactPhones.contactId, picked.id))
+        .orderBy(asc(contactPhones.phone))
+        .all()
+        .map((p) => p.phone);
       const wanted = normalizePhone(input.to, defaultCountry);
       phone = wanted && phones.includes(wanted) ? wanted : (phones[0] ?? null);
       if (!phone) throw invalid('start.contact_no_phone', 'to');
       // A contact from another book is not carried across: the number's contact in this inbox's book is used, or
       // made. A team contact's name may go along into a personal book (its owner sees it anyway); nothing of a
       // personal book goes into the team's.
-      contactId = picked.book === bookOf(number.owner) ? picked.id : contactFor(tx, inbox, phone, picked.book === TEAM_BOOK ? picked.name : null);
+      contactId =
+        picked.book === bookOf(number.owner)
+          ? picked.id
+          : contactFor(tx, inbox, phone, picked.book === TEAM_BOOK ? picked.name : null);
     } else {
       phone = normalizePhone(input.to, defaultCountry);
       if (!phone) throw invalid(defaultCountry ? 'start.phone_invalid' : 'start.phone_invalid_intl', 'to');
@@ -85,13 +108,26 @@ export function startConversation(ctx: DomainContext, actor: Actor, input: Start
       .where(and(continuedBy(number, phone), eq(conversations.status, 'open')))
       .orderBy(desc(conversations.id))
       .get();
-    const member = tx.select({ u: inboxMembers.userId }).from(inboxMembers).where(and(eq(inboxMembers.inboxId, number.inboxId), eq(inboxMembers.userId, actor.id))).get();
+    const member = tx
+      .select({ u: inboxMembers.userId })
+      .from(inboxMembers)
+      .where(and(eq(inboxMembers.inboxId, number.inboxId), eq(inboxMembers.userId, actor.id)))
+      .get();
     const assign = number.owner === null && number.assignmentEnabled && member !== undefined;
     const conversationId =
       open?.id ??
       tx
         .insert(conversations)
-        .values({ inboxId: number.inboxId, numberId: number.id, contactId, phone, status: 'open', assigneeId: assign ? actor.id : null, lastMessageAt: now, createdAt: now })
+        .values({
+          inboxId: number.inboxId,
+          numberId: number.id,
+          contactId,
+          phone,
+          status: 'open',
+          assigneeId: assign ? actor.id : null,
+          lastMessageAt: now,
+          createdAt: now,
+        })
         .returning({ id: conversations.id })
         .get().id;
     const eventId = open ? null : addEvent(tx, conversationId, 'started', actor.id, now);

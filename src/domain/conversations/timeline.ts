@@ -11,9 +11,29 @@ import { conversationReadableBy } from '../inboxes/access.ts';
 import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
 
 export type TimelineItem =
-  | { kind: 'message'; id: number; at: number; direction: 'in' | 'out'; body: string; status: string; author: string | null; errorReason: string | null; reactions: Reaction[]; files: AttachmentView[] }
+  | {
+      kind: 'message';
+      id: number;
+      at: number;
+      direction: 'in' | 'out';
+      body: string;
+      status: string;
+      author: string | null;
+      errorReason: string | null;
+      reactions: Reaction[];
+      files: AttachmentView[];
+    }
   | { kind: 'event'; id: number; at: number; event: string; actor: string | null; data: Record<string, string> | null }
-  | { kind: 'note'; id: number; at: number; authorId: number | null; author: string | null; body: string; editedAt: number | null; deleted: boolean };
+  | {
+      kind: 'note';
+      id: number;
+      at: number;
+      authorId: number | null;
+      author: string | null;
+      body: string;
+      editedAt: number | null;
+      deleted: boolean;
+    };
 
 export type TimelineKind = TimelineItem['kind'];
 
@@ -40,10 +60,16 @@ export interface TimelinePage {
   earlier: TimelineCursor | null;
 }
 
-const newestFirst = (a: TimelineItem, b: TimelineItem): number => b.at - a.at || RANK[b.kind] - RANK[a.kind] || b.id - a.id;
+const newestFirst = (a: TimelineItem, b: TimelineItem): number =>
+  b.at - a.at || RANK[b.kind] - RANK[a.kind] || b.id - a.id;
 
 /** A kind's rows that come before the cursor: at its time, the kinds ranked before the cursor's, or its own kind with a smaller id. */
-function before(at: SQLiteColumn, id: SQLiteColumn, kind: TimelineKind, cursor: TimelineCursor | undefined): SQL | undefined {
+function before(
+  at: SQLiteColumn,
+  id: SQLiteColumn,
+  kind: TimelineKind,
+  cursor: TimelineCursor | undefined,
+): SQL | undefined {
   if (!cursor) return undefined;
   const rank = RANK[kind];
   const mine = RANK[cursor.kind];
@@ -61,7 +87,13 @@ const messageColumns = {
   author: users.name,
   errorReason: messages.errorReason,
 };
-const eventColumns = { id: conversationEvents.id, at: conversationEvents.at, event: conversationEvents.kind, actor: users.name, data: conversationEvents.data };
+const eventColumns = {
+  id: conversationEvents.id,
+  at: conversationEvents.at,
+  event: conversationEvents.kind,
+  actor: users.name,
+  data: conversationEvents.data,
+};
 const noteColumns = {
   id: conversationNotes.id,
   at: conversationNotes.createdAt,
@@ -80,7 +112,11 @@ function withReactionsAndFiles(ctx: DomainContext, items: TimelineItem[]): Timel
   if (ids.length === 0) return items;
   const reactions = reactionsOf(ctx, ids);
   const files = attachmentsOf(ctx.db, ids);
-  return items.map((item) => (item.kind === 'message' ? { ...item, reactions: reactions.get(item.id) ?? [], files: files.get(item.id) ?? [] } : item));
+  return items.map((item) =>
+    item.kind === 'message'
+      ? { ...item, reactions: reactions.get(item.id) ?? [], files: files.get(item.id) ?? [] }
+      : item,
+  );
 }
 
 /** Throws 404 unless the actor may read the conversation (its inbox, or a number's history they may see). */
@@ -100,23 +136,55 @@ export function assertCanReadConversation(ctx: DomainContext, actor: Actor, conv
  * index, one more than the page holds (to tell whether anything is left), so a page costs the same
  * however long the conversation is; only the messages shown load their reactions and files.
  */
-export function timelinePage(ctx: DomainContext, actor: Actor, conversationId: number, cursor?: TimelineCursor, size = TIMELINE_PAGE): TimelinePage {
+export function timelinePage(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  cursor?: TimelineCursor,
+  size = TIMELINE_PAGE,
+): TimelinePage {
   assertCanReadConversation(ctx, actor, conversationId);
   const take = size + 1;
   /** One kind's newest `take` rows of the conversation before the cursor, newest first. */
-  const newest = <Q extends SQLiteSelect>(query: Q, of: SQLiteColumn, at: SQLiteColumn, id: SQLiteColumn, kind: TimelineKind) =>
-    query.where(and(eq(of, conversationId), before(at, id, kind, cursor))).orderBy(desc(at), desc(id)).limit(take);
+  const newest = <Q extends SQLiteSelect>(
+    query: Q,
+    of: SQLiteColumn,
+    at: SQLiteColumn,
+    id: SQLiteColumn,
+    kind: TimelineKind,
+  ) =>
+    query
+      .where(and(eq(of, conversationId), before(at, id, kind, cursor)))
+      .orderBy(desc(at), desc(id))
+      .limit(take);
   const msgs = newest(
     ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).$dynamic(),
-    messages.conversationId, messages.createdAt, messages.id, 'message',
+    messages.conversationId,
+    messages.createdAt,
+    messages.id,
+    'message',
   ).all();
   const events = newest(
-    ctx.db.select(eventColumns).from(conversationEvents).leftJoin(users, eq(users.id, conversationEvents.actorUserId)).$dynamic(),
-    conversationEvents.conversationId, conversationEvents.at, conversationEvents.id, 'event',
+    ctx.db
+      .select(eventColumns)
+      .from(conversationEvents)
+      .leftJoin(users, eq(users.id, conversationEvents.actorUserId))
+      .$dynamic(),
+    conversationEvents.conversationId,
+    conversationEvents.at,
+    conversationEvents.id,
+    'event',
   ).all();
   const notes = newest(
-    ctx.db.select(noteColumns).from(conversationNotes).leftJoin(users, eq(users.id, conversationNotes.authorId)).$dynamic(),
-    conversationNotes.conversationId, conversationNotes.createdAt, conversationNotes.id, 'note',
+    ctx.db
+      .select(noteColumns)
+      .from(conversationNotes)
+      .leftJoin(users, eq(users.id, conversationNotes.authorId))
+      .$dynamic(),
+    conversationNotes.conversationId,
+    conversationNotes.createdAt,
+    conversationNotes.id,
+    'note',
   ).all();
   const merged: TimelineItem[] = [
     ...msgs.map((m) => ({ kind: 'message' as const, ...m, reactions: [], files: [] })),
@@ -125,18 +193,31 @@ export function timelinePage(ctx: DomainContext, actor: Actor, conversationId: n
   ].sort(newestFirst);
   const items = withReactionsAndFiles(ctx, merged.slice(0, size).reverse());
   const oldest = items[0];
-  return { items, earlier: merged.length > size && oldest ? { at: oldest.at, kind: oldest.kind, id: oldest.id } : null };
+  return {
+    items,
+    earlier: merged.length > size && oldest ? { at: oldest.at, kind: oldest.kind, id: oldest.id } : null,
+  };
 }
 
 /** One message of the timeline, for a live update (access already checked by who receives the push). */
 export function messageItem(ctx: DomainContext, messageId: number): TimelineItem | undefined {
-  const m = ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).where(eq(messages.id, messageId)).get();
+  const m = ctx.db
+    .select(messageColumns)
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorUserId))
+    .where(eq(messages.id, messageId))
+    .get();
   return m && withReactionsAndFiles(ctx, [{ kind: 'message', ...m, reactions: [], files: [] }])[0];
 }
 
 /** One private note of the timeline, for a live update. */
 export function noteItem(ctx: DomainContext, noteId: number): TimelineItem | undefined {
-  const n = ctx.db.select(noteColumns).from(conversationNotes).leftJoin(users, eq(users.id, conversationNotes.authorId)).where(eq(conversationNotes.id, noteId)).get();
+  const n = ctx.db
+    .select(noteColumns)
+    .from(conversationNotes)
+    .leftJoin(users, eq(users.id, conversationNotes.authorId))
+    .where(eq(conversationNotes.id, noteId))
+    .get();
   return n && noteOf(n);
 }
 

@@ -30,7 +30,8 @@ const catalogs = new Map<Locale, Emoji[]>();
 /** A language's catalogue, read from emojibase's data the first time it is asked for. */
 function catalogOf(locale: Locale): Emoji[] {
   let list = catalogs.get(locale);
-  if (!list) catalogs.set(locale, (list = catalog(JSON.parse(readFileSync(emojiDataFile(locale), 'utf8')) as CompactEmoji[])));
+  if (!list)
+    catalogs.set(locale, (list = catalog(JSON.parse(readFileSync(emojiDataFile(locale), 'utf8')) as CompactEmoji[])));
   return list;
 }
 

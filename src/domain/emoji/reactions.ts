@@ -24,29 +24,57 @@ export function rememberEmoji(ctx: DomainContext, actor: Actor, raw: unknown): v
       .values({ userId: actor.id, emoji, usedAt: ctx.now() })
       .onConflictDoUpdate({ target: [recentEmoji.userId, recentEmoji.emoji], set: { usedAt: ctx.now() } })
       .run();
-    const keep = tx.select({ emoji: recentEmoji.emoji }).from(recentEmoji).where(eq(recentEmoji.userId, actor.id)).orderBy(desc(recentEmoji.usedAt)).limit(RECENT);
-    tx.delete(recentEmoji).where(and(eq(recentEmoji.userId, actor.id), notInArray(recentEmoji.emoji, keep))).run();
+    const keep = tx
+      .select({ emoji: recentEmoji.emoji })
+      .from(recentEmoji)
+      .where(eq(recentEmoji.userId, actor.id))
+      .orderBy(desc(recentEmoji.usedAt))
+      .limit(RECENT);
+    tx.delete(recentEmoji)
+      .where(and(eq(recentEmoji.userId, actor.id), notInArray(recentEmoji.emoji, keep)))
+      .run();
   });
 }
 
 export function recentEmojiOf({ db }: DomainContext, actor: Actor): string[] {
-  return db.select({ emoji: recentEmoji.emoji }).from(recentEmoji).where(eq(recentEmoji.userId, actor.id)).orderBy(desc(recentEmoji.usedAt)).limit(RECENT).all().map((r) => r.emoji);
+  return db
+    .select({ emoji: recentEmoji.emoji })
+    .from(recentEmoji)
+    .where(eq(recentEmoji.userId, actor.id))
+    .orderBy(desc(recentEmoji.usedAt))
+    .limit(RECENT)
+    .all()
+    .map((r) => r.emoji);
 }
 
 /**
  * Adds the actor's reaction to a message of a conversation they may see, or takes it back if they had
  * given it. Reactions stay inside the team: nothing is sent to the customer over SMS.
  */
-export function toggleReaction(ctx: DomainContext, actor: Actor, messageId: number, raw: unknown): { added: boolean; conversationId: number } {
+export function toggleReaction(
+  ctx: DomainContext,
+  actor: Actor,
+  messageId: number,
+  raw: unknown,
+): { added: boolean; conversationId: number } {
   const emoji = knownEmoji(raw);
   if (!emoji) throw invalid('emoji.unknown');
   const done = ctx.db.transaction((tx) => {
-    const message = tx.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, messageId)).get();
+    const message = tx
+      .select({ conversationId: messages.conversationId })
+      .from(messages)
+      .where(eq(messages.id, messageId))
+      .get();
     if (!message) throw notFound();
     const state = stateFor(tx, actor, message.conversationId);
-    const mine = and(eq(messageReactions.messageId, messageId), eq(messageReactions.userId, actor.id), eq(messageReactions.emoji, emoji));
+    const mine = and(
+      eq(messageReactions.messageId, messageId),
+      eq(messageReactions.userId, actor.id),
+      eq(messageReactions.emoji, emoji),
+    );
     const removed = tx.delete(messageReactions).where(mine).run().changes > 0;
-    if (!removed) tx.insert(messageReactions).values({ messageId, userId: actor.id, emoji, createdAt: ctx.now() }).run();
+    if (!removed)
+      tx.insert(messageReactions).values({ messageId, userId: actor.id, emoji, createdAt: ctx.now() }).run();
     return { added: !removed, conversationId: message.conversationId, inboxId: state.inboxId };
   });
   if (done.added) rememberEmoji(ctx, actor, emoji);
@@ -58,7 +86,12 @@ export function toggleReaction(ctx: DomainContext, actor: Actor, messageId: numb
 export function reactionsOf({ db }: DomainContext, messageIds: number[]): Map<number, Reaction[]> {
   if (messageIds.length === 0) return new Map();
   const rows = db
-    .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji, userId: users.id, name: users.name })
+    .select({
+      messageId: messageReactions.messageId,
+      emoji: messageReactions.emoji,
+      userId: users.id,
+      name: users.name,
+    })
     .from(messageReactions)
     .innerJoin(users, eq(users.id, messageReactions.userId))
     .where(inArray(messageReactions.messageId, messageIds))
@@ -68,7 +101,9 @@ export function reactionsOf({ db }: DomainContext, messageIds: number[]): Map<nu
 }
 
 /** Reaction rows (in the order given) grouped per message and emoji, with who gave each. */
-export function groupReactions(rows: { messageId: number; emoji: string; userId: number; name: string }[]): Map<number, Reaction[]> {
+export function groupReactions(
+  rows: { messageId: number; emoji: string; userId: number; name: string }[],
+): Map<number, Reaction[]> {
   const byMessage = new Map<number, Reaction[]>();
   for (const row of rows) {
     let list = byMessage.get(row.messageId);

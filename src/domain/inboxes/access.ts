@@ -23,9 +23,10 @@ export function inboxVisibleTo(actor: Actor): SQL {
  * joined a shared inbox the actor sees.
  */
 export function conversationReadableBy(actor: Actor): SQL {
-  const sharedNow = actor.role === 'admin'
-    ? sql`1`
-    : sql`now_inbox.id IN (SELECT ${inboxMembers.inboxId} FROM ${inboxMembers} WHERE ${inboxMembers.userId} = ${actor.id})`;
+  const sharedNow =
+    actor.role === 'admin'
+      ? sql`1`
+      : sql`now_inbox.id IN (SELECT ${inboxMembers.inboxId} FROM ${inboxMembers} WHERE ${inboxMembers.userId} = ${actor.id})`;
   return or(
     inboxVisibleTo(actor),
     sql`(${inboxes.ownerUserId} IS NOT NULL AND EXISTS (SELECT 1 FROM numbers n JOIN inboxes now_inbox ON now_inbox.id = n.inbox_id WHERE n.id = conversations.number_id AND now_inbox.owner_user_id IS NULL AND now_inbox.id <> ${inboxes.id} AND ${sharedNow}))`,
@@ -33,7 +34,13 @@ export function conversationReadableBy(actor: Actor): SQL {
 }
 
 export function canSeeInbox({ db }: DomainContext, actor: Actor, inboxId: number): boolean {
-  return db.select({ id: inboxes.id }).from(inboxes).where(and(eq(inboxes.id, inboxId), inboxVisibleTo(actor))).get() !== undefined;
+  return (
+    db
+      .select({ id: inboxes.id })
+      .from(inboxes)
+      .where(and(eq(inboxes.id, inboxId), inboxVisibleTo(actor)))
+      .get() !== undefined
+  );
 }
 
 /** Throws 404, not 403: an id you may not see is an id that does not exist for you. */
@@ -48,13 +55,21 @@ export function assertCanSeeInbox(ctx: DomainContext, actor: Actor, inboxId: num
  */
 export function inboxAudience(ctx: DomainContext, inboxId: number): number[] {
   const inbox = prepared(ctx, 'inbox owner', () =>
-    ctx.db.select({ owner: inboxes.ownerUserId }).from(inboxes).where(eq(inboxes.id, sql.placeholder('inbox'))).prepare(),
+    ctx.db
+      .select({ owner: inboxes.ownerUserId })
+      .from(inboxes)
+      .where(eq(inboxes.id, sql.placeholder('inbox')))
+      .prepare(),
   ).get({ inbox: inboxId });
   if (!inbox) return [];
   const query =
     inbox.owner !== null
       ? prepared(ctx, 'inbox audience: owner', () =>
-          ctx.db.select({ id: users.id }).from(users).where(and(eq(users.active, true), eq(users.id, sql.placeholder('owner')))).prepare(),
+          ctx.db
+            .select({ id: users.id })
+            .from(users)
+            .where(and(eq(users.active, true), eq(users.id, sql.placeholder('owner'))))
+            .prepare(),
         )
       : prepared(ctx, 'inbox audience: shared', () =>
           ctx.db
@@ -63,7 +78,16 @@ export function inboxAudience(ctx: DomainContext, inboxId: number): number[] {
             .where(
               and(
                 eq(users.active, true),
-                or(eq(users.role, 'admin'), inArray(users.id, ctx.db.select({ id: inboxMembers.userId }).from(inboxMembers).where(eq(inboxMembers.inboxId, sql.placeholder('inbox'))))),
+                or(
+                  eq(users.role, 'admin'),
+                  inArray(
+                    users.id,
+                    ctx.db
+                      .select({ id: inboxMembers.userId })
+                      .from(inboxMembers)
+                      .where(eq(inboxMembers.inboxId, sql.placeholder('inbox'))),
+                  ),
+                ),
               ),
             )
             .prepare(),

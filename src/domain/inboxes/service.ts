@@ -25,7 +25,9 @@ function assertNameFree(db: Pick<DomainContext['db'], 'select'>, name: string, e
   const clash = db
     .select({ id: inboxes.id })
     .from(inboxes)
-    .where(and(sql`lower(${inboxes.name}) = lower(${name})`, exceptId === undefined ? undefined : ne(inboxes.id, exceptId)))
+    .where(
+      and(sql`lower(${inboxes.name}) = lower(${name})`, exceptId === undefined ? undefined : ne(inboxes.id, exceptId)),
+    )
     .get();
   if (clash) throw conflict('inbox.name_taken', 'name');
 }
@@ -66,7 +68,11 @@ export function createInbox(ctx: DomainContext, actor: Actor | null, input: { na
   const inbox = ctx.db.transaction((tx) => {
     assertNameFree(tx, name);
     const created = tx.insert(inboxes).values({ name }).returning().get();
-    recordAudit(ctx, tx, actor ?? 'console', { action: 'inbox.created', subject: { id: created.id, name }, changes: { name } });
+    recordAudit(ctx, tx, actor ?? 'console', {
+      action: 'inbox.created',
+      subject: { id: created.id, name },
+      changes: { name },
+    });
     return created;
   });
   ctx.events.emit('inbox.created', { inboxId: inbox.id });
@@ -80,7 +86,8 @@ export function renameInbox(ctx: DomainContext, actor: Actor, inboxId: number, i
     const before = sharedInbox(tx, inboxId);
     assertNameFree(tx, name, inboxId);
     const changes = changed({ name: before.name }, { name });
-    if (Object.keys(changes).length) recordAudit(ctx, tx, actor, { action: 'inbox.renamed', subject: { id: inboxId, name }, changes });
+    if (Object.keys(changes).length)
+      recordAudit(ctx, tx, actor, { action: 'inbox.renamed', subject: { id: inboxId, name }, changes });
     return tx.update(inboxes).set({ name }).where(eq(inboxes.id, inboxId)).returning().get();
   });
   ctx.events.emit('inbox.renamed', { inboxId });
@@ -88,9 +95,17 @@ export function renameInbox(ctx: DomainContext, actor: Actor, inboxId: number, i
 }
 
 /** Who works an inbox, for the admin page that staffs it: every user, each marked member or not. */
-export function getInboxStaffing(ctx: DomainContext, actor: Actor, inboxId: number): { inbox: Inbox; people: (PublicUser & { member: boolean })[] } {
+export function getInboxStaffing(
+  ctx: DomainContext,
+  actor: Actor,
+  inboxId: number,
+): { inbox: Inbox; people: (PublicUser & { member: boolean })[] } {
   requireAdmin(actor);
-  const inbox = ctx.db.select().from(inboxes).where(and(eq(inboxes.id, inboxId), isNull(inboxes.ownerUserId))).get();
+  const inbox = ctx.db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.id, inboxId), isNull(inboxes.ownerUserId)))
+    .get();
   if (!inbox) throw notFound();
   const members = new Set(memberIdsOf(ctx.db, inboxId));
   const people = ctx.db.select(publicColumns).from(users).orderBy(asc(users.name), asc(users.id)).all();
@@ -98,27 +113,45 @@ export function getInboxStaffing(ctx: DomainContext, actor: Actor, inboxId: numb
 }
 
 /** Replaces the member list with `userIds`; unknown user ids are refused, nothing half-applied. */
-export function setMembers(ctx: DomainContext, actor: Actor, inboxId: number, userIds: number[]): { added: number[]; removed: number[] } {
+export function setMembers(
+  ctx: DomainContext,
+  actor: Actor,
+  inboxId: number,
+  userIds: number[],
+): { added: number[]; removed: number[] } {
   requireAdmin(actor);
   const wanted = [...new Set(userIds)];
   const change = ctx.db.transaction((tx) => {
     const inbox = sharedInbox(tx, inboxId);
     const known = wanted.length
-      ? tx.select({ id: users.id }).from(users).where(inArray(users.id, wanted)).all().map((r) => r.id)
+      ? tx
+          .select({ id: users.id })
+          .from(users)
+          .where(inArray(users.id, wanted))
+          .all()
+          .map((r) => r.id)
       : [];
     if (known.length !== wanted.length) throw invalid('inbox.member_unknown', 'members');
     const before = memberIdsOf(tx, inboxId);
     const added = wanted.filter((id) => !before.includes(id));
     const removed = before.filter((id) => !wanted.includes(id));
-    if (added.length) tx.insert(inboxMembers).values(added.map((userId) => ({ inboxId, userId }))).run();
+    if (added.length)
+      tx.insert(inboxMembers)
+        .values(added.map((userId) => ({ inboxId, userId })))
+        .run();
     if (removed.length) {
-      tx.delete(inboxMembers).where(and(eq(inboxMembers.inboxId, inboxId), inArray(inboxMembers.userId, removed))).run();
+      tx.delete(inboxMembers)
+        .where(and(eq(inboxMembers.inboxId, inboxId), inArray(inboxMembers.userId, removed)))
+        .run();
     }
     if (added.length || removed.length) {
       recordAudit(ctx, tx, actor, {
         action: 'inbox.members_changed',
         subject: { id: inboxId, name: inbox.name },
-        changes: { ...(added.length ? { added: namesOf(tx, added) } : {}), ...(removed.length ? { removed: namesOf(tx, removed) } : {}) },
+        changes: {
+          ...(added.length ? { added: namesOf(tx, added) } : {}),
+          ...(removed.length ? { removed: namesOf(tx, removed) } : {}),
+        },
       });
     }
     return { added, removed };
@@ -128,7 +161,13 @@ export function setMembers(ctx: DomainContext, actor: Actor, inboxId: number, us
 }
 
 function namesOf(tx: Tx, userIds: number[]): string[] {
-  return tx.select({ name: users.name }).from(users).where(inArray(users.id, userIds)).orderBy(asc(users.name)).all().map((u) => u.name);
+  return tx
+    .select({ name: users.name })
+    .from(users)
+    .where(inArray(users.id, userIds))
+    .orderBy(asc(users.name))
+    .all()
+    .map((u) => u.name);
 }
 
 /**
@@ -136,13 +175,22 @@ function namesOf(tx: Tx, userIds: number[]): string[] {
  * wanted state, so a page that is out of date cannot flip a setting the wrong way: the last one sent wins.
  * Who may change which switch is checked by the callers (setAssignmentMode, setMovingEnabled, setAutoAssign).
  */
-export function changeInboxSettings(ctx: DomainContext, actor: Actor, inboxId: number, wanted: Partial<Pick<Inbox, 'assignmentEnabled' | 'movingEnabled' | 'autoAssign' | 'maxOpenPerAgent'>>): void {
+export function changeInboxSettings(
+  ctx: DomainContext,
+  actor: Actor,
+  inboxId: number,
+  wanted: Partial<Pick<Inbox, 'assignmentEnabled' | 'movingEnabled' | 'autoAssign' | 'maxOpenPerAgent'>>,
+): void {
   ctx.db.transaction((tx) => {
     const before = sharedInbox(tx, inboxId);
     const changes = changed(before, wanted);
     if (Object.keys(changes).length === 0) return;
     tx.update(inboxes).set(wanted).where(eq(inboxes.id, inboxId)).run();
-    recordAudit(ctx, tx, actor, { action: 'inbox.settings_changed', subject: { id: inboxId, name: before.name }, changes });
+    recordAudit(ctx, tx, actor, {
+      action: 'inbox.settings_changed',
+      subject: { id: inboxId, name: before.name },
+      changes,
+    });
   });
   ctx.events.emit('inbox.settings.changed', { inboxId });
 }

@@ -48,18 +48,23 @@ export function humanSize(bytes: number): string {
 /** The last part of a name as the sender's device gave it, without folders, control or quote characters. */
 function cleanName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  return base
-    // Control and invisible format characters (a right-to-left override turns "gpj.exe" into "exe.jpg" on screen) go too.
-    .replace(/[\p{Cc}\p{Cf}"<>|:*?]/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^\.+/, '')
-    .slice(0, 120);
+  return (
+    base
+      // Control and invisible format characters (a right-to-left override turns "gpj.exe" into "exe.jpg" on screen) go too.
+      .replace(/[\p{Cc}\p{Cf}"<>|:*?]/gu, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/^\.+/, '')
+      .slice(0, 120)
+  );
 }
 
 /** A name safe to show and to offer as a download, with the extension the bytes call for. */
 export function safeFilename(raw: string, ext: string): string {
-  const stem = cleanName(raw).replace(/\.[^.]*$/, '').slice(0, 100).trim();
+  const stem = cleanName(raw)
+    .replace(/\.[^.]*$/, '')
+    .slice(0, 100)
+    .trim();
   return `${stem || 'file'}.${ext}`;
 }
 
@@ -83,7 +88,8 @@ const INBOUND_BYTES = 10 * 1024 * 1024;
 export function checkUploads(limits: MediaLimits, uploads: Upload[]): CheckedUpload[] {
   if (uploads.length === 0) return [];
   if (limits.maxAttachments === 0) throw invalid('media.not_allowed', 'files');
-  if (uploads.length > limits.maxAttachments) throw invalid('media.too_many', 'files', { max: limits.maxAttachments, count: uploads.length });
+  if (uploads.length > limits.maxAttachments)
+    throw invalid('media.too_many', 'files', { max: limits.maxAttachments, count: uploads.length });
   return uploads.map((upload) => {
     const shown = cleanName(upload.filename) || 'file';
     // Browsers send a bare name; folders or control characters in it come from a crafted request.
@@ -96,17 +102,24 @@ export function checkUploads(limits: MediaLimits, uploads: Upload[]): CheckedUpl
     if (!sniffed) throw invalid('media.type', 'files', { name: shown });
     const tooBig = imageRefusal(sniffed);
     if (tooBig === 'no_size') throw invalid('media.no_size', 'files', { name: shown });
-    if (tooBig === 'pixels') throw invalid('media.pixels', 'files', { name: shown, width: sniffed.meta.width!, height: sniffed.meta.height! });
+    if (tooBig === 'pixels')
+      throw invalid('media.pixels', 'files', { name: shown, width: sniffed.meta.width!, height: sniffed.meta.height! });
     return { upload, sniffed, filename: safeFilename(upload.filename, sniffed.ext) };
   });
 }
 
 /** What a carrier delivered, checked like an upload: files of a type we do not show are dropped (and named, for the log). */
-export function acceptInbound(store: MediaStore, files: { filename: string; data: Buffer }[]): { kept: CheckedUpload[]; dropped: string[] } {
+export function acceptInbound(
+  store: MediaStore,
+  files: { filename: string; data: Buffer }[],
+): { kept: CheckedUpload[]; dropped: string[] } {
   const kept: CheckedUpload[] = [];
   const dropped: string[] = [];
   for (const file of files) {
-    const sniffed = file.data.length > 0 && file.data.length <= INBOUND_BYTES && kept.length < INBOUND_FILES ? sniff(file.data.subarray(0, HEAD_BYTES)) : null;
+    const sniffed =
+      file.data.length > 0 && file.data.length <= INBOUND_BYTES && kept.length < INBOUND_FILES
+        ? sniff(file.data.subarray(0, HEAD_BYTES))
+        : null;
     if (!sniffed || imageRefusal(sniffed)) {
       dropped.push(cleanName(file.filename) || 'file');
       continue;
@@ -122,7 +135,14 @@ export function acceptInbound(store: MediaStore, files: { filename: string; data
  * Moves checked files to their content address and records them on the message, inside the caller's
  * transaction. Returns the hashes moved, so a caller whose transaction fails can drop files nobody uses.
  */
-export function attachFiles(tx: Tx, store: MediaStore, messageId: number, files: CheckedUpload[], adopted: string[], table: FileTable = attachments): void {
+export function attachFiles(
+  tx: Tx,
+  store: MediaStore,
+  messageId: number,
+  files: CheckedUpload[],
+  adopted: string[],
+  table: FileTable = attachments,
+): void {
   files.forEach((file, seq) => {
     store.adopt(file.upload.tmpPath, file.upload.sha256);
     adopted.push(file.upload.sha256);
@@ -153,10 +173,19 @@ export interface AttachmentView {
 }
 
 /** The attachments of these messages, in order, grouped by message. */
-export function attachmentsOf(db: Pick<Tx, 'select'>, messageIds: number[], table: FileTable = attachments): Map<number, AttachmentView[]> {
+export function attachmentsOf(
+  db: Pick<Tx, 'select'>,
+  messageIds: number[],
+  table: FileTable = attachments,
+): Map<number, AttachmentView[]> {
   const byMessage = new Map<number, AttachmentView[]>();
   if (messageIds.length === 0) return byMessage;
-  const rows: AttachmentView[] = db.select().from(table).where(inArray(table.messageId, messageIds)).orderBy(asc(table.messageId), asc(table.seq)).all();
+  const rows: AttachmentView[] = db
+    .select()
+    .from(table)
+    .where(inArray(table.messageId, messageIds))
+    .orderBy(asc(table.messageId), asc(table.seq))
+    .all();
   for (const row of rows) {
     const list = byMessage.get(row.messageId) ?? [];
     list.push(row);
@@ -165,6 +194,13 @@ export function attachmentsOf(db: Pick<Tx, 'select'>, messageIds: number[], tabl
   return byMessage;
 }
 
-export function attachmentOf(db: Pick<Tx, 'select'>, messageId: number, seq: number, table: FileTable = attachments): AttachmentView | undefined {
-  return attachmentsOf(db, [messageId], table).get(messageId)?.find((a) => a.seq === seq);
+export function attachmentOf(
+  db: Pick<Tx, 'select'>,
+  messageId: number,
+  seq: number,
+  table: FileTable = attachments,
+): AttachmentView | undefined {
+  return attachmentsOf(db, [messageId], table)
+    .get(messageId)
+    ?.find((a) => a.seq === seq);
 }

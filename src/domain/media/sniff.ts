@@ -10,9 +10,11 @@ export interface Sniffed {
 }
 
 /** For the file picker's `accept`: a hint to the phone's picker only; the bytes decide. */
-export const ACCEPTED_TYPES = 'image/jpeg,image/png,image/gif,image/webp,application/pdf,text/vcard,.vcf,audio/*,video/mp4,video/3gpp,.amr,.3gp';
+export const ACCEPTED_TYPES =
+  'image/jpeg,image/png,image/gif,image/webp,application/pdf,text/vcard,.vcf,audio/*,video/mp4,video/3gpp,.amr,.3gp';
 
-const ascii = (head: Buffer, at: number, text: string): boolean => head.length >= at + text.length && head.toString('latin1', at, at + text.length) === text;
+const ascii = (head: Buffer, at: number, text: string): boolean =>
+  head.length >= at + text.length && head.toString('latin1', at, at + text.length) === text;
 
 /** JPEG keeps its size in the first SOFn segment, after any EXIF/ICC segments. */
 function jpegSize(head: Buffer): AttachmentMeta {
@@ -42,7 +44,8 @@ function webpSize(head: Buffer): AttachmentMeta {
 function isoMedia(head: Buffer): Sniffed | null {
   if (!ascii(head, 4, 'ftyp') || head.length < 12) return null;
   const brand = head.toString('latin1', 8, 12);
-  if (brand.startsWith('3gp') || brand.startsWith('3g2')) return { contentType: 'video/3gpp', kind: 'video', ext: '3gp', meta: {} };
+  if (brand.startsWith('3gp') || brand.startsWith('3g2'))
+    return { contentType: 'video/3gpp', kind: 'video', ext: '3gp', meta: {} };
   if (brand === 'M4A ') return { contentType: 'audio/mp4', kind: 'audio', ext: 'm4a', meta: {} };
   // Only the MP4 brands phones and carriers play: HEIC/AVIF photos, QuickTime and raw camera files share the box but are not video.
   if (MP4_BRANDS.has(brand)) return { contentType: 'video/mp4', kind: 'video', ext: 'mp4', meta: {} };
@@ -56,18 +59,23 @@ function mpegAudio(head: Buffer): Sniffed | null {
   if (head.length < 4 || head[0] !== 0xff || (head[1]! & 0xe0) !== 0xe0) return null;
   const layer = (head[1]! >> 1) & 0x03;
   // The header's own fields must be valid too: a sampling rate that exists, a bitrate that is not "bad".
-  if (layer === 0 && (head[1]! & 0xf6) === 0xf0 && ((head[2]! >> 2) & 0x0f) < 13) return { contentType: 'audio/aac', kind: 'audio', ext: 'aac', meta: {} };
+  if (layer === 0 && (head[1]! & 0xf6) === 0xf0 && ((head[2]! >> 2) & 0x0f) < 13)
+    return { contentType: 'audio/aac', kind: 'audio', ext: 'aac', meta: {} };
   const version = (head[1]! >> 3) & 0x03;
   const bitrate = head[2]! >> 4;
   const rate = (head[2]! >> 2) & 0x03;
-  if (layer !== 0 && version !== 1 && bitrate !== 0x0f && bitrate !== 0 && rate !== 3) return { contentType: 'audio/mpeg', kind: 'audio', ext: 'mp3', meta: {} };
+  if (layer !== 0 && version !== 1 && bitrate !== 0x0f && bitrate !== 0 && rate !== 3)
+    return { contentType: 'audio/mpeg', kind: 'audio', ext: 'mp3', meta: {} };
   return null;
 }
 
 /** A vCard is text: no NUL bytes, valid UTF-8, BEGIN:VCARD first. Its FN is what the timeline shows. */
 function vcard(head: Buffer): Sniffed | null {
   if (head.includes(0)) return null;
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(head).replace(/^\uFEFF/, '').trimStart();
+  const text = new TextDecoder('utf-8', { fatal: false })
+    .decode(head)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (!/^BEGIN:VCARD\r?\n/i.test(text) || !/^END:VCARD\s*$/im.test(text)) return null;
   const name = /^FN(?:;[^:\r\n]*)?:(.*)$/im.exec(text)?.[1]?.trim().slice(0, 120);
   return { contentType: 'text/vcard', kind: 'vcard', ext: 'vcf', meta: name ? { name } : {} };
@@ -79,15 +87,28 @@ function vcard(head: Buffer): Sniffed | null {
  * at least; more lets a JPEG's size be found past large EXIF blocks).
  */
 export function sniff(head: Buffer): Sniffed | null {
-  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { contentType: 'image/jpeg', kind: 'image', ext: 'jpg', meta: jpegSize(head) };
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff)
+    return { contentType: 'image/jpeg', kind: 'image', ext: 'jpg', meta: jpegSize(head) };
   if (ascii(head, 0, '\x89PNG\r\n\x1a\n') && head.length >= 24) {
-    return { contentType: 'image/png', kind: 'image', ext: 'png', meta: { width: head.readUInt32BE(16), height: head.readUInt32BE(20) } };
+    return {
+      contentType: 'image/png',
+      kind: 'image',
+      ext: 'png',
+      meta: { width: head.readUInt32BE(16), height: head.readUInt32BE(20) },
+    };
   }
   if ((ascii(head, 0, 'GIF87a') || ascii(head, 0, 'GIF89a')) && head.length >= 10) {
-    return { contentType: 'image/gif', kind: 'image', ext: 'gif', meta: { width: head.readUInt16LE(6), height: head.readUInt16LE(8) } };
+    return {
+      contentType: 'image/gif',
+      kind: 'image',
+      ext: 'gif',
+      meta: { width: head.readUInt16LE(6), height: head.readUInt16LE(8) },
+    };
   }
-  if (ascii(head, 0, 'RIFF') && ascii(head, 8, 'WEBP')) return { contentType: 'image/webp', kind: 'image', ext: 'webp', meta: webpSize(head) };
-  if (ascii(head, 0, 'RIFF') && ascii(head, 8, 'WAVE')) return { contentType: 'audio/wav', kind: 'audio', ext: 'wav', meta: {} };
+  if (ascii(head, 0, 'RIFF') && ascii(head, 8, 'WEBP'))
+    return { contentType: 'image/webp', kind: 'image', ext: 'webp', meta: webpSize(head) };
+  if (ascii(head, 0, 'RIFF') && ascii(head, 8, 'WAVE'))
+    return { contentType: 'audio/wav', kind: 'audio', ext: 'wav', meta: {} };
   if (ascii(head, 0, '%PDF-')) return { contentType: 'application/pdf', kind: 'pdf', ext: 'pdf', meta: {} };
   if (ascii(head, 0, '#!AMR-WB\n')) return { contentType: 'audio/amr-wb', kind: 'audio', ext: 'awb', meta: {} };
   if (ascii(head, 0, '#!AMR\n')) return { contentType: 'audio/amr', kind: 'audio', ext: 'amr', meta: {} };

@@ -57,10 +57,20 @@ export function createMediaStore(dir: string): MediaStore {
 /** After a transaction that was to reference these files failed: delete the ones no message (customer or chat) uses. */
 export function dropUnreferenced(ctx: DomainContext, store: MediaStore, sha256s: string[]): void {
   if (sha256s.length === 0) return;
-  const used = new Set([
-    ...ctx.db.select({ sha256: attachments.sha256 }).from(attachments).where(inArray(attachments.sha256, sha256s)).all(),
-    ...ctx.db.select({ sha256: chatAttachments.sha256 }).from(chatAttachments).where(inArray(chatAttachments.sha256, sha256s)).all(),
-  ].map((r) => r.sha256));
+  const used = new Set(
+    [
+      ...ctx.db
+        .select({ sha256: attachments.sha256 })
+        .from(attachments)
+        .where(inArray(attachments.sha256, sha256s))
+        .all(),
+      ...ctx.db
+        .select({ sha256: chatAttachments.sha256 })
+        .from(chatAttachments)
+        .where(inArray(chatAttachments.sha256, sha256s))
+        .all(),
+    ].map((r) => r.sha256),
+  );
   for (const sha of new Set(sha256s)) if (!used.has(sha)) rmSync(store.pathOf(sha), { force: true });
 }
 
@@ -80,7 +90,12 @@ export function sweepMedia(ctx: DomainContext, store: MediaStore): { removed: nu
       if (!SHA256.test(name)) continue;
       const used =
         ctx.db.select({ seq: attachments.seq }).from(attachments).where(eq(attachments.sha256, name)).limit(1).get() ??
-        ctx.db.select({ seq: chatAttachments.seq }).from(chatAttachments).where(eq(chatAttachments.sha256, name)).limit(1).get();
+        ctx.db
+          .select({ seq: chatAttachments.seq })
+          .from(chatAttachments)
+          .where(eq(chatAttachments.sha256, name))
+          .limit(1)
+          .get();
       if (!used) {
         rmSync(join(store.dir, shard, name), { force: true });
         removed += 1;

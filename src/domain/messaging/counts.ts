@@ -15,10 +15,14 @@ export interface OutboxStats {
 export function outboxStats(ctx: DomainContext): OutboxStats {
   const db = ctx.db.$client;
   const { queued, oldest } = prepared(ctx, 'outbox stats', () =>
-    db.prepare<[], { queued: number; oldest: number | null }>(`SELECT count(*) AS queued, min(id) AS oldest FROM messages WHERE status = 'queued'`),
+    db.prepare<[], { queued: number; oldest: number | null }>(
+      `SELECT count(*) AS queued, min(id) AS oldest FROM messages WHERE status = 'queued'`,
+    ),
   ).get()!;
   if (oldest === null) return { queued, oldestCreatedAt: null };
-  const createdAt = prepared(ctx, 'message created at', () => db.prepare<[number], number>(`SELECT created_at FROM messages WHERE id = ?`).pluck()).get(oldest);
+  const createdAt = prepared(ctx, 'message created at', () =>
+    db.prepare<[number], number>(`SELECT created_at FROM messages WHERE id = ?`).pluck(),
+  ).get(oldest);
   return { queued, oldestCreatedAt: createdAt ?? null };
 }
 

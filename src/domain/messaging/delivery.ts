@@ -65,7 +65,9 @@ function prepare(db: Database.Database) {
       WHERE m.status = 'queued' AND m.next_attempt_at <= ?
       ORDER BY m.next_attempt_at, m.id
       LIMIT ?`),
-    lease: db.prepare<[number, number]>(`UPDATE messages SET attempts = attempts + 1, next_attempt_at = ?, leased = 1 WHERE id = ?`),
+    lease: db.prepare<[number, number]>(
+      `UPDATE messages SET attempts = attempts + 1, next_attempt_at = ?, leased = 1 WHERE id = ?`,
+    ),
     // Outcomes apply to a message still queued only: a send whose lease ran out and was claimed again must not
     // overwrite what the newer send recorded.
     sent: db.prepare<[number, number]>(`
@@ -77,17 +79,29 @@ function prepare(db: Database.Database) {
     failed: db.prepare<[string, string, number, number]>(`
       UPDATE messages SET status = 'failed', next_attempt_at = NULL, error_code = ?, error_reason = ?, leased = 0, updated_at = ?
       WHERE id = ? AND status = 'queued'`),
-    postpone: db.prepare<[number, number]>(`UPDATE messages SET next_attempt_at = ?, attempts = attempts - 1, leased = 0 WHERE id = ? AND status = 'queued'`),
+    postpone: db.prepare<[number, number]>(
+      `UPDATE messages SET next_attempt_at = ?, attempts = attempts - 1, leased = 0 WHERE id = ? AND status = 'queued'`,
+    ),
     dropParts: db.prepare<[number]>(`DELETE FROM message_parts WHERE message_id = ?`),
-    addPart: db.prepare<[number, number, string, string]>(`INSERT INTO message_parts (message_id, seq, connection, smsc_id, status) VALUES (?, ?, ?, ?, 'sent')`),
+    addPart: db.prepare<[number, number, string, string]>(
+      `INSERT INTO message_parts (message_id, seq, connection, smsc_id, status) VALUES (?, ?, ?, ?, 'sent')`,
+    ),
     // SMSCs reuse ids after years of counting: the newest part with the id is the one reported on.
     partOf: db.prepare<[string, string], { messageId: number; seq: number }>(`
       SELECT message_id AS messageId, seq FROM message_parts WHERE connection = ? AND smsc_id = ? ORDER BY message_id DESC LIMIT 1`),
-    setPart: db.prepare<[string, number, number]>(`UPDATE message_parts SET status = ? WHERE message_id = ? AND seq = ?`),
-    partStates: db.prepare<[number], FinalState | 'sent'>(`SELECT status FROM message_parts WHERE message_id = ?`).pluck(),
+    setPart: db.prepare<[string, number, number]>(
+      `UPDATE message_parts SET status = ? WHERE message_id = ? AND seq = ?`,
+    ),
+    partStates: db
+      .prepare<[number], FinalState | 'sent'>(`SELECT status FROM message_parts WHERE message_id = ?`)
+      .pluck(),
     // updated_at is when the status last changed: while it stays `sent`, when the carrier acknowledged the message.
-    statusOf: db.prepare<[number], { status: MessageStatus; updatedAt: number }>(`SELECT status, updated_at AS updatedAt FROM messages WHERE id = ?`),
-    setStatus: db.prepare<[MessageStatus, number, number]>(`UPDATE messages SET status = ?, updated_at = ? WHERE id = ?`),
+    statusOf: db.prepare<[number], { status: MessageStatus; updatedAt: number }>(
+      `SELECT status, updated_at AS updatedAt FROM messages WHERE id = ?`,
+    ),
+    setStatus: db.prepare<[MessageStatus, number, number]>(
+      `UPDATE messages SET status = ?, updated_at = ? WHERE id = ?`,
+    ),
     setStatusWithError: db.prepare<[MessageStatus, number, string, string, number]>(`
       UPDATE messages SET status = ?, updated_at = ?, error_code = ?, error_reason = ? WHERE id = ?`),
     whereIs: db.prepare<[number], Omit<Touched, 'messageId'>>(`
@@ -117,11 +131,21 @@ type StatusChange = DomainEventMap['message.status'];
  * One segment's receipt; the message takes the worst state of its segments (delivered only when every one is).
  * Returns the message's move out of `sent`, with how long after `sent` it came, or null when it stays.
  */
-function applyToPart(s: Statements, part: { messageId: number; seq: number }, connection: string, state: FinalState, errorCode: string | null | undefined, now: number): StatusChange | null {
+function applyToPart(
+  s: Statements,
+  part: { messageId: number; seq: number },
+  connection: string,
+  state: FinalState,
+  errorCode: string | null | undefined,
+  now: number,
+): StatusChange | null {
   s.setPart.run(state, part.messageId, part.seq);
-  const status = s.partStates.all(part.messageId).reduce<'sent' | FinalState>((w, p) => (rank[p] > rank[w] ? p : w), 'delivered');
+  const status = s.partStates
+    .all(part.messageId)
+    .reduce<'sent' | FinalState>((w, p) => (rank[p] > rank[w] ? p : w), 'delivered');
   const before = s.statusOf.get(part.messageId)!;
-  if (errorCode && state !== 'delivered') s.setStatusWithError.run(status, now, errorCode, `carrier reported ${state}`, part.messageId);
+  if (errorCode && state !== 'delivered')
+    s.setStatusWithError.run(status, now, errorCode, `carrier reported ${state}`, part.messageId);
   else if (status !== before.status) s.setStatus.run(status, now, part.messageId);
   if (status === 'sent' || before.status !== 'sent') return null;
   return { connection, status, receiptMs: now - before.updatedAt };
@@ -158,7 +182,8 @@ function apply(s: Statements, change: DeliveryChange, now: number, moves: Status
       s.dropParts.run(m.messageId);
       change.carrierIds.forEach((id, seq) => s.addPart.run(m.messageId, seq, m.connection, id));
       change.carrierIds.forEach((id, seq) => {
-        for (const early of s.pendingFor.all(m.connection, id)) moved(applyToPart(s, { messageId: m.messageId, seq }, m.connection, early.state, early.errorCode, now));
+        for (const early of s.pendingFor.all(m.connection, id))
+          moved(applyToPart(s, { messageId: m.messageId, seq }, m.connection, early.state, early.errorCode, now));
         s.dropPending.run(m.connection, id);
       });
       return where;
@@ -168,13 +193,25 @@ function apply(s: Statements, change: DeliveryChange, now: number, moves: Status
 
 /** Takes up to `limit` due messages and leases them for `leaseMs` (see claimDue). */
 function claim(ctx: DomainContext, s: Statements, limit: number, leaseMs: number, now: number): DueMessage[] {
-  const due = s.due.all(now, limit) as (Omit<DueMessage, 'files' | 'connection'> & { smpp: string; mm7: string | null; route: 'link' | 'mm7' })[];
+  const due = s.due.all(now, limit) as (Omit<DueMessage, 'files' | 'connection'> & {
+    smpp: string;
+    mm7: string | null;
+    route: 'link' | 'mm7';
+  })[];
   for (const m of due) s.lease.run(now + leaseMs, m.messageId);
   // Only an MMS route sends files itself; a link route sends the link.
-  const files = attachmentsOf(ctx.db, due.filter((m) => m.route === 'mm7').map((m) => m.messageId));
+  const files = attachmentsOf(
+    ctx.db,
+    due.filter((m) => m.route === 'mm7').map((m) => m.messageId),
+  );
   return due.map(({ smpp, mm7, route, ...m }) => {
     const mms = route === 'mm7' && files.has(m.messageId);
-    return { ...m, attempts: m.attempts + 1, connection: mms ? (mm7 ?? smpp) : smpp, files: mms ? files.get(m.messageId)! : [] };
+    return {
+      ...m,
+      attempts: m.attempts + 1,
+      connection: mms ? (mm7 ?? smpp) : smpp,
+      files: mms ? files.get(m.messageId)! : [],
+    };
   });
 }
 
@@ -192,14 +229,16 @@ export function writeDeliveries(
   const now = ctx.now();
   const touched = new Map<number, Touched>();
   const moves: StatusChange[] = [];
-  const claimed = ctx.db.$client.transaction(() => {
-    for (const change of changes) {
-      const t = apply(s, change, now, moves);
-      if (t) touched.set(t.messageId, t);
-    }
-    if (changes.some((c) => c.kind === 'receipt')) s.forgetPending.run(now - PENDING_RECEIPT_TTL_MS);
-    return claimOf && claimOf.limit > 0 ? claim(ctx, s, claimOf.limit, claimOf.leaseMs, now) : [];
-  }).immediate();
+  const claimed = ctx.db.$client
+    .transaction(() => {
+      for (const change of changes) {
+        const t = apply(s, change, now, moves);
+        if (t) touched.set(t.messageId, t);
+      }
+      if (changes.some((c) => c.kind === 'receipt')) s.forgetPending.run(now - PENDING_RECEIPT_TTL_MS);
+      return claimOf && claimOf.limit > 0 ? claim(ctx, s, claimOf.limit, claimOf.leaseMs, now) : [];
+    })
+    .immediate();
   for (const t of touched.values()) ctx.events.emit('message.updated', t);
   for (const move of moves) ctx.events.emit('message.status', move);
   return { claimed, updated: touched.size };
@@ -218,5 +257,7 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
  * previous run died: it is due again now (at-least-once), not when its lease would have run out.
  */
 export function releaseLeases(ctx: DomainContext): number {
-  return ctx.db.$client.prepare(`UPDATE messages SET leased = 0, next_attempt_at = ? WHERE status = 'queued' AND leased = 1`).run(ctx.now()).changes;
+  return ctx.db.$client
+    .prepare(`UPDATE messages SET leased = 0, next_attempt_at = ? WHERE status = 'queued' AND leased = 1`)
+    .run(ctx.now()).changes;
 }

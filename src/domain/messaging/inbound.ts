@@ -26,29 +26,53 @@ export type InboundResult =
   | { stored: true; conversationId: number; messageId: number; autoReplyId: number | null }
   | { stored: false; reason: 'unknown-number' };
 
-
 /**
  * The sender's latest conversation on this number (wherever it was moved), reopened if closed; else a new
  * one in the number's inbox. Returns whether the conversation is spam: then nobody is to be notified; and
  * whether it is new: only a new one goes to the round-robin and is announced as a new conversation.
  */
-function conversationFor(ctx: DomainContext, tx: Tx, number: { id: number; inboxId: number; owner: number | null }, phone: string, now: number, events: number[]): { id: number; inboxId: number; spam: boolean; created: boolean } {
+function conversationFor(
+  ctx: DomainContext,
+  tx: Tx,
+  number: { id: number; inboxId: number; owner: number | null },
+  phone: string,
+  now: number,
+  events: number[],
+): { id: number; inboxId: number; spam: boolean; created: boolean } {
   const latest = prepared(ctx, 'inbound latest conversation', () =>
     ctx.db
-      .select({ id: conversations.id, inboxId: conversations.inboxId, status: conversations.status, waitingSince: conversations.waitingSince })
+      .select({
+        id: conversations.id,
+        inboxId: conversations.inboxId,
+        status: conversations.status,
+        waitingSince: conversations.waitingSince,
+      })
       .from(conversations)
       .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-      .where(continuedBy({ id: sql.placeholder('number'), inboxId: sql.placeholder('inbox') }, sql.placeholder('phone')))
+      .where(
+        continuedBy({ id: sql.placeholder('number'), inboxId: sql.placeholder('inbox') }, sql.placeholder('phone')),
+      )
       .orderBy(desc(conversations.id))
       .limit(1)
       .prepare(),
-  ).get({ number: number.id, inbox: number.inboxId, phone }) as { id: number; inboxId: number; status: 'open' | 'closed' | 'spam'; waitingSince: number | null } | undefined;
+  ).get({ number: number.id, inbox: number.inboxId, phone }) as
+    { id: number; inboxId: number; status: 'open' | 'closed' | 'spam'; waitingSince: number | null } | undefined;
   if (!latest) {
     // Found or made in the inbox's own book: the owner's for a personal number, the team's for a shared one.
     const contactId = contactFor(tx, { id: number.inboxId, owner: number.owner }, phone);
     const id = tx
       .insert(conversations)
-      .values({ inboxId: number.inboxId, numberId: number.id, contactId, phone, status: 'open', lastMessageAt: now, lastInboundAt: now, waitingSince: now, createdAt: now })
+      .values({
+        inboxId: number.inboxId,
+        numberId: number.id,
+        contactId,
+        phone,
+        status: 'open',
+        lastMessageAt: now,
+        lastInboundAt: now,
+        waitingSince: now,
+        createdAt: now,
+      })
       .returning({ id: conversations.id })
       .get().id;
     return { id, inboxId: number.inboxId, spam: false, created: true };
@@ -56,12 +80,19 @@ function conversationFor(ctx: DomainContext, tx: Tx, number: { id: number; inbox
   // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
   if (latest.status === 'closed') {
     events.push(addEvent(tx, latest.id, 'reopened', null, now));
-    tx.update(conversations).set({ status: 'open', version: sql`${conversations.version} + 1` }).where(eq(conversations.id, latest.id)).run();
+    tx.update(conversations)
+      .set({ status: 'open', version: sql`${conversations.version} + 1` })
+      .where(eq(conversations.id, latest.id))
+      .run();
   }
   prepared(ctx, 'inbound conversation touched', () =>
     ctx.db
       .update(conversations)
-      .set({ lastMessageAt: sql`${sql.placeholder('now')}`, lastInboundAt: sql`${sql.placeholder('now')}`, waitingSince: sql`coalesce(${conversations.waitingSince}, ${sql.placeholder('now')})` })
+      .set({
+        lastMessageAt: sql`${sql.placeholder('now')}`,
+        lastInboundAt: sql`${sql.placeholder('now')}`,
+        waitingSince: sql`coalesce(${conversations.waitingSince}, ${sql.placeholder('now')})`,
+      })
       .where(eq(conversations.id, sql.placeholder('id')))
       .prepare(),
   ).run({ now, id: latest.id });
@@ -81,10 +112,15 @@ function answerKeyword(
   const keyword = keywordOf(sms.text);
   if (!keyword) return null;
   if (keyword === 'stop') {
-    tx.insert(optOuts).values({ phone: sms.from, numberId: number.id, source: 'keyword', at: now }).onConflictDoNothing().run();
+    tx.insert(optOuts)
+      .values({ phone: sms.from, numberId: number.id, source: 'keyword', at: now })
+      .onConflictDoNothing()
+      .run();
     events.push(addEvent(tx, conversationId, 'opted_out', null, now));
   } else if (keyword === 'start') {
-    tx.delete(optOuts).where(and(eq(optOuts.phone, sms.from), eq(optOuts.numberId, number.id))).run();
+    tx.delete(optOuts)
+      .where(and(eq(optOuts.phone, sms.from), eq(optOuts.numberId, number.id)))
+      .run();
     events.push(addEvent(tx, conversationId, 'opted_in', null, now));
   }
   // An unregistered number's answer would be blocked by the carrier anyway.
@@ -113,16 +149,34 @@ export function receiveSms(
   }
   if (!stored) return { stored: false, reason: 'unknown-number' };
   const { inboxId, eventIds, welcomed, ...ids } = stored;
-  for (const eventId of eventIds) ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
-  ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.messageId, inboxId, direction: 'in' });
+  for (const eventId of eventIds)
+    ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
+  ctx.events.emit('message.created', {
+    conversationId: ids.conversationId,
+    messageId: ids.messageId,
+    inboxId,
+    direction: 'in',
+  });
   if (ids.autoReplyId !== null) {
-    ctx.events.emit('message.created', { conversationId: ids.conversationId, messageId: ids.autoReplyId, inboxId, direction: 'out' });
+    ctx.events.emit('message.created', {
+      conversationId: ids.conversationId,
+      messageId: ids.autoReplyId,
+      inboxId,
+      direction: 'out',
+    });
   }
   announceWelcome(ctx, ids.conversationId, inboxId, welcomed);
   return { stored: true, ...ids };
 }
 
-function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: string) => KeywordTexts, media: { store: MediaStore; files: CheckedUpload[] } | undefined, now: number, adopted: string[]) {
+function storeInbound(
+  ctx: DomainContext,
+  sms: InboundSms,
+  textsFor: (e164: string) => KeywordTexts,
+  media: { store: MediaStore; files: CheckedUpload[] } | undefined,
+  now: number,
+  adopted: string[],
+) {
   return ctx.db.transaction((tx) => {
     const number = prepared(ctx, 'inbound number', () =>
       ctx.db
@@ -140,7 +194,14 @@ function storeInbound(ctx: DomainContext, sms: InboundSms, textsFor: (e164: stri
     const message = prepared(ctx, 'inbound message', () =>
       ctx.db
         .insert(messages)
-        .values({ conversationId: sql.placeholder('conversation'), direction: 'in', body: sql.placeholder('body'), status: 'received', createdAt: sql.placeholder('now'), updatedAt: sql.placeholder('now') })
+        .values({
+          conversationId: sql.placeholder('conversation'),
+          direction: 'in',
+          body: sql.placeholder('body'),
+          status: 'received',
+          createdAt: sql.placeholder('now'),
+          updatedAt: sql.placeholder('now'),
+        })
         .returning({ id: messages.id })
         .prepare(),
     ).get({ conversation: conversationId, body: sms.text, now }) as { id: number };

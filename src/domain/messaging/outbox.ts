@@ -15,24 +15,50 @@ export const MAX_BODY = 1600;
 
 /** Carriers block unregistered 10DLC traffic, so it never reaches the outbox. */
 export function assertMayText(tx: Pick<Tx, 'select'>, numberId: number, phone: string): void {
-  const number = tx.select({ registration: numbers.registration, retiredAt: numbers.retiredAt }).from(numbers).where(eq(numbers.id, numberId)).get();
+  const number = tx
+    .select({ registration: numbers.registration, retiredAt: numbers.retiredAt })
+    .from(numbers)
+    .where(eq(numbers.id, numberId))
+    .get();
   if (!number) throw notFound();
   if (number.retiredAt !== null) throw new DomainError(422, 'sms.number_retired', {}, 'body');
   if (number.registration === 'pending' || number.registration === 'unregistered') {
     throw new DomainError(422, 'sms.unregistered', { state: number.registration }, 'body');
   }
-  const optedOut = tx.select({ at: optOuts.at }).from(optOuts).where(and(eq(optOuts.phone, phone), eq(optOuts.numberId, numberId))).get();
+  const optedOut = tx
+    .select({ at: optOuts.at })
+    .from(optOuts)
+    .where(and(eq(optOuts.phone, phone), eq(optOuts.numberId, numberId)))
+    .get();
   if (optedOut) throw new DomainError(422, 'sms.opted_out', {}, 'body');
 }
 
 /** Writes an outbound message as `queued` in the same transaction as the conversation update; the sender loop does the network part. */
-export function insertOutbound(tx: Tx, conversationId: number, body: string, authorUserId: number | null, now: number): number {
+export function insertOutbound(
+  tx: Tx,
+  conversationId: number,
+  body: string,
+  authorUserId: number | null,
+  now: number,
+): number {
   // A person's answer ends the customer's wait; an automatic one (STOP's confirmation) does not.
   const answered = authorUserId === null ? {} : { waitingSince: null };
-  tx.update(conversations).set({ lastMessageAt: now, ...answered }).where(eq(conversations.id, conversationId)).run();
+  tx.update(conversations)
+    .set({ lastMessageAt: now, ...answered })
+    .where(eq(conversations.id, conversationId))
+    .run();
   return tx
     .insert(messages)
-    .values({ conversationId, direction: 'out', authorUserId, body, status: 'queued', nextAttemptAt: now, createdAt: now, updatedAt: now })
+    .values({
+      conversationId,
+      direction: 'out',
+      authorUserId,
+      body,
+      status: 'queued',
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning({ id: messages.id })
     .get().id;
 }
@@ -57,7 +83,9 @@ export interface ReplyMedia {
 /** An SMS cannot carry files: the customer gets an unguessable link that opens them until it expires. */
 function addMediaLink(tx: Tx, messageId: number, base: string, linkDays: number, now: number): void {
   const token = randomBytes(18).toString('base64url');
-  tx.insert(mediaLinks).values({ messageId, token, url: `${base}/m/${token}`, expiresAt: now + linkDays * 86_400_000 }).run();
+  tx.insert(mediaLinks)
+    .values({ messageId, token, url: `${base}/m/${token}`, expiresAt: now + linkDays * 86_400_000 })
+    .run();
 }
 
 /**
@@ -65,7 +93,13 @@ function addMediaLink(tx: Tx, messageId: number, base: string, linkDays: number,
  * written; message, files and link are one transaction (a file moved into place for a transaction that
  * then fails is removed again unless another message uses it).
  */
-export function queueReply(ctx: DomainContext, actor: Actor, conversationId: number, rawBody: unknown, media?: ReplyMedia): { messageId: number } {
+export function queueReply(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  rawBody: unknown,
+  media?: ReplyMedia,
+): { messageId: number } {
   const uploads = media?.uploads ?? [];
   const body = cleanBody(rawBody, uploads.length > 0);
   const now = ctx.now();
@@ -92,7 +126,10 @@ export function queueReply(ctx: DomainContext, actor: Actor, conversationId: num
       assertCanSeeInbox(ctx, actor, row.inboxId);
       assertMayText(tx, row.numberId, row.phone);
       const files = checkUploads(row, uploads);
-      const linkBase = files.length > 0 && media && row.mediaRoute === 'link' ? customerLinkBase(media.links, row.connection, 'files') : null;
+      const linkBase =
+        files.length > 0 && media && row.mediaRoute === 'link'
+          ? customerLinkBase(media.links, row.connection, 'files')
+          : null;
       const messageId = insertOutbound(tx, conversationId, body, actor.id, now);
       if (files.length > 0 && media) {
         attachFiles(tx, media.store, messageId, files, adopted);
@@ -104,6 +141,11 @@ export function queueReply(ctx: DomainContext, actor: Actor, conversationId: num
     if (media) dropUnreferenced(ctx, media.store, adopted);
     throw err;
   }
-  ctx.events.emit('message.created', { conversationId, messageId: result.messageId, inboxId: result.inboxId, direction: 'out' });
+  ctx.events.emit('message.created', {
+    conversationId,
+    messageId: result.messageId,
+    inboxId: result.inboxId,
+    direction: 'out',
+  });
   return { messageId: result.messageId };
 }

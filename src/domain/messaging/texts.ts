@@ -13,7 +13,9 @@ export const defaultKeywordTexts: KeywordTexts = {
   help: 'Reply STOP to unsubscribe, START to resubscribe.',
 };
 
-export function keywordTextsOf(number: Pick<NumberConfig, 'stop_text' | 'start_text' | 'help_text'> | undefined): KeywordTexts {
+export function keywordTextsOf(
+  number: Pick<NumberConfig, 'stop_text' | 'start_text' | 'help_text'> | undefined,
+): KeywordTexts {
   return {
     stop: number?.stop_text ?? defaultKeywordTexts.stop,
     start: number?.start_text ?? defaultKeywordTexts.start,

@@ -20,7 +20,11 @@ function cleanNote(raw: unknown): string {
 
 /** The conversation's inbox, for someone who works in it (a number's read-only history takes no notes). */
 function inboxOf(ctx: DomainContext, tx: Pick<Tx, 'select'>, actor: Actor, conversationId: number): number {
-  const row = tx.select({ inboxId: conversations.inboxId }).from(conversations).where(eq(conversations.id, conversationId)).get();
+  const row = tx
+    .select({ inboxId: conversations.inboxId })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId))
+    .get();
   if (!row) throw notFound();
   assertCanSeeInbox(ctx, actor, row.inboxId);
   return row.inboxId;
@@ -35,10 +39,22 @@ export function addNote(ctx: DomainContext, actor: Actor, conversationId: number
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const inboxId = inboxOf(ctx, tx, actor, conversationId);
-    const noteId = tx.insert(conversationNotes).values({ conversationId, authorId: actor.id, body, createdAt: now }).returning({ id: conversationNotes.id }).get().id;
+    const noteId = tx
+      .insert(conversationNotes)
+      .values({ conversationId, authorId: actor.id, body, createdAt: now })
+      .returning({ id: conversationNotes.id })
+      .get().id;
     const audience = inboxAudience(ctx, inboxId);
-    const people = audience.length ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, audience)).all() : [];
-    const mentioned = mentionedIn(body, people).map((userId) => ({ userId, kind: 'mention' as const, actorId: actor.id, conversationId, excerpt: toPlainText(body) }));
+    const people = audience.length
+      ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, audience)).all()
+      : [];
+    const mentioned = mentionedIn(body, people).map((userId) => ({
+      userId,
+      kind: 'mention' as const,
+      actorId: actor.id,
+      conversationId,
+      excerpt: toPlainText(body),
+    }));
     return { inboxId, noteId, notified: addNotifications(ctx, now, mentioned) };
   });
   ctx.events.emit('note.changed', { conversationId, noteId: done.noteId, inboxId: done.inboxId });
@@ -47,7 +63,15 @@ export function addNote(ctx: DomainContext, actor: Actor, conversationId: number
 }
 
 function ownNote(ctx: DomainContext, tx: Pick<Tx, 'select'>, actor: Actor, noteId: number) {
-  const note = tx.select({ conversationId: conversationNotes.conversationId, authorId: conversationNotes.authorId, deletedAt: conversationNotes.deletedAt }).from(conversationNotes).where(eq(conversationNotes.id, noteId)).get();
+  const note = tx
+    .select({
+      conversationId: conversationNotes.conversationId,
+      authorId: conversationNotes.authorId,
+      deletedAt: conversationNotes.deletedAt,
+    })
+    .from(conversationNotes)
+    .where(eq(conversationNotes.id, noteId))
+    .get();
   if (!note) throw notFound();
   const inboxId = inboxOf(ctx, tx, actor, note.conversationId);
   if (note.authorId !== actor.id || note.deletedAt !== null) throw notFound();
@@ -68,7 +92,10 @@ export function editNote(ctx: DomainContext, actor: Actor, noteId: number, raw: 
 export function deleteNote(ctx: DomainContext, actor: Actor, noteId: number): number {
   const note = ctx.db.transaction((tx) => {
     const found = ownNote(ctx, tx, actor, noteId);
-    tx.update(conversationNotes).set({ body: '', deletedAt: ctx.now() }).where(and(eq(conversationNotes.id, noteId))).run();
+    tx.update(conversationNotes)
+      .set({ body: '', deletedAt: ctx.now() })
+      .where(and(eq(conversationNotes.id, noteId)))
+      .run();
     return found;
   });
   ctx.events.emit('note.changed', { ...note, noteId });

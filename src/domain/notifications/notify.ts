@@ -26,7 +26,8 @@ const inserts = new WeakMap<Database.Database, Database.Statement<unknown[], num
 function insertOf(db: Database.Database): Database.Statement<unknown[], number> {
   let insert = inserts.get(db);
   if (!insert) {
-    const sql = 'INSERT INTO notifications (user_id, kind, actor_id, conversation_id, chat_id, excerpt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id';
+    const sql =
+      'INSERT INTO notifications (user_id, kind, actor_id, conversation_id, chat_id, excerpt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id';
     inserts.set(db, (insert = db.prepare<unknown[], number>(sql).pluck()));
   }
   return insert;
@@ -36,12 +37,24 @@ function insertOf(db: Database.Database): Database.Statement<unknown[], number> 
  * Records notifications inside the caller's transaction (on the same connection; nobody is told of their own
  * action); returns what `announce` must emit once the transaction has committed.
  */
-export function addNotifications(ctx: DomainContext, now: number, items: NewNotification[]): { notificationId: number; userId: number }[] {
+export function addNotifications(
+  ctx: DomainContext,
+  now: number,
+  items: NewNotification[],
+): { notificationId: number; userId: number }[] {
   const insert = insertOf(ctx.db.$client);
   return items
     .filter((n) => n.userId !== n.actorId)
     .map((n) => {
-      const notificationId = insert.get(n.userId, n.kind, n.actorId, n.conversationId ?? null, n.chatId ?? null, excerptOf(n.excerpt), now)!;
+      const notificationId = insert.get(
+        n.userId,
+        n.kind,
+        n.actorId,
+        n.conversationId ?? null,
+        n.chatId ?? null,
+        excerptOf(n.excerpt),
+        now,
+      )!;
       return { notificationId, userId: n.userId };
     });
 }

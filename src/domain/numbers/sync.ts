@@ -16,18 +16,34 @@ export const personalInboxName = (userId: number): string => `personal-${userId}
 type Tx = Pick<DomainContext['db'], 'select' | 'insert' | 'update'>;
 
 function sharedInboxId(tx: Tx, name: string): number {
-  const found = tx.select({ id: inboxes.id }).from(inboxes).where(sql`lower(${inboxes.name}) = lower(${name})`).get();
+  const found = tx
+    .select({ id: inboxes.id })
+    .from(inboxes)
+    .where(sql`lower(${inboxes.name}) = lower(${name})`)
+    .get();
   return found?.id ?? tx.insert(inboxes).values({ name }).returning({ id: inboxes.id }).get().id;
 }
 
 function personalInboxId(tx: Tx, userId: number): number {
   const found = tx.select({ id: inboxes.id }).from(inboxes).where(eq(inboxes.ownerUserId, userId)).get();
-  return found?.id ?? tx.insert(inboxes).values({ name: personalInboxName(userId), ownerUserId: userId }).returning({ id: inboxes.id }).get().id;
+  return (
+    found?.id ??
+    tx
+      .insert(inboxes)
+      .values({ name: personalInboxName(userId), ownerUserId: userId })
+      .returning({ id: inboxes.id })
+      .get().id
+  );
 }
 
 /** The numbers carried by one connection (the sandbox's, for its customer phone). */
 export function numbersOnConnection({ db }: DomainContext, connection: string): string[] {
-  return db.select({ e164: numbers.e164 }).from(numbers).where(eq(numbers.connection, connection)).all().map((n) => n.e164);
+  return db
+    .select({ e164: numbers.e164 })
+    .from(numbers)
+    .where(eq(numbers.connection, connection))
+    .all()
+    .map((n) => n.e164);
 }
 
 /**
@@ -75,7 +91,10 @@ export function syncNumbers(
     }
     if (opts.retireUnlisted) {
       const listed = configured.map((n) => n.e164);
-      tx.update(numbers).set({ retiredAt: ctx.now() }).where(and(isNull(numbers.retiredAt), not(inList(numbers.e164, listed)))).run();
+      tx.update(numbers)
+        .set({ retiredAt: ctx.now() })
+        .where(and(isNull(numbers.retiredAt), not(inList(numbers.e164, listed))))
+        .run();
     }
   });
   return { synced, skipped };

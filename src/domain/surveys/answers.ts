@@ -7,7 +7,10 @@ import { addEvent, type Tx } from '../conversations/actions.ts';
 import { getSurvey, type Question, type Survey } from './definitions.ts';
 import { openSendOf } from './sending.ts';
 
-export const SCALES: Partial<Record<Question['kind'], { min: number; max: number }>> = { rating: { min: 1, max: 5 }, nps: { min: 0, max: 10 } };
+export const SCALES: Partial<Record<Question['kind'], { min: number; max: number }>> = {
+  rating: { min: 1, max: 5 },
+  nps: { min: 0, max: 10 },
+};
 
 export interface PublicSurvey {
   survey: Survey;
@@ -41,10 +44,22 @@ function summaryOf(survey: Survey, answers: Answer[]): string {
     .join(' · ');
 }
 
-function record(tx: Tx, send: { id: number; conversationId: number }, survey: Survey, answers: Answer[], now: number): number {
-  for (const a of answers) tx.insert(surveyAnswers).values({ sendId: send.id, ...a }).run();
+function record(
+  tx: Tx,
+  send: { id: number; conversationId: number },
+  survey: Survey,
+  answers: Answer[],
+  now: number,
+): number {
+  for (const a of answers)
+    tx.insert(surveyAnswers)
+      .values({ sendId: send.id, ...a })
+      .run();
   tx.update(surveySends).set({ answeredAt: now }).where(eq(surveySends.id, send.id)).run();
-  return addEvent(tx, send.conversationId, 'survey_answered', null, now, { survey: survey.title, summary: summaryOf(survey, answers) });
+  return addEvent(tx, send.conversationId, 'survey_answered', null, now, {
+    survey: survey.title,
+    summary: summaryOf(survey, answers),
+  });
 }
 
 function parseAnswer(q: Question, raw: string | undefined): Answer | null {
@@ -74,10 +89,16 @@ export function answerSurvey(ctx: DomainContext, token: string, form: Record<str
     if (send.answeredAt !== null) throw conflict('survey.already_answered');
     if (send.expiresAt <= now) throw invalid('survey.expired');
     const survey = getSurvey(ctx, send.surveyId);
-    const answers = survey.questions.map((q) => parseAnswer(q, form[`q${q.id}`])).filter((a): a is Answer => a !== null);
+    const answers = survey.questions
+      .map((q) => parseAnswer(q, form[`q${q.id}`]))
+      .filter((a): a is Answer => a !== null);
     if (answers.length === 0) throw invalid('survey.nothing_answered');
     const eventId = record(tx, send, survey, answers, now);
-    const { inboxId } = tx.select({ inboxId: conversations.inboxId }).from(conversations).where(eq(conversations.id, send.conversationId)).get()!;
+    const { inboxId } = tx
+      .select({ inboxId: conversations.inboxId })
+      .from(conversations)
+      .where(eq(conversations.id, send.conversationId))
+      .get()!;
     return { eventId, inboxId, conversationId: send.conversationId };
   });
   ctx.events.emit('conversation.event', done);
@@ -87,7 +108,13 @@ export function answerSurvey(ctx: DomainContext, token: string, form: Record<str
  * A texted answer to a one-question rating or score survey ("5"): recorded like an answer from the page.
  * Runs inside the inbound text's transaction; returns the timeline event, or null when the text is no answer.
  */
-export function answerByText(ctx: DomainContext, tx: Tx, conversationId: number, text: string, now: number): number | null {
+export function answerByText(
+  ctx: DomainContext,
+  tx: Tx,
+  conversationId: number,
+  text: string,
+  now: number,
+): number | null {
   const value = text.trim();
   if (!/^\d{1,2}$/.test(value)) return null;
   const send = openSendOf(tx, conversationId, now);

@@ -38,22 +38,44 @@ function cleanQuestions(raw: QuestionInput[]): { kind: QuestionKind; prompt: str
     if (!kind) throw invalid('survey.kind_invalid', `${field}kind`);
     const prompt = cleanLine(q.prompt, 200, 'survey.prompt_invalid', `${field}prompt`);
     if (kind !== 'choice') return { kind, prompt, options: null };
-    const options = (typeof q.options === 'string' ? q.options : '').split('\n').map((o) => o.trim()).filter(Boolean);
-    if (options.length < 2 || options.length > 10 || options.some((o) => o.length > 80)) throw invalid('survey.options_invalid', `${field}options`, { n: i + 1 });
+    const options = (typeof q.options === 'string' ? q.options : '')
+      .split('\n')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    if (options.length < 2 || options.length > 10 || options.some((o) => o.length > 80))
+      throw invalid('survey.options_invalid', `${field}options`, { n: i + 1 });
     return { kind, prompt, options };
   });
 }
 
-export function createSurvey(ctx: DomainContext, actor: Actor, input: { title: unknown; invitation: unknown; questions: QuestionInput[] }): Survey {
+export function createSurvey(
+  ctx: DomainContext,
+  actor: Actor,
+  input: { title: unknown; invitation: unknown; questions: QuestionInput[] },
+): Survey {
   if (!isManager(actor)) throw forbidden();
   const title = cleanLine(input.title, 80, 'survey.title_invalid', 'title');
   const invitation = typeof input.invitation === 'string' ? input.invitation.trim() : '';
-  if (!invitation.includes('{link}') || invitation.length > 300) throw invalid('survey.invitation_invalid', 'invitation');
+  if (!invitation.includes('{link}') || invitation.length > 300)
+    throw invalid('survey.invitation_invalid', 'invitation');
   const questions = cleanQuestions(input.questions.slice(0, MAX_QUESTIONS));
   const id = ctx.db.transaction((tx) => {
-    const surveyId = tx.insert(surveys).values({ title, invitation, createdBy: actor.id, createdAt: ctx.now() }).returning({ id: surveys.id }).get().id;
-    questions.forEach((q, position) => tx.insert(surveyQuestions).values({ surveyId, position, ...q }).run());
-    recordAudit(ctx, tx, actor, { action: 'survey.created', subject: { id: surveyId, name: title }, changes: { title, invitation, questions: questions.map((q) => q.prompt) } });
+    const surveyId = tx
+      .insert(surveys)
+      .values({ title, invitation, createdBy: actor.id, createdAt: ctx.now() })
+      .returning({ id: surveys.id })
+      .get().id;
+    questions.forEach((q, position) =>
+      tx
+        .insert(surveyQuestions)
+        .values({ surveyId, position, ...q })
+        .run(),
+    );
+    recordAudit(ctx, tx, actor, {
+      action: 'survey.created',
+      subject: { id: surveyId, name: title },
+      changes: { title, invitation, questions: questions.map((q) => q.prompt) },
+    });
     return surveyId;
   });
   return getSurvey(ctx, id);
@@ -63,7 +85,12 @@ export function getSurvey({ db }: DomainContext, surveyId: number): Survey {
   const survey = db.select().from(surveys).where(eq(surveys.id, surveyId)).get();
   if (!survey) throw notFound();
   const questions = db
-    .select({ id: surveyQuestions.id, kind: surveyQuestions.kind, prompt: surveyQuestions.prompt, options: surveyQuestions.options })
+    .select({
+      id: surveyQuestions.id,
+      kind: surveyQuestions.kind,
+      prompt: surveyQuestions.prompt,
+      options: surveyQuestions.options,
+    })
     .from(surveyQuestions)
     .where(eq(surveyQuestions.surveyId, surveyId))
     .orderBy(asc(surveyQuestions.position))

@@ -39,7 +39,14 @@ export interface SurveyReport {
 function sendsOf(ctx: DomainContext, actor: Actor, surveyId: number, range: Range) {
   if (!isManager(actor)) throw forbidden();
   return ctx.db
-    .select({ id: surveySends.id, sentAt: surveySends.sentAt, answeredAt: surveySends.answeredAt, conversationId: surveySends.conversationId, inbox: inboxes.name, owner: inboxes.ownerUserId })
+    .select({
+      id: surveySends.id,
+      sentAt: surveySends.sentAt,
+      answeredAt: surveySends.answeredAt,
+      conversationId: surveySends.conversationId,
+      inbox: inboxes.name,
+      owner: inboxes.ownerUserId,
+    })
     .from(surveySends)
     .innerJoin(conversations, eq(conversations.id, surveySends.conversationId))
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
@@ -56,14 +63,19 @@ function sendsOf(ctx: DomainContext, actor: Actor, surveyId: number, range: Rang
 }
 
 function answersOf(ctx: DomainContext, sendIds: number[]) {
-  return sendIds.length === 0 ? [] : ctx.db.select().from(surveyAnswers).where(inArray(surveyAnswers.sendId, sendIds)).all();
+  return sendIds.length === 0
+    ? []
+    : ctx.db.select().from(surveyAnswers).where(inArray(surveyAnswers.sendId, sendIds)).all();
 }
 
 export function surveyReport(ctx: DomainContext, actor: Actor, surveyId: number, range: Range = {}): SurveyReport {
   const survey = getSurvey(ctx, surveyId);
   const sends = sendsOf(ctx, actor, surveyId, range);
   const answeredAt = new Map(sends.map((s) => [s.id, s.answeredAt ?? 0]));
-  const answers = answersOf(ctx, sends.map((s) => s.id));
+  const answers = answersOf(
+    ctx,
+    sends.map((s) => s.id),
+  );
   const answered = sends.filter((s) => s.answeredAt !== null).length;
   return {
     survey,
@@ -74,15 +86,29 @@ export function surveyReport(ctx: DomainContext, actor: Actor, surveyId: number,
       const mine = answers.filter((a) => a.questionId === question.id);
       const numbers = mine.map((a) => a.number).filter((n): n is number => n !== null);
       const scale = SCALES[question.kind];
-      const labels = scale ? Array.from({ length: scale.max - scale.min + 1 }, (_, i) => String(scale.min + i)) : question.options;
+      const labels = scale
+        ? Array.from({ length: scale.max - scale.min + 1 }, (_, i) => String(scale.min + i))
+        : question.options;
       const offset = scale?.min ?? 0;
       return {
         question,
         answers: mine.length,
         average: scale && numbers.length ? numbers.reduce((a, b) => a + b, 0) / numbers.length : null,
-        nps: question.kind === 'nps' && numbers.length ? Math.round(((numbers.filter((n) => n >= 9).length - numbers.filter((n) => n <= 6).length) / numbers.length) * 100) : null,
-        distribution: question.kind === 'text' ? [] : labels.map((label, i) => ({ label, count: numbers.filter((n) => n - offset === i).length })),
-        texts: mine.filter((a) => a.text !== null).map((a) => ({ text: a.text!, at: answeredAt.get(a.sendId) ?? 0 })).sort((a, b) => b.at - a.at).slice(0, 50),
+        nps:
+          question.kind === 'nps' && numbers.length
+            ? Math.round(
+                ((numbers.filter((n) => n >= 9).length - numbers.filter((n) => n <= 6).length) / numbers.length) * 100,
+              )
+            : null,
+        distribution:
+          question.kind === 'text'
+            ? []
+            : labels.map((label, i) => ({ label, count: numbers.filter((n) => n - offset === i).length })),
+        texts: mine
+          .filter((a) => a.text !== null)
+          .map((a) => ({ text: a.text!, at: answeredAt.get(a.sendId) ?? 0 }))
+          .sort((a, b) => b.at - a.at)
+          .slice(0, 50),
       };
     }),
   };
@@ -92,12 +118,22 @@ export function surveyReport(ctx: DomainContext, actor: Actor, surveyId: number,
 export function surveyCsv(ctx: DomainContext, actor: Actor, surveyId: number, range: Range = {}): string {
   const survey = getSurvey(ctx, surveyId);
   const sends = sendsOf(ctx, actor, surveyId, range);
-  const answers = answersOf(ctx, sends.map((s) => s.id));
-  const rows: (string | number | null)[][] = [['sent_at', 'answered_at', 'conversation', 'inbox', 'question', 'answer']];
+  const answers = answersOf(
+    ctx,
+    sends.map((s) => s.id),
+  );
+  const rows: (string | number | null)[][] = [
+    ['sent_at', 'answered_at', 'conversation', 'inbox', 'question', 'answer'],
+  ];
   for (const send of sends) {
     const inbox = send.owner !== null ? '' : send.inbox;
     const mine = answers.filter((a) => a.sendId === send.id);
-    const base = [new Date(send.sentAt).toISOString(), send.answeredAt === null ? null : new Date(send.answeredAt).toISOString(), send.conversationId, inbox];
+    const base = [
+      new Date(send.sentAt).toISOString(),
+      send.answeredAt === null ? null : new Date(send.answeredAt).toISOString(),
+      send.conversationId,
+      inbox,
+    ];
     if (mine.length === 0) rows.push([...base, null, null]);
     for (const a of mine) {
       const q = survey.questions.find((x) => x.id === a.questionId)!;

@@ -17,7 +17,13 @@ export const SURVEY_LINK_DAYS = 14;
  * Texts the customer a survey link (the same opt-out and registration gate as every send), records the
  * send on the timeline, and returns the link.
  */
-export function sendSurvey(ctx: DomainContext, actor: Actor, conversationId: number, surveyId: number, links: CustomerLinks): { url: string } {
+export function sendSurvey(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  surveyId: number,
+  links: CustomerLinks,
+): { url: string } {
   const survey = getSurvey(ctx, surveyId);
   if (survey.archived) throw invalid('survey.archived', 'survey');
   const token = randomBytes(18).toString('base64url');
@@ -33,22 +39,52 @@ export function sendSurvey(ctx: DomainContext, actor: Actor, conversationId: num
       .get()!;
     assertMayText(tx, conversation.numberId, conversation.phone);
     const url = `${customerLinkBase(links, conversation.connection, 'survey')}/s/${token}`;
-    tx.insert(surveySends).values({ surveyId, conversationId, token, sentBy: actor.id, sentAt: now, expiresAt: now + SURVEY_LINK_DAYS * 86_400_000 }).run();
-    const messageId = insertOutbound(tx, conversationId, survey.invitation.replace('{link}', () => url), actor.id, now);
+    tx.insert(surveySends)
+      .values({
+        surveyId,
+        conversationId,
+        token,
+        sentBy: actor.id,
+        sentAt: now,
+        expiresAt: now + SURVEY_LINK_DAYS * 86_400_000,
+      })
+      .run();
+    const messageId = insertOutbound(
+      tx,
+      conversationId,
+      survey.invitation.replace('{link}', () => url),
+      actor.id,
+      now,
+    );
     const eventId = addEvent(tx, conversationId, 'survey_sent', actor.id, now, { survey: survey.title });
     return { inboxId: state.inboxId, messageId, eventId, url };
   });
-  ctx.events.emit('message.created', { conversationId, messageId: done.messageId, inboxId: done.inboxId, direction: 'out' });
+  ctx.events.emit('message.created', {
+    conversationId,
+    messageId: done.messageId,
+    inboxId: done.inboxId,
+    direction: 'out',
+  });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
   return { url: done.url };
 }
 
 /** The conversation's newest survey still waiting for an answer, if any (for answers texted back). */
-export function openSendOf(tx: Pick<DomainContext['db'], 'select'>, conversationId: number, now: number): { id: number; surveyId: number } | undefined {
+export function openSendOf(
+  tx: Pick<DomainContext['db'], 'select'>,
+  conversationId: number,
+  now: number,
+): { id: number; surveyId: number } | undefined {
   return tx
     .select({ id: surveySends.id, surveyId: surveySends.surveyId })
     .from(surveySends)
-    .where(and(eq(surveySends.conversationId, conversationId), isNull(surveySends.answeredAt), gt(surveySends.expiresAt, now)))
+    .where(
+      and(
+        eq(surveySends.conversationId, conversationId),
+        isNull(surveySends.answeredAt),
+        gt(surveySends.expiresAt, now),
+      ),
+    )
     .orderBy(desc(surveySends.sentAt))
     .get();
 }

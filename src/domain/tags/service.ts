@@ -13,7 +13,11 @@ export interface Tag {
 
 /** Every tag, for pickers and the list filter; tags are shared by the whole team. */
 export function listTags({ db }: DomainContext): Tag[] {
-  return db.select({ id: tags.id, name: tags.name }).from(tags).orderBy(asc(sql`lower(${tags.name})`)).all();
+  return db
+    .select({ id: tags.id, name: tags.name })
+    .from(tags)
+    .orderBy(asc(sql`lower(${tags.name})`))
+    .all();
 }
 
 export function tagsOf({ db }: DomainContext, conversationId: number): Tag[] {
@@ -38,11 +42,18 @@ export function addTag(ctx: DomainContext, actor: Actor, conversationId: number,
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
     const tag =
-      tx.select({ id: tags.id, name: tags.name }).from(tags).where(sql`lower(${tags.name}) = lower(${name})`).get() ??
-      tx.insert(tags).values({ name, createdAt: now }).returning({ id: tags.id, name: tags.name }).get();
+      tx
+        .select({ id: tags.id, name: tags.name })
+        .from(tags)
+        .where(sql`lower(${tags.name}) = lower(${name})`)
+        .get() ?? tx.insert(tags).values({ name, createdAt: now }).returning({ id: tags.id, name: tags.name }).get();
     const added = tx.insert(conversationTags).values({ conversationId, tagId: tag.id }).onConflictDoNothing().run();
     if (added.changes === 0) throw conflict('tag.already', 'tag', { tag: tag.name });
-    return { tag, inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'tag_added', actor.id, now, { tag: tag.name }) };
+    return {
+      tag,
+      inboxId: state.inboxId,
+      eventId: addEvent(tx, conversationId, 'tag_added', actor.id, now, { tag: tag.name }),
+    };
   });
   emitChanged(ctx, conversationId, done.inboxId, done.eventId);
   return done.tag;
@@ -54,9 +65,15 @@ export function removeTag(ctx: DomainContext, actor: Actor, conversationId: numb
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
     const tag = tx.select({ name: tags.name }).from(tags).where(eq(tags.id, tagId)).get();
-    const removed = tx.delete(conversationTags).where(and(eq(conversationTags.conversationId, conversationId), eq(conversationTags.tagId, tagId))).run();
+    const removed = tx
+      .delete(conversationTags)
+      .where(and(eq(conversationTags.conversationId, conversationId), eq(conversationTags.tagId, tagId)))
+      .run();
     if (!tag || removed.changes === 0) throw conflict('conversation.stale');
-    return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'tag_removed', actor.id, now, { tag: tag.name }) };
+    return {
+      inboxId: state.inboxId,
+      eventId: addEvent(tx, conversationId, 'tag_removed', actor.id, now, { tag: tag.name }),
+    };
   });
   emitChanged(ctx, conversationId, done.inboxId, done.eventId);
 }

@@ -66,7 +66,10 @@ export function setPreferences(
 ): Preferences {
   const prefs = {} as Preferences;
   for (const kind of notificationKinds) {
-    prefs[kind] = { browser: flag(input[kind]?.browser, `${kind}.browser`), sound: flag(input[kind]?.sound, `${kind}.sound`) };
+    prefs[kind] = {
+      browser: flag(input[kind]?.browser, `${kind}.browser`),
+      sound: flag(input[kind]?.sound, `${kind}.sound`),
+    };
   }
   const saved = ctx.db.transaction((tx) =>
     tx.update(users).set({ notificationPrefs: prefs }).where(eq(users.id, actor.id)).returning({ id: users.id }).get(),
@@ -106,7 +109,10 @@ export function toastFor(ctx: DomainContext, actor: Actor, notificationId: numbe
  * conversation notifies everyone who sees its inbox at once. Those that are not the named user's, or point at
  * what they may no longer see, are left out.
  */
-export function toastsFor(ctx: DomainContext, wanted: { notificationId: number; userId: number }[]): Map<number, Toast> {
+export function toastsFor(
+  ctx: DomainContext,
+  wanted: { notificationId: number; userId: number }[],
+): Map<number, Toast> {
   const toasts = new Map<number, Toast>();
   if (wanted.length === 0) return toasts;
   const owner = new Map(wanted.map((w) => [w.notificationId, w.userId]));
@@ -134,7 +140,13 @@ export function toastsFor(ctx: DomainContext, wanted: { notificationId: number; 
     conversationIds.length === 0
       ? []
       : ctx.db
-          .select({ id: conversations.id, name: contacts.name, phone: conversations.phone, inbox: inboxes.name, inboxId: conversations.inboxId })
+          .select({
+            id: conversations.id,
+            name: contacts.name,
+            phone: conversations.phone,
+            inbox: inboxes.name,
+            inboxId: conversations.inboxId,
+          })
           .from(conversations)
           .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
           .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -149,23 +161,47 @@ export function toastsFor(ctx: DomainContext, wanted: { notificationId: number; 
     if (!audience) audiences.set(inboxId, (audience = new Set(inboxAudience(ctx, inboxId))));
     if (audience.has(n.userId)) return true;
     const actor = { id: n.userId, role: n.role };
-    return ctx.db.select({ id: conversations.id }).from(conversations).innerJoin(inboxes, eq(inboxes.id, conversations.inboxId)).where(and(eq(conversations.id, n.conversationId!), conversationReadableBy(actor))).get() !== undefined;
+    return (
+      ctx.db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+        .where(and(eq(conversations.id, n.conversationId!), conversationReadableBy(actor)))
+        .get() !== undefined
+    );
   };
   for (const n of rows) {
     let target: Pick<Toast, 'href' | 'conversationLabel' | 'inboxName' | 'chatName'>;
     const c = n.conversationId === null ? undefined : targets.get(n.conversationId);
     if (c) {
       if (!readable(n, c.inboxId)) continue;
-      target = { href: `/conversations/${c.id}`, conversationLabel: c.name ?? c.phone, inboxName: c.inbox, chatName: null };
+      target = {
+        href: `/conversations/${c.id}`,
+        conversationLabel: c.name ?? c.phone,
+        inboxName: c.inbox,
+        chatName: null,
+      };
     } else if (n.chatId !== null) {
-      const chat = ctx.db.select({ name: chats.name }).from(chats).where(and(eq(chats.id, n.chatId), chatVisibleTo({ id: n.userId, role: n.role }))).get();
+      const chat = ctx.db
+        .select({ name: chats.name })
+        .from(chats)
+        .where(and(eq(chats.id, n.chatId), chatVisibleTo({ id: n.userId, role: n.role })))
+        .get();
       if (!chat) continue;
       target = { href: `/chats/${n.chatId}`, conversationLabel: null, inboxName: null, chatName: chat.name };
     } else {
       continue;
     }
     const channels = effectivePreferences(n.prefs)[n.kind];
-    toasts.set(n.id, { id: n.id, kind: n.kind, actorName: n.actorName, excerpt: n.excerpt, ...target, browser: channels.browser, sound: channels.sound });
+    toasts.set(n.id, {
+      id: n.id,
+      kind: n.kind,
+      actorName: n.actorName,
+      excerpt: n.excerpt,
+      ...target,
+      browser: channels.browser,
+      sound: channels.sound,
+    });
   }
   return toasts;
 }
@@ -174,10 +210,21 @@ export function toastsFor(ctx: DomainContext, wanted: { notificationId: number; 
  * A new conversation's toast for each of `userIds` who may see its inbox now: the customer, the inbox and their
  * first text (`messageId`), with each person's choice of browser notification and sound.
  */
-export function welcomeToasts(ctx: DomainContext, conversationId: number, messageId: number, userIds: number[]): Map<number, Toast> {
+export function welcomeToasts(
+  ctx: DomainContext,
+  conversationId: number,
+  messageId: number,
+  userIds: number[],
+): Map<number, Toast> {
   const toasts = new Map<number, Toast>();
   const c = ctx.db
-    .select({ name: contacts.name, phone: conversations.phone, inbox: inboxes.name, inboxId: conversations.inboxId, text: messages.body })
+    .select({
+      name: contacts.name,
+      phone: conversations.phone,
+      inbox: inboxes.name,
+      inboxId: conversations.inboxId,
+      text: messages.body,
+    })
     .from(conversations)
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
@@ -189,7 +236,11 @@ export function welcomeToasts(ctx: DomainContext, conversationId: number, messag
   const seeing = userIds.filter((id) => audience.has(id));
   if (seeing.length === 0) return toasts;
   const excerpt = excerptOf(c.text);
-  for (const u of ctx.db.select({ id: users.id, prefs: users.notificationPrefs }).from(users).where(inList(users.id, seeing)).all()) {
+  for (const u of ctx.db
+    .select({ id: users.id, prefs: users.notificationPrefs })
+    .from(users)
+    .where(inList(users.id, seeing))
+    .all()) {
     const { browser, sound } = effectivePreferences(u.prefs).new_conversation;
     toasts.set(u.id, {
       id: `new-${conversationId}`,

@@ -26,14 +26,16 @@ export function checkAvailability(raw: unknown): Availability {
 /** One line of up to 80 characters; empty clears it. */
 export function checkStatusMessage(raw: unknown): string {
   const text = oneLine(raw);
-  if (text === null || [...text].length > STATUS_MESSAGE_MAX) throw invalid('personal.status_message_invalid', 'status_message', { max: STATUS_MESSAGE_MAX });
+  if (text === null || [...text].length > STATUS_MESSAGE_MAX)
+    throw invalid('personal.status_message_invalid', 'status_message', { max: STATUS_MESSAGE_MAX });
   return text;
 }
 
 /** Digits, +, *, # and spaces: what a desk phone or a PBX dials. Empty clears it. */
 export function checkExtension(raw: unknown): string {
   const text = oneLine(raw);
-  if (text === null || text.length > EXTENSION_MAX || !/^[0-9+*# ]*$/.test(text)) throw invalid('personal.extension_invalid', 'extension', { max: EXTENSION_MAX });
+  if (text === null || text.length > EXTENSION_MAX || !/^[0-9+*# ]*$/.test(text))
+    throw invalid('personal.extension_invalid', 'extension', { max: EXTENSION_MAX });
   return text;
 }
 
@@ -67,7 +69,11 @@ export function setStatusMessage(ctx: DomainContext, actor: Actor, raw: unknown)
 }
 
 /** The settings page's status form: availability and message together, both checked before either is kept. */
-export function setStatus(ctx: DomainContext, actor: Actor, input: { availability: unknown; statusMessage: unknown }): PublicUser {
+export function setStatus(
+  ctx: DomainContext,
+  actor: Actor,
+  input: { availability: unknown; statusMessage: unknown },
+): PublicUser {
   const statusMessage = checkStatusMessage(input.statusMessage);
   const availability = checkAvailability(input.availability);
   return update(ctx, actor.id, { availability, statusMessage });

@@ -42,7 +42,13 @@ export function findUserById({ db }: DomainContext, id: number): PublicUser | un
 /** Several users in one read (the people a push goes to), by id; the missing ones are absent. */
 export function usersByIds(ctx: DomainContext, ids: readonly number[]): Map<number, PublicUser> {
   if (ids.length === 0) return new Map();
-  const query = prepared(ctx, 'users by ids', () => ctx.db.select(publicColumns).from(users).where(inList(users.id, sql.placeholder('ids'))).prepare());
+  const query = prepared(ctx, 'users by ids', () =>
+    ctx.db
+      .select(publicColumns)
+      .from(users)
+      .where(inList(users.id, sql.placeholder('ids')))
+      .prepare(),
+  );
   return new Map((query.all({ ids: JSON.stringify(ids) }) as PublicUser[]).map((u) => [u.id, u]));
 }
 
@@ -69,11 +75,20 @@ export async function createUser(ctx: DomainContext, actor: Actor | null, input:
  * First-run setup: creates an admin only while there is no user at all, checked in the same transaction as the
  * insert. The log names the new admin as who did it, from `address`.
  */
-export async function createFirstAdmin(ctx: DomainContext, input: Omit<NewUser, 'role'>, address?: string): Promise<PublicUser> {
+export async function createFirstAdmin(
+  ctx: DomainContext,
+  input: Omit<NewUser, 'role'>,
+  address?: string,
+): Promise<PublicUser> {
   return insertUser(ctx, { ...input, role: 'admin' }, (user) => ({ id: user.id, role: user.role, address }), true);
 }
 
-async function insertUser(ctx: DomainContext, input: NewUser, by: (created: PublicUser) => AuditBy, onlyIfNoUsers = false): Promise<PublicUser> {
+async function insertUser(
+  ctx: DomainContext,
+  input: NewUser,
+  by: (created: PublicUser) => AuditBy,
+  onlyIfNoUsers = false,
+): Promise<PublicUser> {
   const email = normalizeEmail(input.email);
   const name = cleanLine(input.name, 100, 'user.name_invalid', 'name');
   const role = checkRole(input.role);
@@ -85,7 +100,11 @@ async function insertUser(ctx: DomainContext, input: NewUser, by: (created: Publ
       throw conflict('user.email_taken', 'email');
     }
     const created = tx.insert(users).values({ email, name, role, locale, passwordHash }).returning(publicColumns).get();
-    recordAudit(ctx, tx, by(created), { action: 'user.created', subject: { id: created.id, name }, changes: { email, name, role } });
+    recordAudit(ctx, tx, by(created), {
+      action: 'user.created',
+      subject: { id: created.id, name },
+      changes: { email, name, role },
+    });
     return created;
   });
   ctx.events.emit('user.changed', { userId: user.id });
@@ -112,7 +131,11 @@ export function changeRole(ctx: DomainContext, actor: Actor, userId: number, raw
       throw invalid('user.last_admin', 'role');
     }
     if (current.role !== role) {
-      recordAudit(ctx, tx, actor, { action: 'user.role_changed', subject: { id: userId, name: current.name }, changes: { role: { from: current.role, to: role } } });
+      recordAudit(ctx, tx, actor, {
+        action: 'user.role_changed',
+        subject: { id: userId, name: current.name },
+        changes: { role: { from: current.role, to: role } },
+      });
     }
     return tx.update(users).set({ role }).where(eq(users.id, userId)).returning(publicColumns).get();
   });
@@ -127,7 +150,8 @@ export function setActive(ctx: DomainContext, actor: Actor, userId: number, acti
     const current = tx.select().from(users).where(eq(users.id, userId)).get();
     if (!current) throw notFound();
     if (!active && userId === actor.id) throw invalid('user.cannot_deactivate_self');
-    if (!active && current.role === 'admin' && activeAdminsOtherThan(tx, userId) === 0) throw invalid('user.last_admin');
+    if (!active && current.role === 'admin' && activeAdminsOtherThan(tx, userId) === 0)
+      throw invalid('user.last_admin');
     if (!active) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
     if (current.active !== active) {
       recordAudit(ctx, tx, actor, {
@@ -143,7 +167,11 @@ export function setActive(ctx: DomainContext, actor: Actor, userId: number, acti
   return user;
 }
 
-export function updateOwnSettings(ctx: DomainContext, actor: Actor, input: { name: unknown; locale: unknown }): PublicUser {
+export function updateOwnSettings(
+  ctx: DomainContext,
+  actor: Actor,
+  input: { name: unknown; locale: unknown },
+): PublicUser {
   const name = cleanLine(input.name, 100, 'user.name_invalid', 'name');
   const locale = checkLocale(input.locale);
   const user = ctx.db.update(users).set({ name, locale }).where(eq(users.id, actor.id)).returning(publicColumns).get();
@@ -170,7 +198,9 @@ export async function changeOwnPassword(
   const passwordHash = await hashPassword(checkPassword(input.next, 'next'));
   ctx.db.transaction((tx) => {
     tx.update(users).set({ passwordHash }).where(eq(users.id, actor.id)).run();
-    tx.delete(sessions).where(and(eq(sessions.userId, actor.id), ne(sessions.id, keepSessionId))).run();
+    tx.delete(sessions)
+      .where(and(eq(sessions.userId, actor.id), ne(sessions.id, keepSessionId)))
+      .run();
   });
   ctx.events.emit('user.sessions.ended', { userId: actor.id, except: keepSessionId });
 }

@@ -11,9 +11,12 @@ import { adminOnly } from './guard.ts';
 export default async function adminAuditRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', adminOnly);
   // Days in the filters begin at midnight where the admin is, as in the conversation list.
-  const query = (req: FastifyRequest) => parseAuditQuery(req.query, timeZoneOf(req.auth!.user, app.configStore.current));
+  const query = (req: FastifyRequest) =>
+    parseAuditQuery(req.query, timeZoneOf(req.auth!.user, app.configStore.current));
 
-  app.get('/audit', async (req, reply) => reply.page('pages/admin-audit', auditPageData(app.domain, actorOf(req), req.t, query(req))));
+  app.get('/audit', async (req, reply) =>
+    reply.page('pages/admin-audit', auditPageData(app.domain, actorOf(req), req.t, query(req))),
+  );
 
   // Streamed in batches: an export of years of records is never held in memory at once.
   app.get('/audit.csv', async (req, reply) => {

@@ -7,7 +7,10 @@ export default async function adminConnectionRoutes(app: FastifyInstance): Promi
   app.addHook('preHandler', adminOnly);
   app.get('/', async (_req, reply) =>
     reply.pageOrFragment('pages/admin-connections', 'partials/admin-connections', {
-      connections: connectionRows(app.messaging.channels.map((c) => c.state()), app.domain.now()),
+      connections: connectionRows(
+        app.messaging.channels.map((c) => c.state()),
+        app.domain.now(),
+      ),
     }),
   );
 }

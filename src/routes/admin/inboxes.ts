@@ -1,5 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createInbox, getInboxStaffing, listSharedInboxes, renameInbox, setMembers } from '../../domain/inboxes/service.ts';
+import {
+  createInbox,
+  getInboxStaffing,
+  listSharedInboxes,
+  renameInbox,
+  setMembers,
+} from '../../domain/inboxes/service.ts';
 import { invalid } from '../../domain/errors.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { field, fields, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from '../forms.ts';
@@ -8,7 +14,11 @@ import { adminOnly } from './guard.ts';
 export default async function adminInboxRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', adminOnly);
 
-  const showList = (req: FastifyRequest, reply: FastifyReply, state: { name?: string; errors?: FormErrors; notice?: string } = {}) =>
+  const showList = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state: { name?: string; errors?: FormErrors; notice?: string } = {},
+  ) =>
     reply.pageOrFragment('pages/admin-inboxes', 'partials/admin-inboxes', {
       inboxes: listSharedInboxes(app.domain, actorOf(req)),
       name: state.name ?? '',
@@ -16,7 +26,12 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
       notice: state.notice ?? null,
     });
 
-  const showOne = (req: FastifyRequest, reply: FastifyReply, id: number, state: { name?: string; errors?: FormErrors; notice?: string } = {}) => {
+  const showOne = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    state: { name?: string; errors?: FormErrors; notice?: string } = {},
+  ) => {
     const { inbox, people } = getInboxStaffing(app.domain, actorOf(req), id);
     return reply.pageOrFragment('pages/admin-inbox', 'partials/admin-inbox', {
       inbox,

@@ -63,24 +63,31 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
     }
   });
 
-  const rowAction = (apply: (req: FastifyRequest, id: number) => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
-    const id = idParam(req);
-    try {
-      apply(req, id);
-      // An admin who just made themself manager or agent may not see this page any more.
-      if (id === req.auth!.user.id && findUserById(app.domain, id)?.role !== 'admin') {
-        return isHtmx(req) ? reply.header('HX-Redirect', '/').code(204).send() : reply.redirect('/', 303);
+  const rowAction =
+    (apply: (req: FastifyRequest, id: number) => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
+      const id = idParam(req);
+      try {
+        apply(req, id);
+        // An admin who just made themself manager or agent may not see this page any more.
+        if (id === req.auth!.user.id && findUserById(app.domain, id)?.role !== 'admin') {
+          return isHtmx(req) ? reply.header('HX-Redirect', '/').code(204).send() : reply.redirect('/', 303);
+        }
+        return show(req, reply);
+      } catch (err) {
+        const refused = formErrorsOf(err, req);
+        if (!refused) throw err;
+        return show(req, reply.code(refused.status), { rowErrors: { [id]: Object.values(refused.errors)[0]! } });
       }
-      return show(req, reply);
-    } catch (err) {
-      const refused = formErrorsOf(err, req);
-      if (!refused) throw err;
-      return show(req, reply.code(refused.status), { rowErrors: { [id]: Object.values(refused.errors)[0]! } });
-    }
-  };
+    };
 
-  app.post('/:id/role', rowAction((req, id) => changeRole(app.domain, actorOf(req), id, field(req, 'role'))));
-  app.post('/:id/active', rowAction((req, id) => setActive(app.domain, actorOf(req), id, activeField(req))));
+  app.post(
+    '/:id/role',
+    rowAction((req, id) => changeRole(app.domain, actorOf(req), id, field(req, 'role'))),
+  );
+  app.post(
+    '/:id/active',
+    rowAction((req, id) => setActive(app.domain, actorOf(req), id, activeField(req))),
+  );
 
   app.post('/:id/reset-link', async (req, reply) => {
     const userId = idParam(req);
@@ -102,12 +109,22 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
     const userId = idParam(req);
     const { name } = clearAccountSignIns(app.domain, actorOf(req), userId);
     req.log.info({ userId }, 'failed sign-ins of an account cleared');
-    return show(req, reply, { signInsNotice: req.t('admin.sign_ins.cleared_account', { name }) }, 'partials/admin-sign-ins');
+    return show(
+      req,
+      reply,
+      { signInsNotice: req.t('admin.sign_ins.cleared_account', { name }) },
+      'partials/admin-sign-ins',
+    );
   });
 
   app.post('/address-sign-ins/clear', async (req, reply) => {
     const { address } = clearAddressSignIns(app.domain, actorOf(req), field(req, 'address'));
     req.log.info({ address }, 'failed sign-ins of an address cleared');
-    return show(req, reply, { signInsNotice: req.t('admin.sign_ins.cleared_address', { address }) }, 'partials/admin-sign-ins');
+    return show(
+      req,
+      reply,
+      { signInsNotice: req.t('admin.sign_ins.cleared_address', { address }) },
+      'partials/admin-sign-ins',
+    );
   });
 }

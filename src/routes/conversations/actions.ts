@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/context.ts';
-import { assignConversation, moveConversation, parseVersion, setConversationStatus } from '../../domain/conversations/actions.ts';
+import {
+  assignConversation,
+  moveConversation,
+  parseVersion,
+  setConversationStatus,
+} from '../../domain/conversations/actions.ts';
 import { movePin, pinConversation, unpinConversation } from '../../domain/conversations/pins.ts';
 import { markUnread } from '../../domain/conversations/reading.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -33,7 +38,8 @@ export default async function conversationActionRoutes(app: FastifyInstance): Pr
 
   // The header alone: no timeline, no panel, no composer is read for an action.
   const answer = (req: FastifyRequest, reply: FastifyReply, id: number, errors: Record<string, string> = {}) => {
-    if (isHtmx(req)) return reply.fragment('partials/conversation-header', conversationHeader(app.domain, actorOf(req), id, errors));
+    if (isHtmx(req))
+      return reply.fragment('partials/conversation-header', conversationHeader(app.domain, actorOf(req), id, errors));
     if (Object.keys(errors).length === 0) return reply.redirect(`/conversations/${id}`, 303);
     return reply.page('pages/conversation', conversationPage(app, actorOf(req), id, { errors }));
   };
@@ -59,10 +65,13 @@ export default async function conversationActionRoutes(app: FastifyInstance): Pr
     return Number(raw);
   };
 
-  action('assign', (req, actor, id, version) => assignConversation(app.domain, actor, id, version, optionalId(field(req, 'assignee'), 'assignee')));
+  action('assign', (req, actor, id, version) =>
+    assignConversation(app.domain, actor, id, version, optionalId(field(req, 'assignee'), 'assignee')),
+  );
   action('status', (req, actor, id, version) => {
     const status = field(req, 'status');
-    if (status !== 'open' && status !== 'closed' && status !== 'spam') throw new DomainError(422, 'list.bad_filter', { name: 'status' });
+    if (status !== 'open' && status !== 'closed' && status !== 'spam')
+      throw new DomainError(422, 'list.bad_filter', { name: 'status' });
     setConversationStatus(app.domain, actor, id, version, status);
   });
   action('move', (req, actor, id, version) => {

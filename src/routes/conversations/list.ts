@@ -35,9 +35,14 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
       choices,
       heading: headingOf(req.t, query, choices),
       // Managers and admins switch the shown inbox's assignment mode (admins also moving) right here.
-      inboxSettings: isManager(actor) && query.view === 'inbox' ? (choices.inboxes.find((i) => i.id === query.filter.inboxId) ?? null) : null,
+      inboxSettings:
+        isManager(actor) && query.view === 'inbox'
+          ? (choices.inboxes.find((i) => i.id === query.filter.inboxId) ?? null)
+          : null,
       historyUrl:
-        query.view === 'inbox' && query.filter.numberId !== undefined && numberHasHistory(app.domain, actor, query.filter.numberId)
+        query.view === 'inbox' &&
+        query.filter.numberId !== undefined &&
+        numberHasHistory(app.domain, actor, query.filter.numberId)
           ? listUrl({ view: 'history', number: String(query.filter.numberId) })
           : null,
       blocked: query.filter.inboxId !== undefined ? blockedNumbers(app.domain, actor, query.filter.inboxId) : [],

@@ -23,7 +23,8 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const actor = actorOf(req);
     const id = idParam(req);
     const before = parseTimelineCursor((req.query as Record<string, unknown>).before);
-    if (before && isHtmx(req)) return reply.fragment('partials/timeline-page', { timeline: timelineData(app.domain, actor, id, before) });
+    if (before && isHtmx(req))
+      return reply.fragment('partials/timeline-page', { timeline: timelineData(app.domain, actor, id, before) });
     const data = conversationPage(app, actor, id, {}, before);
     // Opening it reads it, for me only; a number's history is not mine to mark.
     if (!before && !data.conversation.history) markRead(app.domain, actor, id);
@@ -36,15 +37,26 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const body = field(req, 'body').slice(0, MAX_BODY);
     const typed = /(?:^|\s)\/([\p{L}\p{N}_-]{1,30})$/u.exec(body)?.[1];
     const conversation = field(req, 'conversation');
-    const choices = typed && ID_PATTERN.test(conversation) ? cannedFor(app.domain, actorOf(req), Number(conversation), typed).filter((r) => r.keyword.toLowerCase().startsWith(typed.toLowerCase())).slice(0, 5) : [];
-    return reply.fragment('partials/composer-count', { count: analyzeText(toPlainText(body)), suggest: { conversationId: Number(conversation), choices } });
+    const choices =
+      typed && ID_PATTERN.test(conversation)
+        ? cannedFor(app.domain, actorOf(req), Number(conversation), typed)
+            .filter((r) => r.keyword.toLowerCase().startsWith(typed.toLowerCase()))
+            .slice(0, 5)
+        : [];
+    return reply.fragment('partials/composer-count', {
+      count: analyzeText(toPlainText(body)),
+      suggest: { conversationId: Number(conversation), choices },
+    });
   });
 
   // The picker: canned replies usable here, found by title, keyword or text.
   app.get('/conversations/:id/canned', async (req, reply) => {
     const id = idParam(req);
     const q = (req.query as Record<string, unknown>).q;
-    return reply.fragment('partials/canned-choices', { conversationId: id, choices: cannedFor(app.domain, actorOf(req), id, typeof q === 'string' ? q : '') });
+    return reply.fragment('partials/canned-choices', {
+      conversationId: id,
+      choices: cannedFor(app.domain, actorOf(req), id, typeof q === 'string' ? q : ''),
+    });
   });
 
   // Puts a canned reply, filled in for this conversation, into the draft: in place of a typed `/keyword`, else at the end.
@@ -55,28 +67,44 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     const current = field(req, 'body');
     const draft = /(?:^|\s)\/[\p{L}\p{N}_-]*$/u.test(current)
       ? current.replace(/\/[\p{L}\p{N}_-]*$/u, () => text)
-      : current.trim() ? `${current.trimEnd()}\n${text}` : text;
+      : current.trim()
+        ? `${current.trimEnd()}\n${text}`
+        : text;
     const data = { ...conversationComposer(app, actor, id, { draft: draft.slice(0, MAX_BODY) }), focusComposer: true };
     return reply.fragment('partials/composer', data);
   });
 
-  app.post('/conversations/:id/messages', acceptUploads(app, () => largestAttachmentBytes(app.configStore.current)), async (req, reply) => {
-    const id = idParam(req);
-    const actor = actorOf(req);
-    const body = field(req, 'body');
-    try {
-      if (req.upload.refused) throw req.upload.refused;
-      const media = { store: app.media, uploads: req.upload.files, links: customerLinks(app, req), linkDays: app.configStore.current.media.link_days };
-      queueReply(app.domain, actor, id, body, media);
-      if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
-      // The new message reaches this tab like every other: as an upsert into the timeline (with what it caused).
-      return reply.fragment('partials/reply-sent', { ...conversationComposer(app, actor, id), recent: timelinePage(app.domain, actor, id, undefined, 3).items });
-    } catch (err) {
-      const refused = formErrorsOf(err, req, { statuses: [400, 409, 422] });
-      if (!refused) throw err;
-      reply.code(refused.status);
-      const state = { draft: body, errors: refused.errors };
-      return isHtmx(req) ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state)) : reply.page('pages/conversation', conversationPage(app, actor, id, state));
-    }
-  });
+  app.post(
+    '/conversations/:id/messages',
+    acceptUploads(app, () => largestAttachmentBytes(app.configStore.current)),
+    async (req, reply) => {
+      const id = idParam(req);
+      const actor = actorOf(req);
+      const body = field(req, 'body');
+      try {
+        if (req.upload.refused) throw req.upload.refused;
+        const media = {
+          store: app.media,
+          uploads: req.upload.files,
+          links: customerLinks(app, req),
+          linkDays: app.configStore.current.media.link_days,
+        };
+        queueReply(app.domain, actor, id, body, media);
+        if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
+        // The new message reaches this tab like every other: as an upsert into the timeline (with what it caused).
+        return reply.fragment('partials/reply-sent', {
+          ...conversationComposer(app, actor, id),
+          recent: timelinePage(app.domain, actor, id, undefined, 3).items,
+        });
+      } catch (err) {
+        const refused = formErrorsOf(err, req, { statuses: [400, 409, 422] });
+        if (!refused) throw err;
+        reply.code(refused.status);
+        const state = { draft: body, errors: refused.errors };
+        return isHtmx(req)
+          ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state))
+          : reply.page('pages/conversation', conversationPage(app, actor, id, state));
+      }
+    },
+  );
 }

@@ -8,7 +8,13 @@ export default async function startConversationRoutes(app: FastifyInstance): Pro
   app.addHook('preHandler', requireUser);
   const country = () => app.configStore.current.contacts.default_country;
 
-  const form = (req: FastifyRequest, reply: FastifyReply, contactRaw: string, values: Record<string, string>, errors: FormErrors = {}) =>
+  const form = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    contactRaw: string,
+    values: Record<string, string>,
+    errors: FormErrors = {},
+  ) =>
     reply.page('pages/conversation-new', {
       numbers: sendableNumbers(app.domain, actorOf(req)),
       contact: ID_PATTERN.test(contactRaw) ? getContact(app.domain, actorOf(req), Number(contactRaw)) : null,
@@ -23,7 +29,12 @@ export default async function startConversationRoutes(app: FastifyInstance): Pro
   });
 
   app.post('/conversations/new', async (req, reply) => {
-    const values = { from: field(req, 'from'), to: field(req, 'to'), body: field(req, 'body'), contact: field(req, 'contact') };
+    const values = {
+      from: field(req, 'from'),
+      to: field(req, 'to'),
+      body: field(req, 'body'),
+      contact: field(req, 'contact'),
+    };
     try {
       const { conversationId } = startConversation(
         app.domain,

@@ -7,7 +7,11 @@ export async function serveChannel(channel: Mm7Channel): Promise<{ url: string; 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const answer = await channel.receive({ contentType: req.headers['content-type'], authorization: req.headers.authorization, body: Buffer.concat(chunks) });
+    const answer = await channel.receive({
+      contentType: req.headers['content-type'],
+      authorization: req.headers.authorization,
+      body: Buffer.concat(chunks),
+    });
     res.writeHead(answer.status, { 'Content-Type': answer.contentType, ...answer.headers }).end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

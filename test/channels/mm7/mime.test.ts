@@ -1,14 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { addressForSubmit, storedAddress } from '../../../src/channels/mm7/address.ts';
-import { decodeText, decodeTransfer, normaliseContentId, parseContentType, splitMultipart } from '../../../src/channels/mm7/mime.ts';
+import {
+  decodeText,
+  decodeTransfer,
+  normaliseContentId,
+  parseContentType,
+  splitMultipart,
+} from '../../../src/channels/mm7/mime.ts';
 
 describe('parseContentType', () => {
   test('reads quoted, unquoted and RFC 2231 parameters as MMSCs write them', () => {
-    const ct = parseContentType('Multipart/Related;boundary="NextPart_000";type=text/xml;\tstart="</tnn-200102/mm7-submit>"');
+    const ct = parseContentType(
+      'Multipart/Related;boundary="NextPart_000";type=text/xml;\tstart="</tnn-200102/mm7-submit>"',
+    );
     assert.equal(ct?.type, 'multipart/related');
-    assert.deepEqual(Object.fromEntries(ct!.params), { boundary: 'NextPart_000', type: 'text/xml', start: '</tnn-200102/mm7-submit>' });
-    assert.equal(parseContentType(`image/jpeg; name="a \\"b\\".jpg"; name*=utf-8''K%C3%B6ln.jpg`)?.params.get('name'), 'Köln.jpg');
+    assert.deepEqual(Object.fromEntries(ct!.params), {
+      boundary: 'NextPart_000',
+      type: 'text/xml',
+      start: '</tnn-200102/mm7-submit>',
+    });
+    assert.equal(
+      parseContentType(`image/jpeg; name="a \\"b\\".jpg"; name*=utf-8''K%C3%B6ln.jpg`)?.params.get('name'),
+      'Köln.jpg',
+    );
   });
 
   test('returns null for what is not a content type', () => {
@@ -21,9 +36,27 @@ describe('parseContentType', () => {
 describe('splitMultipart', () => {
   test('splits CRLF and bare-LF bodies, drops preamble and epilogue', () => {
     for (const eol of ['\r\n', '\n']) {
-      const body = Buffer.from(['preamble', '--b', 'Content-Type: text/plain', '', 'one', '--b', 'Content-ID: <2>', '', 'two', 'lines', '--b--', 'epilogue'].join(eol));
+      const body = Buffer.from(
+        [
+          'preamble',
+          '--b',
+          'Content-Type: text/plain',
+          '',
+          'one',
+          '--b',
+          'Content-ID: <2>',
+          '',
+          'two',
+          'lines',
+          '--b--',
+          'epilogue',
+        ].join(eol),
+      );
       const parts = splitMultipart(body, 'b');
-      assert.deepEqual(parts.map((p) => p.body.toString()), ['one', `two${eol}lines`]);
+      assert.deepEqual(
+        parts.map((p) => p.body.toString()),
+        ['one', `two${eol}lines`],
+      );
       assert.equal(parts[1]?.headers.get('content-id'), '<2>');
     }
   });
@@ -41,7 +74,10 @@ describe('splitMultipart', () => {
 
 describe('transfer encodings and charsets', () => {
   test('quoted-printable: soft breaks, hex octets, transport padding', () => {
-    assert.equal(decodeTransfer(Buffer.from('Gr=C3=BC=C3=9Fe =\r\naus K=c3=b6ln=20  \r\nx'), 'quoted-printable').toString('utf8'), 'Grüße aus Köln \r\nx');
+    assert.equal(
+      decodeTransfer(Buffer.from('Gr=C3=BC=C3=9Fe =\r\naus K=c3=b6ln=20  \r\nx'), 'quoted-printable').toString('utf8'),
+      'Grüße aus Köln \r\nx',
+    );
   });
 
   test('base64 is strict', () => {

@@ -67,13 +67,17 @@ export function readXml(xml: string): Node {
       continue;
     }
     if (!top && root) throw new Error('two root elements');
-    const raw = [...(m[4] ?? '').matchAll(/([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((a) => [a[1]!, unescapeXml(a[2] ?? a[3] ?? '')] as const);
+    const raw = [...(m[4] ?? '').matchAll(/([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map(
+      (a) => [a[1]!, unescapeXml(a[2] ?? a[3] ?? '')] as const,
+    );
     const scope = new Map(top?.scope);
     for (const [name, value] of raw) {
       if (name === 'xmlns') scope.set('', value);
       else if (name.startsWith('xmlns:')) scope.set(name.slice(6), value);
     }
-    const attrs = raw.filter(([name]) => name !== 'xmlns' && !name.startsWith('xmlns:')).map(([name, value]) => ({ ...resolve(name, scope, true), value }));
+    const attrs = raw
+      .filter(([name]) => name !== 'xmlns' && !name.startsWith('xmlns:'))
+      .map(([name, value]) => ({ ...resolve(name, scope, true), value }));
     const node: Node = { ...resolve(qname, scope, false), attrs, children: [], text: '' };
     if (top) top.node.children.push(node);
     else root = node;
@@ -86,7 +90,8 @@ export function readXml(xml: string): Node {
 
 const kid = (node: Node | undefined, local: string): Node | undefined => node?.children.find((c) => c.local === local);
 const textOf = (node: Node | undefined): string | undefined => node?.text.trim() || undefined;
-const descendant = (node: Node, local: string): Node | undefined => (node.local === local ? node : node.children.map((c) => descendant(c, local)).find(Boolean));
+const descendant = (node: Node, local: string): Node | undefined =>
+  node.local === local ? node : node.children.map((c) => descendant(c, local)).find(Boolean);
 
 function escapeXml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -100,7 +105,10 @@ function headerParams(value: string): { value: string; params: Record<string, st
   for (const piece of pieces.slice(1)) {
     const eq = piece.indexOf('=');
     if (eq < 0) continue;
-    params[piece.slice(0, eq).trim().toLowerCase()] = piece.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    params[piece.slice(0, eq).trim().toLowerCase()] = piece
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   return { value: (pieces[0] ?? '').trim().toLowerCase(), params };
 }
@@ -179,14 +187,30 @@ export interface Mmsc {
 }
 
 // SubmitReq children we may send, in the order the schema's sequence has them.
-const SUBMIT_ORDER = ['MM7Version', 'SenderIdentification', 'Recipients', 'ServiceCode', 'LinkedID', 'MessageClass', 'TimeStamp', 'EarliestDeliveryTime', 'ExpiryDate', 'DeliveryReport', 'Priority', 'Content'];
+const SUBMIT_ORDER = [
+  'MM7Version',
+  'SenderIdentification',
+  'Recipients',
+  'ServiceCode',
+  'LinkedID',
+  'MessageClass',
+  'TimeStamp',
+  'EarliestDeliveryTime',
+  'ExpiryDate',
+  'DeliveryReport',
+  'Priority',
+  'Content',
+];
 
 function need(condition: unknown, rule: string): asserts condition {
   if (!condition) throw new Error(rule);
 }
 
 function addressOf(element: Node | undefined, where: string): Address {
-  need(element && ['Number', 'ShortCode', 'RFC2822Address'].includes(element.local) && element.ns === MM7_NS, `${where} needs a Number, ShortCode or RFC2822Address in the MM7 namespace`);
+  need(
+    element && ['Number', 'ShortCode', 'RFC2822Address'].includes(element.local) && element.ns === MM7_NS,
+    `${where} needs a Number, ShortCode or RFC2822Address in the MM7 namespace`,
+  );
   const value = textOf(element);
   need(value, `${where}/${element.local} is empty`);
   return { type: element.local, value };
@@ -202,7 +226,10 @@ function checkSubmit(contentType: string | undefined, body: Buffer): Submission 
   const parts = splitParts(body, ct.params.boundary);
   need(parts.length >= 2, 'a SubmitReq needs the SOAP part and a content part');
   const soap = parts[0]!;
-  need(soap.headers['content-id'] === ct.params.start, `start="${ct.params.start}" is not the first part's Content-ID (${soap.headers['content-id']})`);
+  need(
+    soap.headers['content-id'] === ct.params.start,
+    `start="${ct.params.start}" is not the first part's Content-ID (${soap.headers['content-id']})`,
+  );
   need(headerParams(soap.headers['content-type'] ?? '').value === 'text/xml', 'the SOAP part is not text/xml');
 
   const envelope = readXml(soap.body.toString('utf8'));
@@ -211,13 +238,19 @@ function checkSubmit(contentType: string | undefined, body: Buffer): Submission 
   need(header?.ns === SOAP_ENV, 'no SOAP Header');
   const tid = kid(header, 'TransactionID');
   need(tid?.ns === MM7_NS, 'no TransactionID in the MM7 namespace in the Header');
-  need(tid.attrs.some((a) => a.ns === SOAP_ENV && a.local === 'mustUnderstand' && a.value === '1'), 'TransactionID without env:mustUnderstand="1"');
+  need(
+    tid.attrs.some((a) => a.ns === SOAP_ENV && a.local === 'mustUnderstand' && a.value === '1'),
+    'TransactionID without env:mustUnderstand="1"',
+  );
   const transactionId = textOf(tid);
   need(transactionId, 'empty TransactionID');
   const soapBody = kid(envelope, 'Body');
   need(soapBody?.ns === SOAP_ENV && soapBody.children.length === 1, 'the SOAP Body must hold exactly one element');
   const submit = soapBody.children[0]!;
-  need(submit.local === 'SubmitReq' && submit.ns === MM7_NS, `the Body holds ${submit.local} in ${submit.ns}, not an MM7 SubmitReq`);
+  need(
+    submit.local === 'SubmitReq' && submit.ns === MM7_NS,
+    `the Body holds ${submit.local} in ${submit.ns}, not an MM7 SubmitReq`,
+  );
 
   let last = -1;
   for (const child of submit.children) {
@@ -239,7 +272,10 @@ function checkSubmit(contentType: string | undefined, body: Buffer): Submission 
   const to = kid(kid(submit, 'Recipients'), 'To');
   need(to && to.children.length > 0, 'Recipients/To missing or empty');
   const deliveryReport = textOf(kid(submit, 'DeliveryReport'));
-  need(deliveryReport === undefined || deliveryReport === 'true' || deliveryReport === 'false', `DeliveryReport "${deliveryReport}" is not an xs:boolean`);
+  need(
+    deliveryReport === undefined || deliveryReport === 'true' || deliveryReport === 'false',
+    `DeliveryReport "${deliveryReport}" is not an xs:boolean`,
+  );
 
   const href = kid(submit, 'Content')?.attrs.find((a) => a.local === 'href')?.value;
   need(href !== undefined && href.startsWith('cid:'), 'Content needs href="cid:…"');
@@ -247,7 +283,10 @@ function checkSubmit(contentType: string | undefined, body: Buffer): Submission 
   const content = parts.find((p) => bareId(p.headers['content-id']) === cid);
   need(content, `Content href="${href}" names no part`);
   const mm = headerParams(content.headers['content-type'] ?? '');
-  need(mm.value === 'multipart/mixed' || mm.value === 'multipart/related', `the content part is ${mm.value}, not multipart`);
+  need(
+    mm.value === 'multipart/mixed' || mm.value === 'multipart/related',
+    `the content part is ${mm.value}, not multipart`,
+  );
   need(mm.params.boundary, 'the content multipart has no boundary');
 
   let text = '';
@@ -260,26 +299,50 @@ function checkSubmit(contentType: string | undefined, body: Buffer): Submission 
     let data = part.body;
     if (encoding === 'base64') {
       const lines = part.body.toString('latin1').split('\r\n');
-      need(lines.every((l) => l.length <= 76 && /^[A-Za-z0-9+/]*={0,2}$/.test(l)), 'invalid base64 (or lines over 76 characters)');
+      need(
+        lines.every((l) => l.length <= 76 && /^[A-Za-z0-9+/]*={0,2}$/.test(l)),
+        'invalid base64 (or lines over 76 characters)',
+      );
       const joined = lines.join('');
       need(joined.length % 4 === 0, 'base64 length is not a multiple of 4');
       data = Buffer.from(joined, 'base64');
     } else {
-      need(encoding === '8bit' || encoding === 'binary' || !/[^\x00-\x7f]/.test(part.body.toString('latin1')), '8-bit bytes in a 7bit part');
+      need(
+        encoding === '8bit' || encoding === 'binary' || !/[^\x00-\x7f]/.test(part.body.toString('latin1')),
+        '8-bit bytes in a 7bit part',
+      );
     }
     const parsed = headerParams(type);
     if (parsed.value === 'text/plain') {
       need(parsed.params.charset?.toLowerCase() === 'utf-8', 'text/plain without charset=utf-8');
       text += data.toString('utf8');
     } else {
-      files.push({ contentType: parsed.value, name: part.headers['content-location'] ?? parsed.params.name ?? '', data });
+      files.push({
+        contentType: parsed.value,
+        name: part.headers['content-location'] ?? parsed.params.name ?? '',
+        data,
+      });
     }
   }
-  return { transactionId, mm7Version, vaspId, vasId, serviceCode: textOf(kid(submit, 'ServiceCode')), from, to: to.children.map((c) => addressOf(c, 'To')), deliveryReport, text, files };
+  return {
+    transactionId,
+    mm7Version,
+    vaspId,
+    vasId,
+    serviceCode: textOf(kid(submit, 'ServiceCode')),
+    from,
+    to: to.children.map((c) => addressOf(c, 'To')),
+    deliveryReport,
+    text,
+    files,
+  };
 }
 
 function soapAnswer(transactionId: string | undefined, inner: string): string {
-  const header = transactionId === undefined ? '' : `<soap-env:Header><TransactionID xmlns="${MM7_NS}" soap-env:mustUnderstand="1">${escapeXml(transactionId)}</TransactionID></soap-env:Header>`;
+  const header =
+    transactionId === undefined
+      ? ''
+      : `<soap-env:Header><TransactionID xmlns="${MM7_NS}" soap-env:mustUnderstand="1">${escapeXml(transactionId)}</TransactionID></soap-env:Header>`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<soap-env:Envelope xmlns:soap-env="${SOAP_ENV}">${header}<soap-env:Body>${inner}</soap-env:Body></soap-env:Envelope>`;
 }
 
@@ -288,7 +351,10 @@ function statusXml(code: number, text: string, details?: string): string {
 }
 
 function faultXml(faultcode: string, faultstring: string, code?: number): string {
-  const detail = code === undefined ? '' : `<detail><RSErrorRsp xmlns="${MM7_NS}"><MM7Version>6.8.0</MM7Version>${statusXml(code, faultstring)}</RSErrorRsp></detail>`;
+  const detail =
+    code === undefined
+      ? ''
+      : `<detail><RSErrorRsp xmlns="${MM7_NS}"><MM7Version>6.8.0</MM7Version>${statusXml(code, faultstring)}</RSErrorRsp></detail>`;
   return `<soap-env:Fault><faultcode>soap-env:${faultcode}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring>${detail}</soap-env:Fault>`;
 }
 
@@ -302,7 +368,8 @@ export async function startMmsc(credentials: { username: string; password: strin
   const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   let count = 0;
   const hanging = new Set<ServerResponse>();
-  const send = (res: ServerResponse, status: number, xml: string) => res.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8' }).end(xml);
+  const send = (res: ServerResponse, status: number, xml: string) =>
+    res.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8' }).end(xml);
 
   const server = createServer(async (req, res) => {
     const body = await bodyOf(req);
@@ -312,7 +379,9 @@ export async function startMmsc(credentials: { username: string; password: strin
     }
     if (req.headers.authorization !== expected) {
       mmsc.refusedAuth++;
-      return res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="MMSC"', 'Content-Type': 'text/plain' }).end('Unauthorized');
+      return res
+        .writeHead(401, { 'WWW-Authenticate': 'Basic realm="MMSC"', 'Content-Type': 'text/plain' })
+        .end('Unauthorized');
     }
     let submission: Submission;
     try {
@@ -330,11 +399,18 @@ export async function startMmsc(credentials: { username: string; password: strin
       hanging.add(res);
       return;
     }
-    if (b.kind === 'http') return res.writeHead(b.status, { 'Content-Type': b.contentType ?? 'text/html' }).end(b.body ?? '<html><body>Service Unavailable</body></html>');
+    if (b.kind === 'http')
+      return res
+        .writeHead(b.status, { 'Content-Type': b.contentType ?? 'text/html' })
+        .end(b.body ?? '<html><body>Service Unavailable</body></html>');
     if (b.kind === 'fault') return send(res, 500, soapAnswer(tid, faultXml('Server', b.faultstring, b.code)));
     const status = b.kind === 'status' ? statusXml(b.code, b.text, b.details) : statusXml(1000, 'Success');
     const messageId = b.kind === 'accept' || b.code === 1100 ? `<MessageID>mmsc-${++count}</MessageID>` : '';
-    return send(res, 200, soapAnswer(tid, `<SubmitRsp xmlns="${MM7_NS}"><MM7Version>6.8.0</MM7Version>${status}${messageId}</SubmitRsp>`));
+    return send(
+      res,
+      200,
+      soapAnswer(tid, `<SubmitRsp xmlns="${MM7_NS}"><MM7Version>6.8.0</MM7Version>${status}${messageId}</SubmitRsp>`),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -391,7 +467,14 @@ function quotedPrintable(bytes: Buffer): string {
     // A space before a line end must be encoded: readers drop trailing whitespace as transport padding.
     const trailing = byte === 32 && (i === bytes.length - 1 || bytes[i + 1] === 0x0a || bytes[i + 1] === 0x0d);
     const literal = (byte >= 33 && byte <= 126 && byte !== 61) || (byte === 32 && !trailing);
-    const piece = byte === 0x0a ? '\r\n' : byte === 0x0d ? '' : literal ? String.fromCharCode(byte) : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    const piece =
+      byte === 0x0a
+        ? '\r\n'
+        : byte === 0x0d
+          ? ''
+          : literal
+            ? String.fromCharCode(byte)
+            : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     if (piece === '\r\n') line = 0;
     else if (line + piece.length > 75) {
       out += '=\r\n';
@@ -408,14 +491,26 @@ function encodedPart(part: DeliverPart, index: number): Buffer {
   const bytes = typeof part.body === 'string' ? Buffer.from(part.body, latin ? 'latin1' : 'utf8') : part.body;
   const encoding = part.encoding ?? 'binary';
   const encoded =
-    encoding === 'base64' ? Buffer.from((bytes.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n')) : encoding === 'quoted-printable' ? Buffer.from(quotedPrintable(bytes), 'latin1') : bytes;
+    encoding === 'base64'
+      ? Buffer.from((bytes.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n'))
+      : encoding === 'quoted-printable'
+        ? Buffer.from(quotedPrintable(bytes), 'latin1')
+        : bytes;
   const type = part.charset ? `${part.contentType}; charset=${part.charset}` : part.contentType;
   const location = part.location ?? `part${index}`;
-  return Buffer.concat([Buffer.from(`Content-Type: ${type}\r\nContent-ID: <${location}>\r\nContent-Location: ${location}\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`), encoded]);
+  return Buffer.concat([
+    Buffer.from(
+      `Content-Type: ${type}\r\nContent-ID: <${location}>\r\nContent-Location: ${location}\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`,
+    ),
+    encoded,
+  ]);
 }
 
 function multipart(parts: Buffer[], boundary: string): Buffer {
-  return Buffer.concat([...parts.flatMap((p) => [Buffer.from(`--${boundary}\r\n`), p, Buffer.from('\r\n')]), Buffer.from(`--${boundary}--\r\n`)]);
+  return Buffer.concat([
+    ...parts.flatMap((p) => [Buffer.from(`--${boundary}\r\n`), p, Buffer.from('\r\n')]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
 }
 
 /** An MM7_deliver.REQ as an MMSC sends one: SOAP envelope, then the MM as multipart/related (SMIL first) or mixed. */
@@ -446,9 +541,17 @@ export function deliverReq(options: DeliverOptions): PostedRequest {
   const smil = Buffer.from(
     `Content-Type: application/smil; charset=utf-8\r\nContent-ID: <smil>\r\nContent-Location: smil.xml\r\n\r\n<smil><head><layout/></head><body><par dur="5s"><img src="cid:part1"/><text src="cid:part0"/></par></body></smil>`,
   );
-  const contentType = options.smil ? `multipart/related; type="application/smil"; start="<smil>"; boundary="${inner}"` : `multipart/mixed; boundary="${inner}"`;
-  const content = Buffer.concat([Buffer.from(`Content-Type: ${contentType}\r\nContent-ID: <mm-content@mmsc.example.net>\r\n\r\n`), multipart(options.smil ? [smil, ...slides] : slides, inner)]);
-  const soap = Buffer.concat([Buffer.from('Content-Type: text/xml; charset="utf-8"\r\nContent-ID: <mm7-deliver@mmsc.example.net>\r\n\r\n'), Buffer.from(xml, 'utf8')]);
+  const contentType = options.smil
+    ? `multipart/related; type="application/smil"; start="<smil>"; boundary="${inner}"`
+    : `multipart/mixed; boundary="${inner}"`;
+  const content = Buffer.concat([
+    Buffer.from(`Content-Type: ${contentType}\r\nContent-ID: <mm-content@mmsc.example.net>\r\n\r\n`),
+    multipart(options.smil ? [smil, ...slides] : slides, inner),
+  ]);
+  const soap = Buffer.concat([
+    Buffer.from('Content-Type: text/xml; charset="utf-8"\r\nContent-ID: <mm7-deliver@mmsc.example.net>\r\n\r\n'),
+    Buffer.from(xml, 'utf8'),
+  ]);
   return {
     contentType: `multipart/related; type="text/xml"; start="<mm7-deliver@mmsc.example.net>"; boundary="${outer}"`,
     body: multipart([soap, content], outer),
@@ -483,7 +586,10 @@ export function deliveryReportReq(options: ReportOptions): PostedRequest {
   const boundary = `dr_${randomBytes(4).toString('hex')}`;
   return {
     contentType: `multipart/related; type="text/xml"; start="<dr@mmsc>"; boundary="${boundary}"`,
-    body: multipart([Buffer.from(`Content-Type: text/xml; charset=utf-8\r\nContent-ID: <dr@mmsc>\r\n\r\n${xml}`)], boundary),
+    body: multipart(
+      [Buffer.from(`Content-Type: text/xml; charset=utf-8\r\nContent-ID: <dr@mmsc>\r\n\r\n${xml}`)],
+      boundary,
+    ),
   };
 }
 
@@ -495,20 +601,42 @@ export interface HttpAnswer {
 }
 
 /** POSTs to a VASP; `auth` is the credentials, a raw Authorization value, or nothing. */
-export async function post(url: string, request: { contentType?: string; body: Buffer | string }, auth?: { username: string; password: string } | string): Promise<HttpAnswer> {
-  const authorization = typeof auth === 'string' ? auth : auth && `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+export async function post(
+  url: string,
+  request: { contentType?: string; body: Buffer | string },
+  auth?: { username: string; password: string } | string,
+): Promise<HttpAnswer> {
+  const authorization =
+    typeof auth === 'string'
+      ? auth
+      : auth && `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   const res = await fetch(url, {
     method: 'POST',
-    headers: { SOAPAction: '""', ...(request.contentType ? { 'Content-Type': request.contentType } : {}), ...(authorization ? { Authorization: authorization } : {}) },
+    headers: {
+      SOAPAction: '""',
+      ...(request.contentType ? { 'Content-Type': request.contentType } : {}),
+      ...(authorization ? { Authorization: authorization } : {}),
+    },
     body: typeof request.body === 'string' ? request.body : new Uint8Array(request.body),
   });
-  return { status: res.status, contentType: res.headers.get('content-type'), wwwAuthenticate: res.headers.get('www-authenticate'), body: await res.text() };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    wwwAuthenticate: res.headers.get('www-authenticate'),
+    body: await res.text(),
+  };
 }
 
 /** The VASP's answer as an MMSC reads it. */
-export function readAnswer(body: string): { kind: string; transactionId: string | undefined; statusCode: number | undefined; faultstring: string | undefined } {
+export function readAnswer(body: string): {
+  kind: string;
+  transactionId: string | undefined;
+  statusCode: number | undefined;
+  faultstring: string | undefined;
+} {
   const envelope = readXml(body);
-  if (envelope.local !== 'Envelope' || envelope.ns !== SOAP_ENV) throw new Error('the answer is not a SOAP 1.1 envelope');
+  if (envelope.local !== 'Envelope' || envelope.ns !== SOAP_ENV)
+    throw new Error('the answer is not a SOAP 1.1 envelope');
   const header = kid(envelope, 'Header');
   const tid = kid(header, 'TransactionID');
   const first = kid(envelope, 'Body')?.children[0];

@@ -15,8 +15,17 @@ const MMSC_LOGIN = { username: 'vasp-login', password: 'mmsc-password' };
 
 // Real magic numbers, and every byte value, so any text-mode or charset slip on the way shows.
 const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), everyByte, Buffer.from(everyByte).reverse(), Buffer.from([0xff, 0xd9])]);
-const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1'), everyByte, Buffer.from('\n%%EOF\n')]);
+const JPEG = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]),
+  everyByte,
+  Buffer.from(everyByte).reverse(),
+  Buffer.from([0xff, 0xd9]),
+]);
+const PDF = Buffer.concat([
+  Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1'),
+  everyByte,
+  Buffer.from('\n%%EOF\n'),
+]);
 
 function fileOf(dir: string, filename: string, contentType: string, data: Buffer): OutboundFile {
   const path = join(dir, filename);
@@ -51,13 +60,22 @@ async function rig(t: TestContext, config: Partial<Mm7Config> = {}) {
   return { mmsc, channel, states };
 }
 
-const text = (body: string, files: OutboundFile[] = []): OutboundText => ({ from: '12345', to: '+4915112345678', text: body, files });
+const text = (body: string, files: OutboundFile[] = []): OutboundText => ({
+  from: '12345',
+  to: '+4915112345678',
+  text: body,
+  files,
+});
 
 function assertClean(mmsc: Mmsc): void {
   assert.deepEqual(mmsc.violations, [], 'the MMSC found nothing wrong on the wire');
 }
 
-function assertFailed(outcome: SendOutcome, retry: boolean, code: string): asserts outcome is Extract<SendOutcome, { ok: false }> {
+function assertFailed(
+  outcome: SendOutcome,
+  retry: boolean,
+  code: string,
+): asserts outcome is Extract<SendOutcome, { ok: false }> {
   assert.equal(outcome.ok, false, JSON.stringify(outcome));
   if (outcome.ok) return;
   assert.equal(outcome.retry, retry, `retry for ${outcome.code}: ${outcome.reason}`);
@@ -67,7 +85,12 @@ function assertFailed(outcome: SendOutcome, retry: boolean, code: string): asser
 test('a text with a JPEG and a PDF is accepted and the files arrive byte for byte', async (t) => {
   const { mmsc, channel } = await rig(t);
   const dir = tempDir();
-  const outcome = await channel.send(text('Your order is ready 📦', [fileOf(dir, 'photo.jpg', 'image/jpeg', JPEG), fileOf(dir, 'menu.pdf', 'application/pdf', PDF)]));
+  const outcome = await channel.send(
+    text('Your order is ready 📦', [
+      fileOf(dir, 'photo.jpg', 'image/jpeg', JPEG),
+      fileOf(dir, 'menu.pdf', 'application/pdf', PDF),
+    ]),
+  );
 
   assert.deepEqual(outcome, { ok: true, carrierIds: ['mmsc-1'] });
   assertClean(mmsc);
@@ -96,7 +119,12 @@ test('a text with a JPEG and a PDF is accepted and the files arrive byte for byt
 
 test('a long number sends as a Number without +, files alone need no text part, odd names become header-safe', async (t) => {
   const { mmsc, channel } = await rig(t, { serviceCode: undefined });
-  const outcome = await channel.send({ from: '+15551230000', to: '+4915112345678', text: '', files: [fileOf(tempDir(), 'Spéisekarte "neu".jpg', 'image/jpeg', JPEG)] });
+  const outcome = await channel.send({
+    from: '+15551230000',
+    to: '+4915112345678',
+    text: '',
+    files: [fileOf(tempDir(), 'Spéisekarte "neu".jpg', 'image/jpeg', JPEG)],
+  });
   assert.equal(outcome.ok, true);
   assertClean(mmsc);
   const [submission] = mmsc.submissions;
@@ -214,7 +242,9 @@ test('wrong credentials are a permanent failure that says so', async (t) => {
 
 test('a file that cannot be read fails permanently without a request', async (t) => {
   const { mmsc, channel } = await rig(t);
-  const outcome = await channel.send(text('Hi', [{ path: join(tempDir(), 'gone.jpg'), contentType: 'image/jpeg', filename: 'gone.jpg', size: 1 }]));
+  const outcome = await channel.send(
+    text('Hi', [{ path: join(tempDir(), 'gone.jpg'), contentType: 'image/jpeg', filename: 'gone.jpg', size: 1 }]),
+  );
   assertFailed(outcome, false, 'invalid-message');
   assert.equal(mmsc.submissions.length + mmsc.violations.length, 0);
 });
@@ -239,7 +269,20 @@ test('stop() resolves only after the sends in flight have settled', async (t) =>
 
 test('username without password is refused at creation', () => {
   assert.throws(
-    () => createMm7Channel({ name: 'x', url: 'http://127.0.0.1:1/', vaspId: 'a', vasId: 'b', username: 'u', inboundUsername: 'i', inboundPassword: 'p', timeoutMs: 1000 }, log),
+    () =>
+      createMm7Channel(
+        {
+          name: 'x',
+          url: 'http://127.0.0.1:1/',
+          vaspId: 'a',
+          vasId: 'b',
+          username: 'u',
+          inboundUsername: 'i',
+          inboundPassword: 'p',
+          timeoutMs: 1000,
+        },
+        log,
+      ),
     /both username and password/,
   );
 });

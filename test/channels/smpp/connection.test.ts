@@ -49,7 +49,12 @@ interface Harness {
   delivered: DeliverSm[];
 }
 
-function connect(t: TestContext, port: number, overrides: Partial<SmppConfig> = {}, deps: Partial<SmppDeps> = {}): Harness {
+function connect(
+  t: TestContext,
+  port: number,
+  overrides: Partial<SmppConfig> = {},
+  deps: Partial<SmppDeps> = {},
+): Harness {
   const states: ConnectionState['status'][] = [];
   const delivered: DeliverSm[] = [];
   const conn = createSmppConnection(config(port, overrides), {
@@ -73,7 +78,13 @@ async function simulator(t: TestContext, options: SimulatorOptions = {}): Promis
 
 const bound = (conn: SmppConnection) => until(() => conn.state().status === 'bound', 'bound');
 
-const hello = { sourceAddr: '+4915112345678', destAddr: '+14155550123', dataCoding: 0, esmClass: 0, shortMessage: Buffer.from('hello') };
+const hello = {
+  sourceAddr: '+4915112345678',
+  destAddr: '+14155550123',
+  dataCoding: 0,
+  esmClass: 0,
+  shortMessage: Buffer.from('hello'),
+};
 
 /** A bare SMSC whose behaviour a test steers: it binds anyone and records every command it receives. */
 async function manualSmsc(t: TestContext) {
@@ -128,7 +139,12 @@ test('binds transmitter+receiver: submits go out on one session, deliver_sm arri
   assert.equal(sim.boundSessions(), 2);
   const outcome = await conn.submit(hello);
   assert.equal(outcome.ok, true);
-  const status = await sim.sendMo({ from: '+14155550123', to: '+4915112345678', shortMessage: Buffer.from('hi'), dataCoding: 0 });
+  const status = await sim.sendMo({
+    from: '+14155550123',
+    to: '+4915112345678',
+    shortMessage: Buffer.from('hi'),
+    dataCoding: 0,
+  });
   assert.equal(status, smpp.ESME_ROK);
   assert.equal(delivered.length, 1);
   assert.equal(delivered[0]?.source_addr, '14155550123');
@@ -174,7 +190,10 @@ test('reconnect delays double per failure up to 30 s and start again after a bin
   sim.dropConnections();
   await until(() => ceilings().length > before, 'a reconnect after the drop');
   assert.equal(ceilings()[before], 10_000);
-  assert.ok(lines.some((l) => /bound/.test(l.msg)), 'state changes are logged');
+  assert.ok(
+    lines.some((l) => /bound/.test(l.msg)),
+    'state changes are logged',
+  );
 });
 
 test('a simulator stopped and restarted on the same port: the link goes down, then binds again by itself', async (t) => {
@@ -347,12 +366,17 @@ test('a short_message over 254 octets is refused without sending', async (t) => 
 test('deliver_sm: onDeliver runs to completion before deliver_sm_resp ROK; bytes and TLVs arrive raw', async (t) => {
   const sim = await simulator(t);
   const stored: DeliverSm[] = [];
-  const { conn } = connect(t, sim.port, {}, {
-    onDeliver: async (pdu) => {
-      await sleep(50);
-      stored.push(pdu);
+  const { conn } = connect(
+    t,
+    sim.port,
+    {},
+    {
+      onDeliver: async (pdu) => {
+        await sleep(50);
+        stored.push(pdu);
+      },
     },
-  });
+  );
   await bound(conn);
   const gsm = Buffer.from([0x48, 0x1b, 0x65, 0x00, 0x80]);
   const status = await sim.sendMo({
@@ -377,14 +401,24 @@ test('deliver_sm: onDeliver runs to completion before deliver_sm_resp ROK; bytes
 test('deliver_sm: when onDeliver throws the SMSC gets ESME_RX_T_APPN, so it delivers again', async (t) => {
   const sim = await simulator(t);
   let calls = 0;
-  const { conn } = connect(t, sim.port, {}, {
-    onDeliver: () => {
-      calls += 1;
-      throw new Error('database is locked');
+  const { conn } = connect(
+    t,
+    sim.port,
+    {},
+    {
+      onDeliver: () => {
+        calls += 1;
+        throw new Error('database is locked');
+      },
     },
-  });
+  );
   await bound(conn);
-  const status = await sim.sendMo({ from: '+14155550123', to: '+4915112345678', shortMessage: Buffer.from('x'), dataCoding: 0 });
+  const status = await sim.sendMo({
+    from: '+14155550123',
+    to: '+4915112345678',
+    shortMessage: Buffer.from('x'),
+    dataCoding: 0,
+  });
   assert.equal(status, smpp.ESME_RX_T_APPN);
   assert.equal(calls, 1);
   assert.equal(conn.state().status, 'bound');
@@ -402,7 +436,12 @@ test('the simulator issues delivery receipts as text and as TLVs', async (t) => 
     assert.equal(receipt?.esm_class, 0x04);
     assert.deepEqual([receipt?.source_addr, receipt?.destination_addr], ['14155550123', '4915112345678']);
     if (receipts === 'text') {
-      assert.match(receipt?.short_message.toString('ascii') ?? '', new RegExp(`^id:${outcome.messageId} sub:001 dlvrd:001 submit date:\\d{10} done date:\\d{10} stat:DELIVRD err:000 text:hello$`));
+      assert.match(
+        receipt?.short_message.toString('ascii') ?? '',
+        new RegExp(
+          `^id:${outcome.messageId} sub:001 dlvrd:001 submit date:\\d{10} done date:\\d{10} stat:DELIVRD err:000 text:hello$`,
+        ),
+      );
     } else {
       assert.deepEqual([receipt?.receipted_message_id, receipt?.message_state], [outcome.messageId, 2]);
     }
@@ -453,18 +492,27 @@ for (const { commandLength, octets, sequence, what } of [
     const smsc = await rawSmsc(t);
     const lines: LogLine[] = [];
     // Keep-alive and backoff far beyond this test's waits: only the reconnect at once brings the link back in time.
-    const { conn, states, delivered } = connect(t, smsc.port, { enquireLinkS: 60 }, {
-      log: logInto(lines),
-      random: () => 1,
-      timeouts: { ...FAST, backoffBaseMs: 60_000 },
-    });
+    const { conn, states, delivered } = connect(
+      t,
+      smsc.port,
+      { enquireLinkS: 60 },
+      {
+        log: logInto(lines),
+        random: () => 1,
+        timeouts: { ...FAST, backoffBaseMs: 60_000 },
+      },
+    );
     await bound(conn);
     smsc.write(header(commandLength, ENQUIRE_LINK, 9, octets));
     await until(() => smsc.binds() === 2, 'a second bind');
     await bound(conn);
 
-    const onSocket = (socket: number) => smsc.read.filter((pdu) => pdu.socket === socket).map((pdu) => [pdu.commandId, pdu.status, pdu.sequence]);
-    assert.deepEqual(onSocket(0), [[0x09, 0, 1], [GENERIC_NACK, smpp.ESME_RINVCMDLEN, sequence]]);
+    const onSocket = (socket: number) =>
+      smsc.read.filter((pdu) => pdu.socket === socket).map((pdu) => [pdu.commandId, pdu.status, pdu.sequence]);
+    assert.deepEqual(onSocket(0), [
+      [0x09, 0, 1],
+      [GENERIC_NACK, smpp.ESME_RINVCMDLEN, sequence],
+    ]);
     assert.deepEqual(onSocket(1), [[0x09, 0, 1]]);
     assert.deepEqual(states, ['connecting', 'bound', 'down', 'connecting', 'bound']);
     assert.equal(conn.state().lastError, `the SMSC sent a PDU with command_length ${commandLength}`);
@@ -473,8 +521,14 @@ for (const { commandLength, octets, sequence, what } of [
     assert.match(warnings[0]?.msg ?? '', new RegExp(`^SMPP connection test-smsc: .*command_length ${commandLength}`));
 
     const deliverSequence = smsc.deliverSm('15557654321', '15551230000', 'after the rebind');
-    await until(() => smsc.read.some((pdu) => pdu.commandId === DELIVER_SM_RESP && pdu.sequence === deliverSequence), 'deliver_sm_resp');
-    assert.deepEqual(delivered.map((pdu) => pdu.short_message.toString()), ['after the rebind']);
+    await until(
+      () => smsc.read.some((pdu) => pdu.commandId === DELIVER_SM_RESP && pdu.sequence === deliverSequence),
+      'deliver_sm_resp',
+    );
+    assert.deepEqual(
+      delivered.map((pdu) => pdu.short_message.toString()),
+      ['after the rebind'],
+    );
   });
 }
 
@@ -482,18 +536,30 @@ test('an SMSC that keeps sending malformed PDUs gets one reconnect at once per 3
   const smsc = await rawSmsc(t);
   const lines: LogLine[] = [];
   let clock = 1_000_000;
-  const { conn } = connect(t, smsc.port, { enquireLinkS: 60 }, {
-    log: logInto(lines),
-    now: () => clock,
-    random: () => 1,
-    timeouts: { ...FAST, backoffBaseMs: 100 },
-  });
-  for (const [binds, advanceMs] of [[1, 0], [2, 0], [3, 30_000]] as const) {
+  const { conn } = connect(
+    t,
+    smsc.port,
+    { enquireLinkS: 60 },
+    {
+      log: logInto(lines),
+      now: () => clock,
+      random: () => 1,
+      timeouts: { ...FAST, backoffBaseMs: 100 },
+    },
+  );
+  for (const [binds, advanceMs] of [
+    [1, 0],
+    [2, 0],
+    [3, 30_000],
+  ] as const) {
     await until(() => smsc.binds() === binds && conn.state().status === 'bound', `bind ${binds}`);
     clock += advanceMs;
     smsc.write(header(12, ENQUIRE_LINK, 0, 12));
   }
   await until(() => smsc.binds() === 4, 'bind 4');
   await bound(conn);
-  assert.deepEqual(lines.filter((line) => line.delayMs !== undefined).map((line) => line.delayMs), [0, 100, 0]);
+  assert.deepEqual(
+    lines.filter((line) => line.delayMs !== undefined).map((line) => line.delayMs),
+    [0, 100, 0],
+  );
 });

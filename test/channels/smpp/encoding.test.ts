@@ -216,10 +216,7 @@ describe('encodeForSubmit', () => {
     const encoded = encodeForSubmit('a'.repeat(161), 0xa5);
     assert.equal(encoded.dataCoding, 0);
     assert.equal(encoded.esmClass, 0x40);
-    assert.deepEqual(encoded.parts.map(hex), [
-      `050003A50201${'61'.repeat(153)}`,
-      `050003A50202${'61'.repeat(8)}`,
-    ]);
+    assert.deepEqual(encoded.parts.map(hex), [`050003A50201${'61'.repeat(153)}`, `050003A50202${'61'.repeat(8)}`]);
   });
 
   test('a 71-unit UCS-2 text: 2 parts of 67 + 4 units', () => {
@@ -281,7 +278,10 @@ describe('decodeShortMessage', () => {
     const text = GSM_DEFAULT + GSM_EXTENSION;
     const { dataCoding, esmClass, parts } = encodeForSubmit(text, 0);
     assert.deepEqual([dataCoding, esmClass, parts.length, parts[0]?.length], [0, 0, 1, 127 + 20]);
-    assert.ok(parts[0]?.every((octet) => octet < 0x80), 'septets never set the top bit');
+    assert.ok(
+      parts[0]?.every((octet) => octet < 0x80),
+      'septets never set the top bit',
+    );
     assert.deepEqual(decode(parts[0] ?? Buffer.alloc(0), 0), { text });
   });
 
@@ -372,7 +372,11 @@ describe('decodeShortMessage', () => {
   test('a malformed information element is cut short instead of throwing', () => {
     assert.deepEqual(decode(bytes('04 00 05 01 02 61'), 0, 0x40), { text: 'a' }, 'IE runs past the UDH');
     assert.deepEqual(decode(Buffer.alloc(0), 0, 0x40), { text: '' }, 'empty with UDHI');
-    assert.deepEqual(decode(bytes('05 000301 02 01'), 0, 0x40), { text: '', concat: { ref: 1, total: 2, seq: 1 } }, 'a UDH filling the whole message');
+    assert.deepEqual(
+      decode(bytes('05 000301 02 01'), 0, 0x40),
+      { text: '', concat: { ref: 1, total: 2, seq: 1 } },
+      'a UDH filling the whole message',
+    );
   });
 
   test('a UDH length octet beyond the payload means there is no header: all of it is text, per data_coding', () => {
@@ -380,7 +384,11 @@ describe('decodeShortMessage', () => {
     assert.deepEqual(decode(Buffer.from('Hello there'), 0, 0x40), { text: 'Hello there' });
     // A concatenation element inside such a "header" does not make a part that waits for siblings forever.
     assert.deepEqual(decode(bytes('20 000301 02 01 4869'), 0, 0x40), { text: ' @¥£$£Hi' }, 'GSM 7-bit');
-    assert.deepEqual(decode(bytes('20 000301 02 01 4869'), 3, 0x40), { text: ' \u0000\u0003\u0001\u0002\u0001Hi' }, 'Latin-1');
+    assert.deepEqual(
+      decode(bytes('20 000301 02 01 4869'), 3, 0x40),
+      { text: ' \u0000\u0003\u0001\u0002\u0001Hi' },
+      'Latin-1',
+    );
     assert.deepEqual(decode(bytes('D83D DE00 0021'), 8, 0x40), { text: '😀!' }, 'UCS-2');
   });
 

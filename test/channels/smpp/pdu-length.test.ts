@@ -27,13 +27,15 @@ function pieces(stream: Buffer, size: number): Buffer[] {
 test('well-formed PDUs of 16 to the maximum octets pass, however the stream is cut', () => {
   // Bodies of 0xAB octets: read as a length, any of them would be refused, so a lost boundary shows.
   const stream = Buffer.concat([pdu(16), pdu(17), pdu(300), pdu(MAX), pdu(16)]);
-  for (const size of [1, 3, 4, 5, 16, 17, 1000, stream.length]) assert.deepEqual(reported(pieces(stream, size)), [], `pieces of ${size}`);
+  for (const size of [1, 3, 4, 5, 16, 17, 1000, stream.length])
+    assert.deepEqual(reported(pieces(stream, size)), [], `pieces of ${size}`);
 });
 
 test('a command_length under 16 or above the maximum is reported once, wherever it falls in the stream', () => {
   for (const bad of [0, 1, 4, 12, 15, MAX + 1, 0xffffffff]) {
     const stream = Buffer.concat([pdu(16), pdu(40), pdu(bad, 16), pdu(16), pdu(2, 16)]);
-    for (const size of [1, 2, 7, stream.length]) assert.deepEqual(reported(pieces(stream, size)), [bad], `${bad} in pieces of ${size}`);
+    for (const size of [1, 2, 7, stream.length])
+      assert.deepEqual(reported(pieces(stream, size)), [bad], `${bad} in pieces of ${size}`);
   }
 });
 

@@ -62,10 +62,16 @@ export async function rawSmsc(t: TestContext): Promise<RawSmsc> {
       pending = Buffer.concat([pending, chunk]);
       while (pending.length >= 16 && pending.length >= pending.readUInt32BE(0)) {
         const length = Math.max(16, pending.readUInt32BE(0));
-        const pdu = { socket: index, commandId: pending.readUInt32BE(4), status: pending.readUInt32BE(8), sequence: pending.readUInt32BE(12) };
+        const pdu = {
+          socket: index,
+          commandId: pending.readUInt32BE(4),
+          status: pending.readUInt32BE(8),
+          sequence: pending.readUInt32BE(12),
+        };
         pending = pending.subarray(length);
         read.push(pdu);
-        if (BIND_COMMANDS.has(pdu.commandId)) socket.write(pduOf(pdu.commandId + RESPONSE, pdu.sequence, cString('raw')));
+        if (BIND_COMMANDS.has(pdu.commandId))
+          socket.write(pduOf(pdu.commandId + RESPONSE, pdu.sequence, cString('raw')));
         if (pdu.commandId === ENQUIRE_LINK) socket.write(pduOf(ENQUIRE_LINK + RESPONSE, pdu.sequence, Buffer.alloc(0)));
       }
     });

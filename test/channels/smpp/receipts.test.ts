@@ -133,15 +133,19 @@ describe('parseReceipt from TLVs', () => {
   test('network types are named where SMPP names them', () => {
     const error = (type: number): string | undefined =>
       parseReceipt({ shortMessageText: 'id:1', network_error_code: Buffer.from([type, 0x01, 0x00]) })?.errorCode;
-    assert.deepEqual(
-      [1, 2, 3, 4, 9].map(error),
-      ['ANSI-136:256', 'IS-95:256', 'GSM:256', 'ANSI-41:256', 'network-9:256'],
-    );
+    assert.deepEqual([1, 2, 3, 4, 9].map(error), [
+      'ANSI-136:256',
+      'IS-95:256',
+      'GSM:256',
+      'ANSI-41:256',
+      'network-9:256',
+    ]);
   });
 });
 
 describe('carrier id keys (receipt_id)', () => {
-  const matches = (response: string, receipt: string, mode: ReceiptIdMode): boolean => responseIdKey(response, mode) === receiptIdKey(receipt, mode);
+  const matches = (response: string, receipt: string, mode: ReceiptIdMode): boolean =>
+    responseIdKey(response, mode) === receiptIdKey(receipt, mode);
 
   test('"same": equal ids match, whatever leading zeros (Appendix B pads to ten digits) or case of hex digits', () => {
     assert.ok(matches('12345', '0000012345', 'same'));
