@@ -220,11 +220,14 @@ test(
     // A second customer: the title follows the navigation's badges, summed (a chats badge counts as well).
     receiveSms(s.app.domain, { from: OTHER_CUSTOMER, to: SHOP, text: 'Hello?' }, () => defaultKeywordTexts);
     await benPage.waitForFunction(() => document.title === '(2) Inbox · Switchboard');
-    await benPage.evaluate(() => {
-      const badge = document.createElement('span');
-      badge.dataset.unreadCount = '3';
-      document.querySelector('#nav ul')!.append(badge);
-    });
+    // A badge swapped into the navigation the way the live socket's fragments are.
+    await benPage.evaluate(() =>
+      (window as unknown as { htmx: { swap(ctx: object): Promise<void> } }).htmx.swap({
+        target: document.querySelector('#nav ul'),
+        swap: 'beforeend',
+        text: '<li><span data-unread-count="3"></span></li>',
+      }),
+    );
     await benPage.waitForFunction(() => document.title === '(5) Inbox · Switchboard');
 
     assert.equal((await recorded(benPage)).length, 1, 'a new conversation makes no browser notification by default');

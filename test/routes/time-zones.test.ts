@@ -56,7 +56,7 @@ test("the sign-in form carries a field for the browser's time zone, filled by ap
   t.after(() => h.close());
   const page = await new Client(h.app).get('/login');
   assert.match(page.body, /<input type="hidden" name="time_zone" value="" data-browser-time-zone>/);
-  assert.match(page.body, /<script src="\/static\/app\.js" defer><\/script>/);
+  assert.match(page.body, /<script type="module" src="\/static\/app\.js"><\/script>/);
 });
 
 test("the first sign-in keeps the browser's zone; later ones, and zones that are none of ours, change nothing", async (t) => {
