@@ -2,30 +2,60 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { de } from '../src/i18n/de.ts';
-import { en } from '../src/i18n/en.ts';
+import { en } from '../src/i18n/en/index.ts';
 import { pickLocale, translator } from '../src/i18n/index.ts';
+import { catalogs, locales } from '../src/i18n/languages.ts';
 import { viewsDir } from '../src/paths.ts';
 
-test('English and German catalogs have exactly the same keys', () => {
-  const enKeys = Object.keys(en).sort();
-  const deKeys = Object.keys(de).sort();
-  assert.deepEqual(
-    enKeys.filter((k) => !deKeys.includes(k)),
-    [],
-    'missing in German',
-  );
-  assert.deepEqual(
-    deKeys.filter((k) => !enKeys.includes(k)),
-    [],
-    'missing in English',
-  );
+const i18nDir = join(import.meta.dirname, '../src/i18n');
+const others = locales.filter((locale) => locale !== 'en');
+const featureFiles = (locale: string) =>
+  readdirSync(join(i18nDir, locale))
+    .filter((name) => name !== 'index.ts')
+    .sort();
+
+test('every language is a folder with the same feature files as English, and every folder is a language', () => {
+  const folders = readdirSync(i18nDir, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  assert.deepEqual(folders.map((entry) => entry.name).sort(), [...locales].sort());
+  for (const locale of others) assert.deepEqual(featureFiles(locale), featureFiles('en'), locale);
 });
 
-test('both catalogs use the same placeholders for each key', () => {
+test('no key is in two feature files of one language', async () => {
+  for (const locale of locales) {
+    const seen = new Map<string, string>();
+    for (const file of featureFiles(locale)) {
+      const module = (await import(join(i18nDir, locale, file))) as Record<string, Record<string, unknown>>;
+      for (const key of Object.keys(Object.values(module)[0]!)) {
+        assert.ok(!seen.has(key), `${locale}: ${key} is in ${seen.get(key)} and ${file}`);
+        seen.set(key, file);
+      }
+    }
+  }
+});
+
+test('every language has exactly the keys of English', () => {
+  const enKeys = Object.keys(en).sort();
+  for (const locale of others) {
+    const keys = Object.keys(catalogs[locale]).sort();
+    assert.deepEqual(
+      enKeys.filter((k) => !keys.includes(k)),
+      [],
+      `missing in ${locale}`,
+    );
+    assert.deepEqual(
+      keys.filter((k) => !enKeys.includes(k)),
+      [],
+      `only in ${locale}`,
+    );
+  }
+});
+
+test('every language uses the placeholders of English for each key', () => {
   const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-  for (const key of Object.keys(en) as (keyof typeof en)[]) {
-    assert.deepEqual(placeholders(de[key]), placeholders(en[key]), key);
+  for (const locale of others) {
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      assert.deepEqual(placeholders(catalogs[locale][key]), placeholders(en[key]), `${locale}: ${key}`);
+    }
   }
 });
 

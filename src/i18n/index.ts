@@ -1,15 +1,14 @@
-import { de } from './de.ts';
-import { en, type MessageKey } from './en.ts';
+import { en, type MessageKey } from './en/index.ts';
+import { catalogs, locales, type Locale } from './languages.ts';
 
-export type { MessageKey };
-export const locales = ['en', 'de'] as const;
-export type Locale = (typeof locales)[number];
+export { locales, type Locale, type MessageKey };
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-const catalogs: Record<Locale, Record<MessageKey, string>> = { en, de };
+/** For keys built at run time (an audit action's name): whether the catalogs have it. */
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
 
 export function translator(locale: Locale): Translate {
-  const catalog = catalogs[locale];
+  const catalog: Record<MessageKey, string> = catalogs[locale];
   return (key, params) => {
     const text = catalog[key] ?? en[key] ?? key;
     return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;

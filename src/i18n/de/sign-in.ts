@@ -1,39 +1,7 @@
-/** Texts of signing in and of the admins' view of failed sign-ins, in both languages; en.ts and de.ts take them in. */
-export const en = {
-  'login.title': 'Sign in',
-  'login.submit': 'Sign in',
-  'login.failed': 'Email or password is wrong.',
-  'login.throttled': 'Too many failed sign-ins. Try again in {minutes} minutes.',
-  'login.throttled_one': 'Too many failed sign-ins. Try again in 1 minute.',
-  'login.delayed': 'Too many failed sign-ins. Try again in {seconds} seconds.',
-  'login.delayed_one': 'Too many failed sign-ins. Try again in 1 second.',
+import type { signIn as en } from '../en/sign-in.ts';
+import type { Translation } from '../types.ts';
 
-  'admin.sign_ins.title': 'Failed sign-ins',
-  'admin.sign_ins.intro':
-    'Sign-ins that failed in the last {minutes} min. Once an account has too many, each address that failed for it waits longer before every further try; an address locked out waits until the time shown. Clear lets them try again at once.',
-  'admin.sign_ins.none': 'No failed sign-ins.',
-  'admin.sign_ins.accounts': 'Accounts with failed sign-ins',
-  'admin.sign_ins.failures': 'Failed',
-  'admin.sign_ins.from': 'From',
-  'admin.sign_ins.held_back': 'Held back',
-  'admin.sign_ins.actions': 'Actions',
-  'admin.sign_ins.address_failures': '{address}: {n} failed',
-  'admin.sign_ins.address_locked': '{address}: {n} failed, locked out until {time}',
-  'admin.sign_ins.more_addresses': 'and {n} more addresses',
-  'admin.sign_ins.delayed_until': 'Yes, until {time}',
-  'admin.sign_ins.not_held_back': 'No',
-  'admin.sign_ins.addresses': 'Addresses locked out for every account',
-  'admin.sign_ins.address': 'Address',
-  'admin.sign_ins.locked': 'Locked out until',
-  'admin.sign_ins.clear': 'Clear',
-  'admin.sign_ins.clear_account': 'Clear failed sign-ins of {name}',
-  'admin.sign_ins.clear_address': 'Clear failed sign-ins from {address}',
-  'admin.sign_ins.cleared_account': 'Failed sign-ins of {name} cleared.',
-  'admin.sign_ins.cleared_address': 'Failed sign-ins from {address} cleared.',
-  'admin.sign_ins.address_invalid': 'No address was given. Reload the page and try again.',
-};
-
-export const de: Record<keyof typeof en, string> = {
+export const signIn: Translation<typeof en> = {
   'login.title': 'Anmelden',
   'login.submit': 'Anmelden',
   'login.failed': 'E-Mail oder Passwort ist falsch.',
@@ -41,7 +9,6 @@ export const de: Record<keyof typeof en, string> = {
   'login.throttled_one': 'Zu viele fehlgeschlagene Anmeldungen. Versuche es in einer Minute noch einmal.',
   'login.delayed': 'Zu viele fehlgeschlagene Anmeldungen. Versuche es in {seconds} Sekunden noch einmal.',
   'login.delayed_one': 'Zu viele fehlgeschlagene Anmeldungen. Versuche es in einer Sekunde noch einmal.',
-
   'admin.sign_ins.title': 'Fehlgeschlagene Anmeldungen',
   'admin.sign_ins.intro':
     'Anmeldungen, die in den letzten {minutes} Min. fehlgeschlagen sind. Hat ein Konto zu viele, wartet jede Adresse, die dafür fehlgeschlagen ist, vor jedem weiteren Versuch länger; eine gesperrte Adresse wartet bis zur angegebenen Zeit. Zurücksetzen lässt sie sofort wieder versuchen.',
