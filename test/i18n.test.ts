@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { en } from '../src/i18n/en/index.ts';
-import { pickLocale, translator } from '../src/i18n/index.ts';
+import { isMessageKey, pickLocale, translator, type MessageKey } from '../src/i18n/index.ts';
 import { catalogs, locales } from '../src/i18n/languages.ts';
+import type { Plural } from '../src/i18n/types.ts';
 import { viewsDir } from '../src/paths.ts';
 
 const i18nDir = join(import.meta.dirname, '../src/i18n');
@@ -50,13 +51,48 @@ test('every language has exactly the keys of English', () => {
   }
 });
 
-test('every language uses the placeholders of English for each key', () => {
-  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-  for (const locale of others) {
-    for (const key of Object.keys(en) as (keyof typeof en)[]) {
-      assert.deepEqual(placeholders(catalogs[locale][key]), placeholders(en[key]), `${locale}: ${key}`);
+/** A key's text, or each of its plural forms. */
+const forms = (message: string | Plural): string[] =>
+  typeof message === 'string' ? [message] : Object.values(message);
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const pluralKeys = (Object.keys(en) as MessageKey[]).filter((key) => typeof en[key] !== 'string');
+
+test('every text and every plural form uses the placeholders of English', () => {
+  for (const locale of locales) {
+    for (const key of Object.keys(en) as MessageKey[]) {
+      const wanted = placeholders(forms(en[key]).at(-1)!);
+      for (const text of forms(catalogs[locale][key]))
+        assert.deepEqual(placeholders(text), wanted, `${locale}: ${key}`);
     }
   }
+});
+
+test('a plural key has exactly the forms Intl.PluralRules names for each language, each showing {n}', () => {
+  assert.ok(pluralKeys.length > 10);
+  for (const locale of locales) {
+    const categories = [...new Intl.PluralRules(locale).resolvedOptions().pluralCategories].sort();
+    for (const key of Object.keys(en) as MessageKey[]) {
+      const message = catalogs[locale][key];
+      if (!pluralKeys.includes(key)) {
+        assert.equal(typeof message, 'string', `${locale}: ${key} has plural forms, English has none`);
+        continue;
+      }
+      assert.equal(typeof message, 'object', `${locale}: ${key} needs plural forms`);
+      assert.deepEqual(Object.keys(message).sort(), categories, `${locale}: ${key}`);
+      for (const text of forms(message)) assert.match(text, /\{n\}/, `${locale}: ${key}`);
+    }
+  }
+});
+
+test('the count picks the plural form of the language', () => {
+  const en = translator('en');
+  assert.equal(en('nav.chats_unread', { n: 1 }), '1 unread chat message');
+  assert.equal(en('nav.chats_unread', { n: 2 }), '2 unread chat messages');
+  assert.equal(en('survey.answers', { n: 0 }), '0 answers');
+  const de = translator('de');
+  assert.equal(de('admin.backups.media_value', { n: 1, size: '2 MB' }), '1 Datei, 2 MB');
+  assert.equal(de('admin.backups.media_value', { n: 3, size: '2 MB' }), '3 Dateien, 2 MB');
+  assert.equal(translator('de'), de, 'one translator, and one Intl.PluralRules, per language');
 });
 
 function* templates(dir: string): Generator<string> {
@@ -67,10 +103,13 @@ function* templates(dir: string): Generator<string> {
   }
 }
 
-test('every literal key a template asks for exists', () => {
+test('every literal key a template asks for exists, and a plural key gets its count n', () => {
   for (const file of templates(viewsDir)) {
-    for (const [, key] of readFileSync(file, 'utf8').matchAll(/it\.t\('([a-z_.]+)'\s*[,)]/g)) {
-      assert.ok(key! in en, `${file}: ${key}`);
+    for (const [, key, params = ''] of readFileSync(file, 'utf8').matchAll(
+      /it\.t\('([a-z_.]+)'\s*(?:,\s*(\{[^}]*\}))?\s*\)/g,
+    )) {
+      assert.ok(isMessageKey(key!), `${file}: ${key}`);
+      if (pluralKeys.includes(key as MessageKey)) assert.match(params, /\bn:/, `${file}: ${key} without n`);
     }
   }
 });

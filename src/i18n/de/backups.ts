@@ -15,6 +15,6 @@ export const backups: Translation<typeof en> = {
   'admin.backups.made_at': 'Erstellt',
   'admin.backups.database': 'Datenbank',
   'admin.backups.media': 'Medien',
-  'admin.backups.media_value': '{files} Dateien, {size}',
+  'admin.backups.media_value': { one: '{n} Datei, {size}', other: '{n} Dateien, {size}' },
   'admin.backups.folder': 'Ordner',
 };

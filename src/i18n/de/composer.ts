@@ -2,8 +2,11 @@ import type { composer as en } from '../en/composer.ts';
 import type { Translation } from '../types.ts';
 
 export const composer: Translation<typeof en> = {
-  'composer.count': 'Noch {left} Zeichen · {segments} SMS',
-  'composer.count_unicode': 'Noch {left} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',
+  'composer.count': { one: 'Noch {n} Zeichen · {segments} SMS', other: 'Noch {n} Zeichen · {segments} SMS' },
+  'composer.count_unicode': {
+    one: 'Noch {n} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',
+    other: 'Noch {n} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',
+  },
   'composer.hint': 'Strg+Enter sendet. /stichwort tippen für einen Textbaustein.',
   'composer.canned': 'Textbausteine',
   'composer.canned_search': 'Textbaustein suchen',
@@ -26,6 +29,12 @@ export const composer: Translation<typeof en> = {
   'emoji.search': 'Emoji suchen',
   'emoji.reaction': '{emoji} {count}: {names}',
   'composer.attach': 'Dateien anhängen',
-  'composer.attach_hint': 'Bis zu {max} Dateien mit je bis zu {size}: Bilder, PDF, Kontaktkarten, Audio, Video.',
-  'composer.attach_link': 'Sie gehen als Link in der SMS; der Link gilt {days} Tage.',
+  'composer.attach_hint': {
+    one: 'Bis zu {n} Datei mit bis zu {size}: Bilder, PDF, Kontaktkarten, Audio, Video.',
+    other: 'Bis zu {n} Dateien mit je bis zu {size}: Bilder, PDF, Kontaktkarten, Audio, Video.',
+  },
+  'composer.attach_link': {
+    one: 'Sie gehen als Link in der SMS; der Link gilt {n} Tag.',
+    other: 'Sie gehen als Link in der SMS; der Link gilt {n} Tage.',
+  },
 };

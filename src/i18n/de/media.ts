@@ -3,7 +3,10 @@ import type { Translation } from '../types.ts';
 
 export const media: Translation<typeof en> = {
   'media.not_allowed': 'Von dieser Nummer werden keine Anhänge gesendet.',
-  'media.too_many': 'Du hast {count} Dateien angehängt; diese Nummer sendet höchstens {max} pro Nachricht.',
+  'media.too_many': {
+    one: 'Du hast {n} Datei angehängt; diese Nummer sendet höchstens {max} pro Nachricht.',
+    other: 'Du hast {n} Dateien angehängt; diese Nummer sendet höchstens {max} pro Nachricht.',
+  },
   'media.empty': '{name} ist leer.',
   'media.too_large': '{name} ist größer als {max}, das Höchste, was diese Nummer pro Datei sendet.',
   'media.type':

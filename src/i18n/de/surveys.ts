@@ -26,7 +26,7 @@ export const surveys: Translation<typeof en> = {
   'survey.show': 'Anzeigen',
   'survey.csv': 'CSV herunterladen',
   'survey.summary': 'Gesendet {sent} · beantwortet {answered} · Rücklaufquote {rate}',
-  'survey.answers': '{n} Antworten',
+  'survey.answers': { one: '{n} Antwort', other: '{n} Antworten' },
   'survey.average': 'Durchschnitt {value}',
   'survey.nps': 'NPS {value}',
   'survey.send_label': 'Umfrage',
@@ -49,5 +49,4 @@ export const surveys: Translation<typeof en> = {
   'survey.text_long': 'Bitte höchstens {max} Zeichen.',
   'survey.nothing_answered': 'Bitte beantworten Sie mindestens eine Frage.',
   'survey.pick': 'Wählen Sie eine Umfrage.',
-  'survey.answers_one': '1 Antwort',
 };

@@ -13,6 +13,6 @@ export const backups = {
   'admin.backups.made_at': 'Made',
   'admin.backups.database': 'Database',
   'admin.backups.media': 'Media',
-  'admin.backups.media_value': '{files} files, {size}',
+  'admin.backups.media_value': { one: '{n} file, {size}', other: '{n} files, {size}' },
   'admin.backups.folder': 'Folder',
 } as const;

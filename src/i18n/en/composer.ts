@@ -1,7 +1,10 @@
 /** Writing a reply: the character count, formatting and emoji. */
 export const composer = {
-  'composer.count': '{left} characters left · {segments} SMS',
-  'composer.count_unicode': '{left} characters left · {segments} SMS (emoji or special characters: 70 per SMS)',
+  'composer.count': { one: '{n} character left · {segments} SMS', other: '{n} characters left · {segments} SMS' },
+  'composer.count_unicode': {
+    one: '{n} character left · {segments} SMS (emoji or special characters: 70 per SMS)',
+    other: '{n} characters left · {segments} SMS (emoji or special characters: 70 per SMS)',
+  },
   'composer.hint': 'Ctrl+Enter sends. Type /keyword for a canned reply.',
   'composer.canned': 'Canned replies',
   'composer.canned_search': 'Find a canned reply',
@@ -24,6 +27,12 @@ export const composer = {
   'emoji.search': 'Find an emoji',
   'emoji.reaction': '{emoji} {count}: {names}',
   'composer.attach': 'Attach files',
-  'composer.attach_hint': 'Up to {max} files of up to {size} each: images, PDF, contact cards, audio, video.',
-  'composer.attach_link': 'They go as a link in the text message; the link works for {days} days.',
+  'composer.attach_hint': {
+    one: 'Up to {n} file of up to {size}: images, PDF, contact cards, audio, video.',
+    other: 'Up to {n} files of up to {size} each: images, PDF, contact cards, audio, video.',
+  },
+  'composer.attach_link': {
+    one: 'They go as a link in the text message; the link works for {n} day.',
+    other: 'They go as a link in the text message; the link works for {n} days.',
+  },
 } as const;

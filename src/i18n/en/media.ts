@@ -1,7 +1,10 @@
 /** Files sent with messages and the page customers open them on. */
 export const media = {
   'media.not_allowed': 'This number does not send attachments.',
-  'media.too_many': 'You attached {count} files; this number sends at most {max} per message.',
+  'media.too_many': {
+    one: 'You attached {n} file; this number sends at most {max} per message.',
+    other: 'You attached {n} files; this number sends at most {max} per message.',
+  },
   'media.empty': '{name} is empty.',
   'media.too_large': '{name} is larger than {max}, the most this number sends per file.',
   'media.type':

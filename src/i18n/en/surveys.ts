@@ -24,7 +24,7 @@ export const surveys = {
   'survey.show': 'Show',
   'survey.csv': 'Download CSV',
   'survey.summary': 'Sent {sent} · answered {answered} · response rate {rate}',
-  'survey.answers': '{n} answers',
+  'survey.answers': { one: '{n} answer', other: '{n} answers' },
   'survey.average': 'average {value}',
   'survey.nps': 'NPS {value}',
   'survey.send_label': 'Survey',
@@ -47,5 +47,4 @@ export const surveys = {
   'survey.text_long': 'Up to {max} characters, please.',
   'survey.nothing_answered': 'Please answer at least one question.',
   'survey.pick': 'Choose a survey.',
-  'survey.answers_one': '1 answer',
 } as const;
