@@ -120,7 +120,7 @@ test('templates hold no user-facing English outside the catalogs', () => {
       .replace(/<%[\s\S]*?%>/g, '')
       .replace(/<[^>]*>/g, ' ')
       .replace(/[\w-]+="[^"]*"/g, ' ')
-      .replace(/Switchboard|English|Deutsch|·|\(|\)/g, '');
+      .replace(/Switchboard|·|\(|\)/g, '');
     assert.equal(text.trim(), '', `${file} has text outside t(): ${JSON.stringify(text.trim().slice(0, 80))}`);
   }
 });

@@ -10,6 +10,12 @@ export type PluralKey = { [K in MessageKey]: (typeof en)[K] extends string ? nev
 type ParamsOf<K extends MessageKey> = K extends PluralKey ? [params: Params & { n: number }] : [params?: Params];
 export type Translate = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => string;
 
+/** The languages a person can choose, each named in itself ("Deutsch"), as Intl knows them. */
+export const languageChoices = locales.map((locale) => {
+  const name = new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale;
+  return { locale, name: name.charAt(0).toLocaleUpperCase(locale) + name.slice(1) };
+});
+
 /** For keys built at run time (an audit action's name): whether the catalogs have it. */
 export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
 
