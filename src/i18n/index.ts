@@ -33,7 +33,7 @@ function build(locale: Locale): Translate {
   const plural = new Intl.PluralRules(locale);
   return (key, ...[params]) => {
     // A key a template builds at run time may be missing; it then shows as itself.
-    const message = catalog[key] ?? en[key] ?? key;
+    const message = catalog[key] ?? key;
     const text = typeof message === 'string' ? message : (message[plural.select(Number(params?.n))] ?? message.other);
     return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
   };
