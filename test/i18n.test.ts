@@ -2,31 +2,97 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { de } from '../src/i18n/de.ts';
-import { en } from '../src/i18n/en.ts';
-import { pickLocale, translator } from '../src/i18n/index.ts';
+import { en } from '../src/i18n/en/index.ts';
+import { isMessageKey, pickLocale, translator, type MessageKey } from '../src/i18n/index.ts';
+import { catalogs, locales } from '../src/i18n/languages.ts';
+import type { Plural } from '../src/i18n/types.ts';
 import { viewsDir } from '../src/paths.ts';
 
-test('English and German catalogs have exactly the same keys', () => {
-  const enKeys = Object.keys(en).sort();
-  const deKeys = Object.keys(de).sort();
-  assert.deepEqual(
-    enKeys.filter((k) => !deKeys.includes(k)),
-    [],
-    'missing in German',
-  );
-  assert.deepEqual(
-    deKeys.filter((k) => !enKeys.includes(k)),
-    [],
-    'missing in English',
-  );
+const i18nDir = join(import.meta.dirname, '../src/i18n');
+const others = locales.filter((locale) => locale !== 'en');
+const featureFiles = (locale: string) =>
+  readdirSync(join(i18nDir, locale))
+    .filter((name) => name !== 'index.ts')
+    .sort();
+
+test('every language is a folder with the same feature files as English, and every folder is a language', () => {
+  const folders = readdirSync(i18nDir, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  assert.deepEqual(folders.map((entry) => entry.name).sort(), [...locales].sort());
+  for (const locale of others) assert.deepEqual(featureFiles(locale), featureFiles('en'), locale);
 });
 
-test('both catalogs use the same placeholders for each key', () => {
-  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-  for (const key of Object.keys(en) as (keyof typeof en)[]) {
-    assert.deepEqual(placeholders(de[key]), placeholders(en[key]), key);
+test('no key is in two feature files of one language', async () => {
+  for (const locale of locales) {
+    const seen = new Map<string, string>();
+    for (const file of featureFiles(locale)) {
+      const module = (await import(join(i18nDir, locale, file))) as Record<string, Record<string, unknown>>;
+      for (const key of Object.keys(Object.values(module)[0]!)) {
+        assert.ok(!seen.has(key), `${locale}: ${key} is in ${seen.get(key)} and ${file}`);
+        seen.set(key, file);
+      }
+    }
   }
+});
+
+test('every language has exactly the keys of English', () => {
+  const enKeys = Object.keys(en).sort();
+  for (const locale of others) {
+    const keys = Object.keys(catalogs[locale]).sort();
+    assert.deepEqual(
+      enKeys.filter((k) => !keys.includes(k)),
+      [],
+      `missing in ${locale}`,
+    );
+    assert.deepEqual(
+      keys.filter((k) => !enKeys.includes(k)),
+      [],
+      `only in ${locale}`,
+    );
+  }
+});
+
+/** A key's text, or each of its plural forms. */
+const forms = (message: string | Plural): string[] =>
+  typeof message === 'string' ? [message] : Object.values(message);
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const pluralKeys = (Object.keys(en) as MessageKey[]).filter((key) => typeof en[key] !== 'string');
+
+test('every text and every plural form uses the placeholders of English', () => {
+  for (const locale of locales) {
+    for (const key of Object.keys(en) as MessageKey[]) {
+      const wanted = placeholders(forms(en[key]).at(-1)!);
+      for (const text of forms(catalogs[locale][key]))
+        assert.deepEqual(placeholders(text), wanted, `${locale}: ${key}`);
+    }
+  }
+});
+
+test('a plural key has exactly the forms Intl.PluralRules names for each language, each showing {n}', () => {
+  assert.ok(pluralKeys.length > 10);
+  for (const locale of locales) {
+    const categories = [...new Intl.PluralRules(locale).resolvedOptions().pluralCategories].sort();
+    for (const key of Object.keys(en) as MessageKey[]) {
+      const message = catalogs[locale][key];
+      if (!pluralKeys.includes(key)) {
+        assert.equal(typeof message, 'string', `${locale}: ${key} has plural forms, English has none`);
+        continue;
+      }
+      assert.equal(typeof message, 'object', `${locale}: ${key} needs plural forms`);
+      assert.deepEqual(Object.keys(message).sort(), categories, `${locale}: ${key}`);
+      for (const text of forms(message)) assert.match(text, /\{n\}/, `${locale}: ${key}`);
+    }
+  }
+});
+
+test('the count picks the plural form of the language', () => {
+  const en = translator('en');
+  assert.equal(en('nav.chats_unread', { n: 1 }), '1 unread chat message');
+  assert.equal(en('nav.chats_unread', { n: 2 }), '2 unread chat messages');
+  assert.equal(en('survey.answers', { n: 0 }), '0 answers');
+  const de = translator('de');
+  assert.equal(de('admin.backups.media_value', { n: 1, size: '2 MB' }), '1 Datei, 2 MB');
+  assert.equal(de('admin.backups.media_value', { n: 3, size: '2 MB' }), '3 Dateien, 2 MB');
+  assert.equal(translator('de'), de, 'one translator, and one Intl.PluralRules, per language');
 });
 
 function* templates(dir: string): Generator<string> {
@@ -37,10 +103,13 @@ function* templates(dir: string): Generator<string> {
   }
 }
 
-test('every literal key a template asks for exists', () => {
+test('every literal key a template asks for exists, and a plural key gets its count n', () => {
   for (const file of templates(viewsDir)) {
-    for (const [, key] of readFileSync(file, 'utf8').matchAll(/it\.t\('([a-z_.]+)'\s*[,)]/g)) {
-      assert.ok(key! in en, `${file}: ${key}`);
+    for (const [, key, params = ''] of readFileSync(file, 'utf8').matchAll(
+      /it\.t\('([a-z_.]+)'\s*(?:,\s*(\{[^}]*\}))?\s*\)/g,
+    )) {
+      assert.ok(isMessageKey(key!), `${file}: ${key}`);
+      if (pluralKeys.includes(key as MessageKey)) assert.match(params, /\bn:/, `${file}: ${key} without n`);
     }
   }
 });
@@ -51,7 +120,7 @@ test('templates hold no user-facing English outside the catalogs', () => {
       .replace(/<%[\s\S]*?%>/g, '')
       .replace(/<[^>]*>/g, ' ')
       .replace(/[\w-]+="[^"]*"/g, ' ')
-      .replace(/Switchboard|English|Deutsch|·|\(|\)/g, '');
+      .replace(/Switchboard|·|\(|\)/g, '');
     assert.equal(text.trim(), '', `${file} has text outside t(): ${JSON.stringify(text.trim().slice(0, 80))}`);
   }
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalTimeZone } from '../domain/calendar.ts';
 import { supportedCountries } from '../domain/contacts/phone.ts';
+import { locales } from '../i18n/languages.ts';
 
 const urlTemplate = z
   .string()
@@ -150,7 +151,7 @@ export const configSchema = z
       .prefault({}),
     i18n: z
       .strictObject({
-        default_locale: z.enum(['en', 'de']).default('en'),
+        default_locale: z.enum(locales).default('en'),
       })
       .prefault({}),
     contacts: z

@@ -1,17 +1,40 @@
-import { de } from './de.ts';
-import { en, type MessageKey } from './en.ts';
+import { en, type MessageKey } from './en/index.ts';
+import { catalogs, locales, type Locale } from './languages.ts';
+import type { Plural } from './types.ts';
 
-export type { MessageKey };
-export const locales = ['en', 'de'] as const;
-export type Locale = (typeof locales)[number];
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export { locales, type Locale, type MessageKey };
+type Params = Record<string, string | number>;
+/** Keys whose text shows a count: English gives plural forms, chosen by the parameter `n`. */
+export type PluralKey = { [K in MessageKey]: (typeof en)[K] extends string ? never : K }[MessageKey];
+/** A plural key needs its count; a key only known as "some key" (a domain error's) takes the parameters it carries. */
+type ParamsOf<K extends MessageKey> = K extends PluralKey ? [params: Params & { n: number }] : [params?: Params];
+export type Translate = <K extends MessageKey>(key: K, ...params: ParamsOf<K>) => string;
 
-const catalogs: Record<Locale, Record<MessageKey, string>> = { en, de };
+/** The languages a person can choose, each named in itself ("Deutsch"), as Intl knows them. */
+export const languageChoices = locales.map((locale) => {
+  const name = new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale;
+  return { locale, name: name.charAt(0).toLocaleUpperCase(locale) + name.slice(1) };
+});
 
+/** For keys built at run time (an audit action's name): whether the catalogs have it. */
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
+
+const translators = new Map<Locale, Translate>();
+
+/** One per language, built once: it holds the language's Intl.PluralRules, which is costly to build. */
 export function translator(locale: Locale): Translate {
-  const catalog = catalogs[locale];
-  return (key, params) => {
-    const text = catalog[key] ?? en[key] ?? key;
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = build(locale)));
+  return t;
+}
+
+function build(locale: Locale): Translate {
+  const catalog: Record<MessageKey, string | Plural> = catalogs[locale];
+  const plural = new Intl.PluralRules(locale);
+  return (key, ...[params]) => {
+    // A key a template builds at run time may be missing; it then shows as itself.
+    const message = catalog[key] ?? key;
+    const text = typeof message === 'string' ? message : (message[plural.select(Number(params?.n))] ?? message.other);
     return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
   };
 }

@@ -3,12 +3,11 @@ import { auditActions } from '../domain/audit/actions.ts';
 import { auditPage, type AuditRecord } from '../domain/audit/log.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';
 import { listUsers } from '../domain/users/service.ts';
-import { en, type MessageKey } from '../i18n/en.ts';
-import type { Translate } from '../i18n/index.ts';
+import { isMessageKey, type Translate } from '../i18n/index.ts';
 import { cursorParam, type AuditQuery } from './audit-query.ts';
 
 // Labels of actions and fields come from the catalog; a name it does not know yet is shown as stored.
-const label = (t: Translate, key: string, fallback: string): string => (key in en ? t(key as MessageKey) : fallback);
+const label = (t: Translate, key: string, fallback: string): string => (isMessageKey(key) ? t(key) : fallback);
 
 function scalar(t: Translate, value: AuditScalar): string {
   if (value === null || value === '') return t('audit.nothing');

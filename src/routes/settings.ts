@@ -10,7 +10,7 @@ import { setHideTags } from '../domain/tags/service.ts';
 import { setTimeZone } from '../domain/users/time-zone.ts';
 import { timeZoneNames } from '../domain/calendar.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
-import { translator } from '../i18n/index.ts';
+import { languageChoices, translator } from '../i18n/index.ts';
 import { field, fields, formDraft, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
 
 type Section = 'status' | 'queues' | 'notifications' | 'extension' | 'time_zone';
@@ -33,6 +33,7 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     queues: queuesOf(app.domain, actorOf(req)),
     prefs: preferencesOf(app.domain, actorOf(req)),
     events: notificationKinds,
+    languages: languageChoices,
     timeZones: timeZoneNames,
     serverTimeZone: app.configStore.current.server.time_zone,
     twoFactor: twoFactorOf(app.domain.db, actorOf(req).id),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { Locale } from '../../i18n/languages.ts';
 
 export const roles = ['admin', 'manager', 'agent'] as const;
 export type Role = (typeof roles)[number];
@@ -18,7 +19,7 @@ export const users = sqliteTable('users', {
   name: text('name').notNull(),
   role: text('role', { enum: roles }).notNull(),
   passwordHash: text('password_hash').notNull(),
-  locale: text('locale', { enum: ['en', 'de'] }),
+  locale: text('locale').$type<Locale>(),
   /** IANA name (`Europe/Berlin`) times and days are shown in; null: the server's (`[server] time_zone`). */
   timeZone: text('time_zone'),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),

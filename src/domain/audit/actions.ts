@@ -1,6 +1,6 @@
 /**
  * Every action the audit log knows, grouped by what it acts on. A new one goes here and gets its label in
- * src/i18n/audit.ts (`audit.action.<name>`); the filter on the Audit log page offers them in this order.
+ * src/i18n/en/audit.ts (`audit.action.<name>`); the filter on the Audit log page offers them in this order.
  */
 export const auditActions = [
   'user.created',

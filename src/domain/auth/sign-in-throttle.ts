@@ -84,7 +84,7 @@ export function emailDelay(
 
 function heldBack(waitMs: number): DomainError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return seconds === 1 ? new DomainError(429, 'login.delayed_one') : new DomainError(429, 'login.delayed', { seconds });
+  return new DomainError(429, 'login.delayed', { n: seconds });
 }
 
 /**

@@ -11,9 +11,7 @@ export interface ThrottlePolicy {
 /** The 429 of a spent budget, saying how long until it frees a try. */
 export function tooManyFailures(waitMs: number): DomainError {
   const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
-  return minutes === 1
-    ? new DomainError(429, 'login.throttled_one')
-    : new DomainError(429, 'login.throttled', { minutes });
+  return new DomainError(429, 'login.throttled', { n: minutes });
 }
 
 /**

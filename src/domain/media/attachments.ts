@@ -89,7 +89,7 @@ export function checkUploads(limits: MediaLimits, uploads: Upload[]): CheckedUpl
   if (uploads.length === 0) return [];
   if (limits.maxAttachments === 0) throw invalid('media.not_allowed', 'files');
   if (uploads.length > limits.maxAttachments)
-    throw invalid('media.too_many', 'files', { max: limits.maxAttachments, count: uploads.length });
+    throw invalid('media.too_many', 'files', { max: limits.maxAttachments, n: uploads.length });
   return uploads.map((upload) => {
     const shown = cleanName(upload.filename) || 'file';
     // Browsers send a bare name; folders or control characters in it come from a crafted request.

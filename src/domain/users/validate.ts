@@ -1,6 +1,7 @@
 import { canonicalTimeZone } from '../calendar.ts';
 import { invalid } from '../errors.ts';
 import { roles, type Role } from '../../db/schema/users.ts';
+import { locales, type Locale } from '../../i18n/languages.ts';
 
 export const PASSWORD_MIN = 12;
 const PASSWORD_MAX = 256;
@@ -23,10 +24,10 @@ export function checkRole(raw: unknown): Role {
   return raw as Role;
 }
 
-export function checkLocale(raw: unknown): 'en' | 'de' | null {
+export function checkLocale(raw: unknown): Locale | null {
   if (raw === '' || raw === undefined || raw === null) return null;
-  if (raw !== 'en' && raw !== 'de') throw invalid('user.locale_invalid', 'locale');
-  return raw;
+  if (!locales.includes(raw as Locale)) throw invalid('user.locale_invalid', 'locale');
+  return raw as Locale;
 }
 
 /** One of the zones offered (`timeZoneNames`), as listed; empty is none (the server's applies). */

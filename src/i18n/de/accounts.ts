@@ -1,62 +1,7 @@
-/** Texts of password-reset links and two-factor sign-in, in both languages; en.ts and de.ts take them in. */
-export const en = {
-  'reset.title': 'Choose a new password',
-  'reset.intro': 'Set a new password for {email}. This link works once.',
-  'reset.submit': 'Set new password',
-  'reset.done': 'Your password was changed and every session of your account was ended. Sign in with the new password.',
-  'reset.sign_in': 'Sign in',
-  'reset.gone': 'This password-reset link has expired or was already used. Ask an admin for a new one.',
+import type { accounts as en } from '../en/accounts.ts';
+import type { Translation } from '../types.ts';
 
-  'admin.users.account': 'Account',
-  'admin.users.reset_link': 'Reset link',
-  'admin.users.reset_link_named': 'Create a password-reset link for {name}',
-  'admin.users.reset_link_label': 'Password-reset link for {name}',
-  'admin.users.reset_link_created':
-    'Password-reset link for {name}: it works once, for one hour. Switchboard sends no email: copy the link and hand it to {name} yourself. A new link voids this one.',
-  'admin.users.two_factor': 'Two-factor',
-  'admin.users.two_factor_on': 'On',
-  'admin.users.two_factor_off': 'Off',
-  'admin.users.reset_two_factor': 'Reset two-factor',
-  'admin.users.reset_two_factor_named': 'Reset two-factor sign-in of {name}',
-  'admin.users.two_factor_was_reset': 'Two-factor sign-in of {name} was reset; they set it up again under Settings.',
-
-  'two_factor.title': 'Two-factor sign-in',
-  'two_factor.off': 'Two-factor sign-in is off: your password alone signs you in.',
-  'two_factor.on':
-    'Two-factor sign-in is on: after your password, Switchboard asks for a code from your authenticator app. Recovery codes left: {n}.',
-  'two_factor.manage': 'Manage two-factor sign-in',
-  'two_factor.set_up': 'Set up two-factor sign-in',
-  'two_factor.required': 'Your role must sign in with two factors. Set it up to continue.',
-  'two_factor.scan':
-    'Scan this QR code with an authenticator app (such as Aegis, Google Authenticator or 1Password), then type the six-digit code it shows.',
-  'two_factor.qr_alt': 'QR code for your authenticator app',
-  'two_factor.secret': 'Or enter this key by hand',
-  'two_factor.code': 'Six-digit code',
-  'two_factor.confirm': 'Turn on two-factor sign-in',
-  'two_factor.enabled': 'Two-factor sign-in is on.',
-  'two_factor.codes_title': 'Your recovery codes',
-  'two_factor.codes_intro':
-    'Each code signs you in once instead of a code from the app, if you lose your phone. Keep them somewhere safe: they are shown only now.',
-  'two_factor.codes_label': 'Recovery codes',
-  'two_factor.continue': 'Continue to Switchboard',
-  'two_factor.proof': 'Your password or a current six-digit code',
-  'two_factor.regenerate': 'New recovery codes',
-  'two_factor.regenerate_intro': 'Replaces all your recovery codes; the old ones stop working.',
-  'two_factor.disable': 'Turn off two-factor sign-in',
-  'two_factor.disabled': 'Two-factor sign-in is off.',
-  'two_factor.code_wrong': 'That code is wrong or was already used. Type the code your app shows now.',
-  'two_factor.recovery_wrong': 'That recovery code is wrong or was already used.',
-  'two_factor.proof_wrong': 'That is neither your password nor a current code.',
-  'two_factor.sign_in_title': 'Two-factor sign-in',
-  'two_factor.sign_in_intro': 'Type the six-digit code from your authenticator app.',
-  'two_factor.verify': 'Verify',
-  'two_factor.use_recovery': 'Use a recovery code instead',
-  'two_factor.recovery': 'Recovery code',
-  'two_factor.verify_recovery': 'Sign in with recovery code',
-  'two_factor.sign_in_expired': 'This sign-in took too long. Sign in again.',
-};
-
-export const de: Record<keyof typeof en, string> = {
+export const accounts: Translation<typeof en> = {
   'reset.title': 'Neues Passwort wählen',
   'reset.intro': 'Lege ein neues Passwort für {email} fest. Dieser Link funktioniert einmal.',
   'reset.submit': 'Neues Passwort festlegen',
@@ -65,7 +10,6 @@ export const de: Record<keyof typeof en, string> = {
   'reset.sign_in': 'Anmelden',
   'reset.gone':
     'Dieser Link zum Zurücksetzen des Passworts ist abgelaufen oder wurde schon benutzt. Bitte einen Admin um einen neuen.',
-
   'admin.users.account': 'Konto',
   'admin.users.reset_link': 'Link zum Zurücksetzen',
   'admin.users.reset_link_named': 'Link zum Zurücksetzen des Passworts für {name} erstellen',
@@ -79,7 +23,6 @@ export const de: Record<keyof typeof en, string> = {
   'admin.users.reset_two_factor_named': 'Zwei-Faktor-Anmeldung von {name} zurücksetzen',
   'admin.users.two_factor_was_reset':
     'Die Zwei-Faktor-Anmeldung von {name} wurde zurückgesetzt; sie wird unter Einstellungen neu eingerichtet.',
-
   'two_factor.title': 'Zwei-Faktor-Anmeldung',
   'two_factor.off': 'Die Zwei-Faktor-Anmeldung ist aus: Dein Passwort allein meldet dich an.',
   'two_factor.on':

@@ -1,0 +1,40 @@
+import type { composer as en } from '../en/composer.ts';
+import type { Translation } from '../types.ts';
+
+export const composer: Translation<typeof en> = {
+  'composer.count': { one: 'Noch {n} Zeichen · {segments} SMS', other: 'Noch {n} Zeichen · {segments} SMS' },
+  'composer.count_unicode': {
+    one: 'Noch {n} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',
+    other: 'Noch {n} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',
+  },
+  'composer.hint': 'Strg+Enter sendet. /stichwort tippen für einen Textbaustein.',
+  'composer.canned': 'Textbausteine',
+  'composer.canned_search': 'Textbaustein suchen',
+  'composer.canned_none': 'Kein Textbaustein passt.',
+  'composer.canned_insert': '„{title}“ einfügen (/{keyword})',
+  'format.toolbar': 'Formatierung',
+  'format.bold': 'Fett',
+  'format.italic': 'Kursiv',
+  'format.strike': 'Durchgestrichen',
+  'format.bullets': 'Aufzählung',
+  'format.numbers': 'Nummerierte Liste',
+  'format.link': 'Link',
+  'emoji.unknown': 'Das ist kein Emoji, das wir kennen.',
+  'emoji.none': 'Kein Emoji gefunden.',
+  'emoji.react_with': 'Mit {name} reagieren',
+  'emoji.insert': '{name} einfügen',
+  'emoji.react_label': 'Auf diese Nachricht reagieren',
+  'emoji.react_short': 'Reagieren',
+  'emoji.picker': 'Emoji',
+  'emoji.search': 'Emoji suchen',
+  'emoji.reaction': '{emoji} {count}: {names}',
+  'composer.attach': 'Dateien anhängen',
+  'composer.attach_hint': {
+    one: 'Bis zu {n} Datei mit bis zu {size}: Bilder, PDF, Kontaktkarten, Audio, Video.',
+    other: 'Bis zu {n} Dateien mit je bis zu {size}: Bilder, PDF, Kontaktkarten, Audio, Video.',
+  },
+  'composer.attach_link': {
+    one: 'Sie gehen als Link in der SMS; der Link gilt {n} Tag.',
+    other: 'Sie gehen als Link in der SMS; der Link gilt {n} Tage.',
+  },
+};

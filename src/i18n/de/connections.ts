@@ -1,0 +1,20 @@
+import type { connections as en } from '../en/connections.ts';
+import type { Translation } from '../types.ts';
+
+export const connections: Translation<typeof en> = {
+  'admin.connections.title': 'Netzbetreiber-Verbindungen',
+  'admin.connections.none': 'Es ist keine SMPP-Verbindung eingerichtet.',
+  'admin.connections.name': 'Verbindung',
+  'admin.connections.status': 'Zustand',
+  'admin.connections.since': 'seit {time}',
+  'admin.connections.next_attempt': 'nächster Versuch {time} (in {seconds} s)',
+  'admin.connections.last_error': 'Letzter Fehler',
+  'admin.connections.queue': 'Warteschlange',
+  'admin.connections.queue_value': '{inFlight} unterwegs, {waiting} wartend',
+  'admin.connections.counts': 'Gesendet / fehlgeschlagen',
+  'admin.connections.counts_value': '{sent} / {failed}',
+  'connection.connecting': 'Verbindet',
+  'connection.bound': 'Verbunden',
+  'connection.down': 'Getrennt',
+  'connection.stopped': 'Angehalten',
+};

@@ -1,0 +1,23 @@
+import type { settings as en } from '../en/settings.ts';
+import type { Translation } from '../types.ts';
+
+export const settings: Translation<typeof en> = {
+  'settings.title': 'Einstellungen',
+  'settings.profile': 'Profil',
+  'settings.language_browser': 'Wie mein Browser',
+  'settings.save': 'Profil speichern',
+  'settings.saved': 'Dein Profil wurde gespeichert.',
+  'settings.password': 'Passwort',
+  'settings.change_password': 'Passwort ändern',
+  'settings.password_saved': 'Dein Passwort wurde geändert. Andere Geräte wurden abgemeldet.',
+  'settings.time_zone': 'Zeitzone',
+  'settings.time_zone_server': 'Wie der Server ({zone})',
+  'settings.time_zone_help':
+    'Uhrzeiten werden in dieser Zone angezeigt, und Tage (Datumsfilter, Berichte) gehen darin von Mitternacht bis Mitternacht.',
+  'settings.save_time_zone': 'Zeitzone speichern',
+  'settings.time_zone_saved': 'Deine Zeitzone wurde gespeichert.',
+  'settings.display': 'Anzeige',
+  'settings.hide_tags': 'Schlagwörter in Unterhaltungslisten ausblenden',
+  'settings.save_display': 'Anzeige speichern',
+  'settings.display_saved': 'Anzeige gespeichert.',
+};

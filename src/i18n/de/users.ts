@@ -1,0 +1,30 @@
+import type { users as en } from '../en/users.ts';
+import type { Translation } from '../types.ts';
+
+export const users: Translation<typeof en> = {
+  'user.email_invalid': 'Gib eine gültige E-Mail-Adresse ein.',
+  'user.email_taken': 'Diese E-Mail-Adresse wird schon verwendet.',
+  'user.name_invalid': 'Gib einen Namen mit 1 bis 100 Zeichen ein.',
+  'user.password_short': 'Das Passwort muss mindestens {min} Zeichen haben.',
+  'user.password_long': 'Das Passwort darf höchstens {max} Zeichen haben.',
+  'user.password_wrong': 'Das aktuelle Passwort ist falsch.',
+  'user.role_invalid': 'Wähle Admin, Manager oder Agent.',
+  'user.time_zone_invalid': 'Wähle eine Zeitzone aus der Liste.',
+  'user.locale_invalid': 'Wähle eine der angebotenen Sprachen.',
+  'user.last_admin': 'Switchboard braucht mindestens einen aktiven Admin.',
+  'user.cannot_deactivate_self': 'Du kannst dein eigenes Konto nicht deaktivieren.',
+  'admin.users.title': 'Benutzer',
+  'admin.users.status': 'Status',
+  'admin.users.active': 'Aktiv',
+  'admin.users.inactive': 'Deaktiviert',
+  'admin.users.activate': 'Aktivieren',
+  'admin.users.deactivate': 'Deaktivieren',
+  'admin.users.activate_named': '{name} aktivieren',
+  'admin.users.deactivate_named': '{name} deaktivieren',
+  'admin.users.role_of': 'Rolle von {name}',
+  'admin.users.change_role': 'Rolle ändern',
+  'admin.users.change_role_of': 'Rolle von {name} ändern',
+  'admin.users.new': 'Benutzer hinzufügen',
+  'admin.users.create': 'Benutzer hinzufügen',
+  'admin.users.created': '{name} wurde hinzugefügt.',
+};

@@ -1,0 +1,27 @@
+/** Canned replies. */
+export const canned = {
+  'canned.title_invalid': 'Give the reply a title of 1 to 80 characters.',
+  'canned.keyword_invalid': 'A keyword is one word of up to 30 letters, digits, - or _ (typed as /keyword).',
+  'canned.body_invalid': 'The text must have 1 to {max} characters.',
+  'canned.placeholder_unknown': '{name} is not a placeholder we can fill. Use one of those listed.',
+  'canned.keyword_taken': '/{keyword} is already used here.',
+  'canned.title': 'Canned replies',
+  'canned.saved': 'Saved.',
+  'canned.help':
+    'Use them in the composer from the picker, or type /keyword. Placeholders filled from the conversation:',
+  'canned.new': 'New canned reply',
+  'canned.personal': 'My quick replies (only I see them)',
+  'canned.none': 'None yet.',
+  'canned.of_inbox': 'Shared in {inbox}',
+  'canned.edit': 'Edit {title}',
+  'canned.delete': 'Delete {title}',
+  'canned.scope': 'For',
+  'canned.scope_personal': 'Only me (a quick reply)',
+  'canned.scope_inbox': 'Everyone in {inbox}',
+  'canned.field_title': 'Title',
+  'canned.field_keyword': 'Keyword (typed as /keyword)',
+  'canned.field_body': 'Text',
+  'canned.save': 'Save',
+  'canned.create': 'Create',
+  'canned.keyword_shown': '/{keyword}',
+} as const;

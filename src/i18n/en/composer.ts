@@ -1,0 +1,38 @@
+/** Writing a reply: the character count, formatting and emoji. */
+export const composer = {
+  'composer.count': { one: '{n} character left · {segments} SMS', other: '{n} characters left · {segments} SMS' },
+  'composer.count_unicode': {
+    one: '{n} character left · {segments} SMS (emoji or special characters: 70 per SMS)',
+    other: '{n} characters left · {segments} SMS (emoji or special characters: 70 per SMS)',
+  },
+  'composer.hint': 'Ctrl+Enter sends. Type /keyword for a canned reply.',
+  'composer.canned': 'Canned replies',
+  'composer.canned_search': 'Find a canned reply',
+  'composer.canned_none': 'No canned reply matches.',
+  'composer.canned_insert': 'Insert “{title}” (/{keyword})',
+  'format.toolbar': 'Formatting',
+  'format.bold': 'Bold',
+  'format.italic': 'Italic',
+  'format.strike': 'Strikethrough',
+  'format.bullets': 'Bulleted list',
+  'format.numbers': 'Numbered list',
+  'format.link': 'Link',
+  'emoji.unknown': 'That is not an emoji we know.',
+  'emoji.none': 'No emoji matches.',
+  'emoji.react_with': 'React with {name}',
+  'emoji.insert': 'Insert {name}',
+  'emoji.react_label': 'React to this message',
+  'emoji.react_short': 'React',
+  'emoji.picker': 'Emoji',
+  'emoji.search': 'Find an emoji',
+  'emoji.reaction': '{emoji} {count}: {names}',
+  'composer.attach': 'Attach files',
+  'composer.attach_hint': {
+    one: 'Up to {n} file of up to {size}: images, PDF, contact cards, audio, video.',
+    other: 'Up to {n} files of up to {size} each: images, PDF, contact cards, audio, video.',
+  },
+  'composer.attach_link': {
+    one: 'They go as a link in the text message; the link works for {n} day.',
+    other: 'They go as a link in the text message; the link works for {n} days.',
+  },
+} as const;

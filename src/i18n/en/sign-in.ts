@@ -1,0 +1,40 @@
+/** Signing in, and the admins’ view of failed sign-ins. */
+export const signIn = {
+  'login.title': 'Sign in',
+  'login.submit': 'Sign in',
+  'login.failed': 'Email or password is wrong.',
+  'login.throttled': {
+    one: 'Too many failed sign-ins. Try again in {n} minute.',
+    other: 'Too many failed sign-ins. Try again in {n} minutes.',
+  },
+  'login.delayed': {
+    one: 'Too many failed sign-ins. Try again in {n} second.',
+    other: 'Too many failed sign-ins. Try again in {n} seconds.',
+  },
+  'admin.sign_ins.title': 'Failed sign-ins',
+  'admin.sign_ins.intro':
+    'Sign-ins that failed in the last {minutes} min. Once an account has too many, each address that failed for it waits longer before every further try; an address locked out waits until the time shown. Clear lets them try again at once.',
+  'admin.sign_ins.none': 'No failed sign-ins.',
+  'admin.sign_ins.accounts': 'Accounts with failed sign-ins',
+  'admin.sign_ins.failures': 'Failed',
+  'admin.sign_ins.from': 'From',
+  'admin.sign_ins.held_back': 'Held back',
+  'admin.sign_ins.actions': 'Actions',
+  'admin.sign_ins.address_failures': { one: '{address}: {n} failed', other: '{address}: {n} failed' },
+  'admin.sign_ins.address_locked': {
+    one: '{address}: {n} failed, locked out until {time}',
+    other: '{address}: {n} failed, locked out until {time}',
+  },
+  'admin.sign_ins.more_addresses': { one: 'and {n} more address', other: 'and {n} more addresses' },
+  'admin.sign_ins.delayed_until': 'Yes, until {time}',
+  'admin.sign_ins.not_held_back': 'No',
+  'admin.sign_ins.addresses': 'Addresses locked out for every account',
+  'admin.sign_ins.address': 'Address',
+  'admin.sign_ins.locked': 'Locked out until',
+  'admin.sign_ins.clear': 'Clear',
+  'admin.sign_ins.clear_account': 'Clear failed sign-ins of {name}',
+  'admin.sign_ins.clear_address': 'Clear failed sign-ins from {address}',
+  'admin.sign_ins.cleared_account': 'Failed sign-ins of {name} cleared.',
+  'admin.sign_ins.cleared_address': 'Failed sign-ins from {address} cleared.',
+  'admin.sign_ins.address_invalid': 'No address was given. Reload the page and try again.',
+} as const;
