@@ -155,13 +155,29 @@ export async function signedIn(app: FastifyInstance, email: string): Promise<Cli
   return client;
 }
 
-/** Polls until `read` gives something truthy and returns it: for what a real peer (SMSC, MMSC, socket) does in its own time. */
-export async function until<T>(read: () => T | undefined | null | false, what: string, ms = 15_000): Promise<T> {
+/**
+ * Polls until `read` gives something truthy and returns it: for what a real peer (SMSC, MMSC, socket, browser) does
+ * in its own time. `read` may be async; one that throws (an assertion not met yet, an element swapped out while
+ * being read) counts as not yet, and a timeout reports its last error.
+ */
+export async function until<T>(
+  read: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    let failure: unknown;
+    try {
+      const value = await read();
+      if (value) return value;
+    } catch (err) {
+      failure = err;
+    }
+    if (Date.now() > deadline) {
+      const why = failure instanceof Error ? `: ${failure.message}` : '';
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${why}`, { cause: failure });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
