@@ -12,11 +12,9 @@ import {
 } from '../../src/domain/canned/service.ts';
 import { updateContact } from '../../src/domain/contacts/service.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { getConversation } from '../../src/domain/conversations/queries.ts';
+import { buildConversation, buildInbox, buildUser } from '../factories.ts';
+import { buildTestApp } from '../helper.ts';
 
 const status = (fn: () => unknown): string => {
   try {
@@ -60,24 +58,15 @@ test('placeholders: filled from the conversation; a missing value leaves no brac
 
 async function setup() {
   const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const manager = await addUser(h.app, 'manager', 'Mia');
-  const ana = await addUser(h.app, 'agent', 'Ana Agent');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  const [manager, ana, ben] = await Promise.all([
+    buildUser(h, { role: 'manager', name: 'Mia' }),
+    buildUser(h, { name: 'Ana Agent' }),
+    buildUser(h, { name: 'Ben' }),
   ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  const sales = createInbox(h.app.domain, admin.actor, { name: 'Sales' }).id;
-  setMembers(h.app.domain, admin.actor, support, [manager.id, ana.id, ben.id]);
-  setMembers(h.app.domain, admin.actor, sales, [manager.id]);
-  const text = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'hi' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(text.stored);
-  return { h, admin, manager, ana, ben, support, sales, conversationId: text.conversationId };
+  const support = buildInbox(h, { name: 'Support', members: [manager, ana, ben] }).id;
+  const sales = buildInbox(h, { name: 'Sales', members: [manager] }).id;
+  const conversationId = buildConversation(h, { inbox: 'Support', texts: ['hi'] }).id;
+  return { h, manager, ana, ben, support, sales, conversationId };
 }
 
 test('canned replies: managers keep shared ones, everyone keeps their own; rights and keywords are checked', async (t) => {
@@ -159,11 +148,7 @@ test('canned replies: managers keep shared ones, everyone keeps their own; right
     'Hi, Ana from Support here.',
     'an unnamed contact leaves no braces',
   );
-  const contactId = h.sqlite
-    .prepare('SELECT contact_id FROM conversations WHERE id = ?')
-    .pluck()
-    .get(conversationId) as number;
-  updateContact(d, ana.actor, contactId, { name: 'Carla Customer' });
+  updateContact(d, ana.actor, getConversation(d, ana.actor, conversationId).contactId, { name: 'Carla Customer' });
   assert.equal(fillCanned(d, ana.actor, conversationId, shared.id), 'Hi Carla, Ana from Support here.');
   assert.equal(
     status(() => fillCanned(d, ben.actor, conversationId, mine.id)),
