@@ -23,7 +23,7 @@ const number = (over: Partial<NumberConfig> = {}): NumberConfig => ({
   ...over,
 });
 
-async function setup(over: Partial<NumberConfig> = {}) {
+async function setup(over: Pick<NumberConfig, 'registration'> = { registration: 'registered' }) {
   const h = await buildTestApp();
   const [admin, agent] = await Promise.all([buildUser(h, { role: 'admin' }), buildUser(h)]);
   const shop = buildNumber(h, { e164: SHOP, inbox: 'Support', ...over });
