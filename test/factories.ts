@@ -11,7 +11,7 @@ import { numbers } from '../src/db/schema/numbers.ts';
 import { createTeamChat, openDirect } from '../src/domain/chats/manage.ts';
 import { createContact, type Contact } from '../src/domain/contacts/service.ts';
 import type { Actor } from '../src/domain/context.ts';
-import { createInbox, setMembers, type Inbox } from '../src/domain/inboxes/service.ts';
+import { createInbox, listSharedInboxes, setMembers, type Inbox } from '../src/domain/inboxes/service.ts';
 import { receiveSms } from '../src/domain/messaging/inbound.ts';
 import { keywordTextsOf } from '../src/domain/messaging/texts.ts';
 import { addNote } from '../src/domain/notes/service.ts';
@@ -38,12 +38,12 @@ let sequence = 0;
 /** 1, 2, 3 … across the test file's process: what makes the defaults unique. */
 const next = (): number => ++sequence;
 const idOf = (who: Someone): number => (typeof who === 'number' ? who : who.id);
-const digits = (n: number): string => String(n % 10_000).padStart(4, '0');
+const digits = (n: number): string => String(n).padStart(7, '0');
 
-/** A shop number nobody else in this process was given (+1555300xxxx). */
-export const nextShopNumber = (): string => `+1555300${digits(next())}`;
-/** A customer's phone nobody else in this process was given (+1555800xxxx). */
-export const nextCustomer = (): string => `+1555800${digits(next())}`;
+/** A shop number nobody else in this process was given (+15553xxxxxxx). */
+export const nextShopNumber = (): string => `+15553${digits(next())}`;
+/** A customer's phone nobody else in this process was given (+15558xxxxxxx). */
+export const nextCustomer = (): string => `+15558${digits(next())}`;
 
 /** An active user with the test password; an agent unless told. */
 export async function buildUser(
@@ -64,8 +64,21 @@ export async function buildUser(
 /** A shared inbox with these members (users or ids). */
 export function buildInbox(w: World, opts: { name?: string; members?: Someone[] } = {}): Inbox {
   const inbox = createInbox(w.app.domain, null, { name: opts.name ?? `Inbox ${next()}` });
-  if (opts.members?.length) setMembers(w.app.domain, SETUP, inbox.id, opts.members.map(idOf));
+  return opts.members?.length ? staffInbox(w, inbox, opts.members) : inbox;
+}
+
+/** The shared inbox called `name` (one a [[number]] block made, say). */
+export function inboxNamed(w: World, name: string): Inbox {
+  const inbox = listSharedInboxes(w.app.domain, SETUP).find((i) => i.name === name);
+  assert.ok(inbox, `an inbox called ${name}`);
   return inbox;
+}
+
+/** Makes `members` the people of a shared inbox (a row, or its name); returns the inbox. */
+export function staffInbox(w: World, inbox: Inbox | string, members: Someone[]): Inbox {
+  const row = typeof inbox === 'string' ? inboxNamed(w, inbox) : inbox;
+  setMembers(w.app.domain, SETUP, row.id, members.map(idOf));
+  return row;
 }
 
 /**

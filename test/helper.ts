@@ -9,6 +9,7 @@ import type { ConfigStore } from '../src/config/store.ts';
 import { loadMigrations, migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open.ts';
 import type { Actor } from '../src/domain/context.ts';
+import { DomainError } from '../src/domain/errors.ts';
 import { createUser, type PublicUser } from '../src/domain/users/service.ts';
 import { migrationsDir } from '../src/paths.ts';
 
@@ -180,4 +181,15 @@ export async function until<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** What the domain says to `fn`: `ok` when it runs, else the refusal's status and key ("404 error.not_found"). */
+export function refusal(fn: () => unknown, ok = 'ok'): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return `${err.status} ${err.key}`;
+    throw err;
+  }
+  return ok;
 }

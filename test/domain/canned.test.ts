@@ -11,20 +11,9 @@ import {
   updateCanned,
 } from '../../src/domain/canned/service.ts';
 import { updateContact } from '../../src/domain/contacts/service.ts';
-import { DomainError } from '../../src/domain/errors.ts';
 import { getConversation } from '../../src/domain/conversations/queries.ts';
 import { buildConversation, buildInbox, buildUser } from '../factories.ts';
-import { buildTestApp } from '../helper.ts';
-
-const status = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    if (err instanceof DomainError) return `${err.status} ${err.key}`;
-    throw err;
-  }
-};
+import { buildTestApp, refusal } from '../helper.ts';
 
 test('placeholders: filled from the conversation; a missing value leaves no braces or stray spaces; unknown ones are named', () => {
   const values = valuesFor({
@@ -86,21 +75,23 @@ test('canned replies: managers keep shared ones, everyone keeps their own; right
   assert.equal(shared.keyword, 'hello', 'the slash is not part of the keyword');
   createCanned(d, manager.actor, { inboxId: sales }, { title: 'Quote', keyword: 'quote', body: 'Your quote' });
   assert.equal(
-    status(() => createCanned(d, ana.actor, { inboxId: support }, { title: 'x', keyword: 'x', body: 'x' })),
+    refusal(() => createCanned(d, ana.actor, { inboxId: support }, { title: 'x', keyword: 'x', body: 'x' })),
     '403 error.forbidden',
     'agents do not keep shared ones',
   );
   assert.equal(
-    status(() => createCanned(d, ana.actor, { inboxId: sales }, { title: 'x', keyword: 'x', body: 'x' })),
+    refusal(() => createCanned(d, ana.actor, { inboxId: sales }, { title: 'x', keyword: 'x', body: 'x' })),
     '404 error.not_found',
     'nor see other inboxes',
   );
   assert.equal(
-    status(() => createCanned(d, manager.actor, { inboxId: support }, { title: 'Again', keyword: 'HELLO', body: 'x' })),
+    refusal(() =>
+      createCanned(d, manager.actor, { inboxId: support }, { title: 'Again', keyword: 'HELLO', body: 'x' }),
+    ),
     '409 canned.keyword_taken',
   );
   assert.equal(
-    status(() =>
+    refusal(() =>
       createCanned(
         d,
         manager.actor,
@@ -111,11 +102,11 @@ test('canned replies: managers keep shared ones, everyone keeps their own; right
     '422 canned.placeholder_unknown',
   );
   assert.equal(
-    status(() => createCanned(d, manager.actor, { inboxId: support }, { title: '', keyword: 'ok', body: 'x' })),
+    refusal(() => createCanned(d, manager.actor, { inboxId: support }, { title: '', keyword: 'ok', body: 'x' })),
     '422 canned.title_invalid',
   );
   assert.equal(
-    status(() =>
+    refusal(() =>
       createCanned(d, manager.actor, { inboxId: support }, { title: 'Two words', keyword: 'two words', body: 'x' }),
     ),
     '422 canned.keyword_invalid',
@@ -151,21 +142,21 @@ test('canned replies: managers keep shared ones, everyone keeps their own; right
   updateContact(d, ana.actor, getConversation(d, ana.actor, conversationId).contactId, { name: 'Carla Customer' });
   assert.equal(fillCanned(d, ana.actor, conversationId, shared.id), 'Hi Carla, Ana from Support here.');
   assert.equal(
-    status(() => fillCanned(d, ben.actor, conversationId, mine.id)),
+    refusal(() => fillCanned(d, ben.actor, conversationId, mine.id)),
     '404 error.not_found',
     'someone else’s quick reply',
   );
 
   assert.equal(
-    status(() => updateCanned(d, ana.actor, shared.id, { title: 'x', keyword: 'x', body: 'x' })),
+    refusal(() => updateCanned(d, ana.actor, shared.id, { title: 'x', keyword: 'x', body: 'x' })),
     '403 error.forbidden',
   );
   assert.equal(
-    status(() => updateCanned(d, ben.actor, mine.id, { title: 'x', keyword: 'x', body: 'x' })),
+    refusal(() => updateCanned(d, ben.actor, mine.id, { title: 'x', keyword: 'x', body: 'x' })),
     '404 error.not_found',
   );
   assert.equal(
-    status(() => deleteCanned(d, ben.actor, mine.id)),
+    refusal(() => deleteCanned(d, ben.actor, mine.id)),
     '404 error.not_found',
   );
   updateCanned(d, manager.actor, shared.id, { title: 'Greeting', keyword: 'hi', body: 'Hello!' });

@@ -24,7 +24,7 @@ import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { addTag, setHideTags } from '../../src/domain/tags/service.ts';
 import { usersByIds } from '../../src/domain/users/service.ts';
 import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
-import { buildTestApp } from '../helper.ts';
+import { buildTestApp, refusal } from '../helper.ts';
 
 const SUPPORT = '+15551230000';
 const SUPPORT_2 = '+15551230002';
@@ -41,15 +41,7 @@ const customer = (i: number): string => `+1555700${String(i).padStart(4, '0')}`;
 const f = (over: Partial<ListFilter> = {}): ListFilter => ({ scope: 'shared', sort: 'newest', ...over });
 
 /** `200` when fn runs, else the DomainError's status and key. */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return `${err.status} ${err.key}`;
-    throw err;
-  }
-  return '200';
-}
+const refused = (fn: () => unknown): string => refusal(fn, '200');
 
 /**
  * A team with two shared inboxes and a personal number:
@@ -302,20 +294,20 @@ test('filter by inbox: only that inbox; an inbox the actor cannot see is not fou
   assert.deepEqual(w.ids(w.manager.actor, f({ inboxId: w.inbox.sales })), [sales]);
 
   assert.equal(
-    refusal(() => w.page(w.agent.actor, f({ inboxId: w.inbox.sales }))),
+    refused(() => w.page(w.agent.actor, f({ inboxId: w.inbox.sales }))),
     '404 error.not_found',
   );
   assert.equal(
-    refusal(() => w.page(w.agent.actor, f({ inboxId: 999_999 }))),
+    refused(() => w.page(w.agent.actor, f({ inboxId: 999_999 }))),
     '404 error.not_found',
   );
   assert.equal(
-    refusal(() => w.page(w.admin.actor, f({ inboxId: w.inbox.anaPersonal }))),
+    refused(() => w.page(w.admin.actor, f({ inboxId: w.inbox.anaPersonal }))),
     '404 error.not_found',
     'personal texts are personal, even for admins',
   );
   assert.equal(
-    refusal(() => w.page(w.ana.actor, f({ inboxId: w.inbox.anaPersonal }))),
+    refused(() => w.page(w.ana.actor, f({ inboxId: w.inbox.anaPersonal }))),
     '404 error.not_found',
     'a personal inbox is not in the shared scope',
   );
@@ -332,7 +324,7 @@ test('filter by status; spam is for managers and admins (403 for agents)', async
   assert.deepEqual(w.ids(w.agent.actor, f({ status: 'open' })), [open]);
   assert.deepEqual(w.ids(w.agent.actor, f({ status: 'closed' })), [closed]);
   assert.equal(
-    refusal(() => w.page(w.agent.actor, f({ status: 'spam' }))),
+    refused(() => w.page(w.agent.actor, f({ status: 'spam' }))),
     '403 error.forbidden',
   );
   assert.deepEqual(w.ids(w.manager.actor, f({ status: 'spam' })), [spam]);
@@ -546,12 +538,12 @@ test("scope: personal shows only the actor's private inbox, shared never shows p
       `${someone.name} does not see Ana's texts`,
     );
     assert.equal(
-      refusal(() => w.page(someone.actor, f({ scope: 'personal', inboxId: w.inbox.anaPersonal }))),
+      refused(() => w.page(someone.actor, f({ scope: 'personal', inboxId: w.inbox.anaPersonal }))),
       '404 error.not_found',
     );
   }
   assert.equal(
-    refusal(() => w.page(w.ana.actor, f({ scope: 'personal', inboxId: w.inbox.support }))),
+    refused(() => w.page(w.ana.actor, f({ scope: 'personal', inboxId: w.inbox.support }))),
     '404 error.not_found',
     'a shared inbox is not in the personal scope',
   );
@@ -745,11 +737,11 @@ test('rowInList: the row when the conversation belongs in the list, null when it
   assert.equal(rowInList(w.ctx, w.agent.actor, f(), sales), null, 'in an inbox the agent cannot see');
   assert.equal(rowInList(w.ctx, w.manager.actor, f(), sales)?.id, sales);
   assert.equal(
-    refusal(() => rowInList(w.ctx, w.agent.actor, f({ inboxId: w.inbox.sales }), sales)),
+    refused(() => rowInList(w.ctx, w.agent.actor, f({ inboxId: w.inbox.sales }), sales)),
     '404 error.not_found',
   );
   assert.equal(
-    refusal(() => rowInList(w.ctx, w.agent.actor, f({ status: 'spam' }), c)),
+    refused(() => rowInList(w.ctx, w.agent.actor, f({ status: 'spam' }), c)),
     '403 error.forbidden',
   );
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DomainError } from '../../src/domain/errors.ts';
 import { canSeeInbox } from '../../src/domain/inboxes/access.ts';
 import { listInboxesFor, setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
@@ -9,7 +8,7 @@ import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts, keywordTextsOf } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers, type NumberConfig } from '../../src/domain/numbers/sync.ts';
 import { buildConversation, buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
-import { buildTestApp, type TestApp } from '../helper.ts';
+import { buildTestApp, refusal, type TestApp } from '../helper.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
@@ -32,15 +31,6 @@ async function setup(over: Pick<NumberConfig, 'registration'> = { registration: 
 
 const rows = (h: TestApp, sql: string, ...params: unknown[]) =>
   h.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return `${err.status} ${err.key}`;
-    throw err;
-  }
-  return 'ok';
-};
 
 test('keywords: the whole message, any case, surrounding spaces and punctuation', () => {
   for (const text of [

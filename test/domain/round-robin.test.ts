@@ -14,7 +14,7 @@ import { setAvailability } from '../../src/domain/users/presence.ts';
 import { setActive } from '../../src/domain/users/service.ts';
 import { translator } from '../../src/i18n/index.ts';
 import { buildInbox, buildNumber, buildUser, nextCustomer, receiveText, type User, type World } from '../factories.ts';
-import { buildTestApp, type TestApp } from '../helper.ts';
+import { buildTestApp, refusal, type TestApp } from '../helper.ts';
 
 const SHOP = '+15551230000';
 type Sqlite = TestApp['sqlite'];
@@ -415,15 +415,6 @@ test('round-robin off, assignment mode off, or a personal inbox: nothing is assi
 test('who may switch it: managers and admins who see the inbox; agents 403; unseen or personal inboxes 404; bad caps 422', async (t) => {
   const { h, admin, manager, agents, inboxId } = await setup(1);
   t.after(() => h.close());
-  const refusal = (fn: () => unknown): string => {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof DomainError) return `${err.status} ${err.key}`;
-      throw err;
-    }
-    return 'ok';
-  };
   const other = await buildUser(h, { role: 'manager', name: 'Max' });
   assert.equal(
     refusal(() => setAutoAssign(h.app.domain, agents[0]!.actor, inboxId, { enabled: true, maxOpen: '' })),
