@@ -9,6 +9,7 @@ import type { ConfigStore } from '../src/config/store.ts';
 import { loadMigrations, migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open.ts';
 import type { Actor } from '../src/domain/context.ts';
+import { DomainError } from '../src/domain/errors.ts';
 import { createUser, type PublicUser } from '../src/domain/users/service.ts';
 import { migrationsDir } from '../src/paths.ts';
 
@@ -155,13 +156,40 @@ export async function signedIn(app: FastifyInstance, email: string): Promise<Cli
   return client;
 }
 
-/** Polls until `read` gives something truthy and returns it: for what a real peer (SMSC, MMSC, socket) does in its own time. */
-export async function until<T>(read: () => T | undefined | null | false, what: string, ms = 15_000): Promise<T> {
+/**
+ * Polls until `read` gives something truthy and returns it: for what a real peer (SMSC, MMSC, socket, browser) does
+ * in its own time. `read` may be async; one that throws (an assertion not met yet, an element swapped out while
+ * being read) counts as not yet, and a timeout reports its last error.
+ */
+export async function until<T>(
+  read: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    let failure: unknown;
+    try {
+      const value = await read();
+      if (value) return value;
+    } catch (err) {
+      failure = err;
+    }
+    if (Date.now() > deadline) {
+      const why = failure instanceof Error ? `: ${failure.message}` : '';
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${why}`, { cause: failure });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** What the domain says to `fn`: `ok` when it runs, else the refusal's status and key ("404 error.not_found"). */
+export function refusal(fn: () => unknown, ok = 'ok'): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return `${err.status} ${err.key}`;
+    throw err;
+  }
+  return ok;
 }

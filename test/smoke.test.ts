@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addUser, buildTestApp, signedIn } from './helper.ts';
+import { buildUser } from './factories.ts';
+import { buildTestApp, signedIn } from './helper.ts';
 
 test('an admin signs in and sees the shell', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada');
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
   const client = await signedIn(h.app, admin.email);
   const res = await client.get('/');
   assert.equal(res.statusCode, 200);

@@ -3,14 +3,14 @@ import { readdirSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import pino from 'pino';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
-import { createSimulator, type Simulator } from '../../src/channels/smpp/simulator.ts';
+import type { Simulator } from '../../src/channels/smpp/simulator.ts';
 import { SANDBOX, startMessaging } from '../../src/channels/start.ts';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import { listSharedInboxes } from '../../src/domain/inboxes/service.ts';
 import { createSurvey } from '../../src/domain/surveys/definitions.ts';
 import { jpeg } from '../fixtures/media.ts';
-import { addUser, buildTestApp, signedIn, until, type TestApp } from '../helper.ts';
+import { buildConversation, buildUser, staffInbox } from '../factories.ts';
+import { buildTestApp, signedIn, until, type TestApp } from '../helper.ts';
+import { carrierSmsc, inboundConversation, startSandbox } from './wiring.ts';
 
 const CARRIER_NUMBER = '+15551230000';
 const CUSTOMER = '+15557654321';
@@ -24,43 +24,27 @@ const BANNER = 'Set server.public_url in the configuration file';
  * (and the sandbox SMSC too when `sandbox`). Ana works in every inbox; a survey is ready to send.
  */
 async function world(t: TestContext, opts: { publicUrl?: string; sandbox?: boolean }) {
-  const log = pino({ level: 'silent' });
-  const smsc = createSimulator({
-    port: 0,
-    systemId: 'acme',
-    password: 'pw',
-    receipts: 'text',
-    receiptDelayMs: 20,
-    log,
-  });
-  await smsc.start();
+  const { smsc, block } = await carrierSmsc(t, 20);
   const h = await buildTestApp({
     ...(opts.publicUrl ? { server: { public_url: opts.publicUrl } } : {}),
     sandbox: { enabled: opts.sandbox ?? false },
-    smpp: [{ name: 'carrier', host: '127.0.0.1', port: smsc.port, system_id: 'acme', password: 'pw' }],
+    smpp: [block],
     number: [{ e164: CARRIER_NUMBER, smpp: 'carrier', inbox: 'Shop', registration: 'not-required' }],
   });
-  const messaging = await startMessaging(h.app, 'switchboard.toml', log);
+  const messaging = await startMessaging(h.app, 'switchboard.toml', pino({ level: 'silent' }));
   t.after(async () => {
     await messaging.stop();
     await h.close();
-    await smsc.stop();
   });
   await until(() => smsc.boundSessions() > 0, 'bound to the carrier');
-  const admin = await addUser(h.app, 'admin');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  for (const id of h.sqlite.prepare('SELECT id FROM inboxes').pluck().all() as number[])
-    setMembers(h.app.domain, admin.actor, id, [ana.id]);
+  const [admin, ana] = await Promise.all([buildUser(h, { role: 'admin' }), buildUser(h, { name: 'Ana' })]);
+  for (const inbox of listSharedInboxes(h.app.domain, admin.actor)) staffInbox(h, inbox, [ana]);
   const survey = createSurvey(h.app.domain, admin.actor, {
     title: 'After-visit',
     invitation: 'How did we do? {link}',
     questions: [{ kind: 'rating', prompt: 'Rate us', options: '' }],
   });
-  const conversationOn = (number: string) => {
-    const r = receiveSms(h.app.domain, { from: CUSTOMER, to: number, text: 'Hello' }, () => defaultKeywordTexts);
-    assert.ok(r.stored);
-    return r.conversationId;
-  };
+  const conversationOn = (number: string) => buildConversation(h, { number, from: CUSTOMER }).id;
   return { h, smsc, messaging, admin, ana, survey, conversationOn };
 }
 
@@ -179,14 +163,8 @@ test('admins are told to set server.public_url while a carrier number has none; 
 });
 
 test('the sandbox without server.public_url: its customer phone gets survey and file links at the address the browser used', async (t) => {
-  const h = await buildTestApp();
-  const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
-  t.after(async () => {
-    await messaging.stop();
-    await h.close();
-  });
-  const simulator = messaging.sandbox!;
-  const admin = await addUser(h.app, 'admin');
+  const { h, simulator } = await startSandbox(t);
+  const admin = await buildUser(h, { role: 'admin' });
   const survey = createSurvey(h.app.domain, admin.actor, {
     title: 'After-visit',
     invitation: 'How did we do? {link}',
@@ -199,12 +177,7 @@ test('the sandbox without server.public_url: its customer phone gets survey and 
 
   await ad.get('/sandbox');
   await ad.post('/sandbox/messages', { phone: CUSTOMER, to: SANDBOX.number, text: 'Can you send the map?' });
-  const id = await until(
-    () =>
-      h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in'`).pluck().get() as
-        number | undefined,
-    'the text in',
-  );
+  const id = await inboundConversation(h);
   await ad.get(`/conversations/${id}`);
   const browser = { 'hx-request': 'true', host: '127.0.0.1:3000' };
   assert.equal(

@@ -1,30 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pino from 'pino';
-import { SANDBOX, startMessaging } from '../../src/channels/start.ts';
+import { SANDBOX } from '../../src/channels/start.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { jpeg } from '../fixtures/media.ts';
-import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
+import { buildUser } from '../factories.ts';
+import { signedIn, until } from '../helper.ts';
+import { inboundConversation, startSandbox } from './wiring.ts';
 
 test('route "link": the SMS carries the text as plain text and then the expiring link, which opens the picture', async (t) => {
-  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com/' } });
-  const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
-  t.after(async () => {
-    await messaging.stop();
-    await h.close();
-  });
-  const simulator = messaging.sandbox!;
-  const admin = await addUser(h.app, 'admin');
+  const { h, simulator } = await startSandbox(t, { server: { public_url: 'https://inbox.example.com/' } });
+  const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
   await client.get('/sandbox');
   const customer = '+15557654321';
   await client.post('/sandbox/messages', { phone: customer, to: SANDBOX.number, text: 'Can you send the map?' });
-  const conversationId = await until(
-    () =>
-      h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in'`).pluck().get() as
-        number | undefined,
-    'the text in',
-  );
+  const conversationId = await inboundConversation(h);
 
   await client.get(`/conversations/${conversationId}`);
   const photo = jpeg(1200, 900, 80_000);

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pino from 'pino';
-import { SANDBOX, startMessaging } from '../../src/channels/start.ts';
+import { SANDBOX } from '../../src/channels/start.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
-import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
+import { buildUser } from '../factories.ts';
+import { signedIn, until } from '../helper.ts';
+import { inboundConversation, startSandbox } from './wiring.ts';
 
 test('sandbox end to end: a customer texts in, an agent replies, the SMSC receives it and the receipt marks it delivered', async (t) => {
-  const h = await buildTestApp();
-  const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
-  t.after(async () => {
-    await messaging.stop();
-    await h.close();
-  });
-  const simulator = messaging.sandbox!;
-  const admin = await addUser(h.app, 'admin');
+  const { h, simulator } = await startSandbox(t);
+  const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
   assert.match((await client.get('/')).body, /Sandbox: texts go to a built-in test SMSC/);
 
@@ -22,12 +17,8 @@ test('sandbox end to end: a customer texts in, an agent replies, the SMSC receiv
   const long = 'Hello! '.repeat(30).trim() + ' 😀';
   const mo = await client.post('/sandbox/messages', { phone: customer, to: SANDBOX.number, text: long });
   assert.equal(mo.statusCode, 303);
-  const conversationId = await until(
-    () =>
-      h.sqlite.prepare(`SELECT conversation_id FROM messages WHERE direction = 'in' AND body = ?`).pluck().get(long) as
-        number | undefined,
-    'the long inbound text, joined from its parts',
-  );
+  // The long text, joined from its parts.
+  const conversationId = await inboundConversation(h, long);
 
   await client.get(`/conversations/${conversationId}`);
   const replyText = 'Thanks {for} writing — we reply within 5 € minutes'.replace('—', '-');
@@ -74,14 +65,8 @@ test('sandbox end to end: a customer texts in, an agent replies, the SMSC receiv
 });
 
 test("admins see each carrier connection's state, and a drop is pushed to them live", async (t) => {
-  const h = await buildTestApp();
-  const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
-  t.after(async () => {
-    await messaging.stop();
-    await h.close();
-  });
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const { h, messaging } = await startSandbox(t);
+  const [admin, agent] = await Promise.all([buildUser(h, { role: 'admin' }), buildUser(h)]);
   const client = await signedIn(h.app, admin.email);
   await until(() => h.app.messaging.channels[0]?.state().status === 'bound', 'the sandbox connection bound');
   const page = await client.get('/admin/connections');

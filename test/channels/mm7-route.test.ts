@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
 import { startMessaging } from '../../src/channels/start.ts';
-import { createSimulator } from '../../src/channels/smpp/simulator.ts';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { jpeg, pdf, png } from '../fixtures/media.ts';
-import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
+import { buildUser, staffInbox } from '../factories.ts';
+import { buildTestApp, signedIn, until } from '../helper.ts';
+import { carrierSmsc } from './wiring.ts';
 import { deliverReq, deliveryReportReq, post, readAnswer, startMmsc } from './mm7/mmsc.ts';
 
 const NUMBER = '+4930123456789';
@@ -16,20 +16,11 @@ const TO_MMSC = { username: 'acme', password: 'mmsc-secret' };
 
 /** A number whose files go by MM7 and whose texts go by SMPP, each to a real peer over loopback. */
 async function world(t: import('node:test').TestContext) {
-  const log = pino({ level: 'silent' });
-  const smsc = createSimulator({
-    port: 0,
-    systemId: 'acme',
-    password: 'pw',
-    receipts: 'text',
-    receiptDelayMs: 50,
-    log,
-  });
-  await smsc.start();
+  const { smsc, block } = await carrierSmsc(t, 50);
   const mmsc = await startMmsc(TO_MMSC);
   const h = await buildTestApp({
     sandbox: { enabled: false },
-    smpp: [{ name: 'carrier', host: '127.0.0.1', port: smsc.port, system_id: 'acme', password: 'pw' }],
+    smpp: [block],
     mm7: [
       {
         name: 'mmsc',
@@ -47,19 +38,16 @@ async function world(t: import('node:test').TestContext) {
       { e164: NUMBER, smpp: 'carrier', inbox: 'Support', registration: 'not-required', mms: 'mm7', mm7: 'mmsc' },
     ],
   });
-  const messaging = await startMessaging(h.app, 'switchboard.toml', log);
+  const messaging = await startMessaging(h.app, 'switchboard.toml', pino({ level: 'silent' }));
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   t.after(async () => {
     await messaging.stop();
     await h.close();
     await mmsc.stop();
-    await smsc.stop();
   });
   const { port } = h.app.server.address() as { port: number };
-  const admin = await addUser(h.app, 'admin');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [ana.id]);
+  const ana = await buildUser(h, { name: 'Ana' });
+  staffInbox(h, 'Support', [ana]);
   return { h, smsc, mmsc, ana, endpoint: `http://127.0.0.1:${port}/mm7/mmsc` };
 }
 

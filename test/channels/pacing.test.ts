@@ -4,12 +4,10 @@ import pino from 'pino';
 import { createPacer } from '../../src/channels/pacer.ts';
 import { createSmppChannel } from '../../src/channels/smpp/channel.ts';
 import { createSimulator } from '../../src/channels/smpp/simulator.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp } from '../helper.ts';
-import { wireChannel } from './wiring.ts';
+import { buildConversation, buildNumber, buildUser } from '../factories.ts';
+import { buildTestApp } from '../helper.ts';
+import { smppConfig, wireChannel } from './wiring.ts';
 
 test('the pacer hands out one slot per 1/rate seconds per key, none for rate 0', () => {
   let now = 1_000;
@@ -30,30 +28,11 @@ test("a number's throughput limit spaces its texts at the SMSC", async (t) => {
   const h = await buildTestApp();
   const simulator = createSimulator({ receipts: 'none' });
   await simulator.start();
-  const admin = await addUser(h.app, 'admin');
-  const SHOP = '+15551230000';
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 4 },
-  ]);
-  const inbound = receiveSms(h.app.domain, { from: '+15557654321', to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
-  assert.ok(inbound.stored);
-  for (let i = 0; i < 8; i++) queueReply(h.app.domain, admin.actor, inbound.conversationId, `Reply ${i}`);
-  const channel = createSmppChannel(
-    {
-      name: 'carrier',
-      host: '127.0.0.1',
-      port: simulator.port,
-      tls: false,
-      systemId: 'switchboard',
-      password: 'secret',
-      bind: 'transceiver',
-      window: 10,
-      throughput: 0,
-      enquireLinkS: 30,
-      receiptId: 'same',
-    },
-    log,
-  );
+  const admin = await buildUser(h, { role: 'admin' });
+  const { e164: SHOP } = buildNumber(h, { smpp: 'carrier', throughput: 4 });
+  const { id } = buildConversation(h, { number: SHOP });
+  for (let i = 0; i < 8; i++) queueReply(h.app.domain, admin.actor, id, `Reply ${i}`);
+  const channel = createSmppChannel(smppConfig(simulator.port), log);
   const loop = wireChannel(h, channel, { numberRate: (e164) => (e164 === SHOP ? 4 : 0) });
   loop.start();
   t.after(async () => {

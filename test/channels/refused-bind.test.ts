@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { startMessaging } from '../../src/channels/start.ts';
 import { createSimulator } from '../../src/channels/smpp/simulator.ts';
-import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
+import { buildUser } from '../factories.ts';
+import { buildTestApp, signedIn, until } from '../helper.ts';
 
 test('a bind refused for a wrong password is one error line across the retries, and admins see when the next attempt starts', async (t) => {
   const smsc = createSimulator({ systemId: 'switchboard', password: 'right' });
@@ -35,7 +36,7 @@ test('a bind refused for a wrong password is one error line across the retries, 
   );
 
   assert.match(h.app.messaging.channels[0]!.state().lastError ?? '', /Bind failed \(ESME_RBINDFAIL/);
-  const admin = await addUser(h.app, 'admin');
+  const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
   // Between attempts the connection is down with its next attempt scheduled; during one it is connecting.
   let page = '';

@@ -9,10 +9,9 @@ import { createSimulator, type BindAttempt, type Simulator } from '../../src/cha
 import { reloadConfiguration } from '../../src/cli/reload.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { addUser, buildTestApp, until } from '../helper.ts';
+import { buildUser, receiveText } from '../factories.ts';
+import { buildTestApp, until } from '../helper.ts';
 
 const SHOP = '+15551230000';
 const SALES = '+15551230001';
@@ -196,9 +195,8 @@ test('reload: a changed password unbinds and binds again with it; sending goes o
   assert.equal(seen.unbinds(), 1, 'the old bind was unbound first');
   await bound('carrier');
 
-  const admin = await addUser(h.app, 'admin');
-  const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
-  assert.ok(inbound.stored);
+  const admin = await buildUser(h, { role: 'admin' });
+  const inbound = receiveText(h, { from: CUSTOMER, to: SHOP, text: 'Hi' });
   queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Sent over the new bind');
   await until(
     () => a.received.some((m) => decodeShortMessage(m).text === 'Sent over the new bind'),
@@ -223,9 +221,8 @@ test('reload: a removed connection finishes its sends in flight, then unbinds; t
   await bound('carrier');
   await bound('backup');
 
-  const admin = await addUser(h.app, 'admin');
-  const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SALES, text: 'Hi' }, () => defaultKeywordTexts);
-  assert.ok(inbound.stored);
+  const admin = await buildUser(h, { role: 'admin' });
+  const inbound = receiveText(h, { from: CUSTOMER, to: SALES, text: 'Hi' });
   const { messageId } = queueReply(
     h.app.domain,
     admin.actor,

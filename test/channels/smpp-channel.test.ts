@@ -5,13 +5,11 @@ import { createSmppChannel } from '../../src/channels/smpp/channel.ts';
 import { encodeForSubmit } from '../../src/channels/smpp/encoding.ts';
 import type { ReceiptIdMode } from '../../src/channels/smpp/receipts.ts';
 import { createSimulator, type SimulatorOptions } from '../../src/channels/smpp/simulator.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, until } from '../helper.ts';
+import { buildNumber, buildUser, receiveText } from '../factories.ts';
+import { buildTestApp, until } from '../helper.ts';
 import { DELIVER_SM_RESP, ENQUIRE_LINK, GENERIC_NACK, header, rawSmsc } from './smpp/raw-smsc.ts';
-import { wireChannel } from './wiring.ts';
+import { smppConfig, wireChannel } from './wiring.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
@@ -21,24 +19,10 @@ async function rig(t: import('node:test').TestContext, options: SimulatorOptions
   const h = await buildTestApp();
   const simulator = createSimulator({ receiptDelayMs: 10, ...options });
   await simulator.start();
-  const admin = await addUser(h.app, 'admin');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
+  const admin = await buildUser(h, { role: 'admin' });
+  buildNumber(h, { e164: SHOP, smpp: 'carrier', inbox: 'Support' });
   const channel = createSmppChannel(
-    {
-      name: 'carrier',
-      host: '127.0.0.1',
-      port: simulator.port,
-      tls: false,
-      systemId: 'switchboard',
-      password: 'secret',
-      bind: 'transmitter+receiver',
-      window: 100,
-      throughput: 0,
-      enquireLinkS: 30,
-      receiptId,
-    },
+    smppConfig(simulator.port, { bind: 'transmitter+receiver', window: 100, receiptId }),
     log,
   );
   const loop = wireChannel(h, channel);
@@ -49,19 +33,15 @@ async function rig(t: import('node:test').TestContext, options: SimulatorOptions
     await simulator.stop();
     await h.close();
   });
-  const until = async (check: () => boolean, what: string) => {
-    for (let i = 0; i < 1200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-    assert.ok(check(), what);
-  };
-  return { h, simulator, admin, loop, until };
+  // Long texts over two binds on a busy machine: more time than the default.
+  return { h, simulator, admin, loop, until: (check: () => boolean, what: string) => until(check, what, 30_000) };
 }
 
 for (const receipts of ['text', 'tlv'] as const) {
   for (const idFormat of ['decimal', 'hex'] as const) {
     test(`receipts as ${receipts} with ${idFormat} ids mark a long text delivered (transmitter+receiver binds)`, async (t) => {
       const { h, simulator, admin, loop, until } = await rig(t, { receipts, idFormat });
-      const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
-      assert.ok(inbound.stored);
+      const inbound = receiveText(h, { from: CUSTOMER, to: SHOP, text: 'Hi' });
       const body = `${'Long reply with an emoji 😀 '.repeat(4)}end`;
       queueReply(h.app.domain, admin.actor, inbound.conversationId, body);
       loop.wake();
@@ -88,8 +68,7 @@ for (const [responses, receipts, receiptId] of [
       { receipts: 'text', receiptDelayMs: 0, idFormat: responses, receiptIdFormat: receipts, smallIds: true },
       receiptId,
     );
-    const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, () => defaultKeywordTexts);
-    assert.ok(inbound.stored);
+    const inbound = receiveText(h, { from: CUSTOMER, to: SHOP, text: 'Hi' });
     // Queued as queueReply writes them, in one statement: the sending is what is tested here.
     h.sqlite
       .prepare(
@@ -145,27 +124,11 @@ test('an inbound text whose UDH length octet overruns it is stored whole as text
 test('after a PDU with command_length 12 the link is bound again well before enquire_link would notice, and texts are stored', async (t) => {
   const h = await buildTestApp();
   const smsc = await rawSmsc(t);
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
+  buildNumber(h, { e164: SHOP, smpp: 'carrier', inbox: 'Support' });
   // enquire_link every 60 s and a first backoff of up to 30 s: neither may be what brings the link back within this test.
-  const channel = createSmppChannel(
-    {
-      name: 'carrier',
-      host: '127.0.0.1',
-      port: smsc.port,
-      tls: false,
-      systemId: 'switchboard',
-      password: 'secret',
-      bind: 'transceiver',
-      window: 10,
-      throughput: 0,
-      enquireLinkS: 60,
-      receiptId: 'same',
-    },
-    log,
-    { timeouts: { backoffBaseMs: 60_000 } },
-  );
+  const channel = createSmppChannel(smppConfig(smsc.port, { enquireLinkS: 60 }), log, {
+    timeouts: { backoffBaseMs: 60_000 },
+  });
   wireChannel(h, channel);
   t.after(async () => {
     await channel.stop();

@@ -11,22 +11,9 @@ import {
   updateCanned,
 } from '../../src/domain/canned/service.ts';
 import { updateContact } from '../../src/domain/contacts/service.ts';
-import { DomainError } from '../../src/domain/errors.ts';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp } from '../helper.ts';
-
-const status = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    if (err instanceof DomainError) return `${err.status} ${err.key}`;
-    throw err;
-  }
-};
+import { getConversation } from '../../src/domain/conversations/queries.ts';
+import { buildConversation, buildInbox, buildUser } from '../factories.ts';
+import { buildTestApp, refusal } from '../helper.ts';
 
 test('placeholders: filled from the conversation; a missing value leaves no braces or stray spaces; unknown ones are named', () => {
   const values = valuesFor({
@@ -60,24 +47,15 @@ test('placeholders: filled from the conversation; a missing value leaves no brac
 
 async function setup() {
   const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const manager = await addUser(h.app, 'manager', 'Mia');
-  const ana = await addUser(h.app, 'agent', 'Ana Agent');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  const [manager, ana, ben] = await Promise.all([
+    buildUser(h, { role: 'manager', name: 'Mia' }),
+    buildUser(h, { name: 'Ana Agent' }),
+    buildUser(h, { name: 'Ben' }),
   ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  const sales = createInbox(h.app.domain, admin.actor, { name: 'Sales' }).id;
-  setMembers(h.app.domain, admin.actor, support, [manager.id, ana.id, ben.id]);
-  setMembers(h.app.domain, admin.actor, sales, [manager.id]);
-  const text = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'hi' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(text.stored);
-  return { h, admin, manager, ana, ben, support, sales, conversationId: text.conversationId };
+  const support = buildInbox(h, { name: 'Support', members: [manager, ana, ben] }).id;
+  const sales = buildInbox(h, { name: 'Sales', members: [manager] }).id;
+  const conversationId = buildConversation(h, { inbox: 'Support', texts: ['hi'] }).id;
+  return { h, manager, ana, ben, support, sales, conversationId };
 }
 
 test('canned replies: managers keep shared ones, everyone keeps their own; rights and keywords are checked', async (t) => {
@@ -97,21 +75,23 @@ test('canned replies: managers keep shared ones, everyone keeps their own; right
   assert.equal(shared.keyword, 'hello', 'the slash is not part of the keyword');
   createCanned(d, manager.actor, { inboxId: sales }, { title: 'Quote', keyword: 'quote', body: 'Your quote' });
   assert.equal(
-    status(() => createCanned(d, ana.actor, { inboxId: support }, { title: 'x', keyword: 'x', body: 'x' })),
+    refusal(() => createCanned(d, ana.actor, { inboxId: support }, { title: 'x', keyword: 'x', body: 'x' })),
     '403 error.forbidden',
     'agents do not keep shared ones',
   );
   assert.equal(
-    status(() => createCanned(d, ana.actor, { inboxId: sales }, { title: 'x', keyword: 'x', body: 'x' })),
+    refusal(() => createCanned(d, ana.actor, { inboxId: sales }, { title: 'x', keyword: 'x', body: 'x' })),
     '404 error.not_found',
     'nor see other inboxes',
   );
   assert.equal(
-    status(() => createCanned(d, manager.actor, { inboxId: support }, { title: 'Again', keyword: 'HELLO', body: 'x' })),
+    refusal(() =>
+      createCanned(d, manager.actor, { inboxId: support }, { title: 'Again', keyword: 'HELLO', body: 'x' }),
+    ),
     '409 canned.keyword_taken',
   );
   assert.equal(
-    status(() =>
+    refusal(() =>
       createCanned(
         d,
         manager.actor,
@@ -122,11 +102,11 @@ test('canned replies: managers keep shared ones, everyone keeps their own; right
     '422 canned.placeholder_unknown',
   );
   assert.equal(
-    status(() => createCanned(d, manager.actor, { inboxId: support }, { title: '', keyword: 'ok', body: 'x' })),
+    refusal(() => createCanned(d, manager.actor, { inboxId: support }, { title: '', keyword: 'ok', body: 'x' })),
     '422 canned.title_invalid',
   );
   assert.equal(
-    status(() =>
+    refusal(() =>
       createCanned(d, manager.actor, { inboxId: support }, { title: 'Two words', keyword: 'two words', body: 'x' }),
     ),
     '422 canned.keyword_invalid',
@@ -159,28 +139,24 @@ test('canned replies: managers keep shared ones, everyone keeps their own; right
     'Hi, Ana from Support here.',
     'an unnamed contact leaves no braces',
   );
-  const contactId = h.sqlite
-    .prepare('SELECT contact_id FROM conversations WHERE id = ?')
-    .pluck()
-    .get(conversationId) as number;
-  updateContact(d, ana.actor, contactId, { name: 'Carla Customer' });
+  updateContact(d, ana.actor, getConversation(d, ana.actor, conversationId).contactId, { name: 'Carla Customer' });
   assert.equal(fillCanned(d, ana.actor, conversationId, shared.id), 'Hi Carla, Ana from Support here.');
   assert.equal(
-    status(() => fillCanned(d, ben.actor, conversationId, mine.id)),
+    refusal(() => fillCanned(d, ben.actor, conversationId, mine.id)),
     '404 error.not_found',
     'someone else’s quick reply',
   );
 
   assert.equal(
-    status(() => updateCanned(d, ana.actor, shared.id, { title: 'x', keyword: 'x', body: 'x' })),
+    refusal(() => updateCanned(d, ana.actor, shared.id, { title: 'x', keyword: 'x', body: 'x' })),
     '403 error.forbidden',
   );
   assert.equal(
-    status(() => updateCanned(d, ben.actor, mine.id, { title: 'x', keyword: 'x', body: 'x' })),
+    refusal(() => updateCanned(d, ben.actor, mine.id, { title: 'x', keyword: 'x', body: 'x' })),
     '404 error.not_found',
   );
   assert.equal(
-    status(() => deleteCanned(d, ben.actor, mine.id)),
+    refusal(() => deleteCanned(d, ben.actor, mine.id)),
     '404 error.not_found',
   );
   updateCanned(d, manager.actor, shared.id, { title: 'Greeting', keyword: 'hi', body: 'Hello!' });

@@ -12,40 +12,26 @@ import {
 } from '../../src/domain/contacts/service.ts';
 import { startConversation } from '../../src/domain/conversations/start.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { getConversation } from '../../src/domain/conversations/queries.ts';
+import { setMembers } from '../../src/domain/inboxes/service.ts';
+import { buildConversation, buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { buildTestApp } from '../helper.ts';
 
 test('contacts: visible through a conversation one may see, or to all when they have none', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const otto = await addUser(h.app, 'agent', 'Otto');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    { e164: '+15551239999', smpp: 'sandbox', owner: ana.email, registration: 'registered', throughput: 0 },
+  const [admin, ana, otto] = await Promise.all([
+    buildUser(h, { role: 'admin' }),
+    buildUser(h, { name: 'Ana' }),
+    buildUser(h, { name: 'Otto' }),
   ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [ana.id]);
-  setMembers(h.app.domain, admin.actor, createInbox(h.app.domain, admin.actor, { name: 'Other' }).id, [otto.id]);
-  const texted = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'hi' },
-    () => defaultKeywordTexts,
-  );
-  const personal = receiveSms(
-    h.app.domain,
-    { from: '+15557650000', to: '+15551239999', text: 'private' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(texted.stored && personal.stored);
-  const contactOf = (conversationId: number) =>
-    h.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
-  const carla = contactOf(texted.conversationId);
-  const pia = contactOf(personal.conversationId);
+  const support = buildInbox(h, { members: [ana] });
+  buildInbox(h, { members: [otto] });
+  const texted = buildConversation(h, { inbox: support, from: '+15557654321' });
+  const personal = buildConversation(h, { number: buildNumber(h, { owner: ana }), from: '+15557650000' });
+  const contactOf = (conversationId: number) => getConversation(h.app.domain, ana.actor, conversationId).contactId;
+  const carla = contactOf(texted.id);
+  const pia = contactOf(personal.id);
   updateContact(h.app.domain, ana.actor, carla, { name: 'Carla' });
   updateContact(h.app.domain, ana.actor, pia, { name: 'Pia' });
   const notFound = (fn: () => unknown) =>
@@ -65,7 +51,7 @@ test('contacts: visible through a conversation one may see, or to all when they 
   assert.equal(getContact(h.app.domain, ana.actor, carla).name, 'Carla');
 
   setFavourite(h.app.domain, ana.actor, carla, true);
-  setMembers(h.app.domain, admin.actor, support, []);
+  setMembers(h.app.domain, admin.actor, support.id, []);
   assert.deepEqual(listFavourites(h.app.domain, ana.actor), [], 'out of the inbox, out of sight — favourites too');
 
   const willa = createContact(h.app.domain, otto.actor, { name: 'Willa', phones: '+15554443333' });
@@ -75,31 +61,14 @@ test('contacts: visible through a conversation one may see, or to all when they 
 test('contacts are split by book: a number has one contact in the team’s book and one in each personal book, never linked across', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    { e164: '+15551239999', smpp: 'sandbox', owner: ana.email, registration: 'registered', throughput: 0 },
-  ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [ana.id]);
-  const numberId = (e164: string) =>
-    h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(e164) as number;
-  const contactOf = (conversationId: number) =>
-    h.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
-  const version = (conversationId: number) =>
-    h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(conversationId) as number;
-  const shared = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'hi team' },
-    () => defaultKeywordTexts,
-  );
-  const personal = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551239999', text: 'hi Ana' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(shared.stored && personal.stored);
+  const ana = await buildUser(h, { name: 'Ana' });
+  const teamNumber = buildNumber(h, { inbox: buildInbox(h, { members: [ana] }) });
+  const cell = buildNumber(h, { owner: ana });
+  const seen = (conversationId: number) => getConversation(h.app.domain, ana.actor, conversationId);
+  const contactOf = (conversationId: number) => seen(conversationId).contactId;
+  const version = (conversationId: number) => seen(conversationId).version;
+  const shared = receiveText(h, { from: '+15557654321', to: teamNumber, text: 'hi team' });
+  const personal = receiveText(h, { from: '+15557654321', to: cell, text: 'hi Ana' });
   const [team, mine] = [contactOf(shared.conversationId), contactOf(personal.conversationId)];
   assert.notEqual(team, mine);
   assert.deepEqual(
@@ -123,15 +92,10 @@ test('contacts are split by book: a number has one contact in the team’s book 
   assert.deepEqual([contactOf(shared.conversationId), contactOf(personal.conversationId)], [team, mine]);
 
   // Picking her personal contact to text from the team's number: the team's contact for the number, nothing copied.
-  const quinn = receiveSms(
-    h.app.domain,
-    { from: '+15552220000', to: '+15551239999', text: 'Quinn here' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(quinn.stored);
+  const quinn = receiveText(h, { from: '+15552220000', to: cell, text: 'Quinn here' });
   updateContact(h.app.domain, ana.actor, contactOf(quinn.conversationId), { name: 'Quinn Quiet', notes: 'mine alone' });
   const started = startConversation(h.app.domain, ana.actor, {
-    numberId: numberId('+15551230000'),
+    numberId: teamNumber.id,
     contactId: contactOf(quinn.conversationId),
     body: 'Hello',
   });

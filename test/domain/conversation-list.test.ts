@@ -20,46 +20,28 @@ import { startConversation } from '../../src/domain/conversations/start.ts';
 import type { Actor } from '../../src/domain/context.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers, type NumberConfig } from '../../src/domain/numbers/sync.ts';
 import { addTag, setHideTags } from '../../src/domain/tags/service.ts';
 import { usersByIds } from '../../src/domain/users/service.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { buildTestApp, refusal } from '../helper.ts';
 
 const SUPPORT = '+15551230000';
 const SUPPORT_2 = '+15551230002';
 const SALES = '+15551230001';
 const ANA_CELL = '+15550000001';
-const ANA_EMAIL = 'ana@example.test';
 
 /** Conversations happen a day from now: after every user's created_at, so they start unread for everyone. */
 const T0 = Date.now() + 86_400_000;
 const SEC = 1_000;
 
 const customer = (i: number): string => `+1555700${String(i).padStart(4, '0')}`;
-const number = (e164: string, where: Pick<NumberConfig, 'inbox' | 'owner'>): NumberConfig => ({
-  e164,
-  smpp: 'sandbox',
-  registration: 'registered',
-  throughput: 0,
-  ...where,
-});
 
 /** A list filter: the shared inboxes, any status, newest first, unless told otherwise. */
 const f = (over: Partial<ListFilter> = {}): ListFilter => ({ scope: 'shared', sort: 'newest', ...over });
 
 /** `200` when fn runs, else the DomainError's status and key. */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return `${err.status} ${err.key}`;
-    throw err;
-  }
-  return '200';
-}
+const refused = (fn: () => unknown): string => refusal(fn, '200');
 
 /**
  * A team with two shared inboxes and a personal number:
@@ -70,26 +52,21 @@ async function setup(t: TestContext) {
   const h = await buildTestApp();
   t.after(() => h.close());
   const ctx = h.app.domain;
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const manager = await addUser(h.app, 'manager', 'Max');
-  const agent = await addUser(h.app, 'agent', 'Alex');
-  const ana = await addUser(h.app, 'agent', 'Ana', ANA_EMAIL);
-  const sync = syncNumbers(ctx, [
-    number(SUPPORT, { inbox: 'Support' }),
-    number(SUPPORT_2, { inbox: 'Support' }),
-    number(SALES, { inbox: 'Sales' }),
-    number(ANA_CELL, { owner: ANA_EMAIL }),
-  ]);
-  assert.equal(sync.skipped.length, 0);
-  const idOf = (sql: string, param: unknown): number => (h.sqlite.prepare(sql).get(param) as { id: number }).id;
-  const inbox = {
-    support: idOf('SELECT id FROM inboxes WHERE name = ?', 'Support'),
-    sales: idOf('SELECT id FROM inboxes WHERE name = ?', 'Sales'),
-    anaPersonal: idOf('SELECT id FROM inboxes WHERE owner_user_id = ?', ana.id),
-  };
-  const numberId = (e164: string): number => idOf('SELECT id FROM numbers WHERE e164 = ?', e164);
-  setMembers(ctx, admin.actor, inbox.support, [manager.id, agent.id, ana.id]);
-  setMembers(ctx, admin.actor, inbox.sales, [manager.id]);
+  // One after the other: lists break ties by id.
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const manager = await buildUser(h, { role: 'manager', name: 'Max' });
+  const agent = await buildUser(h, { name: 'Alex' });
+  const ana = await buildUser(h, { name: 'Ana' });
+  const support = buildInbox(h, { name: 'Support', members: [manager, agent, ana] });
+  const sales = buildInbox(h, { name: 'Sales', members: [manager] });
+  const numbers = [
+    buildNumber(h, { e164: SUPPORT, inbox: support }),
+    buildNumber(h, { e164: SUPPORT_2, inbox: support }),
+    buildNumber(h, { e164: SALES, inbox: sales }),
+    buildNumber(h, { e164: ANA_CELL, owner: ana }),
+  ];
+  const inbox = { support: support.id, sales: sales.id, anaPersonal: numbers[3]!.inboxId };
+  const numberId = (e164: string): number => numbers.find((n) => n.e164 === e164)!.id;
 
   let clock = T0;
   ctx.now = () => clock;
@@ -100,9 +77,7 @@ async function setup(t: TestContext) {
   /** A customer's text, received at `when` (the clock stays there); returns the conversation id. */
   const text = (from: string, when: number, to = SUPPORT, body = `hello from ${from}`): number => {
     at(when);
-    const result = receiveSms(ctx, { from, to, text: body }, () => defaultKeywordTexts);
-    assert.ok(result.stored, `${to} is a configured number`);
-    return result.conversationId;
+    return receiveText(h, { from, to, text: body }).conversationId;
   };
   /** An agent's answer at `when`: the customer no longer waits. */
   const reply = (conversationId: number, when: number, by: Actor = admin.actor): void => {
@@ -319,20 +294,20 @@ test('filter by inbox: only that inbox; an inbox the actor cannot see is not fou
   assert.deepEqual(w.ids(w.manager.actor, f({ inboxId: w.inbox.sales })), [sales]);
 
   assert.equal(
-    refusal(() => w.page(w.agent.actor, f({ inboxId: w.inbox.sales }))),
+    refused(() => w.page(w.agent.actor, f({ inboxId: w.inbox.sales }))),
     '404 error.not_found',
   );
   assert.equal(
-    refusal(() => w.page(w.agent.actor, f({ inboxId: 999_999 }))),
+    refused(() => w.page(w.agent.actor, f({ inboxId: 999_999 }))),
     '404 error.not_found',
   );
   assert.equal(
-    refusal(() => w.page(w.admin.actor, f({ inboxId: w.inbox.anaPersonal }))),
+    refused(() => w.page(w.admin.actor, f({ inboxId: w.inbox.anaPersonal }))),
     '404 error.not_found',
     'personal texts are personal, even for admins',
   );
   assert.equal(
-    refusal(() => w.page(w.ana.actor, f({ inboxId: w.inbox.anaPersonal }))),
+    refused(() => w.page(w.ana.actor, f({ inboxId: w.inbox.anaPersonal }))),
     '404 error.not_found',
     'a personal inbox is not in the shared scope',
   );
@@ -349,7 +324,7 @@ test('filter by status; spam is for managers and admins (403 for agents)', async
   assert.deepEqual(w.ids(w.agent.actor, f({ status: 'open' })), [open]);
   assert.deepEqual(w.ids(w.agent.actor, f({ status: 'closed' })), [closed]);
   assert.equal(
-    refusal(() => w.page(w.agent.actor, f({ status: 'spam' }))),
+    refused(() => w.page(w.agent.actor, f({ status: 'spam' }))),
     '403 error.forbidden',
   );
   assert.deepEqual(w.ids(w.manager.actor, f({ status: 'spam' })), [spam]);
@@ -485,12 +460,7 @@ test("filter unread with the navigation's unread ids: the same pages as reading 
   const sales = w.text(customer(9), T0 + 9 * SEC, SALES);
   const private1 = w.text(customer(7), T0 + 10 * SEC, ANA_CELL);
   // Ana's cell joins Support: its earlier conversation stays in her private inbox, the number's history.
-  syncNumbers(w.ctx, [
-    number(SUPPORT, { inbox: 'Support' }),
-    number(SUPPORT_2, { inbox: 'Support' }),
-    number(SALES, { inbox: 'Sales' }),
-    number(ANA_CELL, { inbox: 'Support' }),
-  ]);
+  buildNumber(w.h, { e164: ANA_CELL, inbox: 'Support' });
   w.at(T0 + 20 * SEC);
   markRead(w.ctx, w.agent.actor, support[0]!);
   markRead(w.ctx, w.manager.actor, sales);
@@ -568,12 +538,12 @@ test("scope: personal shows only the actor's private inbox, shared never shows p
       `${someone.name} does not see Ana's texts`,
     );
     assert.equal(
-      refusal(() => w.page(someone.actor, f({ scope: 'personal', inboxId: w.inbox.anaPersonal }))),
+      refused(() => w.page(someone.actor, f({ scope: 'personal', inboxId: w.inbox.anaPersonal }))),
       '404 error.not_found',
     );
   }
   assert.equal(
-    refusal(() => w.page(w.ana.actor, f({ scope: 'personal', inboxId: w.inbox.support }))),
+    refused(() => w.page(w.ana.actor, f({ scope: 'personal', inboxId: w.inbox.support }))),
     '404 error.not_found',
     'a shared inbox is not in the personal scope',
   );
@@ -661,10 +631,9 @@ test("unreadCount: open conversations with a customer text after the user's read
   // Texts from an hour ago, before `late` joins: they count as read for them.
   const old1 = w.text(customer(1), Date.now() - 3_600_000);
   const old2 = w.text(customer(2), Date.now() - 3_500_000);
-  const late = await addUser(w.h.app, 'agent', 'Lee');
+  const late = await buildUser(w.h, { name: 'Lee' });
   setMembers(w.ctx, w.admin.actor, w.inbox.support, [w.manager.id, w.agent.id, w.ana.id, late.id]);
-  const joinedAt = (w.h.sqlite.prepare('SELECT created_at AS t FROM users WHERE id = ?').get(late.id) as { t: number })
-    .t;
+  const joinedAt = late.createdAt;
   assert.ok(joinedAt > Date.now() - 3_500_000 && joinedAt < T0);
 
   const n1 = w.text(customer(11), T0 + 1 * SEC);
@@ -768,11 +737,11 @@ test('rowInList: the row when the conversation belongs in the list, null when it
   assert.equal(rowInList(w.ctx, w.agent.actor, f(), sales), null, 'in an inbox the agent cannot see');
   assert.equal(rowInList(w.ctx, w.manager.actor, f(), sales)?.id, sales);
   assert.equal(
-    refusal(() => rowInList(w.ctx, w.agent.actor, f({ inboxId: w.inbox.sales }), sales)),
+    refused(() => rowInList(w.ctx, w.agent.actor, f({ inboxId: w.inbox.sales }), sales)),
     '404 error.not_found',
   );
   assert.equal(
-    refusal(() => rowInList(w.ctx, w.agent.actor, f({ status: 'spam' }), c)),
+    refused(() => rowInList(w.ctx, w.agent.actor, f({ status: 'spam' }), c)),
     '403 error.forbidden',
   );
 

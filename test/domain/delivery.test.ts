@@ -7,25 +7,16 @@ import {
   type DeliveryChange,
   type DueMessage,
 } from '../../src/domain/messaging/delivery.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { buildConversation, buildNumber, buildUser } from '../factories.ts';
+import { buildTestApp } from '../helper.ts';
 
 async function withQueued(count: number) {
   const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'carrier-a', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inbound = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'Hi' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(inbound.stored);
-  for (let i = 0; i < count; i++) queueReply(h.app.domain, admin.actor, inbound.conversationId, `Reply ${i}`);
+  const admin = await buildUser(h, { role: 'admin' });
+  const shop = buildNumber(h, { e164: '+15551230000', smpp: 'carrier-a' });
+  const conversation = buildConversation(h, { number: shop, from: '+15557654321' });
+  for (let i = 0; i < count; i++) queueReply(h.app.domain, admin.actor, conversation.id, `Reply ${i}`);
   const status = () =>
     h.sqlite.prepare(`SELECT status FROM messages WHERE direction = 'out' ORDER BY id`).pluck().all();
   const write = (...changes: DeliveryChange[]) => writeDeliveries(h.app.domain, changes);

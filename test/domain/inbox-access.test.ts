@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { DomainError } from '../../src/domain/errors.ts';
 import { canSeeInbox, inboxAudience } from '../../src/domain/inboxes/access.ts';
 import { createInbox, getInboxFor, listInboxesFor, renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { buildInbox, buildNumber, buildUser, type World } from '../factories.ts';
+import { buildTestApp } from '../helper.ts';
 
 const status = (fn: () => unknown): number => {
   try {
@@ -15,16 +16,17 @@ const status = (fn: () => unknown): number => {
   return 200;
 };
 
+/** An admin, an agent and a manager. */
+const team = (w: World) =>
+  Promise.all([buildUser(w, { role: 'admin' }), buildUser(w), buildUser(w, { role: 'manager' })]);
+
 test('an agent sees only the inboxes they are a member of, also by guessing ids', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const d = h.app.domain;
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  const manager = await addUser(h.app, 'manager');
-  const sales = createInbox(d, admin.actor, { name: 'Sales' });
-  const support = createInbox(d, admin.actor, { name: 'Support' });
-  setMembers(d, admin.actor, support.id, [agent.id]);
+  const [admin, agent, manager] = await team(h);
+  const sales = buildInbox(h, { name: 'Sales' });
+  const support = buildInbox(h, { name: 'Support', members: [agent] });
 
   assert.deepEqual(
     listInboxesFor(d, agent.actor).map((i) => i.name),
@@ -53,11 +55,8 @@ test('only admins create, rename and staff inboxes', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const d = h.app.domain;
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  const manager = await addUser(h.app, 'manager');
-  const inbox = createInbox(d, admin.actor, { name: 'Support' });
-  setMembers(d, admin.actor, inbox.id, [agent.id, manager.id]);
+  const [admin, agent, manager] = await team(h);
+  const inbox = buildInbox(h, { name: 'Support', members: [agent, manager] });
   for (const actor of [agent.actor, manager.actor]) {
     assert.equal(
       status(() => createInbox(d, actor, { name: 'Mine' })),
@@ -79,8 +78,8 @@ test('inbox names are checked and unique regardless of case', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const d = h.app.domain;
-  const admin = await addUser(h.app, 'admin');
-  createInbox(d, admin.actor, { name: 'Support' });
+  const admin = await buildUser(h, { role: 'admin' });
+  buildInbox(h, { name: 'Support' });
   assert.equal(
     status(() => createInbox(d, admin.actor, { name: 'support' })),
     409,
@@ -101,10 +100,8 @@ test('setting members with an unknown user changes nothing', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const d = h.app.domain;
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  const inbox = createInbox(d, admin.actor, { name: 'Support' });
-  setMembers(d, admin.actor, inbox.id, [agent.id]);
+  const [admin, agent] = await Promise.all([buildUser(h, { role: 'admin' }), buildUser(h)]);
+  const inbox = buildInbox(h, { members: [agent] });
   assert.equal(
     status(() => setMembers(d, admin.actor, inbox.id, [999_999])),
     422,
@@ -119,14 +116,9 @@ test('a private inbox is seen by its owner only, admins included, and is not sta
   const h = await buildTestApp();
   t.after(() => h.close());
   const d = h.app.domain;
-  const admin = await addUser(h.app, 'admin');
-  const ana = await addUser(h.app, 'agent');
-  const bo = await addUser(h.app, 'agent');
-  const shared = createInbox(d, admin.actor, { name: 'Support' });
-  setMembers(d, admin.actor, shared.id, [ana.id]);
-  const mine = h.sqlite
-    .prepare(`INSERT INTO inboxes (name, owner_user_id) VALUES (?, ?) RETURNING id`)
-    .get(`personal-${ana.id}`, ana.id) as { id: number };
+  const [admin, ana, bo] = await Promise.all([buildUser(h, { role: 'admin' }), buildUser(h), buildUser(h)]);
+  const shared = buildInbox(h, { members: [ana] });
+  const mine = { id: buildNumber(h, { owner: ana }).inboxId };
   assert.deepEqual(
     listInboxesFor(d, ana.actor).map((i) => i.id),
     [shared.id, mine.id],

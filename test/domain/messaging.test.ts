@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DomainError } from '../../src/domain/errors.ts';
 import { canSeeInbox } from '../../src/domain/inboxes/access.ts';
-import { createInbox, listInboxesFor, setMembers } from '../../src/domain/inboxes/service.ts';
+import { listInboxesFor, setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { keywordOf } from '../../src/domain/messaging/keywords.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts, keywordTextsOf } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers, type NumberConfig } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, type TestApp } from '../helper.ts';
+import { buildConversation, buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { buildTestApp, refusal, type TestApp } from '../helper.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
@@ -22,25 +22,15 @@ const number = (over: Partial<NumberConfig> = {}): NumberConfig => ({
   ...over,
 });
 
-async function setup(over: Partial<NumberConfig> = {}) {
+async function setup(over: Pick<NumberConfig, 'registration'> = { registration: 'registered' }) {
   const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  syncNumbers(h.app.domain, [number(over)]);
-  return { h, admin, agent };
+  const [admin, agent] = await Promise.all([buildUser(h, { role: 'admin' }), buildUser(h)]);
+  const shop = buildNumber(h, { e164: SHOP, inbox: 'Support', ...over });
+  return { h, admin, agent, shop };
 }
 
 const rows = (h: TestApp, sql: string, ...params: unknown[]) =>
   h.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return `${err.status} ${err.key}`;
-    throw err;
-  }
-  return 'ok';
-};
 
 test('keywords: the whole message, any case, surrounding spaces and punctuation', () => {
   for (const text of [
@@ -68,7 +58,7 @@ test('keywords: the whole message, any case, surrounding spaces and punctuation'
 test("numbers from the config: shared inbox created when missing, personal ones in the owner's private inbox", async (t) => {
   const { h, agent } = await setup();
   t.after(() => h.close());
-  const ana = await addUser(h.app, 'agent', 'Ana', 'ana@example.test');
+  const ana = await buildUser(h, { name: 'Ana', email: 'ana@example.test' });
   const result = syncNumbers(h.app.domain, [
     number(),
     number({ e164: '+15550000001', inbox: undefined, owner: 'Ana@Example.test' }),
@@ -176,16 +166,14 @@ test('a number that is pending or unregistered refuses replies with the reason; 
 });
 
 test('replies need access to the inbox and a real body', async (t) => {
-  const { h, agent } = await setup();
+  const { h, admin, agent, shop } = await setup();
   t.after(() => h.close());
-  const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi' }, texts);
-  assert.ok(inbound.stored);
+  const inbound = receiveText(h, { from: CUSTOMER, to: shop, text: 'Hi' });
   assert.equal(
     refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'Hello')),
     '404 error.not_found',
   );
-  const support = rows(h, `SELECT id FROM inboxes WHERE name = 'Support'`)[0]!.id as number;
-  setMembers(h.app.domain, { id: 1, role: 'admin' }, support, [agent.id]);
+  setMembers(h.app.domain, admin.actor, shop.inboxId, [agent.id]);
   assert.equal(
     refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, '   ')),
     '422 sms.body_empty',
@@ -202,27 +190,23 @@ test('replies need access to the inbox and a real body', async (t) => {
     refusal(() => queueReply(h.app.domain, agent.actor, inbound.conversationId, 'Hello')),
     'ok',
   );
-  const other = createInbox(h.app.domain, null, { name: 'Other' });
+  const other = buildInbox(h);
   assert.equal(canSeeInbox(h.app.domain, agent.actor, other.id), false);
 });
 
 test("a text to a personal number lands in the owner's private inbox, which even admins do not see", async (t) => {
   const { h, admin } = await setup();
   t.after(() => h.close());
-  const ana = await addUser(h.app, 'agent', 'Ana', 'ana@example.test');
-  syncNumbers(h.app.domain, [number({ e164: '+15550000001', inbox: undefined, owner: 'ana@example.test' })]);
-  const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: '+15550000001', text: 'Hi Ana' }, texts);
-  assert.ok(inbound.stored);
-  const inboxId = rows(h, 'SELECT inbox_id FROM conversations WHERE id = ?', inbound.conversationId)[0]!
-    .inbox_id as number;
+  const ana = await buildUser(h, { name: 'Ana' });
+  const { id: conversationId, inboxId } = buildConversation(h, { number: buildNumber(h, { owner: ana }) });
   assert.equal(canSeeInbox(h.app.domain, ana.actor, inboxId), true);
   assert.equal(canSeeInbox(h.app.domain, admin.actor, inboxId), false);
   assert.equal(
-    refusal(() => queueReply(h.app.domain, admin.actor, inbound.conversationId, 'Peek')),
+    refusal(() => queueReply(h.app.domain, admin.actor, conversationId, 'Peek')),
     '404 error.not_found',
   );
   assert.equal(
-    refusal(() => queueReply(h.app.domain, ana.actor, inbound.conversationId, 'Hi back')),
+    refusal(() => queueReply(h.app.domain, ana.actor, conversationId, 'Hi back')),
     'ok',
   );
 });

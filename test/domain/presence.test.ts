@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import WebSocket from 'ws';
 import { queuesOf, setInQueue, setQueues } from '../../src/domain/assignment/queue.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
 import { addNotifications, announce } from '../../src/domain/notifications/notify.ts';
 import {
   DEFAULT_PREFERENCES,
@@ -18,7 +17,8 @@ import {
   setStatus,
   setStatusMessage,
 } from '../../src/domain/users/presence.ts';
-import { addUser, buildTestApp, signedIn, until, type TestApp } from '../helper.ts';
+import { buildChat, buildInbox, buildUser } from '../factories.ts';
+import { buildTestApp, signedIn, until, type TestApp } from '../helper.ts';
 
 const availability = (h: TestApp, id: number) =>
   h.sqlite.prepare('SELECT availability FROM users WHERE id = ?').pluck().get(id) as string;
@@ -75,7 +75,7 @@ const refusal = (field: string) => (err: unknown) =>
 test('status message, availability and extension are checked, kept, and announced only when they change', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  const ana = await addUser(h.app, 'agent', 'Ana');
+  const ana = await buildUser(h, { name: 'Ana' });
   const events = presenceEvents(h);
 
   assert.equal(setAvailability(h.app.domain, ana.actor, 'away').availability, 'away');
@@ -105,13 +105,10 @@ test('status message, availability and extension are checked, kept, and announce
 test('queues: only my own shared inboxes; another inbox is 404; a change is announced', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const support = createInbox(h.app.domain, admin.actor, { name: 'Support' }).id;
-  const sales = createInbox(h.app.domain, admin.actor, { name: 'Sales' }).id;
-  const other = createInbox(h.app.domain, admin.actor, { name: 'Other' }).id;
-  setMembers(h.app.domain, admin.actor, support, [ana.id]);
-  setMembers(h.app.domain, admin.actor, sales, [ana.id]);
+  const [admin, ana] = await Promise.all([buildUser(h, { role: 'admin', name: 'Ada' }), buildUser(h, { name: 'Ana' })]);
+  const support = buildInbox(h, { name: 'Support', members: [ana] }).id;
+  const sales = buildInbox(h, { name: 'Sales', members: [ana] }).id;
+  const other = buildInbox(h, { name: 'Other' }).id;
   const events = presenceEvents(h);
 
   assert.deepEqual(
@@ -169,9 +166,7 @@ test('queues: only my own shared inboxes; another inbox is 404; a change is anno
 test('notification preferences: defaults, the stored choice over them, and a toast only for its own user', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
+  const [ana, ben] = await Promise.all([buildUser(h, { name: 'Ana' }), buildUser(h, { name: 'Ben' })]);
   assert.deepEqual(effectivePreferences({}), DEFAULT_PREFERENCES);
   assert.deepEqual(DEFAULT_PREFERENCES.new_conversation, { browser: false, sound: false });
   assert.deepEqual(DEFAULT_PREFERENCES.mention, { browser: true, sound: false });
@@ -184,15 +179,8 @@ test('notification preferences: defaults, the stored choice over them, and a toa
     refusal('direct.browser'),
   );
 
-  const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
-  setMembers(h.app.domain, admin.actor, inbox.id, [ana.id]);
-  h.sqlite
-    .prepare(`INSERT INTO chats (kind, direct_key, created_at) VALUES ('direct', ?, 0)`)
-    .run(`${ana.id}:${ben.id}`);
-  const chatId = h.sqlite.prepare('SELECT id FROM chats').pluck().get() as number;
-  h.sqlite
-    .prepare('INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0), (?, ?, 0)')
-    .run(chatId, ana.id, chatId, ben.id);
+  buildInbox(h, { members: [ana] });
+  const chatId = buildChat(h, { by: ana, members: [ben] });
   const [toAna] = h.app.domain.db.transaction(() =>
     addNotifications(h.app.domain, 1, [{ userId: ana.id, kind: 'direct', actorId: ben.id, chatId, excerpt: 'Lunch?' }]),
   );
@@ -224,8 +212,7 @@ test('presence follows the tabs: two tabs, one closed keeps available, both clos
   t.after(() => h.close());
   h.app.hub.presence.graceMs = 0;
   const url = await listen(h);
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
+  const [ana, ben] = await Promise.all([buildUser(h, { name: 'Ana' }), buildUser(h, { name: 'Ben' })]);
   const cookie = (await signedIn(h.app, ana.email)).cookieHeader;
   const events = presenceEvents(h);
   assert.equal(availability(h, ana.id), 'offline');
@@ -269,8 +256,7 @@ test('a page load within the grace period is no leaving; a tab whose session end
   t.after(() => h.close());
   h.app.hub.presence.graceMs = 60_000;
   const url = await listen(h);
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
+  const [ana, ben] = await Promise.all([buildUser(h, { name: 'Ana' }), buildUser(h, { name: 'Ben' })]);
   const events = presenceEvents(h);
   const anaTab = await openTab(url, (await signedIn(h.app, ana.email)).cookieHeader);
   await until(() => availability(h, ana.id) === 'available', 'Ana is available');
@@ -308,8 +294,7 @@ test('at start-up nobody has a tab: available becomes offline, away stays; stopp
   t.after(() => h.close());
   h.app.hub.presence.graceMs = 0;
   const url = await listen(h);
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
+  const [ana, ben] = await Promise.all([buildUser(h, { name: 'Ana' }), buildUser(h, { name: 'Ben' })]);
   setAvailability(h.app.domain, ana.actor, 'available');
   setAvailability(h.app.domain, ben.actor, 'away');
   offlineAtStart(h.app.domain);
@@ -332,11 +317,13 @@ test('a notification reaches only its user’s tabs, as a toast that links to it
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
-  setMembers(h.app.domain, admin.actor, inbox.id, [ana.id, ben.id]);
+  const [mia, ana, ben] = await Promise.all([
+    buildUser(h, { role: 'manager', name: 'Mia' }),
+    buildUser(h, { name: 'Ana' }),
+    buildUser(h, { name: 'Ben' }),
+  ]);
+  buildInbox(h, { members: [ana, ben] });
+  const chatId = buildChat(h, { by: mia, name: 'Team <room>', members: [ana, ben] });
   const anaTab = await openTab(url, (await signedIn(h.app, ana.email)).cookieHeader);
   const benTab = await openTab(url, (await signedIn(h.app, ben.email)).cookieHeader);
   t.after(() => Promise.all([anaTab.close(), benTab.close()]));
@@ -344,11 +331,6 @@ test('a notification reaches only its user’s tabs, as a toast that links to it
   anaTab.received.length = 0;
   benTab.received.length = 0;
 
-  h.sqlite.prepare(`INSERT INTO chats (kind, name, created_at) VALUES ('team', 'Team <room>', 0)`).run();
-  const chatId = h.sqlite.prepare('SELECT id FROM chats').pluck().get() as number;
-  h.sqlite
-    .prepare('INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (?, ?, 0), (?, ?, 0)')
-    .run(chatId, ana.id, chatId, ben.id);
   const created = h.app.domain.db.transaction(() =>
     addNotifications(h.app.domain, Date.now(), [
       { userId: ben.id, kind: 'mention', actorId: ana.id, chatId, excerpt: '@Ben can you <b>check</b>?' },

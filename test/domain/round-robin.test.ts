@@ -6,35 +6,28 @@ import { openDatabase } from '../../src/db/open.ts';
 import { chooseAssignee } from '../../src/domain/assignment/round-robin.ts';
 import { parseMaxOpen, setAutoAssign } from '../../src/domain/assignment/settings.ts';
 import { setConversationStatus } from '../../src/domain/conversations/actions.ts';
-import type { DomainContext } from '../../src/domain/context.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { setAssignmentMode, setMembers } from '../../src/domain/inboxes/service.ts';
+import { setInQueue } from '../../src/domain/assignment/queue.ts';
 import { welcomeToasts } from '../../src/domain/users/preferences.ts';
+import { setAvailability } from '../../src/domain/users/presence.ts';
 import { setActive } from '../../src/domain/users/service.ts';
 import { translator } from '../../src/i18n/index.ts';
-import { addUser, buildTestApp, type TestApp } from '../helper.ts';
+import { buildInbox, buildNumber, buildUser, nextCustomer, receiveText, type User, type World } from '../factories.ts';
+import { buildTestApp, refusal, type TestApp } from '../helper.ts';
 
 const SHOP = '+15551230000';
-const texts = () => defaultKeywordTexts;
 type Sqlite = TestApp['sqlite'];
 
-let customers = 0;
-const nextCustomer = (): string => `+15557${String(++customers).padStart(6, '0')}`;
-
 /** A customer nobody has heard of texts the shop: a new conversation. */
-function newConversation(domain: DomainContext, from = nextCustomer(), text = 'Hello'): number {
-  const r = receiveSms(domain, { from, to: SHOP, text }, texts);
-  assert.ok(r.stored);
-  return r.conversationId;
-}
+const newConversation = (w: World, from = nextCustomer(), text = 'Hello'): number =>
+  receiveText(w, { from, to: SHOP, text }).conversationId;
 
 const assigneeOf = (sqlite: Sqlite, id: number) =>
   sqlite.prepare('SELECT assignee_id FROM conversations WHERE id = ?').pluck().get(id) as number | null;
-const available = (sqlite: Sqlite, ...ids: number[]) => {
-  for (const id of ids) sqlite.prepare(`UPDATE users SET availability = 'available' WHERE id = ?`).run(id);
+/** As each of `who` sets it on their own. */
+const availability = (w: World, value: 'available' | 'away' | 'offline', ...who: User[]) => {
+  for (const user of who) setAvailability(w.app.domain, user.actor, value);
 };
 const turnOf = (sqlite: Sqlite, inboxId: number) =>
   sqlite.prepare('SELECT rotation_turn FROM inboxes WHERE id = ?').pluck().get(inboxId) as number;
@@ -42,17 +35,17 @@ const turnOf = (sqlite: Sqlite, inboxId: number) =>
 /** A Support inbox with round-robin on and `n` available agents in its queue (plus an admin, who is not a member). */
 async function setup(n = 3) {
   const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const manager = await addUser(h.app, 'manager', 'Mia');
-  const agents = [];
-  for (let i = 0; i < n; i++) agents.push(await addUser(h.app, 'agent', `Agent ${i + 1}`));
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
+  const [admin, manager] = await Promise.all([
+    buildUser(h, { role: 'admin', name: 'Ada' }),
+    buildUser(h, { role: 'manager', name: 'Mia' }),
   ]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, inboxId, [manager.id, ...agents.map((a) => a.id)]);
+  // One after the other: the rotation breaks ties by id.
+  const agents = [];
+  for (let i = 0; i < n; i++) agents.push(await buildUser(h, { name: `Agent ${i + 1}` }));
+  const inboxId = buildInbox(h, { name: 'Support', members: [manager, ...agents] }).id;
+  buildNumber(h, { e164: SHOP, inbox: 'Support' });
   // The manager is a member but stays offline: only the agents take conversations.
-  available(h.sqlite, ...agents.map((a) => a.id));
+  availability(h, 'available', ...agents);
   setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: true, maxOpen: '' });
   return { h, admin, manager, agents, inboxId, ids: agents.map((a) => a.id) };
 }
@@ -157,7 +150,7 @@ for (const size of [3, 5]) {
     const { h, manager, ids, inboxId } = await setup(size);
     t.after(() => h.close());
     const made: number[] = [];
-    for (let i = 0; i < 1000; i++) made.push(newConversation(h.app.domain));
+    for (let i = 0; i < 1000; i++) made.push(newConversation(h));
     const counts = tally(h.sqlite, made);
     assert.equal(counts.get(null), undefined, 'none left unassigned');
     assert.equal(counts.get(manager.id), undefined, 'the offline manager gets none');
@@ -190,16 +183,16 @@ test('the cap: an agent at the cap is skipped; closing one of theirs makes them 
   t.after(() => h.close());
   setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: true, maxOpen: '2' });
   const [a, b, c] = ids as [number, number, number];
-  const first = Array.from({ length: 5 }, () => newConversation(h.app.domain));
+  const first = Array.from({ length: 5 }, () => newConversation(h));
   assert.deepEqual(
     first.map((id) => assigneeOf(h.sqlite, id)),
     [a, b, c, a, b],
   );
   // Ana and Ben hold 2 each now: Cy is the only one under the cap.
-  const sixth = newConversation(h.app.domain);
+  const sixth = newConversation(h);
   assert.equal(assigneeOf(h.sqlite, sixth), c);
   const turn = turnOf(h.sqlite, inboxId);
-  const seventh = newConversation(h.app.domain);
+  const seventh = newConversation(h);
   assert.equal(assigneeOf(h.sqlite, seventh), null, 'everyone at the cap: it waits unassigned');
   assert.equal(turnOf(h.sqlite, inboxId), turn, 'and the rotation does not move');
   assert.equal(
@@ -209,39 +202,35 @@ test('the cap: an agent at the cap is skipped; closing one of theirs makes them 
   // Ben closes one of his: he is under the cap again and takes the next one.
   const bens = first[1]!;
   setConversationStatus(h.app.domain, { id: b, role: 'agent' }, bens, 1, 'closed');
-  assert.equal(assigneeOf(h.sqlite, newConversation(h.app.domain)), b);
+  assert.equal(assigneeOf(h.sqlite, newConversation(h)), b);
   // Only open conversations of this inbox count: one of Ana's marked spam frees her too.
   setConversationStatus(h.app.domain, manager.actor, first[0]!, 1, 'spam');
-  assert.equal(assigneeOf(h.sqlite, newConversation(h.app.domain)), a);
+  assert.equal(assigneeOf(h.sqlite, newConversation(h)), a);
   // Conversations of another inbox do not count against this one's cap.
-  const admin = {
-    id: h.sqlite.prepare(`SELECT id FROM users WHERE role = 'admin'`).pluck().get() as number,
-    role: 'admin' as const,
-  };
-  const other = createInbox(h.app.domain, admin, { name: 'Other' });
+  const other = buildInbox(h, { name: 'Other' });
   h.sqlite.prepare('UPDATE conversations SET inbox_id = ? WHERE id = ?').run(other.id, first[2]!);
-  assert.equal(assigneeOf(h.sqlite, newConversation(h.app.domain)), c, 'Cy held 2 in Support; one moved away');
+  assert.equal(assigneeOf(h.sqlite, newConversation(h)), c, 'Cy held 2 in Support; one moved away');
   // Without a cap, all take conversations again.
   setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: true, maxOpen: '' });
-  assert.notEqual(assigneeOf(h.sqlite, newConversation(h.app.domain)), null);
+  assert.notEqual(assigneeOf(h.sqlite, newConversation(h)), null);
 });
 
 test('away, offline, out of the queue, deactivated and non-members are skipped', async (t) => {
-  const { h, admin, ids, inboxId } = await setup(5);
+  const { h, admin, agents, ids, inboxId } = await setup(5);
   t.after(() => h.close());
   const [away, offline, outOfQueue, gone, ben] = ids as [number, number, number, number, number];
-  h.sqlite.prepare(`UPDATE users SET availability = 'away' WHERE id = ?`).run(away);
-  h.sqlite.prepare(`UPDATE users SET availability = 'offline' WHERE id = ?`).run(offline);
-  h.sqlite.prepare('UPDATE inbox_members SET in_queue = 0 WHERE inbox_id = ? AND user_id = ?').run(inboxId, outOfQueue);
+  availability(h, 'away', agents[0]!);
+  availability(h, 'offline', agents[1]!);
+  setInQueue(h.app.domain, agents[2]!.actor, inboxId, false);
   setActive(h.app.domain, admin.actor, gone, false);
-  const outsider = await addUser(h.app, 'agent', 'Otto');
-  available(h.sqlite, outsider.id, admin.id);
-  const made = Array.from({ length: 6 }, () => newConversation(h.app.domain));
+  const outsider = await buildUser(h, { name: 'Otto' });
+  availability(h, 'available', outsider, admin);
+  const made = Array.from({ length: 6 }, () => newConversation(h));
   assert.deepEqual([...tally(h.sqlite, made)], [[ben, 6]], 'only the one eligible agent');
   // Back in the queue and available: first in line (longest since a turn), then in turn.
-  h.sqlite.prepare('UPDATE inbox_members SET in_queue = 1 WHERE inbox_id = ? AND user_id = ?').run(inboxId, outOfQueue);
-  available(h.sqlite, away);
-  const next = Array.from({ length: 4 }, () => newConversation(h.app.domain));
+  setInQueue(h.app.domain, agents[2]!.actor, inboxId, true);
+  availability(h, 'available', agents[0]!);
+  const next = Array.from({ length: 4 }, () => newConversation(h));
   assert.deepEqual(
     next.map((id) => assigneeOf(h.sqlite, id)),
     [away, outOfQueue, ben, away],
@@ -252,22 +241,22 @@ test('a member joining mid-way gets the next one, then takes turns; one who leav
   const { h, admin, manager, ids, inboxId } = await setup(2);
   t.after(() => h.close());
   const [a, b] = ids as [number, number];
-  const before = Array.from({ length: 10 }, () => newConversation(h.app.domain));
+  const before = Array.from({ length: 10 }, () => newConversation(h));
   assert.deepEqual([...tally(h.sqlite, before)].sort(), [
     [a, 5],
     [b, 5],
   ]);
-  const cy = await addUser(h.app, 'agent', 'Cy');
-  available(h.sqlite, cy.id);
+  const cy = await buildUser(h, { name: 'Cy' });
+  availability(h, 'available', cy);
   setMembers(h.app.domain, admin.actor, inboxId, [manager.id, a, b, cy.id]);
-  const joined = Array.from({ length: 6 }, () => newConversation(h.app.domain));
+  const joined = Array.from({ length: 6 }, () => newConversation(h));
   assert.deepEqual(
     joined.map((id) => assigneeOf(h.sqlite, id)),
     [cy.id, a, b, cy.id, a, b],
     'the newcomer first (they had none), then in turn',
   );
   setMembers(h.app.domain, admin.actor, inboxId, [manager.id, a, cy.id]);
-  const left = Array.from({ length: 101 }, () => newConversation(h.app.domain));
+  const left = Array.from({ length: 101 }, () => newConversation(h));
   const counts = tally(h.sqlite, left);
   assert.equal(counts.get(b), undefined, 'Ben left the inbox');
   assert.ok(Math.abs((counts.get(a) ?? 0) - (counts.get(cy.id) ?? 0)) <= 1);
@@ -275,11 +264,11 @@ test('a member joining mid-way gets the next one, then takes turns; one who leav
 });
 
 test('nobody eligible: it stays unassigned, with no assignment event or notification; the team still hears of it', async (t) => {
-  const { h, admin, manager, ids, inboxId } = await setup(2);
+  const { h, admin, manager, agents, ids, inboxId } = await setup(2);
   t.after(() => h.close());
-  for (const id of ids) h.sqlite.prepare(`UPDATE users SET availability = 'away' WHERE id = ?`).run(id);
+  availability(h, 'away', ...agents);
   const announced = welcomes(h);
-  const id = newConversation(h.app.domain, undefined, 'Is anyone there?');
+  const id = newConversation(h, undefined, 'Is anyone there?');
   assert.equal(assigneeOf(h.sqlite, id), null);
   assert.equal(turnOf(h.sqlite, inboxId), 0);
   assert.equal(h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(id), 0);
@@ -310,7 +299,7 @@ test('an automatic assignment: the timeline says so without an actor; the assign
     h.app.domain.events.on(name, (payload) => seen.push({ name, inTransaction: h.sqlite.inTransaction, payload }));
   }
   const announced = welcomes(h);
-  const id = newConversation(h.app.domain, undefined, 'My order   is\nlate');
+  const id = newConversation(h, undefined, 'My order   is\nlate');
   const [a] = ids as [number];
   assert.equal(assigneeOf(h.sqlite, id), a);
   const event = h.sqlite
@@ -364,16 +353,16 @@ test('an automatic assignment: the timeline says so without an actor; the assign
 });
 
 test('only new conversations: a reopened one keeps its assignee, one that waited keeps waiting, spam stays out', async (t) => {
-  const { h, manager, ids, inboxId } = await setup(2);
+  const { h, manager, agents, ids, inboxId } = await setup(2);
   t.after(() => h.close());
   const [a, b] = ids as [number, number];
   const announced = welcomes(h);
   const customer = nextCustomer();
-  const id = newConversation(h.app.domain, customer);
+  const id = newConversation(h, customer);
   assert.equal(assigneeOf(h.sqlite, id), a);
   setConversationStatus(h.app.domain, { id: a, role: 'agent' }, id, 1, 'closed');
   const turn = turnOf(h.sqlite, inboxId);
-  assert.equal(newConversation(h.app.domain, customer, 'Me again'), id, 'the same conversation, reopened');
+  assert.equal(newConversation(h, customer, 'Me again'), id, 'the same conversation, reopened');
   assert.equal(assigneeOf(h.sqlite, id), a, 'keeps its assignee');
   assert.equal(turnOf(h.sqlite, inboxId), turn);
   assert.deepEqual(
@@ -383,22 +372,22 @@ test('only new conversations: a reopened one keeps its assignee, one that waited
   assert.equal(announced.filter((w) => w.conversationId === id).length, 1, 'told of once, when it was new');
 
   // Nobody was there when it came in; a later text does not hand it out.
-  for (const u of ids) h.sqlite.prepare(`UPDATE users SET availability = 'away' WHERE id = ?`).run(u);
+  availability(h, 'away', ...agents);
   const waiting = nextCustomer();
-  const waited = newConversation(h.app.domain, waiting);
-  available(h.sqlite, ...ids);
-  assert.equal(newConversation(h.app.domain, waiting, 'Hello??'), waited);
+  const waited = newConversation(h, waiting);
+  availability(h, 'available', ...agents);
+  assert.equal(newConversation(h, waiting, 'Hello??'), waited);
   assert.equal(assigneeOf(h.sqlite, waited), null);
 
   // A spammer's later texts neither assign nor notify.
   const spammer = nextCustomer();
-  const spam = newConversation(h.app.domain, spammer);
+  const spam = newConversation(h, spammer);
   assert.equal(assigneeOf(h.sqlite, spam), b);
   setConversationStatus(h.app.domain, manager.actor, spam, 1, 'spam');
   h.sqlite.prepare('UPDATE conversations SET assignee_id = NULL WHERE id = ?').run(spam);
   const notesBefore = h.sqlite.prepare('SELECT count(*) FROM notifications').pluck().get();
   const welcomesBefore = announced.length;
-  assert.equal(newConversation(h.app.domain, spammer, 'Buy now'), spam);
+  assert.equal(newConversation(h, spammer, 'Buy now'), spam);
   assert.equal(assigneeOf(h.sqlite, spam), null);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM notifications').pluck().get(), notesBefore);
   assert.equal(announced.length, welcomesBefore);
@@ -408,22 +397,17 @@ test('round-robin off, assignment mode off, or a personal inbox: nothing is assi
   const { h, admin, manager, inboxId } = await setup(2);
   t.after(() => h.close());
   setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: false, maxOpen: '' });
-  assert.equal(assigneeOf(h.sqlite, newConversation(h.app.domain)), null);
+  assert.equal(assigneeOf(h.sqlite, newConversation(h)), null);
   setAutoAssign(h.app.domain, manager.actor, inboxId, { enabled: true, maxOpen: '' });
-  h.sqlite.prepare('UPDATE inboxes SET assignment_enabled = 0 WHERE id = ?').run(inboxId);
-  assert.equal(assigneeOf(h.sqlite, newConversation(h.app.domain)), null, 'assignment mode off wins');
+  setAssignmentMode(h.app.domain, manager.actor, inboxId, false);
+  assert.equal(assigneeOf(h.sqlite, newConversation(h)), null, 'assignment mode off wins');
   assert.equal(turnOf(h.sqlite, inboxId), 0);
   // A personal inbox, even with the flag forced on underneath, belongs to its owner alone.
-  const cell = '+15550000099';
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    { e164: cell, smpp: 'sandbox', owner: admin.email, registration: 'registered', throughput: 0 },
-  ]);
+  const cell = buildNumber(h, { owner: admin });
   h.sqlite.prepare('UPDATE inboxes SET auto_assign = 1 WHERE owner_user_id IS NOT NULL').run();
-  available(h.sqlite, admin.id);
+  availability(h, 'available', admin);
   const announced = welcomes(h);
-  const r = receiveSms(h.app.domain, { from: nextCustomer(), to: cell, text: 'hi' }, texts);
-  assert.ok(r.stored);
+  const r = receiveText(h, { to: cell, text: 'hi' });
   assert.equal(assigneeOf(h.sqlite, r.conversationId), null);
   assert.deepEqual(toasted(h, announced, r.conversationId), [[admin.id, 'hi']], 'its owner hears of it, nobody else');
 });
@@ -431,16 +415,7 @@ test('round-robin off, assignment mode off, or a personal inbox: nothing is assi
 test('who may switch it: managers and admins who see the inbox; agents 403; unseen or personal inboxes 404; bad caps 422', async (t) => {
   const { h, admin, manager, agents, inboxId } = await setup(1);
   t.after(() => h.close());
-  const refusal = (fn: () => unknown): string => {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof DomainError) return `${err.status} ${err.key}`;
-      throw err;
-    }
-    return 'ok';
-  };
-  const other = await addUser(h.app, 'manager', 'Max');
+  const other = await buildUser(h, { role: 'manager', name: 'Max' });
   assert.equal(
     refusal(() => setAutoAssign(h.app.domain, agents[0]!.actor, inboxId, { enabled: true, maxOpen: '' })),
     '403 error.forbidden',
@@ -465,11 +440,7 @@ test('who may switch it: managers and admins who see the inbox; agents 403; unse
     h.sqlite.prepare('SELECT auto_assign AS on_, max_open_per_agent AS cap FROM inboxes WHERE id = ?').get(inboxId),
     { on_: 1, cap: 25 },
   );
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    { e164: '+15550000098', smpp: 'sandbox', owner: admin.email, registration: 'registered', throughput: 0 },
-  ]);
-  const personal = h.sqlite.prepare('SELECT id FROM inboxes WHERE owner_user_id = ?').pluck().get(admin.id) as number;
+  const personal = buildNumber(h, { owner: admin }).inboxId;
   assert.equal(
     refusal(() => setAutoAssign(h.app.domain, admin.actor, personal, { enabled: true, maxOpen: '' })),
     '404 error.not_found',
@@ -477,9 +448,9 @@ test('who may switch it: managers and admins who see the inbox; agents 403; unse
 });
 
 test('after a restart the stored rotation continues where it stopped', async (t) => {
-  const { h, ids, inboxId } = await setup(3);
+  const { h, agents, ids, inboxId } = await setup(3);
   const [a, b, c] = ids as [number, number, number];
-  const before = Array.from({ length: 4 }, () => newConversation(h.app.domain));
+  const before = Array.from({ length: 4 }, () => newConversation(h));
   assert.deepEqual(
     before.map((id) => assigneeOf(h.sqlite, id)),
     [a, b, c, a],
@@ -497,8 +468,8 @@ test('after a restart the stored rotation continues where it stopped', async (t)
   await app.ready();
   assert.equal(turnOf(sqlite, inboxId), 4);
   // Nobody has a tab open right after a start (presence may have made them offline): they come back.
-  available(sqlite, ...ids);
-  const after = Array.from({ length: 5 }, () => newConversation(app.domain));
+  availability({ app }, 'available', ...agents);
+  const after = Array.from({ length: 5 }, () => newConversation({ app }));
   assert.deepEqual(
     after.map((id) => assigneeOf(sqlite, id)),
     [b, c, a, b, c],

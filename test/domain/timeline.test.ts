@@ -7,35 +7,17 @@ import {
   type TimelineItem,
 } from '../../src/domain/conversations/timeline.ts';
 import { toggleReaction } from '../../src/domain/emoji/reactions.ts';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp } from '../helper.ts';
+import { atTime, buildConversation, buildInbox, buildNote, buildUser } from '../factories.ts';
+import { buildTestApp } from '../helper.ts';
 
-const SHOP = '+15551230000';
-
-/** A conversation with only its first text; the tests add messages, events and notes at chosen times. */
+/** A conversation with only its first text, at 1000; the tests add messages, events and notes at chosen times. */
 async function setup(t: { after(fn: () => Promise<void>): void }) {
   const h = await buildTestApp();
   t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent', 'Ana');
-  const outsider = await addUser(h.app, 'agent', 'Otto');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
-  setMembers(h.app.domain, admin.actor, createInbox(h.app.domain, admin.actor, { name: 'Other' }).id, [outsider.id]);
-  const inbound = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: SHOP, text: 'first' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(inbound.stored);
-  const id = inbound.conversationId;
-  h.sqlite.prepare('UPDATE messages SET created_at = 1000 WHERE conversation_id = ?').run(id);
+  const [agent, outsider] = await Promise.all([buildUser(h, { name: 'Ana' }), buildUser(h, { name: 'Otto' })]);
+  buildInbox(h, { members: [outsider] });
+  const support = buildInbox(h, { members: [agent] });
+  const { id } = atTime(h, 1000, () => buildConversation(h, { inbox: support, texts: ['first'] }));
   const message = (at: number, body: string) =>
     Number(
       h.sqlite
@@ -51,11 +33,7 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
         .run(id, JSON.stringify({ tag }), at).lastInsertRowid,
     );
   const note = (at: number, body: string) =>
-    Number(
-      h.sqlite
-        .prepare('INSERT INTO conversation_notes (conversation_id, author_id, body, created_at) VALUES (?, ?, ?, ?)')
-        .run(id, agent.id, body, at).lastInsertRowid,
-    );
+    atTime(h, at, () => buildNote(h, { conversation: id, author: agent, body }));
   return { h, agent, outsider, id, message, event, note };
 }
 

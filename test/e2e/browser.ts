@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import pino from 'pino';
 import { startMessaging, type Messaging } from '../../src/channels/start.ts';
-import { buildTestApp, PASSWORD, type TestApp } from '../helper.ts';
+import { buildTestApp, PASSWORD, until, type TestApp } from '../helper.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -163,33 +163,15 @@ export async function waitForLiveOpens(page: Page, times = 1, timeout?: number):
   });
 }
 
-/** Polls `check` (server side) until it returns true; for conditions the browser cannot see. */
-export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { until };
 
-/**
- * Polls an async reading until it equals what is expected (a live push lands in its own time); a read that throws
- * (an element swapped out while being read) counts as not yet. Fails with the last difference.
- */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  expected: T,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
+/** Polls an async reading until it deep-equals what is expected; a timeout reports the last difference. */
+export const eventually = <T>(read: () => Promise<T>, expected: T, what: string, timeoutMs?: number): Promise<true> =>
+  until(
+    async () => {
       assert.deepEqual(await read(), expected, what);
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+      return true as const;
+    },
+    what,
+    timeoutMs,
+  );

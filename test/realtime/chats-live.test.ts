@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { createTeamChat, leaveChat } from '../../src/domain/chats/manage.ts';
+import { leaveChat } from '../../src/domain/chats/manage.ts';
 import { postChatMessage } from '../../src/domain/chats/messages.ts';
-import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
+import { buildChat, buildUser } from '../factories.ts';
+import { buildTestApp, signedIn, until } from '../helper.ts';
 
 /** A tab with the chat open: every fragment pushed after the catch-up one. */
 function tab(url: string, cookie: string) {
@@ -24,11 +25,13 @@ test('a chat message reaches the members with it open, and nobody else; leaving 
   t.after(() => h.close());
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = h.app.server.address() as { port: number };
-  const mia = await addUser(h.app, 'manager', 'Mia');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  const cleo = await addUser(h.app, 'agent', 'Cleo');
-  const chat = createTeamChat(h.app.domain, mia.actor, { name: 'Ops', memberIds: [ana.id, ben.id] });
+  const [mia, ana, ben, cleo] = await Promise.all([
+    buildUser(h, { role: 'manager', name: 'Mia' }),
+    buildUser(h, { name: 'Ana' }),
+    buildUser(h, { name: 'Ben' }),
+    buildUser(h, { name: 'Cleo' }),
+  ]);
+  const chat = buildChat(h, { by: mia, name: 'Ops', members: [ana, ben] });
   const open = async (user: { email: string }) => {
     const client = await signedIn(h.app, user.email);
     const t = tab(`ws://127.0.0.1:${port}/live?path=${encodeURIComponent(`/chats/${chat}`)}`, client.cookieHeader);

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { createInbox, renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { getConversation } from '../../src/domain/conversations/queries.ts';
+import { renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
 import { createDb } from '../../src/db/client.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import { createEventBus } from '../../src/domain/events.ts';
 import { changeRole, resetPassword, setActive } from '../../src/domain/users/service.ts';
 import { setTimeZone } from '../../src/domain/users/time-zone.ts';
-import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
+import { buildConversation, buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { buildTestApp, signedIn, until, type TestApp } from '../helper.ts';
 
 async function listen(h: TestApp): Promise<string> {
   await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -37,9 +36,13 @@ function connect(url: string, cookie: string, origin?: string) {
   return { socket, received, catchUp, opened, closed };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check(), what);
+/** Lena in Los Angeles and Bert in Berlin, both working the inbox of `shop`. */
+async function apart(h: TestApp) {
+  const [la, berlin] = [await buildUser(h, { name: 'Lena' }), await buildUser(h, { name: 'Bert' })];
+  const shop = buildNumber(h, { inbox: buildInbox(h, { members: [la, berlin] }) });
+  setTimeZone(h.app.domain, la.actor, 'America/Los_Angeles');
+  setTimeZone(h.app.domain, berlin.actor, 'Europe/Berlin');
+  return { la, berlin, shop };
 }
 
 test('the live socket is refused without a session and from another origin', async (t) => {
@@ -48,7 +51,7 @@ test('the live socket is refused without a session and from another origin', asy
   const url = await listen(h);
   await assert.rejects(connect(url, '').opened, /HTTP 401/);
   await assert.rejects(connect(url, 'sb_session=forged').opened, /HTTP 401/);
-  const user = await addUser(h.app, 'agent');
+  const user = await buildUser(h);
   const client = await signedIn(h.app, user.email);
   await assert.rejects(connect(url, client.cookieHeader, 'https://evil.example').opened, /HTTP 403/);
   const ok = connect(url, client.cookieHeader, url.replace('ws:', 'http:').replace('/live', ''));
@@ -61,11 +64,10 @@ test('a push reaches exactly the users allowed to see the inbox', async (t) => {
   t.after(() => h.close());
   const url = await listen(h);
   const d = h.app.domain;
-  const admin = await addUser(h.app, 'admin');
-  const member = await addUser(h.app, 'agent');
-  const outsider = await addUser(h.app, 'agent');
-  const inbox = createInbox(d, admin.actor, { name: 'Support' });
-  setMembers(d, admin.actor, inbox.id, [member.id]);
+  const admin = await buildUser(h, { role: 'admin' });
+  const member = await buildUser(h);
+  const outsider = await buildUser(h);
+  const inbox = buildInbox(h, { name: 'Support', members: [member] });
 
   const tabs = {
     admin: connect(url, (await signedIn(h.app, admin.email)).cookieHeader),
@@ -85,8 +87,7 @@ test('a push reaches exactly the users allowed to see the inbox', async (t) => {
   assert.match(tabs.member.received[0]!, /Help &lt;desk&gt;/, 'pushed fragments are escaped too');
 
   // A second event after the first: if the outsider had been sent the first, it would have arrived before this one.
-  const other = createInbox(d, admin.actor, { name: 'Other' });
-  setMembers(d, admin.actor, other.id, [outsider.id]);
+  const other = buildInbox(h, { name: 'Other', members: [outsider] });
   await until(() => tabs.outsider.received.length > 0, 'the outsider gets news of their own inbox');
   assert.equal(tabs.outsider.received.length, 1);
   assert.ok(
@@ -100,10 +101,8 @@ test('a connecting tab first gets its navigation as it is now, for what changed 
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
-  setMembers(h.app.domain, admin.actor, inbox.id, [agent.id]);
+  const agent = await buildUser(h);
+  const inbox = buildInbox(h, { name: 'Support', members: [agent] });
   const tab = connect(
     `${url}?path=${encodeURIComponent(`/conversations?inbox=${inbox.id}`)}`,
     (await signedIn(h.app, agent.email)).cookieHeader,
@@ -130,10 +129,9 @@ test('removing a member updates their navigation and tells them nothing more', a
   t.after(() => h.close());
   const url = await listen(h);
   const d = h.app.domain;
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  const inbox = createInbox(d, admin.actor, { name: 'Support' });
-  setMembers(d, admin.actor, inbox.id, [agent.id]);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
+  const inbox = buildInbox(h, { name: 'Support', members: [agent] });
   const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
   await tab.opened;
   t.after(() => tab.socket.close());
@@ -141,8 +139,7 @@ test('removing a member updates their navigation and tells them nothing more', a
   await until(() => tab.received.length === 1, 'the removed member gets their new navigation');
   assert.ok(!tab.received[0]!.includes('Support'));
   renameInbox(d, admin.actor, inbox.id, { name: 'Secret' });
-  const marker = createInbox(d, admin.actor, { name: 'Marker' });
-  setMembers(d, admin.actor, marker.id, [agent.id]);
+  const marker = buildInbox(h, { name: 'Marker', members: [agent] });
   await until(() => tab.received.length === 2, 'the next push that concerns them arrives');
   assert.ok(!tab.received.some((html) => html.includes('Secret')));
 });
@@ -151,8 +148,8 @@ test('deactivating a user and signing out close their sockets', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
   const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
   await tab.opened;
   setActive(h.app.domain, admin.actor, agent.id, false);
@@ -168,7 +165,7 @@ test('deactivating a user and signing out close their sockets', async (t) => {
 test('shutting down tells every tab to reconnect (close code 1012)', async (t) => {
   const h = await buildTestApp();
   const url = await listen(h);
-  const agent = await addUser(h.app, 'agent');
+  const agent = await buildUser(h);
   const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
   await tab.opened;
   const closing = h.close();
@@ -181,9 +178,9 @@ test("a role change reaches the user's open tabs: an agent made admin sees every
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  createInbox(h.app.domain, admin.actor, { name: 'Sales' });
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
+  buildInbox(h, { name: 'Sales' });
   const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
   await tab.opened;
   t.after(() => tab.socket.close());
@@ -198,10 +195,9 @@ test('a tab whose session ended by any road hears nothing more and is closed', a
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  const inbox = createInbox(h.app.domain, admin.actor, { name: 'Support' });
-  setMembers(h.app.domain, admin.actor, inbox.id, [agent.id]);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
+  const inbox = buildInbox(h, { name: 'Support', members: [agent] });
   const client = await signedIn(h.app, agent.email);
   const tab = connect(url, client.cookieHeader);
   await tab.opened;
@@ -232,8 +228,8 @@ test("a password reset run beside the server closes that person's tabs at once, 
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const agent = await addUser(h.app, 'agent');
-  const other = await addUser(h.app, 'agent');
+  const agent = await buildUser(h);
+  const other = await buildUser(h);
   const tab = connect(url, (await signedIn(h.app, agent.email)).cookieHeader);
   const bystander = connect(url, (await signedIn(h.app, other.email)).cookieHeader);
   await Promise.all([tab.opened, bystander.opened]);
@@ -259,20 +255,8 @@ test('a header action answers with the header and pushes it to the open conversa
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
-  const inbound = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'Hello?' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(inbound.stored);
-  const id = inbound.conversationId;
+  const agent = await buildUser(h, { name: 'Ana' });
+  const { id } = buildConversation(h, { inbox: buildInbox(h, { members: [agent] }), texts: ['Hello?'] });
   const client = await signedIn(h.app, agent.email);
   await client.get(`/conversations/${id}`);
   const tab = connect(`${url}?path=${encodeURIComponent(`/conversations/${id}`)}`, client.cookieHeader);
@@ -283,7 +267,7 @@ test('a header action answers with the header and pushes it to the open conversa
   const statements: string[] = [];
   const prepare = h.sqlite.prepare.bind(h.sqlite);
   h.sqlite.prepare = ((sql: string) => (statements.push(sql), prepare(sql))) as typeof h.sqlite.prepare;
-  const version = String(h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').pluck().get(id));
+  const version = String(getConversation(h.app.domain, agent.actor, id).version);
   const answer = await client.post(
     `/conversations/${id}/assign`,
     { version, assignee: String(agent.id) },
@@ -310,20 +294,8 @@ test('two tabs of people in different time zones each get pushes with their own 
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const admin = await addUser(h.app, 'admin');
-  const [la, berlin] = [await addUser(h.app, 'agent', 'Lena'), await addUser(h.app, 'agent', 'Bert')];
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, inboxId, [la.id, berlin.id]);
-  setTimeZone(h.app.domain, la.actor, 'America/Los_Angeles');
-  setTimeZone(h.app.domain, berlin.actor, 'Europe/Berlin');
-  const text = (body: string) =>
-    receiveSms(h.app.domain, { from: '+15557654321', to: '+15551230000', text: body }, () => defaultKeywordTexts);
-  const first = text('Hello?');
-  assert.ok(first.stored);
-  const id = first.conversationId;
+  const { la, berlin, shop } = await apart(h);
+  const { id, phone } = buildConversation(h, { number: shop, texts: ['Hello?'] });
   const tabs = await Promise.all(
     [la, berlin].flatMap((user) =>
       [`/conversations/${id}`, '/conversations'].map(async (path) =>
@@ -336,7 +308,7 @@ test('two tabs of people in different time zones each get pushes with their own 
   const [laConversation, laList, berlinConversation, berlinList] = tabs;
 
   h.app.domain.now = () => Date.parse('2026-11-25T19:00:00Z');
-  text('Are you open today?');
+  receiveText(h, { from: phone, to: shop, text: 'Are you open today?' });
   const pushed = (tab: ReturnType<typeof connect>, pattern: RegExp) =>
     until(() => tab.received.some((html) => pattern.test(html)), String(pattern));
   await pushed(laConversation!, /<time datetime="2026-11-25T19:00:00\.000Z">11\/25\/26, 11:00\sAM<\/time>/);
@@ -354,15 +326,7 @@ test("a list filtered by day gets live rows by the day in each viewer's zone", a
   const h = await buildTestApp();
   t.after(() => h.close());
   const url = await listen(h);
-  const admin = await addUser(h.app, 'admin');
-  const [la, berlin] = [await addUser(h.app, 'agent', 'Lena'), await addUser(h.app, 'agent', 'Bert')];
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, inboxId, [la.id, berlin.id]);
-  setTimeZone(h.app.domain, la.actor, 'America/Los_Angeles');
-  setTimeZone(h.app.domain, berlin.actor, 'Europe/Berlin');
+  const { la, berlin, shop } = await apart(h);
   const path = encodeURIComponent('/conversations?from=2026-11-25&to=2026-11-25');
   // Berlin's tab connects first: a list drawn for it must not stand in for Los Angeles's.
   const berlinTab = connect(`${url}?path=${path}`, (await signedIn(h.app, berlin.email)).cookieHeader);
@@ -373,11 +337,7 @@ test("a list filtered by day gets live rows by the day in each viewer's zone", a
 
   // 23:30 UTC on 25 November: 15:30 that day in Los Angeles, 00:30 on the 26th in Berlin.
   h.app.domain.now = () => Date.parse('2026-11-25T23:30:00Z');
-  receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'Late question' },
-    () => defaultKeywordTexts,
-  );
+  receiveText(h, { to: shop, text: 'Late question' });
   const upserted = (html: string) => html.includes('hx-target="#conversation-list"') && html.includes('Late question');
   await until(() => laTab.received.some(upserted), 'the row reaches the list in Los Angeles');
   await until(

@@ -5,6 +5,7 @@
  * splitting and its own XML reading are there to catch our wire mistakes, not to repeat them.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -95,6 +96,16 @@ const descendant = (node: Node, local: string): Node | undefined =>
 
 function escapeXml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A payload from test/fixtures/mm7 with its `{{name}}` slots filled (values go in as they are: escape them first). */
+function fixture(file: string, values: Record<string, string> = {}): string {
+  const text = readFileSync(new URL(`../../fixtures/mm7/${file}`, import.meta.url), 'utf8').trimEnd();
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${file} wants {{${name}}}`);
+    return value;
+  });
 }
 
 // ---------------------------------------------------------------- MIME, its own way
@@ -519,27 +530,21 @@ export function deliverReq(options: DeliverOptions): PostedRequest {
   const element = options.senderElement ?? 'Number';
   const xml =
     options.xml ??
-    `<?xml version="1.0" encoding="UTF-8"?>
-<soap-env:Envelope xmlns:soap-env="${SOAP_ENV}">
-<soap-env:Header>${tid === null ? '' : `<TransactionID xmlns="${MM7_NS}" soap-env:mustUnderstand="1">${escapeXml(tid)}</TransactionID>`}</soap-env:Header>
-<soap-env:Body>
-<DeliverReq xmlns="${MM7_NS}">
-<MM7Version>6.8.0</MM7Version>
-<MMSRelayServerID>mmsc.example.net</MMSRelayServerID>
-<LinkedID>${randomBytes(6).toString('hex')}</LinkedID>
-<Sender><${element}>${escapeXml(options.sender ?? '4915112345678')}</${element}></Sender>
-<Recipients><To><Number displayOnly="false">${escapeXml(options.recipient ?? '4930123456789')}</Number></To></Recipients>
-<TimeStamp>2024-05-06T07:08:09Z</TimeStamp>
-<Priority>Normal</Priority>
-<Content href="cid:mm-content@mmsc.example.net" allowAdaptations="true"/>
-</DeliverReq>
-</soap-env:Body>
-</soap-env:Envelope>`;
+    fixture('deliver-req.xml', {
+      transactionHeader:
+        tid === null
+          ? ''
+          : `<TransactionID xmlns="${MM7_NS}" soap-env:mustUnderstand="1">${escapeXml(tid)}</TransactionID>`,
+      linkedId: randomBytes(6).toString('hex'),
+      senderElement: element,
+      sender: escapeXml(options.sender ?? '4915112345678'),
+      recipient: escapeXml(options.recipient ?? '4930123456789'),
+    });
   const inner = `----=_Part_inner_${randomBytes(4).toString('hex')}`;
   const outer = `----=_Part_outer_${randomBytes(4).toString('hex')}`;
   const slides = options.parts.map(encodedPart);
   const smil = Buffer.from(
-    `Content-Type: application/smil; charset=utf-8\r\nContent-ID: <smil>\r\nContent-Location: smil.xml\r\n\r\n<smil><head><layout/></head><body><par dur="5s"><img src="cid:part1"/><text src="cid:part0"/></par></body></smil>`,
+    `Content-Type: application/smil; charset=utf-8\r\nContent-ID: <smil>\r\nContent-Location: smil.xml\r\n\r\n${fixture('slide.smil')}`,
   );
   const contentType = options.smil
     ? `multipart/related; type="application/smil"; start="<smil>"; boundary="${inner}"`
@@ -568,20 +573,11 @@ export interface ReportOptions {
 
 /** An MM7_delivery_report.REQ: no content, so a bare text/xml SOAP message unless asked otherwise. */
 export function deliveryReportReq(options: ReportOptions): PostedRequest {
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<env:Envelope xmlns:env="${SOAP_ENV}" xmlns:mm7="${MM7_NS}">
-<env:Header><mm7:TransactionID env:mustUnderstand="1">${escapeXml(options.transactionId ?? `dr-${randomBytes(4).toString('hex')}`)}</mm7:TransactionID></env:Header>
-<env:Body><mm7:DeliveryReportReq>
-<mm7:MM7Version>6.8.0</mm7:MM7Version>
-<mm7:MMSRelayServerID>mmsc.example.net</mm7:MMSRelayServerID>
-<mm7:MessageID>${escapeXml(options.messageId)}</mm7:MessageID>
-<mm7:Recipient><mm7:Number>4915112345678</mm7:Number></mm7:Recipient>
-<mm7:Sender><mm7:ShortCode>12345</mm7:ShortCode></mm7:Sender>
-<mm7:Date>2024-05-06T07:08:09Z</mm7:Date>
-<mm7:MMStatus>${escapeXml(options.mmStatus)}</mm7:MMStatus>
-<mm7:StatusText>${escapeXml(options.mmStatus)}</mm7:StatusText>
-</mm7:DeliveryReportReq></env:Body>
-</env:Envelope>`;
+  const xml = fixture('delivery-report-req.xml', {
+    transactionId: escapeXml(options.transactionId ?? `dr-${randomBytes(4).toString('hex')}`),
+    messageId: escapeXml(options.messageId),
+    mmStatus: escapeXml(options.mmStatus),
+  });
   if (!options.multipart) return { contentType: 'text/xml; charset=utf-8', body: Buffer.from(xml) };
   const boundary = `dr_${randomBytes(4).toString('hex')}`;
   return {

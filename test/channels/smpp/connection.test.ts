@@ -13,35 +13,17 @@ import {
   type SmppConnection,
 } from '../../../src/channels/smpp/connection.ts';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../../src/channels/smpp/simulator.ts';
+import { until } from '../../helper.ts';
+import { smppConfig } from '../wiring.ts';
 import { DELIVER_SM_RESP, ENQUIRE_LINK, GENERIC_NACK, header, rawSmsc } from './raw-smsc.ts';
 
 const silent = pino({ level: 'silent' });
 const FAST = { backoffBaseMs: 50, bindMs: 2_000, responseMs: 2_000, queueMs: 5_000 };
 
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await sleep(10);
-  assert.ok(check(), `timed out waiting until ${what}`);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function config(port: number, overrides: Partial<SmppConfig> = {}): SmppConfig {
-  return {
-    name: 'test-smsc',
-    host: '127.0.0.1',
-    port,
-    tls: false,
-    systemId: 'switchboard',
-    password: 'secret',
-    bind: 'transceiver',
-    window: 10,
-    throughput: 0,
-    enquireLinkS: 30,
-    receiptId: 'same',
-    ...overrides,
-  };
-}
+const config = (port: number, overrides: Partial<SmppConfig> = {}) =>
+  smppConfig(port, { name: 'test-smsc', ...overrides });
 
 interface Harness {
   conn: SmppConnection;
