@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SANDBOX } from '../channels/start.ts';
 import { decodeShortMessage, encodeForSubmit } from '../channels/smpp/encoding.ts';
 import { invalid } from '../domain/errors.ts';
+import { LIMITS } from '../domain/limits.ts';
 import { numbersOnConnection } from '../domain/numbers/sync.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { adminOnly } from './admin/guard.ts';
@@ -71,7 +72,8 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
       if (!simulator) throw invalid('sandbox.not_running');
       if (!E164.test(phone)) throw invalid('sandbox.phone_invalid', 'phone');
       if (!E164.test(to)) throw invalid('sandbox.to_invalid', 'to');
-      if (text.trim() === '' || text.length > 1600) throw invalid('sandbox.text_invalid', 'text');
+      if (text.trim() === '' || text.length > LIMITS.smsText)
+        throw invalid('sandbox.text_invalid', 'text', { max: LIMITS.smsText });
       ref = (ref + 1) % 256;
       const encoded = encodeForSubmit(text, ref);
       for (const shortMessage of encoded.parts) {
