@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
 import websocket from '@fastify/websocket';
 import type Database from 'better-sqlite3';
 import type { Eta } from 'eta';
@@ -62,12 +63,13 @@ import liveRoutes from './routes/live.ts';
 import settingsRoutes from './routes/settings.ts';
 import sandboxRoutes from './routes/sandbox.ts';
 import setupRoutes from './routes/setup.ts';
-import { createViews } from './views.ts';
+import { createViews, viewOptions } from './views.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     configStore: ConfigStore;
     domain: DomainContext;
+    /** The one Eta instance: @fastify/view renders pages and fragments with it, realtime its pushes (synchronously). */
     views: Eta;
     hub: Hub;
     /** What the SMS side runs, filled in by startMessaging; empty in an app without channels (tests). */
@@ -187,6 +189,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(twoFactorGate);
   await app.register(formBodies, { bodyLimit: server.body_limit_kb * 1024 });
   await app.register(csrfPlugin);
+  await app.register(fastifyView, viewOptions(app.views));
   await app.register(renderPlugin);
   await app.register(sessionSweep);
 

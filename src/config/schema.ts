@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalTimeZone } from '../domain/calendar.ts';
 import { supportedCountries } from '../domain/contacts/phone.ts';
+import { E164_PATTERN } from '../formatting/e164.ts';
 import { locales } from '../i18n/languages.ts';
 
 const urlTemplate = z
@@ -8,7 +9,7 @@ const urlTemplate = z
   .regex(/^(https?|tel|sip|callto):/, 'expected a URL starting with https:, http:, tel:, sip: or callto:')
   .max(500);
 
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as "+15551230000"');
+const e164 = z.string().regex(E164_PATTERN, 'expected an E.164 number such as "+15551230000"');
 
 const secretPair = <T extends { password?: string; password_env?: string }>(c: T) =>
   (c.password === undefined) !== (c.password_env === undefined);

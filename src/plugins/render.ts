@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MessageKey } from '../i18n/index.ts';
 import { publicUrlMissing } from '../presenters/public-url.ts';
@@ -39,10 +39,15 @@ function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, wi
   return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, ...notices, known }), diskTrouble, ...given };
 }
 
-export default fp(async (app) => {
+async function replyDecorators(app: FastifyInstance): Promise<void> {
+  /** Sends once drawn (@fastify/view renders in a promise): handlers and hooks return the reply, and Fastify waits. */
   const render = (reply: FastifyReply, template: string, data: Data): FastifyReply => {
-    const html = app.views.render(template, requestLocals(reply.request, reply, data, template.startsWith('pages/')));
-    return reply.type('text/html; charset=utf-8').send(html);
+    const locals = requestLocals(reply.request, reply, data, template.startsWith('pages/'));
+    reply.viewAsync(template, locals).then(
+      (html) => reply.send(html),
+      (err: unknown) => reply.send(err),
+    );
+    return reply;
   };
   app.decorateReply('page', function (this: FastifyReply, template: string, data: Data = {}) {
     return render(this, template, data);
@@ -66,4 +71,6 @@ export default fp(async (app) => {
       return render(this, 'pages/error', { message, status: this.statusCode });
     },
   );
-});
+}
+
+export default fp(replyDecorators, { dependencies: ['@fastify/view'] });

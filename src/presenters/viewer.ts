@@ -3,6 +3,7 @@ import { chatUnreadTotal } from '../domain/chats/list.ts';
 import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
 import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
 import { listInboxesFor, type Inbox } from '../domain/inboxes/service.ts';
+import { LIMITS } from '../domain/limits.ts';
 import { humanSize } from '../domain/media/attachments.ts';
 import type { PublicUser } from '../domain/users/service.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
@@ -71,6 +72,7 @@ export function viewerLocals(
     age: ageFormatter(t, domain.now),
     markdown: renderMarkdown,
     fileSize: humanSize,
+    limits: LIMITS,
     sandbox: opts.sandbox,
     publicUrlMissing: opts.publicUrlMissing,
     ...(user && opts.nav ? navData(domain, { id: user.id, role: user.role }, opts.known) : noNav),

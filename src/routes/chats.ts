@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { chatsOf, teammates } from '../domain/chats/list.ts';
 import { createTeamChat, leaveChat, openDirect, updateTeamChat } from '../domain/chats/manage.ts';
 import {
-  CHAT_MAX_FILES,
   chatHistory,
   chatMessageFor,
   deleteChatMessage,
@@ -13,6 +12,7 @@ import {
 } from '../domain/chats/messages.ts';
 import { isManager, type Actor } from '../domain/context.ts';
 import { invalid } from '../domain/errors.ts';
+import { LIMITS } from '../domain/limits.ts';
 import { listInboxesFor } from '../domain/inboxes/service.ts';
 import { ACCEPTED_TYPES } from '../domain/media/sniff.ts';
 import { humanSize } from '../domain/media/attachments.ts';
@@ -49,7 +49,7 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
   /** What the composer alone needs (its redraw after a send must not load the chat's history). */
   const composerData = (chatId: number, state: { errors?: FormErrors; draft?: string } = {}) => ({
     chat: { id: chatId },
-    attach: { max: CHAT_MAX_FILES, size: humanSize(maxBytes()), accept: ACCEPTED_TYPES },
+    attach: { max: LIMITS.chatFiles, size: humanSize(maxBytes()), accept: ACCEPTED_TYPES },
     errors: state.errors ?? {},
     draft: state.draft ?? '',
   });

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SANDBOX } from '../channels/start.ts';
 import { decodeShortMessage, encodeForSubmit } from '../channels/smpp/encoding.ts';
 import { invalid } from '../domain/errors.ts';
+import { LIMITS } from '../domain/limits.ts';
 import { numbersOnConnection } from '../domain/numbers/sync.ts';
+import { isE164 } from '../formatting/e164.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { adminOnly } from './admin/guard.ts';
 import { field, formErrorsOf, type FormErrors } from './forms.ts';
@@ -13,8 +15,6 @@ interface Line {
   text: string;
   at: number;
 }
-
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** The "customer phone" of the sandbox: an admin texts the inbox as a customer would and sees what comes back. */
 export default async function sandboxRoutes(app: FastifyInstance): Promise<void> {
@@ -52,7 +52,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
   };
 
   const phoneOf = (raw: unknown): string =>
-    typeof raw === 'string' && E164.test(raw.trim()) ? raw.trim() : '+15557654321';
+    typeof raw === 'string' && isE164(raw.trim()) ? raw.trim() : '+15557654321';
 
   app.get('/sandbox', async (req, reply) => show(req, reply, phoneOf((req.query as Record<string, unknown>).phone)));
 
@@ -69,9 +69,10 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
     try {
       const simulator = app.messaging.simulator;
       if (!simulator) throw invalid('sandbox.not_running');
-      if (!E164.test(phone)) throw invalid('sandbox.phone_invalid', 'phone');
-      if (!E164.test(to)) throw invalid('sandbox.to_invalid', 'to');
-      if (text.trim() === '' || text.length > 1600) throw invalid('sandbox.text_invalid', 'text');
+      if (!isE164(phone)) throw invalid('sandbox.phone_invalid', 'phone');
+      if (!isE164(to)) throw invalid('sandbox.to_invalid', 'to');
+      if (text.trim() === '' || text.length > LIMITS.smsText)
+        throw invalid('sandbox.text_invalid', 'text', { max: LIMITS.smsText });
       ref = (ref + 1) % 256;
       const encoded = encodeForSubmit(text, ref);
       for (const shortMessage of encoded.parts) {
@@ -89,7 +90,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
-      return show(req, reply.code(refused.status), E164.test(phone) ? phone : '+15557654321', {
+      return show(req, reply.code(refused.status), isE164(phone) ? phone : '+15557654321', {
         errors: refused.errors,
         draft: text,
       });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { CHAT_BODY_MAX } from '../../src/domain/chats/messages.ts';
+import { LIMITS } from '../../src/domain/limits.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { mentionedIn } from '../../src/domain/mentions.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
@@ -62,7 +62,7 @@ test('crafted Markdown in a chat cannot stall the server: others are answered wh
   const a = await sign(ana);
   const url = (await a.post('/chats/direct', { user: String(ben.id) })).headers.location as string;
   // The longest messages a chat takes, each built to make a Markdown reader backtrack or rescan.
-  const crafted = Object.values(PATHOLOGICAL).map((make) => make(CHAT_BODY_MAX).slice(0, CHAT_BODY_MAX));
+  const crafted = Object.values(PATHOLOGICAL).map((make) => make(LIMITS.chatText).slice(0, LIMITS.chatText));
   for (const body of crafted) {
     const res = await a.post(`${url}/messages`, { body }, HX);
     assert.equal(res.statusCode, 200, res.body.match(/role="alert"[^>]*>([^<]*)/)?.[1]);

@@ -9,7 +9,7 @@ import type { AuditAction } from '../audit/actions.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import { canSeeInbox, inboxVisibleTo } from '../inboxes/access.ts';
-import { MAX_BODY } from '../messaging/outbox.ts';
+import { LIMITS } from '../limits.ts';
 import { cleanLine } from '../text.ts';
 import { fillPlaceholders, unknownPlaceholders, valuesFor } from './placeholders.ts';
 
@@ -42,7 +42,8 @@ function clean(input: CannedInput): { title: string; keyword: string; body: stri
   const keyword = typeof input.keyword === 'string' ? input.keyword.trim().replace(/^\//, '') : '';
   if (!/^[\p{L}\p{N}_-]{1,30}$/u.test(keyword)) throw invalid('canned.keyword_invalid', 'keyword');
   const body = typeof input.body === 'string' ? input.body.replace(/\r\n/g, '\n').trim() : '';
-  if (body.length === 0 || body.length > MAX_BODY) throw invalid('canned.body_invalid', 'body', { max: MAX_BODY });
+  if (body.length === 0 || body.length > LIMITS.smsText)
+    throw invalid('canned.body_invalid', 'body', { max: LIMITS.smsText });
   const unknown = unknownPlaceholders(body);
   if (unknown.length) throw invalid('canned.placeholder_unknown', 'body', { name: `{{${unknown[0]}}}` });
   return { title, keyword, body };

@@ -4,6 +4,7 @@ import { users } from '../../db/schema/users.ts';
 import { toPlainText } from '../../formatting/markdown.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import { groupReactions, rememberEmoji, type Reaction } from '../emoji/reactions.ts';
 import { knownEmoji } from '../emoji/catalog.ts';
 import { attachFiles, attachmentsOf, checkUploads, type AttachmentView, type Upload } from '../media/attachments.ts';
@@ -12,10 +13,7 @@ import { mentionedIn } from '../mentions.ts';
 import { addNotifications, announce, type NewNotification } from '../notifications/notify.ts';
 import { chatAudience, chatFor, type ChatRow } from './access.ts';
 
-export const CHAT_BODY_MAX = 4000;
 export const CHAT_PAGE = 40;
-/** Files per chat message: the same as a customer message by default. */
-export const CHAT_MAX_FILES = 5;
 
 export interface ChatMessageView {
   id: number;
@@ -33,7 +31,7 @@ export interface ChatMessageView {
 function cleanChatBody(raw: unknown, mayBeEmpty: boolean): string {
   const body = typeof raw === 'string' ? raw.replace(/\r\n/g, '\n').trim() : '';
   if (body.length === 0 && !mayBeEmpty) throw invalid('sms.body_empty', 'body');
-  if (body.length > CHAT_BODY_MAX) throw invalid('chat.body_long', 'body', { max: CHAT_BODY_MAX });
+  if (body.length > LIMITS.chatText) throw invalid('chat.body_long', 'body', { max: LIMITS.chatText });
   return body;
 }
 
@@ -88,7 +86,7 @@ export function postChatMessage(
     done = ctx.db.transaction((tx) => {
       const chat = chatFor(tx, actor, chatId);
       const files = checkUploads(
-        { maxAttachments: CHAT_MAX_FILES, maxAttachmentBytes: media?.maxAttachmentBytes ?? 0 },
+        { maxAttachments: LIMITS.chatFiles, maxAttachmentBytes: media?.maxAttachmentBytes ?? 0 },
         uploads,
       );
       const id = tx

@@ -1,3 +1,5 @@
+import { isE164 } from '../../formatting/e164.ts';
+
 /**
  * Calling codes for national numbers typed without one. NANP countries dial 10 digits (an optional leading
  * 1); most others drop their trunk prefix 0; Italy and Spain have none (Italy's leading 0 belongs to the
@@ -23,8 +25,6 @@ const callingCodes: Record<string, { code: string; nanp?: true; noTrunk?: true }
 
 export const supportedCountries = Object.keys(callingCodes);
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-
 /** A phone number as people type it, in E.164 — or null when it cannot be one. */
 export function normalizePhone(raw: unknown, defaultCountry?: string): string | null {
   if (typeof raw !== 'string') return null;
@@ -33,7 +33,7 @@ export function normalizePhone(raw: unknown, defaultCountry?: string): string | 
     .trim()
     .replace(/\(0\)/g, '')
     .replace(/[\s().\-/]/g, '');
-  if (compact.startsWith('+')) return E164.test(compact) ? compact : null;
+  if (compact.startsWith('+')) return isE164(compact) ? compact : null;
   if (compact.startsWith('00')) return normalizePhone(`+${compact.slice(2)}`);
   if (!/^\d+$/.test(compact)) return null;
   const country = defaultCountry ? callingCodes[defaultCountry] : undefined;
@@ -43,8 +43,8 @@ export function normalizePhone(raw: unknown, defaultCountry?: string): string | 
     // NANP area codes and exchanges never start with 0 or 1.
     return /^[2-9]\d{2}[2-9]\d{6}$/.test(national) ? `+1${national}` : null;
   }
-  if (country.noTrunk) return E164.test(`+${country.code}${compact}`) ? `+${country.code}${compact}` : null;
+  if (country.noTrunk) return isE164(`+${country.code}${compact}`) ? `+${country.code}${compact}` : null;
   if (!compact.startsWith('0')) return null;
   const candidate = `+${country.code}${compact.slice(1)}`;
-  return E164.test(candidate) ? candidate : null;
+  return isE164(candidate) ? candidate : null;
 }

@@ -7,6 +7,7 @@ import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { conflict, DomainError, invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
+import { LIMITS } from '../limits.ts';
 import { contactVisibleTo } from './access.ts';
 import { TEAM_BOOK } from './book.ts';
 import { addEvent, stateFor, type Tx } from '../conversations/actions.ts';
@@ -60,7 +61,7 @@ function cleanEmail(raw: unknown): string | null {
 
 function cleanNotes(raw: unknown): string | null {
   const notes = typeof raw === 'string' ? raw.replace(/\r\n/g, '\n').trim() : '';
-  if (notes.length > 4000) throw invalid('contact.notes_long', 'notes', { max: 4000 });
+  if (notes.length > LIMITS.contactNotes) throw invalid('contact.notes_long', 'notes', { max: LIMITS.contactNotes });
   return notes || null;
 }
 

@@ -7,11 +7,10 @@ import { numbers } from '../../db/schema/numbers.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { DomainError, invalid, notFound } from '../errors.ts';
 import { assertCanSeeInbox } from '../inboxes/access.ts';
+import { LIMITS } from '../limits.ts';
 import { attachFiles, checkUploads, type Upload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 import { customerLinkBase, type CustomerLinks } from './links.ts';
-
-export const MAX_BODY = 1600;
 
 /** Carriers block unregistered 10DLC traffic, so it never reaches the outbox. */
 export function assertMayText(tx: Pick<Tx, 'select'>, numberId: number, phone: string): void {
@@ -67,7 +66,7 @@ export function insertOutbound(
 export function cleanBody(rawBody: unknown, mayBeEmpty = false): string {
   const body = typeof rawBody === 'string' ? rawBody.replace(/\r\n/g, '\n').trim() : '';
   if (body.length === 0 && !mayBeEmpty) throw invalid('sms.body_empty', 'body');
-  if (body.length > MAX_BODY) throw invalid('sms.body_long', 'body', { max: MAX_BODY });
+  if (body.length > LIMITS.smsText) throw invalid('sms.body_long', 'body', { max: LIMITS.smsText });
   return body;
 }
 

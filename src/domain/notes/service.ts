@@ -5,16 +5,15 @@ import { users } from '../../db/schema/users.ts';
 import { toPlainText } from '../../formatting/markdown.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
 import { assertCanSeeInbox, inboxAudience } from '../inboxes/access.ts';
 import { mentionedIn } from '../mentions.ts';
 import { addNotifications, announce } from '../notifications/notify.ts';
 
-export const NOTE_MAX = 4000;
-
 function cleanNote(raw: unknown): string {
   const body = typeof raw === 'string' ? raw.replace(/\r\n/g, '\n').trim() : '';
   if (body.length === 0) throw invalid('note.empty', 'note');
-  if (body.length > NOTE_MAX) throw invalid('chat.body_long', 'note', { max: NOTE_MAX });
+  if (body.length > LIMITS.noteText) throw invalid('chat.body_long', 'note', { max: LIMITS.noteText });
   return body;
 }
 

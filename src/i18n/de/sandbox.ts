@@ -19,5 +19,5 @@ export const sandbox: Translation<typeof en> = {
   'sandbox.not_running': 'Das Sandbox-SMSC läuft auf diesem Server nicht.',
   'sandbox.phone_invalid': 'Gib die Telefonnummer international ein, etwa +15557654321.',
   'sandbox.to_invalid': 'Wähle eine der Nummern des Posteingangs.',
-  'sandbox.text_invalid': 'Schreib eine Nachricht mit bis zu 1600 Zeichen.',
+  'sandbox.text_invalid': 'Schreib eine Nachricht mit bis zu {max} Zeichen.',
 };

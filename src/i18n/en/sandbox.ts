@@ -17,5 +17,5 @@ export const sandbox = {
   'sandbox.not_running': 'The sandbox SMSC is not running on this server.',
   'sandbox.phone_invalid': 'Enter the phone number in international form, such as +15557654321.',
   'sandbox.to_invalid': 'Choose one of the inbox numbers.',
-  'sandbox.text_invalid': 'Write a message of up to 1600 characters.',
+  'sandbox.text_invalid': 'Write a message of up to {max} characters.',
 } as const;

@@ -5,7 +5,8 @@ import { cannedFor, fillCanned } from '../../domain/canned/service.ts';
 import { markRead } from '../../domain/conversations/reading.ts';
 import { timelinePage } from '../../domain/conversations/timeline.ts';
 import { largestAttachmentBytes } from '../../domain/media/limits.ts';
-import { MAX_BODY, queueReply } from '../../domain/messaging/outbox.ts';
+import { LIMITS } from '../../domain/limits.ts';
+import { queueReply } from '../../domain/messaging/outbox.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
 import { conversationComposer, conversationPage } from '../../presenters/conversation.ts';
@@ -34,7 +35,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   // The composer's live counter: characters left in this SMS and how many SMS the text will take; and while a
   // `/keyword` is being typed at the end, the canned replies it may mean.
   app.post('/compose/count', async (req, reply) => {
-    const body = field(req, 'body').slice(0, MAX_BODY);
+    const body = field(req, 'body').slice(0, LIMITS.smsText);
     const typed = /(?:^|\s)\/([\p{L}\p{N}_-]{1,30})$/u.exec(body)?.[1];
     const conversation = field(req, 'conversation');
     const choices =
@@ -70,7 +71,10 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       : current.trim()
         ? `${current.trimEnd()}\n${text}`
         : text;
-    const data = { ...conversationComposer(app, actor, id, { draft: draft.slice(0, MAX_BODY) }), focusComposer: true };
+    const data = {
+      ...conversationComposer(app, actor, id, { draft: draft.slice(0, LIMITS.smsText) }),
+      focusComposer: true,
+    };
     return reply.fragment('partials/composer', data);
   });
 
