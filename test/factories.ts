@@ -98,10 +98,11 @@ export function buildNumber(
     { smpp: 'sandbox', registration: 'registered', throughput: 0, ...config, e164, ...where },
   ]);
   assert.deepEqual(synced.skipped, [], `number ${e164} is configured`);
-  return numberRow(w, e164);
+  return findNumber(w, e164);
 }
 
-function numberRow(w: World, e164: string): ShopNumber {
+/** The row of a configured number (also the sandbox's own, which `serve` adds); fails the test when missing. */
+export function findNumber(w: World, e164: string): ShopNumber {
   const row = w.app.domain.db.select().from(numbers).where(eq(numbers.e164, e164)).get();
   assert.ok(row, `${e164} is a configured number`);
   return row;
@@ -139,7 +140,7 @@ export function buildConversation(
   } = {},
 ): { id: number; inboxId: number; numberId: number; phone: string; to: string; messageIds: number[] } {
   const given = typeof opts.number === 'string' ? opts.number : opts.number?.e164;
-  const number = given ? numberRow(w, given) : buildNumber(w, opts.inbox === undefined ? {} : { inbox: opts.inbox });
+  const number = given ? findNumber(w, given) : buildNumber(w, opts.inbox === undefined ? {} : { inbox: opts.inbox });
   const from = opts.from ?? nextCustomer();
   const received = (opts.texts ?? ['Hello']).map((text) => receiveText(w, { to: number, text, from }));
   return {

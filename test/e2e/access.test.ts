@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { addUser } from '../helper.ts';
-import { inboxNav, launchBrowser, noChromium, signedInPage, startServer } from './browser.ts';
+import { buildInbox, buildUser } from '../factories.ts';
+import { browserFor, inboxNav, noChromium, serverFor, signedInPage } from './browser.ts';
 
 test('browser: inbox access', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
+  const browser = await browserFor(t);
 
   await t.test('an agent cannot open an inbox they are not a member of, nor see it listed', async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
-    const admin = await addUser(s.app, 'admin', 'Ada Admin');
-    const agent = await addUser(s.app, 'agent', 'Alan Agent');
-    const a = createInbox(s.app.domain, null, { name: 'Sales Alpha' });
-    const b = createInbox(s.app.domain, null, { name: 'Billing Bravo' });
-    setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
+    const s = await serverFor(t);
+    const agent = await buildUser(s, { name: 'Alan Agent' });
+    const a = buildInbox(s, { name: 'Sales Alpha', members: [agent] });
+    const b = buildInbox(s, { name: 'Billing Bravo' });
 
-    const page = await signedInPage(browser, s.baseURL, agent.email);
-    t.after(() => page.context().close());
+    const page = await signedInPage(t, browser, s.baseURL, agent.email);
 
     // Home: A is listed (navigation and cards), B nowhere.
     await inboxNav(page).getByRole('link', { name: 'Sales Alpha' }).waitFor();

@@ -1,32 +1,28 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { addUser, PASSWORD } from '../helper.ts';
-import { launchBrowser, newContext, noChromium, signedInPage, startServer } from './browser.ts';
+import { buildUser } from '../factories.ts';
+import { PASSWORD } from '../helper.ts';
+import { browserFor, noChromium, pageFor, serverFor, signedInPage } from './browser.ts';
 
 const NEW_PASSWORD = 'a brand new long password';
 
 test('browser: password-reset links and two-factor sign-in', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
+  const browser = await browserFor(t);
 
   await t.test('an admin makes a reset link; the user opens it, sets a password and signs in with it', async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
-    const admin = await addUser(s.app, 'admin', 'Ada Admin');
-    await addUser(s.app, 'agent', 'Alan Agent', 'alan@example.test');
+    const s = await serverFor(t);
+    const admin = await buildUser(s, { role: 'admin', name: 'Ada Admin' });
+    await buildUser(s, { name: 'Alan Agent', email: 'alan@example.test' });
 
-    const adminPage = await signedInPage(browser, s.baseURL, admin.email);
-    t.after(() => adminPage.context().close());
+    const adminPage = await signedInPage(t, browser, s.baseURL, admin.email);
     await adminPage.goto('/admin/users');
     await adminPage.getByRole('button', { name: 'Create a password-reset link for Alan Agent' }).click();
     await adminPage.getByRole('status').filter({ hasText: 'Switchboard sends no email' }).waitFor();
     const link = await adminPage.getByRole('textbox', { name: 'Password-reset link for Alan Agent' }).inputValue();
     assert.match(link, new RegExp(`^${s.baseURL}/reset/[\\w-]{43}$`));
 
-    const context = await newContext(browser, s.baseURL);
-    t.after(() => context.close());
-    const page = await context.newPage();
+    const page = await pageFor(t, browser, s.baseURL);
     await page.goto(link);
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
     await page.getByText('Set a new password for alan@example.test.').waitFor();
@@ -52,14 +48,12 @@ test('browser: password-reset links and two-factor sign-in', { skip: noChromium 
   await t.test(
     'a user turns on two-factor sign-in in Settings, signs out, and signs in with password and code',
     async (t) => {
-      const s = await startServer();
-      t.after(() => s.close());
+      const s = await serverFor(t);
       // The server's clock, moved on by hand so the sign-in's code is not the one that confirmed the enrolment.
       let offset = 0;
       s.app.domain.now = () => Date.now() + offset;
-      const agent = await addUser(s.app, 'agent', 'Alan Agent');
-      const page = await signedInPage(browser, s.baseURL, agent.email);
-      t.after(() => page.context().close());
+      const agent = await buildUser(s, { name: 'Alan Agent' });
+      const page = await signedInPage(t, browser, s.baseURL, agent.email);
 
       await page.goto('/settings');
       await page.getByRole('link', { name: 'Set up two-factor sign-in' }).click();

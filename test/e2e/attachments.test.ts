@@ -13,34 +13,23 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { SANDBOX } from '../../src/channels/start.ts';
 import { decodeShortMessage, encodeForSubmit } from '../../src/channels/smpp/encoding.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import type { Actor } from '../../src/domain/context.ts';
+import { buildConversation, buildInbox, buildUser, findNumber, SETUP, type User } from '../factories.ts';
 import { exe, jpeg, mp3, pdf } from '../fixtures/media.ts';
-import { addUser } from '../helper.ts';
 import {
-  launchBrowser,
-  newContext,
-  noChromium,
-  signIn,
-  startServer,
-  startServerWithSandbox,
-  trackLiveSocket,
-  until,
-  waitForLiveOpens,
+  browserFor,
+  conversationPageFor,
+  dialogsOf,
   eventually,
-  type Server,
+  noChromium,
+  pageFor,
+  sandboxServerFor,
+  serverFor,
+  signIn,
+  until,
 } from './browser.ts';
 
-const SHOP = '+15551230000'; // Support's number
-const SALES = '+15551230001'; // Sales' number
 const CUSTOMER = '+15557654321';
 const QUESTION = 'Can you send the invoice?';
-/** The test's own setup acts as an admin that is nobody in particular. */
-const SETUP: Actor = { id: 0, role: 'admin' };
-
-type User = Awaited<ReturnType<typeof addUser>>;
 
 const timeline = (page: Page): Locator => page.getByRole('list', { name: 'Messages and events', exact: true });
 /** A message on the timeline, by its text (its files are a list nested inside it: take the outer item). */
@@ -120,30 +109,16 @@ const chosenFiles = (field: Locator): Promise<number> =>
  * conversation in which the customer asked QUESTION on Support's number.
  */
 async function world(t: TestContext) {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer({ contacts: { default_country: 'US' } }, { publicUrl: true });
-  t.after(() => s.close());
+  const browser = await browserFor(t);
+  const s = await serverFor(t, { contacts: { default_country: 'US' } }, { publicUrl: true });
   const [ana, ben, cleo] = await Promise.all([
-    addUser(s.app, 'agent', 'Ana Alvarez'),
-    addUser(s.app, 'agent', 'Ben Baker'),
-    addUser(s.app, 'agent', 'Cleo Cruz'),
+    buildUser(s, { name: 'Ana Alvarez' }),
+    buildUser(s, { name: 'Ben Baker' }),
+    buildUser(s, { name: 'Cleo Cruz' }),
   ]);
-  const number = (e164: string, inbox: string) => ({
-    e164,
-    smpp: 'sandbox',
-    inbox,
-    registration: 'registered' as const,
-    throughput: 0,
-  });
-  syncNumbers(s.app.domain, [number(SHOP, 'Support'), number(SALES, 'Sales')]);
-  const inboxId = (name: string) =>
-    s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
-  setMembers(s.app.domain, SETUP, inboxId('Support'), [ana.id, ben.id]);
-  setMembers(s.app.domain, SETUP, inboxId('Sales'), [cleo.id]);
-  const r = receiveSms(s.app.domain, { from: CUSTOMER, to: SHOP, text: QUESTION }, () => defaultKeywordTexts);
-  assert.ok(r.stored, 'the customer’s text is stored');
-  const conversationId = r.conversationId;
+  const support = buildInbox(s, { name: 'Support', members: [ana, ben] });
+  buildInbox(s, { name: 'Sales', members: [cleo] });
+  const conversationId = buildConversation(s, { inbox: support, texts: [QUESTION] }).id;
   const count = (sql: string) => s.sqlite.prepare(sql).pluck().get() as number;
 
   return {
@@ -155,25 +130,12 @@ async function world(t: TestContext) {
     conversationId,
     /** A fresh browser profile signed in as `user`. */
     async signedIn(user: User): Promise<Page> {
-      const context = await newContext(browser, s.baseURL);
-      t.after(() => context.close());
-      const page = await context.newPage();
+      const page = await pageFor(t, browser, s.baseURL);
       await signIn(page, user.email);
       return page;
     },
-    /** A fresh browser profile signed in as `user`, on the conversation, its live socket open (browser and server side). */
-    async open(user: User): Promise<Page> {
-      const context = await newContext(browser, s.baseURL);
-      t.after(() => context.close());
-      const page = await context.newPage();
-      await trackLiveSocket(page);
-      await signIn(page, user.email);
-      await page.goto(`/conversations/${conversationId}`);
-      await waitForLiveOpens(page);
-      await until(() => s.app.hub.connectedUsers().includes(user.id), `user ${user.id} connected to /live`);
-      await message(page, QUESTION).waitFor();
-      return page;
-    },
+    /** A fresh browser profile signed in as `user`, on the conversation, live. */
+    open: (user: User) => conversationPageFor(t, browser, s.baseURL, user.email, conversationId, QUESTION),
     outbound: () => count(`SELECT count(*) FROM messages WHERE direction = 'out'`),
     attachments: () => count('SELECT count(*) FROM attachments'),
   };
@@ -185,8 +147,7 @@ test(
   async (t) => {
     const w = await world(t);
     const [ana, ben] = await Promise.all([w.open(w.ana), w.open(w.ben)]);
-    const dialogs: string[] = [];
-    for (const p of [ana, ben]) p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    const dialogs = dialogsOf([ana, ben]);
     const photo = await realJpeg(w.browser);
     const TEXT = 'Here is the invoice and a photo of the parcel';
 
@@ -332,19 +293,11 @@ test(
   'the customer opens the SMS’s link without signing in: the picture and a player, on a phone-sized page',
   { skip: noChromium },
   async (t) => {
-    const browser = await launchBrowser();
-    t.after(() => browser.close());
-    const s: Server & { messaging: Awaited<ReturnType<typeof startServerWithSandbox>>['messaging'] } =
-      await startServerWithSandbox();
-    t.after(() => s.close());
+    const browser = await browserFor(t);
+    const s = await sandboxServerFor(t);
     const simulator = s.messaging.sandbox!;
-    const ana = await addUser(s.app, 'agent', 'Ana Alvarez');
-    const inboxId = s.sqlite
-      .prepare('SELECT inbox_id FROM numbers WHERE e164 = ?')
-      .pluck()
-      .get(SANDBOX.number) as number;
-    assert.ok(inboxId, 'the sandbox number has an inbox');
-    setMembers(s.app.domain, SETUP, inboxId, [ana.id]);
+    const ana = await buildUser(s, { name: 'Ana Alvarez' });
+    setMembers(s.app.domain, SETUP, findNumber(s, SANDBOX.number).inboxId, [ana.id]);
 
     // The customer texts the sandbox number through the sandbox SMSC.
     await until(() => simulator.boundSessions() > 0, 'the server bound to the sandbox SMSC');
@@ -370,9 +323,7 @@ test(
     }, 'the customer’s text stored');
 
     // Ana answers with a picture and a song.
-    const context = await newContext(browser, s.baseURL);
-    t.after(() => context.close());
-    const a = await context.newPage();
+    const a = await pageFor(t, browser, s.baseURL);
     await signIn(a, ana.email);
     await a.goto(`/conversations/${conversationId}`);
     await message(a, 'Can you send the map and the jingle?').waitFor();
@@ -409,9 +360,7 @@ test(
     assert.equal(link.origin, s.baseURL, 'the link points where the agent’s browser reached the server');
 
     // A phone that never signed in opens it.
-    const phoneContext = await newContext(browser, s.baseURL, { viewport: { width: 360, height: 740 } });
-    t.after(() => phoneContext.close());
-    const phone = await phoneContext.newPage();
+    const phone = await pageFor(t, browser, s.baseURL, { viewport: { width: 360, height: 740 } });
     const response = await phone.goto(link.href);
     assert.equal(response?.status(), 200);
     assert.equal(new URL(phone.url()).pathname, link.pathname, 'no detour to the login page');

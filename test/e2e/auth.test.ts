@@ -3,23 +3,20 @@ import { test } from 'node:test';
 import { authenticate } from '../../src/domain/auth/login.ts';
 import { signInPolicy } from '../../src/domain/auth/sign-in-throttle.ts';
 import { listInboxesFor } from '../../src/domain/inboxes/service.ts';
-import { addUser, PASSWORD } from '../helper.ts';
-import { launchBrowser, newContext, noChromium, signIn, signedInPage, startServer } from './browser.ts';
+import { buildUser } from '../factories.ts';
+import { PASSWORD } from '../helper.ts';
+import { browserFor, noChromium, pageFor, serverFor, signIn, signedInPage } from './browser.ts';
 
 const NOT_FOUND = 'This page does not exist, or you do not have access to it.';
 
 test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
+  const browser = await browserFor(t);
 
   await t.test('first run: the setup link creates the first admin once, then is gone', async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
+    const s = await serverFor(t);
     const token = s.app.setup.token;
     assert.equal(typeof token, 'string');
-    const context = await newContext(browser, s.baseURL);
-    t.after(() => context.close());
-    const page = await context.newPage();
+    const page = await pageFor(t, browser, s.baseURL);
 
     const bare = await page.goto('/setup');
     assert.equal(bare?.status(), 404);
@@ -49,12 +46,9 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
   });
 
   await t.test('sign-in refuses a wrong password, accepts the right one; sign-out ends the session', async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
-    const agent = await addUser(s.app, 'agent', 'Alan Turing');
-    const context = await newContext(browser, s.baseURL);
-    t.after(() => context.close());
-    const page = await context.newPage();
+    const s = await serverFor(t);
+    const agent = await buildUser(s, { name: 'Alan Turing' });
+    const page = await pageFor(t, browser, s.baseURL);
 
     await page.goto('/login');
     await page.getByLabel('Email').fill(agent.email);
@@ -85,19 +79,16 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
     await page.waitForURL((url) => url.pathname === '/login');
     assert.equal(new URL(page.url()).searchParams.get('next'), '/');
     assert.deepEqual(
-      (await context.cookies()).filter((c) => c.name === 'sb_session'),
+      (await page.context().cookies()).filter((c) => c.name === 'sb_session'),
       [],
       'the session cookie is gone after sign-out',
     );
   });
 
   await t.test("the first sign-in keeps the browser's time zone; Settings changes it", async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
-    const agent = await addUser(s.app, 'agent', 'Lena');
-    const context = await newContext(browser, s.baseURL, { timezoneId: 'America/Los_Angeles' });
-    t.after(() => context.close());
-    const page = await context.newPage();
+    const s = await serverFor(t);
+    const agent = await buildUser(s, { name: 'Lena' });
+    const page = await pageFor(t, browser, s.baseURL, { timezoneId: 'America/Los_Angeles' });
     await signIn(page, agent.email);
     const zone = () => s.sqlite.prepare('SELECT time_zone FROM users WHERE id = ?').pluck().get(agent.id);
     assert.equal(zone(), 'America/Los_Angeles');
@@ -114,10 +105,9 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
   await t.test(
     'a locked-out sign-in says how long to wait; an admin clears it in place and the sign-in works',
     async (t) => {
-      const s = await startServer({ auth: { login_attempts: 2 } });
-      t.after(() => s.close());
-      const admin = await addUser(s.app, 'admin', 'Ada Lovelace');
-      const agent = await addUser(s.app, 'agent', 'Alan Turing');
+      const s = await serverFor(t, { auth: { login_attempts: 2 } });
+      const admin = await buildUser(s, { role: 'admin', name: 'Ada Lovelace' });
+      const agent = await buildUser(s, { name: 'Alan Turing' });
       // Two wrong passwords from the browser's own address (127.0.0.1): that pair is locked.
       for (const password of ['first wrong guess', 'second wrong guess']) {
         await assert.rejects(
@@ -128,17 +118,14 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
           ),
         );
       }
-      const context = await newContext(browser, s.baseURL);
-      t.after(() => context.close());
-      const page = await context.newPage();
+      const page = await pageFor(t, browser, s.baseURL);
       await page.goto('/login');
       await page.getByLabel('Email').fill(agent.email);
       await page.getByLabel('Password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').filter({ hasText: 'Too many failed sign-ins. Try again in 15 minutes.' }).waitFor();
 
-      const adminPage = await signedInPage(browser, s.baseURL, admin.email);
-      t.after(() => adminPage.context().close());
+      const adminPage = await signedInPage(t, browser, s.baseURL, admin.email);
       await adminPage.goto('/admin/users');
       const accounts = adminPage.getByRole('table', { name: 'Accounts with failed sign-ins' });
       const row = accounts.getByRole('row', { name: /Alan Turing/ });
@@ -157,11 +144,9 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
   );
 
   await t.test('a form posted with a wrong CSRF token is refused with 403 and changes nothing', async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
-    const admin = await addUser(s.app, 'admin', 'Ada Lovelace');
-    const page = await signedInPage(browser, s.baseURL, admin.email);
-    t.after(() => page.context().close());
+    const s = await serverFor(t);
+    const admin = await buildUser(s, { role: 'admin', name: 'Ada Lovelace' });
+    const page = await signedInPage(t, browser, s.baseURL, admin.email);
 
     await page.goto('/admin/inboxes');
     const form = page.getByRole('form', { name: 'New inbox' });

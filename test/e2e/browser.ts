@@ -1,13 +1,15 @@
 /**
  * Shared pieces for the browser tests: real Chromium (Debian's, never a downloaded one) against a real HTTP server.
  *
- * Each test file starts one browser with `launchBrowser()` and closes it in `t.after`; every test gets its own
- * app on a fresh SQLite file from `startServer()`.
+ * Each test (or a file's top-level test) starts one browser with `browserFor(t)`; every test gets its own app on a
+ * fresh SQLite file from `serverFor(t)`, and its pages from `pageFor`, `signedInPage` or `livePageFor`: all of them
+ * are closed when the test ends. The worlds a test needs are built with test/factories.ts.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type WebSocket } from 'playwright-core';
 import pino from 'pino';
 import { startMessaging, type Messaging } from '../../src/channels/start.ts';
 import { buildTestApp, PASSWORD, until, type TestApp } from '../helper.ts';
@@ -105,14 +107,6 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.waitForURL((url) => url.pathname === '/');
 }
 
-/** A new context and page, signed in as `email`. */
-export async function signedInPage(browser: Browser, baseURL: string, email: string): Promise<Page> {
-  const context = await newContext(browser, baseURL);
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
-
 /** The list of the user's inboxes in the main navigation. */
 export function inboxNav(page: Page): Locator {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('list', { name: 'Your inboxes' });
@@ -175,3 +169,133 @@ export const eventually = <T>(read: () => Promise<T>, expected: T, what: string,
     what,
     timeoutMs,
   );
+
+// One test's browser, server and pages, each closed when the test ends.
+
+/** Chromium for `t` (one test, or a file's top-level test and its subtests), closed when it ends. */
+export async function browserFor(t: TestContext): Promise<Browser> {
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  return browser;
+}
+
+/** `startServer()` for `t`, closed when it ends. */
+export async function serverFor(
+  t: TestContext,
+  rawConfig: Record<string, unknown> = {},
+  opts: { publicUrl?: boolean } = {},
+): Promise<Server> {
+  const s = await startServer(rawConfig, opts);
+  t.after(() => s.close());
+  return s;
+}
+
+/** `startServerWithSandbox()` for `t`, closed when it ends. */
+export async function sandboxServerFor(t: TestContext): Promise<Server & { messaging: Messaging }> {
+  const s = await startServerWithSandbox();
+  t.after(() => s.close());
+  return s;
+}
+
+/** A page in a fresh browser profile (`newContext`), closed when `t` ends. */
+export async function pageFor(
+  t: TestContext,
+  browser: Browser,
+  baseURL: string,
+  opts: Parameters<typeof newContext>[2] = {},
+): Promise<Page> {
+  const context = await newContext(browser, baseURL, opts);
+  t.after(() => context.close());
+  return context.newPage();
+}
+
+/**
+ * Signs `page` in as `email` and shows `path` (the home page the sign-in lands on unless given) with its live
+ * socket open and answered (`goLive`). Init scripts a test needs go on the page before.
+ */
+export async function signInLive(page: Page, email: string, path?: string): Promise<void> {
+  await trackLiveSocket(page);
+  if (path === undefined) return goLive(page, () => signIn(page, email));
+  await signIn(page, email);
+  await goLive(page, () => page.goto(path));
+}
+
+/** A fresh browser profile signed in as `email` (on the home page), closed when `t` ends. */
+export async function signedInPage(t: TestContext, browser: Browser, baseURL: string, email: string): Promise<Page> {
+  const page = await pageFor(t, browser, baseURL);
+  await signIn(page, email);
+  return page;
+}
+
+/** A fresh browser profile signed in as `email`, showing `path` live (`signInLive`), closed when `t` ends. */
+export async function livePageFor(
+  t: TestContext,
+  browser: Browser,
+  baseURL: string,
+  email: string,
+  path?: string,
+): Promise<Page> {
+  const page = await pageFor(t, browser, baseURL);
+  await signInLive(page, email, path);
+  return page;
+}
+
+/** A fresh browser profile signed in as `email` on the conversation, live, once `text` shows on its timeline. */
+export async function conversationPageFor(
+  t: TestContext,
+  browser: Browser,
+  baseURL: string,
+  email: string,
+  conversationId: number,
+  text: string,
+): Promise<Page> {
+  const page = await livePageFor(t, browser, baseURL, email, `/conversations/${conversationId}`);
+  await page.getByRole('list', { name: 'Messages and events' }).getByText(text).first().waitFor();
+  return page;
+}
+
+/**
+ * Runs `navigate` and waits until the new document's /live socket is open and the server has answered on it (it
+ * sends the navigation right after registering the tab): from then on every push for this page reaches it.
+ */
+export async function goLive(page: Page, navigate: () => Promise<unknown>): Promise<void> {
+  const sockets: { path: string | null; framed: Promise<void> }[] = [];
+  const onSocket = (ws: WebSocket) => {
+    const url = new URL(ws.url());
+    if (url.pathname !== '/live') return;
+    sockets.push({
+      path: url.searchParams.get('path'),
+      framed: new Promise((resolve) => ws.once('framereceived', () => resolve())),
+    });
+  };
+  page.on('websocket', onSocket);
+  try {
+    await navigate();
+    await waitForLiveOpens(page);
+    const here = new URL(page.url());
+    const path = here.pathname + here.search;
+    const socket = await until(() => sockets.find((x) => x.path === path), `a /live socket for ${path}`);
+    await socket.framed;
+  } finally {
+    page.off('websocket', onSocket);
+  }
+}
+
+/** Marks the document; `sameDocument` is true only if the page was not reloaded or navigated since. */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __e2eMark: boolean }).__e2eMark = true;
+  });
+}
+export async function sameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true);
+}
+
+/**
+ * Dismisses every dialog (alert, confirm) the pages open and records its message in `into`, which it returns: a
+ * test that expects none ends with `assert.deepEqual(dialogs, [])`.
+ */
+export function dialogsOf(pages: Page[], into: string[] = []): string[] {
+  for (const page of pages) page.on('dialog', (d) => void (into.push(d.message()), d.dismiss()));
+  return into;
+}

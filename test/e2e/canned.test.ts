@@ -7,40 +7,21 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { createCanned } from '../../src/domain/canned/service.ts';
-import { updateContact } from '../../src/domain/contacts/service.ts';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import type { Actor } from '../../src/domain/context.ts';
-import { addUser } from '../helper.ts';
-import {
-  launchBrowser,
-  newContext,
-  noChromium,
-  signIn,
-  startServer,
-  trackLiveSocket,
-  waitForLiveOpens,
-  eventually,
-} from './browser.ts';
+import { receiveText, SETUP, type User } from '../factories.ts';
+import { eventually, livePageFor, noChromium, waitForLiveOpens } from './browser.ts';
+import { nameContact, team, type Cast } from './team.ts';
 
 const SHOP = '+15551230000'; // Support's number
 const SALES = '+15551230001'; // Sales' number
 const CUSTOMER = '+15557654321';
 const STRANGER = '+15558889999';
 
-type User = Awaited<ReturnType<typeof addUser>>;
-
-/** Who may take part in a test; only those a test names are created (each account costs a password hash). */
 const people = {
   mia: { role: 'manager', name: 'Mia Manager' },
   ana: { role: 'agent', name: 'Ana Alvarez' },
   ben: { role: 'agent', name: 'Ben Baker' },
-} as const;
+} satisfies Cast<string>;
 type Who = keyof typeof people;
-/** The test's own setup acts as an admin that is nobody in particular. */
-const SETUP: Actor = { id: 0, role: 'admin' };
 
 /** Support's shared reply, and what it becomes for Ana in a conversation with Carla Customer (and with nobody named). */
 const ORDER = {
@@ -64,60 +45,23 @@ const insertName = (r: { title: string; keyword: string }) => `Insert “${r.tit
  * works in Sales.
  */
 async function world<const W extends Who>(t: TestContext, who: W[]) {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer({ contacts: { default_country: 'US' } });
-  t.after(() => s.close());
-  const created = await Promise.all(
-    who.map(async (key) => [key, await addUser(s.app, people[key].role, people[key].name)] as const),
-  );
-  const users = Object.fromEntries(created) as Record<W, User>;
-  const ids = (...keys: Who[]) => created.filter(([key]) => keys.includes(key)).map(([, user]) => user.id);
-  const number = (e164: string, inbox: string) => ({
-    e164,
-    smpp: 'sandbox',
-    inbox,
-    registration: 'registered' as const,
-    throughput: 0,
-  });
-  syncNumbers(s.app.domain, [number(SHOP, 'Support'), number(SALES, 'Sales')]);
-  const inboxId = (name: string) =>
-    s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
-  const support = inboxId('Support');
-  const sales = inboxId('Sales');
-  setMembers(s.app.domain, SETUP, support, ids('mia', 'ana', 'ben'));
-  setMembers(s.app.domain, SETUP, sales, ids('mia'));
-  const column = (sql: string, id: number) => s.sqlite.prepare(sql).pluck().get(id);
-
+  const { browser, s, users, inboxIds } = await team(t, people, who, [
+    { name: 'Support', number: SHOP, members: ['mia', 'ana', 'ben'] },
+    { name: 'Sales', number: SALES, members: ['mia'] },
+  ]);
+  const [support, sales] = inboxIds as [number, number];
   return {
     ...users,
     s,
     support,
     sales,
     /** A customer's text to Support, stored; returns its conversation's id. */
-    receive(from: string, text: string): number {
-      const r = receiveSms(s.app.domain, { from, to: SHOP, text }, () => defaultKeywordTexts);
-      assert.ok(r.stored, `stored: ${text}`);
-      return r.conversationId;
-    },
+    receive: (from: string, text: string): number => receiveText(s, { from, to: SHOP, text }).conversationId,
     /** Gives the contact behind a conversation a name (keeping its number). */
-    name(conversationId: number, name: string): void {
-      const contactId = column('SELECT contact_id FROM conversations WHERE id = ?', conversationId) as number;
-      const phone = column('SELECT phone FROM conversations WHERE id = ?', conversationId) as string;
-      updateContact(s.app.domain, SETUP, contactId, { name, phones: phone }, 'US');
-    },
+    name: (conversationId: number, name: string): void => nameContact(s, conversationId, name),
     cannedCount: () => s.sqlite.prepare('SELECT count(*) FROM canned_replies').pluck().get() as number,
     /** A fresh browser profile signed in as `user`, showing `path` with its live socket open. */
-    async open(user: User, path: string): Promise<Page> {
-      const context = await newContext(browser, s.baseURL);
-      t.after(() => context.close());
-      const page = await context.newPage();
-      await trackLiveSocket(page);
-      await signIn(page, user.email);
-      await page.goto(path);
-      await waitForLiveOpens(page);
-      return page;
-    },
+    open: (user: User, path: string) => livePageFor(t, browser, s.baseURL, user.email, path),
   };
 }
 

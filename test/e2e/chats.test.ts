@@ -7,79 +7,33 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import type { Actor } from '../../src/domain/context.ts';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser } from '../helper.ts';
-import {
-  launchBrowser,
-  newContext,
-  noChromium,
-  signIn,
-  startServer,
-  trackLiveSocket,
-  until,
-  eventually,
-} from './browser.ts';
-import { goLive } from './workflow-world.ts';
+import { buildInbox, buildNumber, buildUser, receiveText, type User } from '../factories.ts';
+import { browserFor, eventually, goLive, livePageFor, noChromium, serverFor, until } from './browser.ts';
 
-const SHOP = '+15551230000'; // Support's number
 const CUSTOMER = '+15557654321';
 const QUESTION = 'Where is my order?';
-/** The test's own setup acts as an admin that is nobody in particular. */
-const SETUP: Actor = { id: 0, role: 'admin' };
-
-type User = Awaited<ReturnType<typeof addUser>>;
-
 /** One server and one browser for one test: Ana and Ben (agents) and Mia (manager), all three members of Support. */
 async function world(t: TestContext) {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer({ contacts: { default_country: 'US' } });
-  t.after(() => s.close());
+  const browser = await browserFor(t);
+  const s = await serverFor(t, { contacts: { default_country: 'US' } });
   const [ana, ben, mia] = await Promise.all([
-    addUser(s.app, 'agent', 'Ana Alvarez'),
-    addUser(s.app, 'agent', 'Ben Baker'),
-    addUser(s.app, 'manager', 'Mia Manager'),
+    buildUser(s, { name: 'Ana Alvarez' }),
+    buildUser(s, { name: 'Ben Baker' }),
+    buildUser(s, { role: 'manager', name: 'Mia Manager' }),
   ]);
-  syncNumbers(s.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered' as const, throughput: 0 },
-  ]);
-  const support = s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get('Support') as number;
-  setMembers(s.app.domain, SETUP, support, [ana.id, ben.id, mia.id]);
+  const shop = buildNumber(s, { inbox: buildInbox(s, { name: 'Support', members: [ana, ben, mia] }) });
   // Unread counts start when a user joined: what is written must come strictly later than the accounts.
   await new Promise((resolve) => setTimeout(resolve, 5));
-
-  /** A fresh browser profile signed in as `user` (on the home page). */
-  const signedIn = async (user: User): Promise<Page> => {
-    const context = await newContext(browser, s.baseURL);
-    t.after(() => context.close());
-    const page = await context.newPage();
-    await trackLiveSocket(page);
-    await signIn(page, user.email);
-    return page;
-  };
 
   return {
     s,
     ana,
     ben,
     mia,
-    signedIn,
-    /** A fresh browser profile signed in as `user`, showing `path` with its live socket connected and answered. */
-    async open(user: User, path: string): Promise<Page> {
-      const page = await signedIn(user);
-      await goLive(page, () => page.goto(path));
-      return page;
-    },
+    /** A fresh browser profile signed in as `user`, showing `path` (else the home page) with its live socket answered. */
+    open: (user: User, path?: string) => livePageFor(t, browser, s.baseURL, user.email, path),
     /** A customer's text to Support, stored; its conversation's id. */
-    receive(text: string): number {
-      const r = receiveSms(s.app.domain, { from: CUSTOMER, to: SHOP, text }, () => defaultKeywordTexts);
-      assert.ok(r.stored, `stored: ${text}`);
-      return r.conversationId;
-    },
+    receive: (text: string): number => receiveText(s, { from: CUSTOMER, to: shop, text }).conversationId,
     messageRows: () => s.sqlite.prepare('SELECT count(*) FROM messages').pluck().get() as number,
     outbound: () => s.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get() as number,
     notificationsOf: (user: User) =>
@@ -150,7 +104,7 @@ test(
   { skip: noChromium },
   async (t) => {
     const w = await world(t);
-    const [ana, ben, mia] = await Promise.all([w.open(w.ana, '/chats'), w.open(w.ben, '/chats'), w.signedIn(w.mia)]);
+    const [ana, ben, mia] = await Promise.all([w.open(w.ana, '/chats'), w.open(w.ben, '/chats'), w.open(w.mia)]);
     await chatsBadge(ben).waitFor({ state: 'hidden' });
 
     // Ana starts the chat from the team list and writes, with Markdown.

@@ -1,46 +1,33 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { claimDue, writeDeliveries } from '../../src/domain/messaging/delivery.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser } from '../helper.ts';
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
 import {
+  browserFor,
   eventually,
-  launchBrowser,
   noChromium,
-  signedInPage,
-  startServer,
+  pageFor,
+  serverFor,
+  signIn,
   trackLiveSocket,
   waitForLiveOpens,
 } from './browser.ts';
 
-const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
 
 /** A server with Support and its member Ana signed in, in Chromium; `receive` is a customer's text. */
 async function setup(t: TestContext) {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer();
-  t.after(() => s.close());
-  const admin = await addUser(s.app, 'admin');
-  const agent = await addUser(s.app, 'agent', 'Ana Agent');
-  syncNumbers(s.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inboxId = s.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(s.app.domain, admin.actor, inboxId, [agent.id]);
-  const receive = (text: string) => {
-    const r = receiveSms(s.app.domain, { from: CUSTOMER, to: SHOP, text }, () => defaultKeywordTexts);
-    assert.ok(r.stored);
-    return r;
-  };
-  const page = await signedInPage(browser, s.baseURL, agent.email);
-  t.after(() => page.context().close());
+  const browser = await browserFor(t);
+  const s = await serverFor(t);
+  const agent = await buildUser(s, { name: 'Ana Agent' });
+  const inbox = buildInbox(s, { name: 'Support', members: [agent] });
+  const shop = buildNumber(s, { inbox });
+  const receive = (text: string) => receiveText(s, { from: CUSTOMER, to: shop, text });
+  const page = await pageFor(t, browser, s.baseURL);
+  await signIn(page, agent.email);
   await trackLiveSocket(page);
-  return { s, inboxId, receive, page };
+  return { s, inboxId: inbox.id, receive, page };
 }
 
 test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {

@@ -6,31 +6,19 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import type { Actor } from '../../src/domain/context.ts';
-import { addUser } from '../helper.ts';
+import { buildConversation, buildInbox, buildUser, type User } from '../factories.ts';
 import {
-  launchBrowser,
-  newContext,
+  browserFor,
+  conversationPageFor,
+  dialogsOf,
+  eventually,
   noChromium,
-  signIn,
-  startServer,
-  trackLiveSocket,
+  serverFor,
   until,
   waitForLiveOpens,
-  eventually,
 } from './browser.ts';
 
-const SHOP = '+15551230000'; // Support's number
-const CUSTOMER = '+15557654321';
 const QUESTION = 'Where is my order?';
-/** The test's own setup acts as an admin that is nobody in particular. */
-const SETUP: Actor = { id: 0, role: 'admin' };
-
-type User = Awaited<ReturnType<typeof addUser>>;
 
 /** Emoji may carry U+FE0F variation selectors (👍 or 👍️): compare without them. */
 const bare = (text: string): string => text.replace(/\uFE0F/g, '');
@@ -42,38 +30,19 @@ const loose = (emoji: string): string => [...bare(emoji)].map((c) => `${c}\\uFE0
  * asked QUESTION.
  */
 async function world(t: TestContext) {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer({ contacts: { default_country: 'US' } });
-  t.after(() => s.close());
-  const [ana, ben] = await Promise.all([addUser(s.app, 'agent', 'Ana Alvarez'), addUser(s.app, 'agent', 'Ben Baker')]);
-  syncNumbers(s.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered' as const, throughput: 0 },
-  ]);
-  const support = s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get('Support') as number;
-  setMembers(s.app.domain, SETUP, support, [ana.id, ben.id]);
-  const r = receiveSms(s.app.domain, { from: CUSTOMER, to: SHOP, text: QUESTION }, () => defaultKeywordTexts);
-  assert.ok(r.stored, 'the customer’s text is stored');
-  const conversationId = r.conversationId;
+  const browser = await browserFor(t);
+  const s = await serverFor(t, { contacts: { default_country: 'US' } });
+  const [ana, ben] = await Promise.all([buildUser(s, { name: 'Ana Alvarez' }), buildUser(s, { name: 'Ben Baker' })]);
+  const support = buildInbox(s, { name: 'Support', members: [ana, ben] });
+  const conversationId = buildConversation(s, { inbox: support, texts: [QUESTION] }).id;
 
   return {
     s,
     ana,
     ben,
     conversationId,
-    /** A fresh browser profile signed in as `user`, on the conversation, its live socket open (browser and server side). */
-    async open(user: User): Promise<Page> {
-      const context = await newContext(browser, s.baseURL);
-      t.after(() => context.close());
-      const page = await context.newPage();
-      await trackLiveSocket(page);
-      await signIn(page, user.email);
-      await page.goto(`/conversations/${conversationId}`);
-      await waitForLiveOpens(page);
-      await until(() => s.app.hub.connectedUsers().includes(user.id), `user ${user.id} connected to /live`);
-      await customerMessage(page).waitFor();
-      return page;
-    },
+    /** A fresh browser profile signed in as `user`, on the conversation, live. */
+    open: (user: User) => conversationPageFor(t, browser, s.baseURL, user.email, conversationId, QUESTION),
     outbound: () => s.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get() as number,
     reactionRows: () =>
       s.sqlite.prepare('SELECT user_id, emoji FROM message_reactions ORDER BY user_id').all() as {
@@ -147,8 +116,7 @@ test(
   async (t) => {
     const w = await world(t);
     const [ana, ben] = await Promise.all([w.open(w.ana), w.open(w.ben)]);
-    const dialogs: string[] = [];
-    for (const p of [ana, ben]) p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    const dialogs = dialogsOf([ana, ben]);
 
     await t.test('every message has its own "React to this message" picker, labelled', async () => {
       const item = customerMessage(ana);

@@ -4,64 +4,37 @@
  * SMS that reaches the (sandbox) SMSC is plain text.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { test, type TestContext } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import { SANDBOX } from '../../src/channels/start.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { toPlainText } from '../../src/formatting/markdown.ts';
-import { addUser } from '../helper.ts';
+import { buildConversation, buildNumber, buildUser, findNumber, SETUP, type ShopNumber } from '../factories.ts';
 import {
-  launchBrowser,
-  newContext,
+  browserFor,
+  conversationPageFor,
+  dialogsOf,
   noChromium,
-  signIn,
-  startServer,
-  trackLiveSocket,
+  sandboxServerFor,
+  serverFor,
   until,
-  waitForLiveOpens,
   type Server,
-  startServerWithSandbox,
 } from './browser.ts';
 
 const CUSTOMER = '+15557654321';
+const QUESTION = 'When are you open?';
 
-/** Two agents of the inbox that owns `shop`, and a conversation with CUSTOMER in it. */
-async function setUp(s: Server, shop: string) {
-  const admin = await addUser(s.app, 'admin');
-  const writer = await addUser(s.app, 'agent', 'Wanda Writer');
-  const watcher = await addUser(s.app, 'agent', 'Walter Watcher');
-  const inboxId = s.sqlite.prepare(`SELECT inbox_id FROM numbers WHERE e164 = ?`).pluck().get(shop) as number;
-  assert.ok(inboxId, 'the number has an inbox');
-  setMembers(s.app.domain, admin.actor, inboxId, [writer.id, watcher.id]);
-  const r = receiveSms(
-    s.app.domain,
-    { from: CUSTOMER, to: shop, text: 'When are you open?' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(r.stored);
-  return { writer, watcher, conversationId: r.conversationId };
-}
-
-/** A signed-in page on the conversation, its live socket open (browser side and server side). */
-async function conversationPage(
-  browser: Browser,
-  s: Server,
-  user: { id: number; email: string },
-  conversationId: number,
-): Promise<Page> {
-  const context = await newContext(browser, s.baseURL);
-  const page = await context.newPage();
-  await trackLiveSocket(page);
-  await signIn(page, user.email);
-  await page.goto(`/conversations/${conversationId}`);
-  await waitForLiveOpens(page);
-  await until(() => s.app.hub.connectedUsers().includes(user.id), `user ${user.id} connected to /live`);
-  await page.getByRole('list', { name: 'Messages and events' }).getByText('When are you open?').waitFor();
-  return page;
+/** Two agents of the inbox that owns `shop`, and a conversation with CUSTOMER in it; `open` shows it to one. */
+async function setUp(t: TestContext, s: Server, shop: ShopNumber) {
+  const browser = await browserFor(t);
+  const writer = await buildUser(s, { name: 'Wanda Writer' });
+  const watcher = await buildUser(s, { name: 'Walter Watcher' });
+  setMembers(s.app.domain, SETUP, shop.inboxId, [writer.id, watcher.id]);
+  const conversationId = buildConversation(s, { number: shop, from: CUSTOMER, texts: [QUESTION] }).id;
+  const open = (user: { email: string }) =>
+    conversationPageFor(t, browser, s.baseURL, user.email, conversationId, QUESTION);
+  return { writer, watcher, conversationId, open };
 }
 
 const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Reply by text message' });
@@ -77,14 +50,6 @@ const selection = (box: Locator) =>
 async function pressTimes(page: Page, key: string, times: number): Promise<void> {
   for (let i = 0; i < times; i++) await page.keyboard.press(key);
 }
-/** Polls a browser-side condition (for values, not elements: those have `waitFor`). */
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 /** The counter under the composer, for a plain text of `length` GSM characters in one SMS. */
 const counter = (page: Page, length: number): Locator =>
   page.getByText(`${160 - length} characters left · 1 SMS`, { exact: true });
@@ -93,19 +58,12 @@ test(
   'browser: formatting a reply with the toolbar and shortcuts; shown formatted (also live), sent as plain SMS',
   { skip: noChromium },
   async (t) => {
-    const browser = await launchBrowser();
-    t.after(() => browser.close());
-    const s = await startServerWithSandbox();
-    t.after(() => s.close());
+    const s = await sandboxServerFor(t);
     const simulator = s.messaging.sandbox!;
-    const { writer, watcher, conversationId } = await setUp(s, SANDBOX.number);
-
-    const page = await conversationPage(browser, s, writer, conversationId);
-    t.after(() => page.context().close());
-    const other = await conversationPage(browser, s, watcher, conversationId);
-    t.after(() => other.context().close());
-    const dialogs: string[] = [];
-    for (const p of [page, other]) p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    const { writer, watcher, conversationId, open } = await setUp(t, s, findNumber(s, SANDBOX.number));
+    const page = await open(writer);
+    const other = await open(watcher);
+    const dialogs = dialogsOf([page, other]);
 
     const box = composer(page);
     await page.getByRole('toolbar', { name: 'Formatting' }).waitFor();
@@ -179,7 +137,7 @@ test(
         .filter({ has: p.getByRole('link', { name: 'hours' }) });
     await sent(page).waitFor();
     assert.equal(await sent(page).count(), 1);
-    await eventually(async () => (await composer(page).inputValue()) === '', 'the composer is cleared');
+    await until(async () => (await composer(page).inputValue()) === '', 'the composer is cleared');
 
     // Stored as Markdown.
     const stored = s.sqlite
@@ -219,17 +177,9 @@ test(
 );
 
 test('browser: the other shortcuts and buttons of the Formatting toolbar', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer();
-  t.after(() => s.close());
-  const SHOP = '+15551230000';
-  syncNumbers(s.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const { writer, conversationId } = await setUp(s, SHOP);
-  const page = await conversationPage(browser, s, writer, conversationId);
-  t.after(() => page.context().close());
+  const s = await serverFor(t);
+  const { writer, open } = await setUp(t, s, buildNumber(s, { inbox: 'Support' }));
+  const page = await open(writer);
   const box = composer(page);
 
   const toolbar = page.getByRole('toolbar', { name: 'Formatting' });
@@ -276,21 +226,11 @@ test(
   'browser: HTML and javascript: links typed into the composer show as text and run nothing',
   { skip: noChromium },
   async (t) => {
-    const browser = await launchBrowser();
-    t.after(() => browser.close());
-    const s = await startServer();
-    t.after(() => s.close());
-    const SHOP = '+15551230000';
-    syncNumbers(s.app.domain, [
-      { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    ]);
-    const { writer, watcher, conversationId } = await setUp(s, SHOP);
-    const page = await conversationPage(browser, s, writer, conversationId);
-    t.after(() => page.context().close());
-    const other = await conversationPage(browser, s, watcher, conversationId);
-    t.after(() => other.context().close());
-    const dialogs: string[] = [];
-    for (const p of [page, other]) p.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    const s = await serverFor(t);
+    const { writer, watcher, open } = await setUp(t, s, buildNumber(s, { inbox: 'Support' }));
+    const page = await open(writer);
+    const other = await open(watcher);
+    const dialogs = dialogsOf([page, other]);
 
     const attack = '<img src=x onerror=alert(1)> **[x](javascript:alert(1))**';
     await composer(page).fill(attack);

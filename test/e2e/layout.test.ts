@@ -1,37 +1,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { recordAuditAlone } from '../../src/domain/audit/record.ts';
-import { createTeamChat } from '../../src/domain/chats/manage.ts';
 import { postChatMessage } from '../../src/domain/chats/messages.ts';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser } from '../helper.ts';
-import { inboxNav, launchBrowser, newContext, noChromium, signIn, startServer } from './browser.ts';
+import { buildChat, buildConversation, buildInbox, buildUser } from '../factories.ts';
+import { browserFor, inboxNav, noChromium, pageFor, serverFor, signIn } from './browser.ts';
 
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
 
 test('browser: layout', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
+  const browser = await browserFor(t);
 
-  const s = await startServer();
-  t.after(() => s.close());
-  const admin = await addUser(s.app, 'admin', 'Ada Admin');
-  const agent = await addUser(s.app, 'agent', 'Maximiliane Mustermann-Schlesinger');
+  const s = await serverFor(t);
+  const admin = await buildUser(s, { role: 'admin', name: 'Ada Admin' });
+  const agent = await buildUser(s, { name: 'Maximiliane Mustermann-Schlesinger' });
   // Realistic content, including a name long enough to wrap.
   const names = ['Support', 'Sales', 'Kundenservice Nordrhein-Westfalen und Niedersachsen', 'Billing'];
-  for (const name of names) {
-    const inbox = createInbox(s.app.domain, null, { name });
-    setMembers(s.app.domain, admin.actor, inbox.id, [agent.id]);
-  }
+  for (const name of names) buildInbox(s, { name, members: [agent] });
 
   await t.test('at phone width the home page does not scroll sideways and the navigation is usable', async (t) => {
-    const context = await newContext(browser, s.baseURL, { viewport: PHONE });
-    t.after(() => context.close());
-    const page = await context.newPage();
+    const page = await pageFor(t, browser, s.baseURL, { viewport: PHONE });
     await signIn(page, agent.email);
     await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
 
@@ -72,9 +60,7 @@ test('browser: layout', { skip: noChromium }, async (t) => {
   await t.test(
     'at phone width the shell is only as tall as its content and "Sign out" sits on one line, level with the name',
     async (t) => {
-      const context = await newContext(browser, s.baseURL, { viewport: PHONE });
-      t.after(() => context.close());
-      const page = await context.newPage();
+      const page = await pageFor(t, browser, s.baseURL, { viewport: PHONE });
       await signIn(page, agent.email);
       await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
 
@@ -110,23 +96,11 @@ test('browser: layout', { skip: noChromium }, async (t) => {
   );
 
   await t.test('the admin pages and the inbox workflow pages fit a phone too', async (t) => {
-    syncNumbers(s.app.domain, [
-      { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    ]);
-    const text = receiveSms(
-      s.app.domain,
-      {
-        from: '+15557654321',
-        to: '+15551230000',
-        text: 'A rather long first message from a customer who has a lot to say about their order',
-      },
-      () => defaultKeywordTexts,
-    );
-    assert.ok(text.stored);
-    const chat = createTeamChat(s.app.domain, admin.actor, {
-      name: 'Kundenservice Nordrhein-Westfalen Frühschicht',
-      memberIds: [agent.id],
+    const conversation = buildConversation(s, {
+      inbox: 'Support',
+      texts: ['A rather long first message from a customer who has a lot to say about their order'],
     });
+    const chat = buildChat(s, { by: admin, name: 'Kundenservice Nordrhein-Westfalen Frühschicht', members: [agent] });
     postChatMessage(
       s.app.domain,
       agent.actor,
@@ -143,9 +117,7 @@ test('browser: layout', { skip: noChromium }, async (t) => {
         changes: { databaseBytes: 123_456_789, mediaFiles: 12 },
       },
     );
-    const context = await newContext(browser, s.baseURL, { viewport: PHONE });
-    t.after(() => context.close());
-    const page = await context.newPage();
+    const page = await pageFor(t, browser, s.baseURL, { viewport: PHONE });
     await signIn(page, admin.email);
     for (const path of [
       '/admin/users',
@@ -153,7 +125,7 @@ test('browser: layout', { skip: noChromium }, async (t) => {
       '/admin/audit',
       '/settings',
       '/conversations',
-      `/conversations/${text.conversationId}`,
+      `/conversations/${conversation.id}`,
       '/favourites',
       '/conversations/new',
       '/chats',
@@ -172,9 +144,7 @@ test('browser: layout', { skip: noChromium }, async (t) => {
   });
 
   await t.test('desktop: the navigation sits beside the content', async (t) => {
-    const context = await newContext(browser, s.baseURL, { viewport: DESKTOP });
-    t.after(() => context.close());
-    const page = await context.newPage();
+    const page = await pageFor(t, browser, s.baseURL, { viewport: DESKTOP });
     await signIn(page, agent.email);
     await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
     const nav = await page.getByRole('navigation', { name: 'Main' }).boundingBox();

@@ -7,46 +7,25 @@ import { test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import { openDatabase } from '../../src/db/open.ts';
-import { createInbox, renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { addUser } from '../helper.ts';
+import { renameInbox, setMembers } from '../../src/domain/inboxes/service.ts';
+import { buildInbox, buildUser, SETUP, type User } from '../factories.ts';
 import {
+  browserFor,
   inboxNav,
-  launchBrowser,
-  newContext,
+  livePageFor,
+  markDocument,
   noChromium,
+  pageFor,
+  sameDocument,
+  serverFor,
   signIn,
+  signInLive,
   startServer,
   type Server,
   trackLiveSocket,
   until,
   waitForLiveOpens,
 } from './browser.ts';
-
-/** A signed-in page on `/` whose live socket is open, as far as both the browser and the server can tell. */
-async function livePage(
-  browser: Browser,
-  app: FastifyInstance,
-  baseURL: string,
-  user: { id: number; email: string },
-): Promise<Page> {
-  const context = await newContext(browser, baseURL);
-  const page = await context.newPage();
-  await trackLiveSocket(page);
-  await signIn(page, user.email);
-  await waitForLiveOpens(page);
-  await until(() => app.hub.connectedUsers().includes(user.id), `user ${user.id} connected to /live`);
-  return page;
-}
-
-/** Marks the document; `stillSameDocument` is true only if the page was not reloaded or navigated since. */
-async function markDocument(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { __e2eMark: boolean }).__e2eMark = true;
-  });
-}
-async function stillSameDocument(page: Page): Promise<boolean> {
-  return page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true);
-}
 
 /**
  * Restarts the server the way a deploy does: `stop()` closes the app (open sockets get 1012, the SQLite file stays),
@@ -85,38 +64,51 @@ function restarter(t: TestContext, s: Server) {
   };
 }
 
+/**
+ * A restartable server (`restarter`) with Alpha Desk and its agent, whose page on `/` is live, lists Alpha Desk and
+ * is marked (`markDocument`).
+ */
+async function restartable(t: TestContext, browser: Browser) {
+  const s = await startServer();
+  const server = restarter(t, s);
+  const agent = await buildUser(s, { name: 'Alan Agent' });
+  const a = buildInbox(s, { name: 'Alpha Desk', members: [agent] });
+  const page = await livePageFor(t, browser, s.baseURL, agent.email);
+  await inboxNav(page).getByRole('link', { name: 'Alpha Desk' }).waitFor();
+  await markDocument(page);
+  return { server, agent, a, page };
+}
+
+/**
+ * Waits until `page` has opened its live socket a second time and `app` (the restarted server) has the agent: the
+ * ws extension retries with backoff from 500 ms; the session cookie is still valid in the database.
+ */
+async function reconnected(page: Page, app: FastifyInstance, agent: User): Promise<void> {
+  await waitForLiveOpens(page, 2, 20_000);
+  await until(() => app.hub.connectedUsers().includes(agent.id), 'agent reconnected to the new server', 20_000);
+}
+
 test('browser: live updates over /live', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
+  const browser = await browserFor(t);
 
   await t.test('renames and new memberships reach exactly the people who may see them, without a reload', async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
-    const admin = await addUser(s.app, 'admin', 'Ada Admin');
-    const agent = await addUser(s.app, 'agent', 'Alan Agent');
-    const agent2 = await addUser(s.app, 'agent', 'Bea Bystander');
-    const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
-    const c = createInbox(s.app.domain, null, { name: 'Charlie Desk' });
-    const d = createInbox(s.app.domain, null, { name: 'Delta Desk' });
-    setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
+    const s = await serverFor(t);
+    const admin = await buildUser(s, { role: 'admin', name: 'Ada Admin' });
+    const agent = await buildUser(s, { name: 'Alan Agent' });
+    const agent2 = await buildUser(s, { name: 'Bea Bystander' });
+    const a = buildInbox(s, { name: 'Alpha Desk', members: [agent] });
+    const c = buildInbox(s, { name: 'Charlie Desk' });
+    const d = buildInbox(s, { name: 'Delta Desk' });
 
-    const agentPage = await livePage(browser, s.app, s.baseURL, agent);
-    t.after(() => agentPage.context().close());
+    const agentPage = await livePageFor(t, browser, s.baseURL, agent.email);
 
     // The bystander records every frame their socket receives, from the moment the page opens it.
     const bystanderFrames: string[] = [];
-    const bystanderContext = await newContext(browser, s.baseURL);
-    t.after(() => bystanderContext.close());
-    const bystanderPage = await bystanderContext.newPage();
+    const bystanderPage = await pageFor(t, browser, s.baseURL);
     bystanderPage.on('websocket', (ws) => ws.on('framereceived', (f) => bystanderFrames.push(String(f.payload))));
-    await trackLiveSocket(bystanderPage);
-    await signIn(bystanderPage, agent2.email);
-    await waitForLiveOpens(bystanderPage);
-    await until(() => s.app.hub.connectedUsers().includes(agent2.id), 'bystander connected');
+    await signInLive(bystanderPage, agent2.email);
 
-    const adminContext = await newContext(browser, s.baseURL);
-    t.after(() => adminContext.close());
-    const adminPage = await adminContext.newPage();
+    const adminPage = await pageFor(t, browser, s.baseURL);
     await trackLiveSocket(adminPage);
     await signIn(adminPage, admin.email);
 
@@ -137,7 +129,7 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
 
     await inboxNav(agentPage).getByRole('link', { name: 'Alpha Prime' }).waitFor();
     assert.deepEqual(await inboxNav(agentPage).getByRole('link').allTextContents(), ['Alpha Prime']);
-    assert.ok(await stillSameDocument(agentPage), 'the agent page was updated in place, not reloaded');
+    assert.ok(await sameDocument(agentPage), 'the agent page was updated in place, not reloaded');
     // The admin's own navigation follows too.
     await inboxNav(adminPage).getByRole('link', { name: 'Alpha Prime' }).waitFor();
 
@@ -151,16 +143,16 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
 
     await inboxNav(agentPage).getByRole('link', { name: 'Charlie Desk' }).waitFor();
     assert.deepEqual(await inboxNav(agentPage).getByRole('link').allTextContents(), ['Alpha Prime', 'Charlie Desk']);
-    assert.ok(await stillSameDocument(agentPage));
+    assert.ok(await sameDocument(agentPage));
     // The new link works.
     await inboxNav(agentPage).getByRole('link', { name: 'Charlie Desk' }).click();
     await agentPage.getByRole('heading', { level: 1, name: 'Charlie Desk' }).waitFor();
 
     // 3. A change that does concern the bystander. Frames on one socket arrive in order, so once this one has
     //    been applied, anything sent to them about A or C earlier would have arrived too.
-    setMembers(s.app.domain, admin.actor, d.id, [agent2.id]);
+    setMembers(s.app.domain, SETUP, d.id, [agent2.id]);
     await inboxNav(bystanderPage).getByRole('link', { name: 'Delta Desk' }).waitFor();
-    assert.ok(await stillSameDocument(bystanderPage));
+    assert.ok(await sameDocument(bystanderPage));
     assert.deepEqual(await inboxNav(bystanderPage).getByRole('link').allTextContents(), ['Delta Desk']);
     for (const name of ['Alpha Desk', 'Alpha Prime', 'Charlie Desk']) {
       assert.equal(await bystanderPage.getByText(name).count(), 0, `${name} is not shown to the bystander`);
@@ -173,27 +165,15 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
   });
 
   await t.test('a live navigation refresh keeps the open inbox marked as the current page', async (t) => {
-    const s = await startServer();
-    t.after(() => s.close());
-    const admin = await addUser(s.app, 'admin', 'Ada Admin');
-    const agent = await addUser(s.app, 'agent', 'Alan Agent');
-    const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
-    const b = createInbox(s.app.domain, null, { name: 'Bravo Desk' });
-    setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
-    setMembers(s.app.domain, admin.actor, b.id, [agent.id]);
-
-    const context = await newContext(browser, s.baseURL);
-    t.after(() => context.close());
-    const page = await context.newPage();
-    await trackLiveSocket(page);
-    await signIn(page, agent.email);
-    await page.goto(`/inboxes/${a.id}`);
-    await waitForLiveOpens(page);
-    await until(() => s.app.hub.connectedUsers().includes(agent.id), 'agent connected');
+    const s = await serverFor(t);
+    const agent = await buildUser(s, { name: 'Alan Agent' });
+    const a = buildInbox(s, { name: 'Alpha Desk', members: [agent] });
+    const b = buildInbox(s, { name: 'Bravo Desk', members: [agent] });
+    const page = await livePageFor(t, browser, s.baseURL, agent.email, `/inboxes/${a.id}`);
     const current = inboxNav(page).getByRole('link', { name: 'Alpha Desk' });
     assert.equal(await current.getAttribute('aria-current'), 'page');
 
-    renameInbox(s.app.domain, admin.actor, b.id, { name: 'Bravo Prime' });
+    renameInbox(s.app.domain, SETUP, b.id, { name: 'Bravo Prime' });
     await inboxNav(page).getByRole('link', { name: 'Bravo Prime' }).waitFor();
     assert.equal(await current.getAttribute('aria-current'), 'page', 'the open inbox is still marked after the push');
   });
@@ -201,12 +181,9 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
   await t.test(
     'the live socket opens even when hx-ws.min.js arrives after htmx has started (slow network)',
     async (t) => {
-      const s = await startServer();
-      t.after(() => s.close());
-      const agent = await addUser(s.app, 'agent', 'Alan Agent');
-      const context = await newContext(browser, s.baseURL);
-      t.after(() => context.close());
-      const page = await context.newPage();
+      const s = await serverFor(t);
+      const agent = await buildUser(s, { name: 'Alan Agent' });
+      const page = await pageFor(t, browser, s.baseURL);
       await trackLiveSocket(page);
       await signIn(page, agent.email);
 
@@ -242,52 +219,29 @@ test('browser: live updates over /live', { skip: noChromium }, async (t) => {
   );
 
   await t.test('after a server restart the page reconnects by itself and receives pushes again', async (t) => {
-    const s = await startServer();
-    const server = restarter(t, s);
-    const admin = await addUser(s.app, 'admin', 'Ada Admin');
-    const agent = await addUser(s.app, 'agent', 'Alan Agent');
-    const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
-    setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
-
-    const page = await livePage(browser, s.app, s.baseURL, agent);
-    t.after(() => page.context().close());
-    await inboxNav(page).getByRole('link', { name: 'Alpha Desk' }).waitFor();
-    await markDocument(page);
+    const { server, agent, a, page } = await restartable(t, browser);
 
     await server.stop();
     const app = await server.start();
 
-    // The ws extension retries with backoff from 500 ms; the session cookie is still valid in the database.
     // Wait for the reconnect before renaming: a push to a tab that is not connected is lost.
-    await waitForLiveOpens(page, 2, 20_000);
-    await until(() => app.hub.connectedUsers().includes(agent.id), 'agent reconnected to the new server', 20_000);
+    await reconnected(page, app, agent);
 
-    renameInbox(app.domain, admin.actor, a.id, { name: 'Alpha Reborn' });
+    renameInbox(app.domain, SETUP, a.id, { name: 'Alpha Reborn' });
     await inboxNav(page).getByRole('link', { name: 'Alpha Reborn' }).waitFor({ timeout: 20_000 });
     assert.deepEqual(await inboxNav(page).getByRole('link').allTextContents(), ['Alpha Reborn']);
-    assert.ok(await stillSameDocument(page), 'the page was not reloaded');
+    assert.ok(await sameDocument(page), 'the page was not reloaded');
   });
 
   await t.test('a change made while the socket was down shows once the page has reconnected', async (t) => {
-    const s = await startServer();
-    const server = restarter(t, s);
-    const admin = await addUser(s.app, 'admin', 'Ada Admin');
-    const agent = await addUser(s.app, 'agent', 'Alan Agent');
-    const a = createInbox(s.app.domain, null, { name: 'Alpha Desk' });
-    setMembers(s.app.domain, admin.actor, a.id, [agent.id]);
-
-    const page = await livePage(browser, s.app, s.baseURL, agent);
-    t.after(() => page.context().close());
-    await inboxNav(page).getByRole('link', { name: 'Alpha Desk' }).waitFor();
-    await markDocument(page);
+    const { server, agent, a, page } = await restartable(t, browser);
 
     await server.stop();
     // The rename happens while no tab is connected (during a deploy, or while a phone is offline).
-    const app = await server.start((app) => renameInbox(app.domain, admin.actor, a.id, { name: 'Alpha While Away' }));
+    const app = await server.start((app) => renameInbox(app.domain, SETUP, a.id, { name: 'Alpha While Away' }));
 
-    await waitForLiveOpens(page, 2, 20_000);
-    await until(() => app.hub.connectedUsers().includes(agent.id), 'agent reconnected to the new server', 20_000);
+    await reconnected(page, app, agent);
     await inboxNav(page).getByRole('link', { name: 'Alpha While Away' }).waitFor({ timeout: 5_000 });
-    assert.ok(await stillSameDocument(page));
+    assert.ok(await sameDocument(page));
   });
 });

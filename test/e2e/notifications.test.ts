@@ -5,25 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import type { Page } from 'playwright-core';
 import { addNotifications, announce } from '../../src/domain/notifications/notify.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser } from '../helper.ts';
-import {
-  launchBrowser,
-  newContext,
-  noChromium,
-  signIn,
-  startServer,
-  trackLiveSocket,
-  until,
-  waitForLiveOpens,
-} from './browser.ts';
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { browserFor, noChromium, pageFor, serverFor, signInLive, until, waitForLiveOpens } from './browser.ts';
 
-const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
 const OTHER_CUSTOMER = '+15557654322';
 
@@ -64,16 +50,6 @@ async function recordAlerts(page: Page): Promise<void> {
   });
 }
 
-async function livePage(context: BrowserContext, email: string, path: string): Promise<Page> {
-  const page = await context.newPage();
-  await recordAlerts(page);
-  await trackLiveSocket(page);
-  await signIn(page, email);
-  await page.goto(path);
-  await waitForLiveOpens(page);
-  return page;
-}
-
 const recorded = (page: Page) => page.evaluate(() => (window as unknown as Recorder).__notifications);
 const beeps = (page: Page) => page.evaluate(() => (window as unknown as Recorder).__beeps);
 
@@ -81,34 +57,27 @@ test(
   'browser: personal settings, a mention as toast, browser notification and beep, the unread title, the manifest',
   { skip: noChromium },
   async (t) => {
-    const browser = await launchBrowser();
-    t.after(() => browser.close());
-    const s = await startServer();
-    t.after(() => s.close());
-    const ana = await addUser(s.app, 'agent', 'Ana');
-    const ben = await addUser(s.app, 'agent', 'Ben');
-    syncNumbers(s.app.domain, [
-      { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    ]);
-    const support = s.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-    setMembers(s.app.domain, { id: 0, role: 'admin' }, support, [ana.id, ben.id]);
+    const browser = await browserFor(t);
+    const s = await serverFor(t);
+    const ana = await buildUser(s, { name: 'Ana' });
+    const ben = await buildUser(s, { name: 'Ben' });
+    const shop = buildNumber(s, { inbox: buildInbox(s, { name: 'Support', members: [ana, ben] }) });
     // Unread counts start when a user joined: texts must come strictly later.
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const text = receiveSms(
-      s.app.domain,
-      { from: CUSTOMER, to: SHOP, text: 'Can someone call me back?' },
-      () => defaultKeywordTexts,
-    );
-    assert.ok(text.stored);
+    const text = receiveText(s, { from: CUSTOMER, to: shop, text: 'Can someone call me back?' });
     const availability = (id: number) =>
       s.sqlite.prepare('SELECT availability FROM users WHERE id = ?').pluck().get(id);
 
-    const benContext = await newContext(browser, s.baseURL);
-    t.after(() => benContext.close());
-    const anaContext = await newContext(browser, s.baseURL);
-    t.after(() => anaContext.close());
-    const anaPage = await livePage(anaContext, ana.email, '/conversations');
-    const benPage = await livePage(benContext, ben.email, '/settings');
+    /** A fresh browser profile signed in as `email`, recording its alerts, showing `path` live. */
+    const livePage = async (email: string, path: string) => {
+      const page = await pageFor(t, browser, s.baseURL);
+      await recordAlerts(page);
+      await signInLive(page, email, path);
+      return page;
+    };
+    const anaPage = await livePage(ana.email, '/conversations');
+    const benPage = await livePage(ben.email, '/settings');
+    const benContext = benPage.context();
     await until(() => availability(ben.id) === 'available', 'Ben’s open tab makes him available');
     // The page was drawn before the socket made him available; the choice on it follows.
     await benPage.getByRole('radio', { name: 'Available' }).and(benPage.locator(':checked')).waitFor();
@@ -218,7 +187,7 @@ test(
     await toast.waitFor({ state: 'detached' });
 
     // A second customer: the title follows the navigation's badges, summed (a chats badge counts as well).
-    receiveSms(s.app.domain, { from: OTHER_CUSTOMER, to: SHOP, text: 'Hello?' }, () => defaultKeywordTexts);
+    receiveText(s, { from: OTHER_CUSTOMER, to: shop, text: 'Hello?' });
     await benPage.waitForFunction(() => document.title === '(2) Inbox · Switchboard');
     // A badge swapped into the navigation the way the live socket's fragments are.
     await benPage.evaluate(() =>
@@ -242,9 +211,7 @@ test(
     assert.equal(manifestHref, '/static/manifest.webmanifest');
     assert.equal(await benPage.locator('meta[name="theme-color"]').getAttribute('content'), '#2156c9');
     assert.ok(await benPage.locator('link[rel="apple-touch-icon"]').getAttribute('href'));
-    const anon = await newContext(browser, s.baseURL);
-    t.after(() => anon.close());
-    const login = await anon.newPage();
+    const login = await pageFor(t, browser, s.baseURL);
     await login.goto('/login');
     assert.equal(await login.locator('link[rel="manifest"]').getAttribute('href'), manifestHref);
     const response = await benContext.request.get(manifestHref!);

@@ -5,71 +5,38 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
 import { setAutoAssign } from '../../src/domain/assignment/settings.ts';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser } from '../helper.ts';
-import {
-  launchBrowser,
-  newContext,
-  noChromium,
-  signIn,
-  startServer,
-  trackLiveSocket,
-  until,
-  waitForLiveOpens,
-} from './browser.ts';
-
-const SHOP = '+15551230000';
-
-async function livePage(context: BrowserContext, email: string, path: string): Promise<Page> {
-  const page = await context.newPage();
-  await trackLiveSocket(page);
-  await signIn(page, email);
-  await page.goto(path);
-  await waitForLiveOpens(page);
-  return page;
-}
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { browserFor, livePageFor, noChromium, serverFor, until } from './browser.ts';
 
 test(
   'browser: logging out of a queue takes a user out of the rotation, logging back in puts them next',
   { skip: noChromium },
   async (t) => {
-    const browser = await launchBrowser();
-    t.after(() => browser.close());
-    const s = await startServer();
-    t.after(() => s.close());
-    const mia = await addUser(s.app, 'manager', 'Mia Manager');
-    const ana = await addUser(s.app, 'agent', 'Ana Alvarez');
-    const ben = await addUser(s.app, 'agent', 'Ben Baker');
-    syncNumbers(s.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered' }]);
-    const support = s.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-    setMembers(s.app.domain, { id: 0, role: 'admin' }, support, [mia.id, ana.id, ben.id]);
-    setAutoAssign(s.app.domain, mia.actor, support, { enabled: true, maxOpen: '' });
+    const browser = await browserFor(t);
+    const s = await serverFor(t);
+    const mia = await buildUser(s, { role: 'manager', name: 'Mia Manager' });
+    const ana = await buildUser(s, { name: 'Ana Alvarez' });
+    const ben = await buildUser(s, { name: 'Ben Baker' });
+    const support = buildInbox(s, { name: 'Support', members: [mia, ana, ben] });
+    const shop = buildNumber(s, { inbox: support });
+    setAutoAssign(s.app.domain, mia.actor, support.id, { enabled: true, maxOpen: '' });
     let customers = 0;
     const newConversation = () => {
       customers += 1;
-      const r = receiveSms(
-        s.app.domain,
-        { from: `+1555765${String(customers).padStart(4, '0')}`, to: SHOP, text: `Hello, customer ${customers} here` },
-        () => defaultKeywordTexts,
-      );
-      assert.ok(r.stored);
+      const r = receiveText(s, {
+        from: `+1555765${String(customers).padStart(4, '0')}`,
+        to: shop,
+        text: `Hello, customer ${customers} here`,
+      });
       return s.sqlite.prepare('SELECT assignee_id FROM conversations WHERE id = ?').pluck().get(r.conversationId) as
         number | null;
     };
     const available = (id: number) =>
       s.sqlite.prepare('SELECT availability FROM users WHERE id = ?').pluck().get(id) === 'available';
 
-    const anaContext = await newContext(browser, s.baseURL);
-    t.after(() => anaContext.close());
-    const benContext = await newContext(browser, s.baseURL);
-    t.after(() => benContext.close());
-    const anaPage = await livePage(anaContext, ana.email, '/conversations');
-    const benPage = await livePage(benContext, ben.email, '/settings');
+    const anaPage = await livePageFor(t, browser, s.baseURL, ana.email, '/conversations');
+    const benPage = await livePageFor(t, browser, s.baseURL, ben.email, '/settings');
     await until(() => available(ana.id) && available(ben.id), 'both available once their tabs are open');
 
     // Both in the queue: the rotation alternates between them.

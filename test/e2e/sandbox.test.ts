@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import pino from 'pino';
-import { startMessaging } from '../../src/channels/start.ts';
-import { addUser } from '../helper.ts';
-import { launchBrowser, noChromium, signedInPage, startServer } from './browser.ts';
+import { buildUser } from '../factories.ts';
+import { browserFor, noChromium, sandboxServerFor, signedInPage } from './browser.ts';
 
 test('browser: the sandbox customer phone texts the inbox and receives the reply', { skip: noChromium }, async (t) => {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer();
-  const messaging = await startMessaging(s.app, undefined, pino({ level: 'silent' }));
-  t.after(async () => {
-    await messaging.stop();
-    await s.close();
-  });
-  const admin = await addUser(s.app, 'admin', 'Ada Admin');
-  const phone = await signedInPage(browser, s.baseURL, admin.email);
-  t.after(() => phone.context().close());
+  const browser = await browserFor(t);
+  const s = await sandboxServerFor(t);
+  const admin = await buildUser(s, { role: 'admin', name: 'Ada Admin' });
+  const phone = await signedInPage(t, browser, s.baseURL, admin.email);
   await phone.getByRole('note').filter({ hasText: 'Sandbox: texts go to a built-in test SMSC' }).waitFor();
   await phone.getByRole('link', { name: 'Open the customer phone' }).click();
   await phone.getByLabel('Message').fill('Do you deliver on Sundays?');

@@ -6,65 +6,48 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { test, type TestContext } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import { SANDBOX } from '../../src/channels/start.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { createSurvey } from '../../src/domain/surveys/definitions.ts';
-import { addUser } from '../helper.ts';
 import {
-  launchBrowser,
-  newContext,
+  buildConversation,
+  buildNumber,
+  buildUser,
+  findNumber,
+  receiveText,
+  SETUP,
+  type ShopNumber,
+} from '../factories.ts';
+import {
+  browserFor,
+  conversationPageFor,
+  dialogsOf,
   noChromium,
+  pageFor,
+  sandboxServerFor,
+  serverFor,
   signIn,
-  startServer,
-  trackLiveSocket,
   until,
-  waitForLiveOpens,
   type Server,
-  startServerWithSandbox,
 } from './browser.ts';
 
 const CUSTOMER = '+15557654321';
+const QUESTION = 'When are you open?';
 const FREE_TEXT = 'Great <b>tags</b>, thanks';
 
-/** A manager and an agent in the inbox that owns `shop`, and a conversation with CUSTOMER in it. */
-async function setUp(s: Server, shop: string) {
-  const admin = await addUser(s.app, 'admin');
-  const manager = await addUser(s.app, 'manager', 'Mia Manager');
-  const agent = await addUser(s.app, 'agent', 'Ana Agent');
-  const inboxId = s.sqlite.prepare(`SELECT inbox_id FROM numbers WHERE e164 = ?`).pluck().get(shop) as number;
-  assert.ok(inboxId, 'the number has an inbox');
-  setMembers(s.app.domain, admin.actor, inboxId, [manager.id, agent.id]);
-  const r = receiveSms(
-    s.app.domain,
-    { from: CUSTOMER, to: shop, text: 'When are you open?' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(r.stored);
-  return { manager, agent, conversationId: r.conversationId };
-}
-
-/** A signed-in page on the conversation, its live socket open (browser side and server side). */
-async function conversationPage(
-  browser: Browser,
-  s: Server,
-  user: { id: number; email: string },
-  conversationId: number,
-): Promise<Page> {
-  const context = await newContext(browser, s.baseURL);
-  const page = await context.newPage();
-  await trackLiveSocket(page);
-  await signIn(page, user.email);
-  await page.goto(`/conversations/${conversationId}`);
-  await waitForLiveOpens(page);
-  await until(() => s.app.hub.connectedUsers().includes(user.id), `user ${user.id} connected to /live`);
-  await timeline(page).getByText('When are you open?').waitFor();
-  return page;
+/** A manager and an agent in the inbox that owns `shop`, and a conversation with CUSTOMER in it; `open` shows it to one. */
+async function setUp(t: TestContext, s: Server, shop: ShopNumber) {
+  const browser = await browserFor(t);
+  const manager = await buildUser(s, { role: 'manager', name: 'Mia Manager' });
+  const agent = await buildUser(s, { name: 'Ana Agent' });
+  setMembers(s.app.domain, SETUP, shop.inboxId, [manager.id, agent.id]);
+  const conversationId = buildConversation(s, { number: shop, from: CUSTOMER, texts: [QUESTION] }).id;
+  const open = (user: { email: string }) =>
+    conversationPageFor(t, browser, s.baseURL, user.email, conversationId, QUESTION);
+  return { browser, manager, agent, conversationId, open };
 }
 
 const timeline = (page: Page): Locator => page.getByRole('list', { name: 'Messages and events' });
@@ -85,19 +68,13 @@ test(
   'browser: a survey defined by a manager, texted by an agent, answered on a phone, shown live and in the report',
   { skip: noChromium },
   async (t) => {
-    const browser = await launchBrowser();
-    t.after(() => browser.close());
-    const s = await startServerWithSandbox();
-    t.after(() => s.close());
+    const s = await sandboxServerFor(t);
     const simulator = s.messaging.sandbox!;
-    const { manager, agent, conversationId } = await setUp(s, SANDBOX.number);
-    const dialogs: string[] = [];
+    const { browser, manager, agent, open } = await setUp(t, s, findNumber(s, SANDBOX.number));
 
     // --- The manager defines a four-question survey through the form.
-    const managerContext = await newContext(browser, s.baseURL);
-    t.after(() => managerContext.close());
-    const m = await managerContext.newPage();
-    m.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    const m = await pageFor(t, browser, s.baseURL);
+    const dialogs = dialogsOf([m]);
     await signIn(m, manager.email);
     await m.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Surveys', exact: true }).click();
     await m.waitForURL((url) => url.pathname === '/surveys');
@@ -135,9 +112,8 @@ test(
     await m.getByText('Sent 0 · answered 0 · response rate –', { exact: true }).waitFor();
 
     // --- The agent, conversation open and live socket up, sends it.
-    const a = await conversationPage(browser, s, agent, conversationId);
-    t.after(() => a.context().close());
-    a.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    const a = await open(agent);
+    dialogsOf([a], dialogs);
     await sendSurvey(a, 'After-visit');
     await timelineItem(a, 'Ana Agent sent the survey After-visit').waitFor();
 
@@ -154,10 +130,8 @@ test(
     await timelineItem(a, 'Tell us in one minute').waitFor();
 
     // --- The customer answers on a phone, without signing in.
-    const phoneContext = await newContext(browser, s.baseURL, { viewport: { width: 360, height: 740 } });
-    t.after(() => phoneContext.close());
-    const phone = await phoneContext.newPage();
-    phone.on('dialog', (d) => void (dialogs.push(d.message()), d.dismiss()));
+    const phone = await pageFor(t, browser, s.baseURL, { viewport: { width: 360, height: 740 } });
+    dialogsOf([phone], dialogs);
     await phone.goto(link);
     await phone.getByRole('heading', { level: 1, name: 'After-visit' }).waitFor();
     assert.equal(new URL(phone.url()).pathname, new URL(link).pathname, 'no redirect to the login page');
@@ -259,23 +233,16 @@ test(
   'browser: a one-question rating survey answered by texting "5" shows live on the timeline',
   { skip: noChromium },
   async (t) => {
-    const browser = await launchBrowser();
-    t.after(() => browser.close());
-    const s = await startServer({}, { publicUrl: true });
-    t.after(() => s.close());
-    const SHOP = '+15551230000';
-    syncNumbers(s.app.domain, [
-      { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    ]);
-    const { manager, agent, conversationId } = await setUp(s, SHOP);
+    const s = await serverFor(t, {}, { publicUrl: true });
+    const shop = buildNumber(s, { inbox: 'Support' });
+    const { manager, agent, conversationId, open } = await setUp(t, s, shop);
     createSurvey(s.app.domain, manager.actor, {
       title: 'Quick rating',
       invitation: 'Rate us 1-5 by replying, or tap {link}',
       questions: [{ kind: 'rating', prompt: 'Rate us', options: '' }],
     });
 
-    const a = await conversationPage(browser, s, agent, conversationId);
-    t.after(() => a.context().close());
+    const a = await open(agent);
     await sendSurvey(a, 'Quick rating');
     await timelineItem(a, 'Ana Agent sent the survey Quick rating').waitFor();
     const sms = s.sqlite
@@ -288,8 +255,7 @@ test(
       new RegExp(`^Rate us 1-5 by replying, or tap ${s.baseURL.replace(/\./g, '\\.')}/s/[\\w-]{20,}$`),
     );
 
-    const r = receiveSms(s.app.domain, { from: CUSTOMER, to: SHOP, text: '5' }, () => defaultKeywordTexts);
-    assert.ok(r.stored);
+    receiveText(s, { from: CUSTOMER, to: shop, text: '5' });
     await timelineItem(a, 'The customer answered the survey Quick rating: 5/5').waitFor();
     await timeline(a)
       .getByRole('listitem')

@@ -8,21 +8,18 @@ import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { createContact, setFavourite } from '../../src/domain/contacts/service.ts';
 import { setConversationStatus } from '../../src/domain/conversations/actions.ts';
-import { noChromium } from './browser.ts';
+import { SETUP } from '../factories.ts';
+import { goLive, markDocument, noChromium, sameDocument } from './browser.ts';
 import {
   CUSTOMER,
   OTHER,
   SALES,
-  SETUP,
   SHOP,
   button,
   combobox,
   conversationList,
-  goLive,
-  markDocument,
   nav,
   row,
-  sameDocument,
   state,
   timeline,
   world,

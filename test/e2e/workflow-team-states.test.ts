@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page, Route } from 'playwright-core';
 import { setConversationStatus } from '../../src/domain/conversations/actions.ts';
-import { noChromium } from './browser.ts';
+import { goLive, markDocument, noChromium, sameDocument } from './browser.ts';
 import {
   CUSTOMER,
   badge,
@@ -14,14 +14,11 @@ import {
   combobox,
   conversationList,
   framesOf,
-  goLive,
-  markDocument,
   nav,
   newTab,
   nextFrame,
   order,
   row,
-  sameDocument,
   state,
   timeline,
   waitForBadge,

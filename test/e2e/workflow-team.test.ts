@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assignConversation, setConversationStatus } from '../../src/domain/conversations/actions.ts';
 import { addTag } from '../../src/domain/tags/service.ts';
-import { noChromium } from './browser.ts';
+import { goLive, markDocument, noChromium, sameDocument } from './browser.ts';
 import {
   CUSTOMER,
   SALES,
@@ -15,13 +15,10 @@ import {
   button,
   combobox,
   conversationList,
-  goLive,
-  markDocument,
   newTab,
   order,
   pinnedList,
   row,
-  sameDocument,
   state,
   timeline,
   waitForBadge,

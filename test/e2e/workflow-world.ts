@@ -4,76 +4,36 @@
  */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import type { Browser, Locator, Page, WebSocket } from 'playwright-core';
-import { updateContact } from '../../src/domain/contacts/service.ts';
-import type { Actor } from '../../src/domain/context.ts';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser } from '../helper.ts';
-import {
-  launchBrowser,
-  newContext,
-  signIn,
-  startServer,
-  trackLiveSocket,
-  waitForLiveOpens,
-  type Server,
-} from './browser.ts';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { receiveText, type User } from '../factories.ts';
+import { goLive, pageFor, signInLive, trackLiveSocket, until, type Server } from './browser.ts';
+import { nameContact, team, type Cast } from './team.ts';
 
 export const SHOP = '+15551230000'; // Support's number
 export const SALES = '+15551230001'; // Sales' number
 export const OTHER = '+15551230002'; // Other's number (only Otto works there)
 export const CUSTOMER = '+15557654321';
 
-type User = Awaited<ReturnType<typeof addUser>>;
-
-/** Who may take part in a test; only those a test names are created (each account costs a password hash). */
 const people = {
   ada: { role: 'admin', name: 'Ada' },
   ana: { role: 'agent', name: 'Ana' },
   ben: { role: 'agent', name: 'Ben' },
   mia: { role: 'manager', name: 'Mia' },
   otto: { role: 'agent', name: 'Otto' },
-} as const;
+} satisfies Cast<string>;
 type Who = keyof typeof people;
-/** The test's own setup acts as an admin that is nobody in particular. */
-export const SETUP: Actor = { id: 0, role: 'admin' };
 
 /**
  * One server and one browser for one test, with the people it names: Ada is an admin, Mia a manager, Ana and Ben
  * agents in Support (Ana also in Sales), Otto an agent in Other only.
  */
 export async function world<const W extends Who>(t: TestContext, who: W[]) {
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const s = await startServer({ contacts: { default_country: 'US' } });
-  t.after(() => s.close());
-  const created = await Promise.all(
-    who.map(async (key) => [key, await addUser(s.app, people[key].role, people[key].name)] as const),
-  );
-  const users = Object.fromEntries(created) as Record<W, User>;
-  const ids = (...keys: Who[]) => created.filter(([key]) => keys.includes(key)).map(([, user]) => user.id);
-  const number = (e164: string, inbox: string) => ({
-    e164,
-    smpp: 'sandbox',
-    inbox,
-    registration: 'registered' as const,
-    throughput: 0,
-  });
-  syncNumbers(s.app.domain, [number(SHOP, 'Support'), number(SALES, 'Sales'), number(OTHER, 'Other')]);
-  const inboxId = (name: string) =>
-    s.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
-  const support = inboxId('Support');
-  const sales = inboxId('Sales');
-  const other = inboxId('Other');
-  setMembers(s.app.domain, SETUP, support, ids('ana', 'ben', 'mia'));
-  setMembers(s.app.domain, SETUP, sales, ids('ana'));
-  setMembers(s.app.domain, SETUP, other, ids('otto'));
-  // Unread counts start when a user joined: texts must come strictly later than the accounts.
-  await new Promise((resolve) => setTimeout(resolve, 5));
-
+  const { browser, s, users, inboxIds } = await team(t, people, who, [
+    { name: 'Support', number: SHOP, members: ['ana', 'ben', 'mia'] },
+    { name: 'Sales', number: SALES, members: ['ana'] },
+    { name: 'Other', number: OTHER, members: ['otto'] },
+  ]);
+  const [support, sales, other] = inboxIds as [number, number, number];
   const column = (sql: string, id: number) => s.sqlite.prepare(sql).pluck().get(id);
   return {
     ...users,
@@ -83,11 +43,7 @@ export async function world<const W extends Who>(t: TestContext, who: W[]) {
     sales,
     other,
     /** A customer's text, stored; returns its conversation's id. */
-    receive(from: string, text: string, to = SHOP): number {
-      const r = receiveSms(s.app.domain, { from, to, text }, () => defaultKeywordTexts);
-      assert.ok(r.stored, `stored: ${text}`);
-      return r.conversationId;
-    },
+    receive: (from: string, text: string, to = SHOP): number => receiveText(s, { from, to, text }).conversationId,
     /** A text that came `hoursAgo` hours ago (the domain's clock set back while it is stored). */
     receiveEarlier(hoursAgo: number, from: string, text: string): number {
       const now = s.app.domain.now;
@@ -99,11 +55,7 @@ export async function world<const W extends Who>(t: TestContext, who: W[]) {
       }
     },
     /** Gives the contact behind a conversation a name (keeping its number). */
-    name(conversationId: number, name: string): void {
-      const contactId = column('SELECT contact_id FROM conversations WHERE id = ?', conversationId) as number;
-      const phone = column('SELECT phone FROM conversations WHERE id = ?', conversationId) as string;
-      updateContact(s.app.domain, SETUP, contactId, { name, phones: phone }, 'US');
-    },
+    name: (conversationId: number, name: string): void => nameContact(s, conversationId, name),
     version: (conversationId: number) =>
       column('SELECT version FROM conversations WHERE id = ?', conversationId) as number,
     assignee: (conversationId: number) =>
@@ -116,13 +68,9 @@ export async function world<const W extends Who>(t: TestContext, who: W[]) {
 }
 
 async function livePage(t: TestContext, browser: Browser, s: Server, user: User, path: string): Promise<Page> {
-  const context = await newContext(browser, s.baseURL);
-  t.after(() => context.close());
-  const page = await context.newPage();
+  const page = await pageFor(t, browser, s.baseURL);
   countFrames(page);
-  await trackLiveSocket(page);
-  await signIn(page, user.email);
-  await goLive(page, () => page.goto(path));
+  await signInLive(page, user.email, path);
   return page;
 }
 
@@ -133,40 +81,6 @@ export async function newTab(page: Page, path: string): Promise<Page> {
   await trackLiveSocket(tab);
   await goLive(tab, () => tab.goto(path));
   return tab;
-}
-
-/**
- * Runs `navigate` and waits until the new document's /live socket is open and the server has answered on it (it
- * sends the navigation right after registering the tab): from then on every push for this page reaches it.
- */
-export async function goLive(page: Page, navigate: () => Promise<unknown>): Promise<void> {
-  const sockets: { path: string | null; framed: Promise<void> }[] = [];
-  const onSocket = (ws: WebSocket) => {
-    const url = new URL(ws.url());
-    if (url.pathname !== '/live') return;
-    sockets.push({
-      path: url.searchParams.get('path'),
-      framed: new Promise((resolve) => ws.once('framereceived', () => resolve())),
-    });
-  };
-  page.on('websocket', onSocket);
-  try {
-    await navigate();
-    await waitForLiveOpens(page);
-    const here = new URL(page.url());
-    const path = here.pathname + here.search;
-    const deadline = Date.now() + 15_000;
-    let socket = sockets.find((x) => x.path === path);
-    while (!socket) {
-      if (Date.now() > deadline)
-        throw new Error(`no /live socket for ${path} (seen: ${sockets.map((x) => x.path).join(', ')})`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      socket = sockets.find((x) => x.path === path);
-    }
-    await socket.framed;
-  } finally {
-    page.off('websocket', onSocket);
-  }
 }
 
 const frameCounts = new WeakMap<Page, { count: number }>();
@@ -183,21 +97,7 @@ export const framesOf = (page: Page): number => frameCounts.get(page)!.count;
 
 /** Waits for a frame after the first `after` ones: a push has arrived even if it changed nothing on screen. */
 export async function nextFrame(page: Page, after: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (framesOf(page) <= after) {
-    if (Date.now() > deadline) throw new Error('no live frame arrived');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Marks the document; `sameDocument` is true only if the page was not reloaded or navigated since. */
-export async function markDocument(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { __e2eMark: boolean }).__e2eMark = true;
-  });
-}
-export async function sameDocument(page: Page): Promise<boolean> {
-  return page.evaluate(() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true);
+  await until(() => framesOf(page) > after, 'a live frame');
 }
 
 export const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
@@ -224,11 +124,11 @@ export async function waitForBadge(page: Page, text: string | null): Promise<voi
   else await nav(page).getByText(text, { exact: true }).waitFor();
 }
 export async function waitForTitle(page: Page, test: (title: string) => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!test(await page.title())) {
-    if (Date.now() > deadline) throw new Error(`title is "${await page.title()}", expected ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(async () => {
+    const title = await page.title();
+    assert.ok(test(title), `title is "${title}", expected ${what}`);
+    return true;
+  }, `the title ${what}`);
 }
 
 /** Which of `names` each row of `list` mentions, in the order shown. */
