@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { buildUser } from '../factories.ts';
-import { buildTestApp, Client, PASSWORD, signedIn, type TestApp } from '../helper.ts';
+import { Client, PASSWORD, signedIn, type TestApp, testApp } from '../helper.ts';
 import { handClock, HX, signInForm } from './steps.ts';
 
 const codeFor = (secret: string, at: number): string =>
@@ -29,8 +29,7 @@ async function enrol(client: Client, clock: { at: number }): Promise<{ secret: s
 
 /** An app on a hand clock with an agent signed in (`client`) who has enrolled (`secret`, `codes`). */
 async function enrolledAgent(t: TestContext) {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const clock = handClock(h);
   const agent = await buildUser(h);
   const client = await signedIn(h.app, agent.email);
@@ -49,8 +48,7 @@ async function passwordStep(h: TestApp, email: string, next?: string): Promise<C
 const passwordOnly = (h: TestApp, email: string) => new Client(h.app).login(email);
 
 test('enrolling: a QR code and the key, a wrong code is refused in place, the right one turns it on and shows 10 recovery codes once', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const clock = handClock(h);
   const agent = await buildUser(h);
   const client = await signedIn(h.app, agent.email);
@@ -235,8 +233,7 @@ test('new recovery codes and turning it off need the password or a current code;
 });
 
 test('require_2fa: a listed role without it is sent to enrol and can do nothing else until enrolled; others are not', async (t) => {
-  const h = await buildTestApp({ auth: { require_2fa: ['admin'] } });
-  t.after(() => h.close());
+  const h = await testApp(t, { auth: { require_2fa: ['admin'] } });
   const clock = handClock(h);
   const admin = await buildUser(h, { role: 'admin' });
   const agent = await buildUser(h);
@@ -247,7 +244,7 @@ test('require_2fa: a listed role without it is sent to enrol and can do nothing 
   assert.equal(home.statusCode, 303);
   assert.equal(home.headers.location, '/settings/two-factor');
   assert.equal((await client.get('/admin/users')).headers.location, '/settings/two-factor');
-  const htmx = await client.get('/conversations', { 'hx-request': 'true' });
+  const htmx = await client.get('/conversations', HX.headers);
   assert.equal(htmx.statusCode, 403);
   assert.equal(htmx.headers['hx-redirect'], '/settings/two-factor');
   const page = await client.get('/settings/two-factor');
@@ -266,8 +263,7 @@ test('require_2fa: a listed role without it is sent to enrol and can do nothing 
 });
 
 test("an admin resets a user's two-factor sign-in; the user signs in with the password and enrols again; nobody else can", async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const clock = handClock(h);
   const admin = await buildUser(h, { role: 'admin', name: 'Ada Admin' });
   const agent = await buildUser(h, { name: 'Alan Agent' });
