@@ -193,3 +193,14 @@ export function refusal(fn: () => unknown, ok = 'ok'): string {
   }
   return ok;
 }
+
+/** `buildTestApp` for one test: closed (and its folder removed) when the test ends. */
+export async function testApp(
+  t: { after(fn: () => Promise<void>): void },
+  rawConfig: Record<string, unknown> = {},
+  opts: { logger?: AppOptions['logger'] } = {},
+): Promise<TestApp> {
+  const h = await buildTestApp(rawConfig, opts);
+  t.after(() => h.close());
+  return h;
+}

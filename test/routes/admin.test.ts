@@ -1,21 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createInbox, listInboxesFor, setMembers } from '../../src/domain/inboxes/service.ts';
+import { listInboxesFor } from '../../src/domain/inboxes/service.ts';
 import { findUserById } from '../../src/domain/users/service.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
+import { buildInbox, buildUser } from '../factories.ts';
+import { signedIn, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
 test('an admin adds a user; bad input is shown in place as 4xx and stores nothing', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
   await client.get('/admin/users');
-  const htmx = { headers: { 'hx-request': 'true' } };
 
   const ok = await client.post(
     '/admin/users',
     { name: 'Ana', email: 'Ana@Example.test', role: 'agent', password: 'a long enough password' },
-    htmx,
+    HX,
   );
   assert.equal(ok.statusCode, 200);
   assert.match(ok.body, /^<section id="admin-users"/, 'htmx gets the fragment, not the page');
@@ -42,7 +42,7 @@ test('an admin adds a user; bad input is shown in place as 4xx and stores nothin
     ],
   ];
   for (const [form, status, message] of cases) {
-    const res = await client.post('/admin/users', form, htmx);
+    const res = await client.post('/admin/users', form, HX);
     assert.equal(res.statusCode, status, JSON.stringify(form));
     assert.match(res.body, message);
     assert.match(res.body, /<form/, 'the form comes back to be fixed');
@@ -52,9 +52,8 @@ test('an admin adds a user; bad input is shown in place as 4xx and stores nothin
 });
 
 test('names that look like HTML or SQL are stored as typed and shown escaped', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
   await client.get('/admin/users');
   const name = `<script>alert(1)</script> O'Brien"; DROP TABLE users;--`;
@@ -75,10 +74,9 @@ test('names that look like HTML or SQL are stored as typed and shown escaped', a
 });
 
 test('role changes and deactivation keep at least one active admin', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
   const client = await signedIn(h.app, admin.email);
   await client.get('/admin/users');
   assert.equal((await client.post(`/admin/users/${agent.id}/role`, { role: 'manager' })).statusCode, 200);
@@ -94,10 +92,9 @@ test('role changes and deactivation keep at least one active admin', async (t) =
 });
 
 test('admins create, rename and staff inboxes from the admin pages', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent', 'Ana');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h, { name: 'Ana' });
   const client = await signedIn(h.app, admin.email);
   await client.get('/admin/inboxes');
   assert.match((await client.post('/admin/inboxes', { name: 'Support' })).body, /Inbox Support was created/);
@@ -120,14 +117,12 @@ test('admins create, rename and staff inboxes from the admin pages', async (t) =
 });
 
 test('agents and managers cannot reach admin pages or another inbox by id', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
-  const manager = await addUser(h.app, 'manager');
-  const mine = createInbox(h.app.domain, admin.actor, { name: 'Mine' });
-  const theirs = createInbox(h.app.domain, admin.actor, { name: 'Theirs' });
-  setMembers(h.app.domain, admin.actor, mine.id, [agent.id, manager.id]);
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
+  const manager = await buildUser(h, { role: 'manager' });
+  const mine = buildInbox(h, { name: 'Mine', members: [agent, manager] });
+  const theirs = buildInbox(h, { name: 'Theirs' });
   for (const user of [agent, manager]) {
     const client = await signedIn(h.app, user.email);
     assert.equal((await client.get(`/conversations?inbox=${mine.id}`)).statusCode, 200);
@@ -158,11 +153,10 @@ test('agents and managers cannot reach admin pages or another inbox by id', asyn
 });
 
 test('row actions refuse a garbled value, and an admin who demotes themself leaves the admin page', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  await addUser(h.app, 'admin', 'Second admin');
-  const agent = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  await buildUser(h, { role: 'admin', name: 'Second admin' });
+  const agent = await buildUser(h);
   const client = await signedIn(h.app, admin.email);
   await client.get('/admin/users');
   for (const active of ['', 'yes', 'FALSE']) {
@@ -170,20 +164,15 @@ test('row actions refuse a garbled value, and an admin who demotes themself leav
     assert.ok(res.statusCode >= 400 && res.statusCode < 500, `active=${active}: ${res.statusCode}`);
   }
   assert.equal(findUserById(h.app.domain, agent.id)?.active, true);
-  const demoted = await client.post(
-    `/admin/users/${admin.id}/role`,
-    { role: 'manager' },
-    { headers: { 'hx-request': 'true' } },
-  );
+  const demoted = await client.post(`/admin/users/${admin.id}/role`, { role: 'manager' }, HX);
   assert.equal(demoted.headers['hx-redirect'], '/');
   assert.equal((await client.get('/admin/users')).statusCode, 404);
 });
 
 test('renaming an inbox that does not exist is 404 whatever the name', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  createInbox(h.app.domain, admin.actor, { name: 'Support' });
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  buildInbox(h, { name: 'Support' });
   const client = await signedIn(h.app, admin.email);
   await client.get('/admin/inboxes');
   assert.equal((await client.post('/admin/inboxes/999', { name: 'Support' })).statusCode, 404);

@@ -3,44 +3,29 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { test, type TestContext } from 'node:test';
+import { buildConversation, buildInbox, buildNumber, buildUser } from '../factories.ts';
 import { elf, exe, jpeg, mp3, pdf, png, svgWithScript, vcard, zipBomb } from '../fixtures/media.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
+import { signedIn, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
-const HX = { headers: { 'hx-request': 'true' } };
-const NUMBER = '+15551230000';
-const SMALL_NUMBER = '+15551230001';
-
-async function setup() {
-  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
-  const admin = await addUser(h.app, 'admin');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  syncNumbers(h.app.domain, [
-    { e164: NUMBER, smpp: 'sandbox', inbox: 'Support', registration: 'registered' },
-    {
-      e164: SMALL_NUMBER,
-      smpp: 'sandbox',
-      inbox: 'Sales',
-      registration: 'registered',
-      max_attachments: 2,
-      max_attachment_kb: 100,
-    },
-  ]);
-  const inboxId = (name: string) =>
-    h.sqlite.prepare('SELECT id FROM inboxes WHERE name = ?').pluck().get(name) as number;
-  setMembers(h.app.domain, admin.actor, inboxId('Support'), [ana.id]);
-  setMembers(h.app.domain, admin.actor, inboxId('Sales'), [ana.id, ben.id]);
-  const text = (to: string) => {
-    const r = receiveSms(h.app.domain, { from: '+15557654321', to, text: 'hi' }, () => defaultKeywordTexts);
-    assert.ok(r.stored);
-    return r.conversationId;
+async function setup(t: TestContext) {
+  const h = await testApp(t, { server: { public_url: 'https://inbox.example.com' } });
+  const ana = await buildUser(h, { name: 'Ana' });
+  const ben = await buildUser(h, { name: 'Ben' });
+  const number = buildNumber(h, { e164: '+15551230000', inbox: buildInbox(h, { name: 'Support', members: [ana] }) });
+  const small = buildNumber(h, {
+    inbox: buildInbox(h, { name: 'Sales', members: [ana, ben] }),
+    max_attachments: 2,
+    max_attachment_kb: 100,
+  });
+  return {
+    h,
+    ana,
+    ben,
+    support: buildConversation(h, { number, texts: ['hi'] }).id,
+    sales: buildConversation(h, { number: small, texts: ['hi'] }).id,
   };
-  return { h, ana, ben, support: text(NUMBER), sales: text(SMALL_NUMBER) };
 }
 
 type World = Awaited<ReturnType<typeof setup>>;
@@ -66,9 +51,8 @@ async function tmpEmpty(world: World): Promise<void> {
 }
 
 test('an agent sends a JPEG and a PDF: stored once by content, shown inline, served only to people who may read it', async (t) => {
-  const world = await setup();
+  const world = await setup(t);
   const { h, ana, ben, support } = world;
-  t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
   const page = await a.get(`/conversations/${support}`);
   assert.match(page.body, /enctype="multipart\/form-data"/);
@@ -155,9 +139,8 @@ test('an agent sends a JPEG and a PDF: stored once by content, shown inline, ser
 });
 
 test('the customer opens the SMS link without signing in, until it expires', async (t) => {
-  const world = await setup();
+  const world = await setup(t);
   const { h, ana, support } = world;
-  t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
   await a.get(`/conversations/${support}`);
   await a.postMultipart(
@@ -195,9 +178,8 @@ test('the customer opens the SMS link without signing in, until it expires', asy
 });
 
 test('bad uploads are refused in place with the limit they broke, and nothing is stored', async (t) => {
-  const world = await setup();
+  const world = await setup(t);
   const { h, ana, support, sales } = world;
-  t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
   await a.get(`/conversations/${support}`);
   const before = snapshot(world);
@@ -335,9 +317,8 @@ test('bad uploads are refused in place with the limit they broke, and nothing is
 });
 
 test('an upload cut off mid-file leaves no temp file and no message', async (t) => {
-  const world = await setup();
+  const world = await setup(t);
   const { h, ana, support } = world;
-  t.after(() => h.close());
   const a = await signedIn(h.app, ana.email);
   await a.get(`/conversations/${support}`);
   await h.app.listen({ host: '127.0.0.1', port: 0 });

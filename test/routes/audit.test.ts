@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { updateOwnSettings } from '../../src/domain/users/service.ts';
-import { addUser, buildTestApp, Client, type TestApp } from '../helper.ts';
+import { buildUser } from '../factories.ts';
+import { Client, type TestApp, testApp } from '../helper.ts';
+import { HX, signedInFrom } from './steps.ts';
 
 const ADMIN_AT = '203.0.113.7';
-const HX = { headers: { 'hx-request': 'true' } };
 
 interface Row {
   actorId: number | null;
@@ -32,18 +32,9 @@ function records(h: TestApp, action: string, subjectId?: number): Row[] {
 
 const total = (h: TestApp): number => h.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
 
-async function signedInFrom(app: FastifyInstance, email: string, address: string): Promise<Client> {
-  const client = new Client(app, address);
-  const res = await client.login(email);
-  if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode}`);
-  await client.get('/');
-  return client;
-}
-
 test('user changes on the Users page are recorded once each, with who, from where and what changed; refused ones not at all', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
   const a = await signedInFrom(h.app, admin.email, ADMIN_AT);
   await a.get('/admin/users');
   const by = { actorId: admin.id, actorName: 'Ada', origin: ADMIN_AT };
@@ -122,8 +113,7 @@ test('user changes on the Users page are recorded once each, with who, from wher
 });
 
 test('the first admin, made at /setup, is recorded as having created themself, from where', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const client = new Client(h.app, '192.0.2.10');
   const token = h.app.setup.token!;
   await client.get(`/setup?token=${token}`);
@@ -151,10 +141,9 @@ test('the first admin, made at /setup, is recorded as having created themself, f
 });
 
 test('the record is written in the same transaction as the change: when it cannot be written, nothing changes', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent', 'Ana');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h, { name: 'Ana' });
   const a = await signedInFrom(h.app, admin.email, ADMIN_AT);
   await a.get('/admin/users');
   h.sqlite.exec(
@@ -167,11 +156,10 @@ test('the record is written in the same transaction as the change: when it canno
 });
 
 test('inbox changes, shared canned replies and surveys are recorded; personal quick replies are not', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const manager = await addUser(h.app, 'manager', 'Max');
-  const bo = await addUser(h.app, 'agent', 'Bo');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const manager = await buildUser(h, { role: 'manager', name: 'Max' });
+  const bo = await buildUser(h, { name: 'Bo' });
   const a = await signedInFrom(h.app, admin.email, ADMIN_AT);
   const byAdmin = { actorId: admin.id, actorName: 'Ada', origin: ADMIN_AT };
 
@@ -296,9 +284,8 @@ test('inbox changes, shared canned replies and surveys are recorded; personal qu
 });
 
 test('backups are recorded: Back up now as the admin, scheduled ones as the server; a failed one not at all', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
   const a = await signedInFrom(h.app, admin.email, ADMIN_AT);
   // A file where the folder should be: the backup cannot be written.
   writeFileSync(join(h.dir, 'not-a-folder'), '');
@@ -358,10 +345,9 @@ const olderLink = (html: string): string | undefined =>
   /<a href="([^"]+)" rel="next">/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 
 test('the Audit log page: admins only, filters by who, action and days, pages newest first without gaps or repeats', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const manager = await addUser(h.app, 'manager', 'Max');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const manager = await buildUser(h, { role: 'manager', name: 'Max' });
   const day = (d: string) => Date.parse(`${d}T12:00:00Z`);
   seed(h, 3, {
     at: day('2025-11-01'),
@@ -459,9 +445,8 @@ function parseCsv(text: string): string[][] {
 }
 
 test('the CSV export: same filters, every record however many, quoted, and no cell a spreadsheet would run as a formula', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', '@Ada');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin', name: '@Ada' });
   const a = await signedInFrom(h.app, admin.email, ADMIN_AT);
   await a.get('/admin/inboxes');
   await a.post('/admin/inboxes', { name: '=HYPERLINK("http://evil.test","Sales, North")' });
@@ -498,10 +483,9 @@ test('the CSV export: same filters, every record however many, quoted, and no ce
 });
 
 test('reset links and two-factor resets are recorded: made by the admin, used by the person from their address', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const agent = await addUser(h.app, 'agent', 'Ana');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const agent = await buildUser(h, { name: 'Ana' });
   const { createResetLink, useResetLink } = await import('../../src/domain/accounts/password-reset.ts');
   const { resetTwoFactor } = await import('../../src/domain/accounts/two-factor.ts');
   const { token } = createResetLink(h.app.domain, { ...admin.actor, address: ADMIN_AT }, agent.id);

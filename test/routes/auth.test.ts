@@ -2,18 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clearAccountSignIns, clearAddressSignIns } from '../../src/domain/auth/sign-in-locks.ts';
 import { listInboxesFor } from '../../src/domain/inboxes/service.ts';
-import { addUser, buildTestApp, Client, signedIn } from '../helper.ts';
+import { buildUser } from '../factories.ts';
+import { Client, PASSWORD, signedIn, type TestApp, testApp } from '../helper.ts';
+import { alertOf, handClock, HX, signInForm } from './steps.ts';
 
-const sessionCount = (h: Awaited<ReturnType<typeof buildTestApp>>): number =>
-  h.sqlite.prepare('SELECT count(*) FROM sessions').pluck().get() as number;
+const sessionCount = (h: TestApp): number => h.sqlite.prepare('SELECT count(*) FROM sessions').pluck().get() as number;
 
 test('sign-in sets an HttpOnly, SameSite=Lax session cookie and a fresh id each time', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
-  const client = new Client(h.app);
-  await client.get('/login');
-  const res = await client.post('/login', { email: user.email, password: 'correct horse battery' });
+  const h = await testApp(t);
+  const user = await buildUser(h);
+  const { browser: client, res } = await signInForm(h.app, { email: user.email });
   assert.equal(res.statusCode, 303);
   assert.equal(res.headers.location, '/');
   const cookie = res.cookies.find((c) => c.name === 'sb_session');
@@ -23,7 +21,7 @@ test('sign-in sets an HttpOnly, SameSite=Lax session cookie and a fresh id each 
   assert.notEqual(cookie.secure, true, 'plain http: not Secure');
   const first = cookie.value;
   await client.get('/');
-  await client.post('/login', { email: user.email, password: 'correct horse battery' });
+  await client.post('/login', { email: user.email, password: PASSWORD });
   assert.notEqual(client.cookies.get('sb_session'), first, 'a new session id on login');
   assert.equal(sessionCount(h), 1, 'the old session was replaced');
   const stored = h.sqlite.prepare('SELECT id FROM sessions').pluck().get() as string;
@@ -31,18 +29,16 @@ test('sign-in sets an HttpOnly, SameSite=Lax session cookie and a fresh id each 
 });
 
 test('cookies are Secure when public_url is https', async (t) => {
-  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t, { server: { public_url: 'https://inbox.example.com' } });
+  const user = await buildUser(h);
   const client = new Client(h.app);
   const res = await client.login(user.email);
   assert.equal(res.cookies.find((c) => c.name === 'sb_session')?.secure, true);
 });
 
 test('wrong credentials are refused in place, without telling which part was wrong', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const user = await buildUser(h);
   const client = new Client(h.app);
   const wrongPassword = await client.login(user.email, 'not the password');
   const unknownEmail = await client.login('nobody@example.test', 'not the password');
@@ -56,19 +52,9 @@ test('wrong credentials are refused in place, without telling which part was wro
 const ATTACKER = '203.0.113.66';
 const OWNER = '198.51.100.7';
 
-/** A clock the test moves by hand: the app reads it through `ctx.now`. */
-function handClock(h: Awaited<ReturnType<typeof buildTestApp>>): { at: number; pass(ms: number): void } {
-  const clock = { at: Date.now(), pass: (ms: number) => void (clock.at += ms) };
-  h.app.domain.now = () => clock.at;
-  return clock;
-}
-
-const alert = (body: string): string => /role="alert">([^<]*)</.exec(body)?.[1] ?? '';
-
 test('an attacker cannot lock the owner out: the owner signs in from their own address while the attacker is refused', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const user = await buildUser(h);
   const attacker = new Client(h.app, ATTACKER);
   for (let i = 0; i < 5; i++) assert.equal((await attacker.login(user.email, `wrong ${i}`)).statusCode, 422);
   assert.equal(
@@ -86,44 +72,41 @@ test('an attacker cannot lock the owner out: the owner signs in from their own a
 });
 
 test('five failures for one email from one address lock that pair only, for the rest of the window', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const clock = handClock(h);
-  const user = await addUser(h.app, 'agent');
-  const other = await addUser(h.app, 'agent');
+  const user = await buildUser(h);
+  const other = await buildUser(h);
   const client = new Client(h.app, ATTACKER);
   for (let i = 0; i < 5; i++) assert.equal((await client.login(user.email, `wrong ${i}`)).statusCode, 422);
   const blocked = await client.login(user.email);
   assert.equal(blocked.statusCode, 429, 'even the right password waits');
-  assert.equal(alert(blocked.body), 'Too many failed sign-ins. Try again in 15 minutes.');
+  assert.equal(alertOf(blocked.body), 'Too many failed sign-ins. Try again in 15 minutes.');
   assert.equal(
     (await new Client(h.app, ATTACKER).login(other.email)).statusCode,
     303,
     'the same address may still sign in to another account',
   );
   clock.pass(14 * 60_000);
-  assert.equal(alert((await client.login(user.email)).body), 'Too many failed sign-ins. Try again in 1 minute.');
+  assert.equal(alertOf((await client.login(user.email)).body), 'Too many failed sign-ins. Try again in 1 minute.');
   clock.pass(60_000);
   assert.equal((await client.login(user.email)).statusCode, 303, 'after the window it works again');
 });
 
 test('an address that fails for many emails is refused for every email once it used its own budget', async (t) => {
-  const h = await buildTestApp({ auth: { login_attempts_per_address: 4 } });
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t, { auth: { login_attempts_per_address: 4 } });
+  const user = await buildUser(h);
   const sprayer = new Client(h.app, ATTACKER);
   for (let i = 0; i < 4; i++)
     assert.equal((await sprayer.login(`guess${i}@example.test`, 'nope nope nope')).statusCode, 422);
   const refused = await sprayer.login(user.email);
   assert.equal(refused.statusCode, 429, 'a fresh email from a spent address');
-  assert.match(alert(refused.body), /Too many failed sign-ins/);
+  assert.match(alertOf(refused.body), /Too many failed sign-ins/);
   assert.equal((await new Client(h.app, OWNER).login(user.email)).statusCode, 303, 'other addresses are untouched');
 });
 
 test('IPv6 addresses count by their /64: a subscriber cannot take a fresh budget from each of its addresses', async (t) => {
-  const h = await buildTestApp({ auth: { login_attempts_per_address: 3 } });
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t, { auth: { login_attempts_per_address: 3 } });
+  const user = await buildUser(h);
   for (let i = 0; i < 3; i++)
     await new Client(h.app, `2001:db8:5:6::${i + 1}`).login(`guess${i}@example.test`, 'nope nope nope');
   assert.equal((await new Client(h.app, '2001:db8:5:6:ffff::9').login(user.email)).statusCode, 429);
@@ -135,27 +118,26 @@ test('IPv6 addresses count by their /64: a subscriber cannot take a fresh budget
 });
 
 test('once an email has used its budget, each address that failed for it waits a delay that doubles with each failure; others do not', async (t) => {
-  const h = await buildTestApp({ auth: { login_attempts: 3 } });
-  t.after(() => h.close());
+  const h = await testApp(t, { auth: { login_attempts: 3 } });
   const clock = handClock(h);
-  const user = await addUser(h.app, 'agent');
+  const user = await buildUser(h);
   const guesser = (n: number) => new Client(h.app, `203.0.113.${n}`);
   const guess = async (n: number) => await guesser(n).login(user.email, `guess ${n} ${clock.at}`);
   for (const n of [1, 2, 3]) assert.equal((await guess(n)).statusCode, 422, 'under the budget nobody waits');
 
   const held = await guess(1);
   assert.equal(held.statusCode, 429, 'an address that failed waits after the third failure on the email');
-  assert.equal(alert(held.body), 'Too many failed sign-ins. Try again in 1 second.');
+  assert.equal(alertOf(held.body), 'Too many failed sign-ins. Try again in 1 second.');
   assert.equal((await guess(4)).statusCode, 422, 'a fresh address gets its guess (and is the fourth failure)');
-  assert.equal(alert((await guess(2)).body), 'Too many failed sign-ins. Try again in 2 seconds.');
+  assert.equal(alertOf((await guess(2)).body), 'Too many failed sign-ins. Try again in 2 seconds.');
   clock.pass(1_000);
   assert.equal((await guess(3)).statusCode, 429, 'one second is not enough after the fourth failure');
   clock.pass(1_000);
   assert.equal((await guess(3)).statusCode, 422, 'two are');
-  assert.equal(alert((await guess(1)).body), 'Too many failed sign-ins. Try again in 4 seconds.');
+  assert.equal(alertOf((await guess(1)).body), 'Too many failed sign-ins. Try again in 4 seconds.');
   for (const n of [10, 11, 12, 13, 14, 15]) assert.equal((await guess(n)).statusCode, 422);
   assert.equal(
-    alert((await guess(1)).body),
+    alertOf((await guess(1)).body),
     'Too many failed sign-ins. Try again in 60 seconds.',
     'the delay stops growing at a minute',
   );
@@ -188,11 +170,10 @@ const signInsSection = (body: string): string => {
 };
 
 test('an admin sees who is held back and from where, and clears it in place; nobody else can', async (t) => {
-  const h = await buildTestApp({ auth: { login_attempts: 2, login_attempts_per_address: 3 } });
-  t.after(() => h.close());
+  const h = await testApp(t, { auth: { login_attempts: 2, login_attempts_per_address: 3 } });
   handClock(h);
-  const admin = await addUser(h.app, 'admin', 'Ada Admin');
-  const agent = await addUser(h.app, 'agent', 'Alan Agent');
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada Admin' });
+  const agent = await buildUser(h, { name: 'Alan Agent' });
   for (let i = 0; i < 2; i++) await new Client(h.app, ATTACKER).login(agent.email, `wrong ${i}`);
   await new Client(h.app, '192.0.2.10').login(agent.email, 'wrong again');
   for (let i = 0; i < 3; i++) await new Client(h.app, '192.0.2.99').login(`guess${i}@example.test`, 'nope nope nope');
@@ -225,11 +206,7 @@ test('an admin sees who is held back and from where, and clears it in place; nob
   );
   assert.equal(failures(), before, 'nothing was cleared');
 
-  const cleared = await adminClient.post(
-    `/admin/users/${agent.id}/sign-ins/clear`,
-    {},
-    { headers: { 'hx-request': 'true' } },
-  );
+  const cleared = await adminClient.post(`/admin/users/${agent.id}/sign-ins/clear`, {}, HX);
   assert.equal(cleared.statusCode, 200);
   assert.match(cleared.body, /^<section id="sign-in-failures"/, 'htmx gets the section, in place');
   assert.match(cleared.body, /role="status">Failed sign-ins of Alan Agent cleared\./);
@@ -247,10 +224,9 @@ test('an admin sees who is held back and from where, and clears it in place; nob
 });
 
 test('an account tried from many addresses lists the ten with most failures and counts the rest', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent', 'Alan Agent');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h, { name: 'Alan Agent' });
   // A spread-out guesser's traces, written as the sign-in writes them (each try costs a password check otherwise).
   const mark = h.sqlite.prepare('INSERT INTO sign_in_failures (email, address, at) VALUES (?, ?, ?)');
   for (let i = 1; i <= 13; i++) mark.run(agent.email, `192.0.2.${i}`, Date.now());
@@ -261,9 +237,8 @@ test('an account tried from many addresses lists the ten with most failures and 
 });
 
 test('sessions end after the idle timeout and after the absolute timeout', async (t) => {
-  const h = await buildTestApp({ auth: { session_idle_hours: 1, session_absolute_days: 1 } });
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t, { auth: { session_idle_hours: 1, session_absolute_days: 1 } });
+  const user = await buildUser(h);
   const client = await signedIn(h.app, user.email);
   const start = Date.now();
   h.app.domain.now = () => start + 50 * 60_000;
@@ -276,9 +251,8 @@ test('sessions end after the idle timeout and after the absolute timeout', async
 });
 
 test('sessions end after the absolute timeout however active they are', async (t) => {
-  const h = await buildTestApp({ auth: { session_idle_hours: 12, session_absolute_days: 1 } });
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t, { auth: { session_idle_hours: 12, session_absolute_days: 1 } });
+  const user = await buildUser(h);
   const client = await signedIn(h.app, user.email);
   const start = Date.now();
   h.app.domain.now = () => start + 10 * 3_600_000;
@@ -290,9 +264,8 @@ test('sessions end after the absolute timeout however active they are', async (t
 });
 
 test('logout deletes the session row and the cookie', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const user = await buildUser(h);
   const client = await signedIn(h.app, user.email);
   const token = client.cookies.get('sb_session')!;
   const res = await client.post('/logout');
@@ -304,9 +277,8 @@ test('logout deletes the session row and the cookie', async (t) => {
 });
 
 test('state changes without the right CSRF token get 403 and change nothing', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
   const missing = await client.post('/admin/inboxes', { name: 'Missing' }, { csrf: false });
   const wrong = await client.post('/admin/inboxes', { name: 'Wrong', _csrf: 'x'.repeat(43) });
@@ -328,18 +300,16 @@ test('state changes without the right CSRF token get 403 and change nothing', as
   assert.equal(viaHeader.statusCode, 200, 'htmx sends the token as a header');
   const anonymous = new Client(h.app);
   assert.equal(
-    (await anonymous.post('/login', { email: admin.email, password: 'correct horse battery' }, { csrf: false }))
-      .statusCode,
+    (await anonymous.post('/login', { email: admin.email, password: PASSWORD }, { csrf: false })).statusCode,
     403,
     'login is protected too',
   );
 });
 
 test('a deactivated user is signed out at once and cannot sign in', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
   const agentClient = await signedIn(h.app, agent.email);
   const adminClient = await signedIn(h.app, admin.email);
   await adminClient.get('/admin/users');
@@ -352,64 +322,51 @@ test('a deactivated user is signed out at once and cannot sign in', async (t) =>
 });
 
 test('a deactivated account answers its right password exactly as a wrong one, and counts it as a failure', async (t) => {
-  const h = await buildTestApp({ auth: { login_attempts: 2 } });
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const h = await testApp(t, { auth: { login_attempts: 2 } });
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
   const adminClient = await signedIn(h.app, admin.email);
   await adminClient.get('/admin/users');
   assert.equal((await adminClient.post(`/admin/users/${agent.id}/active`, { active: 'false' })).statusCode, 200);
 
   const answer = async (password: string) => {
-    const client = new Client(h.app);
-    await client.get('/login');
-    const res = await client.post('/login', { email: agent.email, password });
+    const { browser, res } = await signInForm(h.app, { email: agent.email, password });
     const { date: _, ...headers } = res.headers;
-    return { status: res.statusCode, headers, body: res.body.replaceAll(client.csrf, 'TOKEN') };
+    return { status: res.statusCode, headers, body: res.body.replaceAll(browser.csrf, 'TOKEN') };
   };
-  const right = await answer('correct horse battery');
+  const right = await answer(PASSWORD);
   const wrong = await answer('not the password at all');
   assert.equal(right.status, 422);
   assert.deepEqual(right, wrong, 'nothing tells the right password of a deactivated account from a wrong one');
-  assert.equal((await answer('correct horse battery')).status, 429, 'the right password was counted as a failure too');
+  assert.equal((await answer(PASSWORD)).status, 429, 'the right password was counted as a failure too');
 });
 
 test('pages need a session: browsers are sent to /login, htmx gets 401 with HX-Redirect', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const anon = new Client(h.app);
   const page = await anon.get('/settings');
   assert.equal(page.statusCode, 303);
   assert.equal(page.headers.location, '/login?next=%2Fsettings');
-  const fragment = await anon.get('/settings', { 'hx-request': 'true' });
+  const fragment = await anon.get('/settings', HX.headers);
   assert.equal(fragment.statusCode, 401);
   assert.equal(fragment.headers['hx-redirect'], '/login');
 });
 
 test('after sign-in the user goes where they wanted, but never off-site', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const user = await buildUser(h);
   const client = new Client(h.app);
   await client.get('/login?next=%2Fsettings');
   assert.equal(
-    (await client.post('/login', { email: user.email, password: 'correct horse battery', next: '/settings' })).headers
-      .location,
+    (await client.post('/login', { email: user.email, password: PASSWORD, next: '/settings' })).headers.location,
     '/settings',
   );
-  const evil = new Client(h.app);
-  await evil.get('/login');
-  assert.equal(
-    (await evil.post('/login', { email: user.email, password: 'correct horse battery', next: '//evil.example' }))
-      .headers.location,
-    '/',
-  );
+  assert.equal((await signInForm(h.app, { email: user.email, next: '//evil.example' })).res.headers.location, '/');
 });
 
 test('parallel guesses cannot slip under the limit: the attempt counts before the password check', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const user = await buildUser(h);
   const clients = await Promise.all(
     Array.from({ length: 12 }, async () => {
       const c = new Client(h.app);
@@ -426,9 +383,8 @@ test('parallel guesses cannot slip under the limit: the attempt counts before th
 });
 
 test('next= with control characters or odd encodings never leaves the site and never breaks the response', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const user = await buildUser(h);
   for (const next of [
     '/\t/evil.example',
     '/\n/x',
@@ -437,9 +393,7 @@ test('next= with control characters or odd encodings never leaves the site and n
     'https://evil.example',
     '/%2F%2Fevil.example',
   ]) {
-    const client = new Client(h.app);
-    await client.get('/login');
-    const res = await client.post('/login', { email: user.email, password: 'correct horse battery', next });
+    const { res } = await signInForm(h.app, { email: user.email, next });
     assert.equal(res.statusCode, 303, JSON.stringify(next));
     const location = String(res.headers.location);
     assert.ok(
@@ -459,9 +413,8 @@ const hiddenNext = (body: string): string =>
     .replace(/&gt;/g, '>');
 
 test('next= that only becomes //host once the URL is normalised falls back to /, on GET and POST', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const user = await buildUser(h);
   const sneaky = [
     '/.//evil.example',
     '/..//evil.example',
@@ -480,9 +433,7 @@ test('next= that only becomes //host once the URL is normalised falls back to /,
   for (const next of sneaky) {
     const page = await new Client(h.app).get(`/login?next=${encodeURIComponent(next)}`);
     assert.equal(hiddenNext(page.body), '/', `GET ${JSON.stringify(next)}`);
-    const client = new Client(h.app);
-    await client.get('/login');
-    const res = await client.post('/login', { email: user.email, password: 'correct horse battery', next });
+    const { res } = await signInForm(h.app, { email: user.email, next });
     assert.equal(res.statusCode, 303, JSON.stringify(next));
     assert.equal(res.headers.location, '/', `POST ${JSON.stringify(next)}`);
   }
@@ -495,17 +446,14 @@ test('next= that only becomes //host once the URL is normalised falls back to /,
   for (const [next, expected] of ordinary) {
     const page = await new Client(h.app).get(`/login?next=${encodeURIComponent(next)}`);
     assert.equal(hiddenNext(page.body), expected, `GET ${next}`);
-    const client = new Client(h.app);
-    await client.get('/login');
-    const res = await client.post('/login', { email: user.email, password: 'correct horse battery', next });
+    const { res } = await signInForm(h.app, { email: user.email, next });
     assert.equal(res.headers.location, expected, `POST ${next}`);
   }
 });
 
 test('a wrong current password when changing it is throttled like sign-in', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const user = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const user = await buildUser(h);
   const client = await signedIn(h.app, user.email);
   await client.get('/settings');
   for (let i = 0; i < 5; i++)
@@ -514,8 +462,7 @@ test('a wrong current password when changing it is throttled like sign-in', asyn
       422,
     );
   assert.equal(
-    (await client.post('/settings/password', { current: 'correct horse battery', next: 'a brand new password' }))
-      .statusCode,
+    (await client.post('/settings/password', { current: PASSWORD, next: 'a brand new password' })).statusCode,
     429,
   );
 });

@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, Client, signedIn, type TestApp } from '../helper.ts';
+import { test, type TestContext } from 'node:test';
+import { setAvailability } from '../../src/domain/users/presence.ts';
+import { buildConversation, buildInbox, buildNumber, buildUser } from '../factories.ts';
+import { Client, signedIn, type TestApp, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
-const SHOP = '+15551230000';
-const HX = { headers: { 'hx-request': 'true' } };
-
-async function setup() {
-  const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const manager = await addUser(h.app, 'manager', 'Mia');
-  const stranger = await addUser(h.app, 'manager', 'Max');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, inboxId, [ana.id, manager.id]);
-  return { h, admin, ana, manager, stranger, inboxId };
+async function setup(t: TestContext) {
+  const h = await testApp(t);
+  const ana = await buildUser(h, { name: 'Ana' });
+  const manager = await buildUser(h, { role: 'manager', name: 'Mia' });
+  const stranger = await buildUser(h, { role: 'manager', name: 'Max' });
+  const inbox = buildInbox(h, { name: 'Support', members: [ana, manager] });
+  return { h, ana, manager, stranger, inboxId: inbox.id, number: buildNumber(h, { inbox }) };
 }
 
 const settings = (h: TestApp, inboxId: number) =>
@@ -29,8 +20,7 @@ const settings = (h: TestApp, inboxId: number) =>
     .get(inboxId) as { autoAssign: number; maxOpen: number | null };
 
 test('a manager switches round-robin on with a cap on the inbox list; the form shows what is set', async (t) => {
-  const { h, manager, inboxId } = await setup();
-  t.after(() => h.close());
+  const { h, manager, inboxId } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   const list = await m.get(`/conversations?inbox=${inboxId}`);
   assert.match(list.body, /Round-robin is off/);
@@ -56,8 +46,7 @@ test('a manager switches round-robin on with a cap on the inbox list; the form s
 });
 
 test('a bad cap is refused in place with 422 and changes nothing', async (t) => {
-  const { h, manager, inboxId } = await setup();
-  t.after(() => h.close());
+  const { h, manager, inboxId } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   await m.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '10' });
   for (const bad of ['0', '501', 'abc', '1.5', '-3', '<b>7</b>']) {
@@ -88,8 +77,7 @@ test('a bad cap is refused in place with 422 and changes nothing', async (t) => 
 });
 
 test('agents cannot, managers outside the inbox get 404, CSRF is required', async (t) => {
-  const { h, ana, stranger, manager, inboxId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, stranger, manager, inboxId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   assert.doesNotMatch((await a.get(`/conversations?inbox=${inboxId}`)).body, /Round-robin/);
   assert.equal((await a.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '' })).statusCode, 403);
@@ -109,20 +97,14 @@ test('agents cannot, managers outside the inbox get 404, CSRF is required', asyn
 });
 
 test('switched on in the browser, the next new conversation lands with an available agent, and the timeline says so', async (t) => {
-  const { h, ana, manager, inboxId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, manager, inboxId, number } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   await m.post(`/inboxes/${inboxId}/auto-assign`, { enabled: '1', max_open: '' });
-  h.sqlite.prepare(`UPDATE users SET availability = 'available' WHERE id = ?`).run(ana.id);
-  const r = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: SHOP, text: 'Where is my parcel?' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(r.stored);
+  setAvailability(h.app.domain, ana.actor, 'available');
+  const conversationId = buildConversation(h, { number, texts: ['Where is my parcel?'] }).id;
   const a = await signedIn(h.app, ana.email);
-  assert.match((await a.get('/conversations?view=mine')).body, new RegExp(`id="conversation-${r.conversationId}"`));
-  const page = (await a.get(`/conversations/${r.conversationId}`)).body;
+  assert.match((await a.get('/conversations?view=mine')).body, new RegExp(`id="conversation-${conversationId}"`));
+  const page = (await a.get(`/conversations/${conversationId}`)).body;
   assert.match(page, /Where is my parcel\?[\s\S]*Assigned to Ana automatically \(round-robin\)/);
   assert.deepEqual(
     h.sqlite.prepare('SELECT user_id AS userId, kind FROM notifications WHERE user_id = ? ORDER BY id').all(ana.id),

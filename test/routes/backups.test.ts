@@ -4,16 +4,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pruneBackups } from '../../src/backup/make.ts';
 import { scheduleBackups } from '../../src/backup/schedule.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
-
-const HX = { headers: { 'hx-request': 'true' } };
+import { buildUser } from '../factories.ts';
+import { signedIn, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
 test('an admin sees the backups and makes one now; others may not', async (t) => {
-  const h = await buildTestApp({ backup: { keep: 2 } });
-  t.after(() => h.close());
+  const h = await testApp(t, { backup: { keep: 2 } });
   h.configStore.current.backup.dir = join(h.dir, 'backups');
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
   const a = await signedIn(h.app, admin.email);
 
   const empty = await a.get('/admin/backups');
@@ -40,13 +39,12 @@ test('an admin sees the backups and makes one now; others may not', async (t) =>
 });
 
 test('a backup that cannot be written is a 503 with the reason in place, and stays on the page until one succeeds', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   // A file where the folder should be: the same refusal as a full or read-only disk, also for root.
   const notAFolder = join(h.dir, 'not-a-folder');
   writeFileSync(notAFolder, '');
   h.configStore.current.backup.dir = join(notAFolder, 'backups');
-  const a = await signedIn(h.app, (await addUser(h.app, 'admin')).email);
+  const a = await signedIn(h.app, (await buildUser(h, { role: 'admin' })).email);
   await a.get('/admin/backups');
   const failed = await a.post('/admin/backups', {}, HX);
   assert.equal(failed.statusCode, 503);
@@ -55,8 +53,7 @@ test('a backup that cannot be written is a 503 with the reason in place, and sta
 });
 
 test('the server backs up when the newest backup is older than every_hours and keeps the newest `keep`', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const dir = join(h.dir, 'scheduled');
   let now = Date.parse('2026-12-01T00:00:00Z');
   const recorded: unknown[] = [];

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
+import { buildUser } from '../factories.ts';
+import { signedIn, testApp } from '../helper.ts';
 
 test('oversized and malformed bodies get 4xx, never 500', async (t) => {
-  const h = await buildTestApp({ server: { body_limit_kb: 16 } });
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
+  const h = await testApp(t, { server: { body_limit_kb: 16 } });
+  const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
   const headers = { cookie: client.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' };
   const big = await h.app.inject({
@@ -44,8 +44,7 @@ test('oversized and malformed bodies get 4xx, never 500', async (t) => {
 });
 
 test('unknown pages are a readable 404', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const res = await h.app.inject({
     method: 'GET',
     url: '/no/such/page',
@@ -56,8 +55,7 @@ test('unknown pages are a readable 404', async (t) => {
 });
 
 test('/healthz is 200 with the database and 503 without it', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   assert.equal((await h.app.inject('/healthz')).statusCode, 200);
   h.sqlite.close();
   assert.equal((await h.app.inject('/healthz')).statusCode, 503);

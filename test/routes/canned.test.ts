@@ -1,39 +1,25 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
+import { test, type TestContext } from 'node:test';
+import { buildConversation, buildInbox, buildUser } from '../factories.ts';
+import { signedIn, type TestApp, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
-const HX = { headers: { 'hx-request': 'true' } };
-
-async function setup() {
-  const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin');
-  const manager = await addUser(h.app, 'manager', 'Mia');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [manager.id, ana.id, ben.id]);
-  const text = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'hi' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(text.stored);
-  return { h, manager, ana, ben, support, conversationId: text.conversationId };
+async function setup(t: TestContext) {
+  const h = await testApp(t);
+  const manager = await buildUser(h, { role: 'manager', name: 'Mia' });
+  const ana = await buildUser(h, { name: 'Ana' });
+  const ben = await buildUser(h, { name: 'Ben' });
+  const support = buildInbox(h, { name: 'Support', members: [manager, ana, ben] }).id;
+  return { h, manager, ana, ben, support, conversationId: buildConversation(h, { inbox: 'Support' }).id };
 }
 
-const count = (h: Awaited<ReturnType<typeof setup>>['h']) =>
-  h.sqlite.prepare('SELECT count(*) FROM canned_replies').pluck().get();
+const count = (h: TestApp) => h.sqlite.prepare('SELECT count(*) FROM canned_replies').pluck().get();
+/** The id of the canned reply with this keyword (the page links it; the test reads it back). */
+const cannedId = (h: TestApp, keyword: string) =>
+  h.sqlite.prepare('SELECT id FROM canned_replies WHERE keyword = ?').pluck().get(keyword) as number;
 
 test('the canned replies page: create, refuse in place, edit, delete; agents keep only their own', async (t) => {
-  const { h, manager, ana, support } = await setup();
-  t.after(() => h.close());
+  const { h, manager, ana, support } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   const page = await m.get('/canned');
   assert.match(page.body, /Everyone in Support/);
@@ -57,7 +43,7 @@ test('the canned replies page: create, refuse in place, edit, delete; agents kee
   const taken = await m.post('/canned', { scope: String(support), title: 'Again', keyword: 'Hello', body: 'x' });
   assert.equal(taken.statusCode, 409);
   assert.equal(count(h), 1);
-  const id = h.sqlite.prepare('SELECT id FROM canned_replies').pluck().get() as number;
+  const id = cannedId(h, 'hello');
   assert.equal((await m.post(`/canned/${id}`, { title: 'Greeting', keyword: 'hi', body: 'Hello!' })).statusCode, 303);
   assert.equal((await m.post(`/canned/${id}`, {}, { csrf: false })).statusCode, 403, 'CSRF');
 
@@ -75,7 +61,7 @@ test('the canned replies page: create, refuse in place, edit, delete; agents kee
       .statusCode,
     303,
   );
-  const mine = h.sqlite.prepare(`SELECT id FROM canned_replies WHERE keyword = 'mine'`).pluck().get() as number;
+  const mine = cannedId(h, 'mine');
   assert.equal(
     (await m.post(`/canned/${mine}/delete`, {})).statusCode,
     404,
@@ -86,8 +72,7 @@ test('the canned replies page: create, refuse in place, edit, delete; agents kee
 });
 
 test('the composer: picker search, /keyword suggestions, insert filled in place of the typed keyword', async (t) => {
-  const { h, manager, ana, ben, support, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, manager, ana, ben, support, conversationId } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   await m.post('/canned', {
     scope: String(support),
@@ -97,8 +82,8 @@ test('the composer: picker search, /keyword suggestions, insert filled in place 
   });
   const a = await signedIn(h.app, ana.email);
   await a.post('/canned', { scope: 'personal', title: 'Sign-off', keyword: 'bye', body: 'Cheers!' });
-  const hello = h.sqlite.prepare(`SELECT id FROM canned_replies WHERE keyword = 'hello'`).pluck().get() as number;
-  const bye = h.sqlite.prepare(`SELECT id FROM canned_replies WHERE keyword = 'bye'`).pluck().get() as number;
+  const hello = cannedId(h, 'hello');
+  const bye = cannedId(h, 'bye');
 
   const picker = await a.get(`/conversations/${conversationId}/canned?q=greet`, HX.headers);
   assert.match(picker.body, /Insert “Greeting” \(\/hello\)/);
@@ -136,8 +121,7 @@ test('the composer: picker search, /keyword suggestions, insert filled in place 
 });
 
 test('a canned reply with $ signs is inserted as written', async (t) => {
-  const { h, ana, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, conversationId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   await a.post('/canned', {
     scope: 'personal',
@@ -145,7 +129,7 @@ test('a canned reply with $ signs is inserted as written', async (t) => {
     keyword: 'price',
     body: "It costs $& now, $' later, $1 or $$",
   });
-  const id = h.sqlite.prepare(`SELECT id FROM canned_replies WHERE keyword = 'price'`).pluck().get() as number;
+  const id = cannedId(h, 'price');
   const res = await a.post(`/conversations/${conversationId}/canned/${id}/insert`, { body: 'Hello /pri' }, HX);
   assert.match(res.body, />Hello It costs \$&amp; now, \$&#39; later, \$1 or \$\$<\/textarea>/);
 });

@@ -1,38 +1,28 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { LIMITS } from '../../src/domain/limits.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { mentionedIn } from '../../src/domain/mentions.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { buildChat, buildConversation, buildInbox, buildUser } from '../factories.ts';
 import { jpeg } from '../fixtures/media.ts';
 import { PATHOLOGICAL } from '../formatting/pathological.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
+import { signedIn, type TestApp, testApp } from '../helper.ts';
+import { alertOf, HX } from './steps.ts';
 
-const HX = { headers: { 'hx-request': 'true' } };
-
-async function setup() {
-  const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin', 'Ada Admin');
-  const mia = await addUser(h.app, 'manager', 'Mia Manager');
-  const ana = await addUser(h.app, 'agent', 'Ana Alvarez');
-  const ben = await addUser(h.app, 'agent', 'Ben Baker');
-  const cleo = await addUser(h.app, 'agent', 'Cleo Clark');
-  syncNumbers(h.app.domain, [{ e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered' }]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [mia.id, ana.id, ben.id]);
-  const text = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'hi' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(text.stored);
+async function setup(t: TestContext) {
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada Admin' });
+  const mia = await buildUser(h, { role: 'manager', name: 'Mia Manager' });
+  const ana = await buildUser(h, { name: 'Ana Alvarez' });
+  const ben = await buildUser(h, { name: 'Ben Baker' });
+  const cleo = await buildUser(h, { name: 'Cleo Clark' });
+  const support = buildInbox(h, { name: 'Support', members: [mia, ana, ben] }).id;
+  const conversationId = buildConversation(h, { inbox: 'Support' }).id;
   const sign = (u: { email: string }) => signedIn(h.app, u.email);
-  return { h, admin, mia, ana, ben, cleo, support, conversationId: text.conversationId, sign };
+  return { h, admin, mia, ana, ben, cleo, support, conversationId, sign };
 }
 
-const notificationsOf = (h: Awaited<ReturnType<typeof setup>>['h'], userId: number) =>
+const notificationsOf = (h: TestApp, userId: number) =>
   h.sqlite
     .prepare(
       `SELECT kind, chat_id AS chatId, conversation_id AS conversationId, excerpt FROM notifications WHERE user_id = ? AND kind <> 'new_conversation' ORDER BY id`,
@@ -57,15 +47,14 @@ test('mentions: a full name, or a first name only one person has; case and punct
 });
 
 test('crafted Markdown in a chat cannot stall the server: others are answered while the chat is opened', async (t) => {
-  const { h, ana, ben, sign } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, sign } = await setup(t);
   const a = await sign(ana);
-  const url = (await a.post('/chats/direct', { user: String(ben.id) })).headers.location as string;
+  const url = `/chats/${buildChat(h, { by: ana, members: [ben] })}`;
   // The longest messages a chat takes, each built to make a Markdown reader backtrack or rescan.
   const crafted = Object.values(PATHOLOGICAL).map((make) => make(LIMITS.chatText).slice(0, LIMITS.chatText));
   for (const body of crafted) {
     const res = await a.post(`${url}/messages`, { body }, HX);
-    assert.equal(res.statusCode, 200, res.body.match(/role="alert"[^>]*>([^<]*)/)?.[1]);
+    assert.equal(res.statusCode, 200, alertOf(res.body));
   }
 
   await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -93,8 +82,7 @@ test('crafted Markdown in a chat cannot stall the server: others are answered wh
 });
 
 test('direct chats: one per pair, private to the two, unread counted until opened, a notification for the other', async (t) => {
-  const { h, ana, ben, cleo, sign } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, cleo, sign } = await setup(t);
   const a = await sign(ana);
   const list = await a.get('/chats');
   assert.match(list.body, /Message Ben Baker/);
@@ -135,11 +123,9 @@ test('direct chats: one per pair, private to the two, unread counted until opene
 });
 
 test('own messages are edited and deleted in place; other people’s are not', async (t) => {
-  const { h, ana, ben, sign } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, sign } = await setup(t);
   const a = await sign(ana);
-  await a.get('/chats');
-  const url = (await a.post('/chats/direct', { user: String(ben.id) })).headers.location as string;
+  const url = `/chats/${buildChat(h, { by: ana, members: [ben] })}`;
   await a.get(url);
   await a.post(`${url}/messages`, { body: 'Meeting at 3' }, HX);
   const id = h.sqlite.prepare('SELECT id FROM chat_messages').pluck().get() as number;
@@ -169,8 +155,7 @@ test('own messages are edited and deleted in place; other people’s are not', a
 });
 
 test('team chats: managers create and manage them, members leave, mentions notify only the named; an inbox’s chat follows the inbox', async (t) => {
-  const { h, admin, mia, ana, ben, cleo, support, sign } = await setup();
-  t.after(() => h.close());
+  const { h, admin, mia, ana, ben, cleo, support, sign } = await setup(t);
   const a = await sign(ana);
   await a.get('/chats');
   assert.equal(
@@ -224,11 +209,9 @@ test('team chats: managers create and manage them, members leave, mentions notif
 });
 
 test('history pages backwards; files in a chat are its members’ only', async (t) => {
-  const { h, ana, ben, cleo, sign } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, cleo, sign } = await setup(t);
   const a = await sign(ana);
-  await a.get('/chats');
-  const url = (await a.post('/chats/direct', { user: String(ben.id) })).headers.location as string;
+  const url = `/chats/${buildChat(h, { by: ana, members: [ben] })}`;
   await a.get(url);
   for (let i = 1; i <= 45; i++) await a.post(`${url}/messages`, { body: `message ${i}` }, HX);
   const page = (await a.get(url)).body;
@@ -264,8 +247,7 @@ test('history pages backwards; files in a chat are its members’ only', async (
 });
 
 test('private notes: on the timeline for the team, never queued for the customer; a mention notifies with a link', async (t) => {
-  const { h, ana, ben, cleo, conversationId, sign } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, cleo, conversationId, sign } = await setup(t);
   const messages = () => h.sqlite.prepare('SELECT count(*) FROM messages').pluck().get();
   const before = messages();
   const a = await sign(ana);
@@ -308,12 +290,9 @@ test('private notes: on the timeline for the team, never queued for the customer
 });
 
 test('typing @ offers the teammates who can read it: chat members, or the people of the conversation’s inbox', async (t) => {
-  const { h, mia, ana, ben, cleo, conversationId, sign } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, cleo, conversationId, sign } = await setup(t);
   const a = await sign(ana);
-  await a.get('/chats');
-  const url = (await a.post('/chats/direct', { user: String(ben.id) })).headers.location as string;
-  const chatId = url.split('/').pop()!;
+  const chatId = String(buildChat(h, { by: ana, members: [ben] }));
   const suggest = (form: Record<string, string>) => a.post('/mentions/suggest', form, HX);
   const inChat = await suggest({ body: 'hey @b', field: 'chat-body', chat: chatId });
   assert.match(inChat.body, /data-insert-mention="Ben Baker" data-target="chat-body">Mention Ben Baker</);
@@ -337,12 +316,10 @@ test('typing @ offers the teammates who can read it: chat members, or the people
     404,
     'another pair’s chat',
   );
-  void mia;
 });
 
 test('review fixes: a mention in an inbox’s chat toasts people who never opened it; junk in members is refused; leaving tells the others', async (t) => {
-  const { h, admin, mia, ana, ben, support, sign } = await setup();
-  t.after(() => h.close());
+  const { h, mia, ana, ben, support, sign } = await setup(t);
   const m = await sign(mia);
   await m.get('/chats');
   const room = (await m.post('/chats', { name: 'Support room', inbox: String(support) })).headers.location as string;
@@ -375,5 +352,4 @@ test('review fixes: a mention in an inbox’s chat toasts people who never opene
     400,
     'a repeated cap is refused, not read as "no cap"',
   );
-  void admin;
 });

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
+import { test, type TestContext } from 'node:test';
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { signedIn, type TestApp, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
 const SHOP = '+15551230000';
 const SALES = '+15551231111';
 const PERSONAL = '+15551239999';
 const CUSTOMER = '+15557654321';
-const HX = { headers: { 'hx-request': 'true' } };
 const SECRETS = ['Pia Private', 'pia@private.test', 'Secret Co', 'PRIVATE NOTE'];
 
 const value = (h: TestApp, sql: string, ...params: unknown[]) =>
@@ -31,28 +28,18 @@ function hidesSecrets(body: string, where: string): void {
 }
 
 /** Ana's personal number names a customer; Ben and the admin then deal with the same number in shared inboxes. */
-async function setup() {
-  const h = await buildTestApp({ contacts: { default_country: 'US' } });
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  const numbers = (personalInbox?: string) => [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered' as const, throughput: 0 },
-    { e164: SALES, smpp: 'sandbox', inbox: 'Sales', registration: 'registered' as const, throughput: 0 },
-    personalInbox
-      ? { e164: PERSONAL, smpp: 'sandbox', inbox: personalInbox, registration: 'registered' as const, throughput: 0 }
-      : { e164: PERSONAL, smpp: 'sandbox', owner: ana.email, registration: 'registered' as const, throughput: 0 },
+async function setup(t: TestContext) {
+  const h = await testApp(t, { contacts: { default_country: 'US' } });
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const ana = await buildUser(h, { name: 'Ana' });
+  const ben = await buildUser(h, { name: 'Ben' });
+  const numbers = [
+    buildNumber(h, { e164: SHOP, inbox: buildInbox(h, { name: 'Support', members: [ana, ben] }) }),
+    buildNumber(h, { e164: SALES, inbox: buildInbox(h, { name: 'Sales', members: [ben] }) }),
+    buildNumber(h, { e164: PERSONAL, owner: ana }),
   ];
-  syncNumbers(h.app.domain, numbers());
-  const inbox = (name: string) => value(h, 'SELECT id FROM inboxes WHERE name = ?', name) as number;
-  setMembers(h.app.domain, admin.actor, inbox('Support'), [ana.id, ben.id]);
-  setMembers(h.app.domain, admin.actor, inbox('Sales'), [ben.id]);
-  const personal = receiveSms(
-    h.app.domain,
-    { from: CUSTOMER, to: PERSONAL, text: 'Hi Ana, it is me' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(personal.stored);
+  const numberId = (e164: string) => numbers.find((n) => n.e164 === e164)!.id;
+  const personal = receiveText(h, { from: CUSTOMER, to: PERSONAL, text: 'Hi Ana, it is me' });
   const a = await signedIn(h.app, ana.email);
   const pia = contactOf(h, personal.conversationId);
   const named = await a.post(
@@ -61,13 +48,11 @@ async function setup() {
     HX,
   );
   assert.equal(named.statusCode, 200);
-  const numberId = (e164: string) => value(h, 'SELECT id FROM numbers WHERE e164 = ?', e164) as number;
-  return { h, admin, ana, ben, a, pia, personalId: personal.conversationId, numberId, numbers };
+  return { h, admin, ana, ben, a, pia, personalId: personal.conversationId, numberId };
 }
 
 test('a personal inbox’s contact details stay with its owner: a colleague texting the number from a shared inbox sees none of them', async (t) => {
-  const { h, admin, ana, ben, a, pia, personalId, numberId } = await setup();
-  t.after(() => h.close());
+  const { h, admin, ana, ben, a, pia, personalId, numberId } = await setup(t);
   const b = await signedIn(h.app, ben.email);
   const started = await b.post('/conversations/new', {
     from: String(numberId(SHOP)),
@@ -76,17 +61,8 @@ test('a personal inbox’s contact details stay with its owner: a colleague text
   });
   assert.equal(started.statusCode, 303);
   const shared = idIn(started.headers.location);
-  const answered = receiveSms(
-    h.app.domain,
-    { from: CUSTOMER, to: SHOP, text: 'Thanks, Support' },
-    () => defaultKeywordTexts,
-  );
-  const sales = receiveSms(
-    h.app.domain,
-    { from: CUSTOMER, to: SALES, text: 'And a question for Sales' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(answered.stored && sales.stored);
+  const answered = receiveText(h, { from: CUSTOMER, to: SHOP, text: 'Thanks, Support' });
+  const sales = receiveText(h, { from: CUSTOMER, to: SALES, text: 'And a question for Sales' });
   assert.equal(answered.conversationId, shared, 'the text continues the conversation Ben started');
 
   const team = contactOf(h, shared);
@@ -144,15 +120,13 @@ test('a personal inbox’s contact details stay with its owner: a colleague text
   const teamView = (await a.get(`/conversations/${shared}`)).body;
   assert.match(teamView, /Carl Team/);
   hidesSecrets(teamView, 'Ana’s view of the shared conversation');
-  const later = receiveSms(h.app.domain, { from: CUSTOMER, to: PERSONAL, text: 'Me again' }, () => defaultKeywordTexts);
-  assert.ok(later.stored);
+  const later = receiveText(h, { from: CUSTOMER, to: PERSONAL, text: 'Me again' });
   assert.equal(contactOf(h, later.conversationId), pia, 'a text to the personal number stays with Ana’s contact');
 });
 
 test('a number’s history shows the shared inbox the messages, not the name its owner gave the customer', async (t) => {
-  const { h, ben, personalId, numberId, numbers } = await setup();
-  t.after(() => h.close());
-  syncNumbers(h.app.domain, numbers('Support'));
+  const { h, ben, personalId, numberId } = await setup(t);
+  buildNumber(h, { e164: PERSONAL, inbox: 'Support' });
   const b = await signedIn(h.app, ben.email);
   const old = await b.get(`/conversations/${personalId}`);
   assert.equal(old.statusCode, 200);
@@ -162,8 +136,7 @@ test('a number’s history shows the shared inbox the messages, not the name its
 });
 
 test('starting from a personal number with a team contact uses the owner’s own contact, named like the team’s', async (t) => {
-  const { h, ana, numberId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, numberId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   const handMade = await a.post('/contacts', { name: 'Walk-in Willa', phones: '555 444 3333', notes: 'team only' });
   assert.equal(handMade.statusCode, 303);

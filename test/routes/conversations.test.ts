@@ -1,34 +1,24 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
+import { test, type TestContext } from 'node:test';
+import { buildConversation, buildInbox, buildNumber, buildUser } from '../factories.ts';
+import { signedIn, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
 const SHOP = '+15551230000';
-const HX = { headers: { 'hx-request': 'true' } };
+const CUSTOMER = '+15557654321';
 
-async function setup(registration: 'registered' | 'pending' = 'registered') {
-  const h = await buildTestApp();
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent', 'Ana');
-  const outsider = await addUser(h.app, 'agent', 'Bo');
-  syncNumbers(h.app.domain, [{ e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration, throughput: 0 }]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
-  const inbound = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: SHOP, text: 'Is my order <b>ready</b>?' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(inbound.stored);
-  return { h, admin, agent, outsider, inboxId, conversationId: inbound.conversationId };
+async function setup(t: TestContext, registration: 'registered' | 'pending' = 'registered') {
+  const h = await testApp(t);
+  const agent = await buildUser(h, { name: 'Ana' });
+  const outsider = await buildUser(h, { name: 'Bo' });
+  const inbox = buildInbox(h, { name: 'Support', members: [agent] });
+  const number = buildNumber(h, { e164: SHOP, inbox, registration });
+  const conversation = buildConversation(h, { number, from: CUSTOMER, texts: ['Is my order <b>ready</b>?'] });
+  return { h, agent, outsider, inboxId: inbox.id, conversationId: conversation.id };
 }
 
 test('the inbox lists the conversation; the conversation shows the text escaped and takes a reply', async (t) => {
-  const { h, agent, inboxId, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, agent, inboxId, conversationId } = await setup(t);
   const client = await signedIn(h.app, agent.email);
   const list = await client.get(`/conversations?inbox=${inboxId}`);
   assert.equal(list.statusCode, 200);
@@ -37,11 +27,7 @@ test('the inbox lists the conversation; the conversation shows the text escaped 
   const page = await client.get(`/conversations/${conversationId}`);
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /Is my order &lt;b&gt;ready&lt;\/b&gt;\?/);
-  const sent = await client.post(
-    `/conversations/${conversationId}/messages`,
-    { body: 'Yes, come by!' },
-    { headers: { 'hx-request': 'true' } },
-  );
+  const sent = await client.post(`/conversations/${conversationId}/messages`, { body: 'Yes, come by!' }, HX);
   assert.equal(sent.statusCode, 200);
   assert.match(sent.body, /<form id="composer"/);
   assert.match(sent.body, /<hx-upsert hx-target="#timeline-\d+"/);
@@ -51,22 +37,16 @@ test('the inbox lists the conversation; the conversation shows the text escaped 
 });
 
 test('refused replies come back in place with the reason, and nothing is queued', async (t) => {
-  const { h, agent, conversationId } = await setup('pending');
-  t.after(() => h.close());
+  const { h, agent, inboxId, conversationId } = await setup(t, 'pending');
   const client = await signedIn(h.app, agent.email);
   const page = await client.get(`/conversations/${conversationId}`);
   assert.match(page.body, /carrier registration \(10DLC\) is pending/, 'the banner says what to do');
-  const inboxId = h.sqlite.prepare(`SELECT inbox_id FROM conversations WHERE id = ?`).pluck().get(conversationId);
   assert.match(
     (await client.get(`/conversations?inbox=${inboxId}`)).body,
     /Texts from \+15551230000 are blocked/,
     'the inbox shows it too',
   );
-  const refused = await client.post(
-    `/conversations/${conversationId}/messages`,
-    { body: 'Hello' },
-    { headers: { 'hx-request': 'true' } },
-  );
+  const refused = await client.post(`/conversations/${conversationId}/messages`, { body: 'Hello' }, HX);
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /<form id="composer"/);
   assert.match(refused.body, /aria-invalid="true"/);
@@ -76,8 +56,7 @@ test('refused replies come back in place with the reason, and nothing is queued'
 });
 
 test('someone outside the inbox gets 404 for the conversation and cannot reply by id', async (t) => {
-  const { h, outsider, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, outsider, conversationId } = await setup(t);
   const client = await signedIn(h.app, outsider.email);
   assert.equal((await client.get(`/conversations/${conversationId}`)).statusCode, 404);
   assert.equal((await client.post(`/conversations/${conversationId}/messages`, { body: 'Hi' })).statusCode, 404);
@@ -86,13 +65,11 @@ test('someone outside the inbox gets 404 for the conversation and cannot reply b
 });
 
 test('the composer counts characters left and SMS as the agent types, GSM or Unicode', async (t) => {
-  const { h, agent, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, agent, conversationId } = await setup(t);
   const client = await signedIn(h.app, agent.email);
   const page = await client.get(`/conversations/${conversationId}`);
   assert.match(page.body, /160 characters left · 1 SMS/);
-  const count = (body: string) =>
-    client.post('/compose/count', { body }, { headers: { 'hx-request': 'true' } }).then((r) => r.body);
+  const count = (body: string) => client.post('/compose/count', { body }, HX).then((r) => r.body);
   assert.match(await count('Hello'), /155 characters left · 1 SMS/);
   assert.match(await count('€'), /158 characters left/, '€ costs two septets');
   assert.match(await count('x'.repeat(161)), /145 characters left · 2 SMS/);
@@ -100,8 +77,7 @@ test('the composer counts characters left and SMS as the agent types, GSM or Uni
 });
 
 test('a long conversation opens with its newest 50 items; "Show earlier messages" brings the 50 before, to htmx or as a page', async (t) => {
-  const { h, agent, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, agent, conversationId } = await setup(t);
   const insert = h.sqlite.prepare(
     `INSERT INTO messages (conversation_id, direction, body, status, created_at, updated_at) VALUES (?, 'in', ?, 'received', ?, ?)`,
   );

@@ -1,52 +1,34 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { test, type TestContext } from 'node:test';
+import { buildConversation, buildInbox, buildUser } from '../factories.ts';
 import { jpeg } from '../fixtures/media.ts';
-import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
+import { signedIn, testApp, until } from '../helper.ts';
+import { HX } from './steps.ts';
 
-const SHOP = '+15551230000';
-const HX = { headers: { 'hx-request': 'true' } };
 // Longer than fits in one database page: its row needs new pages, as the database's growth does.
 const LONG = '€'.repeat(1600);
 
-async function setup() {
-  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const agent = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, inboxId, [agent.id]);
-  const inbound = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: SHOP, text: 'Is my order ready?' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(inbound.stored);
+async function setup(t: TestContext) {
+  const h = await testApp(t, { server: { public_url: 'https://inbox.example.com' } });
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const agent = await buildUser(h, { name: 'Ana' });
+  buildInbox(h, { name: 'Support', members: [agent] });
+  const conversationId = buildConversation(h, { inbox: 'Support', texts: ['Is my order ready?'] }).id;
   // Signed in while writes work: signing in writes a session.
   const agentClient = await signedIn(h.app, agent.email);
   const adminClient = await signedIn(h.app, admin.email);
-  await agentClient.get(`/conversations/${inbound.conversationId}`);
+  await agentClient.get(`/conversations/${conversationId}`);
   const outbound = () =>
     h.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get() as number;
   const healthz = () => h.app.inject({ method: 'GET', url: '/healthz' });
-  return { h, agentClient, adminClient, conversationId: inbound.conversationId, outbound, healthz };
+  return { h, agentClient, adminClient, conversationId, outbound, healthz };
 }
 
 /** Asks /healthz until it answers 200: the server probes the disk again only every few seconds. */
-async function healthyAgain(healthz: () => Promise<{ statusCode: number }>): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await healthz()).statusCode !== 200) {
-    if (Date.now() > deadline) throw new Error('healthz still not 200');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const healthyAgain = (healthz: () => Promise<{ statusCode: number }>) =>
+  until(async () => (await healthz()).statusCode === 200, 'healthz 200 again');
 
 /** A real SQLITE_FULL: the database may not grow past the pages it has now (and has none free). */
 function fillDatabase(sqlite: import('better-sqlite3').Database): () => void {
@@ -56,8 +38,7 @@ function fillDatabase(sqlite: import('better-sqlite3').Database): () => void {
 }
 
 test('a full database: /healthz 503 with the reason, a reply 503 with the message in place, nothing written, admins see a banner; all well once it clears', async (t) => {
-  const { h, agentClient, adminClient, conversationId, outbound, healthz } = await setup();
-  t.after(() => h.close());
+  const { h, agentClient, adminClient, conversationId, outbound, healthz } = await setup(t);
   assert.equal((await healthz()).statusCode, 200);
 
   const clear = fillDatabase(h.sqlite);
@@ -102,8 +83,7 @@ test('a full database: /healthz 503 with the reason, a reply 503 with the messag
 });
 
 test('a read-only database: healthz 503 naming it, the write refused with 503', async (t) => {
-  const { h, agentClient, conversationId, outbound, healthz } = await setup();
-  t.after(() => h.close());
+  const { h, agentClient, conversationId, outbound, healthz } = await setup(t);
   h.sqlite.pragma('query_only = ON');
   assert.equal(
     (await agentClient.post(`/conversations/${conversationId}/messages`, { body: 'Ready.' }, HX)).statusCode,
@@ -118,8 +98,7 @@ test('a read-only database: healthz 503 naming it, the write refused with 503', 
 });
 
 test('a reply with a file that the full database refuses leaves no file behind', async (t) => {
-  const { h, agentClient, conversationId, outbound } = await setup();
-  t.after(() => h.close());
+  const { h, agentClient, conversationId, outbound } = await setup(t);
   fillDatabase(h.sqlite);
   const res = await agentClient.postMultipart(
     `/conversations/${conversationId}/messages`,
@@ -135,16 +114,17 @@ test('a reply with a file that the full database refuses leaves no file behind',
 });
 
 test('the probe finds a full database before any request failed, and writes nothing itself', async (t) => {
-  const { h, healthz } = await setup();
-  t.after(() => h.close());
+  const { h, healthz } = await setup(t);
   const before = h.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get();
   fillDatabase(h.sqlite);
-  const deadline = Date.now() + 10_000;
-  let health = await healthz();
-  while (health.statusCode === 200 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    health = await healthz();
-  }
+  const health = await until(
+    async () => {
+      const res = await healthz();
+      return res.statusCode !== 200 && res;
+    },
+    'healthz to notice',
+    10_000,
+  );
   assert.equal(health.statusCode, 503);
   assert.match(health.body, /SQLITE_FULL/);
   assert.equal(

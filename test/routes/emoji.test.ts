@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { knownEmoji, searchEmoji } from '../../src/domain/emoji/catalog.ts';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
-
-const HX = { headers: { 'hx-request': 'true' } };
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { signedIn, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
 test('the emoji catalogue: search by name or keyword in the reader’s language; only known emoji pass', () => {
   assert.equal(searchEmoji('thumbs up', 'en')[0]?.label, 'thumbs up');
@@ -19,24 +15,13 @@ test('the emoji catalogue: search by name or keyword in the reader’s language;
 });
 
 test('reactions: members react and take it back, everyone sees who; nothing goes to the customer; others get 404', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  const otto = await addUser(h.app, 'agent', 'Otto');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [ana.id, ben.id]);
-  setMembers(h.app.domain, admin.actor, createInbox(h.app.domain, admin.actor, { name: 'Other' }).id, [otto.id]);
-  const text = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: 'Thank you so much!' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(text.stored);
+  const h = await testApp(t);
+  const ana = await buildUser(h, { name: 'Ana' });
+  const ben = await buildUser(h, { name: 'Ben' });
+  const otto = await buildUser(h, { name: 'Otto' });
+  buildInbox(h, { name: 'Other', members: [otto] });
+  const support = buildInbox(h, { name: 'Support', members: [ana, ben] });
+  const text = receiveText(h, { to: buildNumber(h, { inbox: support }), text: 'Thank you so much!' });
   const a = await signedIn(h.app, ana.email);
   const b = await signedIn(h.app, ben.email);
   assert.equal((await a.post(`/messages/${text.messageId}/reactions`, { emoji: '❤️' }, HX)).statusCode, 204);

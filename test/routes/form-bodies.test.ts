@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { channel } from 'node:diagnostics_channel';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn, type Client, type TestApp } from '../helper.ts';
+import { buildChat, buildConversation, buildInbox, buildNote, buildUser } from '../factories.ts';
+import { type Client, signedIn, type TestApp, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
-const SHOP = '+15551230000';
-const CUSTOMER = '+15557654321';
-const HX = { headers: { 'hx-request': 'true' } };
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface Route {
@@ -21,7 +16,10 @@ interface Route {
 }
 
 /** A test app, and every route it registered, seen through Fastify's `fastify.initialization` channel: nothing is listed by hand. */
-async function appWithRoutes(config: Record<string, unknown>): Promise<{ h: TestApp; routes: Route[] }> {
+async function appWithRoutes(
+  t: TestContext,
+  config: Record<string, unknown>,
+): Promise<{ h: TestApp; routes: Route[] }> {
   const routes: Route[] = [];
   const init = channel('fastify.initialization');
   const collect = (message: unknown) =>
@@ -31,35 +29,30 @@ async function appWithRoutes(config: Record<string, unknown>): Promise<{ h: Test
     });
   init.subscribe(collect);
   try {
-    return { h: await buildTestApp(config), routes };
+    return { h: await testApp(t, config), routes };
   } finally {
     init.unsubscribe(collect);
   }
 }
 
 /** Something of every kind a route may act on, and how to fill each route's path with a real one of it. */
-async function world() {
-  const { h, routes } = await appWithRoutes({
+async function world(t: TestContext) {
+  const { h, routes } = await appWithRoutes(t, {
     server: { public_url: 'https://inbox.example.com', body_limit_kb: 4096 },
   });
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const ana = await buildUser(h, { name: 'Ana' });
+  const support = buildInbox(h, { name: 'Support', members: [admin, ana] }).id;
+  const received = buildConversation(h, { inbox: 'Support', texts: ['hello'] });
+  const conversation = received.id;
   const one = (sql: string) => h.sqlite.prepare(sql).pluck().get() as number | string;
-  const support = one(`SELECT id FROM inboxes WHERE name = 'Support'`) as number;
-  setMembers(h.app.domain, admin.actor, support, [admin.id, ana.id]);
-  const received = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'hello' }, () => defaultKeywordTexts);
-  assert.ok(received.stored);
-  const conversation = received.conversationId;
   const client = await signedIn(h.app, admin.email);
   const made = async (res: Promise<{ statusCode: number; body: string }>) => {
     const { statusCode, body } = await res;
     assert.ok(statusCode < 400, `setting up the world: ${statusCode} ${body.slice(0, 200)}`);
   };
   await made(client.post(`/conversations/${conversation}/tags`, { tag: 'vip' }));
-  await made(client.post(`/conversations/${conversation}/notes`, { note: 'Called them back' }));
+  const note = buildNote(h, { conversation, author: admin, body: 'Called them back' });
   await made(
     client.post('/canned', {
       title: 'Hello',
@@ -68,8 +61,7 @@ async function world() {
       scope: String(support),
     }),
   );
-  await made(client.post('/chats', { name: 'Ops', members: [String(ana.id)] }));
-  const chat = one(`SELECT id FROM chats WHERE name = 'Ops'`);
+  const chat = buildChat(h, { by: admin, name: 'Ops', members: [ana] });
   await made(client.post(`/chats/${chat}/messages`, { body: 'Morning, team' }));
   await made(
     client.post('/surveys', {
@@ -86,8 +78,8 @@ async function world() {
   const ids: Record<string, number | string> = {
     conversations: conversation,
     contacts: one('SELECT contact_id FROM conversations'),
-    messages: one(`SELECT id FROM messages WHERE direction = 'in'`),
-    notes: one('SELECT id FROM conversation_notes'),
+    messages: received.messageIds[0]!,
+    notes: note,
     canned: one('SELECT id FROM canned_replies'),
     chats: chat,
     'chat-messages': one('SELECT id FROM chat_messages'),
@@ -95,7 +87,7 @@ async function world() {
     surveys: survey,
     'admin/users': ana.id,
     'admin/inboxes': support,
-    media: one(`SELECT id FROM messages WHERE direction = 'in'`),
+    media: received.messageIds[0]!,
     'chat-media': one('SELECT id FROM chat_messages'),
   };
   const params: Record<string, number | string> = {
@@ -173,8 +165,7 @@ const snapshot = (h: TestApp) =>
   tables.map((table) => JSON.stringify(h.sqlite.prepare(`SELECT * FROM ${table}`).all()));
 
 test('every route that takes a body takes forms only: nested JSON is 415 everywhere, before anything is read or written', async (t) => {
-  const { h, routes, admin, fill } = await world();
-  t.after(() => h.close());
+  const { h, routes, admin, fill } = await world(t);
   let client = await signedIn(h.app, admin.email);
   const names = await fieldNames(client, routes, fill);
   const withBody = routes.filter((r) => BODY_METHODS.has(r.method));
@@ -204,8 +195,7 @@ test('every route that takes a body takes forms only: nested JSON is 415 everywh
 });
 
 test('bracketed and repeated fields on every form route are answered, never a 500', async (t) => {
-  const { h, routes, admin, fill } = await world();
-  t.after(() => h.close());
+  const { h, routes, admin, fill } = await world(t);
   let client = await signedIn(h.app, admin.email);
   const names = await fieldNames(client, routes, fill);
   for (const name of ['members', 'queue', 'extension', 'q1_kind', 'mention.browser', 'field'])
@@ -229,8 +219,7 @@ test('bracketed and repeated fields on every form route are answered, never a 50
 });
 
 test('the forms that crashed on nested JSON: 415 for JSON, a repeated field is a clear 400, lists of ticked boxes still work', async (t) => {
-  const { h, client, support, ana, fill } = await world();
-  t.after(() => h.close());
+  const { h, client, support, ana, fill } = await world(t);
   const token = fill('/s/:token');
   const questions = h.sqlite.prepare('SELECT id FROM survey_questions ORDER BY position').pluck().all() as number[];
   const before = snapshot(h);
@@ -285,8 +274,7 @@ test('the forms that crashed on nested JSON: 415 for JSON, a repeated field is a
 });
 
 test('a multipart form is read like a urlencoded one: a field sent twice is a 400, and nothing is posted', async (t) => {
-  const { h, client, fill } = await world();
-  t.after(() => h.close());
+  const { h, client, fill } = await world(t);
   const before = h.sqlite.prepare('SELECT count(*) FROM chat_messages').pluck().get();
   const form = new FormData();
   form.append('_csrf', client.csrf);
@@ -307,8 +295,7 @@ test('a multipart form is read like a urlencoded one: a field sent twice is a 40
 });
 
 test('body errors are short 4xx messages: too large, a broken content type, a length that does not match', async (t) => {
-  const { h, client } = await world();
-  t.after(() => h.close());
+  const { h, client } = await world(t);
   const big = await post(
     h,
     client,

@@ -4,11 +4,9 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { SANDBOX, startMessaging } from '../../src/channels/start.ts';
 import { validateConfig } from '../../src/config/load.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
+import { buildConversation, buildNumber, buildUser } from '../factories.ts';
+import { buildTestApp, signedIn, testApp, until } from '../helper.ts';
 
 /** The value of one sample, by its name with labels exactly as the text format writes them. */
 function sample(body: string, series: string): number | undefined {
@@ -40,7 +38,7 @@ test('/metrics after a text, a reply through the sandbox SMSC and its receipt, w
     await messaging.stop();
     await h.close();
   });
-  const admin = await addUser(h.app, 'admin');
+  const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
   await client.get('/sandbox');
   await client.post('/sandbox/messages', { phone: '+15557654321', to: SANDBOX.number, text: 'Hello there' });
@@ -109,23 +107,15 @@ test('/metrics after a text, a reply through the sandbox SMSC and its receipt, w
 });
 
 test('the outbox depth and the age of its oldest message come from the database', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  syncNumbers(h.app.domain, [
-    { e164: '+15550100100', smpp: 'carrier', inbox: 'Support', registration: 'not-required', throughput: 0 },
-  ]);
-  const agent = await addUser(h.app, 'admin');
+  const h = await testApp(t);
+  const number = buildNumber(h, { smpp: 'carrier', registration: 'not-required' });
+  const agent = await buildUser(h, { role: 'admin' });
   const start = Date.now();
   h.app.domain.now = () => start;
-  const inbound = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15550100100', text: 'hi' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(inbound.stored);
-  queueReply(h.app.domain, agent.actor, inbound.conversationId, 'first');
+  const conversationId = buildConversation(h, { number, texts: ['hi'] }).id;
+  queueReply(h.app.domain, agent.actor, conversationId, 'first');
   h.app.domain.now = () => start + 30_000;
-  queueReply(h.app.domain, agent.actor, inbound.conversationId, 'second');
+  queueReply(h.app.domain, agent.actor, conversationId, 'second');
   h.app.domain.now = () => start + 90_000;
 
   const body = (await h.app.inject('/metrics')).body;
@@ -137,8 +127,7 @@ test('the outbox depth and the age of its oldest message come from the database'
 
 test('/metrics answers loopback and the bearer token; anyone else, and anything a proxy forwarded, gets 404', async (t) => {
   const token = 'a-long-random-metrics-token-0123456789';
-  const h = await buildTestApp({ metrics: { token }, server: { trust_proxy: true } });
-  t.after(() => h.close());
+  const h = await testApp(t, { metrics: { token }, server: { trust_proxy: true } });
   const scrape = (remoteAddress: string, headers: Record<string, string> = {}) =>
     h.app.inject({ url: '/metrics', remoteAddress, headers });
   const unknownPage = await h.app.inject({ url: '/no-such-page', remoteAddress: '203.0.113.9' });
@@ -161,8 +150,7 @@ test('/metrics answers loopback and the bearer token; anyone else, and anything 
     200,
   );
 
-  const none = await buildTestApp();
-  t.after(() => none.close());
+  const none = await testApp(t);
   assert.equal(
     (await none.app.inject({ url: '/metrics', remoteAddress: '203.0.113.9', headers: { authorization: 'Bearer ' } }))
       .statusCode,

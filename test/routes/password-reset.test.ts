@@ -3,20 +3,13 @@ import { test } from 'node:test';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loggerOptions } from '../../src/log.ts';
-import { addUser, buildTestApp, Client, PASSWORD, signedIn } from '../helper.ts';
-
-type Harness = Awaited<ReturnType<typeof buildTestApp>>;
+import { buildUser } from '../factories.ts';
+import { Client, PASSWORD, signedIn, type TestApp, testApp } from '../helper.ts';
+import { handClock, HX } from './steps.ts';
 
 const NEW_PASSWORD = 'a fresh long password';
 
-/** A clock the test moves by hand: the app reads it through `ctx.now`. */
-function handClock(h: Harness): { pass(ms: number): void } {
-  let at = Date.now();
-  h.app.domain.now = () => at;
-  return { pass: (ms) => void (at += ms) };
-}
-
-const sessionsOf = (h: Harness, userId: number): number =>
+const sessionsOf = (h: TestApp, userId: number): number =>
   h.sqlite.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(userId) as number;
 
 /** The admin asks for a link on the Users page; the page shows it to copy. */
@@ -30,10 +23,9 @@ async function resetLink(admin: Client, userId: number): Promise<string> {
 }
 
 test('an admin makes a one-time link; the user sets a new password with it, every session ends, and the page says to sign in', async (t) => {
-  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin', 'Ada Admin');
-  const agent = await addUser(h.app, 'agent', 'Alan Agent');
+  const h = await testApp(t, { server: { public_url: 'https://inbox.example.com' } });
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada Admin' });
+  const agent = await buildUser(h, { name: 'Alan Agent' });
   const adminClient = await signedIn(h.app, admin.email);
   const agentTab = await signedIn(h.app, agent.email);
   const agentOtherDevice = await signedIn(h.app, agent.email);
@@ -41,7 +33,7 @@ test('an admin makes a one-time link; the user sets a new password with it, ever
   h.app.domain.events.on('user.sessions.ended', (e) => ended.push(e));
 
   await adminClient.get('/admin/users');
-  const made = await adminClient.post(`/admin/users/${agent.id}/reset-link`, {}, { headers: { 'hx-request': 'true' } });
+  const made = await adminClient.post(`/admin/users/${agent.id}/reset-link`, {}, HX);
   assert.equal(made.statusCode, 200);
   assert.match(made.body, /^<section id="admin-users"/, 'htmx gets the section, in place');
   assert.match(made.body, /Switchboard sends no email: copy the link and hand it to Alan Agent yourself/);
@@ -93,11 +85,10 @@ test('an admin makes a one-time link; the user sets a new password with it, ever
 });
 
 test('a link expires after an hour (410), a new link voids the old (404), and an unknown one is 404', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const clock = handClock(h);
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
   const adminClient = await signedIn(h.app, admin.email);
 
   const first = await resetLink(adminClient, agent.id);
@@ -123,10 +114,9 @@ test('a link expires after an hour (410), a new link voids the old (404), and an
 });
 
 test('the reset form needs its CSRF token; only admins make links', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
   const adminClient = await signedIn(h.app, admin.email);
   const path = await resetLink(adminClient, agent.id);
 
@@ -147,9 +137,8 @@ test('the reset form needs its CSRF token; only admins make links', async (t) =>
 });
 
 test('changing my own password keeps this session, ends my others and closes their tabs', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const agent = await addUser(h.app, 'agent');
+  const h = await testApp(t);
+  const agent = await buildUser(h);
   const here = await signedIn(h.app, agent.email);
   const elsewhere = await signedIn(h.app, agent.email);
   const ended: { userId: number; except?: string }[] = [];
@@ -176,10 +165,9 @@ test('changing my own password keeps this session, ends my others and closes the
 test("the request log never holds a reset link's token", async (t) => {
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
-  const h = await buildTestApp({}, { logger: pino(loggerOptions('debug'), sink) });
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const h = await testApp(t, {}, { logger: pino(loggerOptions('debug'), sink) });
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
   const path = await resetLink(await signedIn(h.app, admin.email), agent.id);
   const token = path.split('/').pop()!;
   const browser = new Client(h.app);

@@ -1,29 +1,21 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { createInbox, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
+import { test, type TestContext } from 'node:test';
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { signedIn, type TestApp, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
-const HX = { headers: { 'hx-request': 'true' } };
 
-async function setup(config: Record<string, unknown> = {}) {
-  const h = await buildTestApp(config);
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  const sales = createInbox(h.app.domain, admin.actor, { name: 'Sales' }).id;
-  const other = createInbox(h.app.domain, admin.actor, { name: 'Other' }).id;
-  setMembers(h.app.domain, admin.actor, support, [ana.id]);
-  setMembers(h.app.domain, admin.actor, sales, [ana.id]);
+async function setup(t: TestContext, config: Record<string, unknown> = {}) {
+  const h = await testApp(t, config);
+  const ana = await buildUser(h, { name: 'Ana' });
+  const support = buildInbox(h, { name: 'Support', members: [ana] }).id;
+  buildNumber(h, { e164: SHOP, inbox: 'Support' });
+  const sales = buildInbox(h, { name: 'Sales', members: [ana] }).id;
+  const other = buildInbox(h, { name: 'Other' }).id;
   const client = await signedIn(h.app, ana.email);
-  return { h, admin, ana, client, support, sales, other };
+  return { h, ana, client, support, sales, other };
 }
 
 const user = (h: TestApp, id: number) =>
@@ -42,8 +34,7 @@ const inQueue = (h: TestApp, inboxId: number, userId: number) =>
     .get(inboxId, userId);
 
 test('the settings page has every personal section, labelled, with its current values', async (t) => {
-  const { h, client } = await setup();
-  t.after(() => h.close());
+  const { h, client } = await setup(t);
   const page = await client.get('/settings');
   assert.equal(page.statusCode, 200);
   for (const label of [
@@ -75,8 +66,7 @@ test('the settings page has every personal section, labelled, with its current v
 });
 
 test('status: availability and message are saved; htmx gets the section only; bad values are 422 in place', async (t) => {
-  const { h, ana, client } = await setup();
-  t.after(() => h.close());
+  const { h, ana, client } = await setup(t);
 
   const saved = await client.post(
     '/settings/status',
@@ -119,8 +109,7 @@ test('status: availability and message are saved; htmx gets the section only; ba
 });
 
 test('queues: log in and out of each inbox; an inbox I am not in is 404; a garbled id is 422', async (t) => {
-  const { h, ana, client, support, sales, other } = await setup();
-  t.after(() => h.close());
+  const { h, ana, client, support, sales, other } = await setup(t);
   const out = await client.post(
     '/settings/queues',
     { inbox: [String(support), String(sales)], queue: String(sales) },
@@ -150,8 +139,7 @@ test('queues: log in and out of each inbox; an inbox I am not in is 404; a garbl
 });
 
 test('notifications: two choices per event are saved; a value that is no tick is 422 with the field named', async (t) => {
-  const { h, ana, client } = await setup();
-  t.after(() => h.close());
+  const { h, ana, client } = await setup(t);
   const saved = await client.post(
     '/settings/notifications',
     { 'new_conversation.browser': '1', 'new_conversation.sound': '1', 'direct.sound': '1' },
@@ -189,10 +177,9 @@ test('notifications: two choices per event are saved; a value that is no tick is
 });
 
 test('extension: digits, +, *, # and spaces up to 30; it fills {extension} in the click-to-call URL', async (t) => {
-  const { h, ana, client } = await setup({
+  const { h, ana, client } = await setup(t, {
     contacts: { call_url: 'https://pbx.example.com/call?to={number}&ext={extension}' },
   });
-  t.after(() => h.close());
   const saved = await client.post('/settings/extension', { extension: ' +1 555 0100 *12# ' }, HX);
   assert.equal(saved.statusCode, 200);
   assert.match(saved.body, /^<section id="settings-call"/);
@@ -207,8 +194,7 @@ test('extension: digits, +, *, # and spaces up to 30; it fills {extension} in th
   }
   assert.equal(user(h, ana.id).extension, '+1 555 0100 *12#');
 
-  const text = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Call me' }, () => defaultKeywordTexts);
-  assert.ok(text.stored);
+  const text = receiveText(h, { from: CUSTOMER, to: SHOP, text: 'Call me' });
   await client.get(`/conversations/${text.conversationId}`);
   const call = await client.post(`/conversations/${text.conversationId}/call`, { kind: 'call' });
   assert.equal(call.statusCode, 303);
@@ -217,8 +203,7 @@ test('extension: digits, +, *, # and spaces up to 30; it fills {extension} in th
 });
 
 test('every personal form needs the CSRF token (403, nothing changed)', async (t) => {
-  const { h, ana, client, support } = await setup();
-  t.after(() => h.close());
+  const { h, ana, client, support } = await setup(t);
   const before = JSON.stringify([user(h, ana.id), inQueue(h, support, ana.id)]);
   for (const [url, form] of [
     ['/settings/status', { availability: 'away', status_message: 'Lunch' }],
@@ -233,8 +218,7 @@ test('every personal form needs the CSRF token (403, nothing changed)', async (t
 });
 
 test('the profile form still saves the display name and language', async (t) => {
-  const { h, client } = await setup();
-  t.after(() => h.close());
+  const { h, client } = await setup(t);
   const saved = await client.post('/settings', { name: 'Ana Lopez', locale: 'de' });
   assert.equal(saved.statusCode, 200);
   assert.match(saved.body, /Dein Profil wurde gespeichert\./);

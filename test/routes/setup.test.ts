@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildApp } from '../../src/app.ts';
-import { addUser, buildTestApp, Client } from '../helper.ts';
+import { buildUser } from '../factories.ts';
+import { Client, testApp } from '../helper.ts';
 
 test('first run: the setup link creates the first admin once; without the token it is 404', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const token = h.app.setup.token;
   assert.ok(token && token.length >= 32);
   const client = new Client(h.app);
@@ -45,9 +45,8 @@ test('first run: the setup link creates the first admin once; without the token 
 });
 
 test('with users already there, no setup token exists', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  await addUser(h.app, 'admin');
+  const h = await testApp(t);
+  await buildUser(h, { role: 'admin' });
   const restarted = await buildApp({
     configStore: h.configStore,
     sqlite: h.sqlite,
@@ -59,12 +58,11 @@ test('with users already there, no setup token exists', async (t) => {
 });
 
 test('setup refuses once a user exists, even one made from the command line while the link was open', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const token = h.app.setup.token!;
   const client = new Client(h.app);
   await client.get(`/setup?token=${token}`);
-  await addUser(h.app, 'agent');
+  await buildUser(h);
   const res = await client.post('/setup', {
     token,
     name: 'Eve',

@@ -1,33 +1,22 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
+import { test, type TestContext } from 'node:test';
 import { setTimeZone } from '../../src/domain/users/time-zone.ts';
-import { addUser, buildTestApp, Client, signedIn, type TestApp } from '../helper.ts';
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { Client, signedIn, type TestApp, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
-const HX = { headers: { 'hx-request': 'true' } };
 const SHOP = '+15551230000';
 const OTHER_SHOP = '+15551230001';
 
-async function setup() {
-  const h = await buildTestApp({ server: { public_url: 'https://inbox.example.com' } });
-  const admin = await addUser(h.app, 'admin');
-  const manager = await addUser(h.app, 'manager', 'Mia');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-    { e164: OTHER_SHOP, smpp: 'sandbox', inbox: 'Other', registration: 'registered', throughput: 0 },
-  ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [manager.id, ana.id]);
-  const text = (from: string, to = SHOP, body = 'hello') => {
-    const r = receiveSms(h.app.domain, { from, to, text: body }, () => defaultKeywordTexts);
-    assert.ok(r.stored);
-    return r.conversationId;
-  };
-  return { h, admin, manager, ana, support, text };
+async function setup(t: TestContext) {
+  const h = await testApp(t, { server: { public_url: 'https://inbox.example.com' } });
+  const admin = await buildUser(h, { role: 'admin' });
+  const manager = await buildUser(h, { role: 'manager', name: 'Mia' });
+  const ana = await buildUser(h, { name: 'Ana' });
+  buildNumber(h, { e164: SHOP, inbox: buildInbox(h, { name: 'Support', members: [manager, ana] }) });
+  buildNumber(h, { e164: OTHER_SHOP, inbox: 'Other' });
+  const text = (from: string, to = SHOP, body = 'hello') => receiveText(h, { from, to, text: body }).conversationId;
+  return { h, admin, manager, ana, text };
 }
 
 const lastOut = (h: TestApp) =>
@@ -64,8 +53,7 @@ async function defineSurveys(m: Client) {
 }
 
 test('managers define surveys (errors in place); agents may not', async (t) => {
-  const { h, manager, ana } = await setup();
-  t.after(() => h.close());
+  const { h, manager, ana } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   const bad = await m.post('/surveys', { title: 'X', invitation: 'no link here', q1_prompt: 'Q', q1_kind: 'rating' });
   assert.equal(bad.statusCode, 422);
@@ -96,8 +84,7 @@ test('managers define surveys (errors in place); agents may not', async (t) => {
 });
 
 test('a survey is sent as a text with a link, answered on a public page, shown on the timeline and in the report and CSV', async (t) => {
-  const { h, manager, ana, text } = await setup();
-  t.after(() => h.close());
+  const { h, manager, ana, text } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   const { full } = await defineSurveys(m);
   const conversationId = text('+15557654321');
@@ -164,8 +151,7 @@ test('a survey is sent as a text with a link, answered on a public page, shown o
 });
 
 test('a one-question rating survey may be answered by texting the number; surveys are never sent to an opted-out contact', async (t) => {
-  const { h, manager, ana, text } = await setup();
-  t.after(() => h.close());
+  const { h, manager, ana, text } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   const { quick } = await defineSurveys(m);
   const conversationId = text('+15557654321');
@@ -192,8 +178,7 @@ test('a one-question rating survey may be answered by texting the number; survey
 });
 
 test('reports count only conversations of inboxes the manager sees', async (t) => {
-  const { h, admin, manager, text } = await setup();
-  t.after(() => h.close());
+  const { h, admin, manager, text } = await setup(t);
   const m = await signedIn(h.app, manager.email);
   const { quick } = await defineSurveys(m);
   const ad = await signedIn(h.app, admin.email);
@@ -208,8 +193,7 @@ function qid(h: TestApp, prompt: string): number {
 }
 
 test("a report's days are the manager's days, in their time zone", async (t) => {
-  const { h, manager, ana, text } = await setup();
-  t.after(() => h.close());
+  const { h, manager, ana, text } = await setup(t);
   setTimeZone(h.app.domain, manager.actor, 'America/Los_Angeles');
   const m = await signedIn(h.app, manager.email);
   const { quick } = await defineSurveys(m);

@@ -1,67 +1,49 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, Client, PASSWORD, type TestApp } from '../helper.ts';
+import { test, type TestContext } from 'node:test';
+import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { Client, PASSWORD, type TestApp, testApp } from '../helper.ts';
+import { HX, signInForm } from './steps.ts';
 
-const SHOP = '+15551230000';
-const HX = { headers: { 'hx-request': 'true' } };
 const at = (iso: string) => Date.parse(iso);
 
-async function setup(config: Record<string, unknown> = {}) {
-  const h = await buildTestApp(config);
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const lena = await addUser(h.app, 'agent', 'Lena');
-  const bert = await addUser(h.app, 'agent', 'Bert');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [lena.id, bert.id]);
+async function setup(t: TestContext, config: Record<string, unknown> = {}) {
+  const h = await testApp(t, config);
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const lena = await buildUser(h, { name: 'Lena' });
+  const bert = await buildUser(h, { name: 'Bert' });
+  const shop = buildNumber(h, { inbox: buildInbox(h, { name: 'Support', members: [lena, bert] }) });
   /** A customer's text at a given moment. */
   const textAt = (iso: string, from: string, text = 'Hello') => {
     const now = h.app.domain.now;
     h.app.domain.now = () => at(iso);
     try {
-      const r = receiveSms(h.app.domain, { from, to: SHOP, text }, () => defaultKeywordTexts);
-      assert.ok(r.stored);
-      return r.conversationId;
+      return receiveText(h, { from, to: shop, text }).conversationId;
     } finally {
       h.app.domain.now = now;
     }
   };
-  return { h, admin, lena, bert, support, textAt };
+  return { h, admin, lena, bert, textAt };
 }
 
 /** Signs in as a browser does, telling the server the browser's time zone (app.js fills the hidden field). */
 async function signInFrom(h: TestApp, email: string, timeZone?: string): Promise<Client> {
-  const client = new Client(h.app);
-  await client.get('/login');
-  const res = await client.post('/login', {
-    email,
-    password: PASSWORD,
-    ...(timeZone !== undefined ? { time_zone: timeZone } : {}),
-  });
+  const { browser, res } = await signInForm(h.app, { email, time_zone: timeZone });
   assert.equal(res.statusCode, 303);
-  return client;
+  return browser;
 }
 
 const zoneOf = (h: TestApp, id: number) =>
   h.sqlite.prepare('SELECT time_zone FROM users WHERE id = ?').pluck().get(id) as string | null;
 
 test("the sign-in form carries a field for the browser's time zone, filled by app.js", async (t) => {
-  const { h } = await setup();
-  t.after(() => h.close());
+  const { h } = await setup(t);
   const page = await new Client(h.app).get('/login');
   assert.match(page.body, /<input type="hidden" name="time_zone" value="" data-browser-time-zone>/);
   assert.match(page.body, /<script type="module" src="\/static\/app\.js"><\/script>/);
 });
 
 test("the first sign-in keeps the browser's zone; later ones, and zones that are none of ours, change nothing", async (t) => {
-  const { h, lena, bert, admin } = await setup();
-  t.after(() => h.close());
+  const { h, lena, bert, admin } = await setup(t);
   await signInFrom(h, lena.email, 'America/Los_Angeles');
   assert.equal(zoneOf(h, lena.id), 'America/Los_Angeles');
   await signInFrom(h, lena.email, 'Europe/Berlin');
@@ -75,8 +57,7 @@ test("the first sign-in keeps the browser's zone; later ones, and zones that are
 });
 
 test('a user in Los Angeles and one in Berlin see the same message at their own local times', async (t) => {
-  const { h, lena, bert, textAt } = await setup();
-  t.after(() => h.close());
+  const { h, lena, bert, textAt } = await setup(t);
   const id = textAt('2026-11-25T19:00:00Z', '+15557654321', 'Is the shop open?');
   const la = await signInFrom(h, lena.email, 'America/Los_Angeles');
   const berlin = await signInFrom(h, bert.email, 'Europe/Berlin');
@@ -90,8 +71,7 @@ test('a user in Los Angeles and one in Berlin see the same message at their own 
 });
 
 test("without a zone of their own, people see the server's time_zone", async (t) => {
-  const { h, lena, textAt } = await setup({ server: { time_zone: 'Europe/Berlin' } });
-  t.after(() => h.close());
+  const { h, lena, textAt } = await setup(t, { server: { time_zone: 'Europe/Berlin' } });
   const id = textAt('2026-11-25T19:00:00Z', '+15557654321');
   const client = await signInFrom(h, lena.email);
   assert.match(
@@ -101,8 +81,7 @@ test("without a zone of their own, people see the server's time_zone", async (t)
 });
 
 test('a date filter for "today" at 23:30 in Los Angeles holds that day there: 23:00 is in, 00:30 the next day is not', async (t) => {
-  const { h, lena, textAt } = await setup();
-  t.after(() => h.close());
+  const { h, lena, textAt } = await setup(t);
   // 25 November 2026 in Los Angeles (UTC−8) runs from 08:00 UTC that day to 08:00 UTC the next.
   textAt('2026-11-25T07:30:00Z', '+15550000001', 'the evening before'); // 24 Nov, 23:30
   textAt('2026-11-25T08:30:00Z', '+15550000002', 'just after midnight'); // 25 Nov, 00:30
@@ -118,8 +97,7 @@ test('a date filter for "today" at 23:30 in Los Angeles holds that day there: 23
 });
 
 test('on the day the clocks go back, the filter holds all 25 hours of it', async (t) => {
-  const { h, lena, textAt } = await setup();
-  t.after(() => h.close());
+  const { h, lena, textAt } = await setup(t);
   // 1 November 2026 in Los Angeles: 07:00 UTC (PDT) to 08:00 UTC the next day (PST).
   textAt('2026-11-01T06:45:00Z', '+15550000001', 'Saturday night'); // 31 Oct, 23:45 PDT
   textAt('2026-11-01T07:15:00Z', '+15550000002', 'first quarter hour'); // 1 Nov, 00:15 PDT
@@ -135,8 +113,7 @@ test('on the day the clocks go back, the filter holds all 25 hours of it', async
 });
 
 test('Settings: the time zone is picked from the list; one that is not on it is refused in place (422)', async (t) => {
-  const { h, lena } = await setup({ server: { time_zone: 'Europe/Vienna' } });
-  t.after(() => h.close());
+  const { h, lena } = await setup(t, { server: { time_zone: 'Europe/Vienna' } });
   const client = await signInFrom(h, lena.email, 'America/Los_Angeles');
   const page = (await client.get('/settings')).body;
   assert.match(page, /<label for="time-zone">Time zone<\/label>/);
@@ -164,8 +141,7 @@ test('Settings: the time zone is picked from the list; one that is not on it is 
 });
 
 test("first run: the setup form keeps the browser's zone for the first admin", async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const token = h.app.setup.token!;
   const client = new Client(h.app);
   assert.match(

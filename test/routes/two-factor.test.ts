@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { addUser, buildTestApp, Client, PASSWORD, signedIn } from '../helper.ts';
-
-type Harness = Awaited<ReturnType<typeof buildTestApp>>;
-
-/** A clock the test moves by hand: the app reads it through `ctx.now`; codes are computed for the same moment. */
-function handClock(h: Harness): { at: number; pass(ms: number): void } {
-  const clock = { at: Date.now(), pass: (ms: number) => void (clock.at += ms) };
-  h.app.domain.now = () => clock.at;
-  return clock;
-}
+import { buildUser } from '../factories.ts';
+import { Client, PASSWORD, signedIn, type TestApp, testApp } from '../helper.ts';
+import { handClock, HX, signInForm } from './steps.ts';
 
 const codeFor = (secret: string, at: number): string =>
   TOTP.generate({ secret: Secret.fromBase32(secret.replace(/\s/g, '')), timestamp: at });
 const wrongCode = (secret: string, at: number): string =>
   String((Number(codeFor(secret, at)) + 1) % 1_000_000).padStart(6, '0');
+/** The recovery codes a page shows, in order. */
+const recoveryCodesIn = (body: string): string[] =>
+  [...body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!);
 
-const sessionsOf = (h: Harness, userId: number): number =>
+const sessionsOf = (h: TestApp, userId: number): number =>
   h.sqlite.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(userId) as number;
 
 /** Enrols the signed-in client as the settings page lets them: the key shown, a code from it, the recovery codes back. */
@@ -28,25 +24,33 @@ async function enrol(client: Client, clock: { at: number }): Promise<{ secret: s
   assert.ok(secret, 'the key is shown for manual entry');
   const res = await client.post('/settings/two-factor/confirm', { code: codeFor(secret, clock.at) });
   assert.equal(res.statusCode, 200, res.body.slice(0, 300));
-  const codes = [...res.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!);
-  return { secret, codes };
+  return { secret, codes: recoveryCodesIn(res.body) };
+}
+
+/** An app on a hand clock with an agent signed in (`client`) who has enrolled (`secret`, `codes`). */
+async function enrolledAgent(t: TestContext) {
+  const h = await testApp(t);
+  const clock = handClock(h);
+  const agent = await buildUser(h);
+  const client = await signedIn(h.app, agent.email);
+  return { h, clock, agent, client, ...(await enrol(client, clock)) };
 }
 
 /** A fresh browser through the password step: it holds the pending cookie, no session. */
-async function passwordStep(h: Harness, email: string, next?: string): Promise<Client> {
-  const browser = new Client(h.app);
-  await browser.get('/login');
-  const res = await browser.post('/login', { email, password: PASSWORD, ...(next ? { next } : {}) });
+async function passwordStep(h: TestApp, email: string, next?: string): Promise<Client> {
+  const { browser, res } = await signInForm(h.app, { email, next });
   assert.equal(res.statusCode, 303);
   assert.equal(res.headers.location, '/login/code');
   return browser;
 }
 
+/** Only the password step, in a fresh browser. */
+const passwordOnly = (h: TestApp, email: string) => new Client(h.app).login(email);
+
 test('enrolling: a QR code and the key, a wrong code is refused in place, the right one turns it on and shows 10 recovery codes once', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const clock = handClock(h);
-  const agent = await addUser(h.app, 'agent');
+  const agent = await buildUser(h);
   const client = await signedIn(h.app, agent.email);
 
   const settings = await client.get('/settings');
@@ -74,14 +78,14 @@ test('enrolling: a QR code and the key, a wrong code is refused in place, the ri
   const wrong = await client.post('/settings/two-factor/confirm', { code: wrongCode(secret, clock.at) });
   assert.equal(wrong.statusCode, 422);
   assert.match(wrong.body, /id="code-error">That code is wrong or was already used/);
-  assert.equal((await passwordlessSignIn(h, agent.email)).statusCode, 303, 'still off: the password alone signs in');
-  assert.equal((await passwordlessSignIn(h, agent.email)).headers.location, '/');
+  assert.equal((await passwordOnly(h, agent.email)).statusCode, 303, 'still off: the password alone signs in');
+  assert.equal((await passwordOnly(h, agent.email)).headers.location, '/');
 
   const typed = codeFor(secret, clock.at);
   const on = await client.post('/settings/two-factor/confirm', { code: `${typed.slice(0, 3)} ${typed.slice(3)}` });
   assert.equal(on.statusCode, 200);
   assert.match(on.body, /role="status">Two-factor sign-in is on\./);
-  const codes = [...on.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!);
+  const codes = recoveryCodesIn(on.body);
   assert.equal(codes.length, 10);
   assert.equal(new Set(codes).size, 10);
   const stored = h.sqlite.prepare('SELECT code_hash FROM recovery_codes').pluck().all() as string[];
@@ -91,22 +95,11 @@ test('enrolling: a QR code and the key, a wrong code is refused in place, the ri
   const again = await client.get('/settings/two-factor');
   assert.ok(!codes.some((c) => again.body.includes(c)), 'the codes are shown once');
   assert.match(again.body, /Recovery codes left: 10\./);
-  assert.equal((await passwordlessSignIn(h, agent.email)).headers.location, '/login/code');
+  assert.equal((await passwordOnly(h, agent.email)).headers.location, '/login/code');
 });
 
-/** Only the password step, in a fresh browser. */
-async function passwordlessSignIn(h: Harness, email: string) {
-  const browser = new Client(h.app);
-  await browser.get('/login');
-  return browser.post('/login', { email, password: PASSWORD });
-}
-
 test('with two-factor on, no session exists until the code passes; the half-signed-in state is bound to the browser and short-lived', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const clock = handClock(h);
-  const agent = await addUser(h.app, 'agent');
-  const { secret } = await enrol(await signedIn(h.app, agent.email), clock);
+  const { h, clock, agent, secret } = await enrolledAgent(t);
   clock.pass(30_000);
   const before = sessionsOf(h, agent.id);
 
@@ -157,11 +150,7 @@ test('with two-factor on, no session exists until the code passes; the half-sign
 });
 
 test('a code works once: the same code cannot be replayed within its window', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const clock = handClock(h);
-  const agent = await addUser(h.app, 'agent');
-  const { secret } = await enrol(await signedIn(h.app, agent.email), clock);
+  const { h, clock, agent, secret } = await enrolledAgent(t);
   clock.pass(30_000);
   const code = codeFor(secret, clock.at);
 
@@ -181,11 +170,7 @@ test('a code works once: the same code cannot be replayed within its window', as
 });
 
 test('wrong codes are throttled like passwords: after five, the right code is refused with 429', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const clock = handClock(h);
-  const agent = await addUser(h.app, 'agent');
-  const { secret } = await enrol(await signedIn(h.app, agent.email), clock);
+  const { h, clock, agent, secret } = await enrolledAgent(t);
   clock.pass(30_000);
 
   const browser = await passwordStep(h, agent.email);
@@ -200,11 +185,7 @@ test('wrong codes are throttled like passwords: after five, the right code is re
 });
 
 test('a recovery code signs in once, then never again', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const clock = handClock(h);
-  const agent = await addUser(h.app, 'agent');
-  const { codes } = await enrol(await signedIn(h.app, agent.email), clock);
+  const { h, agent, codes } = await enrolledAgent(t);
 
   const first = await passwordStep(h, agent.email);
   assert.equal(
@@ -222,19 +203,14 @@ test('a recovery code signs in once, then never again', async (t) => {
 });
 
 test('new recovery codes and turning it off need the password or a current code; old codes stop working', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const clock = handClock(h);
-  const agent = await addUser(h.app, 'agent');
-  const client = await signedIn(h.app, agent.email);
-  const { secret, codes } = await enrol(client, clock);
+  const { h, clock, agent, client, secret, codes } = await enrolledAgent(t);
 
   const wrong = await client.post('/settings/two-factor/recovery-codes', { proof: 'not my password at all' });
   assert.equal(wrong.statusCode, 422);
   assert.match(wrong.body, /id="codes-proof-error">That is neither your password nor a current code\./);
   const fresh = await client.post('/settings/two-factor/recovery-codes', { proof: PASSWORD });
   assert.equal(fresh.statusCode, 200);
-  const newCodes = [...fresh.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!);
+  const newCodes = recoveryCodesIn(fresh.body);
   assert.equal(newCodes.length, 10);
   const browser = await passwordStep(h, agent.email);
   assert.equal((await browser.post('/login/code', { recovery: codes[0]! })).statusCode, 422, 'an old code is void');
@@ -247,7 +223,7 @@ test('new recovery codes and turning it off need the password or a current code;
   const off = await client.post('/settings/two-factor/disable', { proof: codeFor(secret, clock.at) });
   assert.equal(off.statusCode, 200);
   assert.match(off.body, /role="status">Two-factor sign-in is off\./);
-  assert.equal((await passwordlessSignIn(h, agent.email)).headers.location, '/', 'the password alone signs in again');
+  assert.equal((await passwordOnly(h, agent.email)).headers.location, '/', 'the password alone signs in again');
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM recovery_codes').pluck().get(), 0);
   assert.equal(
     (await client.post('/settings/two-factor/disable', { proof: PASSWORD })).statusCode,
@@ -257,11 +233,10 @@ test('new recovery codes and turning it off need the password or a current code;
 });
 
 test('require_2fa: a listed role without it is sent to enrol and can do nothing else until enrolled; others are not', async (t) => {
-  const h = await buildTestApp({ auth: { require_2fa: ['admin'] } });
-  t.after(() => h.close());
+  const h = await testApp(t, { auth: { require_2fa: ['admin'] } });
   const clock = handClock(h);
-  const admin = await addUser(h.app, 'admin');
-  const agent = await addUser(h.app, 'agent');
+  const admin = await buildUser(h, { role: 'admin' });
+  const agent = await buildUser(h);
 
   const client = new Client(h.app);
   await client.login(admin.email);
@@ -269,7 +244,7 @@ test('require_2fa: a listed role without it is sent to enrol and can do nothing 
   assert.equal(home.statusCode, 303);
   assert.equal(home.headers.location, '/settings/two-factor');
   assert.equal((await client.get('/admin/users')).headers.location, '/settings/two-factor');
-  const htmx = await client.get('/conversations', { 'hx-request': 'true' });
+  const htmx = await client.get('/conversations', HX.headers);
   assert.equal(htmx.statusCode, 403);
   assert.equal(htmx.headers['hx-redirect'], '/settings/two-factor');
   const page = await client.get('/settings/two-factor');
@@ -288,12 +263,11 @@ test('require_2fa: a listed role without it is sent to enrol and can do nothing 
 });
 
 test("an admin resets a user's two-factor sign-in; the user signs in with the password and enrols again; nobody else can", async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
+  const h = await testApp(t);
   const clock = handClock(h);
-  const admin = await addUser(h.app, 'admin', 'Ada Admin');
-  const agent = await addUser(h.app, 'agent', 'Alan Agent');
-  const other = await addUser(h.app, 'agent', 'Olga Other');
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada Admin' });
+  const agent = await buildUser(h, { name: 'Alan Agent' });
+  const other = await buildUser(h, { name: 'Olga Other' });
   await enrol(await signedIn(h.app, agent.email), clock);
   const adminClient = await signedIn(h.app, admin.email);
 
@@ -307,19 +281,15 @@ test("an admin resets a user's two-factor sign-in; the user signs in with the pa
     (await adminClient.post(`/admin/users/${agent.id}/two-factor/reset`, { _csrf: 'forged' })).statusCode,
     403,
   );
-  assert.equal((await passwordlessSignIn(h, agent.email)).headers.location, '/login/code', 'still on');
+  assert.equal((await passwordOnly(h, agent.email)).headers.location, '/login/code', 'still on');
 
-  const res = await adminClient.post(
-    `/admin/users/${agent.id}/two-factor/reset`,
-    {},
-    { headers: { 'hx-request': 'true' } },
-  );
+  const res = await adminClient.post(`/admin/users/${agent.id}/two-factor/reset`, {}, HX);
   assert.equal(res.statusCode, 200);
   assert.match(
     res.body,
     /role="status">Two-factor sign-in of Alan Agent was reset; they set it up again under Settings\./,
   );
-  assert.equal((await passwordlessSignIn(h, agent.email)).headers.location, '/', 'the password alone signs in');
+  assert.equal((await passwordOnly(h, agent.email)).headers.location, '/', 'the password alone signs in');
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM recovery_codes').pluck().get(), 0);
   assert.equal((await adminClient.post('/admin/users/9999/two-factor/reset')).statusCode, 404);
 });

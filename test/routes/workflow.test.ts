@@ -1,37 +1,25 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { createInbox, setMembers, setMovingEnabled } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn, type TestApp } from '../helper.ts';
+import { test, type TestContext } from 'node:test';
+import { setAssignmentMode, setMovingEnabled } from '../../src/domain/inboxes/service.ts';
+import { buildConversation, buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
+import { type Client, signedIn, type TestApp, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
 
 const SHOP = '+15551230000';
 const CUSTOMER = '+15557654321';
-const HX = { headers: { 'hx-request': 'true' } };
 
-async function setup() {
-  const h = await buildTestApp({ contacts: { default_country: 'US' } });
-  const admin = await addUser(h.app, 'admin', 'Ada');
-  const ana = await addUser(h.app, 'agent', 'Ana');
-  const ben = await addUser(h.app, 'agent', 'Ben');
-  const manager = await addUser(h.app, 'manager', 'Mia');
-  const outsider = await addUser(h.app, 'agent', 'Otto');
-  syncNumbers(h.app.domain, [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const inboxId = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  const sales = createInbox(h.app.domain, admin.actor, { name: 'Sales' });
-  const other = createInbox(h.app.domain, admin.actor, { name: 'Other' });
-  setMembers(h.app.domain, admin.actor, inboxId, [ana.id, ben.id, manager.id]);
-  setMembers(h.app.domain, admin.actor, sales.id, [ana.id]);
-  setMembers(h.app.domain, admin.actor, other.id, [outsider.id]);
-  const inbound = receiveSms(
-    h.app.domain,
-    { from: CUSTOMER, to: SHOP, text: 'Where is my order?' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(inbound.stored);
+async function setup(t: TestContext) {
+  const h = await testApp(t, { contacts: { default_country: 'US' } });
+  const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
+  const ana = await buildUser(h, { name: 'Ana' });
+  const ben = await buildUser(h, { name: 'Ben' });
+  const manager = await buildUser(h, { role: 'manager', name: 'Mia' });
+  const outsider = await buildUser(h, { name: 'Otto' });
+  const inboxId = buildInbox(h, { name: 'Support', members: [ana, ben, manager] }).id;
+  const number = buildNumber(h, { e164: SHOP, inbox: 'Support' });
+  const sales = buildInbox(h, { name: 'Sales', members: [ana] });
+  const other = buildInbox(h, { name: 'Other', members: [outsider] });
+  const conversation = buildConversation(h, { number, from: CUSTOMER, texts: ['Where is my order?'] });
   return {
     h,
     admin,
@@ -40,9 +28,10 @@ async function setup() {
     manager,
     outsider,
     inboxId,
+    numberId: number.id,
     salesId: sales.id,
     otherId: other.id,
-    conversationId: inbound.conversationId,
+    conversationId: conversation.id,
   };
 }
 
@@ -50,6 +39,9 @@ const one = (h: TestApp, sql: string, ...params: unknown[]) =>
   h.sqlite.prepare(sql).get(...params) as Record<string, unknown>;
 const version = (h: TestApp, id: number) =>
   one(h, 'SELECT version FROM conversations WHERE id = ?', id).version as number;
+/** What a control on the conversation page sends, by htmx: its form and the version the page was drawn at. */
+const act = (h: TestApp, client: Client, id: number, action: string, form: Record<string, string>) =>
+  client.post(`/conversations/${id}/${action}`, { version: String(version(h, id)), ...form }, HX);
 const snapshot = (h: TestApp) =>
   JSON.stringify([
     h.sqlite.prepare('SELECT * FROM conversations ORDER BY id').all(),
@@ -60,8 +52,7 @@ const snapshot = (h: TestApp) =>
   ]);
 
 test('assign, unassign and reassign, each on the timeline; a stale page is refused with how things are now', async (t) => {
-  const { h, ana, ben, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, conversationId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   const b = await signedIn(h.app, ben.email);
   const v = String(version(h, conversationId));
@@ -73,17 +64,9 @@ test('assign, unassign and reassign, each on the timeline; a stale page is refus
   assert.match(second.body, /Someone changed this conversation/);
   assert.match(second.body, /Assigned to Ana/, 'and sees who won');
   assert.equal(one(h, 'SELECT assignee_id FROM conversations WHERE id = ?', conversationId).assignee_id, ana.id);
-  const reassign = await a.post(
-    `/conversations/${conversationId}/assign`,
-    { version: String(version(h, conversationId)), assignee: String(ben.id) },
-    HX,
-  );
+  const reassign = await act(h, a, conversationId, 'assign', { assignee: String(ben.id) });
   assert.match(reassign.body, /Assigned to Ben/);
-  await b.post(
-    `/conversations/${conversationId}/assign`,
-    { version: String(version(h, conversationId)), assignee: '' },
-    HX,
-  );
+  await act(h, b, conversationId, 'assign', { assignee: '' });
   const kinds = h.sqlite
     .prepare('SELECT kind FROM conversation_events WHERE conversation_id = ? ORDER BY id')
     .pluck()
@@ -95,33 +78,23 @@ test('assign, unassign and reassign, each on the timeline; a stale page is refus
 });
 
 test('assignment needs the inbox assignment mode and a member as assignee', async (t) => {
-  const { h, ana, outsider, inboxId, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, admin, ana, outsider, inboxId, conversationId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   const before = snapshot(h);
-  const notMember = await a.post(
-    `/conversations/${conversationId}/assign`,
-    { version: String(version(h, conversationId)), assignee: String(outsider.id) },
-    HX,
-  );
+  const notMember = await act(h, a, conversationId, 'assign', { assignee: String(outsider.id) });
   assert.equal(notMember.statusCode, 422);
   assert.match(notMember.body, /Only members of this inbox can be assigned/);
   assert.equal(snapshot(h), before, 'nothing written');
-  h.sqlite.prepare('UPDATE inboxes SET assignment_enabled = 0 WHERE id = ?').run(inboxId);
+  setAssignmentMode(h.app.domain, admin.actor, inboxId, false);
   const before2 = snapshot(h);
-  const off = await a.post(
-    `/conversations/${conversationId}/assign`,
-    { version: String(version(h, conversationId)), assignee: String(ana.id) },
-    HX,
-  );
+  const off = await act(h, a, conversationId, 'assign', { assignee: String(ana.id) });
   assert.equal(off.statusCode, 422);
   assert.match(off.body, /Assignment is switched off/);
   assert.equal(snapshot(h), before2, 'nothing written');
 });
 
 test('another inbox’s conversation, unknown ids, missing CSRF and bad values: 4xx and no change', async (t) => {
-  const { h, ana, outsider, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, outsider, conversationId } = await setup(t);
   const o = await signedIn(h.app, outsider.email);
   const a = await signedIn(h.app, ana.email);
   const before = snapshot(h);
@@ -166,85 +139,55 @@ test('another inbox’s conversation, unknown ids, missing CSRF and bad values: 
 });
 
 test('close, reopen, spam: lists follow; later texts from a spammer stay in Spam; only managers undo spam', async (t) => {
-  const { h, ana, manager, inboxId, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, manager, inboxId, conversationId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   const inboxList = () => a.get(`/conversations?inbox=${inboxId}`);
   assert.match((await inboxList()).body, new RegExp(`id="conversation-${conversationId}"`));
-  await a.post(
-    `/conversations/${conversationId}/status`,
-    { version: String(version(h, conversationId)), status: 'closed' },
-    HX,
-  );
+  await act(h, a, conversationId, 'status', { status: 'closed' });
   assert.doesNotMatch((await inboxList()).body, new RegExp(`id="conversation-${conversationId}"`));
   assert.match((await a.get('/conversations?view=closed')).body, new RegExp(`id="conversation-${conversationId}"`));
-  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hello again' }, () => defaultKeywordTexts);
+  receiveText(h, { from: CUSTOMER, to: SHOP, text: 'Hello again' });
   assert.equal(
     one(h, 'SELECT status FROM conversations WHERE id = ?', conversationId).status,
     'open',
     'a new text reopens it',
   );
-  await a.post(
-    `/conversations/${conversationId}/status`,
-    { version: String(version(h, conversationId)), status: 'spam' },
-    HX,
-  );
+  await act(h, a, conversationId, 'status', { status: 'spam' });
   assert.doesNotMatch((await inboxList()).body, new RegExp(`id="conversation-${conversationId}"`));
   assert.doesNotMatch(
     (await a.get('/conversations?view=closed')).body,
     new RegExp(`id="conversation-${conversationId}"`),
   );
-  const later = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Buy now!!!' }, () => defaultKeywordTexts);
-  assert.ok(later.stored && later.conversationId === conversationId);
+  const later = receiveText(h, { from: CUSTOMER, to: SHOP, text: 'Buy now!!!' });
+  assert.ok(later.conversationId === conversationId);
   assert.equal(one(h, 'SELECT status FROM conversations WHERE id = ?', conversationId).status, 'spam');
   assert.doesNotMatch((await inboxList()).body, /Buy now/);
-  const undo = await a.post(
-    `/conversations/${conversationId}/status`,
-    { version: String(version(h, conversationId)), status: 'open' },
-    HX,
-  );
+  const undo = await act(h, a, conversationId, 'status', { status: 'open' });
   assert.equal(undo.statusCode, 403, 'an agent cannot undo spam');
   const m = await signedIn(h.app, manager.email);
   assert.match((await m.get('/conversations?view=spam')).body, /Buy now/);
-  const undone = await m.post(
-    `/conversations/${conversationId}/status`,
-    { version: String(version(h, conversationId)), status: 'open' },
-    HX,
-  );
+  const undone = await act(h, m, conversationId, 'status', { status: 'open' });
   assert.equal(undone.statusCode, 200);
   assert.match((await inboxList()).body, /Buy now/);
 });
 
 test('moving needs the admin’s switch and a target inbox the user works in; history stays', async (t) => {
-  const { h, admin, ana, inboxId, salesId, otherId, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, admin, ana, inboxId, salesId, otherId, conversationId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
-  const refused = await a.post(
-    `/conversations/${conversationId}/move`,
-    { version: String(version(h, conversationId)), inbox: String(salesId) },
-    HX,
-  );
+  const refused = await act(h, a, conversationId, 'move', { inbox: String(salesId) });
   assert.equal(refused.statusCode, 422);
   assert.match(refused.body, /not enabled moving/);
   setMovingEnabled(h.app.domain, admin.actor, inboxId, true);
-  const notMine = await a.post(
-    `/conversations/${conversationId}/move`,
-    { version: String(version(h, conversationId)), inbox: String(otherId) },
-    HX,
-  );
+  const notMine = await act(h, a, conversationId, 'move', { inbox: String(otherId) });
   assert.equal(notMine.statusCode, 422);
-  const moved = await a.post(
-    `/conversations/${conversationId}/move`,
-    { version: String(version(h, conversationId)), inbox: String(salesId) },
-    HX,
-  );
+  const moved = await act(h, a, conversationId, 'move', { inbox: String(salesId) });
   assert.equal(moved.statusCode, 200);
   assert.equal(one(h, 'SELECT inbox_id FROM conversations WHERE id = ?', conversationId).inbox_id, salesId);
   assert.match(
     (await a.get(`/conversations/${conversationId}`)).body,
     /Where is my order\?[\s\S]*Ana moved it from Support to Sales/,
   );
-  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Any news?' }, () => defaultKeywordTexts);
+  receiveText(h, { from: CUSTOMER, to: SHOP, text: 'Any news?' });
   assert.equal(
     h.sqlite.prepare('SELECT count(*) FROM conversations').pluck().get(),
     1,
@@ -253,8 +196,7 @@ test('moving needs the admin’s switch and a target inbox the user works in; hi
 });
 
 test('read and unread are per user; the navigation counts unread conversations', async (t) => {
-  const { h, ana, ben, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, conversationId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   const b = await signedIn(h.app, ben.email);
   assert.match((await a.get('/conversations')).body, /data-count="1"/);
@@ -267,8 +209,7 @@ test('read and unread are per user; the navigation counts unread conversations',
 });
 
 test('tags: add existing or new (any case), remove, filter by tag, hide in lists', async (t) => {
-  const { h, ana, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, conversationId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   await a.post(`/conversations/${conversationId}/tags`, { tag: 'VIP' }, HX);
   const again = await a.post(`/conversations/${conversationId}/tags`, { tag: 'vip' }, HX);
@@ -287,14 +228,8 @@ test('tags: add existing or new (any case), remove, filter by tag, hide in lists
 });
 
 test('pins are per user, on top of the list, and reorder', async (t) => {
-  const { h, ana, ben, conversationId } = await setup();
-  t.after(() => h.close());
-  const second = receiveSms(
-    h.app.domain,
-    { from: '+15550000002', to: SHOP, text: 'second' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(second.stored);
+  const { h, ana, ben, conversationId } = await setup(t);
+  const second = receiveText(h, { from: '+15550000002', to: SHOP, text: 'second' });
   const a = await signedIn(h.app, ana.email);
   await a.post(`/conversations/${conversationId}/pin`, {}, HX);
   await a.post(`/conversations/${second.conversationId}/pin`, {}, HX);
@@ -312,8 +247,7 @@ test('pins are per user, on top of the list, and reorder', async (t) => {
 });
 
 test('contact panel: edit, link to another contact, new contact, favourites, unsubscribe, call', async (t) => {
-  const { h, ana, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, conversationId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   const contactId = one(h, 'SELECT contact_id FROM conversations WHERE id = ?', conversationId).contact_id as number;
   const saved = await a.post(
@@ -344,20 +278,12 @@ test('contact panel: edit, link to another contact, new contact, favourites, uns
   const fav = await a.post(`/contacts/${contactId}/favourite?conversation=${conversationId}`, { favourite: '1' }, HX);
   assert.match(fav.body, /aria-pressed="true"/);
   assert.match((await a.get('/favourites')).body, /Carla &lt;b&gt;Customer/);
-  const created = await a.post(
-    `/conversations/${conversationId}/contact/new`,
-    { version: String(version(h, conversationId)), name: 'Dora' },
-    HX,
-  );
+  const created = await act(h, a, conversationId, 'contact/new', { name: 'Dora' });
   assert.equal(created.statusCode, 200);
   assert.match((await a.get(`/conversations/${conversationId}`)).body, /Ana linked it to the contact Dora/);
   const search = await a.get(`/contacts/search?conversation=${conversationId}&q=Carla`);
   assert.match(search.body, /Link to Carla/);
-  const relinked = await a.post(
-    `/conversations/${conversationId}/contact`,
-    { version: String(version(h, conversationId)), contact: String(contactId) },
-    HX,
-  );
+  const relinked = await act(h, a, conversationId, 'contact', { contact: String(contactId) });
   assert.equal(relinked.statusCode, 200);
   assert.equal(one(h, 'SELECT contact_id FROM conversations WHERE id = ?', conversationId).contact_id, contactId);
   const call = await a.post(`/conversations/${conversationId}/call`, { kind: 'call' });
@@ -373,10 +299,8 @@ test('contact panel: edit, link to another contact, new contact, favourites, uns
 });
 
 test('new conversation: a typed national number, a saved contact; an open one is continued', async (t) => {
-  const { h, ana } = await setup();
-  t.after(() => h.close());
+  const { h, ana, numberId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
-  const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(SHOP) as number;
   const form = await a.get('/conversations/new');
   assert.match(form.body, /Send from/);
   const bad = await a.post('/conversations/new', { from: String(numberId), to: '12', body: 'Hi' });
@@ -413,20 +337,14 @@ test('new conversation: a typed national number, a saved contact; an open one is
 });
 
 test('lists: views, filters in the URL, keyset pages without repeats', async (t) => {
-  const { h, ana } = await setup();
-  t.after(() => h.close());
-  for (let i = 0; i < 120; i++)
-    receiveSms(
-      h.app.domain,
-      { from: `+1555010${String(i).padStart(4, '0')}`, to: SHOP, text: `message ${i}` },
-      () => defaultKeywordTexts,
-    );
+  const { h, ana } = await setup(t);
+  for (let i = 0; i < 120; i++) receiveText(h, { to: SHOP, text: `message ${i}` });
   const a = await signedIn(h.app, ana.email);
   const seen = new Set<string>();
   let url: string | null = '/conversations';
   let pages = 0;
   while (url) {
-    const res = await a.get(url, pages === 0 ? {} : { 'hx-request': 'true' });
+    const res = await a.get(url, pages === 0 ? {} : HX.headers);
     assert.equal(res.statusCode, 200);
     for (const m of res.body.matchAll(/<li id="conversation-(\d+)"/g)) {
       assert.ok(!seen.has(m[1]!), 'no conversation twice');
@@ -444,8 +362,7 @@ test('lists: views, filters in the URL, keyset pages without repeats', async (t)
 });
 
 test('a manager switches assignment mode; only an admin switches moving; agents neither', async (t) => {
-  const { h, admin, ana, manager, inboxId } = await setup();
-  t.after(() => h.close());
+  const { h, admin, ana, manager, inboxId } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   const m = await signedIn(h.app, manager.email);
   const ad = await signedIn(h.app, admin.email);
@@ -462,25 +379,12 @@ test('a manager switches assignment mode; only an admin switches moving; agents 
 });
 
 test('personal numbers: a list of my own, narrowed by number; after the number joins a shared inbox its history is readable there', async (t) => {
-  const { h, ana, ben, outsider, inboxId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, ben, outsider, inboxId } = await setup(t);
   const PERSONAL = '+15551239999';
-  const numbers = (inbox?: string) => [
-    { e164: SHOP, smpp: 'sandbox', inbox: 'Support', registration: 'registered' as const, throughput: 0 },
-    inbox
-      ? { e164: PERSONAL, smpp: 'sandbox', inbox, registration: 'registered' as const, throughput: 0 }
-      : { e164: PERSONAL, smpp: 'sandbox', owner: ana.email, registration: 'registered' as const, throughput: 0 },
-  ];
-  syncNumbers(h.app.domain, numbers());
-  const before = receiveSms(
-    h.app.domain,
-    { from: CUSTOMER, to: PERSONAL, text: 'Private hello' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(before.stored);
+  const numberId = buildNumber(h, { e164: PERSONAL, owner: ana }).id;
+  const before = receiveText(h, { from: CUSTOMER, to: PERSONAL, text: 'Private hello' });
   const a = await signedIn(h.app, ana.email);
   const b = await signedIn(h.app, ben.email);
-  const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(PERSONAL) as number;
   assert.match((await a.get(`/conversations?view=personal&number=${numberId}`)).body, /Private hello/);
   assert.doesNotMatch(
     (await a.get('/conversations')).body,
@@ -489,7 +393,7 @@ test('personal numbers: a list of my own, narrowed by number; after the number j
   );
   assert.equal((await b.get(`/conversations/${before.conversationId}`)).statusCode, 404);
 
-  syncNumbers(h.app.domain, numbers('Support'));
+  buildNumber(h, { e164: PERSONAL, inbox: 'Support' });
   const list = await b.get(`/conversations?inbox=${inboxId}&number=${numberId}`);
   assert.match(list.body, /Earlier conversations of this number/);
   const history = await b.get(`/conversations?view=history&number=${numberId}`);
@@ -504,23 +408,15 @@ test('personal numbers: a list of my own, narrowed by number; after the number j
     404,
     'nothing can be done to it',
   );
-  const after = receiveSms(
-    h.app.domain,
-    { from: CUSTOMER, to: PERSONAL, text: 'Now to the team' },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(
-    after.stored && after.conversationId !== before.conversationId,
-    'the sender starts afresh in the shared inbox',
-  );
+  const after = receiveText(h, { from: CUSTOMER, to: PERSONAL, text: 'Now to the team' });
+  assert.ok(after.conversationId !== before.conversationId, 'the sender starts afresh in the shared inbox');
   const o = await signedIn(h.app, outsider.email);
   assert.equal((await o.get(`/conversations?view=history&number=${numberId}`)).statusCode, 404);
   assert.equal((await o.get(`/conversations/${before.conversationId}`)).statusCode, 404);
 });
 
 test('favourites page: add a contact by hand (errors in place), start a conversation with a favourite', async (t) => {
-  const { h, ana } = await setup();
-  t.after(() => h.close());
+  const { h, ana } = await setup(t);
   const a = await signedIn(h.app, ana.email);
   const bad = await a.post('/contacts', { name: 'Eve', phones: 'not a number' });
   assert.equal(bad.statusCode, 422);
@@ -541,15 +437,13 @@ test('favourites page: add a contact by hand (errors in place), start a conversa
 });
 
 test('a contact is seen only by who sees one of their conversations (or by everyone, when they have none)', async (t) => {
-  const { h, ana, outsider, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, ana, outsider, conversationId, numberId } = await setup(t);
   const o = await signedIn(h.app, outsider.email);
   const contactId = one(h, 'SELECT contact_id FROM conversations WHERE id = ?', conversationId).contact_id as number;
   const before = snapshot(h);
   assert.equal((await o.get(`/conversations/new?contact=${contactId}`)).statusCode, 404);
   assert.equal((await o.post(`/contacts/${contactId}`, { name: 'Hijacked' })).statusCode, 404);
   assert.equal((await o.post(`/contacts/${contactId}/favourite`, { favourite: '1' })).statusCode, 404);
-  const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(SHOP) as number;
   assert.equal(
     (await o.post('/conversations/new', { from: String(numberId), contact: String(contactId), body: 'x' })).statusCode,
     404,
@@ -564,20 +458,14 @@ test('a contact is seen only by who sees one of their conversations (or by every
 });
 
 test('review fixes: a moved conversation’s news goes to its new inbox; contacts do not leak through numbers or links', async (t) => {
-  const { h, admin, ana, outsider, inboxId, salesId, conversationId } = await setup();
-  t.after(() => h.close());
+  const { h, admin, ana, outsider, inboxId, salesId, conversationId, numberId } = await setup(t);
   setMovingEnabled(h.app.domain, admin.actor, inboxId, true);
   const a = await signedIn(h.app, ana.email);
-  await a.post(
-    `/conversations/${conversationId}/move`,
-    { version: String(version(h, conversationId)), inbox: String(salesId) },
-    HX,
-  );
+  await act(h, a, conversationId, 'move', { inbox: String(salesId) });
   const seen: number[] = [];
   h.app.domain.events.on('message.created', ({ inboxId: to }) => seen.push(to));
-  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'after the move' }, () => defaultKeywordTexts);
+  receiveText(h, { from: CUSTOMER, to: SHOP, text: 'after the move' });
   assert.deepEqual(seen, [salesId], 'pushed to the inbox the conversation is in now');
-  const numberId = h.sqlite.prepare('SELECT id FROM numbers WHERE e164 = ?').pluck().get(SHOP) as number;
   const again = await a.post('/conversations/new', { from: String(numberId), to: CUSTOMER, body: 'Following up' });
   assert.equal(
     again.headers.location,
@@ -608,11 +496,7 @@ test('review fixes: a moved conversation’s news goes to its new inbox; contact
     0,
     'nothing left behind',
   );
-  await a.post(
-    `/conversations/${conversationId}/contact/new`,
-    { version: String(version(h, conversationId)), name: 'New Person' },
-    HX,
-  );
+  await act(h, a, conversationId, 'contact/new', { name: 'New Person' });
   assert.equal(
     (await o.get(`/conversations/new?contact=${contactId}`)).statusCode,
     404,

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
-import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
-import { syncNumbers } from '../../src/domain/numbers/sync.ts';
-import { addUser, buildTestApp, signedIn } from '../helper.ts';
+import { buildConversation, buildInbox, buildUser } from '../factories.ts';
+import { signedIn, testApp } from '../helper.ts';
 
 const XSS = `<script>alert(1)</script><img src=x onerror=alert(1)>"'><svg onload=alert(1)>`;
 const LINK = '[click](javascript:alert(1)) [x](https://ok.example/"onmouseover="alert(1))';
@@ -17,22 +14,11 @@ function assertInert(html: string, where: string): void {
 }
 
 test('what users type in any field is shown as text on every page, never as markup or script', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  const admin = await addUser(h.app, 'admin');
-  const manager = await addUser(h.app, 'manager');
-  syncNumbers(h.app.domain, [
-    { e164: '+15551230000', smpp: 'sandbox', inbox: 'Support', registration: 'registered', throughput: 0 },
-  ]);
-  const support = h.sqlite.prepare(`SELECT id FROM inboxes WHERE name = 'Support'`).pluck().get() as number;
-  setMembers(h.app.domain, admin.actor, support, [manager.id]);
-  const inbound = receiveSms(
-    h.app.domain,
-    { from: '+15557654321', to: '+15551230000', text: `${XSS} ${LINK}` },
-    () => defaultKeywordTexts,
-  );
-  assert.ok(inbound.stored);
-  const id = inbound.conversationId;
+  const h = await testApp(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const manager = await buildUser(h, { role: 'manager' });
+  const support = buildInbox(h, { name: 'Support', members: [manager] }).id;
+  const { id, phone } = buildConversation(h, { inbox: 'Support', texts: [`${XSS} ${LINK}`] });
   const contactId = h.sqlite.prepare('SELECT contact_id FROM conversations WHERE id = ?').pluck().get(id) as number;
 
   const a = await signedIn(h.app, admin.email);
@@ -43,7 +29,7 @@ test('what users type in any field is shown as text on every page, never as mark
     name: XSS.slice(0, 99),
     company: XSS.slice(0, 99),
     notes: `${XSS}\n${LINK}`,
-    phones: '+15557654321',
+    phones: phone,
     email: '',
   });
   await m.post(`/conversations/${id}/tags`, { tag: XSS.slice(0, 40) });
