@@ -27,11 +27,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ASSET_DIRS = ['views', 'static', 'drizzle'];
 /** Data the server reads from node_modules on first use (src/paths.ts), unpacked at the same place. */
 const languages = readdirSync(join(root, 'src/i18n'), { withFileTypes: true }).filter((entry) => entry.isDirectory());
-const DATA_FILES = languages.map(
-  ({ name: locale }) =>
-    (locale) =>
-      `node_modules/emojibase-data/${locale}/compact.json`,
-);
+const DATA_FILES = languages.map(({ name: locale }) => `node_modules/emojibase-data/${locale}/compact.json`);
 /**
  * The SQLite addon of the running platform: one compiled on purpose (`npm rebuild better-sqlite3 --build-from-source`)
  * wins, as it does for better-sqlite3 itself; else the prebuilt one it ships (Node-API, any Node version).
