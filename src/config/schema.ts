@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { canonicalTimeZone } from '../domain/calendar.ts';
-import { supportedCountries } from '../domain/contacts/phone.ts';
+import { supportedCountries } from '../lib/calling-codes.ts';
+import { canonicalTimeZone } from '../lib/time-zones.ts';
 
 const urlTemplate = z
   .string()

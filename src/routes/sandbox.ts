@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SANDBOX } from '../channels/start.ts';
-import { decodeShortMessage, encodeForSubmit } from '../channels/smpp/encoding.ts';
+import { SANDBOX } from '../config/sandbox.ts';
 import { invalid } from '../domain/errors.ts';
 import { numbersOnConnection } from '../domain/numbers/sync.ts';
 import { isHtmx } from '../plugins/render.ts';
@@ -20,17 +19,11 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 export default async function sandboxRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', adminOnly);
   const sent: (Line & { phone: string })[] = [];
-  let ref = 0;
 
   const transcript = (phone: string): Line[] => {
-    const replies: Line[] = (app.messaging.simulator?.received ?? [])
-      .filter((m) => `+${m.destAddr}` === phone && m.messageId !== null)
-      .map((m) => ({
-        direction: 'to-phone' as const,
-        other: `+${m.sourceAddr}`,
-        text: decodeShortMessage(m).text,
-        at: m.at,
-      }));
+    const replies: Line[] = (app.messaging.simulator?.receivedTexts() ?? [])
+      .filter((m) => `+${m.destAddr}` === phone)
+      .map((m) => ({ direction: 'to-phone' as const, other: `+${m.sourceAddr}`, text: m.text, at: m.at }));
     return [...sent.filter((l) => l.phone === phone), ...replies].sort((a, b) => a.at - b.at);
   };
 
@@ -72,17 +65,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
       if (!E164.test(phone)) throw invalid('sandbox.phone_invalid', 'phone');
       if (!E164.test(to)) throw invalid('sandbox.to_invalid', 'to');
       if (text.trim() === '' || text.length > 1600) throw invalid('sandbox.text_invalid', 'text');
-      ref = (ref + 1) % 256;
-      const encoded = encodeForSubmit(text, ref);
-      for (const shortMessage of encoded.parts) {
-        await simulator.sendMo({
-          from: phone,
-          to,
-          shortMessage,
-          dataCoding: encoded.dataCoding,
-          esmClass: encoded.esmClass,
-        });
-      }
+      await simulator.sendText({ from: phone, to, text });
       sent.push({ phone, direction: 'to-inbox', other: to, text, at: Date.now() });
       if (!isHtmx(req)) return reply.redirect(`/sandbox?phone=${encodeURIComponent(phone)}`, 303);
       return show(req, reply, phone);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
-import { SANDBOX, startMessaging } from '../../src/channels/start.ts';
+import { startMessaging } from '../../src/channels/start.ts';
+import { SANDBOX } from '../../src/config/sandbox.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { jpeg } from '../fixtures/media.ts';
 import { addUser, buildTestApp, signedIn, until } from '../helper.ts';
