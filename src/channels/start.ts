@@ -162,7 +162,7 @@ export async function startMessaging(
     media: app.media,
     log,
     groupCommit,
-    receipts: loop.receipt,
+    receipts: (report) => loop.receipt(report),
   });
   const onState = (state: ChannelState) => app.messaging.changed.emit('state', state);
 

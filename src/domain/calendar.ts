@@ -31,7 +31,7 @@ function offsetAt(ms: number, zone: string): number {
   const at = Math.floor(ms / 1000) * 1000;
   const p: Record<string, number> = {};
   for (const part of wallClock(zone).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
+  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) - at;
 }
 
 /** `2026-11-25` as that date's midnight in UTC (a calendar date, not yet an instant), or null when it is no date. */
