@@ -77,7 +77,7 @@ await Promise.all(
         socket.once('message', () => resolve());
         socket.on('message', (raw) => {
           const at = performance.now();
-          const marker = /bench-(\d+)-/.exec(raw.toString())?.[0];
+          const marker = /bench-(\d+)-/.exec((raw as Buffer).toString())?.[0];
           if (!marker || tab.seen.has(marker)) return;
           tab.seen.set(marker, at);
           const w = waiting.get(marker);

@@ -66,7 +66,7 @@ async function startSmsc(port = 0) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
   await waitUntil(() => /listening \d+/.test(out), 'the SMSC listening', 10_000);
   const exited = new Promise((r) => child.once('exit', r));
   let stopped: Promise<SmscCounts> | null = null;
@@ -311,8 +311,10 @@ function push(count: number, concurrency: number): Promise<void> {
         res.on('end', () => {
           if (res.statusCode !== 202 && res.statusCode !== 200)
             return reject(new Error(`sendsms: HTTP ${res.statusCode}`));
-          if (++done === count) (agent.destroy(), resolve());
-          else one();
+          if (++done === count) {
+            agent.destroy();
+            resolve();
+          } else one();
         });
       }).on('error', reject);
     };

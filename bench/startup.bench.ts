@@ -77,7 +77,7 @@ async function startOnce(entry: Entry, dataDir: string): Promise<{ ms: number; r
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const url = `http://127.0.0.1:${port}/healthz`;
   while (!(await healthy(url))) {

@@ -86,8 +86,8 @@ function startBurst(rate: number, count: number, fresh: boolean): void {
 }
 
 let input = '';
-process.stdin.on('data', (d) => {
-  input += d;
+process.stdin.on('data', (d: Buffer) => {
+  input += d.toString();
   for (let nl = input.indexOf('\n'); nl >= 0; nl = input.indexOf('\n')) {
     const [command, rate, count, who] = input.slice(0, nl).split(' ');
     input = input.slice(nl + 1);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
+import { SANDBOX } from '../config/sandbox.ts';
 import { secretOf, secretProblems } from '../config/secrets.ts';
 import { createGroupCommit } from '../domain/group-commit.ts';
 import { releaseLeases } from '../domain/messaging/delivery.ts';
@@ -12,14 +13,6 @@ import type { SmppConfig } from './smpp/connection.ts';
 import { createMm7Channel, type Mm7Channel, type Mm7Config } from './mm7/channel.ts';
 import { createSimulator, type Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
-
-export const SANDBOX = {
-  name: 'sandbox',
-  systemId: 'sandbox',
-  password: 'sandbox',
-  number: '+15550100100',
-  inbox: 'Support',
-} as const;
 
 /** The built-in SMSC runs when there is no config file (unless switched off) or when a file switches it on. */
 export function sandboxWanted(config: Config, configFile: string | undefined): boolean {
@@ -169,7 +162,7 @@ export async function startMessaging(
     media: app.media,
     log,
     groupCommit,
-    receipts: loop.receipt,
+    receipts: (report) => loop.receipt(report),
   });
   const onState = (state: ChannelState) => app.messaging.changed.emit('state', state);
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { SANDBOX } from '../channels/start.ts';
+import { SANDBOX } from '../config/sandbox.ts';
 import { createSimulator } from '../channels/smpp/simulator.ts';
 
 /** `switchboard sandbox`: the test SMSC on its own, until SIGTERM/SIGINT. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
 
 export class ConfigError extends Error {

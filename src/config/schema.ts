@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { canonicalTimeZone } from '../domain/calendar.ts';
-import { supportedCountries } from '../domain/contacts/phone.ts';
-import { E164_PATTERN } from '../formatting/e164.ts';
+import { supportedCountries } from '../lib/calling-codes.ts';
+import { E164_PATTERN } from '../lib/e164.ts';
+import { canonicalTimeZone } from '../lib/time-zones.ts';
 import { locales } from '../i18n/languages.ts';
 
 const urlTemplate = z

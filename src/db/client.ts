@@ -37,5 +37,5 @@ export function createDb(sqlite: Database.Database): Db {
   const db = drizzle({ client: keepingStatements(sqlite), schema });
   // Whoever reaches for the connection itself gets it as it is.
   db.$client = sqlite;
-  return db as Db;
+  return db;
 }

@@ -6,24 +6,6 @@
 
 const HOUR = 3_600_000;
 
-/** The zones a person may pick: those the runtime lists, and UTC, which it leaves out of that list. */
-export const timeZoneNames: readonly string[] = [
-  'UTC',
-  ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC'),
-];
-const listed = new Set(timeZoneNames);
-
-/** A zone's name as listed (`US/Pacific` → `America/Los_Angeles`, `Etc/UTC` → `UTC`), or null for anything else. */
-export function canonicalTimeZone(raw: unknown): string | null {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 64) return null;
-  try {
-    const name = new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
-    return listed.has(name) ? name : null;
-  } catch {
-    return null;
-  }
-}
-
 /** One per zone: building an Intl.DateTimeFormat costs far more than using one. */
 const wallClocks = new Map<string, Intl.DateTimeFormat>();
 
@@ -49,7 +31,7 @@ function offsetAt(ms: number, zone: string): number {
   const at = Math.floor(ms / 1000) * 1000;
   const p: Record<string, number> = {};
   for (const part of wallClock(zone).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
+  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) - at;
 }
 
 /** `2026-11-25` as that date's midnight in UTC (a calendar date, not yet an instant), or null when it is no date. */

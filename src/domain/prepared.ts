@@ -9,7 +9,7 @@ const preparedByDb = new WeakMap<object, Map<string, unknown>>();
  */
 export function prepared<T>(ctx: DomainContext, shape: string, build: () => T): T {
   let byShape = preparedByDb.get(ctx.db);
-  if (!byShape) preparedByDb.set(ctx.db, (byShape = new Map()));
+  if (!byShape) preparedByDb.set(ctx.db, (byShape = new Map<string, unknown>()));
   if (!byShape.has(shape)) byShape.set(shape, build());
   return byShape.get(shape) as T;
 }

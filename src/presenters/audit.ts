@@ -1,6 +1,6 @@
-import type { AuditScalar, AuditValue } from '../db/schema/audit.ts';
 import { auditActions } from '../domain/audit/actions.ts';
 import { auditPage, type AuditRecord } from '../domain/audit/log.ts';
+import type { AuditScalar, AuditValue } from '../domain/audit/record.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';
 import { listUsers } from '../domain/users/service.ts';
 import { isMessageKey, type Translate } from '../i18n/index.ts';

@@ -1,4 +1,4 @@
-import { analyzeText } from '../channels/smpp/encoding.ts';
+import { analyzeText } from '../domain/messaging/sms-parts.ts';
 import type { ConfigStore } from '../config/store.ts';
 import { contactHistory, getContact, isFavourite } from '../domain/contacts/service.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';

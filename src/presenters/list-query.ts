@@ -85,7 +85,7 @@ export function parseListQuery(query: unknown, zone: string): ListQuery {
 /** The URL of a list with these values (empty ones left out), for bookmarks, paging and the live socket. */
 export function listUrl(values: Partial<Record<Key, string>>, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
-  for (const key of keys) if (values[key]) params.set(key, values[key]!);
+  for (const key of keys) if (values[key]) params.set(key, values[key]);
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const search = params.toString();
   return search ? `/conversations?${search}` : '/conversations';

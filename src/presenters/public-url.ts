@@ -1,4 +1,4 @@
-import { SANDBOX } from '../channels/start.ts';
+import { SANDBOX } from '../config/sandbox.ts';
 import type { Config } from '../config/schema.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SANDBOX } from '../channels/start.ts';
+import { SANDBOX } from '../config/sandbox.ts';
 import type { CustomerLinks } from '../domain/messaging/links.ts';
 
 /**

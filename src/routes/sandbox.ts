@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SANDBOX } from '../channels/start.ts';
-import { decodeShortMessage, encodeForSubmit } from '../channels/smpp/encoding.ts';
+import { SANDBOX } from '../config/sandbox.ts';
 import { invalid } from '../domain/errors.ts';
 import { LIMITS } from '../domain/limits.ts';
 import { numbersOnConnection } from '../domain/numbers/sync.ts';
-import { isE164 } from '../formatting/e164.ts';
+import { isE164 } from '../lib/e164.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { adminOnly } from './admin/guard.ts';
 import { field, formErrorsOf, type FormErrors } from './forms.ts';
@@ -20,17 +19,11 @@ interface Line {
 export default async function sandboxRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', adminOnly);
   const sent: (Line & { phone: string })[] = [];
-  let ref = 0;
 
   const transcript = (phone: string): Line[] => {
-    const replies: Line[] = (app.messaging.simulator?.received ?? [])
-      .filter((m) => `+${m.destAddr}` === phone && m.messageId !== null)
-      .map((m) => ({
-        direction: 'to-phone' as const,
-        other: `+${m.sourceAddr}`,
-        text: decodeShortMessage(m).text,
-        at: m.at,
-      }));
+    const replies: Line[] = (app.messaging.simulator?.receivedTexts() ?? [])
+      .filter((m) => `+${m.destAddr}` === phone)
+      .map((m) => ({ direction: 'to-phone' as const, other: `+${m.sourceAddr}`, text: m.text, at: m.at }));
     return [...sent.filter((l) => l.phone === phone), ...replies].sort((a, b) => a.at - b.at);
   };
 
@@ -73,17 +66,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
       if (!isE164(to)) throw invalid('sandbox.to_invalid', 'to');
       if (text.trim() === '' || text.length > LIMITS.smsText)
         throw invalid('sandbox.text_invalid', 'text', { max: LIMITS.smsText });
-      ref = (ref + 1) % 256;
-      const encoded = encodeForSubmit(text, ref);
-      for (const shortMessage of encoded.parts) {
-        await simulator.sendMo({
-          from: phone,
-          to,
-          shortMessage,
-          dataCoding: encoded.dataCoding,
-          esmClass: encoded.esmClass,
-        });
-      }
+      await simulator.sendText({ from: phone, to, text });
       sent.push({ phone, direction: 'to-inbox', other: to, text, at: Date.now() });
       if (!isHtmx(req)) return reply.redirect(`/sandbox?phone=${encodeURIComponent(phone)}`, 303);
       return show(req, reply, phone);

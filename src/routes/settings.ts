@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { notificationKinds } from '../db/schema/notifications.ts';
 import { twoFactorOf } from '../domain/accounts/two-factor.ts';
 import { queuesOf, setQueues } from '../domain/assignment/queue.ts';
 import { invalid } from '../domain/errors.ts';
 import { setExtension, setStatus } from '../domain/users/presence.ts';
-import { preferencesOf, setPreferences } from '../domain/users/preferences.ts';
+import { notificationKinds, preferencesOf, setPreferences } from '../domain/users/preferences.ts';
 import { changeOwnPassword, updateOwnSettings, type PublicUser } from '../domain/users/service.ts';
 import { setHideTags } from '../domain/tags/service.ts';
 import { setTimeZone } from '../domain/users/time-zone.ts';
-import { timeZoneNames } from '../domain/calendar.ts';
+import { timeZoneNames } from '../lib/time-zones.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { languageChoices, translator } from '../i18n/index.ts';
 import { field, fields, formDraft, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';

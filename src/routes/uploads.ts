@@ -67,7 +67,7 @@ async function readMultipart(
   maxFileBytes: number,
   gone: () => boolean,
 ): Promise<void> {
-  const fields: Record<string, string | string[]> = Object.create(null);
+  const fields = Object.create(null) as Record<string, string | string[]>;
   req.body = fields;
   try {
     for await (const part of req.parts({

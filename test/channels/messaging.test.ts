@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SANDBOX } from '../../src/channels/start.ts';
+import { SANDBOX } from '../../src/config/sandbox.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { buildUser } from '../factories.ts';
 import { signedIn, until } from '../helper.ts';

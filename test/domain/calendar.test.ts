@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalTimeZone, dayStart, timeZoneNames } from '../../src/domain/calendar.ts';
+import { dayStart } from '../../src/domain/calendar.ts';
+import { canonicalTimeZone, timeZoneNames } from '../../src/lib/time-zones.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const hours = (from: number | null, to: number | null) => (to! - from!) / 3_600_000;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizePhone, supportedCountries } from '../../src/domain/contacts/phone.ts';
+import { normalizePhone } from '../../src/domain/contacts/phone.ts';
+import { supportedCountries } from '../../src/lib/calling-codes.ts';
 
 /** Each input must normalise to `expected` (null: refused) with the given default country. */
 function expectAll(cases: [raw: unknown, expected: string | null][], country?: string): void {

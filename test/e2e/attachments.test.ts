@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { SANDBOX } from '../../src/channels/start.ts';
+import { SANDBOX } from '../../src/config/sandbox.ts';
 import { decodeShortMessage, encodeForSubmit } from '../../src/channels/smpp/encoding.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { buildConversation, buildInbox, buildUser, findNumber, SETUP, type User } from '../factories.ts';

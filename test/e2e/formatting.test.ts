@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { SANDBOX } from '../../src/channels/start.ts';
+import { SANDBOX } from '../../src/config/sandbox.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { toPlainText } from '../../src/formatting/markdown.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { SANDBOX } from '../../src/channels/start.ts';
+import { SANDBOX } from '../../src/config/sandbox.ts';
 import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { createSurvey } from '../../src/domain/surveys/definitions.ts';

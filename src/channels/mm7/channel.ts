@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
-import { authorised, receiveRequest } from './receive.ts';
+import { authorised, receiveRequest, type Mm7Answer, type Mm7Inbound } from './receive.ts';
 import { faultEnvelope } from './soap.ts';
 import { buildSubmitRequest, readSubmitAnswer } from './submit.ts';
 
@@ -20,19 +20,6 @@ export interface Mm7Config {
   inboundPassword: string;
   /** Per SubmitReq HTTP request. */
   timeoutMs: number;
-}
-
-export interface Mm7Inbound {
-  contentType: string | undefined;
-  authorization: string | undefined;
-  body: Buffer;
-}
-
-export interface Mm7Answer {
-  status: number;
-  contentType: string;
-  body: string;
-  headers?: Record<string, string>;
 }
 
 export interface Mm7Channel extends Channel {

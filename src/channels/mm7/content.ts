@@ -45,13 +45,13 @@ function collect(part: MimePart, depth: number, texts: string[], files: InboundF
   try {
     data = decodeTransfer(part.body, encoding);
   } catch (error) {
-    throw new Error(`content part ${where}: ${(error as Error).message}`);
+    throw new Error(`content part ${where}: ${(error as Error).message}`, { cause: error });
   }
   if (contentType.type === 'text/plain') {
     try {
       texts.push(decodeText(data, contentType.params.get('charset')));
     } catch (error) {
-      throw new Error(`content part ${where}: ${(error as Error).message}`);
+      throw new Error(`content part ${where}: ${(error as Error).message}`, { cause: error });
     }
   } else if (contentType.type !== 'application/smil') {
     // The SMIL part only lays out the slides for a handset; the inbox shows text and files without it.

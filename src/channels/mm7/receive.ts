@@ -2,10 +2,22 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ChannelSink, DeliveryReport, InboundText } from '../types.ts';
 import { addressesIn, recipientOf } from './address.ts';
-import type { Mm7Answer, Mm7Inbound } from './channel.ts';
 import { messageContent } from './content.ts';
 import { faultEnvelope, readSoapMessage, responseEnvelope, type SoapMessage, type Status } from './soap.ts';
 import { childElement, childText, type XmlElement } from './xml.ts';
+
+export interface Mm7Inbound {
+  contentType: string | undefined;
+  authorization: string | undefined;
+  body: Buffer;
+}
+
+export interface Mm7Answer {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
 
 const XML = 'text/xml; charset=utf-8';
 const AUTH_REQUIRED = 'this MM7 endpoint needs HTTP basic auth with the credentials configured for the connection';

@@ -3,7 +3,7 @@ import type { ChannelState } from '../types.ts';
 import { createLengthGuard, HEADER_OCTETS } from './pdu-length.ts';
 import type { ReceiptIdMode } from './receipts.ts';
 import smpp from 'smpp';
-import type { DeliverSm, PDU, Session, SmFields } from 'smpp';
+import type { DeliverSm, PDU, Session, SmFields, SubmitSmResp } from 'smpp';
 
 export type { DeliverSm } from 'smpp';
 
@@ -218,7 +218,7 @@ function outcomeOf(resp: PDU): SubmitOutcome {
   if (resp.command === 'generic_nack') {
     return { ok: false, retry: isTransientStatus(status), status, reason: `generic_nack: ${describeStatus(status)}` };
   }
-  if (status === smpp.ESME_ROK) return { ok: true, messageId: String(resp.message_id ?? '') };
+  if (status === smpp.ESME_ROK) return { ok: true, messageId: String((resp as SubmitSmResp).message_id ?? '') };
   return { ok: false, retry: isTransientStatus(status), status, reason: describeStatus(status) };
 }
 
@@ -699,7 +699,7 @@ export function createSmppConnection(config: SmppConfig, deps: SmppDeps): SmppCo
  */
 function sequenceAfterLength(session: Session, commandLength: number): number {
   if (commandLength < HEADER_OCTETS) return 0;
-  const rest: Buffer | null = session.socket.read(HEADER_OCTETS - 4);
+  const rest = session.socket.read(HEADER_OCTETS - 4) as Buffer | null;
   return rest ? rest.readUInt32BE(8) : 0;
 }
 

@@ -1,22 +1,16 @@
 /**
- * SMS text on the SMPP wire: pick the encoding, count and split for the composer and submit_sm, and decode what
- * deliver_sm carries. Pure and network-free; node-smpp only ever sees the Buffers and data_coding made here.
+ * SMS text on the SMPP wire: split for submit_sm (the parts the composer counts, src/domain/messaging/sms-parts.ts)
+ * and decode what deliver_sm carries. Pure and network-free; node-smpp only ever sees the Buffers and data_coding
+ * made here.
  */
-import { decodeGsm7, gsm7Septets } from './gsm7.ts';
-
-export type SmsEncoding = 'gsm7' | 'ucs2';
-
-export interface TextAnalysis {
-  encoding: SmsEncoding;
-  /** Septets (GSM 7-bit) or UTF-16 code units (UCS-2). */
-  units: number;
-  /** 0 for empty text: there is nothing to send. */
-  segments: number;
-  /** Capacity of each segment at the current length: the single-message limit, or the smaller concatenated one. */
-  perSegment: number;
-  /** Units still free in the last segment before another is needed (a 2-unit character may need 2). */
-  remainingInSegment: number;
-}
+import { decodeGsm7 } from '../../domain/messaging/gsm7.ts';
+import {
+  SEGMENT_UNITS,
+  smsCharacters,
+  splitIntoSegments,
+  sumUnits,
+  type SmsEncoding,
+} from '../../domain/messaging/sms-parts.ts';
 
 export interface SubmitEncoding {
   dataCoding: 0 | 8;
@@ -40,8 +34,8 @@ export interface DecodedMessage {
 }
 
 const LIMITS = {
-  gsm7: { single: 160, multi: 153, dataCoding: 0 },
-  ucs2: { single: 70, multi: 67, dataCoding: 8 },
+  gsm7: { ...SEGMENT_UNITS.gsm7, dataCoding: 0 },
+  ucs2: { ...SEGMENT_UNITS.ucs2, dataCoding: 8 },
 } as const;
 
 const ESM_CLASS_UDHI = 0x40;
@@ -71,59 +65,15 @@ interface Atom {
 }
 
 function toAtoms(text: string): { encoding: SmsEncoding; atoms: Atom[] } {
-  const chars = [...text];
-  const septets = chars.map(gsm7Septets);
-  if (septets.every((s) => s !== undefined)) {
-    return { encoding: 'gsm7', atoms: septets.map((s) => ({ bytes: septetsToOctets(s), units: s.length })) };
+  const characters = smsCharacters(text);
+  if (characters.encoding === 'gsm7') {
+    return { encoding: 'gsm7', atoms: characters.chars.map((s) => ({ bytes: septetsToOctets(s), units: s.length })) };
   }
-  // Iterating by code point keeps a surrogate pair (2 units) in one atom.
-  return { encoding: 'ucs2', atoms: chars.map((ch) => ({ bytes: utf16be(ch), units: ch.length })) };
+  return { encoding: 'ucs2', atoms: characters.chars.map((ch) => ({ bytes: utf16be(ch), units: ch.length })) };
 }
 
 function utf16be(text: string): Buffer {
   return Buffer.from(text, 'utf16le').swap16();
-}
-
-/** Fill segments greedily; an atom that does not fit whole starts the next segment. */
-function split(atoms: readonly Atom[], capacity: number): Atom[][] {
-  const segments: Atom[][] = [];
-  let current: Atom[] = [];
-  let used = 0;
-  for (const atom of atoms) {
-    if (used + atom.units > capacity) {
-      segments.push(current);
-      current = [];
-      used = 0;
-    }
-    current.push(atom);
-    used += atom.units;
-  }
-  if (current.length > 0) segments.push(current);
-  return segments;
-}
-
-function sumUnits(atoms: readonly Atom[]): number {
-  return atoms.reduce((sum, atom) => sum + atom.units, 0);
-}
-
-/** Live counter for the composer. Empty text is 0 segments with a whole single segment remaining. */
-export function analyzeText(text: string): TextAnalysis {
-  const { encoding, atoms } = toAtoms(text);
-  const limits = LIMITS[encoding];
-  const units = sumUnits(atoms);
-  if (units <= limits.single) {
-    const segments = units === 0 ? 0 : 1;
-    return { encoding, units, segments, perSegment: limits.single, remainingInSegment: limits.single - units };
-  }
-  const segments = split(atoms, limits.multi);
-  const last = segments[segments.length - 1] ?? [];
-  return {
-    encoding,
-    units,
-    segments: segments.length,
-    perSegment: limits.multi,
-    remainingInSegment: limits.multi - sumUnits(last),
-  };
 }
 
 /**
@@ -139,7 +89,7 @@ export function encodeForSubmit(text: string, ref: number): SubmitEncoding {
   if (units <= limits.single) {
     return { dataCoding: limits.dataCoding, esmClass: 0, parts: [joinAtoms(atoms)] };
   }
-  const segments = split(atoms, limits.multi);
+  const segments = splitIntoSegments(atoms, limits.multi);
   if (segments.length > MAX_CONCAT_PARTS) {
     throw new RangeError(`text needs ${segments.length} parts, at most ${MAX_CONCAT_PARTS}`);
   }

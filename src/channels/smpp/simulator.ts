@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import smpp from 'smpp';
 import type { BindPdu, PDU, Session, SmFields, SubmitSm } from 'smpp';
 import { addressOf, useRawMessageBytes } from './connection.ts';
+import { decodeShortMessage, encodeForSubmit } from './encoding.ts';
 
 /**
  * An SMSC on loopback for tests, `switchboard sandbox` and benchmarks. It accepts binds, answers
@@ -72,6 +73,10 @@ export interface Simulator {
   readonly received: SubmittedMessage[];
   /** Sends a deliver_sm to a bound receiver and resolves with the deliver_sm_resp command_status. */
   sendMo(msg: MobileOriginated): Promise<number>;
+  /** Texts as a phone would: encoded and split into deliver_sm parts, one after the other (the sandbox's phone). */
+  sendText(msg: { from: string; to: string; text: string }): Promise<void>;
+  /** Each accepted submit_sm's text (one per part), in the order they came. */
+  receivedTexts(): { sourceAddr: string; destAddr: string; text: string; at: number }[];
   /** Answers the next n submit_sm with this command_status. */
   failNext(n: number, status: number): void;
   /** Answers the next n submit_sm with a generic_nack carrying this status. */
@@ -295,6 +300,22 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     });
   }
 
+  // Distinct for each multi-part text in flight; a phone's SMSC counts the same way.
+  let ref = 0;
+  async function sendText(msg: { from: string; to: string; text: string }): Promise<void> {
+    ref = (ref + 1) % 256;
+    const encoded = encodeForSubmit(msg.text, ref);
+    for (const shortMessage of encoded.parts) {
+      await sendMo({
+        from: msg.from,
+        to: msg.to,
+        shortMessage,
+        dataCoding: encoded.dataCoding,
+        esmClass: encoded.esmClass,
+      });
+    }
+  }
+
   function dropConnections(): void {
     for (const session of server.sessions) session.destroy();
     bound.clear();
@@ -329,6 +350,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     stop,
     received,
     sendMo,
+    sendText,
+    receivedTexts: () =>
+      received
+        .filter((m) => m.messageId !== null)
+        .map((m) => ({ sourceAddr: m.sourceAddr, destAddr: m.destAddr, text: decodeShortMessage(m).text, at: m.at })),
     failNext: (n, status) => failures.push(...Array.from({ length: n }, () => ({ status, nack: false }))),
     nackNext: (n, status) => failures.push(...Array.from({ length: n }, () => ({ status, nack: true }))),
     setCredentials(next) {

@@ -161,6 +161,8 @@ declare module 'smpp' {
     interface Server extends NetServer {
       readonly sessions: Session[];
       on(event: 'session', listener: (session: Session) => void): this;
+      // As Node's own EventEmitter typings: a listener takes whatever its event carries.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       on(event: string, listener: (...args: any[]) => void): this;
     }
 

@@ -83,7 +83,7 @@ export function autoAssign(tx: Tx, inboxId: number, conversationId: number, now:
     .set({ rotationTurn: sql`${inboxes.rotationTurn} + 1` })
     .where(eq(inboxes.id, inboxId))
     .returning({ turn: inboxes.rotationTurn })
-    .get()!.turn;
+    .get().turn;
   tx.update(inboxMembers)
     .set({ lastTurn: turn })
     .where(and(eq(inboxMembers.inboxId, inboxId), eq(inboxMembers.userId, assigneeId)))

@@ -4,6 +4,9 @@ import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import type { AuditAction } from './actions.ts';
 
+/** The values a change records, for showing them: above the domain nothing reads the schema. */
+export type { AuditScalar, AuditValue };
+
 /** Who did it: a signed-in person (from `actor.address`), the operator at the console, or the server on its own. */
 export type AuditBy = Actor | 'console' | 'server';
 

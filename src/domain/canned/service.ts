@@ -138,7 +138,7 @@ export function updateCanned(ctx: DomainContext, actor: Actor, id: number, input
         .set({ ...fields, updatedAt: ctx.now() })
         .where(eq(cannedReplies.id, id))
         .returning(columns)
-        .get()!,
+        .get(),
     );
     const changes = changed(before, fields);
     if (Object.keys(changes).length) auditShared(ctx, tx, actor, 'canned.updated', reply, changes);

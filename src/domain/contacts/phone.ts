@@ -1,29 +1,5 @@
-import { isE164 } from '../../formatting/e164.ts';
-
-/**
- * Calling codes for national numbers typed without one. NANP countries dial 10 digits (an optional leading
- * 1); most others drop their trunk prefix 0; Italy and Spain have none (Italy's leading 0 belongs to the
- * number). Only countries listed here accept national numbers.
- */
-const callingCodes: Record<string, { code: string; nanp?: true; noTrunk?: true }> = {
-  US: { code: '1', nanp: true },
-  CA: { code: '1', nanp: true },
-  PR: { code: '1', nanp: true },
-  GB: { code: '44' },
-  IE: { code: '353' },
-  DE: { code: '49' },
-  AT: { code: '43' },
-  CH: { code: '41' },
-  FR: { code: '33' },
-  NL: { code: '31' },
-  BE: { code: '32' },
-  ES: { code: '34', noTrunk: true },
-  IT: { code: '39', noTrunk: true },
-  AU: { code: '61' },
-  NZ: { code: '64' },
-};
-
-export const supportedCountries = Object.keys(callingCodes);
+import { callingCodes } from '../../lib/calling-codes.ts';
+import { isE164 } from '../../lib/e164.ts';
 
 /** A phone number as people type it, in E.164 — or null when it cannot be one. */
 export function normalizePhone(raw: unknown, defaultCountry?: string): string | null {

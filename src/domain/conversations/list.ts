@@ -363,7 +363,7 @@ function viewerOf(ctx: DomainContext, actor: Actor): Viewer {
       .from(users)
       .where(eq(users.id, actorId))
       .prepare(),
-  ).get({ actor: actor.id }) as { createdAt: number; hideTags: boolean } | undefined;
+  ).get({ actor: actor.id });
   if (!user) throw notFound();
   return { joinedAt: user.createdAt, hideTags: user.hideTags };
 }
@@ -439,7 +439,7 @@ export function rowInList(
     select(ctx, viewer.hideTags, filter.sort)
       .where(and(...where(), eq(conversations.id, sql.placeholder('conversation'))))
       .prepare(),
-  ).get({ ...values, conversation: conversationId }) as RawRow | undefined;
+  ).get({ ...values, conversation: conversationId });
   return raw ? toRow(raw, filter.sort, actor.id) : null;
 }
 
@@ -536,7 +536,7 @@ export function rowsForViewers(
     select(ctx, false, filter.sort)
       .where(eq(conversations.id, sql.placeholder('conversation')))
       .prepare(),
-  ).get({ actor: 0, joinedAt: 0, conversation: conversationId }) as RawRow | undefined;
+  ).get({ actor: 0, joinedAt: 0, conversation: conversationId });
   if (!raw || viewers.length === 0) return viewers.map(() => null);
   const facts = prepared(ctx, 'live facts', () =>
     ctx.db

@@ -1,5 +1,5 @@
 import { asc, inArray } from 'drizzle-orm';
-import { chatAttachments } from '../../db/schema/chats.ts';
+import type { chatAttachments } from '../../db/schema/chats.ts';
 import { attachments, type AttachmentKind, type AttachmentMeta } from '../../db/schema/media.ts';
 import type { Tx } from '../context.ts';
 import { invalid } from '../errors.ts';

@@ -55,8 +55,7 @@ function conversationFor(
       .orderBy(desc(conversations.id))
       .limit(1)
       .prepare(),
-  ).get({ number: number.id, inbox: number.inboxId, phone }) as
-    { id: number; inboxId: number; status: 'open' | 'closed' | 'spam'; waitingSince: number | null } | undefined;
+  ).get({ number: number.id, inbox: number.inboxId, phone });
   if (!latest) {
     // Found or made in the inbox's own book: the owner's for a personal number, the team's for a shared one.
     const contactId = contactFor(tx, { id: number.inboxId, owner: number.owner }, phone);
@@ -186,7 +185,7 @@ function storeInbound(
         // A retired number's texts are not taken, as if it had never been configured.
         .where(and(eq(numbers.e164, sql.placeholder('to')), isNull(numbers.retiredAt)))
         .prepare(),
-    ).get({ to: sms.to }) as (typeof numbers.$inferSelect & { owner: number | null }) | undefined;
+    ).get({ to: sms.to });
     if (!number) return null;
     const eventIds: number[] = [];
     // The conversation's own inbox, not the number's: it may have been moved, and only that inbox's people may hear of it.
@@ -204,7 +203,7 @@ function storeInbound(
         })
         .returning({ id: messages.id })
         .prepare(),
-    ).get({ conversation: conversationId, body: sms.text, now }) as { id: number };
+    ).get({ conversation: conversationId, body: sms.text, now });
     const messageId = message.id;
     if (media) attachFiles(tx, media.store, messageId, media.files, adopted);
     const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);

@@ -1,6 +1,6 @@
 import { and, eq, isNull, not, sql } from 'drizzle-orm';
 import { inList } from '../../db/in-list.ts';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { numberSchema } from '../../config/schema.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';

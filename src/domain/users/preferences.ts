@@ -13,6 +13,9 @@ import { invalid, notFound } from '../errors.ts';
 import { conversationReadableBy, inboxAudience } from '../inboxes/access.ts';
 import { excerptOf } from '../notifications/notify.ts';
 
+/** What a person can be notified of, for the settings form: above the domain nothing reads the schema. */
+export { notificationKinds };
+
 /** How a notification reaches the person besides the in-page toast, which always shows. */
 export interface Channels {
   browser: boolean;

@@ -54,7 +54,7 @@ function update(ctx: DomainContext, userId: number, fields: PresenceFields): Pub
     if (!before) throw notFound();
     const changed = (Object.keys(fields) as (keyof PresenceFields)[]).some((k) => fields[k] !== before[k]);
     if (!changed) return { user: before, changed };
-    return { user: tx.update(users).set(fields).where(eq(users.id, userId)).returning(publicColumns).get()!, changed };
+    return { user: tx.update(users).set(fields).where(eq(users.id, userId)).returning(publicColumns).get(), changed };
   });
   if (changed) ctx.events.emit('presence.changed', { userId });
   return user;

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext } from '../context.ts';
-import { canonicalTimeZone } from '../calendar.ts';
+import { canonicalTimeZone } from '../../lib/time-zones.ts';
 import { notFound } from '../errors.ts';
 import { publicColumns, type PublicUser } from './service.ts';
 import { checkTimeZone } from './validate.ts';

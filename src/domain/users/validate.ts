@@ -1,7 +1,10 @@
-import { canonicalTimeZone } from '../calendar.ts';
+import { canonicalTimeZone } from '../../lib/time-zones.ts';
 import { invalid } from '../errors.ts';
 import { roles, type Role } from '../../db/schema/users.ts';
 import { locales, type Locale } from '../../i18n/languages.ts';
+
+/** The roles there are, for forms that offer them: above the domain nothing reads the schema. */
+export { roles };
 
 export const PASSWORD_MIN = 12;
 const PASSWORD_MAX = 256;

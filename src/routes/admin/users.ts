@@ -5,8 +5,8 @@ import { clearAccountSignIns, clearAddressSignIns, signInLocks } from '../../dom
 import { signInPolicy } from '../../domain/auth/sign-in-throttle.ts';
 import { invalid } from '../../domain/errors.ts';
 import { changeRole, createUser, findUserById, listUsers, setActive } from '../../domain/users/service.ts';
+import { roles } from '../../domain/users/validate.ts';
 import { isHtmx } from '../../plugins/render.ts';
-import { roles } from '../../db/schema/users.ts';
 import { actorOf } from '../../plugins/auth.ts';
 import { field, formErrorsOf, idParam, type FormErrors } from '../forms.ts';
 import { adminOnly } from './guard.ts';

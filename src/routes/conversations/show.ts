@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { analyzeText } from '../../channels/smpp/encoding.ts';
+import { analyzeText } from '../../domain/messaging/sms-parts.ts';
 import { toPlainText } from '../../formatting/markdown.ts';
 import { cannedFor, fillCanned } from '../../domain/canned/service.ts';
 import { markRead } from '../../domain/conversations/reading.ts';

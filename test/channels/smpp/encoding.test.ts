@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  analyzeText,
-  concatFromSarTlvs,
-  decodeShortMessage,
-  encodeForSubmit,
-} from '../../../src/channels/smpp/encoding.ts';
+import { concatFromSarTlvs, decodeShortMessage, encodeForSubmit } from '../../../src/channels/smpp/encoding.ts';
+import { analyzeText } from '../../../src/domain/messaging/sms-parts.ts';
 
 const hex = (buffer: Buffer | undefined): string => buffer?.toString('hex').toUpperCase() ?? 'missing';
 const bytes = (spaced: string): Buffer => Buffer.from(spaced.replace(/\s+/g, ''), 'hex');

@@ -1,6 +1,6 @@
 /**
  * The GSM 03.38 (3GPP TS 23.038) 7-bit default alphabet and its extension table, as septet values.
- * How septets are laid out in octets on the wire is not this module's business: see encoding.ts.
+ * How septets are laid out in octets on the wire is not this module's business: see src/channels/smpp/encoding.ts.
  */
 
 /** Septet that switches the next septet to the extension table. */

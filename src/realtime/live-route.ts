@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { offlineAtStart, tabsClosed, tabsOpened } from '../domain/users/presence.ts';
 import { findUserById } from '../domain/users/service.ts';
 import { timeZoneOf } from '../presenters/viewer.ts';
-import { drawer } from '../realtime/fragments.ts';
-import { tabView } from '../realtime/tab-view.ts';
+import { drawer } from './fragments.ts';
+import { tabView } from './tab-view.ts';
 
 function originHost(origin: string): string | null {
   try {
