@@ -76,8 +76,11 @@ const mm7Connection = z
     path: ['inbound_password'],
   });
 
-/** Carriers commonly take MMS files of up to 2 MB; sandbox numbers use this too. */
-export const DEFAULT_MAX_ATTACHMENT_KB = 2048;
+/**
+ * What a number may be configured to send with one message: how many files and how large each (KB). Carriers
+ * commonly take MMS files of up to 2 MB; sandbox numbers use the defaults too. Uploads are cut off at the ceilings.
+ */
+export const ATTACHMENTS = { files: { default: 5, max: 10 }, kb: { default: 2048, max: 10_240 } } as const;
 
 export const numberSchema = z
   .strictObject({
@@ -96,8 +99,8 @@ export const numberSchema = z
     /** The [[mm7]] connection, when mms = "mm7". */
     mm7: z.string().min(1).optional(),
     /** Files per message (0: no attachments from this number). */
-    max_attachments: z.number().int().min(0).max(10).default(5),
-    max_attachment_kb: z.number().int().min(1).max(10_240).default(DEFAULT_MAX_ATTACHMENT_KB),
+    max_attachments: z.number().int().min(0).max(ATTACHMENTS.files.max).default(ATTACHMENTS.files.default),
+    max_attachment_kb: z.number().int().min(1).max(ATTACHMENTS.kb.max).default(ATTACHMENTS.kb.default),
   })
   .refine((n) => (n.inbox === undefined) !== (n.owner === undefined), {
     message: 'set exactly one of inbox (a shared inbox) and owner (a personal number)',

@@ -1,7 +1,9 @@
+import { ATTACHMENTS } from '../config/schema.ts';
+
 /**
  * The length and count limits the rules enforce, named once: the domain checks them, templates get them as
  * `it.limits` (a field's maxlength) and messages as `{max}`. What a number may send (files per message, their size)
- * is configured per number: see `max_attachments` and `max_attachment_kb` in config/schema.ts.
+ * is configured per number within `ATTACHMENTS` (config/schema.ts).
  */
 export const LIMITS = {
   /** Characters in a text to a customer (and in a canned reply): ten concatenated parts of 160 GSM-7 characters. */
@@ -13,7 +15,7 @@ export const LIMITS = {
   /** Characters in a contact's notes. */
   contactNotes: 4000,
   /** Files on one team-chat message: as many as a customer message takes by default. */
-  chatFiles: 5,
+  chatFiles: ATTACHMENTS.files.default,
 } as const;
 
 export type Limits = typeof LIMITS;

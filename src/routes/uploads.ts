@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ATTACHMENTS } from '../config/schema.ts';
 import { DomainError, invalid } from '../domain/errors.ts';
 import { HEAD_BYTES, type Upload } from '../domain/media/attachments.ts';
 import type { MediaStore } from '../domain/media/store.ts';
@@ -14,9 +15,6 @@ declare module 'fastify' {
     upload: { files: Upload[]; refused: DomainError | null };
   }
 }
-
-/** The most files any number may send at once (the config allows up to 10). */
-export const MAX_FILES = 10;
 
 async function saveFile(
   store: MediaStore,
@@ -72,7 +70,7 @@ async function readMultipart(
   try {
     for await (const part of req.parts({
       preservePath: true,
-      limits: { files: MAX_FILES, fileSize: maxFileBytes, fields: 40, fieldSize: 64 * 1024, parts: 60 },
+      limits: { files: ATTACHMENTS.files.max, fileSize: maxFileBytes, fields: 40, fieldSize: 64 * 1024, parts: 60 },
     })) {
       if (part.type === 'field') {
         const before = fields[part.fieldname];
@@ -95,7 +93,7 @@ async function readMultipart(
     req.log.info({ err: (err as Error).message }, 'upload refused');
     req.upload.refused =
       (err as { code?: string }).code === 'FST_FILES_LIMIT'
-        ? invalid('media.way_too_many', 'files', { max: MAX_FILES })
+        ? invalid('media.way_too_many', 'files', { max: ATTACHMENTS.files.max })
         : new DomainError(400, 'media.upload_broken', {}, 'files');
   }
 }
