@@ -358,13 +358,11 @@ test(
       const unexpected = final.rows.filter((r) => r.status === 'failed' || r.status === 'expired');
       assert.deepEqual(unexpected, [], 'no message failed or expired');
       if (Date.now() > deadline) {
-        const sample = notDelivered
-          .slice(0, 5)
-          .map((r) => ({
-            ...r,
-            parts: final.parts.get(r.id) ?? [],
-            receiptAnswered: smscIdsOf(final, r).map((id) => answered.get(id) ?? null),
-          }));
+        const sample = notDelivered.slice(0, 5).map((r) => ({
+          ...r,
+          parts: final.parts.get(r.id) ?? [],
+          receiptAnswered: smscIdsOf(final, r).map((id) => answered.get(id) ?? null),
+        }));
         assert.fail(
           `not every message delivered ${Math.round((Date.now() - killedAt) / 1000)} s after the kill: ${JSON.stringify(countBy(final.rows))}; ` +
             `receipts still unanswered at the SMSC: ${unansweredReceipts.size}; first not delivered: ${JSON.stringify(sample)}`,

@@ -8,7 +8,7 @@ import { decodeShortMessage } from '../../src/channels/smpp/encoding.ts';
 import { createSimulator, type BindAttempt, type Simulator } from '../../src/channels/smpp/simulator.ts';
 import { reloadConfiguration } from '../../src/cli/reload.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { DomainError } from '../../src/domain/errors.ts';
+import type { DomainError } from '../../src/domain/errors.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { buildUser, receiveText } from '../factories.ts';
 import { buildTestApp, until } from '../helper.ts';

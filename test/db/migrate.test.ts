@@ -50,7 +50,7 @@ test('backs up a database that holds data before migrating it', async () => {
   assert.deepEqual(result.applied, ['9999_test']);
   assert.ok(result.backup && existsSync(result.backup), 'backup file written');
   assert.ok(readdirSync(dir).some((f) => f.includes('before-9999_test')));
-  const copy = openDatabase(result.backup!);
+  const copy = openDatabase(result.backup);
   assert.equal(copy.prepare('SELECT name FROM inboxes').pluck().get(), 'Support', 'the backup holds the data');
   assert.equal(
     copy.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'extra'`).get(),

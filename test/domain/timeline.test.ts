@@ -106,7 +106,7 @@ test('a conversation of exactly one page has nothing earlier; one more item and 
   assert.equal(newest.items.length, TIMELINE_PAGE);
   assert.equal(label(newest.items.at(-1)!), 'message:newest');
   assert.deepEqual(newest.earlier, { at: 1001, kind: 'message', id: newest.items[0]!.id });
-  const before = timelinePage(h.app.domain, agent.actor, id, newest.earlier!);
+  const before = timelinePage(h.app.domain, agent.actor, id, newest.earlier);
   assert.deepEqual(before.items.map(label), ['message:first']);
   assert.equal(before.earlier, null);
 });

@@ -190,7 +190,7 @@ test(
     assert.ok(src && /^\/media\/\d+\/0$/.test(src), `the picture comes from /media: ${src}`);
     const pdfSrc = await preview.getAttribute('src');
     assert.equal(pdfSrc, src.replace(/0$/, '1'));
-    const pdfFile = await ana.request.get(pdfSrc!);
+    const pdfFile = await ana.request.get(pdfSrc);
     assert.equal(pdfFile.status(), 200);
     assert.equal(pdfFile.headers()['content-type'], 'application/pdf');
     // The composer is ready for the next reply: no text, no files.
@@ -211,7 +211,7 @@ test(
     const cleo = await w.signedIn(w.cleo);
     const refused = await cleo.request.get(src, { maxRedirects: 0 });
     assert.equal(refused.status(), 404, 'not in Support: 404');
-    assert.equal((await cleo.request.get(pdfSrc!, { maxRedirects: 0 })).status(), 404);
+    assert.equal((await cleo.request.get(pdfSrc, { maxRedirects: 0 })).status(), 404);
     const opened = await cleo.goto(src);
     assert.equal(opened?.status(), 404, 'opened in her browser: 404 too');
     // While Ben, in Support, gets the very bytes Ana sent.

@@ -214,7 +214,7 @@ test(
     const login = await pageFor(t, browser, s.baseURL);
     await login.goto('/login');
     assert.equal(await login.locator('link[rel="manifest"]').getAttribute('href'), manifestHref);
-    const response = await benContext.request.get(manifestHref!);
+    const response = await benContext.request.get(manifestHref);
     assert.equal(response.status(), 200);
     assert.match(response.headers()['content-type']!, /^application\/manifest\+json/);
     const manifest = (await response.json()) as {

@@ -266,7 +266,7 @@ test('a header action answers with the header and pushes it to the open conversa
   // Every statement the request runs, its push to the tab included (pushes are rendered before the answer).
   const statements: string[] = [];
   const prepare = h.sqlite.prepare.bind(h.sqlite);
-  h.sqlite.prepare = ((sql: string) => (statements.push(sql), prepare(sql))) as typeof h.sqlite.prepare;
+  h.sqlite.prepare = ((sql: string) => (statements.push(sql), prepare(sql)));
   const version = String(getConversation(h.app.domain, agent.actor, id).version);
   const answer = await client.post(
     `/conversations/${id}/assign`,

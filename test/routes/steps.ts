@@ -30,7 +30,7 @@ export async function signInForm(
   const browser = new Client(app, address);
   await browser.get('/login');
   const fields = Object.entries({ password: PASSWORD, ...form }).filter(([, v]) => v !== undefined);
-  const res = await browser.post('/login', Object.fromEntries(fields) as Record<string, string>);
+  const res = await browser.post('/login', Object.fromEntries(fields));
   return { browser, res };
 }
 

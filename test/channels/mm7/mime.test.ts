@@ -15,7 +15,7 @@ describe('parseContentType', () => {
       'Multipart/Related;boundary="NextPart_000";type=text/xml;\tstart="</tnn-200102/mm7-submit>"',
     );
     assert.equal(ct?.type, 'multipart/related');
-    assert.deepEqual(Object.fromEntries(ct!.params), {
+    assert.deepEqual(Object.fromEntries(ct.params), {
       boundary: 'NextPart_000',
       type: 'text/xml',
       start: '</tnn-200102/mm7-submit>',
