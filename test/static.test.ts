@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { test } from 'node:test';
@@ -68,8 +67,4 @@ test('every browser module is loaded from app.js and served as JavaScript', asyn
     assert.match(String(res.headers['content-type']), /^(text|application)\/javascript/, file);
     assert.match(res.body, /^\/\/ @ts-check$/m, `${file} is type-checked`);
   }
-});
-
-test('the browser modules type-check (tsc -p static, the JSDoc types and static/types.d.ts)', () => {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'static'], { encoding: 'utf8' });
 });
