@@ -67,9 +67,18 @@ export const init = each('[data-notify-permission]', (/** @type {HTMLElement} */
     await Notification.requestPermission();
     showPermission(box);
   });
-  navigator.permissions
-    ?.query({ name: 'notifications' })
-    .then((status) => status.addEventListener('change', () => showPermission(box)))
-    .catch(() => {});
   showPermission(box);
 });
+
+/** The permission can change outside the page (the browser's site settings): whatever box is on the page shows it. */
+export function listen() {
+  navigator.permissions
+    ?.query({ name: 'notifications' })
+    .then((status) =>
+      status.addEventListener('change', () => {
+        for (const box of document.querySelectorAll('[data-notify-permission]'))
+          if (box instanceof HTMLElement) showPermission(box);
+      }),
+    )
+    .catch(() => {});
+}
