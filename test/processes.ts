@@ -20,8 +20,8 @@ export function freePort(): Promise<number> {
 
 export function collectOutput(child: ChildProcess): () => string {
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return () => output;
 }
 

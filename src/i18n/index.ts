@@ -44,7 +44,7 @@ const formatters = new Map<Locale, Map<string, (ms: number) => string>>();
 /** Building an Intl.DateTimeFormat is costly; one per language and time zone serves every render. */
 export function timeFormatter(locale: Locale, timeZone: string): (ms: number) => string {
   let inLocale = formatters.get(locale);
-  if (!inLocale) formatters.set(locale, (inLocale = new Map()));
+  if (!inLocale) formatters.set(locale, (inLocale = new Map<string, (ms: number) => string>()));
   let format = inLocale.get(timeZone);
   if (!format) {
     const intl = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone });

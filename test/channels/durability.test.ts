@@ -337,7 +337,7 @@ test(
     const smscIdsOf = (snap: ReturnType<typeof snapshot>, r: Row) =>
       (snap.parts.get(r.id) ?? []).map((p) => p.smsc_id ?? '');
     let final = snapshot(dbFile);
-    let receiptIgnored: Row[] = [];
+    let receiptIgnored: Row[];
     for (;;) {
       await resendReceipts();
       const answered = new Map(answeredReceipts);

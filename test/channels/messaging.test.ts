@@ -79,7 +79,7 @@ test("admins see each carrier connection's state, and a drop is pushed to them l
   const { default: WebSocket } = await import('ws');
   const socket = new WebSocket(`ws://127.0.0.1:${port}/live`, { headers: { cookie: client.cookieHeader } });
   const frames: string[] = [];
-  socket.on('message', (d) => frames.push(String(d)));
+  socket.on('message', (d) => frames.push((d as Buffer).toString()));
   await new Promise((resolve) => socket.once('open', resolve));
   t.after(() => socket.close());
   messaging.sandbox!.dropConnections();

@@ -16,7 +16,10 @@ test('a bind refused for a wrong password is one error line across the retries, 
     number: [{ e164: '+15550100200', smpp: 'carrier', inbox: 'Support', registration: 'not-required' }],
   });
   const lines: { level: number; msg: string }[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const log = pino(
+    { level: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) },
+  );
   const messaging = await startMessaging(h.app, 'switchboard.toml', log);
   t.after(async () => {
     await messaging.stop();

@@ -56,7 +56,7 @@ export function wireChannel(
       media: h.app.media,
       log,
       groupCommit,
-      receipts: loop.receipt,
+      receipts: (report) => loop.receipt(report),
     }),
   );
   return loop;

@@ -112,7 +112,7 @@ test('a backup taken while 1 000 texts with pictures are written restores into a
   assert.equal((await fetch(`${String(listening.url)}/healthz`)).status, 200, 'a server starts on the restored folder');
 });
 
-test('restore refuses what is not a backup; backup refuses a data folder without a database', async (t) => {
+test('restore refuses what is not a backup; backup refuses a data folder without a database', async () => {
   const cwd = tempDir();
   mkdirSync(join(cwd, 'junk'));
   writeFileSync(join(cwd, 'junk', 'switchboard.db'), 'not a database');

@@ -174,6 +174,6 @@ test("--version prints the app's and Node's versions", async () => {
   assert.equal(result.code, 0);
   assert.equal(
     result.stdout,
-    `switchboard ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version} (Node ${process.version})\n`,
+    `switchboard ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version} (Node ${process.version})\n`,
   );
 });

@@ -61,7 +61,11 @@ export function start(args: string[], opts: { cwd: string; env?: NodeJS.ProcessE
       try {
         const parsed = JSON.parse(line) as Record<string, unknown>;
         lines.push(parsed);
-        for (const w of [...waiters]) if (w.match(parsed)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(parsed));
+        for (const w of [...waiters]) {
+          if (!w.match(parsed)) continue;
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(parsed);
+        }
       } catch {
         stderr += line;
       }

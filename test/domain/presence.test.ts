@@ -43,7 +43,7 @@ async function openTab(url: string, cookie: string) {
   const received: string[] = [];
   await new Promise<void>((resolve, reject) => {
     socket.once('message', () => {
-      socket.on('message', (data) => received.push(String(data)));
+      socket.on('message', (data) => received.push((data as Buffer).toString()));
       resolve();
     });
     socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));

@@ -218,7 +218,7 @@ test('the cap: an agent at the cap is skipped; closing one of theirs makes them 
 test('away, offline, out of the queue, deactivated and non-members are skipped', async (t) => {
   const { h, admin, agents, ids, inboxId } = await setup(5);
   t.after(() => h.close());
-  const [away, offline, outOfQueue, gone, ben] = ids as [number, number, number, number, number];
+  const [away, , outOfQueue, gone, ben] = ids as [number, number, number, number, number];
   availability(h, 'away', agents[0]!);
   availability(h, 'offline', agents[1]!);
   setInQueue(h.app.domain, agents[2]!.actor, inboxId, false);

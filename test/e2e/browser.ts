@@ -68,7 +68,7 @@ export async function startServerWithSandbox(): Promise<Server & { messaging: Me
   const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = h.app.server.address() as AddressInfo;
-  const closeApp = h.close;
+  const closeApp = h.close.bind(h);
   return Object.assign(h, {
     baseURL: `http://127.0.0.1:${port}`,
     port,

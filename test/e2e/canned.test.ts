@@ -217,8 +217,8 @@ test(
     assert.equal(await mia.getByRole('article', { name: new RegExp(`^${THANKS.title}`) }).count(), 0);
 
     // Nor can she get around the page: the server refuses her writes to Support's replies.
-    const csrf = await button(newForm(ana), 'Create').evaluate((b) =>
-      String(new FormData((b as HTMLButtonElement).form!).get('_csrf')),
+    const csrf = await button(newForm(ana), 'Create').evaluate(
+      (b) => new FormData((b as HTMLButtonElement).form!).get('_csrf') as string,
     );
     const request = ana.context().request;
     const sharedId = w.s.sqlite

@@ -284,7 +284,7 @@ test(
     // The redirect itself: the same form, posted with the browser profile's own request API (same cookies).
     const form = await button(panelOf(ana), 'Call').evaluate((b) => {
       const f = (b as HTMLButtonElement).form!;
-      return { action: f.action, data: Object.fromEntries([...new FormData(f)].map(([k, v]) => [k, String(v)])) };
+      return { action: f.action, data: Object.fromEntries([...new FormData(f)].map(([k, v]) => [k, v as string])) };
     });
     assert.equal(new URL(form.action).pathname, callPath);
     const answer = await ana.context().request.post(form.action, { form: form.data, maxRedirects: 0 });

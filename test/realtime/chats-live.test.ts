@@ -12,7 +12,7 @@ function tab(url: string, cookie: string) {
   const socket = new WebSocket(url, { headers: { cookie } });
   const opened = new Promise<void>((resolve, reject) => {
     socket.once('message', () => {
-      socket.on('message', (more) => received.push(String(more)));
+      socket.on('message', (more) => received.push((more as Buffer).toString()));
       resolve();
     });
     socket.once('error', reject);

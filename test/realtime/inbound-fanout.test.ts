@@ -64,7 +64,7 @@ test(
       const frames: { at: number; html: string }[] = [];
       const opened = new Promise<void>((resolve, reject) => {
         socket.once('message', () => {
-          socket.on('message', (data) => frames.push({ at: performance.now(), html: String(data) }));
+          socket.on('message', (data) => frames.push({ at: performance.now(), html: (data as Buffer).toString() }));
           resolve();
         });
         socket.once('error', reject);

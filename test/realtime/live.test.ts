@@ -25,8 +25,8 @@ function connect(url: string, cookie: string, origin?: string) {
   const socket = new WebSocket(url, { headers: { cookie, ...(origin ? { origin } : {}) } });
   const opened = new Promise<void>((resolve, reject) => {
     socket.once('message', (data) => {
-      catchUp.push(String(data));
-      socket.on('message', (more) => received.push(String(more)));
+      catchUp.push((data as Buffer).toString());
+      socket.on('message', (more) => received.push((more as Buffer).toString()));
       resolve();
     });
     socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -87,7 +87,7 @@ test('a push reaches exactly the users allowed to see the inbox', async (t) => {
   assert.match(tabs.member.received[0]!, /Help &lt;desk&gt;/, 'pushed fragments are escaped too');
 
   // A second event after the first: if the outsider had been sent the first, it would have arrived before this one.
-  const other = buildInbox(h, { name: 'Other', members: [outsider] });
+  buildInbox(h, { name: 'Other', members: [outsider] });
   await until(() => tabs.outsider.received.length > 0, 'the outsider gets news of their own inbox');
   assert.equal(tabs.outsider.received.length, 1);
   assert.ok(
@@ -139,7 +139,7 @@ test('removing a member updates their navigation and tells them nothing more', a
   await until(() => tab.received.length === 1, 'the removed member gets their new navigation');
   assert.ok(!tab.received[0]!.includes('Support'));
   renameInbox(d, admin.actor, inbox.id, { name: 'Secret' });
-  const marker = buildInbox(h, { name: 'Marker', members: [agent] });
+  buildInbox(h, { name: 'Marker', members: [agent] });
   await until(() => tab.received.length === 2, 'the next push that concerns them arrives');
   assert.ok(!tab.received.some((html) => html.includes('Secret')));
 });
@@ -266,7 +266,7 @@ test('a header action answers with the header and pushes it to the open conversa
   // Every statement the request runs, its push to the tab included (pushes are rendered before the answer).
   const statements: string[] = [];
   const prepare = h.sqlite.prepare.bind(h.sqlite);
-  h.sqlite.prepare = ((sql: string) => (statements.push(sql), prepare(sql)));
+  h.sqlite.prepare = (sql: string) => (statements.push(sql), prepare(sql));
   const version = String(getConversation(h.app.domain, agent.actor, id).version);
   const answer = await client.post(
     `/conversations/${id}/assign`,

@@ -81,7 +81,7 @@ test('an agent sends a JPEG and a PDF: stored once by content, shown inline, ser
     )
     .all(messageId) as Record<string, unknown>[];
   assert.deepEqual(
-    rows.map((r) => [r.seq, r.content_type, r.kind, r.filename, r.size, JSON.parse(String(r.meta))]),
+    rows.map((r) => [r.seq, r.content_type, r.kind, r.filename, r.size, JSON.parse(String(r.meta)) as unknown]),
     [
       [0, 'image/jpeg', 'image', 'photo.jpg', photo.length, { width: 800, height: 600 }],
       [1, 'application/pdf', 'pdf', 'invoice.pdf', pdf().length, {}],

@@ -27,7 +27,7 @@ function records(h: TestApp, action: string, subjectId?: number): Row[] {
          FROM audit_log WHERE action = ? AND (? IS NULL OR subject_id = ?) ORDER BY id`,
       )
       .all(action, subjectId ?? null, subjectId ?? null) as (Row & { changes: string | null })[]
-  ).map((r) => ({ ...r, changes: r.changes === null ? null : JSON.parse(r.changes) }));
+  ).map((r) => ({ ...r, changes: r.changes === null ? null : (JSON.parse(r.changes) as Record<string, unknown>) }));
 }
 
 const total = (h: TestApp): number => h.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
@@ -433,13 +433,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(cell), (cell = ''));
-    else if (c === '\r' && text[i + 1] === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''), i++);
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
   }
   return rows;
 }

@@ -115,7 +115,7 @@ async function fieldNames(client: Client, routes: Route[], fill: (url: string) =
     const { body } = await client.get(fill(route.url));
     for (const [, name] of body.matchAll(/\sname="([^"<]+)"/g)) names.add(name!);
     for (const [, vals] of body.matchAll(/hx-vals='([^']+)'/g))
-      for (const name of Object.keys(JSON.parse(vals!))) names.add(name);
+      for (const name of Object.keys(JSON.parse(vals!) as Record<string, unknown>)) names.add(name);
   }
   names.delete('_csrf');
   return [...names];

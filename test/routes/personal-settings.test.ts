@@ -34,7 +34,7 @@ const inQueue = (h: TestApp, inboxId: number, userId: number) =>
     .get(inboxId, userId);
 
 test('the settings page has every personal section, labelled, with its current values', async (t) => {
-  const { h, client } = await setup(t);
+  const { client } = await setup(t);
   const page = await client.get('/settings');
   assert.equal(page.statusCode, 200);
   for (const label of [
@@ -173,7 +173,11 @@ test('notifications: two choices per event are saved; a value that is no tick is
     /id="pref-assigned-sound" name="assigned.sound" value="1" checked/,
     'the refused form comes back as sent',
   );
-  assert.equal(JSON.parse(user(h, ana.id).notification_prefs).assigned.sound, false, 'nothing of it was kept');
+  assert.equal(
+    (JSON.parse(user(h, ana.id).notification_prefs) as { assigned: { sound: boolean } }).assigned.sound,
+    false,
+    'nothing of it was kept',
+  );
 });
 
 test('extension: digits, +, *, # and spaces up to 30; it fills {extension} in the click-to-call URL', async (t) => {
@@ -218,7 +222,7 @@ test('every personal form needs the CSRF token (403, nothing changed)', async (t
 });
 
 test('the profile form still saves the display name and language', async (t) => {
-  const { h, client } = await setup(t);
+  const { client } = await setup(t);
   const saved = await client.post('/settings', { name: 'Ana Lopez', locale: 'de' });
   assert.equal(saved.statusCode, 200);
   assert.match(saved.body, /Dein Profil wurde gespeichert\./);

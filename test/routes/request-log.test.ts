@@ -4,7 +4,7 @@ import pino from 'pino';
 import { buildTestApp } from '../helper.ts';
 
 function logInto(lines: { level: number; msg: string }[], level: string) {
-  return pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
 }
 
 test('requests are logged at debug, not info; a failing request is still an error', async (t) => {

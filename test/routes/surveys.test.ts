@@ -143,7 +143,7 @@ test('a survey is sent as a text with a link, answered on a public page, shown o
   assert.match(csv.body, /What brought you in\?,"'=HYPERLINK\(""x""\)"/, 'formulas are defused');
   assert.match(
     csv.body,
-    /Anything else\?,Great <b>service<\/b>\, thanks|Anything else\?,"Great <b>service<\/b>, thanks"/,
+    /Anything else\?,Great <b>service<\/b>, thanks|Anything else\?,"Great <b>service<\/b>, thanks"/,
   );
   const future = await m.get(`/surveys/${full}?from=2099-01-01`);
   assert.match(future.body, /Sent 0 · answered 0/);

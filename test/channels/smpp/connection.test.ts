@@ -156,7 +156,10 @@ test('a refused bind takes the link down and it reconnects once the password is 
 
 test('reconnect delays double per failure up to 30 s and start again after a bind', async (t) => {
   const lines: Array<{ msg: string; delayMs?: number; ceilingMs?: number }> = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const log = pino(
+    { level: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) },
+  );
   const sim = await simulator(t);
   const port = sim.port;
   await sim.stop();
@@ -461,7 +464,7 @@ interface LogLine {
 }
 
 function logInto(lines: LogLine[]) {
-  return pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
 }
 
 for (const { commandLength, octets, sequence, what } of [
