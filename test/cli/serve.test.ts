@@ -85,9 +85,7 @@ test('serve: SWITCHBOARD_DATA when no flag; a request in flight finishes during 
   const pages = Array.from({ length: 20 }, () => fetch(`${base}/login`).then((r) => r.status));
   server.child.kill('SIGINT');
   const statuses = await Promise.allSettled(pages);
-  const served = statuses
-    .filter((s) => s.status === 'fulfilled')
-    .map((s) => (s).value);
+  const served = statuses.filter((s) => s.status === 'fulfilled').map((s) => s.value);
   // Requests already in flight finish with 200; one that arrives on a kept-alive connection after the stop began gets 503.
   assert.ok(
     served.every((s) => s === 200 || s === 503),

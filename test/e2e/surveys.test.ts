@@ -207,7 +207,7 @@ test(
       m.getByRole('link', { name: 'Download CSV' }).click(),
     ]);
     assert.match(download.suggestedFilename(), /^survey-\d+\.csv$/);
-    const csv = await readFile((await download.path()), 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     assert.match(csv, /^sent_at,answered_at,conversation,inbox,question,answer\r\n/);
     assert.match(csv, /,How was your visit\?,4\r\n/);
     assert.match(csv, /,Would you recommend us\?,9\r\n/);
