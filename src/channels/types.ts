@@ -77,6 +77,22 @@ export interface ChannelState {
   nextAttemptAt: number | null;
 }
 
+/** A connection before its first start: every channel kind begins here. */
+export function stoppedState(name: string): ChannelState {
+  return {
+    name,
+    status: 'stopped',
+    since: Date.now(),
+    lastError: null,
+    inFlight: 0,
+    waiting: 0,
+    sent: 0,
+    failed: 0,
+    reconnects: 0,
+    nextAttemptAt: null,
+  };
+}
+
 export interface Channel {
   readonly name: string;
   state(): ChannelState;

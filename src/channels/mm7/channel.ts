@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
+import { stoppedState } from '../types.ts';
 import { authorised, receiveRequest, type Mm7Answer, type Mm7Inbound } from './receive.ts';
 import { faultEnvelope } from './soap.ts';
 import { buildSubmitRequest, readSubmitAnswer } from './submit.ts';
@@ -56,18 +57,7 @@ export function createMm7Channel(
   const doFetch = deps.fetch ?? fetch;
   const channelLog = log.child({ mm7: config.name });
   let sink: ChannelSink | null = null;
-  let state: ChannelState = {
-    name: config.name,
-    status: 'stopped',
-    since: Date.now(),
-    lastError: null,
-    inFlight: 0,
-    waiting: 0,
-    sent: 0,
-    failed: 0,
-    reconnects: 0,
-    nextAttemptAt: null,
-  };
+  let state: ChannelState = stoppedState(config.name);
   const pending = new Set<Promise<SendOutcome>>();
   const authorization =
     config.username === undefined

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
+import { stoppedState } from '../types.ts';
 import {
   createSmppConnection,
   type DeliverSm,
@@ -34,18 +35,7 @@ export function createSmppChannel(
   log: Logger,
   deps: Partial<Pick<SmppDeps, 'onState' | 'timeouts'>> = {},
 ): Channel {
-  const notStarted: ChannelState = {
-    name: config.name,
-    status: 'stopped',
-    since: Date.now(),
-    lastError: null,
-    inFlight: 0,
-    waiting: 0,
-    sent: 0,
-    failed: 0,
-    reconnects: 0,
-    nextAttemptAt: null,
-  };
+  const notStarted: ChannelState = stoppedState(config.name);
   const reassembler = createReassembler({ ttlMs: REASSEMBLY_TTL_MS });
   let sink: ChannelSink | null = null;
   let connection: SmppConnection | null = null;
