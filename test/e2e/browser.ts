@@ -259,14 +259,13 @@ export async function conversationPageFor(
  * sends the navigation right after registering the tab): from then on every push for this page reaches it.
  */
 export async function goLive(page: Page, navigate: () => Promise<unknown>): Promise<void> {
-  const sockets: { path: string | null; framed: Promise<void> }[] = [];
+  const sockets: { path: string | null; answered: boolean }[] = [];
   const onSocket = (ws: WebSocket) => {
     const url = new URL(ws.url());
     if (url.pathname !== '/live') return;
-    sockets.push({
-      path: url.searchParams.get('path'),
-      framed: new Promise((resolve) => ws.once('framereceived', () => resolve())),
-    });
+    const socket = { path: url.searchParams.get('path'), answered: false };
+    sockets.push(socket);
+    ws.once('framereceived', () => (socket.answered = true));
   };
   page.on('websocket', onSocket);
   try {
@@ -274,8 +273,12 @@ export async function goLive(page: Page, navigate: () => Promise<unknown>): Prom
     await waitForLiveOpens(page);
     const here = new URL(page.url());
     const path = here.pathname + here.search;
-    const socket = await until(() => sockets.find((x) => x.path === path), `a /live socket for ${path}`);
-    await socket.framed;
+    // The newest socket for the path is this document's: the one we navigated from may have opened one for the same
+    // path just before it went away, and that one never answers.
+    await until(
+      () => sockets.findLast((x) => x.path === path)?.answered || undefined,
+      `an answer on /live for ${path}`,
+    );
   } finally {
     page.off('websocket', onSocket);
   }
