@@ -8,6 +8,7 @@ import { humanSize } from '../domain/media/attachments.ts';
 import type { PublicUser } from '../domain/users/service.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
 import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/index.ts';
+import { icon } from './icons.ts';
 
 /** Who a page or a pushed fragment is drawn for: a request's user, or a tab's. */
 export interface Viewer {
@@ -71,6 +72,7 @@ export function viewerLocals(
     time: timeFormatter(locale, timeZone),
     age: ageFormatter(t, domain.now),
     markdown: renderMarkdown,
+    icon,
     fileSize: humanSize,
     limits: LIMITS,
     sandbox: opts.sandbox,

@@ -1,0 +1,50 @@
+/**
+ * The app's icons: Lucide's (lucide-static, ISC), drawn from one SVG sprite (static/icons/sprite.svg) that
+ * `npm run icons` builds from this list. Add a name here, run it, commit the sprite; templates draw an icon with
+ * `it.icon('name')` (decorative: the control around it carries the name).
+ */
+export const ICONS = [
+  'archive',
+  'at-sign',
+  'bell',
+  'check',
+  'chevron-down',
+  'chevron-left',
+  'circle-help',
+  'clock',
+  'ellipsis-vertical',
+  'inbox',
+  'list-checks',
+  'log-out',
+  'message-circle',
+  'message-square',
+  'message-square-text',
+  'moon',
+  'paperclip',
+  'pencil',
+  'phone',
+  'pin',
+  'plus',
+  'search',
+  'send',
+  'settings',
+  'shield-alert',
+  'smile',
+  'square-pen',
+  'star',
+  'tag',
+  'trash-2',
+  'undo-2',
+  'user',
+  'user-plus',
+  'users',
+  'video',
+  'x',
+  'zap',
+] as const;
+
+export type IconName = (typeof ICONS)[number];
+
+/** An icon from the sprite, hidden from assistive technology: the control around it is named by its text or label. */
+export const icon = (name: IconName): string =>
+  `<svg class="icon" aria-hidden="true" focusable="false"><use href="/static/icons/sprite.svg#${name}"></use></svg>`;
