@@ -48,7 +48,7 @@ export const nextCustomer = (): string => `+15558${digits(next())}`;
 /** An active user with the test password; an agent unless told. */
 export async function buildUser(
   w: World,
-  opts: { role?: User['role']; name?: string; email?: string; password?: string } = {},
+  opts: { role?: User['role']; name?: string; email?: string; password?: string; locale?: 'en' | 'de' } = {},
 ): Promise<User> {
   const role = opts.role ?? 'agent';
   const n = next();
@@ -57,6 +57,7 @@ export async function buildUser(
     name: opts.name ?? `${role[0]!.toUpperCase()}${role.slice(1)} ${n}`,
     email: opts.email ?? `${role}-${n}@example.test`,
     password: opts.password ?? PASSWORD,
+    ...(opts.locale ? { locale: opts.locale } : {}),
   });
   return { ...user, actor: { id: user.id, role: user.role } };
 }

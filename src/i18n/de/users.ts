@@ -23,7 +23,7 @@ export const users: Translation<typeof en> = {
   'admin.users.deactivate_named': '{name} deaktivieren',
   'admin.users.role_of': 'Rolle von {name}',
   'admin.users.change_role': 'Rolle ändern',
-  'admin.users.change_role_of': 'Rolle von {name} ändern',
+  'admin.users.change_role_of': 'Rolle ändern für {name}',
   'admin.users.new': 'Benutzer hinzufügen',
   'admin.users.create': 'Benutzer hinzufügen',
   'admin.users.created': '{name} wurde hinzugefügt.',

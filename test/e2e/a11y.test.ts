@@ -1,0 +1,136 @@
+/**
+ * axe-core in Chromium on every page of the app, for an admin and an agent, in English and German: no serious or
+ * critical violations. Each page is checked as it first draws, after htmx and the live socket have started.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createCanned } from '../../src/domain/canned/service.ts';
+import {
+  buildChat,
+  buildContact,
+  buildConversation,
+  buildInbox,
+  buildNote,
+  buildNumber,
+  buildUser,
+  type User,
+} from '../factories.ts';
+import { browserFor, noChromium, pageFor, serverFor, signIn } from './browser.ts';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Finding {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe's serious and critical violations on the page as it is now. */
+async function violations(page: Page): Promise<Finding[]> {
+  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') does not apply.
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<AxeResults> } }).axe;
+    type AxeResults = {
+      violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+    };
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+      }));
+  });
+}
+
+/** A small world in which every page has something to show. */
+async function world(t: TestContext) {
+  const s = await serverFor(t, { contacts: { default_country: 'US' } });
+  const people = {
+    admin: await buildUser(s, { role: 'admin', name: 'Ada Admin' }),
+    agent: await buildUser(s, { role: 'agent', name: 'Ana Agent' }),
+    adminDe: await buildUser(s, { role: 'admin', name: 'Anke Admin', locale: 'de' }),
+    agentDe: await buildUser(s, { role: 'agent', name: 'Bernd Agent', locale: 'de' }),
+  };
+  const members = Object.values(people);
+  const inbox = buildInbox(s, { name: 'Support', members });
+  const number = buildNumber(s, { inbox });
+  const carla = buildContact(s, { name: 'Carla Customer' });
+  const conversation = buildConversation(s, {
+    number,
+    from: carla.phones[0],
+    texts: ['Hello, is my order on its way?'],
+  });
+  buildNote(s, { conversation: conversation.id, author: people.agent, body: 'Checking with the warehouse.' });
+  const chat = buildChat(s, { by: people.admin, members, name: 'Team' });
+  createCanned(s.app.domain, people.agent.actor, 'personal', { title: 'Thanks', keyword: 'thanks', body: 'Thanks!' });
+  return { s, people, inbox: inbox.id, conversation: conversation.id, chat };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+/** The pages a user of this role opens, as paths. */
+function pagesFor(w: World, user: User): string[] {
+  const everyone = [
+    '/conversations',
+    '/conversations?view=mine',
+    '/conversations?view=closed',
+    `/conversations/${w.conversation}`,
+    '/conversations/new',
+    '/chats',
+    `/chats/${w.chat}`,
+    '/favourites',
+    '/canned',
+    '/settings',
+  ];
+  if (user.role !== 'admin') return everyone;
+  return [
+    ...everyone,
+    '/conversations?view=spam',
+    '/surveys',
+    '/admin/users',
+    '/admin/inboxes',
+    `/admin/inboxes/${w.inbox}`,
+    '/admin/connections',
+    '/admin/backups',
+    '/admin/audit',
+  ];
+}
+
+/** Opens each page and collects what axe finds, page by page. */
+async function audit(page: Page, paths: string[]): Promise<Record<string, Finding[]>> {
+  const found: Record<string, Finding[]> = {};
+  for (const path of paths) {
+    const response = await page.goto(path);
+    assert.equal(response?.status(), 200, `${path} opens`);
+    await page.waitForLoadState('networkidle');
+    const list = await violations(page);
+    if (list.length) found[path] = list;
+  }
+  return found;
+}
+
+test(
+  'axe finds no serious or critical violations on any page, for an admin and an agent, in English and German',
+  { skip: noChromium },
+  async (t) => {
+    const browser = await browserFor(t);
+    const w = await world(t);
+    const signedOut = await pageFor(t, browser, w.s.baseURL);
+    assert.deepEqual(await audit(signedOut, ['/login']), {}, 'signed out');
+    for (const [who, user] of Object.entries(w.people)) {
+      await t.test(who, async () => {
+        const page = await pageFor(t, browser, w.s.baseURL);
+        await signIn(page, user.email);
+        assert.deepEqual(await audit(page, pagesFor(w, user)), {}, `${who} (${user.role}, ${user.locale})`);
+      });
+    }
+  },
+);
