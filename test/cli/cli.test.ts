@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { until } from '../helper.ts';
 import { tempDir } from '../tmp.ts';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
@@ -162,7 +163,11 @@ test('switchboard sandbox runs the test SMSC alone and stops on SIGTERM', async 
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  for (let i = 0; i < 300 && !out.includes('sandbox SMSC listening'); i++) await new Promise((r) => setTimeout(r, 50));
+  // Until it says so or exits: starting tsx and the SMSC takes seconds on a busy machine, and no bound is the point here.
+  await Promise.race([
+    until(() => out.includes('sandbox SMSC listening'), 'the sandbox SMSC to listen', 110_000),
+    exited,
+  ]);
   assert.match(out, /"system_id":"sandbox"/);
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
