@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { buildConversation, buildInbox, buildNumber, buildUser } from '../factories.ts';
 import { elf, exe, jpeg, mp3, pdf, png, svgWithScript, vcard, zipBomb } from '../fixtures/media.ts';
-import { signedIn, testApp } from '../helper.ts';
+import { signedIn, testApp, until } from '../helper.ts';
 import { HX } from './steps.ts';
 
 async function setup(t: TestContext) {
@@ -46,8 +46,7 @@ function snapshot({ h }: World) {
 /** Temp files go when the response is done; the 'close' that removes them may come a moment after inject resolves. */
 async function tmpEmpty(world: World): Promise<void> {
   const tmp = join(world.h.app.media.dir, 'tmp');
-  for (let i = 0; i < 100 && readdirSync(tmp).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(readdirSync(tmp), [], 'no temp file is left');
+  await until(() => readdirSync(tmp).length === 0, `no temp file left in ${tmp}`);
 }
 
 test('an agent sends a JPEG and a PDF: stored once by content, shown inline, served only to people who may read it', async (t) => {
