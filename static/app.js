@@ -5,6 +5,7 @@ import * as attachments from './behaviours/attachments.js';
 import * as composer from './behaviours/composer.js';
 import * as emoji from './behaviours/emoji.js';
 import * as formatting from './behaviours/formatting.js';
+import * as menus from './behaviours/menus.js';
 import * as mentions from './behaviours/mentions.js';
 import * as notifications from './behaviours/notifications.js';
 import * as pins from './behaviours/pins.js';
@@ -12,7 +13,22 @@ import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
 import * as toasts from './behaviours/toasts.js';
+import * as undo from './behaviours/undo.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
-start([timeZone, formatting, composer, mentions, emoji, attachments, pins, title, toasts, notifications, sound]);
+start([
+  timeZone,
+  formatting,
+  composer,
+  mentions,
+  emoji,
+  attachments,
+  pins,
+  title,
+  toasts,
+  undo,
+  menus,
+  notifications,
+  sound,
+]);
