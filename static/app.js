@@ -3,6 +3,7 @@
 // without it.
 import * as attachments from './behaviours/attachments.js';
 import * as composer from './behaviours/composer.js';
+import * as days from './behaviours/days.js';
 import * as emoji from './behaviours/emoji.js';
 import * as formatting from './behaviours/formatting.js';
 import * as menus from './behaviours/menus.js';
@@ -21,6 +22,7 @@ start([
   timeZone,
   formatting,
   composer,
+  days,
   mentions,
   emoji,
   attachments,
