@@ -2,6 +2,7 @@
 // The few things HTML cannot do by itself, one module per behaviour. Everything here is an enhancement: forms work
 // without it.
 import * as attachments from './behaviours/attachments.js';
+import * as composeSwitch from './behaviours/compose-switch.js';
 import * as composer from './behaviours/composer.js';
 import * as days from './behaviours/days.js';
 import * as emoji from './behaviours/emoji.js';
@@ -22,6 +23,7 @@ start([
   timeZone,
   formatting,
   composer,
+  composeSwitch,
   days,
   mentions,
   emoji,
