@@ -47,12 +47,12 @@ export function dayFormatter(locale: Locale, timeZone: string, t: Translate, now
   /** How far the zone is ahead of UTC at `ms`. */
   const offset = (ms: number): number => {
     const p = Object.fromEntries(parts.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
-    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000;
+    return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
   };
   /** The first millisecond of the day `key` in the zone (twice: the offset at midnight may differ from noon's). */
   const midnight = (key: string): number => {
     const [y, m, d] = key.split('-').map(Number);
-    const utc = Date.UTC(y!, m! - 1, d!);
+    const utc = Date.UTC(y!, m! - 1, d);
     return utc - offset(utc - offset(utc));
   };
   return (ms) => {
