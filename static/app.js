@@ -2,9 +2,12 @@
 // The few things HTML cannot do by itself, one module per behaviour. Everything here is an enhancement: forms work
 // without it.
 import * as attachments from './behaviours/attachments.js';
+import * as composeSwitch from './behaviours/compose-switch.js';
 import * as composer from './behaviours/composer.js';
+import * as days from './behaviours/days.js';
 import * as emoji from './behaviours/emoji.js';
 import * as formatting from './behaviours/formatting.js';
+import * as menus from './behaviours/menus.js';
 import * as mentions from './behaviours/mentions.js';
 import * as notifications from './behaviours/notifications.js';
 import * as pins from './behaviours/pins.js';
@@ -12,7 +15,24 @@ import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
 import * as toasts from './behaviours/toasts.js';
+import * as undo from './behaviours/undo.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
-start([timeZone, formatting, composer, mentions, emoji, attachments, pins, title, toasts, notifications, sound]);
+start([
+  timeZone,
+  formatting,
+  composer,
+  composeSwitch,
+  days,
+  mentions,
+  emoji,
+  attachments,
+  pins,
+  title,
+  toasts,
+  undo,
+  menus,
+  notifications,
+  sound,
+]);

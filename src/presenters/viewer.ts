@@ -8,6 +8,7 @@ import { humanSize } from '../domain/media/attachments.ts';
 import type { PublicUser } from '../domain/users/service.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
 import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/index.ts';
+import { dayFormatter } from './days.ts';
 import { icon } from './icons.ts';
 
 /** Who a page or a pushed fragment is drawn for: a request's user, or a tab's. */
@@ -70,6 +71,8 @@ export function viewerLocals(
     csrf: viewer.csrf,
     path: viewer.path,
     time: timeFormatter(locale, timeZone),
+    /** The day an item was written on, for the timeline's day separators. */
+    day: dayFormatter(locale, timeZone, t, domain.now),
     age: ageFormatter(t, domain.now),
     markdown: renderMarkdown,
     icon,

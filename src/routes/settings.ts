@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { twoFactorOf } from '../domain/accounts/two-factor.ts';
 import { queuesOf, setQueues } from '../domain/assignment/queue.ts';
 import { invalid } from '../domain/errors.ts';
+import { setSendKey } from '../domain/users/compose.ts';
 import { setExtension, setStatus } from '../domain/users/presence.ts';
 import { notificationKinds, preferencesOf, setPreferences } from '../domain/users/preferences.ts';
 import { changeOwnPassword, updateOwnSettings, type PublicUser } from '../domain/users/service.ts';
@@ -12,7 +13,7 @@ import { actorOf, requireUser } from '../plugins/auth.ts';
 import { languageChoices, translator } from '../i18n/index.ts';
 import { field, fields, formDraft, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
 
-type Section = 'status' | 'queues' | 'notifications' | 'extension' | 'time_zone';
+type Section = 'status' | 'queues' | 'notifications' | 'extension' | 'time_zone' | 'send_key';
 interface State {
   saved?: string | null;
   errors?: FormErrors;
@@ -127,6 +128,13 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     '/settings/time-zone',
     section('time_zone', 'partials/settings-time-zone', (req) =>
       setTimeZone(app.domain, actorOf(req), field(req, 'time_zone')),
+    ),
+  );
+
+  app.post(
+    '/settings/send-key',
+    section('send_key', 'partials/settings-send-key', (req) =>
+      setSendKey(app.domain, actorOf(req), field(req, 'send_key')),
     ),
   );
 

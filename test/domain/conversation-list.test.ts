@@ -87,8 +87,9 @@ async function setup(t: TestContext) {
   const version = (conversationId: number): number =>
     (h.sqlite.prepare('SELECT version FROM conversations WHERE id = ?').get(conversationId) as { version: number })
       .version;
-  const setStatus = (actor: Actor, conversationId: number, status: 'open' | 'closed' | 'spam'): void =>
+  const setStatus = (actor: Actor, conversationId: number, status: 'open' | 'closed' | 'spam'): void => {
     setConversationStatus(ctx, actor, conversationId, version(conversationId), status);
+  };
   const assign = (conversationId: number, assigneeId: number | null): void =>
     assignConversation(ctx, admin.actor, conversationId, version(conversationId), assigneeId);
 

@@ -97,8 +97,10 @@ async function createReply(
 
 /** Opens the composer's "Canned replies" picker and searches it. */
 async function pick(page: Page, query: string): Promise<void> {
-  const picker = page.getByRole('group').filter({ has: page.getByText('Canned replies', { exact: true }) });
-  if ((await picker.getAttribute('open')) === null) await picker.getByText('Canned replies', { exact: true }).click();
+  // Its summary is an icon named "Canned replies".
+  const opener = page.getByLabel('Canned replies', { exact: true });
+  const picker = page.getByRole('group').filter({ has: opener });
+  if ((await picker.getAttribute('open')) === null) await opener.click();
   await page.getByRole('searchbox', { name: 'Find a canned reply', exact: true }).fill(query);
 }
 

@@ -311,7 +311,8 @@ test(
     await timeline(ben).getByRole('listitem').filter({ hasText: QUESTION }).waitFor();
     const messagesBefore = w.messageRows();
 
-    // Ana writes the note in the form under the composer.
+    // Ana switches the composer to Note and writes it.
+    await button(ana, 'Note').click();
     const noteBox = ana.getByRole('textbox', { name: 'Private note', exact: true });
     await noteBox.fill('@Ben Baker please call her back');
     await button(ana, 'Add note').click();

@@ -64,11 +64,13 @@ const button = (scope: Page | Locator, name: string | RegExp) =>
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Reply by text message', exact: true });
 const timeline = (page: Page) => page.getByRole('list', { name: 'Messages and events' });
 const customerMessage = (page: Page) => timeline(page).getByRole('listitem').filter({ hasText: QUESTION });
-/** A details element (role group) by its summary's text. */
+/** A details element (role group) by its summary's text, or its name when the summary is an icon ("Emoji"). */
 const disclosure = (scope: Page | Locator, summary: string) => {
   const page = 'page' in scope ? scope.page() : scope; // `has` is matched inside each group: it must start from the page
-  return scope.getByRole('group').filter({ has: page.getByText(summary, { exact: true }) });
+  return scope.getByRole('group').filter({ has: summaryOf(page, summary) });
 };
+const summaryOf = (scope: Page | Locator, summary: string) =>
+  scope.getByText(summary, { exact: true }).or(scope.getByLabel(summary, { exact: true }));
 const emojiSearch = (scope: Page | Locator) => scope.getByRole('searchbox', { name: 'Find an emoji', exact: true });
 /** The toggle buttons of the reactions under a message ("👍 2: Ana Alvarez, Ben Baker"), by emoji. */
 const reactionButton = (item: Locator, emoji: string) =>
@@ -105,7 +107,7 @@ async function reactWith(item: Locator, query: string, name: string): Promise<vo
 /** Opens the composer's "Emoji" picker (when closed) and searches it. */
 async function openComposerPicker(page: Page, query: string): Promise<Locator> {
   const picker = disclosure(page, 'Emoji');
-  if ((await picker.getAttribute('open')) === null) await picker.getByText('Emoji', { exact: true }).click();
+  if ((await picker.getAttribute('open')) === null) await summaryOf(picker, 'Emoji').click();
   await emojiSearch(picker).fill(query);
   return picker;
 }
@@ -225,7 +227,7 @@ test(
 
     // The pick is remembered; with an empty search, the recently used come first.
     await until(() => w.recentOf(w.ana)[0] === '🎉', '🎉 remembered as Ana’s latest emoji');
-    await picker.getByText('Emoji', { exact: true }).click(); // close
+    await summaryOf(picker, 'Emoji').click(); // close
     assert.equal(await picker.getAttribute('open'), null);
     await openComposerPicker(ana, '');
     await eventually(async () => (await insertedEmoji(ana))[0], '🎉', 'the picker, empty search: 🎉 first');

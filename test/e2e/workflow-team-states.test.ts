@@ -17,6 +17,7 @@ import {
   nav,
   newTab,
   nextFrame,
+  openMenu,
   order,
   row,
   state,
@@ -44,6 +45,7 @@ test(
     await markDocument(ben);
 
     // Moving is off: no Move control for Ana; only the admin has the switch.
+    await openMenu(ana, 'More actions');
     assert.equal(await combobox(ana, 'Move to inbox').count(), 0);
     assert.equal(await button(ana, 'Move').count(), 0);
     assert.equal(await button(ben, 'Allow moving').count(), 0, 'agents have no inbox switches');
@@ -52,7 +54,7 @@ test(
     await ada.getByText('Conversations may be moved out of this inbox.').waitFor();
     await button(ada, 'Stop moving').waitFor();
 
-    // Ana's open page offers the move at once: to Sales, the other inbox she works in.
+    // Ana's open page offers the move at once (in her open menu): to Sales, the other inbox she works in.
     await combobox(ana, 'Move to inbox').waitFor();
     assert.deepEqual(await combobox(ana, 'Move to inbox').getByRole('option').allTextContents(), ['Sales']);
     // Ada watches Sales; Ben (not in Sales) watches Support.
@@ -61,6 +63,7 @@ test(
     assert.equal(await row(conversationList(ada), CUSTOMER).count(), 0);
     await row(conversationList(ben), CUSTOMER).waitFor();
 
+    await openMenu(ana, 'More actions');
     await combobox(ana, 'Move to inbox').selectOption({ label: 'Sales' });
     await button(ana, 'Move').click();
     await timeline(ana).getByText('Ana moved it from Support to Sales').waitFor();
@@ -71,6 +74,7 @@ test(
     assert.ok(await sameDocument(ben));
     assert.ok(await sameDocument(ana));
     // From Sales (moving not allowed there) there is nowhere to move it.
+    await openMenu(ana, 'More actions');
     assert.equal(await combobox(ana, 'Move to inbox').count(), 0);
 
     // The customer's next text follows it to Sales.
@@ -96,6 +100,7 @@ test('"Mark unread for me" updates my badge and title live, not my teammate’s'
   assert.equal(await row(conversationList(anaList), 'Carla Customer').getByRole('img', { name: 'unread' }).count(), 0);
 
   await ana.bringToFront();
+  await openMenu(ana, 'More actions');
   await button(ana, 'Mark unread for me').click();
   await waitForBadge(ana, '1 unread');
   await waitForTitle(
@@ -107,6 +112,7 @@ test('"Mark unread for me" updates my badge and title live, not my teammate’s'
   await row(conversationList(anaList), 'Carla Customer').getByRole('img', { name: 'unread' }).waitFor();
 
   // Ana then takes the conversation: once Ben sees that, he would have seen an unread mark too, had one been sent.
+  await openMenu(ana, 'Assign…');
   await button(ana, 'Assign to me').click();
   await state(ben, 'Assigned to Ana').waitFor();
   assert.equal(await badge(ben), null);
@@ -133,6 +139,7 @@ test(
     ]);
     const tagsOf = (page: Page) => page.getByRole('list', { name: 'Tags' });
 
+    await openMenu(ana, 'More actions');
     await ana.getByRole('combobox', { name: 'Add a tag' }).fill('vip');
     await button(ana, 'Add tag').click();
     await tagsOf(ana).getByRole('listitem').filter({ hasText: 'vip' }).waitFor();
@@ -141,6 +148,7 @@ test(
     await row(conversationList(ben), CUSTOMER).getByText('vip', { exact: true }).waitFor();
     await row(conversationList(mia), CUSTOMER).getByText('vip', { exact: true }).waitFor();
     // The same tag in other letters is the same tag: refused, with the reason by the field.
+    await openMenu(ana, 'More actions');
     await ana.getByRole('combobox', { name: 'Add a tag' }).fill('VIP');
     await button(ana, 'Add tag').click();
     await ana.getByText('The conversation already has the tag “vip”.').waitFor();
@@ -163,6 +171,7 @@ test(
 
     // Ana adds another: Mia sees it; Ben's pushed row has none either.
     const framesBefore = framesOf(ben);
+    await openMenu(ana, 'More actions');
     await ana.getByRole('combobox', { name: 'Add a tag' }).fill('refund');
     await button(ana, 'Add tag').click();
     await row(conversationList(mia), CUSTOMER).getByText('refund', { exact: true }).waitFor();
@@ -213,11 +222,13 @@ test(
     await benRow.waitFor();
     await row(conversationList(benClosed), CUSTOMER).waitFor({ state: 'detached' });
 
+    await openMenu(ana, 'More actions');
     await button(ana, 'Close and mark as spam').click();
     await state(ana, 'Spam').waitFor();
     await timeline(ana).getByText('Ana closed it and marked it as spam').waitFor();
     await benRow.waitFor({ state: 'detached' });
     await row(conversationList(mia), CUSTOMER).waitFor();
+    await openMenu(ana, 'More actions');
     for (const name of ['Close', 'Reopen', 'Close and mark as spam', 'Not spam: reopen']) {
       assert.equal(await button(ana, name).count(), 0, `an agent has no "${name}" on a spam conversation`);
     }
@@ -270,6 +281,7 @@ test(
     const version = String(w.version(id));
     await ana.route('**/assign', hold);
     await ben.route('**/assign', hold);
+    await Promise.all([openMenu(ana, 'Assign…'), openMenu(ben, 'Assign…')]);
     await Promise.all([button(ana, 'Assign to me').click(), button(ben, 'Assign to me').click()]);
     await sent;
     assert.deepEqual(
@@ -325,6 +337,7 @@ test(
     await markDocument(ana);
 
     // Assignment is on: Ana has the controls. Mia (a manager) switches it off from the inbox's list ...
+    await openMenu(ana, 'Assign…');
     await button(ana, 'Assign to me').waitFor();
     await combobox(ana, 'Assign to').waitFor();
     await mia.getByText('Assignment is on: conversations can be assigned to members.').waitFor();
@@ -335,10 +348,12 @@ test(
     // ... and Ana's open page drops every assignment control, live.
     await button(ana, 'Assign to me').waitFor({ state: 'detached' });
     assert.equal(await combobox(ana, 'Assign to').count(), 0);
+    assert.equal(await button(ana, 'Assign…').count(), 0);
     assert.equal(await button(ana, 'Assign').count(), 0);
     assert.equal(await button(ana, 'Unassign').count(), 0);
     assert.ok(await sameDocument(ana));
     // Moving was never enabled: no Move control either. Agents get no inbox switches on the list.
+    await openMenu(ana, 'More actions');
     assert.equal(await combobox(ana, 'Move to inbox').count(), 0);
     assert.equal(await button(ana, 'Move').count(), 0);
     await goLive(ana, () => ana.goto(`/conversations?inbox=${w.support}`));

@@ -16,6 +16,7 @@ import {
   combobox,
   conversationList,
   newTab,
+  openMenu,
   order,
   pinnedList,
   row,
@@ -225,8 +226,8 @@ test(
     // Ana pins three conversations from their pages; her list (another tab) follows live.
     for (const name of ['Alice', 'Bruno', 'Chloe'] as const) {
       if (name !== 'Alice') await goLive(anaTab, () => anaTab.goto(`/conversations/${ids[name]}`));
-      await button(anaTab, 'Pin to my list').click();
-      await button(anaTab, 'Unpin').waitFor();
+      await (await openMenu(anaTab, 'More actions')).getByRole('button', { name: 'Pin to my list' }).click();
+      await (await openMenu(anaTab, 'More actions')).getByRole('button', { name: 'Unpin' }).waitFor();
       await row(pinnedList(ana), name).waitFor();
     }
     assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe'], 'in the order pinned');
@@ -262,15 +263,15 @@ test(
     assert.deepEqual(await order(conversationList(ana), names), ['Dora']);
     // Ben pins one of his own; Ana's pins do not change.
     await goLive(ben, () => ben.goto(`/conversations/${ids.Dora}`));
-    await button(ben, 'Pin to my list').click();
-    await button(ben, 'Unpin').waitFor();
+    await (await openMenu(ben, 'More actions')).getByRole('button', { name: 'Pin to my list' }).click();
+    await (await openMenu(ben, 'More actions')).getByRole('button', { name: 'Unpin' }).waitFor();
     await goLive(ben, () => ben.goto('/conversations'));
     assert.deepEqual(await order(pinnedList(ben), names), ['Dora']);
     assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe']);
 
     // Unpinning puts the row back among the others, live.
-    await button(anaTab, 'Unpin').click();
-    await button(anaTab, 'Pin to my list').waitFor();
+    await (await openMenu(anaTab, 'More actions')).getByRole('button', { name: 'Unpin' }).click();
+    await (await openMenu(anaTab, 'More actions')).getByRole('button', { name: 'Pin to my list' }).waitFor();
     await waitForOrder(pinnedList(ana), names, ['Alice', 'Bruno']);
     await row(conversationList(ana), 'Chloe').waitFor();
     assert.deepEqual(await order(conversationList(ana), names), ['Dora', 'Chloe']);
@@ -335,10 +336,13 @@ test('assign to me, reassign and unassign: the teammate sees each change live', 
   await markDocument(ben);
   await markDocument(benList);
   await state(ben, 'Unassigned').waitFor();
+  await openMenu(ben, 'Assign…');
   assert.equal(await button(ben, 'Unassign').count(), 0, 'nobody to unassign');
 
+  await openMenu(ana, 'Assign…');
   await button(ana, 'Assign to me').click();
   await state(ana, 'Assigned to Ana').waitFor();
+  await openMenu(ana, 'Assign…');
   assert.equal(await button(ana, 'Assign to me').count(), 0, 'already hers');
   await state(ben, 'Assigned to Ana').waitFor();
   await timeline(ben).getByText('Ana assigned it to themselves').waitFor();
@@ -355,6 +359,7 @@ test('assign to me, reassign and unassign: the teammate sees each change live', 
 
   // Ben unassigns; Ana sees it, and it leaves Ben's "Assigned to me".
   await ben.bringToFront();
+  await openMenu(ben, 'Assign…');
   await button(ben, 'Unassign').click();
   await state(ben, 'Unassigned').waitFor();
   await state(ana, 'Unassigned').waitFor();

@@ -107,8 +107,19 @@ export const pinnedList = (page: Page) => page.getByRole('region', { name: 'Pinn
 export const row = (list: Locator, text: string | RegExp) => list.getByRole('listitem').filter({ hasText: text });
 export const timeline = (page: Page) => page.getByRole('list', { name: 'Messages and events' });
 /** The conversation header's state line ("Open · Assigned to Ana"). */
-export const state = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
+export const state = (page: Page, text: string) =>
+  page.getByRole('status', { name: 'Conversation state' }).filter({ hasText: text });
 export const button = (page: Page | Locator, name: string) => page.getByRole('button', { name, exact: true });
+/**
+ * Opens a menu of the conversation header ("Assign…", "More actions") unless it is open, and gives it back: its
+ * controls are hidden (so not found by role) while it is closed, and an action redraws the header closed.
+ */
+export async function openMenu(page: Page, name: 'Assign…' | 'More actions'): Promise<Locator> {
+  const menu = page.getByRole('group', { name, exact: true });
+  if (!(await menu.isVisible())) await button(page, name).click();
+  await menu.waitFor();
+  return menu;
+}
 export const combobox = (page: Page | Locator, name: string) => page.getByRole('combobox', { name, exact: true });
 
 /** The unread badge as shown ("2 unread"), or null when hidden. */

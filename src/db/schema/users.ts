@@ -25,6 +25,8 @@ export const users = sqliteTable('users', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   /** Display preference: leave tags out of conversation lists. */
   hideTags: integer('hide_tags', { mode: 'boolean' }).notNull().default(false),
+  /** Composer: Enter sends (Shift+Enter starts a new line); otherwise Ctrl/Cmd+Enter sends and Enter starts one. */
+  enterSends: integer('enter_sends', { mode: 'boolean' }).notNull().default(false),
   /** A line teammates see beside the name ("Back at 2 pm"). */
   statusMessage: text('status_message').notNull().default(''),
   /** Chosen by the person; set to offline when their last tab closes and back to available when one opens. */

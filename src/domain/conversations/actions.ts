@@ -82,23 +82,25 @@ function change(
   conversationId: number,
   version: number,
   decide: (tx: Tx, state: ConversationState) => Change,
-): void {
+  staleKey: 'conversation.stale' | 'conversation.undo_stale' = 'conversation.stale',
+): number {
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
-    if (state.version !== version) throw conflict('conversation.stale');
+    if (state.version !== version) throw conflict(staleKey);
     const { set, event, fromInboxId } = decide(tx, state);
     const updated = tx
       .update(conversations)
       .set({ ...set, version: sql`${conversations.version} + 1` })
       .where(and(eq(conversations.id, conversationId), eq(conversations.version, version)))
       .run();
-    if (updated.changes !== 1) throw conflict('conversation.stale');
+    if (updated.changes !== 1) throw conflict(staleKey);
     const eventId = addEvent(tx, conversationId, event.kind, actor.id, now, event.data);
     return { inboxId: set.inboxId ?? state.inboxId, eventId, fromInboxId };
   });
   ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, fromInboxId: done.fromInboxId });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+  return done.eventId;
 }
 
 function assertAssignable(state: ConversationState): void {
@@ -138,15 +140,18 @@ export function assignConversation(
   });
 }
 
-/** Close, reopen, mark as spam, or undo spam (managers and admins: they are the ones who see the Spam list). */
+/**
+ * Close, reopen, mark as spam, or undo spam (managers and admins: they are the ones who see the Spam list).
+ * Returns the timeline entry's id: closing and marking as spam can be undone by it for a while (undoStatusChange).
+ */
 export function setConversationStatus(
   ctx: DomainContext,
   actor: Actor,
   conversationId: number,
   version: number,
   status: 'open' | 'closed' | 'spam',
-): void {
-  change(ctx, actor, conversationId, version, (_tx, state) => {
+): number {
+  return change(ctx, actor, conversationId, version, (_tx, state) => {
     if (state.status === status) throw conflict('conversation.stale');
     if (state.status === 'spam' && !isManager(actor)) throw forbidden();
     const kind =
@@ -157,8 +162,49 @@ export function setConversationStatus(
           : state.status === 'spam'
             ? 'unspammed'
             : 'reopened_by';
-    return { set: { status }, event: { kind } };
+    // What it was before, for the undo: only closing and marking as spam can be undone.
+    return { set: { status }, event: { kind, data: status === 'open' ? undefined : { was: state.status } } };
   });
+}
+
+/** How long after closing or marking as spam its author may take it back with Undo. */
+export const UNDO_MS = 30_000;
+
+const UNDOABLE: Record<string, string> = { closed: 'undid_close', marked_spam: 'undid_spam' };
+
+/**
+ * Takes back the actor's own close or spam, a few seconds after, as if it had not happened: the status it had
+ * before comes back (the assignee never changed with it). Refused once anyone changed the conversation since
+ * (`version` is the one the action left), once the time is up, and for anyone but who did it.
+ */
+export function undoStatusChange(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  eventId: number,
+): number {
+  return change(
+    ctx,
+    actor,
+    conversationId,
+    version,
+    (tx, state) => {
+      const event = tx
+        .select()
+        .from(conversationEvents)
+        .where(and(eq(conversationEvents.id, eventId), eq(conversationEvents.conversationId, conversationId)))
+        .get();
+      const undone = event ? UNDOABLE[event.kind] : undefined;
+      const was = event?.data?.was;
+      if (!event || !undone || (was !== 'open' && was !== 'closed')) throw invalid('conversation.undo_unknown');
+      if (event.actorUserId !== actor.id) throw forbidden();
+      if (ctx.now() - event.at > UNDO_MS) throw conflict('conversation.undo_too_late');
+      if (state.status !== (event.kind === 'closed' ? 'closed' : 'spam')) throw conflict('conversation.undo_stale');
+      return { set: { status: was }, event: { kind: undone } };
+    },
+    'conversation.undo_stale',
+  );
 }
 
 /**

@@ -24,6 +24,7 @@ export const publicColumns = {
   timeZone: users.timeZone,
   active: users.active,
   hideTags: users.hideTags,
+  enterSends: users.enterSends,
   statusMessage: users.statusMessage,
   availability: users.availability,
   extension: users.extension,

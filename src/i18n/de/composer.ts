@@ -8,6 +8,15 @@ export const composer: Translation<typeof en> = {
     other: 'Noch {n} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',
   },
   'composer.hint': 'Strg+Enter sendet. /stichwort tippen für einen Textbaustein.',
+  'composer.hint_enter':
+    'Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile. /stichwort tippen für einen Textbaustein.',
+  'composer.placeholder': 'Antwort schreiben …',
+  'composer.note_placeholder': 'Notiz für das Team schreiben …',
+  'composer.tabs': 'Antwort oder Notiz',
+  'composer.tab_reply': 'Antwort',
+  'composer.tab_note': 'Notiz',
+  'note.hint_enter':
+    'Nur das Team sieht Notizen, die Kundschaft nie. @Name benachrichtigt jemanden im Team. Die Eingabetaste fügt die Notiz hinzu.',
   'composer.canned': 'Textbausteine',
   'composer.canned_search': 'Textbaustein suchen',
   'composer.canned_none': 'Kein Textbaustein passt.',

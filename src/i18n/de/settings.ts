@@ -16,6 +16,13 @@ export const settings: Translation<typeof en> = {
     'Uhrzeiten werden in dieser Zone angezeigt, und Tage (Datumsfilter, Berichte) gehen darin von Mitternacht bis Mitternacht.',
   'settings.save_time_zone': 'Zeitzone speichern',
   'settings.time_zone_saved': 'Deine Zeitzone wurde gespeichert.',
+  'settings.send_key': 'Antworten und Notizen senden',
+  'settings.send_key_enter': 'Eingabetaste sendet (Umschalt+Eingabe beginnt eine neue Zeile)',
+  'settings.send_key_ctrl_enter': 'Strg+Eingabe sendet (Eingabetaste beginnt eine neue Zeile)',
+  'settings.save_send_key': 'Sendeweise speichern',
+  'settings.send_key_saved':
+    'Gespeichert: Das Eingabefeld folgt dem in deinen offenen Tabs, sobald sie neu geladen werden.',
+  'settings.send_key_invalid': 'Wähle eine der beiden Arten zu senden.',
   'settings.display': 'Anzeige',
   'settings.hide_tags': 'Schlagwörter in Unterhaltungslisten ausblenden',
   'settings.save_display': 'Anzeige speichern',

@@ -5,6 +5,7 @@ import {
   moveConversation,
   parseVersion,
   setConversationStatus,
+  undoStatusChange,
 } from '../../domain/conversations/actions.ts';
 import { movePin, pinConversation, unpinConversation } from '../../domain/conversations/pins.ts';
 import { markUnread } from '../../domain/conversations/reading.ts';
@@ -15,7 +16,13 @@ import { isHtmx } from '../../plugins/render.ts';
 import { conversationHeader, conversationPage } from '../../presenters/conversation.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
 
-type Run = (req: FastifyRequest, actor: Actor, conversationId: number, version: number) => void;
+/** What a close or spam leaves behind: the timeline entry its Undo takes back. */
+interface Undoable {
+  eventId: number;
+  kind: 'closed' | 'marked_spam';
+}
+
+type Run = (req: FastifyRequest, actor: Actor, conversationId: number, version: number) => Undoable | void;
 
 /** A refused action (stale page, a rule, a right) is shown in the header, which is redrawn as things are now. */
 const refusal = (err: unknown, req: FastifyRequest) =>
@@ -37,9 +44,19 @@ export default async function conversationActionRoutes(app: FastifyInstance): Pr
   app.addHook('preHandler', requireUser);
 
   // The header alone: no timeline, no panel, no composer is read for an action.
-  const answer = (req: FastifyRequest, reply: FastifyReply, id: number, errors: Record<string, string> = {}) => {
+  // With JavaScript, a close or spam also brings its Undo (a toast); without, the conversation's buttons undo it.
+  const answer = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    errors: Record<string, string> = {},
+    undo?: Undoable,
+  ) => {
     if (isHtmx(req))
-      return reply.fragment('partials/conversation-header', conversationHeader(app.domain, actorOf(req), id, errors));
+      return reply.fragment('partials/conversation-header', {
+        ...conversationHeader(app.domain, actorOf(req), id, errors),
+        undo,
+      });
     if (Object.keys(errors).length === 0) return reply.redirect(`/conversations/${id}`, 303);
     return reply.page('pages/conversation', conversationPage(app, actorOf(req), id, { errors }));
   };
@@ -49,8 +66,8 @@ export default async function conversationActionRoutes(app: FastifyInstance): Pr
     app.post(`/conversations/:id/${path}`, async (req, reply) => {
       const id = idParam(req);
       try {
-        run(req, actorOf(req), id, parseVersion(field(req, 'version')));
-        return answer(req, reply, id);
+        const undo = run(req, actorOf(req), id, parseVersion(field(req, 'version')));
+        return answer(req, reply, id, {}, undo ?? undefined);
       } catch (err) {
         const refused = refusal(err, req);
         if (!refused) throw err;
@@ -72,7 +89,13 @@ export default async function conversationActionRoutes(app: FastifyInstance): Pr
     const status = field(req, 'status');
     if (status !== 'open' && status !== 'closed' && status !== 'spam')
       throw new DomainError(422, 'list.bad_filter', { name: 'status' });
-    setConversationStatus(app.domain, actor, id, version, status);
+    const eventId = setConversationStatus(app.domain, actor, id, version, status);
+    if (status !== 'open') return { eventId, kind: status === 'spam' ? 'marked_spam' : 'closed' };
+  });
+  action('undo', (req, actor, id, version) => {
+    const raw = field(req, 'event');
+    if (!ID_PATTERN.test(raw)) throw new DomainError(422, 'conversation.undo_unknown');
+    undoStatusChange(app.domain, actor, id, version, Number(raw));
   });
   action('move', (req, actor, id, version) => {
     const target = optionalId(field(req, 'inbox'), 'inbox');

@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `enter_sends` integer DEFAULT false NOT NULL;
