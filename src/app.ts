@@ -19,6 +19,7 @@ import { DomainError } from './domain/errors.ts';
 import { createEventBus } from './domain/events.ts';
 import { createMediaStore, type MediaStore } from './domain/media/store.ts';
 import { liveSessions } from './domain/auth/sessions.ts';
+import { startLaterTimer, type LaterTimer } from './domain/later/timer.ts';
 import { countUsers } from './domain/users/service.ts';
 import type { Metrics } from './metrics/registry.ts';
 import { registerMetrics } from './metrics/wire.ts';
@@ -82,6 +83,8 @@ declare module 'fastify' {
     metrics: Metrics;
     /** Whether the database and the data folder take writes (a full disk, a read-only file). */
     writeHealth: WriteHealth;
+    /** Ends snoozes and sends scheduled replies when they are due (started when the app is ready). */
+    later: LaterTimer;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -247,5 +250,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminAuditRoutes, { prefix: '/admin' });
 
   registerRealtimeListeners(app);
+  // Started once everything listens: what fell due while the server was down is done first (and pushed).
+  app.decorate('later', null as unknown as LaterTimer);
+  app.addHook('onReady', async () => {
+    app.later = startLaterTimer(domain, (err) => app.log.error({ err }, 'snoozes and scheduled replies failed'));
+  });
+  app.addHook('onClose', async () => app.later?.stop());
   return app;
 }
