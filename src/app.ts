@@ -58,6 +58,7 @@ import conversationActionRoutes from './routes/conversations/actions.ts';
 import conversationListRoutes from './routes/conversations/list.ts';
 import conversationRoutes from './routes/conversations/show.ts';
 import startConversationRoutes from './routes/conversations/start.ts';
+import laterRoutes from './routes/later.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
 import homeRoutes from './routes/home.ts';
@@ -230,6 +231,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(startConversationRoutes);
   await app.register(conversationRoutes);
   await app.register(conversationActionRoutes);
+  await app.register(laterRoutes);
   await app.register(contactRoutes);
   await app.register(inboxSettingRoutes);
   await app.register(cannedRoutes);
