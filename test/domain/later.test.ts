@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.ts';
 import { listConversations, unreadIds } from '../../src/domain/conversations/list.ts';
 import { getConversation } from '../../src/domain/conversations/queries.ts';
 import { markRead } from '../../src/domain/conversations/reading.ts';
+import { startConversation } from '../../src/domain/conversations/start.ts';
 import { timelinePage } from '../../src/domain/conversations/timeline.ts';
 import { cancelScheduled, editScheduled, scheduledFor, scheduleReply } from '../../src/domain/later/scheduled.ts';
 import { snoozeConversation, unsnoozeConversation } from '../../src/domain/later/snooze.ts';
@@ -82,6 +83,14 @@ test("the customer's next text brings it back before its time; the timer then ha
   assert.equal(getConversation(h.app.domain, agent.actor, c.id).snoozedUntil, null);
   at(T0 + 25 * HOUR);
   assert.deepEqual(kinds(), ['snoozed', 'snooze_ended_by_text']);
+});
+
+test('New conversation to the customer continues the snoozed one, which stays snoozed', async (t) => {
+  const { h, agent, c, version, status } = await setup(t);
+  snoozeConversation(h.app.domain, agent.actor, c.id, version(), T0 + HOUR);
+  const started = startConversation(h.app.domain, agent.actor, { numberId: c.numberId, to: c.phone, body: 'Hi again' });
+  assert.equal(started.conversationId, c.id);
+  assert.equal(status(), 'snoozed');
 });
 
 test('unsnooze by hand; snooze is refused to outsiders, from a stale page, and for a closed conversation', async (t) => {
