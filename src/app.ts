@@ -19,6 +19,7 @@ import { DomainError } from './domain/errors.ts';
 import { createEventBus } from './domain/events.ts';
 import { createMediaStore, type MediaStore } from './domain/media/store.ts';
 import { liveSessions } from './domain/auth/sessions.ts';
+import { startLaterTimer, type LaterTimer } from './domain/later/timer.ts';
 import { countUsers } from './domain/users/service.ts';
 import type { Metrics } from './metrics/registry.ts';
 import { registerMetrics } from './metrics/wire.ts';
@@ -57,6 +58,7 @@ import conversationActionRoutes from './routes/conversations/actions.ts';
 import conversationListRoutes from './routes/conversations/list.ts';
 import conversationRoutes from './routes/conversations/show.ts';
 import startConversationRoutes from './routes/conversations/start.ts';
+import laterRoutes from './routes/later.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
 import homeRoutes from './routes/home.ts';
@@ -82,6 +84,8 @@ declare module 'fastify' {
     metrics: Metrics;
     /** Whether the database and the data folder take writes (a full disk, a read-only file). */
     writeHealth: WriteHealth;
+    /** Ends snoozes and sends scheduled replies when they are due (started when the app is ready). */
+    later: LaterTimer;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -227,6 +231,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(startConversationRoutes);
   await app.register(conversationRoutes);
   await app.register(conversationActionRoutes);
+  await app.register(laterRoutes);
   await app.register(contactRoutes);
   await app.register(inboxSettingRoutes);
   await app.register(cannedRoutes);
@@ -247,5 +252,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminAuditRoutes, { prefix: '/admin' });
 
   registerRealtimeListeners(app);
+  // Started once everything listens: what fell due while the server was down is done first (and pushed).
+  app.decorate('later', null as unknown as LaterTimer);
+  app.addHook('onReady', async () => {
+    app.later = startLaterTimer(domain, (err) => app.log.error({ err }, 'snoozes and scheduled replies failed'));
+  });
+  app.addHook('onClose', async () => app.later?.stop());
   return app;
 }

@@ -11,6 +11,7 @@ import * as menus from './behaviours/menus.js';
 import * as mentions from './behaviours/mentions.js';
 import * as notifications from './behaviours/notifications.js';
 import * as pins from './behaviours/pins.js';
+import * as sendLater from './behaviours/send-later.js';
 import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
@@ -35,4 +36,5 @@ start([
   menus,
   notifications,
   sound,
+  sendLater,
 ]);

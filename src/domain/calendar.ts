@@ -71,3 +71,19 @@ export function dayStart(raw: string, zone: string, plusDays = 0): number | null
   }
   return hi;
 }
+
+/** The wall clock in `zone` at `ms`: its date and time as the fields of a UTC date (read with getUTC…). */
+export function wallAt(ms: number, zone: string): Date {
+  return new Date(ms + offsetAt(ms, zone));
+}
+
+/**
+ * The instant the clocks in `zone` show `wall` (a UTC-field date, as `wallAt` gives). A time the clocks skip (spring
+ * forward) comes out an hour later; one they show twice, the first of the two.
+ */
+export function instantOf(wall: number, zone: string): number {
+  const before = offsetAt(wall - 24 * HOUR, zone);
+  const after = offsetAt(wall + 24 * HOUR, zone);
+  const valid = [wall - before, wall - after].filter((t) => offsetAt(t, zone) === wall - t);
+  return valid.length > 0 ? Math.min(...valid) : wall - before;
+}

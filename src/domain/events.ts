@@ -35,6 +35,10 @@ export interface DomainEventMap {
   'notification.created': { notificationId: number; userId: number };
   /** A customer started a conversation (`messageId`, their first text): everyone who sees its inbox hears of it. */
   'conversation.welcomed': { conversationId: number; inboxId: number; messageId: number };
+  /** A snooze or a scheduled reply was set, moved or ended: the timer that wakes for the next one re-arms. */
+  'later.changed': { conversationId: number };
+  /** A scheduled reply was written, edited, cancelled, refused at due time, or sent (then it is gone). */
+  'scheduled.changed': { conversationId: number; scheduledId: number; inboxId: number };
   /** Status message, availability or queue membership changed: teammates' team lists show it. */
   'presence.changed': { userId: number };
   /** The user's sessions ended (deactivated, password changed), all but `except`. */

@@ -9,6 +9,7 @@ import { ACCEPTED_TYPES } from '../domain/media/sniff.ts';
 import { listSurveys } from '../domain/surveys/definitions.ts';
 import { listTags } from '../domain/tags/service.ts';
 import { toPlainText } from '../formatting/markdown.ts';
+import { scheduledData, zoneOfActor } from './later.ts';
 import { timelineData } from './timeline.ts';
 
 /** What the conversation's presenters read: the domain and the configuration as it is now (the app is one). */
@@ -93,5 +94,7 @@ export function conversationPage(
     ...contactPanel(src, actor, header.conversation, state),
     ...composer(src, header.conversation, state),
     timeline: timelineData(src.domain, actor, conversationId, before),
+    // Scheduled replies wait below the newest page only.
+    ...scheduledData(src.domain, actor, conversationId, zoneOfActor(src, actor), before === undefined),
   };
 }

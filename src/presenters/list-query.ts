@@ -3,7 +3,7 @@ import type { ListFilter, ListSort } from '../domain/conversations/list.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ID_PATTERN } from './ids.ts';
 
-export const views = ['inbox', 'mine', 'unassigned', 'closed', 'spam', 'personal', 'history'] as const;
+export const views = ['inbox', 'mine', 'unassigned', 'snoozed', 'closed', 'spam', 'personal', 'history'] as const;
 export type ListView = (typeof views)[number];
 
 /** What each list in the navigation means; the URL's own filters narrow or override it. */
@@ -11,6 +11,7 @@ const presets: Record<ListView, Omit<ListFilter, 'sort'>> = {
   inbox: { scope: 'shared', status: 'open' },
   mine: { scope: 'shared', status: 'open', assignee: 'me' },
   unassigned: { scope: 'shared', status: 'open', assignee: 'none' },
+  snoozed: { scope: 'shared', status: 'snoozed' },
   closed: { scope: 'shared', status: 'closed' },
   spam: { scope: 'shared', status: 'spam' },
   personal: { scope: 'personal', status: 'open' },
@@ -59,8 +60,8 @@ export function parseListQuery(query: unknown, zone: string): ListQuery {
   if (values.tag) filter.tagId = id(values.tag, 'tag');
   if (values.status) {
     if (values.status === 'any') delete filter.status;
-    else if (values.status === 'open' || values.status === 'closed' || values.status === 'spam')
-      filter.status = values.status;
+    else if (['open', 'closed', 'spam', 'snoozed'].includes(values.status))
+      filter.status = values.status as NonNullable<ListFilter['status']>;
     else throw badFilter('status');
   }
   if (values.assignee) {

@@ -707,6 +707,7 @@ test('rowInList: the row when the conversation belongs in the list, null when it
     phone: customer(1),
     numberE164: SUPPORT,
     status: 'open',
+    snoozedUntil: null,
     assigneeName: 'Alex',
     lastMessageAt: T0 + 2 * SEC,
     waitingSince: T0 + 1 * SEC,

@@ -13,7 +13,9 @@ import { inboxes } from './inboxes.ts';
 import { numbers } from './numbers.ts';
 import { users } from './users.ts';
 
-export const conversationStatuses = ['open', 'closed', 'spam'] as const;
+/** `snoozed`: out of every list until `snoozedUntil` or the customer's next text, whichever comes first. */
+export const conversationStatuses = ['open', 'closed', 'spam', 'snoozed'] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
 
 /**
  * The waiting sort's keys before the id: customers waiting first, longest wait first; then the rest, least
@@ -44,10 +46,15 @@ export const conversations = sqliteTable(
     /** Bumped by every change an agent makes, so a form sent from a stale page is refused instead of undoing someone's work. */
     version: integer('version').notNull().default(0),
     lastMessageAt: integer('last_message_at').notNull(),
-    /** For per-user unread: newer than the user's read mark means unread. */
+    /**
+     * For per-user unread: newer than the user's read mark means unread. A customer's text sets it, and so does a
+     * snooze that ends, which brings the conversation back unread for everyone.
+     */
     lastInboundAt: integer('last_inbound_at'),
     /** The first customer message no agent has answered yet; null when nobody waits. */
     waitingSince: integer('waiting_since'),
+    /** When a snoozed conversation comes back; null unless the status is `snoozed`. */
+    snoozedUntil: integer('snoozed_until'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { contactFavourites, contactPhones, contacts, optOuts } from '../../db/schema/contacts.ts';
-import { conversations } from '../../db/schema/conversations.ts';
+import { conversations, type ConversationStatus } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
@@ -276,7 +276,7 @@ export interface ContactConversation {
   inboxName: string;
   personal: boolean;
   numberE164: string;
-  status: 'open' | 'closed' | 'spam';
+  status: ConversationStatus;
   lastMessageAt: number;
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { conversationEvents, conversations } from '../../db/schema/conversations.ts';
+import { conversationEvents, conversations, type ConversationStatus } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
@@ -12,7 +12,7 @@ export type { Tx };
 export interface ConversationState {
   id: number;
   inboxId: number;
-  status: 'open' | 'closed' | 'spam';
+  status: ConversationStatus;
   assigneeId: number | null;
   version: number;
   assignmentEnabled: boolean;
@@ -76,7 +76,7 @@ interface Change {
  * reads, refused when the page the action came from is out of date (someone else acted first), the
  * change and its timeline entry written together, and the news sent after the commit.
  */
-function change(
+export function change(
   ctx: DomainContext,
   actor: Actor,
   conversationId: number,
@@ -162,8 +162,12 @@ export function setConversationStatus(
           : state.status === 'spam'
             ? 'unspammed'
             : 'reopened_by';
-    // What it was before, for the undo: only closing and marking as spam can be undone.
-    return { set: { status }, event: { kind, data: status === 'open' ? undefined : { was: state.status } } };
+    // What it was before, for the undo: only closing and marking as spam can be undone. Whatever status it gets,
+    // a snooze it was in is over.
+    return {
+      set: { status, snoozedUntil: null },
+      event: { kind, data: status === 'open' ? undefined : { was: state.status } },
+    };
   });
 }
 

@@ -7,6 +7,7 @@ import {
   conversationReads,
   conversations,
   conversationTags,
+  type ConversationStatus,
   messages,
   tags,
   waitingOrder,
@@ -32,7 +33,7 @@ export interface ListFilter {
    */
   scope: 'shared' | 'personal' | 'history';
   /** Any status when left out. */
-  status?: 'open' | 'closed' | 'spam';
+  status?: ConversationStatus;
   inboxId?: number;
   numberId?: number;
   assignee?: 'me' | 'none' | number;
@@ -53,7 +54,9 @@ export interface ListRow {
   contactName: string | null;
   phone: string;
   numberE164: string;
-  status: 'open' | 'closed' | 'spam';
+  status: ConversationStatus;
+  /** When it comes back, while snoozed. */
+  snoozedUntil: number | null;
   assigneeName: string | null;
   lastMessageAt: number;
   waitingSince: number | null;
@@ -264,6 +267,7 @@ function rowColumns(hideTags: boolean, sort: ListSort) {
     phone: conversations.phone,
     numberE164: numbers.e164,
     status: conversations.status,
+    snoozedUntil: conversations.snoozedUntil,
     assigneeName: users.name,
     lastMessageAt: conversations.lastMessageAt,
     waitingSince: conversations.waitingSince,
@@ -335,6 +339,7 @@ function toRow(raw: RawRow, sort: ListSort, viewerId: number): ListRow {
     phone: raw.phone,
     numberE164: raw.numberE164,
     status: raw.status,
+    snoozedUntil: raw.snoozedUntil,
     assigneeName: raw.assigneeName,
     lastMessageAt: raw.lastMessageAt,
     waitingSince: raw.waitingSince,

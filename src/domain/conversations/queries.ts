@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { contacts, optOuts } from '../../db/schema/contacts.ts';
-import { conversationPins, conversations } from '../../db/schema/conversations.ts';
+import { conversationPins, conversations, type ConversationStatus } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
@@ -38,7 +38,9 @@ export interface ConversationView {
   inboxId: number;
   inboxName: string;
   personal: boolean;
-  status: 'open' | 'closed' | 'spam';
+  status: ConversationStatus;
+  /** When it comes back, while snoozed. */
+  snoozedUntil: number | null;
   contactId: number;
   /** Null when unnamed, and for a number's history to anyone but the personal book's owner. */
   contactName: string | null;
@@ -83,6 +85,7 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
       assignmentEnabled: inboxes.assignmentEnabled,
       movingEnabled: inboxes.movingEnabled,
       status: conversations.status,
+      snoozedUntil: conversations.snoozedUntil,
       contactId: contacts.id,
       contactName: contacts.name,
       phone: conversations.phone,

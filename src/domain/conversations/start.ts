@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { contactPhones, contacts } from '../../db/schema/contacts.ts';
 import { conversations } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
@@ -100,12 +100,12 @@ export function startConversation(
       contactId = contactFor(tx, inbox, phone);
     }
     assertMayText(tx, number.id, phone);
-    // The same conversations inbound texts continue.
+    // The same conversations inbound texts continue; a snoozed one stays snoozed (a reply of ours is no reason to look).
     const open = tx
       .select({ id: conversations.id, inboxId: conversations.inboxId })
       .from(conversations)
       .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-      .where(and(continuedBy(number, phone), eq(conversations.status, 'open')))
+      .where(and(continuedBy(number, phone), inArray(conversations.status, ['open', 'snoozed'])))
       .orderBy(desc(conversations.id))
       .get();
     const member = tx

@@ -9,6 +9,7 @@ import { addEvent } from '../conversations/actions.ts';
 import { answerByText } from '../surveys/answers.ts';
 import { announceWelcome, welcomeConversation } from '../assignment/new-conversation.ts';
 import { continuedBy } from '../conversations/continued.ts';
+import { wakeInside } from '../later/snooze.ts';
 import { attachFiles, type CheckedUpload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 import { keywordOf } from './keywords.ts';
@@ -38,7 +39,7 @@ function conversationFor(
   phone: string,
   now: number,
   events: number[],
-): { id: number; inboxId: number; spam: boolean; created: boolean } {
+): { id: number; inboxId: number; spam: boolean; created: boolean; woken: boolean } {
   const latest = prepared(ctx, 'inbound latest conversation', () =>
     ctx.db
       .select({
@@ -74,7 +75,7 @@ function conversationFor(
       })
       .returning({ id: conversations.id })
       .get().id;
-    return { id, inboxId: number.inboxId, spam: false, created: true };
+    return { id, inboxId: number.inboxId, spam: false, created: true, woken: false };
   }
   // A spam conversation stays spam: later messages from that sender must not come back to the inbox.
   if (latest.status === 'closed') {
@@ -84,6 +85,9 @@ function conversationFor(
       .where(eq(conversations.id, latest.id))
       .run();
   }
+  // A snoozed conversation comes back at the customer's next text, open and unread.
+  const woken = latest.status === 'snoozed' ? wakeInside(tx, latest.id, now, 'text') : null;
+  if (woken !== null) events.push(woken);
   prepared(ctx, 'inbound conversation touched', () =>
     ctx.db
       .update(conversations)
@@ -95,7 +99,13 @@ function conversationFor(
       .where(eq(conversations.id, sql.placeholder('id')))
       .prepare(),
   ).run({ now, id: latest.id });
-  return { id: latest.id, inboxId: latest.inboxId, spam: latest.status === 'spam', created: false };
+  return {
+    id: latest.id,
+    inboxId: latest.inboxId,
+    spam: latest.status === 'spam',
+    created: false,
+    woken: woken !== null,
+  };
 }
 
 /** STOP/START/HELP: record the change on the timeline and answer once (the one text carriers allow after a STOP). */
@@ -147,7 +157,8 @@ export function receiveSms(
     throw err;
   }
   if (!stored) return { stored: false, reason: 'unknown-number' };
-  const { inboxId, eventIds, welcomed, ...ids } = stored;
+  const { inboxId, eventIds, welcomed, woken, ...ids } = stored;
+  if (woken) ctx.events.emit('conversation.changed', { conversationId: ids.conversationId, inboxId });
   for (const eventId of eventIds)
     ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
   ctx.events.emit('message.created', {
@@ -189,7 +200,13 @@ function storeInbound(
     if (!number) return null;
     const eventIds: number[] = [];
     // The conversation's own inbox, not the number's: it may have been moved, and only that inbox's people may hear of it.
-    const { id: conversationId, inboxId, spam, created } = conversationFor(ctx, tx, number, sms.from, now, eventIds);
+    const {
+      id: conversationId,
+      inboxId,
+      spam,
+      created,
+      woken,
+    } = conversationFor(ctx, tx, number, sms.from, now, eventIds);
     const message = prepared(ctx, 'inbound message', () =>
       ctx.db
         .insert(messages)
@@ -211,6 +228,6 @@ function storeInbound(
     const autoReplyId = answerKeyword(tx, sms, number, conversationId, textsFor(sms.to), now, eventIds);
     const welcomed = created ? welcomeConversation(ctx, tx, inboxId, conversationId, messageId, sms.text, now) : null;
     if (welcomed?.assigned) eventIds.push(welcomed.assigned.eventId);
-    return { conversationId, messageId, autoReplyId, inboxId, eventIds, spam, welcomed };
+    return { conversationId, messageId, autoReplyId, inboxId, eventIds, spam, welcomed, woken };
   });
 }

@@ -1,0 +1,38 @@
+import type { later as en } from '../en/later.ts';
+import type { Translation } from '../types.ts';
+
+/** Zurückstellen und später senden. */
+export const later: Translation<typeof en> = {
+  'nav.snoozed': 'Zurückgestellt',
+  'list.title_snoozed': 'Zurückgestellt',
+  'list.status_snoozed': 'Zurückgestellt',
+  'list.back_at': 'Zurück {time}',
+  'event.snoozed': '{actor} hat sie zurückgestellt',
+  'event.unsnoozed': '{actor} hat das Zurückstellen beendet',
+  'event.snooze_ended': 'Wieder da nach dem Zurückstellen',
+  'event.snooze_ended_by_text': 'Wieder da nach dem Zurückstellen: Der Kunde hat geschrieben',
+  'later.snooze': 'Zurückstellen',
+  'later.snooze_until': 'Zurückgestellt bis {time}',
+  'later.unsnooze': 'Zurückstellen beenden',
+  'later.later_today': 'Später heute (in 3 Stunden)',
+  'later.tomorrow': 'Morgen, 09:00',
+  'later.next_week': 'Nächste Woche (Montag, 09:00)',
+  'later.pick': 'Datum und Uhrzeit',
+  'later.snooze_at': 'Bis dahin zurückstellen',
+  'later.send_later': 'Später senden',
+  'later.schedule_at': 'Einplanen',
+  'later.scheduled_for': 'Geplant für {time}',
+  'later.scheduled_notice': 'Deine Antwort wird {time} gesendet.',
+  'later.failed': 'Nicht gesendet: {reason}',
+  'later.edit': 'Bearbeiten',
+  'later.edit_body': 'Text',
+  'later.edit_at': 'Senden um',
+  'later.save': 'Speichern',
+  'later.cancel': 'Senden abbrechen',
+  'later.at_missing': 'Wähle ein Datum und eine Uhrzeit.',
+  'later.at_bad': 'Gib Datum und Uhrzeit ein, etwa 07.12.2026 09:30.',
+  'later.at_past': 'Wähle einen Zeitpunkt in der Zukunft.',
+  'later.at_far': 'Wähle einen Zeitpunkt innerhalb eines Jahres.',
+  'later.choice_bad': 'Wähle, wann: später heute, morgen, nächste Woche oder Datum und Uhrzeit.',
+  'later.snooze_not_open': 'Nur eine offene Unterhaltung kann zurückgestellt werden.',
+};
