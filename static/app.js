@@ -12,7 +12,21 @@ import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
 import * as toasts from './behaviours/toasts.js';
+import * as typing from './behaviours/typing.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
-start([timeZone, formatting, composer, mentions, emoji, attachments, pins, title, toasts, notifications, sound]);
+start([
+  timeZone,
+  formatting,
+  composer,
+  mentions,
+  emoji,
+  attachments,
+  pins,
+  title,
+  toasts,
+  notifications,
+  sound,
+  typing,
+]);
