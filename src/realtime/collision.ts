@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { conversationAudience } from '../domain/conversations/collision.ts';
+import { conversationAudience, replyAuthor } from '../domain/conversations/collision.ts';
 import { presenceLine } from '../presenters/collision.ts';
 import { drawer, localeOf } from './fragments.ts';
 import type { LiveClient } from './hub.ts';
@@ -87,6 +87,15 @@ export function registerCollision(app: FastifyInstance, viewers: Viewers): void 
       stopTyping(client);
     }
     changed(conversationId);
+  });
+
+  // A sent reply ends its author's typing at once: the line should not say they still write what is already there.
+  domain.events.on('message.created', ({ conversationId, messageId, direction }) => {
+    if (direction !== 'out') return;
+    const tabs = [...typing].filter(([, t]) => t.conversationId === conversationId).map(([client]) => client);
+    if (tabs.length === 0) return;
+    const author = replyAuthor(domain, messageId);
+    for (const client of tabs) if (client.userId === author) stopTyping(client);
   });
 
   /**

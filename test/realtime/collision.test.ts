@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
+import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { updateOwnSettings } from '../../src/domain/users/service.ts';
 import { TYPING_MS } from '../../src/realtime/collision.ts';
 import { buildConversation, buildInbox, buildUser } from '../factories.ts';
@@ -51,19 +52,21 @@ async function world(h: TestApp) {
     await t.opened;
     return t;
   };
-  return { ana, ben, otto, id, open };
+  const other = buildConversation(h, { inbox: support, texts: ['Another question'] }).id;
+  return { ana, ben, otto, id, other, open };
 }
 
 test('who views and who types a reply reaches the teammates with the conversation open, never oneself or an outsider', async (t) => {
   const h = await buildTestApp();
   t.after(() => h.close());
-  const { ana, ben, otto, id, open } = await world(h);
+  const { ana, ben, otto, id, other, open } = await world(h);
 
   const benTab = await open(ben);
   // Otto may not see Support: a tab that claims to show the conversation counts for nothing and hears nothing.
   const ottoTab = await open(otto);
   const benList = await open(ben, '/conversations');
-  t.after(() => [benTab, ottoTab, benList].forEach((x) => x.socket.close()));
+  const benOther = await open(ben, `/conversations/${other}`);
+  t.after(() => [benTab, ottoTab, benList, benOther].forEach((x) => x.socket.close()));
   await until(() => benTab.line(id) === '', 'Ben alone: an empty line');
 
   const anaTab = await open(ana);
@@ -91,6 +94,10 @@ test('who views and who types a reply reaches the teammates with the conversatio
   for (const x of [ottoTab, benList]) {
     assert.ok(!x.received.some((html) => html.includes('collision-')), 'no line for an outsider or a list');
   }
+  assert.ok(
+    benOther.received.every((html) => !html.includes(`collision-${id}`)),
+    'another conversation’s tab hears nothing of this one',
+  );
   assert.ok(!benTab.received.some((html) => html.includes('Otto')), 'the outsider is never named');
 });
 
@@ -113,4 +120,13 @@ test('the line is in the reader’s language and lists several teammates', async
   miaTab.typing();
   await until(() => benTab.line(id) === 'Ana &lt;b&gt; und Mia schreiben eine Antwort', 'two typing, in German');
   await until(() => miaTab.line(id) === 'Ana &lt;b&gt; is typing a reply Ben is viewing', 'Mia: Ana types, Ben views');
+
+  // Mia's reply ends her typing at once, long before it would expire; Ana still types.
+  anaTab.typing();
+  queueReply(h.app.domain, mia.actor, id, 'On its way');
+  await until(
+    () => benTab.line(id) === 'Ana &lt;b&gt; schreibt eine Antwort Mia sieht sich die Unterhaltung an',
+    'Mia replied',
+    TYPING_MS / 2,
+  );
 });

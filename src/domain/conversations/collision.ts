@@ -27,6 +27,16 @@ export function newestReplyId(ctx: DomainContext, conversationId: number): numbe
   return row?.id ?? 0;
 }
 
+/** Who wrote this reply (null for an automatic one, or a message from the customer). */
+export function replyAuthor(ctx: DomainContext, messageId: number): number | null {
+  const row = ctx.db
+    .select({ author: messages.authorUserId })
+    .from(messages)
+    .where(and(eq(messages.id, messageId), eq(messages.direction, 'out')))
+    .get();
+  return row?.author ?? null;
+}
+
 export interface TeammateReply {
   id: number;
   authorName: string;
