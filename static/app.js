@@ -17,6 +17,7 @@ import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
 import * as toasts from './behaviours/toasts.js';
 import * as undo from './behaviours/undo.js';
+import * as typing from './behaviours/typing.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
@@ -37,4 +38,5 @@ start([
   notifications,
   sound,
   sendLater,
+  typing,
 ]);

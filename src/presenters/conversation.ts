@@ -2,6 +2,7 @@ import { analyzeText } from '../domain/messaging/sms-parts.ts';
 import type { ConfigStore } from '../config/store.ts';
 import { contactHistory, getContact, isFavourite } from '../domain/contacts/service.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';
+import { newestReplyId } from '../domain/conversations/collision.ts';
 import { getConversation, type ConversationView } from '../domain/conversations/queries.ts';
 import type { TimelineCursor } from '../domain/conversations/timeline.ts';
 import { humanSize } from '../domain/media/attachments.ts';
@@ -10,6 +11,7 @@ import { listSurveys } from '../domain/surveys/definitions.ts';
 import { listTags } from '../domain/tags/service.ts';
 import { toPlainText } from '../formatting/markdown.ts';
 import { scheduledData, zoneOfActor } from './later.ts';
+import type { ReplyAsk } from './collision.ts';
 import { timelineData } from './timeline.ts';
 
 /** What the conversation's presenters read: the domain and the configuration as it is now (the app is one). */
@@ -28,6 +30,8 @@ export interface PageState {
   panelNotice?: string;
   panelDraft?: Record<string, string>;
   surveyNotice?: string;
+  /** A send held back: a teammate replied meanwhile (./collision.ts). */
+  ask?: ReplyAsk;
 }
 
 /** The header: state, actions and tags — all that header actions and live header pushes redraw (no timeline). */
@@ -71,6 +75,9 @@ function composer(src: Sources, conversation: ConversationView, state: PageState
         : null,
     surveys: listSurveys(src.domain),
     surveyNotice: state.surveyNotice,
+    ask: state.ask ?? null,
+    // What the composer is drawn after: a send that finds a teammate's newer reply asks first.
+    seenReply: newestReplyId(src.domain, conversation.id),
   };
 }
 

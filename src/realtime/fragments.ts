@@ -13,7 +13,7 @@ import { timeZoneOf, viewerLocals } from '../presenters/viewer.ts';
 import { FORM_TOKEN, type LiveClient, type Piece } from './hub.ts';
 
 /** The language a tab is drawn in: the user's own choice, else what their browser asked for. */
-const localeOf = (user: PublicUser, client: Pick<LiveClient, 'locale'>): Locale => user.locale ?? client.locale;
+export const localeOf = (user: PublicUser, client: Pick<LiveClient, 'locale'>): Locale => user.locale ?? client.locale;
 
 /**
  * How a tab draws what anyone may see: its language and its time zone. Part of every piece's key, so that people

@@ -80,9 +80,19 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
   let stopping = false;
   const tell = (userId: number, online: boolean) => presence.listeners.forEach((listener) => listener(userId, online));
 
+  /**
+   * Told of each tab as it opens and closes, and when it says its user is typing: who is in which conversation
+   * (./collision.ts). Silent once the server stops.
+   */
+  const tabs = { listeners: [] as ((client: LiveClient, change: 'open' | 'close' | 'typing') => void)[] };
+  const tellTab = (client: LiveClient, change: 'open' | 'close' | 'typing') =>
+    tabs.listeners.forEach((listener) => listener(client, change));
+
   function remove(client: LiveClient): void {
     const set = byUser.get(client.userId);
-    if (!set?.delete(client) || set.size > 0) return;
+    if (!set?.delete(client)) return;
+    if (!stopping) tellTab(client, 'close');
+    if (set.size > 0) return;
     byUser.delete(client.userId);
     if (stopping) return;
     const { userId } = client;
@@ -258,9 +268,16 @@ export function createHub(liveSessions: (sessionIds: string[]) => Set<string>, o
       clearTimeout(back);
       leaving.delete(client.userId);
       if (first && !back) tell(client.userId, true);
+      tellTab(client, 'open');
     },
 
     presence,
+    tabs,
+
+    /** The tab said its user is typing (a message on its socket); told only while the tab is connected. */
+    typing(client: LiveClient): void {
+      if (!stopping && byUser.get(client.userId)?.has(client)) tellTab(client, 'typing');
+    },
 
     /**
      * Sends each open tab of `userIds` its pieces, each distinct piece drawn once, in one frame with the other

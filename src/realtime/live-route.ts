@@ -13,7 +13,20 @@ function originHost(origin: string): string | null {
   }
 }
 
-/** One WebSocket per open tab: the server pushes HTML fragments; the browser sends nothing we act on. */
+/** The typing signal with the headers hx-ws adds (the form token, htmx's own): anything longer is not one. */
+const TYPING_SIGNAL_MAX_BYTES = 2048;
+
+/** What a tab may say on its socket: that its user is typing a reply (hx-ws sends the values as JSON). */
+function isTypingSignal(data: Buffer | ArrayBuffer | Buffer[], binary: boolean): boolean {
+  if (binary || !Buffer.isBuffer(data) || data.length > TYPING_SIGNAL_MAX_BYTES) return false;
+  try {
+    return (JSON.parse(data.toString('utf8')) as { typing?: unknown } | null)?.typing === true;
+  } catch {
+    return false;
+  }
+}
+
+/** One WebSocket per open tab: the server pushes HTML fragments; the browser says only that its user is typing. */
 export default async function liveRoutes(app: FastifyInstance): Promise<void> {
   // Availability follows the tabs (the rules: src/domain/users/presence.ts). Nobody has a tab at start-up.
   offlineAtStart(app.domain);
@@ -58,6 +71,9 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
         csrf: auth.csrfToken,
       };
       app.hub.add(client);
+      socket.on('message', (data, binary) => {
+        if (isTypingSignal(data, binary)) app.hub.typing(client);
+      });
       // Catch up on whatever changed while this tab had no socket (page load, network drop, server restart).
       const draw = drawer(app, findUserById(app.domain, client.userId) ?? auth.user, client);
       const settings = client.view.kind === 'page' && client.view.pathname === '/settings';

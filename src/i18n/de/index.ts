@@ -19,6 +19,7 @@ import { signIn } from './sign-in.ts';
 import { accounts } from './accounts.ts';
 import { audit } from './audit.ts';
 import { later } from './later.ts';
+import { collision } from './collision.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -44,4 +45,5 @@ export const de: Translation<typeof en> = {
   ...accounts,
   ...audit,
   ...later,
+  ...collision,
 };

@@ -19,6 +19,7 @@ import { signIn } from './sign-in.ts';
 import { accounts } from './accounts.ts';
 import { audit } from './audit.ts';
 import { later } from './later.ts';
+import { collision } from './collision.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -43,6 +44,7 @@ export const en = {
   ...accounts,
   ...audit,
   ...later,
+  ...collision,
 } as const;
 
 export type MessageKey = keyof typeof en;

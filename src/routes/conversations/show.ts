@@ -9,7 +9,8 @@ import { LIMITS } from '../../domain/limits.ts';
 import { queueReply } from '../../domain/messaging/outbox.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
-import { conversationComposer, conversationPage } from '../../presenters/conversation.ts';
+import { replyAsk } from '../../presenters/collision.ts';
+import { conversationComposer, conversationPage, type PageState } from '../../presenters/conversation.ts';
 import { parseTimelineCursor, timelineData } from '../../presenters/timeline.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
 import { customerLinks } from '../customer-links.ts';
@@ -85,8 +86,21 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       const id = idParam(req);
       const actor = actorOf(req);
       const body = field(req, 'body');
+      /** The composer again with the draft (the whole page without JavaScript). */
+      const again = (state: PageState) =>
+        isHtmx(req)
+          ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state))
+          : reply.page('pages/conversation', conversationPage(app, actor, id, state));
       try {
         if (req.upload.refused) throw req.upload.refused;
+        // A teammate answered the customer since this composer was drawn: ask once before answering twice. The
+        // question's Cancel keeps the draft and sends nothing.
+        const cancelled = field(req, 'cancel') !== '';
+        const ask = cancelled ? null : replyAsk(app.domain, actor, id, field(req, 'seen_reply'));
+        if (cancelled || ask) {
+          reply.code(ask ? 409 : 200);
+          return again({ draft: body, ask: ask ?? undefined });
+        }
         const media = {
           store: app.media,
           uploads: req.upload.files,
@@ -104,10 +118,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
         const refused = formErrorsOf(err, req, { statuses: [400, 409, 422] });
         if (!refused) throw err;
         reply.code(refused.status);
-        const state = { draft: body, errors: refused.errors };
-        return isHtmx(req)
-          ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state))
-          : reply.page('pages/conversation', conversationPage(app, actor, id, state));
+        return again({ draft: body, errors: refused.errors });
       }
     },
   );
