@@ -12,3 +12,4 @@ export * from './notes.ts';
 export * from './notifications.ts';
 export * from './accounts.ts';
 export * from './audit.ts';
+export * from './push.ts';
