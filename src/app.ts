@@ -241,7 +241,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mediaRoutes);
   await app.register(mm7Routes);
   await app.register(settingsRoutes);
-  await app.register(pushRoutes);
+  await app.register(pushRoutes, { devFiles: opts.devViews === true });
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });
   await app.register(adminInboxRoutes, { prefix: '/admin/inboxes' });
