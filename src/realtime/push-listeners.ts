@@ -31,11 +31,13 @@ export function registerPushListeners(app: FastifyInstance): void {
     while (running < CONCURRENCY && queue.length > 0) {
       const { target, payload, urgent } = queue.shift()!;
       running += 1;
-      void send(target, payload, urgent).finally(() => {
-        running -= 1;
-        pump();
-        settled();
-      });
+      void send(target, payload, urgent)
+        .catch((err: unknown) => app.log.error({ err, userId: target.userId }, 'push: sending failed'))
+        .finally(() => {
+          running -= 1;
+          pump();
+          settled();
+        });
     }
   };
 

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import pino from 'pino';
 import { postChatMessage } from '../../src/domain/chats/messages.ts';
 import { setPreferences } from '../../src/domain/users/preferences.ts';
 import { buildChat, buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts';
@@ -11,7 +12,10 @@ import { signedIn, testApp, until, type TestApp } from '../helper.ts';
 import { browserKeys, checkVapid, decryptPush, startPushService } from '../push-service.ts';
 
 async function world(t: TestContext, config: Record<string, unknown> = {}) {
-  const h = await testApp(t, config);
+  const logs: string[] = [];
+  const h = await testApp(t, config, {
+    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
+  });
   const service = await startPushService(t);
   const ana = await buildUser(h, { name: 'Ana' });
   const ben = await buildUser(h, { name: 'Ben' });
@@ -20,7 +24,7 @@ async function world(t: TestContext, config: Record<string, unknown> = {}) {
   const client = await signedIn(h.app, ana.email);
   const res = await client.post('/push/subscriptions', { endpoint, p256dh: keys.p256dh, auth: keys.authText });
   assert.equal(res.statusCode, 204, res.body);
-  return { h, service, ana, ben, keys, endpoint };
+  return { h, service, ana, ben, keys, endpoint, logs };
 }
 
 const devices = (h: TestApp, userId: number) =>
@@ -83,12 +87,15 @@ test('the push is in the person’s language, and only for events they chose', a
 });
 
 test('a push service answering 410 or 404 makes the server forget the device; other failures keep it', async (t) => {
-  const { h, service, ana, ben } = await world(t);
+  const { h, service, ana, ben, logs } = await world(t);
   const chat = buildChat(h, { by: ben, members: [ana] });
   service.answer = 500;
   postChatMessage(h.app.domain, ben.actor, chat, 'One');
   await until(() => service.received.length === 1, 'the first push');
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const failed = await until(() => logs.find((l) => l.includes('push failed')), 'the failure logged');
+  assert.match(failed, /"reason":"HTTP 500"/);
+  assert.match(failed, new RegExp(`"service":"${new URL(service.url).host}"`));
+  assert.ok(!logs.some((l) => l.includes('ana-phone')), 'the endpoint, a secret, is never logged');
   assert.equal(devices(h, ana.id), 1, 'a failing push service is no reason to forget the device');
 
   service.answer = 410;
