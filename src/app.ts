@@ -34,6 +34,7 @@ import twoFactorGate from './plugins/two-factor-gate.ts';
 import { createHub, type Hub } from './realtime/hub.ts';
 import liveRoutes from './realtime/live-route.ts';
 import { registerRealtimeListeners } from './realtime/listeners.ts';
+import { registerPushListeners } from './realtime/push-listeners.ts';
 import adminAuditRoutes from './routes/admin/audit.ts';
 import adminBackupRoutes from './routes/admin/backups.ts';
 import adminConnectionRoutes from './routes/admin/connections.ts';
@@ -62,6 +63,7 @@ import laterRoutes from './routes/later.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
 import homeRoutes from './routes/home.ts';
+import pushRoutes from './routes/push.ts';
 import settingsRoutes from './routes/settings.ts';
 import sandboxRoutes from './routes/sandbox.ts';
 import setupRoutes from './routes/setup.ts';
@@ -244,6 +246,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mediaRoutes);
   await app.register(mm7Routes);
   await app.register(settingsRoutes);
+  await app.register(pushRoutes, { devFiles: opts.devViews === true });
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });
   await app.register(adminInboxRoutes, { prefix: '/admin/inboxes' });
@@ -258,5 +261,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     app.later = startLaterTimer(domain, (err) => app.log.error({ err }, 'snoozes and scheduled replies failed'));
   });
   app.addHook('onClose', async () => app.later?.stop());
+  registerPushListeners(app);
   return app;
 }

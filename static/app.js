@@ -12,6 +12,7 @@ import * as mentions from './behaviours/mentions.js';
 import * as notifications from './behaviours/notifications.js';
 import * as pins from './behaviours/pins.js';
 import * as sendLater from './behaviours/send-later.js';
+import * as push from './behaviours/push.js';
 import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
@@ -39,4 +40,5 @@ start([
   sound,
   sendLater,
   typing,
+  push,
 ]);

@@ -4,9 +4,12 @@ import { dirname, join, normalize } from 'node:path';
 import { test } from 'node:test';
 import { buildTestApp } from './helper.ts';
 
-/** The browser modules we write (static/vendor holds htmx's own), as paths under static/. */
+/**
+ * The browser modules we write (static/vendor holds htmx's own), as paths under static/. The service worker
+ * (static/worker/) is no page module: /sw.js serves it (test/routes/push.test.ts).
+ */
 const modules = readdirSync('static', { recursive: true, encoding: 'utf8' })
-  .filter((file) => file.endsWith('.js') && !file.startsWith('vendor'))
+  .filter((file) => file.endsWith('.js') && !file.startsWith('vendor') && !file.startsWith('worker'))
   .map((file) => file.split('\\').join('/'))
   .sort();
 

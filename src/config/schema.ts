@@ -202,6 +202,28 @@ export const configSchema = z
         path: ['token'],
       })
       .prefault({}),
+    push: z
+      .strictObject({
+        /** Who push services may contact about this server (RFC 8292): a mailto: or https: URL. Default: public_url, else a placeholder. */
+        subject: z
+          .string()
+          .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'expected a mailto: address or an https:// URL')
+          .optional(),
+        /** A VAPID key pair of one's own (base64url, as `npx web-push generate-vapid-keys` prints); default: made once and kept in the database. */
+        public_key: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{87}$/, 'expected an uncompressed P-256 public key, base64url (87 characters)')
+          .optional(),
+        private_key_env: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/)
+          .optional(),
+      })
+      .refine((p) => (p.public_key === undefined) === (p.private_key_env === undefined), {
+        message: 'set both public_key and private_key_env, or neither',
+        path: ['public_key'],
+      })
+      .prefault({}),
     smpp: z.array(smppConnection).default([]),
     mm7: z.array(mm7Connection).default([]),
     number: z.array(numberSchema).default([]),

@@ -23,6 +23,9 @@ function secretRefs(config: Config): SecretRef[] {
   // A short token would let anyone on the network guess their way into the metrics.
   if (config.metrics.token_env)
     refs.push({ key: 'metrics.token_env', variable: config.metrics.token_env, minLength: 24 });
+  // A VAPID private key is a P-256 scalar: 32 bytes, 43 base64url characters.
+  if (config.push.private_key_env)
+    refs.push({ key: 'push.private_key_env', variable: config.push.private_key_env, minLength: 43 });
   return refs;
 }
 

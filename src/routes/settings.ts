@@ -3,6 +3,8 @@ import { twoFactorOf } from '../domain/accounts/two-factor.ts';
 import { queuesOf, setQueues } from '../domain/assignment/queue.ts';
 import { invalid } from '../domain/errors.ts';
 import { setSendKey } from '../domain/users/compose.ts';
+import { serverKeys } from '../domain/push/keys.ts';
+import { deviceCount } from '../domain/push/subscriptions.ts';
 import { setExtension, setStatus } from '../domain/users/presence.ts';
 import { notificationKinds, preferencesOf, setPreferences } from '../domain/users/preferences.ts';
 import { changeOwnPassword, updateOwnSettings, type PublicUser } from '../domain/users/service.ts';
@@ -37,6 +39,10 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     timeZones: timeZoneNames,
     serverTimeZone: app.configStore.current.server.time_zone,
     twoFactor: twoFactorOf(app.domain.db, actorOf(req).id),
+    push: {
+      key: serverKeys(app.domain, app.configStore.current).publicKey,
+      devices: deviceCount(app.domain, actorOf(req)),
+    },
   });
   const show = (req: FastifyRequest, reply: FastifyReply, state: State = {}) =>
     reply.page('pages/settings', data(req, state));

@@ -5,7 +5,7 @@
  * one place, for htmx and fetch alike).
  * @returns {string}
  */
-function csrfToken() {
+export function csrfToken() {
   try {
     const headers = JSON.parse(document.body.getAttribute('hx-headers:inherited') ?? '{}');
     return typeof headers['X-CSRF-Token'] === 'string' ? headers['X-CSRF-Token'] : '';

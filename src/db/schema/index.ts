@@ -13,3 +13,4 @@ export * from './notifications.ts';
 export * from './accounts.ts';
 export * from './audit.ts';
 export * from './later.ts';
+export * from './push.ts';

@@ -20,6 +20,7 @@ import { accounts } from './accounts.ts';
 import { audit } from './audit.ts';
 import { later } from './later.ts';
 import { collision } from './collision.ts';
+import { push } from './push.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -46,4 +47,5 @@ export const de: Translation<typeof en> = {
   ...audit,
   ...later,
   ...collision,
+  ...push,
 };

@@ -20,6 +20,7 @@ import { accounts } from './accounts.ts';
 import { audit } from './audit.ts';
 import { later } from './later.ts';
 import { collision } from './collision.ts';
+import { push } from './push.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -45,6 +46,7 @@ export const en = {
   ...audit,
   ...later,
   ...collision,
+  ...push,
 } as const;
 
 export type MessageKey = keyof typeof en;
