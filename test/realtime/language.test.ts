@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import WebSocket from 'ws';
 import { renameInbox } from '../../src/domain/inboxes/service.ts';
 import { setStatus } from '../../src/domain/users/presence.ts';
 import { updateOwnSettings } from '../../src/domain/users/service.ts';
 import { buildInbox, buildUser, SETUP } from '../factories.ts';
-import { buildTestApp, signedIn, until, type TestApp } from '../helper.ts';
-
-/** A tab's socket whose handshake asks for English, as a browser that sets the language for pages only does. */
-async function englishHandshake(h: TestApp, t: { after: (fn: () => void) => void }, email: string, query: string) {
-  const address = h.app.server.address();
-  assert.ok(address && typeof address === 'object');
-  const client = await signedIn(h.app, email);
-  const received: string[] = [];
-  const socket = new WebSocket(`ws://127.0.0.1:${address.port}/live?${query}`, {
-    headers: { cookie: client.cookieHeader, 'accept-language': 'en-US' },
-  });
-  socket.on('message', (data) => received.push((data as Buffer).toString()));
-  t.after(() => socket.close());
-  await until(() => received.length >= 1, 'the catch-up fragment');
-  return received;
-}
+import { buildTestApp, until } from '../helper.ts';
+import { liveTab } from './tab.ts';
 
 test("fragments pushed over /live are in the user's language, whatever the socket's handshake asked for", async (t) => {
   const h = await buildTestApp();
@@ -29,7 +14,7 @@ test("fragments pushed over /live are in the user's language, whatever the socke
   const jana = await buildUser(h, { name: 'Jana' });
   updateOwnSettings(h.app.domain, jana.actor, { name: 'Jana', locale: 'de' });
   const inbox = buildInbox(h, { members: [jana] });
-  const received = await englishHandshake(h, t, jana.email, 'path=%2Fsettings&lang=en');
+  const received = await liveTab(h, t, jana.email, 'path=%2Fsettings&lang=en');
 
   renameInbox(h.app.domain, SETUP, inbox.id, { name: 'Hilfe' });
   const nav = await until(() => received.find((f) => f.includes('>Hilfe<')), 'the nav pushed after the rename');
@@ -60,7 +45,7 @@ test('without a language of their own, a tab is pushed the language its page was
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const jan = await buildUser(h, { name: 'Jan' });
   const inbox = buildInbox(h, { members: [jan] });
-  const received = await englishHandshake(h, t, jan.email, 'path=%2Fconversations&lang=de');
+  const received = await liveTab(h, t, jan.email, 'path=%2Fconversations&lang=de');
   assert.match(received[0]!, /Posteingang/);
   renameInbox(h.app.domain, SETUP, inbox.id, { name: 'Hilfe' });
   const nav = await until(() => received.find((f) => f.includes('>Hilfe<')), 'the nav pushed after the rename');

@@ -1,11 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { conversationEvents, conversations } from '../../db/schema/conversations.ts';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.ts';
 import { bookOf } from '../contacts/book.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
+import { addNotifications, announce, type NewNotification } from '../notifications/notify.ts';
 
 export type { Tx };
 
@@ -69,6 +70,8 @@ interface Change {
   event: { kind: string; data?: Record<string, string> };
   /** The inbox the conversation leaves, when it moves. */
   fromInboxId?: number;
+  /** Who hears of it (never the actor: `addNotifications`). */
+  notify?: NewNotification[];
 }
 
 /**
@@ -87,7 +90,7 @@ function change(
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
     if (state.version !== version) throw conflict('conversation.stale');
-    const { set, event, fromInboxId } = decide(tx, state);
+    const { set, event, fromInboxId, notify } = decide(tx, state);
     const updated = tx
       .update(conversations)
       .set({ ...set, version: sql`${conversations.version} + 1` })
@@ -95,10 +98,24 @@ function change(
       .run();
     if (updated.changes !== 1) throw conflict('conversation.stale');
     const eventId = addEvent(tx, conversationId, event.kind, actor.id, now, event.data);
-    return { inboxId: set.inboxId ?? state.inboxId, eventId, fromInboxId };
+    const notified = addNotifications(ctx, now, notify ?? []);
+    return { inboxId: set.inboxId ?? state.inboxId, eventId, fromInboxId, notified };
   });
   ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, fromInboxId: done.fromInboxId });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+  announce(ctx, done.notified);
+}
+
+/** The customer's latest text: what an assignee's toast quotes, as the rotation's quotes their first. */
+function latestText(tx: Pick<Tx, 'select'>, conversationId: number): string {
+  const row = tx
+    .select({ body: messages.body })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
+    .orderBy(desc(messages.id))
+    .limit(1)
+    .get();
+  return row?.body ?? '';
 }
 
 function assertAssignable(state: ConversationState): void {
@@ -131,9 +148,13 @@ export function assignConversation(
       return { set: { assigneeId: null }, event: { kind: 'unassigned' } };
     }
     const name = memberName(tx, state.inboxId, assigneeId);
+    const self = assigneeId === actor.id;
+    // The assignee hears that it is theirs, as from the rotation; nobody is told of their own action.
+    const excerpt = self ? '' : latestText(tx, conversationId);
     return {
       set: { assigneeId },
-      event: { kind: assigneeId === actor.id ? 'self_assigned' : 'assigned', data: { assignee: name } },
+      event: { kind: self ? 'self_assigned' : 'assigned', data: { assignee: name } },
+      notify: self ? [] : [{ userId: assigneeId, kind: 'assigned', actorId: actor.id, conversationId, excerpt }],
     };
   });
 }
