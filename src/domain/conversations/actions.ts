@@ -133,6 +133,17 @@ function memberName(tx: Pick<Tx, 'select'>, inboxId: number, userId: number): st
   return member.name;
 }
 
+/** Why an assignment named nobody: the inbox has no active member to offer, or none was chosen. */
+function nobodyToPick(tx: Pick<Tx, 'select'>, inboxId: number) {
+  const member = tx
+    .select({ id: inboxMembers.userId })
+    .from(inboxMembers)
+    .innerJoin(users, eq(users.id, inboxMembers.userId))
+    .where(and(eq(inboxMembers.inboxId, inboxId), eq(users.active, true)))
+    .get();
+  return member ? 'conversation.assignee_missing' : 'conversation.nobody_to_assign';
+}
+
 /** Assign to a member of the conversation's inbox (the actor included), or to nobody with `null`. */
 export function assignConversation(
   ctx: DomainContext,
@@ -144,7 +155,8 @@ export function assignConversation(
   change(ctx, actor, conversationId, version, (tx, state) => {
     assertAssignable(state);
     if (assigneeId === null) {
-      if (state.assigneeId === null) throw conflict('conversation.stale');
+      // The page was current (the version matched), so nobody was picked: say why, not "someone changed it".
+      if (state.assigneeId === null) throw invalid(nobodyToPick(tx, state.inboxId), 'assignee');
       return { set: { assigneeId: null }, event: { kind: 'unassigned' } };
     }
     const name = memberName(tx, state.inboxId, assigneeId);
