@@ -2,6 +2,7 @@
 // The few things HTML cannot do by itself, one module per behaviour. Everything here is an enhancement: forms work
 // without it.
 import * as attachments from './behaviours/attachments.js';
+import * as callLog from './behaviours/call-log.js';
 import * as composer from './behaviours/composer.js';
 import * as emoji from './behaviours/emoji.js';
 import * as formatting from './behaviours/formatting.js';
@@ -15,4 +16,17 @@ import * as toasts from './behaviours/toasts.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
-start([timeZone, formatting, composer, mentions, emoji, attachments, pins, title, toasts, notifications, sound]);
+start([
+  timeZone,
+  formatting,
+  composer,
+  mentions,
+  emoji,
+  attachments,
+  pins,
+  title,
+  toasts,
+  notifications,
+  sound,
+  callLog,
+]);
