@@ -11,5 +11,5 @@ test('an admin signs in and sees the shell', async (t) => {
   const res = await client.get('/conversations');
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /Ada/);
-  assert.match(res.body, /hx-ws:connect="\/live\?path=%2F"/);
+  assert.match(res.body, /hx-ws:connect="\/live\?path=%2Fconversations&amp;lang=en"/);
 });
