@@ -3,6 +3,7 @@
 // without it.
 import * as attachments from './behaviours/attachments.js';
 import * as composeSwitch from './behaviours/compose-switch.js';
+import * as callLog from './behaviours/call-log.js';
 import * as composer from './behaviours/composer.js';
 import * as days from './behaviours/days.js';
 import * as emoji from './behaviours/emoji.js';
@@ -41,4 +42,5 @@ start([
   sendLater,
   typing,
   push,
+  callLog,
 ]);

@@ -152,7 +152,7 @@ export async function signedIn(app: FastifyInstance, email: string): Promise<Cli
   const client = new Client(app);
   const res = await client.login(email);
   if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode}`);
-  await client.get('/');
+  await client.get('/conversations');
   return client;
 }
 

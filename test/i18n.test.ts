@@ -84,6 +84,15 @@ test('a plural key has exactly the forms Intl.PluralRules names for each languag
   }
 });
 
+test('a count shown before a word ("{n} messages", "{n} Tage") is a plural key, in every language', () => {
+  for (const locale of locales) {
+    for (const key of Object.keys(en) as MessageKey[]) {
+      const message = catalogs[locale][key];
+      if (typeof message === 'string') assert.doesNotMatch(message, /\{(n|count|total)\} \p{L}/u, `${locale}: ${key}`);
+    }
+  }
+});
+
 test('the count picks the plural form of the language', () => {
   const en = translator('en');
   assert.equal(en('nav.chats_unread', { n: 1 }), '1 unread chat message');

@@ -8,8 +8,8 @@ test('an admin signs in and sees the shell', async (t) => {
   t.after(() => h.close());
   const admin = await buildUser(h, { role: 'admin', name: 'Ada' });
   const client = await signedIn(h.app, admin.email);
-  const res = await client.get('/');
+  const res = await client.get('/conversations');
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /Ada/);
-  assert.match(res.body, /hx-ws:connect="\/live\?path=%2F"/);
+  assert.match(res.body, /hx-ws:connect="\/live\?path=%2Fconversations&amp;lang=en"/);
 });

@@ -1,6 +1,6 @@
 import { analyzeText } from '../domain/messaging/sms-parts.ts';
 import type { ConfigStore } from '../config/store.ts';
-import { contactHistory, getContact, isFavourite } from '../domain/contacts/service.ts';
+import { callLinks, contactHistory, getContact, isFavourite } from '../domain/contacts/service.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';
 import { newestReplyId } from '../domain/conversations/collision.ts';
 import { getConversation, type ConversationView } from '../domain/conversations/queries.ts';
@@ -44,6 +44,12 @@ export function conversationHeader(
   return { conversation: getConversation(domain, actor, conversationId), allTags: listTags(domain), errors };
 }
 
+/** The admin's click-to-call and meeting URL templates (`[contacts]`). */
+export const callConfig = (src: Sources) => ({
+  callUrl: src.configStore.current.contacts.call_url,
+  meetingUrl: src.configStore.current.contacts.meeting_url,
+});
+
 /** The contact panel beside a conversation: the contact, whether they are my favourite, their history I may see. None for a number's history. */
 export function contactPanel(src: Sources, actor: Actor, conversation: ConversationView, state: PageState = {}) {
   const panel = conversation.history
@@ -52,7 +58,7 @@ export function contactPanel(src: Sources, actor: Actor, conversation: Conversat
         contact: getContact(src.domain, actor, conversation.contactId),
         favourite: isFavourite(src.domain, actor, conversation.contactId),
         history: contactHistory(src.domain, actor, conversation.contactId),
-        meeting: src.configStore.current.contacts.meeting_url !== undefined,
+        links: callLinks(src.domain, actor, conversation.id, callConfig(src)),
       };
   return { panel, panelErrors: state.panelErrors ?? {}, panelNotice: state.panelNotice, panelDraft: state.panelDraft };
 }

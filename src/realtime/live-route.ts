@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { offlineAtStart, tabsClosed, tabsOpened } from '../domain/users/presence.ts';
 import { findUserById } from '../domain/users/service.ts';
+import { locales } from '../i18n/index.ts';
 import { timeZoneOf } from '../presenters/viewer.ts';
 import { drawer } from './fragments.ts';
 import { tabView } from './tab-view.ts';
@@ -57,7 +58,8 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
     },
     (socket, req) => {
       const auth = req.auth!;
-      const raw = (req.query as Record<string, unknown>).path;
+      const query = req.query as Record<string, unknown>;
+      const raw = query.path;
       // Shapes what is pushed (the nav's current link, a list's filters); anything but a local path and query is ignored.
       const path =
         typeof raw === 'string' && raw.length <= 500 && /^\/[\w\-/]*(\?[\w\-=&%.+]*)?$/.test(raw) ? raw : null;
@@ -65,7 +67,9 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
         socket,
         userId: auth.user.id,
         sessionId: auth.id,
-        locale: req.locale,
+        // The language the page was drawn in (its user's choice, else what the page's request asked for): the
+        // handshake's own Accept-Language may differ (a browser or test that sets it for pages only).
+        locale: locales.find((l) => l === query.lang) ?? req.locale,
         path,
         view: tabView(path, timeZoneOf(auth.user, app.configStore.current)),
         csrf: auth.csrfToken,

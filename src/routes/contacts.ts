@@ -4,9 +4,9 @@ import {
   linkContact,
   linkNewContact,
   listFavourites,
+  logCall,
   searchContacts,
   setFavourite,
-  startCall,
   unsubscribeByHand,
   updateContact,
 } from '../domain/contacts/service.ts';
@@ -16,7 +16,7 @@ import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
-import { contactPanel, conversationPage, type PageState } from '../presenters/conversation.ts';
+import { callConfig, contactPanel, conversationPage, type PageState } from '../presenters/conversation.ts';
 
 /** `?conversation=` on contact forms: the conversation whose panel sent them (to redraw it). */
 function conversationQuery(req: FastifyRequest): number | null {
@@ -35,10 +35,6 @@ const contactFields = (req: FastifyRequest) => ({
 export default async function contactRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
   const country = () => app.configStore.current.contacts.default_country;
-  const links = () => ({
-    callUrl: app.configStore.current.contacts.call_url,
-    meetingUrl: app.configStore.current.contacts.meeting_url,
-  });
 
   /** Redraws the panel (htmx) or the whole conversation page, with what went wrong in place. */
   const panel = (req: FastifyRequest, reply: FastifyReply, conversationId: number, state: PageState = {}) => {
@@ -183,16 +179,11 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     });
   });
 
-  // A plain form post: the browser follows the redirect to tel: (or the click-to-call/meeting URL) itself.
+  // The page reports that the agent followed Call or Start a meeting (the link itself is the browser's to open).
   app.post('/conversations/:id/call', async (req, reply) => {
     const kind = field(req, 'kind') === 'meeting' ? 'meeting' : 'call';
-    try {
-      return reply.redirect(startCall(app.domain, actorOf(req), idParam(req), kind, links()), 303);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.status !== 422) throw err;
-      reply.code(422);
-      return reply.sendError(err.key, err.params);
-    }
+    logCall(app.domain, actorOf(req), idParam(req), kind, callConfig(app));
+    return reply.code(204).send();
   });
 
   app.get('/favourites', async (req, reply) => favouritesPage(req, reply));

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { setAutoAssign } from '../domain/assignment/settings.ts';
 import { getInboxFor, setAssignmentMode, setMovingEnabled } from '../domain/inboxes/service.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
@@ -6,20 +6,28 @@ import { isHtmx } from '../plugins/render.ts';
 import { field, formErrorsOf, idParam } from './forms.ts';
 import { listUrl } from '../presenters/list-query.ts';
 
-/** Per-inbox switches, offered on the inbox's conversation list: assignment mode (managers) and moving out (admins). */
+/** The page a switch was used on: Manage inboxes → (inbox) (`from=admin`), else the inbox's conversation list. */
+const fromAdmin = (req: FastifyRequest): boolean => field(req, 'from') === 'admin';
+const back = (req: FastifyRequest, id: number): string =>
+  fromAdmin(req) ? `/admin/inboxes/${id}` : listUrl({ inbox: String(id) });
+
+/**
+ * Per-inbox switches, offered on the inbox's conversation list and on Manage inboxes → (inbox): assignment mode
+ * (managers), round-robin (managers) and moving out (admins).
+ */
 export default async function inboxSettingRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
 
   app.post('/inboxes/:id/assignment', async (req, reply) => {
     const id = idParam(req);
     setAssignmentMode(app.domain, actorOf(req), id, field(req, 'enabled') === '1');
-    return reply.redirect(listUrl({ inbox: String(id) }), 303);
+    return reply.redirect(back(req, id), 303);
   });
 
   app.post('/inboxes/:id/moving', async (req, reply) => {
     const id = idParam(req);
     setMovingEnabled(app.domain, actorOf(req), id, field(req, 'enabled') === '1');
-    return reply.redirect(listUrl({ inbox: String(id) }), 303);
+    return reply.redirect(back(req, id), 303);
   });
 
   // Round-robin (managers): htmx redraws the settings in place, with a refused cap beside its field.
@@ -27,6 +35,7 @@ export default async function inboxSettingRoutes(app: FastifyInstance): Promise<
     const id = idParam(req);
     const actor = actorOf(req);
     const maxOpen = field(req, 'max_open');
+    const inboxSettingsFrom = fromAdmin(req) ? 'admin' : 'list';
     try {
       setAutoAssign(app.domain, actor, id, { enabled: field(req, 'enabled') === '1', maxOpen });
     } catch (err) {
@@ -34,13 +43,16 @@ export default async function inboxSettingRoutes(app: FastifyInstance): Promise<
       const refused = formErrorsOf(err, req, { statuses: [422] });
       if (!refused || !isHtmx(req)) throw err;
       const autoAssignForm = { errors: refused.errors, maxOpen, enabled: field(req, 'enabled') === '1' };
-      return reply
-        .code(refused.status)
-        .fragment('partials/inbox-settings', { inboxSettings: getInboxFor(app.domain, actor, id), autoAssignForm });
+      return reply.code(refused.status).fragment('partials/inbox-settings', {
+        inboxSettings: getInboxFor(app.domain, actor, id),
+        inboxSettingsFrom,
+        autoAssignForm,
+      });
     }
-    if (!isHtmx(req)) return reply.redirect(listUrl({ inbox: String(id) }), 303);
+    if (!isHtmx(req)) return reply.redirect(back(req, id), 303);
     return reply.fragment('partials/inbox-settings', {
       inboxSettings: getInboxFor(app.domain, actor, id),
+      inboxSettingsFrom,
       autoAssignForm: { saved: true },
     });
   });

@@ -33,6 +33,8 @@ export async function post(url, fields, near) {
         'X-CSRF-Token': csrfToken(),
       },
       body: new URLSearchParams(fields),
+      // Still delivered when the page goes right after (a link followed in the same tab).
+      keepalive: true,
     });
     if (!response.ok) showAlert(near, await response.text());
   } catch (error) {

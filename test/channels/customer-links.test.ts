@@ -151,16 +151,16 @@ test('with server.public_url, survey and file links use it, not a forged Host he
 test('admins are told to set server.public_url while a carrier number has none; agents are not, and it goes once it is set', async (t) => {
   const { h, admin, ana } = await world(t, {});
   const ad = await signedIn(h.app, admin.email);
-  const home = await ad.get('/');
+  const home = await ad.get('/conversations');
   assert.match(home.body, new RegExp(`<p class="config-banner" role="note">${BANNER}`));
   assert.match((await ad.get('/admin/users')).body, new RegExp(BANNER), 'on admin pages too');
-  assert.doesNotMatch((await (await signedIn(h.app, ana.email)).get('/')).body, new RegExp(BANNER));
+  assert.doesNotMatch((await (await signedIn(h.app, ana.email)).get('/conversations')).body, new RegExp(BANNER));
 
   h.configStore.current = {
     ...h.configStore.current,
     server: { ...h.configStore.current.server, public_url: 'https://inbox.example.com' },
   };
-  assert.doesNotMatch((await ad.get('/')).body, new RegExp(BANNER), 'after a reload with public_url');
+  assert.doesNotMatch((await ad.get('/conversations')).body, new RegExp(BANNER), 'after a reload with public_url');
 });
 
 test('the sandbox without server.public_url: its customer phone gets survey and file links at the address the browser used', async (t) => {
@@ -172,7 +172,7 @@ test('the sandbox without server.public_url: its customer phone gets survey and 
     questions: [{ kind: 'rating', prompt: 'Rate us', options: '' }],
   });
   const ad = await signedIn(h.app, admin.email);
-  const home = await ad.get('/');
+  const home = await ad.get('/conversations');
   assert.match(home.body, /class="sandbox-banner"/);
   assert.doesNotMatch(home.body, new RegExp(BANNER), 'nothing to set while texts go nowhere real');
 
@@ -222,7 +222,7 @@ test('the sandbox beside a carrier: the sandbox number still sends links without
   await until(() => messaging.sandbox!.received.length > 0, 'the sandbox text');
   assert.equal(smsc.received.length, 0, 'nothing at the carrier');
   assert.match(
-    (await (await signedIn(h.app, admin.email)).get('/')).body,
+    (await (await signedIn(h.app, admin.email)).get('/conversations')).body,
     new RegExp(BANNER),
     'the carrier number needs it',
   );

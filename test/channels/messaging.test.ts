@@ -10,7 +10,7 @@ test('sandbox end to end: a customer texts in, an agent replies, the SMSC receiv
   const { h, simulator } = await startSandbox(t);
   const admin = await buildUser(h, { role: 'admin' });
   const client = await signedIn(h.app, admin.email);
-  assert.match((await client.get('/')).body, /Sandbox: texts go to a built-in test SMSC/);
+  assert.match((await client.get('/conversations')).body, /Sandbox: texts go to a built-in test SMSC/);
 
   await client.get('/sandbox');
   const customer = '+15557654321';

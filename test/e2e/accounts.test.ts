@@ -34,7 +34,7 @@ test('browser: password-reset links and two-factor sign-in', { skip: noChromium 
     await page.getByLabel('Email').fill('alan@example.test');
     await page.getByLabel('Password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await page.waitForURL((url) => url.pathname === '/conversations');
     await page.getByRole('banner').getByRole('link', { name: 'Alan Agent' }).waitFor();
 
     const used = await page.goto(link);
@@ -86,7 +86,7 @@ test('browser: password-reset links and two-factor sign-in', { skip: noChromium 
       offset += 30_000;
       await page.getByLabel('Six-digit code').fill(code());
       await page.getByRole('button', { name: 'Verify' }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      await page.waitForURL((url) => url.pathname === '/conversations');
       await page.getByRole('banner').getByRole('link', { name: 'Alan Agent' }).waitFor();
     },
   );

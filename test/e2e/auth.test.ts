@@ -33,7 +33,7 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
     await page.getByLabel('New password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create admin account' }).click();
 
-    await page.waitForURL((url) => url.pathname === '/');
+    await page.waitForURL((url) => url.pathname === '/conversations');
     await page.getByRole('banner').getByRole('link', { name: 'Grace Hopper' }).waitFor();
     // An admin sees the admin links.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Manage inboxes' }).waitFor();
@@ -66,7 +66,7 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await page.waitForURL((url) => url.pathname === '/conversations');
     await page.getByRole('banner').getByRole('link', { name: 'Alan Turing' }).waitFor();
     // Agents do not get admin links.
     assert.equal(await page.getByRole('link', { name: 'Manage inboxes' }).count(), 0);
@@ -138,7 +138,7 @@ test('browser: setup, sign-in and CSRF', { skip: noChromium }, async (t) => {
 
       await page.getByLabel('Password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      await page.waitForURL((url) => url.pathname === '/conversations');
       await page.getByRole('banner').getByRole('link', { name: 'Alan Turing' }).waitFor();
     },
   );

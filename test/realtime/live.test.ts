@@ -210,7 +210,7 @@ test('a tab whose session ended by any road hears nothing more and is closed', a
   const again = await signedIn(h.app, agent.email);
   const second = connect(url, again.cookieHeader);
   await second.opened;
-  await again.get('/');
+  await again.get('/conversations');
   await again.login(agent.email);
   assert.equal(await second.closed, 4401, "signing in anew in the same browser ends the old session's socket");
 

@@ -363,7 +363,7 @@ test('the Audit log page: admins only, filters by who, action and days, pages ne
   const m = await signedInFrom(h.app, manager.email, '192.0.2.1');
   assert.equal((await m.get('/admin/audit')).statusCode, 404);
   assert.equal((await m.get('/admin/audit.csv')).statusCode, 404);
-  assert.doesNotMatch((await m.get('/')).body, /href="\/admin\/audit"/);
+  assert.doesNotMatch((await m.get('/conversations')).body, /href="\/admin\/audit"/);
 
   const a = await signedInFrom(h.app, admin.email, ADMIN_AT);
   const page = await a.get('/admin/audit');

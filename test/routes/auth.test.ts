@@ -20,7 +20,7 @@ test('sign-in sets an HttpOnly, SameSite=Lax session cookie and a fresh id each 
   assert.equal(cookie.sameSite, 'Lax');
   assert.notEqual(cookie.secure, true, 'plain http: not Secure');
   const first = cookie.value;
-  await client.get('/');
+  await client.get('/conversations');
   await client.post('/login', { email: user.email, password: PASSWORD });
   assert.notEqual(client.cookies.get('sb_session'), first, 'a new session id on login');
   assert.equal(sessionCount(h), 1, 'the old session was replaced');
@@ -190,7 +190,7 @@ test('an admin sees who is held back and from where, and clears it in place; nob
   assert.ok(!shown.includes('guess0@example.test'), 'emails of nobody are not listed');
 
   const agentClient = await signedIn(h.app, agent.email);
-  await agentClient.get('/');
+  await agentClient.get('/conversations');
   const failures = () => h.sqlite.prepare('SELECT count(*) FROM sign_in_failures').pluck().get() as number;
   const before = failures();
   assert.equal((await agentClient.post(`/admin/users/${agent.id}/sign-ins/clear`)).statusCode, 404);
@@ -242,11 +242,11 @@ test('sessions end after the idle timeout and after the absolute timeout', async
   const client = await signedIn(h.app, user.email);
   const start = Date.now();
   h.app.domain.now = () => start + 50 * 60_000;
-  assert.equal((await client.get('/')).statusCode, 200, 'active within the hour');
+  assert.equal((await client.get('/conversations')).statusCode, 200, 'active within the hour');
   h.app.domain.now = () => start + 100 * 60_000;
-  assert.equal((await client.get('/')).statusCode, 200, 'the last request renewed the idle clock');
+  assert.equal((await client.get('/conversations')).statusCode, 200, 'the last request renewed the idle clock');
   h.app.domain.now = () => start + 3 * 3_600_000;
-  assert.equal((await client.get('/')).statusCode, 303, 'idle too long');
+  assert.equal((await client.get('/conversations')).statusCode, 303, 'idle too long');
   assert.equal(sessionCount(h), 0);
 });
 
@@ -256,11 +256,11 @@ test('sessions end after the absolute timeout however active they are', async (t
   const client = await signedIn(h.app, user.email);
   const start = Date.now();
   h.app.domain.now = () => start + 10 * 3_600_000;
-  assert.equal((await client.get('/')).statusCode, 200);
+  assert.equal((await client.get('/conversations')).statusCode, 200);
   h.app.domain.now = () => start + 20 * 3_600_000;
-  assert.equal((await client.get('/')).statusCode, 200);
+  assert.equal((await client.get('/conversations')).statusCode, 200);
   h.app.domain.now = () => start + 30 * 3_600_000;
-  assert.equal((await client.get('/')).statusCode, 303);
+  assert.equal((await client.get('/conversations')).statusCode, 303);
 });
 
 test('logout deletes the session row and the cookie', async (t) => {
@@ -273,7 +273,7 @@ test('logout deletes the session row and the cookie', async (t) => {
   assert.equal(res.headers.location, '/login');
   assert.equal(sessionCount(h), 0);
   client.cookies.set('sb_session', token);
-  assert.equal((await client.get('/')).statusCode, 303, 'the old cookie is worth nothing');
+  assert.equal((await client.get('/conversations')).statusCode, 303, 'the old cookie is worth nothing');
 });
 
 test('state changes without the right CSRF token get 403 and change nothing', async (t) => {
@@ -315,7 +315,7 @@ test('a deactivated user is signed out at once and cannot sign in', async (t) =>
   await adminClient.get('/admin/users');
   const res = await adminClient.post(`/admin/users/${agent.id}/active`, { active: 'false' });
   assert.equal(res.statusCode, 200);
-  assert.equal((await agentClient.get('/')).statusCode, 303);
+  assert.equal((await agentClient.get('/conversations')).statusCode, 303);
   const retry = await agentClient.login(agent.email);
   assert.equal(retry.statusCode, 422);
   assert.match(retry.body, /Email or password is wrong/);

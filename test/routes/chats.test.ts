@@ -255,7 +255,7 @@ test('private notes: on the timeline for the team, never queued for the customer
   assert.equal((await b.post(`/notes/${noteId}/edit`, { note: 'mine now' }, HX)).statusCode, 404);
 
   const c = await sign(cleo);
-  await c.get('/');
+  await c.get('/conversations');
   assert.equal(
     (await c.post(`/conversations/${conversationId}/notes`, { note: 'hello' })).statusCode,
     404,
@@ -290,7 +290,7 @@ test('typing @ offers the teammates who can read it: chat members, or the people
     'Cleo is not in Support',
   );
   const c = await sign(cleo);
-  await c.get('/');
+  await c.get('/conversations');
   assert.equal(
     (await c.post('/mentions/suggest', { body: '@a', field: 'chat-body', chat: chatId }, HX)).statusCode,
     404,

@@ -56,13 +56,17 @@ test('a full database: /healthz 503 with the reason, a reply 503 with the messag
   const health = await healthz();
   assert.equal(health.statusCode, 503);
   assert.equal(health.body, 'database cannot be written: database or disk is full (SQLITE_FULL)');
-  const adminHome = await adminClient.get('/');
+  const adminHome = await adminClient.get('/conversations');
   assert.equal(adminHome.statusCode, 200, 'reading still works');
   assert.match(
     adminHome.body,
     /role="alert">The database cannot be written: database or disk is full \(SQLITE_FULL\)\. Nothing new is saved/,
   );
-  assert.doesNotMatch((await agentClient.get('/')).body, /The database cannot be written/, 'agents cannot act on it');
+  assert.doesNotMatch(
+    (await agentClient.get('/conversations')).body,
+    /The database cannot be written/,
+    'agents cannot act on it',
+  );
 
   const german = await agentClient.post(
     `/conversations/${conversationId}/messages`,
@@ -74,7 +78,7 @@ test('a full database: /healthz 503 with the reason, a reply 503 with the messag
 
   clear();
   await healthyAgain(healthz);
-  assert.doesNotMatch((await adminClient.get('/')).body, /The database cannot be written/);
+  assert.doesNotMatch((await adminClient.get('/conversations')).body, /The database cannot be written/);
   assert.equal(
     (await agentClient.post(`/conversations/${conversationId}/messages`, { body: LONG }, HX)).statusCode,
     200,

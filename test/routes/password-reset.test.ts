@@ -70,8 +70,8 @@ test('an admin makes a one-time link; the user sets a new password with it, ever
   assert.match(done.body, /<a href="\/login">Sign in<\/a>/);
   assert.equal(sessionsOf(h, agent.id), 0, 'every session of the user ended');
   assert.deepEqual(ended, [{ userId: agent.id }], 'their open tabs are closed');
-  assert.equal((await agentTab.get('/')).statusCode, 303);
-  assert.equal((await agentOtherDevice.get('/')).statusCode, 303);
+  assert.equal((await agentTab.get('/conversations')).statusCode, 303);
+  assert.equal((await agentOtherDevice.get('/conversations')).statusCode, 303);
   assert.equal((await adminClient.get('/admin/users')).statusCode, 200, "the admin's session is not touched");
 
   assert.equal((await new Client(h.app).login(agent.email, PASSWORD)).statusCode, 422, 'the old password is gone');
@@ -155,7 +155,7 @@ test('changing my own password keeps this session, ends my others and closes the
   assert.match(res.body, /Your password was changed\. Other devices were signed out\./);
   assert.equal(sessionsOf(h, agent.id), 1);
   assert.equal((await here.get('/settings')).statusCode, 200, 'this session goes on');
-  assert.equal((await elsewhere.get('/')).statusCode, 303, 'the other one ended');
+  assert.equal((await elsewhere.get('/conversations')).statusCode, 303, 'the other one ended');
   assert.equal(ended.length, 1);
   assert.equal(ended[0]!.userId, agent.id);
   assert.ok(ended[0]!.except, 'all but this session');

@@ -37,7 +37,7 @@ test('first run: the setup link creates the first admin once; without the token 
   });
   assert.equal(done.statusCode, 303);
   assert.equal(done.headers.location, '/');
-  const home = await client.get('/');
+  const home = await client.get('/conversations');
   assert.equal(home.statusCode, 200, 'signed in right away');
   assert.match(home.body, /Ada/);
   assert.equal(h.sqlite.prepare(`SELECT role FROM users`).pluck().get(), 'admin');

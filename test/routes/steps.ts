@@ -34,10 +34,10 @@ export async function signInForm(
   return { browser, res };
 }
 
-/** A browser at `address`, signed in and on the home page: `signedIn` from somewhere else than loopback. */
+/** A browser at `address`, signed in and on the conversation list: `signedIn` from somewhere else than loopback. */
 export async function signedInFrom(app: FastifyInstance, email: string, address: string): Promise<Client> {
   const { browser, res } = await signInForm(app, { email }, address);
   if (res.statusCode !== 303) throw new Error(`login failed: ${res.statusCode}`);
-  await browser.get('/');
+  await browser.get('/conversations');
   return browser;
 }

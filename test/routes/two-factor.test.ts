@@ -107,7 +107,7 @@ test('with two-factor on, no session exists until the code passes; the half-sign
   assert.ok(browser.cookies.get('sb_pending'), 'the pending sign-in cookie');
   assert.equal(browser.cookies.has('sb_session'), false, 'no session cookie');
   assert.equal(sessionsOf(h, agent.id), before, 'no session row');
-  assert.equal((await browser.get('/')).statusCode, 303, 'nothing is reachable yet');
+  assert.equal((await browser.get('/conversations')).statusCode, 303, 'nothing is reachable yet');
   const pendingRows = h.sqlite.prepare('SELECT id FROM pending_sign_ins').pluck().all() as string[];
   assert.ok(!pendingRows.includes(browser.cookies.get('sb_pending')!), 'only a hash of the pending token is stored');
 
@@ -240,7 +240,7 @@ test('require_2fa: a listed role without it is sent to enrol and can do nothing 
 
   const client = new Client(h.app);
   await client.login(admin.email);
-  const home = await client.get('/');
+  const home = await client.get('/conversations');
   assert.equal(home.statusCode, 303);
   assert.equal(home.headers.location, '/settings/two-factor');
   assert.equal((await client.get('/admin/users')).headers.location, '/settings/two-factor');

@@ -38,6 +38,8 @@ export const users = sqliteTable('users', {
     .$type<NotificationPrefs>()
     .notNull()
     .default(sql`'{}'`),
+  /** An admin put the getting-started checklist away (once everything on it was done). */
+  gettingStartedDismissed: integer('getting_started_dismissed', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at')
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`),

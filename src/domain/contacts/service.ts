@@ -395,49 +395,62 @@ function fill(template: string, values: Record<string, string>): string {
   );
 }
 
+/** Where *Call* and *Start a meeting* take this agent: `tel:` or the admin's click-to-call URL, the meeting URL or none. */
+export function callLinks(
+  ctx: DomainContext,
+  actor: Actor,
+  conversationId: number,
+  links: CallLinks,
+): { call: string; meeting: string | null } {
+  stateFor(ctx.db, actor, conversationId);
+  const conv = ctx.db
+    .select({ phone: conversations.phone, name: contacts.name, from: numbers.e164 })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+    .where(eq(conversations.id, conversationId))
+    .get()!;
+  // {extension}: the calling agent's own desk phone (Settings → Click-to-call), for PBXs that ring it first.
+  const extension =
+    ctx.db.select({ extension: users.extension }).from(users).where(eq(users.id, actor.id)).get()?.extension ?? '';
+  const values = {
+    number: conv.phone,
+    name: conv.name ?? conv.phone,
+    from: conv.from,
+    conversation: String(conversationId),
+    extension,
+  };
+  return {
+    call: links.callUrl ? fill(links.callUrl, values) : `tel:${conv.phone}`,
+    meeting: links.meetingUrl ? fill(links.meetingUrl, values) : null,
+  };
+}
+
 /**
- * Starts a call (`tel:` or the admin's click-to-call URL) or a meeting (the admin's meeting URL) and logs it
- * on the timeline; returns where the browser should go.
+ * Records on the timeline that the agent followed *Call* or *Start a meeting*: the page reports the click on the
+ * link the browser itself opens, so the timeline never shows a call that nobody started.
  */
-export function startCall(
+export function logCall(
   ctx: DomainContext,
   actor: Actor,
   conversationId: number,
   kind: 'call' | 'meeting',
   links: CallLinks,
-): string {
+): void {
+  if (kind === 'meeting' && !links.meetingUrl) throw new DomainError(422, 'contact.no_meeting_url');
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
-    const conv = tx
-      .select({ phone: conversations.phone, name: contacts.name, from: numbers.e164 })
+    const { phone } = tx
+      .select({ phone: conversations.phone })
       .from(conversations)
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .innerJoin(numbers, eq(numbers.id, conversations.numberId))
       .where(eq(conversations.id, conversationId))
       .get()!;
-    // {extension}: the calling agent's own desk phone (Settings → Click-to-call), for PBXs that ring it first.
-    const extension =
-      tx.select({ extension: users.extension }).from(users).where(eq(users.id, actor.id)).get()?.extension ?? '';
-    const values = {
-      number: conv.phone,
-      name: conv.name ?? conv.phone,
-      from: conv.from,
-      conversation: String(conversationId),
-      extension,
-    };
-    let url: string;
-    if (kind === 'call') url = links.callUrl ? fill(links.callUrl, values) : `tel:${conv.phone}`;
-    else if (links.meetingUrl) url = fill(links.meetingUrl, values);
-    else throw new DomainError(422, 'contact.no_meeting_url');
+    const kindOfEvent = kind === 'call' ? 'call_started' : 'meeting_started';
     return {
-      url,
       inboxId: state.inboxId,
-      eventId: addEvent(tx, conversationId, kind === 'call' ? 'call_started' : 'meeting_started', actor.id, now, {
-        number: conv.phone,
-      }),
+      eventId: addEvent(tx, conversationId, kindOfEvent, actor.id, now, { number: phone }),
     };
   });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
-  return done.url;
 }

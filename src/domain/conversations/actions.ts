@@ -1,11 +1,17 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { conversationEvents, conversations, type ConversationStatus } from '../../db/schema/conversations.ts';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import {
+  conversationEvents,
+  conversations,
+  messages,
+  type ConversationStatus,
+} from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.ts';
 import { bookOf } from '../contacts/book.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
+import { addNotifications, announce, type NewNotification } from '../notifications/notify.ts';
 
 export type { Tx };
 
@@ -69,6 +75,8 @@ interface Change {
   event: { kind: string; data?: Record<string, string> };
   /** The inbox the conversation leaves, when it moves. */
   fromInboxId?: number;
+  /** Who hears of it (never the actor: `addNotifications`). */
+  notify?: NewNotification[];
 }
 
 /**
@@ -88,7 +96,7 @@ export function change(
   const done = ctx.db.transaction((tx) => {
     const state = stateFor(tx, actor, conversationId);
     if (state.version !== version) throw conflict(staleKey);
-    const { set, event, fromInboxId } = decide(tx, state);
+    const { set, event, fromInboxId, notify } = decide(tx, state);
     const updated = tx
       .update(conversations)
       .set({ ...set, version: sql`${conversations.version} + 1` })
@@ -96,11 +104,25 @@ export function change(
       .run();
     if (updated.changes !== 1) throw conflict(staleKey);
     const eventId = addEvent(tx, conversationId, event.kind, actor.id, now, event.data);
-    return { inboxId: set.inboxId ?? state.inboxId, eventId, fromInboxId };
+    const notified = addNotifications(ctx, now, notify ?? []);
+    return { inboxId: set.inboxId ?? state.inboxId, eventId, fromInboxId, notified };
   });
   ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, fromInboxId: done.fromInboxId });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+  announce(ctx, done.notified);
   return done.eventId;
+}
+
+/** The customer's latest text: what an assignee's toast quotes, as the rotation's quotes their first. */
+function latestText(tx: Pick<Tx, 'select'>, conversationId: number): string {
+  const row = tx
+    .select({ body: messages.body })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
+    .orderBy(desc(messages.id))
+    .limit(1)
+    .get();
+  return row?.body ?? '';
 }
 
 function assertAssignable(state: ConversationState): void {
@@ -118,6 +140,17 @@ function memberName(tx: Pick<Tx, 'select'>, inboxId: number, userId: number): st
   return member.name;
 }
 
+/** Why an assignment named nobody: the inbox has no active member to offer, or none was chosen. */
+function nobodyToPick(tx: Pick<Tx, 'select'>, inboxId: number) {
+  const member = tx
+    .select({ id: inboxMembers.userId })
+    .from(inboxMembers)
+    .innerJoin(users, eq(users.id, inboxMembers.userId))
+    .where(and(eq(inboxMembers.inboxId, inboxId), eq(users.active, true)))
+    .get();
+  return member ? 'conversation.assignee_missing' : 'conversation.nobody_to_assign';
+}
+
 /** Assign to a member of the conversation's inbox (the actor included), or to nobody with `null`. */
 export function assignConversation(
   ctx: DomainContext,
@@ -129,13 +162,18 @@ export function assignConversation(
   change(ctx, actor, conversationId, version, (tx, state) => {
     assertAssignable(state);
     if (assigneeId === null) {
-      if (state.assigneeId === null) throw conflict('conversation.stale');
+      // The page was current (the version matched), so nobody was picked: say why, not "someone changed it".
+      if (state.assigneeId === null) throw invalid(nobodyToPick(tx, state.inboxId), 'assignee');
       return { set: { assigneeId: null }, event: { kind: 'unassigned' } };
     }
     const name = memberName(tx, state.inboxId, assigneeId);
+    const self = assigneeId === actor.id;
+    // The assignee hears that it is theirs, as from the rotation; nobody is told of their own action.
+    const excerpt = self ? '' : latestText(tx, conversationId);
     return {
       set: { assigneeId },
-      event: { kind: assigneeId === actor.id ? 'self_assigned' : 'assigned', data: { assignee: name } },
+      event: { kind: self ? 'self_assigned' : 'assigned', data: { assignee: name } },
+      notify: self ? [] : [{ userId: assigneeId, kind: 'assigned', actorId: actor.id, conversationId, excerpt }],
     };
   });
 }

@@ -1,9 +1,10 @@
-import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { inList } from '../../db/in-list.ts';
 import { sessions } from '../../db/schema/auth.ts';
+import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users, type Role } from '../../db/schema/users.ts';
 import { recordAudit, type AuditBy } from '../audit/record.ts';
-import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
+import { requireAdmin, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { prepared } from '../prepared.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
@@ -29,6 +30,7 @@ export const publicColumns = {
   availability: users.availability,
   extension: users.extension,
   notificationPrefs: users.notificationPrefs,
+  gettingStartedDismissed: users.gettingStartedDismissed,
   createdAt: users.createdAt,
 };
 
@@ -76,19 +78,43 @@ export async function createUser(ctx: DomainContext, actor: Actor | null, input:
  * First-run setup: creates an admin only while there is no user at all, checked in the same transaction as the
  * insert. The log names the new admin as who did it, from `address`.
  */
+/**
+ * The first admin, who joins every shared inbox there is by then (the sandbox's Support, the configured numbers'):
+ * a fresh install can then assign, and be assigned, right away.
+ */
 export async function createFirstAdmin(
   ctx: DomainContext,
   input: Omit<NewUser, 'role'>,
   address?: string,
 ): Promise<PublicUser> {
-  return insertUser(ctx, { ...input, role: 'admin' }, (user) => ({ id: user.id, role: user.role, address }), true);
+  let joined: number[] = [];
+  const admin = await insertUser(
+    ctx,
+    { ...input, role: 'admin' },
+    (user) => ({ id: user.id, role: user.role, address }),
+    (tx, user) => {
+      joined = tx
+        .select({ id: inboxes.id })
+        .from(inboxes)
+        .where(isNull(inboxes.ownerUserId))
+        .all()
+        .map((i) => i.id);
+      if (joined.length)
+        tx.insert(inboxMembers)
+          .values(joined.map((inboxId) => ({ inboxId, userId: user.id })))
+          .run();
+    },
+  );
+  for (const inboxId of joined) ctx.events.emit('inbox.members.changed', { inboxId, added: [admin.id], removed: [] });
+  return admin;
 }
 
 async function insertUser(
   ctx: DomainContext,
   input: NewUser,
   by: (created: PublicUser) => AuditBy,
-  onlyIfNoUsers = false,
+  /** Only as the first user, and this done in the same transaction. */
+  asFirst?: (tx: Tx, created: PublicUser) => void,
 ): Promise<PublicUser> {
   const email = normalizeEmail(input.email);
   const name = cleanLine(input.name, 100, 'user.name_invalid', 'name');
@@ -96,7 +122,7 @@ async function insertUser(
   const locale = checkLocale(input.locale);
   const passwordHash = await hashPassword(checkPassword(input.password));
   const user = ctx.db.transaction((tx) => {
-    if (onlyIfNoUsers && (tx.select({ n: count() }).from(users).get()?.n ?? 0) > 0) throw notFound();
+    if (asFirst && (tx.select({ n: count() }).from(users).get()?.n ?? 0) > 0) throw notFound();
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
       throw conflict('user.email_taken', 'email');
     }
@@ -106,6 +132,7 @@ async function insertUser(
       subject: { id: created.id, name },
       changes: { email, name, role },
     });
+    asFirst?.(tx, created);
     return created;
   });
   ctx.events.emit('user.changed', { userId: user.id });

@@ -41,6 +41,9 @@ export const conversations: Translation<typeof en> = {
     'Jemand hat diese Unterhaltung gerade geändert. So ist sie jetzt; versuchen Sie es erneut, wenn Sie es noch möchten.',
   'conversation.assignment_off': 'Die Zuweisung ist für diesen Posteingang ausgeschaltet.',
   'conversation.assignee_not_member': 'Nur Mitglieder dieses Posteingangs können zugewiesen werden.',
+  'conversation.nobody_to_assign':
+    'Hier kann noch niemand zugewiesen werden: Dieser Posteingang hat keine Mitglieder. Ein Admin fügt sie unter „Posteingänge verwalten“ hinzu.',
+  'conversation.assignee_missing': 'Wählen Sie aus, wem die Unterhaltung zugewiesen werden soll.',
   'conversation.moving_off': 'Ein Admin hat das Verschieben aus diesem Posteingang nicht freigegeben.',
   'conversation.move_target': 'Wählen Sie einen gemeinsamen Posteingang, in dem Sie arbeiten.',
   'conversation.move_same': 'Die Unterhaltung ist bereits in diesem Posteingang.',

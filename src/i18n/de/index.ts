@@ -21,6 +21,7 @@ import { audit } from './audit.ts';
 import { later } from './later.ts';
 import { collision } from './collision.ts';
 import { push } from './push.ts';
+import { onboarding } from './onboarding.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -48,4 +49,5 @@ export const de: Translation<typeof en> = {
   ...later,
   ...collision,
   ...push,
+  ...onboarding,
 };

@@ -39,6 +39,9 @@ export const conversations = {
     'Someone changed this conversation a moment ago. This is how it is now; try again if you still want to.',
   'conversation.assignment_off': 'Assignment is switched off for this inbox.',
   'conversation.assignee_not_member': 'Only members of this inbox can be assigned.',
+  'conversation.nobody_to_assign':
+    'Nobody can be assigned here yet: this inbox has no members. An admin adds them under Manage inboxes.',
+  'conversation.assignee_missing': 'Choose a teammate to assign.',
   'conversation.moving_off': 'An admin has not enabled moving conversations out of this inbox.',
   'conversation.move_target': 'Choose a shared inbox you work in.',
   'conversation.move_same': 'The conversation is already in that inbox.',

@@ -21,6 +21,7 @@ import { audit } from './audit.ts';
 import { later } from './later.ts';
 import { collision } from './collision.ts';
 import { push } from './push.ts';
+import { onboarding } from './onboarding.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -47,6 +48,7 @@ export const en = {
   ...later,
   ...collision,
   ...push,
+  ...onboarding,
 } as const;
 
 export type MessageKey = keyof typeof en;

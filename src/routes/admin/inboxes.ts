@@ -35,6 +35,8 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
     const { inbox, people } = getInboxStaffing(app.domain, actorOf(req), id);
     return reply.pageOrFragment('pages/admin-inbox', 'partials/admin-inbox', {
       inbox,
+      // The inbox's switches (assignment, round-robin, moving), as its conversation list offers them.
+      inboxSettings: inbox,
       name: state.name ?? inbox.name,
       people,
       errors: state.errors ?? {},

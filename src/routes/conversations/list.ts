@@ -5,6 +5,7 @@ import { sendableNumbers } from '../../domain/conversations/start.ts';
 import { listInboxesFor, teammatesOf, type Inbox } from '../../domain/inboxes/service.ts';
 import { listTags } from '../../domain/tags/service.ts';
 import { isManager, type Actor } from '../../domain/context.ts';
+import { gettingStarted } from '../../domain/onboarding/getting-started.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { hasFilters, listUrl, parseListQuery, upsertSort, type ListQuery } from '../../presenters/list-query.ts';
 import { timeZoneOf } from '../../presenters/viewer.ts';
@@ -46,6 +47,7 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
           ? listUrl({ view: 'history', number: String(query.filter.numberId) })
           : null,
       blocked: query.filter.inboxId !== undefined ? blockedNumbers(app.domain, actor, query.filter.inboxId) : [],
+      gettingStarted: more ? null : gettingStarted(app.domain, actor, req.auth!.user.gettingStartedDismissed),
     };
     if (more) return reply.fragment('partials/conversation-rows', data);
     return reply.page('pages/conversations', data);

@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `getting_started_dismissed` integer DEFAULT false NOT NULL;
