@@ -13,6 +13,7 @@ export const ICONS = [
   'circle-help',
   'clock',
   'ellipsis-vertical',
+  'image',
   'inbox',
   'list-checks',
   'log-out',

@@ -8,6 +8,7 @@ import { humanSize } from '../domain/media/attachments.ts';
 import type { PublicUser } from '../domain/users/service.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
 import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/index.ts';
+import { avatar } from './avatar.ts';
 import { icon } from './icons.ts';
 
 /** Who a page or a pushed fragment is drawn for: a request's user, or a tab's. */
@@ -70,7 +71,8 @@ export function viewerLocals(
     csrf: viewer.csrf,
     path: viewer.path,
     time: timeFormatter(locale, timeZone),
-    age: ageFormatter(t, domain.now),
+    age: ageFormatter(t, domain.now, locale, timeZone),
+    avatar,
     markdown: renderMarkdown,
     icon,
     fileSize: humanSize,
