@@ -8,6 +8,7 @@ import * as formatting from './behaviours/formatting.js';
 import * as mentions from './behaviours/mentions.js';
 import * as notifications from './behaviours/notifications.js';
 import * as pins from './behaviours/pins.js';
+import * as shortcuts from './behaviours/shortcuts.js';
 import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
@@ -15,4 +16,17 @@ import * as toasts from './behaviours/toasts.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
-start([timeZone, formatting, composer, mentions, emoji, attachments, pins, title, toasts, notifications, sound]);
+start([
+  timeZone,
+  formatting,
+  composer,
+  mentions,
+  emoji,
+  attachments,
+  pins,
+  title,
+  toasts,
+  notifications,
+  sound,
+  shortcuts,
+]);

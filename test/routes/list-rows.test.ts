@@ -92,3 +92,14 @@ test('empty lists say what to do next (drawn always, shown by the stylesheet whi
   assert.match(await empty('/conversations'), /Keine offenen Unterhaltungen\..*Neue Unterhaltung beginnen/);
   assert.match(await empty('/conversations?view=closed&unread=1'), /Alle Filter entfernen/);
 });
+
+test('every page carries the keyboard help; the header marks its Close and Assign-to-me forms for e and a', async (t) => {
+  const { h, agent, number } = await setup(t);
+  const c = buildConversation(h, { number });
+  const client = await signedIn(h.app, agent.email);
+  const page = await client.get(`/conversations/${c.id}`);
+  assert.match(page.body, /<dialog id="shortcuts-help" class="shortcuts-help" aria-labelledby="shortcuts-title">/);
+  assert.match(page.body, /<h2 id="shortcuts-title">Keyboard shortcuts<\/h2>/);
+  assert.match(page.body, /<form class="inline" data-shortcut="close"[^>]*>[\s\S]*?name="status" value="closed"/);
+  assert.match(page.body, /<form class="inline" data-shortcut="assign-me"[^>]*>[\s\S]*?name="assignee" value="\d+"/);
+});
