@@ -14,6 +14,7 @@ import * as notifications from './behaviours/notifications.js';
 import * as pins from './behaviours/pins.js';
 import * as sendLater from './behaviours/send-later.js';
 import * as push from './behaviours/push.js';
+import * as shortcuts from './behaviours/shortcuts.js';
 import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
@@ -43,4 +44,5 @@ start([
   typing,
   push,
   callLog,
+  shortcuts,
 ]);

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { en } from '../src/i18n/en/index.ts';
-import { isMessageKey, pickLocale, translator, type MessageKey } from '../src/i18n/index.ts';
+import { ageFormatter, isMessageKey, pickLocale, translator, type MessageKey } from '../src/i18n/index.ts';
 import { catalogs, locales } from '../src/i18n/languages.ts';
 import type { Plural } from '../src/i18n/types.ts';
 import { viewsDir } from '../src/paths.ts';
@@ -144,4 +144,25 @@ test('the user setting wins, then Accept-Language, then the default', () => {
 
 test('placeholders are filled in', () => {
   assert.equal(translator('de')('user.password_short', { min: 12 }), 'Das Passwort muss mindestens 12 Zeichen haben.');
+});
+
+test("a row's age: minutes, hours today, Yesterday, the weekday, the day this year, the date; days in the viewer's zone", () => {
+  // Sunday 6 December 2026, 10:30 in Berlin (09:30 UTC).
+  const now = Date.UTC(2026, 11, 6, 9, 30);
+  const age = (locale: 'en' | 'de', ms: number, zone = 'Europe/Berlin') =>
+    ageFormatter(translator(locale), () => now, locale, zone)(ms);
+  const H = 3_600_000;
+  assert.equal(age('en', now - 20_000), 'now');
+  assert.equal(age('en', now - 3 * 60_000), '3 min');
+  assert.equal(age('de', now - 3 * 60_000), '3 Min.');
+  assert.equal(age('en', now - 5 * H), '5 h', '05:30 the same day');
+  assert.equal(age('en', now - 11 * H), 'Yesterday', '23:30 the evening before');
+  assert.equal(age('de', now - 11 * H), 'Gestern');
+  assert.equal(age('en', now - 11 * H, 'Pacific/Kiritimati'), '11 h', 'in UTC+14 it was this morning');
+  assert.equal(age('en', now - 3 * 24 * H), 'Thu');
+  assert.equal(age('de', now - 3 * 24 * H), 'Do');
+  assert.equal(age('en', Date.UTC(2026, 2, 3, 12)), 'Mar 3');
+  assert.equal(age('de', Date.UTC(2026, 2, 3, 12)), '3. März');
+  assert.equal(age('en', Date.UTC(2025, 11, 24, 12)), '12/24/25');
+  assert.equal(age('de', Date.UTC(2025, 11, 24, 12)), '24.12.25');
 });

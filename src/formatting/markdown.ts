@@ -255,3 +255,44 @@ export function toPlainText(markdown: string): string {
     })
     .join('');
 }
+
+/** A list row reads this much of a message at most (the rest cannot reach one line), and shows this much of it. */
+export const PREVIEW_READ = 400;
+export const PREVIEW_LENGTH = 120;
+
+function inlineWords(nodes: Inline[]): string {
+  return nodes.map((n) => (n.kind === 'text' || n.kind === 'link' ? n.text : inlineWords(n.children))).join('');
+}
+
+/**
+ * One line of a message for a list: the words without Markdown's markers (a link shows its text), lines and list
+ * items joined, whitespace collapsed, cut at a word near `max` with an ellipsis. Reads the first PREVIEW_READ
+ * characters only, so a long or crafted message costs the same as a short one.
+ */
+export function toPreview(markdown: string, max = PREVIEW_LENGTH): string {
+  let head = markdown.length > PREVIEW_READ ? markdown.slice(0, PREVIEW_READ) : markdown;
+  if (isHighSurrogate(head, head.length - 1)) head = head.slice(0, -1);
+  const text = parse(head)
+    .flatMap((b) => (b.kind === 'paragraph' ? b.lines : b.items))
+    .map(inlineWords)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text.length <= max) return head.length < markdown.length ? `${text}…` : text;
+  let end = text.lastIndexOf(' ', max);
+  // No space in the last third: cut inside the word rather than lose most of the line.
+  if (end < (max * 2) / 3) end = isHighSurrogate(text, max - 1) ? max - 1 : max;
+  return `${text.slice(0, end).trimEnd()}…`;
+}
+
+/** How many positions toPreview looks at for `markdown`: what tests hold to PREVIEW_READ. */
+export function previewSteps(markdown: string): number {
+  steps = 0;
+  toPreview(markdown);
+  return steps;
+}
+
+function isHighSurrogate(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 0xd800 && code <= 0xdbff;
+}

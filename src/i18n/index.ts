@@ -53,15 +53,55 @@ export function timeFormatter(locale: Locale, timeZone: string): (ms: number) =>
   return format;
 }
 
-/** A row's age as "now", "3 min", "5 h", "2 d": short enough for every row of a list. */
-export function ageFormatter(t: Translate, now: () => number): (ms: number) => string {
+const DAY = 86_400_000;
+
+/** A day's number in a time zone (days since 1970 there), for telling today from yesterday. */
+function dayNumber(dayOf: Intl.DateTimeFormat, ms: number): number {
+  const p = Object.fromEntries(dayOf.formatToParts(ms).map((x) => [x.type, x.value]));
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day)) / DAY;
+}
+
+/**
+ * A row's age, short enough for every row of a list: "now", "3 min", "5 h" today, "Yesterday", the weekday
+ * within a week, the day and month this year, else the date — days as the viewer's time zone counts them.
+ */
+export function ageFormatter(
+  t: Translate,
+  now: () => number,
+  locale: Locale,
+  timeZone: string,
+): (ms: number) => string {
+  const f = dayFormats(locale, timeZone);
   return (ms) => {
-    const minutes = Math.floor((now() - ms) / 60_000);
+    const at = now();
+    const minutes = Math.floor((at - ms) / 60_000);
     if (minutes < 1) return t('age.now');
     if (minutes < 60) return t('age.minutes', { n: minutes });
-    const hours = Math.floor(minutes / 60);
-    if (hours < 24) return t('age.hours', { n: hours });
-    return t('age.days', { n: Math.floor(hours / 24) });
+    const days = dayNumber(f.dayOf, at) - dayNumber(f.dayOf, ms);
+    if (days === 0) return t('age.hours', { n: Math.floor(minutes / 60) });
+    if (days === 1) return t('age.yesterday');
+    if (days < 7) return f.weekday.format(ms);
+    return f.yearOf.format(ms) === f.yearOf.format(at) ? f.dayMonth.format(ms) : f.date.format(ms);
+  };
+}
+
+const dayFormatCache = new Map<string, ReturnType<typeof buildDayFormats>>();
+
+/** The formats an age needs, built once per language and time zone (every render asks). */
+function dayFormats(locale: Locale, timeZone: string) {
+  const key = `${locale} ${timeZone}`;
+  let f = dayFormatCache.get(key);
+  if (!f) dayFormatCache.set(key, (f = buildDayFormats(locale, timeZone)));
+  return f;
+}
+
+function buildDayFormats(locale: Locale, timeZone: string) {
+  return {
+    dayOf: new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }),
+    yearOf: new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }),
+    weekday: new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short' }),
+    dayMonth: new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short' }),
+    date: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'short' }),
   };
 }
 

@@ -14,6 +14,7 @@ export const ICONS = [
   'circle-help',
   'clock',
   'ellipsis-vertical',
+  'image',
   'inbox',
   'italic',
   'link',

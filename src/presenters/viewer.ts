@@ -8,6 +8,7 @@ import { humanSize } from '../domain/media/attachments.ts';
 import type { PublicUser } from '../domain/users/service.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
 import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/index.ts';
+import { avatar } from './avatar.ts';
 import { dayFormatter } from './days.ts';
 import { icon } from './icons.ts';
 
@@ -73,7 +74,8 @@ export function viewerLocals(
     time: timeFormatter(locale, timeZone),
     /** The day an item was written on, for the timeline's day separators. */
     day: dayFormatter(locale, timeZone, t, domain.now),
-    age: ageFormatter(t, domain.now),
+    age: ageFormatter(t, domain.now, locale, timeZone),
+    avatar,
     markdown: renderMarkdown,
     icon,
     fileSize: humanSize,

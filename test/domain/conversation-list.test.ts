@@ -683,6 +683,37 @@ test("unreadCount: open conversations with a customer text after the user's read
   assert.equal(unreadCount(w.ctx, late.actor), 3);
 });
 
+test('a row previews the last message as one plain line, and tells an MMS from an SMS', async (t) => {
+  const w = await setup(t);
+  const c = w.text(customer(1), T0 + 1 * SEC, SUPPORT, '**Hi**, see [the form](https://example.com/f)\n- one\n- two');
+  const row = () => w.page(w.agent.actor, f()).rows.find((r) => r.id === c)!;
+  assert.equal(row().preview, 'Hi, see the form one two');
+  assert.equal(row().channel, 'sms');
+
+  const lastId = () =>
+    (w.h.sqlite.prepare('SELECT max(id) AS id FROM messages WHERE conversation_id = ?').get(c) as { id: number }).id;
+  const attach = (messageId: number) =>
+    w.h.sqlite
+      .prepare(
+        `INSERT INTO attachments (message_id, seq, sha256, content_type, kind, filename, size, meta) VALUES (?, 0, 'x', 'image/png', 'image', 'a.png', 1, '{}')`,
+      )
+      .run(messageId);
+  w.text(customer(1), T0 + 2 * SEC, SUPPORT, '');
+  attach(lastId());
+  assert.equal(row().channel, 'mms', 'files with the message: an MMS');
+  assert.equal(row().preview, '');
+
+  w.reply(c, T0 + 3 * SEC);
+  const sent = lastId();
+  attach(sent);
+  w.h.sqlite
+    .prepare(`INSERT INTO media_links (message_id, token, url, expires_at) VALUES (?, 't', 'https://x/m/t', 0)`)
+    .run(sent);
+  assert.equal(row().channel, 'sms', 'files sent as a link: an SMS');
+  assert.equal(row().preview, 'On it!');
+  assert.equal(rowInList(w.ctx, w.agent.actor, f(), c)?.channel, 'sms');
+});
+
 test('rowInList: the row when the conversation belongs in the list, null when it does not', async (t) => {
   const w = await setup(t);
   const c = w.text(customer(1), T0 + 1 * SEC, SUPPORT, 'first');
@@ -712,6 +743,7 @@ test('rowInList: the row when the conversation belongs in the list, null when it
     lastMessageAt: T0 + 2 * SEC,
     waitingSince: T0 + 1 * SEC,
     preview: 'second',
+    channel: 'sms',
     tags: ['Billing', 'VIP'],
     unread: true,
     pinned: true,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { setMembers } from '../../src/domain/inboxes/service.ts';
 import { LIMITS } from '../../src/domain/limits.ts';
+import { postChatMessage } from '../../src/domain/chats/messages.ts';
 import { mentionedIn } from '../../src/domain/mentions.ts';
 import { buildChat, buildConversation, buildInbox, buildUser } from '../factories.ts';
 import { jpeg } from '../fixtures/media.ts';
@@ -332,4 +333,19 @@ test('review fixes: a mention in an inbox’s chat toasts people who never opene
     400,
     'a repeated cap is refused, not read as "no cap"',
   );
+});
+
+test('the chat list previews the last message as one plain line, cut with an ellipsis', async (t) => {
+  const { h, ana, ben, sign } = await setup(t);
+  const chat = buildChat(h, { by: ana, members: [ben] });
+  postChatMessage(
+    h.app.domain,
+    ana.actor,
+    chat,
+    `**Lunch?** See [the menu](https://example.com/m)\n- soup\n- ${'salad '.repeat(20)}`,
+  );
+  const list = (await (await sign(ben)).get('/chats')).body;
+  const preview = /<span class="chat-preview">([^<]*)<\/span>/.exec(list)?.[1] ?? '';
+  assert.ok(preview.startsWith('Lunch? See the menu soup salad salad'), preview);
+  assert.ok(preview.endsWith('…') && preview.length <= 81, preview);
 });

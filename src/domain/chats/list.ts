@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { chatMembers, chatMessages, chats, type ChatKind } from '../../db/schema/chats.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { users, type Availability } from '../../db/schema/users.ts';
-import { toPlainText } from '../../formatting/markdown.ts';
+import { toPreview } from '../../formatting/markdown.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { chatAudience, chatFor, chatVisibleTo } from './access.ts';
 import { unreadByChat } from './messages.ts';
@@ -83,7 +83,7 @@ export function chatsOf(ctx: DomainContext, actor: Actor, onlyId?: number): Chat
             sql`${chatMessages.id} IN (SELECT max(id) FROM chat_messages WHERE chat_id IN ${ids} AND deleted_at IS NULL GROUP BY chat_id)`,
           )
           .all()
-          .map((m) => [m.chatId, toPlainText(m.body).slice(0, 80)])
+          .map((m) => [m.chatId, toPreview(m.body, 80)])
       : [],
   );
   return rows.map((r) => {

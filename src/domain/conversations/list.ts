@@ -13,12 +13,14 @@ import {
   waitingOrder,
 } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
+import { attachments, mediaLinks } from '../../db/schema/media.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { bookReadableBy, TEAM_BOOK } from '../contacts/book.ts';
 import { DomainError, forbidden, notFound } from '../errors.ts';
 import { inboxAudience, inboxVisibleTo } from '../inboxes/access.ts';
+import { PREVIEW_READ, toPreview } from '../../formatting/markdown.ts';
 import { prepared } from '../prepared.ts';
 
 export const PAGE_SIZE = 50;
@@ -60,13 +62,18 @@ export interface ListRow {
   assigneeName: string | null;
   lastMessageAt: number;
   waitingSince: number | null;
+  /** The last message as one plain line (toPreview); null before the first. */
   preview: string | null;
+  /** How the last message travelled: with files and no link to them, as an MMS. */
+  channel: Channel;
   tags: string[];
   unread: boolean;
   pinned: boolean;
   /** Where the row sits in its list's order, for live inserts. */
   order: number;
 }
+
+export type Channel = 'sms' | 'mms';
 
 export interface ListPage {
   pinned: ListRow[];
@@ -239,7 +246,8 @@ function conditions(
   return { where: () => parts.map((p) => p.sql()), values, shape };
 }
 
-interface RawRow extends Omit<ListRow, 'tags' | 'unread' | 'pinned' | 'order' | 'personal'> {
+interface RawRow extends Omit<ListRow, 'tags' | 'unread' | 'pinned' | 'order' | 'personal' | 'channel'> {
+  mms: number;
   owner: number | null;
   contactBook: number;
   tags: string | null;
@@ -271,9 +279,11 @@ function rowColumns(hideTags: boolean, sort: ListSort) {
     assigneeName: users.name,
     lastMessageAt: conversations.lastMessageAt,
     waitingSince: conversations.waitingSince,
+    // Only the head a preview reads: a long message's rest never leaves SQLite.
     preview: sql<
       string | null
-    >`(SELECT ${messages.body} FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} ORDER BY ${messages.id} DESC LIMIT 1)`,
+    >`(SELECT substr(${messages.body}, 1, ${sql.raw(String(PREVIEW_READ + 1))}) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} ORDER BY ${messages.id} DESC LIMIT 1)`,
+    mms: sql<number>`EXISTS (SELECT 1 FROM ${attachments} WHERE ${attachments.messageId} = (SELECT ${messages.id} FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} ORDER BY ${messages.id} DESC LIMIT 1) AND NOT EXISTS (SELECT 1 FROM ${mediaLinks} WHERE ${mediaLinks.messageId} = ${attachments.messageId}))`,
     tags: tagList,
     unread: unreadExpr(),
     pinned: sql<number>`${pinnedBy()}`,
@@ -343,7 +353,8 @@ function toRow(raw: RawRow, sort: ListSort, viewerId: number): ListRow {
     assigneeName: raw.assigneeName,
     lastMessageAt: raw.lastMessageAt,
     waitingSince: raw.waitingSince,
-    preview: raw.preview,
+    preview: raw.preview === null ? null : toPreview(raw.preview),
+    channel: raw.mms === 1 ? 'mms' : 'sms',
     tags: raw.tags ? raw.tags.split('\u001f').sort() : [],
     unread: raw.unread === 1,
     pinned: raw.pinned === 1,

@@ -47,7 +47,7 @@ export const app: Translation<typeof en> = {
   'age.now': 'jetzt',
   'age.minutes': { one: '{n} Min.', other: '{n} Min.' },
   'age.hours': { one: '{n} Std.', other: '{n} Std.' },
-  'age.days': { one: '{n} T.', other: '{n} T.' },
+  'age.yesterday': 'Gestern',
   'nav.mine': 'Mir zugewiesen',
   'nav.unassigned': 'Nicht zugewiesen',
   'nav.closed': 'Geschlossen',

@@ -44,7 +44,7 @@ export const app = {
   'age.now': 'now',
   'age.minutes': { one: '{n} min', other: '{n} min' },
   'age.hours': { one: '{n} h', other: '{n} h' },
-  'age.days': { one: '{n} d', other: '{n} d' },
+  'age.yesterday': 'Yesterday',
   'nav.mine': 'Assigned to me',
   'nav.unassigned': 'Unassigned',
   'nav.closed': 'Closed',

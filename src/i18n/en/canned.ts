@@ -11,7 +11,7 @@ export const canned = {
     'Use them in the composer from the picker, or type /keyword. Placeholders filled from the conversation:',
   'canned.new': 'New canned reply',
   'canned.personal': 'My quick replies (only I see them)',
-  'canned.none': 'None yet.',
+  'canned.none': 'None yet. Add one with the form above; in a reply, type / and its keyword to use it.',
   'canned.of_inbox': 'Shared in {inbox}',
   'canned.edit': 'Edit {title}',
   'canned.delete': 'Delete {title}',

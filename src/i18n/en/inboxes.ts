@@ -1,6 +1,5 @@
 /** Inboxes and their settings. */
 export const inboxes = {
-  'inbox.empty': 'No conversations yet.',
   'inbox.name_invalid': 'Give the inbox a name of 1 to 80 characters.',
   'inbox.name_taken': 'An inbox with this name already exists.',
   'inbox.member_unknown': 'One of the chosen people does not exist.',
