@@ -3,6 +3,7 @@
 // without it.
 import * as attachments from './behaviours/attachments.js';
 import * as composer from './behaviours/composer.js';
+import * as contactPicker from './behaviours/contact-picker.js';
 import * as emoji from './behaviours/emoji.js';
 import * as formatting from './behaviours/formatting.js';
 import * as mentions from './behaviours/mentions.js';
@@ -15,4 +16,17 @@ import * as toasts from './behaviours/toasts.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
-start([timeZone, formatting, composer, mentions, emoji, attachments, pins, title, toasts, notifications, sound]);
+start([
+  timeZone,
+  formatting,
+  composer,
+  contactPicker,
+  mentions,
+  emoji,
+  attachments,
+  pins,
+  title,
+  toasts,
+  notifications,
+  sound,
+]);
