@@ -6,6 +6,7 @@ import * as composeSwitch from './behaviours/compose-switch.js';
 import * as callLog from './behaviours/call-log.js';
 import * as composer from './behaviours/composer.js';
 import * as days from './behaviours/days.js';
+import * as contactPicker from './behaviours/contact-picker.js';
 import * as emoji from './behaviours/emoji.js';
 import * as formatting from './behaviours/formatting.js';
 import * as menus from './behaviours/menus.js';
@@ -30,6 +31,7 @@ start([
   composer,
   composeSwitch,
   days,
+  contactPicker,
   mentions,
   emoji,
   attachments,

@@ -38,11 +38,12 @@ let sequence = 0;
 /** 1, 2, 3 … across the test file's process: what makes the defaults unique. */
 const next = (): number => ++sequence;
 const idOf = (who: Someone): number => (typeof who === 'number' ? who : who.id);
-const digits = (n: number): string => String(n).padStart(7, '0');
+const digits = (n: number): string => String(n).padStart(6, '0');
 
-/** A shop number nobody else in this process was given (+15553xxxxxxx). */
+// Numbers in the NANP's fictional area code 555 (src/lib/e164.ts): ten digits after the +1, as every US number.
+/** A shop number nobody else in this process was given (+1 555 3xx xxxx). */
 export const nextShopNumber = (): string => `+15553${digits(next())}`;
-/** A customer's phone nobody else in this process was given (+15558xxxxxxx). */
+/** A customer's phone nobody else in this process was given (+1 555 8xx xxxx). */
 export const nextCustomer = (): string => `+15558${digits(next())}`;
 
 /** An active user with the test password; an agent unless told. */

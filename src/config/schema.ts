@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { supportedCountries } from '../lib/calling-codes.ts';
-import { E164_PATTERN } from '../lib/e164.ts';
+import { countries, type Country } from '../lib/countries.ts';
+import { isE164 } from '../lib/e164.ts';
 import { canonicalTimeZone } from '../lib/time-zones.ts';
 import { locales } from '../i18n/languages.ts';
 
@@ -9,7 +9,7 @@ const urlTemplate = z
   .regex(/^(https?|tel|sip|callto):/, 'expected a URL starting with https:, http:, tel:, sip: or callto:')
   .max(500);
 
-const e164 = z.string().regex(E164_PATTERN, 'expected an E.164 number such as "+15551230000"');
+const e164 = z.string().refine(isE164, 'expected a phone number in E.164 form, such as "+15551230000"');
 
 const secretPair = <T extends { password?: string; password_env?: string }>(c: T) =>
   (c.password === undefined) !== (c.password_env === undefined);
@@ -160,8 +160,12 @@ export const configSchema = z
       .prefault({}),
     contacts: z
       .strictObject({
-        /** ISO 3166 code: national numbers typed without a country code are read as this country's. */
-        default_country: z.enum(supportedCountries as [string, ...string[]]).optional(),
+        /**
+         * ISO 3166 alpha-2 code: national numbers typed without a country code are read as this country's, and its
+         * numbers are shown in national form. Unset: each person's country is that of their time zone (their own,
+         * else server.time_zone); none for UTC, and then numbers are typed and shown with their country code.
+         */
+        default_country: z.enum(countries as [Country, ...Country[]]).optional(),
         /** Click-to-call: {number} (the customer), {from} (our number), {name}; default a tel: link. */
         call_url: urlTemplate.optional(),
         /** Meeting link with the same placeholders; no meeting button without it. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { MessageKey } from '../i18n/index.ts';
 import { publicUrlMissing } from '../presenters/public-url.ts';
+import { countryOf } from '../presenters/phone.ts';
 import { timeZoneOf, viewerLocals, type NavKnown } from '../presenters/viewer.ts';
 
 type Data = Record<string, unknown>;
@@ -24,9 +25,12 @@ export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'
 /** The request's viewer; `given` may override any of it, and hand the navigation what it read anyway (`navKnown`). */
 function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, withNav: boolean): Data {
   const user = req.auth?.user ?? null;
+  const config = req.server.configStore.current;
+  const timeZone = timeZoneOf(user, config);
   const viewer = {
     locale: req.locale,
-    timeZone: timeZoneOf(user, req.server.configStore.current),
+    timeZone,
+    country: countryOf(timeZone, config),
     user,
     csrf: req.csrfToken(reply),
     path: req.url,

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import type { Country } from '../lib/countries.ts';
 import { chatUnreadTotal } from '../domain/chats/list.ts';
 import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
 import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
@@ -11,12 +12,15 @@ import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/in
 import { avatar } from './avatar.ts';
 import { dayFormatter } from './days.ts';
 import { icon } from './icons.ts';
+import { countryOf, phoneFormatter } from './phone.ts';
 
 /** Who a page or a pushed fragment is drawn for: a request's user, or a tab's. */
 export interface Viewer {
   locale: Locale;
   /** Where times are shown and days begin (`timeZoneOf`). */
   timeZone: string;
+  /** Whose numbers are shown national (`countryOf`). */
+  country: Country | null;
   user: PublicUser | null;
   /** The session's form token. */
   csrf: string;
@@ -27,6 +31,10 @@ export interface Viewer {
 /** A person's own time zone, else the server's; pages without a user (customers') take the server's. */
 export const timeZoneOf = (user: Pick<PublicUser, 'timeZone'> | null, config: Config): string =>
   user?.timeZone ?? config.server.time_zone;
+
+/** A person's country (`countryOf`), for reading the numbers they type. */
+export const countryOfUser = (user: Pick<PublicUser, 'timeZone'> | null, config: Config): Country | null =>
+  countryOf(timeZoneOf(user, config), config);
 
 /** The unread badge's text: nothing for none, "99+" where counting stopped. */
 export const unreadLabel = (unread: number): string =>
@@ -78,6 +86,7 @@ export function viewerLocals(
     avatar,
     markdown: renderMarkdown,
     icon,
+    phone: phoneFormatter(viewer.country),
     fileSize: humanSize,
     limits: LIMITS,
     sandbox: opts.sandbox,

@@ -9,6 +9,7 @@ import type { Locale } from '../i18n/index.ts';
 import { contactPanel, conversationHeader } from '../presenters/conversation.ts';
 import { upsertSort, type ListQuery } from '../presenters/list-query.ts';
 import { publicUrlMissing } from '../presenters/public-url.ts';
+import { countryOf } from '../presenters/phone.ts';
 import { timeZoneOf, viewerLocals } from '../presenters/viewer.ts';
 import { FORM_TOKEN, type LiveClient, type Piece } from './hub.ts';
 
@@ -47,9 +48,12 @@ function guard(render: () => string): string {
  */
 export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<LiveClient, 'locale' | 'path'>) {
   const actor: Actor = { id: user.id, role: user.role };
+  const timeZone = timeZoneOf(user, app.configStore.current);
   const viewer = {
     locale: localeOf(user, client),
-    timeZone: timeZoneOf(user, app.configStore.current),
+    timeZone,
+    // Follows from the time zone and the configuration: a piece's key (`lookOf`) need not name it.
+    country: countryOf(timeZone, app.configStore.current),
     user,
     csrf: FORM_TOKEN,
     path: client.path,

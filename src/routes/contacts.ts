@@ -17,6 +17,7 @@ import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
 import { callConfig, contactPanel, conversationPage, type PageState } from '../presenters/conversation.ts';
+import { countryOfUser } from '../presenters/viewer.ts';
 
 /** `?conversation=` on contact forms: the conversation whose panel sent them (to redraw it). */
 function conversationQuery(req: FastifyRequest): number | null {
@@ -34,7 +35,7 @@ const contactFields = (req: FastifyRequest) => ({
 
 export default async function contactRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
-  const country = () => app.configStore.current.contacts.default_country;
+  const country = (req: FastifyRequest) => countryOfUser(req.auth!.user, app.configStore.current);
 
   /** Redraws the panel (htmx) or the whole conversation page, with what went wrong in place. */
   const panel = (req: FastifyRequest, reply: FastifyReply, conversationId: number, state: PageState = {}) => {
@@ -75,13 +76,13 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     const conversationId = conversationQuery(req);
     const contactId = idParam(req);
     if (conversationId === null) {
-      updateContact(app.domain, actorOf(req), contactId, contactFields(req), country());
+      updateContact(app.domain, actorOf(req), contactId, contactFields(req), country(req));
       return reply.redirect('/favourites', 303);
     }
     // The panel must belong to a conversation the user may open.
     getConversation(app.domain, actorOf(req), conversationId);
     return panelForm(req, reply, conversationId, () => {
-      updateContact(app.domain, actorOf(req), contactId, contactFields(req), country());
+      updateContact(app.domain, actorOf(req), contactId, contactFields(req), country(req));
       return req.t('contact.saved');
     });
   });
@@ -100,7 +101,7 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
   // A contact added by hand from the favourites page goes straight into my favourites.
   app.post('/contacts', async (req, reply) => {
     try {
-      const contact = createContact(app.domain, actorOf(req), contactFields(req), country());
+      const contact = createContact(app.domain, actorOf(req), contactFields(req), country(req));
       setFavourite(app.domain, actorOf(req), contact.id, true);
       return reply.redirect('/favourites', 303);
     } catch (err) {
@@ -163,7 +164,7 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
           id,
           parseVersion(field(req, 'version')),
           { name: field(req, 'name'), email: field(req, 'email'), company: field(req, 'company') },
-          country(),
+          country(req),
         );
         return req.t('contact.linked');
       },

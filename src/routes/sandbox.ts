@@ -3,7 +3,7 @@ import { SANDBOX } from '../config/sandbox.ts';
 import { invalid } from '../domain/errors.ts';
 import { LIMITS } from '../domain/limits.ts';
 import { numbersOnConnection } from '../domain/numbers/sync.ts';
-import { isE164 } from '../lib/e164.ts';
+import { isE164, parsePhone } from '../lib/e164.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { adminOnly } from './admin/guard.ts';
 import { field, formErrorsOf, type FormErrors } from './forms.ts';
@@ -36,7 +36,8 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
     const inboxNumbers = numbersOnConnection(app.domain, SANDBOX.name);
     return reply.pageOrFragment('pages/sandbox', 'partials/sandbox-transcript', {
       running: app.messaging.simulator !== null,
-      phone,
+      // Not `phone`: that is every template's number formatter.
+      customer: phone,
       inboxNumbers,
       lines: transcript(phone),
       errors: state.errors ?? {},
@@ -52,11 +53,12 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
   // Polled by the page: only the transcript is replaced, so a half-typed message stays as it is.
   app.get('/sandbox/lines', async (req, reply) => {
     const phone = phoneOf((req.query as Record<string, unknown>).phone);
-    return reply.fragment('partials/sandbox-lines', { phone, lines: transcript(phone) });
+    return reply.fragment('partials/sandbox-lines', { customer: phone, lines: transcript(phone) });
   });
 
   app.post('/sandbox/messages', async (req, reply) => {
-    const phone = field(req, 'phone').trim();
+    // The customer phone's own number, typed with its country code ("+1 555 765 4321").
+    const phone = parsePhone(field(req, 'phone')) ?? field(req, 'phone').trim();
     const to = field(req, 'to');
     const text = field(req, 'text');
     try {

@@ -144,7 +144,7 @@ registration = "registered"
   for (const expected of [
     /^smpp\[0\]\.port: /,
     /^smpp\[1\]\.password: set exactly one/,
-    /^number\[0\]\.e164: expected an E\.164/,
+    /^number\[0\]\.e164: expected a phone number in E\.164 form/,
     /^number\[0\]\.registration: /,
   ]) {
     assert.ok(

@@ -364,8 +364,8 @@ test(
     const response = await phone.goto(link.href);
     assert.equal(response?.status(), 200);
     assert.equal(new URL(phone.url()).pathname, link.pathname, 'no detour to the login page');
-    await phone.getByRole('heading', { level: 1, name: `Files from ${SANDBOX.number}`, exact: true }).waitFor();
-    assert.equal(await phone.title(), `Files from ${SANDBOX.number} · Switchboard`);
+    await phone.getByRole('heading', { level: 1, name: `Files from +1 555 010 0100`, exact: true }).waitFor();
+    assert.equal(await phone.title(), `Files from +1 555 010 0100 · Switchboard`);
     const picture = phone.getByRole('img', { name: 'map.jpg', exact: true });
     assert.deepEqual(await loaded(picture), { width: 800, height: 600 }, 'the picture loads for the customer');
     const player = phone.getByLabel('music.mp3', { exact: true });

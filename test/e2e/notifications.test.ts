@@ -157,19 +157,19 @@ test(
     );
     announce(s.app.domain, created);
     const toasts = benPage.getByRole('status', { name: 'Notifications' });
-    const toast = toasts.getByRole('article', { name: `Ana mentioned you in a note on ${CUSTOMER}` });
+    const toast = toasts.getByRole('article', { name: `Ana mentioned you in a note on +1 555 765 4321` });
     await toast.waitFor();
     // Toasts leave by themselves after a while, but not while the pointer is on them.
     await toast.hover();
     await toast.getByText('@Ben can you call them back?').waitFor();
     assert.equal(
-      await toast.getByRole('link', { name: `Ana mentioned you in a note on ${CUSTOMER}` }).getAttribute('href'),
+      await toast.getByRole('link', { name: `Ana mentioned you in a note on +1 555 765 4321` }).getAttribute('href'),
       `/conversations/${text.conversationId}`,
     );
     await benPage.waitForFunction(() => (window as unknown as Recorder).__notifications.length === 1);
     assert.deepEqual(await recorded(benPage), [
       {
-        title: `Ana mentioned you in a note on ${CUSTOMER}`,
+        title: `Ana mentioned you in a note on +1 555 765 4321`,
         body: '@Ben can you call them back?',
         tag: `switchboard-${created[0]!.notificationId}`,
       },

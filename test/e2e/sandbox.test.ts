@@ -12,7 +12,7 @@ test('browser: the sandbox customer phone texts the inbox and receives the reply
   await phone.getByRole('link', { name: 'Open the customer phone' }).click();
   await phone.getByLabel('Message').fill('Do you deliver on Sundays?');
   await phone.getByRole('button', { name: 'Send text from this phone' }).click();
-  await phone.getByText('Sent to +15550100100').waitFor();
+  await phone.getByText('Sent to +1 555 010 0100').waitFor();
 
   const agentView = await phone.context().newPage();
   await agentView.goto('/');
@@ -24,7 +24,7 @@ test('browser: the sandbox customer phone texts the inbox and receives the reply
 
   await phone.getByLabel('Message').fill('half-typed');
   await phone.getByText('Yes, every day.').waitFor();
-  await phone.getByText('Received from +15550100100').waitFor();
+  await phone.getByText('Received from +1 555 010 0100').waitFor();
   assert.equal(
     await phone.getByLabel('Message').inputValue(),
     'half-typed',

@@ -20,6 +20,7 @@ import {
   conversationList,
   nav,
   row,
+  shown,
   state,
   timeline,
   world,
@@ -27,6 +28,9 @@ import {
 
 const DORA = '+15558889999';
 const WILLA = '+15554443333';
+
+/** Text with its runs of white space made one space. */
+const squash = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ').trim();
 
 const panelOf = (page: Page) => page.getByRole('complementary', { name: 'Contact' });
 /** One of the panel's folded sections ("Edit contact", …), opened. */
@@ -64,53 +68,110 @@ test(
     await goLive(ana, () => nav(ana).getByRole('link', { name: 'New conversation' }).click());
     await ana.getByRole('heading', { level: 1, name: 'New conversation' }).waitFor();
     assert.deepEqual(await combobox(ana, 'Send from').getByRole('option').allTextContents(), [
-      `${SALES} · Sales`,
-      `${SHOP} · Support`,
+      `${shown(SALES)} · Sales`,
+      `${shown(SHOP)} · Support`,
     ]);
-    await ana.getByText('A national number (US) or one with its country code.').waitFor();
-    await combobox(ana, 'Send from').selectOption({ label: `${SHOP} · Support` });
+    await ana.getByText('A saved contact’s name, or a number such as (201) 555-0123 or +1 201 555 0123.').waitFor();
+    await combobox(ana, 'Send from').selectOption({ label: `${shown(SHOP)} · Support` });
 
     // Not a number: refused by the field, what was typed is kept.
-    await ana.getByRole('textbox', { name: 'To (phone number)' }).fill('12');
+    await combobox(ana, 'To (name or number)').fill('12');
     await ana.getByRole('textbox', { name: 'Message' }).fill('Your order shipped today.');
     await button(ana, 'Send').click();
-    await ana.getByText('Enter a phone number, such as 555 123 0000 or +15551230000.').waitFor();
+    await ana.getByText('Enter a phone number, such as (201) 555-0123 or +1 201 555 0123.').waitFor();
     assert.equal(await ana.getByRole('textbox', { name: 'Message' }).inputValue(), 'Your order shipped today.');
     assert.equal(
       await combobox(ana, 'Send from').inputValue(),
       await combobox(ana, 'Send from')
-        .getByRole('option', { name: `${SHOP} · Support` })
+        .getByRole('option', { name: `${shown(SHOP)} · Support` })
         .getAttribute('value'),
     );
 
-    await ana.getByRole('textbox', { name: 'To (phone number)' }).fill('5553456789');
+    await combobox(ana, 'To (name or number)').fill('5553456789');
     await goLive(ana, () => button(ana, 'Send').click());
     const id = Number(/^\/conversations\/(\d+)$/.exec(new URL(ana.url()).pathname)?.[1]);
     assert.ok(id > 0, ana.url());
-    await ana.getByRole('heading', { level: 1, name: '+15553456789' }).waitFor();
-    await ana.getByText(`unknown number · +15553456789 texting ${SHOP}`).waitFor();
+    await ana.getByRole('heading', { level: 1, name: '(555) 345-6789' }).waitFor();
+    await ana.getByText(`unknown number · (555) 345-6789 texting ${shown(SHOP)}`).waitFor();
     await timeline(ana).getByText('Your order shipped today.').waitFor();
     await timeline(ana).getByText('Ana started the conversation').waitFor();
     await state(ana, 'Assigned to Ana').waitFor();
 
     // Ben's Inbox shows it at once: an unknown number, from Support's number, Ana's, nothing unread.
-    const benRow = row(conversationList(ben), '+15553456789');
-    await benRow.getByRole('link', { name: /\+15553456789.*Your order shipped today\./ }).waitFor();
-    for (const text of ['unknown number', `SMS ${SHOP}`, 'Support', 'Assigned to Ana'])
+    const benRow = row(conversationList(ben), '(555) 345-6789');
+    await benRow.getByRole('link', { name: /\(555\) 345-6789.*Your order shipped today\./ }).waitFor();
+    for (const text of ['unknown number', `SMS ${shown(SHOP)}`, 'Support', 'Assigned to Ana'])
       await benRow.getByText(text, { exact: true }).waitFor();
     assert.equal(await benRow.getByRole('img', { name: 'unread' }).count(), 0, 'our own text is not unread');
     assert.ok(await sameDocument(ben));
 
     // The same number again, typed another way: the open conversation is continued, not doubled.
     await goLive(ana, () => ana.goto('/conversations/new'));
-    await combobox(ana, 'Send from').selectOption({ label: `${SHOP} · Support` });
-    await ana.getByRole('textbox', { name: 'To (phone number)' }).fill('+1 (555) 345-6789');
+    await combobox(ana, 'Send from').selectOption({ label: `${shown(SHOP)} · Support` });
+    await combobox(ana, 'To (name or number)').fill('+1 (555) 345-6789');
     await ana.getByRole('textbox', { name: 'Message' }).fill('Tracking number: 123');
     await goLive(ana, () => button(ana, 'Send').click());
     assert.equal(new URL(ana.url()).pathname, `/conversations/${id}`);
     await timeline(ana).getByText('Tracking number: 123').waitFor();
     await benRow.getByText('Tracking number: 123').waitFor();
     assert.equal(await conversationList(ben).getByRole('listitem').count(), 1);
+  },
+);
+
+test(
+  'new conversation: To finds a saved contact by name as one types; arrows and Enter pick one, filling in the number',
+  { skip: noChromium },
+  async (t) => {
+    const w = await world(t, ['ana']);
+    createContact(w.s.app.domain, SETUP, { name: 'Dora Diaz', company: 'Globex', phones: `${DORA}\n${WILLA}` }, 'US');
+    createContact(w.s.app.domain, SETUP, { name: 'Carla Customer', phones: CUSTOMER }, 'US');
+    const ana = await w.open(w.ana, '/conversations/new');
+    const to = combobox(ana, 'To (name or number)');
+    const suggestions = ana.getByRole('listbox', { name: 'Saved contacts' });
+
+    await to.pressSequentially('dora');
+    await suggestions.getByRole('option').first().waitFor();
+    assert.deepEqual(
+      await suggestions
+        .getByRole('option')
+        .allTextContents()
+        .then((o) => o.map(squash)),
+      [`Dora Diaz (Globex) ${shown(WILLA)}`, `Dora Diaz (Globex) ${shown(DORA)}`],
+    );
+    assert.equal(await to.getAttribute('aria-expanded'), 'true');
+    await to.press('ArrowDown');
+    await to.press('ArrowDown');
+    const second = suggestions.getByRole('option', { selected: true });
+    assert.equal(squash(await second.textContent()), `Dora Diaz (Globex) ${shown(DORA)}`);
+    assert.equal(await to.getAttribute('aria-activedescendant'), await second.getAttribute('id'));
+    await to.press('Enter');
+    assert.equal(await to.inputValue(), '+1 555 888 9999', 'the number, with its country code');
+    await suggestions.waitFor({ state: 'hidden' });
+    assert.equal(await to.getAttribute('aria-expanded'), 'false');
+    await ana.getByText('To Dora Diaz', { exact: true }).waitFor();
+
+    await ana.getByRole('textbox', { name: 'Message' }).fill('Your quote is ready.');
+    await goLive(ana, () => button(ana, 'Send').click());
+    await ana.getByRole('heading', { level: 1, name: 'Dora Diaz' }).waitFor();
+    assert.deepEqual(
+      w.s.sqlite.prepare('SELECT phone, contact_id FROM conversations ORDER BY id DESC').get(),
+      { phone: DORA, contact_id: w.s.sqlite.prepare(`SELECT id FROM contacts WHERE name = 'Dora Diaz'`).pluck().get() },
+      'to the number picked, filed under the contact picked',
+    );
+
+    // By number too, and a click picks.
+    await goLive(ana, () => ana.goto('/conversations/new'));
+    await to.pressSequentially('765');
+    await suggestions.getByRole('option', { name: /Carla Customer/ }).click();
+    assert.equal(await to.inputValue(), '+1 555 765 4321');
+    await ana.getByText('To Carla Customer', { exact: true }).waitFor();
+    // Typing again forgets the pick: Escape closes the list, and the number typed is what counts.
+    await to.fill('');
+    await to.pressSequentially('car');
+    await suggestions.getByRole('option').first().waitFor();
+    await to.press('Escape');
+    await suggestions.waitFor({ state: 'hidden' });
+    assert.equal(await ana.getByText('To Carla Customer', { exact: true }).count(), 0);
   },
 );
 
@@ -128,26 +189,28 @@ test(
     ]);
     await markDocument(ben);
     assert.equal(await fact(ben, 'Name'), 'unknown number');
-    assert.equal(await fact(ben, 'Phone numbers'), CUSTOMER);
-    await row(conversationList(mia), CUSTOMER).getByText('unknown number', { exact: true }).waitFor();
+    assert.equal(await fact(ben, 'Phone numbers'), shown(CUSTOMER));
+    await row(conversationList(mia), shown(CUSTOMER)).getByText('unknown number', { exact: true }).waitFor();
 
     // Ana fills in the contact; a second number typed the national way.
     const edit = await section(ana, 'Edit contact');
     await edit.getByRole('textbox', { name: 'Name' }).fill('Carla Customer');
-    await edit.getByRole('textbox', { name: 'Phone numbers (one per line)' }).fill(`${CUSTOMER}\n(555) 234-5678`);
+    await edit
+      .getByRole('textbox', { name: 'Phone numbers (one per line)' })
+      .fill(`${shown(CUSTOMER)}\n(555) 234-5678`);
     await edit.getByRole('textbox', { name: 'Email' }).fill('carla@example.com');
     await edit.getByRole('textbox', { name: 'Company' }).fill('Acme');
     await edit.getByRole('textbox', { name: 'Notes' }).fill('Prefers texts after 5 pm.');
     await button(edit, 'Save contact').click();
     await panelOf(ana).getByRole('status').filter({ hasText: 'Contact saved.' }).waitFor();
     await waitForFact(ana, 'Name', 'Carla Customer');
-    assert.equal(await fact(ana, 'Phone numbers'), `+15552345678, ${CUSTOMER}`);
+    assert.equal(await fact(ana, 'Phone numbers'), `(555) 234-5678, ${shown(CUSTOMER)}`);
     await ana.getByRole('heading', { level: 1, name: 'Carla Customer' }).waitFor();
 
     // Ben's open page shows all of it without a reload: the header's name and the panel's details.
     await ben.getByRole('heading', { level: 1, name: 'Carla Customer' }).waitFor();
     await waitForFact(ben, 'Name', 'Carla Customer');
-    assert.equal(await fact(ben, 'Phone numbers'), `+15552345678, ${CUSTOMER}`);
+    assert.equal(await fact(ben, 'Phone numbers'), `(555) 234-5678, ${shown(CUSTOMER)}`);
     assert.equal(await fact(ben, 'Email'), 'carla@example.com');
     await panelOf(ben).getByRole('link', { name: 'carla@example.com' }).waitFor();
     assert.equal(await fact(ben, 'Company'), 'Acme');
@@ -192,7 +255,11 @@ test(
     await row(conversationList(mia), 'Dora Diaz').waitFor();
     await waitForFact(ben, 'Name', 'Dora Diaz');
     assert.equal(await fact(ben, 'Company'), 'Globex');
-    assert.equal(await fact(ben, 'Phone numbers'), `${CUSTOMER}, ${DORA}`, "the conversation's number went with it");
+    assert.equal(
+      await fact(ben, 'Phone numbers'),
+      `${shown(CUSTOMER)}, ${shown(DORA)}`,
+      "the conversation's number went with it",
+    );
 
     // A new contact for this number, linked in one go.
     const create = await section(ana, 'New contact for this number');
@@ -205,7 +272,7 @@ test(
     await timeline(ben).getByText('Ana linked it to the contact Eve Example').waitFor();
     await waitForFact(ben, 'Name', 'Eve Example');
     assert.equal(await fact(ben, 'Company'), 'Initech');
-    assert.equal(await fact(ben, 'Phone numbers'), CUSTOMER);
+    assert.equal(await fact(ben, 'Phone numbers'), shown(CUSTOMER));
     assert.ok(await sameDocument(ben), "Ben's page was updated in place");
 
     // Dora keeps her own number; the customer's next text lands in the same conversation, filed under Eve.
@@ -243,24 +310,27 @@ test(
 
     // History: Ana works in Support and Sales, Ben only in Support; nobody here sees Other's conversation.
     const history = (page: Page) => panelOf(page).getByRole('list', { name: 'Conversations with this contact' });
-    assert.deepEqual(await history(ana).getByRole('link').allTextContents(), [`Sales · ${SALES}`, `Support · ${SHOP}`]);
+    assert.deepEqual(await history(ana).getByRole('link').allTextContents(), [
+      `Sales · ${shown(SALES)}`,
+      `Support · ${shown(SHOP)}`,
+    ]);
     assert.equal(
       await history(ana)
-        .getByRole('link', { name: `Support · ${SHOP}` })
+        .getByRole('link', { name: `Support · ${shown(SHOP)}` })
         .getAttribute('aria-current'),
       'page',
     );
-    assert.deepEqual(await history(ben).getByRole('link').allTextContents(), [`Support · ${SHOP}`]);
+    assert.deepEqual(await history(ben).getByRole('link').allTextContents(), [`Support · ${shown(SHOP)}`]);
     await goLive(ana, () =>
       history(ana)
-        .getByRole('link', { name: `Sales · ${SALES}` })
+        .getByRole('link', { name: `Sales · ${shown(SALES)}` })
         .click(),
     );
     assert.equal(new URL(ana.url()).pathname, `/conversations/${sales}`);
     await timeline(ana).getByText('Do you sell in bulk?').waitFor();
     await goLive(ana, () =>
       history(ana)
-        .getByRole('link', { name: `Support · ${SHOP}` })
+        .getByRole('link', { name: `Support · ${shown(SHOP)}` })
         .click(),
     );
     assert.equal(new URL(ana.url()).pathname, `/conversations/${support}`);
@@ -279,7 +349,7 @@ test(
       call(ana).click(),
     ]);
     assert.equal(dialled.url(), `tel:${CUSTOMER}`);
-    await timeline(ben).getByText(`Ana started a call to ${CUSTOMER}`).waitFor();
+    await timeline(ben).getByText(`Ana started a call to ${shown(CUSTOMER)}`).waitFor();
     assert.equal(new URL(ana.url()).pathname, `/conversations/${support}`);
 
     // With a click-to-call URL configured (here one served by this server), the browser goes there.
@@ -288,9 +358,9 @@ test(
     await Promise.all([ana.waitForURL((url) => url.pathname === '/healthz'), call(ana).click()]);
     assert.deepEqual(Object.fromEntries(new URL(ana.url()).searchParams), { to: CUSTOMER, from: SHOP });
     await ana.getByText('ok', { exact: true }).waitFor();
-    await timeline(ben).getByText(`Ana started a call to ${CUSTOMER}`).nth(1).waitFor();
+    await timeline(ben).getByText(`Ana started a call to ${shown(CUSTOMER)}`).nth(1).waitFor();
     await goLive(ana, () => ana.goto(`/conversations/${support}`));
-    assert.equal(await timeline(ana).getByText(`Ana started a call to ${CUSTOMER}`).count(), 2);
+    assert.equal(await timeline(ana).getByText(`Ana started a call to ${shown(CUSTOMER)}`).count(), 2);
 
     // Unsubscribe asks first: dismissing changes nothing.
     ana.once('dialog', (dialog) => void dialog.dismiss());
@@ -353,11 +423,11 @@ test(
     assert.equal(await favourites.count(), 2);
     assert.match(
       (await favourites.nth(0).innerText()).replace(/\s+/g, ' '),
-      new RegExp(`^Carla Customer ${CUSTOMER.replace('+', '\\+')}`),
+      new RegExp(`^Carla Customer ${shown(CUSTOMER).replace(/[()]/g, '\\$&')}`),
     );
     assert.match(
       (await favourites.nth(1).innerText()).replace(/\s+/g, ' '),
-      new RegExp(`^Willa Walk-in ${WILLA.replace('+', '\\+')}`),
+      new RegExp(`^Willa Walk-in ${shown(WILLA).replace(/[()]/g, '\\$&')}`),
     );
     // Willa has no conversation: no "open" link for her, only "new".
     assert.equal(await ana.getByRole('link', { name: 'Open the latest conversation with Willa Walk-in' }).count(), 0);
@@ -377,8 +447,8 @@ test(
     await goLive(ana, () => ana.getByRole('link', { name: 'New conversation with Carla Customer' }).click());
     assert.equal(new URL(ana.url()).pathname, '/conversations/new');
     await ana.getByText('To Carla Customer', { exact: true }).waitFor();
-    assert.deepEqual(await combobox(ana, 'Their number').getByRole('option').allTextContents(), [CUSTOMER]);
-    await combobox(ana, 'Send from').selectOption({ label: `${SHOP} · Support` });
+    assert.deepEqual(await combobox(ana, 'Their number').getByRole('option').allTextContents(), [shown(CUSTOMER)]);
+    await combobox(ana, 'Send from').selectOption({ label: `${shown(SHOP)} · Support` });
     await ana.getByRole('textbox', { name: 'Message' }).fill('Your bulk quote is ready.');
     await goLive(ana, () => button(ana, 'Send').click());
     const started = Number(/^\/conversations\/(\d+)$/.exec(new URL(ana.url()).pathname)?.[1]);

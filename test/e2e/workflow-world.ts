@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { formatPhone } from '../../src/lib/e164.ts';
 import { receiveText, type User } from '../factories.ts';
 import { goLive, pageFor, signInLive, trackLiveSocket, until, type Server } from './browser.ts';
 import { nameContact, team, type Cast } from './team.ts';
@@ -13,6 +14,9 @@ export const SHOP = '+15551230000'; // Support's number
 export const SALES = '+15551230001'; // Sales' number
 export const OTHER = '+15551230002'; // Other's number (only Otto works there)
 export const CUSTOMER = '+15557654321';
+
+/** A number as the world's people read it: national, as they are in the US (`contacts.default_country`). */
+export const shown = (e164: string): string => formatPhone(e164, 'US');
 
 const people = {
   ada: { role: 'admin', name: 'Ada' },

@@ -263,7 +263,12 @@ test('contact panel: edit, link to another contact, new contact, favourites, uns
   );
   assert.equal(saved.statusCode, 200);
   assert.match(saved.body, /Carla &lt;b&gt;Customer&lt;\/b&gt;/);
-  assert.match(saved.body, /\+15552345678/, 'a 10-digit national number becomes E.164');
+  assert.match(saved.body, /\(555\) 234-5678, \(555\) 765-4321/, 'shown national: the numbers of the user’s country');
+  assert.deepEqual(
+    h.sqlite.prepare('SELECT phone FROM contact_phones WHERE contact_id = ? ORDER BY phone').pluck().all(contactId),
+    ['+15552345678', CUSTOMER],
+    'a 10-digit national number is stored in E.164',
+  );
   const bad = await a.post(
     `/contacts/${contactId}?conversation=${conversationId}`,
     { name: 'X', phones: 'call me', email: 'nope' },
@@ -293,7 +298,7 @@ test('contact panel: edit, link to another contact, new contact, favourites, uns
   assert.equal(unsub.statusCode, 200);
   const page = (await a.get(`/conversations/${conversationId}`)).body;
   assert.match(page, /Unsubscribed by Ana/);
-  assert.match(page, /Ana started a call to \+15557654321/);
+  assert.match(page, /Ana started a call to \(555\) 765-4321/);
   const reply = await a.post(`/conversations/${conversationId}/messages`, { body: 'Hello?' }, HX);
   assert.equal(reply.statusCode, 422, 'nothing is sent to someone unsubscribed');
 });
@@ -399,7 +404,7 @@ test('personal numbers: a list of my own, narrowed by number; after the number j
   const list = await b.get(`/conversations?inbox=${inboxId}&number=${numberId}`);
   assert.match(list.body, /Earlier conversations of this number/);
   const history = await b.get(`/conversations?view=history&number=${numberId}`);
-  assert.match(history.body, /History of \+15551239999/);
+  assert.match(history.body, /History of \(555\) 123-9999/);
   assert.match(history.body, /Private hello/);
   const old = await b.get(`/conversations/${before.conversationId}`);
   assert.equal(old.statusCode, 200);
@@ -422,7 +427,10 @@ test('favourites page: add a contact by hand (errors in place), start a conversa
   const a = await signedIn(h.app, ana.email);
   const bad = await a.post('/contacts', { name: 'Eve', phones: 'not a number' });
   assert.equal(bad.statusCode, 422);
-  assert.match(bad.body, /is not a phone number we can text/);
+  assert.match(
+    bad.body,
+    /“not a number” is not a phone number\. Write it as dialled at home, such as \(201\) 555-0123, or with its country code, such as \+1 201 555 0123\./,
+  );
   assert.match(bad.body, /value="Eve"/, 'what was typed is kept');
   assert.equal(h.sqlite.prepare(`SELECT count(*) FROM contacts WHERE name = 'Eve'`).pluck().get(), 0);
   const taken = await a.post('/contacts', { name: 'Eve', phones: CUSTOMER });

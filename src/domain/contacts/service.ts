@@ -11,7 +11,8 @@ import { LIMITS } from '../limits.ts';
 import { contactVisibleTo } from './access.ts';
 import { TEAM_BOOK } from './book.ts';
 import { addEvent, stateFor, type Tx } from '../conversations/actions.ts';
-import { normalizePhone } from './phone.ts';
+import type { Country } from '../../lib/countries.ts';
+import { exampleNumber, formatPhone, parsePhone } from '../../lib/e164.ts';
 
 /**
  * A contact in one address book (./book.ts): the team's, whose contacts anyone who sees one of their
@@ -33,7 +34,7 @@ export interface ContactInput {
   email?: unknown;
   company?: unknown;
   notes?: unknown;
-  /** One number per line (a textarea), national numbers allowed where a default country is set. */
+  /** One number per line (a textarea), national numbers read as the person's country's. */
   phones?: unknown;
 }
 
@@ -65,27 +66,31 @@ function cleanNotes(raw: unknown): string | null {
   return notes || null;
 }
 
-function cleanPhones(raw: unknown, defaultCountry: string | undefined): string[] {
+function cleanPhones(raw: unknown, country: Country | null): string[] {
   const lines = (typeof raw === 'string' ? raw : '')
     .split(/[\n,;]/)
     .map((l) => l.trim())
     .filter(Boolean);
   if (lines.length > 10) throw invalid('contact.phones_many', 'phones', { max: 10 });
   const phones = lines.map((line) => {
-    const phone = normalizePhone(line, defaultCountry);
-    if (!phone) throw invalid('contact.phone_invalid', 'phones', { phone: line.slice(0, 40) });
-    return phone;
+    const phone = parsePhone(line, [country]);
+    if (phone) return phone;
+    const example = country ? exampleNumber(country) : null;
+    throw invalid(example ? 'contact.phone_invalid_national' : 'contact.phone_invalid', 'phones', {
+      phone: line.slice(0, 40),
+      ...example,
+    });
   });
   return [...new Set(phones)];
 }
 
-function cleanContact(input: ContactInput, defaultCountry: string | undefined): CleanContact {
+function cleanContact(input: ContactInput, country: Country | null): CleanContact {
   const clean: CleanContact = {};
   if (input.name !== undefined) clean.name = optionalLine(input.name, 100, 'contact.name_long', 'name');
   if (input.email !== undefined) clean.email = cleanEmail(input.email);
   if (input.company !== undefined) clean.company = optionalLine(input.company, 100, 'contact.company_long', 'company');
   if (input.notes !== undefined) clean.notes = cleanNotes(input.notes);
-  if (input.phones !== undefined) clean.phones = cleanPhones(input.phones, defaultCountry);
+  if (input.phones !== undefined) clean.phones = cleanPhones(input.phones, country);
   return clean;
 }
 
@@ -135,8 +140,9 @@ function setPhones(tx: Tx, actor: Actor, contact: { id: number; book: number }, 
       .from(contacts)
       .where(and(eq(contacts.id, owner.id), contactVisibleTo(actor)))
       .get();
-    if (!visible) throw conflict('contact.phone_taken_other', 'phones', { phone });
-    throw conflict('contact.phone_taken', 'phones', { phone, name: owner.name ?? phone });
+    const shown = formatPhone(phone, null);
+    if (!visible) throw conflict('contact.phone_taken_other', 'phones', { phone: shown });
+    throw conflict('contact.phone_taken', 'phones', { phone: shown, name: owner.name ?? shown });
   }
   tx.delete(contactPhones).where(eq(contactPhones.contactId, contactId)).run();
   for (const phone of phones) tx.insert(contactPhones).values({ book: contact.book, phone, contactId }).run();
@@ -147,9 +153,10 @@ export function updateContact(
   actor: Actor,
   contactId: number,
   input: ContactInput,
-  defaultCountry?: string,
+  /** The person's: national numbers are read as its. */
+  country: Country | null = null,
 ): Contact {
-  const clean = cleanContact(input, defaultCountry);
+  const clean = cleanContact(input, country);
   const contact = ctx.db.transaction((tx) => {
     const contact = readContact(tx, actor, contactId);
     const { phones, ...fields } = clean;
@@ -161,8 +168,13 @@ export function updateContact(
   return contact;
 }
 
-export function createContact(ctx: DomainContext, actor: Actor, input: ContactInput, defaultCountry?: string): Contact {
-  const clean = cleanContact(input, defaultCountry);
+export function createContact(
+  ctx: DomainContext,
+  actor: Actor,
+  input: ContactInput,
+  country: Country | null = null,
+): Contact {
+  const clean = cleanContact(input, country);
   if (!clean.name && !clean.phones?.length) throw invalid('contact.empty', 'name');
   return ctx.db.transaction((tx) => {
     const { phones, ...fields } = clean;
@@ -241,9 +253,10 @@ export function linkNewContact(
   conversationId: number,
   version: number,
   input: ContactInput,
-  defaultCountry?: string,
+  /** The person's: national numbers are read as its. */
+  country: Country | null = null,
 ): Contact {
-  const clean = cleanContact(input, defaultCountry);
+  const clean = cleanContact(input, country);
   if (!clean.name) throw invalid('contact.name_needed', 'name');
   const done = ctx.db.transaction((tx) => {
     const { book, inboxId } = stateFor(tx, actor, conversationId);
@@ -301,19 +314,33 @@ export function contactHistory(ctx: DomainContext, actor: Actor, contactId: numb
     .map(({ owner, ...c }) => ({ ...c, personal: owner !== null }));
 }
 
-/** Contacts of `book` whose name, company or number contains the query, for the panel's "link to another contact". */
-export function searchContacts(ctx: DomainContext, actor: Actor, query: unknown, book: number, limit = 10): Contact[] {
+/**
+ * Contacts whose name, company or number contains the query: for the panel's "link to another contact" (in one
+ * book) and New conversation's To.
+ */
+export function searchContacts(
+  ctx: DomainContext,
+  actor: Actor,
+  query: unknown,
+  /** One address book; all the actor sees without it. */
+  book: number | null,
+  limit = 10,
+): Contact[] {
   const q = typeof query === 'string' ? query.trim().slice(0, 60) : '';
   if (q.length < 2) return [];
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  // A number as people write it ("(555) 123-00", "0151 23…"): its digits, without the national trunk 0, are part
+  // of the stored E.164 form.
+  const digits = /^[\d\s().\-/+]+$/.test(q) ? q.replace(/\D/g, '').replace(/^0+/, '') : '';
+  const byDigits = digits.length >= 3 ? sql` OR ${contactPhones.phone} LIKE ${`%${digits}%`}` : sql``;
   const ids = ctx.db
     .selectDistinct({ id: contacts.id })
     .from(contacts)
     .leftJoin(contactPhones, eq(contactPhones.contactId, contacts.id))
     .where(
       and(
-        eq(contacts.book, book),
-        sql`(${contacts.name} LIKE ${like} ESCAPE '\\' OR ${contacts.company} LIKE ${like} ESCAPE '\\' OR ${contactPhones.phone} LIKE ${like} ESCAPE '\\')`,
+        book === null ? undefined : eq(contacts.book, book),
+        sql`(${contacts.name} LIKE ${like} ESCAPE '\\' OR ${contacts.company} LIKE ${like} ESCAPE '\\' OR ${contactPhones.phone} LIKE ${like} ESCAPE '\\'${byDigits})`,
         contactVisibleTo(actor),
       ),
     )

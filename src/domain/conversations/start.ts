@@ -8,28 +8,47 @@ import { invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 import { contactVisibleTo } from '../contacts/access.ts';
 import { bookOf, contactFor, TEAM_BOOK } from '../contacts/book.ts';
-import { normalizePhone } from '../contacts/phone.ts';
 import { assertMayText, cleanBody, insertOutbound } from '../messaging/outbox.ts';
 import { addEvent } from './actions.ts';
 import { continuedBy } from './continued.ts';
+import type { Country } from '../../lib/countries.ts';
+import { countryOfNumber, exampleNumber, formatPhone, parsePhone, takesTexts } from '../../lib/e164.ts';
 
 export interface SendableNumber {
   id: number;
   e164: string;
   inboxName: string;
   personal: boolean;
+  /** Its carrier registration (10DLC) is not done: carriers block texts from it, so sending is refused. */
+  unregistered: boolean;
 }
 
 /** The numbers the actor may start a conversation from: those of the inboxes they see, still configured. */
 export function sendableNumbers({ db }: DomainContext, actor: Actor): SendableNumber[] {
   return db
-    .select({ id: numbers.id, e164: numbers.e164, inboxName: inboxes.name, owner: inboxes.ownerUserId })
+    .select({
+      id: numbers.id,
+      e164: numbers.e164,
+      inboxName: inboxes.name,
+      owner: inboxes.ownerUserId,
+      registration: numbers.registration,
+    })
     .from(numbers)
     .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
     .where(and(inboxVisibleTo(actor), isNull(numbers.retiredAt)))
     .orderBy(asc(inboxes.ownerUserId), asc(inboxes.name), asc(numbers.e164))
     .all()
-    .map(({ owner, ...n }) => ({ ...n, personal: owner !== null }));
+    .map(({ owner, registration, ...n }) => ({
+      ...n,
+      personal: owner !== null,
+      unregistered: registration === 'pending' || registration === 'unregistered',
+    }));
+}
+
+/** The example a refused number's message gives: the first of the countries national numbers are read in. */
+function exampleFor(countries: readonly (Country | null)[]) {
+  const country = countries.find((c) => c !== null);
+  return country ? exampleNumber(country) : null;
 }
 
 export interface StartInput {
@@ -50,7 +69,8 @@ export function startConversation(
   ctx: DomainContext,
   actor: Actor,
   input: StartInput,
-  defaultCountry?: string,
+  /** The actor's: a national number is read as the sending number's country's first, then as this one's. */
+  country: Country | null = null,
 ): { conversationId: number } {
   const body = cleanBody(input.body);
   const now = ctx.now();
@@ -58,6 +78,7 @@ export function startConversation(
     const number = tx
       .select({
         id: numbers.id,
+        e164: numbers.e164,
         inboxId: numbers.inboxId,
         assignmentEnabled: inboxes.assignmentEnabled,
         owner: inboxes.ownerUserId,
@@ -68,6 +89,7 @@ export function startConversation(
       .get();
     if (!number) throw invalid('start.number_invalid', 'from');
     const inbox = { id: number.inboxId, owner: number.owner };
+    const countries = [countryOfNumber(number.e164), country];
     let phone: string | null;
     let contactId: number;
     if (input.contactId !== undefined) {
@@ -84,7 +106,7 @@ export function startConversation(
         .orderBy(asc(contactPhones.phone))
         .all()
         .map((p) => p.phone);
-      const wanted = normalizePhone(input.to, defaultCountry);
+      const wanted = parsePhone(input.to, countries);
       phone = wanted && phones.includes(wanted) ? wanted : (phones[0] ?? null);
       if (!phone) throw invalid('start.contact_no_phone', 'to');
       // A contact from another book is not carried across: the number's contact in this inbox's book is used, or
@@ -95,10 +117,14 @@ export function startConversation(
           ? picked.id
           : contactFor(tx, inbox, phone, picked.book === TEAM_BOOK ? picked.name : null);
     } else {
-      phone = normalizePhone(input.to, defaultCountry);
-      if (!phone) throw invalid(defaultCountry ? 'start.phone_invalid' : 'start.phone_invalid_intl', 'to');
+      phone = parsePhone(input.to, countries);
+      if (!phone) {
+        const example = exampleFor(countries);
+        throw invalid(example ? 'start.phone_invalid' : 'start.phone_invalid_intl', 'to', example ?? {});
+      }
       contactId = contactFor(tx, inbox, phone);
     }
+    if (!takesTexts(phone)) throw invalid('start.phone_untextable', 'to', { phone: formatPhone(phone, null) });
     assertMayText(tx, number.id, phone);
     // The same conversations inbound texts continue; a snoozed one stays snoozed (a reply of ours is no reason to look).
     const open = tx

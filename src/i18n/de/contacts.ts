@@ -6,7 +6,9 @@ export const contacts: Translation<typeof en> = {
   'contact.notes_long': 'Notizen können bis zu {max} Zeichen lang sein.',
   'contact.phones_many': 'Ein Kontakt kann bis zu {max} Nummern haben.',
   'contact.phone_invalid':
-    '„{phone}“ ist keine Nummer, an die wir SMS senden können. Verwenden Sie die internationale Form, z. B. +4915112345678.',
+    '„{phone}“ ist keine Telefonnummer. Schreiben Sie sie mit Ländervorwahl, z. B. +49 1512 3456789.',
+  'contact.phone_invalid_national':
+    '„{phone}“ ist keine Telefonnummer. Schreiben Sie sie wie im Inland gewählt, z. B. {national}, oder mit Ländervorwahl, z. B. {international}.',
   'contact.phone_taken': '{phone} gehört bereits zu {name}.',
   'contact.name_long': 'Ein Name kann bis zu {max} Zeichen lang sein.',
   'contact.company_long': 'Ein Firmenname kann bis zu {max} Zeichen lang sein.',

@@ -53,8 +53,10 @@ export const conversations: Translation<typeof en> = {
   'tag.already': 'Die Unterhaltung hat das Schlagwort „{tag}“ bereits.',
   'start.number_invalid': 'Wählen Sie eine Nummer, von der Sie senden dürfen.',
   'start.contact_no_phone': 'Dieser Kontakt hat keine Telefonnummer für SMS.',
-  'start.phone_invalid': 'Geben Sie eine Telefonnummer ein, z. B. 0151 1234567 oder +4915112345678.',
-  'start.phone_invalid_intl': 'Geben Sie die Nummer in internationaler Form ein, z. B. +4915112345678.',
+  'start.phone_invalid': 'Geben Sie eine Telefonnummer ein, z. B. {national} oder {international}.',
+  'start.phone_invalid_intl': 'Geben Sie die Nummer mit Ländervorwahl ein, z. B. +49 1512 3456789.',
+  'start.phone_untextable':
+    '{phone} ist eine Festnetz- oder Servicenummer: SMS erreichen sie nicht. Geben Sie eine Mobilnummer ein.',
   'conversation.state': 'Stand der Unterhaltung',
   'conversation.assign_open': 'Zuweisen…',
   'conversation.more': 'Weitere Aktionen',
@@ -108,9 +110,14 @@ export const conversations: Translation<typeof en> = {
   'start.no_numbers':
     'Es gibt keine Nummer, von der Sie senden dürfen. Ein Admin legt Nummern in der Konfiguration an und fügt Sie ihrem Posteingang hinzu.',
   'start.from': 'Senden von',
-  'start.to': 'An (Telefonnummer)',
-  'start.to_hint': 'Mit Ländervorwahl, z. B. +4915112345678.',
-  'start.to_hint_country': 'Eine nationale Nummer ({country}) oder eine mit Ländervorwahl.',
+  'start.to': 'An (Name oder Nummer)',
+  'start.to_options': 'Gespeicherte Kontakte',
+  'start.from_unregistered': 'nicht registriert, SMS werden gesperrt',
+  'start.from_unregistered_hint':
+    'Netzbetreiber sperren SMS von einer Nummer, bis ihre Registrierung (10DLC) abgeschlossen ist; ein Admin schließt sie beim Netzbetreiber ab.',
+  'start.to_hint': 'Der Name eines gespeicherten Kontakts oder eine Nummer mit Ländervorwahl, z. B. +49 1512 3456789.',
+  'start.to_hint_country':
+    'Der Name eines gespeicherten Kontakts oder eine Nummer wie {national} oder {international}.',
   'start.to_contact': 'An {name}',
   'start.to_number': 'Ihre Nummer',
   'start.body': 'Nachricht',

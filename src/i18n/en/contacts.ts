@@ -3,8 +3,9 @@ export const contacts = {
   'contact.email_invalid': 'Enter an email address such as ana@example.com.',
   'contact.notes_long': 'Notes can be up to {max} characters.',
   'contact.phones_many': 'A contact can have up to {max} numbers.',
-  'contact.phone_invalid':
-    '“{phone}” is not a phone number we can text. Use the international form, such as +15551230000.',
+  'contact.phone_invalid': '“{phone}” is not a phone number. Write it with its country code, such as +1 555 123 0000.',
+  'contact.phone_invalid_national':
+    '“{phone}” is not a phone number. Write it as dialled at home, such as {national}, or with its country code, such as {international}.',
   'contact.phone_taken': '{phone} already belongs to {name}.',
   'contact.name_long': 'A name can be up to {max} characters.',
   'contact.company_long': 'A company name can be up to {max} characters.',

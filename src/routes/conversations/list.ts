@@ -8,7 +8,8 @@ import { isManager, type Actor } from '../../domain/context.ts';
 import { gettingStarted } from '../../domain/onboarding/getting-started.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { hasFilters, listUrl, parseListQuery, upsertSort, type ListQuery } from '../../presenters/list-query.ts';
-import { timeZoneOf } from '../../presenters/viewer.ts';
+import { phoneFormatter } from '../../presenters/phone.ts';
+import { countryOfUser, timeZoneOf } from '../../presenters/viewer.ts';
 import { idParam } from '../forms.ts';
 
 export default async function conversationListRoutes(app: FastifyInstance): Promise<void> {
@@ -34,7 +35,7 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
       resetUrl: listUrl({ view: query.values.view }),
       filtered: hasFilters(query.values),
       choices,
-      heading: headingOf(req.t, query, choices),
+      heading: headingOf(req.t, query, choices, phoneFormatter(countryOfUser(req.auth!.user, app.configStore.current))),
       // Managers and admins switch the shown inbox's assignment mode (admins also moving) right here.
       inboxSettings:
         isManager(actor) && query.view === 'inbox'
@@ -58,11 +59,16 @@ export default async function conversationListRoutes(app: FastifyInstance): Prom
 }
 
 /** An inbox's name when the list shows one inbox, the number for a number's history, else the list's own name. */
-function headingOf(t: FastifyRequest['t'], query: ListQuery, choices: ReturnType<typeof choicesFor>): string {
+function headingOf(
+  t: FastifyRequest['t'],
+  query: ListQuery,
+  choices: ReturnType<typeof choicesFor>,
+  phone: (e164: string) => string,
+): string {
   const inbox = choices.inboxes.find((i) => i.id === query.filter.inboxId);
   if (inbox && query.view === 'inbox') return inbox.name;
   const number = choices.numbers.find((n) => n.id === query.filter.numberId);
-  if (query.view === 'history' && number) return t('list.title_history_of', { number: number.e164 });
+  if (query.view === 'history' && number) return t('list.title_history_of', { number: phone(number.e164) });
   return t(`list.title_${query.view}`);
 }
 
