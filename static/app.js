@@ -2,11 +2,14 @@
 // The few things HTML cannot do by itself, one module per behaviour. Everything here is an enhancement: forms work
 // without it.
 import * as attachments from './behaviours/attachments.js';
+import * as banners from './behaviours/banners.js';
 import * as composer from './behaviours/composer.js';
 import * as emoji from './behaviours/emoji.js';
 import * as formatting from './behaviours/formatting.js';
 import * as mentions from './behaviours/mentions.js';
+import * as navMore from './behaviours/nav-more.js';
 import * as notifications from './behaviours/notifications.js';
+import * as panes from './behaviours/panes.js';
 import * as pins from './behaviours/pins.js';
 import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
@@ -15,4 +18,19 @@ import * as toasts from './behaviours/toasts.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
-start([timeZone, formatting, composer, mentions, emoji, attachments, pins, title, toasts, notifications, sound]);
+start([
+  timeZone,
+  formatting,
+  composer,
+  mentions,
+  emoji,
+  attachments,
+  pins,
+  title,
+  toasts,
+  notifications,
+  sound,
+  banners,
+  navMore,
+  panes,
+]);

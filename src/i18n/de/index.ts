@@ -18,6 +18,7 @@ import { personal } from './personal.ts';
 import { signIn } from './sign-in.ts';
 import { accounts } from './accounts.ts';
 import { audit } from './audit.ts';
+import { shell } from './shell.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -42,4 +43,5 @@ export const de: Translation<typeof en> = {
   ...signIn,
   ...accounts,
   ...audit,
+  ...shell,
 };

@@ -18,6 +18,7 @@ import { personal } from './personal.ts';
 import { signIn } from './sign-in.ts';
 import { accounts } from './accounts.ts';
 import { audit } from './audit.ts';
+import { shell } from './shell.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -41,6 +42,7 @@ export const en = {
   ...signIn,
   ...accounts,
   ...audit,
+  ...shell,
 } as const;
 
 export type MessageKey = keyof typeof en;
