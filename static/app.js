@@ -4,6 +4,7 @@
 import * as attachments from './behaviours/attachments.js';
 import * as composeSwitch from './behaviours/compose-switch.js';
 import * as callLog from './behaviours/call-log.js';
+import * as banners from './behaviours/banners.js';
 import * as composer from './behaviours/composer.js';
 import * as days from './behaviours/days.js';
 import * as contactPicker from './behaviours/contact-picker.js';
@@ -11,7 +12,9 @@ import * as emoji from './behaviours/emoji.js';
 import * as formatting from './behaviours/formatting.js';
 import * as menus from './behaviours/menus.js';
 import * as mentions from './behaviours/mentions.js';
+import * as navMore from './behaviours/nav-more.js';
 import * as notifications from './behaviours/notifications.js';
+import * as panes from './behaviours/panes.js';
 import * as pins from './behaviours/pins.js';
 import * as sendLater from './behaviours/send-later.js';
 import * as push from './behaviours/push.js';
@@ -47,4 +50,7 @@ start([
   push,
   callLog,
   shortcuts,
+  banners,
+  navMore,
+  panes,
 ]);

@@ -20,6 +20,9 @@ declare module 'fastify' {
   }
 }
 
+/** The cookie that says this browser dismissed the sandbox banner; its name is static/behaviours/banners.js's too. */
+const SANDBOX_BANNER_COOKIE = 'sandbox_banner';
+
 export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
 
 /** The request's viewer; `given` may override any of it, and hand the navigation what it read anyway (`navKnown`). */
@@ -40,7 +43,10 @@ function requestLocals(req: FastifyRequest, reply: FastifyReply, given: Data, wi
   const notices = { sandbox, publicUrlMissing: publicUrlMissing(req.server.configStore.current, sandbox) };
   // Only admins can act on it; asking costs a disk probe every few seconds.
   const diskTrouble = viewer.user?.role === 'admin' ? req.server.writeHealth.trouble() : null;
-  return { ...viewerLocals(req.server.domain, viewer, { nav: withNav, ...notices, known }), diskTrouble, ...given };
+  // Dismissed once per browser (static/behaviours/banners.js sets the cookie): not drawn again, so no flash of it.
+  const sandboxBanner = sandbox && req.cookies[SANDBOX_BANNER_COOKIE] !== 'dismissed';
+  const locals = viewerLocals(req.server.domain, viewer, { nav: withNav, ...notices, known });
+  return { ...locals, diskTrouble, sandboxBanner, ...given };
 }
 
 async function replyDecorators(app: FastifyInstance): Promise<void> {

@@ -92,6 +92,22 @@ export function listUrl(values: Partial<Record<Key, string>>, extra: Record<stri
   return search ? `/conversations?${search}` : '/conversations';
 }
 
+/** A conversation opened beside a list: the list's filters stay in its URL, so reloads and bookmarks show the same list. */
+export function conversationUrl(id: number, values: Partial<Record<Key, string>>): string {
+  return listUrl(values).replace('/conversations', `/conversations/${id}`);
+}
+
+/** The list filters of the page a tab shows (a list, or a conversation beside one), from its URL; none from elsewhere. */
+export function listQueryOf(url: unknown): Record<string, string> {
+  if (typeof url !== 'string') return {};
+  try {
+    const { pathname, searchParams } = new URL(url);
+    return /^\/conversations(\/[1-9]\d{0,15})?$/.test(pathname) ? Object.fromEntries(searchParams) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Whether any filter beyond the view itself is set (then "Reset filters" is offered). */
 export const hasFilters = (values: Partial<Record<Key, string>>): boolean =>
   keys.some((k) => k !== 'view' && values[k] !== undefined);

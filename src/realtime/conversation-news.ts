@@ -6,6 +6,7 @@ import type { PublicUser } from '../domain/users/service.ts';
 import { drawer, lookOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
 import type { UnreadCounts } from './unread.ts';
+import { shownList, type ShownList } from './tab-view.ts';
 import type { Viewers } from './viewers.ts';
 
 type ItemRef = { kind: 'message' | 'event' | 'note'; id: number };
@@ -33,7 +34,7 @@ const loadItem = (app: FastifyInstance, ref: ItemRef): TimelineItem | undefined 
       ? eventItem(app.domain, ref.id)
       : noteItem(app.domain, ref.id);
 
-const listOf = (view: Extract<LiveClient['view'], { kind: 'list' }>): string => `${view.zone} ${view.path}`;
+const listOf = (list: ShownList): string => `${list.zone} ${list.path}`;
 
 /** What of a timeline entry depends on who looks: their own reactions are pressed, their own notes have actions. */
 function itemKey(item: TimelineItem, user: PublicUser): string {
@@ -134,18 +135,19 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
           );
         }
       }
-      if (view.kind === 'list' && rows.has(`${listOf(view)} ${user.id}`)) {
-        const row = rows.get(`${listOf(view)} ${user.id}`);
+      const list = shownList(view);
+      if (list && rows.has(`${listOf(list)} ${user.id}`)) {
+        const row = rows.get(`${listOf(list)} ${user.id}`);
         if (row === null) pieces.push({ key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) });
         else if (row?.pinned) {
           // Out of the main list (it may have just been pinned), then into the redrawn pins.
           pieces.push(
             { key: `row gone ${conversationId}`, render: () => rowRemoved(conversationId) },
-            ownPiece(user, client, 'pins', () => draw().pinned(view.query)),
+            ownPiece(user, client, 'pins', () => draw().pinned(list.query)),
           );
         } else if (row) {
-          const key = `row ${view.path} ${look} ${row.unread} ${user.hideTags}`;
-          pieces.push({ key, render: () => draw().listRow(view.query, row) });
+          const key = `row ${list.path} ${look} ${row.unread} ${user.hideTags}`;
+          pieces.push({ key, render: () => draw().listRow(list.query, row) });
         }
       }
       return pieces;
@@ -163,15 +165,13 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     audienceOf: (inboxId: number) => Set<number> | undefined,
   ) {
     const rows = new Map<string, ReturnType<typeof rowsForViewers>[number]>();
-    const byList = new Map<
-      string,
-      { query: Extract<LiveClient['view'], { kind: 'list' }>['query']; users: PublicUser[] }
-    >();
+    const byList = new Map<string, { query: ShownList['query']; users: PublicUser[] }>();
     for (const client of clients) {
       const user = users.get(client.userId);
-      if (client.view.kind !== 'list' || !user) continue;
-      const list = listOf(client.view);
-      const found = byList.get(list) ?? { query: client.view.query, users: [] };
+      const shown = shownList(client.view);
+      if (!shown || !user) continue;
+      const list = listOf(shown);
+      const found = byList.get(list) ?? { query: shown.query, users: [] };
       found.users.push(user);
       byList.set(list, found);
     }

@@ -12,6 +12,7 @@ import { registerCollision } from './collision.ts';
 import { createConversationNews } from './conversation-news.ts';
 import { drawer, lookOf, ownPiece, rowRemoved } from './fragments.ts';
 import type { LiveClient, Piece } from './hub.ts';
+import { shownList } from './tab-view.ts';
 import { createUnreadCounts } from './unread.ts';
 import { createViewers, pushLater as pushToTabs } from './viewers.ts';
 
@@ -89,26 +90,29 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       () => [userId],
       (user, client) => {
         const { view } = client;
+        const pieces: Piece[] = [];
         if (view.kind === 'conversation' && view.id === conversationId) {
-          return [
+          pieces.push(
             ownPiece(user, client, `parts ${conversationId}`, () =>
               drawer(app, user, client).conversationParts(conversationId, { header: true }),
             ),
-          ];
+          );
         }
-        if (view.kind !== 'list') return [];
-        const [row] = rowsForViewers(domain, conversationId, view.query.filter, [user]);
+        const list = shownList(view);
+        if (!list) return pieces;
+        const [row] = rowsForViewers(domain, conversationId, list.query.filter, [user]);
         const draw = drawer(app, user, client);
-        return [
+        pieces.push(
           ownPiece(
             user,
             client,
             'pins',
             () =>
-              draw.pinned(view.query) +
-              (row && !row.pinned ? draw.listRow(view.query, row) : rowRemoved(conversationId)),
+              draw.pinned(list.query) +
+              (row && !row.pinned ? draw.listRow(list.query, row) : rowRemoved(conversationId)),
           ),
-        ];
+        );
+        return pieces;
       },
     ),
   );
@@ -134,21 +138,24 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       (user, client) => {
         const { view } = client;
         const draw = drawer(app, user, client);
+        const pieces: Piece[] = [];
         if (view.kind === 'conversation') {
-          return [
+          pieces.push(
             ownPiece(user, client, `contact ${contactId}`, () =>
               draw.conversationParts(view.id, { header: true, panel: true, ofContact: contactId }),
             ),
-          ];
+          );
         }
-        if (view.kind !== 'list') return [];
+        const list = shownList(view);
+        if (!list) return pieces;
         const html = contactHistory(domain, draw.actor, contactId)
           .map((c) => {
-            const [row] = rowsForViewers(domain, c.id, view.query.filter, [user]);
-            return row ? draw.listRow(view.query, row) : rowRemoved(c.id);
+            const [row] = rowsForViewers(domain, c.id, list.query.filter, [user]);
+            return row ? draw.listRow(list.query, row) : rowRemoved(c.id);
           })
           .join('');
-        return [{ key: `contact rows ${contactId} user ${user.id} ${client.path}`, render: () => html }];
+        pieces.push({ key: `contact rows ${contactId} user ${user.id} ${list.zone} ${list.path}`, render: () => html });
+        return pieces;
       },
     ),
   );

@@ -6,6 +6,7 @@ import { buildInbox, buildNumber, buildUser, receiveText } from '../factories.ts
 import {
   browserFor,
   eventually,
+  goLive,
   noChromium,
   pageFor,
   serverFor,
@@ -42,9 +43,10 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   await list.getByRole('link', { name: /opening hours/ }).waitFor();
   assert.equal(await list.getByRole('listitem').count(), 1, 'the row was updated in place, not added twice');
 
-  await list.getByRole('link', { name: /opening hours/ }).click();
-  await page.waitForURL(`**/conversations/${first.conversationId}`);
-  await waitForLiveOpens(page);
+  // Opened beside the list: the pane swaps, the address keeps the list's filter, the socket follows it.
+  await goLive(page, () => list.getByRole('link', { name: /opening hours/ }).click());
+  assert.equal(new URL(page.url()).pathname, `/conversations/${first.conversationId}`);
+  assert.equal(new URL(page.url()).searchParams.get('inbox'), String(inboxId));
   const timeline = page.getByRole('list', { name: 'Messages and events' });
   await timeline.getByText('Second question: opening hours?').waitFor();
 

@@ -86,7 +86,9 @@ test('a long conversation opens with its newest 50 items; "Show earlier messages
   for (let i = 1; i <= 1000; i++)
     insert.run(conversationId, `Text number ${i}, about the order and when it will be ready`, start + i, start + i);
   const client = await signedIn(h.app, agent.email);
-  const shown = (html: string) => [...html.matchAll(/Text number (\d+),/g)].map((m) => Number(m[1]));
+  // The timeline's items: the list beside it previews the newest text too.
+  const timeline = (html: string) => html.slice(Math.max(0, html.indexOf('id="timeline-')));
+  const shown = (html: string) => [...timeline(html).matchAll(/Text number (\d+),/g)].map((m) => Number(m[1]));
   const earlierLink = (html: string) =>
     /<a href="([^"]+)" hx-get="\1"[^>]*>Show earlier messages<\/a>/.exec(html)?.[1]?.replaceAll('&amp;', '&');
 
@@ -140,4 +142,46 @@ test('a long conversation opens with its newest 50 items; "Show earlier messages
   const bad = await client.get(`/conversations/${conversationId}?before=yesterday`, HX.headers);
   assert.equal(bad.statusCode, 400);
   assert.match(bad.body, /The value given for “before” is not valid/);
+});
+
+test('a conversation opens beside the list its URL names; picked in that list, only its pane comes back, with the URL to push', async (t) => {
+  const { h, agent, conversationId } = await setup(t);
+  const client = await signedIn(h.app, agent.email);
+  const url = `/conversations/${conversationId}?view=unassigned`;
+
+  const page = await client.get(url);
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /<h2 id="list-title">Unassigned<\/h2>/, 'the list beside it, by the URL');
+  assert.match(page.body, /<h1 id="conversation-title">/);
+  assert.match(page.body, new RegExp(`hx-ws:connect="/live\\?path=${encodeURIComponent(url)}"`));
+
+  const pane = await client.get(`/conversations/${conversationId}`, {
+    ...HX.headers,
+    'hx-target': 'div#conversation-pane',
+    'hx-current-url': `http://localhost/conversations?view=unassigned`,
+  });
+  assert.equal(pane.statusCode, 200);
+  assert.equal(pane.headers['hx-push-url'], url, 'the list the tab shows stays in the address');
+  assert.match(pane.body, /^<title>\+15557654321 · Switchboard<\/title>/);
+  assert.match(pane.body, /<div id="conversation-pane"/);
+  assert.doesNotMatch(pane.body, /<nav|id="list-main"/, 'the list and the navigation stay as they are');
+  // The tab's socket follows the new address: it hears about this conversation and that list.
+  assert.match(
+    pane.body,
+    new RegExp(`<div id="live" hx-ws:connect="/live\\?path=${encodeURIComponent(url)}"[^>]*hx-swap-oob`),
+  );
+
+  const back = await client.get(url, {
+    ...HX.headers,
+    'hx-target': 'div#conversation-pane',
+    'hx-current-url': `http://localhost${url}`,
+    'hx-history-restore-request': 'true',
+  });
+  assert.equal(back.statusCode, 200);
+  assert.equal(back.headers['hx-push-url'], undefined, 'back and forward push nothing');
+  assert.match(back.body, /<div id="conversation-pane"/);
+
+  const bad = await client.get(`/conversations/${conversationId}?view=everything`);
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /The value given for “view” is not valid\./);
 });

@@ -22,6 +22,7 @@ import { later } from './later.ts';
 import { collision } from './collision.ts';
 import { push } from './push.ts';
 import { onboarding } from './onboarding.ts';
+import { shell } from './shell.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -50,4 +51,5 @@ export const de: Translation<typeof en> = {
   ...collision,
   ...push,
   ...onboarding,
+  ...shell,
 };

@@ -21,6 +21,8 @@ export const lists: Translation<typeof en> = {
   'list.empty_spam': 'Kein Spam. Als Spam markierte Unterhaltungen warten hier; von hier lassen sie sich zurückholen.',
   'list.empty_personal':
     'Keine offenen Unterhaltungen auf deinen persönlichen Nummern. Nachrichten an sie kommen hier an.',
+  'list.empty_snoozed':
+    'Keine zurückgestellten Unterhaltungen. Eine zurückgestellte Unterhaltung wartet hier, bis ihre Zeit gekommen ist.',
   'list.empty_history': 'Diese Nummer hat keine früheren Unterhaltungen.',
   'list.empty_start': 'Neue Unterhaltung beginnen',
   'list.empty_to_unassigned': 'Nicht zugewiesene Unterhaltungen ansehen',

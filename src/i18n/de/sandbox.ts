@@ -2,8 +2,6 @@ import type { sandbox as en } from '../en/sandbox.ts';
 import type { Translation } from '../types.ts';
 
 export const sandbox: Translation<typeof en> = {
-  'sandbox.banner':
-    'Sandbox: SMS gehen an ein eingebautes Test-SMSC, nicht an echte Telefone. Um einen Netzbetreiber anzubinden, trage [[smpp]]- und [[number]]-Blöcke in die Konfigurationsdatei ein (siehe switchboard.example.toml).',
   'sandbox.open_phone': 'Kundentelefon öffnen',
   'sandbox.title': 'Kundentelefon (Sandbox)',
   'sandbox.intro':

@@ -22,6 +22,7 @@ import { later } from './later.ts';
 import { collision } from './collision.ts';
 import { push } from './push.ts';
 import { onboarding } from './onboarding.ts';
+import { shell } from './shell.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -49,6 +50,7 @@ export const en = {
   ...collision,
   ...push,
   ...onboarding,
+  ...shell,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -17,6 +17,7 @@ export const lists = {
   'list.empty_closed': 'No closed conversations yet. Close a conversation when it is done and it moves here.',
   'list.empty_spam': 'No spam. Conversations marked as spam wait here, where you can move them back.',
   'list.empty_personal': 'No open conversations on your personal numbers. Texts to them arrive here.',
+  'list.empty_snoozed': 'No snoozed conversations. Snooze one from its header and it waits here until its time.',
   'list.empty_history': 'This number has no earlier conversations.',
   'list.empty_start': 'Start a new conversation',
   'list.empty_to_unassigned': 'See unassigned conversations',

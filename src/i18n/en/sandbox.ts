@@ -1,7 +1,5 @@
 /** The sandbox SMSC and its customer phone. */
 export const sandbox = {
-  'sandbox.banner':
-    'Sandbox: texts go to a built-in test SMSC, not to real phones. To connect a carrier, add [[smpp]] and [[number]] blocks to the configuration file (see switchboard.example.toml).',
   'sandbox.open_phone': 'Open the customer phone',
   'sandbox.title': 'Customer phone (sandbox)',
   'sandbox.intro':

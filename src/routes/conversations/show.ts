@@ -11,7 +11,11 @@ import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
 import { replyAsk } from '../../presenters/collision.ts';
 import { conversationComposer, conversationPage, type PageState } from '../../presenters/conversation.ts';
+import { listPane } from '../../presenters/list-page.ts';
+import { conversationUrl, listQueryOf, parseListQuery } from '../../presenters/list-query.ts';
 import { parseTimelineCursor, timelineData } from '../../presenters/timeline.ts';
+import { phoneFormatter } from '../../presenters/phone.ts';
+import { countryOfUser, timeZoneOf } from '../../presenters/viewer.ts';
 import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
 import { customerLinks } from '../customer-links.ts';
 import { acceptUploads } from '../uploads.ts';
@@ -19,18 +23,34 @@ import { acceptUploads } from '../uploads.ts';
 export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', requireUser);
 
-  // The newest page of the timeline; `?before=` the page before an item: to htmx ("Show earlier") only those
-  // items, put above what the tab shows; without JavaScript the whole page, showing that earlier page.
+  // The newest page of the timeline, beside the list the user came from (its filters are in the URL's query); `?before=`
+  // the page before an item: to htmx ("Show earlier") only those items, put above what the tab shows; without
+  // JavaScript the whole page, showing that earlier page. Picked in the list beside it, only the conversation pane is
+  // drawn: for the list the tab shows (HX-Current-URL), whose filters the pushed URL keeps.
   app.get('/conversations/:id', async (req, reply) => {
     const actor = actorOf(req);
     const id = idParam(req);
     const before = parseTimelineCursor((req.query as Record<string, unknown>).before);
     if (before && isHtmx(req))
       return reply.fragment('partials/timeline-page', { timeline: timelineData(app.domain, actor, id, before) });
-    const data = conversationPage(app, actor, id, {}, before);
+    const target = req.headers['hx-target'];
+    const pane = isHtmx(req) && typeof target === 'string' && target.endsWith('#conversation-pane');
+    // The list from its first row: a URL's `after` (a later page of it) is only "Load more"'s.
+    const { after: _, ...listQuery } = pane
+      ? listQueryOf(req.headers['hx-current-url'])
+      : (req.query as Record<string, unknown>);
+    const zone = timeZoneOf(req.auth!.user, app.configStore.current);
+    const phone = phoneFormatter(countryOfUser(req.auth!.user, app.configStore.current));
+    const list = listPane(app.domain, actor, { t: req.t, phone }, parseListQuery(listQuery, zone));
+    const data = { ...list, ...conversationPage(app, actor, id, {}, before) };
     // Opening it reads it, for me only; a number's history is not mine to mark.
     if (!before && !data.conversation.history) markRead(app.domain, actor, id);
-    return reply.header('Vary', 'HX-Request').page('pages/conversation', data);
+    reply.header('Vary', 'HX-Request, HX-Target, HX-Current-URL');
+    if (!pane) return reply.page('pages/conversation', data);
+    const url = conversationUrl(id, list.values);
+    // Back and forward draw the pane of the URL they return to: nothing to push then.
+    if (req.headers['hx-history-restore-request'] !== 'true') reply.header('HX-Push-Url', url);
+    return reply.fragment('partials/conversation-pane', { ...data, swapped: true, path: url });
   });
 
   // The composer's live counter: characters left in this SMS and how many SMS the text will take; and while a
