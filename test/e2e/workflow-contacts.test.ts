@@ -349,7 +349,9 @@ test(
       call(ana).click(),
     ]);
     assert.equal(dialled.url(), `tel:${CUSTOMER}`);
-    await timeline(ben).getByText(`Ana started a call to ${shown(CUSTOMER)}`).waitFor();
+    await timeline(ben)
+      .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
+      .waitFor();
     assert.equal(new URL(ana.url()).pathname, `/conversations/${support}`);
 
     // With a click-to-call URL configured (here one served by this server), the browser goes there.
@@ -358,9 +360,17 @@ test(
     await Promise.all([ana.waitForURL((url) => url.pathname === '/healthz'), call(ana).click()]);
     assert.deepEqual(Object.fromEntries(new URL(ana.url()).searchParams), { to: CUSTOMER, from: SHOP });
     await ana.getByText('ok', { exact: true }).waitFor();
-    await timeline(ben).getByText(`Ana started a call to ${shown(CUSTOMER)}`).nth(1).waitFor();
+    await timeline(ben)
+      .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
+      .nth(1)
+      .waitFor();
     await goLive(ana, () => ana.goto(`/conversations/${support}`));
-    assert.equal(await timeline(ana).getByText(`Ana started a call to ${shown(CUSTOMER)}`).count(), 2);
+    assert.equal(
+      await timeline(ana)
+        .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
+        .count(),
+      2,
+    );
 
     // Unsubscribe asks first: dismissing changes nothing.
     ana.once('dialog', (dialog) => void dialog.dismiss());

@@ -55,7 +55,7 @@ test('an agent sends a JPEG and a PDF: stored once by content, shown inline, ser
   const a = await signedIn(h.app, ana.email);
   const page = await a.get(`/conversations/${support}`);
   assert.match(page.body, /enctype="multipart\/form-data"/);
-  assert.match(page.body, /<label for="reply-files">Attach files<\/label>/);
+  assert.match(page.body, /<label for="reply-files"[^>]*>.*Attach files<\/span><\/label>/);
   assert.match(page.body, /Up to 5 files of up to 2 MB each/);
   assert.match(page.body, /the link works for 30 days/);
 

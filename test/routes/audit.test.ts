@@ -370,7 +370,7 @@ test('the Audit log page: admins only, filters by who, action and days, pages ne
   assert.equal(page.statusCode, 200);
   assert.match(
     page.body,
-    /<a href="\/admin\/audit" aria-current="page">Audit log<\/a>/,
+    /<a href="\/admin\/audit" aria-current="page">.*<span class="label">Audit log<\/span><\/a>/,
     'in the navigation, for admins',
   );
   for (const [id, label] of [

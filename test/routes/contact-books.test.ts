@@ -114,7 +114,9 @@ test('a personal inbox’s contact details stay with its owner: a colleague text
     { name: 'Carl Team', phones: CUSTOMER, notes: 'team note' },
     HX,
   );
-  const own = (await a.get(`/conversations/${personalId}`)).body;
+  // The conversation's pane: the list beside it shows the shared inbox's conversations, which Ana may see.
+  const page = (await a.get(`/conversations/${personalId}`)).body;
+  const own = page.slice(page.indexOf('id="conversation-pane"'));
   for (const secret of SECRETS) assert.ok(own.includes(secret), `Ana still sees "${secret}"`);
   assert.doesNotMatch(own, /Carl Team|team note/);
   const teamView = (await a.get(`/conversations/${shared}`)).body;

@@ -153,7 +153,7 @@ test('a conversation opens beside the list its URL names; picked in that list, o
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<h2 id="list-title">Unassigned<\/h2>/, 'the list beside it, by the URL');
   assert.match(page.body, /<h1 id="conversation-title">/);
-  assert.match(page.body, new RegExp(`hx-ws:connect="/live\\?path=${encodeURIComponent(url)}"`));
+  assert.match(page.body, new RegExp(`hx-ws:connect="/live\\?path=${encodeURIComponent(url)}&amp;lang=en"`));
 
   const pane = await client.get(`/conversations/${conversationId}`, {
     ...HX.headers,
@@ -162,13 +162,13 @@ test('a conversation opens beside the list its URL names; picked in that list, o
   });
   assert.equal(pane.statusCode, 200);
   assert.equal(pane.headers['hx-push-url'], url, 'the list the tab shows stays in the address');
-  assert.match(pane.body, /^<title>\+15557654321 · Switchboard<\/title>/);
+  assert.match(pane.body, /^<title>\+1 555 765 4321 · Switchboard<\/title>/);
   assert.match(pane.body, /<div id="conversation-pane"/);
   assert.doesNotMatch(pane.body, /<nav|id="list-main"/, 'the list and the navigation stay as they are');
   // The tab's socket follows the new address: it hears about this conversation and that list.
   assert.match(
     pane.body,
-    new RegExp(`<div id="live" hx-ws:connect="/live\\?path=${encodeURIComponent(url)}"[^>]*hx-swap-oob`),
+    new RegExp(`<div id="live" hx-ws:connect="/live\\?path=${encodeURIComponent(url)}&amp;lang=en"[^>]*hx-swap-oob`),
   );
 
   const back = await client.get(url, {

@@ -73,6 +73,7 @@ async function world(t: TestContext) {
       q2_kind: 'text',
     }),
   );
+  await made(client.post(`/conversations/${conversation}/scheduled`, { body: 'Later, then', when: 'tomorrow' }));
   const survey = one('SELECT id FROM surveys');
   await made(client.post(`/conversations/${conversation}/survey`, { survey: String(survey) }));
   const ids: Record<string, number | string> = {
@@ -89,6 +90,7 @@ async function world(t: TestContext) {
     'admin/inboxes': support,
     media: received.messageIds[0]!,
     'chat-media': one('SELECT id FROM chat_messages'),
+    scheduled: one('SELECT id FROM scheduled_messages'),
   };
   const params: Record<string, number | string> = {
     cannedId: ids.canned!,

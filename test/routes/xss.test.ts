@@ -53,7 +53,7 @@ test('what users type in any field is shown as text on every page, never as mark
     [m, `/conversations/new?contact=${contactId}`],
     [a, '/admin/inboxes'],
     [a, '/admin/users'],
-    [a, '/'],
+    [a, '/conversations?view=snoozed'],
     [a, '/favourites'],
   ] as const) {
     const res = await client.get(path);

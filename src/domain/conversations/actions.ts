@@ -1,10 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import {
-  conversationEvents,
-  conversations,
-  messages,
-  type ConversationStatus,
-} from '../../db/schema/conversations.ts';
+import { conversationEvents, conversations, messages, type ConversationStatus } from '../../db/schema/conversations.ts';
 import { inboxes, inboxMembers } from '../../db/schema/inboxes.ts';
 import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
