@@ -209,7 +209,14 @@ test(
     // Installable: the manifest is linked from both layouts and served with its icons.
     const manifestHref = await benPage.locator('link[rel="manifest"]').getAttribute('href');
     assert.equal(manifestHref, '/static/manifest.webmanifest');
-    assert.equal(await benPage.locator('meta[name="theme-color"]').getAttribute('content'), '#2156c9');
+    // One theme colour per system colour scheme: the manifest's blue in light mode, a dark one in dark mode.
+    const themeColors = await benPage
+      .locator('meta[name="theme-color"]')
+      .evaluateAll((els) => els.map((el) => [el.getAttribute('media'), el.getAttribute('content')]));
+    assert.deepEqual(themeColors, [
+      ['(prefers-color-scheme: light)', '#2156c9'],
+      ['(prefers-color-scheme: dark)', '#15181d'],
+    ]);
     assert.ok(await benPage.locator('link[rel="apple-touch-icon"]').getAttribute('href'));
     const login = await pageFor(t, browser, s.baseURL);
     await login.goto('/login');
@@ -227,7 +234,8 @@ test(
       icons: { src: string; sizes: string; type: string; purpose: string }[];
     };
     assert.deepEqual([manifest.name, manifest.start_url, manifest.display], ['Switchboard', '/', 'standalone']);
-    assert.ok(manifest.short_name && manifest.theme_color && manifest.background_color);
+    assert.ok(manifest.short_name && manifest.background_color);
+    assert.equal(manifest.theme_color, '#2156c9', 'the light theme colour of the pages');
     const png = manifest.icons.filter((i) => i.type === 'image/png');
     assert.deepEqual(png.map((i) => `${i.sizes} ${i.purpose}`).sort(), [
       '192x192 any',

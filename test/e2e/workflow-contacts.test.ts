@@ -57,6 +57,12 @@ async function waitForFact(page: Page, term: string, value: string): Promise<voi
   }
 }
 
+async function probe(page: Page, label: string) {
+  await page.evaluate(() => { (window as any).__n = 0; document.addEventListener('pointerdown', () => (window as any).__n++, true); });
+  await page.mouse.click(640, 20);
+  await new Promise((r) => setTimeout(r, 300));
+  console.log('PROBE', label, await page.evaluate(() => (window as any).__n), page.url());
+}
 test(
   'new conversation: a typed 10-digit number (default country US) starts one with an unknown number',
   { skip: noChromium },
@@ -341,6 +347,7 @@ test(
     assert.equal(await button(panelOf(ana), 'Remove from favourites').getAttribute('aria-pressed'), 'true');
     assert.equal(await button(panelOf(ben), 'Add to favourites').getAttribute('aria-pressed'), 'false');
 
+    await probe(ana, 'before call');
     // Call: a tel: link the browser follows itself (a form's redirect to tel: is blocked by the page's CSP).
     // Following it logs the call, live for Ben.
     const call = (page: Page) => panelOf(page).getByRole('link', { name: 'Call', exact: true });
@@ -349,6 +356,7 @@ test(
       call(ana).click(),
     ]);
     assert.equal(dialled.url(), `tel:${CUSTOMER}`);
+    await probe(ana, 'after tel');
     await timeline(ben)
       .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
       .waitFor();
@@ -360,6 +368,7 @@ test(
     await Promise.all([ana.waitForURL((url) => url.pathname === '/healthz'), call(ana).click()]);
     assert.deepEqual(Object.fromEntries(new URL(ana.url()).searchParams), { to: CUSTOMER, from: SHOP });
     await ana.getByText('ok', { exact: true }).waitFor();
+    await probe(ana, 'healthz');
     await timeline(ben)
       .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
       .nth(1)
@@ -372,6 +381,7 @@ test(
       2,
     );
 
+    await probe(ana, 'after goto');
     // Unsubscribe asks first: dismissing changes nothing.
     ana.once('dialog', (dialog) => void dialog.dismiss());
     await button(panelOf(ana), 'Unsubscribe from texts').click();

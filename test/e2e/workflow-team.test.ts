@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { assignConversation, setConversationStatus } from '../../src/domain/conversations/actions.ts';
 import { addTag } from '../../src/domain/tags/service.ts';
 import { goLive, markDocument, noChromium, sameDocument } from './browser.ts';
@@ -221,6 +222,17 @@ test(
   },
 );
 
+/**
+ * Presses `action` in the conversation's "More actions" menu and waits for the header it redraws to offer `then`.
+ * The menu is still open until the answer swaps the header in, closed: wait for that before opening it again.
+ */
+async function toggle(page: Page, action: string, then: string): Promise<void> {
+  const menu = await openMenu(page, 'More actions');
+  await menu.getByRole('button', { name: action }).click();
+  await menu.waitFor({ state: 'hidden' });
+  await (await openMenu(page, 'More actions')).getByRole('button', { name: then }).waitFor();
+}
+
 test(
   'pins are per user, sit on top of my list, and reorder with the keyboard buttons and by drag and drop',
   { skip: noChromium },
@@ -244,8 +256,7 @@ test(
     // Ana pins three conversations from their pages; her list (another tab) follows live.
     for (const name of ['Alice', 'Bruno', 'Chloe'] as const) {
       if (name !== 'Alice') await goLive(anaTab, () => anaTab.goto(`/conversations/${ids[name]}`));
-      await (await openMenu(anaTab, 'More actions')).getByRole('button', { name: 'Pin to my list' }).click();
-      await (await openMenu(anaTab, 'More actions')).getByRole('button', { name: 'Unpin' }).waitFor();
+      await toggle(anaTab, 'Pin to my list', 'Unpin');
       await row(pinnedList(ana), name).waitFor();
     }
     assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe'], 'in the order pinned');
@@ -281,15 +292,13 @@ test(
     assert.deepEqual(await order(conversationList(ana), names), ['Dora']);
     // Ben pins one of his own; Ana's pins do not change.
     await goLive(ben, () => ben.goto(`/conversations/${ids.Dora}`));
-    await (await openMenu(ben, 'More actions')).getByRole('button', { name: 'Pin to my list' }).click();
-    await (await openMenu(ben, 'More actions')).getByRole('button', { name: 'Unpin' }).waitFor();
+    await toggle(ben, 'Pin to my list', 'Unpin');
     await goLive(ben, () => ben.goto('/conversations'));
     assert.deepEqual(await order(pinnedList(ben), names), ['Dora']);
     assert.deepEqual(await order(pinnedList(ana), names), ['Alice', 'Bruno', 'Chloe']);
 
     // Unpinning puts the row back among the others, live.
-    await (await openMenu(anaTab, 'More actions')).getByRole('button', { name: 'Unpin' }).click();
-    await (await openMenu(anaTab, 'More actions')).getByRole('button', { name: 'Pin to my list' }).waitFor();
+    await toggle(anaTab, 'Unpin', 'Pin to my list');
     await waitForOrder(pinnedList(ana), names, ['Alice', 'Bruno']);
     await row(conversationList(ana), 'Chloe').waitFor();
     assert.deepEqual(await order(conversationList(ana), names), ['Dora', 'Chloe']);

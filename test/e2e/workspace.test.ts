@@ -5,8 +5,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { formatPhone } from '../../src/lib/e164.ts';
 import { buildConversation, buildUser, receiveText, staffInbox } from '../factories.ts';
 import { browserFor, goLive, noChromium, pageFor, sandboxServerFor, signIn, trackLiveSocket } from './browser.ts';
+
+/** A number as its people read it: with its country code, for they have no country (no `contacts.default_country`, UTC). */
+const shown = (e164: string): string => formatPhone(e164, null);
 
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -24,6 +28,16 @@ async function inViewport(page: Page, locator: Locator): Promise<boolean> {
   });
   return inside && seen;
 }
+
+/**
+ * Picks a conversation from the list, live: the swap pushes its URL (and opens the tab's socket for it) only once
+ * the answer is in, so wait for the URL before `goLive` reads which path's socket must answer.
+ */
+const pick = (page: Page, link: Locator, id: number) =>
+  goLive(page, async () => {
+    await link.click();
+    await page.waitForURL((url) => url.pathname === `/conversations/${id}`);
+  });
 
 const sideways = (page: Page) =>
   page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth }));
@@ -55,7 +69,10 @@ test('browser: the conversations workspace', { skip: noChromium }, async (t) => 
     await timeline(page).getByText('Message 30 of').waitFor();
     assert.ok(await inViewport(page, page.getByRole('heading', { level: 2, name: 'Inbox' })), 'the list');
     assert.ok(await inViewport(page, rows(page).getByRole('link').first()), 'its first row');
-    assert.ok(await inViewport(page, page.getByRole('heading', { level: 1, name: first.phone })), 'the conversation');
+    assert.ok(
+      await inViewport(page, page.getByRole('heading', { level: 1, name: shown(first.phone) })),
+      'the conversation',
+    );
     assert.ok(await inViewport(page, timeline(page).getByText('Message 30 of')), 'its newest message');
     assert.ok(await inViewport(page, page.getByLabel('Reply by text message')), 'the reply box');
     assert.ok(await inViewport(page, page.getByRole('complementary', { name: 'Contact' })), 'the contact panel');
@@ -82,8 +99,8 @@ test('browser: the conversations workspace', { skip: noChromium }, async (t) => 
     const scrolled = await listPane(page).evaluate((el) => el.scrollTop);
     assert.ok(scrolled > 0, 'the list scrolled');
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same document'));
-    await goLive(page, () => older.click());
-    await page.getByRole('heading', { level: 1, name: others[2]!.phone }).waitFor();
+    await pick(page, older, others[2]!.id);
+    await page.getByRole('heading', { level: 1, name: shown(others[2]!.phone) }).waitFor();
     assert.equal(
       new URL(page.url()).pathname + new URL(page.url()).search,
       `/conversations/${others[2]!.id}?view=unassigned`,
@@ -91,23 +108,19 @@ test('browser: the conversations workspace', { skip: noChromium }, async (t) => 
     assert.equal(await page.evaluate(() => (window as unknown as { marker?: string }).marker), 'same document');
     assert.equal(await listPane(page).evaluate((el) => el.scrollTop), scrolled, 'the list kept its scroll');
     assert.equal(await older.getAttribute('aria-current'), 'page', 'the open one is marked in the list');
-    assert.ok((await page.title()).endsWith(`${others[2]!.phone} · Switchboard`), 'the title names it');
+    assert.ok((await page.title()).endsWith(`${shown(others[2]!.phone)} · Switchboard`), 'the title names it');
 
     // A second pick, then back and forward.
-    await goLive(page, () =>
-      rows(page)
-        .getByRole('link', { name: /Question number 2\b/ })
-        .click(),
-    );
-    await page.getByRole('heading', { level: 1, name: others[1]!.phone }).waitFor();
+    await pick(page, rows(page).getByRole('link', { name: /Question number 2\b/ }), others[1]!.id);
+    await page.getByRole('heading', { level: 1, name: shown(others[1]!.phone) }).waitFor();
     await page.goBack();
-    await page.getByRole('heading', { level: 1, name: others[2]!.phone }).waitFor();
+    await page.getByRole('heading', { level: 1, name: shown(others[2]!.phone) }).waitFor();
     assert.equal(new URL(page.url()).pathname, `/conversations/${others[2]!.id}`);
     assert.equal(await listPane(page).evaluate((el) => el.scrollTop), scrolled, 'still the same list, scrolled');
     await page.goBack();
     await page.getByText('Pick a conversation from the list').waitFor();
     await page.goForward();
-    await page.getByRole('heading', { level: 1, name: others[2]!.phone }).waitFor();
+    await page.getByRole('heading', { level: 1, name: shown(others[2]!.phone) }).waitFor();
     assert.equal(await page.evaluate(() => (window as unknown as { marker?: string }).marker), 'same document');
 
     // The tab hears about both: a text to the open conversation, and one that adds a row to the list beside it.
@@ -123,7 +136,7 @@ test('browser: the conversations workspace', { skip: noChromium }, async (t) => 
     await signIn(bookmark, agent.email);
     await bookmark.goto(page.url());
     await bookmark.getByRole('heading', { level: 2, name: 'Unassigned' }).waitFor();
-    await bookmark.getByRole('heading', { level: 1, name: others[2]!.phone }).waitFor();
+    await bookmark.getByRole('heading', { level: 1, name: shown(others[2]!.phone) }).waitFor();
     assert.ok(fresh.id > 0);
   });
 
@@ -132,7 +145,7 @@ test('browser: the conversations workspace', { skip: noChromium }, async (t) => 
     await signIn(page, agent.email);
     await page.goto(`/conversations/${newest.id}`);
     const panel = page.getByRole('complementary', { name: 'Contact' });
-    await page.getByRole('heading', { level: 1, name: newest.phone }).waitFor();
+    await page.getByRole('heading', { level: 1, name: shown(newest.phone) }).waitFor();
     assert.equal(await panel.isVisible(), false);
     assert.ok(await rows(page).isVisible(), 'the list is beside the conversation');
     await page.getByRole('link', { name: 'Contact details' }).click();
@@ -151,7 +164,7 @@ test('browser: the conversations workspace', { skip: noChromium }, async (t) => 
       await rows(page)
         .getByRole('link', { name: /Message 30 of/ })
         .click();
-      await page.getByRole('heading', { level: 1, name: first.phone }).waitFor();
+      await page.getByRole('heading', { level: 1, name: shown(first.phone) }).waitFor();
       assert.equal(await rows(page).isVisible(), false, 'one screen at a time');
       const last = timeline(page).getByText('Message 30 of');
       await last.waitFor();
