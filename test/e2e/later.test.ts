@@ -39,7 +39,7 @@ test(
     await page.getByText('Snooze', { exact: true }).waitFor();
     const timeline = page.getByRole('list', { name: 'Messages and events' });
     await page.getByLabel('Reply by text message').fill('I will call you at noon.');
-    await page.getByText('Send later', { exact: true }).click();
+    await page.getByLabel('Send later', { exact: true }).click();
     await page.getByRole('button', { name: 'Later today (in 3 hours)' }).click();
     const waiting = timeline.getByRole('listitem').filter({ hasText: 'I will call you at noon.' });
     await waiting.getByText(/Scheduled for /).waitFor();
@@ -63,7 +63,7 @@ test(
     // Cancelled: another one goes away and is never sent.
     s.app.domain.now = Date.now;
     await page.getByLabel('Reply by text message').fill('Never mind');
-    await page.getByText('Send later', { exact: true }).click();
+    await page.getByLabel('Send later', { exact: true }).click();
     // A picked time, and Enter in its field: scheduled, not sent now (the form's first button is Send).
     // The header's snooze time field comes first on the page, the composer's last.
     const sendAt = page.getByLabel('Date and time').last();
