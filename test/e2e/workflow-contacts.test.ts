@@ -57,12 +57,6 @@ async function waitForFact(page: Page, term: string, value: string): Promise<voi
   }
 }
 
-async function probe(page: Page, label: string) {
-  await page.evaluate(() => { (window as any).__n = 0; document.addEventListener('pointerdown', () => (window as any).__n++, true); });
-  await page.mouse.click(640, 20);
-  await new Promise((r) => setTimeout(r, 300));
-  console.log('PROBE', label, await page.evaluate(() => (window as any).__n), page.url());
-}
 test(
   'new conversation: a typed 10-digit number (default country US) starts one with an unknown number',
   { skip: noChromium },
@@ -106,8 +100,13 @@ test(
     // Ben's Inbox shows it at once: an unknown number, from Support's number, Ana's, nothing unread.
     const benRow = row(conversationList(ben), '(555) 345-6789');
     await benRow.getByRole('link', { name: /\(555\) 345-6789.*Your order shipped today\./ }).waitFor();
-    for (const text of ['unknown number', `SMS ${shown(SHOP)}`, 'Support', 'Assigned to Ana'])
+    for (const text of ['unknown number', 'Support', 'Assigned to Ana'])
       await benRow.getByText(text, { exact: true }).waitFor();
+    // The channel is an icon beside the number it came to.
+    await benRow
+      .getByText(shown(SHOP), { exact: true })
+      .filter({ has: ben.getByRole('img', { name: 'SMS', exact: true }) })
+      .waitFor();
     assert.equal(await benRow.getByRole('img', { name: 'unread' }).count(), 0, 'our own text is not unread');
     assert.ok(await sameDocument(ben));
 
@@ -347,7 +346,6 @@ test(
     assert.equal(await button(panelOf(ana), 'Remove from favourites').getAttribute('aria-pressed'), 'true');
     assert.equal(await button(panelOf(ben), 'Add to favourites').getAttribute('aria-pressed'), 'false');
 
-    await probe(ana, 'before call');
     // Call: a tel: link the browser follows itself (a form's redirect to tel: is blocked by the page's CSP).
     // Following it logs the call, live for Ben.
     const call = (page: Page) => panelOf(page).getByRole('link', { name: 'Call', exact: true });
@@ -356,32 +354,11 @@ test(
       call(ana).click(),
     ]);
     assert.equal(dialled.url(), `tel:${CUSTOMER}`);
-    await probe(ana, 'after tel');
     await timeline(ben)
       .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
       .waitFor();
     assert.equal(new URL(ana.url()).pathname, `/conversations/${support}`);
 
-    // With a click-to-call URL configured (here one served by this server), the browser goes there.
-    w.s.configStore.current.contacts.call_url = `${w.s.baseURL}/healthz?to={number}&from={from}`;
-    await goLive(ana, () => ana.goto(`/conversations/${support}`));
-    await Promise.all([ana.waitForURL((url) => url.pathname === '/healthz'), call(ana).click()]);
-    assert.deepEqual(Object.fromEntries(new URL(ana.url()).searchParams), { to: CUSTOMER, from: SHOP });
-    await ana.getByText('ok', { exact: true }).waitFor();
-    await probe(ana, 'healthz');
-    await timeline(ben)
-      .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
-      .nth(1)
-      .waitFor();
-    await goLive(ana, () => ana.goto(`/conversations/${support}`));
-    assert.equal(
-      await timeline(ana)
-        .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
-        .count(),
-      2,
-    );
-
-    await probe(ana, 'after goto');
     // Unsubscribe asks first: dismissing changes nothing.
     ana.once('dialog', (dialog) => void dialog.dismiss());
     await button(panelOf(ana), 'Unsubscribe from texts').click();
@@ -411,6 +388,26 @@ test(
     await ana.getByText(/^Not sent: this contact has opted out/).waitFor();
     assert.equal(await timeline(ana).getByText('Are you still there?').count(), 0);
     assert.equal(w.s.sqlite.prepare(`SELECT count(*) FROM messages WHERE direction = 'out'`).pluck().get(), 0);
+
+    // With a click-to-call URL configured (here one served by this server), the browser goes there. In a new tab:
+    // after a later page.goto in the same tab, headless Chromium here delivered no clicks to the page (no pointer
+    // event reached the document; Enter on a link did not follow it either), most likely since the service worker.
+    w.s.configStore.current.contacts.call_url = `${w.s.baseURL}/healthz?to={number}&from={from}`;
+    const tab = await w.open(w.ana, `/conversations/${support}`);
+    await Promise.all([tab.waitForURL((url) => url.pathname === '/healthz'), call(tab).click()]);
+    assert.deepEqual(Object.fromEntries(new URL(tab.url()).searchParams), { to: CUSTOMER, from: SHOP });
+    await tab.getByText('ok', { exact: true }).waitFor();
+    await timeline(ben)
+      .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
+      .nth(1)
+      .waitFor();
+    await goLive(tab, () => tab.goto(`/conversations/${support}`));
+    assert.equal(
+      await timeline(tab)
+        .getByText(`Ana started a call to ${shown(CUSTOMER)}`)
+        .count(),
+      2,
+    );
   },
 );
 
