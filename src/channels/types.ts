@@ -1,4 +1,4 @@
-/** What any channel (SMPP, MM7; WhatsApp later) hands the domain, and what it is asked to send. */
+/** What any channel (SMPP, MM7, WhatsApp) hands the domain, and what it is asked to send. */
 
 /** A file that came with an inbound MMS, as the carrier sent it; the domain checks its content before keeping it. */
 export interface InboundFile {
@@ -9,23 +9,75 @@ export interface InboundFile {
   data: Buffer;
 }
 
+/** A place a WhatsApp user shared; shown with a map link. */
+export interface SharedLocation {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
+/** A contact card a WhatsApp user shared (the first name and numbers of each card are enough to show it). */
+export interface SharedContact {
+  name: string;
+  phones: string[];
+}
+
 export interface InboundText {
-  /** E.164 of the customer. */
+  /** E.164 of the customer. (WhatsApp: see issue 16's design — a sender known only by `senderId`.) */
   from: string;
   /** E.164 of our number. */
   to: string;
   text: string;
-  /** Only MMS carries files. */
+  /** MMS and WhatsApp carry files. */
   files?: InboundFile[];
+  /** The channel's own id of the message (WhatsApp's wamid): the same id twice is stored once. */
+  channelMessageId?: string;
+  /** WhatsApp's business-scoped user id of the sender, when it gave one. */
+  senderId?: string;
+  /** The name the sender shows on WhatsApp (profile name); a hint for a new contact only. */
+  profileName?: string;
+  /** The channel id of the message this one answers (WhatsApp replies and button replies quote one). */
+  replyTo?: string;
+  location?: SharedLocation;
+  contacts?: SharedContact[];
+  /** The file is a voice note (recorded in the app), not a sent audio file. */
+  voice?: boolean;
+}
+
+/** A customer's emoji reaction to one of our messages (or theirs), by the channel's message id; '' takes it back. */
+export interface InboundReaction {
+  from: string;
+  senderId?: string;
+  to: string;
+  /** The channel id of the message reacted to. */
+  channelMessageId: string;
+  emoji: string;
+}
+
+/** A message template as the channel's provider approved (or not) it: WhatsApp's outside the 24-hour window. */
+export interface ChannelTemplate {
+  name: string;
+  language: string;
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED … as Meta names it; only APPROVED ones may be sent. */
+  status: string;
+  category: string;
+  /** The body text with its numbered variables, as `Hello {{1}}, your order {{2}} …`. */
+  body: string;
+  /** Optional header and footer texts as shown to the customer. */
+  header?: string;
+  footer?: string;
 }
 
 export interface DeliveryReport {
-  /** The channel's name: carrier ids are unique per connection only. */
+  /** The channel's name: carrier ids are unique per channel only. */
   connection: string;
   /** The segment's id as the channel stored it when the carrier acknowledged the send (SendOutcome.carrierIds). */
   carrierId: string;
   state: 'delivered' | 'failed' | 'expired';
   errorCode?: string;
+  /** The provider's words for a failure (WhatsApp's error title and details). */
+  errorDetails?: string;
 }
 
 /** The narrow way in: a channel stores what arrives through these and nothing else. */
@@ -48,11 +100,25 @@ export interface OutboundFile {
 
 export interface OutboundText {
   from: string;
+  /** E.164 of the customer. */
   to: string;
-  /** Plain text: the agent's Markdown is already converted, links already appended. */
+  /** WhatsApp's business-scoped user id of the customer, when known. */
+  toId?: string;
+  /**
+   * SMS/MMS: plain text, the agent's Markdown already converted and links appended. WhatsApp: the agent's
+   * Markdown as written (the channel turns it into WhatsApp's own markup), links appended.
+   */
   text: string;
-  /** Files for an MMS; empty for SMS. */
+  /** Files for an MMS or a WhatsApp message; empty for SMS. */
   files: OutboundFile[];
+  /** The files are one voice note recorded in the app (audio/ogg; codecs=opus). */
+  voice?: boolean;
+  /** The channel id of the customer message this one quotes (WhatsApp context.message_id). */
+  replyTo?: string;
+  /** Instead of text: an approved template with its variables filled in, in order. */
+  template?: { name: string; language: string; params: string[] };
+  /** Instead of text: an emoji reaction to the message with this channel id ('' removes ours). */
+  reaction?: { channelMessageId: string; emoji: string };
 }
 
 export type SendOutcome =
@@ -99,4 +165,21 @@ export interface Channel {
   start(sink: ChannelSink): void;
   send(message: OutboundText): Promise<SendOutcome>;
   stop(): Promise<void>;
+}
+
+/**
+ * Issue 16's wider door, for kinds with more to say than SMS (WhatsApp): read and played states, reactions,
+ * templates. The sink implements it; it becomes `ChannelSink` once the sink does.
+ */
+export interface MessagingSink extends Omit<ChannelSink, 'report'> {
+  report(report: MessagingReport): Promise<void>;
+  reaction(reaction: InboundReaction): Promise<void>;
+  templates(channel: string, templates: ChannelTemplate[]): Promise<void>;
+}
+
+export interface MessagingReport extends Omit<DeliveryReport, 'state'> {
+  /** SMS knows delivered/failed/expired; WhatsApp also sent, read and (voice notes) played. A state never goes back. */
+  state: 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'expired';
+  /** The provider's words for a failure (WhatsApp's error title and details). */
+  errorDetails?: string;
 }
