@@ -58,7 +58,9 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
 export function readGraphError(status: number, body: unknown): GraphError {
   const error = (body as MetaErrorBody | null)?.error;
   const code = typeof error?.code === 'number' ? error.code : null;
-  const title = text(error?.title) ?? text(error?.error_user_title) ?? text(error?.message) ?? `HTTP ${status}`;
+  // Meta puts the title in `message` after the code: "(#131047) Re-engagement message".
+  const message = text(error?.message)?.replace(/^\(#\d+\)\s*/, '');
+  const title = text(error?.title) ?? text(error?.error_user_title) ?? message ?? `HTTP ${status}`;
   const details = text(error?.error_data?.details) ?? text(error?.error_user_msg) ?? '';
   const retry = status >= 500 || status === 429 || (code !== null && (CLOUD_API_ERRORS[code]?.retry ?? false));
   return { status, code, title, details, retry };
@@ -109,7 +111,8 @@ export function createGraph(options: GraphOptions): Graph {
   return {
     json(method, path, body, query) {
       const search = query ? `?${new URLSearchParams(query).toString()}` : '';
-      return call(method, `${base}${path}${search}`, body === undefined ? undefined : JSON.stringify(body), true);
+      const json = body === undefined ? undefined : JSON.stringify(body);
+      return call(method, `${base}${path}${search}`, json, json !== undefined);
     },
     form(path, form) {
       return call('POST', `${base}${path}`, form, false);
