@@ -69,6 +69,7 @@ export function createWhatsAppChannel(
   let sink: MessagingSink | null = null;
   let state: ChannelState = stoppedState(config.name);
   const pending = new Set<Promise<unknown>>();
+  let queue: Promise<void> = Promise.resolve();
 
   function setStatus(status: ChannelState['status'], error?: string): void {
     if (error !== undefined) state = { ...state, lastError: error };
@@ -259,7 +260,13 @@ export function createWhatsAppChannel(
       } catch {
         return { status: 400, contentType: PLAIN, body: 'the body is not JSON' };
       }
-      void track(process(parseWebhook(payload, config.name), sink));
+      const parsed = parseWebhook(payload, config.name);
+      const target = sink;
+      // One webhook after the other, in the order they came: a text and the photo after it stay in that order.
+      queue = queue
+        .then(() => process(parsed, target))
+        .catch((error: unknown) => channelLog.error({ err: error }, 'WhatsApp webhook processing failed'));
+      void track(queue);
       return { status: 200, contentType: PLAIN, body: 'ok' };
     },
     async markRead(wamid) {
