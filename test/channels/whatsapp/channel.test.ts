@@ -5,17 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MetaTemplate } from '../../../src/channels/whatsapp/standin/server.ts';
 import { envelope, messagesChange } from '../../../src/channels/whatsapp/standin/payloads.ts';
-import type { OutboundText } from '../../../src/channels/types.ts';
 import { until } from '../../helper.ts';
-import { CUSTOMER, OUR_NUMBER, whatsAppWorld } from './world.ts';
-
-const text = (t: string, extra: Partial<OutboundText> = {}): OutboundText => ({
-  from: OUR_NUMBER,
-  to: CUSTOMER,
-  text: t,
-  files: [],
-  ...extra,
-});
+import { CUSTOMER, OUR_NUMBER, text, whatsAppWorld } from './world.ts';
 
 const BUSINESS = {
   businessAccountId: '987654321098765',

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { createGraph } from '../../../src/channels/whatsapp/graph.ts';
 import { messageBodies } from '../../../src/channels/whatsapp/send.ts';
 import type { Channel, OutboundFile, OutboundText } from '../../../src/channels/types.ts';
-import { CUSTOMER, OUR_NUMBER, whatsAppWorld } from './world.ts';
+import { text, whatsAppWorld } from './world.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wa-send-'));
 function file(filename: string, contentType: string, bytes: Buffer | number): OutboundFile {
@@ -15,13 +15,6 @@ function file(filename: string, contentType: string, bytes: Buffer | number): Ou
   writeFileSync(path, data);
   return { path, contentType, filename, size: data.length };
 }
-const text = (t: string, extra: Partial<OutboundText> = {}): OutboundText => ({
-  from: OUR_NUMBER,
-  to: CUSTOMER,
-  text: t,
-  files: [],
-  ...extra,
-});
 
 test('every kind of message is accepted by the stand-in, as Meta documents it', async (t) => {
   const { standin, channel } = await whatsAppWorld(t, { statuses: 'off' });

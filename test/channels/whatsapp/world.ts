@@ -15,10 +15,20 @@ import type {
   InboundText,
   MessagingReport,
   MessagingSink,
+  OutboundText,
 } from '../../../src/channels/types.ts';
 
 export const OUR_NUMBER = '+15551230000';
 export const CUSTOMER = '+4915112345678';
+
+/** A message from our number to the customer; `extra` adds files, a reply, a template … */
+export const text = (t: string, extra: Partial<OutboundText> = {}): OutboundText => ({
+  from: OUR_NUMBER,
+  to: CUSTOMER,
+  text: t,
+  files: [],
+  ...extra,
+});
 
 /** A sink that keeps what it is handed, in order. */
 export function recordingSink() {
