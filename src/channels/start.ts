@@ -44,9 +44,9 @@ const SANDBOX_SMPP = (port: number): SmppConfig => ({
 });
 
 /** The channels and numbers a configuration asks for, the sandbox's added while it runs. Throws on a missing secret. */
-function wantedBy(config: Config, sandbox: Simulator | null): Wanted {
+function wantedBy(config: Config, sandbox: Simulator | null, kinds: readonly RegisteredKind[]): Wanted {
   const channels = new Map<string, ChannelSpec>();
-  for (const kind of channelKinds) for (const [name, spec] of kind.specs(config)) channels.set(name, { kind, spec });
+  for (const kind of kinds) for (const [name, spec] of kind.specs(config)) channels.set(name, { kind, spec });
   if (sandbox) channels.set(SANDBOX.name, { kind: smppKind, spec: SANDBOX_SMPP(sandbox.port) });
   const numbers: NumberConfig[] = [...config.number];
   if (sandbox && !numbers.some((n) => n.smpp === SANDBOX.name)) {
@@ -92,6 +92,8 @@ export async function startMessaging(
   app: FastifyInstance,
   configFile: string | undefined,
   log: Logger,
+  /** Tests run kinds of their own. */
+  kinds: readonly RegisteredKind[] = channelKinds,
 ): Promise<Messaging> {
   const config = app.configStore.current;
   // `serve` checked these before start-up; here they guard every other caller (a short inbound password lets anyone in).
@@ -113,7 +115,7 @@ export async function startMessaging(
       'sandbox SMSC running: texts go nowhere real. Add [[smpp]] and [[number]] blocks to connect a carrier.',
     );
   }
-  let wanted = wantedBy(config, sandbox);
+  let wanted = wantedBy(config, sandbox, kinds);
 
   const { skipped } = syncNumbers(app.domain, wanted.numbers, { retireUnlisted: true });
   for (const s of skipped) log.warn(s, 'number not set up');
@@ -178,7 +180,7 @@ export async function startMessaging(
   publish();
 
   async function apply(next: Config): Promise<MessagingChanges> {
-    const target = wantedBy(next, sandbox);
+    const target = wantedBy(next, sandbox, kinds);
     // First the one write: should it fail, no connection has changed either. Nothing below awaits until all is swapped.
     const before = new Map(wanted.numbers.map((n) => [n.e164, JSON.stringify(n)]));
     const after = new Map(target.numbers.map((n) => [n.e164, JSON.stringify(n)]));

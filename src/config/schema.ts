@@ -101,7 +101,7 @@ const whatsappChannel = z
     verify_token: z.string().min(16, 'expected at least 16 characters').max(256),
     /** Where the Graph API is; tests and the sandbox point it at a local stand-in. */
     graph_url: z
-      .url({ protocol: /^https?$/ })
+      .url({ protocol: /^https?$/, error: 'expected an https:// (or http://) URL' })
       .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'put no credentials in the URL')
       .default('https://graph.facebook.com'),
     /** The one Graph API version every request names. */
