@@ -45,7 +45,7 @@ sqlite.transaction(() => {
   const numberId = Number(
     sqlite
       .prepare(
-        "INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES ('+15550300000', ?, 'sandbox', 'registered', ?)",
+        "INSERT INTO numbers (e164, inbox_id, channel, registration, created_at) VALUES ('+15550300000', ?, 'sandbox', 'registered', ?)",
       )
       .run(inboxId, now).lastInsertRowid,
   );

@@ -53,7 +53,7 @@ function seed(file: string): number {
     const numberId = Number(
       db
         .prepare(
-          "INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES ('+15550300000', ?, 'sandbox', 'registered', ?)",
+          "INSERT INTO numbers (e164, inbox_id, channel, registration, created_at) VALUES ('+15550300000', ?, 'sandbox', 'registered', ?)",
         )
         .run(inboxId, start).lastInsertRowid,
     );

@@ -87,7 +87,7 @@ function seed(file: string): Seeded {
   const insertInbox = db.prepare('INSERT INTO inboxes (name, created_at) VALUES (?, ?)');
   const insertMember = db.prepare('INSERT INTO inbox_members (inbox_id, user_id) VALUES (?, ?)');
   const insertNumber = db.prepare(
-    "INSERT INTO numbers (e164, inbox_id, connection, registration, created_at) VALUES (?, ?, 'sandbox', 'registered', ?)",
+    "INSERT INTO numbers (e164, inbox_id, channel, registration, created_at) VALUES (?, ?, 'sandbox', 'registered', ?)",
   );
   const insertTag = db.prepare('INSERT INTO tags (name, created_at) VALUES (?, ?)');
   const insertContact = db.prepare(

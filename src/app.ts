@@ -51,6 +51,7 @@ import mediaRoutes from './routes/media.ts';
 import mentionRoutes from './routes/mentions.ts';
 import noteRoutes from './routes/notes.ts';
 import mm7Routes from './routes/mm7.ts';
+import webhookRoutes from './routes/webhooks.ts';
 import publicSurveyRoutes from './routes/survey-public.ts';
 import surveyRoutes from './routes/surveys.ts';
 import emojiRoutes from './routes/emoji.ts';
@@ -245,6 +246,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(publicSurveyRoutes);
   await app.register(mediaRoutes);
   await app.register(mm7Routes);
+  await app.register(webhookRoutes);
   await app.register(settingsRoutes);
   await app.register(pushRoutes, { devFiles: opts.devViews === true });
   await app.register(sandboxRoutes);

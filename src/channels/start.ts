@@ -2,15 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { SANDBOX } from '../config/sandbox.ts';
-import { secretOf, secretProblems } from '../config/secrets.ts';
+import { secretProblems } from '../config/secrets.ts';
 import { createGroupCommit } from '../domain/group-commit.ts';
 import { releaseLeases } from '../domain/messaging/delivery.ts';
 import { syncNumbers, type NumberConfig } from '../domain/numbers/sync.ts';
 import { createOutboxLoop } from './outbox-loop.ts';
 import { createSink } from './sink.ts';
-import { createSmppChannel } from './smpp/channel.ts';
+import { channelKinds, smppKind, type Receiver, type RegisteredKind } from './registry.ts';
 import type { SmppConfig } from './smpp/connection.ts';
-import { createMm7Channel, type Mm7Channel, type Mm7Config } from './mm7/channel.ts';
 import { createSimulator, type Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
 
@@ -19,39 +18,11 @@ export function sandboxWanted(config: Config, configFile: string | undefined): b
   return config.sandbox.enabled ?? configFile === undefined;
 }
 
-function smppConfigOf(c: Config['smpp'][number]): SmppConfig {
-  const password = secretOf(c.password, c.password_env)!;
-  return {
-    name: c.name,
-    host: c.host,
-    port: c.port,
-    tls: c.tls,
-    systemId: c.system_id,
-    password,
-    bind: c.bind,
-    window: c.window,
-    throughput: c.throughput,
-    enquireLinkS: c.enquire_link_s,
-    receiptId: c.receipt_id,
-  };
+/** What one channel runs with, as compared between reloads: a change in any of it means a new channel (a new bind). */
+interface ChannelSpec {
+  kind: RegisteredKind;
+  spec: unknown;
 }
-
-function mm7ConfigOf(c: Config['mm7'][number]): Mm7Config {
-  return {
-    name: c.name,
-    url: c.url,
-    vaspId: c.vasp_id,
-    vasId: c.vas_id,
-    ...(c.service_code ? { serviceCode: c.service_code } : {}),
-    ...(c.username ? { username: c.username, password: secretOf(c.password, c.password_env)! } : {}),
-    inboundUsername: c.inbound_username,
-    inboundPassword: secretOf(c.inbound_password, c.inbound_password_env)!,
-    timeoutMs: c.timeout_s * 1000,
-  };
-}
-
-/** What one connection runs with, as compared between reloads: a change in any of it means a new bind. */
-type ChannelSpec = { kind: 'smpp'; config: SmppConfig } | { kind: 'mm7'; config: Mm7Config };
 
 interface Wanted {
   channels: Map<string, ChannelSpec>;
@@ -72,12 +43,11 @@ const SANDBOX_SMPP = (port: number): SmppConfig => ({
   receiptId: 'same',
 });
 
-/** The connections and numbers a configuration asks for, the sandbox's added while it runs. Throws on a missing secret. */
-function wantedBy(config: Config, sandbox: Simulator | null): Wanted {
+/** The channels and numbers a configuration asks for, the sandbox's added while it runs. Throws on a missing secret. */
+function wantedBy(config: Config, sandbox: Simulator | null, kinds: readonly RegisteredKind[]): Wanted {
   const channels = new Map<string, ChannelSpec>();
-  for (const c of config.smpp) channels.set(c.name, { kind: 'smpp', config: smppConfigOf(c) });
-  if (sandbox) channels.set(SANDBOX.name, { kind: 'smpp', config: SANDBOX_SMPP(sandbox.port) });
-  for (const c of config.mm7) channels.set(c.name, { kind: 'mm7', config: mm7ConfigOf(c) });
+  for (const kind of kinds) for (const [name, spec] of kind.specs(config)) channels.set(name, { kind, spec });
+  if (sandbox) channels.set(SANDBOX.name, { kind: smppKind, spec: SANDBOX_SMPP(sandbox.port) });
   const numbers: NumberConfig[] = [...config.number];
   if (sandbox && !numbers.some((n) => n.smpp === SANDBOX.name)) {
     numbers.push({
@@ -91,7 +61,8 @@ function wantedBy(config: Config, sandbox: Simulator | null): Wanted {
   return { channels, numbers };
 }
 
-const sameSpec = (a: ChannelSpec, b: ChannelSpec) => JSON.stringify(a) === JSON.stringify(b);
+const sameSpec = (a: ChannelSpec, b: ChannelSpec) =>
+  a.kind === b.kind && JSON.stringify(a.spec) === JSON.stringify(b.spec);
 
 /** What a reload did to the connections and numbers, by name. */
 export interface MessagingChanges {
@@ -116,11 +87,13 @@ export interface Messaging {
   stop(): Promise<void>;
 }
 
-/** Starts the SMS side of the process: the sandbox SMSC if wanted, one channel per [[smpp]] and [[mm7]], and the outbox loop. */
+/** Starts the messaging side of the process: the sandbox SMSC if wanted, one channel per block of every kind (./registry.ts), and the outbox loop. */
 export async function startMessaging(
   app: FastifyInstance,
   configFile: string | undefined,
   log: Logger,
+  /** Tests run kinds of their own. */
+  kinds: readonly RegisteredKind[] = channelKinds,
 ): Promise<Messaging> {
   const config = app.configStore.current;
   // `serve` checked these before start-up; here they guard every other caller (a short inbound password lets anyone in).
@@ -142,7 +115,7 @@ export async function startMessaging(
       'sandbox SMSC running: texts go nowhere real. Add [[smpp]] and [[number]] blocks to connect a carrier.',
     );
   }
-  let wanted = wantedBy(config, sandbox);
+  let wanted = wantedBy(config, sandbox, kinds);
 
   const { skipped } = syncNumbers(app.domain, wanted.numbers, { retireUnlisted: true });
   for (const s of skipped) log.warn(s, 'number not set up');
@@ -166,31 +139,34 @@ export async function startMessaging(
   });
   const onState = (state: ChannelState) => app.messaging.changed.emit('state', state);
 
-  function create(spec: ChannelSpec): Channel {
-    return spec.kind === 'smpp'
-      ? createSmppChannel(spec.config, log, { onState })
-      : createMm7Channel(spec.config, log, { onState });
-  }
+  const receivers = new Map<string, Receiver>();
 
-  /** The web side sees the connections as they are now: the admin page, and /mm7/<name> for the MMSC. */
+  /** The web side sees the channels as they are now: the admin page, and /webhooks/<kind>/<name> (and /mm7/<name>). */
   function publish(): void {
     app.messaging.channels = [...channels.values()];
-    app.messaging.mm7.clear();
-    for (const [name, spec] of specs)
-      if (spec.kind === 'mm7') app.messaging.mm7.set(name, channels.get(name) as Mm7Channel);
+    app.messaging.kinds = new Map([...specs].map(([name, { kind }]) => [name, kind.name]));
+    const byKind = new Map<string, Map<string, Receiver>>();
+    for (const [name, receiver] of receivers) {
+      const kind = specs.get(name)!.kind.name;
+      byKind.set(kind, (byKind.get(kind) ?? new Map<string, Receiver>()).set(name, receiver));
+    }
+    app.messaging.receivers = byKind;
   }
 
   function open(name: string, spec: ChannelSpec): Channel {
-    const channel = create(spec);
+    const { channel, receiver } = spec.kind.open(spec.spec, { log, onState });
     channels.set(name, channel);
     specs.set(name, spec);
+    if (receiver) receivers.set(name, receiver);
+    else receivers.delete(name);
     return channel;
   }
 
+  const startingAfterLoop: Channel[] = [];
   for (const [name, spec] of wanted.channels) {
     const channel = open(name, spec);
-    // MM7 is HTTP only: it is started after the loop, like before, when the outbox has its channels.
-    if (spec.kind === 'smpp') channel.start(sink);
+    if (spec.kind.starts === 'before-loop') channel.start(sink);
+    else startingAfterLoop.push(channel);
   }
   const released = releaseLeases(app.domain);
   if (released)
@@ -199,12 +175,12 @@ export async function startMessaging(
     if (direction === 'out') loop.wake();
   });
   loop.start();
-  for (const [name, spec] of specs) if (spec.kind === 'mm7') channels.get(name)!.start(sink);
+  for (const channel of startingAfterLoop) channel.start(sink);
   app.messaging.simulator = sandbox;
   publish();
 
   async function apply(next: Config): Promise<MessagingChanges> {
-    const target = wantedBy(next, sandbox);
+    const target = wantedBy(next, sandbox, kinds);
     // First the one write: should it fail, no connection has changed either. Nothing below awaits until all is swapped.
     const before = new Map(wanted.numbers.map((n) => [n.e164, JSON.stringify(n)]));
     const after = new Map(target.numbers.map((n) => [n.e164, JSON.stringify(n)]));
@@ -219,6 +195,7 @@ export async function startMessaging(
     for (const name of removed) {
       channels.delete(name);
       specs.delete(name);
+      receivers.delete(name);
     }
     const replaced = rebound.map((name) => ({
       old: channels.get(name)!,

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Mm7Channel } from './mm7/channel.ts';
+import type { Receiver } from './registry.ts';
 import type { Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
 
@@ -8,12 +8,17 @@ export interface MessagingState {
   /** The built-in SMSC, when it runs: every page then says texts go nowhere real. */
   simulator: Simulator | null;
   channels: Channel[];
-  /** MM7 connections by name: the carrier's MMSC posts inbound MMS and delivery reports to /mm7/<name>. */
-  mm7: Map<string, Pick<Mm7Channel, 'receive' | 'authorised'>>;
+  /** The kind (./registry.ts) of each running channel, by its name. */
+  kinds: Map<string, string>;
+  /**
+   * The receivers of the running channels that take HTTP requests, by kind and then name: providers post to
+   * /webhooks/<kind>/<name> (an MMSC also to /mm7/<name>, as carriers were configured before).
+   */
+  receivers: Map<string, Map<string, Receiver>>;
   /** Emits 'state' with a ChannelState whenever a connection's status changes. */
   changed: EventEmitter<{ state: [ChannelState] }>;
 }
 
 export function createMessagingState(): MessagingState {
-  return { simulator: null, channels: [], mm7: new Map(), changed: new EventEmitter() };
+  return { simulator: null, channels: [], kinds: new Map(), receivers: new Map(), changed: new EventEmitter() };
 }

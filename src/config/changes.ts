@@ -15,7 +15,7 @@ const AT_START = [
 ] as const;
 
 /** The blocks a reload applies by reconnecting and syncing, not by looking the value up again. */
-const BLOCKS = new Set(['smpp', 'mm7', 'number']);
+const BLOCKS = new Set(['smpp', 'mm7', 'whatsapp', 'number']);
 
 function leaves(value: unknown, path: string, out: Map<string, string>): Map<string, string> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -37,7 +37,7 @@ function changedKeys(running: Config, next: Config): string[] {
 export interface ConfigChanges {
   /** What the process runs with from now on: the new file, but the at-start keys as they are. */
   effective: Config;
-  /** Keys that took effect now (other than [[smpp]], [[mm7]], [[number]]). */
+  /** Keys that took effect now (other than [[smpp]], [[mm7]], [[whatsapp]], [[number]]). */
   applied: string[];
   /** Keys changed in the file that only a restart applies. */
   restartNeeded: string[];

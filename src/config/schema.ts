@@ -11,12 +11,18 @@ const urlTemplate = z
 
 const e164 = z.string().refine(isE164, 'expected a phone number in E.164 form, such as "+15551230000"');
 
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as "WHATSAPP_TOKEN"');
+
+const channelName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected lower-case letters, digits, - or _');
+
 const secretPair = <T extends { password?: string; password_env?: string }>(c: T) =>
   (c.password === undefined) !== (c.password_env === undefined);
 
 const smppConnection = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected lower-case letters, digits, - or _'),
+    name: channelName,
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).default(2775),
     tls: z.boolean().default(false),
@@ -44,7 +50,7 @@ const smppConnection = z
 
 const mm7Connection = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'expected lower-case letters, digits, - or _'),
+    name: channelName,
     /** The carrier's MMSC endpoint that takes our SubmitReq. */
     url: z
       .url()
@@ -76,6 +82,45 @@ const mm7Connection = z
     path: ['inbound_password'],
   });
 
+const metaId = z.string().regex(/^[0-9]{1,32}$/, 'expected the digits Meta shows for it');
+
+/** A WhatsApp Business number on Meta's Cloud API. Meta posts its webhooks to <public_url>/webhooks/whatsapp/<name>. */
+const whatsappChannel = z
+  .strictObject({
+    name: channelName,
+    /** The id Meta gives the phone number (WhatsApp Manager → API setup), not the number itself. */
+    phone_number_id: metaId,
+    /** The WhatsApp Business Account: the message templates are read from it. */
+    business_account_id: metaId,
+    access_token: z.string().min(1).max(1024).optional(),
+    access_token_env: envName.optional(),
+    /** The Meta app's secret: every webhook post is checked against its X-Hub-Signature-256 with it. */
+    app_secret: z.string().min(1).max(256).optional(),
+    app_secret_env: envName.optional(),
+    /** What Meta must present in the webhook handshake (as configured in the app's webhook settings). */
+    verify_token: z.string().min(16, 'expected at least 16 characters').max(256),
+    /** Where the Graph API is; tests and the sandbox point it at a local stand-in. */
+    graph_url: z
+      .url({ protocol: /^https?$/, error: 'expected an https:// (or http://) URL' })
+      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'put no credentials in the URL')
+      .default('https://graph.facebook.com'),
+    /** The one Graph API version every request names. */
+    graph_version: z
+      .string()
+      .regex(/^v[0-9]{1,3}\.[0-9]{1,2}$/, 'expected a Graph API version such as "v26.0"')
+      .default('v26.0'),
+    /** Messages per second from this number (Meta allows 80 by default, up to 1000 when raised). */
+    throughput: z.number().min(1).max(1000).default(80),
+  })
+  .refine((c) => (c.access_token === undefined) !== (c.access_token_env === undefined), {
+    message: 'set exactly one of access_token and access_token_env',
+    path: ['access_token'],
+  })
+  .refine((c) => (c.app_secret === undefined) !== (c.app_secret_env === undefined), {
+    message: 'set exactly one of app_secret and app_secret_env',
+    path: ['app_secret'],
+  });
+
 /**
  * What a number may be configured to send with one message: how many files and how large each (KB). Carriers
  * commonly take MMS files of up to 2 MB; sandbox numbers use the defaults too. Uploads are cut off at the ceilings.
@@ -85,7 +130,10 @@ export const ATTACHMENTS = { files: { default: 5, max: 10 }, kb: { default: 2048
 export const numberSchema = z
   .strictObject({
     e164,
-    smpp: z.string().min(1),
+    /** The [[smpp]] connection that carries its texts: an SMS number. */
+    smpp: z.string().min(1).optional(),
+    /** The [[whatsapp]] block that carries its messages: a WhatsApp number. */
+    whatsapp: z.string().min(1).optional(),
     inbox: z.string().min(1).max(80).optional(),
     owner: z.email().optional(),
     registration: z.enum(['registered', 'pending', 'unregistered', 'not-required']),
@@ -94,8 +142,8 @@ export const numberSchema = z
     start_text: z.string().min(1).max(320).optional(),
     /** Messages per second from this number (carriers cap 10DLC numbers); 0 = only the connection's limit. */
     throughput: z.number().min(0).max(1000).default(0),
-    /** How attachments reach the customer: an SMS with an expiring link, or an MMS through an [[mm7]] connection. */
-    mms: z.enum(['link', 'mm7']).default('link'),
+    /** SMS numbers: how attachments reach the customer, an SMS with an expiring link (the default) or an MMS through an [[mm7]] connection. */
+    mms: z.enum(['link', 'mm7']).optional(),
     /** The [[mm7]] connection, when mms = "mm7". */
     mm7: z.string().min(1).optional(),
     /** Files per message (0: no attachments from this number). */
@@ -105,6 +153,14 @@ export const numberSchema = z
   .refine((n) => (n.inbox === undefined) !== (n.owner === undefined), {
     message: 'set exactly one of inbox (a shared inbox) and owner (a personal number)',
     path: ['inbox'],
+  })
+  .refine((n) => (n.smpp === undefined) !== (n.whatsapp === undefined), {
+    message: 'set exactly one of smpp (an SMS number) and whatsapp (a WhatsApp number)',
+    path: ['smpp'],
+  })
+  .refine((n) => n.whatsapp === undefined || (n.mms === undefined && n.mm7 === undefined), {
+    message: 'mms and mm7 are for SMS numbers: WhatsApp carries files itself',
+    path: ['mms'],
   })
   .refine((n) => (n.mms === 'mm7') === (n.mm7 !== undefined), {
     message: 'mm7 names the [[mm7]] connection; set it exactly when mms = "mm7"',
@@ -230,6 +286,7 @@ export const configSchema = z
       .prefault({}),
     smpp: z.array(smppConnection).default([]),
     mm7: z.array(mm7Connection).default([]),
+    whatsapp: z.array(whatsappChannel).default([]),
     number: z.array(numberSchema).default([]),
     sandbox: z
       .strictObject({
@@ -241,46 +298,45 @@ export const configSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
-    const names = new Set<string>();
-    config.smpp.forEach((c, i) => {
-      if (names.has(c.name))
-        ctx.addIssue({ code: 'custom', path: ['smpp', i, 'name'], message: `a second connection named "${c.name}"` });
-      // The built-in SMSC's connection is called "sandbox" (src/channels/start.ts) and would replace this one unseen.
-      if (c.name === 'sandbox' && config.sandbox.enabled === true) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['smpp', i, 'name'],
-          message:
-            '"sandbox" is the built-in test SMSC\'s connection while sandbox.enabled = true; rename this connection or switch the sandbox off',
-        });
-      }
-      names.add(c.name);
-    });
+    // One namespace for every kind's blocks: numbers, URLs (/webhooks/<kind>/<name>) and the admin page name them.
+    const kindOf = new Map<string, string>();
+    for (const kind of ['smpp', 'mm7', 'whatsapp'] as const) {
+      config[kind].forEach((c, i) => {
+        const path = [kind, i, 'name'];
+        const earlier = kindOf.get(c.name);
+        if (earlier !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `a second connection named "${c.name}"`,
+          });
+        // The built-in SMSC's connection is called "sandbox" (src/channels/start.ts) and would replace this one unseen.
+        else if (c.name === 'sandbox' && config.sandbox.enabled === true)
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message:
+              '"sandbox" is the built-in test SMSC\'s connection while sandbox.enabled = true; rename this connection or switch the sandbox off',
+          });
+        if (earlier === undefined) kindOf.set(c.name, kind);
+      });
+    }
     // Numbers may be put on the running sandbox by its name.
-    if (config.sandbox.enabled === true) names.add('sandbox');
-    const mm7Names = new Set<string>();
-    config.mm7.forEach((c, i) => {
-      if (names.has(c.name) || mm7Names.has(c.name))
-        ctx.addIssue({ code: 'custom', path: ['mm7', i, 'name'], message: `a second connection named "${c.name}"` });
-      mm7Names.add(c.name);
-    });
+    if (config.sandbox.enabled === true && !kindOf.has('sandbox')) kindOf.set('sandbox', 'smpp');
     const seen = new Set<string>();
     config.number.forEach((n, i) => {
       if (seen.has(n.e164))
         ctx.addIssue({ code: 'custom', path: ['number', i, 'e164'], message: `${n.e164} is listed twice` });
       seen.add(n.e164);
-      if (!names.has(n.smpp))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['number', i, 'smpp'],
-          message: `no [[smpp]] connection is named "${n.smpp}"`,
-        });
-      if (n.mm7 !== undefined && !mm7Names.has(n.mm7))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['number', i, 'mm7'],
-          message: `no [[mm7]] connection is named "${n.mm7}"`,
-        });
+      for (const kind of ['smpp', 'mm7', 'whatsapp'] as const) {
+        const name = n[kind];
+        if (name !== undefined && kindOf.get(name) !== kind)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['number', i, kind],
+            message: `no [[${kind}]] connection is named "${name}"`,
+          });
+      }
     });
   })
   .prefault({});

@@ -20,6 +20,11 @@ function secretRefs(config: Config): SecretRef[] {
     if (c.inbound_password_env)
       refs.push({ key: `mm7[${i}].inbound_password_env`, variable: c.inbound_password_env, minLength: 12 });
   });
+  config.whatsapp.forEach((c, i) => {
+    if (c.access_token_env)
+      refs.push({ key: `whatsapp[${i}].access_token_env`, variable: c.access_token_env, minLength: 1 });
+    if (c.app_secret_env) refs.push({ key: `whatsapp[${i}].app_secret_env`, variable: c.app_secret_env, minLength: 1 });
+  });
   // A short token would let anyone on the network guess their way into the metrics.
   if (config.metrics.token_env)
     refs.push({ key: 'metrics.token_env', variable: config.metrics.token_env, minLength: 24 });

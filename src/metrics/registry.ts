@@ -6,7 +6,8 @@ import type { OutboxStats } from '../domain/messaging/counts.ts';
 export interface MetricSources {
   now(): number;
   outbox(): OutboxStats;
-  channels(): (ChannelState & { kind: 'smpp' | 'mm7' })[];
+  /** Each channel with its kind's name (src/channels/registry.ts). */
+  channels(): (ChannelState & { kind: string })[];
   sockets(): number;
   /** When the newest finished backup was made; null when there is none. */
   lastBackupAt(): number | null;

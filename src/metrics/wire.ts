@@ -8,8 +8,7 @@ export function registerMetrics(app: FastifyInstance): Metrics {
   const metrics = createMetrics({
     now: () => domain.now(),
     outbox: () => outboxStats(domain),
-    channels: () =>
-      app.messaging.channels.map((c) => ({ ...c.state(), kind: app.messaging.mm7.has(c.name) ? 'mm7' : 'smpp' })),
+    channels: () => app.messaging.channels.map((c) => ({ ...c.state(), kind: app.messaging.kinds.get(c.name)! })),
     sockets: () => app.hub.connections(),
     lastBackupAt: () => {
       const newest = app.backups.state().backups[0];

@@ -1,14 +1,21 @@
+import type { MessagingState } from '../channels/state.ts';
 import type { ChannelState } from '../channels/types.ts';
 
 export interface ConnectionRow extends ChannelState {
+  /** The channel's kind (src/channels/registry.ts): smpp, mm7, whatsapp. */
+  kind: string;
   /** Whole seconds until the next attempt to connect, while one is scheduled. */
   retryInS: number | null;
 }
 
-/** The Carrier connections table: each connection's state, with how long until it tries again. */
-export function connectionRows(states: ChannelState[], now: number): ConnectionRow[] {
-  return states.map((s) => ({
-    ...s,
-    retryInS: s.nextAttemptAt === null ? null : Math.max(0, Math.ceil((s.nextAttemptAt - now) / 1000)),
-  }));
+/** The channels table: each running channel of every kind, its state, with how long until it tries again. */
+export function connectionRows(messaging: Pick<MessagingState, 'channels' | 'kinds'>, now: number): ConnectionRow[] {
+  return messaging.channels.map((channel) => {
+    const s = channel.state();
+    return {
+      ...s,
+      kind: messaging.kinds.get(channel.name) ?? '',
+      retryInS: s.nextAttemptAt === null ? null : Math.max(0, Math.ceil((s.nextAttemptAt - now) / 1000)),
+    };
+  });
 }

@@ -1,3 +1,4 @@
+import { capabilitiesOf, type MessageKind } from '../domain/messaging/capabilities.ts';
 import { analyzeText } from '../domain/messaging/sms-parts.ts';
 import type { ConfigStore } from '../config/store.ts';
 import { callLinks, contactHistory, getContact, isFavourite } from '../domain/contacts/service.ts';
@@ -63,13 +64,26 @@ export function contactPanel(src: Sources, actor: Actor, conversation: Conversat
   return { panel, panelErrors: state.panelErrors ?? {}, panelNotice: state.panelNotice, panelDraft: state.panelDraft };
 }
 
+/**
+ * The composer's meter, as the number's kind counts: SMS parts (characters left in this SMS, how many SMS), or
+ * characters against the kind's limit. `textLimit` is the draft's maximum length.
+ */
+export function composerCount(kind: MessageKind, draft: string) {
+  const { meter, textLimit } = capabilitiesOf(kind);
+  const count =
+    meter === 'sms-parts'
+      ? { meter, ...analyzeText(toPlainText(draft)) }
+      : { meter, characters: draft.length, limit: textLimit };
+  return { count, textLimit };
+}
+
 /** The reply composer under the timeline: the draft and its count, what may be attached, the surveys to send. */
 function composer(src: Sources, conversation: ConversationView, state: PageState) {
   const draft = state.draft ?? '';
   return {
     draft,
     errors: state.errors ?? {},
-    count: analyzeText(toPlainText(draft)),
+    ...composerCount(conversation.numberKind, draft),
     attach:
       conversation.maxAttachments > 0
         ? {

@@ -160,10 +160,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
     ),
   );
   app.messaging.changed.on('state', () => {
-    const connections = connectionRows(
-      app.messaging.channels.map((c) => c.state()),
-      domain.now(),
-    );
+    const connections = connectionRows(app.messaging, domain.now());
     pushLater(
       () => activeAdminIds(domain),
       (user, client) => [

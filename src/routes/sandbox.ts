@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SANDBOX } from '../config/sandbox.ts';
 import { invalid } from '../domain/errors.ts';
 import { LIMITS } from '../domain/limits.ts';
-import { numbersOnConnection } from '../domain/numbers/sync.ts';
+import { numbersOnChannel } from '../domain/numbers/sync.ts';
 import { isE164, parsePhone } from '../lib/e164.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { adminOnly } from './admin/guard.ts';
@@ -33,7 +33,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
     phone: string,
     state: { errors?: FormErrors; draft?: string } = {},
   ) => {
-    const inboxNumbers = numbersOnConnection(app.domain, SANDBOX.name);
+    const inboxNumbers = numbersOnChannel(app.domain, SANDBOX.name);
     return reply.pageOrFragment('pages/sandbox', 'partials/sandbox-transcript', {
       running: app.messaging.simulator !== null,
       // Not `phone`: that is every template's number formatter.

@@ -71,7 +71,7 @@ test("admins see each carrier connection's state, and a drop is pushed to them l
   await until(() => h.app.messaging.channels[0]?.state().status === 'bound', 'the sandbox connection bound');
   const page = await client.get('/admin/connections');
   assert.equal(page.statusCode, 200);
-  assert.match(page.body, /<th scope="row">sandbox<\/th>\s*<td class="conn-bound">Bound/);
+  assert.match(page.body, /<th scope="row">sandbox<\/th>\s*<td>SMS \(SMPP\)<\/td>\s*<td class="conn-bound">Bound/);
   assert.equal((await (await signedIn(h.app, agent.email)).get('/admin/connections')).statusCode, 404);
 
   await h.app.listen({ host: '127.0.0.1', port: 0 });

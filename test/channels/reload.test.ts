@@ -301,7 +301,12 @@ test('reload: an [[mm7]] connection is added, changed (its inbound password) and
     /connections added: none; rebound: mmsc; removed: none/,
   );
   assert.equal((await post('first-password-1')).statusCode, 401, 'the old password no longer opens it');
-  assert.ok(h.app.messaging.mm7.get('mmsc')!.authorised(basic('other-password-2')));
+  const screened = await h.app.messaging.receivers.get('mm7')!.get('mmsc')!.screen!({
+    method: 'POST',
+    headers: { authorization: basic('other-password-2') },
+    query: {},
+  });
+  assert.equal(screened, null, 'the new password opens it');
 
   assert.match((await reload(toml(base))).message, /connections added: none; rebound: none; removed: mmsc/);
   assert.equal((await post('other-password-2')).statusCode, 404);

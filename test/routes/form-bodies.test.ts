@@ -97,6 +97,7 @@ async function world(t: TestContext) {
     tagId: one('SELECT id FROM tags'),
     token: one('SELECT token FROM survey_sends'),
     name: 'no-such-connection',
+    kind: 'mm7',
     seq: 1,
   };
   /** A route's path with real ids: `:id` by what the path is about, other parameters by name; an unknown one fails the test. */
@@ -174,8 +175,8 @@ test('every route that takes a body takes forms only: nested JSON is 415 everywh
   assert.ok(withBody.length > 50, `found ${withBody.length} routes`);
   assert.deepEqual(
     withBody.filter((r) => r.body === 'own').map((r) => `${r.method} ${r.url}`),
-    ['POST /mm7/:name'],
-    'only MM7 reads a type of its own',
+    ['POST /mm7/:name', 'POST /webhooks/:kind/:name'],
+    "only MM7 and the channels' webhooks read a type of their own",
   );
   const before = snapshot(h);
   const wrong: string[] = [];

@@ -5,6 +5,9 @@ import { inboxes } from './inboxes.ts';
 export const registrationStates = ['registered', 'pending', 'unregistered', 'not-required'] as const;
 export type Registration = (typeof registrationStates)[number];
 
+/** What a number's messages travel as: SMS/MMS through a carrier, or WhatsApp through Meta's Cloud API. */
+export const messageKinds = ['sms', 'whatsapp'] as const;
+
 /** A phone number the business texts from; it belongs to exactly one inbox (shared, or a user's private one). */
 export const numbers = sqliteTable('numbers', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -12,8 +15,10 @@ export const numbers = sqliteTable('numbers', {
   inboxId: integer('inbox_id')
     .notNull()
     .references(() => inboxes.id),
-  /** The [[smpp]] connection that carries it. */
-  connection: text('connection').notNull(),
+  /** The [[smpp]] or [[whatsapp]] block that carries its messages. */
+  channel: text('channel').notNull(),
+  /** What its messages travel as: the capabilities (src/domain/messaging/capabilities.ts) of this kind apply. */
+  kind: text('kind', { enum: messageKinds }).notNull().default('sms'),
   registration: text('registration', { enum: registrationStates }).notNull(),
   /** Attachments go as an SMS with an expiring link, or as an MMS over the [[mm7]] connection named here. */
   mediaRoute: text('media_route', { enum: ['link', 'mm7'] })

@@ -8,6 +8,7 @@ import { users } from '../../db/schema/users.ts';
 import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { bookOf, bookReadableBy } from '../contacts/book.ts';
 import { notFound } from '../errors.ts';
+import type { MessageKind } from '../messaging/capabilities.ts';
 import { assertCanSeeInbox, canSeeInbox, conversationReadableBy, inboxVisibleTo } from '../inboxes/access.ts';
 import { tagsOf } from '../tags/service.ts';
 
@@ -48,6 +49,8 @@ export interface ConversationView {
   book: number;
   phone: string;
   numberE164: string;
+  /** What its messages travel as (the number's kind): the composer counts by its capabilities. */
+  numberKind: MessageKind;
   registration: string;
   /** How files reach the customer from this number, and how many and how large they may be. */
   mediaRoute: 'link' | 'mm7';
@@ -72,6 +75,19 @@ export interface ConversationView {
   mayUnspam: boolean;
 }
 
+/** What a conversation's messages travel as (its number's kind), for someone allowed to read it (404 for anyone else). */
+export function messageKindOf(ctx: DomainContext, actor: Actor, conversationId: number): MessageKind {
+  const row = ctx.db
+    .select({ kind: numbers.kind })
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+    .where(and(eq(conversations.id, conversationId), conversationReadableBy(actor)))
+    .get();
+  if (!row) throw notFound();
+  return row.kind;
+}
+
 /** A conversation's header, for someone allowed to read it (404 for anyone else). */
 export function getConversation(ctx: DomainContext, actor: Actor, conversationId: number): ConversationView {
   const assignee = alias(users, 'assignee');
@@ -91,6 +107,7 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
       phone: conversations.phone,
       numberId: numbers.id,
       numberE164: numbers.e164,
+      numberKind: numbers.kind,
       registration: numbers.registration,
       mediaRoute: numbers.mediaRoute,
       maxAttachments: numbers.maxAttachments,

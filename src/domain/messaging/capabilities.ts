@@ -1,7 +1,8 @@
+import { messageKinds } from '../../db/schema/numbers.ts';
 import { LIMITS } from '../limits.ts';
 
-/** What a number's messages travel as: SMS/MMS through a carrier, or WhatsApp through Meta's Cloud API. */
-export const messageKinds = ['sms', 'whatsapp'] as const;
+/** The column's values (numbers.kind) are the kinds: the lower layer holds the list. */
+export { messageKinds };
 export type MessageKind = (typeof messageKinds)[number];
 
 /** One media type a kind accepts, and the largest file of it (the provider's own limit). */

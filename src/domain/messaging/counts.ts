@@ -33,7 +33,7 @@ export function connectionOfMessage(ctx: DomainContext, messageId: number): stri
       ctx.db.$client
         .prepare<[number], string>(
           `SELECT CASE WHEN n.media_route = 'mm7' AND n.mm7_connection IS NOT NULL AND EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)
-                       THEN n.mm7_connection ELSE n.connection END
+                       THEN n.mm7_connection ELSE n.channel END
            FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN numbers n ON n.id = c.number_id
            WHERE m.id = ?`,
         )

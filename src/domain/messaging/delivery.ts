@@ -56,7 +56,7 @@ function prepare(db: Database.Database) {
   return {
     due: db.prepare<[number, number]>(`
       SELECT m.id AS messageId, m.conversation_id AS conversationId, c.inbox_id AS inboxId, n.e164 AS "from",
-             c.phone AS "to", m.body, n.connection AS smpp, n.mm7_connection AS mm7, n.media_route AS route,
+             c.phone AS "to", m.body, n.channel AS smpp, n.mm7_connection AS mm7, n.media_route AS route,
              m.attempts, l.url AS link
       FROM messages m
       JOIN conversations c ON c.id = m.conversation_id

@@ -111,7 +111,7 @@ export function queueReply(
           inboxId: conversations.inboxId,
           numberId: conversations.numberId,
           phone: conversations.phone,
-          connection: numbers.connection,
+          channel: numbers.channel,
           mediaRoute: numbers.mediaRoute,
           maxAttachments: numbers.maxAttachments,
           maxAttachmentBytes: numbers.maxAttachmentBytes,
@@ -127,7 +127,7 @@ export function queueReply(
       const files = checkUploads(row, uploads);
       const linkBase =
         files.length > 0 && media && row.mediaRoute === 'link'
-          ? customerLinkBase(media.links, row.connection, 'files')
+          ? customerLinkBase(media.links, row.channel, 'files')
           : null;
       const messageId = insertOutbound(tx, conversationId, body, actor.id, now);
       if (files.length > 0 && media) {

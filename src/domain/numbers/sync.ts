@@ -6,6 +6,7 @@ import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
 import type { DomainContext } from '../context.ts';
+import type { MessageKind } from '../messaging/capabilities.ts';
 
 /** A [[number]] block as written: what is left out takes the documented default. */
 export type NumberConfig = z.input<typeof numberSchema>;
@@ -36,12 +37,20 @@ function personalInboxId(tx: Tx, userId: number): number {
   );
 }
 
-/** The numbers carried by one connection (the sandbox's, for its customer phone). */
-export function numbersOnConnection({ db }: DomainContext, connection: string): string[] {
+/**
+ * The block that carries a number's messages, and so what they are: `smpp = "…"` texts SMS (and MMS),
+ * `whatsapp = "…"` WhatsApp. The schema lets exactly one be set.
+ */
+function channelOf(n: { smpp?: string; whatsapp?: string }): { channel: string; kind: MessageKind } {
+  return n.whatsapp !== undefined ? { channel: n.whatsapp, kind: 'whatsapp' } : { channel: n.smpp!, kind: 'sms' };
+}
+
+/** The numbers carried by one channel (the sandbox's, for its customer phone). */
+export function numbersOnChannel({ db }: DomainContext, channel: string): string[] {
   return db
     .select({ e164: numbers.e164 })
     .from(numbers)
-    .where(eq(numbers.connection, connection))
+    .where(eq(numbers.channel, channel))
     .all()
     .map((n) => n.e164);
 }
@@ -75,9 +84,9 @@ export function syncNumbers(
       }
       const fields = {
         inboxId,
-        connection: n.smpp,
+        ...channelOf(n),
         registration: n.registration,
-        mediaRoute: n.mms,
+        mediaRoute: n.mms ?? 'link',
         mm7Connection: n.mm7 ?? null,
         maxAttachments: n.max_attachments,
         maxAttachmentBytes: n.max_attachment_kb * 1024,

@@ -35,7 +35,7 @@ export function gettingStarted(ctx: DomainContext, actor: Actor, dismissed: bool
     db
       .select({ id: numbers.id })
       .from(numbers)
-      .where(and(ne(numbers.connection, SANDBOX.name), isNull(numbers.retiredAt)))
+      .where(and(ne(numbers.channel, SANDBOX.name), isNull(numbers.retiredAt)))
       .limit(1)
       .get(),
   );

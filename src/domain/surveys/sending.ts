@@ -32,13 +32,13 @@ export function sendSurvey(
     const state = stateFor(tx, actor, conversationId);
     if (state.status === 'spam') throw invalid('survey.spam', 'survey');
     const conversation = tx
-      .select({ numberId: conversations.numberId, phone: conversations.phone, connection: numbers.connection })
+      .select({ numberId: conversations.numberId, phone: conversations.phone, channel: numbers.channel })
       .from(conversations)
       .innerJoin(numbers, eq(numbers.id, conversations.numberId))
       .where(eq(conversations.id, conversationId))
       .get()!;
     assertMayText(tx, conversation.numberId, conversation.phone);
-    const url = `${customerLinkBase(links, conversation.connection, 'survey')}/s/${token}`;
+    const url = `${customerLinkBase(links, conversation.channel, 'survey')}/s/${token}`;
     tx.insert(surveySends)
       .values({
         surveyId,

@@ -3,6 +3,7 @@ import type { Translation } from '../types.ts';
 
 export const composer: Translation<typeof en> = {
   'composer.count': { one: 'Noch {n} Zeichen · {segments} SMS', other: 'Noch {n} Zeichen · {segments} SMS' },
+  'composer.count_characters': '{n} / {limit} Zeichen',
   'composer.count_unicode': {
     one: 'Noch {n} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',
     other: 'Noch {n} Zeichen · {segments} SMS (Emoji oder Sonderzeichen: 70 pro SMS)',

@@ -3,8 +3,12 @@ import type { Translation } from '../types.ts';
 
 export const connections: Translation<typeof en> = {
   'admin.connections.title': 'Netzbetreiber-Verbindungen',
-  'admin.connections.none': 'Es ist keine SMPP-Verbindung eingerichtet.',
+  'admin.connections.none': 'Es ist kein Kanal eingerichtet.',
   'admin.connections.name': 'Verbindung',
+  'admin.connections.kind': 'Art',
+  'channel_kind.smpp': 'SMS (SMPP)',
+  'channel_kind.mm7': 'MMS (MM7)',
+  'channel_kind.whatsapp': 'WhatsApp',
   'admin.connections.status': 'Zustand',
   'admin.connections.since': 'seit {time}',
   'admin.connections.next_attempt': 'nächster Versuch {time} (in {seconds} s)',

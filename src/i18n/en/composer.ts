@@ -1,6 +1,7 @@
 /** Writing a reply: the character count, formatting and emoji. */
 export const composer = {
   'composer.count': { one: '{n} character left · {segments} SMS', other: '{n} characters left · {segments} SMS' },
+  'composer.count_characters': '{n} / {limit} characters',
   'composer.count_unicode': {
     one: '{n} character left · {segments} SMS (emoji or special characters: 70 per SMS)',
     other: '{n} characters left · {segments} SMS (emoji or special characters: 70 per SMS)',

@@ -1,8 +1,12 @@
 /** The admin page of carrier connections. */
 export const connections = {
   'admin.connections.title': 'Carrier connections',
-  'admin.connections.none': 'No SMPP connection is configured.',
+  'admin.connections.none': 'No channel is configured.',
   'admin.connections.name': 'Connection',
+  'admin.connections.kind': 'Kind',
+  'channel_kind.smpp': 'SMS (SMPP)',
+  'channel_kind.mm7': 'MMS (MM7)',
+  'channel_kind.whatsapp': 'WhatsApp',
   'admin.connections.status': 'State',
   'admin.connections.since': 'since {time}',
   'admin.connections.next_attempt': 'next attempt {time} (in {seconds} s)',

@@ -1,16 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { analyzeText } from '../../domain/messaging/sms-parts.ts';
-import { toPlainText } from '../../formatting/markdown.ts';
 import { cannedFor, fillCanned } from '../../domain/canned/service.ts';
+import { messageKindOf } from '../../domain/conversations/queries.ts';
 import { markRead } from '../../domain/conversations/reading.ts';
 import { timelinePage } from '../../domain/conversations/timeline.ts';
 import { largestAttachmentBytes } from '../../domain/media/limits.ts';
-import { LIMITS } from '../../domain/limits.ts';
+import { capabilitiesOf } from '../../domain/messaging/capabilities.ts';
 import { queueReply } from '../../domain/messaging/outbox.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
 import { replyAsk } from '../../presenters/collision.ts';
-import { conversationComposer, conversationPage, type PageState } from '../../presenters/conversation.ts';
+import {
+  composerCount,
+  conversationComposer,
+  conversationPage,
+  type PageState,
+} from '../../presenters/conversation.ts';
 import { listPane } from '../../presenters/list-page.ts';
 import { conversationUrl, listQueryOf, parseListQuery } from '../../presenters/list-query.ts';
 import { parseTimelineCursor, timelineData } from '../../presenters/timeline.ts';
@@ -53,12 +57,14 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return reply.fragment('partials/conversation-pane', { ...data, swapped: true, path: url });
   });
 
-  // The composer's live counter: characters left in this SMS and how many SMS the text will take; and while a
-  // `/keyword` is being typed at the end, the canned replies it may mean.
+  // The composer's live counter, as the conversation's number counts: characters left in this SMS and how many SMS the
+  // text will take, or characters of the kind's limit (WhatsApp); and while a `/keyword` is being typed at the end,
+  // the canned replies it may mean.
   app.post('/compose/count', async (req, reply) => {
-    const body = field(req, 'body').slice(0, LIMITS.smsText);
-    const typed = /(?:^|\s)\/([\p{L}\p{N}_-]{1,30})$/u.exec(body)?.[1];
     const conversation = field(req, 'conversation');
+    const kind = ID_PATTERN.test(conversation) ? messageKindOf(app.domain, actorOf(req), Number(conversation)) : 'sms';
+    const body = field(req, 'body').slice(0, capabilitiesOf(kind).textLimit);
+    const typed = /(?:^|\s)\/([\p{L}\p{N}_-]{1,30})$/u.exec(body)?.[1];
     const choices =
       typed && ID_PATTERN.test(conversation)
         ? cannedFor(app.domain, actorOf(req), Number(conversation), typed)
@@ -66,7 +72,7 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
             .slice(0, 5)
         : [];
     return reply.fragment('partials/composer-count', {
-      count: analyzeText(toPlainText(body)),
+      ...composerCount(kind, body),
       suggest: { conversationId: Number(conversation), choices },
     });
   });
@@ -93,7 +99,9 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
         ? `${current.trimEnd()}\n${text}`
         : text;
     const data = {
-      ...conversationComposer(app, actor, id, { draft: draft.slice(0, LIMITS.smsText) }),
+      ...conversationComposer(app, actor, id, {
+        draft: draft.slice(0, capabilitiesOf(messageKindOf(app.domain, actor, id)).textLimit),
+      }),
       focusComposer: true,
     };
     return reply.fragment('partials/composer', data);
