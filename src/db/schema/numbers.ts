@@ -14,6 +14,10 @@ export const numbers = sqliteTable('numbers', {
     .references(() => inboxes.id),
   /** The [[smpp]] connection that carries it. */
   connection: text('connection').notNull(),
+  /** What its messages travel as (read through `kindOfNumber`). */
+  kind: text('kind', { enum: ['sms', 'whatsapp'] })
+    .notNull()
+    .default('sms'),
   registration: text('registration', { enum: registrationStates }).notNull(),
   /** Attachments go as an SMS with an expiring link, or as an MMS over the [[mm7]] connection named here. */
   mediaRoute: text('media_route', { enum: ['link', 'mm7'] })

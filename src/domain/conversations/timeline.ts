@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
@@ -154,7 +154,14 @@ export function timelinePage(
     kind: TimelineKind,
   ) =>
     query
-      .where(and(eq(of, conversationId), before(at, id, kind, cursor)))
+      // An agent's reaction queued for WhatsApp is a row of `messages` for the outbox, never a bubble.
+      .where(
+        and(
+          eq(of, conversationId),
+          before(at, id, kind, cursor),
+          kind === 'message' ? isNull(messages.reactionToId) : undefined,
+        ),
+      )
       .orderBy(desc(at), desc(id))
       .limit(take);
   const msgs = newest(
