@@ -45,7 +45,13 @@ export function contactForWhatsApp(
   }
   const id = tx
     .insert(contacts)
-    .values({ book, name: profileName, whatsappId: sender.whatsappId, originInboxId: inbox.id })
+    // Lists and headers show the name, else the number: without either, the id is all there is to show.
+    .values({
+      book,
+      name: profileName ?? (sender.phone === null ? sender.whatsappId : null),
+      whatsappId: sender.whatsappId,
+      originInboxId: inbox.id,
+    })
     .returning({ id: contacts.id })
     .get().id;
   if (sender.phone !== null) tx.insert(contactPhones).values({ book, phone: sender.phone, contactId: id }).run();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { timelinePage } from '../../../src/domain/conversations/timeline.ts';
 import { customerReactionsOf, receiveReaction } from '../../../src/domain/messaging/customer-reactions.ts';
 import { claimDue, writeDeliveries } from '../../../src/domain/messaging/delivery.ts';
 import { queueReply } from '../../../src/domain/messaging/outbox.ts';
@@ -130,6 +131,13 @@ test("a customer's reaction is stored per message, replaced by their next, remov
       [ours.messageId, '❤️'],
     ]),
   );
+  const shown = timelinePage(h.app.domain, admin.actor, first.conversationId).items.flatMap((i) =>
+    i.kind === 'message' ? [[i.id, i.customerReaction]] : [],
+  );
+  assert.deepEqual(shown, [
+    [first.messageId, '😂'],
+    [ours.messageId, '❤️'],
+  ]);
   assert.equal(react('wamid.out1', ''), true);
   assert.deepEqual(reactions(), new Map([[first.messageId, '😂']]));
   assert.equal(react('wamid.unknown', '👍'), false, 'not ours: nothing stored');
