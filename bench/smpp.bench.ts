@@ -13,7 +13,7 @@ import { createDb } from '../src/db/client.ts';
 import { openDatabase } from '../src/db/open.ts';
 import type { DomainContext } from '../src/domain/context.ts';
 import { createEventBus } from '../src/domain/events.ts';
-import { receiveSms } from '../src/domain/messaging/inbound.ts';
+import { receiveMessage } from '../src/domain/messaging/inbound.ts';
 import { keywordTextsOf } from '../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../src/domain/numbers/sync.ts';
 import { BUNDLE, run, start } from '../test/cli/run.ts';
@@ -164,7 +164,7 @@ function seedConversations(dbFile: string): number[] {
     const ctx: DomainContext = { db: createDb(sqlite), events: createEventBus(() => {}), now: Date.now };
     syncNumbers(ctx, [{ e164: NUMBER, smpp: 'bench', inbox: 'Support', registration: 'not-required', throughput: 0 }]);
     return Array.from({ length: CONTACTS }, (_, c) => {
-      const r = receiveSms(ctx, { from: `+1555700${String(c).padStart(4, '0')}`, to: NUMBER, text: 'hello' }, () =>
+      const r = receiveMessage(ctx, { from: `+1555700${String(c).padStart(4, '0')}`, to: NUMBER, text: 'hello' }, () =>
         keywordTextsOf(undefined),
       );
       if (!r.stored) throw new Error('the number is not set up');

@@ -12,7 +12,7 @@ import { createTeamChat, openDirect } from '../src/domain/chats/manage.ts';
 import { createContact, type Contact } from '../src/domain/contacts/service.ts';
 import type { Actor } from '../src/domain/context.ts';
 import { createInbox, listSharedInboxes, setMembers, type Inbox } from '../src/domain/inboxes/service.ts';
-import { receiveSms } from '../src/domain/messaging/inbound.ts';
+import { receiveMessage } from '../src/domain/messaging/inbound.ts';
 import { keywordTextsOf } from '../src/domain/messaging/texts.ts';
 import { addNote } from '../src/domain/notes/service.ts';
 import { syncNumbers, type NumberConfig } from '../src/domain/numbers/sync.ts';
@@ -120,7 +120,7 @@ export function receiveText(
 ): { conversationId: number; messageId: number; autoReplyId: number | null } {
   const to = typeof sms.to === 'string' ? sms.to : sms.to.e164;
   const configured = (e164: string) => w.app.configStore.current.number.find((n) => n.e164 === e164);
-  const result = receiveSms(w.app.domain, { from: sms.from ?? nextCustomer(), to, text: sms.text }, (e164) =>
+  const result = receiveMessage(w.app.domain, { from: sms.from ?? nextCustomer(), to, text: sms.text }, (e164) =>
     keywordTextsOf(configured(e164)),
   );
   assert.ok(result.stored, `${to} takes texts`);

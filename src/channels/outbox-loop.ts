@@ -5,7 +5,8 @@ import { toPlainText } from '../formatting/markdown.ts';
 import type { MediaStore } from '../domain/media/store.ts';
 import type { GroupCommit } from '../domain/group-commit.ts';
 import { createPacer } from './pacer.ts';
-import type { Channel, DeliveryReport, OutboundText } from './types.ts';
+import { capabilitiesOf } from '../domain/messaging/capabilities.ts';
+import type { Channel, MessagingReport, OutboundText } from './types.ts';
 
 export interface OutboxLoopOptions {
   /** Messages handed to channels at once, across all of them. */
@@ -19,9 +20,14 @@ export interface OutboxLoopOptions {
 const DEFAULTS: OutboxLoopOptions = { concurrency: 200, leaseMs: 120_000, maxAttempts: 8 };
 const IDLE_POLL_MS = 1_000;
 
-/** Neither SMS nor MMS has formatting: the agent's Markdown goes as plain text, links as URLs, the files' link last. */
+/**
+ * What the channel is asked to send, as the number's kind can carry it. Neither SMS nor MMS has formatting: the
+ * agent's Markdown goes as plain text, links as URLs, the files' link last. WhatsApp gets the Markdown as written
+ * (the channel turns it into its own markup) and what else it can carry: quote, template, reaction.
+ */
 function outboundOf(m: DueMessage, media: MediaStore | undefined): OutboundText {
-  const text = [toPlainText(m.body), m.link].filter(Boolean).join('\n');
+  const caps = capabilitiesOf(m.kind);
+  const text = [caps.formatting ? m.body : toPlainText(m.body), m.link].filter(Boolean).join('\n');
   if (m.files.length > 0 && !media) throw new Error('files to send, but no media store');
   const files = m.files.map((f) => ({
     path: media!.pathOf(f.sha256),
@@ -29,7 +35,15 @@ function outboundOf(m: DueMessage, media: MediaStore | undefined): OutboundText 
     filename: f.filename,
     size: f.size,
   }));
-  return { from: m.from, to: m.to, text, files };
+  const base = { from: m.from, to: m.to, text, files };
+  if (m.kind === 'sms') return base;
+  return {
+    ...base,
+    ...(m.toId === null ? {} : { toId: m.toId }),
+    ...(m.replyTo !== null && caps.quotes ? { replyTo: m.replyTo } : {}),
+    ...(m.template === null ? {} : { template: m.template }),
+    ...(m.reaction !== null && caps.reactions ? { reaction: m.reaction } : {}),
+  };
 }
 
 /** Retry after 5 s, 10 s, 20 s … capped at 10 minutes. */
@@ -177,12 +191,19 @@ export function createOutboxLoop(
       wake();
     },
     wake,
-    /** A carrier's receipt, written with the turn's other changes; resolves once it is on disk. */
-    receipt(report: DeliveryReport): Promise<void> {
-      const { connection, carrierId, state, errorCode } = report;
+    /** A carrier's report (receipt, WhatsApp status), written with the turn's other changes; resolves once it is on disk. */
+    receipt(report: MessagingReport): Promise<void> {
+      const { connection, carrierId, state, errorCode, errorDetails } = report;
       return new Promise((resolve, reject) => {
         pending.push({
-          change: { kind: 'receipt', connection, carrierId, state, ...(errorCode ? { errorCode } : {}) },
+          change: {
+            kind: 'receipt',
+            connection,
+            carrierId,
+            state,
+            ...(errorCode ? { errorCode } : {}),
+            ...(errorDetails ? { errorDetails } : {}),
+          },
           written: { resolve, reject },
         });
         schedule();

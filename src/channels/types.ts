@@ -24,8 +24,8 @@ export interface SharedContact {
 }
 
 export interface InboundText {
-  /** E.164 of the customer. (WhatsApp: see issue 16's design — a sender known only by `senderId`.) */
-  from: string;
+  /** E.164 of the customer; null for a WhatsApp user known only by `senderId` (an SMS without one is refused). */
+  from: string | null;
   /** E.164 of our number. */
   to: string;
   text: string;
@@ -47,7 +47,7 @@ export interface InboundText {
 
 /** A customer's emoji reaction to one of our messages (or theirs), by the channel's message id; '' takes it back. */
 export interface InboundReaction {
-  from: string;
+  from: string | null;
   senderId?: string;
   to: string;
   /** The channel id of the message reacted to. */
@@ -69,23 +69,34 @@ export interface ChannelTemplate {
   footer?: string;
 }
 
-export interface DeliveryReport {
+/** What a carrier says became of one sent part (SMS receipts: delivered, failed or expired). */
+export interface MessagingReport {
   /** The channel's name: carrier ids are unique per channel only. */
   connection: string;
   /** The segment's id as the channel stored it when the carrier acknowledged the send (SendOutcome.carrierIds). */
   carrierId: string;
-  state: 'delivered' | 'failed' | 'expired';
+  /** SMS knows delivered/failed/expired; WhatsApp also sent, read and (voice notes) played. A state never goes back. */
+  state: 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'expired';
   errorCode?: string;
   /** The provider's words for a failure (WhatsApp's error title and details). */
   errorDetails?: string;
 }
 
-/** The narrow way in: a channel stores what arrives through these and nothing else. */
+/** An SMS or MMS receipt: the states a carrier reports. */
+export interface DeliveryReport extends Omit<MessagingReport, 'state'> {
+  state: 'delivered' | 'failed' | 'expired';
+}
+
+/** The one way in: a channel stores what arrives through these and nothing else. */
 export interface ChannelSink {
   /** Resolves once the message is on disk (a channel acknowledges only then); rejects if it could not be stored. */
   inbound(text: InboundText): Promise<void>;
   /** Resolves once the report is on disk (written with others of the same moment); a channel acknowledges only then. */
-  report(report: DeliveryReport): Promise<void>;
+  report(report: MessagingReport): Promise<void>;
+  /** A customer's reaction; resolves once stored (or found to be about no message of ours). */
+  reaction(reaction: InboundReaction): Promise<void>;
+  /** The channel's templates as its provider lists them now: they replace what was stored for it. */
+  templates(channel: string, templates: ChannelTemplate[]): Promise<void>;
 }
 
 /** A stored, checked attachment to send: its content type was sniffed from the bytes, not taken from the name. */
@@ -100,8 +111,8 @@ export interface OutboundFile {
 
 export interface OutboundText {
   from: string;
-  /** E.164 of the customer. */
-  to: string;
+  /** E.164 of the customer; null for a WhatsApp user known only by `toId` (SMS and MMS refuse such a send). */
+  to: string | null;
   /** WhatsApp's business-scoped user id of the customer, when known. */
   toId?: string;
   /**
@@ -124,6 +135,14 @@ export interface OutboundText {
 export type SendOutcome =
   /** One id per segment, keyed the way this channel's reports will name them. */
   { ok: true; carrierIds: string[] } | { ok: false; retry: boolean; code: string; reason: string };
+
+/** An SMS or MMS cannot go to a customer known by their WhatsApp id only: not worth a retry. */
+export const NO_NUMBER: SendOutcome = {
+  ok: false,
+  retry: false,
+  code: 'no-number',
+  reason: 'the customer has no phone number to text',
+};
 
 /** How a connection to a carrier is doing, for the admin page. */
 export interface ChannelState {
@@ -165,21 +184,4 @@ export interface Channel {
   start(sink: ChannelSink): void;
   send(message: OutboundText): Promise<SendOutcome>;
   stop(): Promise<void>;
-}
-
-/**
- * Issue 16's wider door, for kinds with more to say than SMS (WhatsApp): read and played states, reactions,
- * templates. The sink implements it; it becomes `ChannelSink` once the sink does.
- */
-export interface MessagingSink extends Omit<ChannelSink, 'report'> {
-  report(report: MessagingReport): Promise<void>;
-  reaction(reaction: InboundReaction): Promise<void>;
-  templates(channel: string, templates: ChannelTemplate[]): Promise<void>;
-}
-
-export interface MessagingReport extends Omit<DeliveryReport, 'state'> {
-  /** SMS knows delivered/failed/expired; WhatsApp also sent, read and (voice notes) played. A state never goes back. */
-  state: 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'expired';
-  /** The provider's words for a failure (WhatsApp's error title and details). */
-  errorDetails?: string;
 }

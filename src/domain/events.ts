@@ -14,7 +14,11 @@ export interface DomainEventMap {
    * A message a channel carries moved on: acknowledged by the carrier (`sent`), failed, or settled by the receipts
    * (`receiptMs`: from `sent` to the receipt that settled it). For counting; pushes follow `message.updated`.
    */
-  'message.status': { connection: string; status: 'sent' | 'delivered' | 'failed' | 'expired'; receiptMs?: number };
+  'message.status': {
+    connection: string;
+    status: 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'expired';
+    receiptMs?: number;
+  };
   /** Its state changed (assignee, status, inbox, tags…): list rows and headers are redrawn; `contact` when its contact or opt-out changed. */
   'conversation.changed': { conversationId: number; inboxId: number; fromInboxId?: number; contact?: boolean };
   /** One user read it or marked it unread: only their own tabs change. */

@@ -9,7 +9,7 @@ import { createDb } from '../../src/db/client.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import type { DomainContext } from '../../src/domain/context.ts';
 import { createEventBus } from '../../src/domain/events.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { receiveMessage } from '../../src/domain/messaging/inbound.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { keywordTextsOf } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
@@ -217,7 +217,9 @@ test(
         { e164: NUMBER, smpp: 'carrier', inbox: 'Support', registration: 'registered', throughput: 0 },
       ]);
       assert.deepEqual(synced, [NUMBER]);
-      const inbound = receiveSms(ctx, { from: CUSTOMER, to: NUMBER, text: 'Hello?' }, () => keywordTextsOf(undefined));
+      const inbound = receiveMessage(ctx, { from: CUSTOMER, to: NUMBER, text: 'Hello?' }, () =>
+        keywordTextsOf(undefined),
+      );
       assert.ok(inbound.stored && inbound.autoReplyId === null);
       for (let i = 0; i < MESSAGES; i++) queueReply(ctx, actor, inbound.conversationId, bodyOf(i));
     } finally {

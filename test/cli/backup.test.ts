@@ -11,7 +11,7 @@ import { openDatabase, openReadOnly } from '../../src/db/open.ts';
 import { createEventBus } from '../../src/domain/events.ts';
 import { acceptInbound } from '../../src/domain/media/attachments.ts';
 import { createMediaStore } from '../../src/domain/media/store.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { receiveMessage } from '../../src/domain/messaging/inbound.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import { syncNumbers } from '../../src/domain/numbers/sync.ts';
 import { createLogger } from '../../src/log.ts';
@@ -41,7 +41,7 @@ test('a backup taken while 1 000 texts with pictures are written restores into a
         ? acceptInbound(store, [{ filename: `p${written}.jpg`, data: jpeg(64, 48, 600, written) }]).kept
         : [];
     const from = `+1555700${String(written % 1000).padStart(4, '0')}`;
-    const result = receiveSms(
+    const result = receiveMessage(
       ctx,
       { from, to: '+15551230000', text: `text ${written}` },
       () => defaultKeywordTexts,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canSeeInbox } from '../../src/domain/inboxes/access.ts';
 import { listInboxesFor, setMembers } from '../../src/domain/inboxes/service.ts';
-import { receiveSms } from '../../src/domain/messaging/inbound.ts';
+import { receiveMessage } from '../../src/domain/messaging/inbound.ts';
 import { keywordOf } from '../../src/domain/messaging/keywords.ts';
 import { queueReply } from '../../src/domain/messaging/outbox.ts';
 import { defaultKeywordTexts, keywordTextsOf } from '../../src/domain/messaging/texts.ts';
@@ -79,9 +79,9 @@ test("numbers from the config: shared inbox created when missing, personal ones 
 test('an inbound text from an unknown sender creates a contact shown as the number and a conversation', async (t) => {
   const { h } = await setup();
   t.after(() => h.close());
-  const first = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi there' }, texts);
+  const first = receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Hi there' }, texts);
   assert.ok(first.stored);
-  const second = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Still there?' }, texts);
+  const second = receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Still there?' }, texts);
   assert.ok(second.stored);
   assert.equal(second.conversationId, first.conversationId, 'joins the open conversation');
   assert.deepEqual(rows(h, 'SELECT name, phone FROM contacts JOIN contact_phones ON contact_id = contacts.id'), [
@@ -91,7 +91,7 @@ test('an inbound text from an unknown sender creates a contact shown as the numb
     { direction: 'in', body: 'Hi there', status: 'received' },
     { direction: 'in', body: 'Still there?', status: 'received' },
   ]);
-  assert.deepEqual(receiveSms(h.app.domain, { from: CUSTOMER, to: '+15559999999', text: 'wrong number' }, texts), {
+  assert.deepEqual(receiveMessage(h.app.domain, { from: CUSTOMER, to: '+15559999999', text: 'wrong number' }, texts), {
     stored: false,
     reason: 'unknown-number',
   });
@@ -100,14 +100,14 @@ test('an inbound text from an unknown sender creates a contact shown as the numb
 test('a closed conversation reopens on a new text; a spam one stays spam', async (t) => {
   const { h } = await setup();
   t.after(() => h.close());
-  const first = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'one' }, texts);
+  const first = receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'one' }, texts);
   assert.ok(first.stored);
   h.sqlite.prepare(`UPDATE conversations SET status = 'closed'`).run();
-  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'two' }, texts);
+  receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'two' }, texts);
   assert.deepEqual(rows(h, 'SELECT status FROM conversations'), [{ status: 'open' }]);
   assert.deepEqual(rows(h, 'SELECT kind FROM conversation_events'), [{ kind: 'reopened' }]);
   h.sqlite.prepare(`UPDATE conversations SET status = 'spam'`).run();
-  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'buy now' }, texts);
+  receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'buy now' }, texts);
   assert.deepEqual(rows(h, 'SELECT status FROM conversations'), [{ status: 'spam' }]);
 });
 
@@ -119,7 +119,7 @@ test('STOP opts out with one confirmation; nothing more is sent until START', as
     start_text: undefined,
     help_text: 'Acme help: call us.',
   });
-  const stop = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Stop.' }, () => custom);
+  const stop = receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'Stop.' }, () => custom);
   assert.ok(stop.stored && stop.autoReplyId !== null);
   assert.deepEqual(rows(h, `SELECT body, status, author_user_id FROM messages WHERE direction = 'out'`), [
     { body: 'Bye from Acme.', status: 'queued', author_user_id: null },
@@ -135,10 +135,10 @@ test('STOP opts out with one confirmation; nothing more is sent until START', as
     'the refused reply was not written',
   );
 
-  const help = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'HELP' }, () => custom);
+  const help = receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'HELP' }, () => custom);
   assert.ok(help.stored && help.autoReplyId !== null, 'HELP is answered even while opted out');
 
-  receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'start' }, () => custom);
+  receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'start' }, () => custom);
   assert.deepEqual(rows(h, 'SELECT * FROM opt_outs'), []);
   assert.deepEqual(rows(h, 'SELECT kind FROM conversation_events ORDER BY id'), [
     { kind: 'opted_out' },
@@ -153,7 +153,7 @@ test('a number that is pending or unregistered refuses replies with the reason; 
   for (const registration of ['pending', 'unregistered'] as const) {
     const { h, admin } = await setup({ registration });
     t.after(() => h.close());
-    const inbound = receiveSms(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'STOP' }, texts);
+    const inbound = receiveMessage(h.app.domain, { from: CUSTOMER, to: SHOP, text: 'STOP' }, texts);
     assert.ok(inbound.stored);
     assert.equal(inbound.autoReplyId, null, 'not even a keyword answer goes out');
     h.sqlite.prepare('DELETE FROM opt_outs').run();

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
-import { stoppedState } from '../types.ts';
+import { NO_NUMBER, stoppedState } from '../types.ts';
 import { authorised, receiveRequest, type Mm7Answer, type Mm7Inbound } from './receive.ts';
 import { faultEnvelope } from './soap.ts';
 import { buildSubmitRequest, readSubmitAnswer } from './submit.ts';
@@ -72,7 +72,7 @@ export function createMm7Channel(
     deps.onState?.({ ...state });
   }
 
-  async function submit(message: OutboundText): Promise<SendOutcome> {
+  async function submit(message: OutboundText & { to: string }): Promise<SendOutcome> {
     let request;
     try {
       request = await buildSubmitRequest(config, message);
@@ -129,8 +129,9 @@ export function createMm7Channel(
           code: 'down',
           reason: sink ? 'the MM7 connection is stopped' : 'the MM7 connection has not started',
         };
+      if (message.to === null) return NO_NUMBER;
       state = { ...state, inFlight: state.inFlight + 1 };
-      const attempt = submit(message);
+      const attempt = submit({ ...message, to: message.to });
       pending.add(attempt);
       const outcome = await attempt;
       pending.delete(attempt);

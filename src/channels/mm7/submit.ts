@@ -33,7 +33,10 @@ function asciiName(filename: string, index: number): string {
  * body 7-bit clean through whatever proxies sit in front of the MMSC. Throws when a file cannot be read or an address
  * cannot be written.
  */
-export async function buildSubmitRequest(settings: SubmitSettings, message: OutboundText): Promise<SubmitRequest> {
+export async function buildSubmitRequest(
+  settings: SubmitSettings,
+  message: OutboundText & { to: string },
+): Promise<SubmitRequest> {
   const transactionId = randomUUID();
   const token = randomBytes(12).toString('hex');
   const soapId = `soap.${token}@switchboard`;

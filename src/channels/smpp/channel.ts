@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
-import { stoppedState } from '../types.ts';
+import { NO_NUMBER, stoppedState } from '../types.ts';
 import {
   createSmppConnection,
   type DeliverSm,
@@ -71,13 +71,15 @@ export function createSmppChannel(
 
   async function send(message: OutboundText): Promise<SendOutcome> {
     if (!connection) return { ok: false, retry: true, code: 'down', reason: 'the connection has not started' };
+    if (message.to === null) return NO_NUMBER;
     ref = (ref + 1) % 256;
+    const to = message.to;
     const encoded = encodeForSubmit(message.text, ref);
     const ids: string[] = [];
     for (const shortMessage of encoded.parts) {
       const outcome = await connection.submit({
         sourceAddr: message.from,
-        destAddr: message.to,
+        destAddr: to,
         dataCoding: encoded.dataCoding,
         esmClass: encoded.esmClass,
         shortMessage,

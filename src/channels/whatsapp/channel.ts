@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createPacer } from '../pacer.ts';
-import type { Channel, ChannelState, InboundFile, MessagingSink, OutboundText, SendOutcome } from '../types.ts';
+import type { Channel, ChannelState, InboundFile, ChannelSink, OutboundText, SendOutcome } from '../types.ts';
 import { stoppedState } from '../types.ts';
 import { createBackoff } from './backoff.ts';
 import type { WhatsAppConfig } from './config.ts';
@@ -22,8 +22,7 @@ export interface WhatsAppRequest {
 
 export type ReadReceipt = { ok: true } | { ok: false; code: string; reason: string };
 
-export interface WhatsAppChannel extends Omit<Channel, 'start'> {
-  start(sink: MessagingSink): void;
+export interface WhatsAppChannel extends Channel {
   /**
    * The webhook: GET is Meta's handshake; POST is checked against X-Hub-Signature-256 (401 otherwise, nothing
    * read), answered 200 at once, and its messages, reactions and statuses handed to the sink afterwards.
@@ -66,7 +65,7 @@ export function createWhatsAppChannel(
   const graph = createGraph({ ...config, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const pacer = createPacer(() => config.throughput, now);
   const backoff = createBackoff(now);
-  let sink: MessagingSink | null = null;
+  let sink: ChannelSink | null = null;
   let state: ChannelState = stoppedState(config.name);
   const pending = new Set<Promise<unknown>>();
   let queue: Promise<void> = Promise.resolve();
@@ -192,7 +191,7 @@ export function createWhatsAppChannel(
   }
 
   /** Hands one webhook's contents to the sink, each on its own: one that fails is logged, the rest still go. */
-  async function process(parsed: ParsedWebhook, target: MessagingSink): Promise<void> {
+  async function process(parsed: ParsedWebhook, target: ChannelSink): Promise<void> {
     if (parsed.skipped.length) channelLog.info({ skipped: parsed.skipped }, 'WhatsApp webhook items skipped');
     const ours = (item: { phoneNumberId: string }) => {
       if (item.phoneNumberId === config.phoneNumberId) return true;

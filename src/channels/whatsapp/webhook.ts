@@ -202,8 +202,8 @@ function readMessage(
   const contact = change.contacts.find((c) => (phone && c.wa_id === phone) || (userId && c.user_id === userId));
   const senderId = userId ?? str(contact?.user_id);
   const profileName = str(obj(contact?.profile)?.name);
-  // A sender known only by their business-scoped id has no number: '' until InboundText.from may be null (issue 16, D).
-  const from = e164(phone) ?? '';
+  // A sender known only by their business-scoped id has no number.
+  const from = e164(phone) ?? null;
   const who = { from, to: change.to, ...(senderId ? { senderId } : {}) };
   if (m.type === 'reaction') {
     const reaction = obj(m.reaction);

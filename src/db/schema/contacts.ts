@@ -22,11 +22,16 @@ export const contacts = sqliteTable(
     handMade: integer('hand_made', { mode: 'boolean' }).notNull().default(false),
     /** Where the contact first appeared (a text, or a number typed in): that inbox keeps seeing them, conversations or not. */
     originInboxId: integer('origin_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
+    /** WhatsApp's business-scoped user id: how a sender without a number is found again (unique per book). */
+    whatsappId: text('whatsapp_id'),
     createdAt: integer('created_at')
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
   },
-  (t) => [uniqueIndex('contacts_book_idx').on(t.book, t.id)],
+  (t) => [
+    uniqueIndex('contacts_book_idx').on(t.book, t.id),
+    uniqueIndex('contacts_book_whatsapp_idx').on(t.book, t.whatsappId),
+  ],
 );
 
 /**

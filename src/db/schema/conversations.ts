@@ -39,8 +39,13 @@ export const conversations = sqliteTable(
     contactId: integer('contact_id')
       .notNull()
       .references(() => contacts.id),
-    /** The customer's address: replies go here, whichever contact the conversation is linked to. */
+    /**
+     * The customer's address: replies go here, whichever contact the conversation is linked to. '' for a WhatsApp
+     * user known only by `whatsappId` until a number appears for them.
+     */
     phone: text('phone').notNull().default(''),
+    /** WhatsApp's business-scoped user id of the customer, when the channel gave one. */
+    whatsappId: text('whatsapp_id'),
     status: text('status', { enum: conversationStatuses }).notNull().default('open'),
     assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     /** Bumped by every change an agent makes, so a form sent from a stale page is refused instead of undoing someone's work. */
@@ -69,6 +74,7 @@ export const conversations = sqliteTable(
     index('conversations_status_waiting_idx').on(t.status, ...waitingOrder(t), t.id, t.inboxId, t.assigneeId),
     index('conversations_last_idx').on(t.lastMessageAt, t.id, t.inboxId, t.status),
     index('conversations_number_phone_idx').on(t.numberId, t.phone),
+    index('conversations_number_whatsapp_idx').on(t.numberId, t.whatsappId),
     index('conversations_contact_idx').on(t.contactId),
   ],
 );
@@ -130,8 +136,30 @@ export const conversationTags = sqliteTable(
   ],
 );
 
-export const messageStatuses = ['received', 'queued', 'sent', 'delivered', 'failed', 'expired'] as const;
+/** `read` and `played` (a voice note listened to) come from WhatsApp only. */
+export const messageStatuses = [
+  'received',
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'played',
+  'failed',
+  'expired',
+] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
+
+/** What a carrier reports about one part of a message. */
+export const partStatuses = ['sent', 'delivered', 'read', 'played', 'failed', 'expired'] as const;
+export type PartStatus = (typeof partStatuses)[number];
+
+/** What a message carries besides its body (WhatsApp): shown in the timeline, sent by the outbox. */
+export interface MessageContent {
+  location?: { latitude: number; longitude: number; name?: string; address?: string };
+  contacts?: { name: string; phones: string[] }[];
+  /** An approved template and its filled variables; the body is the filled text. */
+  template?: { name: string; language: string; params: string[] };
+}
 
 export const messages = sqliteTable(
   'messages',
@@ -151,10 +179,22 @@ export const messages = sqliteTable(
     /** Claimed by a sender that has not recorded an outcome yet; a restart hands such messages straight back. */
     leased: integer('leased', { mode: 'boolean' }).notNull().default(false),
     nextAttemptAt: integer('next_attempt_at'),
+    /** The channel's own id of an inbound message (WhatsApp's wamid): the same id twice is stored once. */
+    channelMessageId: text('channel_message_id'),
+    /** The message this one quotes (a WhatsApp reply). */
+    replyToId: integer('reply_to_id').references((): AnySQLiteColumn => messages.id, { onDelete: 'set null' }),
+    content: text('content', { mode: 'json' }).$type<MessageContent>(),
+    /**
+     * Set on an agent's reaction queued for the customer (WhatsApp): the message reacted to, `body` the emoji ('' takes
+     * it back). Such a row is work for the outbox only, never a bubble in the timeline.
+     */
+    reactionToId: integer('reaction_to_id').references((): AnySQLiteColumn => messages.id, { onDelete: 'cascade' }),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
+    // wamids are unique across WhatsApp; the number is checked as well when looking one up.
+    uniqueIndex('messages_channel_message_idx').on(t.channelMessageId),
     index('messages_conversation_idx').on(t.conversationId, t.id),
     // The timeline pages by time (the rowid breaks ties), like events and notes.
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
@@ -177,7 +217,7 @@ export const messageParts = sqliteTable(
     connection: text('connection').notNull().default(''),
     /** The carrier's id as the channel keys it (see the channel's receipt_id setting). */
     smscId: text('smsc_id'),
-    status: text('status', { enum: ['sent', 'delivered', 'failed', 'expired'] }).notNull(),
+    status: text('status', { enum: partStatuses }).notNull(),
   },
   (t) => [
     index('message_parts_carrier_idx').on(t.connection, t.smscId),
@@ -194,8 +234,9 @@ export const pendingReceipts = sqliteTable(
   {
     connection: text('connection').notNull(),
     smscId: text('smsc_id').notNull(),
-    state: text('state', { enum: ['delivered', 'failed', 'expired'] }).notNull(),
+    state: text('state', { enum: partStatuses }).notNull(),
     errorCode: text('error_code'),
+    errorDetails: text('error_details'),
     at: integer('at').notNull(),
   },
   (t) => [index('pending_receipts_carrier_idx').on(t.connection, t.smscId), index('pending_receipts_at_idx').on(t.at)],
@@ -236,3 +277,12 @@ export const messageReactions = sqliteTable(
     index('message_reactions_message_idx').on(t.messageId),
   ],
 );
+
+/** A customer's reaction to a message (WhatsApp): one per message, since a conversation has one customer. */
+export const customerReactions = sqliteTable('customer_reactions', {
+  messageId: integer('message_id')
+    .primaryKey()
+    .references(() => messages.id, { onDelete: 'cascade' }),
+  emoji: text('emoji').notNull(),
+  at: integer('at').notNull(),
+});

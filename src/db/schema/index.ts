@@ -14,3 +14,4 @@ export * from './accounts.ts';
 export * from './audit.ts';
 export * from './later.ts';
 export * from './push.ts';
+export * from './templates.ts';

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, max, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, max, ne } from 'drizzle-orm';
 import { conversations, messages } from '../../db/schema/conversations.ts';
 import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext } from '../context.ts';
@@ -22,7 +22,9 @@ export function newestReplyId(ctx: DomainContext, conversationId: number): numbe
   const row = ctx.db
     .select({ id: max(messages.id) })
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out')))
+    .where(
+      and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out'), isNull(messages.reactionToId)),
+    )
     .get();
   return row?.id ?? 0;
 }
@@ -70,6 +72,7 @@ export function teammateReplySince(
       and(
         eq(messages.conversationId, conversationId),
         eq(messages.direction, 'out'),
+        isNull(messages.reactionToId),
         gt(messages.id, seenId),
         isNotNull(messages.authorUserId),
         ne(messages.authorUserId, actor.id),

@@ -9,6 +9,7 @@ import { isManager, type Actor, type DomainContext } from '../context.ts';
 import { bookOf, bookReadableBy } from '../contacts/book.ts';
 import { notFound } from '../errors.ts';
 import type { MessageKind } from '../messaging/capabilities.ts';
+import { optOutAddress } from '../messaging/address.ts';
 import { assertCanSeeInbox, canSeeInbox, conversationReadableBy, inboxVisibleTo } from '../inboxes/access.ts';
 import { tagsOf } from '../tags/service.ts';
 
@@ -105,6 +106,7 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
       contactId: contacts.id,
       contactName: contacts.name,
       phone: conversations.phone,
+      whatsappId: conversations.whatsappId,
       numberId: numbers.id,
       numberE164: numbers.e164,
       numberKind: numbers.kind,
@@ -129,7 +131,7 @@ export function getConversation(ctx: DomainContext, actor: Actor, conversationId
     ctx.db
       .select({ at: optOuts.at })
       .from(optOuts)
-      .where(and(eq(optOuts.phone, head.phone), eq(optOuts.numberId, head.numberId)))
+      .where(and(eq(optOuts.phone, optOutAddress(head)), eq(optOuts.numberId, head.numberId)))
       .get() !== undefined;
   const members = ctx.db
     .select({ id: users.id, name: users.name })

@@ -125,7 +125,6 @@ export function startConversation(
       contactId = contactFor(tx, inbox, phone);
     }
     if (!takesTexts(phone)) throw invalid('start.phone_untextable', 'to', { phone: formatPhone(phone, null) });
-    assertMayText(tx, number.id, phone);
     // The same conversations inbound texts continue; a snoozed one stays snoozed (a reply of ours is no reason to look).
     const open = tx
       .select({ id: conversations.id, inboxId: conversations.inboxId })
@@ -134,6 +133,7 @@ export function startConversation(
       .where(and(continuedBy(number, phone), inArray(conversations.status, ['open', 'snoozed'])))
       .orderBy(desc(conversations.id))
       .get();
+    assertMayText(tx, number.id, phone, { conversationId: open?.id ?? null, now });
     const member = tx
       .select({ u: inboxMembers.userId })
       .from(inboxMembers)

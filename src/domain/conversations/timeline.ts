@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
-import { conversationEvents, conversations, messages } from '../../db/schema/conversations.ts';
+import { conversationEvents, conversations, messages, type MessageContent } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { conversationNotes } from '../../db/schema/notes.ts';
 import { users } from '../../db/schema/users.ts';
@@ -9,6 +9,7 @@ import { reactionsOf, type Reaction } from '../emoji/reactions.ts';
 import { notFound } from '../errors.ts';
 import { conversationReadableBy } from '../inboxes/access.ts';
 import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
+import { customerReactionsOf } from '../messaging/customer-reactions.ts';
 
 export type TimelineItem =
   | {
@@ -22,6 +23,12 @@ export type TimelineItem =
       errorReason: string | null;
       reactions: Reaction[];
       files: AttachmentView[];
+      /** The message this one quotes (WhatsApp). */
+      replyToId: number | null;
+      /** A shared place, contact cards, the template sent (WhatsApp). */
+      content: MessageContent | null;
+      /** The customer's reaction to it (WhatsApp). */
+      customerReaction: string | null;
     }
   | { kind: 'event'; id: number; at: number; event: string; actor: string | null; data: Record<string, string> | null }
   | {
@@ -86,6 +93,8 @@ const messageColumns = {
   status: messages.status,
   author: users.name,
   errorReason: messages.errorReason,
+  replyToId: messages.replyToId,
+  content: messages.content,
 };
 const eventColumns = {
   id: conversationEvents.id,
@@ -112,9 +121,15 @@ function withReactionsAndFiles(ctx: DomainContext, items: TimelineItem[]): Timel
   if (ids.length === 0) return items;
   const reactions = reactionsOf(ctx, ids);
   const files = attachmentsOf(ctx.db, ids);
+  const theirs = customerReactionsOf(ctx, ids);
   return items.map((item) =>
     item.kind === 'message'
-      ? { ...item, reactions: reactions.get(item.id) ?? [], files: files.get(item.id) ?? [] }
+      ? {
+          ...item,
+          reactions: reactions.get(item.id) ?? [],
+          files: files.get(item.id) ?? [],
+          customerReaction: theirs.get(item.id) ?? null,
+        }
       : item,
   );
 }
@@ -154,7 +169,14 @@ export function timelinePage(
     kind: TimelineKind,
   ) =>
     query
-      .where(and(eq(of, conversationId), before(at, id, kind, cursor)))
+      // An agent's reaction queued for WhatsApp is a row of `messages` for the outbox, never a bubble.
+      .where(
+        and(
+          eq(of, conversationId),
+          before(at, id, kind, cursor),
+          kind === 'message' ? isNull(messages.reactionToId) : undefined,
+        ),
+      )
       .orderBy(desc(at), desc(id))
       .limit(take);
   const msgs = newest(
@@ -187,7 +209,7 @@ export function timelinePage(
     'note',
   ).all();
   const merged: TimelineItem[] = [
-    ...msgs.map((m) => ({ kind: 'message' as const, ...m, reactions: [], files: [] })),
+    ...msgs.map((m) => ({ kind: 'message' as const, ...m, reactions: [], files: [], customerReaction: null })),
     ...events.map((e) => ({ kind: 'event' as const, ...e })),
     ...notes.map(noteOf),
   ].sort(newestFirst);
@@ -207,7 +229,9 @@ export function messageItem(ctx: DomainContext, messageId: number): TimelineItem
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .where(eq(messages.id, messageId))
     .get();
-  return m && withReactionsAndFiles(ctx, [{ kind: 'message', ...m, reactions: [], files: [] }])[0];
+  return (
+    m && withReactionsAndFiles(ctx, [{ kind: 'message', ...m, reactions: [], files: [], customerReaction: null }])[0]
+  );
 }
 
 /** One private note of the timeline, for a live update. */

@@ -1,9 +1,12 @@
 import { and, asc, desc, eq, inArray, notInArray } from 'drizzle-orm';
-import { messageReactions, messages } from '../../db/schema/conversations.ts';
+import { conversations, messageReactions, messages } from '../../db/schema/conversations.ts';
+import { numbers } from '../../db/schema/numbers.ts';
 import { recentEmoji, users } from '../../db/schema/users.ts';
-import type { Actor, DomainContext } from '../context.ts';
-import { invalid, notFound } from '../errors.ts';
+import type { Actor, DomainContext, Tx } from '../context.ts';
+import { DomainError, invalid, notFound } from '../errors.ts';
 import { stateFor } from '../conversations/actions.ts';
+import { capabilitiesOf } from '../messaging/capabilities.ts';
+import { assertMayText } from '../messaging/outbox.ts';
 import { knownEmoji } from './catalog.ts';
 
 export interface Reaction {
@@ -49,7 +52,9 @@ export function recentEmojiOf({ db }: DomainContext, actor: Actor): string[] {
 
 /**
  * Adds the actor's reaction to a message of a conversation they may see, or takes it back if they had
- * given it. Reactions stay inside the team: nothing is sent to the customer over SMS.
+ * given it. Over SMS reactions stay inside the team. On a kind with reactions (WhatsApp), one to a customer
+ * message is also queued for the customer (taking it back sends ''), when the send gate lets text through;
+ * otherwise it stays inside the team too.
  */
 export function toggleReaction(
   ctx: DomainContext,
@@ -61,8 +66,17 @@ export function toggleReaction(
   if (!emoji) throw invalid('emoji.unknown');
   const done = ctx.db.transaction((tx) => {
     const message = tx
-      .select({ conversationId: messages.conversationId })
+      .select({
+        conversationId: messages.conversationId,
+        direction: messages.direction,
+        channelMessageId: messages.channelMessageId,
+        numberId: conversations.numberId,
+        phone: conversations.phone,
+        kind: numbers.kind,
+      })
       .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(numbers, eq(numbers.id, conversations.numberId))
       .where(eq(messages.id, messageId))
       .get();
     if (!message) throw notFound();
@@ -75,11 +89,53 @@ export function toggleReaction(
     const removed = tx.delete(messageReactions).where(mine).run().changes > 0;
     if (!removed)
       tx.insert(messageReactions).values({ messageId, userId: actor.id, emoji, createdAt: ctx.now() }).run();
+    if (message.direction === 'in' && message.channelMessageId !== null && capabilitiesOf(message.kind).reactions) {
+      let mayText = true;
+      try {
+        assertMayText(tx, message.numberId, message.phone, {
+          conversationId: message.conversationId,
+          now: ctx.now(),
+        });
+      } catch (err) {
+        // Opted out, outside the window: the reaction stays inside the team.
+        if (!(err instanceof DomainError)) throw err;
+        mayText = false;
+      }
+      if (mayText) queueReaction(tx, messageId, message.conversationId, actor.id, removed ? '' : emoji, ctx.now());
+    }
     return { added: !removed, conversationId: message.conversationId, inboxId: state.inboxId };
   });
   if (done.added) rememberEmoji(ctx, actor, emoji);
   ctx.events.emit('message.updated', { conversationId: done.conversationId, messageId, inboxId: done.inboxId });
   return { added: done.added, conversationId: done.conversationId };
+}
+
+/**
+ * Our reaction, for the outbox to send (WhatsApp shows one per sender: the latest replaces it). A row of
+ * `messages` marked by `reaction_to_id`: the outbox sends it, the timeline never shows it. No `message.created`
+ * (that would draw a bubble): the outbox finds it at its next poll.
+ */
+function queueReaction(
+  tx: Tx,
+  messageId: number,
+  conversationId: number,
+  userId: number,
+  emoji: string,
+  now: number,
+): void {
+  tx.insert(messages)
+    .values({
+      conversationId,
+      direction: 'out',
+      authorUserId: userId,
+      body: emoji,
+      status: 'queued',
+      nextAttemptAt: now,
+      reactionToId: messageId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
 }
 
 /** The reactions on these messages, grouped by emoji in the order each was first given. */

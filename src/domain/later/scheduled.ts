@@ -39,7 +39,7 @@ function replyable(ctx: DomainContext, actor: Actor, conversationId: number): nu
     .get();
   if (!row) throw notFound();
   assertCanSeeInbox(ctx, actor, row.inboxId);
-  assertMayText(ctx.db, row.numberId, row.phone);
+  assertMayText(ctx.db, row.numberId, row.phone, { conversationId, now: ctx.now() });
   return row.inboxId;
 }
 

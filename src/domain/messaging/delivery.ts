@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { MessageStatus } from '../../db/schema/conversations.ts';
+import type { MessageContent, MessageStatus, PartStatus } from '../../db/schema/conversations.ts';
+import type { MessageKind } from './capabilities.ts';
 import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
 import type { DomainContext } from '../context.ts';
 import type { DomainEventMap } from '../events.ts';
@@ -16,18 +17,27 @@ export interface DueMessage {
   conversationId: number;
   inboxId: number;
   from: string;
-  to: string;
+  /** The customer's number; null for a WhatsApp user known only by `toId`. */
+  to: string | null;
+  /** What the number's messages travel as (see kindOfNumber). */
+  kind: MessageKind;
   body: string;
   /** The [[smpp]] connection, or the [[mm7]] one for files on a number whose route is mm7. */
   connection: string;
   attempts: number;
-  /** Sent as an MMS (route mm7); empty otherwise. */
+  /** Sent as an MMS (route mm7) or with a WhatsApp message; empty otherwise. */
   files: AttachmentView[];
   /** The expiring link to append to the SMS (route link), when files go with it. */
   link: string | null;
+  /** WhatsApp: the customer's business-scoped user id, when known. */
+  toId: string | null;
+  /** WhatsApp: the channel id of the customer message this one quotes. */
+  replyTo: string | null;
+  /** WhatsApp: an approved template with its filled variables, sent instead of the body. */
+  template: NonNullable<MessageContent['template']> | null;
+  /** WhatsApp: our reaction to the customer message with this channel id (the body is the emoji, '' takes it back). */
+  reaction: { channelMessageId: string; emoji: string } | null;
 }
-
-type FinalState = 'delivered' | 'failed' | 'expired';
 
 /** What became of a claimed message, or what a carrier reported: each is one change to write. */
 export type DeliveryChange =
@@ -39,7 +49,14 @@ export type DeliveryChange =
   /** Handed back unsent (its number's pace allows it only later): the claim does not count as an attempt. */
   | { kind: 'postponed'; message: DueMessage; at: number }
   /** One segment's receipt, by the id the channel stored for it on this connection. */
-  | { kind: 'receipt'; connection: string; carrierId: string; state: FinalState; errorCode?: string };
+  | {
+      kind: 'receipt';
+      connection: string;
+      carrierId: string;
+      state: PartStatus;
+      errorCode?: string;
+      errorDetails?: string;
+    };
 
 interface Touched {
   messageId: number;
@@ -50,18 +67,32 @@ interface Touched {
 // Unmatched receipts older than this belong to no message of ours (another system's ids): forget them.
 const PENDING_RECEIPT_TTL_MS = 86_400_000;
 
-const rank: Record<'sent' | FinalState, number> = { delivered: 0, sent: 1, expired: 2, failed: 3 };
+/**
+ * How far a part got: a state never goes back. A failure counts over `sent` only: once the customer has it
+ * (delivered, read, played), a later failure report is ignored; a delivery reported after a failure wins.
+ */
+const progress: Record<PartStatus, number> = { sent: 0, failed: 1, expired: 1, delivered: 2, read: 3, played: 4 };
+
+/** A message is as far as its least advanced part, and failed (or expired) if any part is. */
+function messageStateOf(parts: PartStatus[]): PartStatus {
+  if (parts.includes('failed')) return 'failed';
+  if (parts.includes('expired')) return 'expired';
+  return parts.reduce<PartStatus>((least, p) => (progress[p] < progress[least] ? p : least), 'played');
+}
 
 function prepare(db: Database.Database) {
   return {
     due: db.prepare<[number, number]>(`
       SELECT m.id AS messageId, m.conversation_id AS conversationId, c.inbox_id AS inboxId, n.e164 AS "from",
              c.phone AS "to", m.body, n.channel AS smpp, n.mm7_connection AS mm7, n.media_route AS route,
-             m.attempts, l.url AS link
+             n.kind, m.attempts, l.url AS link, c.whatsapp_id AS toId, q.channel_message_id AS replyTo,
+             m.content, r.channel_message_id AS reactionTo, m.reaction_to_id AS reactionToId
       FROM messages m
       JOIN conversations c ON c.id = m.conversation_id
       JOIN numbers n ON n.id = c.number_id
       LEFT JOIN media_links l ON l.message_id = m.id
+      LEFT JOIN messages q ON q.id = m.reply_to_id
+      LEFT JOIN messages r ON r.id = m.reaction_to_id
       WHERE m.status = 'queued' AND m.next_attempt_at <= ?
       ORDER BY m.next_attempt_at, m.id
       LIMIT ?`),
@@ -89,12 +120,13 @@ function prepare(db: Database.Database) {
     // SMSCs reuse ids after years of counting: the newest part with the id is the one reported on.
     partOf: db.prepare<[string, string], { messageId: number; seq: number }>(`
       SELECT message_id AS messageId, seq FROM message_parts WHERE connection = ? AND smsc_id = ? ORDER BY message_id DESC LIMIT 1`),
+    partState: db
+      .prepare<[number, number], PartStatus>(`SELECT status FROM message_parts WHERE message_id = ? AND seq = ?`)
+      .pluck(),
     setPart: db.prepare<[string, number, number]>(
       `UPDATE message_parts SET status = ? WHERE message_id = ? AND seq = ?`,
     ),
-    partStates: db
-      .prepare<[number], FinalState | 'sent'>(`SELECT status FROM message_parts WHERE message_id = ?`)
-      .pluck(),
+    partStates: db.prepare<[number], PartStatus>(`SELECT status FROM message_parts WHERE message_id = ?`).pluck(),
     // updated_at is when the status last changed: while it stays `sent`, when the carrier acknowledged the message.
     statusOf: db.prepare<[number], { status: MessageStatus; updatedAt: number }>(
       `SELECT status, updated_at AS updatedAt FROM messages WHERE id = ?`,
@@ -106,10 +138,14 @@ function prepare(db: Database.Database) {
       UPDATE messages SET status = ?, updated_at = ?, error_code = ?, error_reason = ? WHERE id = ?`),
     whereIs: db.prepare<[number], Omit<Touched, 'messageId'>>(`
       SELECT m.conversation_id AS conversationId, c.inbox_id AS inboxId FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?`),
-    keepReceipt: db.prepare<[string, string, FinalState, string | null, number]>(`
-      INSERT INTO pending_receipts (connection, smsc_id, state, error_code, at) VALUES (?, ?, ?, ?, ?)`),
-    pendingFor: db.prepare<[string, string], { state: FinalState; errorCode: string | null }>(`
-      SELECT state, error_code AS errorCode FROM pending_receipts WHERE connection = ? AND smsc_id = ?`),
+    keepReceipt: db.prepare<[string, string, PartStatus, string | null, string | null, number]>(`
+      INSERT INTO pending_receipts (connection, smsc_id, state, error_code, error_details, at) VALUES (?, ?, ?, ?, ?, ?)`),
+    pendingFor: db.prepare<
+      [string, string],
+      { state: PartStatus; errorCode: string | null; errorDetails: string | null }
+    >(`
+      SELECT state, error_code AS errorCode, error_details AS errorDetails FROM pending_receipts
+      WHERE connection = ? AND smsc_id = ? ORDER BY rowid`),
     dropPending: db.prepare<[string, string]>(`DELETE FROM pending_receipts WHERE connection = ? AND smsc_id = ?`),
     forgetPending: db.prepare<[number]>(`DELETE FROM pending_receipts WHERE at < ?`),
   };
@@ -127,25 +163,38 @@ function statementsOf(ctx: DomainContext): Statements {
 
 type StatusChange = DomainEventMap['message.status'];
 
+interface Report {
+  state: PartStatus;
+  errorCode?: string | null | undefined;
+  errorDetails?: string | null | undefined;
+}
+
 /**
- * One segment's receipt; the message takes the worst state of its segments (delivered only when every one is).
- * Returns the message's move out of `sent`, with how long after `sent` it came, or null when it stays.
+ * One segment's report, taken only if it moves the segment on (see `progress`); the message takes the state of
+ * its segments (delivered only when every one is). A failure keeps the carrier's code and words. Returns the
+ * message's move out of `sent`, with how long after `sent` it came, or null when it stays.
  */
 function applyToPart(
   s: Statements,
   part: { messageId: number; seq: number },
   connection: string,
-  state: FinalState,
-  errorCode: string | null | undefined,
+  report: Report,
   now: number,
 ): StatusChange | null {
-  s.setPart.run(state, part.messageId, part.seq);
-  const status = s.partStates
-    .all(part.messageId)
-    .reduce<'sent' | FinalState>((w, p) => (rank[p] > rank[w] ? p : w), 'delivered');
+  const current = s.partState.get(part.messageId, part.seq);
+  if (current === undefined || progress[report.state] <= progress[current]) return null;
+  s.setPart.run(report.state, part.messageId, part.seq);
+  const status = messageStateOf(s.partStates.all(part.messageId));
   const before = s.statusOf.get(part.messageId)!;
-  if (errorCode && state !== 'delivered')
-    s.setStatusWithError.run(status, now, errorCode, `carrier reported ${state}`, part.messageId);
+  const failure = report.state === 'failed' || report.state === 'expired';
+  if (failure && (report.errorCode || report.errorDetails))
+    s.setStatusWithError.run(
+      status,
+      now,
+      report.errorCode ?? '',
+      report.errorDetails ?? `carrier reported ${report.state}`,
+      part.messageId,
+    );
   else if (status !== before.status) s.setStatus.run(status, now, part.messageId);
   if (status === 'sent' || before.status !== 'sent') return null;
   return { connection, status, receiptMs: now - before.updatedAt };
@@ -158,10 +207,17 @@ function apply(s: Statements, change: DeliveryChange, now: number, moves: Status
     const part = s.partOf.get(change.connection, change.carrierId);
     if (!part) {
       // It overtook its own submit_sm_resp (an SMSC may send both in one packet): kept until the id is stored.
-      s.keepReceipt.run(change.connection, change.carrierId, change.state, change.errorCode ?? null, now);
+      s.keepReceipt.run(
+        change.connection,
+        change.carrierId,
+        change.state,
+        change.errorCode ?? null,
+        change.errorDetails ?? null,
+        now,
+      );
       return null;
     }
-    moved(applyToPart(s, part, change.connection, change.state, change.errorCode, now));
+    moved(applyToPart(s, part, change.connection, change, now));
     return { messageId: part.messageId, ...s.whereIs.get(part.messageId)! };
   }
   const m = change.message;
@@ -183,7 +239,7 @@ function apply(s: Statements, change: DeliveryChange, now: number, moves: Status
       change.carrierIds.forEach((id, seq) => s.addPart.run(m.messageId, seq, m.connection, id));
       change.carrierIds.forEach((id, seq) => {
         for (const early of s.pendingFor.all(m.connection, id))
-          moved(applyToPart(s, { messageId: m.messageId, seq }, m.connection, early.state, early.errorCode, now));
+          moved(applyToPart(s, { messageId: m.messageId, seq }, m.connection, early, now));
         s.dropPending.run(m.connection, id);
       });
       return where;
@@ -193,27 +249,39 @@ function apply(s: Statements, change: DeliveryChange, now: number, moves: Status
 
 /** Takes up to `limit` due messages and leases them for `leaseMs` (see claimDue). */
 function claim(ctx: DomainContext, s: Statements, limit: number, leaseMs: number, now: number): DueMessage[] {
-  const due = s.due.all(now, limit) as (Omit<DueMessage, 'files' | 'connection'> & {
-    smpp: string;
-    mm7: string | null;
-    route: 'link' | 'mm7';
-  })[];
+  const due = s.due.all(now, limit) as DueRow[];
   for (const m of due) s.lease.run(now + leaseMs, m.messageId);
-  // Only an MMS route sends files itself; a link route sends the link.
+  // An MMS route and WhatsApp send files themselves; a link route sends the link.
+  const sendsFiles = (m: Pick<DueRow, 'kind' | 'route'>) => m.kind === 'whatsapp' || m.route === 'mm7';
   const files = attachmentsOf(
     ctx.db,
-    due.filter((m) => m.route === 'mm7').map((m) => m.messageId),
+    due.filter(sendsFiles).map((m) => m.messageId),
   );
-  return due.map(({ smpp, mm7, route, ...m }) => {
-    const mms = route === 'mm7' && files.has(m.messageId);
+  return due.map(({ smpp, mm7, route, content, reactionTo, reactionToId, ...m }) => {
+    const mms = m.kind === 'sms' && route === 'mm7' && files.has(m.messageId);
+    const parsed = content === null ? null : (JSON.parse(content) as MessageContent);
     return {
       ...m,
+      to: m.to === '' ? null : m.to,
       attempts: m.attempts + 1,
       connection: mms ? (mm7 ?? smpp) : smpp,
-      files: mms ? files.get(m.messageId)! : [],
+      files: sendsFiles({ kind: m.kind, route }) ? (files.get(m.messageId) ?? []) : [],
+      template: parsed?.template ?? null,
+      // Queued only for a message with a channel id (toggleReaction); the row goes when the message does.
+      reaction: reactionToId === null ? null : { channelMessageId: reactionTo ?? '', emoji: m.body },
     };
   });
 }
+
+type DueRow = Omit<DueMessage, 'files' | 'connection' | 'template' | 'reaction' | 'to'> & {
+  to: string;
+  smpp: string;
+  mm7: string | null;
+  route: 'link' | 'mm7';
+  content: string | null;
+  reactionTo: string | null;
+  reactionToId: number | null;
+};
 
 /**
  * Writes `changes` in order, then claims up to `claim.limit` due messages, all in one transaction; after the

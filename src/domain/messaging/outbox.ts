@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull, max } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { optOuts } from '../../db/schema/contacts.ts';
-import { conversations, messages } from '../../db/schema/conversations.ts';
+import { conversations, messages, type MessageContent } from '../../db/schema/conversations.ts';
 import { mediaLinks } from '../../db/schema/media.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
@@ -10,12 +10,56 @@ import { assertCanSeeInbox } from '../inboxes/access.ts';
 import { LIMITS } from '../limits.ts';
 import { attachFiles, checkUploads, type Upload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
+import { capabilitiesOf, type MessageKind } from './capabilities.ts';
+import { optOutAddress } from './address.ts';
+import { kindOfNumber } from './kind.ts';
 import { customerLinkBase, type CustomerLinks } from './links.ts';
 
-/** Carriers block unregistered 10DLC traffic, so it never reaches the outbox. */
-export function assertMayText(tx: Pick<Tx, 'select'>, numberId: number, phone: string): void {
+/** Whether free text may go now: `closesAt` null when the kind has no window (SMS) or the customer never wrote. */
+export interface ReplyWindow {
+  open: boolean;
+  closesAt: number | null;
+}
+
+/** The window the customer's last message opened (WhatsApp: 24 hours); a kind without one is always open. */
+function windowOf(tx: Pick<Tx, 'select'>, conversationId: number | null, kind: MessageKind, now: number): ReplyWindow {
+  const windowMs = capabilitiesOf(kind).replyWindowMs;
+  if (windowMs === null) return { open: true, closesAt: null };
+  if (conversationId === null) return { open: false, closesAt: null };
+  const last = tx
+    .select({ at: max(messages.createdAt) })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in')))
+    .get()?.at;
+  if (last === null || last === undefined) return { open: false, closesAt: null };
+  return { open: now < last + windowMs, closesAt: last + windowMs };
+}
+
+/** The reply window of a conversation, for the composer (how long it stays open) and the send gate. */
+export function replyWindowOf(ctx: DomainContext, conversationId: number): ReplyWindow {
+  const row = ctx.db
+    .select({ numberId: conversations.numberId })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId))
+    .get();
+  if (!row) throw notFound();
+  return windowOf(ctx.db, conversationId, kindOfNumber(ctx.db, row.numberId) ?? 'sms', ctx.now());
+}
+
+/** What is about to be sent, for the gate: to a conversation (null: one about to be started), free text or a template. */
+export interface SendTarget {
+  conversationId: number | null;
+  now: number;
+  template?: boolean;
+}
+
+/**
+ * The one send gate. Carriers block unregistered 10DLC traffic, so it never reaches the outbox; an opted-out
+ * customer gets nothing (on any kind); WhatsApp takes free text only inside the reply window, templates always.
+ */
+export function assertMayText(tx: Pick<Tx, 'select'>, numberId: number, phone: string, target: SendTarget): void {
   const number = tx
-    .select({ registration: numbers.registration, retiredAt: numbers.retiredAt })
+    .select({ registration: numbers.registration, retiredAt: numbers.retiredAt, kind: numbers.kind })
     .from(numbers)
     .where(eq(numbers.id, numberId))
     .get();
@@ -24,12 +68,22 @@ export function assertMayText(tx: Pick<Tx, 'select'>, numberId: number, phone: s
   if (number.registration === 'pending' || number.registration === 'unregistered') {
     throw new DomainError(422, 'sms.unregistered', { state: number.registration }, 'body');
   }
+  const whatsappId =
+    target.conversationId === null
+      ? null
+      : (tx
+          .select({ id: conversations.whatsappId })
+          .from(conversations)
+          .where(eq(conversations.id, target.conversationId))
+          .get()?.id ?? null);
   const optedOut = tx
     .select({ at: optOuts.at })
     .from(optOuts)
-    .where(and(eq(optOuts.phone, phone), eq(optOuts.numberId, numberId)))
+    .where(and(eq(optOuts.phone, optOutAddress({ phone, whatsappId })), eq(optOuts.numberId, numberId)))
     .get();
   if (optedOut) throw new DomainError(422, 'sms.opted_out', {}, 'body');
+  if (!target.template && !windowOf(tx, target.conversationId, number.kind, target.now).open)
+    throw new DomainError(422, 'send.window_closed', {}, 'body');
 }
 
 /** Writes an outbound message as `queued` in the same transaction as the conversation update; the sender loop does the network part. */
@@ -39,6 +93,7 @@ export function insertOutbound(
   body: string,
   authorUserId: number | null,
   now: number,
+  extra: { replyToId?: number; content?: MessageContent } = {},
 ): number {
   // A person's answer ends the customer's wait; an automatic one (STOP's confirmation) does not.
   const answered = authorUserId === null ? {} : { waitingSince: null };
@@ -57,9 +112,28 @@ export function insertOutbound(
       nextAttemptAt: now,
       createdAt: now,
       updatedAt: now,
+      ...extra,
     })
     .returning({ id: messages.id })
     .get().id;
+}
+
+/** The customer message a reply quotes: of this conversation, from the customer, with the channel's id to quote by. */
+function quotable(tx: Pick<Tx, 'select'>, conversationId: number, messageId: number, kind: MessageKind): number {
+  const target = tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.id, messageId),
+        eq(messages.conversationId, conversationId),
+        eq(messages.direction, 'in'),
+        isNotNull(messages.channelMessageId),
+      ),
+    )
+    .get();
+  if (!target || !capabilitiesOf(kind).quotes) throw invalid('reply.quote_unknown', 'replyTo');
+  return target.id;
 }
 
 /** A message as typed: line ends unified, trimmed, not empty (unless files go with it), not longer than ten SMS' worth. */
@@ -98,6 +172,7 @@ export function queueReply(
   conversationId: number,
   rawBody: unknown,
   media?: ReplyMedia,
+  options: { replyToMessageId?: number } = {},
 ): { messageId: number } {
   const uploads = media?.uploads ?? [];
   const body = cleanBody(rawBody, uploads.length > 0);
@@ -112,6 +187,7 @@ export function queueReply(
           numberId: conversations.numberId,
           phone: conversations.phone,
           channel: numbers.channel,
+          kind: numbers.kind,
           mediaRoute: numbers.mediaRoute,
           maxAttachments: numbers.maxAttachments,
           maxAttachmentBytes: numbers.maxAttachmentBytes,
@@ -123,13 +199,17 @@ export function queueReply(
       if (!row) throw notFound();
       // Same connection, same transaction: the check reads what this transaction sees.
       assertCanSeeInbox(ctx, actor, row.inboxId);
-      assertMayText(tx, row.numberId, row.phone);
+      assertMayText(tx, row.numberId, row.phone, { conversationId, now });
+      const replyToId =
+        options.replyToMessageId === undefined
+          ? undefined
+          : quotable(tx, conversationId, options.replyToMessageId, row.kind);
       const files = checkUploads(row, uploads);
       const linkBase =
-        files.length > 0 && media && row.mediaRoute === 'link'
+        files.length > 0 && media && row.mediaRoute === 'link' && row.kind === 'sms'
           ? customerLinkBase(media.links, row.channel, 'files')
           : null;
-      const messageId = insertOutbound(tx, conversationId, body, actor.id, now);
+      const messageId = insertOutbound(tx, conversationId, body, actor.id, now, replyToId ? { replyToId } : {});
       if (files.length > 0 && media) {
         attachFiles(tx, media.store, messageId, files, adopted);
         if (linkBase !== null) addMediaLink(tx, messageId, linkBase, media.linkDays, now);

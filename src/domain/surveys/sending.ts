@@ -37,7 +37,7 @@ export function sendSurvey(
       .innerJoin(numbers, eq(numbers.id, conversations.numberId))
       .where(eq(conversations.id, conversationId))
       .get()!;
-    assertMayText(tx, conversation.numberId, conversation.phone);
+    assertMayText(tx, conversation.numberId, conversation.phone, { conversationId, now });
     const url = `${customerLinkBase(links, conversation.channel, 'survey')}/s/${token}`;
     tx.insert(surveySends)
       .values({

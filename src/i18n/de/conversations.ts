@@ -31,6 +31,8 @@ export const conversations: Translation<typeof en> = {
   'status.queued': 'In der Warteschlange',
   'status.sent': 'Gesendet ✓',
   'status.delivered': 'Zugestellt ✓✓',
+  'status.read': 'Gelesen ✓✓',
+  'status.played': 'Abgespielt ✓✓',
   'status.failed': 'Fehlgeschlagen',
   'status.expired': 'Abgelaufen',
   'event.opted_out': 'Per STOP-Stichwort abgemeldet',

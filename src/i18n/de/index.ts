@@ -23,6 +23,7 @@ import { collision } from './collision.ts';
 import { push } from './push.ts';
 import { onboarding } from './onboarding.ts';
 import { shell } from './shell.ts';
+import { replyWindow } from './reply-window.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -52,4 +53,5 @@ export const de: Translation<typeof en> = {
   ...push,
   ...onboarding,
   ...shell,
+  ...replyWindow,
 };

@@ -29,6 +29,8 @@ export const conversations = {
   'status.queued': 'Queued',
   'status.sent': 'Sent ✓',
   'status.delivered': 'Delivered ✓✓',
+  'status.read': 'Read ✓✓',
+  'status.played': 'Played ✓✓',
   'status.failed': 'Failed',
   'status.expired': 'Expired',
   'event.opted_out': 'Opted out by texting a STOP keyword',

@@ -23,6 +23,7 @@ import { collision } from './collision.ts';
 import { push } from './push.ts';
 import { onboarding } from './onboarding.ts';
 import { shell } from './shell.ts';
+import { replyWindow } from './reply-window.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -51,6 +52,7 @@ export const en = {
   ...push,
   ...onboarding,
   ...shell,
+  ...replyWindow,
 } as const;
 
 export type MessageKey = keyof typeof en;

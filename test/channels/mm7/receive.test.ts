@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import pino from 'pino';
 import { createMm7Channel } from '../../../src/channels/mm7/channel.ts';
-import type { DeliveryReport, InboundText } from '../../../src/channels/types.ts';
+import type { InboundText, MessagingReport } from '../../../src/channels/types.ts';
 import { serveChannel } from './endpoint.ts';
 import { deliverReq, deliveryReportReq, MM7_NS, post, readAnswer, SOAP_ENV, type HttpAnswer } from './mmsc.ts';
 
@@ -15,7 +15,7 @@ const JPEG = Buffer.from([
 
 async function rig(t: TestContext, options: { sinkThrows?: boolean } = {}) {
   const inbound: InboundText[] = [];
-  const reports: DeliveryReport[] = [];
+  const reports: MessagingReport[] = [];
   const channel = createMm7Channel(
     {
       name: 'carrier-mmsc',
@@ -36,6 +36,8 @@ async function rig(t: TestContext, options: { sinkThrows?: boolean } = {}) {
     async report(report) {
       reports.push(report);
     },
+    async reaction() {},
+    async templates() {},
   });
   const endpoint = await serveChannel(channel);
   t.after(async () => {

@@ -52,7 +52,12 @@ async function rig(t: TestContext, config: Partial<Mm7Config> = {}) {
     log,
     { onState: (s) => states.push(s) },
   );
-  channel.start({ inbound: async () => undefined, report: async () => undefined });
+  channel.start({
+    inbound: async () => undefined,
+    report: async () => undefined,
+    reaction: async () => undefined,
+    templates: async () => undefined,
+  });
   t.after(async () => {
     await channel.stop();
     await mmsc.stop();

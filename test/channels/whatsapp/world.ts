@@ -14,7 +14,7 @@ import type {
   InboundReaction,
   InboundText,
   MessagingReport,
-  MessagingSink,
+  ChannelSink,
   OutboundText,
 } from '../../../src/channels/types.ts';
 
@@ -38,7 +38,7 @@ export function recordingSink() {
     reactions: [] as InboundReaction[],
     templates: [] as ChannelTemplate[][],
   };
-  const sink: MessagingSink = {
+  const sink: ChannelSink = {
     inbound: async (text) => void got.inbound.push(text),
     report: async (report) => void got.reports.push(report),
     reaction: async (reaction) => void got.reactions.push(reaction),
