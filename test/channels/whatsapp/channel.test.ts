@@ -153,7 +153,7 @@ test('over HTTP: a reaction, a location, a BSUID-only sender, the same wamid twi
     got.inbound.map((m) => [m.from, m.senderId, m.channelMessageId?.startsWith('wamid.'), m.text, m.location?.name]),
     [
       [CUSTOMER, undefined, true, '', 'Alex'],
-      ['', 'US.13491208655302741918', true, 'no number', undefined],
+      [null, 'US.13491208655302741918', true, 'no number', undefined],
       [CUSTOMER, undefined, true, 'dup', undefined],
       [CUSTOMER, undefined, true, 'dup', undefined],
     ],

@@ -176,7 +176,7 @@ test('each inbound type: media with voice, location, contacts, quick-reply butto
   assert.equal(button!.text.replyTo, 'wamid.T');
   assert.deepEqual(
     { from: bsuid!.text.from, senderId: bsuid!.text.senderId, profileName: bsuid!.text.profileName },
-    { from: '', senderId: 'US.13491208655302741918', profileName: 'Hidden' },
+    { from: null, senderId: 'US.13491208655302741918', profileName: 'Hidden' },
   );
   assert.deepEqual(parsed.reactions, [
     { phoneNumberId: '123', from: '+49151', to: '+15551230000', channelMessageId: 'wamid.OURS', emoji: '❤️' },
