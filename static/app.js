@@ -25,6 +25,7 @@ import * as title from './behaviours/title.js';
 import * as toasts from './behaviours/toasts.js';
 import * as undo from './behaviours/undo.js';
 import * as typing from './behaviours/typing.js';
+import * as voiceRecorder from './behaviours/voice-recorder.js';
 import { start } from './lib/start.js';
 
 document.documentElement.classList.add('js');
@@ -46,6 +47,7 @@ start([
   notifications,
   sound,
   sendLater,
+  voiceRecorder,
   typing,
   push,
   callLog,

@@ -93,6 +93,9 @@ function composer(src: Sources, conversation: ConversationView, state: PageState
             accept: ACCEPTED_TYPES,
           }
         : null,
+    // Whether the number's kind sends recorded voice notes (capabilitiesOf(kind).voiceNotes, once the conversation
+    // knows its number's kind): the composer offers the recorder then.
+    voiceNotes: false,
     surveys: listSurveys(src.domain),
     surveyNotice: state.surveyNotice,
     ask: state.ask ?? null,

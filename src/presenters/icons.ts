@@ -28,6 +28,7 @@ export const ICONS = [
   'message-circle',
   'message-square',
   'message-square-text',
+  'mic',
   'moon',
   'paperclip',
   'pencil',

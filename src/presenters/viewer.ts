@@ -6,6 +6,12 @@ import { UNREAD_CAP, unreadCount } from '../domain/conversations/list.ts';
 import { listInboxesFor, type Inbox } from '../domain/inboxes/service.ts';
 import { LIMITS } from '../domain/limits.ts';
 import { humanSize } from '../domain/media/attachments.ts';
+
+/** How long a voice note plays, as players show it: 0:07, 1:30, 15:00. */
+export const playTime = (seconds: number): string => {
+  const whole = Math.max(1, Math.round(seconds));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+};
 import type { PublicUser } from '../domain/users/service.ts';
 import { renderMarkdown } from '../formatting/markdown.ts';
 import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/index.ts';
@@ -88,6 +94,7 @@ export function viewerLocals(
     icon,
     phone: phoneFormatter(viewer.country),
     fileSize: humanSize,
+    playTime,
     limits: LIMITS,
     sandbox: opts.sandbox,
     publicUrlMissing: opts.publicUrlMissing,

@@ -7,6 +7,7 @@ import { ATTACHMENTS } from '../config/schema.ts';
 import { DomainError, invalid } from '../domain/errors.ts';
 import { HEAD_BYTES, type Upload } from '../domain/media/attachments.ts';
 import type { MediaStore } from '../domain/media/store.ts';
+import { prepareVoice } from '../domain/media/voice.ts';
 import { diskTroubleOf } from '../db/write-health.ts';
 
 declare module 'fastify' {
@@ -84,17 +85,24 @@ async function readMultipart(
         store.removeTmp(upload.tmpPath);
         throw new Error('the client went away');
       }
-      if (upload.size === 0 && !part.filename) store.removeTmp(upload.tmpPath);
-      else req.upload.files.push(upload);
+      if (upload.size === 0 && !part.filename) {
+        store.removeTmp(upload.tmpPath);
+        continue;
+      }
+      req.upload.files.push(upload);
+      // The composer's recorder sends its note as the `voice` file: made Ogg/Opus (or refused) before the domain sees it.
+      if (part.fieldname === 'voice') req.upload.files[req.upload.files.length - 1] = await prepareVoice(store, upload);
     }
   } catch (err) {
     // Not the file's fault: the error handler answers 503 and tells admins (the close hook removes the temp files).
     if (diskTroubleOf(err)) throw err;
     req.log.info({ err: (err as Error).message }, 'upload refused');
     req.upload.refused =
-      (err as { code?: string }).code === 'FST_FILES_LIMIT'
-        ? invalid('media.way_too_many', 'files', { max: ATTACHMENTS.files.max })
-        : new DomainError(400, 'media.upload_broken', {}, 'files');
+      err instanceof DomainError
+        ? err
+        : (err as { code?: string }).code === 'FST_FILES_LIMIT'
+          ? invalid('media.way_too_many', 'files', { max: ATTACHMENTS.files.max })
+          : new DomainError(400, 'media.upload_broken', {}, 'files');
   }
 }
 

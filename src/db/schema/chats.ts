@@ -94,6 +94,8 @@ export const chatAttachments = sqliteTable(
     filename: text('filename').notNull(),
     size: integer('size').notNull(),
     meta: text('meta', { mode: 'json' }).$type<AttachmentMeta>().notNull(),
+    /** Same columns as a conversation's attachments, so both are read and drawn alike. */
+    voice: integer('voice', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.messageId, t.seq] }), index('chat_attachments_sha256_idx').on(t.sha256)],
 );

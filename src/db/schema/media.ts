@@ -10,6 +10,8 @@ export interface AttachmentMeta {
   height?: number;
   pages?: number;
   name?: string;
+  /** How long a voice note plays, when it was cheap to know (read from the Ogg/Opus stream). */
+  seconds?: number;
 }
 
 /**
@@ -29,6 +31,8 @@ export const attachments = sqliteTable(
     filename: text('filename').notNull(),
     size: integer('size').notNull(),
     meta: text('meta', { mode: 'json' }).$type<AttachmentMeta>().notNull(),
+    /** Recorded as a voice note (sent to WhatsApp as one, drawn as one), not a sound file attached. */
+    voice: integer('voice', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.messageId, t.seq] }), index('attachments_sha256_idx').on(t.sha256)],
 );

@@ -3,8 +3,9 @@ import type { chatAttachments } from '../../db/schema/chats.ts';
 import { attachments, type AttachmentKind, type AttachmentMeta } from '../../db/schema/media.ts';
 import type { Tx } from '../context.ts';
 import { invalid } from '../errors.ts';
-import { sniff, type Sniffed } from './sniff.ts';
+import { OGG_OPUS, sniff, type Sniffed } from './sniff.ts';
 import type { MediaStore } from './store.ts';
+import { oggOpusSeconds } from './ogg.ts';
 
 /** Where a message's files are listed: a customer conversation's messages, or the team's chat messages (same columns). */
 export type FileTable = typeof attachments | typeof chatAttachments;
@@ -20,6 +21,8 @@ export interface Upload {
   head: Buffer;
   /** Cut off while arriving because it passed the largest limit any number has. */
   tooLarge: boolean;
+  /** Recorded in the composer as a voice note (made Ogg/Opus by ./voice.ts), with how long it plays. */
+  voice?: { seconds: number | null };
 }
 
 export interface MediaLimits {
@@ -99,7 +102,11 @@ export function checkUploads(limits: MediaLimits, uploads: Upload[]): CheckedUpl
       throw invalid('media.too_large', 'files', { name: shown, max: humanSize(limits.maxAttachmentBytes) });
     }
     const sniffed = sniff(upload.head);
-    if (!sniffed) throw invalid('media.type', 'files', { name: shown });
+    // A browser's WebM recording is only taken as a voice note, rewritten as Ogg/Opus before it gets here: carriers
+    // and WhatsApp take no WebM.
+    if (!sniffed || sniffed.contentType === 'audio/webm') throw invalid('media.type', 'files', { name: shown });
+    if (upload.voice && sniffed.contentType !== OGG_OPUS) throw invalid('media.voice_type', 'files');
+    if (upload.voice?.seconds) sniffed.meta = { ...sniffed.meta, seconds: upload.voice.seconds };
     const tooBig = imageRefusal(sniffed);
     if (tooBig === 'no_size') throw invalid('media.no_size', 'files', { name: shown });
     if (tooBig === 'pixels')
@@ -111,7 +118,7 @@ export function checkUploads(limits: MediaLimits, uploads: Upload[]): CheckedUpl
 /** What a carrier delivered, checked like an upload: files of a type we do not show are dropped (and named, for the log). */
 export function acceptInbound(
   store: MediaStore,
-  files: { filename: string; data: Buffer }[],
+  files: { filename: string; data: Buffer; voice?: boolean }[],
 ): { kept: CheckedUpload[]; dropped: string[] } {
   const kept: CheckedUpload[] = [];
   const dropped: string[] = [];
@@ -126,6 +133,11 @@ export function acceptInbound(
     }
     const written = store.writeTmp(file.data);
     const upload: Upload = { filename: file.filename, ...written, head: Buffer.alloc(0), tooLarge: false };
+    // A voice note the channel marked as one (WhatsApp's `voice: true`) is drawn as one if it is Ogg/Opus.
+    if (file.voice && sniffed.contentType === OGG_OPUS) {
+      upload.voice = { seconds: oggOpusSeconds(file.data) };
+      if (upload.voice.seconds) sniffed.meta = { ...sniffed.meta, seconds: upload.voice.seconds };
+    }
     kept.push({ upload, sniffed, filename: safeFilename(file.filename, sniffed.ext) });
   }
   return { kept, dropped };
@@ -156,6 +168,7 @@ export function attachFiles(
         filename: file.filename,
         size: file.upload.size,
         meta: file.sniffed.meta,
+        voice: file.upload.voice !== undefined,
       })
       .run();
   });
@@ -170,6 +183,7 @@ export interface AttachmentView {
   filename: string;
   size: number;
   meta: AttachmentMeta;
+  voice: boolean;
 }
 
 /** The attachments of these messages, in order, grouped by message. */

@@ -81,6 +81,16 @@ function vcard(head: Buffer): Sniffed | null {
   return { contentType: 'text/vcard', kind: 'vcard', ext: 'vcf', meta: name ? { name } : {} };
 }
 
+/** Ogg/Opus is what WhatsApp calls a voice note: the first page's packet says which codec the stream holds. */
+function ogg(head: Buffer): Sniffed {
+  const segments = head[26] ?? 0;
+  const opus = ascii(head, 27 + segments, 'OpusHead');
+  return { contentType: opus ? OGG_OPUS : 'audio/ogg', kind: 'audio', ext: 'ogg', meta: {} };
+}
+
+/** The content type of a voice note, as WhatsApp names it. */
+export const OGG_OPUS = 'audio/ogg; codecs=opus';
+
 /**
  * The types carriers take in an MMS, recognised by their first bytes (the magic numbers), so a renamed
  * program or an SVG with script is refused however it is named. `head` is the file's start (a few KiB
@@ -112,7 +122,9 @@ export function sniff(head: Buffer): Sniffed | null {
   if (ascii(head, 0, '%PDF-')) return { contentType: 'application/pdf', kind: 'pdf', ext: 'pdf', meta: {} };
   if (ascii(head, 0, '#!AMR-WB\n')) return { contentType: 'audio/amr-wb', kind: 'audio', ext: 'awb', meta: {} };
   if (ascii(head, 0, '#!AMR\n')) return { contentType: 'audio/amr', kind: 'audio', ext: 'amr', meta: {} };
-  if (ascii(head, 0, 'OggS')) return { contentType: 'audio/ogg', kind: 'audio', ext: 'ogg', meta: {} };
+  if (ascii(head, 0, 'OggS')) return ogg(head);
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3 && head.subarray(0, 64).includes('webm', 0, 'latin1'))
+    return { contentType: 'audio/webm', kind: 'audio', ext: 'webm', meta: {} };
   if (ascii(head, 0, 'ID3')) return { contentType: 'audio/mpeg', kind: 'audio', ext: 'mp3', meta: {} };
   return isoMedia(head) ?? mpegAudio(head) ?? vcard(head);
 }

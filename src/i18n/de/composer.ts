@@ -47,4 +47,13 @@ export const composer: Translation<typeof en> = {
     one: 'Sie gehen als Link in der SMS; der Link gilt {n} Tag.',
     other: 'Sie gehen als Link in der SMS; der Link gilt {n} Tage.',
   },
+  'voice.record': 'Sprachnachricht aufnehmen',
+  'voice.record_hint': 'Sprachnachricht aufnehmen: zum Starten und Beenden klicken oder beim Sprechen gedrückt halten',
+  'voice.timer': 'Aufnahmedauer',
+  'voice.preview': 'Vorschau der Sprachnachricht',
+  'voice.send': 'Sprachnachricht senden',
+  'voice.discard': 'Sprachnachricht verwerfen',
+  'voice.denied': 'Das Mikrofon ist gesperrt oder fehlt. Erlaube es im Browser, um eine Sprachnachricht aufzunehmen.',
+  'voice.unsupported': 'Dieser Browser kann keine Sprachnachricht aufnehmen, die WhatsApp annimmt (Opus).',
+  'voice.limit': 'Sprachnachrichten enden nach 15 Minuten.',
 };

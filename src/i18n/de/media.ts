@@ -28,4 +28,9 @@ export const media: Translation<typeof en> = {
   'media.bad_name': '{name}: Ein Dateiname darf keine Ordner oder Steuerzeichen enthalten.',
   'media.no_size':
     '{name}: Die Bildgröße lässt sich nicht lesen und daher nicht prüfen; speichere das Bild erneut als JPEG oder PNG.',
+  'media.voice_type':
+    'Die Sprachnachricht ist keine Aufnahme, die dieser Browser senden kann (Ogg oder WebM mit Opus). Nimm sie noch einmal auf oder hänge die Datei stattdessen an.',
+  'media.voice_broken': 'Die Sprachnachricht kam beschädigt oder unvollständig an. Nimm sie noch einmal auf.',
+  'media.voice_note': 'Sprachnachricht',
+  'media.voice_note_seconds': 'Sprachnachricht, {time}',
 };

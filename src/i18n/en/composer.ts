@@ -44,4 +44,13 @@ export const composer = {
     one: 'They go as a link in the text message; the link works for {n} day.',
     other: 'They go as a link in the text message; the link works for {n} days.',
   },
+  'voice.record': 'Record a voice note',
+  'voice.record_hint': 'Record a voice note: click to start and stop, or hold while speaking',
+  'voice.timer': 'Recording time',
+  'voice.preview': 'Voice note preview',
+  'voice.send': 'Send voice note',
+  'voice.discard': 'Discard voice note',
+  'voice.denied': 'The microphone is blocked or missing. Allow it in the browser to record a voice note.',
+  'voice.unsupported': 'This browser cannot record a voice note WhatsApp takes (Opus).',
+  'voice.limit': 'Voice notes stop at 15 minutes.',
 } as const;

@@ -24,4 +24,9 @@ export const media = {
   'media.files_label': 'Attached files: {count}',
   'media.bad_name': '{name}: a file name may not contain folders or control characters.',
   'media.no_size': "{name}: the picture's size cannot be read, so it cannot be checked; save it again as JPEG or PNG.",
+  'media.voice_type':
+    'The voice note is not a recording this browser can send (Ogg or WebM with Opus). Record it again, or attach the file instead.',
+  'media.voice_broken': 'The voice note arrived broken or cut off. Record it again.',
+  'media.voice_note': 'Voice note',
+  'media.voice_note_seconds': 'Voice note, {time}',
 } as const;

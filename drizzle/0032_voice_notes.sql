@@ -1,0 +1,2 @@
+ALTER TABLE `attachments` ADD `voice` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `chat_attachments` ADD `voice` integer DEFAULT false NOT NULL;
