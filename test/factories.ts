@@ -97,7 +97,14 @@ export function buildNumber(
     ? { owner: owner.email }
     : { inbox: typeof inbox === 'string' ? inbox : (inbox ?? buildInbox(w)).name };
   const synced = syncNumbers(w.app.domain, [
-    { smpp: 'sandbox', registration: 'registered', throughput: 0, ...config, e164, ...where },
+    {
+      ...(config.whatsapp ? {} : { smpp: 'sandbox' }),
+      registration: 'registered',
+      throughput: 0,
+      ...config,
+      e164,
+      ...where,
+    },
   ]);
   assert.deepEqual(synced.skipped, [], `number ${e164} is configured`);
   return findNumber(w, e164);

@@ -5,15 +5,11 @@ import { buildTestApp, type TestApp } from '../../helper.ts';
 
 export const CHANNEL = 'wa-main';
 
-/**
- * A WhatsApp number in Support on the [[whatsapp]] block `wa-main`. The kind is set in the table: the config's
- * `whatsapp = "…"` arrives with issue 16's registry (helper A); then this becomes `buildNumber(h, { whatsapp })`.
- */
+/** A WhatsApp number in Support on the [[whatsapp]] block `wa-main`, and an SMS number beside it. */
 export async function whatsAppWorld() {
   const h = await buildTestApp();
   const admin = await buildUser(h, { role: 'admin' });
-  const shop = buildNumber(h, { e164: '+15551230000', smpp: CHANNEL, inbox: 'Support' });
-  h.sqlite.prepare(`UPDATE numbers SET kind = 'whatsapp' WHERE id = ?`).run(shop.id);
+  const shop = buildNumber(h, { e164: '+15551230000', whatsapp: CHANNEL, inbox: 'Support' });
   const sms = buildNumber(h, { e164: '+15551239999', smpp: 'sandbox', inbox: 'Support' });
   const receive = (message: Partial<InboundMessage> & { text?: string }, to: ShopNumber = shop) =>
     receiveMessage(h.app.domain, { from: null, text: '', to: to.e164, ...message }, () => defaultKeywordTexts);
