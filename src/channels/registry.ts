@@ -56,6 +56,11 @@ export interface ChannelKind<Spec, C extends Channel = Channel> {
   /** "after-loop": started once the outbox loop runs (HTTP-only channels take requests that need it at once). */
   starts: 'before-loop' | 'after-loop';
   receiver?(channel: C): Receiver;
+  /**
+   * What an admin may ask of a running channel on the connections page (WhatsApp: read the templates again);
+   * `label` names the button (an i18n key). Resolves whether it worked.
+   */
+  refresh?: { label: string; run: (channel: C) => Promise<boolean> };
   /** Tells the customer's phone that an agent read their message (WhatsApp's blue ticks), if the channel is set to. */
   readReceipt?: (channel: C, spec: Spec, channelMessageId: string) => Promise<void>;
 }
@@ -69,7 +74,18 @@ export interface RegisteredKind {
   open(
     spec: unknown,
     deps: KindDeps,
-  ): { channel: Channel; receiver: Receiver | null; readReceipt: ((channelMessageId: string) => Promise<void>) | null };
+  ): {
+    channel: Channel;
+    receiver: Receiver | null;
+    readReceipt: ((channelMessageId: string) => Promise<void>) | null;
+    refresh: Refresh | null;
+  };
+}
+
+/** An admin's action on one running channel (see ChannelKind.refresh). */
+export interface Refresh {
+  label: string;
+  run: () => Promise<boolean>;
 }
 
 export function defineKind<Spec, C extends Channel>(kind: ChannelKind<Spec, C>): RegisteredKind {
@@ -84,6 +100,7 @@ export function defineKind<Spec, C extends Channel>(kind: ChannelKind<Spec, C>):
         channel,
         receiver: kind.receiver?.(channel) ?? null,
         readReceipt: kind.readReceipt ? (id) => kind.readReceipt!(channel, spec as Spec, id) : null,
+        refresh: kind.refresh ? { label: kind.refresh.label, run: () => kind.refresh!.run(channel) } : null,
       };
     },
   };
@@ -189,6 +206,7 @@ export const whatsappKind = defineKind<WhatsAppConfig, WhatsAppChannel>({
     receive: ({ method, headers, query, body }) =>
       channel.receive({ method, query, signature: headerOf(headers['x-hub-signature-256']), body }),
   }),
+  refresh: { label: 'admin.connections.sync_templates', run: (channel) => channel.syncTemplates() },
   readReceipt: async (channel, spec, channelMessageId) => {
     if (spec.sendReadReceipts) await channel.markRead(channelMessageId);
   },

@@ -9,7 +9,7 @@ import { releaseLeases } from '../domain/messaging/delivery.ts';
 import { syncNumbers, type NumberConfig } from '../domain/numbers/sync.ts';
 import { createOutboxLoop } from './outbox-loop.ts';
 import { createSink } from './sink.ts';
-import { channelKinds, smppKind, type Receiver, type RegisteredKind } from './registry.ts';
+import { channelKinds, smppKind, type Receiver, type Refresh, type RegisteredKind } from './registry.ts';
 import type { SmppConfig } from './smpp/connection.ts';
 import { createSimulator, type Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
@@ -142,6 +142,7 @@ export async function startMessaging(
 
   const receivers = new Map<string, Receiver>();
   const readReceipts = new Map<string, (channelMessageId: string) => Promise<void>>();
+  const refreshes = new Map<string, Refresh>();
 
   /** The web side sees the channels as they are now: the admin page, and /webhooks/<kind>/<name> (and /mm7/<name>). */
   function publish(): void {
@@ -153,16 +154,19 @@ export async function startMessaging(
       byKind.set(kind, (byKind.get(kind) ?? new Map<string, Receiver>()).set(name, receiver));
     }
     app.messaging.receivers = byKind;
+    app.messaging.refresh = new Map(refreshes);
   }
 
   function open(name: string, spec: ChannelSpec): Channel {
-    const { channel, receiver, readReceipt } = spec.kind.open(spec.spec, { log, onState });
+    const { channel, receiver, readReceipt, refresh } = spec.kind.open(spec.spec, { log, onState });
     channels.set(name, channel);
     specs.set(name, spec);
     if (receiver) receivers.set(name, receiver);
     else receivers.delete(name);
     if (readReceipt) readReceipts.set(name, readReceipt);
     else readReceipts.delete(name);
+    if (refresh) refreshes.set(name, refresh);
+    else refreshes.delete(name);
     return channel;
   }
 
@@ -212,6 +216,7 @@ export async function startMessaging(
       specs.delete(name);
       receivers.delete(name);
       readReceipts.delete(name);
+      refreshes.delete(name);
     }
     const replaced = rebound.map((name) => ({
       old: channels.get(name)!,

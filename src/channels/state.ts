@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Receiver } from './registry.ts';
+import type { Receiver, Refresh } from './registry.ts';
 import type { Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
 
@@ -15,10 +15,19 @@ export interface MessagingState {
    * /webhooks/<kind>/<name> (an MMSC also to /mm7/<name>, as carriers were configured before).
    */
   receivers: Map<string, Map<string, Receiver>>;
+  /** What an admin may ask of a running channel (WhatsApp: sync templates), by its name. */
+  refresh: Map<string, Refresh>;
   /** Emits 'state' with a ChannelState whenever a connection's status changes. */
   changed: EventEmitter<{ state: [ChannelState] }>;
 }
 
 export function createMessagingState(): MessagingState {
-  return { simulator: null, channels: [], kinds: new Map(), receivers: new Map(), changed: new EventEmitter() };
+  return {
+    simulator: null,
+    channels: [],
+    kinds: new Map(),
+    receivers: new Map(),
+    refresh: new Map(),
+    changed: new EventEmitter(),
+  };
 }

@@ -135,3 +135,24 @@ test('WhatsApp through the app: an unsigned webhook is refused with 401 and stor
   await standin.userSends({ from: CUSTOMER, text: 'STOP' });
   await until(() => row(`SELECT count(*) AS n FROM opt_outs`).n === 1, 'the opt-out');
 });
+
+test('WhatsApp through the app: an admin syncs the templates on demand from the connections page', async (t) => {
+  const { h, standin, row } = await world(t);
+  await until(() => row(`SELECT count(*) AS n FROM message_templates`).n === 1, 'templates synced at start');
+  standin.templates.push({
+    name: 'order_update',
+    language: 'en',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.' }],
+  });
+  const admin = await buildUser(h, { role: 'admin' });
+  const a = await signedIn(h.app, admin.email);
+  const page = await a.get('/admin/connections');
+  assert.match(page.body, /<button type="submit" aria-label="Sync the templates of wa-main">Sync templates<\/button>/);
+  const synced = await a.post('/admin/connections/wa-main/refresh', {}, HX);
+  assert.equal(synced.statusCode, 200, synced.body);
+  assert.match(synced.body, /role="status">Done: wa-main has its templates from WhatsApp again\./);
+  assert.equal(row(`SELECT count(*) AS n FROM message_templates`).n, 2);
+  assert.equal((await a.post('/admin/connections/nothing/refresh', {}, HX)).statusCode, 404);
+});

@@ -17,6 +17,11 @@ export const connections: Translation<typeof en> = {
   'admin.connections.queue_value': '{inFlight} unterwegs, {waiting} wartend',
   'admin.connections.counts': 'Gesendet / fehlgeschlagen',
   'admin.connections.counts_value': '{sent} / {failed}',
+  'admin.connections.sync_templates': 'Vorlagen abgleichen',
+  'admin.connections.sync_templates_of': 'Vorlagen von {name} abgleichen',
+  'admin.connections.refreshed': 'Erledigt: {name} hat die Vorlagen neu von WhatsApp geholt.',
+  'admin.connections.refresh_failed':
+    '{name} hat WhatsApp nicht erreicht; der Grund steht unter „Letzter Fehler“ und im Log.',
   'connection.connecting': 'Verbindet',
   'connection.bound': 'Verbunden',
   'connection.down': 'Getrennt',
