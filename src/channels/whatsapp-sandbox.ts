@@ -71,7 +71,7 @@ export interface PhoneLine {
 /** What the customer phone sends: a text, a photo or a voice note (Ogg/Opus), or a reaction; optionally quoting. */
 export type PhoneContent = { replyTo?: string } & (
   | { text: string }
-  | { image: { data: Buffer; contentType: string } }
+  | { image: { data: Buffer; contentType: string; caption?: string } }
   | { voice: Buffer }
   | { reaction: { messageId: string; emoji: string } }
 );
@@ -147,7 +147,7 @@ function createPhone(standin: GraphStandin): WhatsAppPhone {
         : 'voice' in content
           ? { type: 'audio', id: s.wamid, voice: true }
           : null;
-    const text = 'text' in content ? content.text : null;
+    const text = 'text' in content ? content.text : 'image' in content ? (content.image.caption ?? null) : null;
     return { ...line('to-inbox', s.wamid, s.at), text, media };
   }
 
@@ -196,7 +196,7 @@ function createPhone(standin: GraphStandin): WhatsAppPhone {
       const { wamid, status } = await standin.userSends({ from, ...content });
       if (status !== 200) throw new Error(`the app answered the stand-in's webhook with ${status}`);
       sent.push({ phone: from, wamid, at: Date.now(), content });
-      if ('image' in content) ownMedia.set(wamid, content.image);
+      if ('image' in content) ownMedia.set(wamid, { data: content.image.data, contentType: content.image.contentType });
       if ('voice' in content) ownMedia.set(wamid, { data: content.voice, contentType: 'audio/ogg; codecs=opus' });
     },
     lines,
