@@ -43,6 +43,7 @@ function outboundOf(m: DueMessage, media: MediaStore | undefined): OutboundText 
     ...(m.replyTo !== null && caps.quotes ? { replyTo: m.replyTo } : {}),
     ...(m.template === null ? {} : { template: m.template }),
     ...(m.reaction !== null && caps.reactions ? { reaction: m.reaction } : {}),
+    ...(caps.voiceNotes && m.files.some((f) => f.voice) ? { voice: true } : {}),
   };
 }
 

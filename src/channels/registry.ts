@@ -6,6 +6,8 @@ import { createMm7Channel, type Mm7Channel, type Mm7Config } from './mm7/channel
 import { createSmppChannel } from './smpp/channel.ts';
 import type { SmppConfig } from './smpp/connection.ts';
 import type { Channel, ChannelState } from './types.ts';
+import { createWhatsAppChannel, type WhatsAppChannel } from './whatsapp/channel.ts';
+import type { WhatsAppConfig } from './whatsapp/config.ts';
 
 /** One request to /webhooks/<kind>/<name>, as the kind's receiver gets it. */
 export interface WebhookRequest {
@@ -54,6 +56,8 @@ export interface ChannelKind<Spec, C extends Channel = Channel> {
   /** "after-loop": started once the outbox loop runs (HTTP-only channels take requests that need it at once). */
   starts: 'before-loop' | 'after-loop';
   receiver?(channel: C): Receiver;
+  /** Tells the customer's phone that an agent read their message (WhatsApp's blue ticks), if the channel is set to. */
+  readReceipt?(channel: C, spec: Spec, channelMessageId: string): Promise<void>;
 }
 
 /** A kind with its types closed over, so that the list can hold every kind. */
@@ -62,7 +66,10 @@ export interface RegisteredKind {
   messageKind: MessageKind | null;
   starts: ChannelKind<unknown>['starts'];
   specs(config: Config): Map<string, unknown>;
-  open(spec: unknown, deps: KindDeps): { channel: Channel; receiver: Receiver | null };
+  open(
+    spec: unknown,
+    deps: KindDeps,
+  ): { channel: Channel; receiver: Receiver | null; readReceipt: ((channelMessageId: string) => Promise<void>) | null };
 }
 
 export function defineKind<Spec, C extends Channel>(kind: ChannelKind<Spec, C>): RegisteredKind {
@@ -73,7 +80,12 @@ export function defineKind<Spec, C extends Channel>(kind: ChannelKind<Spec, C>):
     specs: (config) => new Map(kind.specs(config)),
     open(spec, deps) {
       const channel = kind.create(spec as Spec, deps);
-      return { channel, receiver: kind.receiver?.(channel) ?? null };
+      const { readReceipt } = kind;
+      return {
+        channel,
+        receiver: kind.receiver?.(channel) ?? null,
+        readReceipt: readReceipt ? (id) => readReceipt(channel, spec as Spec, id) : null,
+      };
     },
   };
 }
@@ -149,5 +161,39 @@ export const mm7Kind = defineKind<Mm7Config, Mm7Channel>({
   }),
 });
 
+/** Meta's webhook posts are small JSON documents: media comes by id, fetched afterwards. */
+const WHATSAPP_BODY_LIMIT = 1024 * 1024;
+
+export const whatsappKind = defineKind<WhatsAppConfig, WhatsAppChannel>({
+  name: 'whatsapp',
+  messageKind: 'whatsapp',
+  starts: 'before-loop',
+  specs: (config) =>
+    config.whatsapp.map((c) => [
+      c.name,
+      {
+        name: c.name,
+        phoneNumberId: c.phone_number_id,
+        businessAccountId: c.business_account_id,
+        accessToken: secretOf(c.access_token, c.access_token_env)!,
+        appSecret: secretOf(c.app_secret, c.app_secret_env)!,
+        verifyToken: c.verify_token,
+        graphUrl: c.graph_url,
+        graphVersion: c.graph_version,
+        throughput: c.throughput,
+        sendReadReceipts: c.send_read_receipts,
+      },
+    ]),
+  create: (spec, { log, onState }) => createWhatsAppChannel(spec, log, { onState }),
+  receiver: (channel) => ({
+    bodyLimit: WHATSAPP_BODY_LIMIT,
+    receive: ({ method, headers, query, body }) =>
+      channel.receive({ method, query, signature: headerOf(headers['x-hub-signature-256']), body }),
+  }),
+  async readReceipt(channel, spec, channelMessageId) {
+    if (spec.sendReadReceipts) await channel.markRead(channelMessageId);
+  },
+});
+
 /** Every kind the server runs, in the order their channels start. */
-export const channelKinds: readonly RegisteredKind[] = [smppKind, mm7Kind];
+export const channelKinds: readonly RegisteredKind[] = [smppKind, mm7Kind, whatsappKind];

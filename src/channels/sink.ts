@@ -43,10 +43,15 @@ export function createSink({ domain, configStore, media, log, groupCommit, recei
   return {
     async inbound(text) {
       const numberConfig = (e164: string) => configStore.current.number.find((n) => n.e164 === e164);
-      const { kept, dropped } = acceptInbound(media, text.files ?? []);
+      // WhatsApp marks a recorded voice note: it is drawn as one (if it is Ogg/Opus).
+      const voice = text.voice === true;
+      const { kept, dropped } = acceptInbound(
+        media,
+        (text.files ?? []).map((f) => ({ ...f, voice })),
+      );
       if (dropped.length) log.warn({ to: text.to, dropped }, 'files of a type we do not keep were dropped');
       try {
-        const files = kept.length ? { store: media, files: kept, ...(text.voice ? { voice: true } : {}) } : undefined;
+        const files = kept.length ? { store: media, files: kept } : undefined;
         const result = await groupCommit.run(() =>
           receiveMessage(domain, messageOf(text), (e164) => keywordTextsOf(numberConfig(e164)), files),
         );

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { SANDBOX, SANDBOX_WHATSAPP } from '../config/sandbox.ts';
 import { secretProblems } from '../config/secrets.ts';
 import { createGroupCommit } from '../domain/group-commit.ts';
+import { latestInboundChannelId } from '../domain/messaging/channel-ids.ts';
 import { releaseLeases } from '../domain/messaging/delivery.ts';
 import { syncNumbers, type NumberConfig } from '../domain/numbers/sync.ts';
 import { createOutboxLoop } from './outbox-loop.ts';
@@ -165,6 +166,7 @@ export async function startMessaging(
   const onState = (state: ChannelState) => app.messaging.changed.emit('state', state);
 
   const receivers = new Map<string, Receiver>();
+  const readReceipts = new Map<string, (channelMessageId: string) => Promise<void>>();
 
   /** The web side sees the channels as they are now: the admin page, and /webhooks/<kind>/<name> (and /mm7/<name>). */
   function publish(): void {
@@ -179,11 +181,13 @@ export async function startMessaging(
   }
 
   function open(name: string, spec: ChannelSpec): Channel {
-    const { channel, receiver } = spec.kind.open(spec.spec, { log, onState });
+    const { channel, receiver, readReceipt } = spec.kind.open(spec.spec, { log, onState });
     channels.set(name, channel);
     specs.set(name, spec);
     if (receiver) receivers.set(name, receiver);
     else receivers.delete(name);
+    if (readReceipt) readReceipts.set(name, readReceipt);
+    else readReceipts.delete(name);
     return channel;
   }
 
@@ -198,6 +202,17 @@ export async function startMessaging(
     log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
   app.domain.events.on('message.created', ({ direction }) => {
     if (direction === 'out') loop.wake();
+  });
+  // An agent opened the conversation: the customer's phone may show their latest message as read (once per message).
+  const receipted = new Map<number, string>();
+  app.domain.events.on('conversation.read', ({ conversationId }) => {
+    const latest = latestInboundChannelId(app.domain, conversationId);
+    const readReceipt = latest && readReceipts.get(latest.channel);
+    if (!latest || !readReceipt || receipted.get(conversationId) === latest.channelMessageId) return;
+    receipted.delete(conversationId);
+    receipted.set(conversationId, latest.channelMessageId);
+    if (receipted.size > 10_000) receipted.delete(receipted.keys().next().value!);
+    readReceipt(latest.channelMessageId).catch((err: unknown) => log.warn({ err }, 'read receipt not sent'));
   });
   loop.start();
   for (const channel of startingAfterLoop) channel.start(sink);
@@ -222,6 +237,7 @@ export async function startMessaging(
       channels.delete(name);
       specs.delete(name);
       receivers.delete(name);
+      readReceipts.delete(name);
     }
     const replaced = rebound.map((name) => ({
       old: channels.get(name)!,

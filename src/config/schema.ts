@@ -114,6 +114,8 @@ const whatsappChannel = z
       .default(GRAPH_VERSION),
     /** Messages per second from this number (Meta allows 80 by default, up to 1000 when raised). */
     throughput: z.number().min(1).max(1000).default(80),
+    /** Tell the customer's phone their message was read (blue ticks) when an agent opens the conversation. */
+    send_read_receipts: z.boolean().default(false),
   })
   .refine((c) => (c.access_token === undefined) !== (c.access_token_env === undefined), {
     message: 'set exactly one of access_token and access_token_env',

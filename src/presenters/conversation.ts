@@ -93,9 +93,8 @@ function composer(src: Sources, conversation: ConversationView, state: PageState
             accept: ACCEPTED_TYPES,
           }
         : null,
-    // Whether the number's kind sends recorded voice notes (capabilitiesOf(kind).voiceNotes, once the conversation
-    // knows its number's kind): the composer offers the recorder then.
-    voiceNotes: false,
+    // The composer offers the recorder where the number's kind sends recorded voice notes.
+    voiceNotes: capabilitiesOf(conversation.numberKind).voiceNotes,
     surveys: listSurveys(src.domain),
     surveyNotice: state.surveyNotice,
     ask: state.ask ?? null,

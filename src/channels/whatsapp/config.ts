@@ -16,4 +16,6 @@ export interface WhatsAppConfig {
   graphVersion: string;
   /** Messages per second from this number; 0 = unpaced. */
   throughput: number;
+  /** Mark the customer's latest message read on their phone when an agent opens the conversation. */
+  sendReadReceipts: boolean;
 }

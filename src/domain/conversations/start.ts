@@ -8,7 +8,8 @@ import { invalid, notFound } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 import { contactVisibleTo } from '../contacts/access.ts';
 import { bookOf, contactFor, TEAM_BOOK } from '../contacts/book.ts';
-import { assertMayText, cleanBody, insertOutbound } from '../messaging/outbox.ts';
+import { assertFits, assertMayText, cleanBody, insertOutbound } from '../messaging/outbox.ts';
+import { capabilitiesOf } from '../messaging/capabilities.ts';
 import { addEvent } from './actions.ts';
 import { continuedBy } from './continued.ts';
 import type { Country } from '../../lib/countries.ts';
@@ -82,12 +83,14 @@ export function startConversation(
         inboxId: numbers.inboxId,
         assignmentEnabled: inboxes.assignmentEnabled,
         owner: inboxes.ownerUserId,
+        kind: numbers.kind,
       })
       .from(numbers)
       .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
       .where(and(eq(numbers.id, input.numberId), inboxVisibleTo(actor), isNull(numbers.retiredAt)))
       .get();
     if (!number) throw invalid('start.number_invalid', 'from');
+    assertFits(body, capabilitiesOf(number.kind).textLimit);
     const inbox = { id: number.inboxId, owner: number.owner };
     const countries = [countryOfNumber(number.e164), country];
     let phone: string | null;

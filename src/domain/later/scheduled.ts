@@ -5,7 +5,9 @@ import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { DomainError, forbidden, notFound } from '../errors.ts';
 import { assertCanSeeInbox } from '../inboxes/access.ts';
-import { assertMayText, cleanBody, queueReply } from '../messaging/outbox.ts';
+import { assertFits, assertMayText, cleanBody, queueReply } from '../messaging/outbox.ts';
+import { capabilitiesOf } from '../messaging/capabilities.ts';
+import { messageKindOf } from '../conversations/queries.ts';
 import { assertCanReadConversation } from '../conversations/timeline.ts';
 
 /** A scheduled reply as the timeline shows it. */
@@ -64,6 +66,7 @@ export function scheduleReply(
   const done = ctx.db.transaction((tx) => {
     // Same connection, same transaction: the checks read what this transaction sees.
     const inboxId = replyable(ctx, actor, conversationId);
+    assertFits(body, capabilitiesOf(messageKindOf(ctx, actor, conversationId)).textLimit);
     const id = tx
       .insert(scheduledMessages)
       .values({ conversationId, authorUserId: actor.id, body, dueAt, createdAt: now, updatedAt: now })
@@ -106,6 +109,7 @@ export function editScheduled(
   const row = ctx.db.transaction(() => {
     const row = ownItem(ctx, actor, scheduledId);
     replyable(ctx, actor, row.conversationId);
+    assertFits(body, capabilitiesOf(messageKindOf(ctx, actor, row.conversationId)).textLimit);
     ctx.db
       .update(scheduledMessages)
       .set({ body, dueAt, failedKey: null, updatedAt: now })

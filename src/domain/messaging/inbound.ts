@@ -39,11 +39,10 @@ export interface InboundMessage {
   contacts?: MessageContent['contacts'];
 }
 
-/** Files that came with it, checked; `voice` when they are a voice note recorded in the app. */
+/** Files that came with it, checked (a voice note is marked on its upload). */
 export interface InboundMedia {
   store: MediaStore;
   files: CheckedUpload[];
-  voice?: boolean;
 }
 
 export type InboundResult =
@@ -341,7 +340,6 @@ function storeInbound(
     ).get({ conversation: conversationId, body: sms.text, now });
     const messageId = message.id;
     if (number.kind === 'whatsapp') whatsAppDetails(tx, number, messageId, sms);
-    // attachments.voice (issue 16, helper C) takes `media.voice` once both branches are merged.
     if (media) attachFiles(tx, media.store, messageId, media.files, adopted);
     const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);
     if (surveyAnswered !== null) eventIds.push(surveyAnswered);

@@ -7,10 +7,9 @@ import { numbers } from '../../db/schema/numbers.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { DomainError, invalid, notFound } from '../errors.ts';
 import { assertCanSeeInbox } from '../inboxes/access.ts';
-import { LIMITS } from '../limits.ts';
 import { attachFiles, checkUploads, type Upload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
-import { capabilitiesOf, type MessageKind } from './capabilities.ts';
+import { capabilitiesOf, messageKinds, type MessageKind } from './capabilities.ts';
 import { optOutAddress } from './address.ts';
 import { kindOfNumber } from './kind.ts';
 import { customerLinkBase, type CustomerLinks } from './links.ts';
@@ -136,12 +135,22 @@ function quotable(tx: Pick<Tx, 'select'>, conversationId: number, messageId: num
   return target.id;
 }
 
-/** A message as typed: line ends unified, trimmed, not empty (unless files go with it), not longer than ten SMS' worth. */
-export function cleanBody(rawBody: unknown, mayBeEmpty = false): string {
+/**
+ * A message as typed: line ends unified, trimmed, not empty (unless files go with it), not longer than its kind
+ * carries (ten SMS' worth; WhatsApp's 4 096). Before the kind is known, the longest any kind carries.
+ */
+export function cleanBody(rawBody: unknown, mayBeEmpty = false, limit = LONGEST_TEXT): string {
   const body = typeof rawBody === 'string' ? rawBody.replace(/\r\n/g, '\n').trim() : '';
   if (body.length === 0 && !mayBeEmpty) throw invalid('sms.body_empty', 'body');
-  if (body.length > LIMITS.smsText) throw invalid('sms.body_long', 'body', { max: LIMITS.smsText });
+  assertFits(body, limit);
   return body;
+}
+
+const LONGEST_TEXT = Math.max(...messageKinds.map((kind) => capabilitiesOf(kind).textLimit));
+
+/** Refuses a text longer than `limit` (a kind's textLimit) characters. */
+export function assertFits(body: string, limit: number): void {
+  if (body.length > limit) throw invalid('sms.body_long', 'body', { max: limit });
 }
 
 /** Files that go with a reply, and how to link them for a number whose route is `link`. */
@@ -200,6 +209,7 @@ export function queueReply(
       // Same connection, same transaction: the check reads what this transaction sees.
       assertCanSeeInbox(ctx, actor, row.inboxId);
       assertMayText(tx, row.numberId, row.phone, { conversationId, now });
+      assertFits(body, capabilitiesOf(row.kind).textLimit);
       const replyToId =
         options.replyToMessageId === undefined
           ? undefined

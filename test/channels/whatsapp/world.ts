@@ -75,6 +75,7 @@ export async function whatsAppWorld(
     graphUrl: '',
     graphVersion: 'v26.0',
     throughput: options.throughput ?? 0,
+    sendReadReceipts: false,
   };
   let channel: WhatsAppChannel | null = null;
   const app = createServer((req, res) => {
