@@ -233,6 +233,8 @@ export async function startWhatsAppSandbox(log: Logger): Promise<WhatsAppSandbox
     graphUrl: '',
     graphVersion: GRAPH_VERSION,
     throughput: 80,
+    // As a phone shows it: the customer's messages are marked read when an agent opens the conversation.
+    sendReadReceipts: true,
   };
   const standin = await startGraphStandin({
     graphVersion: spec.graphVersion,

@@ -178,7 +178,7 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
             throw invalid('sandbox.whatsapp_failed');
           }
         } else {
-          if (req.upload.files.length) throw invalid('sandbox.files_whatsapp_only', 'photo');
+          if (req.upload.files.length) throw invalid('sandbox.files_whatsapp_only');
           if (text.trim() === '' || text.length > LIMITS.smsText)
             throw invalid('sandbox.text_invalid', 'text', { max: LIMITS.smsText });
           await simulator.sendText({ from: phone, to, text });
