@@ -57,7 +57,7 @@ export interface ChannelKind<Spec, C extends Channel = Channel> {
   starts: 'before-loop' | 'after-loop';
   receiver?(channel: C): Receiver;
   /** Tells the customer's phone that an agent read their message (WhatsApp's blue ticks), if the channel is set to. */
-  readReceipt?(channel: C, spec: Spec, channelMessageId: string): Promise<void>;
+  readReceipt?: (channel: C, spec: Spec, channelMessageId: string) => Promise<void>;
 }
 
 /** A kind with its types closed over, so that the list can hold every kind. */
@@ -80,11 +80,10 @@ export function defineKind<Spec, C extends Channel>(kind: ChannelKind<Spec, C>):
     specs: (config) => new Map(kind.specs(config)),
     open(spec, deps) {
       const channel = kind.create(spec as Spec, deps);
-      const { readReceipt } = kind;
       return {
         channel,
         receiver: kind.receiver?.(channel) ?? null,
-        readReceipt: readReceipt ? (id) => readReceipt(channel, spec as Spec, id) : null,
+        readReceipt: kind.readReceipt ? (id) => kind.readReceipt!(channel, spec as Spec, id) : null,
       };
     },
   };
@@ -190,7 +189,7 @@ export const whatsappKind = defineKind<WhatsAppConfig, WhatsAppChannel>({
     receive: ({ method, headers, query, body }) =>
       channel.receive({ method, query, signature: headerOf(headers['x-hub-signature-256']), body }),
   }),
-  async readReceipt(channel, spec, channelMessageId) {
+  readReceipt: async (channel, spec, channelMessageId) => {
     if (spec.sendReadReceipts) await channel.markRead(channelMessageId);
   },
 });
