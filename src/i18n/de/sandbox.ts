@@ -14,7 +14,7 @@ export const sandbox: Translation<typeof en> = {
   'sandbox.text_invalid': 'Schreib eine Nachricht mit bis zu {max} Zeichen.',
   'sandbox.intro':
     'Schreib dem Posteingang wie ein Kunde, per SMS oder auf WhatsApp. Antworten aus dem Posteingang kommen hier an, mit ihren Zustellberichten (SMS) oder Häkchen (WhatsApp).',
-  'sandbox.transcript': 'Nachrichten von {phone}',
+  'sandbox.transcript': 'Verlauf von {phone}',
   'sandbox.none': 'Noch keine Nachrichten.',
   'sandbox.sent_to_sms': 'Gesendet an {number}',
   'sandbox.received_from_sms': 'Empfangen von {number}',
@@ -23,7 +23,7 @@ export const sandbox: Translation<typeof en> = {
   'sandbox.number_sms': '{number} (SMS)',
   'sandbox.number_whatsapp': '{number} (WhatsApp)',
   'sandbox.send_whatsapp': 'Auf WhatsApp von diesem Telefon senden',
-  'sandbox.photo': 'Foto (JPEG oder PNG; die Nachricht wird seine Bildunterschrift)',
+  'sandbox.photo': 'Foto (JPEG oder PNG; der Text oben wird seine Bildunterschrift)',
   'sandbox.voice_note': '🎤 Sprachnachricht',
   'sandbox.file': '📎 {type}',
   'sandbox.template': 'Vorlage {name}',

@@ -12,7 +12,7 @@ export const sandbox = {
   'sandbox.text_invalid': 'Write a message of up to {max} characters.',
   'sandbox.intro':
     'Write to the inbox as a customer would, by SMS or on WhatsApp. Replies from the inbox arrive here with their delivery receipts (SMS) or ticks (WhatsApp).',
-  'sandbox.transcript': 'Messages of {phone}',
+  'sandbox.transcript': 'History of {phone}',
   'sandbox.none': 'No messages yet.',
   'sandbox.sent_to_sms': 'Sent to {number}',
   'sandbox.received_from_sms': 'Received from {number}',
@@ -21,7 +21,7 @@ export const sandbox = {
   'sandbox.number_sms': '{number} (SMS)',
   'sandbox.number_whatsapp': '{number} (WhatsApp)',
   'sandbox.send_whatsapp': 'Send on WhatsApp from this phone',
-  'sandbox.photo': 'Photo (JPEG or PNG; the message is its caption)',
+  'sandbox.photo': 'Photo (JPEG or PNG; the text above is its caption)',
   'sandbox.voice_note': '🎤 Voice note',
   'sandbox.file': '📎 {type}',
   'sandbox.template': 'Template {name}',
