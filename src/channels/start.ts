@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
-import { SANDBOX } from '../config/sandbox.ts';
+import { SANDBOX, SANDBOX_WHATSAPP } from '../config/sandbox.ts';
 import { secretProblems } from '../config/secrets.ts';
 import { createGroupCommit } from '../domain/group-commit.ts';
 import { latestInboundChannelId } from '../domain/messaging/channel-ids.ts';
@@ -13,6 +13,7 @@ import { channelKinds, smppKind, type Receiver, type Refresh, type RegisteredKin
 import type { SmppConfig } from './smpp/connection.ts';
 import { createSimulator, type Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
+import { startWhatsAppSandbox, type WhatsAppSandbox } from './whatsapp-sandbox.ts';
 
 /** The built-in SMSC runs when there is no config file (unless switched off) or when a file switches it on. */
 export function sandboxWanted(config: Config, configFile: string | undefined): boolean {
@@ -44,13 +45,20 @@ const SANDBOX_SMPP = (port: number): SmppConfig => ({
   receiptId: 'same',
 });
 
+/** What the sandbox runs: the SMSC, and the WhatsApp stand-in when the server has the WhatsApp kind. */
+interface Sandbox {
+  smsc: Simulator;
+  whatsapp: { kind: RegisteredKind; sandbox: WhatsAppSandbox } | null;
+}
+
 /** The channels and numbers a configuration asks for, the sandbox's added while it runs. Throws on a missing secret. */
-function wantedBy(config: Config, sandbox: Simulator | null, kinds: readonly RegisteredKind[]): Wanted {
+function wantedBy(config: Config, sandbox: Sandbox | null, kinds: readonly RegisteredKind[]): Wanted {
   const channels = new Map<string, ChannelSpec>();
   for (const kind of kinds) for (const [name, spec] of kind.specs(config)) channels.set(name, { kind, spec });
-  if (sandbox) channels.set(SANDBOX.name, { kind: smppKind, spec: SANDBOX_SMPP(sandbox.port) });
   const numbers: NumberConfig[] = [...config.number];
-  if (sandbox && !numbers.some((n) => n.smpp === SANDBOX.name)) {
+  if (!sandbox) return { channels, numbers };
+  channels.set(SANDBOX.name, { kind: smppKind, spec: SANDBOX_SMPP(sandbox.smsc.port) });
+  if (!numbers.some((n) => n.smpp === SANDBOX.name)) {
     numbers.push({
       e164: SANDBOX.number,
       smpp: SANDBOX.name,
@@ -58,6 +66,18 @@ function wantedBy(config: Config, sandbox: Simulator | null, kinds: readonly Reg
       registration: 'not-required',
       throughput: 0,
     });
+  }
+  const whatsapp = sandbox.whatsapp;
+  if (whatsapp) {
+    channels.set(SANDBOX_WHATSAPP.name, { kind: whatsapp.kind, spec: whatsapp.sandbox.spec });
+    if (!numbers.some((n) => n.whatsapp === SANDBOX_WHATSAPP.name || n.e164 === SANDBOX_WHATSAPP.number))
+      numbers.push({
+        e164: SANDBOX_WHATSAPP.number,
+        whatsapp: SANDBOX_WHATSAPP.name,
+        inbox: SANDBOX_WHATSAPP.inbox,
+        registration: 'not-required',
+        throughput: 0,
+      });
   }
   return { channels, numbers };
 }
@@ -100,9 +120,9 @@ export async function startMessaging(
   // `serve` checked these before start-up; here they guard every other caller (a short inbound password lets anyone in).
   const problems = secretProblems(config);
   if (problems.length) throw new Error(problems.join('; '));
-  let sandbox: Simulator | null = null;
+  let sandbox: Sandbox | null = null;
   if (sandboxWanted(config, configFile)) {
-    sandbox = createSimulator({
+    const smsc = createSimulator({
       port: config.sandbox.port,
       systemId: SANDBOX.systemId,
       password: SANDBOX.password,
@@ -110,11 +130,16 @@ export async function startMessaging(
       receiptDelayMs: 300,
       log: log.child({ sandbox: true }),
     });
-    await sandbox.start();
+    await smsc.start();
     log.warn(
-      { port: sandbox.port },
+      { port: smsc.port },
       'sandbox SMSC running: texts go nowhere real. Add [[smpp]] and [[number]] blocks to connect a carrier.',
     );
+    const whatsappKind = kinds.find((k) => k.name === 'whatsapp');
+    const whatsapp = whatsappKind ? await startWhatsAppSandbox(log.child({ sandbox: true })) : null;
+    // Its webhooks come to this server: at once when it listens already (serve), else when it starts to (tests).
+    whatsapp?.postTo(app.server);
+    sandbox = { smsc, whatsapp: whatsapp && whatsappKind ? { kind: whatsappKind, sandbox: whatsapp } : null };
   }
   let wanted = wantedBy(config, sandbox, kinds);
 
@@ -195,7 +220,8 @@ export async function startMessaging(
   });
   loop.start();
   for (const channel of startingAfterLoop) channel.start(sink);
-  app.messaging.simulator = sandbox;
+  app.messaging.simulator = sandbox?.smsc ?? null;
+  app.messaging.whatsappPhone = sandbox?.whatsapp?.sandbox.phone ?? null;
   publish();
 
   async function apply(next: Config): Promise<MessagingChanges> {
@@ -246,7 +272,7 @@ export async function startMessaging(
 
   let applying: Promise<unknown> = Promise.resolve();
   return {
-    sandbox,
+    sandbox: sandbox?.smsc ?? null,
     apply(next) {
       const run = applying.then(() => apply(next));
       applying = run.catch(() => {});
@@ -256,7 +282,8 @@ export async function startMessaging(
       await applying;
       await loop.stop();
       await Promise.all([...channels.values()].map((c) => c.stop()));
-      await sandbox?.stop();
+      await sandbox?.smsc.stop();
+      await sandbox?.whatsapp?.sandbox.stop();
     },
   };
 }

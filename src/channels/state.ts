@@ -2,11 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { Receiver, Refresh } from './registry.ts';
 import type { Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
+import type { WhatsAppPhone } from './whatsapp-sandbox.ts';
 
 /** What the web side may know of the running channels: their states, and a signal when one changes. */
 export interface MessagingState {
   /** The built-in SMSC, when it runs: every page then says texts go nowhere real. */
   simulator: Simulator | null;
+  /** The sandbox's WhatsApp user, when the stand-in runs beside the SMSC: the customer phone page sends as them. */
+  whatsappPhone: WhatsAppPhone | null;
   channels: Channel[];
   /** The kind (./registry.ts) of each running channel, by its name. */
   kinds: Map<string, string>;
@@ -24,6 +27,7 @@ export interface MessagingState {
 export function createMessagingState(): MessagingState {
   return {
     simulator: null,
+    whatsappPhone: null,
     channels: [],
     kinds: new Map(),
     receivers: new Map(),

@@ -10,3 +10,15 @@ export const SANDBOX = {
   number: '+15550100100',
   inbox: 'Support',
 } as const;
+
+/**
+ * The built-in WhatsApp stand-in's channel and number (src/channels/whatsapp-sandbox.ts), beside the SMSC's: a
+ * [[whatsapp]] block of this name pointed at Meta's Graph API played on 127.0.0.1, its number in the same inbox.
+ */
+export const SANDBOX_WHATSAPP = {
+  name: 'sandbox-whatsapp',
+  number: '+15550100199',
+  phoneNumberId: '100000000000199',
+  businessAccountId: '200000000000199',
+  inbox: 'Support',
+} as const;

@@ -82,6 +82,9 @@ const mm7Connection = z
     path: ['inbound_password'],
   });
 
+/** The Graph API version a [[whatsapp]] block names unless it sets graph_version (the sandbox's stand-in speaks it too). */
+export const GRAPH_VERSION = 'v26.0';
+
 const metaId = z.string().regex(/^[0-9]{1,32}$/, 'expected the digits Meta shows for it');
 
 /** A WhatsApp Business number on Meta's Cloud API. Meta posts its webhooks to <public_url>/webhooks/whatsapp/<name>. */
@@ -108,7 +111,7 @@ const whatsappChannel = z
     graph_version: z
       .string()
       .regex(/^v[0-9]{1,3}\.[0-9]{1,2}$/, 'expected a Graph API version such as "v26.0"')
-      .default('v26.0'),
+      .default(GRAPH_VERSION),
     /** Messages per second from this number (Meta allows 80 by default, up to 1000 when raised). */
     throughput: z.number().min(1).max(1000).default(80),
     /** Tell the customer's phone their message was read (blue ticks) when an agent opens the conversation. */

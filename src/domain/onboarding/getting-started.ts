@@ -1,5 +1,5 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
-import { SANDBOX } from '../../config/sandbox.ts';
+import { and, eq, isNull, ne, notInArray } from 'drizzle-orm';
+import { SANDBOX, SANDBOX_WHATSAPP } from '../../config/sandbox.ts';
 import { messages } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { users } from '../../db/schema/users.ts';
@@ -35,7 +35,7 @@ export function gettingStarted(ctx: DomainContext, actor: Actor, dismissed: bool
     db
       .select({ id: numbers.id })
       .from(numbers)
-      .where(and(ne(numbers.channel, SANDBOX.name), isNull(numbers.retiredAt)))
+      .where(and(notInArray(numbers.channel, [SANDBOX.name, SANDBOX_WHATSAPP.name]), isNull(numbers.retiredAt)))
       .limit(1)
       .get(),
   );

@@ -76,8 +76,10 @@ export interface GraphStandin {
   /** The graph_url to configure. */
   url: string;
   requests: RecordedRequest[];
-  /** Message bodies accepted, with the wamid each got. */
-  accepted: { wamid: string; body: Record<string, unknown> }[];
+  /** Message bodies accepted, with the wamid each got and when (ms). */
+  accepted: { wamid: string; body: Record<string, unknown>; at: number }[];
+  /** The last status posted for each of our messages (by wamid) that the webhook took (200): what its ticks show. */
+  statuses: Map<string, string>;
   media: Map<string, StoredMedia>;
   webhookUrl: string | undefined;
   templates: MetaTemplate[];
@@ -137,6 +139,7 @@ export async function startGraphStandin(options: StandinOptions): Promise<GraphS
   const urls = new Map<string, { mediaId: string; expires: number }>();
   const requests: RecordedRequest[] = [];
   const accepted: GraphStandin['accepted'] = [];
+  const statuses = new Map<string, string>();
   const timers = new Set<Promise<void>>();
   let expireNext = 0;
   let failNext: StandinError | null = null;
@@ -183,7 +186,10 @@ export async function startGraphStandin(options: StandinOptions): Promise<GraphS
       for (const status of steps) {
         await new Promise((resolve) => setTimeout(resolve, statusDelay));
         const statusObject = { id: wamid, status, timestamp: timestamp(), ...recipient };
-        await post(envelope(options, [messagesChange(options, { statuses: [statusObject] })])).catch(() => undefined);
+        const answered = await post(envelope(options, [messagesChange(options, { statuses: [statusObject] })])).catch(
+          () => 0,
+        );
+        if (answered === 200) statuses.set(wamid, status);
       }
     })();
     timers.add(work);
@@ -201,7 +207,7 @@ export async function startGraphStandin(options: StandinOptions): Promise<GraphS
     const message = body as Record<string, unknown>;
     if (message.status === 'read') return { status: 200, body: { success: true } };
     const wamid = newWamid();
-    accepted.push({ wamid, body: message });
+    accepted.push({ wamid, body: message, at: Date.now() });
     scheduleStatuses(wamid, message);
     const contact =
       typeof message.to === 'string'
@@ -421,6 +427,7 @@ export async function startGraphStandin(options: StandinOptions): Promise<GraphS
     url: base,
     requests,
     accepted,
+    statuses,
     media,
     webhookUrl: options.webhookUrl,
     templates: options.templates ?? DEFAULT_TEMPLATES,
