@@ -70,7 +70,11 @@ function replyWindowView(src: Sources, actor: Actor, conversation: ConversationV
     return {
       ...t,
       params,
-      preview: fillTemplate(t.body, params),
+      // A variable still empty shows as {{n}}, as the preview in the browser does.
+      preview: fillTemplate(
+        t.body,
+        params.map((p, i) => (p === '' ? `{{${i + 1}}}` : p)),
+      ),
       // Distinct per template: the page has one form for each.
       key: `${t.name}-${t.language}`.replace(/[^\w-]/g, '_'),
       chosen: mine === true,
