@@ -61,11 +61,11 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   const [due] = claimDue(s.app.domain, 10, 30_000);
   assert.ok(due);
   writeDeliveries(s.app.domain, [{ kind: 'sent', message: due, carrierIds: ['smsc-1'] }]);
-  await reply.getByText('Sent ✓').waitFor();
+  await reply.getByRole('img', { name: 'Sent', exact: true }).waitFor();
   writeDeliveries(s.app.domain, [
     { kind: 'receipt', connection: due.connection, carrierId: 'smsc-1', state: 'delivered' },
   ]);
-  await reply.getByText('Delivered ✓✓').waitFor();
+  await reply.getByRole('img', { name: 'Delivered', exact: true }).waitFor();
 
   receive('STOP');
   await timeline.getByText('Opted out by texting a STOP keyword').waitFor();
