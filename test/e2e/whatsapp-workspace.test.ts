@@ -98,7 +98,7 @@ test('WhatsApp workspace', { skip: noChromium }, async (t) => {
         assert.equal(queued.length, 1, 'one outbound reaction queued');
         assert.match(queued[0]!, /^👍\uFE0F?$/u);
         return true;
-      });
+      }, "the agent's reaction in the outbox");
       assert.equal(await timeline(page).getByRole('listitem').filter({ hasText: /^👍/ }).count(), 0, 'never a bubble');
     },
   );
