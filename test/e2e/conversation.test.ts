@@ -54,7 +54,7 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   await page.getByText('147 characters left · 1 SMS').waitFor();
   await page.getByRole('button', { name: 'Send reply' }).click();
   const reply = timeline.getByRole('listitem').filter({ hasText: 'We open at 9.' });
-  await reply.getByText('Queued').waitFor();
+  await reply.getByRole('img', { name: 'Queued', exact: true }).waitFor();
   assert.equal(await page.getByLabel('Reply by text message').inputValue(), '', 'the composer is cleared');
   assert.equal(await reply.count(), 1, 'the reply appears once (response and push both upsert it)');
 
