@@ -59,6 +59,7 @@ import inboxSettingRoutes from './routes/inboxes.ts';
 import conversationActionRoutes from './routes/conversations/actions.ts';
 import conversationListRoutes from './routes/conversations/list.ts';
 import conversationRoutes from './routes/conversations/show.ts';
+import conversationTemplateRoutes from './routes/conversations/templates.ts';
 import startConversationRoutes from './routes/conversations/start.ts';
 import laterRoutes from './routes/later.ts';
 import healthRoutes from './routes/health.ts';
@@ -236,6 +237,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(startConversationRoutes);
   await app.register(conversationRoutes);
   await app.register(conversationActionRoutes);
+  await app.register(conversationTemplateRoutes);
   await app.register(laterRoutes);
   await app.register(contactRoutes);
   await app.register(inboxSettingRoutes);

@@ -16,9 +16,11 @@ import * as navMore from './behaviours/nav-more.js';
 import * as notifications from './behaviours/notifications.js';
 import * as panes from './behaviours/panes.js';
 import * as pins from './behaviours/pins.js';
+import * as quotes from './behaviours/quotes.js';
 import * as sendLater from './behaviours/send-later.js';
 import * as push from './behaviours/push.js';
 import * as shortcuts from './behaviours/shortcuts.js';
+import * as templates from './behaviours/templates.js';
 import * as sound from './behaviours/sound.js';
 import * as timeZone from './behaviours/time-zone.js';
 import * as title from './behaviours/title.js';
@@ -48,6 +50,8 @@ start([
   sound,
   sendLater,
   voiceRecorder,
+  quotes,
+  templates,
   typing,
   push,
   callLog,

@@ -1,5 +1,8 @@
 import { capabilitiesOf, type MessageKind } from '../domain/messaging/capabilities.ts';
+import { replyWindowOf } from '../domain/messaging/outbox.ts';
+import { quotableExcerpt } from '../domain/messaging/quotes.ts';
 import { analyzeText } from '../domain/messaging/sms-parts.ts';
+import { approvedTemplatesFor, fillTemplate } from '../domain/messaging/templates.ts';
 import type { ConfigStore } from '../config/store.ts';
 import { callLinks, contactHistory, getContact, isFavourite } from '../domain/contacts/service.ts';
 import type { Actor, DomainContext } from '../domain/context.ts';
@@ -33,6 +36,51 @@ export interface PageState {
   surveyNotice?: string;
   /** A send held back: a teammate replied meanwhile (./collision.ts). */
   ask?: ReplyAsk;
+  /** The customer message the refused reply quoted. */
+  replyTo?: number;
+  /** A refused template send: which template and the values typed. */
+  template?: TemplateChoice;
+}
+
+export interface TemplateChoice {
+  name: string;
+  language: string;
+  params: string[];
+}
+
+const HOUR = 3_600_000;
+
+/** WhatsApp's reply window as the composer says it (null: the kind has none), with the templates offered once it closed. */
+function replyWindowView(src: Sources, actor: Actor, conversation: ConversationView, state: PageState) {
+  if (capabilitiesOf(conversation.numberKind).replyWindowMs === null) return null;
+  const window = replyWindowOf(src.domain, conversation.id);
+  if (window.open && window.closesAt !== null) {
+    const left = Math.max(0, window.closesAt - src.domain.now());
+    return {
+      open: true as const,
+      hours: Math.floor(left / HOUR),
+      minutes: Math.floor((left % HOUR) / 60_000),
+      templates: [],
+    };
+  }
+  const chosen = state.template;
+  const templates = approvedTemplatesFor(src.domain, actor, conversation.id).map((t) => {
+    const mine = chosen && chosen.name === t.name && chosen.language === t.language;
+    const params = mine ? t.params.map((p, i) => chosen.params[i] ?? p) : t.params;
+    return {
+      ...t,
+      params,
+      // A variable still empty shows as {{n}}, as the preview in the browser does.
+      preview: fillTemplate(
+        t.body,
+        params.map((p, i) => (p === '' ? `{{${i + 1}}}` : p)),
+      ),
+      // Distinct per template: the page has one form for each.
+      key: `${t.name}-${t.language}`.replace(/[^\w-]/g, '_'),
+      chosen: mine === true,
+    };
+  });
+  return { open: false as const, hours: 0, minutes: 0, templates };
 }
 
 /** The header: state, actions and tags — all that header actions and live header pushes redraw (no timeline). */
@@ -77,8 +125,18 @@ export function composerCount(kind: MessageKind, draft: string) {
   return { count, textLimit };
 }
 
-/** The reply composer under the timeline: the draft and its count, what may be attached, the surveys to send. */
-function composer(src: Sources, conversation: ConversationView, state: PageState) {
+/** The customer message a reply quotes, drawn above the composer again after a refused send. */
+function quoteOf(src: Sources, conversation: ConversationView, state: PageState) {
+  if (state.replyTo === undefined || !capabilitiesOf(conversation.numberKind).quotes) return null;
+  const excerpt = quotableExcerpt(src.domain, conversation.id, state.replyTo);
+  return excerpt === null ? null : { id: state.replyTo, excerpt };
+}
+
+/**
+ * The reply composer under the timeline: the draft and its count, what may be attached, the surveys to send;
+ * on WhatsApp the reply window, and once it closed the templates in its place.
+ */
+function composer(src: Sources, actor: Actor, conversation: ConversationView, state: PageState) {
   const draft = state.draft ?? '';
   return {
     draft,
@@ -93,8 +151,10 @@ function composer(src: Sources, conversation: ConversationView, state: PageState
             accept: ACCEPTED_TYPES,
           }
         : null,
-    // The composer offers the recorder where the number's kind sends recorded voice notes.
+    // The recorder, when the number's kind sends recorded voice notes.
     voiceNotes: capabilitiesOf(conversation.numberKind).voiceNotes,
+    replyWindow: replyWindowView(src, actor, conversation, state),
+    quote: quoteOf(src, conversation, state),
     surveys: listSurveys(src.domain),
     surveyNotice: state.surveyNotice,
     ask: state.ask ?? null,
@@ -106,7 +166,7 @@ function composer(src: Sources, conversation: ConversationView, state: PageState
 /** The composer alone, for its redraws (a canned reply put in, a refused send, a survey sent). */
 export function conversationComposer(src: Sources, actor: Actor, conversationId: number, state: PageState = {}) {
   const conversation = getConversation(src.domain, actor, conversationId);
-  return { conversation, ...composer(src, conversation, state) };
+  return { conversation, ...composer(src, actor, conversation, state) };
 }
 
 /** The whole conversation page: header, panel, composer and one page of the timeline (the newest, or the one before `before`). */
@@ -121,7 +181,7 @@ export function conversationPage(
   return {
     ...header,
     ...contactPanel(src, actor, header.conversation, state),
-    ...composer(src, header.conversation, state),
+    ...composer(src, actor, header.conversation, state),
     timeline: timelineData(src.domain, actor, conversationId, before),
     // Scheduled replies wait below the newest page only.
     ...scheduledData(src.domain, actor, conversationId, zoneOfActor(src, actor), before === undefined),

@@ -17,6 +17,7 @@ import { renderMarkdown } from '../formatting/markdown.ts';
 import { ageFormatter, timeFormatter, translator, type Locale } from '../i18n/index.ts';
 import { avatar } from './avatar.ts';
 import { dayFormatter } from './days.ts';
+import { failureOf, mapLinkOf, tickOf } from './message-status.ts';
 import { icon } from './icons.ts';
 import { countryOf, phoneFormatter } from './phone.ts';
 
@@ -95,6 +96,9 @@ export function viewerLocals(
     phone: phoneFormatter(viewer.country),
     fileSize: humanSize,
     playTime,
+    tick: tickOf,
+    failure: failureOf,
+    mapLink: mapLinkOf,
     limits: LIMITS,
     sandbox: opts.sandbox,
     publicUrlMissing: opts.publicUrlMissing,

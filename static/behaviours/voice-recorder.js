@@ -4,8 +4,10 @@ import { each } from '../lib/each.js';
 // The composer's voice note recorder (views/partials/voice-recorder.eta, drawn when the number's kind takes voice
 // notes). The toggle records on a click and stops on the next, or records while held (a press longer than HOLD_MS
 // stops when let go); a running timer; at most data-max-seconds. Then a preview to play, Send or Discard. Send puts
-// the recording in the form's `voice` file field and submits the composer like any reply: the server makes it
-// Ogg/Opus (src/domain/media/voice.ts). Without MediaRecorder or an Opus recording the recorder stays hidden.
+// the recording in the form's `voice` file field and submits the composer: the server makes it Ogg/Opus
+// (src/domain/media/voice.ts). A voice note goes alone (WhatsApp's have no caption): the other files are left out of
+// that request, and the typed text comes back as the draft. Without MediaRecorder or an Opus recording the
+// recorder stays hidden.
 
 const HOLD_MS = 300;
 
@@ -167,12 +169,22 @@ export const init = each('[data-voice-recorder]', (/** @type {HTMLElement} */ bo
     else void start();
   });
 
+  /** Set while the form is submitted by Send: that request carries the voice note and no other file. */
+  let voiceAlone = false;
+  file.form?.addEventListener('htmx:config:request', (event) => {
+    if (!voiceAlone) return;
+    voiceAlone = false;
+    const body = /** @type {CustomEvent<{ ctx: { request: { body: unknown } } }>} */ (event).detail.ctx.request.body;
+    if (body instanceof FormData) body.delete('files');
+  });
+
   send.addEventListener('click', () => {
     if (!recording || !file.form) return;
     const ogg = recording.type.startsWith('audio/ogg');
     const data = new DataTransfer();
     data.items.add(new File([recording], ogg ? 'voice-note.ogg' : 'voice-note.webm', { type: recording.type }));
     file.files = data.files;
+    voiceAlone = true;
     file.form.requestSubmit();
   });
   discard.addEventListener('click', () => {

@@ -289,7 +289,7 @@ test(
     // Sent as usual.
     await button(ana, 'Send reply').click();
     const sent = timeline(ana).getByRole('listitem').filter({ hasText: THANKS.forCarla });
-    await sent.getByText(/Queued|Sent ✓/).waitFor();
+    await sent.getByRole('img', { name: /^(Queued|Sent)$/ }).waitFor();
     assert.equal(await sent.count(), 1);
     assert.match((await sent.innerText()).replace(/\s+/g, ' '), new RegExp(ORDER.forCarla.replace(/[.]/g, '\\.')));
     assert.equal(await composer(ana).inputValue(), '', 'the composer is cleared');

@@ -351,7 +351,7 @@ test(
     assert.equal(w.outbound(), 0, 'no outbound message row');
     assert.equal(
       await timeline(ana)
-        .getByText(/Queued|Sent ✓|Failed/)
+        .getByRole('img', { name: /^(Queued|Sent|Failed)$/ })
         .count(),
       0,
       'no outgoing message shown',

@@ -54,18 +54,18 @@ test('browser: an SMS conversation, live', { skip: noChromium }, async (t) => {
   await page.getByText('147 characters left · 1 SMS').waitFor();
   await page.getByRole('button', { name: 'Send reply' }).click();
   const reply = timeline.getByRole('listitem').filter({ hasText: 'We open at 9.' });
-  await reply.getByText('Queued').waitFor();
+  await reply.getByRole('img', { name: 'Queued', exact: true }).waitFor();
   assert.equal(await page.getByLabel('Reply by text message').inputValue(), '', 'the composer is cleared');
   assert.equal(await reply.count(), 1, 'the reply appears once (response and push both upsert it)');
 
   const [due] = claimDue(s.app.domain, 10, 30_000);
   assert.ok(due);
   writeDeliveries(s.app.domain, [{ kind: 'sent', message: due, carrierIds: ['smsc-1'] }]);
-  await reply.getByText('Sent ✓').waitFor();
+  await reply.getByRole('img', { name: 'Sent', exact: true }).waitFor();
   writeDeliveries(s.app.domain, [
     { kind: 'receipt', connection: due.connection, carrierId: 'smsc-1', state: 'delivered' },
   ]);
-  await reply.getByText('Delivered ✓✓').waitFor();
+  await reply.getByRole('img', { name: 'Delivered', exact: true }).waitFor();
 
   receive('STOP');
   await timeline.getByText('Opted out by texting a STOP keyword').waitFor();

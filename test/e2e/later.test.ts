@@ -56,7 +56,7 @@ test(
     // Due: the timer sends it through the outbox, and the tab shows the message instead of the scheduled item.
     s.app.domain.now = () => Date.now() + 4 * HOUR;
     s.app.later.run();
-    await edited.getByText('Queued').waitFor();
+    await edited.getByRole('img', { name: 'Queued', exact: true }).waitFor();
     await until(async () => (await timeline.getByText(/Scheduled for /).count()) === 0, 'the scheduled item gone');
     assert.equal(await edited.count(), 1);
 

@@ -20,7 +20,7 @@ test('browser: the sandbox customer phone texts the inbox and receives the reply
   await agentView.getByRole('link', { name: /Do you deliver on Sundays\?/ }).click();
   await agentView.getByLabel('Reply by text message').fill('Yes, every day.');
   await agentView.getByRole('button', { name: 'Send reply' }).click();
-  await agentView.getByText('Delivered ✓✓').waitFor();
+  await agentView.getByRole('img', { name: 'Delivered', exact: true }).waitFor();
 
   await phone.getByLabel('Message').fill('half-typed');
   await phone.getByText('Yes, every day.').waitFor();

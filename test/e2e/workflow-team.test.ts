@@ -340,7 +340,7 @@ test('opening a conversation reads it for me only; Ctrl+Enter sends the reply', 
   await composer.fill('It left our warehouse this morning.');
   await composer.press('Control+Enter');
   const reply = timeline(ana).getByRole('listitem').filter({ hasText: 'It left our warehouse this morning.' });
-  await reply.getByText(/Queued|Sent ✓/).waitFor();
+  await reply.getByRole('img', { name: /^(Queued|Sent)$/ }).waitFor();
   assert.equal(await composer.inputValue(), '', 'the composer is cleared');
   assert.equal(await reply.count(), 1);
 

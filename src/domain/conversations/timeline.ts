@@ -1,7 +1,8 @@
 import { and, desc, eq, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
+import { alias, type SQLiteColumn, type SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { conversationEvents, conversations, messages, type MessageContent } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
+import { numbers } from '../../db/schema/numbers.ts';
 import { conversationNotes } from '../../db/schema/notes.ts';
 import { users } from '../../db/schema/users.ts';
 import type { Actor, DomainContext } from '../context.ts';
@@ -9,7 +10,9 @@ import { reactionsOf, type Reaction } from '../emoji/reactions.ts';
 import { notFound } from '../errors.ts';
 import { conversationReadableBy } from '../inboxes/access.ts';
 import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
+import type { MessageKind } from '../messaging/capabilities.ts';
 import { customerReactionsOf } from '../messaging/customer-reactions.ts';
+import { excerptOf } from '../notifications/notify.ts';
 
 export type TimelineItem =
   | {
@@ -19,12 +22,21 @@ export type TimelineItem =
       direction: 'in' | 'out';
       body: string;
       status: string;
+      /** When the status last moved (sent, delivered, read …). */
+      updatedAt: number;
       author: string | null;
+      errorCode: string | null;
       errorReason: string | null;
+      /** What the conversation's number carries: how codes read, whether quotes and reactions reach the customer. */
+      messageKind: MessageKind;
+      /** The channel's own id (a customer message with one can be quoted). */
+      channelMessageId: string | null;
       reactions: Reaction[];
       files: AttachmentView[];
       /** The message this one quotes (WhatsApp). */
       replyToId: number | null;
+      /** An excerpt of the message quoted, and whose it was. */
+      quoted: { excerpt: string; direction: 'in' | 'out' } | null;
       /** A shared place, contact cards, the template sent (WhatsApp). */
       content: MessageContent | null;
       /** The customer's reaction to it (WhatsApp). */
@@ -85,17 +97,49 @@ function before(
   return and(lte(at, cursor.at), or(lt(at, cursor.at), lt(id, cursor.id)));
 }
 
+const quotedMessages = alias(messages, 'quoted');
 const messageColumns = {
   id: messages.id,
   at: messages.createdAt,
   direction: messages.direction,
   body: messages.body,
   status: messages.status,
+  updatedAt: messages.updatedAt,
   author: users.name,
+  errorCode: messages.errorCode,
   errorReason: messages.errorReason,
+  messageKind: numbers.kind,
+  channelMessageId: messages.channelMessageId,
   replyToId: messages.replyToId,
+  quotedBody: quotedMessages.body,
+  quotedDirection: quotedMessages.direction,
   content: messages.content,
 };
+/** Messages with their author, their number's kind and the message they quote. */
+const selectMessages = (db: DomainContext['db']) =>
+  db
+    .select(messageColumns)
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(numbers, eq(numbers.id, conversations.numberId))
+    .leftJoin(users, eq(users.id, messages.authorUserId))
+    .leftJoin(quotedMessages, eq(quotedMessages.id, messages.replyToId))
+    .$dynamic();
+
+type MessageRow = Awaited<ReturnType<ReturnType<typeof selectMessages>['all']>>[number];
+
+/** A message row as the timeline draws it (reactions and files filled in later). */
+const messageOf = ({ quotedBody, quotedDirection, ...m }: MessageRow): TimelineItem => ({
+  kind: 'message',
+  ...m,
+  quoted:
+    quotedBody === null || quotedDirection === null
+      ? null
+      : { excerpt: excerptOf(quotedBody), direction: quotedDirection },
+  reactions: [],
+  files: [],
+  customerReaction: null,
+});
 const eventColumns = {
   id: conversationEvents.id,
   at: conversationEvents.at,
@@ -180,7 +224,7 @@ export function timelinePage(
       .orderBy(desc(at), desc(id))
       .limit(take);
   const msgs = newest(
-    ctx.db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.authorUserId)).$dynamic(),
+    selectMessages(ctx.db),
     messages.conversationId,
     messages.createdAt,
     messages.id,
@@ -209,7 +253,7 @@ export function timelinePage(
     'note',
   ).all();
   const merged: TimelineItem[] = [
-    ...msgs.map((m) => ({ kind: 'message' as const, ...m, reactions: [], files: [], customerReaction: null })),
+    ...msgs.map(messageOf),
     ...events.map((e) => ({ kind: 'event' as const, ...e })),
     ...notes.map(noteOf),
   ].sort(newestFirst);
@@ -223,15 +267,8 @@ export function timelinePage(
 
 /** One message of the timeline, for a live update (access already checked by who receives the push). */
 export function messageItem(ctx: DomainContext, messageId: number): TimelineItem | undefined {
-  const m = ctx.db
-    .select(messageColumns)
-    .from(messages)
-    .leftJoin(users, eq(users.id, messages.authorUserId))
-    .where(eq(messages.id, messageId))
-    .get();
-  return (
-    m && withReactionsAndFiles(ctx, [{ kind: 'message', ...m, reactions: [], files: [], customerReaction: null }])[0]
-  );
+  const m = selectMessages(ctx.db).where(eq(messages.id, messageId)).get();
+  return m && withReactionsAndFiles(ctx, [messageOf(m)])[0];
 }
 
 /** One private note of the timeline, for a live update. */

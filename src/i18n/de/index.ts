@@ -24,6 +24,7 @@ import { push } from './push.ts';
 import { onboarding } from './onboarding.ts';
 import { shell } from './shell.ts';
 import { replyWindow } from './reply-window.ts';
+import { whatsapp } from './whatsapp.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -54,4 +55,5 @@ export const de: Translation<typeof en> = {
   ...onboarding,
   ...shell,
   ...replyWindow,
+  ...whatsapp,
 };

@@ -24,6 +24,7 @@ import { push } from './push.ts';
 import { onboarding } from './onboarding.ts';
 import { shell } from './shell.ts';
 import { replyWindow } from './reply-window.ts';
+import { whatsapp } from './whatsapp.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -53,6 +54,7 @@ export const en = {
   ...onboarding,
   ...shell,
   ...replyWindow,
+  ...whatsapp,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,7 @@ import { markRead } from '../../domain/conversations/reading.ts';
 import { timelinePage } from '../../domain/conversations/timeline.ts';
 import { largestAttachmentBytes } from '../../domain/media/limits.ts';
 import { capabilitiesOf } from '../../domain/messaging/capabilities.ts';
+import { invalid } from '../../domain/errors.ts';
 import { queueReply } from '../../domain/messaging/outbox.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
@@ -114,13 +115,18 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
       const id = idParam(req);
       const actor = actorOf(req);
       const body = field(req, 'body');
-      /** The composer again with the draft (the whole page without JavaScript). */
-      const again = (state: PageState) =>
-        isHtmx(req)
-          ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state))
-          : reply.page('pages/conversation', conversationPage(app, actor, id, state));
+      const quoting = field(req, 'reply_to');
+      const replyTo = ID_PATTERN.test(quoting) ? Number(quoting) : undefined;
+      /** The composer again with the draft and its quote (the whole page without JavaScript). */
+      const again = (state: PageState) => {
+        const drawn = { ...state, ...(replyTo === undefined ? {} : { replyTo }) };
+        return isHtmx(req)
+          ? reply.fragment('partials/composer', conversationComposer(app, actor, id, drawn))
+          : reply.page('pages/conversation', conversationPage(app, actor, id, drawn));
+      };
       try {
         if (req.upload.refused) throw req.upload.refused;
+        if (quoting !== '' && replyTo === undefined) throw invalid('reply.quote_unknown', 'replyTo');
         // A teammate answered the customer since this composer was drawn: ask once before answering twice. The
         // question's Cancel keeps the draft and sends nothing.
         const cancelled = field(req, 'cancel') !== '';
@@ -129,21 +135,27 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
           reply.code(ask ? 409 : 200);
           return again({ draft: body, ask: ask ?? undefined });
         }
+        // A voice note goes alone (WhatsApp's have no caption): the typed text stays in the composer as a draft.
+        const voice = req.upload.files.filter((f) => f.voice !== undefined);
         const media = {
           store: app.media,
-          uploads: req.upload.files,
+          uploads: voice.length > 0 ? voice : req.upload.files,
           links: customerLinks(app, req),
           linkDays: app.configStore.current.media.link_days,
         };
-        queueReply(app.domain, actor, id, body, media);
+        queueReply(app.domain, actor, id, voice.length > 0 ? '' : body, media, { replyToMessageId: replyTo });
         if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
         // The new message reaches this tab like every other: as an upsert into the timeline (with what it caused).
         return reply.fragment('partials/reply-sent', {
-          ...conversationComposer(app, actor, id),
+          ...conversationComposer(app, actor, id, voice.length > 0 ? { draft: body } : {}),
           recent: timelinePage(app.domain, actor, id, undefined, 3).items,
         });
       } catch (err) {
-        const refused = formErrorsOf(err, req, { statuses: [400, 409, 422] });
+        const refused = formErrorsOf(err, req, {
+          statuses: [400, 409, 422],
+          // A refused quote is told where the quote is shown, above the box.
+          place: (name) => (name === 'replyTo' ? 'body' : (name ?? '_form')),
+        });
         if (!refused) throw err;
         reply.code(refused.status);
         return again({ draft: body, errors: refused.errors });

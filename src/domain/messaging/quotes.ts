@@ -1,0 +1,24 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { messages } from '../../db/schema/conversations.ts';
+import type { DomainContext } from '../context.ts';
+import { excerptOf } from '../notifications/notify.ts';
+
+/**
+ * The excerpt of a customer message of this conversation a reply may quote (null when it is none), for the
+ * composer drawn again after a refused send. The send gate (queueReply) decides for itself.
+ */
+export function quotableExcerpt({ db }: DomainContext, conversationId: number, messageId: number): string | null {
+  const row = db
+    .select({ body: messages.body })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.id, messageId),
+        eq(messages.conversationId, conversationId),
+        eq(messages.direction, 'in'),
+        isNotNull(messages.channelMessageId),
+      ),
+    )
+    .get();
+  return row ? excerptOf(row.body) : null;
+}

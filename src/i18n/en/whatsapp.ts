@@ -1,0 +1,43 @@
+/** WhatsApp in the agent's workspace: ticks, failures in words, reactions, quotes, shared places and cards, the window, templates. */
+export const whatsapp = {
+  'status.time': '{status} · {time}',
+  'wa_error.100': 'WhatsApp refused a part of the message (invalid or missing). Ask an admin to check the logs.',
+  'wa_error.190': 'The WhatsApp access token is invalid or expired. An admin must renew it in the configuration.',
+  'wa_error.368': 'The WhatsApp account is temporarily blocked for policy violations.',
+  'wa_error.130429': 'WhatsApp’s rate limit for this number was reached. Sending resumes after a pause.',
+  'wa_error.131026':
+    'Could not be delivered: the customer may not use WhatsApp, has an old app, or has not accepted the terms.',
+  'wa_error.131047':
+    'More than 24 hours passed since the customer last wrote: only an approved template may be sent now.',
+  'wa_error.131051': 'WhatsApp does not support this kind of message.',
+  'wa_error.131052': 'The customer’s file could not be downloaded from WhatsApp.',
+  'wa_error.131053': 'The file could not be uploaded to WhatsApp (its type or size is not accepted).',
+  'wa_error.131056': 'Too many messages to this customer in a short time. Sending resumes after a pause.',
+  'wa_error.131062': 'This message cannot be sent to a customer known only by a WhatsApp user id.',
+  'wa_error.132000': 'The template’s variables do not match the approved template.',
+  'wa_error.132001': 'The template does not exist in that language, or is not approved yet.',
+  'reaction.customer': 'Customer reacted {emoji}',
+  'reaction.customer_sees': 'The customer sees your reaction on WhatsApp.',
+  'quote.action': 'Reply to this message',
+  'quote.replying_to': 'Replying to:',
+  'quote.cancel': 'Cancel quote',
+  'quote.label_in': 'Quoting the customer',
+  'quote.label_out': 'Quoting your reply',
+  'location.label': 'Shared location',
+  'location.map': 'Open in OpenStreetMap',
+  'location.unnamed': 'A place',
+  'contact_card.label': 'Shared contact',
+  'contact_card.call': 'Call {number}',
+  'window.open_for': 'You can reply for {hours} h {minutes} min.',
+  'window.closed':
+    'The 24-hour window has closed. Send an approved template to start again; the customer’s answer opens it.',
+  'template.pick': 'Approved templates',
+  'template.none':
+    'This number has no approved templates. Templates are synced from WhatsApp Manager, where an admin creates them and Meta approves them.',
+  'template.variable': 'Variable {n}',
+  'template.preview': 'Preview',
+  'template.params_long': 'A variable is longer than {max} characters.',
+  'template.send': 'Send template',
+  'template.language': '{name} ({language})',
+  'voice.alone': 'A voice note is sent on its own: the text you typed stays here as a draft.',
+} as const;

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { timelinePage } from '../../domain/conversations/timeline.ts';
+import { invalid } from '../../domain/errors.ts';
+import { sendTemplate } from '../../domain/messaging/templates.ts';
+import { actorOf, requireUser } from '../../plugins/auth.ts';
+import { isHtmx } from '../../plugins/render.ts';
+import { conversationComposer, conversationPage, type TemplateChoice } from '../../presenters/conversation.ts';
+import { field, fields, formErrorsOf, idParam } from '../forms.ts';
+
+/** WhatsApp's template names are lower-case words; languages are codes such as en, en_US, pt_BR. */
+const NAME = /^[a-z0-9_]{1,512}$/;
+const LANGUAGE = /^[a-z]{2,3}(?:_[A-Za-z]{2,4})?$/;
+const MAX_PARAMS = 20;
+const MAX_PARAM = 1024;
+
+/** Refuses (422, in place) a form that cannot name an approved template, before the domain looks. */
+function check({ name, language, params }: TemplateChoice): TemplateChoice {
+  if (!NAME.test(name) || !LANGUAGE.test(language)) throw invalid('template.unknown', 'template');
+  if (params.length > MAX_PARAMS || params.some((p) => p.length > MAX_PARAM))
+    throw invalid('template.params_long', 'params', { max: MAX_PARAM });
+  return { name, language, params };
+}
+
+export default async function conversationTemplateRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', requireUser);
+
+  // Outside WhatsApp's 24-hour window: an approved template with its variables (empty ones take the contact's).
+  // Answered like a reply: the composer (still the picker) and the new message upserted into the timeline.
+  app.post('/conversations/:id/templates', async (req, reply) => {
+    const id = idParam(req);
+    const actor = actorOf(req);
+    let choice: TemplateChoice = { name: '', language: '', params: [] };
+    try {
+      choice = { name: field(req, 'template'), language: field(req, 'language'), params: fields(req, 'params') };
+      sendTemplate(app.domain, actor, id, check(choice));
+      if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
+      return reply.fragment('partials/reply-sent', {
+        ...conversationComposer(app, actor, id),
+        recent: timelinePage(app.domain, actor, id, undefined, 3).items,
+      });
+    } catch (err) {
+      const refused = formErrorsOf(err, req, { statuses: [400, 422] });
+      if (!refused) throw err;
+      reply.code(refused.status === 400 ? 400 : 422);
+      const state = { errors: refused.errors, template: choice };
+      return isHtmx(req)
+        ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state))
+        : reply.page('pages/conversation', conversationPage(app, actor, id, state));
+    }
+  });
+}
