@@ -1,42 +1,21 @@
 /**
- * Voice notes in Chromium (fake microphone: --use-fake-device-for-media-stream, a tone): an agent records in the
- * composer — held, then let go; clicked to start and clicked to stop — previews it (it plays), sends it, and the
- * server stores it as `audio/ogg; codecs=opus` with `voice` set (Chromium records WebM: remuxed on the way in);
- * a customer's voice note in the timeline has a player that reads its duration.
- *
- * The recorder is drawn when the number's kind takes voice notes. Until numbers have a kind (helper A's
- * numbers.kind), no number does, so this test puts the recorder partial — rendered by the app's own templates —
- * into the composer of the page it opened (`withRecorder`). At merge: build the number as a WhatsApp number in the
- * world and drop `withRecorder`.
+ * Voice notes in Chromium (fake microphone: --use-fake-device-for-media-stream, a tone), on the sandbox's WhatsApp
+ * number with the Graph API stand-in behind it: a customer's voice note arrives by a signed webhook and its player
+ * reads its duration; an agent records in the composer — held, then let go; clicked to start and clicked to stop —
+ * previews it (it plays) and sends it: the server stores it as `audio/ogg; codecs=opus` with `voice` set (Chromium
+ * records WebM: remuxed on the way in), and the stand-in gets it uploaded as Ogg/Opus and sent with `voice: true`.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { acceptInbound } from '../../src/domain/media/attachments.ts';
+import { SANDBOX } from '../../src/config/sandbox.ts';
 import { webmToOgg } from '../../src/domain/media/webm-to-ogg.ts';
-import { receiveMessage } from '../../src/domain/messaging/inbound.ts';
-import { keywordTextsOf } from '../../src/domain/messaging/texts.ts';
-import { translator } from '../../src/i18n/index.ts';
-import { icon } from '../../src/presenters/icons.ts';
-import { createViews } from '../../src/views.ts';
-import { buildConversation, buildInbox, buildUser } from '../factories.ts';
-import { browserFor, livePageFor, noChromium, serverFor, until } from './browser.ts';
+import { buildUser, staffInbox } from '../factories.ts';
+import { browserFor, livePageFor, noChromium, sandboxServerFor, until } from './browser.ts';
 
-const QUESTION = 'Can you call me back?';
+const CUSTOMER = '+15557654321';
 const fixture = readFileSync(new URL('../fixtures/voice/chromium.webm', import.meta.url));
-
-/**
- * Puts the recorder into the page's composer as a number whose kind takes voice notes would draw it (see the
- * header), and starts its behaviour the way htmx content is started (lib/start.js).
- */
-async function withRecorder(page: Page): Promise<void> {
-  const recorder = createViews(false).render('partials/voice-recorder', { t: translator('en'), icon });
-  await page.locator('#composer .compose-tools').evaluate((tools, html) => {
-    tools.insertAdjacentHTML('afterbegin', html);
-    tools.firstElementChild!.dispatchEvent(new CustomEvent('htmx:after:process', { bubbles: true }));
-  }, recorder);
-}
 
 const timeline = (page: Page): Locator => page.getByRole('list', { name: 'Messages and events', exact: true });
 
@@ -53,24 +32,20 @@ test(
   { skip: noChromium },
   async (t) => {
     const browser = await browserFor(t);
-    const s = await serverFor(t, { contacts: { default_country: 'US' } }, { publicUrl: true });
+    const s = await sandboxServerFor(t);
+    const phone = s.app.messaging.whatsappPhone;
+    assert.ok(phone, 'the sandbox runs the WhatsApp stand-in');
     const ana = await buildUser(s, { name: 'Ana Alvarez' });
-    const support = buildInbox(s, { name: 'Support', members: [ana] });
-    const conversation = buildConversation(s, { inbox: support, texts: [QUESTION] });
-    // The customer's voice note, handed over as a channel does (WhatsApp's `voice: true` on an Ogg/Opus file).
-    const { kept } = acceptInbound(s.app.media, [{ filename: 'audio.ogg', data: webmToOgg(fixture).ogg, voice: true }]);
-    receiveMessage(
-      s.app.domain,
-      { from: conversation.phone, to: conversation.to, text: '' },
-      () => keywordTextsOf(undefined),
-      {
-        store: s.app.media,
-        files: kept,
-      },
+    staffInbox(s, SANDBOX.inbox, [ana]);
+    // The customer's voice note, posted by the stand-in as Meta does (an Ogg/Opus file with `voice: true`).
+    await phone.send(CUSTOMER, { voice: webmToOgg(fixture).ogg });
+    const { id } = await until(
+      () =>
+        s.sqlite.prepare(`SELECT id FROM conversations WHERE phone = ?`).get(CUSTOMER) as { id: number } | undefined,
+      'the conversation of the voice note',
     );
 
-    const page = await livePageFor(t, browser, s.baseURL, ana.email, `/conversations/${conversation.id}`);
-    await withRecorder(page);
+    const page = await livePageFor(t, browser, s.baseURL, ana.email, `/conversations/${id}`);
 
     // The inbound note: drawn as a voice note with its length, and its player reads the Ogg/Opus file.
     const inbound = timeline(page)
@@ -80,7 +55,7 @@ test(
     await inbound.waitFor();
     const inboundPlayer = inbound.getByLabel('Voice note', { exact: true });
     assert.ok((await durationOf(inboundPlayer)) > 1.5, 'Chromium plays the remuxed Ogg/Opus');
-    assert.equal(await inbound.getByRole('link', { name: /^audio\.ogg, \d+ KB$/ }).count(), 1, 'and a download link');
+    assert.equal(await inbound.getByRole('link', { name: /\.ogg, \d+ KB$/ }).count(), 1, 'and a download link');
 
     const toggle = page.getByRole('button', { name: 'Record a voice note', exact: true });
     const timer = page.getByRole('timer', { name: 'Recording time' });
@@ -144,5 +119,14 @@ test(
     const seconds = (JSON.parse(row.meta) as { seconds?: number }).seconds ?? 0;
     assert.ok(seconds > 1.5 && seconds < 4, `about two seconds recorded: ${seconds}`);
     assert.ok((await durationOf(sent.getByLabel('Voice note', { exact: true }))) > 1.5, 'the sent note plays');
+    // Through the outbox to the stand-in: uploaded as Ogg/Opus and sent as a voice message (it checks the wire).
+    const out = await until(
+      () => phone.lines(CUSTOMER).find((l) => l.direction === 'to-phone' && l.media !== null),
+      "the note at the customer's phone",
+    );
+    assert.deepEqual({ type: out.media?.type, voice: out.media?.voice }, { type: 'audio', voice: true });
+    const uploaded = phone.media(out.media?.id ?? '');
+    assert.match(uploaded?.contentType ?? '', /^audio\/ogg/);
+    assert.equal(uploaded?.data.subarray(0, 4).toString('latin1'), 'OggS');
   },
 );

@@ -51,7 +51,10 @@ test('the sandbox customer phone writes on WhatsApp: text in, a reply out with i
   assert.equal(reply.statusCode, 303, reply.body);
   const lines = () => client.get(`/sandbox/lines?phone=${encodeURIComponent(CUSTOMER)}`).then((r) => r.body);
   await until(async () => /Yes, it ships today\./.test(await lines()), 'the reply on the phone');
-  await until(async () => /Read ✓✓/.test(await lines()), 'the reply read, as the stand-in reported');
+  await until(
+    async () => /<span class="msg-status">Read<\/span>/.test(await lines()),
+    'the reply read, as the stand-in reported',
+  );
   await until(
     () => s.sqlite.prepare(`SELECT status FROM messages WHERE body = ?`).pluck().get('Yes, it ships today.') === 'read',
     'the app took the statuses',
