@@ -19,6 +19,8 @@ export interface News {
   items: ItemRef[];
   header: boolean;
   panel: boolean;
+  /** A customer's message: a reply window that had closed (WhatsApp) is open again. */
+  composer: boolean;
   /** Its row in the lists that tabs show. */
   row: boolean;
   /** Whether it is unread may have changed for everyone who sees it (a customer's text, a status, a move). */
@@ -54,7 +56,7 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
 
   function note(
     conversationId: number,
-    change: Partial<Pick<News, 'header' | 'panel' | 'row' | 'unread'>> & {
+    change: Partial<Pick<News, 'header' | 'panel' | 'composer' | 'row' | 'unread'>> & {
       inboxIds: (number | undefined)[];
       item?: ItemRef;
       readBy?: number;
@@ -69,6 +71,7 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
         items: [],
         header: false,
         panel: false,
+        composer: false,
         row: false,
         unread: false,
         readBy: new Set(),
@@ -84,6 +87,7 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
     if (change.item) news.items.push(change.item);
     news.header ||= change.header ?? false;
     news.panel ||= change.panel ?? false;
+    news.composer ||= change.composer ?? false;
     news.row ||= change.row ?? false;
     news.unread ||= change.unread ?? false;
     if (change.readBy !== undefined) news.readBy.add(change.readBy);
@@ -134,6 +138,10 @@ export function createConversationNews(app: FastifyInstance, unread: UnreadCount
             ),
           );
         }
+        if (news.composer)
+          pieces.push(
+            ownPiece(user, client, `composer ${conversationId}`, () => draw().reopenedComposer(conversationId)),
+          );
       }
       const list = shownList(view);
       if (list && rows.has(`${listOf(list)} ${user.id}`)) {

@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../domain/context.ts';
 import { listConversations, type ListRow } from '../domain/conversations/list.ts';
 import type { TimelineItem } from '../domain/conversations/timeline.ts';
+import { messageKindOf } from '../domain/conversations/queries.ts';
 import { DomainError } from '../domain/errors.ts';
+import { capabilitiesOf } from '../domain/messaging/capabilities.ts';
 import type { Toast } from '../domain/users/preferences.ts';
 import type { PublicUser } from '../domain/users/service.ts';
 import type { Locale } from '../i18n/index.ts';
-import { contactPanel, conversationHeader } from '../presenters/conversation.ts';
+import { contactPanel, conversationComposer, conversationHeader } from '../presenters/conversation.ts';
 import { upsertSort, type ListQuery } from '../presenters/list-query.ts';
 import { publicUrlMissing } from '../presenters/public-url.ts';
 import { countryOf } from '../presenters/phone.ts';
@@ -96,6 +98,20 @@ export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<Live
         return (
           html + app.views.render('partials/contact-panel', data) + app.views.render('partials/send-banners', data)
         );
+      });
+    },
+    /**
+     * The free-text composer in place of the template picker, once a customer's message opened the reply window again
+     * (WhatsApp). Aimed at the picker only: a composer with a draft in it is never replaced.
+     */
+    reopenedComposer(conversationId: number): string {
+      return guard(() => {
+        // One cheap read first: most conversations (SMS) have no window, and this runs for every customer text.
+        if (capabilitiesOf(messageKindOf(app.domain, actor, conversationId)).replyWindowMs === null) return '';
+        const data = conversationComposer(app, actor, conversationId);
+        if (!data.replyWindow?.open) return '';
+        const html = app.views.render('partials/composer', { ...base(), oob: false, ...data });
+        return `<hx-partial hx-target="#composer.template-picker" hx-swap="outerHTML">${html}</hx-partial>`;
       });
     },
     /** A row as a list shows it, upserted where it belongs. */

@@ -59,6 +59,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
       item: { kind: 'message', id: messageId },
       row: true,
       unread: direction === 'in',
+      composer: direction === 'in',
     }),
   );
   // A status change (or a reaction) shows only in the open conversation.

@@ -1,7 +1,8 @@
 /**
  * WhatsApp in the agent's workspace, in Chromium: ticks that move as the status does, the customer's reaction drawn
  * live, an agent's reaction on a customer message queued for the customer, a quoted reply, and outside the 24-hour
- * window only the approved templates offered (one sent shows its filled text in the timeline).
+ * window only the approved templates offered (one sent shows its filled text in the timeline), and the free-text
+ * composer back live when the customer writes again.
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
@@ -126,5 +127,15 @@ test('WhatsApp workspace', { skip: noChromium }, async (t) => {
     await form.getByRole('button', { name: 'Send template', exact: true }).click();
     await item(page, 'Hi Ana, order A-17 is ready.').getByRole('img', { name: 'Queued', exact: true }).waitFor();
     assert.equal(await page.getByRole('textbox', { name: 'Reply by text message' }).count(), 0, 'still templates only');
+
+    // The customer answers: the window is open again and the free-text composer takes the picker's place, live.
+    receiveMessage(
+      s.app.domain,
+      { from: ANA, to: SHOP, senderId: 'US.1', text: 'Thanks, see you then', channelMessageId: 'wamid.in2' },
+      () => defaultKeywordTexts,
+    );
+    await page.getByRole('textbox', { name: 'Reply by text message' }).waitFor();
+    await page.getByText(/You can reply for 2[34] h \d+ min\./).waitFor();
+    assert.equal(await page.getByRole('form', { name: 'order_update' }).count(), 0, 'the picker is gone');
   });
 });
