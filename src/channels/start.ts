@@ -13,7 +13,7 @@ import { channelKinds, smppKind, type Receiver, type Refresh, type RegisteredKin
 import type { SmppConfig } from './smpp/connection.ts';
 import { createSimulator, type Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
-import { startWhatsAppSandbox, type WhatsAppSandbox } from './whatsapp-sandbox.ts';
+import { startWhatsAppSandbox, type WhatsAppSandbox } from './whatsapp/sandbox.ts';
 
 /** The built-in SMSC runs when there is no config file (unless switched off) or when a file switches it on. */
 export function sandboxWanted(config: Config, configFile: string | undefined): boolean {
@@ -209,7 +209,8 @@ export async function startMessaging(
   });
   // An agent opened the conversation: the customer's phone may show their latest message as read (once per message).
   const receipted = new Map<number, string>();
-  app.domain.events.on('conversation.read', ({ conversationId }) => {
+  app.domain.events.on('conversation.read', ({ conversationId, read }) => {
+    if (!read) return;
     const latest = latestInboundChannelId(app.domain, conversationId);
     const readReceipt = latest && readReceipts.get(latest.channel);
     if (!latest || !readReceipt || receipted.get(conversationId) === latest.channelMessageId) return;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Receiver, Refresh } from './registry.ts';
 import type { Simulator } from './smpp/simulator.ts';
 import type { Channel, ChannelState } from './types.ts';
-import type { WhatsAppPhone } from './whatsapp-sandbox.ts';
+import type { WhatsAppPhone } from './whatsapp/sandbox.ts';
 
 /** What the web side may know of the running channels: their states, and a signal when one changes. */
 export interface MessagingState {

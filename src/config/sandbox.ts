@@ -12,7 +12,7 @@ export const SANDBOX = {
 } as const;
 
 /**
- * The built-in WhatsApp stand-in's channel and number (src/channels/whatsapp-sandbox.ts), beside the SMSC's: a
+ * The built-in WhatsApp stand-in's channel and number (src/channels/whatsapp/sandbox.ts), beside the SMSC's: a
  * [[whatsapp]] block of this name pointed at Meta's Graph API played on 127.0.0.1, its number in the same inbox.
  */
 export const SANDBOX_WHATSAPP = {

@@ -21,8 +21,8 @@ export interface DomainEventMap {
   };
   /** Its state changed (assignee, status, inbox, tags…): list rows and headers are redrawn; `contact` when its contact or opt-out changed. */
   'conversation.changed': { conversationId: number; inboxId: number; fromInboxId?: number; contact?: boolean };
-  /** One user read it or marked it unread: only their own tabs change. */
-  'conversation.read': { conversationId: number; userId: number };
+  /** One user read it (`read`) or marked it unread: only their own tabs change. */
+  'conversation.read': { conversationId: number; userId: number; read: boolean };
   'pins.changed': { userId: number; conversationId: number };
   'contact.changed': { contactId: number };
   /** A timeline entry that is not a message: opted out, reopened… */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PhoneContent, PhoneLine } from '../channels/whatsapp-sandbox.ts';
+import type { PhoneContent, PhoneLine } from '../channels/whatsapp/sandbox.ts';
 import { SANDBOX, SANDBOX_WHATSAPP } from '../config/sandbox.ts';
 import { invalid } from '../domain/errors.ts';
 import { capabilitiesOf } from '../domain/messaging/capabilities.ts';

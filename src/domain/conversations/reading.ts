@@ -10,7 +10,7 @@ function setReadMark(ctx: DomainContext, actor: Actor, conversationId: number, r
       .onConflictDoUpdate({ target: [conversationReads.userId, conversationReads.conversationId], set: { readAt } })
       .run();
   });
-  ctx.events.emit('conversation.read', { conversationId, userId: actor.id });
+  ctx.events.emit('conversation.read', { conversationId, userId: actor.id, read: readAt > 0 });
 }
 
 /** Read for this user only: everyone else's unread dot stays. */

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, max } from 'drizzle-orm';
+import { and, eq, max } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { optOuts } from '../../db/schema/contacts.ts';
 import { conversations, messages, type MessageContent } from '../../db/schema/conversations.ts';
@@ -13,6 +13,7 @@ import { capabilitiesOf, messageKinds, type MessageKind } from './capabilities.t
 import { optOutAddress } from './address.ts';
 import { kindOfNumber } from './kind.ts';
 import { customerLinkBase, type CustomerLinks } from './links.ts';
+import { quotableMessage } from './quotes.ts';
 
 /** Whether free text may go now: `closesAt` null when the kind has no window (SMS) or the customer never wrote. */
 export interface ReplyWindow {
@@ -119,18 +120,7 @@ export function insertOutbound(
 
 /** The customer message a reply quotes: of this conversation, from the customer, with the channel's id to quote by. */
 function quotable(tx: Pick<Tx, 'select'>, conversationId: number, messageId: number, kind: MessageKind): number {
-  const target = tx
-    .select({ id: messages.id })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.id, messageId),
-        eq(messages.conversationId, conversationId),
-        eq(messages.direction, 'in'),
-        isNotNull(messages.channelMessageId),
-      ),
-    )
-    .get();
+  const target = quotableMessage(tx, conversationId, messageId);
   if (!target || !capabilitiesOf(kind).quotes) throw invalid('reply.quote_unknown', 'replyTo');
   return target.id;
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { SANDBOX_WHATSAPP } from '../config/sandbox.ts';
-import { GRAPH_VERSION } from '../config/schema.ts';
-import type { WhatsAppConfig } from './whatsapp/config.ts';
-import { digitsOf } from './whatsapp/standin/payloads.ts';
-import { startGraphStandin, type GraphStandin, type MetaTemplate } from './whatsapp/standin/server.ts';
+import { SANDBOX_WHATSAPP } from '../../config/sandbox.ts';
+import { GRAPH_VERSION } from '../../config/schema.ts';
+import type { WhatsAppConfig } from './config.ts';
+import { digitsOf } from './standin/payloads.ts';
+import { startGraphStandin, type GraphStandin, type MetaTemplate } from './standin/server.ts';
 
 /** What the sandbox's templates look like in the template picker: two approved, one still in review. */
 const TEMPLATES: MetaTemplate[] = [
