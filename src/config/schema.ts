@@ -110,7 +110,7 @@ const whatsappChannel = z
     /** The one Graph API version every request names. */
     graph_version: z
       .string()
-      .regex(/^v[0-9]{1,3}\.[0-9]{1,2}$/, 'expected a Graph API version such as "v26.0"')
+      .regex(/^v[0-9]{1,3}\.[0-9]{1,2}$/, `expected a Graph API version such as "${GRAPH_VERSION}"`)
       .default(GRAPH_VERSION),
     /** Messages per second from this number (Meta allows 80 by default, up to 1000 when raised). */
     throughput: z.number().min(1).max(1000).default(80),

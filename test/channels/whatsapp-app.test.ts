@@ -156,3 +156,26 @@ test('WhatsApp through the app: an admin syncs the templates on demand from the 
   assert.equal(row(`SELECT count(*) AS n FROM message_templates`).n, 2);
   assert.equal((await a.post('/admin/connections/nothing/refresh', {}, HX)).statusCode, 404);
 });
+
+test('WhatsApp through the app: reactions both ways — the customer’s lands on our message, an agent’s reaches the customer', async (t) => {
+  const { h, standin, ana, row } = await world(t);
+  const { wamid } = await standin.userSends({ from: CUSTOMER, text: 'Thanks for the help' });
+  const inbound = await until(
+    () => row(`SELECT id, conversation_id AS conversationId FROM messages WHERE channel_message_id = ?`, wamid),
+    'the text stored',
+  );
+  const a = await signedIn(h.app, ana.email);
+  await a.get(`/conversations/${String(inbound.conversationId)}`);
+  await a.post(`/conversations/${String(inbound.conversationId)}/messages`, { body: 'You are welcome!' }, HX);
+  const ours = await until(() => standin.accepted.find((m) => m.body.type === 'text'), 'our reply at Meta');
+  // The customer reacts to our reply on their phone.
+  await standin.userSends({ from: CUSTOMER, reaction: { messageId: ours.wamid, emoji: '❤️' } });
+  await until(() => row(`SELECT emoji FROM customer_reactions`)?.emoji === '❤️', 'their reaction stored');
+  // Ana reacts to the customer's text: it goes to WhatsApp as a reaction to that message, not as a text.
+  const reacted = await a.post(`/messages/${String(inbound.id)}/reactions`, { emoji: '👍' }, HX);
+  assert.equal(reacted.statusCode, 204);
+  const sent = await until(() => standin.accepted.find((m) => m.body.type === 'reaction'), 'our reaction at Meta');
+  const reaction = sent.body.reaction as { message_id: string; emoji: string };
+  assert.equal(reaction.message_id, wamid);
+  assert.match(reaction.emoji, /^👍\uFE0F?$/, 'the emoji as the catalog writes it');
+});

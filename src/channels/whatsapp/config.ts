@@ -12,7 +12,7 @@ export interface WhatsAppConfig {
   verifyToken: string;
   /** https://graph.facebook.com, or a stand-in. */
   graphUrl: string;
-  /** "v26.0": the only place a Graph API version comes from. */
+  /** The Graph API version, from the config (its one default is in src/config/schema.ts). */
   graphVersion: string;
   /** Messages per second from this number; 0 = unpaced. */
   throughput: number;
