@@ -8,6 +8,9 @@ import { createRequire } from 'node:module';
 import { test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createCanned } from '../../src/domain/canned/service.ts';
+import { receiveMessage } from '../../src/domain/messaging/inbound.ts';
+import { storeTemplates } from '../../src/domain/messaging/templates.ts';
+import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
 import {
   buildChat,
   buildContact,
@@ -71,7 +74,31 @@ async function world(t: TestContext) {
   buildNote(s, { conversation: conversation.id, author: people.agent, body: 'Checking with the warehouse.' });
   const chat = buildChat(s, { by: people.admin, members, name: 'Team' });
   createCanned(s.app.domain, people.agent.actor, 'personal', { title: 'Thanks', keyword: 'thanks', body: 'Thanks!' });
-  return { s, people, inbox: inbox.id, conversation: conversation.id, chat };
+  // WhatsApp: one conversation inside the 24-hour window (a shared place and a contact card, the reply-to action),
+  // one outside it (the template picker).
+  const whatsapp = buildNumber(s, { inbox, whatsapp: 'wa-main', e164: '+15551230000' });
+  storeTemplates(s.app.domain, 'wa-main', [
+    { name: 'order_update', language: 'en', status: 'APPROVED', category: 'UTILITY', body: 'Hi {{1}}, {{2}} shipped.' },
+  ]);
+  const whatsappIn = (from: string, message: Record<string, unknown>) => {
+    const stored = receiveMessage(
+      s.app.domain,
+      { from, to: whatsapp.e164, text: '', channelMessageId: `wamid.${from}.${String(Math.random())}`, ...message },
+      () => defaultKeywordTexts,
+    );
+    assert.ok(stored.stored);
+    return stored.conversationId;
+  };
+  const inWindow = whatsappIn('+15557650001', {
+    text: 'Here I am',
+    location: { latitude: 52.52, longitude: 13.405, name: 'Shop', address: 'Main St 1' },
+  });
+  whatsappIn('+15557650001', { contacts: [{ name: 'Dana Driver', phones: ['+15557650002'] }] });
+  const now = s.app.domain.now;
+  s.app.domain.now = () => now() - 2 * 86_400_000;
+  const closed = whatsappIn('+15557650003', { text: 'Old question' });
+  s.app.domain.now = now;
+  return { s, people, inbox: inbox.id, conversation: conversation.id, chat, whatsapp: [inWindow, closed] };
 }
 
 type World = Awaited<ReturnType<typeof world>>;
@@ -83,6 +110,7 @@ function pagesFor(w: World, user: User): string[] {
     '/conversations?view=mine',
     '/conversations?view=closed',
     `/conversations/${w.conversation}`,
+    ...w.whatsapp.map((id) => `/conversations/${id}`),
     '/conversations/new',
     '/chats',
     `/chats/${w.chat}`,
