@@ -91,6 +91,8 @@ async function world(t: TestContext) {
     media: received.messageIds[0]!,
     'chat-media': one('SELECT id FROM chat_messages'),
     scheduled: one('SELECT id FROM scheduled_messages'),
+    // The sandbox phone's own media, by the stand-in's id: none here (its page answers 404 then).
+    'sandbox/media': 'no-such-media',
   };
   const params: Record<string, number | string> = {
     cannedId: ids.canned!,
