@@ -9,7 +9,9 @@ import { inboxVisibleTo } from '../inboxes/access.ts';
 import { contactVisibleTo } from '../contacts/access.ts';
 import { bookOf, contactFor, TEAM_BOOK } from '../contacts/book.ts';
 import { assertFits, assertMayText, cleanBody, insertOutbound } from '../messaging/outbox.ts';
-import { capabilitiesOf } from '../messaging/capabilities.ts';
+import { capabilitiesOf, type MessageKind } from '../messaging/capabilities.ts';
+import { APPROVED, templateMessage, variableCount } from '../messaging/templates.ts';
+import { messageTemplates } from '../../db/schema/templates.ts';
 import { addEvent } from './actions.ts';
 import { continuedBy } from './continued.ts';
 import type { Country } from '../../lib/countries.ts';
@@ -22,6 +24,7 @@ export interface SendableNumber {
   personal: boolean;
   /** Its carrier registration (10DLC) is not done: carriers block texts from it, so sending is refused. */
   unregistered: boolean;
+  kind: MessageKind;
 }
 
 /** The numbers the actor may start a conversation from: those of the inboxes they see, still configured. */
@@ -33,6 +36,7 @@ export function sendableNumbers({ db }: DomainContext, actor: Actor): SendableNu
       inboxName: inboxes.name,
       owner: inboxes.ownerUserId,
       registration: numbers.registration,
+      kind: numbers.kind,
     })
     .from(numbers)
     .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
@@ -44,6 +48,40 @@ export function sendableNumbers({ db }: DomainContext, actor: Actor): SendableNu
       personal: owner !== null,
       unregistered: registration === 'pending' || registration === 'unregistered',
     }));
+}
+
+/** An approved template a conversation may start with, on one of the actor's WhatsApp numbers. */
+export interface StartTemplate {
+  numberE164: string;
+  name: string;
+  language: string;
+  body: string;
+  variables: number;
+}
+
+/** The approved templates of the WhatsApp numbers the actor may start from (synced from the business account). */
+export function startTemplates({ db }: DomainContext, actor: Actor): StartTemplate[] {
+  return db
+    .select({
+      numberE164: numbers.e164,
+      name: messageTemplates.name,
+      language: messageTemplates.language,
+      body: messageTemplates.body,
+    })
+    .from(numbers)
+    .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
+    .innerJoin(messageTemplates, eq(messageTemplates.channel, numbers.channel))
+    .where(
+      and(
+        inboxVisibleTo(actor),
+        isNull(numbers.retiredAt),
+        eq(numbers.kind, 'whatsapp'),
+        eq(messageTemplates.status, APPROVED),
+      ),
+    )
+    .orderBy(asc(numbers.e164), asc(messageTemplates.name), asc(messageTemplates.language))
+    .all()
+    .map((t) => ({ ...t, variables: variableCount(t.body) }));
 }
 
 /** The example a refused number's message gives: the first of the countries national numbers are read in. */
@@ -59,6 +97,8 @@ export interface StartInput {
   /** … or a number as typed. */
   to?: unknown;
   body: unknown;
+  /** Instead of the body, on a WhatsApp number: an approved template (the agent's values; empty ones the contact's). */
+  template?: { name: string; language: string; params: string[] };
 }
 
 /**
@@ -73,7 +113,8 @@ export function startConversation(
   /** The actor's: a national number is read as the sending number's country's first, then as this one's. */
   country: Country | null = null,
 ): { conversationId: number } {
-  const body = cleanBody(input.body);
+  const { template } = input;
+  const body = template ? '' : cleanBody(input.body);
   const now = ctx.now();
   const done = ctx.db.transaction((tx) => {
     const number = tx
@@ -84,13 +125,15 @@ export function startConversation(
         assignmentEnabled: inboxes.assignmentEnabled,
         owner: inboxes.ownerUserId,
         kind: numbers.kind,
+        channel: numbers.channel,
       })
       .from(numbers)
       .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
       .where(and(eq(numbers.id, input.numberId), inboxVisibleTo(actor), isNull(numbers.retiredAt)))
       .get();
     if (!number) throw invalid('start.number_invalid', 'from');
-    assertFits(body, capabilitiesOf(number.kind).textLimit);
+    if (template && number.kind !== 'whatsapp') throw invalid('template.not_whatsapp', 'template');
+    if (!template) assertFits(body, capabilitiesOf(number.kind).textLimit);
     const inbox = { id: number.inboxId, owner: number.owner };
     const countries = [countryOfNumber(number.e164), country];
     let phone: string | null;
@@ -136,7 +179,18 @@ export function startConversation(
       .where(and(continuedBy(number, phone), inArray(conversations.status, ['open', 'snoozed'])))
       .orderBy(desc(conversations.id))
       .get();
-    assertMayText(tx, number.id, phone, { conversationId: open?.id ?? null, now });
+    assertMayText(tx, number.id, phone, { conversationId: open?.id ?? null, now, template: template !== undefined });
+    // A template is filled for the contact as their book has them (a new one has no name: {{1}} then needs a value).
+    const message = template
+      ? templateMessage(tx, number.channel, template, {
+          ...tx
+            .select({ contactName: contacts.name, company: contacts.company })
+            .from(contacts)
+            .where(eq(contacts.id, contactId))
+            .get()!,
+          phone,
+        })
+      : { body, content: undefined };
     const member = tx
       .select({ u: inboxMembers.userId })
       .from(inboxMembers)
@@ -160,7 +214,14 @@ export function startConversation(
         .returning({ id: conversations.id })
         .get().id;
     const eventId = open ? null : addEvent(tx, conversationId, 'started', actor.id, now);
-    const messageId = insertOutbound(tx, conversationId, body, actor.id, now);
+    const messageId = insertOutbound(
+      tx,
+      conversationId,
+      message.body,
+      actor.id,
+      now,
+      message.content ? { content: message.content } : {},
+    );
     return { conversationId, messageId, eventId, inboxId: open?.inboxId ?? number.inboxId };
   });
   const { conversationId, inboxId } = done;

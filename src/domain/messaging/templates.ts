@@ -20,7 +20,7 @@ export interface Template {
   footer?: string;
 }
 
-const APPROVED = 'APPROVED';
+export const APPROVED = 'APPROVED';
 const VARIABLE = /\{\{\s*(\d+)\s*\}\}/g;
 
 /** The channel's templates as its provider lists them now replace what was stored for it, in one transaction. */
@@ -112,8 +112,15 @@ export function approvedTemplatesFor(
     }));
 }
 
+/** Who a template is filled for: the contact's name and company, their number. */
+export interface TemplateFor {
+  contactName: string | null;
+  company: string | null;
+  phone: string;
+}
+
 /** {{1}} is the contact's first name, as canned replies would fill it; the agent writes the others. */
-function defaultParams(target: Target, count: number): string[] {
+function defaultParams(target: TemplateFor, count: number): string[] {
   const first =
     valuesFor({
       contactName: target.contactName,
@@ -123,6 +130,42 @@ function defaultParams(target: Target, count: number): string[] {
       inboxName: null,
     })['contact.first_name'] ?? '';
   return Array.from({ length: count }, (_, i) => (i === 0 ? first : ''));
+}
+
+/**
+ * The message an approved template of `channel` makes: its text filled (the agent's values, else the contact's) and
+ * what the outbox sends. Refuses an unknown or unapproved template and a variable left without a value.
+ */
+export function templateMessage(
+  tx: Pick<Tx, 'select'>,
+  channel: string,
+  choice: { name: string; language: string; params?: string[] },
+  target: TemplateFor,
+): { body: string; content: { template: { name: string; language: string; params: string[] } } } {
+  const template = tx
+    .select()
+    .from(messageTemplates)
+    .where(
+      and(
+        eq(messageTemplates.channel, channel),
+        eq(messageTemplates.name, choice.name),
+        eq(messageTemplates.language, choice.language),
+        eq(messageTemplates.status, APPROVED),
+      ),
+    )
+    .get();
+  if (!template) throw invalid('template.unknown', 'template');
+  // A value left empty takes the contact's.
+  const params = defaultParams(target, variableCount(template.body)).map((d, i) => {
+    const given = choice.params?.[i]?.trim() ?? '';
+    return given === '' ? d : given;
+  });
+  const missing = params.findIndex((p) => p === '');
+  if (missing >= 0) throw invalid('template.params_missing', 'params', { missing: `{{${missing + 1}}}` });
+  return {
+    body: fillTemplate(template.body, params),
+    content: { template: { name: template.name, language: template.language, params } },
+  };
 }
 
 /**
@@ -140,32 +183,8 @@ export function sendTemplate(
     const target = targetOf(ctx, tx, actor, conversationId);
     if (target.kind !== 'whatsapp') throw invalid('template.not_whatsapp', 'template');
     assertMayText(tx, target.numberId, target.phone, { conversationId, now, template: true });
-    const template = tx
-      .select()
-      .from(messageTemplates)
-      .where(
-        and(
-          eq(messageTemplates.channel, target.channel),
-          eq(messageTemplates.name, choice.name),
-          eq(messageTemplates.language, choice.language),
-          eq(messageTemplates.status, APPROVED),
-        ),
-      )
-      .get();
-    if (!template) throw invalid('template.unknown', 'template');
-    const count = variableCount(template.body);
-    const defaults = defaultParams(target, count);
-    // A value left empty takes the contact's.
-    const params = defaults.map((d, i) => {
-      const given = choice.params?.[i]?.trim() ?? '';
-      return given === '' ? d : given;
-    });
-    const missing = params.findIndex((p) => p === '');
-    if (missing >= 0) throw invalid('template.params_missing', 'params', { missing: `{{${missing + 1}}}` });
-    const body = fillTemplate(template.body, params);
-    const messageId = insertOutbound(tx, conversationId, body, actor.id, now, {
-      content: { template: { name: template.name, language: template.language, params } },
-    });
+    const { body, content } = templateMessage(tx, target.channel, choice, target);
+    const messageId = insertOutbound(tx, conversationId, body, actor.id, now, { content });
     return { messageId, inboxId: target.inboxId };
   });
   ctx.events.emit('message.created', {

@@ -108,6 +108,13 @@ export const conversations: Translation<typeof en> = {
   'event.meeting_started': '{actor} hat ein Meeting gestartet',
   'event.started': '{actor} hat die Unterhaltung begonnen',
   'start.link': 'Neue Unterhaltung',
+  'start.template_legend': 'WhatsApp: mit einer freigegebenen Vorlage beginnen',
+  'start.template_hint':
+    'WhatsApp erlaubt freien Text nur innerhalb von 24 Stunden nach der letzten Nachricht des Kunden. Um zuerst zu schreiben, wählen Sie eine Vorlage (aus dem WhatsApp Manager abgeglichen) und lassen die Nachricht leer.',
+  'start.template': 'Vorlage',
+  'start.template_none': 'Keine — die Nachricht oben senden',
+  'start.template_option': '{name} ({language}) von {number}: {body}',
+  'start.template_first_variable': 'Leer gelassen, ist Variable 1 der Vorname des Kontakts.',
   'start.title': 'Neue Unterhaltung',
   'start.no_numbers':
     'Es gibt keine Nummer, von der Sie senden dürfen. Ein Admin legt Nummern in der Konfiguration an und fügt Sie ihrem Posteingang hinzu.',

@@ -104,6 +104,13 @@ export const conversations = {
   'event.meeting_started': '{actor} started a meeting',
   'event.started': '{actor} started the conversation',
   'start.link': 'New conversation',
+  'start.template_legend': 'WhatsApp: start with an approved template',
+  'start.template_hint':
+    'WhatsApp allows free text only within 24 hours of the customer’s last message. To write first, choose a template (synced from WhatsApp Manager) and leave the message empty.',
+  'start.template': 'Template',
+  'start.template_none': 'None — send the message above',
+  'start.template_option': '{name} ({language}) from {number}: {body}',
+  'start.template_first_variable': 'Left empty, variable 1 is the contact’s first name.',
   'start.title': 'New conversation',
   'start.no_numbers':
     'There is no number you may send from. An admin adds numbers in the configuration and you to their inbox.',
