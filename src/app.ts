@@ -5,6 +5,7 @@ import fastifyView from '@fastify/view';
 import websocket from '@fastify/websocket';
 import type Database from 'better-sqlite3';
 import type { Eta } from 'eta';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -130,6 +131,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // A request (an upload from a slow phone, say) that takes longer than this is cut off and its temp files removed.
     requestTimeout: 300_000,
   });
+
+  // Route schemas are zod (the config's validator too): params, query and bodies are checked and typed by them.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
   const domain: DomainContext = {
     db: createDb(opts.sqlite),
