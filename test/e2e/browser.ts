@@ -274,13 +274,16 @@ export async function goLive(page: Page, navigate: () => Promise<unknown>): Prom
   try {
     await navigate();
     await waitForLiveOpens(page);
-    const here = new URL(page.url());
-    const path = here.pathname + here.search;
+    // The address is read on every try: a click that opens a pane through htmx returns before the address changes.
+    const pathNow = () => {
+      const here = new URL(page.url());
+      return here.pathname + here.search;
+    };
     // The newest socket for the path is this document's: the one we navigated from may have opened one for the same
     // path just before it went away, and that one never answers.
     await until(
-      () => sockets.findLast((x) => x.path === path)?.answered || undefined,
-      `an answer on /live for ${path}`,
+      () => sockets.findLast((x) => x.path === pathNow())?.answered || undefined,
+      `an answer on /live for ${pathNow()}`,
     );
   } finally {
     page.off('websocket', onSocket);
