@@ -1,5 +1,7 @@
 /** What any channel (SMPP, MM7, WhatsApp) hands the domain, and what it is asked to send. */
 
+import type { Template } from '../domain/messaging/templates.ts';
+
 /** A file that came with an inbound MMS, as the carrier sent it; the domain checks its content before keeping it. */
 export interface InboundFile {
   /** The type the carrier declared; informative only. */
@@ -56,18 +58,7 @@ export interface InboundReaction {
 }
 
 /** A message template as the channel's provider approved (or not) it: WhatsApp's outside the 24-hour window. */
-export interface ChannelTemplate {
-  name: string;
-  language: string;
-  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED … as Meta names it; only APPROVED ones may be sent. */
-  status: string;
-  category: string;
-  /** The body text with its numbered variables, as `Hello {{1}}, your order {{2}} …`. */
-  body: string;
-  /** Optional header and footer texts as shown to the customer. */
-  header?: string;
-  footer?: string;
-}
+export type ChannelTemplate = Template;
 
 /** What a carrier says became of one sent part (SMS receipts: delivered, failed or expired). */
 export interface MessagingReport {

@@ -7,15 +7,19 @@ import { valuesFor } from '../canned/placeholders.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { assertCanSeeInbox } from '../inboxes/access.ts';
+import type { MessageKind } from './capabilities.ts';
 import { assertMayText, insertOutbound } from './outbox.ts';
 
-/** A template as its provider listed it (the channel layer's ChannelTemplate, in the domain's words). */
+/** A template as its provider lists it: what a channel hands over (src/channels/types.ts names it ChannelTemplate). */
 export interface Template {
   name: string;
   language: string;
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED … as Meta names it; only APPROVED ones may be sent. */
   status: string;
   category: string;
+  /** The body text with its numbered variables, as `Hello {{1}}, your order {{2}} …`. */
   body: string;
+  /** Optional header and footer texts as shown to the customer. */
   header?: string;
   footer?: string;
 }
@@ -60,7 +64,7 @@ interface Target {
   numberId: number;
   phone: string;
   channel: string;
-  kind: 'sms' | 'whatsapp';
+  kind: MessageKind;
   contactName: string | null;
   company: string | null;
 }
