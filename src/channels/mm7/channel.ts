@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { countedSend, notRunning } from '../send-counts.ts';
 import type { Channel, ChannelSink, ChannelState, OutboundText, SendOutcome } from '../types.ts';
 import { NO_NUMBER, stoppedState } from '../types.ts';
 import { authorised, receiveRequest, type Mm7Answer, type Mm7Inbound } from './receive.ts';
@@ -58,6 +59,10 @@ export function createMm7Channel(
   const channelLog = log.child({ mm7: config.name });
   let sink: ChannelSink | null = null;
   let state: ChannelState = stoppedState(config.name);
+  const counts = {
+    get: () => state,
+    set: (next: ChannelState) => (state = next),
+  };
   const pending = new Set<Promise<SendOutcome>>();
   const authorization =
     config.username === undefined
@@ -122,25 +127,13 @@ export function createMm7Channel(
       setStatus('bound');
     },
     async send(message) {
-      if (!sink || state.status === 'stopped')
-        return {
-          ok: false,
-          retry: true,
-          code: 'down',
-          reason: sink ? 'the MM7 connection is stopped' : 'the MM7 connection has not started',
-        };
-      if (message.to === null) return NO_NUMBER;
-      state = { ...state, inFlight: state.inFlight + 1 };
-      const attempt = submit({ ...message, to: message.to });
+      if (!sink || state.status === 'stopped') return notRunning('the MM7 connection', sink !== null);
+      const to = message.to;
+      if (to === null) return NO_NUMBER;
+      const attempt = countedSend(counts, () => submit({ ...message, to }));
       pending.add(attempt);
       const outcome = await attempt;
       pending.delete(attempt);
-      state = {
-        ...state,
-        inFlight: state.inFlight - 1,
-        sent: state.sent + (outcome.ok ? 1 : 0),
-        failed: state.failed + (outcome.ok ? 0 : 1),
-      };
       if (!outcome.ok)
         channelLog.warn(
           { code: outcome.code, retry: outcome.retry, to: message.to },

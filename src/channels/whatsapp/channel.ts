@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createPacer } from '../pacer.ts';
+import { countedSend, notRunning } from '../send-counts.ts';
 import type { Channel, ChannelState, InboundFile, ChannelSink, OutboundText, SendOutcome } from '../types.ts';
 import { stoppedState } from '../types.ts';
 import { createBackoff } from './backoff.ts';
@@ -67,6 +68,10 @@ export function createWhatsAppChannel(
   const backoff = createBackoff(now);
   let sink: ChannelSink | null = null;
   let state: ChannelState = stoppedState(config.name);
+  const counts = {
+    get: () => state,
+    set: (next: ChannelState) => (state = next),
+  };
   const pending = new Set<Promise<unknown>>();
   let queue: Promise<void> = Promise.resolve();
 
@@ -227,21 +232,8 @@ export function createWhatsAppChannel(
       void track(syncTemplates());
     },
     async send(message) {
-      if (!sink || state.status === 'stopped')
-        return {
-          ok: false,
-          retry: true,
-          code: 'down',
-          reason: sink ? 'the WhatsApp channel is stopped' : 'the WhatsApp channel has not started',
-        };
-      state = { ...state, inFlight: state.inFlight + 1 };
-      const outcome = await track(submit(message));
-      state = {
-        ...state,
-        inFlight: state.inFlight - 1,
-        sent: state.sent + (outcome.ok ? 1 : 0),
-        failed: state.failed + (outcome.ok ? 0 : 1),
-      };
+      if (!sink || state.status === 'stopped') return notRunning('the WhatsApp channel', sink !== null);
+      const outcome = await countedSend(counts, () => track(submit(message)));
       if (!outcome.ok)
         channelLog.warn({ code: outcome.code, retry: outcome.retry }, `WhatsApp send failed: ${outcome.reason}`);
       return outcome;
