@@ -308,3 +308,11 @@ export function dialogsOf(pages: Page[], into: string[] = []): string[] {
   for (const page of pages) page.on('dialog', (d) => void (into.push(d.message()), d.dismiss()));
   return into;
 }
+
+/** Waits until the <audio> knows how long it plays, and returns that (in seconds). */
+export async function durationOf(audio: Locator): Promise<number> {
+  const handle = await audio.elementHandle();
+  assert.ok(handle);
+  await audio.page().waitForFunction((el) => (el as HTMLAudioElement).duration > 0, handle);
+  return handle.evaluate((el) => (el as HTMLAudioElement).duration);
+}

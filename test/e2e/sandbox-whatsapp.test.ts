@@ -5,17 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Locator } from 'playwright-core';
 import { buildUser } from '../factories.ts';
 import { until } from '../helper.ts';
-import { browserFor, noChromium, sandboxServerFor, signedInPage } from './browser.ts';
-
-async function durationOf(audio: Locator): Promise<number> {
-  const handle = await audio.elementHandle();
-  assert.ok(handle);
-  await audio.page().waitForFunction((el) => (el as HTMLAudioElement).duration > 0, handle);
-  return handle.evaluate((el) => (el as HTMLAudioElement).duration);
-}
+import { browserFor, durationOf, noChromium, sandboxServerFor, signedInPage } from './browser.ts';
 
 test(
   'browser: the customer phone sends a recorded WhatsApp voice note; the agent plays it',

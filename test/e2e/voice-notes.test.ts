@@ -12,20 +12,12 @@ import type { Locator, Page } from 'playwright-core';
 import { SANDBOX } from '../../src/config/sandbox.ts';
 import { webmToOgg } from '../../src/domain/media/webm-to-ogg.ts';
 import { buildUser, staffInbox } from '../factories.ts';
-import { browserFor, livePageFor, noChromium, sandboxServerFor, until } from './browser.ts';
+import { browserFor, durationOf, livePageFor, noChromium, sandboxServerFor, until } from './browser.ts';
 
 const CUSTOMER = '+15557654321';
 const fixture = readFileSync(new URL('../fixtures/voice/chromium.webm', import.meta.url));
 
 const timeline = (page: Page): Locator => page.getByRole('list', { name: 'Messages and events', exact: true });
-
-/** Waits until the <audio> knows how long it plays, and returns that. */
-async function durationOf(audio: Locator): Promise<number> {
-  const handle = await audio.elementHandle();
-  assert.ok(handle);
-  await audio.page().waitForFunction((el) => (el as HTMLAudioElement).duration > 0, handle);
-  return handle.evaluate((el) => (el as HTMLAudioElement).duration);
-}
 
 test(
   'a voice note is recorded, previewed and sent as Ogg/Opus; an inbound one plays',
