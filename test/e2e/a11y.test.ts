@@ -128,6 +128,8 @@ function pagesFor(w: World, user: User): string[] {
     `/admin/inboxes/${w.inbox}`,
     '/admin/connections',
     '/admin/backups',
+    '/admin/webhooks',
+    '/admin/webhooks/new',
     '/admin/audit',
   ];
 }
