@@ -81,7 +81,6 @@ export function webhookEndpointPage(ctx: DomainContext, actor: Actor, id: number
     deliveries: deliveryLog(ctx, actor, id).map((d) => ({
       ...d,
       statusLabel: t(STATUS_KEYS[d.status]),
-      sendAgainLabel: t('admin.webhooks.send_again_label', { event: d.type, id: d.webhookId }),
     })),
   };
 }

@@ -1,10 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
-import {
-  webhookEndpoints,
-  webhookEventTypes,
-  type WebhookDisabledReason,
-  type WebhookEventType,
-} from '../../db/schema/webhooks.ts';
+import { webhookEndpoints, webhookEventTypes, type WebhookEventType } from '../../db/schema/webhooks.ts';
 import { changed, recordAudit } from '../audit/record.ts';
 import { requireAdmin, type Actor, type DomainContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
@@ -137,5 +132,3 @@ export function setEndpointEnabled(ctx: DomainContext, actor: Actor, id: number,
     });
   });
 }
-
-export type { WebhookDisabledReason };

@@ -68,7 +68,7 @@ export const webhooks: Translation<typeof en> = {
   'admin.webhooks.status.succeeded': 'Zugestellt',
   'admin.webhooks.status.failed': 'Aufgegeben',
   'admin.webhooks.send_again': 'Erneut senden',
-  'admin.webhooks.send_again_label': '{event} ({id}) erneut senden',
+  'admin.webhooks.send_again_which': ': {event} ({id})',
   'admin.webhooks.notice.created': 'Endpunkt hinzugefügt. Geben Sie dem Empfänger den Signaturschlüssel unten.',
   'admin.webhooks.notice.saved': 'Endpunkt gespeichert.',
   'admin.webhooks.notice.rotated':

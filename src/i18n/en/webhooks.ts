@@ -64,7 +64,8 @@ export const webhooks = {
   'admin.webhooks.status.succeeded': 'Delivered',
   'admin.webhooks.status.failed': 'Gave up',
   'admin.webhooks.send_again': 'Send again',
-  'admin.webhooks.send_again_label': 'Send {event} ({id}) again',
+  /** Read after “Send again” by screen readers: which delivery. */
+  'admin.webhooks.send_again_which': ': {event} ({id})',
   'admin.webhooks.notice.created': 'Endpoint added. Give the receiver its signing secret below.',
   'admin.webhooks.notice.saved': 'Endpoint saved.',
   'admin.webhooks.notice.rotated': 'New secret made; the previous one signs too until you retire it.',

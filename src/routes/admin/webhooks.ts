@@ -95,7 +95,8 @@ export default async function adminWebhookRoutes(fastify: FastifyInstance): Prom
 
   app.get('/:id/edit', { schema: { params: endpointParams } }, async (req, reply) => {
     const endpoint = getEndpoint(app.domain, actorOf(req), idOf(req.params.id));
-    return showForm(req, reply, { id: endpoint.id, values: endpoint });
+    const { url, description, events } = endpoint;
+    return showForm(req, reply, { id: endpoint.id, values: { url, description, events } });
   });
 
   app.post('/:id', { schema: { params: endpointParams, body: endpointForm } }, async (req, reply) => {
