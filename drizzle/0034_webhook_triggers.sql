@@ -1,5 +1,6 @@
 -- Custom migration: outgoing webhooks' queue is written by triggers, in the transaction of the change, so every write
--- path is covered. Each trigger costs one indexless lookup of webhook_endpoints while no endpoint is enabled. Only
+-- path is covered. An event is written only while an enabled endpoint takes its type: with none, each trigger costs
+-- one look at the (empty) webhook_endpoints table. Only
 -- shared inboxes and the team's address book are sent: personal inboxes and personal contacts stay their owner's.
 -- The views build each event's `data` (times as ISO 8601 in UTC).
 CREATE VIEW `webhook_conversation_json` AS
@@ -72,7 +73,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_conversation_created` AFTER INSERT ON `conversations`
-WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'conversation.created')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `conversation_id`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'conversation.created', v.`data`, NEW.`id`, 'conversation:' || NEW.`id`
@@ -81,7 +82,7 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_conversation_updated` AFTER UPDATE OF `status`, `assignee_id`, `inbox_id` ON `conversations`
 WHEN (OLD.`status` IS NOT NEW.`status` OR OLD.`assignee_id` IS NOT NEW.`assignee_id` OR OLD.`inbox_id` IS NOT NEW.`inbox_id`)
-  AND EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+  AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'conversation.updated')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `conversation_id`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'conversation.updated', json_set(v.`data`, '$.changes', json((
@@ -96,7 +97,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_conversation_tag_added` AFTER INSERT ON `conversation_tags`
-WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'conversation.updated')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `conversation_id`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'conversation.updated',
@@ -107,7 +108,7 @@ END;
 --> statement-breakpoint
 -- When the conversation itself is deleted its tags go by cascade: the view finds no conversation and nothing is sent.
 CREATE TRIGGER `webhook_conversation_tag_removed` AFTER DELETE ON `conversation_tags`
-WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'conversation.updated')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `conversation_id`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'conversation.updated',
@@ -117,7 +118,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_message_created` AFTER INSERT ON `messages`
-WHEN NEW.`reaction_to_id` IS NULL AND EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN NEW.`reaction_to_id` IS NULL AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'message.created')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `conversation_id`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'message.created', v.`data`, NEW.`conversation_id`,
@@ -127,7 +128,7 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_message_updated` AFTER UPDATE OF `status` ON `messages`
 WHEN OLD.`status` IS NOT NEW.`status` AND NEW.`status` IN ('sent', 'delivered', 'read', 'played', 'failed', 'expired')
-  AND NEW.`reaction_to_id` IS NULL AND EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+  AND NEW.`reaction_to_id` IS NULL AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'message.updated')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `conversation_id`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'message.updated',
@@ -136,7 +137,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_contact_created` AFTER INSERT ON `contacts`
-WHEN NEW.`book` = 0 AND EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN NEW.`book` = 0 AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'contact.created')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'contact.created', v.`data`, 'contact:' || NEW.`id`
@@ -157,11 +158,12 @@ WHERE e.`order_key` LIKE 'contact:%'
 CREATE TRIGGER `webhook_contact_updated` AFTER UPDATE OF `name`, `email`, `company`, `whatsapp_id` ON `contacts`
 WHEN NEW.`book` = 0 AND (OLD.`name` IS NOT NEW.`name` OR OLD.`email` IS NOT NEW.`email`
   OR OLD.`company` IS NOT NEW.`company` OR OLD.`whatsapp_id` IS NOT NEW.`whatsapp_id`)
-  AND EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+  AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` IN ('contact.created', 'contact.updated'))
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'contact.updated', v.`data`, 'contact:' || NEW.`id`
   FROM `webhook_contact_json` v WHERE v.`id` = NEW.`id`
+    AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'contact.updated')
     AND NOT EXISTS (SELECT 1 FROM `webhook_contact_pending` p WHERE p.`event_id` =
       (SELECT max(`id`) FROM `webhook_events` WHERE `order_key` = 'contact:' || NEW.`id`));
   UPDATE `webhook_events` SET `data` = (SELECT `data` FROM `webhook_contact_json` WHERE `id` = NEW.`id`)
@@ -170,11 +172,12 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_contact_phone_added` AFTER INSERT ON `contact_phones`
-WHEN NEW.`book` = 0 AND EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN NEW.`book` = 0 AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` IN ('contact.created', 'contact.updated'))
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'contact.updated', v.`data`, 'contact:' || NEW.`contact_id`
   FROM `webhook_contact_json` v WHERE v.`id` = NEW.`contact_id`
+    AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'contact.updated')
     AND NOT EXISTS (SELECT 1 FROM `webhook_contact_pending` p WHERE p.`event_id` =
       (SELECT max(`id`) FROM `webhook_events` WHERE `order_key` = 'contact:' || NEW.`contact_id`));
   UPDATE `webhook_events` SET `data` = (SELECT `data` FROM `webhook_contact_json` WHERE `id` = NEW.`contact_id`)
@@ -184,11 +187,12 @@ END;
 --> statement-breakpoint
 -- A phone that goes with its contact (deleted by cascade) sends nothing: the view finds no contact.
 CREATE TRIGGER `webhook_contact_phone_removed` AFTER DELETE ON `contact_phones`
-WHEN OLD.`book` = 0 AND EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN OLD.`book` = 0 AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` IN ('contact.created', 'contact.updated'))
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'contact.updated', v.`data`, 'contact:' || OLD.`contact_id`
   FROM `webhook_contact_json` v WHERE v.`id` = OLD.`contact_id`
+    AND EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'contact.updated')
     AND NOT EXISTS (SELECT 1 FROM `webhook_contact_pending` p WHERE p.`event_id` =
       (SELECT max(`id`) FROM `webhook_events` WHERE `order_key` = 'contact:' || OLD.`contact_id`));
   UPDATE `webhook_events` SET `data` = (SELECT `data` FROM `webhook_contact_json` WHERE `id` = OLD.`contact_id`)
@@ -198,7 +202,7 @@ END;
 --> statement-breakpoint
 -- Opt-outs are per phone and business number; `contact` is the team's contact with that phone, when there is one.
 CREATE TRIGGER `webhook_contact_opted_out` AFTER INSERT ON `opt_outs`
-WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'contact.opted_out')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'contact.opted_out', json_object(
@@ -213,7 +217,7 @@ BEGIN
 END;
 --> statement-breakpoint
 CREATE TRIGGER `webhook_contact_opted_in` AFTER DELETE ON `opt_outs`
-WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` WHERE `enabled`)
+WHEN EXISTS (SELECT 1 FROM `webhook_endpoints` e, json_each(e.`events`) j WHERE e.`enabled` AND j.`value` = 'contact.opted_in')
 BEGIN
   INSERT INTO `webhook_events` (`uid`, `type`, `data`, `order_key`)
   SELECT 'msg_' || lower(hex(randomblob(12))), 'contact.opted_in', json_object(

@@ -2,6 +2,7 @@ import type { DomainContext } from '../domain/context.ts';
 import {
   claimDue,
   nextDueAt,
+  pruneWebhookLog,
   recordAttempt,
   releaseInterrupted,
   type ClaimedDelivery,
@@ -15,6 +16,8 @@ const CONCURRENCY = 4;
  * looks again this often: one indexed query for the earliest pending delivery.
  */
 const LOOK_EVERY_MS = 1000;
+/** How often what is past the log's reach is forgotten. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface WebhookDispatcher {
   /** Sends what is due now (the timer calls it; tests call it after moving the clock). */
@@ -76,12 +79,24 @@ export function startWebhookDispatcher(ctx: DomainContext, opts: DispatcherOptio
     arm();
   }
 
+  const prune = (): void => {
+    try {
+      pruneWebhookLog(ctx);
+    } catch (err) {
+      opts.onError(err);
+    }
+  };
+  const pruning = setInterval(prune, PRUNE_EVERY_MS);
+  pruning.unref();
+
   releaseInterrupted(ctx);
+  prune();
   run();
   return {
     run,
     async stop() {
       stopped = true;
+      clearInterval(pruning);
       if (timer) clearTimeout(timer);
       timer = null;
       await Promise.allSettled([...inFlight]);

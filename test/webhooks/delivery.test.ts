@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { contacts, webhookDeliveries, webhookEndpoints, webhookEvents } from '../../src/db/schema/index.ts';
 import { addTag } from '../../src/domain/tags/service.ts';
 import { createEndpoint, rotateSecret, endRotation, getEndpoint } from '../../src/domain/webhooks/endpoints.ts';
-import { RETRY_DELAYS_MS } from '../../src/domain/webhooks/queue.ts';
+import { KEEP_MS, pruneWebhookLog, RETRY_DELAYS_MS } from '../../src/domain/webhooks/queue.ts';
 import { buildContact, buildConversation, buildUser, receiveText } from '../factories.ts';
 import { testApp, until } from '../helper.ts';
 import { startReceiver } from './receiver.ts';
@@ -210,4 +210,21 @@ test('nothing is queued while no endpoint is enabled', async (t) => {
   const h = await testApp(t, PRIVATE_OK);
   buildConversation(h);
   assert.equal(h.app.domain.db.select().from(webhookEvents).all().length, 0);
+});
+
+test('after 30 days an event with nothing left to send is forgotten with its deliveries; a pending one stays', async (t) => {
+  const { h, w, receiver } = await world(t, ['message.created']);
+  receiver.answer((r) => (r.event.data.body === 'never' ? 500 : 200));
+  buildConversation(w, { texts: ['delivered'] });
+  buildConversation(w, { texts: ['never'] });
+  await until(() => deliveryRows(h).some((d) => d.status === 'succeeded'), 'one delivered');
+  await until(() => deliveryRows(h).some((d) => d.status === 'pending' && d.attempts === 1), 'one waiting');
+
+  h.app.domain.now = () => Date.now() + KEEP_MS + 60_000;
+  assert.equal(pruneWebhookLog(h.app.domain), 1);
+  assert.deepEqual(
+    deliveryRows(h).map((d) => d.status),
+    ['pending'],
+  );
+  assert.equal(h.app.domain.db.select().from(webhookEvents).all().length, 1);
 });

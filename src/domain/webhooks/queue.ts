@@ -14,6 +14,8 @@ import { getEndpoint } from './endpoints.ts';
 
 /** The waits after the 1st, 2nd … failed attempt; after the last one fails too, the delivery gives up. */
 export const RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 86_400_000] as const;
+/** How long events and their deliveries are kept once nothing is left to send of them (the log's reach). */
+export const KEEP_MS = 30 * 86_400_000;
 /** How much of an answer's body the log keeps. */
 export const EXCERPT_CHARS = 1000;
 
@@ -133,6 +135,21 @@ export function recordAttempt(ctx: DomainContext, delivery: ClaimedDelivery, out
 /** After a restart: what was being sent when the process stopped is sent again (the receiver may see it twice). */
 export function releaseInterrupted(ctx: DomainContext): void {
   ctx.db.update(webhookDeliveries).set({ status: 'pending' }).where(eq(webhookDeliveries.status, 'sending')).run();
+}
+
+/**
+ * Forgets events older than KEEP_MS with nothing left to send (their deliveries go with them), so the queue and
+ * its request bodies do not grow without end. Returns how many events went.
+ */
+export function pruneWebhookLog(ctx: DomainContext): number {
+  const before = ctx.now() - KEEP_MS;
+  return ctx.db
+    .delete(webhookEvents)
+    .where(
+      sql`${webhookEvents.createdAt} < ${before} AND NOT EXISTS (SELECT 1 FROM ${webhookDeliveries} d
+        WHERE d.event_id = ${webhookEvents.id} AND d.status IN ('pending', 'sending'))`,
+    )
+    .run().changes;
 }
 
 /** When the dispatcher should look next: the earliest pending delivery's time, or null when none waits. */
