@@ -3,7 +3,7 @@
 // loop outbound); realtime listens to domain events and draws with presenters. Type-only imports count: they couple
 // the layers' knowledge as much as calls do — except where a rule says otherwise, and says why.
 /** Layers that answer people or carriers: above the domain, they reach the database only through it. */
-const ABOVE_THE_DOMAIN = '^src/(routes|presenters|realtime|plugins|channels|metrics)/';
+const ABOVE_THE_DOMAIN = '^src/(routes|presenters|realtime|plugins|channels|metrics|webhooks)/';
 /**
  * The database's infrastructure rather than its storage: these watch the SQLite file itself (a full disk or a
  * read-only file; another process's commit) and hold no tables, so the HTTP side may react to them directly.
@@ -97,6 +97,23 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(routes|presenters|realtime|plugins)/' },
       to: { path: '^src/channels/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'webhooks-sender-is-its-own',
+      comment:
+        'src/webhooks posts the outgoing webhooks queued by the domain (HTTP out, so not in the domain); it is started ' +
+        'by src/app.ts and reached by routes only through app.webhooks. It knows nothing of the web side or the ' +
+        "carriers' channels, and nothing imports it but the app.",
+      severity: 'error',
+      from: { path: '^src/webhooks/' },
+      to: { path: '^src/(routes|presenters|realtime|plugins|channels|cli|backup|metrics|sea)/' },
+    },
+    {
+      name: 'only-the-app-starts-the-webhooks-sender',
+      comment: 'The sender runs once, started and stopped with the app; everyone else asks app.webhooks.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/webhooks/', '^src/app[.]ts$'] },
+      to: { path: '^src/webhooks/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'config-is-a-leaf',

@@ -41,6 +41,7 @@ import adminBackupRoutes from './routes/admin/backups.ts';
 import adminConnectionRoutes from './routes/admin/connections.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
+import adminWebhookRoutes from './routes/admin/webhooks.ts';
 import authRoutes from './routes/auth.ts';
 import passwordResetRoutes from './routes/password-reset.ts';
 import signInCodeRoutes from './routes/sign-in-code.ts';
@@ -71,6 +72,7 @@ import settingsRoutes from './routes/settings.ts';
 import sandboxRoutes from './routes/sandbox.ts';
 import setupRoutes from './routes/setup.ts';
 import { createViews, viewOptions } from './views.ts';
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -91,6 +93,8 @@ declare module 'fastify' {
     writeHealth: WriteHealth;
     /** Ends snoozes and sends scheduled replies when they are due (started when the app is ready). */
     later: LaterTimer;
+    /** Sends the outgoing webhooks' queue (started when the app is ready, stopped on close). */
+    webhooks: WebhookDispatcher;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -264,6 +268,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminConnectionRoutes, { prefix: '/admin/connections' });
   await app.register(adminBackupRoutes, { prefix: '/admin/backups' });
   await app.register(adminAuditRoutes, { prefix: '/admin' });
+  await app.register(adminWebhookRoutes, { prefix: '/admin/webhooks' });
 
   registerRealtimeListeners(app);
   // Started once everything listens: what fell due while the server was down is done first (and pushed).
@@ -272,6 +277,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     app.later = startLaterTimer(domain, (err) => app.log.error({ err }, 'snoozes and scheduled replies failed'));
   });
   app.addHook('onClose', async () => app.later?.stop());
+  app.decorate('webhooks', null as unknown as WebhookDispatcher);
+  app.addHook('onReady', async () => {
+    app.webhooks = startWebhookDispatcher(domain, {
+      allowPrivate: () => app.configStore.current.webhooks.allow_private,
+      onError: (err) => app.log.error({ err }, 'sending webhooks failed'),
+    });
+  });
+  app.addHook('onClose', async () => app.webhooks?.stop());
   registerPushListeners(app);
   return app;
 }

@@ -247,6 +247,15 @@ export const configSchema = z
         keep: z.number().int().min(1).max(1000).default(7),
       })
       .prefault({}),
+    webhooks: z
+      .strictObject({
+        /**
+         * Lets endpoints point at loopback, private (RFC 1918, fc00::/7), link-local (cloud metadata), CGNAT or
+         * unspecified addresses. Off: such URLs are refused when saved and again when sent (DNS may change).
+         */
+        allow_private: z.boolean().default(false),
+      })
+      .prefault({}),
     media: z
       .strictObject({
         /** Days the link in an SMS (mms = "link") opens the files for the recipient. */

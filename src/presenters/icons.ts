@@ -58,6 +58,7 @@ export const ICONS = [
   'user-plus',
   'users',
   'video',
+  'webhook',
   'x',
   'zap',
 ] as const;

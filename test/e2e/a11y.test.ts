@@ -11,6 +11,8 @@ import { createCanned } from '../../src/domain/canned/service.ts';
 import { receiveMessage } from '../../src/domain/messaging/inbound.ts';
 import { storeTemplates } from '../../src/domain/messaging/templates.ts';
 import { defaultKeywordTexts } from '../../src/domain/messaging/texts.ts';
+import { createEndpoint } from '../../src/domain/webhooks/endpoints.ts';
+import { sendTestEvent } from '../../src/domain/webhooks/queue.ts';
 import {
   buildChat,
   buildContact,
@@ -55,7 +57,7 @@ async function violations(page: Page): Promise<Finding[]> {
 
 /** A small world in which every page has something to show. */
 async function world(t: TestContext) {
-  const s = await serverFor(t, { contacts: { default_country: 'US' } });
+  const s = await serverFor(t, { contacts: { default_country: 'US' }, webhooks: { allow_private: true } });
   const people = {
     admin: await buildUser(s, { role: 'admin', name: 'Ada Admin' }),
     agent: await buildUser(s, { role: 'agent', name: 'Ana Agent' }),
@@ -98,7 +100,23 @@ async function world(t: TestContext) {
   s.app.domain.now = () => now() - 2 * 86_400_000;
   const closed = whatsappIn('+15557650003', { text: 'Old question' });
   s.app.domain.now = now;
-  return { s, people, inbox: inbox.id, conversation: conversation.id, chat, whatsapp: [inWindow, closed] };
+  // A webhook endpoint whose receiver refuses connections: its log has a failed try waiting for the next.
+  const hook = await createEndpoint(
+    s.app.domain,
+    people.admin.actor,
+    { url: 'http://127.0.0.1:9/hook', description: 'CRM', events: ['message.created'] },
+    true,
+  );
+  sendTestEvent(s.app.domain, people.admin.actor, hook.id);
+  return {
+    s,
+    people,
+    inbox: inbox.id,
+    conversation: conversation.id,
+    chat,
+    whatsapp: [inWindow, closed],
+    webhook: hook.id,
+  };
 }
 
 type World = Awaited<ReturnType<typeof world>>;
@@ -128,6 +146,9 @@ function pagesFor(w: World, user: User): string[] {
     `/admin/inboxes/${w.inbox}`,
     '/admin/connections',
     '/admin/backups',
+    '/admin/webhooks',
+    '/admin/webhooks/new',
+    `/admin/webhooks/${w.webhook}`,
     '/admin/audit',
   ];
 }

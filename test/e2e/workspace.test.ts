@@ -216,6 +216,8 @@ test('browser: the conversations workspace', { skip: noChromium }, async (t) => 
         '/admin/inboxes',
         '/admin/connections',
         '/admin/backups',
+        '/admin/webhooks',
+        '/admin/webhooks/new',
         '/admin/audit',
       ]) {
         await page.goto(path);

@@ -44,6 +44,7 @@ export const app: Translation<typeof en> = {
   'nav.personal': 'Persönliche Nummern',
   'nav.admin_connections': 'Netzbetreiber-Verbindungen',
   'nav.admin_backups': 'Sicherungen',
+  'nav.admin_webhooks': 'Webhooks',
   'age.now': 'jetzt',
   'age.minutes': { one: '{n} Min.', other: '{n} Min.' },
   'age.hours': { one: '{n} Std.', other: '{n} Std.' },

@@ -7,6 +7,7 @@ import { inboxes } from './inboxes.ts';
 import { users } from './users.ts';
 import { settings } from './settings.ts';
 import { backups } from './backups.ts';
+import { webhooks } from './webhooks.ts';
 import { connections } from './connections.ts';
 import { canned } from './canned.ts';
 import { surveys } from './surveys.ts';
@@ -38,6 +39,7 @@ export const de: Translation<typeof en> = {
   ...users,
   ...settings,
   ...backups,
+  ...webhooks,
   ...connections,
   ...canned,
   ...surveys,

@@ -41,6 +41,7 @@ export const app = {
   'nav.personal': 'Personal numbers',
   'nav.admin_connections': 'Carrier connections',
   'nav.admin_backups': 'Backups',
+  'nav.admin_webhooks': 'Webhooks',
   'age.now': 'now',
   'age.minutes': { one: '{n} min', other: '{n} min' },
   'age.hours': { one: '{n} h', other: '{n} h' },
