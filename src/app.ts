@@ -41,6 +41,7 @@ import adminBackupRoutes from './routes/admin/backups.ts';
 import adminConnectionRoutes from './routes/admin/connections.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
+import apiV1 from './routes/api/v1/index.ts';
 import authRoutes from './routes/auth.ts';
 import passwordResetRoutes from './routes/password-reset.ts';
 import signInCodeRoutes from './routes/sign-in-code.ts';
@@ -264,6 +265,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminConnectionRoutes, { prefix: '/admin/connections' });
   await app.register(adminBackupRoutes, { prefix: '/admin/backups' });
   await app.register(adminAuditRoutes, { prefix: '/admin' });
+  await app.register(apiV1, { prefix: '/api/v1' });
 
   registerRealtimeListeners(app);
   // Started once everything listens: what fell due while the server was down is done first (and pushed).

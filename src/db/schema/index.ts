@@ -15,3 +15,4 @@ export * from './audit.ts';
 export * from './later.ts';
 export * from './push.ts';
 export * from './templates.ts';
+export * from './api.ts';
