@@ -46,6 +46,14 @@ const infoColumns = {
   revokedAt: apiTokens.revokedAt,
 };
 
+/** The user the command line names by email (`switchboard token create --user EMAIL`). */
+export function tokenOwnerByEmail(ctx: DomainContext, rawEmail: unknown): number {
+  const email = typeof rawEmail === 'string' ? rawEmail.trim().toLowerCase() : '';
+  const row = email ? ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).get() : undefined;
+  if (!row) throw invalid('api_tokens.no_such_user', 'user', { email });
+  return row.id;
+}
+
 /** The scopes a user may give a token: `admin` only to an admin's. */
 export function scopesFor(role: PublicUser['role']): readonly ApiScope[] {
   return role === 'admin' ? apiScopes : apiScopes.filter((s) => s !== 'admin');
