@@ -2,7 +2,6 @@ CREATE TABLE `api_idempotency` (
 	`token_id` integer NOT NULL,
 	`key` text NOT NULL,
 	`request` text NOT NULL,
-	`status` integer NOT NULL,
 	`body` text NOT NULL,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`token_id`, `key`),

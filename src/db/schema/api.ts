@@ -35,7 +35,7 @@ export const apiTokens = sqliteTable(
 );
 
 /**
- * The first answer to a request sent with an `Idempotency-Key`, per token, replayed for the same key for 24 h
+ * The answer (201) to a request sent with an `Idempotency-Key`, per token, replayed for the same key for 24 h
  * (then swept): a client retrying a send after a lost answer does not text the customer twice.
  */
 export const apiIdempotency = sqliteTable(
@@ -47,7 +47,6 @@ export const apiIdempotency = sqliteTable(
     key: text('key').notNull(),
     /** Method and path the key was first used with: the same key on another request is a conflict. */
     request: text('request').notNull(),
-    status: integer('status').notNull(),
     body: text('body').notNull(),
     createdAt: integer('created_at').notNull(),
   },

@@ -36,6 +36,7 @@ export const api: Translation<typeof en> = {
   'api_tokens.revoked_at': 'Widerrufen am {time}',
   'api_tokens.revoked_notice': 'Das Token {name} wurde widerrufen: Es funktioniert nicht mehr.',
   'api_tokens.no_such_user': 'Niemand hat die E-Mail-Adresse {email}.',
+  'api_tokens.idempotency_reused': 'Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet.',
   'api_tokens.name_invalid': 'Gib dem Token einen Namen mit 1 bis 80 Zeichen.',
   'api_tokens.scopes_invalid': 'Wähle mindestens einen Bereich aus: {scopes}.',
   'api_tokens.user_inactive': 'Diese Person ist deaktiviert: Ihre Tokens würden nicht funktionieren.',

@@ -31,6 +31,7 @@ export const api = {
   'api_tokens.revoked_at': 'Revoked {time}',
   'api_tokens.revoked_notice': 'The token {name} was revoked: it no longer works.',
   'api_tokens.no_such_user': 'No user has the email {email}.',
+  'api_tokens.idempotency_reused': 'This Idempotency-Key was already used for another request.',
   'api_tokens.name_invalid': 'Give the token a name of 1 to 80 characters.',
   'api_tokens.scopes_invalid': 'Choose at least one scope among: {scopes}.',
   'api_tokens.user_inactive': 'This user is deactivated: their tokens would not work.',

@@ -51,7 +51,10 @@ export function callerOf(req: FastifyRequest): ApiCaller {
   return req.api;
 }
 
-/** preHandler: the token must carry `needed` (403 otherwise; the user's own rights still apply after it). */
+/**
+ * preValidation, so a token without the scope hears so before anything about its request: it must carry
+ * `needed` (403 otherwise; the user's own rights still apply after it).
+ */
 export function scope(needed: ApiScope) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (!callerOf(req).scopes.includes(needed))

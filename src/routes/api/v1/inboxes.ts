@@ -18,7 +18,7 @@ const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/inboxes',
     {
-      preHandler: scope('conversations:read'),
+      preValidation: scope('conversations:read'),
       schema: {
         summary: 'The inboxes the user works in',
         tags: ['inboxes'],

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerAuth } from './bearer.ts';
+import contactRoutes from './contacts.ts';
+import conversationRoutes from './conversations.ts';
 import inboxRoutes from './inboxes.ts';
+import messageRoutes from './messages.ts';
 import meRoutes from './me.ts';
 import { registerOpenApi } from './openapi.ts';
 import { ApiProblem, problem, problemFor, sendProblem } from './problem.ts';
@@ -32,4 +35,7 @@ export default async function apiV1(app: FastifyInstance): Promise<void> {
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   await app.register(meRoutes);
   await app.register(inboxRoutes);
+  await app.register(conversationRoutes);
+  await app.register(messageRoutes);
+  await app.register(contactRoutes);
 }
