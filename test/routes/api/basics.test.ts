@@ -121,3 +121,17 @@ test('an unknown API path is a problem, not the HTML page', async (t) => {
   assert.equal(res.statusCode, 404);
   assert.equal(res.headers['content-type'], PROBLEM);
 });
+
+test('the rate limit is per token: 429 with Retry-After for one, while another goes on', async (t) => {
+  const w = await testApp(t, { api: { requests_per_minute: 3 } });
+  const user = await buildUser(w);
+  const busy = buildToken(w, { user });
+  const calm = buildToken(w, { user });
+  for (let i = 0; i < 3; i++) assert.equal((await api(w.app, busy, 'GET', '/api/v1/me')).statusCode, 200);
+  const limited = await api(w.app, busy, 'GET', '/api/v1/me');
+  assert.equal(limited.statusCode, 429);
+  assert.equal(limited.headers['content-type'], PROBLEM);
+  assert.equal(limited.json<Problem>().type, 'https://switchboard.dev/problems/rate-limited');
+  assert.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After in seconds');
+  assert.equal((await api(w.app, calm, 'GET', '/api/v1/me')).statusCode, 200);
+});

@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { bearerAuth } from './bearer.ts';
 import contactRoutes from './contacts.ts';
@@ -31,6 +32,18 @@ export default async function apiV1(app: FastifyInstance): Promise<void> {
 
   await registerOpenApi(app);
   app.addHook('onRequest', bearerAuth);
+  // Per token, after it is known (its hook runs after bearerAuth): one busy script never slows another's.
+  await app.register(rateLimit, {
+    max: () => app.configStore.current.api.requests_per_minute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => (req.api ? `token:${req.api.tokenId}` : `address:${req.ip}`),
+    errorResponseBuilder: (_req, context) =>
+      new ApiProblem(
+        429,
+        'rate-limited',
+        `Too many requests: ${context.max} a minute per token. Try again in ${context.after}.`,
+      ),
+  });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   await app.register(meRoutes);
