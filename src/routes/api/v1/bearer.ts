@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** An API route anyone may read without a token (the OpenAPI document and its reference page). */
     public?: boolean;
+    /** The scope an API route needs (see index.ts: checked before validation, and said in the document). */
+    scope?: ApiScope;
   }
 }
 

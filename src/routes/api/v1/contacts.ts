@@ -11,7 +11,7 @@ import {
   type Contact,
 } from '../../../domain/contacts/service.ts';
 import { getConversation } from '../../../domain/conversations/queries.ts';
-import { callerOf, scope } from './bearer.ts';
+import { callerOf } from './bearer.ts';
 import { afterId, pageFrom, pageOf, pageQuery } from './cursor.ts';
 import { conversationOf } from './conversations.ts';
 import { idParams, problems } from './openapi.ts';
@@ -43,14 +43,12 @@ const inputOf = (body: z.infer<typeof contactInput>) => ({
 
 /** The address book: the contacts the user may see, searching, adding, changing, and unsubscribing a customer. */
 const contactRoutes: FastifyPluginAsyncZod = async (app) => {
-  const read = scope('contacts:read');
-  const write = scope('contacts:write');
   const country = () => app.configStore.current.contacts.default_country;
 
   app.get(
     '/contacts',
     {
-      preValidation: read,
+      config: { scope: 'contacts:read' },
       schema: {
         summary: 'List contacts',
         tags: ['contacts'],
@@ -68,7 +66,7 @@ const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/contacts/search',
     {
-      preValidation: read,
+      config: { scope: 'contacts:read' },
       schema: {
         summary: 'Search contacts',
         description: 'By name, company or number (2 characters at least); one page of the best matches.',
@@ -89,7 +87,7 @@ const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/contacts/:id',
     {
-      preValidation: read,
+      config: { scope: 'contacts:read' },
       schema: {
         summary: 'Get a contact',
         tags: ['contacts'],
@@ -103,7 +101,7 @@ const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/contacts',
     {
-      preValidation: write,
+      config: { scope: 'contacts:write' },
       schema: {
         summary: 'Add a contact to the team’s address book',
         tags: ['contacts'],
@@ -120,7 +118,7 @@ const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/contacts/:id',
     {
-      preValidation: write,
+      config: { scope: 'contacts:write' },
       schema: {
         summary: 'Change a contact',
         description: 'Only the fields given change; `phones` replaces the list.',
@@ -137,7 +135,7 @@ const contactRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/conversations/:id/unsubscribe',
     {
-      preValidation: write,
+      config: { scope: 'contacts:write' },
       schema: {
         summary: 'Unsubscribe the customer of a conversation',
         description:

@@ -5,7 +5,7 @@ import { assignConversation, moveConversation, setConversationStatus } from '../
 import { listConversations, type ListFilter, type ListRow } from '../../../domain/conversations/list.ts';
 import { getConversation, type ConversationView } from '../../../domain/conversations/queries.ts';
 import { addTag, removeTag } from '../../../domain/tags/service.ts';
-import { callerOf, scope } from './bearer.ts';
+import { callerOf } from './bearer.ts';
 import { pageOf } from './cursor.ts';
 import { idParams, problems } from './openapi.ts';
 import { ApiProblem } from './problem.ts';
@@ -109,15 +109,13 @@ const versionOf = (
 
 /** Conversations: the list with the UI's filters, one conversation, and what can be done to it. */
 const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const read = scope('conversations:read');
-  const write = scope('conversations:write');
   const show = (actor: Actor, conversationId: number) =>
     conversationOf(getConversation(app.domain, actor, conversationId));
 
   app.get(
     '/conversations',
     {
-      preValidation: read,
+      config: { scope: 'conversations:read' },
       schema: {
         summary: 'List conversations',
         description: 'The filters of the conversation list in the app; newest activity first unless `sort` says.',
@@ -142,7 +140,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/conversations/:id',
     {
-      preValidation: read,
+      config: { scope: 'conversations:read' },
       schema: {
         summary: 'Get a conversation',
         tags: ['conversations'],
@@ -156,7 +154,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/conversations/:id/assign',
     {
-      preValidation: write,
+      config: { scope: 'conversations:write' },
       schema: {
         summary: 'Assign a conversation',
         description: 'To a member of its inbox, or to nobody with `assigneeId: null`.',
@@ -182,7 +180,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     app.post(
       `/conversations/:id/${action}`,
       {
-        preValidation: write,
+        config: { scope: 'conversations:write' },
         schema: {
           summary: action === 'close' ? 'Close a conversation' : 'Reopen a conversation',
           tags: ['conversations'],
@@ -204,7 +202,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/conversations/:id/move',
     {
-      preValidation: write,
+      config: { scope: 'conversations:write' },
       schema: {
         summary: 'Move a conversation to another inbox',
         tags: ['conversations'],
@@ -225,7 +223,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/conversations/:id/tags',
     {
-      preValidation: write,
+      config: { scope: 'conversations:write' },
       schema: {
         summary: 'Tag a conversation',
         description: 'With an existing tag (matched regardless of case) or a new one.',
@@ -244,7 +242,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/conversations/:id/tags/:tagId',
     {
-      preValidation: write,
+      config: { scope: 'conversations:write' },
       schema: {
         summary: 'Remove a tag from a conversation',
         tags: ['conversations'],

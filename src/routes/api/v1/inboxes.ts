@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listInboxesFor } from '../../../domain/inboxes/service.ts';
-import { callerOf, scope } from './bearer.ts';
+import { callerOf } from './bearer.ts';
 import { afterId, pageFrom, pageOf, pageQuery } from './cursor.ts';
 import { problems } from './openapi.ts';
 
@@ -18,7 +18,7 @@ const inboxRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/inboxes',
     {
-      preValidation: scope('conversations:read'),
+      config: { scope: 'conversations:read' },
       schema: {
         summary: 'The inboxes the user works in',
         tags: ['inboxes'],

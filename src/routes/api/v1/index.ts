@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { bearerAuth } from './bearer.ts';
+import { bearerAuth, scope } from './bearer.ts';
 import contactRoutes from './contacts.ts';
 import conversationRoutes from './conversations.ts';
 import inboxRoutes from './inboxes.ts';
@@ -8,6 +8,7 @@ import messageRoutes from './messages.ts';
 import meRoutes from './me.ts';
 import { registerOpenApi } from './openapi.ts';
 import { ApiProblem, problem, problemFor, sendProblem } from './problem.ts';
+import referenceRoutes from './reference.ts';
 
 /**
  * The REST API, registered at /api/v1: its own encapsulated world. JSON bodies only (the app reads forms
@@ -17,6 +18,15 @@ import { ApiProblem, problem, problemFor, sendProblem } from './problem.ts';
 export default async function apiV1(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (route) => {
     route.config = { ...route.config, body: 'own', csrf: false };
+    const needed = route.config.scope;
+    if (!needed) return;
+    // Checked before the request is validated (a token without the scope hears only that), and documented.
+    route.preValidation = [scope(needed), ...[route.preValidation ?? []].flat()];
+    const said = `Needs the scope \`${needed}\`.`;
+    route.schema = {
+      ...route.schema,
+      description: route.schema?.description ? `${route.schema.description}\n\n${said}` : said,
+    };
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
@@ -46,6 +56,7 @@ export default async function apiV1(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  await app.register(referenceRoutes);
   await app.register(meRoutes);
   await app.register(inboxRoutes);
   await app.register(conversationRoutes);

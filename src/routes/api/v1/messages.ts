@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recallAnswer, rememberAnswer } from '../../../domain/api-tokens/idempotency.ts';
 import { messageOf, messagesAfter, type MessageRow } from '../../../domain/conversations/messages-page.ts';
 import { queueReply } from '../../../domain/messaging/outbox.ts';
-import { callerOf, scope } from './bearer.ts';
+import { callerOf } from './bearer.ts';
 import { afterId, pageFrom, pageOf, pageQuery } from './cursor.ts';
 import { idParams, problems } from './openapi.ts';
 import { iso, messageSchema } from './shapes.ts';
@@ -25,7 +25,7 @@ const messageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/conversations/:id/messages',
     {
-      preValidation: scope('conversations:read'),
+      config: { scope: 'conversations:read' },
       schema: {
         summary: 'List a conversation’s messages',
         description: 'Oldest first; new messages come on later pages.',
@@ -46,7 +46,7 @@ const messageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/conversations/:id/messages',
     {
-      preValidation: scope('messages:send'),
+      config: { scope: 'messages:send' },
       schema: {
         summary: 'Send a reply',
         description:

@@ -31,13 +31,27 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** Answers a route may give besides its own: each a problem document. */
+/** Answers a route may give besides its own: each a problem document (401 and 429 on every route). */
 export function problems(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429)[]) {
-  return Object.fromEntries([401, 429, ...statuses].map((s) => [s, problemSchema])) as Record<
-    number,
-    typeof problemSchema
-  >;
+  return Object.fromEntries(
+    [401, ...statuses, 429].map((status) => [
+      status,
+      { description: PROBLEM_TEXTS[status], content: { 'application/problem+json': { schema: problemSchema } } },
+    ]),
+  );
 }
+
+const PROBLEM_TEXTS: Record<number, string> = {
+  400: 'The request could not be read.',
+  401: 'No token, or a malformed, unknown or revoked one.',
+  403: 'The token lacks the scope, or the user may not do this.',
+  404: 'No such resource, or one the user may not read.',
+  409: 'It changed since (send the current `version`), or it is already so.',
+  413: 'The body is too large.',
+  415: 'The body is not JSON.',
+  422: 'The request does not pass the schema or a rule; `errors` names the fields.',
+  429: 'Too many requests from this token: wait for `Retry-After` seconds.',
+};
 
 /** `{id}` in a path: a positive integer; anything else is a 404 (see problem.ts). */
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
