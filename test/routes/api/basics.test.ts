@@ -135,3 +135,22 @@ test('the rate limit is per token: 429 with Retry-After for one, while another g
   assert.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After in seconds');
   assert.equal((await api(w.app, calm, 'GET', '/api/v1/me')).statusCode, 200);
 });
+
+test('a token never signs in to the pages; a body that is not JSON is a problem, not the HTML error page', async (t) => {
+  const w = await testApp(t);
+  const user = await buildUser(w);
+  const token = buildToken(w, { user });
+  const page = await w.app.inject({ method: 'GET', url: '/settings', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(page.statusCode, 303);
+  assert.match(page.headers.location as string, /^\/login/);
+
+  const broken = await w.app.inject({
+    method: 'POST',
+    url: '/api/v1/contacts',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    payload: '{"name": ',
+  });
+  assert.equal(broken.statusCode, 400);
+  assert.equal(broken.headers['content-type'], PROBLEM);
+  assert.equal(broken.json<Problem>().type, 'https://switchboard.dev/problems/bad-request');
+});
