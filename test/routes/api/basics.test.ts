@@ -154,3 +154,20 @@ test('a token never signs in to the pages; a body that is not JSON is a problem,
   assert.equal(broken.headers['content-type'], PROBLEM);
   assert.equal(broken.json<Problem>().type, 'https://switchboard.dev/problems/bad-request');
 });
+
+test('a compressed body is refused as a problem (415) before it is read', async (t) => {
+  const w = await testApp(t);
+  const user = await buildUser(w);
+  const res = await api(
+    w.app,
+    buildToken(w, { user }),
+    'POST',
+    '/api/v1/contacts',
+    { name: 'Dana' },
+    {
+      'content-encoding': 'gzip',
+    },
+  );
+  assert.equal(res.statusCode, 415);
+  assert.equal(res.headers['content-type'], PROBLEM);
+});
