@@ -28,25 +28,34 @@ export interface OpenApiDocument {
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
+/** A text of the document in parts: the document writes code between backticks, the page shows it as code. */
+export type Prose = { text: string; code: boolean }[];
+
+export const proseOf = (text: string): Prose =>
+  text
+    .split('`')
+    .map((part, i) => ({ text: part, code: i % 2 === 1 }))
+    .filter((part) => part.text !== '');
+
 export interface ReferenceField {
   name: string;
   type: string;
   required: boolean;
-  description: string;
+  description: Prose;
 }
 export interface ReferenceOperation {
   anchor: string;
   method: string;
   path: string;
   summary: string;
-  description: string[];
+  description: Prose[];
   parameters: (ReferenceField & { in: string })[];
   body: ReferenceField[] | null;
-  responses: { status: string; description: string; type: string | null }[];
+  responses: { status: string; description: Prose; type: string | null }[];
 }
 export interface Reference {
   title: string;
-  description: string;
+  description: Prose;
   groups: { tag: string; operations: ReferenceOperation[] }[];
   shapes: { name: string; fields: ReferenceField[] }[];
 }
@@ -69,7 +78,7 @@ function fieldsOf(schema: JsonSchema | undefined): ReferenceField[] {
     name,
     type: typeOf(property),
     required: schema?.required?.includes(name) ?? false,
-    description: property.description ?? '',
+    description: proseOf(property.description ?? ''),
   }));
 }
 
@@ -87,18 +96,18 @@ export function apiReference(doc: OpenApiDocument): Reference {
         method: method.toUpperCase(),
         path,
         summary: op.summary ?? '',
-        description: (op.description ?? '').split('\n\n').filter(Boolean),
+        description: (op.description ?? '').split('\n\n').filter(Boolean).map(proseOf),
         parameters: (op.parameters ?? []).map((p) => ({
           name: p.name,
           in: p.in,
           type: typeOf(p.schema),
           required: p.required ?? false,
-          description: p.description ?? p.schema?.description ?? '',
+          description: proseOf(p.description ?? p.schema?.description ?? ''),
         })),
         body: body ? fieldsOf(body.$ref ? doc.components?.schemas?.[refName(body.$ref)] : body) : null,
         responses: Object.entries(op.responses ?? {}).map(([status, r]) => {
           const schema = firstSchema(r.content);
-          return { status, description: r.description ?? '', type: schema ? typeOf(schema) : null };
+          return { status, description: proseOf(r.description ?? ''), type: schema ? typeOf(schema) : null };
         }),
       };
       groups.set(tag, [...(groups.get(tag) ?? []), operation]);
@@ -110,7 +119,7 @@ export function apiReference(doc: OpenApiDocument): Reference {
     .map(([name, schema]) => ({ name, fields: fieldsOf(schema) }));
   return {
     title: doc.info.title,
-    description: doc.info.description ?? '',
+    description: proseOf(doc.info.description ?? ''),
     groups: [...groups].map(([tag, operations]) => ({ tag, operations })),
     shapes,
   };

@@ -30,6 +30,6 @@ test('the API reference is a plain page drawn from the document: every operation
       assert.ok(res.body.includes(`<code>${method.toUpperCase()} ${path}</code>`), `${method} ${path}`);
   assert.match(res.body, /<caption>Parameters<\/caption>/);
   assert.match(res.body, /<code>idempotency-key<\/code>/);
-  assert.match(res.body, /Needs the scope `messages:send`\./);
+  assert.match(res.body, /Needs the scope <code>messages:send<\/code>\./);
   assert.match(res.body, /<caption><code>Conversation<\/code><\/caption>/);
 });
