@@ -42,6 +42,8 @@ import adminConnectionRoutes from './routes/admin/connections.ts';
 import adminInboxRoutes from './routes/admin/inboxes.ts';
 import adminUserRoutes from './routes/admin/users.ts';
 import adminWebhookRoutes from './routes/admin/webhooks.ts';
+import apiV1 from './routes/api/v1/index.ts';
+import apiTokenRoutes from './routes/api-tokens.ts';
 import authRoutes from './routes/auth.ts';
 import passwordResetRoutes from './routes/password-reset.ts';
 import signInCodeRoutes from './routes/sign-in-code.ts';
@@ -261,6 +263,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mm7Routes);
   await app.register(webhookRoutes);
   await app.register(settingsRoutes);
+  await app.register(apiTokenRoutes);
   await app.register(pushRoutes, { devFiles: opts.devViews === true });
   await app.register(sandboxRoutes);
   await app.register(adminUserRoutes, { prefix: '/admin/users' });
@@ -269,6 +272,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminBackupRoutes, { prefix: '/admin/backups' });
   await app.register(adminAuditRoutes, { prefix: '/admin' });
   await app.register(adminWebhookRoutes, { prefix: '/admin/webhooks' });
+  await app.register(apiV1, { prefix: '/api/v1' });
 
   registerRealtimeListeners(app);
   // Started once everything listens: what fell due while the server was down is done first (and pushed).

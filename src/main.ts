@@ -19,6 +19,7 @@ import { checkSecrets, StartupError } from './cli/preflight.ts';
 import { readPassword } from './cli/password-input.ts';
 import { ReloadError, signalReload } from './cli/reload-command.ts';
 import { runSandbox } from './cli/sandbox.ts';
+import { tokenCommand } from './cli/token.ts';
 import { serve } from './cli/serve.ts';
 import { resolveSettings, UsageError, type Flags } from './cli/settings.ts';
 import { createLogger } from './log.ts';
@@ -33,6 +34,10 @@ Commands:
                               create a user; the password is read from stdin or prompted
   user reset-password --email E
                               set a new password (stdin or prompt) and end the user's sessions
+  token create --user EMAIL --scopes a,b,c [--name N]
+                              make an API token for the user; prints only the token (shown once)
+  token list --user EMAIL     the user's API tokens: id, prefix, name, scopes, last use
+  token revoke ID             revoke an API token at once
   backup [--to DIR]           copy the database (SQLite's online backup, safe while the server
                               runs) and the media files into a new folder in DIR
                               (default: [backup] dir, or backups/ in the data directory)
@@ -138,6 +143,17 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new UsageError(`unknown user command: ${sub ?? '(none)'}`);
+    }
+    case 'token': {
+      const [sub, ...args] = rest;
+      const { values, positionals } = parse(
+        args,
+        { user: { type: 'string' }, scopes: { type: 'string' }, name: { type: 'string' } },
+        true,
+      );
+      const out = await withDomain(flagsOf(values), async (ctx) => tokenCommand(ctx, sub, values, positionals));
+      process.stdout.write(out);
+      return 0;
     }
     case 'backup': {
       const { values } = parse(rest, { to: { type: 'string' } });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { numbers } from '../src/db/schema/numbers.ts';
+import { createApiToken, scopesFor, type ApiScope } from '../src/domain/api-tokens/tokens.ts';
 import { createTeamChat, openDirect } from '../src/domain/chats/manage.ts';
 import { createContact, type Contact } from '../src/domain/contacts/service.ts';
 import type { Actor } from '../src/domain/context.ts';
@@ -212,4 +213,13 @@ export function atTime<T>(w: World, ms: number, build: () => T): T {
   } finally {
     w.app.domain.now = now;
   }
+}
+
+/** An API token of `user` (every scope their role may have, unless told); returns the token to send as Bearer. */
+export function buildToken(w: World, opts: { user: User; scopes?: readonly ApiScope[]; name?: string }): string {
+  return createApiToken(w.app.domain, null, {
+    userId: opts.user.id,
+    name: opts.name ?? `Token ${next()}`,
+    scopes: opts.scopes ?? scopesFor(opts.user.role),
+  }).token;
 }

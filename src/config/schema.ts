@@ -219,6 +219,12 @@ export const configSchema = z
         default_locale: z.enum(locales).default('en'),
       })
       .prefault({}),
+    api: z
+      .strictObject({
+        /** Requests a minute one API token may make; each token has its own budget (429 with Retry-After beyond). */
+        requests_per_minute: z.number().int().min(1).max(1_000_000).default(600),
+      })
+      .prefault({}),
     contacts: z
       .strictObject({
         /**

@@ -17,6 +17,9 @@ const TYPES: Record<'form' | 'upload', string[]> = {
   upload: ['application/x-www-form-urlencoded', 'multipart/form-data'],
 };
 
+const unsupported = (what: string): Error =>
+  Object.assign(new Error(`This route does not take ${what}.`), { statusCode: 415 });
+
 /**
  * The app reads forms, as browsers send them: no JSON or text parser, so no field is ever a nested value. A body
  * of another type than the route takes is refused with 415 before it is read, and so is a compressed one (a gzip
@@ -28,12 +31,13 @@ export default fp<{ bodyLimit: number }>(async (app, opts) => {
   // Parser only: the routes that take files read them themselves (src/routes/uploads.ts), with their limits.
   await app.register(multipart, { throwFileSizeLimit: false });
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Thrown, not answered here: the route's error handler words it (a page's in the user's language, the API's as a problem).
+  app.addHook('onRequest', async (req) => {
     const encoding = req.headers['content-encoding'];
-    if (encoding && encoding.toLowerCase() !== 'identity') return reply.code(415).sendError('error.unsupported_type');
+    if (encoding && encoding.toLowerCase() !== 'identity') throw unsupported('a compressed body');
     const takes = req.routeOptions.config.body ?? 'form';
     if (takes === 'own' || req.method === 'GET' || req.method === 'HEAD' || req.headers['content-type'] === undefined)
       return;
-    if (!TYPES[takes].includes(req.mediaType ?? '')) return reply.code(415).sendError('error.unsupported_type');
+    if (!TYPES[takes].includes(req.mediaType ?? '')) throw unsupported(`a body of type ${req.mediaType ?? '?'}`);
   });
 });

@@ -20,6 +20,7 @@ import {
   buildInbox,
   buildNote,
   buildNumber,
+  buildToken,
   buildUser,
   type User,
 } from '../factories.ts';
@@ -75,6 +76,7 @@ async function world(t: TestContext) {
   });
   buildNote(s, { conversation: conversation.id, author: people.agent, body: 'Checking with the warehouse.' });
   const chat = buildChat(s, { by: people.admin, members, name: 'Team' });
+  for (const user of members) buildToken(s, { user, name: 'CRM', scopes: ['conversations:read'] });
   createCanned(s.app.domain, people.agent.actor, 'personal', { title: 'Thanks', keyword: 'thanks', body: 'Thanks!' });
   // WhatsApp: one conversation inside the 24-hour window (a shared place and a contact card, the reply-to action),
   // one outside it (the template picker).
@@ -135,6 +137,8 @@ function pagesFor(w: World, user: User): string[] {
     '/favourites',
     '/canned',
     '/settings',
+    '/settings/api-tokens',
+    '/api/v1/docs',
   ];
   if (user.role !== 'admin') return everyone;
   return [

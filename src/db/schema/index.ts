@@ -16,3 +16,4 @@ export * from './later.ts';
 export * from './push.ts';
 export * from './templates.ts';
 export * from './webhooks.ts';
+export * from './api.ts';

@@ -317,7 +317,7 @@ function selectPage(ctx: DomainContext, hideTags: boolean, sort: ListSort, where
     .from(conversations)
     .where(and(...where))
     .orderBy(...order)
-    .limit(PAGE_SIZE + 1)
+    .limit(sql.placeholder('limit'))
     .as('page');
   // CROSS JOIN: SQLite keeps the page first; else it may walk all conversations in the order's index instead.
   return withRowTables(ctx.db.select(rowColumns(hideTags, sort)).from(page).crossJoin(conversations).$dynamic())
@@ -384,6 +384,13 @@ function viewerOf(ctx: DomainContext, actor: Actor): Viewer {
   return { joinedAt: user.createdAt, hideTags: user.hideTags };
 }
 
+/** How a list pages: `size` rows a page; with `pins`, the first page carries the pins apart (the UI's lists). */
+export interface ListPaging {
+  size: number;
+  pins: boolean;
+}
+const UI_PAGING: ListPaging = { size: PAGE_SIZE, pins: true };
+
 /**
  * One page of a conversation list. The first page also carries the actor's pins that match the filter, in
  * their order; pinned conversations are left out of the paged rows so they appear once. `unread`: the actor's
@@ -395,13 +402,16 @@ export function listConversations(
   filter: ListFilter,
   after?: string,
   unread?: readonly number[],
+  paging: ListPaging = UI_PAGING,
 ): ListPage {
   const viewer = viewerOf(ctx, actor);
   const { where, values, shape } = conditions(ctx, actor, filter, viewer, unread);
   const { keys, desc } = sortKeys(filter.sort);
   const cursor = parseCursor(after, keys.length);
   cursor?.forEach((c, i) => (values[`after${i}`] = c));
-  const raw = prepared(ctx, `page;${shape};${cursor ? 'after' : 'first'}`, () => {
+  values.limit = paging.size + 1;
+  const pins = paging.pins ? 'pins' : 'all';
+  const raw = prepared(ctx, `page;${shape};${cursor ? 'after' : 'first'};${pins}`, () => {
     const seek = cursor
       ? [
           sql`(${sql.join(keys, sql`, `)}) ${desc ? sql`<` : sql`>`} (${sql.join(
@@ -415,26 +425,27 @@ export function listConversations(
       ctx,
       viewer.hideTags,
       filter.sort,
-      [...where(), ...seek, sql`NOT ${pinnedBy()}`],
+      [...where(), ...seek, ...(paging.pins ? [sql`NOT ${pinnedBy()}`] : [])],
       order,
     ).prepare();
   }).all(values) as RawRow[];
-  const more = raw.length > PAGE_SIZE;
-  const page = raw.slice(0, PAGE_SIZE);
-  const pinned = cursor
-    ? []
-    : (prepared(ctx, `pinned;${shape}`, () =>
-        selectPinned(ctx, viewer.hideTags, filter.sort)
-          .where(
-            and(
-              eq(conversationPins.userId, actorId),
-              eq(conversationPins.conversationId, conversations.id),
-              ...where(),
-            ),
-          )
-          .orderBy(asc(conversationPins.position))
-          .prepare(),
-      ).all(values) as RawRow[]);
+  const more = raw.length > paging.size;
+  const page = raw.slice(0, paging.size);
+  const pinned =
+    cursor || !paging.pins
+      ? []
+      : (prepared(ctx, `pinned;${shape}`, () =>
+          selectPinned(ctx, viewer.hideTags, filter.sort)
+            .where(
+              and(
+                eq(conversationPins.userId, actorId),
+                eq(conversationPins.conversationId, conversations.id),
+                ...where(),
+              ),
+            )
+            .orderBy(asc(conversationPins.position))
+            .prepare(),
+        ).all(values) as RawRow[]);
   return {
     pinned: pinned.map((r) => toRow(r, filter.sort, actor.id)),
     rows: page.map((r) => toRow(r, filter.sort, actor.id)),

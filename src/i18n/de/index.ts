@@ -26,6 +26,7 @@ import { onboarding } from './onboarding.ts';
 import { shell } from './shell.ts';
 import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
+import { api } from './api.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -58,4 +59,5 @@ export const de: Translation<typeof en> = {
   ...shell,
   ...replyWindow,
   ...whatsapp,
+  ...api,
 };

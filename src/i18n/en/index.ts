@@ -26,6 +26,7 @@ import { onboarding } from './onboarding.ts';
 import { shell } from './shell.ts';
 import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
+import { api } from './api.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -57,6 +58,7 @@ export const en = {
   ...shell,
   ...replyWindow,
   ...whatsapp,
+  ...api,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,57 @@
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemSchema } from './problem.ts';
+
+export const API_PREFIX = '/api/v1';
+
+/**
+ * The OpenAPI document, built from the API routes' zod schemas. Registered inside the API plugin, so it only
+ * sees the API's routes; anything else that reaches it (an HTML route) is hidden all the same.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchboard API',
+        version: '1',
+        description:
+          'The shared inbox over HTTP. Authenticate with `Authorization: Bearer <token>` (Settings → API tokens). ' +
+          'Errors are `application/problem+json`; lists answer `{ data, next }` and take `limit` and `cursor`.',
+      },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: (doc) =>
+      doc.url.startsWith(`${API_PREFIX}/`) ? jsonSchemaTransform(doc) : { schema: { hide: true }, url: doc.url },
+    transformObject: jsonSchemaTransformObject,
+  });
+}
+
+/** Answers a route may give besides its own: each a problem document (401 and 429 on every route). */
+export function problems(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429)[]) {
+  return Object.fromEntries(
+    [401, ...statuses, 429].map((status) => [
+      status,
+      { description: PROBLEM_TEXTS[status], content: { 'application/problem+json': { schema: problemSchema } } },
+    ]),
+  );
+}
+
+const PROBLEM_TEXTS: Record<number, string> = {
+  400: 'The request could not be read.',
+  401: 'No token, or a malformed, unknown or revoked one.',
+  403: 'The token lacks the scope, or the user may not do this.',
+  404: 'No such resource, or one the user may not read.',
+  409: 'It changed since (send the current `version`), or it is already so.',
+  413: 'The body is too large.',
+  415: 'The body is not JSON.',
+  422: 'The request does not pass the schema or a rule; `errors` names the fields.',
+  429: 'Too many requests from this token: wait for `Retry-After` seconds.',
+};
+
+/** `{id}` in a path: a positive integer; anything else is a 404 (see problem.ts). */
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
