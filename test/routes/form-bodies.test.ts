@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { channel } from 'node:diagnostics_channel';
 import { test, type TestContext } from 'node:test';
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { createEndpoint } from '../../src/domain/webhooks/endpoints.ts';
+import { sendTestEvent } from '../../src/domain/webhooks/queue.ts';
 import { buildChat, buildConversation, buildInbox, buildNote, buildToken, buildUser } from '../factories.ts';
 import { type Client, signedIn, type TestApp, testApp } from '../helper.ts';
 import { HX } from './steps.ts';
@@ -70,6 +72,13 @@ async function world(t: TestContext) {
   );
   const chat = buildChat(h, { by: admin, name: 'Ops', members: [ana] });
   buildToken(h, { user: admin });
+  const endpoint = await createEndpoint(
+    h.app.domain,
+    admin.actor,
+    { url: 'http://127.0.0.1:9/hook', description: '', events: ['message.created'] },
+    true,
+  );
+  sendTestEvent(h.app.domain, admin.actor, endpoint.id);
   await made(client.post(`/chats/${chat}/messages`, { body: 'Morning, team' }));
   await made(
     client.post('/surveys', {
@@ -102,6 +111,7 @@ async function world(t: TestContext) {
     // The sandbox phone's own media, by the stand-in's id: none here (its page answers 404 then).
     'sandbox/media': 'no-such-media',
     'settings/api-tokens': one('SELECT id FROM api_tokens'),
+    'admin/webhooks': endpoint.id,
     'api/v1/conversations': conversation,
     'api/v1/contacts': one('SELECT contact_id FROM conversations'),
   };
@@ -112,6 +122,7 @@ async function world(t: TestContext) {
     name: 'no-such-connection',
     kind: 'mm7',
     seq: 1,
+    delivery: one('SELECT id FROM webhook_deliveries'),
   };
   /** A route's path with real ids: `:id` by what the path is about, other parameters by name; an unknown one fails the test. */
   const fill = (url: string) =>
