@@ -25,6 +25,7 @@ import { onboarding } from './onboarding.ts';
 import { shell } from './shell.ts';
 import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
+import { search } from './search.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -56,4 +57,5 @@ export const de: Translation<typeof en> = {
   ...shell,
   ...replyWindow,
   ...whatsapp,
+  ...search,
 };

@@ -25,6 +25,7 @@ import { onboarding } from './onboarding.ts';
 import { shell } from './shell.ts';
 import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
+import { search } from './search.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -55,6 +56,7 @@ export const en = {
   ...shell,
   ...replyWindow,
   ...whatsapp,
+  ...search,
 } as const;
 
 export type MessageKey = keyof typeof en;
