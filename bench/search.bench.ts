@@ -49,15 +49,17 @@ function prng(seed: number): () => number {
 const rand = prng(7);
 
 const GERMAN = ['Müller', 'Straße', 'Größe', 'Bäckerei', 'Lieferung', 'Rückgabe', 'Überweisung', 'Grüße', 'Schlüssel'];
-/** Pronounceable made-up words, then the German ones: a vocabulary of distinct words. */
+/** Pronounceable made-up words, the German ones among them from common to rare: a vocabulary of distinct words. */
 const vocabulary: string[] = (() => {
   const syllables = ['ka', 'lo', 'mi', 're', 'tu', 'sen', 'dor', 've', 'pa', 'qui', 'bra', 'no', 'fi', 'gal', 'zu'];
-  const words = new Set<string>(GERMAN);
-  while (words.size < VOCABULARY) {
+  const words = new Set<string>();
+  while (words.size < VOCABULARY - GERMAN.length) {
     const n = 2 + Math.floor(rand() * 3);
     words.add(Array.from({ length: n }, () => syllables[Math.floor(rand() * syllables.length)]).join(''));
   }
-  return [...words];
+  const list = [...words];
+  GERMAN.forEach((word, i) => list.splice(Math.floor(((i + 1) * VOCABULARY) / (GERMAN.length + 1)) - 1, 0, word));
+  return list;
 })();
 /** Zipf (s = 1): word i is drawn in proportion to 1 / (i + 1). */
 const zipf = (() => {
