@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { conversations } from '../../db/schema/conversations.ts';
 import type { DomainContext } from '../context.ts';
 import type { Conditions } from '../conversations/list.ts';
+import type { SearchQuery } from './query.ts';
 import { compiled, matches, type RawHit } from './sql.ts';
 
 /**
@@ -12,10 +13,11 @@ export function bestPage(
   ctx: DomainContext,
   c: Conditions,
   values: Record<string, unknown>,
-  digits: boolean,
+  query: SearchQuery,
   limit: number,
   cursor: [number, number] | null,
 ): { rows: RawHit[]; next: string | null } {
+  const digits = query.digits !== null;
   const run = compiled(ctx, `search best;${c.shape};${digits ? 'digits' : ''};${cursor ? 'after' : ''}`, () => {
     const after = sql`(min(h.score), ${conversations.id}) > (${sql.placeholder('k')}, ${sql.placeholder('after')})`;
     // The matches first (CROSS JOIN keeps them first), then their conversations, narrowed by the list's rule.

@@ -5,8 +5,8 @@ import { invalid } from '../errors.ts';
 import { prepared } from '../prepared.ts';
 import { bestPage } from './best.ts';
 import { newestPage } from './newest.ts';
-import { parseQuery } from './query.ts';
-import { CLOSE, hasHit, OPEN, snippetParts, type SnippetPart } from './snippet.ts';
+import { fold, parseQuery, type SearchQuery } from './query.ts';
+import { CLOSE, hasHit, OPEN, snippetParts, textSnippet, type SnippetPart } from './snippet.ts';
 import type { RawHit } from './sql.ts';
 
 export type { SnippetPart } from './snippet.ts';
@@ -70,7 +70,7 @@ export function searchConversations(
     ctx,
     conditions,
     values,
-    query.digits !== null,
+    query,
     input.limit,
     parseCursor(input.cursor),
   );
@@ -80,31 +80,34 @@ export function searchConversations(
       inboxId: h.inboxId,
       lastMessageAt: h.lastMessageAt,
       matches: h.matches,
-      snippet: snippetOf(ctx, h, query.highlight, query.digits),
+      snippet: snippetOf(ctx, h, query),
       source: h.source === 'phone' ? 'contact' : h.source,
     })),
     next: page.next,
   };
 }
 
-/** Words around a text's match (FTS5 snippet), the whole for a contact's name, company and email. */
-const SNIPPET_WORDS = 16;
+/** A contact's name, company and email, or numbers, with the matches marked (FTS5's highlight: few and short). */
 const marks = `'${OPEN}', '${CLOSE}'`;
-const snippetSql = {
-  message: `SELECT snippet(search_messages, 0, ${marks}, '…', ${SNIPPET_WORDS}) AS plain, snippet(search_messages, 1, ${marks}, '…', ${SNIPPET_WORDS}) AS folded FROM search_messages WHERE search_messages MATCH ? AND rowid = ?`,
-  note: `SELECT snippet(search_notes, 0, ${marks}, '…', ${SNIPPET_WORDS}) AS plain, snippet(search_notes, 1, ${marks}, '…', ${SNIPPET_WORDS}) AS folded FROM search_notes WHERE search_notes MATCH ? AND rowid = ?`,
-  contact: `SELECT concat_ws(' · ', highlight(search_contacts, 0, ${marks}), highlight(search_contacts, 1, ${marks}), highlight(search_contacts, 2, ${marks})) AS plain, highlight(search_contacts, 3, ${marks}) AS folded FROM search_contacts WHERE search_contacts MATCH ? AND rowid = ?`,
-  phone: `SELECT highlight(search_phones, 0, ${marks}) AS plain, NULL AS folded FROM search_phones WHERE search_phones MATCH ? AND rowid = ?`,
+const highlightSql = {
+  contact: `SELECT coalesce(nullif(concat_ws(' · ', highlight(search_contacts, 0, ${marks}), highlight(search_contacts, 1, ${marks}), highlight(search_contacts, 2, ${marks})), ''), highlight(search_contacts, 3, ${marks})) FROM search_contacts WHERE search_contacts MATCH ? AND rowid = ?`,
+  phone: `SELECT highlight(search_phones, 0, ${marks}) FROM search_phones WHERE search_phones MATCH ? AND rowid = ?`,
+} as const;
+const bodySql = {
+  message: 'SELECT body FROM messages WHERE id = ?',
+  note: 'SELECT body FROM conversation_notes WHERE id = ?',
 } as const;
 
-/**
- * The hit's text with its matches marked. The written text where it shows the match (the snippet query adds
- * each word's spelling with umlauts, so `mueller` marks Müller); the folded copy only where nothing else does.
- */
-function snippetOf(ctx: DomainContext, hit: RawHit, highlight: string, digits: string | null): SnippetPart[] {
-  const statement = prepared(ctx, `search snippet;${hit.source}`, () => ctx.db.$client.prepare(snippetSql[hit.source]));
-  const row = statement.get(hit.source === 'phone' ? digits : highlight, hit.ref) as
-    { plain: string | null; folded: string | null } | undefined;
-  if (!row) return [];
-  return snippetParts((hasHit(row.plain) ? row.plain : hasHit(row.folded) ? row.folded : row.plain) ?? '');
+/** The hit's text with its matches marked: words around the first for a text or note, the whole for a contact. */
+function snippetOf(ctx: DomainContext, hit: RawHit, query: SearchQuery): SnippetPart[] {
+  if (hit.source === 'message' || hit.source === 'note') {
+    const source = hit.source;
+    const body = prepared(ctx, `search body;${source}`, () => ctx.db.$client.prepare(bodySql[source]).pluck());
+    return textSnippet((body.get(hit.ref) as string | undefined) ?? '', query.words, query.prefix, fold);
+  }
+  const source = hit.source;
+  const marked = prepared(ctx, `search highlight;${source}`, () =>
+    ctx.db.$client.prepare(highlightSql[source]).pluck(),
+  ).get(source === 'phone' ? query.digits : query.highlight, hit.ref) as string | null | undefined;
+  return hasHit(marked ?? null) ? snippetParts(marked!) : [];
 }

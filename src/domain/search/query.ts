@@ -1,4 +1,5 @@
 import { invalid } from '../errors.ts';
+import { formsOf } from './snippet.ts';
 
 /** Longer queries are refused (422): a search box holds words, not documents. */
 export const MAX_QUERY_LENGTH = 200;
@@ -29,6 +30,9 @@ export interface SearchQuery {
   highlight: string;
   /** For the numbers' trigram index: the digits, when the query is a number; else null. */
   digits: string | null;
+  /** The words, each in the spellings a text may have (for snippets), and whether the last is a prefix. */
+  words: string[][];
+  prefix: boolean;
 }
 
 /** An FTS5 string: a word in double quotes (inner quotes doubled), so no operator, column or syntax is ever read. */
@@ -57,5 +61,11 @@ export function parseQuery(q: string): SearchQuery {
   const text = words.map((w, i) => anyOf([w, fold(w)], i === prefixAt)).join(' AND ');
   const highlight = words.map((w, i) => anyOf([w, fold(w), unfold(w)], i === prefixAt)).join(' AND ');
   const digits = /^[\d\s+()./-]+$/.test(input) ? input.replace(/\D/g, '').replace(/^0+/, '') : '';
-  return { text, highlight, digits: digits.length >= MIN_DIGITS ? quoted(digits) : null };
+  return {
+    text,
+    highlight,
+    digits: digits.length >= MIN_DIGITS ? quoted(digits) : null,
+    words: words.map((w) => formsOf(w, fold)),
+    prefix: prefixAt !== -1,
+  };
 }
