@@ -10,6 +10,7 @@ import { createEventBus } from '../src/domain/events.ts';
 import { searchConversations } from '../src/domain/search/index.ts';
 import { migrationsDir } from '../src/paths.ts';
 import { tempDir } from '../test/tmp.ts';
+import { prng } from './prng.ts';
 import { machine, percentile, summary } from './stats.ts';
 
 /**
@@ -35,17 +36,6 @@ const PAGE = 25;
 const GOAL_MS = 30;
 const DAY = 86_400_000;
 
-/** Deterministic (mulberry32), so every run seeds the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(7);
 
 const GERMAN = ['Müller', 'Straße', 'Größe', 'Bäckerei', 'Lieferung', 'Rückgabe', 'Überweisung', 'Grüße', 'Schlüssel'];

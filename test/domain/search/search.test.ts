@@ -193,7 +193,7 @@ test('user input is text: operators, quotes and odd characters never reach FTS5 
   const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
   for (let i = 0; i < 500; i++) {
     const q = Array.from({ length: 1 + random(12) }, () => pieces[random(pieces.length)]).join(random(2) ? ' ' : '');
-    const outcome = refusal(() => find(ann.actor, q));
+    const outcome = refusal(() => find(ann.actor, q, { order: i % 2 ? 'best' : 'newest' }));
     assert.ok(['ok', '422 search.empty'].includes(outcome), `${JSON.stringify(q)}: ${outcome}`);
   }
   assert.equal(
@@ -267,6 +267,30 @@ test('grouped by conversation, newest or best first, filters combine, and the cu
   );
   assert.equal(newest.find((x) => x.conversationId === made[2]!.id)?.matches, 3);
   assert.equal(find(ann.actor, 'kiwi', { order: 'best' })[0]?.conversationId, made[2]!.id);
+
+  // A newer note, or a contact (as of the conversation's last activity), puts its conversation first.
+  atTime(h, T0 + 30 * 60_000, () => buildNote(h, { conversation: made[0]!.id, author: ann, body: 'kiwi in a note' }));
+  const byNote = find(ann.actor, 'kiwi');
+  assert.deepEqual(
+    byNote.map((x) => x.conversationId),
+    [
+      made[0]!.id,
+      ...made
+        .slice(1)
+        .map((c) => c.id)
+        .reverse(),
+    ],
+  );
+  assert.deepEqual(
+    byNote.map((x) => [x.source, x.matches]),
+    [
+      ['note', 2],
+      ['message', 1],
+      ['message', 1],
+      ['message', 3],
+      ['message', 1],
+    ],
+  );
 
   setConversationStatus(ctx, admin.actor, made[1]!.id, 0, 'closed');
   assert.deepEqual(ids(ann.actor, 'kiwi', { status: 'closed' }), [made[1]!.id]);
