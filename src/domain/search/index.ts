@@ -5,12 +5,11 @@ import { invalid } from '../errors.ts';
 import { prepared } from '../prepared.ts';
 import { bestPage } from './best.ts';
 import { newestPage } from './newest.ts';
-import { fold, parseQuery, type SearchQuery } from './query.ts';
-import { CLOSE, hasHit, OPEN, snippetParts, textSnippet, type SnippetPart } from './snippet.ts';
+import { parseQuery, type SearchQuery } from './query.ts';
+import { CLOSE, OPEN, snippetParts, textSnippet, type SnippetPart } from './snippet.ts';
 import type { RawHit } from './sql.ts';
 
 export type { SnippetPart } from './snippet.ts';
-export { MAX_QUERY_LENGTH } from './query.ts';
 
 /**
  * The conversation list's filters a search combines with; `order`: the conversations with the newest matches first
@@ -103,11 +102,11 @@ function snippetOf(ctx: DomainContext, hit: RawHit, query: SearchQuery): Snippet
   if (hit.source === 'message' || hit.source === 'note') {
     const source = hit.source;
     const body = prepared(ctx, `search body;${source}`, () => ctx.db.$client.prepare(bodySql[source]).pluck());
-    return textSnippet((body.get(hit.ref) as string | undefined) ?? '', query.words, query.prefix, fold);
+    return textSnippet((body.get(hit.ref) as string | undefined) ?? '', query.words, query.prefix);
   }
   const source = hit.source;
   const marked = prepared(ctx, `search highlight;${source}`, () =>
     ctx.db.$client.prepare(highlightSql[source]).pluck(),
   ).get(source === 'phone' ? query.digits : query.highlight, hit.ref) as string | null | undefined;
-  return hasHit(marked ?? null) ? snippetParts(marked!) : [];
+  return marked ? snippetParts(marked) : [];
 }

@@ -3,7 +3,7 @@ import { conversations } from '../../db/schema/conversations.ts';
 import type { DomainContext } from '../context.ts';
 import type { Conditions } from '../conversations/list.ts';
 import { prepared } from '../prepared.ts';
-import { fold, type SearchQuery } from './query.ts';
+import type { SearchQuery } from './query.ts';
 import { textMatches } from './snippet.ts';
 import { compiled, matches, type RawHit } from './sql.ts';
 
@@ -99,6 +99,6 @@ function textCounts(ctx: DomainContext, ids: number[], query: SearchQuery): Map<
   ).all(JSON.stringify(ids)) as { id: number; body: string }[];
   const counts = new Map<number, number>();
   for (const r of rows)
-    if (textMatches(r.body, query.words, query.prefix, fold)) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
+    if (textMatches(r.body, query.words, query.prefix)) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
   return counts;
 }

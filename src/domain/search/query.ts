@@ -1,5 +1,5 @@
 import { invalid } from '../errors.ts';
-import { formsOf } from './snippet.ts';
+import { fold, formsOf } from './spelling.ts';
 
 /** Longer queries are refused (422): a search box holds words, not documents. */
 export const MAX_QUERY_LENGTH = 200;
@@ -7,16 +7,6 @@ export const MAX_QUERY_LENGTH = 200;
 export const MAX_WORDS = 8;
 /** A phone number is looked for by its digits from this many on (trigrams need three). */
 const MIN_DIGITS = 3;
-
-/** German spellings without umlauts and ß, as the index's folded column holds them (the migration's SQL does the same). */
-const FOLDS: [RegExp, string][] = [
-  [/a\u0308|ä/g, 'ae'],
-  [/o\u0308|ö/g, 'oe'],
-  [/u\u0308|ü/g, 'ue'],
-  [/ß/g, 'ss'],
-];
-
-export const fold = (word: string): string => FOLDS.reduce((w, [from, to]) => w.replace(from, to), word);
 
 /** The other way round (mueller → müller, strasse → straße): only to highlight the word as written in the text. */
 const unfold = (word: string): string =>
@@ -26,7 +16,7 @@ const unfold = (word: string): string =>
 export interface SearchQuery {
   /** For the text indexes: every word, in either spelling, the last one as a prefix. */
   text: string;
-  /** The same with the words' unfolded spellings added, which only the snippet needs (a superset of `text`). */
+  /** The same with the words' unfolded spellings added, to mark a contact's written name (a superset of `text`). */
   highlight: string;
   /** For the numbers' trigram index: the digits, when the query is a number; else null. */
   digits: string | null;
@@ -65,7 +55,7 @@ export function parseQuery(q: string): SearchQuery {
     text,
     highlight,
     digits: digits.length >= MIN_DIGITS ? quoted(digits) : null,
-    words: words.map((w) => formsOf(w, fold)),
+    words: words.map(formsOf),
     prefix: prefixAt !== -1,
   };
 }

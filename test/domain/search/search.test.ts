@@ -266,6 +266,7 @@ test('grouped by conversation, newest or best first, filters combine, and the cu
     made.map((c) => c.id).reverse(),
   );
   assert.equal(newest.find((x) => x.conversationId === made[2]!.id)?.matches, 3);
+  assert.equal(find(ann.actor, 'kiwi kiwi').find((x) => x.conversationId === made[2]!.id)?.matches, 3);
   assert.equal(find(ann.actor, 'kiwi', { order: 'best' })[0]?.conversationId, made[2]!.id);
 
   // A newer note, or a contact (as of the conversation's last activity), puts its conversation first.
