@@ -10,6 +10,7 @@ import { createEventBus } from '../src/domain/events.ts';
 import { parseListQuery } from '../src/presenters/list-query.ts';
 import { BUNDLE, run, start } from '../test/cli/run.ts';
 import { tempDir } from '../test/tmp.ts';
+import { prng } from './prng.ts';
 import { machine, percentile, summary } from './stats.ts';
 
 /**
@@ -43,18 +44,6 @@ const AGENT = 'agent@example.test';
 const MANAGER = 'manager@example.test';
 /** Works where the agent works and has read nearly everything: the unread count and filter find almost nothing. */
 const READER = 'reader@example.test';
-
-/** Deterministic (mulberry32), so every run seeds the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Seeded {
   inboxIds: number[];

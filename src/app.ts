@@ -62,6 +62,7 @@ import emojiRoutes from './routes/emoji.ts';
 import inboxSettingRoutes from './routes/inboxes.ts';
 import conversationActionRoutes from './routes/conversations/actions.ts';
 import conversationListRoutes from './routes/conversations/list.ts';
+import searchRoutes from './routes/search.ts';
 import conversationRoutes from './routes/conversations/show.ts';
 import conversationTemplateRoutes from './routes/conversations/templates.ts';
 import startConversationRoutes from './routes/conversations/start.ts';
@@ -245,6 +246,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(liveRoutes);
   await app.register(homeRoutes);
   await app.register(conversationListRoutes);
+  await app.register(searchRoutes);
   await app.register(startConversationRoutes);
   await app.register(conversationRoutes);
   await app.register(conversationActionRoutes);

@@ -19,6 +19,7 @@ import * as pins from './behaviours/pins.js';
 import * as quotes from './behaviours/quotes.js';
 import * as sendLater from './behaviours/send-later.js';
 import * as push from './behaviours/push.js';
+import * as searchBox from './behaviours/search-box.js';
 import * as shortcuts from './behaviours/shortcuts.js';
 import * as templates from './behaviours/templates.js';
 import * as sound from './behaviours/sound.js';
@@ -56,6 +57,7 @@ start([
   push,
   callLog,
   shortcuts,
+  searchBox,
   banners,
   navMore,
   panes,

@@ -31,9 +31,10 @@ export type ListSort = 'newest' | 'oldest' | 'waiting';
 export interface ListFilter {
   /**
    * Shared inboxes, the actor's own personal numbers, or a number's history: its conversations left in a
-   * personal inbox from before it joined the shared inbox the actor sees (needs `numberId`).
+   * personal inbox from before it joined the shared inbox the actor sees (needs `numberId`). `all`: shared and
+   * personal together (what search looks through).
    */
-  scope: 'shared' | 'personal' | 'history';
+  scope: 'shared' | 'personal' | 'history' | 'all';
   /** Any status when left out. */
   status?: ConversationStatus;
   inboxId?: number;
@@ -93,7 +94,11 @@ function inboxIdsFor(ctx: DomainContext, actor: Actor, filter: ListFilter): numb
         .where(
           and(
             inboxVisibleTo(actor),
-            filter.scope === 'personal' ? eq(inboxes.ownerUserId, actor.id) : isNull(inboxes.ownerUserId),
+            filter.scope === 'personal'
+              ? eq(inboxes.ownerUserId, actor.id)
+              : filter.scope === 'shared'
+                ? isNull(inboxes.ownerUserId)
+                : sql`1`,
           ),
         )
         .prepare(),
@@ -167,7 +172,7 @@ function parseCursor(after: string | undefined, width: number): number[] | null 
  * A list's filter as SQL with placeholders (`where`), the placeholders' values, and `shape`: a key that names
  * the SQL (with the sort and the tag column, which shape the rows), so a query is prepared once per shape.
  */
-interface Conditions {
+export interface Conditions {
   where: () => SQL[];
   values: Record<string, unknown>;
   shape: string;
@@ -370,6 +375,14 @@ function cursorOf(raw: RawRow): string {
 interface Viewer {
   joinedAt: number;
   hideTags: boolean;
+}
+
+/**
+ * The list's filter as conditions on `conversations` (its inbox rule, status, assignee, tag, unread and dates), for
+ * queries that narrow other rows by it (search); 404 for an inbox the actor does not see, 403 for spam to an agent.
+ */
+export function listConditions(ctx: DomainContext, actor: Actor, filter: ListFilter): Conditions {
+  return conditions(ctx, actor, filter, viewerOf(ctx, actor));
 }
 
 function viewerOf(ctx: DomainContext, actor: Actor): Viewer {
@@ -661,7 +674,13 @@ interface Facts {
 function belongsIn(filter: ListFilter, viewer: Actor, c: Facts, unread: boolean, audience: Set<number>): boolean {
   // Where the SQL refuses the list (spam for an agent) or its inbox (not one the viewer sees), nothing belongs.
   if (filter.status === 'spam' && !isManager(viewer)) return false;
-  const visible = filter.scope === 'personal' ? c.owner === viewer.id : c.owner === null && audience.has(viewer.id);
+  const shared = c.owner === null && audience.has(viewer.id);
+  const visible =
+    filter.scope === 'personal'
+      ? c.owner === viewer.id
+      : filter.scope === 'shared'
+        ? shared
+        : shared || c.owner === viewer.id;
   if (!visible || (filter.inboxId !== undefined && filter.inboxId !== c.inboxId)) return false;
   if (filter.status ? c.status !== filter.status : !isManager(viewer) && c.status === 'spam') return false;
   if (filter.numberId !== undefined && c.numberId !== filter.numberId) return false;

@@ -27,6 +27,7 @@ import { shell } from './shell.ts';
 import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
 import { api } from './api.ts';
+import { search } from './search.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -60,4 +61,5 @@ export const de: Translation<typeof en> = {
   ...replyWindow,
   ...whatsapp,
   ...api,
+  ...search,
 };

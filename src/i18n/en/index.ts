@@ -27,6 +27,7 @@ import { shell } from './shell.ts';
 import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
 import { api } from './api.ts';
+import { search } from './search.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -59,6 +60,7 @@ export const en = {
   ...replyWindow,
   ...whatsapp,
   ...api,
+  ...search,
 } as const;
 
 export type MessageKey = keyof typeof en;
