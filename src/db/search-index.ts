@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-/** The FTS5 indexes search reads (drizzle/0033_search.sql), each built from a view of the rows it covers. */
+/** The FTS5 indexes search reads (drizzle/0036_search.sql), each built from a view of the rows it covers. */
 export const SEARCH_INDEXES = ['search_messages', 'search_notes', 'search_contacts', 'search_phones'] as const;
 
 /**
