@@ -46,6 +46,8 @@ const given = z
   .transform((v) => v?.trim() || undefined);
 const idText = z.string().regex(ID_PATTERN);
 const dayText = z.string().refine((v) => dayStart(v, 'UTC') !== null);
+/** A day filter (`2026-11-25`) in a URL; empty means "any". */
+export const dayQuery = given.pipe(dayText.optional());
 
 /** A list's URL query fields: each filter is one of its values (or absent). */
 export const listQueryFields = z.object({
@@ -56,8 +58,8 @@ export const listQueryFields = z.object({
   tag: given.pipe(idText.optional()),
   number: given.pipe(idText.optional()),
   unread: given.pipe(z.literal('1').optional()),
-  from: given.pipe(dayText.optional()),
-  to: given.pipe(dayText.optional()),
+  from: dayQuery,
+  to: dayQuery,
   sort: given.pipe(z.enum(['newest', 'oldest', 'waiting']).optional()),
   after: z.string().optional().catch(undefined),
 });
