@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAuditAction, type AuditAction } from '../domain/audit/actions.ts';
+import { isAuditAction } from '../domain/audit/actions.ts';
 import type { AuditCursor, AuditFilter } from '../domain/audit/log.ts';
 import { ID_PATTERN } from './ids.ts';
 import { day, dayQuery } from './list-query.ts';
@@ -45,7 +45,7 @@ export function auditQueryIn({ before, ...given }: AuditQueryInput, zone: string
   const filter: AuditFilter = {};
   if (given.who === 'console' || given.who === 'server') filter.who = given.who;
   else if (given.who) filter.who = Number(given.who);
-  if (given.action) filter.action = given.action as AuditAction;
+  if (given.action) filter.action = given.action;
   if (given.from) filter.from = day(given.from, 'from', zone);
   if (given.to) filter.to = day(given.to, 'to', zone, 1);
   return { filter, values, ...(before ? { before } : {}) };
