@@ -24,7 +24,7 @@ import { actorOf, requireUser } from '../plugins/auth.ts';
 import { chatHeader } from '../presenters/chat.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
-import { form, id, idParams, queryText, repeated, text } from './schemas.ts';
+import { anId, form, idParams, queryText, repeated, text } from './schemas.ts';
 import { fileSeq, sendAttachment } from './media.ts';
 import { acceptUploads } from './uploads.ts';
 
@@ -189,7 +189,7 @@ export default async function chatRoutes(fastify: FastifyInstance): Promise<void
       : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
   });
 
-  app.get('/chat-media/:id/:seq', { schema: { params: z.object({ id, seq: fileSeq }) } }, async (req, reply) => {
+  app.get('/chat-media/:id/:seq', { schema: { params: z.object({ id: anId, seq: fileSeq }) } }, async (req, reply) => {
     const file = attachmentFor(app.domain, actorOf(req), req.params.id, req.params.seq);
     return sendAttachment(app, reply, file, 'private, max-age=86400, immutable');
   });

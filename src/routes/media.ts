@@ -5,7 +5,7 @@ import { attachmentFor, linkedFiles } from '../domain/media/access.ts';
 import type { AttachmentView } from '../domain/media/attachments.ts';
 import { notFound } from '../domain/errors.ts';
 import { requireUser, actorOf } from '../plugins/auth.ts';
-import { id } from './schemas.ts';
+import { anId } from './schemas.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{24}$/;
 
@@ -52,7 +52,7 @@ export function sendAttachment(
 /** Team members open files of conversations they may read; the customer opens an SMS's files with its link. */
 export default async function mediaRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const fileParams = z.object({ id, seq: fileSeq });
+  const fileParams = z.object({ id: anId, seq: fileSeq });
   app.get('/media/:id/:seq', { preHandler: requireUser, schema: { params: fileParams } }, async (req, reply) => {
     const file = attachmentFor(app.domain, actorOf(req), req.params.id, req.params.seq);
     return sendAttachment(app, reply, file, 'private, max-age=86400, immutable');

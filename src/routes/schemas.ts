@@ -8,10 +8,10 @@ import { ID_PATTERN } from '../presenters/ids.ts';
  */
 
 /** A database id in a path or a field: a positive integer, read as a number. */
-export const id = z.string().regex(ID_PATTERN).transform(Number);
+export const anId = z.string().regex(ID_PATTERN).transform(Number);
 
 /** `/x/:id`: anything but a positive integer is a page that does not exist. */
-export const idParams = z.object({ id });
+export const idParams = z.object({ id: anId });
 
 /** One text field; missing is empty. */
 export const text = z.string().default('');

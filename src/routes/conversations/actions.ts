@@ -17,7 +17,7 @@ import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
 import { conversationHeader, conversationPage } from '../../presenters/conversation.ts';
 import { formErrorsOf, ID_PATTERN } from '../forms.ts';
-import { form, id, idParams, text } from '../schemas.ts';
+import { anId, form, idParams, text } from '../schemas.ts';
 
 /** What a close or spam leaves behind: the timeline entry its Undo takes back. */
 interface Undoable {
@@ -34,7 +34,7 @@ const actionForm = form({
   inbox: text,
   tag: text,
 });
-const actionParams = z.object({ id }).catchall(id);
+const actionParams = z.object({ id: anId }).catchall(anId);
 
 type Run = (
   fields: z.output<typeof actionForm>,

@@ -31,7 +31,7 @@ import { timelineCursor, timelineData } from '../../presenters/timeline.ts';
 import { phoneFormatter } from '../../presenters/phone.ts';
 import { countryOfUser, timeZoneOf } from '../../presenters/viewer.ts';
 import { formErrorsOf, ID_PATTERN } from '../forms.ts';
-import { form, id, idParams, queryText, text } from '../schemas.ts';
+import { anId, form, idParams, queryText, text } from '../schemas.ts';
 import { customerLinks } from '../customer-links.ts';
 import { acceptUploads } from '../uploads.ts';
 
@@ -105,7 +105,7 @@ export default async function conversationRoutes(fastify: FastifyInstance): Prom
   );
 
   // Puts a canned reply, filled in for this conversation, into the draft: in place of a typed `/keyword`, else at the end.
-  const insertSchema = { params: z.object({ id, cannedId: id }), body: form({ body: text }) };
+  const insertSchema = { params: z.object({ id: anId, cannedId: anId }), body: form({ body: text }) };
   app.post('/conversations/:id/canned/:cannedId/insert', { schema: insertSchema }, async (req, reply) => {
     const { id, cannedId } = req.params;
     const actor = actorOf(req);
