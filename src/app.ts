@@ -6,7 +6,12 @@ import websocket from '@fastify/websocket';
 import type Database from 'better-sqlite3';
 import type { Eta } from 'eta';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { backupSettings, scheduleBackups, type Backups } from './backup/schedule.ts';
@@ -217,6 +222,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof DomainError) return reply.code(err.status).sendError(err.key, err.params);
+    // A route schema refused the request's shape (src/routes/schemas.ts): a bad path is a page that does not exist.
+    const { validation, validationContext } = err as Partial<FastifyError>;
+    if (validation) {
+      req.log.info({ err: { context: validationContext, issues: validation } }, 'bad request shape');
+      if (validationContext === 'params') return reply.code(404).sendError('error.not_found');
+      if (validationContext === 'querystring')
+        return reply.code(400).sendError('list.bad_filter', { name: validation[0]?.instancePath.split('/')[1] ?? '' });
+      return reply.code(400).sendError('error.form_shape');
+    }
     // The transaction rolled back: nothing was written, and retrying cannot help until an admin frees the disk.
     const trouble = diskTroubleOf(err);
     if (trouble) {

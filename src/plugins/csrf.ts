@@ -21,8 +21,11 @@ declare module 'fastify' {
 function presented(req: FastifyRequest): string | undefined {
   const header = req.headers['x-csrf-token'];
   if (typeof header === 'string') return header;
-  const body = req.body as Record<string, unknown> | undefined;
-  return typeof body?._csrf === 'string' ? body._csrf : undefined;
+  // The form's field, as the route's schema kept it (src/routes/schemas.ts `form`).
+  const body: unknown = req.body;
+  return typeof body === 'object' && body !== null && '_csrf' in body && typeof body._csrf === 'string'
+    ? body._csrf
+    : undefined;
 }
 
 /** Every state-changing request must carry the token: the session's own, or the pre-session cookie's. */

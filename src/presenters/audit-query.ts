@@ -1,11 +1,10 @@
+import { z } from 'zod';
 import { isAuditAction } from '../domain/audit/actions.ts';
 import type { AuditCursor, AuditFilter } from '../domain/audit/log.ts';
-import { DomainError } from '../domain/errors.ts';
 import { ID_PATTERN } from './ids.ts';
-import { day } from './list-query.ts';
+import { day, dayQuery } from './list-query.ts';
 
-const keys = ['who', 'action', 'from', 'to'] as const;
-type Key = (typeof keys)[number];
+type Key = 'who' | 'action' | 'from' | 'to';
 
 export interface AuditQuery {
   filter: AuditFilter;
@@ -14,37 +13,40 @@ export interface AuditQuery {
   before?: AuditCursor;
 }
 
-const badFilter = (name: string): DomainError => new DomainError(400, 'list.bad_filter', { name });
-
 /** A page's end as it appears in the "older" link: `<at>-<id>`. */
 export const cursorParam = (cursor: AuditCursor): string => `${cursor.at}-${cursor.id}`;
 
-/** Reads the audit log's URL (days begin in `zone`, the viewer's); a malformed value is refused with its name (400), an empty one means "any". */
-export function parseAuditQuery(query: unknown, zone: string): AuditQuery {
-  const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
-  const values: AuditQuery['values'] = {};
-  for (const key of keys) {
-    const v = q[key];
-    if (v !== undefined && typeof v !== 'string') throw badFilter(key);
-    if (v?.trim()) values[key] = v.trim();
-  }
+/** A filter as typed, trimmed; empty means "any". */
+const given = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || undefined);
+
+/** The audit log's URL: each filter one of its values (or empty), `before` a page's end; a bad one is refused with its name (400). */
+export const auditQuerySchema = z.object({
+  who: given.pipe(z.union([z.enum(['console', 'server']), z.string().regex(ID_PATTERN)]).optional()),
+  action: given.pipe(z.string().refine(isAuditAction).optional()),
+  from: given.pipe(dayQuery),
+  to: given.pipe(dayQuery),
+  before: z
+    .string()
+    .regex(/^\d{1,15}-\d{1,15}$/)
+    .transform((raw): AuditCursor => {
+      const [at, id] = raw.split('-');
+      return { at: Number(at), id: Number(id) };
+    })
+    .optional(),
+});
+export type AuditQueryInput = z.output<typeof auditQuerySchema>;
+
+/** The filters a checked query asks for, days beginning in `zone` (the viewer's). */
+export function auditQueryIn({ before, ...given }: AuditQueryInput, zone: string): AuditQuery {
+  const values = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as AuditQuery['values'];
   const filter: AuditFilter = {};
-  if (values.who) {
-    if (values.who === 'console' || values.who === 'server') filter.who = values.who;
-    else if (ID_PATTERN.test(values.who)) filter.who = Number(values.who);
-    else throw badFilter('who');
-  }
-  if (values.action) {
-    if (!isAuditAction(values.action)) throw badFilter('action');
-    filter.action = values.action;
-  }
-  if (values.from) filter.from = day(values.from, 'from', zone);
-  if (values.to) filter.to = day(values.to, 'to', zone, 1);
-  let before: AuditCursor | undefined;
-  if (q.before !== undefined) {
-    const m = typeof q.before === 'string' ? /^(\d{1,15})-(\d{1,15})$/.exec(q.before) : null;
-    if (!m) throw badFilter('before');
-    before = { at: Number(m[1]), id: Number(m[2]) };
-  }
+  if (given.who === 'console' || given.who === 'server') filter.who = given.who;
+  else if (given.who) filter.who = Number(given.who);
+  if (given.action) filter.action = given.action;
+  if (given.from) filter.from = day(given.from, 'from', zone);
+  if (given.to) filter.to = day(given.to, 'to', zone, 1);
   return { filter, values, ...(before ? { before } : {}) };
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { dayStart } from '../domain/calendar.ts';
 import type { ListFilter, ListSort } from '../domain/conversations/list.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -30,57 +31,73 @@ export interface ListQuery {
   after?: string;
 }
 
-const badFilter = (name: string): DomainError => new DomainError(400, 'list.bad_filter', { name });
-
-function id(raw: string, name: string): number {
-  if (!ID_PATTERN.test(raw)) throw badFilter(name);
-  return Number(raw);
-}
-
 /** `2026-11-25` as the start of that day in the viewer's zone (the end bound is exclusive: the day after `to`). */
 export function day(raw: string, name: string, zone: string, plusDays = 0): number {
   const ms = dayStart(raw, zone, plusDays);
-  if (ms === null) throw badFilter(name);
+  if (ms === null) throw new DomainError(400, 'list.bad_filter', { name });
   return ms;
 }
 
-/** Reads a list's URL, its days in `zone`; a malformed value is refused with its name (400), an empty one means "any". */
-export function parseListQuery(query: unknown, zone: string): ListQuery {
-  const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
-  const values: Partial<Record<Key, string>> = {};
-  for (const key of keys) {
-    const v = q[key];
-    if (typeof v === 'string' && v.trim() !== '') values[key] = v.trim();
-  }
+/** A filter as typed, trimmed; empty (or not one text) means "any". */
+const given = z
+  .string()
+  .optional()
+  .catch(undefined)
+  .transform((v) => v?.trim() || undefined);
+const idText = z.string().regex(ID_PATTERN);
+const dayText = z.string().refine((v) => dayStart(v, 'UTC') !== null);
+/** A day filter (`2026-11-25`) in a URL; empty means "any". */
+export const dayQuery = given.pipe(dayText.optional());
+
+/** A list's URL query fields: each filter is one of its values (or absent). */
+export const listQueryFields = z.object({
+  view: given.pipe(z.enum(views).optional()),
+  inbox: given.pipe(idText.optional()),
+  status: given.pipe(z.enum(['any', 'open', 'closed', 'spam', 'snoozed']).optional()),
+  assignee: given.pipe(z.union([z.enum(['me', 'none', 'anyone']), idText]).optional()),
+  tag: given.pipe(idText.optional()),
+  number: given.pipe(idText.optional()),
+  unread: given.pipe(z.literal('1').optional()),
+  from: dayQuery,
+  to: dayQuery,
+  sort: given.pipe(z.enum(['newest', 'oldest', 'waiting']).optional()),
+  after: z.string().optional().catch(undefined),
+});
+
+/** The checked fields as the list keeps them: the filters given, and where "Load more" goes on. */
+export const listInput = ({ after, ...given }: z.output<typeof listQueryFields>) => ({
+  values: Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<Record<Key, string>>,
+  ...(after ? { after } : {}),
+});
+export type ListQueryInput = ReturnType<typeof listInput>;
+
+/** A list's URL query, checked: each filter is one of its values (or absent); a bad one is refused with its name (400). */
+export const listQuerySchema = listQueryFields.transform(listInput);
+
+/** The list a checked query asks for, its days read in the viewer's `zone`. */
+export function listQueryIn({ values, after }: ListQueryInput, zone: string): ListQuery {
   const view = (values.view ?? 'inbox') as ListView;
-  if (!views.includes(view)) throw badFilter('view');
-  const filter: ListFilter = { ...presets[view], sort: 'newest' };
-  if (values.inbox) filter.inboxId = id(values.inbox, 'inbox');
-  if (values.number) filter.numberId = id(values.number, 'number');
-  if (values.tag) filter.tagId = id(values.tag, 'tag');
-  if (values.status) {
-    if (values.status === 'any') delete filter.status;
-    else if (['open', 'closed', 'spam', 'snoozed'].includes(values.status))
-      filter.status = values.status as NonNullable<ListFilter['status']>;
-    else throw badFilter('status');
-  }
-  if (values.assignee) {
-    if (values.assignee === 'me' || values.assignee === 'none') filter.assignee = values.assignee;
-    else if (values.assignee === 'anyone') delete filter.assignee;
-    else filter.assignee = id(values.assignee, 'assignee');
-  }
-  if (values.unread) {
-    if (values.unread !== '1') throw badFilter('unread');
-    filter.unread = true;
-  }
+  const filter: ListFilter = { ...presets[view], sort: (values.sort ?? 'newest') as ListSort };
+  if (values.inbox) filter.inboxId = Number(values.inbox);
+  if (values.number) filter.numberId = Number(values.number);
+  if (values.tag) filter.tagId = Number(values.tag);
+  if (values.status === 'any') delete filter.status;
+  else if (values.status) filter.status = values.status as NonNullable<ListFilter['status']>;
+  if (values.assignee === 'anyone') delete filter.assignee;
+  else if (values.assignee === 'me' || values.assignee === 'none') filter.assignee = values.assignee;
+  else if (values.assignee) filter.assignee = Number(values.assignee);
+  if (values.unread) filter.unread = true;
   if (values.from) filter.from = day(values.from, 'from', zone);
   if (values.to) filter.to = day(values.to, 'to', zone, 1);
-  if (values.sort) {
-    if (!['newest', 'oldest', 'waiting'].includes(values.sort)) throw badFilter('sort');
-    filter.sort = values.sort as ListSort;
-  }
-  const after = typeof q.after === 'string' ? q.after : undefined;
   return { view, filter, values, ...(after ? { after } : {}) };
+}
+
+/** A list's query from elsewhere than the request (the page a tab shows, the list beside a conversation); 400 if malformed. */
+export function parseListQuery(query: unknown, zone: string): ListQuery {
+  const checked = listQuerySchema.safeParse(query ?? {});
+  if (!checked.success)
+    throw new DomainError(400, 'list.bad_filter', { name: String(checked.error.issues[0]?.path[0] ?? '') });
+  return listQueryIn(checked.data, zone);
 }
 
 /** The URL of a list with these values (empty ones left out), for bookmarks, paging and the live socket. */

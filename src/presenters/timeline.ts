@@ -1,17 +1,18 @@
+import { z } from 'zod';
 import type { Actor, DomainContext } from '../domain/context.ts';
-import { DomainError } from '../domain/errors.ts';
 import { timelinePage, type TimelineCursor, type TimelineKind } from '../domain/conversations/timeline.ts';
 
 /** `?before=` of "Show earlier": the oldest item shown, as `at-kind-id` (1764950000000-message-42). */
 const cursorParam = (c: TimelineCursor): string => `${c.at}-${c.kind}-${c.id}`;
 
-/** Reads `?before=`: absent means the newest page; anything malformed is refused (400) with its name. */
-export function parseTimelineCursor(raw: unknown): TimelineCursor | undefined {
-  if (raw === undefined) return undefined;
-  const m = typeof raw === 'string' ? /^(\d{1,15})-(message|event|note)-([1-9]\d{0,15})$/.exec(raw) : null;
-  if (!m) throw new DomainError(400, 'list.bad_filter', { name: 'before' });
-  return { at: Number(m[1]), kind: m[2] as TimelineKind, id: Number(m[3]) };
-}
+/** `?before=`: absent means the newest page; anything malformed is refused (400) with its name. */
+export const timelineCursor = z
+  .string()
+  .regex(/^(\d{1,15})-(message|event|note)-([1-9]\d{0,15})$/)
+  .transform((raw): TimelineCursor => {
+    const [at, kind, id] = raw.split('-');
+    return { at: Number(at), kind: kind as TimelineKind, id: Number(id) };
+  });
 
 /** One page of a conversation's timeline as the page draws it, with the link to the page before it. */
 export function timelineData(domain: DomainContext, actor: Actor, conversationId: number, before?: TimelineCursor) {

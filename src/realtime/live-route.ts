@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { offlineAtStart, tabsClosed, tabsOpened } from '../domain/users/presence.ts';
 import { findUserById } from '../domain/users/service.ts';
 import { locales } from '../i18n/index.ts';
@@ -27,8 +29,15 @@ function isTypingSignal(data: Buffer | ArrayBuffer | Buffer[], binary: boolean):
   }
 }
 
+/** What the tab says when it connects: the page it shows, and the language it was drawn in; anything else is ignored. */
+const tabQuery = z.object({
+  path: z.string().optional().catch(undefined),
+  lang: z.string().optional().catch(undefined),
+});
+
 /** One WebSocket per open tab: the server pushes HTML fragments; the browser says only that its user is typing. */
-export default async function liveRoutes(app: FastifyInstance): Promise<void> {
+export default async function liveRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   // Availability follows the tabs (the rules: src/domain/users/presence.ts). Nobody has a tab at start-up.
   offlineAtStart(app.domain);
   app.hub.presence.listeners.push((userId, online) =>
@@ -47,6 +56,7 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
     '/live',
     {
       websocket: true,
+      schema: { querystring: tabQuery },
       preValidation: async (req, reply) => {
         if (!req.auth) return reply.code(401).send('sign in first');
         // Browsers send cookies on cross-site WebSocket handshakes; only our own pages may open one.
@@ -58,11 +68,10 @@ export default async function liveRoutes(app: FastifyInstance): Promise<void> {
     },
     (socket, req) => {
       const auth = req.auth!;
-      const query = req.query as Record<string, unknown>;
+      const query = req.query;
       const raw = query.path;
       // Shapes what is pushed (the nav's current link, a list's filters); anything but a local path and query is ignored.
-      const path =
-        typeof raw === 'string' && raw.length <= 500 && /^\/[\w\-/]*(\?[\w\-=&%.+]*)?$/.test(raw) ? raw : null;
+      const path = raw !== undefined && raw.length <= 500 && /^\/[\w\-/]*(\?[\w\-=&%.+]*)?$/.test(raw) ? raw : null;
       const client = {
         socket,
         userId: auth.user.id,

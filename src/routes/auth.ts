@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { PENDING_MS, startPendingSignIn } from '../domain/accounts/pending-sign-in.ts';
 import { hasTwoFactor } from '../domain/accounts/two-factor.ts';
 import { authenticate } from '../domain/auth/login.ts';
@@ -8,7 +10,7 @@ import { DomainError } from '../domain/errors.ts';
 import { adoptBrowserTimeZone } from '../domain/users/time-zone.ts';
 import { requireUser, secureCookies, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field } from './forms.ts';
+import { form, queryText, text } from './schemas.ts';
 
 /** A path on this site: one slash, then printable ASCII (browsers drop tabs and newlines: `/\t/x` is `//x`). */
 const SAME_SITE_PATH = /^\/(?![/\\])[\x21-\x7e]*$/;
@@ -19,8 +21,8 @@ const BASE = 'http://switchboard.invalid';
  * not the value typed: the parser resolves dot segments and backslashes, so `/.//evil.example` or `/a/..//x`
  * come out as `//…`, another host.
  */
-function safeNext(raw: unknown): string {
-  if (typeof raw !== 'string' || !SAME_SITE_PATH.test(raw)) return '/';
+function safeNext(raw: string | undefined): string {
+  if (raw === undefined || !SAME_SITE_PATH.test(raw)) return '/';
   const url = new URL(raw, BASE);
   const next = url.pathname + url.search + url.hash;
   return url.origin === BASE && SAME_SITE_PATH.test(next) ? next : '/';
@@ -49,24 +51,26 @@ export function startSession(
   return reply.redirect(next, 303);
 }
 
-export default async function authRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/login', async (req, reply) => {
+const loginForm = form({ email: text, password: text, next: text, time_zone: text });
+
+export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get('/login', { schema: { querystring: z.object({ next: queryText }) } }, async (req, reply) => {
     if (req.auth) return reply.redirect('/', 303);
     return reply.page('pages/login', {
-      next: safeNext((req.query as Record<string, unknown>).next),
+      next: safeNext(req.query.next),
       email: '',
       error: null,
     });
   });
 
-  app.post('/login', async (req, reply) => {
-    const email = field(req, 'email');
-    const next = safeNext(field(req, 'next'));
-    const browserZone = field(req, 'time_zone');
+  app.post('/login', { schema: { body: loginForm } }, async (req, reply) => {
+    const { email, password, time_zone: browserZone } = req.body;
+    const next = safeNext(req.body.next);
     try {
       const user = await authenticate(
         app.domain,
-        { email, password: field(req, 'password'), ip: req.ip },
+        { email, password, ip: req.ip },
         signInPolicy(app.configStore.current.auth),
       );
       // From the first sign-in on, times are shown in the zone of the browser the person signed in with.
@@ -91,7 +95,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.post('/logout', { preHandler: requireUser }, async (req, reply) => {
+  app.post('/logout', { preHandler: requireUser, schema: { body: form({}) } }, async (req, reply) => {
     const sessionId = req.auth!.id;
     deleteSession(app.domain, sessionId);
     app.hub.signOut((c) => c.sessionId === sessionId);

@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { chatsOf, teammates } from '../domain/chats/list.ts';
 import { createTeamChat, leaveChat, openDirect, updateTeamChat } from '../domain/chats/manage.ts';
 import {
@@ -21,19 +23,24 @@ import { attachmentFor } from '../domain/chats/files.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { chatHeader } from '../presenters/chat.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field, fields, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
-import { sendAttachment } from './media.ts';
+import { formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
+import { anId, form, idParams, queryText, repeated, text } from './schemas.ts';
+import { fileSeq, sendAttachment } from './media.ts';
 import { acceptUploads } from './uploads.ts';
 
 /** Ids of the people ticked in a members fieldset; one that is no id is a bad form, not "nobody". */
-function memberIds(req: FastifyRequest): number[] {
-  const values = fields(req, 'members');
+function memberIds(values: string[]): number[] {
   if (!values.every((v) => ID_PATTERN.test(v))) throw invalid('chat.member_unknown', 'members');
   return values.map(Number);
 }
 
 /** Direct and team chats: the list with the team, one chat with its history and composer, and managing a team chat. */
-export default async function chatRoutes(app: FastifyInstance): Promise<void> {
+const teamForm = form({ name: text, members: repeated, inbox: text });
+const messageForm = { params: idParams, body: form({ body: text }) };
+const emptyForm = { params: idParams, body: form({}) };
+
+export default async function chatRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
   const maxBytes = () => largestAttachmentBytes(app.configStore.current);
 
@@ -62,8 +69,8 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/chats', async (req, reply) => reply.page('pages/chats', listData(actorOf(req))));
 
-  app.post('/chats/direct', async (req, reply) => {
-    const user = field(req, 'user');
+  app.post('/chats/direct', { schema: { body: form({ user: text }) } }, async (req, reply) => {
+    const { user } = req.body;
     if (!ID_PATTERN.test(user)) return reply.code(404).sendError('error.not_found');
     const id = openDirect(app.domain, actorOf(req), Number(user));
     return isHtmx(req)
@@ -71,13 +78,13 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
       : reply.redirect(`/chats/${id}`, 303);
   });
 
-  app.post('/chats', async (req, reply) => {
+  app.post('/chats', { schema: { body: teamForm } }, async (req, reply) => {
     const actor = actorOf(req);
-    const inbox = field(req, 'inbox');
+    const { name, members, inbox } = req.body;
     try {
       const id = createTeamChat(app.domain, actor, {
-        name: field(req, 'name'),
-        memberIds: memberIds(req),
+        name,
+        memberIds: memberIds(members),
         ...(ID_PATTERN.test(inbox) ? { inboxId: Number(inbox) } : {}),
       });
       return reply.redirect(`/chats/${id}`, 303);
@@ -86,37 +93,38 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
       if (!refused) throw err;
       return reply
         .code(refused.status)
-        .page('pages/chats', listData(actor, { errors: refused.errors, draft: { name: field(req, 'name') } }));
+        .page('pages/chats', listData(actor, { errors: refused.errors, draft: { name } }));
     }
   });
 
-  app.get('/chats/:id', async (req, reply) => {
+  app.get('/chats/:id', { schema: { params: idParams } }, async (req, reply) => {
     const actor = actorOf(req);
-    const id = idParam(req);
+    const { id } = req.params;
     const data = chatData(actor, id);
     markChatRead(app.domain, actor, id);
     return reply.page('pages/chat', data);
   });
 
   // Earlier history, put above what the tab shows (the button is replaced by the older messages and its own successor).
-  app.get('/chats/:id/messages', async (req, reply) => {
-    const before = (req.query as Record<string, unknown>).before;
+  const earlier = { params: idParams, querystring: z.object({ before: queryText }) };
+  app.get('/chats/:id/messages', { schema: earlier }, async (req, reply) => {
+    const { before } = req.query;
     const history = chatHistory(
       app.domain,
       actorOf(req),
-      idParam(req),
-      typeof before === 'string' && ID_PATTERN.test(before) ? Number(before) : undefined,
+      req.params.id,
+      before !== undefined && ID_PATTERN.test(before) ? Number(before) : undefined,
     );
-    return reply.fragment('partials/chat-history', { chatId: idParam(req), history });
+    return reply.fragment('partials/chat-history', { chatId: req.params.id, history });
   });
 
-  app.post('/chats/:id/messages', acceptUploads(app, maxBytes), async (req, reply) => {
+  app.post('/chats/:id/messages', { ...acceptUploads(app, maxBytes), schema: messageForm }, async (req, reply) => {
     const actor = actorOf(req);
-    const id = idParam(req);
+    const { id } = req.params;
     try {
       if (req.upload.refused) throw req.upload.refused;
       // The writer's own message is read for them in the same transaction.
-      postChatMessage(app.domain, actor, id, field(req, 'body'), {
+      postChatMessage(app.domain, actor, id, req.body.body, {
         store: app.media,
         uploads: req.upload.files,
         maxAttachmentBytes: maxBytes(),
@@ -128,18 +136,18 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
       const refused = formErrorsOf(err, req, { statuses: [400, 409, 422] });
       if (!refused) throw err;
       reply.code(refused.status);
-      const state = { errors: refused.errors, draft: field(req, 'body') };
+      const state = { errors: refused.errors, draft: req.body.body };
       return isHtmx(req)
         ? reply.fragment('partials/chat-composer', composerData(id, state))
         : reply.page('pages/chat', chatData(actor, id, state));
     }
   });
 
-  app.post('/chats/:id/settings', async (req, reply) => {
+  app.post('/chats/:id/settings', { schema: { params: idParams, body: teamForm } }, async (req, reply) => {
     const actor = actorOf(req);
-    const id = idParam(req);
+    const { id } = req.params;
     try {
-      updateTeamChat(app.domain, actor, id, { name: field(req, 'name'), memberIds: memberIds(req) });
+      updateTeamChat(app.domain, actor, id, { name: req.body.name, memberIds: memberIds(req.body.members) });
       return reply.redirect(`/chats/${id}`, 303);
     } catch (err) {
       const refused = formErrorsOf(err, req);
@@ -148,41 +156,41 @@ export default async function chatRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.post('/chats/:id/leave', async (req, reply) => {
-    leaveChat(app.domain, actorOf(req), idParam(req));
+  app.post('/chats/:id/leave', { schema: emptyForm }, async (req, reply) => {
+    leaveChat(app.domain, actorOf(req), req.params.id);
     return reply.redirect('/chats', 303);
   });
 
-  app.post('/chat-messages/:id/edit', async (req, reply) => {
+  app.post('/chat-messages/:id/edit', { schema: messageForm }, async (req, reply) => {
     const actor = actorOf(req);
-    const id = idParam(req);
-    editChatMessage(app.domain, actor, id, field(req, 'body'));
+    const { id } = req.params;
+    editChatMessage(app.domain, actor, id, req.body.body);
     return isHtmx(req)
       ? reply.code(204).send()
       : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
   });
 
-  app.post('/chat-messages/:id/delete', async (req, reply) => {
+  app.post('/chat-messages/:id/delete', { schema: emptyForm }, async (req, reply) => {
     const actor = actorOf(req);
-    const id = idParam(req);
+    const { id } = req.params;
     deleteChatMessage(app.domain, actor, id, app.media);
     return isHtmx(req)
       ? reply.code(204).send()
       : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
   });
 
-  app.post('/chat-messages/:id/reactions', async (req, reply) => {
+  const reaction = { params: idParams, body: form({ emoji: text }) };
+  app.post('/chat-messages/:id/reactions', { schema: reaction }, async (req, reply) => {
     const actor = actorOf(req);
-    const id = idParam(req);
-    toggleChatReaction(app.domain, actor, id, field(req, 'emoji'));
+    const { id } = req.params;
+    toggleChatReaction(app.domain, actor, id, req.body.emoji);
     return isHtmx(req)
       ? reply.code(204).send()
       : reply.redirect(`/chats/${chatMessageFor(app.domain, actor, id).chatId}`, 303);
   });
 
-  app.get('/chat-media/:id/:seq', async (req, reply) => {
-    const seq = (req.params as Record<string, string>).seq ?? '';
-    const file = attachmentFor(app.domain, actorOf(req), idParam(req), /^\d{1,2}$/.test(seq) ? Number(seq) : -1);
+  app.get('/chat-media/:id/:seq', { schema: { params: z.object({ id: anId, seq: fileSeq }) } }, async (req, reply) => {
+    const file = attachmentFor(app.domain, actorOf(req), req.params.id, req.params.seq);
     return sendAttachment(app, reply, file, 'private, max-age=86400, immutable');
   });
 }

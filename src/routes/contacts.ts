@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   createContact,
   linkContact,
@@ -15,25 +17,31 @@ import { getConversation } from '../domain/conversations/queries.ts';
 import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
+import { formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
+import { checkbox, form, idParams, queryText, text } from './schemas.ts';
 import { callConfig, contactPanel, conversationPage, type PageState } from '../presenters/conversation.ts';
 import { countryOfUser } from '../presenters/viewer.ts';
 
 /** `?conversation=` on contact forms: the conversation whose panel sent them (to redraw it). */
-function conversationQuery(req: FastifyRequest): number | null {
-  const raw = (req.query as Record<string, unknown>).conversation;
-  return typeof raw === 'string' && ID_PATTERN.test(raw) ? Number(raw) : null;
-}
+const panelQuery = z.object({ conversation: queryText });
+const conversationOf = (raw: string | undefined): number | null =>
+  raw !== undefined && ID_PATTERN.test(raw) ? Number(raw) : null;
 
-const contactFields = (req: FastifyRequest) => ({
-  name: field(req, 'name'),
-  email: field(req, 'email'),
-  company: field(req, 'company'),
-  notes: field(req, 'notes'),
-  phones: field(req, 'phones'),
+const contactFields = { name: text, email: text, company: text, notes: text, phones: text };
+const contactForm = form(contactFields);
+type ContactFields = { [K in keyof typeof contactFields]: string };
+/** A contact's fields as typed, to show a refused form again (`_csrf` is no field). */
+const contactOf = ({ name, email, company, notes, phones }: ContactFields): ContactFields => ({
+  name,
+  email,
+  company,
+  notes,
+  phones,
 });
+const noContact: ContactFields = { name: '', email: '', company: '', notes: '', phones: '' };
 
-export default async function contactRoutes(app: FastifyInstance): Promise<void> {
+export default async function contactRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
   const country = (req: FastifyRequest) => countryOfUser(req.auth!.user, app.configStore.current);
 
@@ -56,7 +64,7 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     reply: FastifyReply,
     conversationId: number,
     run: () => string | undefined,
-    fieldPrefix = '',
+    { fieldPrefix = '', draft = noContact }: { fieldPrefix?: string; draft?: ContactFields } = {},
   ) => {
     try {
       const notice = run();
@@ -68,23 +76,31 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
       });
       if (!refused) throw err;
       reply.code(refused.status);
-      return panel(req, reply, conversationId, { panelErrors: refused.errors, panelDraft: contactFields(req) });
+      return panel(req, reply, conversationId, { panelErrors: refused.errors, panelDraft: draft });
     }
   };
 
-  app.post('/contacts/:id', async (req, reply) => {
-    const conversationId = conversationQuery(req);
-    const contactId = idParam(req);
+  const editSchema = { params: idParams, querystring: panelQuery, body: contactForm };
+  app.post('/contacts/:id', { schema: editSchema }, async (req, reply) => {
+    const conversationId = conversationOf(req.query.conversation);
+    const contactId = req.params.id;
+    const fields = contactOf(req.body);
     if (conversationId === null) {
-      updateContact(app.domain, actorOf(req), contactId, contactFields(req), country(req));
+      updateContact(app.domain, actorOf(req), contactId, fields, country(req));
       return reply.redirect('/favourites', 303);
     }
     // The panel must belong to a conversation the user may open.
     getConversation(app.domain, actorOf(req), conversationId);
-    return panelForm(req, reply, conversationId, () => {
-      updateContact(app.domain, actorOf(req), contactId, contactFields(req), country(req));
-      return req.t('contact.saved');
-    });
+    return panelForm(
+      req,
+      reply,
+      conversationId,
+      () => {
+        updateContact(app.domain, actorOf(req), contactId, fields, country(req));
+        return req.t('contact.saved');
+      },
+      { draft: fields },
+    );
   });
 
   const favouritesPage = (
@@ -99,23 +115,25 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     });
 
   // A contact added by hand from the favourites page goes straight into my favourites.
-  app.post('/contacts', async (req, reply) => {
+  app.post('/contacts', { schema: { body: contactForm } }, async (req, reply) => {
+    const fields = contactOf(req.body);
     try {
-      const contact = createContact(app.domain, actorOf(req), contactFields(req), country(req));
+      const contact = createContact(app.domain, actorOf(req), fields, country(req));
       setFavourite(app.domain, actorOf(req), contact.id, true);
       return reply.redirect('/favourites', 303);
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
       reply.code(refused.status);
-      return favouritesPage(req, reply, { errors: refused.errors, draft: contactFields(req) });
+      return favouritesPage(req, reply, { errors: refused.errors, draft: fields });
     }
   });
 
-  app.post('/contacts/:id/favourite', async (req, reply) => {
-    const contactId = idParam(req);
-    const favourite = field(req, 'favourite') === '1';
-    const conversationId = conversationQuery(req);
+  const favouriteSchema = { params: idParams, querystring: panelQuery, body: form({ favourite: checkbox }) };
+  app.post('/contacts/:id/favourite', { schema: favouriteSchema }, async (req, reply) => {
+    const contactId = req.params.id;
+    const { favourite } = req.body;
+    const conversationId = conversationOf(req.query.conversation);
     if (conversationId === null) {
       setFavourite(app.domain, actorOf(req), contactId, favourite);
       return reply.redirect('/favourites', 303);
@@ -127,53 +145,47 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
     });
   });
 
-  app.get('/contacts/search', async (req, reply) => {
-    const conversationId = conversationQuery(req);
+  const searchQuery = panelQuery.extend({ q: queryText });
+  app.get('/contacts/search', { schema: { querystring: searchQuery } }, async (req, reply) => {
+    const conversationId = conversationOf(req.query.conversation);
     if (conversationId === null) return reply.code(400).sendError('error.bad_request');
     const conversation = getConversation(app.domain, actorOf(req), conversationId);
-    const query =
-      typeof (req.query as Record<string, unknown>).q === 'string'
-        ? String((req.query as Record<string, unknown>).q).trim()
-        : '';
+    const query = req.query.q?.trim() ?? '';
     const results = searchContacts(app.domain, actorOf(req), query, conversation.book).filter(
       (c) => c.id !== conversation.contactId,
     );
     return reply.fragment('partials/contact-search-results', { conversation, results, query });
   });
 
-  app.post('/conversations/:id/contact', async (req, reply) => {
-    const id = idParam(req);
-    const raw = field(req, 'contact');
+  const linkSchema = { params: idParams, body: form({ contact: text, version: text }) };
+  app.post('/conversations/:id/contact', { schema: linkSchema }, async (req, reply) => {
+    const { id } = req.params;
+    const { contact: raw, version } = req.body;
     return panelForm(req, reply, id, () => {
       if (!ID_PATTERN.test(raw)) throw new DomainError(422, 'contact.pick');
-      linkContact(app.domain, actorOf(req), id, parseVersion(field(req, 'version')), Number(raw));
+      linkContact(app.domain, actorOf(req), id, parseVersion(version), Number(raw));
       return req.t('contact.linked');
     });
   });
 
-  app.post('/conversations/:id/contact/new', async (req, reply) => {
-    const id = idParam(req);
+  const newContact = { params: idParams, body: form({ version: text, name: text, email: text, company: text }) };
+  app.post('/conversations/:id/contact/new', { schema: newContact }, async (req, reply) => {
+    const { id } = req.params;
+    const { version, name, email, company } = req.body;
     return panelForm(
       req,
       reply,
       id,
       () => {
-        linkNewContact(
-          app.domain,
-          actorOf(req),
-          id,
-          parseVersion(field(req, 'version')),
-          { name: field(req, 'name'), email: field(req, 'email'), company: field(req, 'company') },
-          country(req),
-        );
+        linkNewContact(app.domain, actorOf(req), id, parseVersion(version), { name, email, company }, country(req));
         return req.t('contact.linked');
       },
-      'new_',
+      { fieldPrefix: 'new_', draft: { ...noContact, name, email, company } },
     );
   });
 
-  app.post('/conversations/:id/unsubscribe', async (req, reply) => {
-    const id = idParam(req);
+  app.post('/conversations/:id/unsubscribe', { schema: { params: idParams, body: form({}) } }, async (req, reply) => {
+    const { id } = req.params;
     return panelForm(req, reply, id, () => {
       unsubscribeByHand(app.domain, actorOf(req), id);
       return req.t('contact.unsubscribed');
@@ -181,11 +193,15 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
   });
 
   // The page reports that the agent followed Call or Start a meeting (the link itself is the browser's to open).
-  app.post('/conversations/:id/call', async (req, reply) => {
-    const kind = field(req, 'kind') === 'meeting' ? 'meeting' : 'call';
-    logCall(app.domain, actorOf(req), idParam(req), kind, callConfig(app));
-    return reply.code(204).send();
-  });
+  app.post(
+    '/conversations/:id/call',
+    { schema: { params: idParams, body: form({ kind: text }) } },
+    async (req, reply) => {
+      const kind = req.body.kind === 'meeting' ? 'meeting' : 'call';
+      logCall(app.domain, actorOf(req), req.params.id, kind, callConfig(app));
+      return reply.code(204).send();
+    },
+  );
 
   app.get('/favourites', async (req, reply) => favouritesPage(req, reply));
 }

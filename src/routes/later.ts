@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseVersion } from '../domain/conversations/actions.ts';
 import { cancelScheduled, editScheduled, scheduledItem, scheduleReply } from '../domain/later/scheduled.ts';
 import { snoozeConversation, unsnoozeConversation } from '../domain/later/snooze.ts';
@@ -10,16 +11,22 @@ import { conversationComposer, conversationHeader, conversationPage } from '../p
 import { localTimeIn } from '../presenters/later.ts';
 import { timeZoneOf } from '../presenters/viewer.ts';
 import { timeFormatter } from '../i18n/index.ts';
-import { field, formErrorsOf, idParam } from './forms.ts';
+import { formErrorsOf } from './forms.ts';
+import { form, idParams, text } from './schemas.ts';
 
 /** Snooze and send later: the header's Snooze menu, the composer's Send later, a scheduled reply's edit and cancel. */
-export default async function laterRoutes(app: FastifyInstance): Promise<void> {
+/** A time as the forms give it: a choice (`tomorrow`, `at` …) and, for `at`, the picked time. */
+const snoozeForm = { params: idParams, body: form({ version: text, when: text, at: text }) };
+const scheduleForm = { params: idParams, body: form({ body: text, when: text, at: text }) };
+
+export default async function laterRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
 
   const zoneOf = (req: FastifyRequest): string => timeZoneOf(req.auth!.user, app.configStore.current);
   /** When the form means, in the user's own time zone. */
-  const whenFrom = (req: FastifyRequest): number =>
-    whenOf(field(req, 'when'), field(req, 'at'), zoneOf(req), app.domain.now());
+  const whenFrom = (req: FastifyRequest, time: { when: string; at: string }): number =>
+    whenOf(time.when, time.at, zoneOf(req), app.domain.now());
 
   // As the header's other actions: the header as it is now, a refusal in it (a bad time next to the time field).
   const header = (req: FastifyRequest, reply: FastifyReply, id: number, run: () => void) => {
@@ -41,26 +48,26 @@ export default async function laterRoutes(app: FastifyInstance): Promise<void> {
     return reply.page('pages/conversation', conversationPage(app, actorOf(req), id, { errors }));
   };
 
-  app.post('/conversations/:id/snooze', async (req, reply) => {
-    const id = idParam(req);
+  app.post('/conversations/:id/snooze', { schema: snoozeForm }, async (req, reply) => {
+    const { id } = req.params;
     return header(req, reply, id, () =>
-      snoozeConversation(app.domain, actorOf(req), id, parseVersion(field(req, 'version')), whenFrom(req)),
+      snoozeConversation(app.domain, actorOf(req), id, parseVersion(req.body.version), whenFrom(req, req.body)),
     );
   });
-  app.post('/conversations/:id/unsnooze', async (req, reply) => {
-    const id = idParam(req);
+  app.post('/conversations/:id/unsnooze', { schema: snoozeForm }, async (req, reply) => {
+    const { id } = req.params;
     return header(req, reply, id, () =>
-      unsnoozeConversation(app.domain, actorOf(req), id, parseVersion(field(req, 'version'))),
+      unsnoozeConversation(app.domain, actorOf(req), id, parseVersion(req.body.version)),
     );
   });
 
   // Send later from the composer: the composer comes back empty with a notice, and the reply waits in the timeline.
-  app.post('/conversations/:id/scheduled', async (req, reply) => {
-    const id = idParam(req);
+  app.post('/conversations/:id/scheduled', { schema: scheduleForm }, async (req, reply) => {
+    const { id } = req.params;
     const actor = actorOf(req);
-    const body = field(req, 'body');
+    const { body } = req.body;
     try {
-      const dueAt = whenFrom(req);
+      const dueAt = whenFrom(req, req.body);
       const scheduledId = scheduleReply(app.domain, actor, id, body, dueAt);
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
       const time = timeFormatter(req.locale, zoneOf(req))(dueAt);
@@ -85,13 +92,13 @@ export default async function laterRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // Edit: new text and a picked time; the item comes back redrawn, or with what is wrong.
-  app.post('/scheduled/:id/edit', async (req, reply) => {
-    const id = idParam(req);
+  app.post('/scheduled/:id/edit', { schema: scheduleForm }, async (req, reply) => {
+    const { id } = req.params;
     const actor = actorOf(req);
-    const body = field(req, 'body');
+    const { body } = req.body;
     let errors: Record<string, string> = {};
     try {
-      editScheduled(app.domain, actor, id, body, whenOf('at', field(req, 'at'), zoneOf(req), app.domain.now()));
+      editScheduled(app.domain, actor, id, body, whenOf('at', req.body.at, zoneOf(req), app.domain.now()));
     } catch (err) {
       const refused = formErrorsOf(err, req, { statuses: [403, 422], place: (f) => (f === 'at' ? 'at' : 'body') });
       if (!refused) throw err;
@@ -112,8 +119,8 @@ export default async function laterRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.post('/scheduled/:id/cancel', async (req, reply) => {
-    const id = idParam(req);
+  app.post('/scheduled/:id/cancel', { schema: { params: idParams, body: form({}) } }, async (req, reply) => {
+    const { id } = req.params;
     const conversationId = scheduledItem(app.domain, id)?.conversationId;
     cancelScheduled(app.domain, actorOf(req), id);
     if (isHtmx(req)) return reply.code(200).send('');

@@ -1,12 +1,19 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { attachmentFor, linkedFiles } from '../domain/media/access.ts';
 import type { AttachmentView } from '../domain/media/attachments.ts';
 import { notFound } from '../domain/errors.ts';
 import { requireUser, actorOf } from '../plugins/auth.ts';
-import { idParam } from './forms.ts';
+import { anId } from './schemas.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{24}$/;
-const SEQ = /^\d{1,2}$/;
+
+/** A file's place among a message's files (`/media/:id/:seq`): anything else is a file that does not exist. */
+export const fileSeq = z
+  .string()
+  .regex(/^\d{1,2}$/)
+  .transform(Number);
 
 /**
  * Sends a stored file as what its bytes are (never sniffed again by the browser), in a sandbox: even a
@@ -42,27 +49,22 @@ export function sendAttachment(
     });
 }
 
-const seqParam = (params: unknown): number => {
-  const raw = (params as Record<string, string>).seq ?? '';
-  if (!SEQ.test(raw)) throw notFound();
-  return Number(raw);
-};
-
 /** Team members open files of conversations they may read; the customer opens an SMS's files with its link. */
-export default async function mediaRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/media/:id/:seq', { preHandler: requireUser }, async (req, reply) => {
-    const file = attachmentFor(app.domain, actorOf(req), idParam(req), seqParam(req.params));
+export default async function mediaRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const fileParams = z.object({ id: anId, seq: fileSeq });
+  app.get('/media/:id/:seq', { preHandler: requireUser, schema: { params: fileParams } }, async (req, reply) => {
+    const file = attachmentFor(app.domain, actorOf(req), req.params.id, req.params.seq);
     return sendAttachment(app, reply, file, 'private, max-age=86400, immutable');
   });
 
-  const linked = (params: unknown) => {
-    const token = (params as Record<string, string>).token ?? '';
-    return TOKEN.test(token) ? { token, found: linkedFiles(app.domain, token) } : { token, found: null };
-  };
+  // A token of the wrong form is a link that expired, as one that did: the customer's page says so.
+  const linked = (token: string) =>
+    TOKEN.test(token) ? { token, found: linkedFiles(app.domain, token) } : { token, found: null };
 
-  app.get('/m/:token', async (req, reply) => {
+  app.get('/m/:token', { schema: { params: z.object({ token: z.string() }) } }, async (req, reply) => {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
-    const { token, found } = linked(req.params);
+    const { token, found } = linked(req.params.token);
     if (!found) return reply.code(404).page('pages/media-public', { expired: true, from: '', files: [], base: '' });
     return reply.page('pages/media-public', {
       expired: false,
@@ -72,9 +74,10 @@ export default async function mediaRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get('/m/:token/:seq', async (req, reply) => {
-    const { found } = linked(req.params);
-    const file = found?.files.find((f) => f.seq === seqParam(req.params));
+  const linkedFile = z.object({ token: z.string(), seq: fileSeq });
+  app.get('/m/:token/:seq', { schema: { params: linkedFile } }, async (req, reply) => {
+    const { found } = linked(req.params.token);
+    const file = found?.files.find((f) => f.seq === req.params.seq);
     if (!file) throw notFound();
     return sendAttachment(app, reply, file, 'private, no-store');
   });

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { subscribe, unsubscribe } from '../domain/push/subscriptions.ts';
 import { staticDir } from '../paths.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
-import { field } from './forms.ts';
+import { form, text } from './schemas.ts';
 
 /** Served but not part of the app shell: the type-checking setup, and the worker itself. */
 const NOT_SHELL = /(^|\/)(tsconfig\.json|types\.d\.ts)$|^worker\//;
@@ -38,7 +39,10 @@ function workerScript(): string {
 }
 
 /** `devFiles`: static files change while the server runs (development), so the worker is made afresh each time. */
-export default async function pushRoutes(app: FastifyInstance, opts: { devFiles?: boolean }): Promise<void> {
+const subscriptionForm = form({ endpoint: text, p256dh: text, auth: text });
+
+export default async function pushRoutes(fastify: FastifyInstance, opts: { devFiles?: boolean }): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const script = workerScript();
 
   // At the root, so that its scope is the whole app; always checked again (browsers cap its HTTP cache at a day).
@@ -52,19 +56,25 @@ export default async function pushRoutes(app: FastifyInstance, opts: { devFiles?
   // What a phone shows when it has no connection: cached by the service worker, so it needs no sign-in.
   app.get('/offline', async (_req, reply) => reply.page('pages/offline'));
 
-  app.post('/push/subscriptions', { preHandler: requireUser }, async (req, reply) => {
-    // A refusal (422) is the app's alert, in the person's language, as for any form.
-    subscribe(app.domain, actorOf(req), {
-      endpoint: field(req, 'endpoint'),
-      p256dh: field(req, 'p256dh'),
-      auth: field(req, 'auth'),
-      label: req.headers['user-agent'] ?? '',
-    });
-    return reply.code(204).send();
-  });
+  app.post(
+    '/push/subscriptions',
+    { preHandler: requireUser, schema: { body: subscriptionForm } },
+    async (req, reply) => {
+      // A refusal (422) is the app's alert, in the person's language, as for any form.
+      const { endpoint, p256dh, auth } = req.body;
+      subscribe(app.domain, actorOf(req), {
+        endpoint,
+        p256dh,
+        auth,
+        label: req.headers['user-agent'] ?? '',
+      });
+      return reply.code(204).send();
+    },
+  );
 
-  app.delete('/push/subscriptions', { preHandler: requireUser }, async (req, reply) => {
-    unsubscribe(app.domain, actorOf(req), field(req, 'endpoint'));
+  const endpointForm = form({ endpoint: text });
+  app.delete('/push/subscriptions', { preHandler: requireUser, schema: { body: endpointForm } }, async (req, reply) => {
+    unsubscribe(app.domain, actorOf(req), req.body.endpoint);
     return reply.code(204).send();
   });
 }

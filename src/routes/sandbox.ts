@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { PhoneContent, PhoneLine } from '../channels/whatsapp/sandbox.ts';
 import { SANDBOX, SANDBOX_WHATSAPP } from '../config/sandbox.ts';
 import { invalid } from '../domain/errors.ts';
@@ -10,7 +12,8 @@ import { numbersOnChannel } from '../domain/numbers/sync.ts';
 import { isE164, parsePhone } from '../lib/e164.ts';
 import { isHtmx } from '../plugins/render.ts';
 import { adminOnly } from './admin/guard.ts';
-import { field, formErrorsOf, type FormErrors } from './forms.ts';
+import { formErrorsOf, type FormErrors } from './forms.ts';
+import { form, queryText, text } from './schemas.ts';
 import { acceptUploads } from './uploads.ts';
 
 /** One message on the customer phone: an SMS (only text) or a WhatsApp message as the stand-in saw it. */
@@ -41,8 +44,14 @@ const smsLine = (l: { direction: Line['direction']; other: string; text: string;
   reaction: null,
 });
 
+/** The phone's page: whose phone, and (when the "To" select re-asks) the form's fields, drawn back as typed. */
+const phoneQuery = z.object({ phone: queryText, to: queryText, quote: queryText, text: queryText });
+const messageForm = form({ phone: text, to: text, text: text, replyTo: text });
+const reactionForm = form({ phone: text, message: text, emoji: text });
+
 /** The "customer phone" of the sandbox: an admin texts the inbox (or writes on WhatsApp) as a customer would and sees what comes back. */
-export default async function sandboxRoutes(app: FastifyInstance): Promise<void> {
+export default async function sandboxRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', adminOnly);
   const sent: (Line & { phone: string })[] = [];
 
@@ -86,25 +95,21 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
     });
   };
 
-  const phoneOf = (raw: unknown): string =>
-    typeof raw === 'string' && isE164(raw.trim()) ? raw.trim() : DEFAULT_PHONE;
-  const query = (req: FastifyRequest, name: string): string => {
-    const value = (req.query as Record<string, unknown>)[name];
-    return typeof value === 'string' ? value : '';
-  };
+  const phoneOf = (raw: string | undefined): string =>
+    raw !== undefined && isE164(raw.trim()) ? raw.trim() : DEFAULT_PHONE;
 
   // The "To" select re-asks with the form's fields: what is typed comes back as the draft.
-  app.get('/sandbox', async (req, reply) =>
-    show(req, reply, phoneOf(query(req, 'phone')), {
-      to: query(req, 'to'),
-      quote: query(req, 'quote'),
-      draft: query(req, 'text'),
+  app.get('/sandbox', { schema: { querystring: phoneQuery } }, async (req, reply) =>
+    show(req, reply, phoneOf(req.query.phone), {
+      to: req.query.to ?? '',
+      quote: req.query.quote ?? '',
+      draft: req.query.text ?? '',
     }),
   );
 
   // Polled by the page: only the transcript is replaced, so a half-typed message stays as it is.
-  app.get('/sandbox/lines', async (req, reply) => {
-    const phone = phoneOf(query(req, 'phone'));
+  app.get('/sandbox/lines', { schema: { querystring: phoneQuery } }, async (req, reply) => {
+    const phone = phoneOf(req.query.phone);
     return reply.fragment('partials/sandbox-lines', {
       customer: phone,
       lines: transcript(phone),
@@ -113,8 +118,8 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
   });
 
   /** A photo or voice note the phone shows: the customer's own, or one the inbox sent through the stand-in. */
-  app.get('/sandbox/media/:id', async (req, reply) => {
-    const id = (req.params as { id: string }).id;
+  app.get('/sandbox/media/:id', { schema: { params: z.object({ id: z.string() }) } }, async (req, reply) => {
+    const { id } = req.params;
     const file = MEDIA_ID.test(id) ? app.messaging.whatsappPhone?.media(id) : undefined;
     if (!file) return reply.code(404).type('text/plain').send('no such file on the customer phone');
     return reply.type(file.contentType).header('Cache-Control', 'private, max-age=3600').send(file.data);
@@ -154,13 +159,11 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
 
   app.post(
     '/sandbox/messages',
-    acceptUploads(app, () => MAX_FILE_BYTES),
+    { ...acceptUploads(app, () => MAX_FILE_BYTES), schema: { body: messageForm } },
     async (req, reply) => {
       // The customer phone's own number, typed with its country code ("+1 555 765 4321").
-      const phone = parsePhone(field(req, 'phone')) ?? field(req, 'phone').trim();
-      const to = field(req, 'to');
-      const text = field(req, 'text');
-      const replyTo = field(req, 'replyTo');
+      const phone = parsePhone(req.body.phone) ?? req.body.phone.trim();
+      const { to, text, replyTo } = req.body;
       try {
         const simulator = app.messaging.simulator;
         if (!simulator) throw invalid('sandbox.not_running');
@@ -205,10 +208,9 @@ export default async function sandboxRoutes(app: FastifyInstance): Promise<void>
   );
 
   // The WhatsApp user reacts to a message (an empty emoji takes the reaction back, as on the phone).
-  app.post('/sandbox/reactions', async (req, reply) => {
-    const phone = phoneOf(field(req, 'phone'));
-    const messageId = field(req, 'message');
-    const emoji = field(req, 'emoji');
+  app.post('/sandbox/reactions', { schema: { body: reactionForm } }, async (req, reply) => {
+    const phone = phoneOf(req.body.phone);
+    const { message: messageId, emoji } = req.body;
     const whatsappPhone = app.messaging.whatsappPhone;
     if (!whatsappPhone) throw invalid('sandbox.not_running');
     if (!WAMID.test(messageId) || (emoji !== '' && !REACTIONS.includes(emoji)))

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { twoFactorOf } from '../domain/accounts/two-factor.ts';
 import { queuesOf, setQueues } from '../domain/assignment/queue.ts';
 import { invalid } from '../domain/errors.ts';
@@ -13,7 +14,8 @@ import { setTimeZone } from '../domain/users/time-zone.ts';
 import { timeZoneNames } from '../lib/time-zones.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { languageChoices, translator } from '../i18n/index.ts';
-import { field, fields, formDraft, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
+import { formDraft, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
+import { checkbox, form, repeated, text } from './schemas.ts';
 
 type Section = 'status' | 'queues' | 'notifications' | 'extension' | 'time_zone' | 'send_key';
 interface State {
@@ -24,7 +26,16 @@ interface State {
   draft?: Record<string, string>;
 }
 
-export default async function settingsRoutes(app: FastifyInstance): Promise<void> {
+/** Each notification's two switches, `<kind>.browser` and `<kind>.sound`. */
+const notificationFields = Object.fromEntries(
+  notificationKinds.flatMap((kind) => [
+    [`${kind}.browser`, text],
+    [`${kind}.sound`, text],
+  ]),
+) as Record<`${(typeof notificationKinds)[number]}.${'browser' | 'sound'}`, typeof text>;
+
+export default async function settingsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
 
   const data = (req: FastifyRequest, state: State) => ({
@@ -48,34 +59,35 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     reply.page('pages/settings', data(req, state));
 
   /** The personal sections post with htmx and swap only themselves; without JavaScript the whole page comes back. */
-  const section =
-    (name: Section, template: string, save: (req: FastifyRequest) => PublicUser | void) =>
-    async (req: FastifyRequest, reply: FastifyReply) => {
-      try {
-        const user = save(req);
-        if (user) req.auth!.user = user;
-        return reply.pageOrFragment('pages/settings', template, data(req, { saved: name }));
-      } catch (err) {
-        const refused = formErrorsOf(err, req);
-        if (!refused) throw err;
-        return reply
-          .code(refused.status)
-          .pageOrFragment(
-            'pages/settings',
-            template,
-            data(req, { errors: refused.errors, form: name, draft: formDraft(req) }),
-          );
-      }
-    };
+  const section = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    [name, template]: [Section, string],
+    fields: Record<string, unknown>,
+    save: () => PublicUser | void,
+  ) => {
+    try {
+      const user = save();
+      if (user) req.auth!.user = user;
+      return reply.pageOrFragment('pages/settings', template, data(req, { saved: name }));
+    } catch (err) {
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return reply
+        .code(refused.status)
+        .pageOrFragment(
+          'pages/settings',
+          template,
+          data(req, { errors: refused.errors, form: name, draft: formDraft(fields) }),
+        );
+    }
+  };
 
   app.get('/settings', async (req, reply) => show(req, reply));
 
-  app.post('/settings', async (req, reply) => {
+  app.post('/settings', { schema: { body: form({ name: text, locale: text }) } }, async (req, reply) => {
     try {
-      const user = updateOwnSettings(app.domain, actorOf(req), {
-        name: field(req, 'name'),
-        locale: field(req, 'locale'),
-      });
+      const user = updateOwnSettings(app.domain, actorOf(req), { name: req.body.name, locale: req.body.locale });
       req.auth!.user = user;
       // The page is shown again in the language just chosen.
       req.locale = user.locale ?? req.locale;
@@ -88,69 +100,65 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
     }
   });
 
-  app.post(
-    '/settings/status',
-    section('status', 'partials/settings-status', (req) =>
+  const statusForm = form({ availability: text, status_message: text });
+  app.post('/settings/status', { schema: { body: statusForm } }, async (req, reply) =>
+    section(req, reply, ['status', 'partials/settings-status'], req.body, () =>
       setStatus(app.domain, actorOf(req), {
-        availability: field(req, 'availability'),
-        statusMessage: field(req, 'status_message'),
+        availability: req.body.availability,
+        statusMessage: req.body.status_message,
       }),
     ),
   );
 
-  app.post(
-    '/settings/queues',
-    section('queues', 'partials/settings-queues', (req) => {
+  app.post('/settings/queues', { schema: { body: form({ inbox: repeated, queue: repeated }) } }, async (req, reply) =>
+    section(req, reply, ['queues', 'partials/settings-queues'], req.body, () => {
       const ids = (values: string[]) => values.map((v) => (ID_PATTERN.test(v) ? Number(v) : NaN));
-      const shown = ids(fields(req, 'inbox'));
-      const ticked = ids(fields(req, 'queue'));
+      const shown = ids(req.body.inbox);
+      const ticked = ids(req.body.queue);
       if ([...shown, ...ticked].some(Number.isNaN)) throw invalid('personal.queues_invalid', 'queues');
       // Every inbox the form listed is set to whether its box was ticked (a ticked one it did not list, too).
       setQueues(app.domain, actorOf(req), new Map([...shown, ...ticked].map((id) => [id, ticked.includes(id)])));
     }),
   );
 
-  app.post(
-    '/settings/notifications',
-    section('notifications', 'partials/settings-notifications', (req) => {
+  app.post('/settings/notifications', { schema: { body: form(notificationFields) } }, async (req, reply) =>
+    section(req, reply, ['notifications', 'partials/settings-notifications'], req.body, () => {
       const input = Object.fromEntries(
         notificationKinds.map((kind) => [
           kind,
-          { browser: field(req, `${kind}.browser`), sound: field(req, `${kind}.sound`) },
+          { browser: req.body[`${kind}.browser`], sound: req.body[`${kind}.sound`] },
         ]),
       );
       setPreferences(app.domain, actorOf(req), input);
     }),
   );
 
-  app.post(
-    '/settings/extension',
-    section('extension', 'partials/settings-call', (req) =>
-      setExtension(app.domain, actorOf(req), field(req, 'extension')),
+  app.post('/settings/extension', { schema: { body: form({ extension: text }) } }, async (req, reply) =>
+    section(req, reply, ['extension', 'partials/settings-call'], req.body, () =>
+      setExtension(app.domain, actorOf(req), req.body.extension),
     ),
   );
 
-  app.post(
-    '/settings/time-zone',
-    section('time_zone', 'partials/settings-time-zone', (req) =>
-      setTimeZone(app.domain, actorOf(req), field(req, 'time_zone')),
+  app.post('/settings/time-zone', { schema: { body: form({ time_zone: text }) } }, async (req, reply) =>
+    section(req, reply, ['time_zone', 'partials/settings-time-zone'], req.body, () =>
+      setTimeZone(app.domain, actorOf(req), req.body.time_zone),
     ),
   );
 
-  app.post(
-    '/settings/send-key',
-    section('send_key', 'partials/settings-send-key', (req) =>
-      setSendKey(app.domain, actorOf(req), field(req, 'send_key')),
+  app.post('/settings/send-key', { schema: { body: form({ send_key: text }) } }, async (req, reply) =>
+    section(req, reply, ['send_key', 'partials/settings-send-key'], req.body, () =>
+      setSendKey(app.domain, actorOf(req), req.body.send_key),
     ),
   );
 
-  app.post('/settings/tags', async (req, reply) => {
-    setHideTags(app.domain, actorOf(req), field(req, 'hide') === '1');
-    req.auth!.user = { ...req.auth!.user, hideTags: field(req, 'hide') === '1' };
+  app.post('/settings/tags', { schema: { body: form({ hide: checkbox }) } }, async (req, reply) => {
+    setHideTags(app.domain, actorOf(req), req.body.hide);
+    req.auth!.user = { ...req.auth!.user, hideTags: req.body.hide };
     return show(req, reply, { saved: 'display' });
   });
 
-  app.post('/settings/password', async (req, reply) => {
+  const passwordForm = form({ current: text, next: text });
+  app.post('/settings/password', { schema: { body: passwordForm } }, async (req, reply) => {
     try {
       const sessionId = req.auth!.id;
       const { auth } = app.configStore.current;
@@ -158,7 +166,7 @@ export default async function settingsRoutes(app: FastifyInstance): Promise<void
         app.domain,
         actorOf(req),
         sessionId,
-        { current: field(req, 'current'), next: field(req, 'next') },
+        { current: req.body.current, next: req.body.next },
         { attempts: auth.login_attempts, windowMs: auth.login_window_minutes * 60_000 },
       );
       return show(req, reply, { saved: 'password' });

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { finishPendingSignIn, pendingSignIn } from '../domain/accounts/pending-sign-in.ts';
 import { signInPolicy } from '../domain/auth/sign-in-throttle.ts';
 import { DomainError } from '../domain/errors.ts';
-import { field } from './forms.ts';
+import { form, text } from './schemas.ts';
 import { PENDING_COOKIE, startSession } from './auth.ts';
 
 /** The second step of a sign-in with two-factor on: no session exists until a code passes. */
-export default async function signInCodeRoutes(app: FastifyInstance): Promise<void> {
+export default async function signInCodeRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const pendingOf = (req: FastifyRequest) => pendingSignIn(app.domain, req.cookies[PENDING_COOKIE]);
   const expired = (req: FastifyRequest, reply: FastifyReply) => {
     reply.clearCookie(PENDING_COOKIE, { path: '/login' });
@@ -18,14 +20,14 @@ export default async function signInCodeRoutes(app: FastifyInstance): Promise<vo
     return reply.page('pages/login-code', { errors: {} });
   });
 
-  app.post('/login/code', async (req, reply) => {
+  app.post('/login/code', { schema: { body: form({ code: text, recovery: text }) } }, async (req, reply) => {
     const pending = pendingOf(req);
     if (!pending) return expired(req, reply);
     try {
       await finishPendingSignIn(
         app.domain,
         pending,
-        { code: field(req, 'code'), recovery: field(req, 'recovery'), ip: req.ip },
+        { code: req.body.code, recovery: req.body.recovery, ip: req.ip },
         signInPolicy(app.configStore.current.auth),
       );
     } catch (err) {

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   createSurvey,
   MAX_QUESTIONS,
@@ -8,11 +10,12 @@ import {
 } from '../domain/surveys/definitions.ts';
 import { surveyCsv, surveyReport, type QuestionReport, type Range } from '../domain/surveys/report.ts';
 import { sendSurvey } from '../domain/surveys/sending.ts';
-import { dayStart } from '../domain/calendar.ts';
 import { DomainError } from '../domain/errors.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { isHtmx } from '../plugins/render.ts';
-import { field, formDraft, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from './forms.ts';
+import { formDraft, formErrorsOf, ID_PATTERN, type FormErrors } from './forms.ts';
+import { checkbox, form, idParams, text } from './schemas.ts';
+import { day, dayQuery } from '../presenters/list-query.ts';
 import { conversationComposer, conversationPage } from '../presenters/conversation.ts';
 import { timeZoneOf } from '../presenters/viewer.ts';
 import { customerLinks } from './customer-links.ts';
@@ -29,34 +32,44 @@ export function chartOf(q: QuestionReport) {
   };
 }
 
-/** `?from=&to=` as whole days in the viewer's time zone, `to` included; a day that is no date is refused (400). */
-function rangeOf(req: FastifyRequest): { range: Range; from: string; to: string } {
-  const q = req.query as Record<string, unknown>;
+/** `?from=&to=`: whole days, `to` included; a day that is no date is refused (400). */
+const rangeQuery = z.object({ from: dayQuery, to: dayQuery });
+
+/** The report's days in the viewer's time zone. */
+function rangeOf(
+  req: FastifyRequest,
+  { from, to }: z.output<typeof rangeQuery>,
+): { range: Range; from: string; to: string } {
   const zone = timeZoneOf(req.auth!.user, req.server.configStore.current);
-  const day = (name: 'from' | 'to', plusDays: number) => {
-    const raw = q[name];
-    if (raw === undefined || raw === '') return { text: '', ms: undefined };
-    const ms = typeof raw === 'string' ? dayStart(raw, zone, plusDays) : null;
-    if (ms === null) throw new DomainError(400, 'list.bad_filter', { name });
-    return { text: raw as string, ms };
-  };
-  const from = day('from', 0);
-  const to = day('to', 1);
   return {
-    range: { ...(from.ms !== undefined ? { from: from.ms } : {}), ...(to.ms !== undefined ? { to: to.ms } : {}) },
-    from: from.text,
-    to: to.text,
+    range: {
+      ...(from !== undefined ? { from: day(from, 'from', zone) } : {}),
+      ...(to !== undefined ? { to: day(to, 'to', zone, 1) } : {}),
+    },
+    from: from ?? '',
+    to: to ?? '',
   };
 }
 
-export default async function surveyRoutes(app: FastifyInstance): Promise<void> {
+/** The new survey's form: a title, the invitation, and up to MAX_QUESTIONS questions (`q1_kind`, `q1_prompt` …). */
+const questionFields = Array.from({ length: MAX_QUESTIONS }, (_, i) =>
+  ['kind', 'prompt', 'options'].map((part) => `q${i + 1}_${part}`),
+).flat();
+const surveyForm = form({
+  title: text,
+  invitation: text,
+  ...(Object.fromEntries(questionFields.map((name) => [name, text])) as Record<string, typeof text>),
+});
+
+export default async function surveyRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
 
-  const questionsOf = (req: FastifyRequest): QuestionInput[] =>
+  const questionsOf = (fields: Record<string, string>): QuestionInput[] =>
     Array.from({ length: MAX_QUESTIONS }, (_, i) => ({
-      kind: field(req, `q${i + 1}_kind`),
-      prompt: field(req, `q${i + 1}_prompt`),
-      options: field(req, `q${i + 1}_options`),
+      kind: fields[`q${i + 1}_kind`] ?? '',
+      prompt: fields[`q${i + 1}_prompt`] ?? '',
+      options: fields[`q${i + 1}_options`] ?? '',
     }));
 
   const listPage = (
@@ -74,30 +87,29 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
 
   app.get('/surveys', async (req, reply) => listPage(req, reply));
 
-  app.post('/surveys', async (req, reply) => {
+  app.post('/surveys', { schema: { body: surveyForm } }, async (req, reply) => {
+    const { _csrf: _, title, invitation, ...questions } = req.body;
     try {
-      const survey = createSurvey(app.domain, actorOf(req), {
-        title: field(req, 'title'),
-        invitation: field(req, 'invitation'),
-        questions: questionsOf(req),
-      });
+      const survey = createSurvey(app.domain, actorOf(req), { title, invitation, questions: questionsOf(questions) });
       return reply.redirect(`/surveys/${survey.id}`, 303);
     } catch (err) {
       const refused = formErrorsOf(err, req);
       if (!refused) throw err;
       reply.code(refused.status);
-      return listPage(req, reply, refused.errors, formDraft(req));
+      return listPage(req, reply, refused.errors, formDraft(req.body));
     }
   });
 
-  app.post('/surveys/:id/archive', async (req, reply) => {
-    setArchived(app.domain, actorOf(req), idParam(req), field(req, 'archived') === '1');
+  const archiveSchema = { params: idParams, body: form({ archived: checkbox }) };
+  app.post('/surveys/:id/archive', { schema: archiveSchema }, async (req, reply) => {
+    setArchived(app.domain, actorOf(req), req.params.id, req.body.archived);
     return reply.redirect('/surveys', 303);
   });
 
-  app.get('/surveys/:id', async (req, reply) => {
-    const { range, from, to } = rangeOf(req);
-    const report = surveyReport(app.domain, actorOf(req), idParam(req), range);
+  const reportSchema = { params: idParams, querystring: rangeQuery };
+  app.get('/surveys/:id', { schema: reportSchema }, async (req, reply) => {
+    const { range, from, to } = rangeOf(req, req.query);
+    const report = surveyReport(app.domain, actorOf(req), req.params.id, range);
     const query = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) }).toString();
     return reply.page('pages/survey-report', {
       report,
@@ -108,9 +120,9 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
     });
   });
 
-  app.get('/surveys/:id/report.csv', async (req, reply) => {
-    const { range } = rangeOf(req);
-    const id = idParam(req);
+  app.get('/surveys/:id/report.csv', { schema: reportSchema }, async (req, reply) => {
+    const { range } = rangeOf(req, req.query);
+    const { id } = req.params;
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="survey-${id}.csv"`)
@@ -118,10 +130,11 @@ export default async function surveyRoutes(app: FastifyInstance): Promise<void> 
   });
 
   // An agent sends a survey from the conversation: the link goes out as a text like any reply.
-  app.post('/conversations/:id/survey', async (req, reply) => {
-    const id = idParam(req);
+  const sendSchema = { params: idParams, body: form({ survey: text }) };
+  app.post('/conversations/:id/survey', { schema: sendSchema }, async (req, reply) => {
+    const { id } = req.params;
     const actor = actorOf(req);
-    const raw = field(req, 'survey');
+    const raw = req.body.survey;
     try {
       if (!ID_PATTERN.test(raw)) throw new DomainError(422, 'survey.pick', {}, 'survey');
       sendSurvey(app.domain, actor, id, Number(raw), customerLinks(app, req));

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   confirmEnrolment,
   disableTwoFactor,
@@ -10,7 +11,8 @@ import type { ThrottlePolicy } from '../domain/auth/throttle.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { ENROL_PATH } from '../plugins/two-factor-gate.ts';
 import { enrolmentView } from '../presenters/two-factor.ts';
-import { field, formErrorsOf, type FormErrors } from './forms.ts';
+import { formErrorsOf, type FormErrors } from './forms.ts';
+import { form, text } from './schemas.ts';
 
 interface State {
   /** Recovery codes just made: shown this once. */
@@ -20,7 +22,11 @@ interface State {
 }
 
 /** Settings → Two-factor sign-in: enrol (QR code and key, confirmed by a code), recovery codes, turning it off. */
-export default async function twoFactorSettingsRoutes(app: FastifyInstance): Promise<void> {
+const codeForm = form({ code: text });
+const proofForm = form({ proof: text });
+
+export default async function twoFactorSettingsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
 
   const policy = (): ThrottlePolicy => {
@@ -51,9 +57,9 @@ export default async function twoFactorSettingsRoutes(app: FastifyInstance): Pro
 
   app.get(ENROL_PATH, async (req, reply) => show(req, reply));
 
-  app.post(`${ENROL_PATH}/confirm`, async (req, reply) => {
+  app.post(`${ENROL_PATH}/confirm`, { schema: { body: codeForm } }, async (req, reply) => {
     try {
-      const codes = await confirmEnrolment(app.domain, actorOf(req), field(req, 'code'), policy());
+      const codes = await confirmEnrolment(app.domain, actorOf(req), req.body.code, policy());
       req.log.info({ userId: req.auth!.user.id }, 'two-factor sign-in turned on');
       return show(req, reply, { codes, notice: 'enabled' });
     } catch (err) {
@@ -61,18 +67,18 @@ export default async function twoFactorSettingsRoutes(app: FastifyInstance): Pro
     }
   });
 
-  app.post(`${ENROL_PATH}/recovery-codes`, async (req, reply) => {
+  app.post(`${ENROL_PATH}/recovery-codes`, { schema: { body: proofForm } }, async (req, reply) => {
     try {
-      const codes = await regenerateRecoveryCodes(app.domain, actorOf(req), field(req, 'proof'), policy());
+      const codes = await regenerateRecoveryCodes(app.domain, actorOf(req), req.body.proof, policy());
       return show(req, reply, { codes });
     } catch (err) {
       return refusedIn(req, reply, err, 'codes_proof');
     }
   });
 
-  app.post(`${ENROL_PATH}/disable`, async (req, reply) => {
+  app.post(`${ENROL_PATH}/disable`, { schema: { body: proofForm } }, async (req, reply) => {
     try {
-      await disableTwoFactor(app.domain, actorOf(req), field(req, 'proof'), policy());
+      await disableTwoFactor(app.domain, actorOf(req), req.body.proof, policy());
       req.log.info({ userId: req.auth!.user.id }, 'two-factor sign-in turned off');
       return show(req, reply, { notice: 'disabled' });
     } catch (err) {

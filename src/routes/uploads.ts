@@ -56,7 +56,7 @@ async function saveFile(
 
 /**
  * Reads a multipart form for a signed-in user: fields become `req.body` as formbody gives them (an array for a
- * repeated name), so the CSRF check finds `_csrf` and src/routes/forms.ts reads both kinds of form alike;
+ * repeated name), so the route's schema (src/routes/schemas.ts) checks both kinds of form alike, `_csrf` among them;
  * files are streamed to temp files, hashed on the way, and cut off at `maxFileBytes` (the largest any number
  * allows: the domain checks the number's own limit). A browser's empty file field is no file.
  */

@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../plugins/auth.ts';
+import { form } from '../schemas.ts';
 import { adminOnly } from './guard.ts';
 
 /** The backups in `[backup] dir`, the schedule, the last failure, and a button for one now. */
-export default async function adminBackupRoutes(app: FastifyInstance): Promise<void> {
+export default async function adminBackupRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', adminOnly);
 
   const show = (reply: FastifyReply, notice: string | null = null, error: string | null = null) =>
@@ -11,7 +14,7 @@ export default async function adminBackupRoutes(app: FastifyInstance): Promise<v
 
   app.get('/', async (_req, reply) => show(reply));
 
-  app.post('/', async (req, reply) => {
+  app.post('/', { schema: { body: form({}) } }, async (req, reply) => {
     try {
       const backup = await app.backups.run(actorOf(req));
       return show(reply, req.t('admin.backups.made', { dir: backup.dir }));

@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { isHtmx } from '../../plugins/render.ts';
 import { connectionRows } from '../../presenters/connections.ts';
+import { form } from '../schemas.ts';
 import { adminOnly } from './guard.ts';
 
 /** Each channel's kind and state: bound or not since when, when it tries again, last error, queue depth, sent/failed counts. */
-export default async function adminConnectionRoutes(app: FastifyInstance): Promise<void> {
+export default async function adminConnectionRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', adminOnly);
   const page = (notice: { ok: boolean; text: string } | null = null) => ({
     connections: connectionRows(app.messaging, app.domain.now()),
@@ -15,7 +19,8 @@ export default async function adminConnectionRoutes(app: FastifyInstance): Promi
   );
 
   // What a kind lets an admin ask of a running channel (WhatsApp: read the templates again now).
-  app.post<{ Params: { name: string } }>('/:name/refresh', async (req, reply) => {
+  const refreshSchema = { params: z.object({ name: z.string() }), body: form({}) };
+  app.post('/:name/refresh', { schema: refreshSchema }, async (req, reply) => {
     const refresh = app.messaging.refresh.get(req.params.name);
     if (!refresh) return reply.code(404).send('no such channel');
     const ok = await refresh.run();

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   createInbox,
   getInboxStaffing,
@@ -8,10 +9,14 @@ import {
 } from '../../domain/inboxes/service.ts';
 import { invalid } from '../../domain/errors.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { field, fields, formErrorsOf, ID_PATTERN, idParam, type FormErrors } from '../forms.ts';
+import { formErrorsOf, ID_PATTERN, type FormErrors } from '../forms.ts';
+import { form, idParams, repeated, text } from '../schemas.ts';
 import { adminOnly } from './guard.ts';
 
-export default async function adminInboxRoutes(app: FastifyInstance): Promise<void> {
+const nameForm = form({ name: text });
+
+export default async function adminInboxRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', adminOnly);
 
   const showList = (
@@ -46,8 +51,8 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
 
   app.get('/', async (req, reply) => showList(req, reply));
 
-  app.post('/', async (req, reply) => {
-    const name = field(req, 'name');
+  app.post('/', { schema: { body: nameForm } }, async (req, reply) => {
+    const { name } = req.body;
     try {
       const inbox = createInbox(app.domain, actorOf(req), { name });
       return showList(req, reply, { notice: req.t('admin.inboxes.created', { name: inbox.name }) });
@@ -58,11 +63,11 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
     }
   });
 
-  app.get('/:id', async (req, reply) => showOne(req, reply, idParam(req)));
+  app.get('/:id', { schema: { params: idParams } }, async (req, reply) => showOne(req, reply, req.params.id));
 
-  app.post('/:id', async (req, reply) => {
-    const id = idParam(req);
-    const name = field(req, 'name');
+  app.post('/:id', { schema: { params: idParams, body: nameForm } }, async (req, reply) => {
+    const { id } = req.params;
+    const { name } = req.body;
     try {
       renameInbox(app.domain, actorOf(req), id, { name });
       return showOne(req, reply, id, { notice: req.t('admin.inboxes.renamed') });
@@ -73,9 +78,9 @@ export default async function adminInboxRoutes(app: FastifyInstance): Promise<vo
     }
   });
 
-  app.post('/:id/members', async (req, reply) => {
-    const id = idParam(req);
-    const ids = fields(req, 'members').map((v) => (ID_PATTERN.test(v) ? Number(v) : NaN));
+  app.post('/:id/members', { schema: { params: idParams, body: form({ members: repeated }) } }, async (req, reply) => {
+    const { id } = req.params;
+    const ids = req.body.members.map((v) => (ID_PATTERN.test(v) ? Number(v) : NaN));
     try {
       if (ids.some(Number.isNaN)) throw invalid('inbox.member_unknown', 'members');
       setMembers(app.domain, actorOf(req), id, ids);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createResetLink } from '../../domain/accounts/password-reset.ts';
 import { resetTwoFactor, twoFactorUserIds } from '../../domain/accounts/two-factor.ts';
 import { clearAccountSignIns, clearAddressSignIns, signInLocks } from '../../domain/auth/sign-in-locks.ts';
@@ -8,12 +9,12 @@ import { changeRole, createUser, findUserById, listUsers, setActive } from '../.
 import { roles } from '../../domain/users/validate.ts';
 import { isHtmx } from '../../plugins/render.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { field, formErrorsOf, idParam, type FormErrors } from '../forms.ts';
+import { formErrorsOf, type FormErrors } from '../forms.ts';
+import { form, idParams, text } from '../schemas.ts';
 import { adminOnly } from './guard.ts';
 
 /** Only an explicit choice counts: a missing or garbled field must not deactivate anyone. */
-function activeField(req: FastifyRequest): boolean {
-  const value = field(req, 'active');
+function activeField(value: string): boolean {
   if (value !== 'true' && value !== 'false') throw invalid('error.bad_request');
   return value === 'true';
 }
@@ -28,7 +29,11 @@ interface ViewState {
   signInsNotice?: string | null;
 }
 
-export default async function adminUserRoutes(app: FastifyInstance): Promise<void> {
+const rowSchema = { params: idParams, body: form({ role: text, active: text }) };
+const emptyRow = { params: idParams, body: form({}) };
+
+export default async function adminUserRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', adminOnly);
 
   /** The Users page, or for htmx the section that changed: the users (`partials/admin-users`) or the failed sign-ins. */
@@ -51,10 +56,12 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
 
   app.get('/', async (req, reply) => show(req, reply));
 
-  app.post('/', async (req, reply) => {
-    const values = { email: field(req, 'email'), name: field(req, 'name'), role: field(req, 'role') };
+  const userForm = form({ email: text, name: text, role: text, password: text });
+  app.post('/', { schema: { body: userForm } }, async (req, reply) => {
+    const { email, name, role, password } = req.body;
+    const values = { email, name, role };
     try {
-      const user = await createUser(app.domain, actorOf(req), { ...values, password: field(req, 'password') });
+      const user = await createUser(app.domain, actorOf(req), { ...values, password });
       return show(req, reply, { notice: req.t('admin.users.created', { name: user.name }) });
     } catch (err) {
       const refused = formErrorsOf(err, req);
@@ -63,34 +70,32 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
     }
   });
 
-  const rowAction =
-    (apply: (req: FastifyRequest, id: number) => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
-      const id = idParam(req);
-      try {
-        apply(req, id);
-        // An admin who just made themself manager or agent may not see this page any more.
-        if (id === req.auth!.user.id && findUserById(app.domain, id)?.role !== 'admin') {
-          return isHtmx(req) ? reply.header('HX-Redirect', '/').code(204).send() : reply.redirect('/', 303);
-        }
-        return show(req, reply);
-      } catch (err) {
-        const refused = formErrorsOf(err, req);
-        if (!refused) throw err;
-        return show(req, reply.code(refused.status), { rowErrors: { [id]: Object.values(refused.errors)[0]! } });
+  const rowAction = (req: FastifyRequest, reply: FastifyReply, id: number, apply: () => unknown) => {
+    try {
+      apply();
+      // An admin who just made themself manager or agent may not see this page any more.
+      if (id === req.auth!.user.id && findUserById(app.domain, id)?.role !== 'admin') {
+        return isHtmx(req) ? reply.header('HX-Redirect', '/').code(204).send() : reply.redirect('/', 303);
       }
-    };
+      return show(req, reply);
+    } catch (err) {
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return show(req, reply.code(refused.status), { rowErrors: { [id]: Object.values(refused.errors)[0]! } });
+    }
+  };
 
-  app.post(
-    '/:id/role',
-    rowAction((req, id) => changeRole(app.domain, actorOf(req), id, field(req, 'role'))),
+  app.post('/:id/role', { schema: rowSchema }, async (req, reply) =>
+    rowAction(req, reply, req.params.id, () => changeRole(app.domain, actorOf(req), req.params.id, req.body.role)),
   );
-  app.post(
-    '/:id/active',
-    rowAction((req, id) => setActive(app.domain, actorOf(req), id, activeField(req))),
+  app.post('/:id/active', { schema: rowSchema }, async (req, reply) =>
+    rowAction(req, reply, req.params.id, () =>
+      setActive(app.domain, actorOf(req), req.params.id, activeField(req.body.active)),
+    ),
   );
 
-  app.post('/:id/reset-link', async (req, reply) => {
-    const userId = idParam(req);
+  app.post('/:id/reset-link', { schema: emptyRow }, async (req, reply) => {
+    const userId = req.params.id;
     const { token, name } = createResetLink(app.domain, actorOf(req), userId);
     // Shown to the admin who asked, in their own browser: the address they use for Switchboard is the one to hand over.
     const base = app.configStore.current.server.public_url ?? `${req.protocol}://${req.host}`;
@@ -98,15 +103,15 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
     return show(req, reply, { resetLink: { name, url: new URL(`/reset/${token}`, base).href } });
   });
 
-  app.post('/:id/two-factor/reset', async (req, reply) => {
-    const userId = idParam(req);
+  app.post('/:id/two-factor/reset', { schema: emptyRow }, async (req, reply) => {
+    const userId = req.params.id;
     const { name } = resetTwoFactor(app.domain, actorOf(req), userId);
     req.log.info({ userId }, 'two-factor sign-in reset by an admin');
     return show(req, reply, { notice: req.t('admin.users.two_factor_was_reset', { name }) });
   });
 
-  app.post('/:id/sign-ins/clear', async (req, reply) => {
-    const userId = idParam(req);
+  app.post('/:id/sign-ins/clear', { schema: emptyRow }, async (req, reply) => {
+    const userId = req.params.id;
     const { name } = clearAccountSignIns(app.domain, actorOf(req), userId);
     req.log.info({ userId }, 'failed sign-ins of an account cleared');
     return show(
@@ -117,8 +122,8 @@ export default async function adminUserRoutes(app: FastifyInstance): Promise<voi
     );
   });
 
-  app.post('/address-sign-ins/clear', async (req, reply) => {
-    const { address } = clearAddressSignIns(app.domain, actorOf(req), field(req, 'address'));
+  app.post('/address-sign-ins/clear', { schema: { body: form({ address: text }) } }, async (req, reply) => {
+    const { address } = clearAddressSignIns(app.domain, actorOf(req), req.body.address);
     req.log.info({ address }, 'failed sign-ins of an address cleared');
     return show(
       req,

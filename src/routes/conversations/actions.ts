@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Actor } from '../../domain/context.ts';
 import {
   assignConversation,
@@ -14,7 +16,8 @@ import { addTag, removeTag } from '../../domain/tags/service.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
 import { conversationHeader, conversationPage } from '../../presenters/conversation.ts';
-import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
+import { formErrorsOf, ID_PATTERN } from '../forms.ts';
+import { anId, form, idParams, text } from '../schemas.ts';
 
 /** What a close or spam leaves behind: the timeline entry its Undo takes back. */
 interface Undoable {
@@ -22,7 +25,24 @@ interface Undoable {
   kind: 'closed' | 'marked_spam';
 }
 
-type Run = (req: FastifyRequest, actor: Actor, conversationId: number, version: number) => Undoable | void;
+/** Every header action's form (each reads its own fields) and path: the conversation's id, and a tag's for its removal. */
+const actionForm = form({
+  version: text,
+  assignee: text,
+  status: text,
+  event: text,
+  inbox: text,
+  tag: text,
+});
+const actionParams = z.object({ id: anId }).catchall(anId);
+
+type Run = (
+  fields: z.output<typeof actionForm>,
+  actor: Actor,
+  conversationId: number,
+  version: number,
+  params: z.output<typeof actionParams>,
+) => Undoable | void;
 
 /** A refused action (stale page, a rule, a right) is shown in the header, which is redrawn as things are now. */
 const refusal = (err: unknown, req: FastifyRequest) =>
@@ -40,7 +60,8 @@ function backTo(req: FastifyRequest, fallback: string): string {
   }
 }
 
-export default async function conversationActionRoutes(app: FastifyInstance): Promise<void> {
+export default async function conversationActionRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
 
   // The header alone: no timeline, no panel, no composer is read for an action.
@@ -63,18 +84,22 @@ export default async function conversationActionRoutes(app: FastifyInstance): Pr
 
   /** Header actions: each answers with the header as it is after the change (or after someone else's). */
   const action = (path: string, run: Run) =>
-    app.post(`/conversations/:id/${path}`, async (req, reply) => {
-      const id = idParam(req);
-      try {
-        const undo = run(req, actorOf(req), id, parseVersion(field(req, 'version')));
-        return answer(req, reply, id, {}, undo ?? undefined);
-      } catch (err) {
-        const refused = refusal(err, req);
-        if (!refused) throw err;
-        reply.code(refused.status);
-        return answer(req, reply, id, refused.errors);
-      }
-    });
+    app.post(
+      `/conversations/:id/${path}`,
+      { schema: { params: actionParams, body: actionForm } },
+      async (req, reply) => {
+        const { id } = req.params;
+        try {
+          const undo = run(req.body, actorOf(req), id, parseVersion(req.body.version), req.params);
+          return answer(req, reply, id, {}, undo ?? undefined);
+        } catch (err) {
+          const refused = refusal(err, req);
+          if (!refused) throw err;
+          reply.code(refused.status);
+          return answer(req, reply, id, refused.errors);
+        }
+      },
+    );
 
   const optionalId = (raw: string, name: string): number | null => {
     if (raw === '') return null;
@@ -82,38 +107,41 @@ export default async function conversationActionRoutes(app: FastifyInstance): Pr
     return Number(raw);
   };
 
-  action('assign', (req, actor, id, version) =>
-    assignConversation(app.domain, actor, id, version, optionalId(field(req, 'assignee'), 'assignee')),
+  action('assign', (fields, actor, id, version) =>
+    assignConversation(app.domain, actor, id, version, optionalId(fields.assignee, 'assignee')),
   );
-  action('status', (req, actor, id, version) => {
-    const status = field(req, 'status');
+  action('status', (fields, actor, id, version) => {
+    const { status } = fields;
     if (status !== 'open' && status !== 'closed' && status !== 'spam')
       throw new DomainError(422, 'list.bad_filter', { name: 'status' });
     const eventId = setConversationStatus(app.domain, actor, id, version, status);
     if (status !== 'open') return { eventId, kind: status === 'spam' ? 'marked_spam' : 'closed' };
   });
-  action('undo', (req, actor, id, version) => {
-    const raw = field(req, 'event');
+  action('undo', (fields, actor, id, version) => {
+    const raw = fields.event;
     if (!ID_PATTERN.test(raw)) throw new DomainError(422, 'conversation.undo_unknown');
     undoStatusChange(app.domain, actor, id, version, Number(raw));
   });
-  action('move', (req, actor, id, version) => {
-    const target = optionalId(field(req, 'inbox'), 'inbox');
+  action('move', (fields, actor, id, version) => {
+    const target = optionalId(fields.inbox, 'inbox');
     if (target === null) throw new DomainError(422, 'conversation.move_target', {}, 'inbox');
     moveConversation(app.domain, actor, id, version, target);
   });
-  action('unread', (_req, actor, id) => markUnread(app.domain, actor, id));
-  action('pin', (_req, actor, id) => pinConversation(app.domain, actor, id));
-  action('unpin', (_req, actor, id) => unpinConversation(app.domain, actor, id));
-  action('tags', (req, actor, id) => void addTag(app.domain, actor, id, field(req, 'tag')));
-  action('tags/:tagId/remove', (req, actor, id) => removeTag(app.domain, actor, id, idParam(req, 'tagId')));
+  action('unread', (_fields, actor, id) => markUnread(app.domain, actor, id));
+  action('pin', (_fields, actor, id) => pinConversation(app.domain, actor, id));
+  action('unpin', (_fields, actor, id) => unpinConversation(app.domain, actor, id));
+  action('tags', (fields, actor, id) => void addTag(app.domain, actor, id, fields.tag));
+  action('tags/:tagId/remove', (_fields, actor, id, _version, params) =>
+    removeTag(app.domain, actor, id, params.tagId!),
+  );
 
   // Reordering pins (drag and drop, or the move up/down buttons): the pinned list is redrawn live in my tabs.
-  app.post('/conversations/:id/pin/move', async (req, reply) => {
-    const raw = field(req, 'index');
+  const moveSchema = { params: idParams, body: form({ index: text }) };
+  app.post('/conversations/:id/pin/move', { schema: moveSchema }, async (req, reply) => {
+    const raw = req.body.index;
     if (!/^-?\d{1,3}$/.test(raw)) return reply.code(422).sendError('list.bad_filter', { name: 'index' });
     try {
-      movePin(app.domain, actorOf(req), idParam(req), Number(raw));
+      movePin(app.domain, actorOf(req), req.params.id, Number(raw));
     } catch (err) {
       if (!(err instanceof DomainError) || err.status !== 422) throw err;
       return reply.code(422).sendError(err.key, err.params);

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { cannedFor, fillCanned } from '../../domain/canned/service.ts';
 import { messageKindOf } from '../../domain/conversations/queries.ts';
 import { markRead } from '../../domain/conversations/reading.ts';
@@ -17,36 +19,47 @@ import {
   type PageState,
 } from '../../presenters/conversation.ts';
 import { listPane } from '../../presenters/list-page.ts';
-import { conversationUrl, listQueryOf, parseListQuery } from '../../presenters/list-query.ts';
-import { parseTimelineCursor, timelineData } from '../../presenters/timeline.ts';
+import {
+  conversationUrl,
+  listInput,
+  listQueryFields,
+  listQueryIn,
+  listQueryOf,
+  parseListQuery,
+} from '../../presenters/list-query.ts';
+import { timelineCursor, timelineData } from '../../presenters/timeline.ts';
 import { phoneFormatter } from '../../presenters/phone.ts';
 import { countryOfUser, timeZoneOf } from '../../presenters/viewer.ts';
-import { field, formErrorsOf, ID_PATTERN, idParam } from '../forms.ts';
+import { formErrorsOf, ID_PATTERN } from '../forms.ts';
+import { anId, form, idParams, queryText, text } from '../schemas.ts';
 import { customerLinks } from '../customer-links.ts';
 import { acceptUploads } from '../uploads.ts';
 
-export default async function conversationRoutes(app: FastifyInstance): Promise<void> {
+export default async function conversationRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
 
   // The newest page of the timeline, beside the list the user came from (its filters are in the URL's query); `?before=`
   // the page before an item: to htmx ("Show earlier") only those items, put above what the tab shows; without
   // JavaScript the whole page, showing that earlier page. Picked in the list beside it, only the conversation pane is
   // drawn: for the list the tab shows (HX-Current-URL), whose filters the pushed URL keeps.
-  app.get('/conversations/:id', async (req, reply) => {
+  const pageQuery = listQueryFields.extend({ before: timelineCursor.optional() });
+  app.get('/conversations/:id', { schema: { params: idParams, querystring: pageQuery } }, async (req, reply) => {
     const actor = actorOf(req);
-    const id = idParam(req);
-    const before = parseTimelineCursor((req.query as Record<string, unknown>).before);
+    const { id } = req.params;
+    const { before, after: _, ...filters } = req.query;
     if (before && isHtmx(req))
       return reply.fragment('partials/timeline-page', { timeline: timelineData(app.domain, actor, id, before) });
     const target = req.headers['hx-target'];
     const pane = isHtmx(req) && typeof target === 'string' && target.endsWith('#conversation-pane');
-    // The list from its first row: a URL's `after` (a later page of it) is only "Load more"'s.
-    const { after: _, ...listQuery } = pane
-      ? listQueryOf(req.headers['hx-current-url'])
-      : (req.query as Record<string, unknown>);
     const zone = timeZoneOf(req.auth!.user, app.configStore.current);
+    // The list from its first row: a URL's `after` (a later page of it) is only "Load more"'s.
+    const { after: __, ...current } = listQueryOf(req.headers['hx-current-url']);
+    const listQuery = pane
+      ? parseListQuery(current, zone)
+      : listQueryIn(listInput({ ...filters, after: undefined }), zone);
     const phone = phoneFormatter(countryOfUser(req.auth!.user, app.configStore.current));
-    const list = listPane(app.domain, actor, { t: req.t, phone }, parseListQuery(listQuery, zone));
+    const list = listPane(app.domain, actor, { t: req.t, phone }, listQuery);
     const data = { ...list, ...conversationPage(app, actor, id, {}, before) };
     // Opening it reads it, for me only; a number's history is not mine to mark.
     if (!before && !data.conversation.history) markRead(app.domain, actor, id);
@@ -61,10 +74,10 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   // The composer's live counter, as the conversation's number counts: characters left in this SMS and how many SMS the
   // text will take, or characters of the kind's limit (WhatsApp); and while a `/keyword` is being typed at the end,
   // the canned replies it may mean.
-  app.post('/compose/count', async (req, reply) => {
-    const conversation = field(req, 'conversation');
+  app.post('/compose/count', { schema: { body: form({ conversation: text, body: text }) } }, async (req, reply) => {
+    const { conversation } = req.body;
     const kind = ID_PATTERN.test(conversation) ? messageKindOf(app.domain, actorOf(req), Number(conversation)) : 'sms';
-    const body = field(req, 'body').slice(0, capabilitiesOf(kind).textLimit);
+    const body = req.body.body.slice(0, capabilitiesOf(kind).textLimit);
     const typed = /(?:^|\s)\/([\p{L}\p{N}_-]{1,30})$/u.exec(body)?.[1];
     const choices =
       typed && ID_PATTERN.test(conversation)
@@ -79,26 +92,30 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
   });
 
   // The picker: canned replies usable here, found by title, keyword or text.
-  app.get('/conversations/:id/canned', async (req, reply) => {
-    const id = idParam(req);
-    const q = (req.query as Record<string, unknown>).q;
-    return reply.fragment('partials/canned-choices', {
-      conversationId: id,
-      choices: cannedFor(app.domain, actorOf(req), id, typeof q === 'string' ? q : ''),
-    });
-  });
+  app.get(
+    '/conversations/:id/canned',
+    { schema: { params: idParams, querystring: z.object({ q: queryText }) } },
+    async (req, reply) => {
+      const { id } = req.params;
+      return reply.fragment('partials/canned-choices', {
+        conversationId: id,
+        choices: cannedFor(app.domain, actorOf(req), id, req.query.q ?? ''),
+      });
+    },
+  );
 
   // Puts a canned reply, filled in for this conversation, into the draft: in place of a typed `/keyword`, else at the end.
-  app.post('/conversations/:id/canned/:cannedId/insert', async (req, reply) => {
-    const id = idParam(req);
+  const insertSchema = { params: z.object({ id: anId, cannedId: anId }), body: form({ body: text }) };
+  app.post('/conversations/:id/canned/:cannedId/insert', { schema: insertSchema }, async (req, reply) => {
+    const { id, cannedId } = req.params;
     const actor = actorOf(req);
-    const text = fillCanned(app.domain, actor, id, idParam(req, 'cannedId'));
-    const current = field(req, 'body');
+    const filled = fillCanned(app.domain, actor, id, cannedId);
+    const current = req.body.body;
     const draft = /(?:^|\s)\/[\p{L}\p{N}_-]*$/u.test(current)
-      ? current.replace(/\/[\p{L}\p{N}_-]*$/u, () => text)
+      ? current.replace(/\/[\p{L}\p{N}_-]*$/u, () => filled)
       : current.trim()
-        ? `${current.trimEnd()}\n${text}`
-        : text;
+        ? `${current.trimEnd()}\n${filled}`
+        : filled;
     const data = {
       ...conversationComposer(app, actor, id, {
         draft: draft.slice(0, capabilitiesOf(messageKindOf(app.domain, actor, id)).textLimit),
@@ -108,14 +125,17 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
     return reply.fragment('partials/composer', data);
   });
 
+  const replySchema = {
+    params: idParams,
+    body: form({ body: text, reply_to: text, cancel: text, seen_reply: text }),
+  };
   app.post(
     '/conversations/:id/messages',
-    acceptUploads(app, () => largestAttachmentBytes(app.configStore.current)),
+    { ...acceptUploads(app, () => largestAttachmentBytes(app.configStore.current)), schema: replySchema },
     async (req, reply) => {
-      const id = idParam(req);
+      const { id } = req.params;
       const actor = actorOf(req);
-      const body = field(req, 'body');
-      const quoting = field(req, 'reply_to');
+      const { body, reply_to: quoting } = req.body;
       const replyTo = ID_PATTERN.test(quoting) ? Number(quoting) : undefined;
       /** The composer again with the draft and its quote (the whole page without JavaScript). */
       const again = (state: PageState) => {
@@ -129,8 +149,8 @@ export default async function conversationRoutes(app: FastifyInstance): Promise<
         if (quoting !== '' && replyTo === undefined) throw invalid('reply.quote_unknown', 'replyTo');
         // A teammate answered the customer since this composer was drawn: ask once before answering twice. The
         // question's Cancel keeps the draft and sends nothing.
-        const cancelled = field(req, 'cancel') !== '';
-        const ask = cancelled ? null : replyAsk(app.domain, actor, id, field(req, 'seen_reply'));
+        const cancelled = req.body.cancel !== '';
+        const ask = cancelled ? null : replyAsk(app.domain, actor, id, req.body.seen_reply);
         if (cancelled || ask) {
           reply.code(ask ? 409 : 200);
           return again({ draft: body, ask: ask ?? undefined });

@@ -1,14 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { getContact, searchContacts } from '../../domain/contacts/service.ts';
 import { sendableNumbers, startConversation, startTemplates } from '../../domain/conversations/start.ts';
 import { capabilitiesOf } from '../../domain/messaging/capabilities.ts';
 import { exampleNumber, formatPhone } from '../../lib/e164.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { countryOfUser } from '../../presenters/viewer.ts';
-import { field, formErrorsOf, ID_PATTERN, type FormErrors } from '../forms.ts';
+import { formErrorsOf, ID_PATTERN, type FormErrors } from '../forms.ts';
+import { form as formSchema, queryText, text } from '../schemas.ts';
 
 /** Template variables the form offers fields for; Meta's templates rarely use more than a handful. */
-const MAX_VARIABLES = 10;
+const variables = ['var1', 'var2', 'var3', 'var4', 'var5', 'var6', 'var7', 'var8', 'var9', 'var10'] as const;
+const MAX_VARIABLES = variables.length;
 
 /** "name|language" as the form's template choice names it; null for none (or anything else). */
 function templateChoice(raw: string, params: string[]): { name: string; language: string; params: string[] } | null {
@@ -17,7 +21,18 @@ function templateChoice(raw: string, params: string[]): { name: string; language
   return { name: raw.slice(0, at), language: raw.slice(at + 1), params };
 }
 
-export default async function startConversationRoutes(app: FastifyInstance): Promise<void> {
+/** The form: the number, who to, the text or a template with its variables. */
+const startForm = formSchema({
+  from: text,
+  to: text,
+  body: text,
+  contact: text,
+  template: text,
+  ...(Object.fromEntries(variables.map((name) => [name, text])) as Record<(typeof variables)[number], typeof text>),
+});
+
+export default async function startConversationRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
   const country = (req: FastifyRequest) => countryOfUser(req.auth!.user, app.configStore.current);
 
@@ -47,15 +62,14 @@ export default async function startConversationRoutes(app: FastifyInstance): Pro
     });
   };
 
-  app.get('/conversations/new', async (req, reply) => {
-    const contact = (req.query as Record<string, unknown>).contact;
-    return form(req, reply, typeof contact === 'string' ? contact : '', {});
-  });
+  app.get('/conversations/new', { schema: { querystring: z.object({ contact: queryText }) } }, async (req, reply) =>
+    form(req, reply, req.query.contact ?? '', {}),
+  );
 
   // The To field's suggestions as the agent types: saved contacts by name, company or number, one option a number.
-  app.get('/conversations/new/contacts', async (req, reply) => {
-    const query = (req.query as Record<string, unknown>).to;
-    const options = searchContacts(app.domain, actorOf(req), query, null, 8)
+  const toQuery = z.object({ to: queryText });
+  app.get('/conversations/new/contacts', { schema: { querystring: toQuery } }, async (req, reply) => {
+    const options = searchContacts(app.domain, actorOf(req), req.query.to, null, 8)
       .flatMap((c) => c.phones.map((phone) => ({ contactId: c.id, name: c.name, company: c.company, phone })))
       .slice(0, 8)
       // Picked, the field shows it with its country code: read back the same whichever number sends it.
@@ -63,17 +77,10 @@ export default async function startConversationRoutes(app: FastifyInstance): Pro
     return reply.fragment('partials/start-to-options', { options });
   });
 
-  app.post('/conversations/new', async (req, reply) => {
-    const params = Array.from({ length: MAX_VARIABLES }, (_, i) => field(req, `var${i + 1}`));
-    const values = {
-      from: field(req, 'from'),
-      to: field(req, 'to'),
-      body: field(req, 'body'),
-      contact: field(req, 'contact'),
-      template: field(req, 'template'),
-      // Drawn back into the variable fields when the form is refused.
-      ...Object.fromEntries(params.map((p, i) => [`var${i + 1}`, p])),
-    };
+  app.post('/conversations/new', { schema: { body: startForm } }, async (req, reply) => {
+    // Every field is drawn back into the form when it is refused (the variables too).
+    const { _csrf: _, ...values } = req.body;
+    const params = variables.map((name) => values[name]);
     const template = templateChoice(values.template, params);
     try {
       const { conversationId } = startConversation(

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { timelinePage } from '../../domain/conversations/timeline.ts';
 import { invalid } from '../../domain/errors.ts';
 import { sendTemplate } from '../../domain/messaging/templates.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
 import { conversationComposer, conversationPage, type TemplateChoice } from '../../presenters/conversation.ts';
-import { field, fields, formErrorsOf, idParam } from '../forms.ts';
+import { formErrorsOf } from '../forms.ts';
+import { form, idParams, repeated, text } from '../schemas.ts';
 
 /** WhatsApp's template names are lower-case words; languages are codes such as en, en_US, pt_BR. */
 const NAME = /^[a-z0-9_]{1,512}$/;
@@ -21,17 +23,19 @@ function check({ name, language, params }: TemplateChoice): TemplateChoice {
   return { name, language, params };
 }
 
-export default async function conversationTemplateRoutes(app: FastifyInstance): Promise<void> {
+const templateSchema = { params: idParams, body: form({ template: text, language: text, params: repeated }) };
+
+export default async function conversationTemplateRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preHandler', requireUser);
 
   // Outside WhatsApp's 24-hour window: an approved template with its variables (empty ones take the contact's).
   // Answered like a reply: the composer (still the picker) and the new message upserted into the timeline.
-  app.post('/conversations/:id/templates', async (req, reply) => {
-    const id = idParam(req);
+  app.post('/conversations/:id/templates', { schema: templateSchema }, async (req, reply) => {
+    const { id } = req.params;
     const actor = actorOf(req);
-    let choice: TemplateChoice = { name: '', language: '', params: [] };
+    const choice: TemplateChoice = { name: req.body.template, language: req.body.language, params: req.body.params };
     try {
-      choice = { name: field(req, 'template'), language: field(req, 'language'), params: fields(req, 'params') };
       sendTemplate(app.domain, actor, id, check(choice));
       if (!isHtmx(req)) return reply.redirect(`/conversations/${id}`, 303);
       return reply.fragment('partials/reply-sent', {
@@ -39,9 +43,9 @@ export default async function conversationTemplateRoutes(app: FastifyInstance): 
         recent: timelinePage(app.domain, actor, id, undefined, 3).items,
       });
     } catch (err) {
-      const refused = formErrorsOf(err, req, { statuses: [400, 422] });
+      const refused = formErrorsOf(err, req, { statuses: [422] });
       if (!refused) throw err;
-      reply.code(refused.status === 400 ? 400 : 422);
+      reply.code(refused.status);
       const state = { errors: refused.errors, template: choice };
       return isHtmx(req)
         ? reply.fragment('partials/composer', conversationComposer(app, actor, id, state))
