@@ -39,7 +39,7 @@ export function day(raw: string, name: string, zone: string, plusDays = 0): numb
 }
 
 /** A filter as typed, trimmed; empty (or not one text) means "any". */
-const given = z
+export const filterText = z
   .string()
   .optional()
   .catch(undefined)
@@ -47,20 +47,20 @@ const given = z
 const idText = z.string().regex(ID_PATTERN);
 const dayText = z.string().refine((v) => dayStart(v, 'UTC') !== null);
 /** A day filter (`2026-11-25`) in a URL; empty means "any". */
-export const dayQuery = given.pipe(dayText.optional());
+export const dayQuery = filterText.pipe(dayText.optional());
 
 /** A list's URL query fields: each filter is one of its values (or absent). */
 export const listQueryFields = z.object({
-  view: given.pipe(z.enum(views).optional()),
-  inbox: given.pipe(idText.optional()),
-  status: given.pipe(z.enum(['any', 'open', 'closed', 'spam', 'snoozed']).optional()),
-  assignee: given.pipe(z.union([z.enum(['me', 'none', 'anyone']), idText]).optional()),
-  tag: given.pipe(idText.optional()),
-  number: given.pipe(idText.optional()),
-  unread: given.pipe(z.literal('1').optional()),
+  view: filterText.pipe(z.enum(views).optional()),
+  inbox: filterText.pipe(idText.optional()),
+  status: filterText.pipe(z.enum(['any', 'open', 'closed', 'spam', 'snoozed']).optional()),
+  assignee: filterText.pipe(z.union([z.enum(['me', 'none', 'anyone']), idText]).optional()),
+  tag: filterText.pipe(idText.optional()),
+  number: filterText.pipe(idText.optional()),
+  unread: filterText.pipe(z.literal('1').optional()),
   from: dayQuery,
   to: dayQuery,
-  sort: given.pipe(z.enum(['newest', 'oldest', 'waiting']).optional()),
+  sort: filterText.pipe(z.enum(['newest', 'oldest', 'waiting']).optional()),
   after: z.string().optional().catch(undefined),
 });
 

@@ -1,4 +1,4 @@
-import { dayStart } from '../domain/calendar.ts';
+import { z } from 'zod';
 import { rowInList, type ListRow } from '../domain/conversations/list.ts';
 import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -6,7 +6,7 @@ import { listInboxesFor, teammatesOf } from '../domain/inboxes/service.ts';
 import { searchConversations, type SearchFilter, type SearchHit } from '../domain/search/index.ts';
 import { listTags } from '../domain/tags/service.ts';
 import type { Translate } from '../i18n/index.ts';
-import { ID_PATTERN } from './ids.ts';
+import { day, filterText, listQueryFields } from './list-query.ts';
 
 /** A page of results: the list's rows are this long. */
 export const SEARCH_PAGE = 25;
@@ -22,45 +22,34 @@ export interface SearchQuery {
   after: string | null;
 }
 
-const badFilter = (name: string): DomainError => new DomainError(400, 'list.bad_filter', { name });
+/**
+ * The search page's URL query, checked: the words, the list's own filters (each one of its values, as the list
+ * checks them; a bad one is refused with its name, 400) and the order.
+ */
+export const searchQuerySchema = listQueryFields
+  .pick({ inbox: true, status: true, assignee: true, tag: true, from: true, to: true, after: true })
+  .extend({
+    // The words must be one text: two of them is a malformed link, not an empty search.
+    q: z
+      .string()
+      .optional()
+      .transform((v) => v?.trim() || undefined),
+    order: filterText.pipe(z.enum(['newest', 'best']).optional()),
+  });
 
-/** A day (`2026-11-25`) as its start in the viewer's zone; `plusDays` 1 for an end bound, which is exclusive. */
-function day(raw: string, name: string, zone: string, plusDays = 0): number {
-  const ms = dayStart(raw, zone, plusDays);
-  if (ms === null) throw badFilter(name);
-  return ms;
-}
-
-function id(raw: string, name: string): number {
-  if (!ID_PATTERN.test(raw)) throw badFilter(name);
-  return Number(raw);
-}
-
-/** Reads the search page's URL (strings only: the route's schema); a malformed filter is refused with its name (400). */
-export function parseSearchQuery(query: Partial<Record<Key | 'after', string>>, zone: string): SearchQuery {
-  const values: SearchValues = {};
-  for (const key of keys) {
-    const v = query[key]?.trim();
-    if (v) values[key] = v;
-  }
+/** The search a checked query asks for, its days read in the viewer's `zone`. */
+export function searchQueryIn({ after, ...given }: z.output<typeof searchQuerySchema>, zone: string): SearchQuery {
+  const values = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as SearchValues;
   const filter: SearchFilter = {};
-  if (values.inbox) filter.inboxId = id(values.inbox, 'inbox');
-  if (values.tag) filter.tagId = id(values.tag, 'tag');
-  if (values.status) {
-    if (!['open', 'closed', 'spam', 'snoozed'].includes(values.status)) throw badFilter('status');
-    filter.status = values.status as NonNullable<SearchFilter['status']>;
-  }
-  if (values.assignee) {
-    if (values.assignee === 'me' || values.assignee === 'none') filter.assignee = values.assignee;
-    else filter.assignee = id(values.assignee, 'assignee');
-  }
+  if (values.inbox) filter.inboxId = Number(values.inbox);
+  if (values.tag) filter.tagId = Number(values.tag);
+  if (values.status && values.status !== 'any') filter.status = values.status as NonNullable<SearchFilter['status']>;
+  if (values.assignee === 'me' || values.assignee === 'none') filter.assignee = values.assignee;
+  else if (values.assignee && values.assignee !== 'anyone') filter.assignee = Number(values.assignee);
   if (values.from) filter.from = day(values.from, 'from', zone);
   if (values.to) filter.to = day(values.to, 'to', zone, 1);
-  if (values.order) {
-    if (values.order !== 'newest' && values.order !== 'best') throw badFilter('order');
-    filter.order = values.order;
-  }
-  return { values, filter, after: query.after ?? null };
+  if (values.order) filter.order = values.order as NonNullable<SearchFilter['order']>;
+  return { values, filter, after: after ?? null };
 }
 
 /** The search page's URL with these values (empty ones left out). */

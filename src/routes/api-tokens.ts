@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { createApiToken, listApiTokens, revokeApiToken, scopesFor } from '../domain/api-tokens/tokens.ts';
 import { actorOf, requireUser } from '../plugins/auth.ts';
 import { formErrorsOf, type FormErrors } from './forms.ts';
+import { form, idParams, repeated, text } from './schemas.ts';
 
 export const TOKENS_PATH = '/settings/api-tokens';
 
@@ -14,12 +14,6 @@ interface State {
   errors?: FormErrors;
   draft?: { name: string; scopes: string[] };
 }
-
-/** Ticked boxes: none is absent, one a string, several an array. */
-const ticked = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : [v].flat()));
 
 /** Settings → API tokens: make one (shown once), see them with their last use, revoke one. */
 const apiTokenRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -39,39 +33,30 @@ const apiTokenRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(TOKENS_PATH, async (req, reply) => show(req, reply));
 
-  app.post(
-    TOKENS_PATH,
-    // Loose: the CSRF check (a preHandler, after validation) reads `_csrf` from the body.
-    { schema: { body: z.looseObject({ name: z.string().default(''), scopes: ticked }) } },
-    async (req, reply) => {
-      const actor = actorOf(req);
-      try {
-        const { token } = createApiToken(app.domain, actor, {
-          userId: actor.id,
-          name: req.body.name,
-          scopes: req.body.scopes,
-        });
-        req.log.info({ userId: actor.id }, 'API token created');
-        return show(req, reply, { created: token });
-      } catch (err) {
-        const refused = formErrorsOf(err, req);
-        if (!refused) throw err;
-        return show(req, reply.code(refused.status), {
-          errors: refused.errors,
-          draft: { name: req.body.name, scopes: req.body.scopes },
-        });
-      }
-    },
-  );
+  app.post(TOKENS_PATH, { schema: { body: form({ name: text, scopes: repeated }) } }, async (req, reply) => {
+    const actor = actorOf(req);
+    try {
+      const { token } = createApiToken(app.domain, actor, {
+        userId: actor.id,
+        name: req.body.name,
+        scopes: req.body.scopes,
+      });
+      req.log.info({ userId: actor.id }, 'API token created');
+      return show(req, reply, { created: token });
+    } catch (err) {
+      const refused = formErrorsOf(err, req);
+      if (!refused) throw err;
+      return show(req, reply.code(refused.status), {
+        errors: refused.errors,
+        draft: { name: req.body.name, scopes: req.body.scopes },
+      });
+    }
+  });
 
-  app.post(
-    `${TOKENS_PATH}/:id/revoke`,
-    { schema: { params: z.object({ id: z.coerce.number().int().positive() }) } },
-    async (req, reply) => {
-      const revoked = revokeApiToken(app.domain, actorOf(req), req.params.id);
-      req.log.info({ userId: revoked.userId, tokenId: revoked.id }, 'API token revoked');
-      return show(req, reply, { revoked: revoked.name });
-    },
-  );
+  app.post(`${TOKENS_PATH}/:id/revoke`, { schema: { params: idParams, body: form({}) } }, async (req, reply) => {
+    const revoked = revokeApiToken(app.domain, actorOf(req), req.params.id);
+    req.log.info({ userId: revoked.userId, tokenId: revoked.id }, 'API token revoked');
+    return show(req, reply, { revoked: revoked.name });
+  });
 };
 export default apiTokenRoutes;

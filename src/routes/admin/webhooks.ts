@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../domain/errors.ts';
 import {
   createEndpoint,
   endRotation,
@@ -13,7 +12,6 @@ import {
 } from '../../domain/webhooks/endpoints.ts';
 import { sendAgain, sendTestEvent } from '../../domain/webhooks/queue.ts';
 import { actorOf } from '../../plugins/auth.ts';
-import { ID_PATTERN } from '../../presenters/ids.ts';
 import {
   eventChoices,
   noticeOf,
@@ -22,27 +20,13 @@ import {
   type WebhookNotice,
 } from '../../presenters/webhooks.ts';
 import { formErrorsOf, type FormErrors } from '../forms.ts';
+import { anId, form, idParams, queryText, repeated, text } from '../schemas.ts';
 import { adminOnly } from './guard.ts';
 
-/** Shapes only: the domain holds the rules and their messages. Ticked boxes come as one string or several. */
-const endpointForm = z.object({
-  _csrf: z.string().optional(),
-  url: z.string().default(''),
-  description: z.string().default(''),
-  events: z
-    .union([z.string(), z.array(z.string())])
-    .default([])
-    .transform((v) => [v].flat()),
-});
-const endpointParams = z.object({ id: z.string() });
-const deliveryParams = z.object({ id: z.string(), delivery: z.string() });
-const noticeQuery = z.object({ done: z.string().optional() });
-
-/** An id in a URL; anything else is a page that does not exist. */
-function idOf(raw: string): number {
-  if (!ID_PATTERN.test(raw)) throw notFound();
-  return Number(raw);
-}
+/** Shapes only: the domain holds the rules and their messages. */
+const endpointForm = form({ url: text, description: text, events: repeated });
+const deliveryParams = z.object({ id: anId, delivery: anId });
+const noticeQuery = z.object({ done: queryText });
 
 /** Settings → Webhooks: endpoints, their secrets and delivery logs. Admins only; the domain checks again. */
 export default async function adminWebhookRoutes(fastify: FastifyInstance): Promise<void> {
@@ -85,22 +69,22 @@ export default async function adminWebhookRoutes(fastify: FastifyInstance): Prom
     }
   });
 
-  app.get('/:id', { schema: { params: endpointParams, querystring: noticeQuery } }, async (req, reply) => {
-    const id = idOf(req.params.id);
+  app.get('/:id', { schema: { params: idParams, querystring: noticeQuery } }, async (req, reply) => {
+    const id = req.params.id;
     return reply.page('pages/admin-webhook', {
       ...webhookEndpointPage(app.domain, actorOf(req), id, req.t),
       notice: noticeOf(req.t, req.query.done),
     });
   });
 
-  app.get('/:id/edit', { schema: { params: endpointParams } }, async (req, reply) => {
-    const endpoint = getEndpoint(app.domain, actorOf(req), idOf(req.params.id));
+  app.get('/:id/edit', { schema: { params: idParams } }, async (req, reply) => {
+    const endpoint = getEndpoint(app.domain, actorOf(req), req.params.id);
     const { url, description, events } = endpoint;
     return showForm(req, reply, { id: endpoint.id, values: { url, description, events } });
   });
 
-  app.post('/:id', { schema: { params: endpointParams, body: endpointForm } }, async (req, reply) => {
-    const id = idOf(req.params.id);
+  app.post('/:id', { schema: { params: idParams, body: endpointForm } }, async (req, reply) => {
+    const id = req.params.id;
     const values = { url: req.body.url, description: req.body.description, events: req.body.events };
     try {
       await updateEndpoint(app.domain, actorOf(req), id, values, allowPrivate());
@@ -113,8 +97,8 @@ export default async function adminWebhookRoutes(fastify: FastifyInstance): Prom
   });
 
   const action = (path: string, done: WebhookNotice, run: (req: FastifyRequest, id: number) => void) =>
-    app.post(path, { schema: { params: endpointParams } }, async (req, reply) => {
-      const id = idOf(req.params.id);
+    app.post(path, { schema: { params: idParams, body: form({}) } }, async (req, reply) => {
+      const id = req.params.id;
       run(req, id);
       return backTo(reply, id, done);
     });
@@ -127,10 +111,14 @@ export default async function adminWebhookRoutes(fastify: FastifyInstance): Prom
     app.webhooks.run();
   });
 
-  app.post('/:id/deliveries/:delivery/send-again', { schema: { params: deliveryParams } }, async (req, reply) => {
-    const id = idOf(req.params.id);
-    sendAgain(app.domain, actorOf(req), id, idOf(req.params.delivery));
-    app.webhooks.run();
-    return backTo(reply, id, 'sent_again');
-  });
+  app.post(
+    '/:id/deliveries/:delivery/send-again',
+    { schema: { params: deliveryParams, body: form({}) } },
+    async (req, reply) => {
+      const id = req.params.id;
+      sendAgain(app.domain, actorOf(req), id, req.params.delivery);
+      app.webhooks.run();
+      return backTo(reply, id, 'sent_again');
+    },
+  );
 }

@@ -15,7 +15,7 @@ import { callerOf } from './bearer.ts';
 import { afterId, pageFrom, pageOf, pageQuery } from './cursor.ts';
 import { conversationOf } from './conversations.ts';
 import { idParams, problems } from './openapi.ts';
-import { contactSchema, conversationSchema } from './shapes.ts';
+import { contactSchema, conversationSchema, noBody } from './shapes.ts';
 
 const contactOf = (c: Contact): z.infer<typeof contactSchema> => ({
   id: c.id,
@@ -143,6 +143,7 @@ const contactRoutes: FastifyPluginAsyncZod = async (app) => {
           '(opt-outs are per number, as in the app’s contact panel).',
         tags: ['contacts'],
         params: idParams,
+        body: noBody,
         response: { 200: conversationSchema, ...problems(403, 404, 409) },
       },
     },

@@ -9,7 +9,7 @@ import { callerOf } from './bearer.ts';
 import { pageOf } from './cursor.ts';
 import { idParams, problems } from './openapi.ts';
 import { ApiProblem } from './problem.ts';
-import { conversationSchema, conversationSummarySchema, iso, isoOrNull, tagSchema } from './shapes.ts';
+import { conversationSchema, conversationSummarySchema, iso, isoOrNull, noBody, tagSchema } from './shapes.ts';
 
 const id = z.coerce.number().int().positive();
 
@@ -247,6 +247,7 @@ const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Remove a tag from a conversation',
         tags: ['conversations'],
         params: z.object({ id, tagId: id }),
+        body: noBody,
         response: { 204: z.null().describe('Removed.'), ...problems(403, 404) },
       },
     },

@@ -5,6 +5,9 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 export const timestamp = z.iso.datetime();
 
+/** What a request that carries nothing may send: nothing, null or {}. */
+export const noBody = z.object({}).strict().nullish();
+
 const status = z.enum(['open', 'snoozed', 'closed', 'spam']);
 
 export const conversationSummarySchema = z
