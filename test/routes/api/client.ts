@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { multipartBody } from '../../helper.ts';
 
 /** One API request as a script sends it: JSON in, the bearer token in the header. */
 export function api(
@@ -27,26 +28,14 @@ export async function apiMultipart(
   token: string,
   url: string,
   fields: Record<string, string>,
-  files: { name: string; data: Buffer; type?: string; field?: string }[],
+  files: Parameters<typeof multipartBody>[1],
   headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  for (const f of files)
-    form.append(
-      f.field ?? 'files',
-      new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }),
-      f.name,
-    );
-  const encoded = new Response(form);
+  const { payload, contentType } = await multipartBody(fields, files);
   return app.inject({
     method: 'POST',
     url,
-    payload: Buffer.from(await encoded.arrayBuffer()),
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': encoded.headers.get('content-type')!,
-      ...headers,
-    },
+    payload,
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...headers },
   });
 }

@@ -141,6 +141,24 @@ test('files the number may not send are refused with a clear problem, and nothin
       'media-too-many',
       /2/,
     ],
+    [
+      'over every number’s size: cut off while read',
+      () => send(mms, [{ name: 'huge.jpg', data: jpeg(800, 600, 2_200_000) }]),
+      422,
+      'media-too-large',
+      /huge\.jpg/,
+    ],
+    [
+      'more files than any number takes',
+      () =>
+        send(
+          mms,
+          Array.from({ length: 11 }, (_, i) => ({ name: `${i}.pdf`, data: pdf() })),
+        ),
+      422,
+      'media-way-too-many',
+      /10/,
+    ],
     ['a type no phone opens', () => send(mms, [{ name: 'tool.jpg', data: elf() }]), 422, 'media-type', /tool\.jpg/],
     ['nothing at all', () => send(mms, [], {} as { text: string }), 422, 'sms-body-empty', /./],
   ];
@@ -157,7 +175,8 @@ test('files the number may not send are refused with a clear problem, and nothin
 });
 
 test('the send takes JSON or multipart, nothing else: 415 as a problem; other API routes take JSON only', async (t) => {
-  const { w, token, sms } = await world(t);
+  const world_ = await world(t);
+  const { w, token, sms, ana } = world_;
   const url = `/api/v1/conversations/${sms}/messages`;
   for (const [type, payload] of [
     ['application/x-www-form-urlencoded', 'text=hi'],
@@ -175,6 +194,13 @@ test('the send takes JSON or multipart, nothing else: 415 as a problem; other AP
     assert.equal(res.json<Problem>().type, 'https://switchboard.dev/problems/unsupported-media-type');
   }
   assert.equal((await api(w.app, token, 'POST', url, { text: 'still JSON' })).statusCode, 201);
+  const files = [{ name: 'a.pdf', data: pdf() }];
+  const reader = buildToken(w, { user: ana, scopes: ['conversations:read'] });
+  await unchanged(world_, async () => {
+    assert.equal((await apiMultipart(w.app, reader, url, { text: 'hi' }, files)).statusCode, 403, 'no scope');
+    const anonymous = await w.app.inject({ method: 'POST', url, headers: { 'content-type': 'multipart/form-data' } });
+    assert.equal(anonymous.statusCode, 401, 'no token: nothing read');
+  });
   const close = await apiMultipart(w.app, token, `/api/v1/conversations/${sms}/close`, {}, []);
   assert.equal(close.statusCode, 415, 'only the send reads files');
 });
