@@ -121,22 +121,14 @@ export class Client {
     files: { field?: string; name: string; data: Buffer; type?: string }[],
     opts: { csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<LightMyRequestResponse> {
-    const form = new FormData();
-    if (opts.csrf !== false && !('_csrf' in fields)) form.append('_csrf', this.csrf);
-    for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const f of files)
-      form.append(
-        f.field ?? 'files',
-        new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }),
-        f.name,
-      );
-    const encoded = new Response(form);
+    const csrf: Record<string, string> = opts.csrf !== false && !('_csrf' in fields) ? { _csrf: this.csrf } : {};
+    const { payload, contentType } = await multipartBody({ ...csrf, ...fields }, files);
     const res = await this.app.inject({
       method: 'POST',
       url,
       remoteAddress: this.address,
-      payload: Buffer.from(await encoded.arrayBuffer()),
-      headers: { 'content-type': encoded.headers.get('content-type')!, cookie: this.cookieHeader, ...opts.headers },
+      payload,
+      headers: { 'content-type': contentType, cookie: this.cookieHeader, ...opts.headers },
     });
     this.remember(res);
     return res;
@@ -146,6 +138,23 @@ export class Client {
     await this.get('/login');
     return this.post('/login', { email, password });
   }
+}
+
+/** A multipart form as a browser (or curl -F) encodes it: the fields, then each file under its field (`files`). */
+export async function multipartBody(
+  fields: Record<string, string>,
+  files: { field?: string; name: string; data: Buffer; type?: string }[],
+): Promise<{ payload: Buffer; contentType: string }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  for (const f of files)
+    form.append(
+      f.field ?? 'files',
+      new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }),
+      f.name,
+    );
+  const encoded = new Response(form);
+  return { payload: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! };
 }
 
 export async function signedIn(app: FastifyInstance, email: string): Promise<Client> {

@@ -6,15 +6,18 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * What the route's body may be: `form` (the default) a urlencoded form; `upload` that or a multipart form
-     * with files (src/routes/uploads.ts); `own` whatever the route's own content-type parsers take (MM7).
+     * with files (src/routes/uploads.ts); `json` JSON (the API's, with its own parser); `json-or-upload` that or a
+     * multipart form with files (the API's send); `own` whatever the route's own content-type parsers take (MM7).
      */
-    body?: 'form' | 'upload' | 'own';
+    body?: 'form' | 'upload' | 'json' | 'json-or-upload' | 'own';
   }
 }
 
-const TYPES: Record<'form' | 'upload', string[]> = {
+const TYPES: Record<'form' | 'upload' | 'json' | 'json-or-upload', string[]> = {
   form: ['application/x-www-form-urlencoded'],
   upload: ['application/x-www-form-urlencoded', 'multipart/form-data'],
+  json: ['application/json'],
+  'json-or-upload': ['application/json', 'multipart/form-data'],
 };
 
 const unsupported = (what: string): Error =>

@@ -112,10 +112,9 @@ function removeUploads(req: FastifyRequest, store: MediaStore): void {
 }
 
 /**
- * Route options for a form that may carry files, the only routes that take multipart (src/plugins/form-bodies.ts):
- * parsed before the CSRF check; a refused upload is kept in `req.upload.refused` for the handler to show in
- * place. Temp files are removed when the response is done or the client went away (files the domain kept were
- * moved out of tmp/ by then).
+ * Route options for a form that may carry files, the only HTML routes that take multipart
+ * (src/plugins/form-bodies.ts): parsed before the CSRF check; a refused upload is kept in `req.upload.refused`
+ * for the handler to show in place.
  */
 export function acceptUploads(app: FastifyInstance, maxFileBytes: () => number) {
   return {
@@ -128,12 +127,26 @@ export function acceptUploads(app: FastifyInstance, maxFileBytes: () => number) 
         req.body = {};
         return;
       }
-      let closed = false;
-      reply.raw.once('close', () => {
-        closed = true;
-        removeUploads(req, app.media);
-      });
-      await readMultipart(req, app.media, maxFileBytes(), () => closed);
+      await receiveUploads(app, req, reply, maxFileBytes());
     },
   };
+}
+
+/**
+ * Reads a multipart body into `req.body` (its fields) and `req.upload` (set empty by the caller: its files, or
+ * why they were refused), for the composer's forms and the API's send alike. Temp files are removed when the
+ * response is done or the client went away (files the domain kept were moved out of tmp/ by then).
+ */
+export async function receiveUploads(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  maxFileBytes: number,
+): Promise<void> {
+  let closed = false;
+  reply.raw.once('close', () => {
+    closed = true;
+    removeUploads(req, app.media);
+  });
+  await readMultipart(req, app.media, maxFileBytes, () => closed);
 }

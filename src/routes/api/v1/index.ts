@@ -11,13 +11,13 @@ import { ApiProblem, problem, problemFor, sendProblem } from './problem.ts';
 import referenceRoutes from './reference.ts';
 
 /**
- * The REST API, registered at /api/v1: its own encapsulated world. JSON bodies only (the app reads forms
- * everywhere else), bearer tokens only (never the session cookie, so no CSRF), and every error as
+ * The REST API, registered at /api/v1: its own encapsulated world. JSON bodies (the app reads forms everywhere
+ * else; a send may carry files as multipart), bearer tokens only (never the session cookie, so no CSRF), and every error as
  * application/problem+json.
  */
 export default async function apiV1(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, body: 'own', csrf: false };
+    route.config = { ...route.config, body: route.config?.body ?? 'json', csrf: false };
     const needed = route.config.scope;
     if (!needed) return;
     // Checked before the request is validated (a token without the scope hears only that), and documented.
@@ -28,7 +28,9 @@ export default async function apiV1(app: FastifyInstance): Promise<void> {
       description: route.schema?.description ? `${route.schema.description}\n\n${said}` : said,
     };
   });
-  app.removeAllContentTypeParsers();
+  // The multipart parser stays (it only marks the request): the app's gate lets it through to the send route
+  // alone, which reads the files itself (src/routes/uploads.ts).
+  app.removeContentTypeParser('application/x-www-form-urlencoded');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.decorateRequest('api', null);
 

@@ -26,9 +26,32 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }],
     },
     transform: (doc) =>
-      doc.url.startsWith(`${API_PREFIX}/`) ? jsonSchemaTransform(doc) : { schema: { hide: true }, url: doc.url },
+      doc.url.startsWith(`${API_PREFIX}/`) ? transformRoute(doc) : { schema: { hide: true }, url: doc.url },
     transformObject: jsonSchemaTransformObject,
   });
+}
+
+type RouteDocument = Parameters<typeof jsonSchemaTransform>[0];
+type ContentBody = { content: Record<string, { schema: z.ZodType }> };
+
+const isContentBody = (body: unknown): body is ContentBody =>
+  typeof body === 'object' && body !== null && 'content' in body && !(body instanceof z.ZodType);
+
+/**
+ * The zod transform converts one body schema; a route that takes several types declares a zod schema per type in
+ * `body.content` (as Fastify validates it): each is converted as the route's only body would be, and the document
+ * gets them as the operation's request body per media type.
+ */
+function transformRoute(doc: RouteDocument): ReturnType<typeof jsonSchemaTransform> {
+  const body: unknown = doc.schema?.body;
+  if (!isContentBody(body)) return jsonSchemaTransform(doc);
+  const bodyOf = (schema: z.ZodType): unknown =>
+    (jsonSchemaTransform({ ...doc, schema: { body: schema } }).schema as { body?: unknown }).body;
+  const rest = jsonSchemaTransform({ ...doc, schema: { ...doc.schema, body: undefined } });
+  const content = Object.fromEntries(
+    Object.entries(body.content).map(([type, { schema }]) => [type, { schema: bodyOf(schema) }]),
+  );
+  return { ...rest, schema: { ...rest.schema, body: { content } } };
 }
 
 /** Answers a route may give besides its own: each a problem document (401 and 429 on every route). */
@@ -48,7 +71,7 @@ const PROBLEM_TEXTS: Record<number, string> = {
   404: 'No such resource, or one the user may not read.',
   409: 'It changed since (send the current `version`), or it is already so.',
   413: 'The body is too large.',
-  415: 'The body is not JSON.',
+  415: 'The body is of a type the route does not take.',
   422: 'The request does not pass the schema or a rule; `errors` names the fields.',
   429: 'Too many requests from this token: wait for `Retry-After` seconds.',
 };
