@@ -2,6 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { apiScopes, apiTokens, type ApiScope } from '../../db/schema/api.ts';
 import { users } from '../../db/schema/users.ts';
+import { recordAudit } from '../audit/record.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { forbidden, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
@@ -89,11 +90,19 @@ export function createApiToken(
   const scopes = checkScopes(input.scopes, owner.role);
   const prefix = randomBytes(4).toString('hex');
   const token = `sb_${prefix}_${randomBytes(32).toString('base64url')}`;
-  const info = ctx.db
-    .insert(apiTokens)
-    .values({ userId: owner.id, name, prefix, hash: hashOf(token), scopes, createdAt: ctx.now() })
-    .returning(infoColumns)
-    .get();
+  const info = ctx.db.transaction((tx) => {
+    const row = tx
+      .insert(apiTokens)
+      .values({ userId: owner.id, name, prefix, hash: hashOf(token), scopes, createdAt: ctx.now() })
+      .returning(infoColumns)
+      .get();
+    recordAudit(ctx, tx, actor ?? 'console', {
+      action: 'api_token.created',
+      subject: { id: row.id, name: row.name },
+      changes: { user: owner.email, prefix: row.prefix, scopes: row.scopes },
+    });
+    return row;
+  });
   return { token, info };
 }
 
@@ -110,15 +119,24 @@ export function listApiTokens(ctx: DomainContext, actor: Actor | null, userId: n
 
 /** Revokes a token at once: by its owner, an admin, or the command line. Revoking twice changes nothing. */
 export function revokeApiToken(ctx: DomainContext, actor: Actor | null, tokenId: number): ApiTokenInfo {
-  const row = ctx.db.select(infoColumns).from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
-  if (!row || (actor && actor.id !== row.userId && actor.role !== 'admin')) throw notFound();
-  if (row.revokedAt !== null) return row;
-  return ctx.db
-    .update(apiTokens)
-    .set({ revokedAt: ctx.now() })
-    .where(eq(apiTokens.id, tokenId))
-    .returning(infoColumns)
-    .get();
+  return ctx.db.transaction((tx) => {
+    const row = tx.select(infoColumns).from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
+    if (!row || (actor && actor.id !== row.userId && actor.role !== 'admin')) throw notFound();
+    if (row.revokedAt !== null) return row;
+    const revoked = tx
+      .update(apiTokens)
+      .set({ revokedAt: ctx.now() })
+      .where(eq(apiTokens.id, tokenId))
+      .returning(infoColumns)
+      .get();
+    const owner = tx.select({ email: users.email }).from(users).where(eq(users.id, row.userId)).get();
+    recordAudit(ctx, tx, actor ?? 'console', {
+      action: 'api_token.revoked',
+      subject: { id: row.id, name: row.name },
+      changes: { user: owner?.email ?? null, prefix: row.prefix },
+    });
+    return revoked;
+  });
 }
 
 /** The token's user and scopes; null for a malformed, unknown or revoked token, or one of a deactivated user. */
