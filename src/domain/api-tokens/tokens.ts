@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { apiScopes, apiTokens, type ApiScope } from '../../db/schema/api.ts';
-import { users } from '../../db/schema/users.ts';
+import { users, type Role } from '../../db/schema/users.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { forbidden, invalid, notFound } from '../errors.ts';
@@ -27,6 +27,8 @@ export interface ResolvedToken {
   tokenId: number;
   user: PublicUser;
   scopes: ApiScope[];
+  /** The role it acts with: its user's, except that an admin's token without the `admin` scope is a manager's. */
+  role: Role;
 }
 
 // `sb_` + 8 hex digits (the visible prefix) + `_` + 32 random bytes: the prefix never holds the separator.
@@ -54,6 +56,14 @@ export function tokenOwnerByEmail(ctx: DomainContext, rawEmail: unknown): number
   if (!row) throw invalid('api_tokens.no_such_user', 'user', { email });
   return row.id;
 }
+
+/**
+ * The role a token acts with. Admin rights are a scope of their own: an admin's token without `admin` acts as a
+ * manager (reads the inboxes the admin is a member of, and every admin-only function refuses it), so a token made
+ * for a CRM sync cannot change users or read every inbox just because an admin made it.
+ */
+export const actingRole = (role: Role, scopes: readonly ApiScope[]): Role =>
+  role === 'admin' && !scopes.includes('admin') ? 'manager' : role;
 
 /** The scopes a user may give a token: `admin` only to an admin's. */
 export function scopesFor(role: PublicUser['role']): readonly ApiScope[] {
@@ -152,5 +162,5 @@ export function resolveApiToken(ctx: DomainContext, token: string): ResolvedToke
   const now = ctx.now();
   if (row.lastUsedAt === null || now - row.lastUsedAt > TOUCH_EVERY_MS)
     ctx.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
-  return { tokenId: row.id, user: row.user, scopes: row.scopes };
+  return { tokenId: row.id, user: row.user, scopes: row.scopes, role: actingRole(row.user.role, row.scopes) };
 }
