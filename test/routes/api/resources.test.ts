@@ -116,6 +116,14 @@ const ROUTES: Route[] = [
     foreign: true,
     ok: 200,
   },
+  // After the conversation's own: unsubscribing a contact again is no conflict.
+  {
+    method: 'POST',
+    url: (i) => `/api/v1/contacts/${i.contact}/unsubscribe`,
+    scope: 'contacts:write',
+    foreign: true,
+    ok: 200,
+  },
 ];
 
 test('every route × every scope × a foreign id: 403 without its scope, 404 for what the user may not read, else done', async (t) => {
