@@ -1,7 +1,8 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { apiScopes, apiTokens, type ApiScope } from '../../db/schema/api.ts';
-import { users } from '../../db/schema/users.ts';
+import { users, type Role } from '../../db/schema/users.ts';
+import { recordAudit } from '../audit/record.ts';
 import type { Actor, DomainContext } from '../context.ts';
 import { forbidden, invalid, notFound } from '../errors.ts';
 import { cleanLine } from '../text.ts';
@@ -26,6 +27,8 @@ export interface ResolvedToken {
   tokenId: number;
   user: PublicUser;
   scopes: ApiScope[];
+  /** The role it acts with: its user's, except that an admin's token without the `admin` scope is a manager's. */
+  role: Role;
 }
 
 // `sb_` + 8 hex digits (the visible prefix) + `_` + 32 random bytes: the prefix never holds the separator.
@@ -53,6 +56,14 @@ export function tokenOwnerByEmail(ctx: DomainContext, rawEmail: unknown): number
   if (!row) throw invalid('api_tokens.no_such_user', 'user', { email });
   return row.id;
 }
+
+/**
+ * The role a token acts with. Admin rights are a scope of their own: an admin's token without `admin` acts as a
+ * manager (reads the inboxes the admin is a member of, and every admin-only function refuses it), so a token made
+ * for a CRM sync cannot change users or read every inbox just because an admin made it.
+ */
+export const actingRole = (role: Role, scopes: readonly ApiScope[]): Role =>
+  role === 'admin' && !scopes.includes('admin') ? 'manager' : role;
 
 /** The scopes a user may give a token: `admin` only to an admin's. */
 export function scopesFor(role: PublicUser['role']): readonly ApiScope[] {
@@ -89,11 +100,19 @@ export function createApiToken(
   const scopes = checkScopes(input.scopes, owner.role);
   const prefix = randomBytes(4).toString('hex');
   const token = `sb_${prefix}_${randomBytes(32).toString('base64url')}`;
-  const info = ctx.db
-    .insert(apiTokens)
-    .values({ userId: owner.id, name, prefix, hash: hashOf(token), scopes, createdAt: ctx.now() })
-    .returning(infoColumns)
-    .get();
+  const info = ctx.db.transaction((tx) => {
+    const row = tx
+      .insert(apiTokens)
+      .values({ userId: owner.id, name, prefix, hash: hashOf(token), scopes, createdAt: ctx.now() })
+      .returning(infoColumns)
+      .get();
+    recordAudit(ctx, tx, actor ?? 'console', {
+      action: 'api_token.created',
+      subject: { id: row.id, name: row.name },
+      changes: { user: owner.email, prefix: row.prefix, scopes: row.scopes },
+    });
+    return row;
+  });
   return { token, info };
 }
 
@@ -110,15 +129,24 @@ export function listApiTokens(ctx: DomainContext, actor: Actor | null, userId: n
 
 /** Revokes a token at once: by its owner, an admin, or the command line. Revoking twice changes nothing. */
 export function revokeApiToken(ctx: DomainContext, actor: Actor | null, tokenId: number): ApiTokenInfo {
-  const row = ctx.db.select(infoColumns).from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
-  if (!row || (actor && actor.id !== row.userId && actor.role !== 'admin')) throw notFound();
-  if (row.revokedAt !== null) return row;
-  return ctx.db
-    .update(apiTokens)
-    .set({ revokedAt: ctx.now() })
-    .where(eq(apiTokens.id, tokenId))
-    .returning(infoColumns)
-    .get();
+  return ctx.db.transaction((tx) => {
+    const row = tx.select(infoColumns).from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
+    if (!row || (actor && actor.id !== row.userId && actor.role !== 'admin')) throw notFound();
+    if (row.revokedAt !== null) return row;
+    const revoked = tx
+      .update(apiTokens)
+      .set({ revokedAt: ctx.now() })
+      .where(eq(apiTokens.id, tokenId))
+      .returning(infoColumns)
+      .get();
+    const owner = tx.select({ email: users.email }).from(users).where(eq(users.id, row.userId)).get();
+    recordAudit(ctx, tx, actor ?? 'console', {
+      action: 'api_token.revoked',
+      subject: { id: row.id, name: row.name },
+      changes: { user: owner?.email ?? null, prefix: row.prefix },
+    });
+    return revoked;
+  });
 }
 
 /** The token's user and scopes; null for a malformed, unknown or revoked token, or one of a deactivated user. */
@@ -134,5 +162,5 @@ export function resolveApiToken(ctx: DomainContext, token: string): ResolvedToke
   const now = ctx.now();
   if (row.lastUsedAt === null || now - row.lastUsedAt > TOUCH_EVERY_MS)
     ctx.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
-  return { tokenId: row.id, user: row.user, scopes: row.scopes };
+  return { tokenId: row.id, user: row.user, scopes: row.scopes, role: actingRole(row.user.role, row.scopes) };
 }

@@ -33,6 +33,8 @@ export const auditActions = [
   'webhook.disabled',
   'webhook.sent_again',
   'webhook.test_sent',
+  'api_token.created',
+  'api_token.revoked',
   'backup.made',
   'config.reloaded',
 ] as const;

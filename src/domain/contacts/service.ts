@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { contactFavourites, contactPhones, contacts, optOuts } from '../../db/schema/contacts.ts';
 import { conversations, type ConversationStatus } from '../../db/schema/conversations.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
@@ -409,6 +409,64 @@ export function unsubscribeByHand(ctx: DomainContext, actor: Actor, conversation
   });
   ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, contact: true });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+}
+
+/** One (customer number, our number) pair a contact is opted out on. */
+export interface ContactOptOut {
+  phone: string;
+  /** Our number (E.164) that sends them nothing more. */
+  number: string;
+}
+
+/**
+ * Opts a contact's numbers out of every number the actor may text them from (those of the inboxes they see, still
+ * configured) in one go: the same opt-out as a STOP text or unsubscribeByHand, each new one an `unsubscribed`
+ * event on the conversation it ends (if there is one). Unsubscribing again changes nothing. Returns every such
+ * pair now opted out.
+ */
+export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: number): ContactOptOut[] {
+  const now = ctx.now();
+  const done = ctx.db.transaction((tx) => {
+    const contact = readContact(tx, actor, contactId);
+    const ours = tx
+      .select({ id: numbers.id, e164: numbers.e164 })
+      .from(numbers)
+      .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
+      .where(and(inboxVisibleTo(actor), isNull(numbers.retiredAt)))
+      .orderBy(asc(numbers.e164))
+      .all();
+    const changed: { conversationId: number; inboxId: number; eventId: number }[] = [];
+    for (const phone of contact.phones) {
+      for (const number of ours) {
+        const added = tx
+          .insert(optOuts)
+          .values({ phone, numberId: number.id, source: 'manual', byUserId: actor.id, at: now })
+          .onConflictDoNothing()
+          .run();
+        if (added.changes === 0) continue;
+        const ended = tx
+          .select({ id: conversations.id, inboxId: conversations.inboxId })
+          .from(conversations)
+          .where(and(eq(conversations.phone, phone), eq(conversations.numberId, number.id)))
+          .all();
+        for (const c of ended)
+          changed.push({
+            conversationId: c.id,
+            inboxId: c.inboxId,
+            eventId: addEvent(tx, c.id, 'unsubscribed', actor.id, now),
+          });
+      }
+    }
+    return {
+      changed,
+      optOuts: contact.phones.flatMap((phone) => ours.map((number) => ({ phone, number: number.e164 }))),
+    };
+  });
+  for (const { conversationId, inboxId, eventId } of done.changed) {
+    ctx.events.emit('conversation.changed', { conversationId, inboxId, contact: true });
+    ctx.events.emit('conversation.event', { conversationId, eventId, inboxId });
+  }
+  return done.optOuts;
 }
 
 export interface CallLinks {

@@ -48,6 +48,9 @@ function parseCursor(cursor: string | null | undefined): [number, number] | null
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
+/** Whether `cursor` is one a search page gave out (the page itself reads any other as the first page). */
+export const isSearchCursor = (cursor: string): boolean => parseCursor(cursor) !== null;
+
 /**
  * Conversations whose texts, notes or contact match `q`, grouped (one hit each: its best match, and their
  * count), newest or best match first (./newest.ts, ./best.ts), `limit` a page. Who may read what is part of the query, before

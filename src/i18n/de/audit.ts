@@ -58,6 +58,8 @@ export const audit: Translation<typeof en> = {
   'audit.action.webhook.disabled': 'Webhook-Endpunkt deaktiviert',
   'audit.action.webhook.sent_again': 'Webhook-Zustellung erneut gesendet',
   'audit.action.webhook.test_sent': 'Webhook-Testereignis gesendet',
+  'audit.action.api_token.created': 'API-Token erstellt',
+  'audit.action.api_token.revoked': 'API-Token widerrufen',
   'audit.action.backup.made': 'Sicherung erstellt',
   'audit.action.user.reset_link_created': 'Link zum Zurücksetzen des Passworts erstellt',
   'audit.action.user.reset_link_used': 'Passwort über einen Link neu gesetzt',
@@ -98,4 +100,7 @@ export const audit: Translation<typeof en> = {
   'audit.field.description': 'Beschreibung',
   'audit.field.reason': 'Grund',
   'audit.field.delivery': 'Zustellung',
+  'audit.field.user': 'Benutzer',
+  'audit.field.prefix': 'Präfix',
+  'audit.field.scopes': 'Berechtigungen',
 };

@@ -56,6 +56,8 @@ export const audit = {
   'audit.action.webhook.disabled': 'Webhook endpoint disabled',
   'audit.action.webhook.sent_again': 'Webhook delivery sent again',
   'audit.action.webhook.test_sent': 'Webhook test event sent',
+  'audit.action.api_token.created': 'API token created',
+  'audit.action.api_token.revoked': 'API token revoked',
   'audit.action.backup.made': 'Backup made',
   'audit.action.user.reset_link_created': 'Password-reset link made',
   'audit.action.user.reset_link_used': 'Password set with a reset link',
@@ -96,4 +98,7 @@ export const audit = {
   'audit.field.description': 'description',
   'audit.field.reason': 'reason',
   'audit.field.delivery': 'delivery',
+  'audit.field.user': 'user',
+  'audit.field.prefix': 'prefix',
+  'audit.field.scopes': 'scopes',
 } as const;

@@ -89,6 +89,7 @@ const ROUTES: Route[] = [
     foreign: true,
     ok: 201,
   },
+  { method: 'GET', url: () => '/api/v1/search?q=Hello', scope: 'conversations:read', foreign: false, ok: 200 },
   { method: 'GET', url: () => '/api/v1/contacts', scope: 'contacts:read', foreign: false, ok: 200 },
   { method: 'GET', url: () => '/api/v1/contacts/search?q=Cust', scope: 'contacts:read', foreign: false, ok: 200 },
   { method: 'GET', url: (i) => `/api/v1/contacts/${i.contact}`, scope: 'contacts:read', foreign: true, ok: 200 },
@@ -111,6 +112,14 @@ const ROUTES: Route[] = [
   {
     method: 'POST',
     url: (i) => `/api/v1/conversations/${i.conversation}/unsubscribe`,
+    scope: 'contacts:write',
+    foreign: true,
+    ok: 200,
+  },
+  // After the conversation's own: unsubscribing a contact again is no conflict.
+  {
+    method: 'POST',
+    url: (i) => `/api/v1/contacts/${i.contact}/unsubscribe`,
     scope: 'contacts:write',
     foreign: true,
     ok: 200,

@@ -42,7 +42,7 @@ export async function bearerAuth(req: FastifyRequest): Promise<void> {
   if (!resolved) throw unauthorized('The token is malformed, unknown or revoked.');
   req.api = {
     tokenId: resolved.tokenId,
-    actor: { id: resolved.user.id, role: resolved.user.role, address: req.ip },
+    actor: { id: resolved.user.id, role: resolved.role, address: req.ip },
     scopes: resolved.scopes,
   };
 }

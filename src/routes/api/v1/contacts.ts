@@ -7,6 +7,7 @@ import {
   getContact,
   searchContacts,
   unsubscribeByHand,
+  unsubscribeContact,
   updateContact,
   type Contact,
 } from '../../../domain/contacts/service.ts';
@@ -40,6 +41,17 @@ const inputOf = (body: z.infer<typeof contactInput>) => ({
   ...body,
   ...(body.phones === undefined ? {} : { phones: body.phones.join('\n') }),
 });
+
+const contactOptOutsSchema = z
+  .object({
+    contactId: z.number().int(),
+    optOuts: z
+      .array(
+        z.object({ phone: z.string(), number: z.string().describe('Our number (E.164) that texts them no more.') }),
+      )
+      .describe('Every pair of the contact’s numbers and the user’s numbers now opted out.'),
+  })
+  .meta({ id: 'ContactOptOuts' });
 
 /** The address book: the contacts the user may see, searching, adding, changing, and unsubscribing a customer. */
 const contactRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -130,6 +142,26 @@ const contactRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) =>
       contactOf(updateContact(app.domain, callerOf(req).actor, req.params.id, inputOf(req.body), country())),
+  );
+
+  app.post(
+    '/contacts/:id/unsubscribe',
+    {
+      config: { scope: 'contacts:write' },
+      schema: {
+        summary: 'Unsubscribe a contact from all your numbers',
+        description:
+          'The same opt-out as a STOP text, for each of the contact’s phone numbers on every number the user may ' +
+          'text them from. Unsubscribing again changes nothing.',
+        tags: ['contacts'],
+        params: idParams,
+        response: { 200: contactOptOutsSchema, ...problems(403, 404) },
+      },
+    },
+    async (req) => ({
+      contactId: req.params.id,
+      optOuts: unsubscribeContact(app.domain, callerOf(req).actor, req.params.id),
+    }),
   );
 
   app.post(

@@ -9,6 +9,7 @@ import meRoutes from './me.ts';
 import { registerOpenApi } from './openapi.ts';
 import { ApiProblem, problem, problemFor, sendProblem } from './problem.ts';
 import referenceRoutes from './reference.ts';
+import searchRoutes from './search.ts';
 
 /**
  * The REST API, registered at /api/v1: its own encapsulated world. JSON bodies (the app reads forms everywhere
@@ -64,4 +65,5 @@ export default async function apiV1(app: FastifyInstance): Promise<void> {
   await app.register(conversationRoutes);
   await app.register(messageRoutes);
   await app.register(contactRoutes);
+  await app.register(searchRoutes);
 }

@@ -10,7 +10,9 @@ const meSchema = z
     id: z.number().int(),
     name: z.string(),
     email: z.string(),
-    role: z.enum(['admin', 'manager', 'agent']),
+    role: z
+      .enum(['admin', 'manager', 'agent'])
+      .describe('The role the token acts with: an admin’s token without the `admin` scope acts as a manager.'),
     scopes: z.array(z.enum(apiScopes)),
   })
   .meta({ id: 'Me' });
@@ -23,7 +25,7 @@ const meRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const caller = callerOf(req);
       const user = findUserById(app.domain, caller.actor.id)!;
-      return { id: user.id, name: user.name, email: user.email, role: user.role, scopes: [...caller.scopes] };
+      return { id: user.id, name: user.name, email: user.email, role: caller.actor.role, scopes: [...caller.scopes] };
     },
   );
 };

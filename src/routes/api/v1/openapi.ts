@@ -19,10 +19,22 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '1',
         description:
           'The shared inbox over HTTP. Authenticate with `Authorization: Bearer <token>` (Settings → API tokens). ' +
-          'Errors are `application/problem+json`; lists answer `{ data, next }` and take `limit` and `cursor`.',
+          'Errors are `application/problem+json`; lists answer `{ data, next }` and take `limit` and `cursor`.\n\n' +
+          'A token acts with its user’s rights, within its scopes (each operation says the one it needs). ' +
+          'The `admin` scope (offered to admins only) carries the admin’s rights: an admin’s token without it ' +
+          'acts as a manager — it reads only the inboxes the admin is a member of, and what only an admin may do ' +
+          'is refused with 403.',
       },
       servers: [{ url: '/' }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A token from Settings → API tokens; without the `admin` scope an admin’s acts as a manager.',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: (doc) =>
