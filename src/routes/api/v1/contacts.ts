@@ -155,6 +155,7 @@ const contactRoutes: FastifyPluginAsyncZod = async (app) => {
           'text them from. Unsubscribing again changes nothing.',
         tags: ['contacts'],
         params: idParams,
+        body: noBody,
         response: { 200: contactOptOutsSchema, ...problems(403, 404) },
       },
     },
