@@ -10,8 +10,10 @@ CREATE VIRTUAL TABLE search_notes USING fts5(body, folded, content = 'search_not
 CREATE VIEW search_contact_docs AS SELECT id, name, company, email, nullif(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(concat_ws(' ', name, company), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'Ä', 'Ae'), 'Ö', 'Oe'), 'Ü', 'Ue'), 'ß', 'ss'), 'ẞ', 'SS'), 'a' || char(776), 'ae'), 'o' || char(776), 'oe'), 'u' || char(776), 'ue'), 'A' || char(776), 'Ae'), 'O' || char(776), 'Oe'), 'U' || char(776), 'Ue'), concat_ws(' ', name, company)) AS folded FROM contacts;--> statement-breakpoint
 CREATE VIRTUAL TABLE search_contacts USING fts5(name, company, email, folded, content = 'search_contact_docs', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');--> statement-breakpoint
 -- A contact's numbers as digits (E.164 without its +), one document per contact, searched by any three digits in a row.
+-- This index keeps its own copy of the text (no external content): a number that moves to another contact (an upsert)
+-- rewrites two documents, and removing a document by rowid needs no old values, so no trigger order can corrupt it.
 CREATE VIEW search_phone_docs AS SELECT contact_id AS id, group_concat(replace(phone, '+', ''), ' ' ORDER BY phone) AS digits FROM contact_phones GROUP BY contact_id;--> statement-breakpoint
-CREATE VIRTUAL TABLE search_phones USING fts5(digits, content = 'search_phone_docs', content_rowid = 'id', tokenize = 'trigram');--> statement-breakpoint
+CREATE VIRTUAL TABLE search_phones USING fts5(digits, tokenize = 'trigram');--> statement-breakpoint
 CREATE TRIGGER search_messages_insert AFTER INSERT ON messages BEGIN
   INSERT INTO search_messages(rowid, body, folded) SELECT id, body, folded FROM search_message_docs WHERE id = new.id;
 END;--> statement-breakpoint
@@ -48,29 +50,21 @@ END;--> statement-breakpoint
 CREATE TRIGGER search_contacts_update_after AFTER UPDATE OF id, name, company, email ON contacts BEGIN
   INSERT INTO search_contacts(rowid, name, company, email, folded) SELECT id, name, company, email, folded FROM search_contact_docs WHERE id = new.id;
 END;--> statement-breakpoint
--- A number added, removed or moved changes its contact's document: out before, in again after.
-CREATE TRIGGER search_phones_insert_before BEFORE INSERT ON contact_phones BEGIN
-  INSERT INTO search_phones(search_phones, rowid, digits) SELECT 'delete', id, digits FROM search_phone_docs WHERE id = new.contact_id;
-END;--> statement-breakpoint
-CREATE TRIGGER search_phones_insert_after AFTER INSERT ON contact_phones BEGIN
+-- A number added, removed or moved changes its contact's document (both contacts' when it moved): written again.
+CREATE TRIGGER search_phones_insert AFTER INSERT ON contact_phones BEGIN
+  DELETE FROM search_phones WHERE rowid = new.contact_id;
   INSERT INTO search_phones(rowid, digits) SELECT id, digits FROM search_phone_docs WHERE id = new.contact_id;
 END;--> statement-breakpoint
-CREATE TRIGGER search_phones_delete_before BEFORE DELETE ON contact_phones BEGIN
-  INSERT INTO search_phones(search_phones, rowid, digits) SELECT 'delete', id, digits FROM search_phone_docs WHERE id = old.contact_id;
-END;--> statement-breakpoint
-CREATE TRIGGER search_phones_delete_after AFTER DELETE ON contact_phones BEGIN
+CREATE TRIGGER search_phones_delete AFTER DELETE ON contact_phones BEGIN
+  DELETE FROM search_phones WHERE rowid = old.contact_id;
   INSERT INTO search_phones(rowid, digits) SELECT id, digits FROM search_phone_docs WHERE id = old.contact_id;
 END;--> statement-breakpoint
-CREATE TRIGGER search_phones_update_before BEFORE UPDATE ON contact_phones BEGIN
-  INSERT INTO search_phones(search_phones, rowid, digits) SELECT 'delete', id, digits FROM search_phone_docs WHERE id = old.contact_id;
-  INSERT INTO search_phones(search_phones, rowid, digits) SELECT 'delete', id, digits FROM search_phone_docs WHERE id = new.contact_id AND new.contact_id <> old.contact_id;
-END;--> statement-breakpoint
-CREATE TRIGGER search_phones_update_after AFTER UPDATE ON contact_phones BEGIN
-  INSERT INTO search_phones(rowid, digits) SELECT id, digits FROM search_phone_docs WHERE id = old.contact_id;
-  INSERT INTO search_phones(rowid, digits) SELECT id, digits FROM search_phone_docs WHERE id = new.contact_id AND new.contact_id <> old.contact_id;
+CREATE TRIGGER search_phones_update AFTER UPDATE ON contact_phones BEGIN
+  DELETE FROM search_phones WHERE rowid IN (old.contact_id, new.contact_id);
+  INSERT INTO search_phones(rowid, digits) SELECT id, digits FROM search_phone_docs WHERE id IN (old.contact_id, new.contact_id);
 END;--> statement-breakpoint
 -- What is already stored.
 INSERT INTO search_messages(search_messages) VALUES ('rebuild');--> statement-breakpoint
 INSERT INTO search_notes(search_notes) VALUES ('rebuild');--> statement-breakpoint
 INSERT INTO search_contacts(search_contacts) VALUES ('rebuild');--> statement-breakpoint
-INSERT INTO search_phones(search_phones) VALUES ('rebuild');
+INSERT INTO search_phones(rowid, digits) SELECT id, digits FROM search_phone_docs;

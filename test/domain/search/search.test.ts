@@ -3,7 +3,7 @@ import { test, type TestContext } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { conversations, messages } from '../../../src/db/schema/conversations.ts';
 import { searchIndexProblem } from '../../../src/db/search-index.ts';
-import { updateContact } from '../../../src/domain/contacts/service.ts';
+import { linkContact, updateContact } from '../../../src/domain/contacts/service.ts';
 import { setConversationStatus } from '../../../src/domain/conversations/actions.ts';
 import type { Actor } from '../../../src/domain/context.ts';
 import { deleteNote, editNote } from '../../../src/domain/notes/service.ts';
@@ -179,7 +179,7 @@ test('the indexes follow every insert, update and delete', async (t) => {
   const convo = buildConversation(h, { number: supportNo, texts: ['alpha first'] });
   const note = buildNote(h, { conversation: convo.id, author: ann, body: 'bravo note' });
   const contact = updateContact(ctx, ann.actor, contactOf(convo.id), { name: 'Charlie Delta' });
-  buildContact(h, { name: 'Kilo Lima' });
+  const kilo = buildContact(h, { name: 'Kilo Lima' });
   inSync();
   assert.deepEqual(ids(ann.actor, 'bravo'), [convo.id]);
 
@@ -193,6 +193,19 @@ test('the indexes follow every insert, update and delete', async (t) => {
   assert.deepEqual(ids(ann.actor, 'charlie'), []);
   assert.deepEqual(ids(ann.actor, 'foxtrot'), [convo.id]);
   inSync();
+
+  // Linked to another contact, the conversation's number moves with it (an upsert on contact_phones): both
+  // contacts' numbers are written again, and the number finds the conversation under its new contact.
+  const { phone, version } = ctx.db
+    .select({ phone: conversations.phone, version: conversations.version })
+    .from(conversations)
+    .where(eq(conversations.id, convo.id))
+    .get()!;
+  linkContact(ctx, ann.actor, convo.id, version, kilo.id);
+  inSync();
+  assert.deepEqual(ids(ann.actor, phone.slice(-7)), [convo.id]);
+  assert.deepEqual(ids(ann.actor, 'kilo'), [convo.id]);
+  assert.deepEqual(ids(ann.actor, 'foxtrot'), []);
 
   // A write from outside the app (the sqlite3 shell, say) keeps the index in step too.
   h.sqlite.prepare(`UPDATE messages SET body = 'hotel india' WHERE id = ?`).run(convo.messageIds[0]);
