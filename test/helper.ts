@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
+import { channel } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,4 +213,27 @@ export async function testApp(
   const h = await buildTestApp(rawConfig, opts);
   t.after(() => h.close());
   return h;
+}
+
+/**
+ * `testApp`, and every route it registered, seen through Fastify's `fastify.initialization` channel: nothing is
+ * listed by hand. Each route's options are read when asked: a plugin's own onRoute hook (the API's) may still set
+ * them after this one.
+ */
+export async function testAppWithRoutes(
+  t: { after(fn: () => Promise<void>): void },
+  rawConfig: Record<string, unknown> = {},
+): Promise<{ h: TestApp; routes: { method: string; options: RouteOptions }[] }> {
+  const routes: { method: string; options: RouteOptions }[] = [];
+  const init = channel('fastify.initialization');
+  const collect = (message: unknown) =>
+    (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (options: RouteOptions) => {
+      for (const method of [options.method].flat()) routes.push({ method, options });
+    });
+  init.subscribe(collect);
+  try {
+    return { h: await testApp(t, rawConfig), routes };
+  } finally {
+    init.unsubscribe(collect);
+  }
 }

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { channel } from 'node:diagnostics_channel';
 import { test, type TestContext } from 'node:test';
-import type { FastifyInstance, RouteOptions } from 'fastify';
 import { createEndpoint } from '../../src/domain/webhooks/endpoints.ts';
 import { sendTestEvent } from '../../src/domain/webhooks/queue.ts';
 import { buildChat, buildConversation, buildInbox, buildNote, buildToken, buildUser } from '../factories.ts';
-import { type Client, signedIn, type TestApp, testApp } from '../helper.ts';
+import { type Client, signedIn, type TestApp, testAppWithRoutes } from '../helper.ts';
 import { HX } from './steps.ts';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -17,31 +15,22 @@ interface Route {
   body: string;
 }
 
-/** A test app, and every route it registered, seen through Fastify's `fastify.initialization` channel: nothing is listed by hand. */
+/** A test app and its routes, each with what it says it takes. */
 async function appWithRoutes(
   t: TestContext,
   config: Record<string, unknown>,
 ): Promise<{ h: TestApp; routes: Route[] }> {
-  const routes: Route[] = [];
-  const init = channel('fastify.initialization');
-  const collect = (message: unknown) =>
-    (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route: RouteOptions) => {
-      // Read when asked: an onRoute hook of the route's own plugin (the API's) may still set it after this one.
-      for (const method of [route.method].flat())
-        routes.push({
-          method,
-          url: route.url,
-          get body() {
-            return route.config?.body ?? 'form';
-          },
-        });
-    });
-  init.subscribe(collect);
-  try {
-    return { h: await testApp(t, config), routes };
-  } finally {
-    init.unsubscribe(collect);
-  }
+  const { h, routes } = await testAppWithRoutes(t, config);
+  return {
+    h,
+    routes: routes.map(({ method, options }) => ({
+      method,
+      url: options.url,
+      get body() {
+        return options.config?.body ?? 'form';
+      },
+    })),
+  };
 }
 
 /** Something of every kind a route may act on, and how to fill each route's path with a real one of it. */

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { channel } from 'node:diagnostics_channel';
 import { test } from 'node:test';
-import type { FastifyInstance, RouteOptions } from 'fastify';
 import { buildConversation, buildInbox, buildUser } from '../factories.ts';
-import { signedIn, testApp } from '../helper.ts';
+import { signedIn, testApp, testAppWithRoutes } from '../helper.ts';
 import { HX } from './steps.ts';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -26,23 +24,11 @@ interface Route {
 }
 
 test('every route declares its schemas: a body for every POST/PUT/PATCH/DELETE, params for every `:param`', async (t) => {
-  const routes: Route[] = [];
-  const init = channel('fastify.initialization');
-  const collect = (message: unknown) =>
-    (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route: RouteOptions) => {
-      for (const method of [route.method].flat())
-        routes.push({
-          route: `${method} ${route.url}`,
-          body: route.schema?.body !== undefined,
-          params: route.schema?.params !== undefined,
-        });
-    });
-  init.subscribe(collect);
-  try {
-    await testApp(t);
-  } finally {
-    init.unsubscribe(collect);
-  }
+  const routes: Route[] = (await testAppWithRoutes(t)).routes.map(({ method, options }) => ({
+    route: `${method} ${options.url}`,
+    body: options.schema?.body !== undefined,
+    params: options.schema?.params !== undefined,
+  }));
   assert.ok(routes.length > 80, `found ${routes.length} routes`);
   const own = routes.filter((r) => Object.hasOwn(OWN_PARSERS, r.route));
   assert.deepEqual(own.map((r) => r.route).sort(), Object.keys(OWN_PARSERS).sort(), 'the exceptions still exist');
