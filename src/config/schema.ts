@@ -172,6 +172,67 @@ export const numberSchema = z
     path: ['mm7'],
   });
 
+const clockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'expected a time of day such as "08:00"');
+
+/** A prefix of E.164 numbers: "+1850" (an area code), "+49" (a country). */
+const phonePrefix = z.string().regex(/^\+[0-9]{1,15}$/, 'expected "+" and digits, such as "+1850"');
+
+const sendWindow = { send_from: clockTime, send_until: clockTime };
+const windowInOrder = (w: { send_from: string; send_until: string }) => w.send_from < w.send_until;
+const windowMessage = { message: 'send_from must be before send_until', path: ['send_until'] };
+
+/** Florida's and Oklahoma's telemarketing laws end the day at 20:00: their area codes, as of 2026. */
+const STRICTER_AREAS = [
+  {
+    name: 'Florida',
+    prefixes: [
+      239, 305, 321, 324, 352, 386, 407, 448, 561, 645, 656, 689, 727, 728, 754, 772, 786, 813, 850, 863, 904, 941, 954,
+    ].map((area) => `+1${area}`),
+    send_from: '08:00',
+    send_until: '20:00',
+  },
+  {
+    name: 'Oklahoma',
+    prefixes: [405, 539, 572, 580, 918].map((area) => `+1${area}`),
+    send_from: '08:00',
+    send_until: '20:00',
+  },
+];
+
+const campaignsSection = z
+  .strictObject({
+    /** Named in the opt-out footer of the first campaign message a phone gets ({business}). */
+    business_name: z.string().min(1).max(60).optional(),
+    /** The footer every new campaign starts with; {business} is replaced by business_name. */
+    footer: z.string().min(1).max(160).default('{business}: Reply STOP to opt out'),
+    /** Campaign messages go only while it is between these times wherever the recipient may be. */
+    send_from: clockTime.default('08:00'),
+    send_until: clockTime.default('21:00'),
+    /** Stricter windows by number prefix; the longest matching prefix wins. Default: Florida and Oklahoma, 08:00–20:00. */
+    area_rules: z
+      .array(
+        z
+          .strictObject({ name: z.string().min(1).max(60), prefixes: z.array(phonePrefix).min(1), ...sendWindow })
+          .refine(windowInOrder, windowMessage),
+      )
+      .default(STRICTER_AREAS),
+    /** Campaign messages one phone may get in 24 hours, across all campaigns. */
+    max_per_contact_per_day: z.number().int().min(1).max(100).default(3),
+    /** The share of a number's (and its connection's) messages per second campaigns may take: the rest stays for replies. */
+    max_share: z.number().min(0.1).max(1).default(0.8),
+    /** Carrier answers meaning "too fast": SMPP command_status as "0x58", WhatsApp error codes as "130429". */
+    throttle_codes: z.array(z.string().min(1).max(16)).default(['0x58', '0x14', '130429', '131056']),
+    /** How long a campaign the carrier throttled pauses before it resumes by itself. */
+    throttle_pause_minutes: z.number().int().min(1).max(1440).default(5),
+    /** Carrier answers meaning "the number's daily cap is reached" (carriers differ: ask yours). */
+    daily_cap_codes: z.array(z.string().min(1).max(16)).default([]),
+    /** How long a campaign that hit a daily cap pauses before it resumes by itself. */
+    daily_cap_pause_hours: z.number().int().min(1).max(72).default(24),
+    /** Rows one CSV upload may hold. */
+    max_csv_rows: z.number().int().min(1).max(1_000_000).default(200_000),
+  })
+  .refine((c) => c.send_from < c.send_until, windowMessage);
+
 /** The one description of `switchboard.toml`: validation and the TypeScript type come from here. */
 export const configSchema = z
   .strictObject({
@@ -253,6 +314,7 @@ export const configSchema = z
         keep: z.number().int().min(1).max(1000).default(7),
       })
       .prefault({}),
+    campaigns: campaignsSection.prefault({}),
     webhooks: z
       .strictObject({
         /**

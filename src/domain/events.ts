@@ -45,6 +45,11 @@ export interface DomainEventMap {
   'scheduled.changed': { conversationId: number; scheduledId: number; inboxId: number };
   /** Status message, availability or queue membership changed: teammates' team lists show it. */
   'presence.changed': { userId: number };
+  /**
+   * A campaign moved on: its state, its audience or text (drafts), recipients queued, its messages' statuses, replies,
+   * opt-outs. Campaign pages redraw their progress (at most once a second per campaign).
+   */
+  'campaign.changed': { campaignId: number; inboxId: number };
   /** The user's sessions ended (deactivated, password changed), all but `except`. */
   'user.sessions.ended': { userId: number; except?: string };
 }

@@ -24,6 +24,8 @@ export const contacts = sqliteTable(
     originInboxId: integer('origin_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
     /** WhatsApp's business-scoped user id: how a sender without a number is found again (unique per book). */
     whatsappId: text('whatsapp_id'),
+    /** Where the contact lives (IANA name), when someone said: campaign quiet hours use it instead of the number's zones. */
+    timeZone: text('time_zone'),
     createdAt: integer('created_at')
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),

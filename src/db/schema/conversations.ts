@@ -189,6 +189,12 @@ export const messages = sqliteTable(
      * it back). Such a row is work for the outbox only, never a bubble in the timeline.
      */
     reactionToId: integer('reaction_to_id').references((): AnySQLiteColumn => messages.id, { onDelete: 'cascade' }),
+    /**
+     * The campaign (campaigns.id) whose recipient this message is: the outbox pauses the campaign rather than the
+     * message on a carrier's throttling, and an opt-out drops its queued ones. No foreign key: the schemas would
+     * import each other.
+     */
+    campaignId: integer('campaign_id'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -17,3 +17,4 @@ export * from './push.ts';
 export * from './templates.ts';
 export * from './webhooks.ts';
 export * from './api.ts';
+export * from './campaigns.ts';
