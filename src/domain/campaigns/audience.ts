@@ -6,11 +6,11 @@
  */
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import { campaignRecipients, campaignRejects, campaigns } from '../../db/schema/campaigns.ts';
+import { campaignRecipients, campaignRejects } from '../../db/schema/campaigns.ts';
 import { conversations, tags } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { countryOfNumber, parsePhone, parseTextable } from '../../lib/e164.ts';
-import type { Actor, DomainContext, Tx } from '../context.ts';
+import type { Actor, DomainContext } from '../context.ts';
 import { TEAM_BOOK } from '../contacts/book.ts';
 import { listConditions, type ListFilter } from '../conversations/list.ts';
 import { prepared } from '../prepared.ts';
@@ -358,7 +358,7 @@ export interface AudienceCounts {
   recent: number;
 }
 
-export const RECENT_MS = 86_400_000;
+const RECENT_MS = 86_400_000;
 
 /** What the audience comes to before sending: one aggregate over the recipients. */
 export function audienceCounts(ctx: DomainContext, actor: Actor, id: number): AudienceCounts {
@@ -392,30 +392,6 @@ export function audienceCounts(ctx: DomainContext, actor: Actor, id: number): Au
     invalid,
     recent: row.recent,
   };
-}
-
-/**
- * At start, inside its transaction: the pending recipients who opted out from the number, or whom a campaign
- * texted in the last 24 hours, are skipped with that reason (send re-checks opt-outs for everyone it queues).
- */
-export function skipUnreachable(tx: Tx, id: number, now: number): { optedOut: number; recent: number } {
-  const numberId = tx
-    .select({ numberId: campaigns.numberId })
-    .from(campaigns)
-    .where(eq(campaigns.id, id))
-    .get()?.numberId;
-  const optedOut = tx.run(
-    sql`UPDATE campaign_recipients SET state = 'skipped', skip_reason = 'opted_out'
-        WHERE campaign_id = ${id} AND state = 'pending'
-          AND EXISTS (SELECT 1 FROM opt_outs o WHERE o.phone = campaign_recipients.phone AND o.number_id = ${numberId ?? -1})`,
-  ).changes;
-  const recent = tx.run(
-    sql`UPDATE campaign_recipients SET state = 'skipped', skip_reason = 'recent'
-        WHERE campaign_id = ${id} AND state = 'pending'
-          AND EXISTS (SELECT 1 FROM campaign_recipients p WHERE p.phone = campaign_recipients.phone
-                      AND p.queued_at >= ${now - RECENT_MS} AND p.campaign_id <> ${id})`,
-  ).changes;
-  return { optedOut, recent };
 }
 
 /** The error list: lines that were no textable number, in the order they came. */
