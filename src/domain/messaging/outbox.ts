@@ -93,7 +93,7 @@ export function insertOutbound(
   body: string,
   authorUserId: number | null,
   now: number,
-  extra: { replyToId?: number; content?: MessageContent } = {},
+  extra: { replyToId?: number; content?: MessageContent; campaignId?: number } = {},
 ): number {
   // A person's answer ends the customer's wait; an automatic one (STOP's confirmation) does not.
   const answered = authorUserId === null ? {} : { waitingSince: null };
