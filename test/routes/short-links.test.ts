@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
-import { campaignRecipients, campaigns } from '../../src/db/schema/campaigns.ts';
 import { shortenLinks } from '../../src/domain/campaigns/links.ts';
-import { buildNumber, nextCustomer } from '../factories.ts';
+import { buildCampaign } from '../factories.ts';
 import { testApp } from '../helper.ts';
 
 /** The app listening on a real port, a campaign with two recipients whose texts carry short links. */
@@ -11,21 +10,14 @@ async function world(t: TestContext) {
   const h = await testApp(t, { server: { public_url: 'https://inbox.example.com' } });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  const db = h.app.domain.db;
-  const number = buildNumber(h);
-  const now = Date.now();
-  const { id: campaignId } = db
-    .insert(campaigns)
-    .values({ name: 'Spring sale', numberId: number.id, footer: '', state: 'sending', createdAt: now, updatedAt: now })
-    .returning({ id: campaigns.id })
-    .get();
+  const campaign = buildCampaign(h);
+  const recipients = [...campaign.recipientIds];
+  /** The next recipient's text with its short link: the link's path. */
   const shortLinkOf = (text: string) => {
-    const recipientId = db
-      .insert(campaignRecipients)
-      .values({ campaignId, phone: nextCustomer(), zones: 'America/New_York' })
-      .returning({ id: campaignRecipients.id })
-      .get().id;
-    const out = db.transaction((tx) => shortenLinks(tx, { campaignId, recipientId, text, base: origin }));
+    const recipientId = recipients.shift()!;
+    const out = h.app.domain.db.transaction((tx) =>
+      shortenLinks(tx, { campaignId: campaign.id, recipientId, text, base: origin }),
+    );
     return /(\/l\/\w+)/.exec(out)![1]!;
   };
   const clicks = () =>

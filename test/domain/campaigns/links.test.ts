@@ -1,38 +1,18 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { campaignRecipients, campaigns } from '../../../src/db/schema/campaigns.ts';
 import { followLink, linkTarget, shortenLinks } from '../../../src/domain/campaigns/links.ts';
 import { bareLinks } from '../../../src/formatting/bare-links.ts';
 import { toPlainText } from '../../../src/formatting/markdown.ts';
-import { buildNumber, nextCustomer } from '../../factories.ts';
+import { buildCampaign } from '../../factories.ts';
 import { testApp, type TestApp } from '../../helper.ts';
 
 const BASE = 'https://inbox.example.com';
 const SHORT = /https:\/\/inbox\.example\.com\/l\/([A-Za-z0-9]{22})/g;
 
-/** A sending campaign with `n` recipients, as rows (what the links need: ids). */
-function campaignWith(h: TestApp, n: number) {
-  const db = h.app.domain.db;
-  const number = buildNumber(h);
-  const now = Date.now();
-  const { id } = db
-    .insert(campaigns)
-    .values({ name: 'Spring sale', numberId: number.id, footer: '', state: 'sending', createdAt: now, updatedAt: now })
-    .returning({ id: campaigns.id })
-    .get();
-  const recipients = Array.from({ length: n }, () =>
-    db
-      .insert(campaignRecipients)
-      .values({ campaignId: id, phone: nextCustomer(), zones: 'America/New_York' })
-      .returning({ id: campaignRecipients.id })
-      .get(),
-  ).map((r) => r.id);
-  return { campaignId: id, inboxId: number.inboxId, recipients };
-}
-
 async function world(t: TestContext) {
   const h = await testApp(t, { server: { public_url: BASE } });
-  return { h, ...campaignWith(h, 2) };
+  const { id: campaignId, inboxId, recipientIds: recipients } = buildCampaign(h);
+  return { h, campaignId, inboxId, recipients };
 }
 
 const shorten = (h: TestApp, campaignId: number, recipientId: number, text: string) =>
@@ -88,8 +68,8 @@ test('each recipient gets their own tokens for the same links; shortening a text
   assert.equal(count(h, 'campaign_links'), 2, 'links are per campaign, not per recipient');
   assert.equal(count(h, 'campaign_link_tokens'), 4);
 
-  const other = campaignWith(h, 1);
-  const elsewhere = tokensIn(shorten(h, other.campaignId, other.recipients[0]!, text));
+  const other = buildCampaign(h);
+  const elsewhere = tokensIn(shorten(h, other.id, other.recipientIds[0]!, text));
   assert.equal(new Set([...first, ...second, ...elsewhere]).size, 6);
   assert.equal(count(h, 'campaign_links'), 4, "another campaign's links are its own");
 });
