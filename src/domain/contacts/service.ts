@@ -14,6 +14,7 @@ import { addEvent, stateFor, type Tx } from '../conversations/actions.ts';
 import type { Country } from '../../lib/countries.ts';
 import { exampleNumber, formatPhone, parsePhone } from '../../lib/e164.ts';
 import { canonicalTimeZone } from '../../lib/time-zones.ts';
+import { announceOptOut, noteOptOut } from '../campaigns/opt-outs.ts';
 
 /**
  * A contact in one address book (./book.ts): the team's, whose contacts anyone who sees one of their
@@ -421,10 +422,15 @@ export function unsubscribeByHand(ctx: DomainContext, actor: Actor, conversation
       .onConflictDoNothing()
       .run();
     if (added.changes === 0) throw conflict('contact.already_unsubscribed');
-    return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'unsubscribed', actor.id, now) };
+    return {
+      inboxId: state.inboxId,
+      eventId: addEvent(tx, conversationId, 'unsubscribed', actor.id, now),
+      campaigns: noteOptOut(tx, conv.numberId, conv.phone, now),
+    };
   });
   ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, contact: true });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+  announceOptOut(ctx, done.campaigns);
 }
 
 /** One (customer number, our number) pair a contact is opted out on. */
@@ -452,6 +458,7 @@ export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: 
       .orderBy(asc(numbers.e164))
       .all();
     const changed: { conversationId: number; inboxId: number; eventId: number }[] = [];
+    const campaigns: ReturnType<typeof noteOptOut> = { campaigns: [], messages: [] };
     for (const phone of contact.phones) {
       for (const number of ours) {
         const added = tx
@@ -460,6 +467,9 @@ export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: 
           .onConflictDoNothing()
           .run();
         if (added.changes === 0) continue;
+        const stopped = noteOptOut(tx, number.id, phone, now);
+        campaigns.campaigns.push(...stopped.campaigns);
+        campaigns.messages.push(...stopped.messages);
         const ended = tx
           .select({ id: conversations.id, inboxId: conversations.inboxId })
           .from(conversations)
@@ -475,6 +485,7 @@ export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: 
     }
     return {
       changed,
+      campaigns,
       optOuts: contact.phones.flatMap((phone) => ours.map((number) => ({ phone, number: number.e164 }))),
     };
   });
@@ -482,6 +493,7 @@ export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: 
     ctx.events.emit('conversation.changed', { conversationId, inboxId, contact: true });
     ctx.events.emit('conversation.event', { conversationId, eventId, inboxId });
   }
+  announceOptOut(ctx, done.campaigns);
   return done.optOuts;
 }
 
