@@ -3,7 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { campaignLinks, campaignLinkTokens, campaigns } from '../../db/schema/campaigns.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { bareLinks } from '../../formatting/bare-links.ts';
-import type { DomainContext, Tx } from '../context.ts';
+import type { Actor, DomainContext, Tx } from '../context.ts';
+import { assertMayRead } from './access.ts';
 
 /**
  * Tracked links: a campaign's message goes out with each http(s) link replaced by the app's own short link, one
@@ -114,4 +115,28 @@ export function followLink(ctx: DomainContext, token: string, now: number): stri
   if (!target) return null;
   ctx.events.emit('campaign.changed', { campaignId: target.campaignId, inboxId: target.inboxId });
   return target.url;
+}
+
+/**
+ * Each of the campaign's links (in the order they were first sent): its clicks, and how many recipients clicked it
+ * (each has one token per link). For whoever may read the campaign.
+ */
+export function linkStats(
+  ctx: DomainContext,
+  actor: Actor,
+  campaignId: number,
+): { url: string; clicks: number; uniqueClicks: number }[] {
+  assertMayRead(ctx, actor, campaignId);
+  return ctx.db
+    .select({
+      url: campaignLinks.url,
+      clicks: sql<number>`coalesce(sum(${campaignLinkTokens.clicks}), 0)`,
+      uniqueClicks: sql<number>`count(case when ${campaignLinkTokens.clicks} > 0 then 1 end)`,
+    })
+    .from(campaignLinks)
+    .leftJoin(campaignLinkTokens, eq(campaignLinkTokens.linkId, campaignLinks.id))
+    .where(eq(campaignLinks.campaignId, campaignId))
+    .groupBy(campaignLinks.id)
+    .orderBy(campaignLinks.id)
+    .all();
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { followLink, linkTarget, shortenLinks } from '../../../src/domain/campaigns/links.ts';
+import { followLink, linkStats, linkTarget, shortenLinks } from '../../../src/domain/campaigns/links.ts';
 import { bareLinks } from '../../../src/formatting/bare-links.ts';
 import { toPlainText } from '../../../src/formatting/markdown.ts';
-import { buildCampaign } from '../../factories.ts';
-import { testApp, type TestApp } from '../../helper.ts';
+import { buildCampaign, buildInbox, buildNumber, buildUser, nextCustomer } from '../../factories.ts';
+import { refusal, testApp, type TestApp } from '../../helper.ts';
 
 const BASE = 'https://inbox.example.com';
 const SHORT = /https:\/\/inbox\.example\.com\/l\/([A-Za-z0-9]{22})/g;
@@ -100,6 +100,39 @@ test('a click counts and tells the campaign page; an unknown or malformed token 
   }
   assert.equal(h.sqlite.prepare('SELECT sum(clicks) FROM campaign_link_tokens').pluck().get(), 2);
   assert.equal(events.length, 2);
+});
+
+test('link stats: clicks and clicking recipients per link, in the order sent; for those who see the inbox', async (t) => {
+  const h = await testApp(t, { server: { public_url: BASE } });
+  const agent = await buildUser(h);
+  const stranger = await buildUser(h);
+  const admin = await buildUser(h, { role: 'admin' });
+  const number = buildNumber(h, { inbox: buildInbox(h, { members: [agent] }) });
+  const { id, recipientIds } = buildCampaign(h, { number, phones: [nextCustomer(), nextCustomer(), nextCustomer()] });
+  const text = 'New: https://shop.example/new and https://shop.example/old, or https://shop.example/never';
+  const [ana, ben] = recipientIds.map((r) => tokensIn(shorten(h, id, r, text)));
+  const click = (token: string | undefined) => followLink(h.app.domain, token!, Date.now());
+  click(ana![0]);
+  click(ana![0]);
+  click(ben![0]);
+  click(ben![1]);
+
+  const expected = [
+    { url: 'https://shop.example/new', clicks: 3, uniqueClicks: 2 },
+    { url: 'https://shop.example/old', clicks: 1, uniqueClicks: 1 },
+    { url: 'https://shop.example/never', clicks: 0, uniqueClicks: 0 },
+  ];
+  assert.deepEqual(linkStats(h.app.domain, agent.actor, id), expected, 'an agent of the inbox reads them');
+  assert.deepEqual(linkStats(h.app.domain, admin.actor, id), expected);
+  assert.equal(
+    refusal(() => linkStats(h.app.domain, stranger.actor, id)),
+    '404 error.not_found',
+  );
+  assert.equal(
+    refusal(() => linkStats(h.app.domain, admin.actor, id + 100)),
+    '404 error.not_found',
+  );
+  assert.deepEqual(linkStats(h.app.domain, admin.actor, buildCampaign(h).id), [], 'a campaign without links');
 });
 
 test('the link finder reads hostile text in one pass: 100 000 characters of near-links are answered, correctly', () => {
