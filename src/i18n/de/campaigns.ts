@@ -147,9 +147,44 @@ export const campaigns: Translation<typeof en> = {
   'campaign.opted_out': 'Abgemeldet',
   'campaign.replied': 'Hat geantwortet',
   'campaign.clicks_n': { one: '{n} Klick', other: '{n} Klicks' },
+  'campaign.name_invalid': 'Geben Sie der Kampagne einen Namen mit bis zu {max} Zeichen.',
+  'campaign.number_invalid':
+    'Wählen Sie eine der angebotenen Nummern: registrierte SMS-Nummern der Posteingänge, die Sie verwalten.',
+  'campaign.not_draft': 'Diese Kampagne läuft bereits: Ihr Entwurf lässt sich nicht mehr ändern.',
+  'campaign.stale':
+    'Jemand hat diese Kampagne geändert, seit die Seite geladen wurde. Laden Sie die Seite neu und versuchen Sie es noch einmal.',
+  'campaign.body_too_long': 'Der Text darf bis zu {max} Zeichen lang sein.',
+  'campaign.unknown_placeholder':
+    'Kein Kontaktfeld und keine CSV-Spalte heißt {names}. Verwenden Sie einen der Platzhalter unter dem Text.',
+  'campaign.footer_too_long': 'Die Fußzeile darf bis zu {max} Zeichen lang sein.',
+  'campaign.csv_too_many_rows':
+    'Die Datei hat mehr als {max} Empfänger. Teilen Sie sie auf, oder bitten Sie einen Admin, campaigns.max_csv_rows zu erhöhen.',
+  'campaign.csv_cell_too_long': 'Zeile {line} enthält einen Wert mit mehr als {max} Zeichen.',
+  'campaign.csv_unclosed_quote':
+    'Ein Wert in Anführungszeichen ab Zeile {line} endet nie: Das schließende Anführungszeichen (") fehlt.',
+  'campaign.csv_empty':
+    'Die Datei enthält keine Empfänger: Nötig sind eine Kopfzeile und mindestens eine Zeile darunter.',
+  'campaign.csv_no_phone_column':
+    'Keine Spalte mit Telefonnummern gefunden. Nennen Sie sie Telefon, Handy oder Nummer, oder setzen Sie die Nummern in die erste Spalte.',
+  'campaign.pasted_empty': 'Fügen Sie mindestens eine Telefonnummer ein.',
+  'campaign.too_many_numbers': 'Fügen Sie höchstens {max} Nummern auf einmal ein.',
+  'campaign.tag_unknown': 'Dieses Schlagwort gibt es nicht mehr. Wählen Sie ein anderes.',
+  'campaign.filter_inbox': 'Wählen Sie einen Posteingang, den Sie sehen.',
+  'campaign.reject.invalid': 'Keine Telefonnummer',
+  'campaign.reject.landline': 'Ein Festnetzanschluss: Er kann keine SMS empfangen',
+  'campaign.reject.empty': 'In dieser Zeile steht keine Telefonnummer',
+  'campaign.no_recipients':
+    'Niemand würde diese Kampagne erhalten: Fügen Sie Empfänger hinzu, die sich nicht abgemeldet haben.',
+  'campaign.body_empty': 'Schreiben Sie zuerst den Text (Abschnitt 2).',
+  'campaign.number_unregistered':
+    'Die Nummer ist nicht mehr für Massen-SMS registriert: Von ihr können keine Kampagnen gesendet werden.',
+  'campaign.send_at_past': 'Dieser Zeitpunkt ist vorbei. Wählen Sie einen späteren, oder senden Sie jetzt.',
+  'campaign.not_started': 'Diese Kampagne hat noch nicht begonnen.',
+  'campaign.finished': 'Diese Kampagne ist beendet: Sie lässt sich nicht mehr pausieren, fortsetzen oder abbrechen.',
   'campaign.pick_number': 'Wählen Sie die Nummer, von der gesendet wird.',
   'campaign.pick_tag': 'Wählen Sie ein Schlagwort.',
   'campaign.source_unknown': 'Wählen Sie, woher die Empfänger kommen.',
   'campaign.csv_missing': 'Wählen Sie eine CSV-Datei.',
+  'campaign.csv_too_large': 'Die Datei ist größer als {max}. Teilen Sie sie in kleinere Dateien auf.',
   'campaign.rate_invalid': 'Geben Sie eine ganze Zahl von SMS pro Minute an, von 1 bis {max}.',
 };
