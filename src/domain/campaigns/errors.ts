@@ -21,8 +21,8 @@ export type CampaignErrorKey =
   | 'campaign.csv_empty'
   | 'campaign.csv_no_phone_column'
   | 'campaign.pasted_empty'
-  | 'campaign.tag_unknown'
-  | 'campaign.filter_inbox';
+  | 'campaign.too_many_numbers'
+  | 'campaign.tag_unknown';
 
 /** Why an audience line was not used (campaign_rejects.reason). */
 export type CampaignRejectKey = 'campaign.reject.invalid' | 'campaign.reject.landline' | 'campaign.reject.empty';
