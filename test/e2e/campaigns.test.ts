@@ -57,7 +57,7 @@ test(
     const id = Number(/\/campaigns\/(\d+)\/edit$/.exec(page.url())![1]);
 
     // 1. Audience: the CSV, its refused line listed, the duplicate merged.
-    const audience = page.getByRole('region', { name: '1 Audience' });
+    const audience = page.getByRole('region', { name: 'Audience', exact: true });
     await audience
       .getByLabel('CSV file')
       .setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
@@ -70,21 +70,21 @@ test(
     await audience.getByRole('cell', { name: 'not a phone' }).waitFor();
 
     // 2. Message: an unknown placeholder is refused in place, then the CSV's column fills in per recipient.
-    const message = page.getByRole('region', { name: '2 Message' });
+    const message = page.getByRole('region', { name: 'Message', exact: true });
     await message.getByLabel('Text', { exact: true }).fill('Hi {{contact.first_name}}, take {{voucher}}');
     await message.getByRole('button', { name: 'Save message' }).click();
     await message.getByText('No contact field or CSV column is called {{voucher}}').waitFor();
     await message.getByLabel('Text', { exact: true }).fill('Hello from Winter sale: your code {{coupon}}');
     await message.getByRole('button', { name: 'Save message' }).click();
     await message.getByText('Message saved.').waitFor();
-    const preview = page.getByRole('region', { name: 'Preview' });
+    const preview = page.getByRole('region', { name: 'Preview', exact: true });
     await preview.getByText('your code AB12').waitFor();
     await preview.getByText(/GSM-7/).waitFor();
     await preview.getByRole('link', { name: 'Next' }).click();
     await preview.getByText('your code CD34').waitFor();
 
     // 3. Schedule: for the minute it is now (in the manager's zone), at a pace the test can watch.
-    const schedule = page.getByRole('region', { name: '3 Schedule' });
+    const schedule = page.getByRole('region', { name: 'Schedule', exact: true });
     await schedule.getByLabel('At a time').check();
     const zone = s.configStore.current.server.time_zone;
     await schedule.getByLabel(/Date and time/).fill(wallAt(Date.now(), zone).toISOString().slice(0, 16));
@@ -93,7 +93,7 @@ test(
     assert.equal(new URL(page.url()).pathname, `/campaigns/${id}`);
 
     // Progress, live: every recipient ends delivered without a reload.
-    const progress = page.getByRole('region', { name: 'Progress' });
+    const progress = page.getByRole('region', { name: 'Progress', exact: true });
     const count = (name: string) => progress.locator(`[data-count="${name}"]`).textContent();
     await until(async () => (await count('delivered')) === '3', 'all three delivered, pushed live', 60_000);
     assert.equal(await count('failed'), '0');
