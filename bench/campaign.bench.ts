@@ -192,7 +192,7 @@ async function main(): Promise<void> {
         `during it n=${busy.length} p50=${p(busy, 50)} ms p95=${p(busy, 95)} ms`,
     );
     console.log(
-      `SUMMARY campaign: ${N} at ${RATE}/min → ${Math.round(achieved)}/min achieved, ${delivered.get(campaignId)}/${N} delivered; ` +
+      `SUMMARY campaign: ${N} at ${RATE}/min → ${Math.round(achieved)}/min achieved, ${delivered.get(campaignId) as number}/${N} delivered; ` +
         `agent reply p50 ${p(idle, 50)} → ${p(busy, 50)} ms (${change(p(idle, 50), p(busy, 50))}), ` +
         `p95 ${p(idle, 95)} → ${p(busy, 95)} ms (${change(p(idle, 95), p(busy, 95))}); ${machine()}`,
     );

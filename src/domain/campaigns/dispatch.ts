@@ -167,7 +167,9 @@ function duePicks(tx: Tx, campaignId: number, now: number, limit: number): Pick[
       SELECT id, phone, contact_id AS contactId, vars, zones FROM campaign_recipients
       WHERE campaign_id = ${campaignId} AND state = 'pending' AND not_before <= ${now}
       ORDER BY not_before, id LIMIT ${limit})`);
-  return rows.slice(0, limit).map((r) => ({ ...r, vars: r.vars === null ? null : JSON.parse(r.vars) }));
+  return rows
+    .slice(0, limit)
+    .map((r) => ({ ...r, vars: r.vars === null ? null : (JSON.parse(r.vars) as Record<string, string>) }));
 }
 
 function skip(tx: Tx, id: number, reason: SkipReason): 'skipped' {
