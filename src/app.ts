@@ -82,6 +82,8 @@ import sandboxRoutes from './routes/sandbox.ts';
 import setupRoutes from './routes/setup.ts';
 import { createViews, viewOptions } from './views.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.ts';
+import { startCampaignDispatcher, type CampaignDispatcher } from './campaigns/dispatcher.ts';
+import { campaignSettingsOf } from './domain/campaigns/settings.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -104,6 +106,8 @@ declare module 'fastify' {
     later: LaterTimer;
     /** Sends the outgoing webhooks' queue (started when the app is ready, stopped on close). */
     webhooks: WebhookDispatcher;
+    /** Queues campaign texts at their pace (started when the app is ready, stopped on close). */
+    campaigns: CampaignDispatcher;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -307,6 +311,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   });
   app.addHook('onClose', async () => app.webhooks?.stop());
+  app.decorate('campaigns', null as unknown as CampaignDispatcher);
+  app.addHook('onReady', async () => {
+    app.campaigns = startCampaignDispatcher(domain, {
+      config: () => app.configStore.current,
+      settings: () => campaignSettingsOf(app.configStore.current),
+      fileLinks: () => ({
+        links: { publicUrl: app.configStore.current.server.public_url, sandbox: null },
+        linkDays: app.configStore.current.media.link_days,
+      }),
+      onError: (err) => app.log.error({ err }, 'queueing campaign texts failed'),
+    });
+  });
+  app.addHook('onClose', async () => app.campaigns?.stop());
   registerPushListeners(app);
   return app;
 }

@@ -209,6 +209,8 @@ export async function startMessaging(
   app.domain.events.on('message.created', ({ direction }) => {
     if (direction === 'out') loop.wake();
   });
+  // Campaign texts are queued without a message.created each (thousands, in closed conversations): one wake per turn.
+  app.domain.events.on('campaign.changed', () => loop.wake());
   // An agent opened the conversation: the customer's phone may show their latest message as read (once per message).
   const receipted = new Map<number, string>();
   app.domain.events.on('conversation.read', ({ conversationId, read }) => {

@@ -153,7 +153,7 @@ export interface ReplyMedia {
 }
 
 /** An SMS cannot carry files: the customer gets an unguessable link that opens them until it expires. */
-function addMediaLink(tx: Tx, messageId: number, base: string, linkDays: number, now: number): void {
+export function addMediaLink(tx: Tx, messageId: number, base: string, linkDays: number, now: number): void {
   const token = randomBytes(18).toString('base64url');
   tx.insert(mediaLinks)
     .values({ messageId, token, url: `${base}/m/${token}`, expiresAt: now + linkDays * 86_400_000 })
