@@ -62,6 +62,7 @@ import noteRoutes from './routes/notes.ts';
 import mm7Routes from './routes/mm7.ts';
 import webhookRoutes from './routes/webhooks.ts';
 import publicSurveyRoutes from './routes/survey-public.ts';
+import shortLinkRoutes from './routes/short-links.ts';
 import surveyRoutes from './routes/surveys.ts';
 import emojiRoutes from './routes/emoji.ts';
 import inboxSettingRoutes from './routes/inboxes.ts';
@@ -279,6 +280,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(emojiRoutes);
   await app.register(surveyRoutes);
   await app.register(publicSurveyRoutes);
+  await app.register(shortLinkRoutes);
   await app.register(mediaRoutes);
   await app.register(mm7Routes);
   await app.register(webhookRoutes);

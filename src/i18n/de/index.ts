@@ -28,6 +28,7 @@ import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
 import { api } from './api.ts';
 import { search } from './search.ts';
+import { shortLinks } from './short-links.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -62,4 +63,5 @@ export const de: Translation<typeof en> = {
   ...whatsapp,
   ...api,
   ...search,
+  ...shortLinks,
 };

@@ -28,6 +28,7 @@ import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
 import { api } from './api.ts';
 import { search } from './search.ts';
+import { shortLinks } from './short-links.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -61,6 +62,7 @@ export const en = {
   ...whatsapp,
   ...api,
   ...search,
+  ...shortLinks,
 } as const;
 
 export type MessageKey = keyof typeof en;
