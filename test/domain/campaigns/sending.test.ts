@@ -303,3 +303,24 @@ test('STOP or an opt-out by hand mid-campaign: nothing more goes to that phone; 
   assert.equal(pageTwo.next, null);
   assert.equal([...reportRows(w.h.app.domain, w.admin.actor, c.id)].length, 4);
 });
+
+test('a carrier pause ends by itself at its resume time: the campaign sends again and its held texts are due', async (t) => {
+  const w = await frozenApp(t);
+  const c = buildCampaign(w.h, { phones: [nextCustomer(), nextCustomer()] });
+  w.dispatch(1);
+  const held = w.recipients(c.id)[0]!.messageId!;
+  const resumeAt = NOON_UTC + settings.throttlePauseMs;
+  w.h.sqlite
+    .prepare(`UPDATE campaigns SET state = 'paused', paused_reason = 'carrier_throttle', resume_at = ? WHERE id = ?`)
+    .run(resumeAt, c.id);
+  w.h.sqlite.prepare('UPDATE messages SET next_attempt_at = ? WHERE id = ?').run(resumeAt, held);
+  const before = w.dispatch();
+  assert.equal(before.queued, 0, 'nothing queued while the carrier pause lasts');
+  assert.equal(before.wakeAt, resumeAt, 'the dispatcher wakes at the resume time');
+  w.clock.at = resumeAt;
+  assert.equal(w.dispatch().queued, 1);
+  assert.equal(w.campaign(c.id).state, 'done');
+  assert.equal(w.campaign(c.id).paused_reason, null);
+  assert.equal(w.message(held).next_attempt_at, resumeAt);
+  assert.equal(w.message(held).status, 'queued', 'the held text goes once, as it is');
+});
