@@ -129,8 +129,8 @@ test(
     // Run 1: killed mid-send.
     const first = await serve();
     await until(() => accepted().length >= 10 || undefined, 'ten texts at the SMSC', 30_000);
-    const leasedAtKill = inFlight();
     await kill(first);
+    const leasedAtKill = inFlight();
     const atFirstKill = accepted().length;
 
     // Run 2: carries on; paused, then killed while paused; campaign B is cancelled meanwhile.
