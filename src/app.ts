@@ -64,6 +64,8 @@ import webhookRoutes from './routes/webhooks.ts';
 import publicSurveyRoutes from './routes/survey-public.ts';
 import shortLinkRoutes from './routes/short-links.ts';
 import surveyRoutes from './routes/surveys.ts';
+import campaignPageRoutes from './routes/campaigns/pages.ts';
+import campaignEditorRoutes from './routes/campaigns/editor.ts';
 import emojiRoutes from './routes/emoji.ts';
 import inboxSettingRoutes from './routes/inboxes.ts';
 import conversationActionRoutes from './routes/conversations/actions.ts';
@@ -279,6 +281,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mentionRoutes);
   await app.register(emojiRoutes);
   await app.register(surveyRoutes);
+  await app.register(campaignPageRoutes, { prefix: '/campaigns' });
+  await app.register(campaignEditorRoutes, { prefix: '/campaigns' });
   await app.register(publicSurveyRoutes);
   await app.register(shortLinkRoutes);
   await app.register(mediaRoutes);

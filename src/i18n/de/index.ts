@@ -11,6 +11,7 @@ import { webhooks } from './webhooks.ts';
 import { connections } from './connections.ts';
 import { canned } from './canned.ts';
 import { surveys } from './surveys.ts';
+import { campaigns } from './campaigns.ts';
 import { media } from './media.ts';
 import { sandbox } from './sandbox.ts';
 import { chats } from './chats.ts';
@@ -46,6 +47,7 @@ export const de: Translation<typeof en> = {
   ...connections,
   ...canned,
   ...surveys,
+  ...campaigns,
   ...media,
   ...sandbox,
   ...chats,
