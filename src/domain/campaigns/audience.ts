@@ -6,11 +6,11 @@
  */
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import { campaignRecipients, campaignRejects, campaigns } from '../../db/schema/campaigns.ts';
+import { campaignRecipients, campaignRejects } from '../../db/schema/campaigns.ts';
 import { conversations, tags } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
-import { countryOfNumber, parsePhone, takesTexts } from '../../lib/e164.ts';
-import type { Actor, DomainContext, Tx } from '../context.ts';
+import { countryOfNumber, parsePhone, parseTextable } from '../../lib/e164.ts';
+import type { Actor, DomainContext } from '../context.ts';
 import { TEAM_BOOK } from '../contacts/book.ts';
 import { listConditions, type ListFilter } from '../conversations/list.ts';
 import { prepared } from '../prepared.ts';
@@ -47,6 +47,8 @@ interface Gathered {
 }
 
 const RAW_MAX = 200;
+/** E.164 as the app stores it. */
+const STORED = /^\+[1-9]\d{5,14}$/;
 /** Phones looked up in the address book per query. */
 const LOOKUP_CHUNK = 5_000;
 
@@ -56,9 +58,9 @@ function normalise(
   country: ReturnType<typeof countryOfNumber>,
 ): { phone: string } | { reason: CampaignRejectKey } {
   if (raw.trim() === '') return { reason: 'campaign.reject.empty' };
-  const phone = parsePhone(raw, [country]);
-  if (phone === null) return { reason: 'campaign.reject.invalid' };
-  return takesTexts(phone) ? { phone } : { reason: 'campaign.reject.landline' };
+  const checked = parseTextable(raw, [country]);
+  if ('phone' in checked) return checked;
+  return { reason: checked.refused === 'invalid' ? 'campaign.reject.invalid' : 'campaign.reject.landline' };
 }
 
 /** Column names people give phone numbers, in several languages, as variable names. */
@@ -184,10 +186,10 @@ function fromConversations(
   const candidates: Candidate[] = [];
   const rejects: Reject[] = [];
   phones.forEach((raw, index) => {
-    // Stored conversation phones are E.164 already; a sender's name (an alphanumeric sender) cannot be texted.
-    const checked = normalise(raw, null);
-    if ('phone' in checked) candidates.push({ phone: checked.phone, vars: null });
-    else rejects.push({ source, line: index + 1, raw: raw.slice(0, RAW_MAX), reason: checked.reason });
+    // Conversation phones were stored as E.164 when the text came or went, so they are taken as they are; a
+    // sender's name (an alphanumeric sender) cannot be texted.
+    if (STORED.test(raw)) candidates.push({ phone: raw, vars: null });
+    else rejects.push({ source, line: index + 1, raw: raw.slice(0, RAW_MAX), reason: 'campaign.reject.invalid' });
   });
   return { candidates, rejects, variables: [] };
 }
@@ -228,7 +230,8 @@ const sameVars = (a: Record<string, string> | null, b: Record<string, string> | 
   JSON.stringify(a) === JSON.stringify(b);
 
 interface Statements {
-  existing: Database.Statement<[number], { phone: string; vars: string | null }>;
+  existing: Database.Statement<[number], string>;
+  varsOf: Database.Statement<[number, string], string | null>;
   contacts: Database.Statement<[number, string], { phone: string; contactId: number; timeZone: string | null }>;
   insert: Database.Statement<[number, string, number | null, string | null, string]>;
   updateVars: Database.Statement<[string | null, number, string]>;
@@ -237,7 +240,12 @@ interface Statements {
 
 function statements(db: Database.Database): Statements {
   return {
-    existing: db.prepare('SELECT phone, vars FROM campaign_recipients WHERE campaign_id = ?'),
+    existing: db.prepare<[number], string>('SELECT phone FROM campaign_recipients WHERE campaign_id = ?').pluck(),
+    varsOf: db
+      .prepare<[number, string], string | null>(
+        'SELECT vars FROM campaign_recipients WHERE campaign_id = ? AND phone = ?',
+      )
+      .pluck(),
     contacts: db.prepare(
       `SELECT cp.phone AS phone, cp.contact_id AS contactId, c.time_zone AS timeZone
        FROM contact_phones cp JOIN contacts c ON c.id = cp.contact_id
@@ -287,9 +295,7 @@ export function addAudience(
   const s = prepared(ctx, 'campaign audience writes', () => statements(ctx.db.$client));
   const done = ctx.db.transaction((tx) => {
     const { campaign: draft, inboxId } = draftForChange(tx, actor, id, null);
-    const existing = new Map(
-      s.existing.all(id).map((r) => [r.phone, r.vars === null ? null : (JSON.parse(r.vars) as Record<string, string>)]),
-    );
+    const existing = new Set(s.existing.all(id));
     const fresh: Candidate[] = [];
     for (const c of unique.values()) {
       if (!existing.has(c.phone)) {
@@ -297,9 +303,11 @@ export function addAudience(
         continue;
       }
       merged++;
-      const before = existing.get(c.phone) ?? null;
+      if (c.vars === null) continue;
+      const stored = s.varsOf.get(id, c.phone) ?? null;
+      const before = stored === null ? null : (JSON.parse(stored) as Record<string, string>);
       const after = fillGaps(before, c.vars);
-      if (!sameVars(before, after)) s.updateVars.run(after === null ? null : JSON.stringify(after), id, c.phone);
+      if (!sameVars(before, after)) s.updateVars.run(JSON.stringify(after), id, c.phone);
     }
     const known = new Map<string, { contactId: number; timeZone: string | null }>();
     for (let at = 0; at < fresh.length; at += LOOKUP_CHUNK) {
@@ -350,7 +358,7 @@ export interface AudienceCounts {
   recent: number;
 }
 
-export const RECENT_MS = 86_400_000;
+const RECENT_MS = 86_400_000;
 
 /** What the audience comes to before sending: one aggregate over the recipients. */
 export function audienceCounts(ctx: DomainContext, actor: Actor, id: number): AudienceCounts {
@@ -384,30 +392,6 @@ export function audienceCounts(ctx: DomainContext, actor: Actor, id: number): Au
     invalid,
     recent: row.recent,
   };
-}
-
-/**
- * At start, inside its transaction: the pending recipients who opted out from the number, or whom a campaign
- * texted in the last 24 hours, are skipped with that reason (send re-checks opt-outs for everyone it queues).
- */
-export function skipUnreachable(tx: Tx, id: number, now: number): { optedOut: number; recent: number } {
-  const numberId = tx
-    .select({ numberId: campaigns.numberId })
-    .from(campaigns)
-    .where(eq(campaigns.id, id))
-    .get()?.numberId;
-  const optedOut = tx.run(
-    sql`UPDATE campaign_recipients SET state = 'skipped', skip_reason = 'opted_out'
-        WHERE campaign_id = ${id} AND state = 'pending'
-          AND EXISTS (SELECT 1 FROM opt_outs o WHERE o.phone = campaign_recipients.phone AND o.number_id = ${numberId ?? -1})`,
-  ).changes;
-  const recent = tx.run(
-    sql`UPDATE campaign_recipients SET state = 'skipped', skip_reason = 'recent'
-        WHERE campaign_id = ${id} AND state = 'pending'
-          AND EXISTS (SELECT 1 FROM campaign_recipients p WHERE p.phone = campaign_recipients.phone
-                      AND p.queued_at >= ${now - RECENT_MS} AND p.campaign_id <> ${id})`,
-  ).changes;
-  return { optedOut, recent };
 }
 
 /** The error list: lines that were no textable number, in the order they came. */

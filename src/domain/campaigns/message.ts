@@ -6,7 +6,6 @@ import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import { campaignRecipients, campaigns } from '../../db/schema/campaigns.ts';
 import { contacts } from '../../db/schema/contacts.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
-import { notFound } from '../errors.ts';
 import { analyzeText, type SmsEncoding } from '../messaging/sms-parts.ts';
 import { assertMayRead } from './access.ts';
 
@@ -105,8 +104,11 @@ export interface CampaignPreview {
   characters: number;
 }
 
-/** The text one recipient (by position, in the order they were added) would get, with its SMS cost. */
-export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: number): CampaignPreview {
+/**
+ * The text one recipient (by position, in the order they were added) would get, with its SMS cost; null while the
+ * audience is empty.
+ */
+export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: number): CampaignPreview | null {
   const { campaign } = assertMayRead(ctx, actor, id);
   const total =
     ctx.db
@@ -114,7 +116,7 @@ export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: n
       .from(campaignRecipients)
       .where(eq(campaignRecipients.campaignId, id))
       .get()?.n ?? 0;
-  if (total === 0) throw notFound();
+  if (total === 0) return null;
   const at = Math.min(Math.max(0, Math.trunc(index) || 0), total - 1);
   const row = ctx.db
     .select({
@@ -131,7 +133,7 @@ export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: n
     .limit(1)
     .offset(at)
     .get();
-  if (!row) throw notFound();
+  if (!row) return null;
   const recipient: RecipientFields = {
     phone: row.phone,
     vars: row.vars,

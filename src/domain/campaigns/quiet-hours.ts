@@ -45,9 +45,10 @@ function formatterOf(zone: string): Intl.DateTimeFormat {
 
 /** The zone's wall clock at `t`, as if it were UTC (so Date.UTC arithmetic works on it). */
 function wallClock(zone: string, t: number): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterOf(zone).formatToParts(t)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const part = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of formatterOf(zone).formatToParts(t))
+    if (p.type in part) part[p.type as keyof typeof part] = Number(p.value);
+  return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
 }
 
 const offsetAt = (zone: string, t: number): number => wallClock(zone, t) - Math.floor(t / 1000) * 1000;

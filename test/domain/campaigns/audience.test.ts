@@ -9,7 +9,6 @@ import {
   audienceCounts,
   clearAudience,
   rejectsOf,
-  skipUnreachable,
   type AudienceSource,
 } from '../../../src/domain/campaigns/audience.ts';
 import { isFirstFromNumber, previewOf } from '../../../src/domain/campaigns/message.ts';
@@ -127,10 +126,6 @@ test('tag and CSV merged; opted-out, invalid and recently texted phones are coun
   );
   assert.equal(audienceCounts(ctx, manager.actor, id).willReceive, 5);
 
-  // At start, send marks the unreachable ones skipped.
-  const skipped = ctx.db.transaction((tx) => skipUnreachable(tx, id, Date.now()));
-  assert.deepEqual(skipped, { optedOut: 1, recent: 1 });
-
   clearAudience(ctx, manager.actor, id);
   assert.deepEqual(audienceCounts(ctx, manager.actor, id), {
     total: 0,
@@ -159,14 +154,14 @@ test('a contact in the team book fills placeholders and sets the zone; the previ
     version,
     body: 'Hi {{contact.first_name}} from {{contact.company}}, size {{size}}',
   });
-  const first = previewOf(ctx, agent.actor, id, 0);
+  const first = previewOf(ctx, agent.actor, id, 0)!;
   assert.equal(first.text, 'Hi Ada from Engines, size M\n\nCorner Shop: Reply STOP to opt out');
   assert.deepEqual(
     [first.index, first.total, first.name, first.encoding, first.segments],
     [0, 2, 'Ada Lovelace', 'gsm7', 1],
   );
-  assert.equal(previewOf(ctx, agent.actor, id, 7).index, 1, 'clamped to the last');
-  assert.equal(previewOf(ctx, agent.actor, id, 1).text, 'Hi  from , size L\n\nCorner Shop: Reply STOP to opt out');
+  assert.equal(previewOf(ctx, agent.actor, id, 7)?.index, 1, 'clamped to the last');
+  assert.equal(previewOf(ctx, agent.actor, id, 1)?.text, 'Hi  from , size L\n\nCorner Shop: Reply STOP to opt out');
 
   // Once a campaign message from this number went to Ada, the footer is left off.
   assert.equal(isFirstFromNumber(ctx.db, number.id, '+15558200001'), true);
@@ -174,7 +169,9 @@ test('a contact in the team book fills placeholders and sets the zone; the previ
     .prepare(`UPDATE campaign_recipients SET message_id = ? WHERE phone = '+15558200001'`)
     .run(buildConversation(w, { number, from: '+15558200001' }).messageIds[0]);
   assert.equal(isFirstFromNumber(ctx.db, number.id, '+15558200001'), false);
-  assert.equal(previewOf(ctx, agent.actor, id, 0).text, 'Hi Ada from Engines, size M');
+  assert.equal(previewOf(ctx, agent.actor, id, 0)?.text, 'Hi Ada from Engines, size M');
+  clearAudience(ctx, manager.actor, id);
+  assert.equal(previewOf(ctx, agent.actor, id, 0), null, 'nobody to preview');
 });
 
 test('bad sources are refused in place and change nothing', async (t) => {
