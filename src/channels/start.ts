@@ -203,7 +203,12 @@ export async function startMessaging(
     if (spec.kind.starts === 'before-loop') channel.start(sink);
     else startingAfterLoop.push(channel);
   }
-  const released = releaseLeases(app.domain);
+  const released = releaseLeases(app.domain, (interrupted) =>
+    log.warn(
+      { interrupted },
+      'campaign texts that were in flight when the last run stopped are not sent again (failed)',
+    ),
+  );
   if (released)
     log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
   app.domain.events.on('message.created', ({ direction }) => {

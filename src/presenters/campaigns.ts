@@ -9,7 +9,6 @@ import { isManager, type Actor, type DomainContext } from '../domain/context.ts'
 import { listInboxesFor, teammatesOf } from '../domain/inboxes/service.ts';
 import { listTags } from '../domain/tags/service.ts';
 import { forbidden } from '../domain/errors.ts';
-import { skipReasons } from '../db/schema/campaigns.ts';
 import type { MessageKey, Translate } from '../i18n/index.ts';
 
 /** What the campaign pages read: the domain, the current configuration and its [campaigns] settings. */
@@ -108,8 +107,8 @@ export function campaignEditor(src: CampaignSource, actor: Actor, id: number, t:
 export function campaignProgressOf(domain: DomainContext, actor: Actor, id: number, progressError?: string) {
   const campaign = campaignOf(getCampaign(domain, actor, id));
   const progress = campaignProgress(domain, actor, id);
-  const skipped = skipReasons
-    .map((reason) => ({ reason, count: progress.skipped[reason] ?? 0 }))
+  const skipped = Object.entries(progress.skipped)
+    .map(([reason, count]) => ({ reason, count }))
     .filter((s) => s.count > 0);
   return { campaign, progress, skipped, mayManage: campaign.mayManage, progressError: progressError ?? null };
 }

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { shortenLinks } from '../../src/domain/campaigns/links.ts';
-import { buildCampaign } from '../factories.ts';
+import { buildCampaign, nextCustomer } from '../factories.ts';
 import { testApp } from '../helper.ts';
 
-/** The app listening on a real port, a campaign with two recipients whose texts carry short links. */
+/** The app listening on a real port, a campaign with three recipients whose texts carry short links. */
 async function world(t: TestContext) {
   const h = await testApp(t, { server: { public_url: 'https://inbox.example.com' } });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  const campaign = buildCampaign(h);
+  const campaign = buildCampaign(h, { phones: [nextCustomer(), nextCustomer(), nextCustomer()] });
   const recipients = [...campaign.recipientIds];
   /** The next recipient's text with its short link: the link's path. */
   const shortLinkOf = (text: string) => {
@@ -51,8 +51,13 @@ test('a short link redirects to its link and counts each click; HEAD answers wit
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer', 'the shop does not learn the token');
     assert.equal(res.headers.get('set-cookie'), null, 'no session for a customer');
   }
+  const books = shortLinkOf('Books: https://bücher.example/straße?q=€');
+  const encoded = await fetch(`${origin}${books}`, { redirect: 'manual' });
+  assert.equal(encoded.status, 302, 'a Location header in ASCII');
+  assert.equal(encoded.headers.get('location'), 'https://xn--bcher-kva.example/stra%C3%9Fe?q=%E2%82%AC');
+
   const byToken = Object.fromEntries(clicks().map((r) => [r.token, r.clicks]));
-  assert.deepEqual(byToken, { [ana.slice(3)]: 2, [ben.slice(3)]: 0 });
+  assert.deepEqual(byToken, { [ana.slice(3)]: 2, [ben.slice(3)]: 0, [books.slice(3)]: 1 });
 });
 
 test('an unknown token is a 404 page saying so, in the browser’s language; nothing counts', async (t) => {

@@ -12,6 +12,7 @@ import { contactFor } from '../contacts/book.ts';
 import { customerLinkBase, type CustomerLinks } from '../messaging/links.ts';
 import { addMediaLink, assertMayText, insertOutbound } from '../messaging/outbox.ts';
 import { releaseHeld } from './lifecycle.ts';
+import { shortenLinks } from './links.ts';
 import { composeText, isFirstFromNumber } from './message.ts';
 import { nextSendTime, windowFor } from './quiet-hours.ts';
 import type { CampaignSettings } from './settings.ts';
@@ -39,6 +40,7 @@ interface CampaignRow extends SendingCampaign {
   kind: string;
   state: CampaignState;
   pausedReason: CampaignPauseReason | null;
+  trackLinks: number;
 }
 
 interface Pick {
@@ -96,7 +98,7 @@ export function dispatchDue(
   const sending = ctx.db.all<CampaignRow>(sql`
     SELECT c.id, c.name, c.body, c.footer, c.number_id AS numberId, c.rate_per_minute AS ratePerMinute, c.state,
       c.paused_reason AS pausedReason, n.inbox_id AS inboxId, n.e164, n.channel, n.media_route AS mediaRoute,
-      n.kind, i.owner_user_id AS owner
+      n.kind, i.owner_user_id AS owner, c.track_links AS trackLinks
     FROM campaigns c JOIN numbers n ON n.id = c.number_id JOIN inboxes i ON i.id = n.inbox_id
     WHERE c.state = 'sending' ORDER BY c.id`);
   for (const campaign of sending) {
@@ -167,7 +169,9 @@ function duePicks(tx: Tx, campaignId: number, now: number, limit: number): Pick[
       SELECT id, phone, contact_id AS contactId, vars, zones FROM campaign_recipients
       WHERE campaign_id = ${campaignId} AND state = 'pending' AND not_before <= ${now}
       ORDER BY not_before, id LIMIT ${limit})`);
-  return rows.slice(0, limit).map((r) => ({ ...r, vars: r.vars === null ? null : JSON.parse(r.vars) }));
+  return rows
+    .slice(0, limit)
+    .map((r) => ({ ...r, vars: r.vars === null ? null : (JSON.parse(r.vars) as Record<string, string>) }));
 }
 
 function skip(tx: Tx, id: number, reason: SkipReason): 'skipped' {
@@ -219,11 +223,12 @@ function dispatchOne(
       INSERT INTO conversations (inbox_id, number_id, contact_id, phone, status, last_message_at, created_at)
       VALUES (${campaign.inboxId}, ${campaign.numberId}, ${contactId}, ${pick.phone}, 'closed', ${now}, ${now})
       RETURNING id`).id;
-  const text = composeText(
+  const composed = composeText(
     campaign,
     { phone: pick.phone, vars: pick.vars, contact: contact ?? null },
     { firstFromNumber: isFirstFromNumber(tx, campaign.numberId, pick.phone) },
   );
+  const text = trackedLinks(tx, campaign, pick.id, composed, options);
   // Automatic (no author): a campaign text does not end a customer's wait for an answer.
   const messageId = insertOutbound(tx, conversationId, text, null, now, { campaignId: campaign.id });
   attachCampaignFiles(tx, campaign, messageId, now, options);
@@ -251,4 +256,16 @@ function attachCampaignFiles(
   // Without server.public_url there is no address for the link: the text goes without it rather than the campaign stalling.
   if (links.publicUrl === undefined && links.sandbox?.connection !== campaign.channel) return;
   addMediaLink(tx, messageId, customerLinkBase(links, campaign.channel, 'files'), linkDays, now);
+}
+
+/**
+ * With "Track links", the text's links as the recipient's own short links. Without an address for them (no
+ * server.public_url) the links go as written rather than the campaign stalling, as files behind a link do.
+ */
+function trackedLinks(tx: Tx, campaign: CampaignRow, recipientId: number, text: string, options: DispatchOptions) {
+  const links = options.fileLinks?.links;
+  if (!campaign.trackLinks || !links) return text;
+  if (links.publicUrl === undefined && links.sandbox?.connection !== campaign.channel) return text;
+  const base = customerLinkBase(links, campaign.channel, 'body');
+  return shortenLinks(tx, { campaignId: campaign.id, recipientId, text, base });
 }

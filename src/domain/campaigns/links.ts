@@ -69,6 +69,8 @@ export function shortenLinks(
   let from = 0;
   for (const { start, end } of found) {
     const url = text.slice(start, end);
+    // What no browser could open ("https://[") goes as written: a short link to it would lead nowhere either.
+    if (!URL.canParse(url)) continue;
     let token = tokens.get(url);
     if (token === undefined) {
       token = tokenFor(tx, linkIdOf(tx, campaignId, url), recipientId);
@@ -92,9 +94,16 @@ function targetOf(db: Pick<DomainContext['db'], 'select'>, token: string) {
     .get();
 }
 
+/**
+ * The link as a redirect sends it: percent-encoded, the host in punycode (a Location header takes ASCII only; the
+ * link is kept as written, for the report).
+ */
+const redirectOf = (url: string): string => new URL(url).href;
+
 /** Where a short link leads, without counting (a link preview's HEAD); null for a token that does not exist. */
 export function linkTarget(ctx: DomainContext, token: string): string | null {
-  return targetOf(ctx.db, token)?.url ?? null;
+  const target = targetOf(ctx.db, token);
+  return target ? redirectOf(target.url) : null;
 }
 
 /** A click: where the short link leads (only http(s) links are ever stored), counted; null for an unknown token. */
@@ -114,7 +123,7 @@ export function followLink(ctx: DomainContext, token: string, now: number): stri
   });
   if (!target) return null;
   ctx.events.emit('campaign.changed', { campaignId: target.campaignId, inboxId: target.inboxId });
-  return target.url;
+  return redirectOf(target.url);
 }
 
 /**

@@ -351,12 +351,31 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
   return writeDeliveries(ctx, [], { limit, leaseMs }).claimed;
 }
 
+/** Why a campaign text leased when the previous run died is not sent again. */
+export const INTERRUPTED_REASON =
+  'the server stopped while this campaign text was being sent: it may have reached the recipient, so it is not sent again';
+
 /**
  * At start-up only this process writes the database, so a message still leased was in flight when the
- * previous run died: it is due again now (at-least-once), not when its lease would have run out.
+ * previous run died: it is due again now (at-least-once), not when its lease would have run out. Returns how many.
+ *
+ * A campaign text is the exception: nobody may get one twice, and whether the carrier took it is unknown, so it fails
+ * as `interrupted` (at-most-once, shown in the campaign's report) — counted in `interrupted` by the callback.
  */
-export function releaseLeases(ctx: DomainContext): number {
-  return ctx.db.$client
-    .prepare(`UPDATE messages SET leased = 0, next_attempt_at = ? WHERE status = 'queued' AND leased = 1`)
-    .run(ctx.now()).changes;
+export function releaseLeases(ctx: DomainContext, interrupted: (count: number) => void = () => {}): number {
+  const db = ctx.db.$client;
+  const now = ctx.now();
+  return db.transaction(() => {
+    const failed = db
+      .prepare(
+        `UPDATE messages SET status = 'failed', next_attempt_at = NULL, leased = 0, error_code = 'interrupted',
+           error_reason = ?, updated_at = ?
+         WHERE status = 'queued' AND leased = 1 AND campaign_id IS NOT NULL`,
+      )
+      .run(INTERRUPTED_REASON, now).changes;
+    if (failed) interrupted(failed);
+    return db
+      .prepare(`UPDATE messages SET leased = 0, next_attempt_at = ? WHERE status = 'queued' AND leased = 1`)
+      .run(now).changes;
+  })();
 }

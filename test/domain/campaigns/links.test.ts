@@ -45,6 +45,25 @@ test('every link becomes a short link; the same link twice is one token; the sen
   assert.equal(linkTarget(h.app.domain, b!), 'http://shop.example/a_b');
 });
 
+test('a link as written is counted as written and redirected to as a browser sends it; one no browser opens stays', async (t) => {
+  const { h, campaignId, recipients } = await world(t);
+  const out = shorten(
+    h,
+    campaignId,
+    recipients[0]!,
+    'Books https://bücher.example/straße?q=€ or https://[::1 and https://x.example/a\u0000b',
+  );
+  const [books, nul, ...rest] = tokensIn(out);
+  assert.deepEqual(rest, []);
+  assert.equal(out, `Books ${BASE}/l/${books} or https://[::1 and ${BASE}/l/${nul}`);
+  assert.deepEqual(h.sqlite.prepare('SELECT url FROM campaign_links ORDER BY id').pluck().all(), [
+    'https://bücher.example/straße?q=€',
+    'https://x.example/a\u0000b',
+  ]);
+  assert.equal(linkTarget(h.app.domain, books!), 'https://xn--bcher-kva.example/stra%C3%9Fe?q=%E2%82%AC');
+  assert.equal(followLink(h.app.domain, nul!, 1), 'https://x.example/a%00b');
+});
+
 test('text without a link stays as it is and writes nothing; other schemes and glued words are not links', async (t) => {
   const { h, campaignId, recipients } = await world(t);
   for (const text of [
