@@ -15,26 +15,20 @@ import { isFirstFromNumber, previewOf } from '../../../src/domain/campaigns/mess
 import { createCampaign, getCampaign, updateDraft } from '../../../src/domain/campaigns/service.ts';
 import { campaignSettingsOf } from '../../../src/domain/campaigns/settings.ts';
 import { addTag } from '../../../src/domain/tags/service.ts';
-import { buildContact, buildConversation, buildInbox, buildNumber, buildUser, receiveText } from '../../factories.ts';
-import { refusal, testApp } from '../../helper.ts';
+import { buildContact, buildConversation, buildInbox, buildNumber, receiveText } from '../../factories.ts';
+import { refusal } from '../../helper.ts';
+import { campaignWorld } from './world.ts';
 
 const settings = campaignSettingsOf(
   configSchema.parse({ campaigns: { business_name: 'Corner Shop', max_csv_rows: 50 } }),
 );
 const csv = (text: string): AudienceSource => ({ kind: 'csv', filename: 'list.csv', content: Buffer.from(text) });
 
-async function world(t: Parameters<typeof testApp>[0]) {
-  const h = await testApp(t);
-  const w = { app: h.app };
-  const manager = await buildUser(w, { role: 'manager' });
-  const agent = await buildUser(w, { role: 'agent' });
-  const otherManager = await buildUser(w, { role: 'manager' });
-  const inbox = buildInbox(w, { members: [manager, agent] });
-  const number = buildNumber(w, { inbox });
-  buildInbox(w, { members: [otherManager] });
-  const ctx = h.app.domain;
-  const { id } = createCampaign(ctx, manager.actor, settings, { name: 'Spring sale', numberId: number.id });
-  return { h, w, ctx, manager, agent, otherManager, inbox, number, id };
+/** The campaign world with a draft campaign from the inbox's number. */
+async function world(t: Parameters<typeof campaignWorld>[0]) {
+  const c = await campaignWorld(t);
+  const { id } = createCampaign(c.ctx, c.manager.actor, settings, { name: 'Spring sale', numberId: c.number.id });
+  return { ...c, id };
 }
 
 test('tag and CSV merged; opted-out, invalid and recently texted phones are counted apart', async (t) => {

@@ -16,27 +16,15 @@ import {
 } from '../../../src/domain/campaigns/service.ts';
 import type { Upload } from '../../../src/domain/media/attachments.ts';
 import { sweepMedia } from '../../../src/domain/media/store.ts';
-import { buildInbox, buildNumber, buildUser } from '../../factories.ts';
-import { refusal, testApp } from '../../helper.ts';
+import { buildNumber } from '../../factories.ts';
+import { refusal } from '../../helper.ts';
+import { campaignWorld } from './world.ts';
 import { png } from '../../fixtures/media.ts';
 
 const settings = campaignSettingsOf(configSchema.parse({ campaigns: { business_name: 'Corner Shop' } }));
 
-async function world(t: Parameters<typeof testApp>[0]) {
-  const h = await testApp(t);
-  const w = { app: h.app };
-  const manager = await buildUser(w, { role: 'manager' });
-  const agent = await buildUser(w, { role: 'agent' });
-  const otherManager = await buildUser(w, { role: 'manager' });
-  const admin = await buildUser(w, { role: 'admin' });
-  const inbox = buildInbox(w, { members: [manager, agent] });
-  const number = buildNumber(w, { inbox });
-  buildInbox(w, { members: [otherManager] });
-  return { h, w, ctx: h.app.domain, manager, agent, otherManager, admin, inbox, number };
-}
-
 test('a manager creates a draft from a number of their inbox; the footer comes from the settings', async (t) => {
-  const { w, ctx, manager, agent, otherManager, admin, number, inbox } = await world(t);
+  const { w, ctx, manager, agent, otherManager, admin, number, inbox } = await campaignWorld(t);
   const pending = buildNumber(w, { inbox, registration: 'pending' });
   buildNumber(w, { inbox, whatsapp: 'meta' });
   assert.deepEqual(
@@ -87,7 +75,7 @@ test('a manager creates a draft from a number of their inbox; the footer comes f
 });
 
 test('updateDraft checks each field, refuses a stale version, and bumps it; events after commit', async (t) => {
-  const { ctx, manager, agent, otherManager, number } = await world(t);
+  const { ctx, manager, agent, otherManager, number } = await campaignWorld(t);
   const events: unknown[] = [];
   ctx.events.on('campaign.changed', (e) => events.push(e));
   const { id } = createCampaign(ctx, manager.actor, settings, { name: 'Sale', numberId: number.id });
@@ -136,7 +124,7 @@ test('the rate ceiling: the share of the slower limit, per minute; none at all: 
 });
 
 test("a draft's files are checked against the number's limits, replaced, and kept by the startup sweep", async (t) => {
-  const { h, ctx, manager, number } = await world(t);
+  const { h, ctx, manager, number } = await campaignWorld(t);
   const media = h.app.media;
   const upload = (name: string, data: Buffer): Upload => ({
     filename: name,
