@@ -72,6 +72,7 @@ const PHONE_COLUMNS = new Set([
   'phone',
   'mobile',
   'number',
+  'nummer',
   'telefon',
   'handy',
   'tel',
@@ -87,6 +88,9 @@ const PHONE_COLUMNS = new Set([
   'handynummer',
   'mobilnummer',
   'rufnummer',
+  'telefonnr',
+  'tel_nr',
+  'handynr',
   'e164',
 ]);
 const PHONE_WORDS = /phone|mobil|handy|telefon|cell/;

@@ -188,6 +188,13 @@ test('bad sources are refused in place and change nothing', async (t) => {
     },
   );
   assert.deepEqual(getCampaign(ctx, manager.actor, id).variables, ['who']);
+  // German headers: "Nummer" names the phone column, though a "Kundennummer" comes first.
+  assert.deepEqual(addAudience(ctx, manager.actor, settings, id, csv('Kundennummer;Nummer\n4711;(555) 830-0003\n')), {
+    added: 1,
+    merged: 0,
+    rejected: 0,
+  });
+  assert.deepEqual(getCampaign(ctx, manager.actor, id).variables, ['who', 'kundennummer']);
 });
 
 test('rights: an agent cannot add an audience, a manager of another inbox does not see the campaign; drafts only', async (t) => {
