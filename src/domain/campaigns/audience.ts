@@ -10,13 +10,14 @@ import { campaignRecipients, campaignRejects } from '../../db/schema/campaigns.t
 import { conversations, tags } from '../../db/schema/conversations.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { countryOfNumber, parsePhone, parseTextable } from '../../lib/e164.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 import type { Actor, DomainContext } from '../context.ts';
+import { invalid } from '../errors.ts';
 import { TEAM_BOOK } from '../contacts/book.ts';
 import { listConditions, type ListFilter } from '../conversations/list.ts';
 import { prepared } from '../prepared.ts';
 import { assertMayManage, assertMayRead } from './access.ts';
 import { readCsv, variableName, type CsvFile } from './csv-read.ts';
-import { campaignInvalid, type CampaignRejectKey } from './errors.ts';
 import { draftForChange, touch } from './service.ts';
 import type { CampaignSettings } from './settings.ts';
 import { joinZones, recipientZones } from './zones.ts';
@@ -32,11 +33,14 @@ interface Candidate {
   vars: Record<string, string> | null;
 }
 
+/** Why an audience line was not used (campaign_rejects.reason). */
+type RejectKey = Extract<MessageKey, 'campaign.reject.invalid' | 'campaign.reject.landline' | 'campaign.reject.empty'>;
+
 interface Reject {
   source: string;
   line: number;
   raw: string;
-  reason: CampaignRejectKey;
+  reason: RejectKey;
 }
 
 interface Gathered {
@@ -56,7 +60,7 @@ const LOOKUP_CHUNK = 5_000;
 function normalise(
   raw: string,
   country: ReturnType<typeof countryOfNumber>,
-): { phone: string } | { reason: CampaignRejectKey } {
+): { phone: string } | { reason: RejectKey } {
   if (raw.trim() === '') return { reason: 'campaign.reject.empty' };
   const checked = parseTextable(raw, [country]);
   if ('phone' in checked) return checked;
@@ -117,7 +121,7 @@ function fromCsv(settings: CampaignSettings, content: Buffer, country: ReturnTyp
   const csv = readCsv(content, settings.maxCsvRows);
   const names = variableNames(csv.header);
   const phoneAt = phoneColumn(csv, names, country);
-  if (phoneAt < 0) throw campaignInvalid('campaign.csv_no_phone_column', 'file');
+  if (phoneAt < 0) throw invalid('campaign.csv_no_phone_column', 'file');
   const columns = names.map((name, i) => ({ name, i })).filter((c) => c.i !== phoneAt);
   const candidates: Candidate[] = [];
   const rejects: Reject[] = [];
@@ -150,7 +154,7 @@ function fromPasted(settings: CampaignSettings, text: string, country: ReturnTyp
     for (const token of lineText.split(/[,;]/)) {
       if (token.trim() === '') continue;
       if (candidates.length + rejects.length >= settings.maxCsvRows) {
-        throw campaignInvalid('campaign.too_many_numbers', 'text', { max: settings.maxCsvRows });
+        throw invalid('campaign.too_many_numbers', 'text', { max: settings.maxCsvRows });
       }
       const checked = normalise(token, country);
       if ('phone' in checked) candidates.push({ phone: checked.phone, vars: null });
@@ -163,7 +167,7 @@ function fromPasted(settings: CampaignSettings, text: string, country: ReturnTyp
         });
     }
   });
-  if (candidates.length + rejects.length === 0) throw campaignInvalid('campaign.pasted_empty', 'text');
+  if (candidates.length + rejects.length === 0) throw invalid('campaign.pasted_empty', 'text');
   return { candidates, rejects, variables: [] };
 }
 
@@ -208,7 +212,7 @@ function gather(
       return fromPasted(settings, source.text, country);
     case 'tag': {
       const tag = ctx.db.select({ id: tags.id }).from(tags).where(eq(tags.id, source.tagId)).get();
-      if (!tag) throw campaignInvalid('campaign.tag_unknown', 'tagId');
+      if (!tag) throw invalid('campaign.tag_unknown', 'tagId');
       return fromConversations(ctx, actor, 'tag', { tagId: tag.id });
     }
     case 'filter':

@@ -4,7 +4,7 @@
  * header row has most of (spreadsheets in many languages write `;`). A file that is no UTF-8 is read as
  * Windows-1252, what older spreadsheets save.
  */
-import { campaignInvalid } from './errors.ts';
+import { invalid } from '../errors.ts';
 
 export const CSV_MAX_BYTES = 20 * 1024 * 1024;
 export const CSV_MAX_CELL = 1_000;
@@ -50,7 +50,7 @@ function sniffSeparator(text: string): string {
 /** Header and records; blank lines are skipped. `maxRows` counts records after the header. */
 export function readCsv(content: Buffer, maxRows: number): CsvFile {
   if (content.length > CSV_MAX_BYTES) {
-    throw campaignInvalid('campaign.csv_too_large', 'file', { max: `${CSV_MAX_BYTES / 1024 / 1024} MB` });
+    throw invalid('campaign.csv_too_large', 'file', { max: `${CSV_MAX_BYTES / 1024 / 1024} MB` });
   }
   const text = decode(content);
   const sep = sniffSeparator(text);
@@ -62,7 +62,7 @@ export function readCsv(content: Buffer, maxRows: number): CsvFile {
   let i = 0;
   const endCell = () => {
     if (cell.length > CSV_MAX_CELL)
-      throw campaignInvalid('campaign.csv_cell_too_long', 'file', { line: start, max: CSV_MAX_CELL });
+      throw invalid('campaign.csv_cell_too_long', 'file', { line: start, max: CSV_MAX_CELL });
     cells.push(cell);
     cell = '';
   };
@@ -70,7 +70,7 @@ export function readCsv(content: Buffer, maxRows: number): CsvFile {
     endCell();
     if (cells.length > 1 || cells[0] !== '') {
       // The header is not counted.
-      if (records.length > maxRows) throw campaignInvalid('campaign.csv_too_many_rows', 'file', { max: maxRows });
+      if (records.length > maxRows) throw invalid('campaign.csv_too_many_rows', 'file', { max: maxRows });
       records.push({ line: start, cells });
     }
     cells = [];
@@ -82,12 +82,12 @@ export function readCsv(content: Buffer, maxRows: number): CsvFile {
       i++;
       for (;;) {
         const close = text.indexOf('"', i);
-        if (close < 0) throw campaignInvalid('campaign.csv_unclosed_quote', 'file', { line: start });
+        if (close < 0) throw invalid('campaign.csv_unclosed_quote', 'file', { line: start });
         const part = text.slice(i, close);
         for (let j = part.indexOf('\n'); j >= 0; j = part.indexOf('\n', j + 1)) line++;
         cell += part;
         if (cell.length > CSV_MAX_CELL)
-          throw campaignInvalid('campaign.csv_cell_too_long', 'file', { line: start, max: CSV_MAX_CELL });
+          throw invalid('campaign.csv_cell_too_long', 'file', { line: start, max: CSV_MAX_CELL });
         if (text[close + 1] === '"') {
           cell += '"';
           i = close + 2;
@@ -114,7 +114,7 @@ export function readCsv(content: Buffer, maxRows: number): CsvFile {
       }
       cell += text.slice(i, j);
       if (cell.length > CSV_MAX_CELL)
-        throw campaignInvalid('campaign.csv_cell_too_long', 'file', { line: start, max: CSV_MAX_CELL });
+        throw invalid('campaign.csv_cell_too_long', 'file', { line: start, max: CSV_MAX_CELL });
       i = j;
       continue;
     }
@@ -122,7 +122,7 @@ export function readCsv(content: Buffer, maxRows: number): CsvFile {
   }
   if (cell.length > 0 || cells.length > 0) endRecord();
   const [header, ...rows] = records;
-  if (!header || rows.length === 0) throw campaignInvalid('campaign.csv_empty', 'file');
+  if (!header || rows.length === 0) throw invalid('campaign.csv_empty', 'file');
   return { header: header.cells.map((h) => h.trim()), rows };
 }
 

@@ -7,13 +7,12 @@ import { campaignFiles, campaignRecipients, campaigns, type CampaignState } from
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
-import { forbidden } from '../errors.ts';
+import { conflict, forbidden, invalid } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 import { checkUploads, type Upload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 import { capabilitiesOf } from '../messaging/capabilities.ts';
 import { assertMayManage, assertMayRead, type VisibleCampaign } from './access.ts';
-import { campaignConflict, campaignInvalid } from './errors.ts';
 import { footerWarns, unknownPlaceholders } from './message.ts';
 import type { CampaignSettings } from './settings.ts';
 
@@ -72,8 +71,7 @@ export function maxRatePerMinute(
 
 const cleanName = (raw: unknown): string => {
   const text = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
-  if (text.length < 1 || text.length > NAME_MAX)
-    throw campaignInvalid('campaign.name_invalid', 'name', { max: NAME_MAX });
+  if (text.length < 1 || text.length > NAME_MAX) throw invalid('campaign.name_invalid', 'name', { max: NAME_MAX });
   return text;
 };
 
@@ -90,7 +88,7 @@ export function createCampaign(
   if (!isManager(actor)) throw forbidden();
   const name = cleanName(input.name);
   const number = campaignNumbers(ctx, actor).find((n) => n.id === input.numberId);
-  if (!number) throw campaignInvalid('campaign.number_invalid', 'numberId');
+  if (!number) throw invalid('campaign.number_invalid', 'numberId');
   const now = ctx.now();
   const { id } = ctx.db
     .insert(campaigns)
@@ -115,8 +113,8 @@ export function createCampaign(
  */
 export function draftForChange(tx: Tx, actor: Actor, id: number, version: number | null): VisibleCampaign {
   const row = assertMayManage({ db: tx }, actor, id);
-  if (row.campaign.state !== 'draft') throw campaignConflict('campaign.not_draft');
-  if (version !== null && row.campaign.version !== version) throw campaignConflict('campaign.stale');
+  if (row.campaign.state !== 'draft') throw conflict('campaign.not_draft');
+  if (version !== null && row.campaign.version !== version) throw conflict('campaign.stale');
   return row;
 }
 
@@ -147,10 +145,10 @@ export function updateDraft(ctx: DomainContext, actor: Actor, id: number, input:
     if (input.body !== undefined) {
       const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').trim() : '';
       const max = capabilitiesOf('sms').textLimit;
-      if (body.length > max) throw campaignInvalid('campaign.body_too_long', 'body', { max });
+      if (body.length > max) throw invalid('campaign.body_too_long', 'body', { max });
       const unknown = unknownPlaceholders(body, campaign.variables);
       if (unknown.length > 0) {
-        throw campaignInvalid('campaign.unknown_placeholder', 'body', {
+        throw invalid('campaign.unknown_placeholder', 'body', {
           names: unknown.map((name) => `{{${name}}}`).join(', '),
         });
       }
@@ -158,7 +156,7 @@ export function updateDraft(ctx: DomainContext, actor: Actor, id: number, input:
     }
     if (input.footer !== undefined) {
       const footer = typeof input.footer === 'string' ? input.footer.trim().replace(/\s+/g, ' ') : '';
-      if (footer.length > FOOTER_MAX) throw campaignInvalid('campaign.footer_too_long', 'footer', { max: FOOTER_MAX });
+      if (footer.length > FOOTER_MAX) throw invalid('campaign.footer_too_long', 'footer', { max: FOOTER_MAX });
       fields.footer = footer;
     }
     if (input.trackLinks !== undefined) fields.trackLinks = input.trackLinks;
@@ -166,7 +164,7 @@ export function updateDraft(ctx: DomainContext, actor: Actor, id: number, input:
       const rate = Number(input.ratePerMinute);
       // The number's own ceiling is checked when the campaign starts (it depends on the running configuration).
       if (!Number.isInteger(rate) || rate < 1 || rate > RATE_CEILING) {
-        throw campaignInvalid('campaign.rate_invalid', 'ratePerMinute', { max: RATE_CEILING });
+        throw invalid('campaign.rate_invalid', 'ratePerMinute', { max: RATE_CEILING });
       }
       fields.ratePerMinute = rate;
     }
