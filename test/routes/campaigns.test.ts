@@ -9,6 +9,7 @@ import {
   buildUser,
   nextCustomer,
 } from '../factories.ts';
+import { exe, jpeg } from '../fixtures/media.ts';
 import { signedIn, testApp } from '../helper.ts';
 import { HX } from './steps.ts';
 
@@ -242,4 +243,28 @@ test('the audience from a tag and from a list filter: the conversations’ phone
   assert.match(noTag.body, /id="audience-tag"[^>]*aria-invalid="true"/);
   const badFilter = await client.post(`/campaigns/${id}/audience`, { source: 'filter', status: 'maybe' }, HX);
   assert.equal(badFilter.statusCode, 400, 'a filter that is none is refused like the list’s');
+});
+
+test('files for every text: a picture kept with the draft, a program refused in place, the list emptied on request', async (t) => {
+  const { h, manager, number } = await world(t);
+  const client = await signedIn(h.app, manager.email);
+  const { id } = buildCampaign(h, { number, state: 'draft' });
+  const version = () => String(h.sqlite.prepare('SELECT version FROM campaigns WHERE id = ?').pluck().get(id));
+  const message = (files: { name: string; data: Buffer }[], extra: Record<string, string> = {}) =>
+    client.postMultipart(
+      `/campaigns/${id}/message`,
+      { version: version(), name: 'Pictures', body: 'Look', footer: 'Reply STOP to opt out', ...extra },
+      files,
+      HX,
+    );
+  const saved = await message([{ name: 'shop.jpg', data: jpeg() }]);
+  assert.equal(saved.statusCode, 200, saved.body.slice(0, 300));
+  assert.match(saved.body, /shop\.jpg/);
+  const program = await message([{ name: 'run.exe', data: exe() }]);
+  assert.equal(program.statusCode, 422);
+  assert.match(program.body, /id="campaign-files"[^>]*aria-invalid="true"/);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 1, 'the picture stays');
+  const emptied = await message([], { remove_files: '1' });
+  assert.equal(emptied.statusCode, 200);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 0);
 });
