@@ -8,6 +8,7 @@ import { countryOfNumber } from '../../lib/e164.ts';
 import { PREFIXES, ZONES } from '../../lib/phone-zones-data.ts';
 
 let byPrefix: Map<string, readonly string[]> | null = null;
+let longestPrefix = 0;
 
 /** The generated map, unpacked once: digits after '+' → zone names. */
 function prefixMap(): Map<string, readonly string[]> {
@@ -21,13 +22,14 @@ function prefixMap(): Map<string, readonly string[]> {
       .map((index) => ZONES[parseInt(index, 36)])
       .filter((zone): zone is string => zone !== undefined);
     byPrefix.set(entry.slice(0, colon), zones);
+    longestPrefix = Math.max(longestPrefix, colon);
   }
   return byPrefix;
 }
 
 const longestPrefixZones = (digits: string): readonly string[] | undefined => {
   const map = prefixMap();
-  for (let length = Math.min(digits.length, 15); length > 0; length--) {
+  for (let length = Math.min(digits.length, longestPrefix); length > 0; length--) {
     const zones = map.get(digits.slice(0, length));
     if (zones) return zones;
   }
@@ -48,19 +50,25 @@ function countryZones(e164: string): string[] {
 }
 
 /** Never empty: the longest prefix libphonenumber maps, else the country's zones, else UTC. */
-export function zonesOfPhone(e164: string): string[] {
+export function zonesOfPhone(e164: string): readonly string[] {
   const known = longestPrefixZones(e164.replace(/^\+/, ''));
-  if (known && known.length > 0) return [...known];
+  if (known && known.length > 0) return known;
   const country = countryZones(e164);
   return country.length > 0 ? country : ['UTC'];
 }
 
 /** The contact's own zone when it is a real one; otherwise the number's. */
-export function recipientZones(contactZone: string | null | undefined, e164: string): string[] {
+export function recipientZones(contactZone: string | null | undefined, e164: string): readonly string[] {
   const own = canonicalTimeZone(contactZone);
   return own ? [own] : zonesOfPhone(e164);
 }
 
-/** campaign_recipients.zones holds them '|'-separated. */
-export const joinZones = (zones: readonly string[]): string => zones.join('|');
+const joined = new WeakMap<readonly string[], string>();
+
+/** campaign_recipients.zones holds them '|'-separated (the prefix map's lists joined once each). */
+export function joinZones(zones: readonly string[]): string {
+  let text = joined.get(zones);
+  if (text === undefined) joined.set(zones, (text = zones.join('|')));
+  return text;
+}
 export const splitZones = (stored: string): string[] => stored.split('|').filter((zone) => zone.length > 0);

@@ -25,7 +25,7 @@ test('numbers have their prefix zones; a toll-free +1 number has all of the NANP
   assert.deepEqual(zonesOfPhone(LOS_ANGELES), ['America/Los_Angeles']);
   const nanp = zonesOfPhone(TOLL_FREE);
   assert.ok(nanp.includes('America/New_York') && nanp.includes('Pacific/Honolulu') && nanp.length > 10, nanp.join());
-  assert.deepEqual(zonesOfPhone('+78001234567').sort(), ['Asia/Almaty', 'Asia/Aqtobe', 'Europe/Moscow']);
+  assert.deepEqual([...zonesOfPhone('+78001234567')].sort(), ['Asia/Almaty', 'Asia/Aqtobe', 'Europe/Moscow']);
   assert.deepEqual(recipientZones('Europe/Berlin', NEW_YORK), ['Europe/Berlin']);
   assert.deepEqual(recipientZones('Mars/Olympus', NEW_YORK), ['America/New_York'], 'an unknown zone is ignored');
 });
@@ -67,7 +67,7 @@ test('a number that may be in several zones waits until it is inside the window 
   // An Idaho prefix that libphonenumber places in both Denver and Los Angeles time: 08:00 in Denver (07:00 in
   // Los Angeles) waits an hour for Los Angeles.
   const idaho = '+12082001234';
-  assert.deepEqual(zonesOfPhone(idaho).sort(), ['America/Boise', 'America/Los_Angeles']);
+  assert.deepEqual([...zonesOfPhone(idaho)].sort(), ['America/Boise', 'America/Los_Angeles']);
   assert.equal(next(idaho, '2026-01-15T15:00:00Z'), '2026-01-15T16:00:00.000Z');
 });
 
