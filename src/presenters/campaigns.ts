@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import { audienceCounts, rejectsOf } from '../domain/campaigns/audience.ts';
 import { linkStats } from '../domain/campaigns/links.ts';
-import { contactPlaceholders, previewOf, type CampaignPreview } from '../domain/campaigns/message.ts';
+import { contactPlaceholders, previewOf } from '../domain/campaigns/message.ts';
 import { campaignProgress, recipientsPage } from '../domain/campaigns/report.ts';
 import { getCampaign, listCampaigns, maxRatePerMinute, type CampaignView } from '../domain/campaigns/service.ts';
 import type { CampaignSettings, SendWindow } from '../domain/campaigns/settings.ts';
@@ -58,14 +58,7 @@ export interface EditorState {
 
 /** The preview of one recipient's text, none while the audience is empty. */
 export function campaignPreview(domain: DomainContext, actor: Actor, id: number, index: number) {
-  let preview: CampaignPreview | null = null;
-  try {
-    preview = previewOf(domain, actor, id, index);
-  } catch (err) {
-    // previewOf answers 404 for an empty audience: there is nobody to preview yet.
-    if ((err as { status?: number }).status !== 404) throw err;
-  }
-  return { campaign: campaignOf(getCampaign(domain, actor, id)), preview };
+  return { campaign: campaignOf(getCampaign(domain, actor, id)), preview: previewOf(domain, actor, id, index) };
 }
 
 /** The draft editor: its three sections (audience, message, schedule) with what each form needs. */
@@ -75,7 +68,7 @@ export function campaignEditor(src: CampaignSource, actor: Actor, id: number, t:
   if (!campaign.mayManage) throw forbidden();
   const counts = audienceCounts(src.domain, actor, id);
   const rejects = rejectsOf(src.domain, actor, id, { limit: 50, offset: 0 });
-  const preview = counts.total > 0 ? previewOf(src.domain, actor, id, state.previewIndex ?? 0) : null;
+  const preview = previewOf(src.domain, actor, id, state.previewIndex ?? 0);
   return {
     campaign,
     counts,

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { buildCampaign, buildContact, buildInbox, buildNumber, buildUser, nextCustomer } from '../factories.ts';
+import {
+  buildCampaign,
+  buildContact,
+  buildConversation,
+  buildInbox,
+  buildNumber,
+  buildUser,
+  nextCustomer,
+} from '../factories.ts';
+import { exe, jpeg } from '../fixtures/media.ts';
 import { signedIn, testApp } from '../helper.ts';
 import { HX } from './steps.ts';
 
@@ -205,4 +214,57 @@ test('the contact form keeps a time zone, refusing one that is none', async (t) 
     h.sqlite.prepare('SELECT time_zone FROM contacts WHERE id = ?').pluck().get(contact.id),
     'America/Los_Angeles',
   );
+});
+
+test('the audience from a tag and from a list filter: the conversations’ phones, counted once', async (t) => {
+  const { h, manager, number, support } = await world(t);
+  const client = await signedIn(h.app, manager.email);
+  const vip = buildConversation(h, { number, texts: ['hi'] });
+  buildConversation(h, { number, texts: ['hello'] });
+  assert.ok((await client.post(`/conversations/${vip.id}/tags`, { tag: 'vip' })).statusCode < 400);
+  const tagId = Number(h.sqlite.prepare("SELECT id FROM tags WHERE name = 'vip'").pluck().get());
+  const created = await client.post('/campaigns', { name: 'VIPs', number: String(number.id) });
+  const id = Number(/\/campaigns\/(\d+)\/edit$/.exec(created.headers.location as string)?.[1]);
+
+  const tagged = await client.post(`/campaigns/${id}/audience`, { source: 'tag', tag: String(tagId) }, HX);
+  assert.equal(tagged.statusCode, 200, tagged.body.slice(0, 300));
+  assert.match(tagged.body, /data-count="will-receive">1</);
+  const filtered = await client.post(
+    `/campaigns/${id}/audience`,
+    { source: 'filter', inbox: String(support.id), status: 'any', assignee: 'anyone', tag: '' },
+    HX,
+  );
+  assert.equal(filtered.statusCode, 200, filtered.body.slice(0, 300));
+  assert.match(filtered.body, /data-count="will-receive">2</, 'the tagged one merged, the other added');
+  assert.match(filtered.body, /Added: 1 · already in the audience: 1/);
+
+  const noTag = await client.post(`/campaigns/${id}/audience`, { source: 'tag', tag: '' }, HX);
+  assert.equal(noTag.statusCode, 422);
+  assert.match(noTag.body, /id="audience-tag"[^>]*aria-invalid="true"/);
+  const badFilter = await client.post(`/campaigns/${id}/audience`, { source: 'filter', status: 'maybe' }, HX);
+  assert.equal(badFilter.statusCode, 400, 'a filter that is none is refused like the list’s');
+});
+
+test('files for every text: a picture kept with the draft, a program refused in place, the list emptied on request', async (t) => {
+  const { h, manager, number } = await world(t);
+  const client = await signedIn(h.app, manager.email);
+  const { id } = buildCampaign(h, { number, state: 'draft' });
+  const version = () => String(h.sqlite.prepare('SELECT version FROM campaigns WHERE id = ?').pluck().get(id));
+  const message = (files: { name: string; data: Buffer }[], extra: Record<string, string> = {}) =>
+    client.postMultipart(
+      `/campaigns/${id}/message`,
+      { version: version(), name: 'Pictures', body: 'Look', footer: 'Reply STOP to opt out', ...extra },
+      files,
+      HX,
+    );
+  const saved = await message([{ name: 'shop.jpg', data: jpeg() }]);
+  assert.equal(saved.statusCode, 200, saved.body.slice(0, 300));
+  assert.match(saved.body, /shop\.jpg/);
+  const program = await message([{ name: 'run.exe', data: exe() }]);
+  assert.equal(program.statusCode, 422);
+  assert.match(program.body, /id="campaign-files"[^>]*aria-invalid="true"/);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 1, 'the picture stays');
+  const emptied = await message([], { remove_files: '1' });
+  assert.equal(emptied.statusCode, 200);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 0);
 });

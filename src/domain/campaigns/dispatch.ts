@@ -108,6 +108,8 @@ export function dispatchDue(
     byCampaign.set(campaign.id, result.queued);
     if (result.changed) touched.set(campaign.id, campaign.inboxId);
     wake(result.wakeAt);
+    // An open conversation shows its campaign text as it shows a reply (a new one is closed: no list takes it).
+    for (const m of result.messages) ctx.events.emit('message.created', { ...m, direction: 'out' });
   }
   for (const [campaignId, inboxId] of touched) ctx.events.emit('campaign.changed', { campaignId, inboxId });
   return { queued, wakeAt, byCampaign };
@@ -128,8 +130,9 @@ function dispatchCampaign(
   now: number,
   budget: number,
   options: DispatchOptions,
-): { queued: number; changed: boolean; wakeAt: number | null } {
-  return ctx.db.transaction((tx) => {
+): { queued: number; changed: boolean; wakeAt: number | null; messages: Queued[] } {
+  const messages: Queued[] = [];
+  const turn = ctx.db.transaction((tx) => {
     // Re-read inside the write: a pause or cancel committed since the list was read wins.
     const state = tx.get<{ state: CampaignState }>(sql`SELECT state FROM campaigns WHERE id = ${campaign.id}`).state;
     if (state !== 'sending') return { queued: 0, changed: false, wakeAt: null };
@@ -139,7 +142,10 @@ function dispatchCampaign(
       for (const pick of duePicks(tx, campaign.id, now, budget)) {
         const outcome = dispatchOne(tx, settings, campaign, pick, now, options);
         changed = true;
-        if (outcome === 'queued') queued += 1;
+        if (typeof outcome === 'object') {
+          queued += 1;
+          messages.push(outcome);
+        }
       }
     }
     const left = tx.get<{ pending: number; next: number | null }>(sql`
@@ -156,6 +162,14 @@ function dispatchCampaign(
       WHERE campaign_id = ${campaign.id} AND state = 'pending' AND (not_before IS NULL OR not_before <= ${now}) LIMIT 1`);
     return { queued, changed, wakeAt: due ? now + 1 : left.next };
   });
+  return { ...turn, messages: turn.queued > 0 ? messages : [] };
+}
+
+/** A text queued, for the announcement after the commit. */
+interface Queued {
+  conversationId: number;
+  messageId: number;
+  inboxId: number;
 }
 
 /** Up to `limit` pending recipients due now: those never held back first (in the order planned), then the held-back. */
@@ -192,7 +206,7 @@ function dispatchOne(
   pick: Pick,
   now: number,
   options: DispatchOptions,
-): 'queued' | 'skipped' | 'held' {
+): Queued | 'skipped' | 'held' {
   try {
     assertMayText(tx, campaign.numberId, pick.phone, { conversationId: null, now });
   } catch (err) {
@@ -215,14 +229,15 @@ function dispatchOne(
   );
   // The latest conversation with the phone on this number keeps its status; a new one starts closed, so a big
   // campaign does not fill the open list (a reply reopens it, as any customer text does).
-  const conversationId =
-    tx.get<{ id: number } | undefined>(sql`
-      SELECT id FROM conversations WHERE number_id = ${campaign.numberId} AND phone = ${pick.phone}
-      ORDER BY id DESC LIMIT 1`)?.id ??
-    tx.get<{ id: number }>(sql`
+  const conversation =
+    tx.get<{ id: number; inboxId: number } | undefined>(sql`
+      SELECT id, inbox_id AS inboxId FROM conversations WHERE number_id = ${campaign.numberId} AND phone = ${pick.phone}
+      ORDER BY id DESC LIMIT 1`) ??
+    tx.get<{ id: number; inboxId: number }>(sql`
       INSERT INTO conversations (inbox_id, number_id, contact_id, phone, status, last_message_at, created_at)
       VALUES (${campaign.inboxId}, ${campaign.numberId}, ${contactId}, ${pick.phone}, 'closed', ${now}, ${now})
-      RETURNING id`).id;
+      RETURNING id, inbox_id AS inboxId`);
+  const conversationId = conversation.id;
   const composed = composeText(
     campaign,
     { phone: pick.phone, vars: pick.vars, contact: contact ?? null },
@@ -236,7 +251,7 @@ function dispatchOne(
     UPDATE campaign_recipients SET state = 'queued', message_id = ${messageId}, conversation_id = ${conversationId},
       contact_id = ${contactId}, queued_at = ${now}
     WHERE id = ${pick.id}`);
-  return 'queued';
+  return { conversationId, messageId, inboxId: conversation.inboxId };
 }
 
 /** The campaign's files go with each text as a reply's would: as an MMS (route mm7) or behind a link (route link). */

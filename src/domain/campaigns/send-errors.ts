@@ -1,7 +1,4 @@
-/**
- * The campaign.* keys starting, pausing, resuming and cancelling refuse with. Their texts live with the campaign
- * pages' catalogs (src/i18n/{en,de}/campaigns.ts, the ui branch's); until those are merged the keys are named here.
- */
+/** The campaign.* keys starting, pausing, resuming and cancelling refuse with (texts: src/i18n/{en,de}/campaigns.ts). */
 import type { MessageKey } from '../../i18n/index.ts';
 import { conflict, invalid } from '../errors.ts';
 
@@ -17,7 +14,7 @@ export type CampaignSendErrorKey =
   | 'campaign.not_started'
   | 'campaign.finished';
 
-const key = (k: CampaignSendErrorKey): MessageKey => k as MessageKey;
+const key = (k: CampaignSendErrorKey): MessageKey => k;
 
 type Params = Record<string, string | number>;
 
