@@ -177,9 +177,8 @@ async function main(): Promise<void> {
       .pluck()
       .all(campaignId)
       .join(' ');
-    // The first bucketful goes at once (2 s of the rate): the pace is what follows it.
-    const burst = Math.max(1, Math.round((RATE / 60) * 2));
-    const achieved = ((N - burst) / ((span.last - span.first) / 1000)) * 60;
+    // From the first text queued to the last: N - 1 intervals at the campaign's pace.
+    const achieved = ((N - 1) / ((span.last - span.first) / 1000)) * 60;
     const counts = await smsc.stop();
     const p = (xs: number[], q: number) => percentile(xs, q);
     const change = (a: number, b: number) => `${b >= a ? '+' : ''}${Math.round(((b - a) / a) * 100)} %`;

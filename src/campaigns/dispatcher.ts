@@ -10,9 +10,12 @@ const TICK_MS = 250;
 const IDLE_MS = 1_000;
 /** What a bucket may save up: a campaign never has more than this much of its pace waiting in the outbox. */
 const BURST_S = 2;
-/** Texts of one campaign queued but not yet acknowledged by the carrier, in seconds of its pace. */
-const BACKLOG_S = 5;
-const MIN_BACKLOG = 10;
+/**
+ * Texts of one campaign queued but not yet acknowledged by the carrier, in seconds of its pace: enough to keep the
+ * connection busy between turns, and little in flight should the process be killed (those fail as interrupted).
+ */
+const BACKLOG_S = 2;
+const MIN_BACKLOG = 5;
 
 export interface CampaignDispatcher {
   /** One turn now (the timer calls it; tests call it). */
@@ -28,7 +31,7 @@ export interface CampaignDispatcherOptions {
   onError: (err: unknown) => void;
 }
 
-/** Tokens that come at `perSecond` and are saved up to `capacity`; starts full. */
+/** Tokens that come at `perSecond` and are saved up to BURST_S of them; a new one starts with one (no opening burst). */
 interface Bucket {
   tokens: number;
   at: number;
@@ -52,11 +55,7 @@ export function startCampaignDispatcher(ctx: DomainContext, opts: CampaignDispat
   let timer: NodeJS.Timeout | null = null;
 
   const bucket = (key: string, perSecond: number, now: number): Bucket => {
-    const b = fill(
-      buckets.get(key) ?? { tokens: Math.max(1, perSecond * BURST_S), at: now, perSecond },
-      perSecond,
-      now,
-    );
+    const b = fill(buckets.get(key) ?? { tokens: 1, at: now, perSecond }, perSecond, now);
     buckets.set(key, b);
     return b;
   };
