@@ -116,6 +116,22 @@ module.exports = {
       to: { path: '^src/webhooks/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'campaign-dispatcher-is-its-own',
+      comment:
+        'src/campaigns paces the campaigns the domain keeps (src/domain/campaigns) into the outbox; it is started by ' +
+        'src/app.ts and knows nothing of the web side or the channels (the outbox loop hears campaign.changed).',
+      severity: 'error',
+      from: { path: '^src/campaigns/' },
+      to: { path: '^src/(routes|presenters|realtime|plugins|channels|cli|backup|metrics|sea|webhooks|db)/' },
+    },
+    {
+      name: 'only-the-app-starts-the-campaign-dispatcher',
+      comment: 'The dispatcher runs once, started and stopped with the app.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/campaigns/', '^src/app[.]ts$'] },
+      to: { path: '^src/campaigns/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'config-is-a-leaf',
       comment:
         'The configuration is read before anything else runs and is passed down to every layer; it imports none of ' +

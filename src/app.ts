@@ -62,7 +62,10 @@ import noteRoutes from './routes/notes.ts';
 import mm7Routes from './routes/mm7.ts';
 import webhookRoutes from './routes/webhooks.ts';
 import publicSurveyRoutes from './routes/survey-public.ts';
+import shortLinkRoutes from './routes/short-links.ts';
 import surveyRoutes from './routes/surveys.ts';
+import campaignPageRoutes from './routes/campaigns/pages.ts';
+import campaignEditorRoutes from './routes/campaigns/editor.ts';
 import emojiRoutes from './routes/emoji.ts';
 import inboxSettingRoutes from './routes/inboxes.ts';
 import conversationActionRoutes from './routes/conversations/actions.ts';
@@ -81,6 +84,8 @@ import sandboxRoutes from './routes/sandbox.ts';
 import setupRoutes from './routes/setup.ts';
 import { createViews, viewOptions } from './views.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.ts';
+import { startCampaignDispatcher, type CampaignDispatcher } from './campaigns/dispatcher.ts';
+import { campaignSettingsOf } from './domain/campaigns/settings.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -103,6 +108,8 @@ declare module 'fastify' {
     later: LaterTimer;
     /** Sends the outgoing webhooks' queue (started when the app is ready, stopped on close). */
     webhooks: WebhookDispatcher;
+    /** Queues campaign texts at their pace (started when the app is ready, stopped on close). */
+    campaigns: CampaignDispatcher;
     /** The first-run token while no user exists; null once someone has signed up. */
     setup: { token: string | null };
   }
@@ -274,7 +281,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mentionRoutes);
   await app.register(emojiRoutes);
   await app.register(surveyRoutes);
+  await app.register(campaignPageRoutes, { prefix: '/campaigns' });
+  await app.register(campaignEditorRoutes, { prefix: '/campaigns' });
   await app.register(publicSurveyRoutes);
+  await app.register(shortLinkRoutes);
   await app.register(mediaRoutes);
   await app.register(mm7Routes);
   await app.register(webhookRoutes);
@@ -305,6 +315,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   });
   app.addHook('onClose', async () => app.webhooks?.stop());
+  app.decorate('campaigns', null as unknown as CampaignDispatcher);
+  app.addHook('onReady', async () => {
+    app.campaigns = startCampaignDispatcher(domain, {
+      config: () => app.configStore.current,
+      settings: () => campaignSettingsOf(app.configStore.current),
+      fileLinks: () => ({
+        links: { publicUrl: app.configStore.current.server.public_url, sandbox: null },
+        linkDays: app.configStore.current.media.link_days,
+      }),
+      onError: (err) => app.log.error({ err }, 'queueing campaign texts failed'),
+    });
+  });
+  app.addHook('onClose', async () => app.campaigns?.stop());
   registerPushListeners(app);
   return app;
 }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { numbers } from '../src/db/schema/numbers.ts';
+import { campaignRecipients, campaigns, type CampaignState } from '../src/db/schema/campaigns.ts';
 import { createApiToken, scopesFor, type ApiScope } from '../src/domain/api-tokens/tokens.ts';
 import { createTeamChat, openDirect } from '../src/domain/chats/manage.ts';
 import { createContact, type Contact } from '../src/domain/contacts/service.ts';
@@ -222,4 +223,60 @@ export function buildToken(w: World, opts: { user: User; scopes?: readonly ApiSc
     name: opts.name ?? `Token ${next()}`,
     scopes: opts.scopes ?? scopesFor(opts.user.role),
   }).token;
+}
+
+/**
+ * A campaign from `number` (else a new one) to `phones` (two new customers unless told), written as planning leaves
+ * it (recipients pending) in `state` (sending unless told). Recipients are in `zones` (else the one zone where it is
+ * 14:00 or so now, by the domain's clock: inside any send window), so quiet hours do not hold them unless a test
+ * says so. Returns its id and recipients' ids in `phones` order.
+ */
+export function buildCampaign(
+  w: World,
+  opts: {
+    number?: Pick<ShopNumber, 'e164'> | string;
+    phones?: string[];
+    name?: string;
+    body?: string;
+    footer?: string;
+    state?: CampaignState;
+    ratePerMinute?: number;
+    zones?: string;
+    vars?: Record<string, string>[];
+  } = {},
+): { id: number; numberId: number; inboxId: number; phones: string[]; recipientIds: number[] } {
+  const given = typeof opts.number === 'string' ? opts.number : opts.number?.e164;
+  const number = given ? findNumber(w, given) : buildNumber(w);
+  const phones = opts.phones ?? [nextCustomer(), nextCustomer()];
+  const now = w.app.domain.now();
+  const offset = Math.round(14 - new Date(now).getUTCHours());
+  const wrapped = ((offset + 36) % 24) - 12;
+  // Etc/GMT signs are POSIX's: Etc/GMT-2 is two hours ahead of UTC.
+  const zones = opts.zones ?? (wrapped === 0 ? 'UTC' : `Etc/GMT${wrapped > 0 ? '-' : '+'}${Math.abs(wrapped)}`);
+  const state = opts.state ?? 'sending';
+  const db = w.app.domain.db;
+  const { id } = db
+    .insert(campaigns)
+    .values({
+      name: opts.name ?? `Campaign ${next()}`,
+      numberId: number.id,
+      state,
+      body: opts.body ?? 'Hello {{contact.first_name}}',
+      footer: opts.footer ?? 'Reply STOP to opt out',
+      ratePerMinute: opts.ratePerMinute ?? 600,
+      ...(state === 'draft' ? {} : { sendAt: now, startedAt: now }),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: campaigns.id })
+    .get();
+  const recipientIds = phones.map(
+    (phone, i) =>
+      db
+        .insert(campaignRecipients)
+        .values({ campaignId: id, phone, zones, vars: opts.vars?.[i] ?? null })
+        .returning({ id: campaignRecipients.id })
+        .get().id,
+  );
+  return { id, numberId: number.id, inboxId: number.inboxId, phones, recipientIds };
 }

@@ -7,6 +7,8 @@ import type { GroupCommit } from '../domain/group-commit.ts';
 import { createPacer } from './pacer.ts';
 import { capabilitiesOf } from '../domain/messaging/capabilities.ts';
 import type { Channel, MessagingReport, OutboundText } from './types.ts';
+import { carrierPauseOf } from '../domain/campaigns/carrier.ts';
+import type { CampaignSettings } from '../domain/campaigns/settings.ts';
 
 export interface OutboxLoopOptions {
   /** Messages handed to channels at once, across all of them. */
@@ -71,6 +73,8 @@ export function createOutboxLoop(
     groupCommit: GroupCommit;
     numberRate?: (e164: string) => number;
     media?: MediaStore;
+    /** The [campaigns] settings now (their carrier codes pause a campaign); without it, campaign messages fail or retry like any. */
+    campaignSettings?: () => CampaignSettings;
   },
 ) {
   const opts = { ...DEFAULTS, ...options };
@@ -154,6 +158,11 @@ export function createOutboxLoop(
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const outcome = await channel.send(outboundOf(m, media));
     if (outcome.ok) return { kind: 'sent', message: m, carrierIds: outcome.carrierIds };
+    const pause =
+      m.campaignId !== null && options.campaignSettings
+        ? carrierPauseOf(options.campaignSettings(), outcome.code, domain.now())
+        : null;
+    if (pause) return { kind: 'campaign-paused', message: m, ...pause };
     if (outcome.retry && m.attempts < opts.maxAttempts)
       return {
         kind: 'retry',

@@ -8,6 +8,7 @@ import { latestInboundChannelId } from '../domain/messaging/channel-ids.ts';
 import { releaseLeases } from '../domain/messaging/delivery.ts';
 import { syncNumbers, type NumberConfig } from '../domain/numbers/sync.ts';
 import { createOutboxLoop } from './outbox-loop.ts';
+import { campaignSettingsOf } from '../domain/campaigns/settings.ts';
 import { createSink } from './sink.ts';
 import { channelKinds, smppKind, type Receiver, type Refresh, type RegisteredKind } from './registry.ts';
 import type { SmppConfig } from './smpp/connection.ts';
@@ -154,6 +155,7 @@ export async function startMessaging(
     groupCommit,
     numberRate,
     media: app.media,
+    campaignSettings: () => campaignSettingsOf(app.configStore.current),
   });
   const sink = createSink({
     domain: app.domain,
@@ -201,12 +203,19 @@ export async function startMessaging(
     if (spec.kind.starts === 'before-loop') channel.start(sink);
     else startingAfterLoop.push(channel);
   }
-  const released = releaseLeases(app.domain);
+  const released = releaseLeases(app.domain, (interrupted) =>
+    log.warn(
+      { interrupted },
+      'campaign texts that were in flight when the last run stopped are not sent again (failed)',
+    ),
+  );
   if (released)
     log.warn({ released }, 'texts that were in flight when the last run stopped are sent again (at-least-once)');
   app.domain.events.on('message.created', ({ direction }) => {
     if (direction === 'out') loop.wake();
   });
+  // Campaign texts are queued without a message.created each (thousands, in closed conversations): one wake per turn.
+  app.domain.events.on('campaign.changed', () => loop.wake());
   // An agent opened the conversation: the customer's phone may show their latest message as read (once per message).
   const receipted = new Map<number, string>();
   app.domain.events.on('conversation.read', ({ conversationId, read }) => {

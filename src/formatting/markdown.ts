@@ -5,6 +5,8 @@
  * dropped, links kept as URLs). Anything else is text.
  */
 
+import { bareLinkAt, isSpace, linkRuns } from './bare-links.ts';
+
 type Inline =
   | { kind: 'text'; text: string }
   | { kind: 'strong' | 'em' | 'del'; children: Inline[] }
@@ -16,13 +18,6 @@ type Block = ({ kind: 'paragraph'; lines: Inline[][] } | { kind: 'ul' | 'ol'; it
 /** Nesting deeper than this is text: real messages nest two or three markers; a crafted one could nest thousands. */
 const MAX_DEPTH = 8;
 
-const SPACE = /\s/;
-/** \s, with the ASCII answer looked up rather than matched: it is asked for every character of a message. */
-function isSpace(c: string | undefined): boolean {
-  if (c === undefined) return true;
-  const code = c.charCodeAt(0);
-  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : SPACE.test(c);
-}
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 /** What may not stand right outside an _italic_ marker: a letter, a digit or another marker (snake_case, 2*3*4). */
 function isEmphasisNeighbour(c: string): boolean {
@@ -32,14 +27,10 @@ function isEmphasisNeighbour(c: string): boolean {
     (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || c === '*' || c === '_'
   );
 }
-const WORD = /\w/;
 /** The characters a token can start with: a link's bracket, a bare link's h, the markers. */
 const STARTS = new Set(['[', 'h', '*', '_', '~']);
-/** Besides spaces, what ends a bare link, and what ends a [link](…)'s address. */
-const URL_EXCLUDED = '<>"';
+/** Besides spaces, what ends a [link](…)'s address (bare links: bare-links.ts). */
 const LINK_URL_EXCLUDED = '()<>"';
-/** What a bare link does not end with: a closing punctuation mark that belongs to the sentence. */
-const URL_NOT_LAST = '<>".,;:!?)]\'';
 const LINK_SCHEMES = ['https://', 'http://', 'mailto:', 'tel:'];
 
 /**
@@ -59,9 +50,6 @@ function scan(text: string) {
     for (let i = n - 1; i >= 0; i--) end[i] = isSpace(text[i]) || excluded.includes(text[i]!) ? i : end[i + 1]!;
     return end;
   };
-  const lastUrlEnd = new Int32Array(n + 1).fill(-1);
-  for (let i = 0; i < n; i++)
-    lastUrlEnd[i] = isSpace(text[i]) || URL_NOT_LAST.includes(text[i]!) ? (i > 0 ? lastUrlEnd[i - 1]! : -1) : i;
   // A double marker closes where it stands right after a non-space; a single one also needs no word after it
   // (checked against the end of the part being read, see emphasisCloser).
   const doubleCloser = (c: string) =>
@@ -71,9 +59,8 @@ function scan(text: string) {
   return {
     text,
     bracket: nextOf((i) => text[i] === ']'),
-    url: runEnds(URL_EXCLUDED),
+    bare: linkRuns(text),
     linkUrl: runEnds(LINK_URL_EXCLUDED),
-    lastUrlEnd,
     strong: doubleCloser('*'),
     del: doubleCloser('~'),
     em: { '*': singleCloser('*'), _: singleCloser('_') } as Record<string, Int32Array>,
@@ -102,15 +89,11 @@ function tokenAt(s: Scan, i: number, lo: number, hi: number): Found | null {
       }
     }
   }
-  if (c === 'h' && (before === undefined || !WORD.test(before))) {
-    const scheme = t.startsWith('https://', i) ? 8 : t.startsWith('http://', i) ? 7 : 0;
-    if (scheme > 0) {
-      const runEnd = Math.min(s.url[i + scheme]!, hi);
-      const last = runEnd > i + scheme ? s.lastUrlEnd[runEnd - 1]! : -1;
-      if (last >= i + scheme) {
-        const url = t.slice(i, last + 1);
-        return { end: last + 1, node: { kind: 'link', text: url, url } };
-      }
+  if (c === 'h') {
+    const end = bareLinkAt(t, s.bare, i, hi, before);
+    if (end >= 0) {
+      const url = t.slice(i, end);
+      return { end, node: { kind: 'link', text: url, url } };
     }
   }
   if ((c === '*' || c === '~') && t[i + 1] === c && i + 2 < hi && !isSpace(t[i + 2])) {

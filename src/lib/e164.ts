@@ -87,6 +87,33 @@ export function takesTexts(e164: string): boolean {
 }
 
 /**
+ * `parsePhone` and `takesTexts` in one parse, for lists of thousands (a campaign's CSV): the number in E.164, or why
+ * it cannot be texted — no number at all, or one of a type no carrier delivers texts to.
+ */
+export function parseTextable(
+  raw: unknown,
+  countries: readonly (Country | null | undefined)[] = [],
+): { phone: string } | { refused: 'invalid' | 'untextable' } {
+  if (typeof raw !== 'string') return { refused: 'invalid' };
+  const typed = raw.trim();
+  if (typed.length === 0 || typed.length > 40 || !TYPED.test(typed)) return { refused: 'invalid' };
+  const international = typed.startsWith('+') ? typed : typed.startsWith('00') ? `+${typed.slice(2)}` : null;
+  const tries = international !== null ? [undefined] : [...new Set(countries)].filter((c): c is Country => !!c);
+  for (const country of tries) {
+    const p = parsePhoneNumberFromString(international ?? typed, country);
+    if (!p) continue;
+    // With the 'max' metadata a number is valid exactly when it has a type: one look at the ranges answers both.
+    const type = p.getType();
+    if (type === undefined) {
+      if (fictionalCountry(p.number) !== undefined) return { phone: p.number };
+      continue;
+    }
+    return UNTEXTABLE.has(type) ? { refused: 'untextable' } : { phone: p.number };
+  }
+  return { refused: 'invalid' };
+}
+
+/**
  * How a person reads a number: as dialled at home (national format) when it is of their own country, else with its
  * country code (international format). What is no phone number (a sender's name) is shown as it is.
  */

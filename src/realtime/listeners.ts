@@ -8,6 +8,7 @@ import { activeAdminIds, type PublicUser } from '../domain/users/service.ts';
 import { connectionRows } from '../presenters/connections.ts';
 import { registerChatListeners } from './chat-listeners.ts';
 import { registerLaterListeners } from './later-listeners.ts';
+import { registerCampaignListeners } from './campaigns.ts';
 import { registerCollision } from './collision.ts';
 import { createConversationNews } from './conversation-news.ts';
 import { drawer, lookOf, ownPiece, rowRemoved } from './fragments.ts';
@@ -174,6 +175,7 @@ export function registerRealtimeListeners(app: FastifyInstance): void {
   });
   registerChatListeners(app, viewers);
   registerLaterListeners(app, viewers);
+  registerCampaignListeners(app, viewers);
   registerCollision(app, viewers);
 
   // A notification shows in its user's tabs only. Everyone told of one new conversation gets the same toast but

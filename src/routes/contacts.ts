@@ -27,18 +27,26 @@ const panelQuery = z.object({ conversation: queryText });
 const conversationOf = (raw: string | undefined): number | null =>
   raw !== undefined && ID_PATTERN.test(raw) ? Number(raw) : null;
 
-const contactFields = { name: text, email: text, company: text, notes: text, phones: text };
+const contactFields = { name: text, email: text, company: text, notes: text, phones: text, time_zone: text };
 const contactForm = form(contactFields);
-type ContactFields = { [K in keyof typeof contactFields]: string };
+type ContactFields = { name: string; email: string; company: string; notes: string; phones: string; timeZone: string };
 /** A contact's fields as typed, to show a refused form again (`_csrf` is no field). */
-const contactOf = ({ name, email, company, notes, phones }: ContactFields): ContactFields => ({
+const contactOf = ({
   name,
   email,
   company,
   notes,
   phones,
+  time_zone,
+}: z.output<typeof contactForm>): ContactFields => ({
+  name,
+  email,
+  company,
+  notes,
+  phones,
+  timeZone: time_zone,
 });
-const noContact: ContactFields = { name: '', email: '', company: '', notes: '', phones: '' };
+const noContact: ContactFields = { name: '', email: '', company: '', notes: '', phones: '', timeZone: '' };
 
 export default async function contactRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();

@@ -6,6 +6,7 @@ import type { SmppConfig } from '../../src/channels/smpp/connection.ts';
 import { createSimulator } from '../../src/channels/smpp/simulator.ts';
 import { startMessaging } from '../../src/channels/start.ts';
 import type { Channel } from '../../src/channels/types.ts';
+import type { CampaignSettings } from '../../src/domain/campaigns/settings.ts';
 import { createGroupCommit } from '../../src/domain/group-commit.ts';
 import { buildTestApp, until, type TestApp } from '../helper.ts';
 
@@ -45,7 +46,10 @@ export function smppConfig(port: number, overrides: Partial<SmppConfig> = {}): S
 export function wireChannel(
   h: TestApp,
   channel: Channel,
-  options: Partial<OutboxLoopOptions> & { numberRate?: (e164: string) => number } = {},
+  options: Partial<OutboxLoopOptions> & {
+    numberRate?: (e164: string) => number;
+    campaignSettings?: () => CampaignSettings;
+  } = {},
 ) {
   const groupCommit = createGroupCommit(h.app.domain);
   const loop = createOutboxLoop(h.app.domain, new Map([[channel.name, channel]]), log, { groupCommit, ...options });

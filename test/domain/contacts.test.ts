@@ -102,6 +102,15 @@ test('contacts are split by book: a number has one contact in the team’s book 
   const teamQuinn = getContact(h.app.domain, ana.actor, contactOf(started.conversationId));
   assert.deepEqual(
     { ...teamQuinn, id: 0 },
-    { id: 0, book: TEAM_BOOK, name: null, email: null, company: null, notes: null, phones: ['+15552220000'] },
+    {
+      id: 0,
+      book: TEAM_BOOK,
+      name: null,
+      email: null,
+      company: null,
+      notes: null,
+      timeZone: null,
+      phones: ['+15552220000'],
+    },
   );
 });

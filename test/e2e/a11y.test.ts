@@ -18,6 +18,7 @@ import {
   buildContact,
   buildConversation,
   buildInbox,
+  buildCampaign,
   buildNote,
   buildNumber,
   buildToken,
@@ -110,7 +111,12 @@ async function world(t: TestContext) {
     true,
   );
   sendTestEvent(s.app.domain, people.admin.actor, hook.id);
+  // A campaign under way (its page with progress and recipients) and a draft (the editor, with a preview).
+  const campaign = buildCampaign(s, { number, name: 'Spring sale', phones: [carla.phones[0]!, '+15557650009'] });
+  const draft = buildCampaign(s, { number, name: 'Summer sale', state: 'draft' });
   return {
+    campaign: campaign.id,
+    draft: draft.id,
     s,
     people,
     inbox: inbox.id,
@@ -145,12 +151,16 @@ function pagesFor(w: World, user: User): string[] {
     '/search?q=warehouse',
     '/search?q=carla',
     '/search?q=nothing%20like%20this',
+    '/campaigns',
+    `/campaigns/${w.campaign}`,
   ];
   if (user.role !== 'admin') return everyone;
   return [
     ...everyone,
     '/conversations?view=spam',
     '/surveys',
+    '/campaigns/new',
+    `/campaigns/${w.draft}/edit`,
     '/admin/users',
     '/admin/inboxes',
     `/admin/inboxes/${w.inbox}`,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { recordAuditAlone } from '../../src/domain/audit/record.ts';
 import { postChatMessage } from '../../src/domain/chats/messages.ts';
-import { buildChat, buildConversation, buildInbox, buildUser } from '../factories.ts';
+import { buildCampaign, buildChat, buildConversation, buildInbox, buildNumber, buildUser } from '../factories.ts';
 import { browserFor, inboxNav, noChromium, pageFor, serverFor, signIn } from './browser.ts';
 
 const PHONE = { width: 360, height: 740 };
@@ -118,9 +118,20 @@ test('browser: layout', { skip: noChromium }, async (t) => {
         changes: { databaseBytes: 123_456_789, mediaFiles: 12 },
       },
     );
+    // A campaign under way and a draft, with a long name and the editor's forms.
+    const shop = buildNumber(s, { inbox: 'Support' });
+    const campaign = buildCampaign(s, {
+      number: shop,
+      name: 'Winterschlussverkauf Nordrhein-Westfalen und Niedersachsen',
+    });
+    const draft = buildCampaign(s, { number: shop, state: 'draft' });
     const page = await pageFor(t, browser, s.baseURL, { viewport: PHONE });
     await signIn(page, admin.email);
     for (const path of [
+      '/campaigns',
+      '/campaigns/new',
+      `/campaigns/${campaign.id}`,
+      `/campaigns/${draft.id}/edit`,
       '/admin/users',
       '/admin/inboxes',
       '/admin/audit',

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countries, countryOfTimeZone, type Country } from '../../src/lib/countries.ts';
-import { countryOfNumber, exampleNumber, formatPhone, isE164, parsePhone, takesTexts } from '../../src/lib/e164.ts';
+import {
+  countryOfNumber,
+  exampleNumber,
+  formatPhone,
+  isE164,
+  parsePhone,
+  parseTextable,
+  takesTexts,
+} from '../../src/lib/e164.ts';
 
 /** Each input must parse to `expected` (null: refused), read in the given countries. */
 function expectAll(cases: [raw: unknown, expected: string | null][], ...countries: (Country | null)[]): void {
@@ -147,6 +155,30 @@ test('mobile and ambiguous numbers take texts; landlines, premium-rate and share
     assert.ok(takesTexts(e164), e164);
   for (const e164 of ['+493012345678', '+442079460958', '+449001234567', '+491805123456'])
     assert.equal(takesTexts(e164), false, e164);
+});
+
+test('parseTextable answers parsePhone and takesTexts in one parse', () => {
+  const typed = [
+    '+1 555 123 0000',
+    '(415) 555-2671',
+    '0151 23456789',
+    '+44 7400 123456',
+    '030 12345678',
+    '+1 800 555 0199',
+    '12-34',
+    '',
+    'ACME',
+    '+44 7700 900123',
+    '+49 1805 123456',
+    '0049 151 23456789',
+  ];
+  for (const raw of typed) {
+    const phone = parsePhone(raw, ['US', 'DE']);
+    const expected =
+      phone === null ? { refused: 'invalid' } : takesTexts(phone) ? { phone } : { refused: 'untextable' };
+    assert.deepEqual(parseTextable(raw, ['US', 'DE']), expected, raw);
+  }
+  assert.deepEqual(parseTextable('030 12345678', ['DE']), { refused: 'untextable' });
 });
 
 test('the country of a time zone stands in for a person without one configured', () => {

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { createEndpoint } from '../../src/domain/webhooks/endpoints.ts';
 import { sendTestEvent } from '../../src/domain/webhooks/queue.ts';
-import { buildChat, buildConversation, buildInbox, buildNote, buildToken, buildUser } from '../factories.ts';
+import {
+  buildCampaign,
+  buildChat,
+  buildConversation,
+  buildInbox,
+  buildNote,
+  buildNumber,
+  buildToken,
+  buildUser,
+} from '../factories.ts';
 import { type Client, signedIn, type TestApp, testAppWithRoutes } from '../helper.ts';
 import { HX } from './steps.ts';
 
@@ -81,6 +90,7 @@ async function world(t: TestContext) {
   );
   await made(client.post(`/conversations/${conversation}/scheduled`, { body: 'Later, then', when: 'tomorrow' }));
   const survey = one('SELECT id FROM surveys');
+  const campaign = buildCampaign(h, { number: buildNumber(h, { inbox: 'Support' }), state: 'draft' }).id;
   await made(client.post(`/conversations/${conversation}/survey`, { survey: String(survey) }));
   const ids: Record<string, number | string> = {
     conversations: conversation,
@@ -92,6 +102,7 @@ async function world(t: TestContext) {
     'chat-messages': one('SELECT id FROM chat_messages'),
     inboxes: support,
     surveys: survey,
+    campaigns: campaign,
     'admin/users': ana.id,
     'admin/inboxes': support,
     media: received.messageIds[0]!,

@@ -35,6 +35,11 @@ export const auditActions = [
   'webhook.test_sent',
   'api_token.created',
   'api_token.revoked',
+  'campaign.started',
+  'campaign.scheduled',
+  'campaign.paused',
+  'campaign.resumed',
+  'campaign.cancelled',
   'backup.made',
   'config.reloaded',
 ] as const;

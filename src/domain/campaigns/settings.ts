@@ -33,7 +33,10 @@ export function campaignSettingsOf(config: Pick<Config, 'campaigns'>): CampaignS
   return {
     businessName: c.business_name ?? null,
     // Without a business name the footer starts at its opt-out words ("{business}: Reply STOP…" → "Reply STOP…").
-    footer: c.footer.replaceAll('{business}', c.business_name ?? '').replace(/^[\s:,;–—-]+/, '').trim(),
+    footer: c.footer
+      .replaceAll('{business}', c.business_name ?? '')
+      .replace(/^[\s:,;–—-]+/, '')
+      .trim(),
     window: { from: minutes(c.send_from), until: minutes(c.send_until) },
     areaRules: c.area_rules.map((r) => ({
       name: r.name,

@@ -13,6 +13,8 @@ import { TEAM_BOOK } from './book.ts';
 import { addEvent, stateFor, type Tx } from '../conversations/actions.ts';
 import type { Country } from '../../lib/countries.ts';
 import { exampleNumber, formatPhone, parsePhone } from '../../lib/e164.ts';
+import { canonicalTimeZone } from '../../lib/time-zones.ts';
+import { announceOptOut, noteOptOut } from '../campaigns/opt-outs.ts';
 
 /**
  * A contact in one address book (./book.ts): the team's, whose contacts anyone who sees one of their
@@ -26,6 +28,8 @@ export interface Contact {
   email: string | null;
   company: string | null;
   notes: string | null;
+  /** The person's own IANA zone, when known: campaigns keep to quiet hours in it rather than guessing from the number. */
+  timeZone: string | null;
   phones: string[];
 }
 
@@ -34,6 +38,8 @@ export interface ContactInput {
   email?: unknown;
   company?: unknown;
   notes?: unknown;
+  /** An IANA zone name; empty: not known. */
+  timeZone?: unknown;
   /** One number per line (a textarea), national numbers read as the person's country's. */
   phones?: unknown;
 }
@@ -44,6 +50,7 @@ interface CleanContact {
   email?: string | null;
   company?: string | null;
   notes?: string | null;
+  timeZone?: string | null;
   phones?: string[];
 }
 
@@ -64,6 +71,14 @@ function cleanNotes(raw: unknown): string | null {
   const notes = typeof raw === 'string' ? raw.replace(/\r\n/g, '\n').trim() : '';
   if (notes.length > LIMITS.contactNotes) throw invalid('contact.notes_long', 'notes', { max: LIMITS.contactNotes });
   return notes || null;
+}
+
+function cleanTimeZone(raw: unknown): string | null {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  if (text.length === 0) return null;
+  const zone = canonicalTimeZone(text);
+  if (zone === null) throw invalid('contact.time_zone_invalid', 'time_zone', { zone: text.slice(0, 64) });
+  return zone;
 }
 
 function cleanPhones(raw: unknown, country: Country | null): string[] {
@@ -90,6 +105,7 @@ function cleanContact(input: ContactInput, country: Country | null): CleanContac
   if (input.email !== undefined) clean.email = cleanEmail(input.email);
   if (input.company !== undefined) clean.company = optionalLine(input.company, 100, 'contact.company_long', 'company');
   if (input.notes !== undefined) clean.notes = cleanNotes(input.notes);
+  if (input.timeZone !== undefined) clean.timeZone = cleanTimeZone(input.timeZone);
   if (input.phones !== undefined) clean.phones = cleanPhones(input.phones, country);
   return clean;
 }
@@ -115,6 +131,7 @@ function readContact(tx: Pick<Tx, 'select'>, actor: Actor, contactId: number): C
     email: row.email,
     company: row.company,
     notes: row.notes,
+    timeZone: row.timeZone,
     phones: phones.map((p) => p.phone),
   };
 }
@@ -405,10 +422,15 @@ export function unsubscribeByHand(ctx: DomainContext, actor: Actor, conversation
       .onConflictDoNothing()
       .run();
     if (added.changes === 0) throw conflict('contact.already_unsubscribed');
-    return { inboxId: state.inboxId, eventId: addEvent(tx, conversationId, 'unsubscribed', actor.id, now) };
+    return {
+      inboxId: state.inboxId,
+      eventId: addEvent(tx, conversationId, 'unsubscribed', actor.id, now),
+      campaigns: noteOptOut(tx, conv.numberId, conv.phone, now),
+    };
   });
   ctx.events.emit('conversation.changed', { conversationId, inboxId: done.inboxId, contact: true });
   ctx.events.emit('conversation.event', { conversationId, eventId: done.eventId, inboxId: done.inboxId });
+  announceOptOut(ctx, done.campaigns);
 }
 
 /** One (customer number, our number) pair a contact is opted out on. */
@@ -436,6 +458,7 @@ export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: 
       .orderBy(asc(numbers.e164))
       .all();
     const changed: { conversationId: number; inboxId: number; eventId: number }[] = [];
+    const campaigns: ReturnType<typeof noteOptOut> = { campaigns: [], messages: [] };
     for (const phone of contact.phones) {
       for (const number of ours) {
         const added = tx
@@ -444,6 +467,9 @@ export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: 
           .onConflictDoNothing()
           .run();
         if (added.changes === 0) continue;
+        const stopped = noteOptOut(tx, number.id, phone, now);
+        campaigns.campaigns.push(...stopped.campaigns);
+        campaigns.messages.push(...stopped.messages);
         const ended = tx
           .select({ id: conversations.id, inboxId: conversations.inboxId })
           .from(conversations)
@@ -459,6 +485,7 @@ export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: 
     }
     return {
       changed,
+      campaigns,
       optOuts: contact.phones.flatMap((phone) => ours.map((number) => ({ phone, number: number.e164 }))),
     };
   });
@@ -466,6 +493,7 @@ export function unsubscribeContact(ctx: DomainContext, actor: Actor, contactId: 
     ctx.events.emit('conversation.changed', { conversationId, inboxId, contact: true });
     ctx.events.emit('conversation.event', { conversationId, eventId, inboxId });
   }
+  announceOptOut(ctx, done.campaigns);
   return done.optOuts;
 }
 

@@ -2,6 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { campaignFiles } from '../../db/schema/campaigns.ts';
 import { chatAttachments } from '../../db/schema/chats.ts';
 import { attachments } from '../../db/schema/media.ts';
 import type { DomainContext } from '../context.ts';
@@ -54,7 +55,7 @@ export function createMediaStore(dir: string): MediaStore {
   };
 }
 
-/** After a transaction that was to reference these files failed: delete the ones no message (customer or chat) uses. */
+/** After a transaction that was to reference these files failed: delete the ones no message (customer or chat) or campaign uses. */
 export function dropUnreferenced(ctx: DomainContext, store: MediaStore, sha256s: string[]): void {
   if (sha256s.length === 0) return;
   const used = new Set(
@@ -68,6 +69,11 @@ export function dropUnreferenced(ctx: DomainContext, store: MediaStore, sha256s:
         .select({ sha256: chatAttachments.sha256 })
         .from(chatAttachments)
         .where(inArray(chatAttachments.sha256, sha256s))
+        .all(),
+      ...ctx.db
+        .select({ sha256: campaignFiles.sha256 })
+        .from(campaignFiles)
+        .where(inArray(campaignFiles.sha256, sha256s))
         .all(),
     ].map((r) => r.sha256),
   );
@@ -94,6 +100,12 @@ export function sweepMedia(ctx: DomainContext, store: MediaStore): { removed: nu
           .select({ seq: chatAttachments.seq })
           .from(chatAttachments)
           .where(eq(chatAttachments.sha256, name))
+          .limit(1)
+          .get() ??
+        ctx.db
+          .select({ seq: campaignFiles.seq })
+          .from(campaignFiles)
+          .where(eq(campaignFiles.sha256, name))
           .limit(1)
           .get();
       if (!used) {

@@ -4,6 +4,7 @@ import type { MessageKind } from './capabilities.ts';
 import { attachmentsOf, type AttachmentView } from '../media/attachments.ts';
 import type { DomainContext } from '../context.ts';
 import type { DomainEventMap } from '../events.ts';
+import type { CarrierPause } from '../campaigns/carrier.ts';
 
 /**
  * The outbound path at carrier rates: claims, submit outcomes and receipts. Prepared statements on the
@@ -37,6 +38,8 @@ export interface DueMessage {
   template: NonNullable<MessageContent['template']> | null;
   /** WhatsApp: our reaction to the customer message with this channel id (the body is the emoji, '' takes it back). */
   reaction: { channelMessageId: string; emoji: string } | null;
+  /** The campaign that queued it; null for everything else. */
+  campaignId: number | null;
 }
 
 /** What became of a claimed message, or what a carrier reported: each is one change to write. */
@@ -48,6 +51,11 @@ export type DeliveryChange =
   | { kind: 'failed'; message: DueMessage; code: string; reason: string }
   /** Handed back unsent (its number's pace allows it only later): the claim does not count as an attempt. */
   | { kind: 'postponed'; message: DueMessage; at: number }
+  /**
+   * A campaign message the carrier refused as too fast or over the number's daily cap: it waits for `resumeAt`
+   * (the claim not counted as an attempt), and its campaign pauses until then with everything it has queued.
+   */
+  | { kind: 'campaign-paused'; message: DueMessage; reason: CarrierPause['reason']; resumeAt: number }
   /** One segment's receipt, by the id the channel stored for it on this connection. */
   | {
       kind: 'receipt';
@@ -62,6 +70,7 @@ interface Touched {
   messageId: number;
   conversationId: number;
   inboxId: number;
+  campaignId: number | null;
 }
 
 // Unmatched receipts older than this belong to no message of ours (another system's ids): forget them.
@@ -86,7 +95,7 @@ function prepare(db: Database.Database) {
       SELECT m.id AS messageId, m.conversation_id AS conversationId, c.inbox_id AS inboxId, n.e164 AS "from",
              c.phone AS "to", m.body, n.channel AS smpp, n.mm7_connection AS mm7, n.media_route AS route,
              n.kind, m.attempts, l.url AS link, c.whatsapp_id AS toId, q.channel_message_id AS replyTo,
-             m.content, r.channel_message_id AS reactionTo, m.reaction_to_id AS reactionToId
+             m.content, r.channel_message_id AS reactionTo, m.reaction_to_id AS reactionToId, m.campaign_id AS campaignId
       FROM messages m
       JOIN conversations c ON c.id = m.conversation_id
       JOIN numbers n ON n.id = c.number_id
@@ -113,6 +122,12 @@ function prepare(db: Database.Database) {
     postpone: db.prepare<[number, number]>(
       `UPDATE messages SET next_attempt_at = ?, attempts = attempts - 1, leased = 0 WHERE id = ? AND status = 'queued'`,
     ),
+    // A carrier pause holds the campaign's other queued messages too (the outbox index narrows it to queued ones).
+    pauseCampaign: db.prepare<[string, number, number, number, number]>(`
+      UPDATE campaigns SET state = 'paused', paused_reason = ?, resume_at = ?, version = version + 1, updated_at = ?
+      WHERE id = ? AND (state = 'sending' OR (state = 'paused' AND paused_reason <> 'manual' AND resume_at < ?))`),
+    holdCampaign: db.prepare<[number, number, number]>(`
+      UPDATE messages SET next_attempt_at = ? WHERE status = 'queued' AND campaign_id = ? AND leased = 0 AND next_attempt_at < ?`),
     dropParts: db.prepare<[number]>(`DELETE FROM message_parts WHERE message_id = ?`),
     addPart: db.prepare<[number, number, string, string]>(
       `INSERT INTO message_parts (message_id, seq, connection, smsc_id, status) VALUES (?, ?, ?, ?, 'sent')`,
@@ -137,7 +152,8 @@ function prepare(db: Database.Database) {
     setStatusWithError: db.prepare<[MessageStatus, number, string, string, number]>(`
       UPDATE messages SET status = ?, updated_at = ?, error_code = ?, error_reason = ? WHERE id = ?`),
     whereIs: db.prepare<[number], Omit<Touched, 'messageId'>>(`
-      SELECT m.conversation_id AS conversationId, c.inbox_id AS inboxId FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?`),
+      SELECT m.conversation_id AS conversationId, c.inbox_id AS inboxId, m.campaign_id AS campaignId
+      FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?`),
     keepReceipt: db.prepare<[string, string, PartStatus, string | null, string | null, number]>(`
       INSERT INTO pending_receipts (connection, smsc_id, state, error_code, error_details, at) VALUES (?, ?, ?, ?, ?, ?)`),
     pendingFor: db.prepare<
@@ -221,11 +237,21 @@ function apply(s: Statements, change: DeliveryChange, now: number, moves: Status
     return { messageId: part.messageId, ...s.whereIs.get(part.messageId)! };
   }
   const m = change.message;
-  const where = { messageId: m.messageId, conversationId: m.conversationId, inboxId: m.inboxId };
+  const where = {
+    messageId: m.messageId,
+    conversationId: m.conversationId,
+    inboxId: m.inboxId,
+    campaignId: m.campaignId,
+  };
   switch (change.kind) {
     case 'postponed':
       s.postpone.run(change.at, m.messageId);
       return null;
+    case 'campaign-paused':
+      if (!s.postpone.run(change.resumeAt, m.messageId).changes || m.campaignId === null) return null;
+      s.pauseCampaign.run(change.reason, change.resumeAt, now, m.campaignId, change.resumeAt);
+      s.holdCampaign.run(change.resumeAt, m.campaignId, change.resumeAt);
+      return where;
     case 'retry':
       return s.retry.run(change.at, change.code, change.reason, now, m.messageId).changes ? where : null;
     case 'failed':
@@ -307,8 +333,13 @@ export function writeDeliveries(
       return claimOf && claimOf.limit > 0 ? claim(ctx, s, claimOf.limit, claimOf.leaseMs, now) : [];
     })
     .immediate();
-  for (const t of touched.values()) ctx.events.emit('message.updated', t);
+  const campaigns = new Map<number, number>();
+  for (const { campaignId, ...t } of touched.values()) {
+    ctx.events.emit('message.updated', t);
+    if (campaignId !== null) campaigns.set(campaignId, t.inboxId);
+  }
   for (const move of moves) ctx.events.emit('message.status', move);
+  for (const [campaignId, inboxId] of campaigns) ctx.events.emit('campaign.changed', { campaignId, inboxId });
   return { claimed, updated: touched.size };
 }
 
@@ -320,12 +351,31 @@ export function claimDue(ctx: DomainContext, limit: number, leaseMs: number): Du
   return writeDeliveries(ctx, [], { limit, leaseMs }).claimed;
 }
 
+/** Why a campaign text leased when the previous run died is not sent again. */
+export const INTERRUPTED_REASON =
+  'the server stopped while this campaign text was being sent: it may have reached the recipient, so it is not sent again';
+
 /**
  * At start-up only this process writes the database, so a message still leased was in flight when the
- * previous run died: it is due again now (at-least-once), not when its lease would have run out.
+ * previous run died: it is due again now (at-least-once), not when its lease would have run out. Returns how many.
+ *
+ * A campaign text is the exception: nobody may get one twice, and whether the carrier took it is unknown, so it fails
+ * as `interrupted` (at-most-once, shown in the campaign's report) — counted in `interrupted` by the callback.
  */
-export function releaseLeases(ctx: DomainContext): number {
-  return ctx.db.$client
-    .prepare(`UPDATE messages SET leased = 0, next_attempt_at = ? WHERE status = 'queued' AND leased = 1`)
-    .run(ctx.now()).changes;
+export function releaseLeases(ctx: DomainContext, interrupted: (count: number) => void = () => {}): number {
+  const db = ctx.db.$client;
+  const now = ctx.now();
+  return db.transaction(() => {
+    const failed = db
+      .prepare(
+        `UPDATE messages SET status = 'failed', next_attempt_at = NULL, leased = 0, error_code = 'interrupted',
+           error_reason = ?, updated_at = ?
+         WHERE status = 'queued' AND leased = 1 AND campaign_id IS NOT NULL`,
+      )
+      .run(INTERRUPTED_REASON, now).changes;
+    if (failed) interrupted(failed);
+    return db
+      .prepare(`UPDATE messages SET leased = 0, next_attempt_at = ? WHERE status = 'queued' AND leased = 1`)
+      .run(now).changes;
+  })();
 }

@@ -16,6 +16,14 @@ import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 import { optOutAddress } from './address.ts';
 import { messageByChannelId } from './channel-ids.ts';
 import { keywordOf } from './keywords.ts';
+import { announceOptOut, noteOptOut, type CampaignTouched, type MessageStopped } from '../campaigns/opt-outs.ts';
+import { noteReply } from '../campaigns/replies.ts';
+
+/** What a customer's text did to campaigns (a reply counted, an opt-out), announced after the commit. */
+interface CampaignChanges {
+  campaigns: CampaignTouched[];
+  messages: MessageStopped[];
+}
 import { prepared } from '../prepared.ts';
 import { insertOutbound } from './outbox.ts';
 import type { KeywordTexts } from './texts.ts';
@@ -220,20 +228,31 @@ function answerKeyword(
   texts: KeywordTexts,
   now: number,
   events: number[],
+  campaigns: CampaignChanges,
 ): number | null {
   const keyword = keywordOf(text);
-  if (!keyword) return null;
+  if (!keyword) {
+    campaigns.campaigns.push(...noteReply(tx, conversationId, now, events));
+    return null;
+  }
   if (keyword === 'stop') {
     tx.insert(optOuts)
       .values({ phone: address, numberId: number.id, source: 'keyword', at: now })
       .onConflictDoNothing()
       .run();
     events.push(addEvent(tx, conversationId, 'opted_out', null, now));
-  } else if (keyword === 'start') {
-    tx.delete(optOuts)
-      .where(and(eq(optOuts.phone, address), eq(optOuts.numberId, number.id)))
-      .run();
-    events.push(addEvent(tx, conversationId, 'opted_in', null, now));
+    const stopped = noteOptOut(tx, number.id, address, now);
+    campaigns.campaigns.push(...stopped.campaigns);
+    campaigns.messages.push(...stopped.messages);
+  } else {
+    // START and HELP are answers to the campaign too.
+    campaigns.campaigns.push(...noteReply(tx, conversationId, now, events));
+    if (keyword === 'start') {
+      tx.delete(optOuts)
+        .where(and(eq(optOuts.phone, address), eq(optOuts.numberId, number.id)))
+        .run();
+      events.push(addEvent(tx, conversationId, 'opted_in', null, now));
+    }
   }
   // An unregistered number's answer would be blocked by the carrier anyway.
   if (number.registration === 'pending' || number.registration === 'unregistered') return null;
@@ -262,7 +281,7 @@ export function receiveMessage(
   }
   if (stored.outcome === 'refused') return { stored: false, reason: stored.reason };
   if (stored.outcome === 'duplicate') return { stored: true, ...stored.seen, autoReplyId: null, duplicate: true };
-  const { inboxId, eventIds, welcomed, woken, outcome: _stored, ...ids } = stored;
+  const { inboxId, eventIds, welcomed, woken, campaigns, outcome: _stored, ...ids } = stored;
   if (woken) ctx.events.emit('conversation.changed', { conversationId: ids.conversationId, inboxId });
   for (const eventId of eventIds)
     ctx.events.emit('conversation.event', { conversationId: ids.conversationId, eventId, inboxId });
@@ -281,6 +300,7 @@ export function receiveMessage(
     });
   }
   announceWelcome(ctx, ids.conversationId, inboxId, welcomed);
+  announceOptOut(ctx, campaigns);
   return { stored: true, ...ids, duplicate: false };
 }
 
@@ -341,6 +361,7 @@ function storeInbound(
     const messageId = message.id;
     if (number.kind === 'whatsapp') whatsAppDetails(tx, number, messageId, sms);
     if (media) attachFiles(tx, media.store, messageId, media.files, adopted);
+    const campaigns: CampaignChanges = { campaigns: [], messages: [] };
     const surveyAnswered = answerByText(ctx, tx, conversationId, sms.text, now);
     if (surveyAnswered !== null) eventIds.push(surveyAnswered);
     const autoReplyId = answerKeyword(
@@ -352,6 +373,7 @@ function storeInbound(
       textsFor(sms.to),
       now,
       eventIds,
+      campaigns,
     );
     const welcomed = created ? welcomeConversation(ctx, tx, inboxId, conversationId, messageId, sms.text, now) : null;
     if (welcomed?.assigned) eventIds.push(welcomed.assigned.eventId);
@@ -365,6 +387,7 @@ function storeInbound(
       spam,
       welcomed,
       woken,
+      campaigns,
     };
   });
 }

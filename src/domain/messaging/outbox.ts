@@ -93,7 +93,7 @@ export function insertOutbound(
   body: string,
   authorUserId: number | null,
   now: number,
-  extra: { replyToId?: number; content?: MessageContent } = {},
+  extra: { replyToId?: number; content?: MessageContent; campaignId?: number } = {},
 ): number {
   // A person's answer ends the customer's wait; an automatic one (STOP's confirmation) does not.
   const answered = authorUserId === null ? {} : { waitingSince: null };
@@ -153,7 +153,7 @@ export interface ReplyMedia {
 }
 
 /** An SMS cannot carry files: the customer gets an unguessable link that opens them until it expires. */
-function addMediaLink(tx: Tx, messageId: number, base: string, linkDays: number, now: number): void {
+export function addMediaLink(tx: Tx, messageId: number, base: string, linkDays: number, now: number): void {
   const token = randomBytes(18).toString('base64url');
   tx.insert(mediaLinks)
     .values({ messageId, token, url: `${base}/m/${token}`, expiresAt: now + linkDays * 86_400_000 })

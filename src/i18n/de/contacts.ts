@@ -22,6 +22,10 @@ export const contacts: Translation<typeof en> = {
   'contact.phones_label': 'Telefonnummern (eine pro Zeile)',
   'contact.email': 'E-Mail',
   'contact.company': 'Firma',
+  'contact.time_zone': 'Zeitzone',
+  'contact.time_zone_help':
+    'Wo die Person lebt, etwa America/Chicago. Kampagnen halten dort die Ruhezeiten ein; leer gelassen, in jeder Zeitzone, in der ihre Nummer liegen kann.',
+  'contact.time_zone_invalid': '„{zone}“ ist keine Zeitzone. Schreiben Sie etwa Europe/Berlin oder America/New_York.',
   'contact.notes': 'Notizen',
   'contact.favourite': 'Zu Favoriten hinzufügen',
   'contact.unfavourite': 'Aus Favoriten entfernen',

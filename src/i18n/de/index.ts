@@ -11,6 +11,7 @@ import { webhooks } from './webhooks.ts';
 import { connections } from './connections.ts';
 import { canned } from './canned.ts';
 import { surveys } from './surveys.ts';
+import { campaigns } from './campaigns.ts';
 import { media } from './media.ts';
 import { sandbox } from './sandbox.ts';
 import { chats } from './chats.ts';
@@ -28,6 +29,7 @@ import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
 import { api } from './api.ts';
 import { search } from './search.ts';
+import { shortLinks } from './short-links.ts';
 import type { en } from '../en/index.ts';
 import type { Translation } from '../types.ts';
 
@@ -45,6 +47,7 @@ export const de: Translation<typeof en> = {
   ...connections,
   ...canned,
   ...surveys,
+  ...campaigns,
   ...media,
   ...sandbox,
   ...chats,
@@ -62,4 +65,5 @@ export const de: Translation<typeof en> = {
   ...whatsapp,
   ...api,
   ...search,
+  ...shortLinks,
 };

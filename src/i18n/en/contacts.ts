@@ -19,6 +19,10 @@ export const contacts = {
   'contact.phones_label': 'Phone numbers (one per line)',
   'contact.email': 'Email',
   'contact.company': 'Company',
+  'contact.time_zone': 'Time zone',
+  'contact.time_zone_help':
+    'Where the person lives, such as America/Chicago. Campaigns keep to quiet hours there; left empty, every zone their number may be in.',
+  'contact.time_zone_invalid': '“{zone}” is no time zone. Write one such as Europe/Berlin or America/New_York.',
   'contact.notes': 'Notes',
   'contact.favourite': 'Add to favourites',
   'contact.unfavourite': 'Remove from favourites',

@@ -11,6 +11,7 @@ import { webhooks } from './webhooks.ts';
 import { connections } from './connections.ts';
 import { canned } from './canned.ts';
 import { surveys } from './surveys.ts';
+import { campaigns } from './campaigns.ts';
 import { media } from './media.ts';
 import { sandbox } from './sandbox.ts';
 import { chats } from './chats.ts';
@@ -28,6 +29,7 @@ import { replyWindow } from './reply-window.ts';
 import { whatsapp } from './whatsapp.ts';
 import { api } from './api.ts';
 import { search } from './search.ts';
+import { shortLinks } from './short-links.ts';
 
 /** English, the reference: every other language has exactly these keys, in files of the same names. */
 export const en = {
@@ -44,6 +46,7 @@ export const en = {
   ...connections,
   ...canned,
   ...surveys,
+  ...campaigns,
   ...media,
   ...sandbox,
   ...chats,
@@ -61,6 +64,7 @@ export const en = {
   ...whatsapp,
   ...api,
   ...search,
+  ...shortLinks,
 } as const;
 
 export type MessageKey = keyof typeof en;

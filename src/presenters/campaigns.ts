@@ -1,0 +1,135 @@
+import type { Config } from '../config/schema.ts';
+import { audienceCounts, rejectsOf } from '../domain/campaigns/audience.ts';
+import { linkStats } from '../domain/campaigns/links.ts';
+import { contactPlaceholders, previewOf } from '../domain/campaigns/message.ts';
+import { campaignProgress, recipientsPage } from '../domain/campaigns/report.ts';
+import { getCampaign, listCampaigns, maxRatePerMinute, type CampaignView } from '../domain/campaigns/service.ts';
+import type { CampaignSettings, SendWindow } from '../domain/campaigns/settings.ts';
+import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
+import { listInboxesFor, teammatesOf } from '../domain/inboxes/service.ts';
+import { listTags } from '../domain/tags/service.ts';
+import { forbidden } from '../domain/errors.ts';
+import type { MessageKey, Translate } from '../i18n/index.ts';
+
+/** What the campaign pages read: the domain, the current configuration and its [campaigns] settings. */
+export interface CampaignSource {
+  domain: DomainContext;
+  config: Config;
+  settings: CampaignSettings;
+}
+
+/** The rows of the campaign list: every campaign of an inbox the viewer sees, newest first. */
+export function campaignListPage(src: CampaignSource, actor: Actor) {
+  const rows = listCampaigns(src.domain, actor).map((c) => ({
+    id: c.id,
+    name: c.name,
+    number: c.e164,
+    inbox: c.inboxName,
+    state: c.state,
+    done: c.handled,
+    total: c.recipients,
+    at: c.finishedAt ?? c.sendAt ?? c.createdAt,
+    href: c.state === 'draft' && isManager(actor) ? `/campaigns/${c.id}/edit` : `/campaigns/${c.id}`,
+  }));
+  return { rows, mayCreate: isManager(actor) };
+}
+
+/** The campaign's own fields as every campaign page shows them. */
+const campaignOf = (c: CampaignView) => ({ ...c, number: c.e164, inbox: c.inboxName });
+
+/** The fastest a campaign from this number may go: its share of what the number and its connection are configured to take. */
+export function maxRateOf(config: Config, settings: CampaignSettings, e164: string): number {
+  const number = config.number.find((n) => n.e164 === e164);
+  const connection = config.smpp.find((c) => c.name === number?.smpp);
+  return maxRatePerMinute(settings, { number: number?.throughput ?? 0, connection: connection?.throughput ?? 0 });
+}
+
+const clock = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const windowText = (w: SendWindow) => ({ from: clock(w.from), until: clock(w.until) });
+
+export interface EditorState {
+  errors?: Record<string, string>;
+  draft?: Record<string, string>;
+  audienceNotice?: string;
+  messageNotice?: string;
+  previewIndex?: number;
+}
+
+/** The preview of one recipient's text, none while the audience is empty. */
+export function campaignPreview(domain: DomainContext, actor: Actor, id: number, index: number) {
+  return { campaign: campaignOf(getCampaign(domain, actor, id)), preview: previewOf(domain, actor, id, index) };
+}
+
+/** The draft editor: its three sections (audience, message, schedule) with what each form needs. */
+export function campaignEditor(src: CampaignSource, actor: Actor, id: number, t: Translate, state: EditorState = {}) {
+  const campaign = campaignOf(getCampaign(src.domain, actor, id));
+  // Readers see the campaign page; only its managers open the editor.
+  if (!campaign.mayManage) throw forbidden();
+  const counts = audienceCounts(src.domain, actor, id);
+  const rejects = rejectsOf(src.domain, actor, id, { limit: 50, offset: 0 });
+  const preview = previewOf(src.domain, actor, id, state.previewIndex ?? 0);
+  return {
+    campaign,
+    counts,
+    rejects: {
+      total: rejects.total,
+      rows: rejects.rows.map((r) => ({ ...r, reasonText: t(r.reason as MessageKey) })),
+    },
+    choices: {
+      tags: listTags(src.domain),
+      inboxes: listInboxesFor(src.domain, actor).filter((i) => i.ownerUserId === null),
+      teammates: teammatesOf(src.domain, actor),
+    },
+    placeholders: [...contactPlaceholders, ...campaign.variables],
+    footerWarning: campaign.footerWarning,
+    files: { allowed: campaign.maxAttachments > 0, max: campaign.maxAttachments, current: campaign.files },
+    preview,
+    maxRate: maxRateOf(src.config, src.settings, campaign.e164),
+    window: windowText(src.settings.window),
+    maxPerDay: src.settings.maxPerContactPerDay,
+    maxCsvRows: src.settings.maxCsvRows,
+    errors: state.errors ?? {},
+    draft: state.draft ?? {},
+    audienceNotice: state.audienceNotice ?? null,
+    messageNotice: state.messageNotice ?? null,
+  };
+}
+
+/** The live part of the campaign page: its state, counts, reasons and (for managers) pause, resume and cancel. */
+export function campaignProgressOf(domain: DomainContext, actor: Actor, id: number, progressError?: string) {
+  const campaign = campaignOf(getCampaign(domain, actor, id));
+  const progress = campaignProgress(domain, actor, id);
+  const skipped = Object.entries(progress.skipped)
+    .map(([reason, count]) => ({ reason, count }))
+    .filter((s) => s.count > 0);
+  return { campaign, progress, skipped, mayManage: campaign.mayManage, progressError: progressError ?? null };
+}
+
+/** The campaign page: progress, and one page of its recipients. */
+export function campaignPage(domain: DomainContext, actor: Actor, id: number, t: Translate, after?: number) {
+  const page = recipientsPage(domain, actor, id, { ...(after !== undefined ? { after } : {}), limit: 50 });
+  return {
+    ...campaignProgressOf(domain, actor, id),
+    links: linkStats(domain, actor, id),
+    recipients: {
+      next: page.next,
+      rows: page.rows.map((r) => ({ ...r, stateText: recipientStateText(r, t), error: r.errorReason ?? r.errorCode })),
+    },
+  };
+}
+
+/** A recipient's state in words: waiting, not texted (why), or the message's own status. */
+function recipientStateText(
+  r: { state: string; skipReason: string | null; messageStatus: string | null },
+  t: Translate,
+): string {
+  if (r.state === 'skipped' && r.skipReason)
+    return t('campaign.r_skipped', { reason: t(`campaign.skip_${r.skipReason}` as MessageKey) });
+  if (r.state === 'pending') return t('campaign.r_pending');
+  const status = r.messageStatus;
+  if (status === 'delivered') return t('campaign.r_delivered');
+  if (status === 'failed') return t('campaign.r_failed');
+  if (status === 'sent') return t('campaign.r_sent');
+  return t('campaign.r_queued');
+}

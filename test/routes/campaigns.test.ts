@@ -1,0 +1,270 @@
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import {
+  buildCampaign,
+  buildContact,
+  buildConversation,
+  buildInbox,
+  buildNumber,
+  buildUser,
+  nextCustomer,
+} from '../factories.ts';
+import { exe, jpeg } from '../fixtures/media.ts';
+import { signedIn, testApp } from '../helper.ts';
+import { HX } from './steps.ts';
+
+/** Support with a manager and an agent and a registered number; Sales with its own manager. */
+async function world(t: TestContext) {
+  const h = await testApp(t, { contacts: { default_country: 'US' } });
+  const manager = await buildUser(h, { role: 'manager', name: 'Mia Manager' });
+  const agent = await buildUser(h, { role: 'agent', name: 'Alex Agent' });
+  const outsider = await buildUser(h, { role: 'manager', name: 'Sam Sales' });
+  const support = buildInbox(h, { name: 'Support', members: [manager, agent] });
+  buildInbox(h, { name: 'Sales', members: [outsider] });
+  const number = buildNumber(h, { inbox: support, e164: '+15550100100' });
+  return { h, manager, agent, outsider, support, number };
+}
+
+test('a manager creates a draft, adds a CSV and pasted numbers, writes the message and starts it; refusals come back in place', async (t) => {
+  const { h, manager, number } = await world(t);
+  const client = await signedIn(h.app, manager.email);
+
+  const page = await client.get('/campaigns/new');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /\+1 555-010-0100|\(555\) 010-0100/);
+  const nameless = await client.post('/campaigns', { name: '', number: String(number.id) });
+  assert.equal(nameless.statusCode, 422, 'a campaign needs a name');
+  assert.match(nameless.body, /aria-invalid="true"/);
+  const created = await client.post('/campaigns', { name: 'Winter sale', number: String(number.id) });
+  assert.equal(created.statusCode, 303);
+  const editUrl = created.headers.location as string;
+  const id = Number(/\/campaigns\/(\d+)\/edit$/.exec(editUrl)?.[1]);
+  assert.ok(id > 0, editUrl);
+
+  const editor = await client.get(editUrl);
+  assert.equal(editor.statusCode, 200);
+  for (const heading of ['Audience', 'Message', 'Schedule'])
+    assert.match(editor.body, new RegExp(`</span> ${heading}</h2>`));
+
+  const csv = Buffer.from(
+    'Name,Phone,Coupon\r\nAna,(555) 010-0201,AB12\r\nBen,not a number,CD34\r\nAna again,+15550100201,EF56\r\n',
+  );
+  const added = await client.postMultipart(
+    `/campaigns/${id}/audience`,
+    { source: 'csv' },
+    [{ field: 'file', name: 'list.csv', data: csv, type: 'text/csv' }],
+    HX,
+  );
+  assert.equal(added.statusCode, 200, added.body.slice(0, 300));
+  assert.match(added.body, /^\s*<section id="campaign-audience"/, 'the audience fragment, not the page');
+  assert.match(added.body, /data-count="will-receive">1</);
+  assert.match(added.body, /not a number/, 'the line that could not be used is listed');
+  assert.match(added.body, /id="message-version"[^>]*hx-swap-oob="true"/, 'the other forms follow the new version');
+  assert.match(added.body, /id="campaign-preview"[^>]*hx-swap-oob/, 'the preview follows the audience');
+
+  const pasted = await client.post(
+    `/campaigns/${id}/audience`,
+    { source: 'pasted', pasted: '+15550100202, +15550100203' },
+    HX,
+  );
+  assert.equal(pasted.statusCode, 200);
+  assert.match(pasted.body, /data-count="will-receive">3</);
+
+  const versionOf = (body: string) => Number(/id="message-version" value="(\d+)"/.exec(body)?.[1]);
+  const version = versionOf(pasted.body);
+  const unknown = await client.postMultipart(
+    `/campaigns/${id}/message`,
+    {
+      version: String(version),
+      name: 'Winter sale',
+      body: 'Hi {{contact.first_name}}, use {{voucher}}',
+      footer: 'Shop: Reply STOP to opt out',
+    },
+    [],
+    HX,
+  );
+  assert.equal(unknown.statusCode, 422, unknown.body.slice(0, 300));
+  assert.match(unknown.body, /^\s*<section id="campaign-message"/, 'refused in its own section');
+  assert.match(unknown.body, /voucher/);
+  assert.match(
+    unknown.body,
+    /id="campaign-body"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*>Hi \{\{contact.first_name\}\}, use \{\{voucher\}\}/,
+  );
+
+  const saved = await client.postMultipart(
+    `/campaigns/${id}/message`,
+    {
+      version: String(version),
+      name: 'Winter sale',
+      body: 'Hi {{contact.first_name}}, use {{coupon}}',
+      footer: 'Shop: Reply STOP to opt out',
+    },
+    [],
+    HX,
+  );
+  assert.equal(saved.statusCode, 200, saved.body.slice(0, 400));
+  assert.match(saved.body, /Message saved\./);
+  const preview = await client.get(`/campaigns/${id}/preview?index=0`, HX.headers);
+  assert.equal(preview.statusCode, 200);
+  assert.match(preview.body, /use AB12/, 'the CSV column fills its placeholder');
+  assert.match(preview.body, /GSM-7/);
+
+  const tooFast = await client.post(
+    `/campaigns/${id}/start`,
+    { version: String(versionOf(saved.body)), when: 'now', rate: '100000' },
+    HX,
+  );
+  assert.equal(tooFast.statusCode, 422);
+  assert.match(tooFast.body, /^\s*<section id="campaign-schedule"/);
+  assert.match(tooFast.body, /id="campaign-rate"[^>]*aria-invalid="true"/);
+  const stale = await client.post(`/campaigns/${id}/start`, { version: '0', when: 'now', rate: '60' }, HX);
+  assert.equal(stale.statusCode, 409, 'a form from before the last change is refused');
+
+  const started = await client.post(
+    `/campaigns/${id}/start`,
+    { version: String(versionOf(saved.body)), when: 'now', rate: '60' },
+    HX,
+  );
+  assert.equal(started.statusCode, 204, started.body.slice(0, 300));
+  assert.equal(started.headers['hx-location'], `/campaigns/${id}`);
+  const show = await client.get(`/campaigns/${id}`);
+  assert.equal(show.statusCode, 200);
+  assert.match(show.body, /id="campaign-progress-\d+"/);
+  assert.match(show.body, /Pause/);
+  assert.equal((await client.get(editUrl)).statusCode, 303, 'a started campaign is not edited');
+
+  const paused = await client.post(`/campaigns/${id}/pause`, {}, HX);
+  assert.equal(paused.statusCode, 200);
+  assert.match(paused.body, /Resume/);
+  const again = await client.post(`/campaigns/${id}/pause`, {}, HX);
+  assert.equal(again.statusCode, 200, 'pausing a paused campaign changes nothing');
+});
+
+test('rights: an agent reads campaigns of their inbox but cannot create, edit or pause; another inbox’s campaign does not exist', async (t) => {
+  const { h, agent, outsider, number } = await world(t);
+  const { id } = buildCampaign(h, { number, name: 'Spring' });
+  const draft = buildCampaign(h, { number, name: 'Draft one', state: 'draft' });
+  const client = await signedIn(h.app, agent.email);
+
+  const list = await client.get('/campaigns');
+  assert.equal(list.statusCode, 200);
+  assert.match(list.body, /Spring/);
+  assert.doesNotMatch(list.body, /href="\/campaigns\/new"/, 'no New campaign for an agent');
+  assert.equal((await client.get(`/campaigns/${id}`)).statusCode, 200);
+  assert.equal((await client.get(`/campaigns/${id}/report.csv`)).statusCode, 200);
+  assert.equal((await client.post('/campaigns', { name: 'Mine', number: String(number.id) })).statusCode, 403);
+  assert.equal((await client.get(`/campaigns/${draft.id}/edit`)).statusCode, 403);
+  assert.equal(
+    (await client.post(`/campaigns/${draft.id}/audience`, { source: 'pasted', pasted: '+15550100209' })).statusCode,
+    403,
+  );
+  assert.equal((await client.post(`/campaigns/${id}/pause`, {})).statusCode, 403);
+  assert.equal((await client.post(`/campaigns/${id}/cancel`, {})).statusCode, 403);
+  assert.doesNotMatch((await client.get(`/campaigns/${id}`)).body, /action="\/campaigns\/\d+\/pause"/);
+
+  const sales = await signedIn(h.app, outsider.email);
+  assert.doesNotMatch((await sales.get('/campaigns')).body, /Spring/);
+  for (const url of [`/campaigns/${id}`, `/campaigns/${id}/report.csv`, `/campaigns/${draft.id}/edit`])
+    assert.equal((await sales.get(url)).statusCode, 404, url);
+  assert.equal((await sales.post(`/campaigns/${id}/pause`, {})).statusCode, 404);
+});
+
+test('the report CSV: every recipient, cells escaped and never read as a formula', async (t) => {
+  const { h, manager, number } = await world(t);
+  const phone = nextCustomer();
+  const contact = buildContact(h, { name: '=HYPERLINK("https://evil.example","Click, me")', phones: [phone] });
+  const { id } = buildCampaign(h, { number, phones: [phone, nextCustomer()] });
+  // Planning links a recipient to the team's contact with that number; the factory leaves that to the test.
+  h.sqlite.prepare('UPDATE campaign_recipients SET contact_id = ? WHERE phone = ?').run(contact.id, phone);
+  const client = await signedIn(h.app, manager.email);
+  const res = await client.get(`/campaigns/${id}/report.csv`);
+  assert.equal(res.statusCode, 200);
+  assert.match(String(res.headers['content-type']), /^text\/csv/);
+  assert.match(String(res.headers['content-disposition']), new RegExp(`attachment; filename="campaign-${id}.csv"`));
+  const lines = res.body.trimEnd().split('\r\n');
+  assert.equal(
+    lines[0],
+    'phone,name,state,skip_reason,message_status,error_code,error,queued_at,replied_at,opted_out_at,clicks',
+  );
+  assert.equal(lines.length, 3, 'a header and two recipients');
+  assert.ok(
+    lines.some((l) => l.includes(`"'=HYPERLINK(""https://evil.example"",""Click, me"")"`)),
+    `the name is quoted and defused: ${lines.join(' | ')}`,
+  );
+});
+
+test('the contact form keeps a time zone, refusing one that is none', async (t) => {
+  const { h } = await world(t);
+  const admin = await buildUser(h, { role: 'admin' });
+  const contact = buildContact(h, { name: 'Zoe' });
+  const client = await signedIn(h.app, admin.email);
+  const wrong = await client.post(`/contacts/${contact.id}`, {
+    name: 'Zoe',
+    phones: contact.phones[0]!,
+    time_zone: 'Mars/Olympus',
+  });
+  assert.equal(wrong.statusCode, 422);
+  const ok = await client.post(`/contacts/${contact.id}`, {
+    name: 'Zoe',
+    phones: contact.phones[0]!,
+    time_zone: 'US/Pacific',
+  });
+  assert.equal(ok.statusCode, 303);
+  assert.equal(
+    h.sqlite.prepare('SELECT time_zone FROM contacts WHERE id = ?').pluck().get(contact.id),
+    'America/Los_Angeles',
+  );
+});
+
+test('the audience from a tag and from a list filter: the conversations’ phones, counted once', async (t) => {
+  const { h, manager, number, support } = await world(t);
+  const client = await signedIn(h.app, manager.email);
+  const vip = buildConversation(h, { number, texts: ['hi'] });
+  buildConversation(h, { number, texts: ['hello'] });
+  assert.ok((await client.post(`/conversations/${vip.id}/tags`, { tag: 'vip' })).statusCode < 400);
+  const tagId = Number(h.sqlite.prepare("SELECT id FROM tags WHERE name = 'vip'").pluck().get());
+  const created = await client.post('/campaigns', { name: 'VIPs', number: String(number.id) });
+  const id = Number(/\/campaigns\/(\d+)\/edit$/.exec(created.headers.location as string)?.[1]);
+
+  const tagged = await client.post(`/campaigns/${id}/audience`, { source: 'tag', tag: String(tagId) }, HX);
+  assert.equal(tagged.statusCode, 200, tagged.body.slice(0, 300));
+  assert.match(tagged.body, /data-count="will-receive">1</);
+  const filtered = await client.post(
+    `/campaigns/${id}/audience`,
+    { source: 'filter', inbox: String(support.id), status: 'any', assignee: 'anyone', tag: '' },
+    HX,
+  );
+  assert.equal(filtered.statusCode, 200, filtered.body.slice(0, 300));
+  assert.match(filtered.body, /data-count="will-receive">2</, 'the tagged one merged, the other added');
+  assert.match(filtered.body, /Added: 1 · already in the audience: 1/);
+
+  const noTag = await client.post(`/campaigns/${id}/audience`, { source: 'tag', tag: '' }, HX);
+  assert.equal(noTag.statusCode, 422);
+  assert.match(noTag.body, /id="audience-tag"[^>]*aria-invalid="true"/);
+  const badFilter = await client.post(`/campaigns/${id}/audience`, { source: 'filter', status: 'maybe' }, HX);
+  assert.equal(badFilter.statusCode, 400, 'a filter that is none is refused like the list’s');
+});
+
+test('files for every text: a picture kept with the draft, a program refused in place, the list emptied on request', async (t) => {
+  const { h, manager, number } = await world(t);
+  const client = await signedIn(h.app, manager.email);
+  const { id } = buildCampaign(h, { number, state: 'draft' });
+  const version = () => String(h.sqlite.prepare('SELECT version FROM campaigns WHERE id = ?').pluck().get(id));
+  const message = (files: { name: string; data: Buffer }[], extra: Record<string, string> = {}) =>
+    client.postMultipart(
+      `/campaigns/${id}/message`,
+      { version: version(), name: 'Pictures', body: 'Look', footer: 'Reply STOP to opt out', ...extra },
+      files,
+      HX,
+    );
+  const saved = await message([{ name: 'shop.jpg', data: jpeg() }]);
+  assert.equal(saved.statusCode, 200, saved.body.slice(0, 300));
+  assert.match(saved.body, /shop\.jpg/);
+  const program = await message([{ name: 'run.exe', data: exe() }]);
+  assert.equal(program.statusCode, 422);
+  assert.match(program.body, /id="campaign-files"[^>]*aria-invalid="true"/);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 1, 'the picture stays');
+  const emptied = await message([], { remove_files: '1' });
+  assert.equal(emptied.statusCode, 200);
+  assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 0);
+});
