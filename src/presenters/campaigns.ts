@@ -103,7 +103,45 @@ export function campaignProgressOf(domain: DomainContext, actor: Actor, id: numb
   const skipped = Object.entries(progress.skipped)
     .map(([reason, count]) => ({ reason, count }))
     .filter((s) => s.count > 0);
-  return { campaign, progress, skipped, mayManage: campaign.mayManage, progressError: progressError ?? null };
+  return {
+    campaign,
+    progress,
+    skipped,
+    bar: barOf(progress),
+    actions: campaign.mayManage ? actionsFor(campaign.state) : [],
+    mayEdit: campaign.mayManage && campaign.state === 'draft',
+    progressError: progressError ?? null,
+  };
+}
+
+/** The progress bar's parts, left to right, in thousandths of its width. */
+function barOf(p: { total: number; delivered: number; sent: number; queued: number; failed: number }) {
+  let x = 0;
+  return (['delivered', 'sent', 'queued', 'failed'] as const).map((part) => {
+    const width = p.total ? Math.round((p[part] / p.total) * 1000) : 0;
+    const segment = { part, x, width };
+    x += width;
+    return segment;
+  });
+}
+
+interface CampaignAction {
+  name: 'pause' | 'resume' | 'cancel';
+  icon: string;
+  danger: boolean;
+  /** Asked before it is done (cancelling cannot be undone). */
+  confirm: boolean;
+}
+
+/** What a manager may do to a campaign in this state. */
+function actionsFor(state: CampaignView['state']): CampaignAction[] {
+  const actions: CampaignAction[] = [];
+  if (state === 'sending' || state === 'scheduled')
+    actions.push({ name: 'pause', icon: 'pause', danger: false, confirm: false });
+  if (state === 'paused') actions.push({ name: 'resume', icon: 'play', danger: false, confirm: false });
+  if (state === 'sending' || state === 'scheduled' || state === 'paused')
+    actions.push({ name: 'cancel', icon: 'circle-x', danger: true, confirm: true });
+  return actions;
 }
 
 /** The campaign page: progress, and one page of its recipients. */
