@@ -120,12 +120,20 @@ interface Latest {
   id: number;
   inboxId: number;
   status: 'open' | 'closed' | 'spam' | 'snoozed';
+  lastInboundAt: number | null;
+  assigneeId: number | null;
 }
 
 function latestByPhone(ctx: DomainContext, number: { id: number; inboxId: number }, phone: string): Latest | undefined {
   return prepared(ctx, 'inbound latest conversation', () =>
     ctx.db
-      .select({ id: conversations.id, inboxId: conversations.inboxId, status: conversations.status })
+      .select({
+        id: conversations.id,
+        inboxId: conversations.inboxId,
+        status: conversations.status,
+        lastInboundAt: conversations.lastInboundAt,
+        assigneeId: conversations.assigneeId,
+      })
       .from(conversations)
       .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
       .where(
@@ -155,6 +163,8 @@ function latestByWhatsApp(
       id: conversations.id,
       inboxId: conversations.inboxId,
       status: conversations.status,
+      lastInboundAt: conversations.lastInboundAt,
+      assigneeId: conversations.assigneeId,
       phone: conversations.phone,
       whatsappId: conversations.whatsappId,
     })
@@ -213,7 +223,9 @@ function continueConversation(
     id: latest.id,
     inboxId: latest.inboxId,
     spam: latest.status === 'spam',
-    created: false,
+    // The customer's first word in a conversation we began and nobody took (a campaign's): it is welcomed as a new
+    // one, so the inbox's assignment rules place it.
+    created: latest.lastInboundAt === null && latest.assigneeId === null && latest.status !== 'spam',
     woken: woken !== null,
   };
 }

@@ -13,7 +13,9 @@ import { campaignProgress, recipientsPage, reportRows } from '../../../src/domai
 import { campaignSettingsOf } from '../../../src/domain/campaigns/settings.ts';
 import { unsubscribeByHand } from '../../../src/domain/contacts/service.ts';
 import { DomainError } from '../../../src/domain/errors.ts';
-import { buildCampaign, buildNumber, buildUser, nextCustomer, receiveText } from '../../factories.ts';
+import { setAutoAssign } from '../../../src/domain/assignment/settings.ts';
+import { setAvailability } from '../../../src/domain/users/presence.ts';
+import { buildCampaign, buildInbox, buildNumber, buildUser, nextCustomer, receiveText } from '../../factories.ts';
 import { buildTestApp } from '../../helper.ts';
 
 const settings = campaignSettingsOf(configSchema.parse({}));
@@ -323,4 +325,36 @@ test('a carrier pause ends by itself at its resume time: the campaign sends agai
   assert.equal(w.campaign(c.id).paused_reason, null);
   assert.equal(w.message(held).next_attempt_at, resumeAt);
   assert.equal(w.message(held).status, 'queued', 'the held text goes once, as it is');
+});
+
+test("a reply to a campaign text is welcomed like a new conversation: the inbox's round-robin assigns it", async (t) => {
+  const w = await frozenApp(t);
+  const agent = await buildUser(w.h, { name: 'Aino' });
+  const inbox = buildInbox(w.h, { name: 'Offers', members: [agent] });
+  const number = buildNumber(w.h, { inbox: 'Offers' });
+  setAvailability(w.h.app.domain, agent.actor, 'available');
+  setAutoAssign(w.h.app.domain, w.admin.actor, inbox.id, { enabled: true, maxOpen: '' });
+  const [replier, silent] = [nextCustomer(), nextCustomer()];
+  const c = buildCampaign(w.h, { number, phones: [replier, silent], state: 'draft', body: 'Sale' });
+  startCampaign(w.h.app.domain, w.admin.actor, settings, c.id, {
+    version: 0,
+    sendAt: null,
+    ratePerMinute: 60,
+    maxRatePerMinute: 600,
+  });
+  w.dispatch();
+  const welcomed: number[] = [];
+  w.h.app.domain.events.on('conversation.welcomed', ({ conversationId }) => welcomed.push(conversationId));
+  const [r, s] = w.recipients(c.id);
+  receiveText(w.h, { to: number, text: 'Yes please', from: replier });
+  const conversation = (id: number) =>
+    w.h.sqlite.prepare('SELECT status, assignee_id AS assigneeId FROM conversations WHERE id = ?').get(id) as {
+      status: string;
+      assigneeId: number | null;
+    };
+  assert.deepEqual(conversation(r!.conversationId!), { status: 'open', assigneeId: agent.id });
+  assert.deepEqual(welcomed, [r!.conversationId]);
+  assert.deepEqual(conversation(s!.conversationId!), { status: 'closed', assigneeId: null }, 'no reply: stays closed');
+  receiveText(w.h, { to: number, text: 'And again', from: replier });
+  assert.deepEqual(welcomed, [r!.conversationId], 'welcomed once');
 });
