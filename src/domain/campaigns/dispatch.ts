@@ -152,6 +152,10 @@ function dispatchCampaign(
       SELECT count(*) AS pending, min(not_before) AS next FROM campaign_recipients
       WHERE campaign_id = ${campaign.id} AND state = 'pending'`);
     if (left.pending === 0) {
+      // Done once the carrier has taken its last text: until then a throttling answer still pauses it, and it shows.
+      const inOutbox = tx.get<{ one: number } | undefined>(sql`
+        SELECT 1 AS one FROM messages WHERE status = 'queued' AND campaign_id = ${campaign.id} LIMIT 1`);
+      if (inOutbox) return { queued, changed, wakeAt: now + 1 };
       tx.run(sql`
         UPDATE campaigns SET state = 'done', finished_at = ${now}, version = version + 1, updated_at = ${now}
         WHERE id = ${campaign.id}`);

@@ -48,7 +48,10 @@ async function frozenApp(t: TestContext, at = NOON_UTC) {
     h.sqlite.prepare('SELECT * FROM campaigns WHERE id = ?').get(id) as Record<string, unknown> & { version: number };
   const message = (id: number) =>
     h.sqlite.prepare('SELECT * FROM messages WHERE id = ?').get(id) as Record<string, unknown>;
-  return { h, clock, admin, dispatch, recipients, campaign, message };
+  /** The carrier took every campaign text waiting in the outbox (this app's outbox does not send). */
+  const carrierTook = () =>
+    h.sqlite.prepare(`UPDATE messages SET status = 'sent' WHERE status = 'queued' AND campaign_id IS NOT NULL`).run();
+  return { h, clock, admin, dispatch, recipients, campaign, message, carrierTook };
 }
 
 const refusedWith = (fn: () => unknown): string => {
@@ -77,7 +80,10 @@ test('quiet hours: a 07:30 recipient waits until 08:00; a number that may be in 
   assert.equal(w.dispatch().queued, 1);
   assert.equal(w.recipients(c1.id)[0]!.state, 'queued');
   assert.equal(w.recipients(c2.id)[0]!.state, 'pending');
-  assert.equal(w.campaign(c1.id).state, 'done', 'nobody left: done');
+  assert.equal(w.campaign(c1.id).state, 'sending', 'nobody left, but its text is still in the outbox');
+  w.carrierTook();
+  w.dispatch();
+  assert.equal(w.campaign(c1.id).state, 'done', 'nobody left and the carrier took everything: done');
   w.clock.at = Date.parse('2026-01-15T16:00:00Z');
   assert.equal(w.dispatch().queued, 1);
   assert.equal(w.recipients(c2.id)[0]!.state, 'queued');
@@ -185,6 +191,8 @@ test('start: refused in place for each missing piece; skips opted-out and recent
   assert.equal(w.dispatch().queued, 0, 'not before its time');
   w.clock.at = NOON_UTC + 3_600_000;
   assert.equal(w.dispatch().queued, 1);
+  w.carrierTook();
+  w.dispatch();
   assert.equal(w.campaign(c.id).state, 'done');
 
   const empty = buildCampaign(w.h, { number, phones: [optedOut], state: 'draft', body: 'x' });
@@ -321,10 +329,13 @@ test('a carrier pause ends by itself at its resume time: the campaign sends agai
   assert.equal(before.wakeAt, resumeAt, 'the dispatcher wakes at the resume time');
   w.clock.at = resumeAt;
   assert.equal(w.dispatch().queued, 1);
-  assert.equal(w.campaign(c.id).state, 'done');
+  assert.equal(w.campaign(c.id).state, 'sending', 'its texts still wait for the carrier');
   assert.equal(w.campaign(c.id).paused_reason, null);
   assert.equal(w.message(held).next_attempt_at, resumeAt);
   assert.equal(w.message(held).status, 'queued', 'the held text goes once, as it is');
+  w.carrierTook();
+  w.dispatch();
+  assert.equal(w.campaign(c.id).state, 'done');
 });
 
 test("a reply to a campaign text is welcomed like a new conversation: the inbox's round-robin assigns it", async (t) => {
