@@ -6,7 +6,8 @@ import { createDb } from '../src/db/client.ts';
 import { loadMigrations, migrate } from '../src/db/migrate.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { addAudience, audienceCounts } from '../src/domain/campaigns/audience.ts';
-import { createCampaign } from '../src/domain/campaigns/service.ts';
+import { startCampaign } from '../src/domain/campaigns/lifecycle.ts';
+import { createCampaign, updateDraft } from '../src/domain/campaigns/service.ts';
 import { campaignSettingsOf } from '../src/domain/campaigns/settings.ts';
 import type { Actor, DomainContext } from '../src/domain/context.ts';
 import { createEventBus } from '../src/domain/events.ts';
@@ -130,16 +131,24 @@ for (let run = 1; run <= RUNS; run++) {
   const t2 = performance.now();
   const counts = audienceCounts(ctx, manager, id);
   const t3 = performance.now();
-  totals.push(t3 - t0);
+  // Send: opted-out and recently texted recipients skipped, the rest waiting for the dispatcher's pace.
+  updateDraft(ctx, manager, id, {
+    version: 2,
+    body: 'Hello {{contact.first_name}}, your order {{order_no}} is ready.',
+  });
+  const t4 = performance.now();
+  startCampaign(ctx, manager, settings, id, { version: 3, sendAt: null, ratePerMinute: 60, maxRatePerMinute: 600 });
+  const t5 = performance.now();
+  totals.push(t3 - t0 + (t5 - t4));
   const cpu = process.cpuUsage(cpu0);
   cpus.push((cpu.user + cpu.system) / 1000);
-  const phases = `csv ${(t1 - t0).toFixed(0)} ms (added ${fromCsv.added}, merged ${fromCsv.merged}, rejected ${fromCsv.rejected}); tag ${(t2 - t1).toFixed(0)} ms (added ${fromTag.added}, merged ${fromTag.merged}); counts ${(t3 - t2).toFixed(0)} ms (${JSON.stringify(counts)})`;
-  console.log(`run ${run}: ${(t3 - t0).toFixed(0)} ms (CPU ${cpus.at(-1)!.toFixed(0)} ms) — ${phases}`);
+  const phases = `csv ${(t1 - t0).toFixed(0)} ms (added ${fromCsv.added}, merged ${fromCsv.merged}, rejected ${fromCsv.rejected}); tag ${(t2 - t1).toFixed(0)} ms (added ${fromTag.added}, merged ${fromTag.merged}); counts ${(t3 - t2).toFixed(0)} ms (${JSON.stringify(counts)}); start ${(t5 - t4).toFixed(0)} ms`;
+  console.log(`run ${run}: ${totals.at(-1)!.toFixed(0)} ms (CPU ${cpus.at(-1)!.toFixed(0)} ms) — ${phases}`);
 }
 sqlite.close();
 const sorted = [...totals].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)]!;
 const cpuMedian = [...cpus].sort((a, b) => a - b)[Math.floor(cpus.length / 2)]!;
 console.log(
-  `SUMMARY campaign-plan: ${ROWS.toLocaleString('en')}-row CSV + ${TAGGED.toLocaleString('en')}-conversation tag planned and counted, median ${median.toFixed(0)} ms of ${RUNS} (best ${sorted[0]!.toFixed(0)}; CPU median ${cpuMedian.toFixed(0)} ms) [goal < ${GOAL_MS} ms]; ${machine()}`,
+  `SUMMARY campaign-plan: ${ROWS.toLocaleString('en')}-row CSV + ${TAGGED.toLocaleString('en')}-conversation tag planned, counted and started, median ${median.toFixed(0)} ms of ${RUNS} (best ${sorted[0]!.toFixed(0)}; CPU median ${cpuMedian.toFixed(0)} ms) [goal < ${GOAL_MS} ms]; ${machine()}`,
 );
