@@ -51,6 +51,25 @@ export function storeTemplates(ctx: DomainContext, channel: string, templates: T
   });
 }
 
+/** The template as the provider lists it now, approved or not (undefined: it is gone). */
+export function templateOf(
+  tx: Pick<Tx, 'select'>,
+  channel: string,
+  choice: { name: string; language: string },
+): { body: string; status: string } | undefined {
+  return tx
+    .select({ body: messageTemplates.body, status: messageTemplates.status })
+    .from(messageTemplates)
+    .where(
+      and(
+        eq(messageTemplates.channel, channel),
+        eq(messageTemplates.name, choice.name),
+        eq(messageTemplates.language, choice.language),
+      ),
+    )
+    .get();
+}
+
 /** How many variables a template's body has: the highest {{n}}. */
 export const variableCount = (body: string): number =>
   Math.max(0, ...[...body.matchAll(VARIABLE)].map((m) => Number(m[1])));
