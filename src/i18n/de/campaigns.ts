@@ -26,7 +26,8 @@ export const campaigns: Translation<typeof en> = {
   'campaign.field_name': 'Name der Kampagne',
   'campaign.field_number': 'Senden von',
   'campaign.number_help':
-    'Registrierte SMS-Nummern der Posteingänge, die Sie verwalten. Antworten kommen in diesem Posteingang an.',
+    'Registrierte SMS-Nummern und WhatsApp-Nummern der Posteingänge, die Sie verwalten. Antworten kommen in diesem Posteingang an. Eine WhatsApp-Kampagne verschickt eine genehmigte Vorlage.',
+  'campaign.number_whatsapp': '{number} · {inbox} · WhatsApp',
   'campaign.create': 'Entwurf anlegen',
   'campaign.edit_title': 'Kampagne: {name}',
   'campaign.from_number': 'Von {number} · {inbox}',

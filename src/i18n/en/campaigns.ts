@@ -23,7 +23,9 @@ export const campaigns = {
     'None of your inboxes has a number you may send campaigns from. A number must be registered for bulk texts (or need no registration), and you must manage its inbox.',
   'campaign.field_name': 'Campaign name',
   'campaign.field_number': 'Send from',
-  'campaign.number_help': 'Registered SMS numbers of the inboxes you manage. Replies arrive in that inbox.',
+  'campaign.number_help':
+    'Registered SMS numbers and WhatsApp numbers of the inboxes you manage. Replies arrive in that inbox. A WhatsApp campaign sends an approved template.',
+  'campaign.number_whatsapp': '{number} · {inbox} · WhatsApp',
   'campaign.create': 'Create draft',
   'campaign.edit_title': 'Campaign: {name}',
   'campaign.from_number': 'From {number} · {inbox}',
