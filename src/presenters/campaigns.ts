@@ -41,7 +41,9 @@ const campaignOf = (c: CampaignView) => ({ ...c, number: c.e164, inbox: c.inboxN
 /** The fastest a campaign from this number may go: its share of what the number and its connection are configured to take. */
 export function maxRateOf(config: Config, settings: CampaignSettings, e164: string): number {
   const number = config.number.find((n) => n.e164 === e164);
-  const connection = config.smpp.find((c) => c.name === number?.smpp);
+  const connection = number?.whatsapp
+    ? config.whatsapp.find((c) => c.name === number.whatsapp)
+    : config.smpp.find((c) => c.name === number?.smpp);
   return maxRatePerMinute(settings, { number: number?.throughput ?? 0, connection: connection?.throughput ?? 0 });
 }
 
