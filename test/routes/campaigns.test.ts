@@ -333,5 +333,6 @@ test('a WhatsApp campaign picks an approved template and fills its variables; re
   assert.match(saved.body, /<option value="spring_sale\|en_US" selected>/);
   const preview = await client.get(`/campaigns/${id}/preview?index=0`, HX.headers);
   assert.match(preview.body, /Hi , 20% off\./, 'the template filled for the recipient (no name known)');
+  assert.match(preview.body, /class="warning"[^]*they will be skipped/, 'an empty variable is told before sending');
   assert.doesNotMatch(preview.body, /GSM-7|UCS-2/, 'no SMS segments for a template');
 });

@@ -102,6 +102,8 @@ export interface CampaignPreview {
   name: string | null;
   /** A WhatsApp template's text: no footer, and SMS segments do not apply. */
   whatsapp: boolean;
+  /** WhatsApp: a template variable comes out empty for this recipient, so they will be skipped. */
+  missingValue: boolean;
   text: string;
   segments: number;
   encoding: SmsEncoding;
@@ -181,6 +183,8 @@ export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: n
     phone: row.phone,
     name: row.name,
     whatsapp,
+    missingValue:
+      whatsapp && campaign.template !== null && templateParamsFor(campaign.template, recipient).includes(''),
     text,
     segments: analysis.segments,
     encoding: analysis.encoding,

@@ -135,6 +135,8 @@ export const campaigns: Translation<typeof en> = {
     'Bei WhatsApp darf ein Unternehmen nur mit einer von Meta genehmigten Vorlage zuerst schreiben. Füllen Sie jede Variable mit Text und Platzhaltern; sie werden je Empfänger ausgefüllt.',
   'campaign.template_none':
     'Diese Nummer hat noch keine genehmigten Vorlagen. Ein Admin legt sie im WhatsApp Manager an; sie erscheinen hier, sobald Meta sie genehmigt hat.',
+  'campaign.preview_missing_value':
+    'Eine Variable ist für diesen Empfänger leer: WhatsApp lehnt das ab, daher wird er übersprungen.',
   'campaign.template_first_variable': 'Beginnt mit dem Vornamen des Empfängers.',
   'campaign.template_optout':
     'Es wird keine Fußzeile angehängt: Metas Marketing-Vorlagen bringen ihre eigene Abmeldemöglichkeit mit. Dateien werden mit Vorlagen nicht verschickt.',

@@ -130,6 +130,8 @@ export const campaigns = {
     'WhatsApp only lets a business write first with a template Meta approved. Fill each variable with text and placeholders; they are filled per recipient.',
   'campaign.template_none':
     'This number has no approved templates yet. An admin creates them in WhatsApp Manager; they appear here once Meta approves them.',
+  'campaign.preview_missing_value':
+    'A variable is empty for this recipient: WhatsApp refuses that, so they will be skipped.',
   'campaign.template_first_variable': 'Starts as the recipient’s first name.',
   'campaign.template_optout':
     'No footer is added: Meta’s marketing templates carry their own opt-out. Files are not sent with templates.',
