@@ -233,6 +233,9 @@ function dispatchOne(
     sql`SELECT name, company FROM contacts WHERE id = ${contactId}`,
   );
   const recipient = { phone: pick.phone, vars: pick.vars, contact: contact ?? null };
+  // Before any conversation is made: a WhatsApp recipient the template cannot be filled for is skipped here.
+  const template = whatsapp ? templateFor(tx, campaign, recipient, contact ?? null) : null;
+  if (typeof template === 'string') return skip(tx, pick.id, template);
   // The latest conversation with the phone on this number keeps its status; a new one starts closed, so a big
   // campaign does not fill the open list (a reply reopens it, as any customer text does).
   const conversation =
@@ -245,13 +248,11 @@ function dispatchOne(
       RETURNING id, inbox_id AS inboxId`);
   const conversationId = conversation.id;
   let messageId: number;
-  if (whatsapp) {
-    const message = templateFor(tx, campaign, recipient, contact ?? null);
-    if (typeof message === 'string') return skip(tx, pick.id, message);
+  if (template) {
     // Automatic (no author), as below; the outbox sends the template, the timeline shows its filled text.
-    messageId = insertOutbound(tx, conversationId, message.body, null, now, {
+    messageId = insertOutbound(tx, conversationId, template.body, null, now, {
       campaignId: campaign.id,
-      content: message.content,
+      content: template.content,
     });
   } else {
     const composed = composeText(campaign, recipient, {

@@ -105,6 +105,12 @@ test('a recipient whose variable fills empty is skipped; one who opted out of th
       ['skipped', 'opted_out'],
     ],
   );
+  const conversations = w.h.sqlite.prepare('SELECT phone FROM conversations WHERE number_id = ?').all(w.wa.id);
+  assert.deepEqual(
+    conversations.map((c) => (c as { phone: string }).phone).sort(),
+    [named, stopped].sort(),
+    'no conversation is begun for a recipient who was skipped',
+  );
 });
 
 test('a template no longer approved when a recipient’s turn comes skips them instead of sending', async (t) => {
