@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { numbers } from '../src/db/schema/numbers.ts';
-import { campaignRecipients, campaigns, type CampaignState } from '../src/db/schema/campaigns.ts';
+import {
+  campaignRecipients,
+  campaigns,
+  type CampaignState,
+  type CampaignTemplate,
+} from '../src/db/schema/campaigns.ts';
 import { createApiToken, scopesFor, type ApiScope } from '../src/domain/api-tokens/tokens.ts';
 import { createTeamChat, openDirect } from '../src/domain/chats/manage.ts';
 import { createContact, type Contact } from '../src/domain/contacts/service.ts';
@@ -243,6 +248,8 @@ export function buildCampaign(
     ratePerMinute?: number;
     zones?: string;
     vars?: Record<string, string>[];
+    /** A WhatsApp number's template (name, language, its variables' texts). */
+    template?: CampaignTemplate;
   } = {},
 ): { id: number; numberId: number; inboxId: number; phones: string[]; recipientIds: number[] } {
   const given = typeof opts.number === 'string' ? opts.number : opts.number?.e164;
@@ -264,6 +271,7 @@ export function buildCampaign(
       body: opts.body ?? 'Hello {{contact.first_name}}',
       footer: opts.footer ?? 'Reply STOP to opt out',
       ratePerMinute: opts.ratePerMinute ?? 600,
+      template: opts.template ?? null,
       ...(state === 'draft' ? {} : { sendAt: now, startedAt: now }),
       createdAt: now,
       updatedAt: now,

@@ -65,7 +65,8 @@ export function startCampaignDispatcher(ctx: DomainContext, opts: CampaignDispat
     const limits: [string, number][] = [[`campaign:${c.id}`, c.ratePerMinute / 60]];
     const number = config.number.find((n) => n.e164 === c.e164)?.throughput ?? 0;
     if (number > 0) limits.push([`number:${c.e164}`, number * share]);
-    const connection = config.smpp.find((s) => s.name === c.channel)?.throughput ?? 0;
+    // An SMPP connection's or a WhatsApp block's messages per second (Meta's 80 by default).
+    const connection = [...config.smpp, ...config.whatsapp].find((s) => s.name === c.channel)?.throughput ?? 0;
     if (connection > 0) limits.push([`connection:${c.channel}`, connection * share]);
     return limits;
   }

@@ -5,6 +5,7 @@ import { contactPlaceholders, previewOf } from '../domain/campaigns/message.ts';
 import { campaignProgress, recipientsPage } from '../domain/campaigns/report.ts';
 import { getCampaign, listCampaigns, maxRatePerMinute, type CampaignView } from '../domain/campaigns/service.ts';
 import type { CampaignSettings, SendWindow } from '../domain/campaigns/settings.ts';
+import { approvedTemplatesOf, FIRST_VARIABLE } from '../domain/campaigns/whatsapp.ts';
 import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
 import { listInboxesFor, teammatesOf } from '../domain/inboxes/service.ts';
 import { listTags } from '../domain/tags/service.ts';
@@ -40,7 +41,9 @@ const campaignOf = (c: CampaignView) => ({ ...c, number: c.e164, inbox: c.inboxN
 /** The fastest a campaign from this number may go: its share of what the number and its connection are configured to take. */
 export function maxRateOf(config: Config, settings: CampaignSettings, e164: string): number {
   const number = config.number.find((n) => n.e164 === e164);
-  const connection = config.smpp.find((c) => c.name === number?.smpp);
+  const connection = number?.whatsapp
+    ? config.whatsapp.find((c) => c.name === number.whatsapp)
+    : config.smpp.find((c) => c.name === number?.smpp);
   return maxRatePerMinute(settings, { number: number?.throughput ?? 0, connection: connection?.throughput ?? 0 });
 }
 
@@ -82,6 +85,7 @@ export function campaignEditor(src: CampaignSource, actor: Actor, id: number, t:
       teammates: teammatesOf(src.domain, actor),
     },
     placeholders: [...contactPlaceholders, ...campaign.variables],
+    whatsapp: campaign.kind === 'whatsapp' ? templateChoices(src.domain, campaign, state.draft) : null,
     footerWarning: campaign.footerWarning,
     files: { allowed: campaign.maxAttachments > 0, max: campaign.maxAttachments, current: campaign.files },
     preview,
@@ -94,6 +98,41 @@ export function campaignEditor(src: CampaignSource, actor: Actor, id: number, t:
     audienceNotice: state.audienceNotice ?? null,
     messageNotice: state.messageNotice ?? null,
   };
+}
+
+/** The template variables' fields the editor offers, as *New conversation* does; Meta's templates rarely use more. */
+export const templateVariables = [
+  'var1',
+  'var2',
+  'var3',
+  'var4',
+  'var5',
+  'var6',
+  'var7',
+  'var8',
+  'var9',
+  'var10',
+] as const;
+
+/**
+ * A WhatsApp campaign's Message section: the number's approved templates, the one chosen, and a field per variable
+ * (as typed after a refusal, else as saved; {{1}} starts as the recipient's first name).
+ */
+function templateChoices(domain: DomainContext, campaign: CampaignView, draft: Record<string, string> | undefined) {
+  const templates = approvedTemplatesOf(domain.db, campaign.channel).map((t) => ({
+    ...t,
+    value: `${t.name}|${t.language}`,
+  }));
+  const saved = campaign.template;
+  const chosen = draft?.template ?? (saved ? `${saved.name}|${saved.language}` : '');
+  const count = Math.min(templateVariables.length, Math.max(0, ...templates.map((t) => t.variables)));
+  const params = Array.from({ length: count }, (_, i) => {
+    const typed = draft?.[`var${i + 1}`];
+    if (typed !== undefined) return typed;
+    if (saved) return saved.params[i] ?? '';
+    return i === 0 ? FIRST_VARIABLE : '';
+  });
+  return { templates, chosen, params };
 }
 
 /** The live part of the campaign page: its state, counts, reasons and (for managers) pause, resume and cancel. */

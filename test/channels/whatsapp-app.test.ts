@@ -5,7 +5,7 @@ import pino from 'pino';
 import { startMessaging } from '../../src/channels/start.ts';
 import { startGraphStandin } from '../../src/channels/whatsapp/standin/server.ts';
 import { jpeg } from '../fixtures/media.ts';
-import { buildUser, staffInbox } from '../factories.ts';
+import { buildCampaign, buildUser, staffInbox } from '../factories.ts';
 import { buildTestApp, signedIn, until } from '../helper.ts';
 import { HX } from '../routes/steps.ts';
 
@@ -178,4 +178,37 @@ test('WhatsApp through the app: reactions both ways — the customer’s lands o
   const reaction = sent.body.reaction as { message_id: string; emoji: string };
   assert.equal(reaction.message_id, wamid);
   assert.match(reaction.emoji, /^👍\uFE0F?$/, 'the emoji as the catalog writes it');
+});
+
+test('WhatsApp through the app: a campaign on the WhatsApp number reaches Meta as its approved template, the variable filled for the recipient', async (t) => {
+  const { h, standin, row } = await world(t);
+  await until(
+    () => row(`SELECT count(*) AS n FROM message_templates WHERE channel = 'wa-main'`).n === 1,
+    'templates synced',
+  );
+  const campaign = buildCampaign(h, {
+    number: NUMBER,
+    phones: [CUSTOMER],
+    vars: [{ name: 'Alex Doe' }],
+    template: { name: 'hello_again', language: 'en', params: ['{{contact.first_name}}'] },
+  });
+  h.app.campaigns.run();
+  const sent = await until(() => sentBodies(standin).find((b) => b.type === 'template'), 'the template sent');
+  assert.deepEqual(sent, {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to: CUSTOMER.slice(1),
+    type: 'template',
+    template: {
+      name: 'hello_again',
+      language: { code: 'en' },
+      components: [{ type: 'body', parameters: [{ type: 'text', text: 'Alex' }] }],
+    },
+  });
+  assert.equal(sentBodies(standin).length, 1, 'nothing else went out: no footer, no text beside it');
+  const message = await until(
+    () => row(`SELECT body, status FROM messages WHERE campaign_id = ? AND status = 'read'`, campaign.id),
+    'the campaign message read',
+  );
+  assert.equal(message.body, 'Hello Alex, we have news about your request. Reply to continue.');
 });

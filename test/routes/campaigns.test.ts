@@ -10,6 +10,7 @@ import {
   nextCustomer,
 } from '../factories.ts';
 import { exe, jpeg } from '../fixtures/media.ts';
+import { storeTemplates } from '../../src/domain/messaging/templates.ts';
 import { signedIn, testApp } from '../helper.ts';
 import { HX } from './steps.ts';
 
@@ -267,4 +268,71 @@ test('files for every text: a picture kept with the draft, a program refused in 
   const emptied = await message([], { remove_files: '1' });
   assert.equal(emptied.statusCode, 200);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 0);
+});
+
+test('a WhatsApp campaign picks an approved template and fills its variables; refusals come back in place', async (t) => {
+  const { h, manager, support } = await world(t);
+  const wa = buildNumber(h, { inbox: support, e164: '+15550100900', whatsapp: 'wa-main' });
+  storeTemplates(h.app.domain, 'wa-main', [
+    { name: 'spring_sale', language: 'en_US', status: 'APPROVED', category: 'MARKETING', body: 'Hi {{1}}, {{2}} off.' },
+    { name: 'not_yet', language: 'en_US', status: 'PENDING', category: 'MARKETING', body: 'Soon' },
+  ]);
+  const client = await signedIn(h.app, manager.email);
+  assert.match((await client.get('/campaigns/new')).body, /010-0900[^<]*· Support · WhatsApp/);
+  const created = await client.post('/campaigns', { name: 'Spring', number: String(wa.id) });
+  assert.equal(created.statusCode, 303);
+  const id = Number(/\/campaigns\/(\d+)\/edit$/.exec(created.headers.location as string)?.[1]);
+  const pasted = await client.post(`/campaigns/${id}/audience`, { source: 'pasted', pasted: '+15550100301' }, HX);
+  assert.equal(pasted.statusCode, 200);
+  const version = /id="message-version" value="(\d+)"/.exec(pasted.body)?.[1] ?? '';
+
+  const editor = await client.get(`/campaigns/${id}/edit`);
+  assert.match(
+    editor.body,
+    /<option value="spring_sale\|en_US">spring_sale \(en_US\): Hi \{\{1\}\}, \{\{2\}\} off\.<\/option>/,
+  );
+  assert.doesNotMatch(editor.body, /not_yet/, 'only approved templates are offered');
+  assert.match(
+    editor.body,
+    /id="campaign-var1"[^>]*value="\{\{contact.first_name\}\}"/,
+    '{{1}} starts as the first name',
+  );
+  assert.doesNotMatch(
+    editor.body,
+    /id="campaign-body"|id="campaign-footer"|id="campaign-files"/,
+    'no text, footer or files',
+  );
+  assert.match(editor.body, /carry their own opt-out/);
+
+  const unknown = await client.postMultipart(
+    `/campaigns/${id}/message`,
+    { version, name: 'Spring', template: 'spring_sale|en_US', var1: '{{contact.first_name}}', var2: '{{voucher}}' },
+    [],
+    HX,
+  );
+  assert.equal(unknown.statusCode, 422, unknown.body.slice(0, 300));
+  assert.match(unknown.body, /^\s*<section id="campaign-message"/, 'refused in its own section');
+  assert.match(unknown.body, /id="campaign-var2"[^>]*value="\{\{voucher\}\}"[^>]*aria-invalid="true"/);
+  assert.match(unknown.body, /id="campaign-var2-error"[^>]*>[^<]*\{\{voucher\}\}/);
+  const none = await client.postMultipart(
+    `/campaigns/${id}/message`,
+    { version, name: 'Spring', template: '' },
+    [],
+    HX,
+  );
+  assert.equal(none.statusCode, 422);
+  assert.match(none.body, /id="campaign-template"[^>]*aria-invalid="true"/);
+
+  const saved = await client.postMultipart(
+    `/campaigns/${id}/message`,
+    { version, name: 'Spring', template: 'spring_sale|en_US', var1: '{{contact.first_name}}', var2: '20%' },
+    [],
+    HX,
+  );
+  assert.equal(saved.statusCode, 200, saved.body.slice(0, 400));
+  assert.match(saved.body, /<option value="spring_sale\|en_US" selected>/);
+  const preview = await client.get(`/campaigns/${id}/preview?index=0`, HX.headers);
+  assert.match(preview.body, /Hi , 20% off\./, 'the template filled for the recipient (no name known)');
+  assert.match(preview.body, /class="warning"[^]*they will be skipped/, 'an empty variable is told before sending');
+  assert.doesNotMatch(preview.body, /GSM-7|UCS-2/, 'no SMS segments for a template');
 });

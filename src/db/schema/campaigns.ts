@@ -15,6 +15,13 @@ export type CampaignState = (typeof campaignStates)[number];
 export const campaignPauseReasons = ['manual', 'carrier_throttle', 'carrier_daily_cap'] as const;
 export type CampaignPauseReason = (typeof campaignPauseReasons)[number];
 
+/** A WhatsApp campaign's template: Meta's name and language, and the texts its variables are filled from. */
+export interface CampaignTemplate {
+  name: string;
+  language: string;
+  params: string[];
+}
+
 /** A bulk text from one number to many recipients, sent through the outbox at its own pace. */
 export const campaigns = sqliteTable(
   'campaigns',
@@ -47,6 +54,11 @@ export const campaigns = sqliteTable(
     resumeAt: integer('resume_at'),
     /** Given to the conversation of every recipient who replies ("Campaign: <name>"). */
     tagId: integer('tag_id').references(() => tags.id, { onDelete: 'set null' }),
+    /**
+     * WhatsApp numbers only: the approved template sent instead of a free body; each param is a text with
+     * {{placeholders}} filled per recipient for the template's {{1}}, {{2}} … (null: none chosen yet, or SMS).
+     */
+    template: text('template', { mode: 'json' }).$type<CampaignTemplate>(),
     /** CSV columns usable as {{placeholders}}, in file order (normalised names). */
     variables: text('variables', { mode: 'json' }).$type<string[]>().notNull().default([]),
     /** Bumped by every change, so a form from a stale page is refused. */
@@ -65,7 +77,19 @@ export const campaigns = sqliteTable(
 export const recipientStates = ['pending', 'queued', 'skipped'] as const;
 export type RecipientState = (typeof recipientStates)[number];
 
-export const skipReasons = ['opted_out', 'recent', 'cap', 'unregistered', 'cancelled', 'no_window', 'invalid'] as const;
+export const skipReasons = [
+  'opted_out',
+  'recent',
+  'cap',
+  'unregistered',
+  'cancelled',
+  'no_window',
+  'invalid',
+  // WhatsApp: a template variable filled empty for this recipient (Meta refuses an empty parameter).
+  'missing_value',
+  // WhatsApp: the campaign's template was no longer approved when this recipient's turn came.
+  'template_unapproved',
+] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
 export const campaignRecipients = sqliteTable(

@@ -5,7 +5,7 @@
  * stops the process when.
  */
 import { sql } from 'drizzle-orm';
-import type { CampaignPauseReason, CampaignState, SkipReason } from '../../db/schema/campaigns.ts';
+import type { CampaignPauseReason, CampaignState, CampaignTemplate, SkipReason } from '../../db/schema/campaigns.ts';
 import type { DomainContext, Tx } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { contactFor } from '../contacts/book.ts';
@@ -13,7 +13,8 @@ import { customerLinkBase, type CustomerLinks } from '../messaging/links.ts';
 import { addMediaLink, assertMayText, insertOutbound } from '../messaging/outbox.ts';
 import { releaseHeld } from './lifecycle.ts';
 import { shortenLinks } from './links.ts';
-import { composeText, isFirstFromNumber } from './message.ts';
+import { templateMessage } from '../messaging/templates.ts';
+import { composeText, isFirstFromNumber, templateParamsFor, type RecipientFields } from './message.ts';
 import { nextSendTime, windowFor } from './quiet-hours.ts';
 import type { CampaignSettings } from './settings.ts';
 import { splitZones } from './zones.ts';
@@ -41,6 +42,8 @@ interface CampaignRow extends SendingCampaign {
   state: CampaignState;
   pausedReason: CampaignPauseReason | null;
   trackLinks: number;
+  /** JSON of the WhatsApp template (null for SMS). */
+  template: string | null;
 }
 
 interface Pick {
@@ -98,7 +101,7 @@ export function dispatchDue(
   const sending = ctx.db.all<CampaignRow>(sql`
     SELECT c.id, c.name, c.body, c.footer, c.number_id AS numberId, c.rate_per_minute AS ratePerMinute, c.state,
       c.paused_reason AS pausedReason, n.inbox_id AS inboxId, n.e164, n.channel, n.media_route AS mediaRoute,
-      n.kind, i.owner_user_id AS owner, c.track_links AS trackLinks
+      n.kind, i.owner_user_id AS owner, c.track_links AS trackLinks, c.template
     FROM campaigns c JOIN numbers n ON n.id = c.number_id JOIN inboxes i ON i.id = n.inbox_id
     WHERE c.state = 'sending' ORDER BY c.id`);
   for (const campaign of sending) {
@@ -211,8 +214,10 @@ function dispatchOne(
   now: number,
   options: DispatchOptions,
 ): Queued | 'skipped' | 'held' {
+  const whatsapp = campaign.kind === 'whatsapp';
   try {
-    assertMayText(tx, campaign.numberId, pick.phone, { conversationId: null, now });
+    // A template passes WhatsApp's 24-hour window, not the rest of the gate (opt-out, a retired number).
+    assertMayText(tx, campaign.numberId, pick.phone, { conversationId: null, now, template: whatsapp });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     return skip(tx, pick.id, err.key === 'sms.opted_out' ? 'opted_out' : 'unregistered');
@@ -231,6 +236,10 @@ function dispatchOne(
   const contact = tx.get<{ name: string | null; company: string | null } | undefined>(
     sql`SELECT name, company FROM contacts WHERE id = ${contactId}`,
   );
+  const recipient = { phone: pick.phone, vars: pick.vars, contact: contact ?? null };
+  // Before any conversation is made: a WhatsApp recipient the template cannot be filled for is skipped here.
+  const template = whatsapp ? templateFor(tx, campaign, recipient, contact ?? null) : null;
+  if (typeof template === 'string') return skip(tx, pick.id, template);
   // The latest conversation with the phone on this number keeps its status; a new one starts closed, so a big
   // campaign does not fill the open list (a reply reopens it, as any customer text does).
   const conversation =
@@ -242,20 +251,54 @@ function dispatchOne(
       VALUES (${campaign.inboxId}, ${campaign.numberId}, ${contactId}, ${pick.phone}, 'closed', ${now}, ${now})
       RETURNING id, inbox_id AS inboxId`);
   const conversationId = conversation.id;
-  const composed = composeText(
-    campaign,
-    { phone: pick.phone, vars: pick.vars, contact: contact ?? null },
-    { firstFromNumber: isFirstFromNumber(tx, campaign.numberId, pick.phone) },
-  );
-  const text = trackedLinks(tx, campaign, pick.id, composed, options);
-  // Automatic (no author): a campaign text does not end a customer's wait for an answer.
-  const messageId = insertOutbound(tx, conversationId, text, null, now, { campaignId: campaign.id });
-  attachCampaignFiles(tx, campaign, messageId, now, options);
+  let messageId: number;
+  if (template) {
+    // Automatic (no author), as below; the outbox sends the template, the timeline shows its filled text.
+    messageId = insertOutbound(tx, conversationId, template.body, null, now, {
+      campaignId: campaign.id,
+      content: template.content,
+    });
+  } else {
+    const composed = composeText(campaign, recipient, {
+      firstFromNumber: isFirstFromNumber(tx, campaign.numberId, pick.phone),
+    });
+    const text = trackedLinks(tx, campaign, pick.id, composed, options);
+    // Automatic (no author): a campaign text does not end a customer's wait for an answer.
+    messageId = insertOutbound(tx, conversationId, text, null, now, { campaignId: campaign.id });
+    attachCampaignFiles(tx, campaign, messageId, now, options);
+  }
   tx.run(sql`
     UPDATE campaign_recipients SET state = 'queued', message_id = ${messageId}, conversation_id = ${conversationId},
       contact_id = ${contactId}, queued_at = ${now}
     WHERE id = ${pick.id}`);
   return { conversationId, messageId, inboxId: conversation.inboxId };
+}
+
+/**
+ * A WhatsApp recipient's template message: the variables filled for them, the template approved now. A variable
+ * filled empty (Meta refuses an empty parameter) or a template no longer approved skips the recipient.
+ */
+function templateFor(
+  tx: Tx,
+  campaign: CampaignRow,
+  recipient: RecipientFields,
+  contact: { name: string | null; company: string | null } | null,
+): ReturnType<typeof templateMessage> | SkipReason {
+  const template = JSON.parse(campaign.template ?? 'null') as CampaignTemplate | null;
+  if (!template) return 'template_unapproved';
+  const params = templateParamsFor(template, recipient);
+  if (params.some((p) => p === '')) return 'missing_value';
+  try {
+    return templateMessage(
+      tx,
+      campaign.channel,
+      { ...template, params },
+      { contactName: contact?.name ?? null, company: contact?.company ?? null, phone: recipient.phone },
+    );
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    return 'template_unapproved';
+  }
 }
 
 /** The campaign's files go with each text as a reply's would: as an MMS (route mm7) or behind a link (route link). */

@@ -4,13 +4,14 @@
  * change is in the database, so a restart carries on where the campaign was.
  */
 import { sql } from 'drizzle-orm';
-import type { CampaignState } from '../../db/schema/campaigns.ts';
+import type { CampaignState, CampaignTemplate } from '../../db/schema/campaigns.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { assertMayManage, type VisibleCampaign } from './access.ts';
 import { unknownPlaceholders } from './message.ts';
 import type { MessageStopped } from './opt-outs.ts';
 import { sendConflict, sendInvalid } from './send-errors.ts';
+import { APPROVED, templateOf, variableCount } from '../messaging/templates.ts';
 import type { CampaignSettings } from './settings.ts';
 
 /** A send time this far in the past is a form left open too long, not "now". */
@@ -53,15 +54,11 @@ export function startCampaign(
     const { campaign, inboxId } = assertMayManage({ db: tx }, actor, id);
     if (campaign.state !== 'draft') throw sendConflict('campaign.not_draft');
     if (campaign.version !== input.version) throw sendConflict('campaign.stale');
-    if (campaign.body.trim() === '') throw sendInvalid('campaign.body_empty', 'body');
-    const unknown = unknownPlaceholders(campaign.body, campaign.variables);
-    if (unknown.length > 0)
-      throw sendInvalid('campaign.unknown_placeholder', 'body', {
-        names: unknown.map((name) => `{{${name}}}`).join(', '),
-      });
-    const number = tx.get<{ registration: string; retiredAt: number | null }>(
-      sql`SELECT registration, retired_at AS retiredAt FROM numbers WHERE id = ${campaign.numberId}`,
+    const number = tx.get<{ registration: string; retiredAt: number | null; kind: string; channel: string }>(
+      sql`SELECT registration, retired_at AS retiredAt, kind, channel FROM numbers WHERE id = ${campaign.numberId}`,
     );
+    if (number.kind === 'whatsapp') checkTemplateAtStart(tx, number.channel, campaign);
+    else checkBodyAtStart(campaign);
     if (number.retiredAt !== null || (number.registration !== 'registered' && number.registration !== 'not-required'))
       throw sendInvalid('campaign.number_unregistered', 'numberId');
     const rate = input.ratePerMinute;
@@ -94,6 +91,42 @@ export function startCampaign(
     return inboxId;
   });
   ctx.events.emit('campaign.changed', { campaignId: id, inboxId });
+}
+
+/** An SMS campaign needs a text whose placeholders all have something to fill them. */
+function checkBodyAtStart(campaign: { body: string; variables: string[] }): void {
+  if (campaign.body.trim() === '') throw sendInvalid('campaign.body_empty', 'body');
+  const unknown = unknownPlaceholders(campaign.body, campaign.variables);
+  if (unknown.length > 0)
+    throw sendInvalid('campaign.unknown_placeholder', 'body', {
+      names: unknown.map((name) => `{{${name}}}`).join(', '),
+    });
+}
+
+/**
+ * A WhatsApp campaign needs a template that is approved now (Meta may have paused or rejected it since the draft
+ * chose it) and a text for every variable, each with placeholders the campaign fills.
+ */
+function checkTemplateAtStart(
+  tx: Tx,
+  channel: string,
+  campaign: { template: CampaignTemplate | null; variables: string[] },
+): void {
+  const chosen = campaign.template;
+  if (!chosen) throw sendInvalid('campaign.template_missing', 'template');
+  const template = templateOf(tx, channel, chosen);
+  if (!template || template.status !== APPROVED)
+    throw sendInvalid('campaign.template_unapproved', 'template', { name: chosen.name });
+  const count = variableCount(template.body);
+  for (let i = 0; i < count; i++) {
+    const param = chosen.params[i] ?? '';
+    if (param === '') throw sendInvalid('campaign.template_param_empty', 'template', { n: i + 1 });
+    const unknown = unknownPlaceholders(param, campaign.variables);
+    if (unknown.length > 0)
+      throw sendInvalid('campaign.unknown_placeholder', 'template', {
+        names: unknown.map((name) => `{{${name}}}`).join(', '),
+      });
+  }
 }
 
 /** Opted out of the number, or texted by any campaign in the last 24 hours: skipped before anything is queued. */

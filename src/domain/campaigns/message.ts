@@ -3,10 +3,12 @@
  * footer on the first campaign message a phone ever gets from the number.
  */
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
-import { campaignRecipients, campaigns } from '../../db/schema/campaigns.ts';
+import { campaignRecipients, campaigns, type CampaignTemplate } from '../../db/schema/campaigns.ts';
+import { numbers } from '../../db/schema/numbers.ts';
 import { contacts } from '../../db/schema/contacts.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { analyzeText, type SmsEncoding } from '../messaging/sms-parts.ts';
+import { fillTemplate, templateOf } from '../messaging/templates.ts';
 import { assertMayRead } from './access.ts';
 
 /** The contact fields a body may name, always available (empty when the contact has no such field). */
@@ -98,11 +100,37 @@ export interface CampaignPreview {
   total: number;
   phone: string;
   name: string | null;
+  /** A WhatsApp template's text: no footer, and SMS segments do not apply. */
+  whatsapp: boolean;
+  /** WhatsApp: a template variable comes out empty for this recipient, so they will be skipped. */
+  missingValue: boolean;
   text: string;
   segments: number;
   encoding: SmsEncoding;
   characters: number;
 }
+
+/**
+ * The template's text as this recipient would read it (its variables filled for them); empty while none is chosen.
+ * Each variable's text is filled first, then put into the template, each value as text.
+ */
+function templateText(
+  db: Pick<Tx, 'select'>,
+  channel: string,
+  template: CampaignTemplate | null,
+  recipient: RecipientFields,
+): string {
+  if (!template) return '';
+  const row = templateOf(db, channel, template);
+  if (!row) return '';
+  return fillTemplate(row.body, templateParamsFor(template, recipient));
+}
+
+/** One recipient's values for a template's variables (a placeholder value is text, never scanned again). */
+export const templateParamsFor = (template: CampaignTemplate, recipient: RecipientFields): string[] => {
+  const values = valuesOf(recipient);
+  return template.params.map((param) => fillFor(param, values).trim());
+};
 
 /**
  * The text one recipient (by position, in the order they were added) would get, with its SMS cost; null while the
@@ -139,15 +167,24 @@ export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: n
     vars: row.vars,
     contact: row.contactId === null ? null : { name: row.name, company: row.company },
   };
-  const text = composeText(campaign, recipient, {
-    firstFromNumber: isFirstFromNumber(ctx.db, campaign.numberId, row.phone),
-  });
+  const number = ctx.db
+    .select({ kind: numbers.kind, channel: numbers.channel })
+    .from(numbers)
+    .where(eq(numbers.id, campaign.numberId))
+    .get()!;
+  const whatsapp = number.kind === 'whatsapp';
+  const text = whatsapp
+    ? templateText(ctx.db, number.channel, campaign.template, recipient)
+    : composeText(campaign, recipient, { firstFromNumber: isFirstFromNumber(ctx.db, campaign.numberId, row.phone) });
   const analysis = analyzeText(text);
   return {
     index: at,
     total,
     phone: row.phone,
     name: row.name,
+    whatsapp,
+    missingValue:
+      whatsapp && campaign.template !== null && templateParamsFor(campaign.template, recipient).includes(''),
     text,
     segments: analysis.segments,
     encoding: analysis.encoding,

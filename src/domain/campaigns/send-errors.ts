@@ -12,7 +12,10 @@ export type CampaignSendErrorKey =
   | 'campaign.rate_invalid'
   | 'campaign.send_at_past'
   | 'campaign.not_started'
-  | 'campaign.finished';
+  | 'campaign.finished'
+  | 'campaign.template_missing'
+  | 'campaign.template_unapproved'
+  | 'campaign.template_param_empty';
 
 const key = (k: CampaignSendErrorKey): MessageKey => k;
 

@@ -3,7 +3,13 @@
  * `version`, so a form from a stale page is refused), read by everyone who sees the number's inbox.
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { campaignFiles, campaignRecipients, campaigns, type CampaignState } from '../../db/schema/campaigns.ts';
+import {
+  campaignFiles,
+  campaignRecipients,
+  campaigns,
+  type CampaignState,
+  type CampaignTemplate,
+} from '../../db/schema/campaigns.ts';
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
@@ -11,10 +17,11 @@ import { conflict, forbidden, invalid } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 import { checkUploads, type Upload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
-import { capabilitiesOf } from '../messaging/capabilities.ts';
+import { capabilitiesOf, type MessageKind } from '../messaging/capabilities.ts';
 import { assertMayManage, assertMayRead, type VisibleCampaign } from './access.ts';
 import { footerWarns, unknownPlaceholders } from './message.ts';
 import type { CampaignSettings } from './settings.ts';
+import { checkTemplateChoice } from './whatsapp.ts';
 
 export { assertMayManage, assertMayRead } from './access.ts';
 
@@ -31,23 +38,25 @@ export interface CampaignNumber {
   e164: string;
   inboxId: number;
   inboxName: string;
+  /** sms, mms or whatsapp: a WhatsApp campaign sends an approved template instead of a free body. */
+  kind: MessageKind;
 }
 
 /**
- * Numbers a campaign may go from: SMS numbers of shared inboxes the actor manages (admins: all), registered or not
- * needing registration, not retired. WhatsApp numbers need approved templates, which campaigns do not offer yet.
+ * Numbers a campaign may go from: SMS and WhatsApp numbers of shared inboxes the actor manages (admins: all),
+ * registered or not needing registration, not retired. A WhatsApp campaign sends an approved template (whatsapp.ts).
  */
 export function campaignNumbers(ctx: Pick<DomainContext, 'db'>, actor: Actor): CampaignNumber[] {
   if (!isManager(actor)) return [];
   return ctx.db
-    .select({ id: numbers.id, e164: numbers.e164, inboxId: inboxes.id, inboxName: inboxes.name })
+    .select({ id: numbers.id, e164: numbers.e164, inboxId: inboxes.id, inboxName: inboxes.name, kind: numbers.kind })
     .from(numbers)
     .innerJoin(inboxes, eq(inboxes.id, numbers.inboxId))
     .where(
       and(
         isNull(inboxes.ownerUserId),
         inboxVisibleTo(actor),
-        eq(numbers.kind, 'sms'),
+        inArray(numbers.kind, ['sms', 'whatsapp']),
         inArray(numbers.registration, ['registered', 'not-required']),
         isNull(numbers.retiredAt),
       ),
@@ -133,6 +142,8 @@ export interface DraftInput {
   footer?: unknown;
   trackLinks?: boolean;
   ratePerMinute?: unknown;
+  /** WhatsApp numbers only: the approved template and the texts of its variables. */
+  template?: { name: string; language: string; params: readonly unknown[] };
 }
 
 /** One section of the editor saved: each field checked in place (422 naming it), 409 when stale or started. */
@@ -160,6 +171,15 @@ export function updateDraft(ctx: DomainContext, actor: Actor, id: number, input:
       fields.footer = footer;
     }
     if (input.trackLinks !== undefined) fields.trackLinks = input.trackLinks;
+    if (input.template !== undefined) {
+      const number = tx
+        .select({ kind: numbers.kind, channel: numbers.channel })
+        .from(numbers)
+        .where(eq(numbers.id, campaign.numberId))
+        .get()!;
+      if (number.kind !== 'whatsapp') throw invalid('campaign.template_not_whatsapp', 'template');
+      fields.template = checkTemplateChoice(tx, number.channel, campaign.variables, input.template);
+    }
     if (input.ratePerMinute !== undefined) {
       const rate = Number(input.ratePerMinute);
       // The number's own ceiling is checked when the campaign starts (it depends on the running configuration).
@@ -204,6 +224,11 @@ export interface CampaignView {
   pausedReason: string | null;
   resumeAt: number | null;
   variables: string[];
+  /** WhatsApp: the chosen template and its variables' texts (null: none yet, or an SMS campaign). */
+  template: CampaignTemplate | null;
+  /** The number's kind and connection (a WhatsApp one lists its templates). */
+  kind: MessageKind;
+  channel: string;
   files: CampaignFile[];
   /** The number's file limits (0 files: none allowed) and whether files go as a link (SMS) or an MMS. */
   maxAttachments: number;
@@ -223,6 +248,8 @@ export function getCampaign(ctx: Pick<DomainContext, 'db'>, actor: Actor, id: nu
       maxAttachments: numbers.maxAttachments,
       maxAttachmentBytes: numbers.maxAttachmentBytes,
       mediaRoute: numbers.mediaRoute,
+      kind: numbers.kind,
+      channel: numbers.channel,
     })
     .from(numbers)
     .where(eq(numbers.id, c.numberId))
@@ -260,6 +287,7 @@ export function getCampaign(ctx: Pick<DomainContext, 'db'>, actor: Actor, id: nu
     pausedReason: c.pausedReason,
     resumeAt: c.resumeAt,
     variables: c.variables,
+    template: c.template,
     files,
     ...number,
     createdBy: c.createdBy,

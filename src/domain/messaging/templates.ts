@@ -51,6 +51,25 @@ export function storeTemplates(ctx: DomainContext, channel: string, templates: T
   });
 }
 
+/** The template as the provider lists it now, approved or not (undefined: it is gone). */
+export function templateOf(
+  tx: Pick<Tx, 'select'>,
+  channel: string,
+  choice: { name: string; language: string },
+): { body: string; status: string } | undefined {
+  return tx
+    .select({ body: messageTemplates.body, status: messageTemplates.status })
+    .from(messageTemplates)
+    .where(
+      and(
+        eq(messageTemplates.channel, channel),
+        eq(messageTemplates.name, choice.name),
+        eq(messageTemplates.language, choice.language),
+      ),
+    )
+    .get();
+}
+
 /** How many variables a template's body has: the highest {{n}}. */
 export const variableCount = (body: string): number =>
   Math.max(0, ...[...body.matchAll(VARIABLE)].map((m) => Number(m[1])));
@@ -146,19 +165,8 @@ export function templateMessage(
   choice: { name: string; language: string; params?: string[] },
   target: TemplateFor,
 ): { body: string; content: { template: { name: string; language: string; params: string[] } } } {
-  const template = tx
-    .select()
-    .from(messageTemplates)
-    .where(
-      and(
-        eq(messageTemplates.channel, channel),
-        eq(messageTemplates.name, choice.name),
-        eq(messageTemplates.language, choice.language),
-        eq(messageTemplates.status, APPROVED),
-      ),
-    )
-    .get();
-  if (!template) throw invalid('template.unknown', 'template');
+  const template = templateOf(tx, channel, choice);
+  if (template?.status !== APPROVED) throw invalid('template.unknown', 'template');
   // A value left empty takes the contact's.
   const params = defaultParams(target, variableCount(template.body)).map((d, i) => {
     const given = choice.params?.[i]?.trim() ?? '';
@@ -168,7 +176,7 @@ export function templateMessage(
   if (missing >= 0) throw invalid('template.params_missing', 'params', { missing: `{{${missing + 1}}}` });
   return {
     body: fillTemplate(template.body, params),
-    content: { template: { name: template.name, language: template.language, params } },
+    content: { template: { name: choice.name, language: choice.language, params } },
   };
 }
 

@@ -26,7 +26,8 @@ export const campaigns: Translation<typeof en> = {
   'campaign.field_name': 'Name der Kampagne',
   'campaign.field_number': 'Senden von',
   'campaign.number_help':
-    'Registrierte SMS-Nummern der Posteingänge, die Sie verwalten. Antworten kommen in diesem Posteingang an.',
+    'Registrierte SMS-Nummern und WhatsApp-Nummern der Posteingänge, die Sie verwalten. Antworten kommen in diesem Posteingang an. Eine WhatsApp-Kampagne verschickt eine genehmigte Vorlage.',
+  'campaign.number_whatsapp': '{number} · {inbox} · WhatsApp',
   'campaign.create': 'Entwurf anlegen',
   'campaign.edit_title': 'Kampagne: {name}',
   'campaign.from_number': 'Von {number} · {inbox}',
@@ -124,6 +125,27 @@ export const campaigns: Translation<typeof en> = {
   'campaign.skip_cancelled': 'Abgebrochen',
   'campaign.skip_no_window': 'Keine Zeit, die in allen ihren Zeitzonen außerhalb der Ruhezeiten liegt',
   'campaign.skip_invalid': 'Ungültige Nummer',
+  // WhatsApp-Kampagnen: eine genehmigte Vorlage statt eines freien Texts.
+  'campaign.skip_missing_value': 'Eine Variable der Vorlage war für sie leer',
+  'campaign.skip_template_unapproved': 'Die Vorlage war nicht mehr genehmigt',
+  'campaign.field_template': 'Genehmigte Vorlage',
+  'campaign.template_choose': 'Vorlage auswählen',
+  'campaign.template_option': '{name} ({language}): {body}',
+  'campaign.template_help':
+    'Bei WhatsApp darf ein Unternehmen nur mit einer von Meta genehmigten Vorlage zuerst schreiben. Füllen Sie jede Variable mit Text und Platzhaltern; sie werden je Empfänger ausgefüllt.',
+  'campaign.template_none':
+    'Diese Nummer hat noch keine genehmigten Vorlagen. Ein Admin legt sie im WhatsApp Manager an; sie erscheinen hier, sobald Meta sie genehmigt hat.',
+  'campaign.preview_missing_value':
+    'Eine Variable ist für diesen Empfänger leer: WhatsApp lehnt das ab, daher wird er übersprungen.',
+  'campaign.template_first_variable': 'Beginnt mit dem Vornamen des Empfängers.',
+  'campaign.template_optout':
+    'Es wird keine Fußzeile angehängt: Metas Marketing-Vorlagen bringen ihre eigene Abmeldemöglichkeit mit. Dateien werden mit Vorlagen nicht verschickt.',
+  'campaign.template_not_whatsapp': 'Nur eine WhatsApp-Nummer verschickt Vorlagen.',
+  'campaign.template_unknown': 'Wählen Sie eine der genehmigten Vorlagen der Nummer.',
+  'campaign.template_param_long': 'Eine Variable darf höchstens {max} Zeichen lang sein.',
+  'campaign.template_missing': 'Wählen Sie zuerst eine genehmigte Vorlage.',
+  'campaign.template_unapproved': 'Die Vorlage „{name}“ ist nicht mehr genehmigt. Wählen Sie eine andere.',
+  'campaign.template_param_empty': 'Variable {n} hat noch keinen Text.',
   'campaign.failures': 'Warum SMS fehlschlugen',
   'campaign.edit': 'Entwurf bearbeiten',
   'campaign.pause': 'Pausieren',

@@ -23,7 +23,9 @@ export const campaigns = {
     'None of your inboxes has a number you may send campaigns from. A number must be registered for bulk texts (or need no registration), and you must manage its inbox.',
   'campaign.field_name': 'Campaign name',
   'campaign.field_number': 'Send from',
-  'campaign.number_help': 'Registered SMS numbers of the inboxes you manage. Replies arrive in that inbox.',
+  'campaign.number_help':
+    'Registered SMS numbers and WhatsApp numbers of the inboxes you manage. Replies arrive in that inbox. A WhatsApp campaign sends an approved template.',
+  'campaign.number_whatsapp': '{number} · {inbox} · WhatsApp',
   'campaign.create': 'Create draft',
   'campaign.edit_title': 'Campaign: {name}',
   'campaign.from_number': 'From {number} · {inbox}',
@@ -118,6 +120,27 @@ export const campaigns = {
   'campaign.skip_cancelled': 'Cancelled',
   'campaign.skip_no_window': 'No time inside quiet hours in all their time zones',
   'campaign.skip_invalid': 'Invalid number',
+  // WhatsApp campaigns: an approved template instead of a free text.
+  'campaign.skip_missing_value': 'A template variable was empty for them',
+  'campaign.skip_template_unapproved': 'The template was no longer approved',
+  'campaign.field_template': 'Approved template',
+  'campaign.template_choose': 'Choose a template',
+  'campaign.template_option': '{name} ({language}): {body}',
+  'campaign.template_help':
+    'WhatsApp only lets a business write first with a template Meta approved. Fill each variable with text and placeholders; they are filled per recipient.',
+  'campaign.template_none':
+    'This number has no approved templates yet. An admin creates them in WhatsApp Manager; they appear here once Meta approves them.',
+  'campaign.preview_missing_value':
+    'A variable is empty for this recipient: WhatsApp refuses that, so they will be skipped.',
+  'campaign.template_first_variable': 'Starts as the recipient’s first name.',
+  'campaign.template_optout':
+    'No footer is added: Meta’s marketing templates carry their own opt-out. Files are not sent with templates.',
+  'campaign.template_not_whatsapp': 'Only a WhatsApp number sends templates.',
+  'campaign.template_unknown': 'Choose one of the number’s approved templates.',
+  'campaign.template_param_long': 'A variable may be at most {max} characters long.',
+  'campaign.template_missing': 'Choose an approved template first.',
+  'campaign.template_unapproved': 'The template “{name}” is no longer approved. Choose another one.',
+  'campaign.template_param_empty': 'Variable {n} has no text yet.',
   'campaign.failures': 'Why texts failed',
   'campaign.edit': 'Edit draft',
   'campaign.pause': 'Pause',

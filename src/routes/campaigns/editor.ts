@@ -12,7 +12,13 @@ import { whenOf } from '../../domain/later/when.ts';
 import { largestAttachmentBytes } from '../../domain/media/limits.ts';
 import { actorOf, requireUser } from '../../plugins/auth.ts';
 import { isHtmx } from '../../plugins/render.ts';
-import { campaignEditor, campaignPreview, maxRateOf, type EditorState } from '../../presenters/campaigns.ts';
+import {
+  campaignEditor,
+  campaignPreview,
+  maxRateOf,
+  templateVariables,
+  type EditorState,
+} from '../../presenters/campaigns.ts';
 import { parseListQuery } from '../../presenters/list-query.ts';
 import { timeZoneOf } from '../../presenters/viewer.ts';
 import { formDraft, formErrorsOf, ID_PATTERN } from '../forms.ts';
@@ -30,6 +36,8 @@ const audienceForm = form({
   status: text,
   assignee: text,
 });
+type TemplateVariable = (typeof templateVariables)[number];
+
 const messageForm = form({
   version: text,
   name: text,
@@ -37,12 +45,15 @@ const messageForm = form({
   footer: text,
   track_links: checkbox,
   remove_files: checkbox,
+  // WhatsApp: "name|language" of an approved template and its variables' texts.
+  template: text,
+  ...(Object.fromEntries(templateVariables.map((name) => [name, text])) as Record<TemplateVariable, typeof text>),
 });
 const startForm = form({ version: text, when: text, send_at: text, rate: text });
 const previewQuery = z.object({ index: queryText });
 
 /** Which section a refusal belongs to, by the field the domain names. */
-const messageFields = new Set(['name', 'body', 'footer', 'files']);
+const messageFields = new Set<string>(['name', 'body', 'footer', 'files', 'template', ...templateVariables]);
 const placeOnStart = (field: string | undefined) =>
   field === 'sendAt' || field === 'send_at' || field === 'at'
     ? 'send_at'
@@ -183,6 +194,15 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
         () => {
           const actor = actorOf(req);
           if (req.upload.refused) throw req.upload.refused;
+          // A WhatsApp campaign sends a template: no body, footer, links or files of its own.
+          if (getCampaign(app.domain, actor, id).kind === 'whatsapp') {
+            const template = templateChoice(
+              req.body.template,
+              templateVariables.map((v) => req.body[v]),
+            );
+            updateDraft(app.domain, actor, id, { version: parseVersion(version), name, template });
+            return { messageNotice: req.t('campaign.message_saved') };
+          }
           updateDraft(app.domain, actor, id, { version: parseVersion(version), name, body, footer, trackLinks });
           // Files given replace the list; "remove" with none given empties it.
           if (req.upload.files.length > 0 || removeFiles)
@@ -225,6 +245,13 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
     if (isHtmx(req)) return reply.header('HX-Location', `/campaigns/${id}`).code(204).send();
     return reply.redirect(`/campaigns/${id}`, 303);
   });
+}
+
+/** "name|language" as the form's template choice names it; none chosen (or anything else) is refused in place. */
+function templateChoice(raw: string, params: string[]): { name: string; language: string; params: string[] } {
+  const at = raw.lastIndexOf('|');
+  if (at <= 0 || at === raw.length - 1) throw invalid('campaign.template_unknown', 'template');
+  return { name: raw.slice(0, at), language: raw.slice(at + 1), params };
 }
 
 /** `?index=`: a recipient's position in the preview; anything else is the first. */

@@ -26,11 +26,17 @@ const settings = campaignSettingsOf(configSchema.parse({ campaigns: { business_n
 test('a manager creates a draft from a number of their inbox; the footer comes from the settings', async (t) => {
   const { w, ctx, manager, agent, otherManager, admin, number, inbox } = await campaignWorld(t);
   const pending = buildNumber(w, { inbox, registration: 'pending' });
-  buildNumber(w, { inbox, whatsapp: 'meta' });
+  const wa = buildNumber(w, { inbox, whatsapp: 'meta' });
+  buildNumber(w, { inbox, whatsapp: 'meta', registration: 'pending' });
   assert.deepEqual(
-    campaignNumbers(ctx, manager.actor).map((n) => n.id),
-    [number.id],
-    'registered SMS numbers only',
+    campaignNumbers(ctx, manager.actor)
+      .map((n) => [n.id, n.kind])
+      .sort(),
+    [
+      [number.id, 'sms'],
+      [wa.id, 'whatsapp'],
+    ].sort(),
+    'registered SMS and WhatsApp numbers only (a WhatsApp campaign sends a template)',
   );
   assert.deepEqual(campaignNumbers(ctx, agent.actor), []);
   assert.deepEqual(campaignNumbers(ctx, otherManager.actor), []);

@@ -430,7 +430,8 @@ export async function startGraphStandin(options: StandinOptions): Promise<GraphS
     statuses,
     media,
     webhookUrl: options.webhookUrl,
-    templates: options.templates ?? DEFAULT_TEMPLATES,
+    // A copy: a test that adds a template to one stand-in does not add it to the next one's defaults.
+    templates: [...(options.templates ?? DEFAULT_TEMPLATES)],
     expireNextMediaUrls(count: number) {
       expireNext = count;
     },
