@@ -120,7 +120,7 @@ function checkTemplateAtStart(
   const count = variableCount(template.body);
   for (let i = 0; i < count; i++) {
     const param = chosen.params[i] ?? '';
-    if (param === '') throw sendInvalid('campaign.template_param_empty', 'template', { n: i + 1 });
+    if (param === '') throw sendInvalid('campaign.template_param_empty', 'template', { variable: i + 1 });
     const unknown = unknownPlaceholders(param, campaign.variables);
     if (unknown.length > 0)
       throw sendInvalid('campaign.unknown_placeholder', 'template', {

@@ -145,7 +145,7 @@ export const campaigns: Translation<typeof en> = {
   'campaign.template_param_long': 'Eine Variable darf höchstens {max} Zeichen lang sein.',
   'campaign.template_missing': 'Wählen Sie zuerst eine genehmigte Vorlage.',
   'campaign.template_unapproved': 'Die Vorlage „{name}“ ist nicht mehr genehmigt. Wählen Sie eine andere.',
-  'campaign.template_param_empty': 'Variable {n} hat noch keinen Text.',
+  'campaign.template_param_empty': 'Variable {variable} hat noch keinen Text.',
   'campaign.failures': 'Warum SMS fehlschlugen',
   'campaign.edit': 'Entwurf bearbeiten',
   'campaign.pause': 'Pausieren',

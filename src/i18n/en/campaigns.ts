@@ -140,7 +140,7 @@ export const campaigns = {
   'campaign.template_param_long': 'A variable may be at most {max} characters long.',
   'campaign.template_missing': 'Choose an approved template first.',
   'campaign.template_unapproved': 'The template “{name}” is no longer approved. Choose another one.',
-  'campaign.template_param_empty': 'Variable {n} has no text yet.',
+  'campaign.template_param_empty': 'Variable {variable} has no text yet.',
   'campaign.failures': 'Why texts failed',
   'campaign.edit': 'Edit draft',
   'campaign.pause': 'Pause',
