@@ -4,6 +4,7 @@
 import * as attachments from './behaviours/attachments.js';
 import * as composeSwitch from './behaviours/compose-switch.js';
 import * as callLog from './behaviours/call-log.js';
+import * as campaignProgress from './behaviours/campaign-progress.js';
 import * as banners from './behaviours/banners.js';
 import * as composer from './behaviours/composer.js';
 import * as days from './behaviours/days.js';
@@ -61,4 +62,5 @@ start([
   banners,
   navMore,
   panes,
+  campaignProgress,
 ]);

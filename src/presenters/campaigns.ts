@@ -190,6 +190,8 @@ export function campaignPage(domain: DomainContext, actor: Actor, id: number, t:
     ...campaignProgressOf(domain, actor, id),
     links: linkStats(domain, actor, id),
     recipients: {
+      // Read again (this same page of them) when the live progress changes: see static/behaviours/campaign-progress.js.
+      url: `/campaigns/${id}${after !== undefined ? `?after=${after}` : ''}`,
       next: page.next,
       rows: page.rows.map((r) => ({ ...r, stateText: recipientStateText(r, t), error: r.errorReason ?? r.errorCode })),
     },

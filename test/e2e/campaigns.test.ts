@@ -102,8 +102,12 @@ test(
     assert.equal(await count('failed'), '0');
     await progress.getByText('Done').waitFor();
 
-    // The report: the recipients' table and the CSV.
+    // The report: the recipients' table (following the progress live) and the CSV.
     const recipients = page.getByRole('table', { name: 'Recipients' });
+    await until(
+      async () => (await recipients.getByRole('cell', { name: 'Delivered', exact: true }).count()) === 3,
+      'the table shows the three delivered without a reload',
+    );
     assert.equal(await recipients.getByRole('row').count(), 4, 'a header row and three recipients');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
