@@ -3,6 +3,7 @@
  * be in (the contact's own zone, else all of the number's). Times of day are local wall-clock minutes, so daylight
  * saving time moves the window with the clock.
  */
+import { instantOf, wallAt } from '../calendar.ts';
 import type { CampaignSettings, SendWindow } from './settings.ts';
 
 const MINUTE = 60_000;
@@ -23,53 +24,17 @@ export function windowFor(settings: CampaignSettings, e164: string): SendWindow 
   return best?.window ?? settings.window;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterOf(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** The zone's wall clock at `t`, as if it were UTC (so Date.UTC arithmetic works on it). */
-function wallClock(zone: string, t: number): number {
-  const part = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const p of formatterOf(zone).formatToParts(t))
-    if (p.type in part) part[p.type as keyof typeof part] = Number(p.value);
-  return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
-}
-
-const offsetAt = (zone: string, t: number): number => wallClock(zone, t) - Math.floor(t / 1000) * 1000;
-
-/** The instant a wall-clock time happens in the zone (a time skipped by DST lands just after the gap). */
-function instantOf(zone: string, wall: number): number {
-  const guess = wall - offsetAt(zone, wall);
-  return wall - offsetAt(zone, guess);
-}
-
 type Interval = [from: number, until: number];
 
 /** The zone's send windows as instants, from the day before `now` to past the horizon. */
 function windowsIn(zone: string, window: SendWindow, now: number): Interval[] {
-  const today = Math.floor(wallClock(zone, now) / DAY) * DAY;
+  const today = Math.floor(wallAt(now, zone).getTime() / DAY) * DAY;
   const intervals: Interval[] = [];
   for (let day = -1; day <= 3; day++) {
     const midnight = today + day * DAY;
     intervals.push([
-      instantOf(zone, midnight + window.from * MINUTE),
-      instantOf(zone, midnight + window.until * MINUTE),
+      instantOf(midnight + window.from * MINUTE, zone),
+      instantOf(midnight + window.until * MINUTE, zone),
     ]);
   }
   return intervals;
