@@ -15,7 +15,7 @@ import { numbers } from '../../db/schema/numbers.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
 import { conflict, forbidden, invalid } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
-import { checkUploads, type Upload } from '../media/attachments.ts';
+import { adoptFile, checkUploads, type Upload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 import { capabilitiesOf, type MessageKind } from '../messaging/capabilities.ts';
 import { assertMayManage, assertMayRead, type VisibleCampaign } from './access.ts';
@@ -376,19 +376,8 @@ export function setCampaignFiles(
         .all()
         .map((f) => f.sha256);
       files.forEach((file, seq) => {
-        media.adopt(file.upload.tmpPath, file.upload.sha256);
-        adopted.push(file.upload.sha256);
         tx.insert(campaignFiles)
-          .values({
-            campaignId: id,
-            seq,
-            sha256: file.upload.sha256,
-            contentType: file.sniffed.contentType,
-            kind: file.sniffed.kind,
-            filename: file.filename,
-            size: file.upload.size,
-            meta: file.sniffed.meta,
-          })
+          .values({ campaignId: id, seq, ...adoptFile(media, file, adopted) })
           .run();
       });
       touch(tx, id, now);

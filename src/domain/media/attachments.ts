@@ -156,22 +156,27 @@ export function attachFiles(
   table: FileTable = attachments,
 ): void {
   files.forEach((file, seq) => {
-    store.adopt(file.upload.tmpPath, file.upload.sha256);
-    adopted.push(file.upload.sha256);
     tx.insert(table)
-      .values({
-        messageId,
-        seq,
-        sha256: file.upload.sha256,
-        contentType: file.sniffed.contentType,
-        kind: file.sniffed.kind,
-        filename: file.filename,
-        size: file.upload.size,
-        meta: file.sniffed.meta,
-        voice: file.upload.voice !== undefined,
-      })
+      .values({ messageId, seq, ...adoptFile(store, file, adopted), voice: file.upload.voice !== undefined })
       .run();
   });
+}
+
+/**
+ * Moves a checked upload's bytes into the store (noting it in `adopted`, for the caller to drop if its transaction
+ * fails) and returns the columns every list of files keeps of it.
+ */
+export function adoptFile(store: MediaStore, file: CheckedUpload, adopted: string[]) {
+  store.adopt(file.upload.tmpPath, file.upload.sha256);
+  adopted.push(file.upload.sha256);
+  return {
+    sha256: file.upload.sha256,
+    contentType: file.sniffed.contentType,
+    kind: file.sniffed.kind,
+    filename: file.filename,
+    size: file.upload.size,
+    meta: file.sniffed.meta,
+  };
 }
 
 export interface AttachmentView {
