@@ -124,16 +124,19 @@ interface Latest {
   assigneeId: number | null;
 }
 
+/** What both lookups of the latest conversation read (Latest's fields). */
+const latestColumns = {
+  id: conversations.id,
+  inboxId: conversations.inboxId,
+  status: conversations.status,
+  lastInboundAt: conversations.lastInboundAt,
+  assigneeId: conversations.assigneeId,
+};
+
 function latestByPhone(ctx: DomainContext, number: { id: number; inboxId: number }, phone: string): Latest | undefined {
   return prepared(ctx, 'inbound latest conversation', () =>
     ctx.db
-      .select({
-        id: conversations.id,
-        inboxId: conversations.inboxId,
-        status: conversations.status,
-        lastInboundAt: conversations.lastInboundAt,
-        assigneeId: conversations.assigneeId,
-      })
+      .select(latestColumns)
       .from(conversations)
       .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
       .where(
@@ -160,11 +163,7 @@ function latestByWhatsApp(
       : or(eq(conversations.whatsappId, sender.whatsappId), eq(conversations.phone, sender.phone));
   const latest = tx
     .select({
-      id: conversations.id,
-      inboxId: conversations.inboxId,
-      status: conversations.status,
-      lastInboundAt: conversations.lastInboundAt,
-      assigneeId: conversations.assigneeId,
+      ...latestColumns,
       phone: conversations.phone,
       whatsappId: conversations.whatsappId,
     })
