@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { noChromium } from './browser.ts';
+import { eventually, noChromium } from './browser.ts';
 import { button, conversationList, row, state, world } from './workflow-world.ts';
 
 const focused = (locator: Locator): Promise<boolean> => locator.evaluate((el) => el === document.activeElement);
@@ -57,7 +57,10 @@ test('lists: keyboard shortcuts, the help, live empty state, exact time on hover
 
       const reply = ana.getByLabel('Reply by text message');
       await ana.keyboard.press('r');
-      assert.ok(await focused(reply), 'r: the reply box');
+      // Read until it holds, so that a failure names what has the focus instead (the live pushes of the assign and
+      // the close may still be arriving).
+      const focusedId = () => ana.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+      await eventually(focusedId, await reply.getAttribute('id'), 'r: the reply box');
       await ana.keyboard.type('jak e?');
       assert.equal(await reply.inputValue(), 'jak e?', 'keys type while in a field');
       assert.equal(w.status(ids[1]!), 'closed');
