@@ -137,7 +137,13 @@ for (let run = 1; run <= RUNS; run++) {
     body: 'Hello {{contact.first_name}}, your order {{order_no}} is ready.',
   });
   const t4 = performance.now();
-  startCampaign(ctx, manager, settings, id, { version: 3, sendAt: null, ratePerMinute: 60, maxRatePerMinute: 600 });
+  startCampaign(ctx, manager, settings, id, {
+    version: 3,
+    sendAt: null,
+    ratePerMinute: 60,
+    maxRatePerMinute: 600,
+    linkAddress: true,
+  });
   const t5 = performance.now();
   totals.push(t3 - t0 + (t5 - t4));
   const cpu = process.cpuUsage(cpu0);

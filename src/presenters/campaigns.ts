@@ -60,8 +60,11 @@ export interface EditorState {
 }
 
 /** The preview of one recipient's text, none while the audience is empty. */
-export function campaignPreview(domain: DomainContext, actor: Actor, id: number, index: number) {
-  return { campaign: campaignOf(getCampaign(domain, actor, id)), preview: previewOf(domain, actor, id, index) };
+export function campaignPreview(src: CampaignSource, actor: Actor, id: number, index: number) {
+  return {
+    campaign: campaignOf(getCampaign(src.domain, actor, id)),
+    preview: previewOf(src.domain, actor, id, index, src.config.server.public_url),
+  };
 }
 
 /** The draft editor: its three sections (audience, message, schedule) with what each form needs. */
@@ -71,7 +74,7 @@ export function campaignEditor(src: CampaignSource, actor: Actor, id: number, t:
   if (!campaign.mayManage) throw forbidden();
   const counts = audienceCounts(src.domain, actor, id);
   const rejects = rejectsOf(src.domain, actor, id, { limit: 50, offset: 0 });
-  const preview = previewOf(src.domain, actor, id, state.previewIndex ?? 0);
+  const preview = previewOf(src.domain, actor, id, state.previewIndex ?? 0, src.config.server.public_url);
   return {
     campaign,
     counts,

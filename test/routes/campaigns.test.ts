@@ -92,10 +92,33 @@ test('a manager creates a draft, adds a CSV and pasted numbers, writes the messa
     /id="campaign-body"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*>Hi \{\{contact.first_name\}\}, use \{\{voucher\}\}/,
   );
 
-  const saved = await client.postMultipart(
+  // Without server.public_url there is no address for short links: the preview says so and the start is refused.
+  const tracked = await client.postMultipart(
     `/campaigns/${id}/message`,
     {
       version: String(version),
+      name: 'Winter sale',
+      body: 'Hi {{contact.first_name}}: https://shop.example/winter',
+      footer: 'Shop: Reply STOP to opt out',
+      track_links: '1',
+    },
+    [],
+    HX,
+  );
+  assert.equal(tracked.statusCode, 200, tracked.body.slice(0, 400));
+  assert.match(tracked.body, /Track links needs server\.public_url/);
+  const unaddressed = await client.post(
+    `/campaigns/${id}/start`,
+    { version: String(versionOf(tracked.body)), when: 'now', rate: '60' },
+    HX,
+  );
+  assert.equal(unaddressed.statusCode, 422);
+  assert.match(unaddressed.body, /^\s*<section id="campaign-schedule"[\s\S]*An admin must set server\.public_url/);
+
+  const saved = await client.postMultipart(
+    `/campaigns/${id}/message`,
+    {
+      version: String(versionOf(tracked.body)),
       name: 'Winter sale',
       body: 'Hi {{contact.first_name}}, use {{coupon}}',
       footer: 'Shop: Reply STOP to opt out',

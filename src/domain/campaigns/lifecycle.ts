@@ -8,6 +8,7 @@ import type { CampaignState, CampaignTemplate } from '../../db/schema/campaigns.
 import { recordAudit } from '../audit/record.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { assertMayManage, type VisibleCampaign } from './access.ts';
+import { hasTrackedLinks } from './links.ts';
 import { unknownPlaceholders } from './message.ts';
 import type { MessageStopped } from './opt-outs.ts';
 import { sendConflict, sendInvalid } from './send-errors.ts';
@@ -28,6 +29,8 @@ export interface StartInput {
   ratePerMinute: number;
   /** The fastest the number may go for campaigns (service.ts maxRatePerMinute with the configured throughputs). */
   maxRatePerMinute: number;
+  /** Whether links texted to customers have an address to start with (server.public_url). */
+  linkAddress: boolean;
 }
 
 /** "Campaign: <name>", cut to what a tag may hold. */
@@ -54,11 +57,22 @@ export function startCampaign(
     const { campaign, inboxId } = assertMayManage({ db: tx }, actor, id);
     if (campaign.state !== 'draft') throw sendConflict('campaign.not_draft');
     if (campaign.version !== input.version) throw sendConflict('campaign.stale');
-    const number = tx.get<{ registration: string; retiredAt: number | null; kind: string; channel: string }>(
-      sql`SELECT registration, retired_at AS retiredAt, kind, channel FROM numbers WHERE id = ${campaign.numberId}`,
+    const number = tx.get<{
+      registration: string;
+      retiredAt: number | null;
+      kind: string;
+      channel: string;
+      mediaRoute: string;
+    }>(
+      sql`SELECT registration, retired_at AS retiredAt, kind, channel, media_route AS mediaRoute
+          FROM numbers WHERE id = ${campaign.numberId}`,
     );
     if (number.kind === 'whatsapp') checkTemplateAtStart(tx, number.channel, campaign);
-    else checkBodyAtStart(campaign);
+    else {
+      checkBodyAtStart(campaign);
+      if (!input.linkAddress && needsLinkAddress(tx, campaign, number.mediaRoute))
+        throw sendInvalid('campaign.public_url_missing', 'trackLinks');
+    }
     if (number.retiredAt !== null || (number.registration !== 'registered' && number.registration !== 'not-required'))
       throw sendInvalid('campaign.number_unregistered', 'numberId');
     const rate = input.ratePerMinute;
@@ -101,6 +115,21 @@ function checkBodyAtStart(campaign: { body: string; variables: string[] }): void
     throw sendInvalid('campaign.unknown_placeholder', 'body', {
       names: unknown.map((name) => `{{${name}}}`).join(', '),
     });
+}
+
+/**
+ * Short links for "Track links" and files sent as a link are built on server.public_url: without it they would go
+ * as written and without the files, so the start is refused instead. (A link only a CSV column brings is found per
+ * recipient as it is sent, and then goes as written.)
+ */
+function needsLinkAddress(
+  tx: Tx,
+  campaign: { id: number; body: string; trackLinks: boolean },
+  mediaRoute: string,
+): boolean {
+  if (campaign.trackLinks && hasTrackedLinks(campaign.body)) return true;
+  if (mediaRoute !== 'link') return false;
+  return tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM campaign_files WHERE campaign_id = ${campaign.id}`).n > 0;
 }
 
 /**

@@ -53,34 +53,54 @@ function tokenFor(tx: Tx, linkId: number, recipientId: number): string {
 
 /**
  * `text` with every bare http(s) link (src/formatting/bare-links.ts: the rule the Markdown reader links by) as
- * `${base}/l/<token>`: the same link twice is one token, each recipient has their own. Runs inside the caller's
- * transaction (the one that queues the recipient's message). `base`: customerLinkBase(links, connection, 'body').
+ * `${base}/l/<token>`, the token `tokenOf` gives for the link. What no browser could open ("https://[") goes as
+ * written: a short link to it would lead nowhere either.
+ */
+function replaceLinks(text: string, base: string, tokenOf: (url: string) => string): string {
+  const found = bareLinks(text);
+  if (found.length === 0) return text;
+  const start = base.replace(/\/$/, '');
+  let out = '';
+  let from = 0;
+  for (const link of found) {
+    const url = text.slice(link.start, link.end);
+    if (!URL.canParse(url)) continue;
+    out += `${text.slice(from, link.start)}${start}/l/${tokenOf(url)}`;
+    from = link.end;
+  }
+  return out + text.slice(from);
+}
+
+/** Whether "Track links" has anything to shorten in `text`. */
+export const hasTrackedLinks = (text: string): boolean =>
+  bareLinks(text).some(({ start, end }) => URL.canParse(text.slice(start, end)));
+
+/**
+ * `text` with each link as the recipient's own short link: the same link twice is one token, each recipient has
+ * their own. Runs inside the caller's transaction (the one that queues the recipient's message). `base`:
+ * customerLinkBase(links, connection, 'body').
  */
 export function shortenLinks(
   tx: Tx,
   input: { campaignId: number; recipientId: number; text: string; base: string },
 ): string {
-  const { campaignId, recipientId, text } = input;
-  const found = bareLinks(text);
-  if (found.length === 0) return text;
-  const base = input.base.replace(/\/$/, '');
+  const { campaignId, recipientId } = input;
   const tokens = new Map<string, string>();
-  let out = '';
-  let from = 0;
-  for (const { start, end } of found) {
-    const url = text.slice(start, end);
-    // What no browser could open ("https://[") goes as written: a short link to it would lead nowhere either.
-    if (!URL.canParse(url)) continue;
+  return replaceLinks(input.text, input.base, (url) => {
     let token = tokens.get(url);
     if (token === undefined) {
       token = tokenFor(tx, linkIdOf(tx, campaignId, url), recipientId);
       tokens.set(url, token);
     }
-    out += `${text.slice(from, start)}${base}/l/${token}`;
-    from = end;
-  }
-  return out + text.slice(from);
+    return token;
+  });
 }
+
+/** A short link's code in a preview: as long as a real one, in letters a text message carries as GSM-7. */
+export const SAMPLE_TOKEN = 'x'.repeat(TOKEN_LENGTH);
+
+/** `text` as a preview shows it with "Track links": each link as long as its short link will be. */
+export const previewLinks = (text: string, base: string): string => replaceLinks(text, base, () => SAMPLE_TOKEN);
 
 function targetOf(db: Pick<DomainContext['db'], 'select'>, token: string) {
   if (!TOKEN.test(token)) return undefined;

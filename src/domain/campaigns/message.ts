@@ -10,6 +10,7 @@ import type { Actor, DomainContext, Tx } from '../context.ts';
 import { analyzeText, type SmsEncoding } from '../messaging/sms-parts.ts';
 import { fillTemplate, templateOf } from '../messaging/templates.ts';
 import { assertMayRead } from './access.ts';
+import { hasTrackedLinks, previewLinks } from './links.ts';
 
 /** The contact fields a body may name, always available (empty when the contact has no such field). */
 export const contactPlaceholders = [
@@ -104,6 +105,11 @@ export interface CampaignPreview {
   whatsapp: boolean;
   /** WhatsApp: a template variable comes out empty for this recipient, so they will be skipped. */
   missingValue: boolean;
+  /**
+   * "Track links" and links in the text: `short` when they are shown as long as their short links, `no_address`
+   * when there is no server.public_url to build them from (the start is refused).
+   */
+  tracked: 'short' | 'no_address' | null;
   text: string;
   segments: number;
   encoding: SmsEncoding;
@@ -134,9 +140,15 @@ export const templateParamsFor = (template: CampaignTemplate, recipient: Recipie
 
 /**
  * The text one recipient (by position, in the order they were added) would get, with its SMS cost; null while the
- * audience is empty.
+ * audience is empty. `linkBase` (server.public_url): with "Track links", the links as long as their short links.
  */
-export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: number): CampaignPreview | null {
+export function previewOf(
+  ctx: DomainContext,
+  actor: Actor,
+  id: number,
+  index: number,
+  linkBase?: string,
+): CampaignPreview | null {
   const { campaign } = assertMayRead(ctx, actor, id);
   const total =
     ctx.db
@@ -173,9 +185,11 @@ export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: n
     .where(eq(numbers.id, campaign.numberId))
     .get()!;
   const whatsapp = number.kind === 'whatsapp';
-  const text = whatsapp
+  const composed = whatsapp
     ? templateText(ctx.db, number.channel, campaign.template, recipient)
     : composeText(campaign, recipient, { firstFromNumber: isFirstFromNumber(ctx.db, campaign.numberId, row.phone) });
+  const tracked = !whatsapp && campaign.trackLinks && hasTrackedLinks(composed);
+  const text = tracked && linkBase !== undefined ? previewLinks(composed, linkBase) : composed;
   const analysis = analyzeText(text);
   return {
     index: at,
@@ -185,6 +199,7 @@ export function previewOf(ctx: DomainContext, actor: Actor, id: number, index: n
     whatsapp,
     missingValue:
       whatsapp && campaign.template !== null && templateParamsFor(campaign.template, recipient).includes(''),
+    tracked: tracked ? (linkBase === undefined ? 'no_address' : 'short') : null,
     text,
     segments: analysis.segments,
     encoding: analysis.encoding,

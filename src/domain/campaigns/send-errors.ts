@@ -9,6 +9,7 @@ export type CampaignSendErrorKey =
   | 'campaign.body_empty'
   | 'campaign.unknown_placeholder'
   | 'campaign.number_unregistered'
+  | 'campaign.public_url_missing'
   | 'campaign.rate_invalid'
   | 'campaign.send_at_past'
   | 'campaign.not_started'

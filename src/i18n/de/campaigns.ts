@@ -137,6 +137,10 @@ export const campaigns: Translation<typeof en> = {
     'Diese Nummer hat noch keine genehmigten Vorlagen. Ein Admin legt sie im WhatsApp Manager an; sie erscheinen hier, sobald Meta sie genehmigt hat.',
   'campaign.preview_missing_value':
     'Eine Variable ist für diesen Empfänger leer: WhatsApp lehnt das ab, daher wird er übersprungen.',
+  'campaign.preview_tracked':
+    'Jeder Link geht als eigener Kurzlink des Empfängers hinaus; die x stehen für seinen Code.',
+  'campaign.preview_no_address':
+    '„Link-Klicks zählen“ braucht server.public_url in der Konfigurationsdatei: Bis ein Admin sie setzt, kann diese Kampagne damit nicht gesendet werden.',
   'campaign.template_first_variable': 'Beginnt mit dem Vornamen des Empfängers.',
   'campaign.template_optout':
     'Es wird keine Fußzeile angehängt: Metas Marketing-Vorlagen bringen ihre eigene Abmeldemöglichkeit mit. Dateien werden mit Vorlagen nicht verschickt.',
@@ -200,6 +204,8 @@ export const campaigns: Translation<typeof en> = {
   'campaign.reject.empty': 'In dieser Zeile steht keine Telefonnummer',
   'campaign.no_recipients':
     'Niemand würde diese Kampagne erhalten: Fügen Sie Empfänger hinzu, die sich nicht abgemeldet haben.',
+  'campaign.public_url_missing':
+    'Nicht gesendet: Gezählte Links und als Link verschickte Dateien brauchen die Adresse, die Kunden öffnen. Ein Admin muss server.public_url in der Konfigurationsdatei setzen, oder Sie schalten „Link-Klicks zählen“ aus und entfernen die Dateien.',
   'campaign.body_empty': 'Schreiben Sie zuerst den Text (Abschnitt 2).',
   'campaign.number_unregistered':
     'Die Nummer ist nicht mehr für Massen-SMS registriert: Von ihr können keine Kampagnen gesendet werden.',

@@ -132,6 +132,9 @@ export const campaigns = {
     'This number has no approved templates yet. An admin creates them in WhatsApp Manager; they appear here once Meta approves them.',
   'campaign.preview_missing_value':
     'A variable is empty for this recipient: WhatsApp refuses that, so they will be skipped.',
+  'campaign.preview_tracked': 'Each link goes as the recipient’s own short link; the x’s stand for its code.',
+  'campaign.preview_no_address':
+    'Track links needs server.public_url in the configuration file: until an admin sets it, this campaign cannot be sent with Track links on.',
   'campaign.template_first_variable': 'Starts as the recipient’s first name.',
   'campaign.template_optout':
     'No footer is added: Meta’s marketing templates carry their own opt-out. Files are not sent with templates.',
@@ -190,6 +193,8 @@ export const campaigns = {
   'campaign.reject.landline': 'A landline: it cannot get texts',
   'campaign.reject.empty': 'No phone number on this line',
   'campaign.no_recipients': 'Nobody would get this campaign: add recipients who have not opted out.',
+  'campaign.public_url_missing':
+    'Not sent: tracked links and files sent as a link need the address customers open. An admin must set server.public_url in the configuration file, or turn Track links off and remove the files.',
   'campaign.body_empty': 'Write the text first (section 2).',
   'campaign.number_unregistered': 'The number is no longer registered for bulk texts: campaigns cannot go from it.',
   'campaign.send_at_past': 'That time has passed. Pick a later one, or send now.',

@@ -115,7 +115,7 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
     const index = indexOf(req.query.index);
     if (!isHtmx(req)) return reply.redirect(`/campaigns/${id}/edit?index=${index}#campaign-preview`, 303);
     return reply.fragment('partials/campaigns/preview', {
-      ...campaignPreview(app.domain, actorOf(req), id, index),
+      ...campaignPreview(source(), actorOf(req), id, index),
       oob: false,
     });
   });
@@ -232,6 +232,7 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
         sendAt,
         ratePerMinute,
         maxRatePerMinute: maxRate,
+        linkAddress: app.configStore.current.server.public_url !== undefined,
       });
     } catch (err) {
       const refused = formErrorsOf(err, req, { place: placeOnStart });

@@ -164,6 +164,18 @@ test('a contact in the team book fills placeholders and sets the zone; the previ
     .run(buildConversation(w, { number, from: '+15558200001' }).messageIds[0]);
   assert.equal(isFirstFromNumber(ctx.db, number.id, '+15558200001'), false);
   assert.equal(previewOf(ctx, agent.actor, id, 0)?.text, 'Hi Ada from Engines, size M');
+
+  // With "Track links" each link is shown, and counted, as long as the short link it goes as.
+  updateDraft(ctx, manager.actor, id, {
+    version: getCampaign(ctx, manager.actor, id).version,
+    body: 'Hi {{contact.first_name}}: https://shop.example/sale/a-very-long-path?utm_source=sms',
+    trackLinks: true,
+  });
+  const short = previewOf(ctx, agent.actor, id, 0, 'https://inbox.example.com/')!;
+  assert.equal(short.text, `Hi Ada: https://inbox.example.com/l/${'x'.repeat(22)}`);
+  assert.deepEqual([short.tracked, short.characters], ['short', 58]);
+  const unbuilt = previewOf(ctx, agent.actor, id, 0)!;
+  assert.deepEqual([unbuilt.tracked, unbuilt.text.endsWith('utm_source=sms')], ['no_address', true]);
   clearAudience(ctx, manager.actor, id);
   assert.equal(previewOf(ctx, agent.actor, id, 0), null, 'nobody to preview');
 });

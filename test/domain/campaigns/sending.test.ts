@@ -148,6 +148,7 @@ test('start: refused in place for each missing piece; skips opted-out and recent
         sendAt: null,
         ratePerMinute: 60,
         maxRatePerMinute: 600,
+        linkAddress: true,
         ...over,
       }),
     );
@@ -159,6 +160,21 @@ test('start: refused in place for each missing piece; skips opted-out and recent
   assert.equal(start({ ratePerMinute: 0 }), '422 campaign.rate_invalid');
   assert.equal(start({ sendAt: NOON_UTC - 120_000 }), '422 campaign.send_at_past');
   assert.equal(start({ version: 99 }), '409 campaign.stale');
+  // Short links and files sent as a link are built on server.public_url: without it the start is refused.
+  const set = (assignments: string) => w.h.sqlite.prepare(`UPDATE campaigns SET ${assignments} WHERE id = ?`).run(c.id);
+  set(`body = 'Sale! https://shop.example/sale', track_links = 1`);
+  assert.equal(start({ linkAddress: false }), '422 campaign.public_url_missing', 'a link to track');
+  set(`track_links = 0`);
+  w.h.sqlite
+    .prepare(
+      `INSERT INTO campaign_files (campaign_id, seq, sha256, content_type, kind, filename, size, meta)
+       VALUES (?, 0, 'ab', 'image/png', 'image', 'sale.png', 10, '{}')`,
+    )
+    .run(c.id);
+  w.h.sqlite.prepare(`UPDATE numbers SET media_route = 'link' WHERE id = ?`).run(number.id);
+  assert.equal(start({ linkAddress: false }), '422 campaign.public_url_missing', 'files sent as a link');
+  w.h.sqlite.prepare(`DELETE FROM campaign_files WHERE campaign_id = ?`).run(c.id);
+  set(`body = 'Sale!'`);
   const agent = await buildUser(w.h, { role: 'agent' });
   assert.notEqual(
     refusedWith(() =>
@@ -167,6 +183,7 @@ test('start: refused in place for each missing piece; skips opted-out and recent
         sendAt: null,
         ratePerMinute: 60,
         maxRatePerMinute: 600,
+        linkAddress: true,
       }),
     ),
     'ok',
@@ -203,6 +220,7 @@ test('start: refused in place for each missing piece; skips opted-out and recent
         sendAt: null,
         ratePerMinute: 60,
         maxRatePerMinute: 600,
+        linkAddress: true,
       }),
     ),
     '422 campaign.no_recipients',
@@ -270,6 +288,7 @@ test('STOP or an opt-out by hand mid-campaign: nothing more goes to that phone; 
     sendAt: null,
     ratePerMinute: 60,
     maxRatePerMinute: 600,
+    linkAddress: true,
   });
   w.dispatch(3);
   const changed: number[] = [];
@@ -352,6 +371,7 @@ test("a reply to a campaign text is welcomed like a new conversation: the inbox'
     sendAt: null,
     ratePerMinute: 60,
     maxRatePerMinute: 600,
+    linkAddress: true,
   });
   w.dispatch();
   const welcomed: number[] = [];

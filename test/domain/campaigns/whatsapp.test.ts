@@ -168,6 +168,7 @@ test('starting: refused without a template, with one no longer approved, or with
         sendAt: null,
         ratePerMinute: 60,
         maxRatePerMinute: 600,
+        linkAddress: true,
       }),
     );
   const none = buildCampaign(w.h, { number: w.wa, state: 'draft', body: '' });
