@@ -17,7 +17,7 @@ import { templateMessage } from '../messaging/templates.ts';
 import { composeText, isFirstFromNumber, templateParamsFor, type RecipientFields } from './message.ts';
 import { nextSendTime, windowFor } from './quiet-hours.ts';
 import type { CampaignSettings } from './settings.ts';
-import { splitZones } from './zones.ts';
+import { recipientZones, splitZones } from './zones.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -51,7 +51,10 @@ interface Pick {
   phone: string;
   contactId: number | null;
   vars: Record<string, string> | null;
+  /** The zones found when the recipient was added (recipientZones). */
   zones: string;
+  /** The contact's own zone as it is now: someone may have set or changed it since. */
+  contactZone: string | null;
 }
 
 export interface DispatchOptions {
@@ -182,14 +185,15 @@ interface Queued {
 /** Up to `limit` pending recipients due now: those never held back first (in the order planned), then the held-back. */
 function duePicks(tx: Tx, campaignId: number, now: number, limit: number): Pick[] {
   const rows = tx.all<Omit<Pick, 'vars'> & { vars: string | null }>(sql`
-    SELECT * FROM (
-      SELECT id, phone, contact_id AS contactId, vars, zones FROM campaign_recipients
-      WHERE campaign_id = ${campaignId} AND state = 'pending' AND not_before IS NULL ORDER BY id LIMIT ${limit})
-    UNION ALL
-    SELECT * FROM (
-      SELECT id, phone, contact_id AS contactId, vars, zones FROM campaign_recipients
-      WHERE campaign_id = ${campaignId} AND state = 'pending' AND not_before <= ${now}
-      ORDER BY not_before, id LIMIT ${limit})`);
+    SELECT p.*, (SELECT time_zone FROM contacts WHERE id = p.contactId) AS contactZone FROM (
+      SELECT * FROM (
+        SELECT id, phone, contact_id AS contactId, vars, zones FROM campaign_recipients
+        WHERE campaign_id = ${campaignId} AND state = 'pending' AND not_before IS NULL ORDER BY id LIMIT ${limit})
+      UNION ALL
+      SELECT * FROM (
+        SELECT id, phone, contact_id AS contactId, vars, zones FROM campaign_recipients
+        WHERE campaign_id = ${campaignId} AND state = 'pending' AND not_before <= ${now}
+        ORDER BY not_before, id LIMIT ${limit})) AS p`);
   return rows
     .slice(0, limit)
     .map((r) => ({ ...r, vars: r.vars === null ? null : (JSON.parse(r.vars) as Record<string, string>) }));
@@ -228,7 +232,8 @@ function dispatchOne(
     WHERE phone = ${pick.phone} AND queued_at > ${now - DAY_MS}
     ORDER BY queued_at DESC LIMIT ${settings.maxPerContactPerDay}`);
   if (recent.length >= settings.maxPerContactPerDay) return holdUntil(tx, pick.id, recent.at(-1)!.at + DAY_MS);
-  const at = nextSendTime(splitZones(pick.zones), windowFor(settings, pick.phone), now);
+  const zones = pick.contactId === null ? splitZones(pick.zones) : recipientZones(pick.contactZone, pick.phone);
+  const at = nextSendTime(zones, windowFor(settings, pick.phone), now);
   if (at === null) return skip(tx, pick.id, 'no_window');
   if (at > now) return holdUntil(tx, pick.id, at);
 

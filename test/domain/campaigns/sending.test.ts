@@ -15,7 +15,15 @@ import { unsubscribeByHand } from '../../../src/domain/contacts/service.ts';
 import { DomainError } from '../../../src/domain/errors.ts';
 import { setAutoAssign } from '../../../src/domain/assignment/settings.ts';
 import { setAvailability } from '../../../src/domain/users/presence.ts';
-import { buildCampaign, buildInbox, buildNumber, buildUser, nextCustomer, receiveText } from '../../factories.ts';
+import {
+  buildCampaign,
+  buildContact,
+  buildInbox,
+  buildNumber,
+  buildUser,
+  nextCustomer,
+  receiveText,
+} from '../../factories.ts';
 import { buildTestApp } from '../../helper.ts';
 
 const settings = campaignSettingsOf(configSchema.parse({}));
@@ -87,6 +95,28 @@ test('quiet hours: a 07:30 recipient waits until 08:00; a number that may be in 
   w.clock.at = Date.parse('2026-01-15T16:00:00Z');
   assert.equal(w.dispatch().queued, 1);
   assert.equal(w.recipients(c2.id)[0]!.state, 'queued');
+});
+
+test("quiet hours follow the contact's zone as it is when the text goes, not as it was when they were added", async (t) => {
+  const w = await frozenApp(t, Date.parse('2026-01-15T13:30:00Z')); // 08:30 in New York, 22:30 in Tokyo
+  const ada = buildContact(w.h, { name: 'Ada', phones: ['+12125550101'] });
+  const ben = buildContact(w.h, { name: 'Ben', phones: ['+12125550102'] });
+  const c = buildCampaign(w.h, { phones: ['+12125550101', '+12125550102'], zones: 'America/New_York' });
+  const link = w.h.sqlite.prepare('UPDATE campaign_recipients SET contact_id = ? WHERE phone = ?');
+  link.run(ada.id, '+12125550101');
+  link.run(ben.id, '+12125550102');
+  // Since they were added, Ada's zone was set to Tokyo; Ben's, Tokyo then, was cleared (his number says New York).
+  w.h.sqlite.prepare(`UPDATE contacts SET time_zone = 'Asia/Tokyo' WHERE id = ?`).run(ada.id);
+  w.h.sqlite.prepare(`UPDATE campaign_recipients SET zones = 'Asia/Tokyo' WHERE phone = ?`).run('+12125550102');
+  assert.equal(w.dispatch().queued, 1);
+  assert.deepEqual(
+    w.recipients(c.id).map((r) => [r.phone, r.state, r.notBefore]),
+    [
+      ['+12125550101', 'pending', Date.parse('2026-01-15T23:00:00Z')],
+      ['+12125550102', 'queued', null],
+    ],
+    'Ada waits for 08:00 in Tokyo',
+  );
 });
 
 test('at most max_per_contact_per_day campaign texts to a phone in 24 hours; the next waits for the oldest to age out', async (t) => {
