@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { CampaignPauseReason, CampaignState, CampaignTemplate, SkipReason } from '../../db/schema/campaigns.ts';
 import type { DomainContext, Tx } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { contactFor } from '../contacts/book.ts';
+import { contactFor, existingContact } from '../contacts/book.ts';
 import { customerLinkBase, type CustomerLinks } from '../messaging/links.ts';
 import { addMediaLink, assertMayText, insertOutbound } from '../messaging/outbox.ts';
 import { releaseHeld } from './lifecycle.ts';
@@ -237,14 +237,19 @@ function dispatchOne(
   if (at === null) return skip(tx, pick.id, 'no_window');
   if (at > now) return holdUntil(tx, pick.id, at);
 
-  const contactId = pick.contactId ?? contactFor(tx, { id: campaign.inboxId, owner: campaign.owner }, pick.phone);
-  const contact = tx.get<{ name: string | null; company: string | null } | undefined>(
-    sql`SELECT name, company FROM contacts WHERE id = ${contactId}`,
-  );
-  const recipient = { phone: pick.phone, vars: pick.vars, contact: contact ?? null };
-  // Before any conversation is made: a WhatsApp recipient the template cannot be filled for is skipped here.
-  const template = whatsapp ? templateFor(tx, campaign, recipient, contact ?? null) : null;
+  const inbox = { id: campaign.inboxId, owner: campaign.owner };
+  const known = pick.contactId ?? existingContact(tx, inbox, pick.phone);
+  const contact =
+    known === null
+      ? null
+      : (tx.get<{ name: string | null; company: string | null } | undefined>(
+          sql`SELECT name, company FROM contacts WHERE id = ${known}`,
+        ) ?? null);
+  const recipient = { phone: pick.phone, vars: pick.vars, contact };
+  // Before any contact or conversation is made: a WhatsApp recipient the template cannot be filled for is skipped.
+  const template = whatsapp ? templateFor(tx, campaign, recipient, contact) : null;
   if (typeof template === 'string') return skip(tx, pick.id, template);
+  const contactId = known ?? contactFor(tx, inbox, pick.phone);
   // The latest conversation with the phone on this number keeps its status; a new one starts closed, so a big
   // campaign does not fill the open list (a reply reopens it, as any customer text does).
   const conversation =

@@ -15,6 +15,16 @@ export const bookOf = (owner: number | null): number => owner ?? TEAM_BOOK;
 /** Whether someone may read a book's contacts at all: a personal book is its owner's alone, admins included. */
 export const bookReadableBy = (book: number, userId: number): boolean => book === TEAM_BOOK || book === userId;
 
+/** The contact of this number in the inbox's book, if it has one (at most one). */
+export function existingContact(tx: Pick<Tx, 'select'>, inbox: { owner: number | null }, phone: string): number | null {
+  const found = tx
+    .select({ id: contactPhones.contactId })
+    .from(contactPhones)
+    .where(and(eq(contactPhones.book, bookOf(inbox.owner)), eq(contactPhones.phone, phone)))
+    .get();
+  return found?.id ?? null;
+}
+
 /** The contact of this number in the inbox's book (at most one); none: a new one that first appeared there, named `name` (null: "unknown number"). */
 export function contactFor(
   tx: Pick<Tx, 'select' | 'insert'>,
@@ -22,13 +32,9 @@ export function contactFor(
   phone: string,
   name: string | null = null,
 ): number {
+  const found = existingContact(tx, inbox, phone);
+  if (found !== null) return found;
   const book = bookOf(inbox.owner);
-  const found = tx
-    .select({ id: contactPhones.contactId })
-    .from(contactPhones)
-    .where(and(eq(contactPhones.book, book), eq(contactPhones.phone, phone)))
-    .get();
-  if (found) return found.id;
   const id = tx
     .insert(contacts)
     .values({ book, name, originInboxId: inbox.id })

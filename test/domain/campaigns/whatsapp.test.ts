@@ -111,6 +111,9 @@ test('a recipient whose variable fills empty is skipped; one who opted out of th
     [named, stopped].sort(),
     'no conversation is begun for a recipient who was skipped',
   );
+  const contactOf = w.h.sqlite.prepare('SELECT contact_id FROM contact_phones WHERE phone = ?').pluck();
+  assert.equal(contactOf.get(nameless), undefined, 'nor a contact');
+  assert.ok(contactOf.get(named), 'the one texted is a contact now');
 });
 
 test('a template no longer approved when a recipient’s turn comes skips them instead of sending', async (t) => {
