@@ -7,8 +7,16 @@ import { followLink, linkTarget } from '../domain/campaigns/links.ts';
 const tokenParams = z.object({ token: z.string() });
 
 /**
+ * The fetchers that messengers, social sites and search engines send to draw a link's preview card. Apple's
+ * Messages presents itself as facebookexternalhit and Twitterbot; WhatsApp and Telegram as themselves.
+ */
+const PREVIEW_FETCHER =
+  /facebookexternalhit|facebot|twitterbot|whatsapp|telegrambot|slackbot|discordbot|linkedinbot|skypeuripreview|googlebot|bingbot|applebot|embedly|pinterest|redditbot/i;
+
+/**
  * A campaign's short links (`/l/<token>`): no sign-in (the customer's phone opens them), nothing but a redirect.
- * GET counts a click; HEAD (link previews, bots checking the link) answers the same without counting.
+ * GET counts a click — unless it is a link preview being drawn or a signed-in teammate following the link from a
+ * conversation; HEAD (bots checking the link) answers the same without counting.
  */
 export default async function shortLinkRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -24,7 +32,9 @@ export default async function shortLinkRoutes(fastify: FastifyInstance): Promise
   app.head('/l/:token', { schema: { params: tokenParams } }, async (req, reply) =>
     answer(reply, linkTarget(app.domain, req.params.token)),
   );
-  app.get('/l/:token', { schema: { params: tokenParams } }, async (req, reply) =>
-    answer(reply, followLink(app.domain, req.params.token, app.domain.now())),
-  );
+  app.get('/l/:token', { schema: { params: tokenParams } }, async (req, reply) => {
+    const { token } = req.params;
+    const notAClick = req.auth !== null || PREVIEW_FETCHER.test(req.headers['user-agent'] ?? '');
+    return answer(reply, notAClick ? linkTarget(app.domain, token) : followLink(app.domain, token, app.domain.now()));
+  });
 }

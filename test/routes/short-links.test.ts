@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { shortenLinks } from '../../src/domain/campaigns/links.ts';
-import { buildCampaign, nextCustomer } from '../factories.ts';
-import { testApp } from '../helper.ts';
+import { buildCampaign, buildUser, nextCustomer } from '../factories.ts';
+import { signedIn, testApp } from '../helper.ts';
 
 /** The app listening on a real port, a campaign with three recipients whose texts carry short links. */
 async function world(t: TestContext) {
@@ -58,6 +58,29 @@ test('a short link redirects to its link and counts each click; HEAD answers wit
 
   const byToken = Object.fromEntries(clicks().map((r) => [r.token, r.clicks]));
   assert.deepEqual(byToken, { [ana.slice(3)]: 2, [ben.slice(3)]: 0, [books.slice(3)]: 1 });
+});
+
+test('a link preview being drawn and a teammate following the link from a conversation are not clicks', async (t) => {
+  const { h, origin, shortLinkOf, clicks } = await world(t);
+  const link = shortLinkOf('New menu: https://cafe.example/menu');
+  // What Apple's Messages and WhatsApp send to draw a preview card.
+  for (const agent of ['facebookexternalhit/1.1 Facebot Twitterbot/1.0', 'WhatsApp/2.24.8.78 A']) {
+    const res = await fetch(`${origin}${link}`, { redirect: 'manual', headers: { 'user-agent': agent } });
+    assert.equal(res.status, 302, agent);
+    assert.equal(res.headers.get('location'), 'https://cafe.example/menu');
+  }
+  const user = await buildUser(h, { role: 'agent' });
+  const teammate = await signedIn(h.app, user.email);
+  const followed = await teammate.get(link);
+  assert.equal(followed.statusCode, 302);
+  assert.equal(clicks()[0]!.clicks, 0, 'nothing counted');
+
+  const phone = await fetch(`${origin}${link}`, {
+    redirect: 'manual',
+    headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148 Safari/604.1' },
+  });
+  assert.equal(phone.status, 302);
+  assert.equal(clicks()[0]!.clicks, 1, "the customer's phone opening it is");
 });
 
 test('an unknown token is a 404 page saying so, in the browser’s language; nothing counts', async (t) => {
