@@ -46,6 +46,8 @@ test('a manager creates a draft, adds a CSV and pasted numbers, writes the messa
   assert.equal(editor.statusCode, 200);
   for (const heading of ['Audience', 'Message', 'Schedule'])
     assert.match(editor.body, new RegExp(`</span> ${heading}</h2>`));
+  assert.match(editor.body, /No tags yet\./, 'no empty tag list to choose from');
+  assert.doesNotMatch(editor.body, /id="audience-tag"/);
 
   const csv = Buffer.from(
     'Name,Phone,Coupon\r\nAna,(555) 010-0201,AB12\r\nBen,not a number,CD34\r\nAna again,+15550100201,EF56\r\n',

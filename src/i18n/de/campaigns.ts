@@ -48,6 +48,8 @@ export const campaigns: Translation<typeof en> = {
   'campaign.source_tag': 'Kontakte nach Schlagwort',
   'campaign.field_tag': 'Gespräche mit dem Schlagwort',
   'campaign.add_tag': 'Kontakte mit Schlagwort hinzufügen',
+  'campaign.no_tags':
+    'Noch keine Schlagwörter. Versehen Sie Gespräche mit Schlagwörtern (im Kopf eines Gesprächs), um ihre Kontakte von hier anzuschreiben.',
   'campaign.source_filter': 'Kontakte aus einem Listenfilter',
   'campaign.any_tag': 'Jedes Schlagwort',
   'campaign.add_filter': 'Passende Kontakte hinzufügen',

@@ -46,6 +46,7 @@ export const campaigns = {
   'campaign.source_tag': 'Contacts by tag',
   'campaign.field_tag': 'Conversations tagged',
   'campaign.add_tag': 'Add tagged contacts',
+  'campaign.no_tags': 'No tags yet. Tag conversations (in a conversation’s header) to text their contacts from here.',
   'campaign.source_filter': 'Contacts from a list filter',
   'campaign.any_tag': 'Any tag',
   'campaign.add_filter': 'Add matching contacts',
