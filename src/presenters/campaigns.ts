@@ -118,8 +118,9 @@ export const templateVariables = [
 ] as const;
 
 /**
- * A WhatsApp campaign's Message section: the number's approved templates, the one chosen, and a field per variable
- * (as typed after a refusal, else as saved; {{1}} starts as the recipient's first name).
+ * A WhatsApp campaign's Message section: the number's approved templates, the one chosen (as typed after a refusal
+ * or a switch of the choice, else as saved) with its body, and a field for each of its own variables (as typed, else
+ * as saved; {{1}} starts as the recipient's first name). None chosen, or one no longer approved: no fields.
  */
 function templateChoices(domain: DomainContext, campaign: CampaignView, draft: Record<string, string> | undefined) {
   const templates = approvedTemplatesOf(domain.db, campaign.channel).map((t) => ({
@@ -128,15 +129,15 @@ function templateChoices(domain: DomainContext, campaign: CampaignView, draft: R
   }));
   const saved = campaign.template;
   const chosen = draft?.template ?? (saved ? `${saved.name}|${saved.language}` : '');
-  const count = Math.min(templateVariables.length, Math.max(0, ...templates.map((t) => t.variables)));
-  const params = Array.from({ length: count }, (_, i) => {
-    const typed = draft?.[`var${i + 1}`];
-    if (typed !== undefined) return typed;
-    if (saved) return saved.params[i] ?? '';
-    return i === 0 ? FIRST_VARIABLE : '';
-  });
-  return { templates, chosen, params };
+  const template = templates.find((t) => t.value === chosen);
+  const count = Math.min(templateVariables.length, template?.variables ?? 0);
+  const params = Array.from({ length: count }, (_, i) => draft?.[`var${i + 1}`] ?? variableStart(saved, i));
+  return { templates, chosen, body: template?.body ?? null, params };
 }
+
+/** A variable's text where the form had no field for it yet: as saved, else {{1}} the first name and the rest empty. */
+export const variableStart = (saved: CampaignView['template'], i: number): string =>
+  saved?.params[i] ?? (i === 0 ? FIRST_VARIABLE : '');
 
 /** The live part of the campaign page: its state, counts, reasons and (for managers) pause, resume and cancel. */
 export function campaignProgressOf(domain: DomainContext, actor: Actor, id: number, progressError?: string) {

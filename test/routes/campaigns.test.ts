@@ -300,6 +300,7 @@ test('a WhatsApp campaign picks an approved template and fills its variables; re
   const wa = buildNumber(h, { inbox: support, e164: '+15550100900', whatsapp: 'wa-main' });
   storeTemplates(h.app.domain, 'wa-main', [
     { name: 'spring_sale', language: 'en_US', status: 'APPROVED', category: 'MARKETING', body: 'Hi {{1}}, {{2}} off.' },
+    { name: 'order_ready', language: 'en_US', status: 'APPROVED', category: 'UTILITY', body: 'Order {{1}} is ready.' },
     { name: 'not_yet', language: 'en_US', status: 'PENDING', category: 'MARKETING', body: 'Soon' },
   ]);
   const client = await signedIn(h.app, manager.email);
@@ -309,7 +310,8 @@ test('a WhatsApp campaign picks an approved template and fills its variables; re
   const id = Number(/\/campaigns\/(\d+)\/edit$/.exec(created.headers.location as string)?.[1]);
   const pasted = await client.post(`/campaigns/${id}/audience`, { source: 'pasted', pasted: '+15550100301' }, HX);
   assert.equal(pasted.statusCode, 200);
-  const version = /id="message-version" value="(\d+)"/.exec(pasted.body)?.[1] ?? '';
+  const versionOf = (body: string) => /id="message-version" value="(\d+)"/.exec(body)?.[1] ?? '';
+  const version = versionOf(pasted.body);
 
   const editor = await client.get(`/campaigns/${id}/edit`);
   assert.match(
@@ -317,17 +319,35 @@ test('a WhatsApp campaign picks an approved template and fills its variables; re
     /<option value="spring_sale\|en_US">spring_sale \(en_US\): Hi \{\{1\}\}, \{\{2\}\} off\.<\/option>/,
   );
   assert.doesNotMatch(editor.body, /not_yet/, 'only approved templates are offered');
+  assert.doesNotMatch(editor.body, /id="campaign-var\d+"/, 'no variables before a template is chosen');
+  assert.match(editor.body, /id="campaign-template-text">Choose a template to see its text and fill its variables\./);
   assert.match(
     editor.body,
-    /id="campaign-var1"[^>]*value="\{\{contact.first_name\}\}"/,
-    '{{1}} starts as the first name',
+    /<noscript><button type="submit"[^>]*>Use this template<\/button><\/noscript>/,
+    'without JavaScript a button takes the choice',
   );
+  assert.match(editor.body, /hx-get="\/campaigns\/\d+\/message\/template"[^>]*hx-include="#campaign-template-fields"/);
   assert.doesNotMatch(
     editor.body,
     /id="campaign-body"|id="campaign-footer"|id="campaign-files"/,
     'no text, footer or files',
   );
   assert.match(editor.body, /carry their own opt-out/);
+
+  // Choosing a template (htmx) redraws its own variables, with what was typed so far; {{1}} starts as the first name.
+  const fields = (query: string) => client.get(`/campaigns/${id}/message/template?${query}`, HX.headers);
+  const two = await fields('template=spring_sale%7Cen_US');
+  assert.equal(two.statusCode, 200);
+  assert.match(two.body, /^\s*<div id="campaign-template-fields"/, 'only the fields');
+  assert.match(two.body, /Template text:<\/strong> <span[^>]*>Hi \{\{1\}\}, \{\{2\}\} off\.<\/span>/);
+  assert.match(two.body, /id="campaign-var1"[^>]*value="\{\{contact.first_name\}\}"/, '{{1}} starts as the first name');
+  assert.match(two.body, /id="campaign-var2"[^>]*value=""/);
+  const one = await fields('template=order_ready%7Cen_US&var1=Dear+%7B%7Bcontact.name%7D%7D&var2=20%25');
+  assert.match(one.body, /id="campaign-var1"[^>]*value="Dear \{\{contact.name\}\}"/, 'what was typed stays');
+  assert.doesNotMatch(one.body, /id="campaign-var2"/, 'the chosen template has one variable');
+  assert.match((await fields('template=')).body, /Choose a template to see its text/);
+  const page = await client.get(`/campaigns/${id}/message/template?template=order_ready%7Cen_US`);
+  assert.equal(page.statusCode, 303, 'without htmx: the editor');
 
   const unknown = await client.postMultipart(
     `/campaigns/${id}/message`,
@@ -348,9 +368,33 @@ test('a WhatsApp campaign picks an approved template and fills its variables; re
   assert.equal(none.statusCode, 422);
   assert.match(none.body, /id="campaign-template"[^>]*aria-invalid="true"/);
 
+  // Without JavaScript: the choice alone is saved (no fields were shown) and the editor shows its variables.
+  const chosen = await client.postMultipart(
+    `/campaigns/${id}/message`,
+    { version, name: 'Spring', template: 'spring_sale|en_US' },
+    [],
+  );
+  assert.equal(chosen.statusCode, 200, chosen.body.slice(0, 400));
+  assert.match(chosen.body, /<h1>/, 'the whole editor');
+  assert.match(chosen.body, /id="campaign-var1"[^>]*value="\{\{contact.first_name\}\}"/);
+  assert.match(chosen.body, /id="campaign-var2"[^>]*value=""/);
+  const empty = await client.post(
+    `/campaigns/${id}/start`,
+    { version: versionOf(chosen.body), when: 'now', rate: '60' },
+    HX,
+  );
+  assert.equal(empty.statusCode, 422, 'a variable left empty is refused at Send');
+  assert.match(empty.body, /Variable 2 has no text yet\./);
+
   const saved = await client.postMultipart(
     `/campaigns/${id}/message`,
-    { version, name: 'Spring', template: 'spring_sale|en_US', var1: '{{contact.first_name}}', var2: '20%' },
+    {
+      version: versionOf(chosen.body),
+      name: 'Spring',
+      template: 'spring_sale|en_US',
+      var1: '{{contact.first_name}}',
+      var2: '20%',
+    },
     [],
     HX,
   );
@@ -360,4 +404,24 @@ test('a WhatsApp campaign picks an approved template and fills its variables; re
   assert.match(preview.body, /Hi , 20% off\./, 'the template filled for the recipient (no name known)');
   assert.match(preview.body, /class="warning"[^]*they will be skipped/, 'an empty variable is told before sending');
   assert.doesNotMatch(preview.body, /GSM-7|UCS-2/, 'no SMS segments for a template');
+
+  // Switched to a template with fewer variables (the old fields still posted without JavaScript): the extra is dropped.
+  const switched = await client.postMultipart(
+    `/campaigns/${id}/message`,
+    {
+      version: versionOf(saved.body),
+      name: 'Spring',
+      template: 'order_ready|en_US',
+      var1: 'A-17',
+      var2: '{{voucher}}',
+    },
+    [],
+    HX,
+  );
+  assert.equal(switched.statusCode, 200, switched.body.slice(0, 400));
+  assert.doesNotMatch(switched.body, /id="campaign-var2"/);
+  const template = h.sqlite.prepare('SELECT template FROM campaigns WHERE id = ?').pluck().get(id) as string;
+  assert.deepEqual(JSON.parse(template), { name: 'order_ready', language: 'en_US', params: ['A-17'] });
+  const next = await client.get(`/campaigns/${id}/preview?index=0`, HX.headers);
+  assert.match(next.body, /Order A-17 is ready\./);
 });

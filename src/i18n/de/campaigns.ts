@@ -220,4 +220,8 @@ export const campaigns: Translation<typeof en> = {
   'campaign.csv_missing': 'Wählen Sie eine CSV-Datei.',
   'campaign.csv_too_large': 'Die Datei ist größer als {max}. Teilen Sie sie in kleinere Dateien auf.',
   'campaign.rate_invalid': 'Geben Sie eine ganze Zahl von SMS pro Minute an, von 1 bis {max}.',
+  // The WhatsApp editor's fields follow the chosen template.
+  'campaign.template_pick_hint': 'Wählen Sie eine Vorlage, um ihren Text zu sehen und ihre Variablen auszufüllen.',
+  'campaign.template_text': 'Text der Vorlage:',
+  'campaign.template_use': 'Diese Vorlage verwenden',
 };

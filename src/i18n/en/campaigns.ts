@@ -207,4 +207,8 @@ export const campaigns = {
   'campaign.csv_missing': 'Choose a CSV file.',
   'campaign.csv_too_large': 'The file is larger than {max}. Split it into smaller files.',
   'campaign.rate_invalid': 'Enter a whole number of texts per minute, from 1 to {max}.',
+  // The WhatsApp editor's fields follow the chosen template.
+  'campaign.template_pick_hint': 'Choose a template to see its text and fill its variables.',
+  'campaign.template_text': 'Template text:',
+  'campaign.template_use': 'Use this template',
 } as const;

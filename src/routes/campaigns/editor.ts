@@ -17,6 +17,7 @@ import {
   campaignPreview,
   maxRateOf,
   templateVariables,
+  variableStart,
   type EditorState,
 } from '../../presenters/campaigns.ts';
 import { parseListQuery } from '../../presenters/list-query.ts';
@@ -37,6 +38,9 @@ const audienceForm = form({
   assignee: text,
 });
 type TemplateVariable = (typeof templateVariables)[number];
+/** var1 … var10, each read with `field`. */
+const variablesAs = <F extends z.ZodType>(field: F) =>
+  Object.fromEntries(templateVariables.map((name) => [name, field])) as Record<TemplateVariable, F>;
 
 const messageForm = form({
   version: text,
@@ -47,7 +51,13 @@ const messageForm = form({
   remove_files: checkbox,
   // WhatsApp: "name|language" of an approved template and its variables' texts.
   template: text,
-  ...(Object.fromEntries(templateVariables.map((name) => [name, text])) as Record<TemplateVariable, typeof text>),
+  // Absent where the chosen template showed no field for it: its text then starts as the editor's would.
+  ...variablesAs(z.string().optional()),
+});
+/** Another template chosen in the open editor: the choice and the variables typed so far. */
+const templateQuery = z.object({
+  template: queryText,
+  ...variablesAs(queryText),
 });
 const startForm = form({ version: text, when: text, send_at: text, rate: text });
 const previewQuery = z.object({ index: queryText });
@@ -118,6 +128,14 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
       ...campaignPreview(source(), actorOf(req), id, index),
       oob: false,
     });
+  });
+
+  // The variables' fields of the template chosen (htmx, as the choice changes), the texts typed so far kept.
+  app.get('/:id/message/template', { schema: { params: idParams, querystring: templateQuery } }, async (req, reply) => {
+    const { id } = req.params;
+    // Without JavaScript the form's own "Use this template" button saves the choice: the editor as it is.
+    if (!isHtmx(req)) return reply.redirect(`/campaigns/${id}/edit#campaign-message`, 303);
+    return reply.fragment('partials/campaigns/template-fields', editor(req, id, { draft: formDraft(req.query) }));
   });
 
   app.post(
@@ -195,11 +213,11 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
           const actor = actorOf(req);
           if (req.upload.refused) throw req.upload.refused;
           // A WhatsApp campaign sends a template: no body, footer, links or files of its own.
-          if (getCampaign(app.domain, actor, id).kind === 'whatsapp') {
-            const template = templateChoice(
-              req.body.template,
-              templateVariables.map((v) => req.body[v]),
-            );
+          const campaign = getCampaign(app.domain, actor, id);
+          if (campaign.kind === 'whatsapp') {
+            // A variable the form had no field for (a template just chosen without JavaScript) starts as shown.
+            const params = templateVariables.map((v, i) => req.body[v] ?? variableStart(campaign.template, i));
+            const template = templateChoice(req.body.template, params);
             updateDraft(app.domain, actor, id, { version: parseVersion(version), name, template });
             return { messageNotice: req.t('campaign.message_saved') };
           }
