@@ -127,5 +127,5 @@ test('German: the choices and the refusals are in German', async (t) => {
     HX,
   );
   assert.equal(res.statusCode, 422);
-  assert.match(res.body, /Wähle einen Zeitpunkt in der Zukunft\./);
+  assert.match(res.body, /Wählen Sie einen Zeitpunkt in der Zukunft\./);
 });

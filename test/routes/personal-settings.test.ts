@@ -228,7 +228,7 @@ test('the profile form still saves the display name and language', async (t) => 
   const { client } = await setup(t);
   const saved = await client.post('/settings', { name: 'Ana Lopez', locale: 'de' });
   assert.equal(saved.statusCode, 200);
-  assert.match(saved.body, /Dein Profil wurde gespeichert\./);
+  assert.match(saved.body, /Ihr Profil wurde gespeichert\./);
   assert.match(saved.body, /<legend>Verfügbarkeit<\/legend>/, 'the new sections speak German too');
   const refused = await client.post('/settings', { name: '', locale: 'de' });
   assert.equal(refused.statusCode, 422);

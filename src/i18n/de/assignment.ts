@@ -11,7 +11,8 @@ export const assignment: Translation<typeof en> = {
     'Solange die Zuweisung ausgeschaltet ist, weist die Reihum-Zuweisung nichts zu.',
   'assignment.enable_field': 'Neue Unterhaltungen der Reihe nach zuweisen (reihum)',
   'assignment.max_open_field': 'Höchstens offene Unterhaltungen je Agent (leer: keine Grenze)',
-  'assignment.max_open_invalid': 'Gib eine ganze Zahl von 1 bis {max} ein oder lass das Feld leer für keine Grenze.',
+  'assignment.max_open_invalid':
+    'Geben Sie eine ganze Zahl von 1 bis {max} ein oder lassen Sie das Feld leer für keine Grenze.',
   'assignment.save': 'Reihum-Zuweisung speichern',
   'assignment.saved': 'Einstellungen der Reihum-Zuweisung gespeichert.',
 };

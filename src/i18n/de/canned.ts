@@ -15,7 +15,7 @@ export const canned: Translation<typeof en> = {
     'Im Antwortfeld über die Auswahl oder mit /stichwort verwenden. Platzhalter, gefüllt aus der Unterhaltung:',
   'canned.new': 'Neuer Textbaustein',
   'canned.personal': 'Meine Schnellantworten (nur ich sehe sie)',
-  'canned.none': 'Noch keine. Lege oben eine an; in einer Antwort fügst du sie mit / und ihrem Stichwort ein.',
+  'canned.none': 'Noch keine. Legen Sie oben eine an; in einer Antwort fügen Sie sie mit / und ihrem Stichwort ein.',
   'canned.of_inbox': 'Geteilt in {inbox}',
   'canned.edit': '{title} bearbeiten',
   'canned.delete': '{title} löschen',

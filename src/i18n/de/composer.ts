@@ -53,7 +53,8 @@ export const composer: Translation<typeof en> = {
   'voice.preview': 'Vorschau der Sprachnachricht',
   'voice.send': 'Sprachnachricht senden',
   'voice.discard': 'Sprachnachricht verwerfen',
-  'voice.denied': 'Das Mikrofon ist gesperrt oder fehlt. Erlaube es im Browser, um eine Sprachnachricht aufzunehmen.',
+  'voice.denied':
+    'Das Mikrofon ist gesperrt oder fehlt. Erlauben Sie es im Browser, um eine Sprachnachricht aufzunehmen.',
   'voice.unsupported': 'Dieser Browser kann keine Sprachnachricht aufnehmen, die WhatsApp annimmt (Opus).',
   'voice.limit': 'Sprachnachrichten enden nach 15 Minuten.',
 };

@@ -5,15 +5,15 @@ export const conversations: Translation<typeof en> = {
   'sms.unregistered':
     'Nicht gesendet: Diese Nummer ist für die Netzbetreiber-Registrierung (10DLC) im Status {state}, und Netzbetreiber blockieren SMS von nicht registrierten Nummern. Ein Admin muss die Registrierung erst abschließen.',
   'sms.number_retired':
-    'Nicht gesendet: Diese Nummer steht nicht mehr in der Konfiguration des Servers, daher kann nichts von ihr gesendet werden. Ihre Unterhaltungen bleiben lesbar.',
+    'Nicht gesendet: Diese Nummer steht nicht mehr in der Konfiguration des Servers, daher kann nichts von ihr gesendet werden. Die Unterhaltungen dieser Nummer bleiben lesbar.',
   'sms.opted_out':
     'Nicht gesendet: Dieser Kontakt hat Nachrichten von dieser Nummer abbestellt (per STOP oder von Hand). Mit START kann er sie wieder bestellen.',
-  'sms.body_empty': 'Schreib zuerst eine Nachricht.',
+  'sms.body_empty': 'Schreiben Sie zuerst eine Nachricht.',
   'sms.body_long': 'Eine SMS darf höchstens {max} Zeichen haben.',
   'links.public_url_missing':
     'Nicht gesendet: Ein Link an Kunden braucht die Adresse, die Kunden öffnen. Ein Admin muss server.public_url in der Konfigurationsdatei setzen.',
   'links.public_url_banner':
-    'Setze server.public_url in der Konfigurationsdatei auf die Adresse, die Kunden öffnen, etwa https://inbox.example.com. Bis dahin werden Umfragen und Dateien als Link abgelehnt: Ein Link aus der Adresse, die eine Anfrage nennt, könnte Kunden auf eine fremde Seite schicken.',
+    'Setzen Sie server.public_url in der Konfigurationsdatei auf die Adresse, die Kunden öffnen, etwa https://inbox.example.com. Bis dahin werden Umfragen und Dateien als Link abgelehnt: Ein Link aus der Adresse, die eine Anfrage nennt, könnte Kunden auf eine fremde Seite schicken.',
   'conversation.unknown_number': 'unbekannte Nummer',
   'conversation.between': '{contact} schreibt an {number}',
   'conversation.timeline': 'Nachrichten und Ereignisse',

@@ -2,7 +2,7 @@ import type { inboxes as en } from '../en/inboxes.ts';
 import type { Translation } from '../types.ts';
 
 export const inboxes: Translation<typeof en> = {
-  'inbox.name_invalid': 'Gib dem Posteingang einen Namen mit 1 bis 80 Zeichen.',
+  'inbox.name_invalid': 'Geben Sie dem Posteingang einen Namen mit 1 bis 80 Zeichen.',
   'inbox.name_taken': 'Einen Posteingang mit diesem Namen gibt es schon.',
   'inbox.member_unknown': 'Eine der gewählten Personen gibt es nicht.',
   'admin.inboxes.title': 'Posteingänge verwalten',

@@ -14,13 +14,13 @@ export const lists: Translation<typeof en> = {
   'list.more': 'Weitere Unterhaltungen anzeigen',
   'list.empty_filtered': 'Keine Unterhaltung passt zu diesen Filtern.',
   'list.empty_inbox': 'Keine offenen Unterhaltungen. Neue Nachrichten kommen hier an.',
-  'list.empty_mine': 'Dir ist keine offene Unterhaltung zugewiesen. Übernimm eine, die noch niemand hat.',
+  'list.empty_mine': 'Ihnen ist keine offene Unterhaltung zugewiesen. Übernehmen Sie eine, die noch niemand hat.',
   'list.empty_unassigned': 'Jede offene Unterhaltung hat schon jemanden, der sich kümmert.',
   'list.empty_closed':
-    'Noch keine geschlossenen Unterhaltungen. Schließ eine Unterhaltung, wenn sie erledigt ist, dann landet sie hier.',
+    'Noch keine geschlossenen Unterhaltungen. Schließen Sie eine Unterhaltung, wenn sie erledigt ist, dann landet sie hier.',
   'list.empty_spam': 'Kein Spam. Als Spam markierte Unterhaltungen warten hier; von hier lassen sie sich zurückholen.',
   'list.empty_personal':
-    'Keine offenen Unterhaltungen auf deinen persönlichen Nummern. Nachrichten an sie kommen hier an.',
+    'Keine offenen Unterhaltungen auf Ihren persönlichen Nummern. Nachrichten an sie kommen hier an.',
   'list.empty_snoozed':
     'Keine zurückgestellten Unterhaltungen. Eine zurückgestellte Unterhaltung wartet hier, bis ihre Zeit gekommen ist.',
   'list.empty_history': 'Diese Nummer hat keine früheren Unterhaltungen.',

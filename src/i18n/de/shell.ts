@@ -2,7 +2,7 @@ import type { shell as en } from '../en/shell.ts';
 import type { Translation } from '../types.ts';
 
 export const shell: Translation<typeof en> = {
-  'shell.pick': 'Wähle links eine Unterhaltung, um sie zu lesen und zu beantworten.',
+  'shell.pick': 'Wählen Sie links eine Unterhaltung, um sie zu lesen und zu beantworten.',
   'shell.back': 'Zurück zu {list}',
   'shell.contact': 'Kontaktdaten',
   'shell.contact_close': 'Zurück zur Unterhaltung',
@@ -11,5 +11,5 @@ export const shell: Translation<typeof en> = {
   'shell.banner_dismiss': 'Ausblenden',
   'shell.sandbox_short': 'Sandbox: SMS gehen an ein eingebautes Test-SMSC, nicht an echte Telefone.',
   'shell.sandbox_connect':
-    'Um einen Netzbetreiber anzubinden, trage [[smpp]]- und [[number]]-Blöcke in die Konfigurationsdatei ein (siehe switchboard.example.toml).',
+    'Um einen Netzbetreiber anzubinden, tragen Sie [[smpp]]- und [[number]]-Blöcke in die Konfigurationsdatei ein (siehe switchboard.example.toml).',
 };

@@ -3,5 +3,5 @@ import type { Translation } from '../types.ts';
 
 export const shortLinks: Translation<typeof en> = {
   'short_link.gone_title': 'Link nicht gefunden',
-  'short_link.gone': 'Diesen Link gibt es nicht. Prüfe, ob er vollständig aus der Nachricht kopiert wurde.',
+  'short_link.gone': 'Diesen Link gibt es nicht. Prüfen Sie, ob er vollständig aus der Nachricht kopiert wurde.',
 };

@@ -6,12 +6,12 @@ export const signIn: Translation<typeof en> = {
   'login.submit': 'Anmelden',
   'login.failed': 'E-Mail oder Passwort ist falsch.',
   'login.throttled': {
-    one: 'Zu viele fehlgeschlagene Anmeldungen. Versuche es in {n} Minute noch einmal.',
-    other: 'Zu viele fehlgeschlagene Anmeldungen. Versuche es in {n} Minuten noch einmal.',
+    one: 'Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {n} Minute noch einmal.',
+    other: 'Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {n} Minuten noch einmal.',
   },
   'login.delayed': {
-    one: 'Zu viele fehlgeschlagene Anmeldungen. Versuche es in {n} Sekunde noch einmal.',
-    other: 'Zu viele fehlgeschlagene Anmeldungen. Versuche es in {n} Sekunden noch einmal.',
+    one: 'Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {n} Sekunde noch einmal.',
+    other: 'Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {n} Sekunden noch einmal.',
   },
   'admin.sign_ins.title': 'Fehlgeschlagene Anmeldungen',
   'admin.sign_ins.intro':
@@ -38,5 +38,6 @@ export const signIn: Translation<typeof en> = {
   'admin.sign_ins.clear_address': 'Fehlgeschlagene Anmeldungen von {address} zurücksetzen',
   'admin.sign_ins.cleared_account': 'Fehlgeschlagene Anmeldungen von {name} zurückgesetzt.',
   'admin.sign_ins.cleared_address': 'Fehlgeschlagene Anmeldungen von {address} zurückgesetzt.',
-  'admin.sign_ins.address_invalid': 'Es wurde keine Adresse angegeben. Lade die Seite neu und versuche es noch einmal.',
+  'admin.sign_ins.address_invalid':
+    'Es wurde keine Adresse angegeben. Laden Sie die Seite neu und versuchen Sie es noch einmal.',
 };

@@ -2,17 +2,17 @@ import type { users as en } from '../en/users.ts';
 import type { Translation } from '../types.ts';
 
 export const users: Translation<typeof en> = {
-  'user.email_invalid': 'Gib eine gültige E-Mail-Adresse ein.',
+  'user.email_invalid': 'Geben Sie eine gültige E-Mail-Adresse ein.',
   'user.email_taken': 'Diese E-Mail-Adresse wird schon verwendet.',
-  'user.name_invalid': 'Gib einen Namen mit 1 bis 100 Zeichen ein.',
+  'user.name_invalid': 'Geben Sie einen Namen mit 1 bis 100 Zeichen ein.',
   'user.password_short': 'Das Passwort muss mindestens {min} Zeichen haben.',
   'user.password_long': 'Das Passwort darf höchstens {max} Zeichen haben.',
   'user.password_wrong': 'Das aktuelle Passwort ist falsch.',
-  'user.role_invalid': 'Wähle Admin, Manager oder Agent.',
-  'user.time_zone_invalid': 'Wähle eine Zeitzone aus der Liste.',
-  'user.locale_invalid': 'Wähle eine der angebotenen Sprachen.',
+  'user.role_invalid': 'Wählen Sie Admin, Manager oder Agent.',
+  'user.time_zone_invalid': 'Wählen Sie eine Zeitzone aus der Liste.',
+  'user.locale_invalid': 'Wählen Sie eine der angebotenen Sprachen.',
   'user.last_admin': 'Switchboard braucht mindestens einen aktiven Admin.',
-  'user.cannot_deactivate_self': 'Du kannst dein eigenes Konto nicht deaktivieren.',
+  'user.cannot_deactivate_self': 'Sie können Ihr eigenes Konto nicht deaktivieren.',
   'admin.users.title': 'Benutzer',
   'admin.users.status': 'Status',
   'admin.users.active': 'Aktiv',

@@ -4,7 +4,7 @@ import type { Translation } from '../types.ts';
 export const whatsapp: Translation<typeof en> = {
   'status.time': '{status} · {time}',
   'wa_error.100':
-    'WhatsApp hat einen Teil der Nachricht abgelehnt (ungültig oder fehlend). Bitte einen Admin, die Logs zu prüfen.',
+    'WhatsApp hat einen Teil der Nachricht abgelehnt (ungültig oder fehlend). Bitten Sie einen Admin, die Logs zu prüfen.',
   'wa_error.190':
     'Das WhatsApp-Zugriffstoken ist ungültig oder abgelaufen. Ein Admin muss es in der Konfiguration erneuern.',
   'wa_error.368': 'Das WhatsApp-Konto ist wegen Richtlinienverstößen vorübergehend gesperrt.',
@@ -23,20 +23,20 @@ export const whatsapp: Translation<typeof en> = {
   'wa_error.132000': 'Die Variablen passen nicht zur genehmigten Vorlage.',
   'wa_error.132001': 'Die Vorlage gibt es in dieser Sprache nicht, oder sie ist noch nicht genehmigt.',
   'reaction.customer': 'Der Kunde hat mit {emoji} reagiert',
-  'reaction.customer_sees': 'Der Kunde sieht deine Reaktion auf WhatsApp.',
+  'reaction.customer_sees': 'Der Kunde sieht Ihre Reaktion auf WhatsApp.',
   'quote.action': 'Auf diese Nachricht antworten',
   'quote.replying_to': 'Antwort auf:',
   'quote.cancel': 'Zitat entfernen',
   'quote.label_in': 'Zitat des Kunden',
-  'quote.label_out': 'Zitat deiner Antwort',
+  'quote.label_out': 'Zitat Ihrer Antwort',
   'location.label': 'Geteilter Standort',
   'location.map': 'In OpenStreetMap öffnen',
   'location.unnamed': 'Ein Ort',
   'contact_card.label': 'Geteilter Kontakt',
   'contact_card.call': '{number} anrufen',
-  'window.open_for': 'Du kannst noch {hours} Std. {minutes} Min. antworten.',
+  'window.open_for': 'Sie können noch {hours} Std. {minutes} Min. antworten.',
   'window.closed':
-    'Das 24-Stunden-Fenster ist geschlossen. Sende eine genehmigte Vorlage, um neu anzufangen; die Antwort des Kunden öffnet es wieder.',
+    'Das 24-Stunden-Fenster ist geschlossen. Senden Sie eine genehmigte Vorlage, um neu anzufangen; die Antwort des Kunden öffnet es wieder.',
   'template.pick': 'Genehmigte Vorlagen',
   'template.none':
     'Diese Nummer hat keine genehmigten Vorlagen. Vorlagen werden aus dem WhatsApp Manager abgeglichen, wo ein Admin sie anlegt und Meta sie genehmigt.',
