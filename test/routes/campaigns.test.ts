@@ -271,7 +271,7 @@ test('the audience from a tag and from a list filter: the conversations’ phone
   assert.equal(badFilter.statusCode, 400, 'a filter that is none is refused like the list’s');
 });
 
-test('files for every text: a picture kept with the draft, a program refused in place, the list emptied on request', async (t) => {
+test('files for every text: a picture kept with the draft, a program refused in place, more added, each removed on its own', async (t) => {
   const { h, manager, number } = await world(t);
   const client = await signedIn(h.app, manager.email);
   const { id } = buildCampaign(h, { number, state: 'draft' });
@@ -290,7 +290,16 @@ test('files for every text: a picture kept with the draft, a program refused in 
   assert.equal(program.statusCode, 422);
   assert.match(program.body, /id="campaign-files"[^>]*aria-invalid="true"/);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 1, 'the picture stays');
-  const emptied = await message([], { remove_files: '1' });
+  const more = await message([{ name: 'window.jpg', data: jpeg() }]);
+  assert.equal(more.statusCode, 200, more.body.slice(0, 300));
+  assert.match(more.body, /shop\.jpg[\s\S]*window\.jpg/, 'a file given joins the list');
+  assert.match(more.body, /<input type="checkbox" id="campaign-file-remove-0" name="remove_file" value="0">/);
+  assert.match(more.body, /<label for="campaign-file-remove-1">Remove window\.jpg<\/label>/);
+  const fewer = await message([], { remove_file: '0' });
+  assert.equal(fewer.statusCode, 200);
+  assert.deepEqual(h.sqlite.prepare('SELECT filename FROM campaign_files').pluck().all(), ['window.jpg']);
+  assert.equal((await message([], { remove_file: 'first' })).statusCode, 400, 'a position that is none');
+  const emptied = await message([], { remove_file: '0' });
   assert.equal(emptied.statusCode, 200);
   assert.equal(h.sqlite.prepare('SELECT count(*) FROM campaign_files').pluck().get(), 0);
 });

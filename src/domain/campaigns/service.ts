@@ -345,20 +345,21 @@ export function listCampaigns(ctx: Pick<DomainContext, 'db'>, actor: Actor): Cam
 }
 
 /**
- * The files every recipient gets, checked like a reply's against the number's limits; replaces the list (none:
- * no files). The bytes are stored once by content; the draft's old files go when nothing else uses them.
+ * The files every recipient gets: `remove` (their positions, as listed) go, `add` join the ones kept, checked like a
+ * reply's against the number's limits (the kept ones count towards its number of files). The bytes are stored once
+ * by content; a removed file's go when nothing else uses them.
  */
-export function setCampaignFiles(
+export function changeCampaignFiles(
   ctx: DomainContext,
   actor: Actor,
   id: number,
   media: MediaStore,
-  uploads: Upload[],
+  change: { add: Upload[]; remove: number[] },
   version: number | null = null,
 ): void {
   const now = ctx.now();
   const adopted: string[] = [];
-  let previous: string[] = [];
+  let removed: string[] = [];
   let inboxId: number;
   try {
     inboxId = ctx.db.transaction((tx) => {
@@ -368,16 +369,22 @@ export function setCampaignFiles(
         .from(numbers)
         .where(eq(numbers.id, row.campaign.numberId))
         .get()!;
-      const files = checkUploads(limits, uploads);
-      previous = tx
+      const current = tx
         .delete(campaignFiles)
         .where(eq(campaignFiles.campaignId, id))
-        .returning({ sha256: campaignFiles.sha256 })
+        .returning()
         .all()
-        .map((f) => f.sha256);
-      files.forEach((file, seq) => {
+        .sort((a, b) => a.seq - b.seq);
+      const kept = current.filter((f) => !change.remove.includes(f.seq));
+      removed = current.filter((f) => change.remove.includes(f.seq)).map((f) => f.sha256);
+      const total = kept.length + change.add.length;
+      if (change.add.length > 0 && total > limits.maxAttachments && limits.maxAttachments > 0)
+        throw invalid('media.too_many', 'files', { max: limits.maxAttachments, n: total });
+      const added = checkUploads(limits, change.add).map((file) => adoptFile(media, file, adopted));
+      // Numbered again from 0: a message's attachments are copied from these in this order.
+      [...kept, ...added].forEach((file, seq) => {
         tx.insert(campaignFiles)
-          .values({ campaignId: id, seq, ...adoptFile(media, file, adopted) })
+          .values({ ...file, campaignId: id, seq })
           .run();
       });
       touch(tx, id, now);
@@ -387,6 +394,6 @@ export function setCampaignFiles(
     dropUnreferenced(ctx, media, adopted);
     throw err;
   }
-  dropUnreferenced(ctx, media, previous);
+  dropUnreferenced(ctx, media, removed);
   emitChanged(ctx, id, inboxId);
 }

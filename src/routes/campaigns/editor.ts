@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { addAudience, clearAudience, type AudienceSource } from '../../domain/campaigns/audience.ts';
 import { startCampaign } from '../../domain/campaigns/lifecycle.ts';
-import { getCampaign, setCampaignFiles, updateDraft } from '../../domain/campaigns/service.ts';
+import { changeCampaignFiles, getCampaign, updateDraft } from '../../domain/campaigns/service.ts';
 import { campaignSettingsOf } from '../../domain/campaigns/settings.ts';
 import { parseVersion } from '../../domain/conversations/actions.ts';
 import { invalid } from '../../domain/errors.ts';
@@ -23,7 +23,7 @@ import {
 import { parseListQuery } from '../../presenters/list-query.ts';
 import { timeZoneOf } from '../../presenters/viewer.ts';
 import { formDraft, formErrorsOf, ID_PATTERN } from '../forms.ts';
-import { checkbox, form, idParams, queryText, text } from '../schemas.ts';
+import { checkbox, form, idParams, queryText, repeated, text } from '../schemas.ts';
 import { acceptUploads } from '../uploads.ts';
 
 /** The largest audience file read (the domain refuses more rows than [campaigns] max_csv_rows allows). */
@@ -48,7 +48,15 @@ const messageForm = form({
   body: text,
   footer: text,
   track_links: checkbox,
-  remove_files: checkbox,
+  // The positions of the files ticked for removal.
+  remove_file: repeated.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d{1,4}$/)
+        .transform(Number),
+    ),
+  ),
   // WhatsApp: "name|language" of an approved template and its variables' texts.
   template: text,
   // Absent where the chosen template showed no field for it: its text then starts as the editor's would.
@@ -203,7 +211,7 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
     { ...acceptUploads(app, largestFile), schema: { params: idParams, body: messageForm } },
     async (req, reply) => {
       const { id } = req.params;
-      const { version, name, body, footer, track_links: trackLinks, remove_files: removeFiles } = req.body;
+      const { version, name, body, footer, track_links: trackLinks, remove_file: remove } = req.body;
       return change(
         req,
         reply,
@@ -222,9 +230,9 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
             return { messageNotice: req.t('campaign.message_saved') };
           }
           updateDraft(app.domain, actor, id, { version: parseVersion(version), name, body, footer, trackLinks });
-          // Files given replace the list; "remove" with none given empties it.
-          if (req.upload.files.length > 0 || removeFiles)
-            setCampaignFiles(app.domain, actor, id, app.media, req.upload.files);
+          // Files given join the list; those ticked leave it.
+          if (req.upload.files.length > 0 || remove.length > 0)
+            changeCampaignFiles(app.domain, actor, id, app.media, { add: req.upload.files, remove });
           return { messageNotice: req.t('campaign.message_saved') };
         },
         (field) => (field !== undefined && messageFields.has(field) ? field : '_form'),

@@ -11,7 +11,7 @@ import {
   getCampaign,
   listCampaigns,
   maxRatePerMinute,
-  setCampaignFiles,
+  changeCampaignFiles,
   updateDraft,
 } from '../../../src/domain/campaigns/service.ts';
 import type { Upload } from '../../../src/domain/media/attachments.ts';
@@ -129,7 +129,7 @@ test('the rate ceiling: the share of the slower limit, per minute; none at all: 
   assert.equal(maxRatePerMinute(settings, { number: 0.01, connection: 0 }), 1);
 });
 
-test("a draft's files are checked against the number's limits, replaced, and kept by the startup sweep", async (t) => {
+test("a draft's files are checked against the number's limits, added to, removed one by one, and kept by the startup sweep", async (t) => {
   const { h, ctx, manager, number } = await campaignWorld(t);
   const media = h.app.media;
   const upload = (name: string, data: Buffer): Upload => ({
@@ -138,9 +138,10 @@ test("a draft's files are checked against the number's limits, replaced, and kep
     head: data.subarray(0, 512 * 1024),
     tooLarge: false,
   });
+  const filesOf = () => getCampaign(ctx, manager.actor, id).files.map((f) => [f.seq, f.filename]);
   const { id } = createCampaign(ctx, manager.actor, settings, { name: 'Pics', numberId: number.id });
   const first = upload('a.png', png(10, 20));
-  setCampaignFiles(ctx, manager.actor, id, media, [first]);
+  changeCampaignFiles(ctx, manager.actor, id, media, { add: [first], remove: [] });
   assert.deepEqual(
     getCampaign(ctx, manager.actor, id).files.map((f) => [f.filename, f.contentType]),
     [['a.png', 'image/png']],
@@ -148,19 +149,32 @@ test("a draft's files are checked against the number's limits, replaced, and kep
   sweepMedia(ctx, media);
   assert.ok(existsSync(media.pathOf(first.sha256)), 'a draft file survives a restart');
 
-  const tooMany = Array.from({ length: number.maxAttachments + 1 }, (_, i) => upload(`${i}.png`, png(5, 5 + i)));
+  // The kept file counts towards the number's limit.
+  const tooMany = Array.from({ length: number.maxAttachments }, (_, i) => upload(`${i}.png`, png(5, 5 + i)));
   assert.equal(
-    refusal(() => setCampaignFiles(ctx, manager.actor, id, media, tooMany)),
+    refusal(() => changeCampaignFiles(ctx, manager.actor, id, media, { add: tooMany, remove: [] })),
     '422 media.too_many',
   );
+  assert.deepEqual(filesOf(), [[0, 'a.png']], 'nothing changed');
 
   const second = upload('b.png', png(30, 30));
-  setCampaignFiles(ctx, manager.actor, id, media, [second]);
+  const third = upload('c.png', png(40, 30));
+  changeCampaignFiles(ctx, manager.actor, id, media, { add: [second, third], remove: [] });
+  assert.deepEqual(filesOf(), [
+    [0, 'a.png'],
+    [1, 'b.png'],
+    [2, 'c.png'],
+  ]);
+  changeCampaignFiles(ctx, manager.actor, id, media, { add: [], remove: [0] });
   assert.deepEqual(
-    getCampaign(ctx, manager.actor, id).files.map((f) => f.filename),
-    ['b.png'],
+    filesOf(),
+    [
+      [0, 'b.png'],
+      [1, 'c.png'],
+    ],
+    'the one ticked goes, the others move up',
   );
-  assert.ok(!existsSync(media.pathOf(first.sha256)), 'the replaced file is gone');
-  setCampaignFiles(ctx, manager.actor, id, media, []);
+  assert.ok(!existsSync(media.pathOf(first.sha256)), 'the removed file is gone');
+  changeCampaignFiles(ctx, manager.actor, id, media, { add: [], remove: [0, 1] });
   assert.deepEqual(getCampaign(ctx, manager.actor, id).files, []);
 });
