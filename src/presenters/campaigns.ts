@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import { mayCreateCampaigns } from '../domain/campaigns/access.ts';
 import { audienceCounts, rejectsOf } from '../domain/campaigns/audience.ts';
 import { linkStats } from '../domain/campaigns/links.ts';
 import { contactPlaceholders, previewOf } from '../domain/campaigns/message.ts';
@@ -32,7 +33,7 @@ export function campaignListPage(src: CampaignSource, actor: Actor) {
     at: c.finishedAt ?? c.sendAt ?? c.createdAt,
     href: c.state === 'draft' && isManager(actor) ? `/campaigns/${c.id}/edit` : `/campaigns/${c.id}`,
   }));
-  return { rows, mayCreate: isManager(actor) };
+  return { rows, mayCreate: mayCreateCampaigns(actor) };
 }
 
 /** The campaign's own fields as every campaign page shows them. */
