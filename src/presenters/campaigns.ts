@@ -1,9 +1,16 @@
 import type { Config } from '../config/schema.ts';
+import { mayCreateCampaigns } from '../domain/campaigns/access.ts';
 import { audienceCounts, rejectsOf } from '../domain/campaigns/audience.ts';
 import { linkStats } from '../domain/campaigns/links.ts';
 import { contactPlaceholders, previewOf } from '../domain/campaigns/message.ts';
 import { campaignProgress, recipientsPage } from '../domain/campaigns/report.ts';
-import { getCampaign, listCampaigns, maxRatePerMinute, type CampaignView } from '../domain/campaigns/service.ts';
+import {
+  getCampaign,
+  listCampaigns,
+  maxRatePerMinute,
+  type CampaignListRow,
+  type CampaignView,
+} from '../domain/campaigns/service.ts';
 import type { CampaignSettings, SendWindow } from '../domain/campaigns/settings.ts';
 import { approvedTemplatesOf, FIRST_VARIABLE } from '../domain/campaigns/whatsapp.ts';
 import { isManager, type Actor, type DomainContext } from '../domain/context.ts';
@@ -19,9 +26,9 @@ export interface CampaignSource {
   settings: CampaignSettings;
 }
 
-/** The rows of the campaign list: every campaign of an inbox the viewer sees, newest first. */
-export function campaignListPage(src: CampaignSource, actor: Actor) {
-  const rows = listCampaigns(src.domain, actor).map((c) => ({
+/** A campaign as a row of the list shows it; `order` places a row pushed live among the others, newest first. */
+function listRowOf(actor: Actor, c: CampaignListRow) {
+  return {
     id: c.id,
     name: c.name,
     number: c.e164,
@@ -31,8 +38,24 @@ export function campaignListPage(src: CampaignSource, actor: Actor) {
     total: c.recipients,
     at: c.finishedAt ?? c.sendAt ?? c.createdAt,
     href: c.state === 'draft' && isManager(actor) ? `/campaigns/${c.id}/edit` : `/campaigns/${c.id}`,
-  }));
-  return { rows, mayCreate: isManager(actor) };
+    order: `${c.createdAt}-${c.id}`,
+  };
+}
+
+/** The rows of the campaign list: every campaign of an inbox the viewer sees, newest first. */
+export function campaignListPage(src: CampaignSource, actor: Actor) {
+  const rows = listCampaigns(src.domain, actor).map((c) => listRowOf(actor, c));
+  return { rows, mayCreate: mayCreateCampaigns(actor) };
+}
+
+/**
+ * One campaign's row of the list as it is now, what the live list redraws: read on its own (the whole list's counts
+ * would be read for every push).
+ */
+export function campaignListRow(domain: DomainContext, actor: Actor, id: number) {
+  const c = getCampaign(domain, actor, id);
+  const { total, pending } = campaignProgress(domain, actor, id);
+  return { c: listRowOf(actor, { ...c, recipients: total, handled: total - pending }) };
 }
 
 /** The campaign's own fields as every campaign page shows them. */

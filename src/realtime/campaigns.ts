@@ -1,17 +1,36 @@
 import type { FastifyInstance } from 'fastify';
-import { isManager } from '../domain/context.ts';
+import { isManager, type DomainContext } from '../domain/context.ts';
 import { inboxAudience } from '../domain/inboxes/access.ts';
-import { campaignProgressOf } from '../presenters/campaigns.ts';
-import { drawer, lookOf } from './fragments.ts';
+import { campaignListRow, campaignProgressOf } from '../presenters/campaigns.ts';
+import { drawer, lookOf, type Drawer } from './fragments.ts';
 import { pushLater, type Viewers } from './viewers.ts';
 
 /** A sending campaign changes many times a second; its page is redrawn at most this often. */
 export const PROGRESS_EVERY_MS = 1000;
 
+/** The campaign list's page (src/routes/campaigns/pages.ts). */
+const LIST_PATH = '/campaigns';
+
+/** The campaign page's progress section, which replaces the one shown by its id. */
+const progressOf = (d: Drawer, domain: DomainContext, campaignId: number): string =>
+  d.partial('partials/campaigns/progress', campaignProgressOf(domain, d.actor, campaignId));
+
 /**
- * The campaign page's progress, live: on `campaign.changed` the progress fragment goes to the tabs showing that
- * campaign's page, of users who see its inbox (the presenter checks the campaign again for each), at most once a
- * second per campaign — a burst of changes is drawn once, after the second is up.
+ * The campaign's row of the list, in place of the one shown or (a new draft) where the list's order puts it; the
+ * "no campaigns yet" line goes once there is one.
+ */
+function listRowOf(d: Drawer, domain: DomainContext, campaignId: number): string {
+  const row = d.partial('partials/campaigns/list-row', campaignListRow(domain, d.actor, campaignId));
+  return (
+    `<hx-upsert hx-target="#campaign-rows" key="data-order" sort="desc">${row}</hx-upsert>` +
+    '<hx-partial hx-target="#campaign-none" hx-swap="delete"></hx-partial>'
+  );
+}
+
+/**
+ * Campaigns, live: on `campaign.changed` the progress goes to the tabs showing that campaign's page, and its row to
+ * the tabs showing the list, of users who see its inbox (the presenter checks the campaign again for each), at most
+ * once a second per campaign — a burst of changes is drawn once, after the second is up.
  */
 export function registerCampaignListeners(app: FastifyInstance, viewers: Viewers): void {
   const { domain, hub } = app;
@@ -20,23 +39,21 @@ export function registerCampaignListeners(app: FastifyInstance, viewers: Viewers
 
   const push = (campaignId: number, inboxId: number) => {
     last.set(campaignId, Date.now());
-    const path = `/campaigns/${campaignId}`;
+    const page = `/campaigns/${campaignId}`;
     pushLater(
       hub,
       viewers,
       () => inboxAudience(domain, inboxId),
       (user, client) => {
-        if (client.view.kind !== 'page' || client.view.pathname !== path) return [];
-        return [
-          {
-            // Everyone with the same language, zone and rights on the page shares one drawing.
-            key: `campaign ${campaignId} ${lookOf(app, user, client)} ${isManager(user) ? 'manage' : 'read'}`,
-            render: () => {
-              const d = drawer(app, user, client);
-              return d.partial('partials/campaigns/progress', campaignProgressOf(domain, d.actor, campaignId));
-            },
-          },
+        if (client.view.kind !== 'page') return [];
+        const { pathname } = client.view;
+        if (pathname !== page && pathname !== LIST_PATH) return [];
+        // Everyone with the same language, zone and rights on the page shares one drawing.
+        const look = `${campaignId} ${lookOf(app, user, client)} ${isManager(user) ? 'manage' : 'read'}`;
+        const piece = (what: string, draw: typeof progressOf) => [
+          { key: `${what} ${look}`, render: () => draw(drawer(app, user, client), domain, campaignId) },
         ];
+        return pathname === page ? piece('campaign', progressOf) : piece('campaign row', listRowOf);
       },
     );
   };

@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { cancelCampaign } from '../../src/domain/campaigns/lifecycle.ts';
+import { createCampaign } from '../../src/domain/campaigns/service.ts';
+import { campaignSettingsOf } from '../../src/domain/campaigns/settings.ts';
 import { PROGRESS_EVERY_MS } from '../../src/realtime/campaigns.ts';
 import { buildCampaign, buildInbox, buildNumber, buildUser } from '../factories.ts';
 import { buildTestApp, signedIn, until } from '../helper.ts';
@@ -73,4 +75,67 @@ test('campaign progress is pushed to the tabs showing that campaign, to those wh
   // Not to another page of the same user, nor to someone who cannot see the inbox.
   assert.deepEqual(progressOf(tabs.miaList.received), []);
   assert.deepEqual(progressOf(tabs.sam.received), []);
+});
+
+/** The frames that redraw (or bring) this campaign's row of the list. */
+const rowsOf = (frames: string[], campaignId: number) =>
+  frames.filter((f) => f.includes(`<tr id="campaign-row-${campaignId}"`));
+
+test('the campaign list is live: a changed campaign’s row is redrawn and a new draft appears, for those who see its inbox', async (t) => {
+  const h = await buildTestApp();
+  t.after(() => h.close());
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = h.app.server.address() as { port: number };
+  const [mia, ana, sam] = await Promise.all([
+    buildUser(h, { role: 'manager', name: 'Mia' }),
+    buildUser(h, { name: 'Ana' }),
+    buildUser(h, { role: 'manager', name: 'Sam' }),
+  ]);
+  const support = buildInbox(h, { name: 'Support', members: [mia, ana] });
+  const sales = buildInbox(h, { name: 'Sales', members: [sam] });
+  const number = buildNumber(h, { inbox: support });
+  // Paused by hand: the app's own dispatcher leaves them be while the test changes them.
+  const spring = buildCampaign(h, { number, name: 'Spring', state: 'paused', phones: ['+15550100201'] });
+  const fair = buildCampaign(h, { number: buildNumber(h, { inbox: sales }), name: 'Fair', state: 'paused' });
+  const open = async (user: { email: string }, path: string) =>
+    tab(port, path, (await signedIn(h.app, user.email)).cookieHeader);
+  const tabs = {
+    mia: await open(mia, '/campaigns'),
+    ana: await open(ana, '/campaigns'),
+    anaElsewhere: await open(ana, '/conversations'),
+    sam: await open(sam, '/campaigns'),
+  };
+  t.after(() => Object.values(tabs).forEach((x) => x.socket.close()));
+
+  // The state changes: the row is drawn again, in place (by its id), with what it says now.
+  cancelCampaign(h.app.domain, mia.actor, spring.id);
+  const cancelled = await until(
+    () => rowsOf(tabs.ana.received, spring.id).find((f) => f.includes('Cancelled')),
+    'the cancelled row at the agent’s list',
+  );
+  assert.match(cancelled, /<hx-upsert hx-target="#campaign-rows" key="data-order" sort="desc">/);
+  assert.match(cancelled, /1 of 1/, 'its progress: the one recipient skipped');
+  await until(() => rowsOf(tabs.mia.received, spring.id).some((f) => f.includes('Cancelled')), 'and the manager’s');
+
+  // Another manager's new draft appears; the manager's row opens the editor, the agent's the campaign page.
+  const draft = createCampaign(h.app.domain, mia.actor, campaignSettingsOf(h.app.configStore.current), {
+    name: 'Autumn',
+    numberId: number.id,
+  });
+  const agentRow = await until(() => rowsOf(tabs.ana.received, draft.id)[0], 'the new draft at the agent’s list');
+  assert.match(agentRow, /Autumn/);
+  assert.match(agentRow, new RegExp(`href="/campaigns/${draft.id}"`));
+  assert.match(agentRow, /hx-target="#campaign-none" hx-swap="delete"/, 'no longer "no campaigns yet"');
+  const managerRow = await until(() => rowsOf(tabs.mia.received, draft.id)[0], 'and at the manager’s');
+  assert.match(managerRow, new RegExp(`href="/campaigns/${draft.id}/edit"`));
+
+  // Sam sees only Sales: a change there reaches him, after (had they come) Support's rows on the same socket.
+  cancelCampaign(h.app.domain, sam.actor, fair.id);
+  await until(() => rowsOf(tabs.sam.received, fair.id).length > 0, 'the Sales row at Sam’s list');
+  assert.deepEqual(rowsOf(tabs.sam.received, spring.id), []);
+  assert.deepEqual(rowsOf(tabs.sam.received, draft.id), []);
+  assert.deepEqual(rowsOf(tabs.ana.received, fair.id), [], 'nor Sales to Support');
+  // Nor to a tab of another page.
+  assert.deepEqual(rowsOf(tabs.anaElsewhere.received, spring.id), []);
+  assert.deepEqual(rowsOf(tabs.anaElsewhere.received, draft.id), []);
 });

@@ -434,3 +434,23 @@ test('a WhatsApp campaign picks an approved template and fills its variables; re
   const next = await client.get(`/campaigns/${id}/preview?index=0`, HX.headers);
   assert.match(next.body, /Order A-17 is ready\./);
 });
+
+test('New campaign is refused (403) to an agent and not offered on the list; a manager without a number is told why', async (t) => {
+  const { h, agent } = await world(t);
+  const client = await signedIn(h.app, agent.email);
+  const list = await client.get('/campaigns');
+  assert.equal(list.statusCode, 200);
+  assert.doesNotMatch(list.body, /href="\/campaigns\/new"/, 'no New campaign link for an agent');
+  const refused = await client.get('/campaigns/new');
+  assert.equal(refused.statusCode, 403);
+  assert.match(refused.body, /You are not allowed to do that\./, 'the usual forbidden page');
+  assert.doesNotMatch(refused.body, /None of your inboxes has a number/);
+
+  const lonely = await buildUser(h, { role: 'manager', name: 'Nia Numberless' });
+  buildInbox(h, { name: 'Front desk', members: [lonely] });
+  const manager = await signedIn(h.app, lonely.email);
+  assert.match((await manager.get('/campaigns')).body, /href="\/campaigns\/new"/, 'a manager is offered it');
+  const explained = await manager.get('/campaigns/new');
+  assert.equal(explained.statusCode, 200);
+  assert.match(explained.body, /None of your inboxes has a number you may send campaigns from\./);
+});

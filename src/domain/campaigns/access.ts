@@ -38,3 +38,13 @@ export function assertMayManage(ctx: { db: Reader }, actor: Actor, campaignId: n
   if (!isManager(actor)) throw forbidden();
   return row;
 }
+
+/** Admins and managers create campaigns, from numbers of the shared inboxes they see; agents never do. */
+export function mayCreateCampaigns(actor: Actor): boolean {
+  return isManager(actor);
+}
+
+/** *New campaign* is refused (403) to someone who may create none at all. */
+export function assertMayCreate(actor: Actor): void {
+  if (!mayCreateCampaigns(actor)) throw forbidden();
+}

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { assertMayCreate } from '../../domain/campaigns/access.ts';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../../domain/campaigns/lifecycle.ts';
 import { reportRows } from '../../domain/campaigns/report.ts';
 import { campaignNumbers, createCampaign } from '../../domain/campaigns/service.ts';
@@ -54,7 +55,11 @@ export default async function campaignPageRoutes(fastify: FastifyInstance): Prom
     draft: Record<string, string> = {},
   ) => reply.page('pages/campaigns/new', { numbers: campaignNumbers(app.domain, actorOf(req)), errors, draft });
 
-  app.get('/new', async (req, reply) => newPage(req, reply));
+  // An agent may create no campaign at all; a manager without a number to send from is told why instead.
+  app.get('/new', async (req, reply) => {
+    assertMayCreate(actorOf(req));
+    return newPage(req, reply);
+  });
 
   app.post('/', { schema: { body: newForm } }, async (req, reply) => {
     const { name, number } = req.body;
