@@ -13,12 +13,12 @@ import {
 import { inboxes } from '../../db/schema/inboxes.ts';
 import { numbers } from '../../db/schema/numbers.ts';
 import { isManager, type Actor, type DomainContext, type Tx } from '../context.ts';
-import { conflict, forbidden, invalid } from '../errors.ts';
+import { conflict, invalid } from '../errors.ts';
 import { inboxVisibleTo } from '../inboxes/access.ts';
 import { adoptFile, checkUploads, type Upload } from '../media/attachments.ts';
 import { dropUnreferenced, type MediaStore } from '../media/store.ts';
 import { capabilitiesOf, type MessageKind } from '../messaging/capabilities.ts';
-import { assertMayManage, assertMayRead, type VisibleCampaign } from './access.ts';
+import { assertMayCreate, assertMayManage, assertMayRead, mayCreateCampaigns, type VisibleCampaign } from './access.ts';
 import { footerWarns, unknownPlaceholders } from './message.ts';
 import type { CampaignSettings } from './settings.ts';
 import { checkTemplateChoice } from './whatsapp.ts';
@@ -47,7 +47,7 @@ export interface CampaignNumber {
  * registered or not needing registration, not retired. A WhatsApp campaign sends an approved template (whatsapp.ts).
  */
 export function campaignNumbers(ctx: Pick<DomainContext, 'db'>, actor: Actor): CampaignNumber[] {
-  if (!isManager(actor)) return [];
+  if (!mayCreateCampaigns(actor)) return [];
   return ctx.db
     .select({ id: numbers.id, e164: numbers.e164, inboxId: inboxes.id, inboxName: inboxes.name, kind: numbers.kind })
     .from(numbers)
@@ -94,7 +94,7 @@ export function createCampaign(
   settings: CampaignSettings,
   input: { name: unknown; numberId: number },
 ): { id: number } {
-  if (!isManager(actor)) throw forbidden();
+  assertMayCreate(actor);
   const name = cleanName(input.name);
   const number = campaignNumbers(ctx, actor).find((n) => n.id === input.numberId);
   if (!number) throw invalid('campaign.number_invalid', 'numberId');
