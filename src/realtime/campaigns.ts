@@ -13,14 +13,15 @@ const LIST_PATH = '/campaigns';
 
 /** The campaign page's progress section, which replaces the one shown by its id. */
 const progressOf = (d: Drawer, domain: DomainContext, campaignId: number): string =>
-  d.partial('partials/campaigns/progress', campaignProgressOf(domain, d.actor, campaignId));
+  d.partial('partials/campaigns/progress', () => campaignProgressOf(domain, d.actor, campaignId));
 
 /**
  * The campaign's row of the list, in place of the one shown or (a new draft) where the list's order puts it; the
  * "no campaigns yet" line goes once there is one.
  */
 function listRowOf(d: Drawer, domain: DomainContext, campaignId: number): string {
-  const row = d.partial('partials/campaigns/list-row', campaignListRow(domain, d.actor, campaignId));
+  const row = d.partial('partials/campaigns/list-row', () => campaignListRow(domain, d.actor, campaignId));
+  if (row === '') return '';
   return (
     `<hx-upsert hx-target="#campaign-rows" key="data-order" sort="desc">${row}</hx-upsert>` +
     '<hx-partial hx-target="#campaign-none" hx-swap="delete"></hx-partial>'

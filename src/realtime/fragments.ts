@@ -67,8 +67,9 @@ export function drawer(app: FastifyInstance, user: PublicUser, client: Pick<Live
   return {
     actor,
     /** Any partial, drawn with this user's rights and language. */
-    partial(template: string, data: Record<string, unknown>): string {
-      return guard(() => app.views.render(template, { ...base(), ...data }));
+    /** `data` may be a presenter's call, so that its refusal (the user lost sight of the thing) draws nothing too. */
+    partial(template: string, data: Record<string, unknown> | (() => Record<string, unknown>)): string {
+      return guard(() => app.views.render(template, { ...base(), ...(typeof data === 'function' ? data() : data) }));
     },
     nav(): string {
       return app.views.render('partials/nav', base(true));
