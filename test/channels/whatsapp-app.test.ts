@@ -6,6 +6,7 @@ import { startMessaging } from '../../src/channels/start.ts';
 import { startGraphStandin } from '../../src/channels/whatsapp/standin/server.ts';
 import { jpeg } from '../fixtures/media.ts';
 import { buildCampaign, buildUser, staffInbox } from '../factories.ts';
+import { WA_IDS, whatsappBlock } from '../fixtures/whatsapp.ts';
 import { buildTestApp, signedIn, until } from '../helper.ts';
 import { HX } from '../routes/steps.ts';
 
@@ -20,8 +21,7 @@ const recording = readFileSync(new URL('../fixtures/voice/chromium.webm', import
  */
 async function world(t: TestContext) {
   const standin = await startGraphStandin({
-    phoneNumberId: '123456789012345',
-    businessAccountId: '987654321098765',
+    ...WA_IDS,
     displayPhoneNumber: NUMBER,
     graphVersion: 'v26.0',
     ...SECRETS,
@@ -29,18 +29,7 @@ async function world(t: TestContext) {
   });
   const h = await buildTestApp({
     sandbox: { enabled: false },
-    whatsapp: [
-      {
-        name: 'wa-main',
-        phone_number_id: '123456789012345',
-        business_account_id: '987654321098765',
-        access_token: SECRETS.accessToken,
-        app_secret: SECRETS.appSecret,
-        verify_token: 'a-long-random-verify-token',
-        graph_url: standin.url,
-        send_read_receipts: true,
-      },
-    ],
+    whatsapp: [whatsappBlock(standin.url, SECRETS, { send_read_receipts: true })],
     number: [{ e164: NUMBER, whatsapp: 'wa-main', inbox: 'Support', registration: 'not-required' }],
   });
   const messaging = await startMessaging(h.app, 'switchboard.toml', pino({ level: 'silent' }));

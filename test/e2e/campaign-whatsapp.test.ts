@@ -9,6 +9,7 @@ import pino from 'pino';
 import { startMessaging } from '../../src/channels/start.ts';
 import { startGraphStandin, type MetaTemplate } from '../../src/channels/whatsapp/standin/server.ts';
 import { buildContact, buildUser, staffInbox } from '../factories.ts';
+import { WA_IDS, whatsappBlock } from '../fixtures/whatsapp.ts';
 import { buildTestApp } from '../helper.ts';
 import { browserFor, noChromium, pageFor, signIn, until } from './browser.ts';
 
@@ -35,8 +36,7 @@ const SPRING_SALE = bodyOnly('spring_sale', 'MARKETING', 'Hello {{1}}, {{2}} is 
 async function world(t: TestContext) {
   const browser = await browserFor(t);
   const standin = await startGraphStandin({
-    phoneNumberId: '123456789012345',
-    businessAccountId: '987654321098765',
+    ...WA_IDS,
     displayPhoneNumber: SHOP,
     graphVersion: 'v26.0',
     ...SECRETS,
@@ -47,17 +47,7 @@ async function world(t: TestContext) {
     sandbox: { enabled: false },
     contacts: { default_country: 'US' },
     campaigns: { send_from: '00:00', send_until: '23:59', area_rules: [] },
-    whatsapp: [
-      {
-        name: 'wa-main',
-        phone_number_id: '123456789012345',
-        business_account_id: '987654321098765',
-        access_token: SECRETS.accessToken,
-        app_secret: SECRETS.appSecret,
-        verify_token: 'a-long-random-verify-token',
-        graph_url: standin.url,
-      },
-    ],
+    whatsapp: [whatsappBlock(standin.url, SECRETS)],
     number: [{ e164: SHOP, whatsapp: 'wa-main', inbox: 'Marketing', registration: 'not-required' }],
   });
   const messaging = await startMessaging(h.app, undefined, pino({ level: 'silent' }));

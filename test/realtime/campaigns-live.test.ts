@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import WebSocket from 'ws';
 import { cancelCampaign } from '../../src/domain/campaigns/lifecycle.ts';
 import { createCampaign } from '../../src/domain/campaigns/service.ts';
@@ -23,9 +23,8 @@ async function tab(port: number, path: string, cookie: string) {
   return { socket, received };
 }
 
-const progressOf = (frames: string[]) => frames.filter((f) => f.includes('id="campaign-progress-'));
-
-test('campaign progress is pushed to the tabs showing that campaign, to those who may read it, at most once a second', async (t) => {
+/** A listening app with Mia (manager) and Ana (agent) in Support, Sam (manager) in Sales; `open` starts a tab. */
+async function liveWorld(t: TestContext) {
   const h = await buildTestApp();
   t.after(() => h.close());
   await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -36,12 +35,19 @@ test('campaign progress is pushed to the tabs showing that campaign, to those wh
     buildUser(h, { role: 'manager', name: 'Sam' }),
   ]);
   const support = buildInbox(h, { name: 'Support', members: [mia, ana] });
-  buildInbox(h, { name: 'Sales', members: [sam] });
+  const sales = buildInbox(h, { name: 'Sales', members: [sam] });
+  const open = async (user: { email: string }, path: string) =>
+    tab(port, path, (await signedIn(h.app, user.email)).cookieHeader);
+  return { h, mia, ana, sam, support, sales, open };
+}
+
+const progressOf = (frames: string[]) => frames.filter((f) => f.includes('id="campaign-progress-'));
+
+test('campaign progress is pushed to the tabs showing that campaign, to those who may read it, at most once a second', async (t) => {
+  const { h, mia, ana, sam, support, open } = await liveWorld(t);
   // Paused by hand: the app's own dispatcher leaves it be while the test changes it.
   const campaign = buildCampaign(h, { number: buildNumber(h, { inbox: support }), name: 'Spring', state: 'paused' });
   const page = `/campaigns/${campaign.id}`;
-  const open = async (user: { email: string }, path: string) =>
-    tab(port, path, (await signedIn(h.app, user.email)).cookieHeader);
   const tabs = {
     mia: await open(mia, page),
     ana: await open(ana, page),
@@ -82,23 +88,11 @@ const rowsOf = (frames: string[], campaignId: number) =>
   frames.filter((f) => f.includes(`<tr id="campaign-row-${campaignId}"`));
 
 test('the campaign list is live: a changed campaign’s row is redrawn and a new draft appears, for those who see its inbox', async (t) => {
-  const h = await buildTestApp();
-  t.after(() => h.close());
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = h.app.server.address() as { port: number };
-  const [mia, ana, sam] = await Promise.all([
-    buildUser(h, { role: 'manager', name: 'Mia' }),
-    buildUser(h, { name: 'Ana' }),
-    buildUser(h, { role: 'manager', name: 'Sam' }),
-  ]);
-  const support = buildInbox(h, { name: 'Support', members: [mia, ana] });
-  const sales = buildInbox(h, { name: 'Sales', members: [sam] });
+  const { h, mia, ana, sam, support, sales, open } = await liveWorld(t);
   const number = buildNumber(h, { inbox: support });
   // Paused by hand: the app's own dispatcher leaves them be while the test changes them.
   const spring = buildCampaign(h, { number, name: 'Spring', state: 'paused', phones: ['+15550100201'] });
   const fair = buildCampaign(h, { number: buildNumber(h, { inbox: sales }), name: 'Fair', state: 'paused' });
-  const open = async (user: { email: string }, path: string) =>
-    tab(port, path, (await signedIn(h.app, user.email)).cookieHeader);
   const tabs = {
     mia: await open(mia, '/campaigns'),
     ana: await open(ana, '/campaigns'),
