@@ -144,54 +144,74 @@ export interface DraftInput {
   ratePerMinute?: unknown;
   /** WhatsApp numbers only: the approved template and the texts of its variables. */
   template?: { name: string; language: string; params: readonly unknown[] };
+  /** Files every recipient gets: `add` join those kept, `remove` (their positions, as listed) go. */
+  files?: { media: MediaStore; add: Upload[]; remove: number[] };
 }
 
-/** One section of the editor saved: each field checked in place (422 naming it), 409 when stale or started. */
+/**
+ * One section of the editor saved, its files with it in the same transaction: each field checked in place (422
+ * naming it), 409 when stale or started; nothing is kept of a save that is refused.
+ */
 export function updateDraft(ctx: DomainContext, actor: Actor, id: number, input: DraftInput): void {
   const now = ctx.now();
-  const inboxId = ctx.db.transaction((tx) => {
-    const { campaign, inboxId } = draftForChange(tx, actor, id, input.version);
-    const fields: Partial<typeof campaigns.$inferInsert> = {};
-    if (input.name !== undefined) fields.name = cleanName(input.name);
-    if (input.body !== undefined) {
-      const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').trim() : '';
-      const max = capabilitiesOf('sms').textLimit;
-      if (body.length > max) throw invalid('campaign.body_too_long', 'body', { max });
-      const unknown = unknownPlaceholders(body, campaign.variables);
-      if (unknown.length > 0) {
-        throw invalid('campaign.unknown_placeholder', 'body', {
-          names: unknown.map((name) => `{{${name}}}`).join(', '),
-        });
-      }
-      fields.body = body;
-    }
-    if (input.footer !== undefined) {
-      const footer = typeof input.footer === 'string' ? input.footer.trim().replace(/\s+/g, ' ') : '';
-      if (footer.length > FOOTER_MAX) throw invalid('campaign.footer_too_long', 'footer', { max: FOOTER_MAX });
-      fields.footer = footer;
-    }
-    if (input.trackLinks !== undefined) fields.trackLinks = input.trackLinks;
-    if (input.template !== undefined) {
-      const number = tx
-        .select({ kind: numbers.kind, channel: numbers.channel })
-        .from(numbers)
-        .where(eq(numbers.id, campaign.numberId))
-        .get()!;
-      if (number.kind !== 'whatsapp') throw invalid('campaign.template_not_whatsapp', 'template');
-      fields.template = checkTemplateChoice(tx, number.channel, campaign.variables, input.template);
-    }
-    if (input.ratePerMinute !== undefined) {
-      const rate = Number(input.ratePerMinute);
-      // The number's own ceiling is checked when the campaign starts (it depends on the running configuration).
-      if (!Number.isInteger(rate) || rate < 1 || rate > RATE_CEILING) {
-        throw invalid('campaign.rate_invalid', 'ratePerMinute', { max: RATE_CEILING });
-      }
-      fields.ratePerMinute = rate;
-    }
-    touch(tx, id, now, fields);
-    return inboxId;
-  });
+  const adopted: string[] = [];
+  let removed: string[] = [];
+  let inboxId: number;
+  try {
+    inboxId = ctx.db.transaction((tx) => {
+      const row = draftForChange(tx, actor, id, input.version);
+      touch(tx, id, now, draftFields(tx, row.campaign, input));
+      if (input.files) removed = changeFiles(tx, row.campaign, input.files, adopted);
+      return row.inboxId;
+    });
+  } catch (err) {
+    if (input.files) dropUnreferenced(ctx, input.files.media, adopted);
+    throw err;
+  }
+  if (input.files) dropUnreferenced(ctx, input.files.media, removed);
   emitChanged(ctx, id, inboxId);
+}
+
+/** The draft's columns as `input` changes them, each checked (422 naming the field). */
+function draftFields(tx: Tx, campaign: VisibleCampaign['campaign'], input: DraftInput) {
+  const fields: Partial<typeof campaigns.$inferInsert> = {};
+  if (input.name !== undefined) fields.name = cleanName(input.name);
+  if (input.body !== undefined) {
+    const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').trim() : '';
+    const max = capabilitiesOf('sms').textLimit;
+    if (body.length > max) throw invalid('campaign.body_too_long', 'body', { max });
+    const unknown = unknownPlaceholders(body, campaign.variables);
+    if (unknown.length > 0) {
+      throw invalid('campaign.unknown_placeholder', 'body', {
+        names: unknown.map((name) => `{{${name}}}`).join(', '),
+      });
+    }
+    fields.body = body;
+  }
+  if (input.footer !== undefined) {
+    const footer = typeof input.footer === 'string' ? input.footer.trim().replace(/\s+/g, ' ') : '';
+    if (footer.length > FOOTER_MAX) throw invalid('campaign.footer_too_long', 'footer', { max: FOOTER_MAX });
+    fields.footer = footer;
+  }
+  if (input.trackLinks !== undefined) fields.trackLinks = input.trackLinks;
+  if (input.template !== undefined) {
+    const number = tx
+      .select({ kind: numbers.kind, channel: numbers.channel })
+      .from(numbers)
+      .where(eq(numbers.id, campaign.numberId))
+      .get()!;
+    if (number.kind !== 'whatsapp') throw invalid('campaign.template_not_whatsapp', 'template');
+    fields.template = checkTemplateChoice(tx, number.channel, campaign.variables, input.template);
+  }
+  if (input.ratePerMinute !== undefined) {
+    const rate = Number(input.ratePerMinute);
+    // The number's own ceiling is checked when the campaign starts (it depends on the running configuration).
+    if (!Number.isInteger(rate) || rate < 1 || rate > RATE_CEILING) {
+      throw invalid('campaign.rate_invalid', 'ratePerMinute', { max: RATE_CEILING });
+    }
+    fields.ratePerMinute = rate;
+  }
+  return fields;
 }
 
 export interface CampaignFile {
@@ -345,55 +365,38 @@ export function listCampaigns(ctx: Pick<DomainContext, 'db'>, actor: Actor): Cam
 }
 
 /**
- * The files every recipient gets: `remove` (their positions, as listed) go, `add` join the ones kept, checked like a
+ * The draft's files changed: `remove` (their positions, as listed) go, `add` join the ones kept, checked like a
  * reply's against the number's limits (the kept ones count towards its number of files). The bytes are stored once
- * by content; a removed file's go when nothing else uses them.
+ * by content (the new ones' listed in `adopted`); gives back the removed ones', to go when nothing else uses them.
  */
-export function changeCampaignFiles(
-  ctx: DomainContext,
-  actor: Actor,
-  id: number,
-  media: MediaStore,
-  change: { add: Upload[]; remove: number[] },
-  version: number | null = null,
-): void {
-  const now = ctx.now();
-  const adopted: string[] = [];
-  let removed: string[] = [];
-  let inboxId: number;
-  try {
-    inboxId = ctx.db.transaction((tx) => {
-      const row = draftForChange(tx, actor, id, version);
-      const limits = tx
-        .select({ maxAttachments: numbers.maxAttachments, maxAttachmentBytes: numbers.maxAttachmentBytes })
-        .from(numbers)
-        .where(eq(numbers.id, row.campaign.numberId))
-        .get()!;
-      const current = tx
-        .delete(campaignFiles)
-        .where(eq(campaignFiles.campaignId, id))
-        .returning()
-        .all()
-        .sort((a, b) => a.seq - b.seq);
-      const kept = current.filter((f) => !change.remove.includes(f.seq));
-      removed = current.filter((f) => change.remove.includes(f.seq)).map((f) => f.sha256);
-      const total = kept.length + change.add.length;
-      if (change.add.length > 0 && total > limits.maxAttachments && limits.maxAttachments > 0)
-        throw invalid('media.too_many', 'files', { max: limits.maxAttachments, n: total });
-      const added = checkUploads(limits, change.add).map((file) => adoptFile(media, file, adopted));
-      // Numbered again from 0: a message's attachments are copied from these in this order.
-      [...kept, ...added].forEach((file, seq) => {
-        tx.insert(campaignFiles)
-          .values({ ...file, campaignId: id, seq })
-          .run();
-      });
-      touch(tx, id, now);
-      return row.inboxId;
-    });
-  } catch (err) {
-    dropUnreferenced(ctx, media, adopted);
-    throw err;
-  }
-  dropUnreferenced(ctx, media, removed);
-  emitChanged(ctx, id, inboxId);
+function changeFiles(
+  tx: Tx,
+  campaign: { id: number; numberId: number },
+  change: { media: MediaStore; add: Upload[]; remove: number[] },
+  adopted: string[],
+): string[] {
+  if (change.add.length === 0 && change.remove.length === 0) return [];
+  const limits = tx
+    .select({ maxAttachments: numbers.maxAttachments, maxAttachmentBytes: numbers.maxAttachmentBytes })
+    .from(numbers)
+    .where(eq(numbers.id, campaign.numberId))
+    .get()!;
+  const current = tx
+    .delete(campaignFiles)
+    .where(eq(campaignFiles.campaignId, campaign.id))
+    .returning()
+    .all()
+    .sort((a, b) => a.seq - b.seq);
+  const kept = current.filter((f) => !change.remove.includes(f.seq));
+  const total = kept.length + change.add.length;
+  if (change.add.length > 0 && total > limits.maxAttachments && limits.maxAttachments > 0)
+    throw invalid('media.too_many', 'files', { max: limits.maxAttachments, n: total });
+  const added = checkUploads(limits, change.add).map((file) => adoptFile(change.media, file, adopted));
+  // Numbered again from 0: a message's attachments are copied from these in this order.
+  [...kept, ...added].forEach((file, seq) => {
+    tx.insert(campaignFiles)
+      .values({ ...file, campaignId: campaign.id, seq })
+      .run();
+  });
+  return current.filter((f) => change.remove.includes(f.seq)).map((f) => f.sha256);
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { addAudience, clearAudience, type AudienceSource } from '../../domain/campaigns/audience.ts';
 import { startCampaign } from '../../domain/campaigns/lifecycle.ts';
-import { changeCampaignFiles, getCampaign, updateDraft } from '../../domain/campaigns/service.ts';
+import { getCampaign, updateDraft } from '../../domain/campaigns/service.ts';
 import { campaignSettingsOf } from '../../domain/campaigns/settings.ts';
 import { parseVersion } from '../../domain/conversations/actions.ts';
 import { invalid } from '../../domain/errors.ts';
@@ -229,10 +229,9 @@ export default async function campaignEditorRoutes(fastify: FastifyInstance): Pr
             updateDraft(app.domain, actor, id, { version: parseVersion(version), name, template });
             return { messageNotice: req.t('campaign.message_saved') };
           }
-          updateDraft(app.domain, actor, id, { version: parseVersion(version), name, body, footer, trackLinks });
           // Files given join the list; those ticked leave it.
-          if (req.upload.files.length > 0 || remove.length > 0)
-            changeCampaignFiles(app.domain, actor, id, app.media, { add: req.upload.files, remove });
+          const files = { media: app.media, add: req.upload.files, remove };
+          updateDraft(app.domain, actor, id, { version: parseVersion(version), name, body, footer, trackLinks, files });
           return { messageNotice: req.t('campaign.message_saved') };
         },
         (field) => (field !== undefined && messageFields.has(field) ? field : '_form'),

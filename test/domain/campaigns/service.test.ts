@@ -11,7 +11,6 @@ import {
   getCampaign,
   listCampaigns,
   maxRatePerMinute,
-  changeCampaignFiles,
   updateDraft,
 } from '../../../src/domain/campaigns/service.ts';
 import type { Upload } from '../../../src/domain/media/attachments.ts';
@@ -140,8 +139,14 @@ test("a draft's files are checked against the number's limits, added to, removed
   });
   const filesOf = () => getCampaign(ctx, manager.actor, id).files.map((f) => [f.seq, f.filename]);
   const { id } = createCampaign(ctx, manager.actor, settings, { name: 'Pics', numberId: number.id });
+  const changeFiles = (files: { add: Upload[]; remove: number[] }, body?: string) =>
+    updateDraft(ctx, manager.actor, id, {
+      version: getCampaign(ctx, manager.actor, id).version,
+      body,
+      files: { media, ...files },
+    });
   const first = upload('a.png', png(10, 20));
-  changeCampaignFiles(ctx, manager.actor, id, media, { add: [first], remove: [] });
+  changeFiles({ add: [first], remove: [] });
   assert.deepEqual(
     getCampaign(ctx, manager.actor, id).files.map((f) => [f.filename, f.contentType]),
     [['a.png', 'image/png']],
@@ -152,20 +157,32 @@ test("a draft's files are checked against the number's limits, added to, removed
   // The kept file counts towards the number's limit.
   const tooMany = Array.from({ length: number.maxAttachments }, (_, i) => upload(`${i}.png`, png(5, 5 + i)));
   assert.equal(
-    refusal(() => changeCampaignFiles(ctx, manager.actor, id, media, { add: tooMany, remove: [] })),
+    refusal(() => changeFiles({ add: tooMany, remove: [] })),
     '422 media.too_many',
   );
   assert.deepEqual(filesOf(), [[0, 'a.png']], 'nothing changed');
+  // The text and the files are one save: a refused text keeps the files out, and the other way round.
+  const second0 = upload('b.png', png(30, 30));
+  assert.equal(
+    refusal(() => changeFiles({ add: [second0], remove: [0] }, 'Hi {{nobody}}')),
+    '422 campaign.unknown_placeholder',
+  );
+  assert.deepEqual(filesOf(), [[0, 'a.png']], 'no file added or removed with a refused text');
+  assert.equal(
+    refusal(() => changeFiles({ add: tooMany, remove: [] }, 'A new text')),
+    '422 media.too_many',
+  );
+  assert.notEqual(getCampaign(ctx, manager.actor, id).body, 'A new text', 'no text saved with refused files');
 
   const second = upload('b.png', png(30, 30));
   const third = upload('c.png', png(40, 30));
-  changeCampaignFiles(ctx, manager.actor, id, media, { add: [second, third], remove: [] });
+  changeFiles({ add: [second, third], remove: [] });
   assert.deepEqual(filesOf(), [
     [0, 'a.png'],
     [1, 'b.png'],
     [2, 'c.png'],
   ]);
-  changeCampaignFiles(ctx, manager.actor, id, media, { add: [], remove: [0] });
+  changeFiles({ add: [], remove: [0] });
   assert.deepEqual(
     filesOf(),
     [
@@ -175,6 +192,6 @@ test("a draft's files are checked against the number's limits, added to, removed
     'the one ticked goes, the others move up',
   );
   assert.ok(!existsSync(media.pathOf(first.sha256)), 'the removed file is gone');
-  changeCampaignFiles(ctx, manager.actor, id, media, { add: [], remove: [0, 1] });
+  changeFiles({ add: [], remove: [0, 1] });
   assert.deepEqual(getCampaign(ctx, manager.actor, id).files, []);
 });
