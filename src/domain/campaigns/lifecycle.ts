@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/record.ts';
 import type { Actor, DomainContext, Tx } from '../context.ts';
 import { assertMayManage, type VisibleCampaign } from './access.ts';
 import { hasTrackedLinks } from './links.ts';
-import { unknownPlaceholders } from './message.ts';
+import { placeholdersIn, unknownPlaceholders } from './message.ts';
 import type { MessageStopped } from './opt-outs.ts';
 import { sendConflict, sendInvalid } from './send-errors.ts';
 import { APPROVED, templateOf, variableCount } from '../messaging/templates.ts';
@@ -119,17 +119,31 @@ function checkBodyAtStart(campaign: { body: string; variables: string[] }): void
 
 /**
  * Short links for "Track links" and files sent as a link are built on server.public_url: without it they would go
- * as written and without the files, so the start is refused instead. (A link only a CSV column brings is found per
- * recipient as it is sent, and then goes as written.)
+ * as written and without the files, so the start is refused instead.
  */
 function needsLinkAddress(
   tx: Tx,
-  campaign: { id: number; body: string; trackLinks: boolean },
+  campaign: { id: number; body: string; footer: string; trackLinks: boolean; variables: string[] },
   mediaRoute: string,
 ): boolean {
-  if (campaign.trackLinks && hasTrackedLinks(campaign.body)) return true;
+  if (campaign.trackLinks) {
+    if (hasTrackedLinks(campaign.body) || hasTrackedLinks(campaign.footer)) return true;
+    const columns = placeholdersIn(campaign.body).filter((name) => campaign.variables.includes(name));
+    if (columns.length > 0 && columnsHoldLinks(tx, campaign.id, columns)) return true;
+  }
   if (mediaRoute !== 'link') return false;
   return tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM campaign_files WHERE campaign_id = ${campaign.id}`).n > 0;
+}
+
+/** Whether a CSV column the text names brings a link for any recipient still to be texted (one pass, in SQL). */
+function columnsHoldLinks(tx: Tx, campaignId: number, columns: string[]): boolean {
+  const found = tx.get<{ found: number }>(sql`
+    SELECT EXISTS (
+      SELECT 1 FROM campaign_recipients r, json_each(r.vars) v
+      WHERE r.campaign_id = ${campaignId} AND r.state = 'pending' AND r.vars IS NOT NULL
+        AND v.key IN ${columns} AND (instr(lower(v.value), 'http://') > 0 OR instr(lower(v.value), 'https://') > 0)
+    ) AS found`);
+  return found.found === 1;
 }
 
 /**

@@ -204,7 +204,15 @@ test('start: refused in place for each missing piece; skips opted-out and recent
   w.h.sqlite.prepare(`UPDATE numbers SET media_route = 'link' WHERE id = ?`).run(number.id);
   assert.equal(start({ linkAddress: false }), '422 campaign.public_url_missing', 'files sent as a link');
   w.h.sqlite.prepare(`DELETE FROM campaign_files WHERE campaign_id = ?`).run(c.id);
-  set(`body = 'Sale!'`);
+  // A link that a CSV column the text names brings to a recipient still to be texted.
+  set(`body = 'Your coupon: {{code}}', track_links = 1, variables = '["code"]'`);
+  const code = w.h.sqlite.prepare(`UPDATE campaign_recipients SET vars = ? WHERE campaign_id = ? AND phone = ?`);
+  code.run('{"code":"AB12"}', c.id, fine);
+  const next = start({ linkAddress: false, ratePerMinute: 0 });
+  assert.equal(next, '422 campaign.rate_invalid', 'no link in it: on to the next check');
+  code.run('{"code":"HTTPS://shop.example/c/AB12"}', c.id, fine);
+  assert.equal(start({ linkAddress: false }), '422 campaign.public_url_missing', 'a link from a CSV column');
+  set(`body = 'Sale!', track_links = 0, variables = '[]'`);
   const agent = await buildUser(w.h, { role: 'agent' });
   assert.notEqual(
     refusedWith(() =>
